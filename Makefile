@@ -1,0 +1,96 @@
+# stasim - top-level Makefile: every entry point of the project.
+#
+#   make          build build/stasim
+#   make run      the main job: shipped default trace on the shipped default config
+#   make test     all cmocka suites (JUnit XML in build/test-results/)
+#   make asan     the same suites under AddressSanitizer + UBSan
+#   make bench    simulation speed, written to build/bench.json
+#   make deps     install missing Debian packages (sudo only when not root)
+#   make traces   regenerate the shipped traces from the model zoo
+#   make clean    remove build/
+
+.DEFAULT_GOAL := all
+BUILD      := build
+CC         ?= cc
+PKGS       := build-essential pkg-config zlib1g-dev libinih-dev libcmocka-dev \
+              verilator libsystemc-dev iverilog
+
+DEFAULT_CONFIG := configs/sta-default.ini
+DEFAULT_TRACE  := traces/bert-base-s128-2of4.trace.gz
+
+# One flag per line, each with its reason.
+CFLAGS_BASE := -std=c11
+# mkstemp, fdopen, mkdir: POSIX.1-2008 beyond ISO C
+CFLAGS_BASE += -D_POSIX_C_SOURCE=200809L
+# the warnings we hold the code to; a warning is a bug report
+CFLAGS_BASE += -Wall -Wextra -Wshadow -Wstrict-prototypes -Wmissing-prototypes
+# tests find the shipped configs and traces from any working directory
+CFLAGS_BASE += -DSTASIM_SRC_DIR='"$(CURDIR)"'
+OPT         ?= -O2
+LDLIBS      := -linih -lz -lm
+
+SIM_SRC    := $(filter-out sim/main.c,$(wildcard sim/*.c)) $(wildcard models/*.c)
+TEST_SRC   := $(wildcard tests/test_*.c)
+TEST_NAMES := $(notdir $(TEST_SRC:.c=))
+
+# Build directory per flavour: release objects in build/, sanitized in build/asan/.
+define flavour
+$(1)_OBJ := $$(patsubst %.c,$(2)/obj/%.o,$$(SIM_SRC))
+$(2)/obj/%.o: %.c $$(wildcard sim/*.h models/*.h) | $$(NEED_DEPS)
+	@mkdir -p $$(dir $$@)
+	$$(CC) $$(CFLAGS_BASE) $(3) -c $$< -o $$@
+$(2)/libstasim.a: $$($(1)_OBJ)
+	$$(AR) rcs $$@ $$^
+$(2)/stasim: $(2)/obj/sim/main.o $(2)/libstasim.a
+	$$(CC) $(3) -o $$@ $$^ $$(LDLIBS)
+$(2)/tests/%: tests/%.c tests/testutil.h $(2)/libstasim.a | $$(NEED_DEPS)
+	@mkdir -p $$(dir $$@)
+	$$(CC) $$(CFLAGS_BASE) -D_DEFAULT_SOURCE $(3) -Isim -Imodels $$< $(2)/libstasim.a -o $$@ $$(LDLIBS) -lcmocka
+endef
+
+ASAN_FLAGS := -O1 -g -fno-omit-frame-pointer -fsanitize=address,undefined -fno-sanitize-recover=all
+
+$(eval $(call flavour,REL,$(BUILD),$(OPT)))
+$(eval $(call flavour,ASAN,$(BUILD)/asan,$(ASAN_FLAGS)))
+
+# Missing headers or tools make every build target install them first.
+HAVE_DEPS := $(and $(wildcard /usr/include/zlib.h),$(wildcard /usr/include/ini.h),$(wildcard /usr/include/cmocka.h),$(shell command -v pkg-config))
+NEED_DEPS := $(if $(HAVE_DEPS),,deps)
+
+.PHONY: all run test asan bench deps traces clean
+all: $(BUILD)/stasim
+
+run: $(BUILD)/stasim
+	@echo "-- RUN: $(DEFAULT_TRACE) on $(DEFAULT_CONFIG) --"
+	$(BUILD)/stasim run -c $(DEFAULT_CONFIG) -t $(DEFAULT_TRACE)
+
+test: $(BUILD)/stasim $(addprefix $(BUILD)/tests/,$(TEST_NAMES))
+	@echo "-- TEST --"
+	@STASIM_BIN=$(BUILD)/stasim sh tests/run-suites.sh $(BUILD)/tests $(BUILD)/test-results $(TEST_NAMES)
+
+asan: $(BUILD)/asan/stasim $(addprefix $(BUILD)/asan/tests/,$(TEST_NAMES))
+	@echo "-- TEST under AddressSanitizer + UBSan --"
+	@STASIM_BIN=$(BUILD)/asan/stasim STASIM_SLOW=1 \
+	 ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 \
+	 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
+	 sh tests/run-suites.sh $(BUILD)/asan/tests $(BUILD)/asan/test-results $(TEST_NAMES)
+
+bench: $(BUILD)/stasim
+	@echo "-- BENCH --"
+	@sh tests/bench.sh $(BUILD)/stasim $(BUILD)
+
+traces: $(BUILD)/stasim
+	$(BUILD)/stasim trace bert-base --seq 128 --nm 2:4 -o $(DEFAULT_TRACE)
+
+deps:
+	@missing=""; for p in $(PKGS); do \
+	  dpkg-query -W -f='$${Status}' $$p 2>/dev/null | grep -q "ok installed" || missing="$$missing $$p"; \
+	done; \
+	if [ -z "$$missing" ]; then echo "deps: all present"; exit 0; fi; \
+	echo "deps: installing$$missing"; \
+	if [ "$$(id -u)" -eq 0 ]; then SUDO=""; else SUDO=sudo; fi; \
+	$$SUDO apt-get update -qq && \
+	DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq --no-install-recommends $$missing
+
+clean:
+	rm -rf $(BUILD)

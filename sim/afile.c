@@ -1,0 +1,40 @@
+/*
+ * afile.c - temporary file + rename (see afile.h).
+ */
+#include "afile.h"
+
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+int afile_open(struct afile *a, const char *path, const char *field,
+	       struct sim_err *err)
+{
+	int fd;
+
+	snprintf(a->path, sizeof a->path, "%s", path);
+	snprintf(a->tmp, sizeof a->tmp, "%s.tmpXXXXXX", path);
+	a->f = NULL;
+	fd = mkstemp(a->tmp);
+	if (fd >= 0 && (a->f = fdopen(fd, "wb")))
+		return 0;
+	if (fd >= 0) {
+		close(fd);
+		unlink(a->tmp);
+	}
+	return err_set(err, path, 0, field, "cannot create: %s", strerror(errno));
+}
+
+int afile_commit(struct afile *a, const char *field, struct sim_err *err)
+{
+	int bad = ferror(a->f);
+
+	bad |= fclose(a->f) != 0;
+	a->f = NULL;
+	if (!bad && rename(a->tmp, a->path) == 0)
+		return 0;
+	unlink(a->tmp);
+	return err_set(err, a->path, 0, field, "cannot write: %s",
+		       errno ? strerror(errno) : "I/O error");
+}

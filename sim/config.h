@@ -1,0 +1,88 @@
+/*
+ * config.h - the validated architecture configuration.
+ *
+ * A config is read from an INI file (libinih) and checked key by key against
+ * the schema in config.c; the result is plain numbers that every unit reads
+ * and never writes. Invariant: a struct config returned by config_load() with
+ * status 0 satisfies every range in docs/config.md, n_max <= m_max, and its
+ * energy table has been loaded and validated too.
+ */
+#ifndef SIM_CONFIG_H
+#define SIM_CONFIG_H
+
+#include <stdint.h>
+#include <stdio.h>
+
+#include "err.h"
+
+enum cfg_index_format {
+	CFG_IDX_INDICES = 0,	/* N values + N * ceil(log2 M) index bits per group */
+	CFG_IDX_BITMAP = 1	/* N values + an M-bit presence mask per group */
+};
+
+/* Energy per action; every number's source is in docs/energy.md. */
+struct energy_table {
+	char path[512];			/* file it was read from */
+	double mult8_pj;		/* one 8x8-bit integer multiply */
+	double mult16_pj;		/* one 16x16-bit integer multiply */
+	double add8_pj;			/* one 8-bit integer add */
+	double add32_pj;		/* one 32-bit integer add (accumulate, adder tree) */
+	double mux2_bit_pj;		/* one 2:1 multiplexer bit select */
+	double reg_bit_pj;		/* one pipeline register bit written */
+	double sram_8kib_pj_per_64b;	/* 64-bit access, 8 KiB array */
+	double sram_32kib_pj_per_64b;	/* 64-bit access, 32 KiB array */
+	double sram_1mib_pj_per_64b;	/* 64-bit access, 1 MiB array */
+	double sram_write_factor;	/* write energy / read energy */
+	double dram_pj_per_bit;		/* DRAM interface + core, per bit moved */
+	double leak_pe_pj_per_cycle;	/* leakage of one PE, per cycle */
+	double leak_sram_pj_per_kib_cycle; /* leakage of 1 KiB of SRAM, per cycle */
+	double leak_dma_pj_per_cycle;	/* leakage of the DMA engine + PHY, per cycle */
+};
+
+struct config {
+	char path[512];			/* file it was read from */
+	char name[64];			/* [arch] name: label used in reports */
+	double clock_mhz;		/* [arch] clock_mhz: engine clock, MHz */
+
+	uint32_t rows;			/* [engine] rows: PE rows (output rows in flight) */
+	uint32_t cols;			/* [engine] cols: PE columns (output cols in flight) */
+	uint32_t n_max;			/* [engine] n_max: multipliers per PE */
+	uint32_t m_max;			/* [engine] m_max: inputs of each index mux */
+	uint32_t act_bits;		/* [engine] act_bits: 8 or 16 */
+	uint32_t weight_bits;		/* [engine] weight_bits: 8 or 16 */
+	enum cfg_index_format index_format; /* [engine] index_format */
+	int acc_double_buffer;		/* [engine] acc_double_buffer: shadow accumulators */
+
+	uint32_t act_kib;		/* [sram] act_kib: activation buffer, KiB */
+	uint32_t wgt_kib;		/* [sram] wgt_kib: weight buffer, KiB */
+	uint32_t out_kib;		/* [sram] out_kib: output buffer, KiB */
+	int double_buffer;		/* [sram] double_buffer: ping-pong halves */
+
+	double dram_gbps;		/* [dram] bandwidth_gbps: GB/s (10^9 B/s) */
+	double dram_latency_ns;		/* [dram] latency_ns: request to first data */
+	uint32_t burst_bytes;		/* [dram] burst_bytes: transfer granule, power of 2 */
+	uint32_t dma_queue;		/* [dma] queue_depth: commands in flight */
+
+	struct energy_table energy;	/* [energy] table: loaded energy table */
+};
+
+/*
+ * Read, validate and fill *cfg from the INI file at path; defaults fill every
+ * key not given. The energy table path is relative to the config's directory.
+ * Returns 0, or -1 with err naming file, line and "section.key".
+ */
+int config_load(const char *path, struct config *cfg, struct sim_err *err);
+
+/* Fill *cfg with every default (no file); energy table left zeroed. */
+void config_defaults(struct config *cfg);
+
+/* Print the effective config, defaults included, as a loadable INI file. */
+void config_print(const struct config *cfg, FILE *f);
+
+/* Derived quantities, computed once from a valid config. */
+uint64_t config_dram_latency_cycles(const struct config *cfg);
+/* DRAM bytes per cycle in 16.16 fixed point (at least 1). */
+uint64_t config_dram_bpc_fx(const struct config *cfg);
+double config_dram_bytes_per_cycle(const struct config *cfg);
+
+#endif

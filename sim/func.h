@@ -1,0 +1,51 @@
+/*
+ * func.h - functional mode: real operands, real outputs, checked.
+ *
+ * For each op, operands are drawn from a seed (per op, per tensor), weights
+ * are pruned to the op's N:M pattern by magnitude and compressed; the engine
+ * model computes the outputs tile by tile as it writes them back; when the
+ * op's last tile is written, the outputs are compared with the reference
+ * GEMM (models/golden.c) and optionally dumped as .npy files. Invariant: the
+ * operands of an op live from its first engine command to its check.
+ */
+#ifndef SIM_FUNC_H
+#define SIM_FUNC_H
+
+#include <stdint.h>
+
+#include "config.h"
+#include "plan.h"
+#include "sched.h"
+#include "trace.h"
+
+struct func_op {
+	int16_t *a;		/* heads x m x k activations */
+	int16_t *w;		/* heads x k x n dense weights (pruned) */
+	int16_t *val;		/* sparse: (groups*N) x n kept values */
+	uint8_t *idx;		/* sparse: positions of kept values */
+	int32_t *acc;		/* heads x m x n, written by the engine */
+	int16_t *out;		/* heads x m x n, requantized, written by the engine */
+	struct sde_data *d;	/* per head, what the engine reads */
+};
+
+struct func {
+	const struct config *cfg;
+	const struct trace *t;
+	const struct plan_op *plans;
+	uint64_t seed;		/* --seed */
+	const char *dump_dir;	/* --dump, or NULL */
+	struct func_op *ops;	/* per op, allocated while live */
+	uint64_t checked;	/* output elements compared */
+	char msg[768];		/* first failure, for main */
+	int input_error;	/* the failure was a dump I/O error */
+};
+
+int func_init(struct func *f, const struct config *cfg, const struct trace *t,
+	      const struct plan_op *plans, uint64_t seed, const char *dump_dir);
+void func_hooks(struct func *f, struct sched_hooks *h);
+void func_free(struct func *f);
+
+/* 64-bit mix used to derive every random stream (splitmix64 finalizer). */
+uint64_t func_mix(uint64_t x);
+
+#endif

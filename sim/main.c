@@ -1,0 +1,322 @@
+/*
+ * main.c - the stasim command-line tool.
+ *
+ * The only place that prints user errors and picks exit codes:
+ * 0 success, 1 simulation or check failure, 2 bad usage or bad input.
+ */
+#include <errno.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "config.h"
+#include "err.h"
+#include "report.h"
+#include "run.h"
+#include "trace.h"
+#include "zoo.h"
+
+#define STASIM_VERSION "0.1.0"
+
+static const char usage_text[] =
+	"usage: stasim COMMAND [options]\n"
+	"\n"
+	"commands:\n"
+	"  run -c CONFIG -t TRACE [-o OUTDIR] [--format txt|csv|json|md]\n"
+	"      [--mode timing|functional] [--seed S] [--dump DIR]\n"
+	"      [--no-fast-forward] [--check]\n"
+	"                    simulate TRACE on CONFIG and print the report\n"
+	"  config -c CONFIG  print the effective config, defaults filled in\n"
+	"  trace MODEL [--seq L] [--nm N:M] -o FILE\n"
+	"                    write a built-in model's trace (models: see\n"
+	"                    'stasim trace --list')\n"
+	"  help              this text\n"
+	"  version           the version\n"
+	"\n"
+	"exit status: 0 success, 1 simulation or check failure, 2 bad usage or\n"
+	"bad input. Documentation: README.md and docs/.\n";
+
+static int usage_error(const char *fmt, const char *arg)
+{
+	fprintf(stderr, "stasim: ");
+	fprintf(stderr, fmt, arg);
+	fprintf(stderr, "\nrun 'stasim help' for usage\n");
+	return SIM_EXIT_USAGE;
+}
+
+static int input_error(const struct sim_err *err)
+{
+	char buf[1400];
+
+	err_format(err, buf, sizeof buf);
+	fprintf(stderr, "stasim: %s\n", buf);
+	return SIM_EXIT_USAGE;
+}
+
+/* Strict unsigned decimal: digits only, no overflow. */
+static int parse_u64(const char *s, uint64_t *v)
+{
+	uint64_t x = 0;
+
+	if (!*s)
+		return -1;
+	for (; *s; s++) {
+		if (*s < '0' || *s > '9' || x > (UINT64_MAX - 9) / 10)
+			return -1;
+		x = x * 10 + (uint64_t)(*s - '0');
+	}
+	*v = x;
+	return 0;
+}
+
+static int parse_nm(const char *s, uint32_t *n, uint32_t *m)
+{
+	char a[32], *colon;
+	uint64_t x, y;
+
+	snprintf(a, sizeof a, "%s", s);
+	colon = strchr(a, ':');
+	if (!colon)
+		return -1;
+	*colon = 0;
+	if (parse_u64(a, &x) || parse_u64(colon + 1, &y) || x < 1 || x > y ||
+	    y > TRACE_NM_MAX)
+		return -1;
+	*n = (uint32_t)x;
+	*m = (uint32_t)y;
+	return 0;
+}
+
+struct run_args {
+	const char *config, *trace, *outdir, *dump;
+	enum report_format format;
+	struct run_opts o;
+};
+
+/* Value of the option at argv[*i]; NULL (and a message) if missing. */
+static const char *value(int argc, char **argv, int *i)
+{
+	if (*i + 1 >= argc) {
+		usage_error("option '%s' needs a value", argv[*i]);
+		return NULL;
+	}
+	return argv[++*i];
+}
+
+static int run_opt(int argc, char **argv, int *i, struct run_args *a)
+{
+	const char *o = argv[*i], *v;
+
+	if (!strcmp(o, "--no-fast-forward")) {
+		a->o.fast_forward = 0;
+		return 0;
+	}
+	if (!strcmp(o, "--check")) {
+		a->o.check = 1;
+		return 0;
+	}
+	if (!(v = value(argc, argv, i)))
+		return -1;
+	if (!strcmp(o, "-c"))
+		a->config = v;
+	else if (!strcmp(o, "-t"))
+		a->trace = v;
+	else if (!strcmp(o, "-o"))
+		a->outdir = v;
+	else if (!strcmp(o, "--dump"))
+		a->dump = v;
+	else if (!strcmp(o, "--format")) {
+		if (report_parse_format(v, &a->format))
+			return usage_error("--format: '%s' is not txt, csv, json "
+					   "or md", v), -1;
+	} else if (!strcmp(o, "--mode")) {
+		if (strcmp(v, "timing") && strcmp(v, "functional"))
+			return usage_error("--mode: '%s' is not timing or "
+					   "functional", v), -1;
+		a->o.functional = !strcmp(v, "functional");
+	} else if (!strcmp(o, "--seed")) {
+		if (parse_u64(v, &a->o.seed))
+			return usage_error("--seed: '%s' is not an unsigned "
+					   "integer", v), -1;
+	} else {
+		return usage_error("run: unknown option '%s'", o), -1;
+	}
+	return 0;
+}
+
+static int make_dir(const char *dir, const char *opt)
+{
+	struct sim_err err;
+
+	if (mkdir(dir, 0777) == 0 || errno == EEXIST)
+		return 0;
+	err_set(&err, dir, 0, opt, "cannot create directory: %s",
+		strerror(errno));
+	return input_error(&err);
+}
+
+static int finish_run(const struct run_args *a, const struct config *cfg,
+		      const struct trace *t, struct run_result *r)
+{
+	struct report rep = { cfg, t, r, a->o.functional, a->o.seed };
+	struct sim_err err;
+
+	if (r->failed) {
+		fprintf(stderr, "stasim: check failed: %s\n", r->fail_msg);
+		return SIM_EXIT_FAIL;
+	}
+	if (a->outdir && report_write_dir(&rep, a->outdir, &err))
+		return input_error(&err);
+	report_write(&rep, a->format, stdout);
+	return fflush(stdout) == 0 ? SIM_EXIT_OK : SIM_EXIT_FAIL;
+}
+
+static int cmd_run(int argc, char **argv)
+{
+	struct run_args a = { .format = REPORT_TXT,
+			      .o = { .seed = 1, .fast_forward = 1 } };
+	static struct config cfg;
+	struct trace t = { 0 };
+	struct run_result r;
+	struct sim_err err;
+	int i, rc;
+
+	for (i = 2; i < argc; i++)
+		if (run_opt(argc, argv, &i, &a))
+			return SIM_EXIT_USAGE;
+	if (!a.config || !a.trace)
+		return usage_error("run: %s", "needs -c CONFIG and -t TRACE");
+	if (a.dump && !a.o.functional)
+		return usage_error("run: %s", "--dump needs --mode functional");
+	if (config_load(a.config, &cfg, &err) || trace_read(a.trace, &t, &err))
+		return input_error(&err);
+	if (a.dump && (rc = make_dir(a.dump, "--dump")))
+		goto out;
+	a.o.dump_dir = a.dump;
+	if (run_sim(&cfg, &t, &a.o, &r, &err)) {
+		rc = input_error(&err);
+		run_free(&r);
+		goto out;
+	}
+	rc = finish_run(&a, &cfg, &t, &r);
+	run_free(&r);
+out:
+	trace_free(&t);
+	return rc;
+}
+
+static int cmd_config(int argc, char **argv)
+{
+	static struct config cfg;
+	struct sim_err err;
+
+	if (argc != 4 || strcmp(argv[2], "-c"))
+		return usage_error("config: %s", "usage is 'stasim config -c FILE'");
+	if (config_load(argv[3], &cfg, &err))
+		return input_error(&err);
+	config_print(&cfg, stdout);
+	return SIM_EXIT_OK;
+}
+
+static int list_models(void)
+{
+	const char *const *m;
+
+	for (m = zoo_models(); *m; m++)
+		printf("%s\n", *m);
+	return SIM_EXIT_OK;
+}
+
+static int trace_opts(int argc, char **argv, struct zoo_opts *zo,
+		      const char **out)
+{
+	const char *v;
+	uint64_t x;
+	int i;
+
+	for (i = 3; i < argc; i++) {
+		const char *o = argv[i];
+
+		if (!(v = value(argc, argv, &i)))
+			return -1;
+		if (!strcmp(o, "-o"))
+			*out = v;
+		else if (!strcmp(o, "--seq")) {
+			if (parse_u64(v, &x) || x < 1 || x > TRACE_DIM_MAX)
+				return usage_error("--seq: '%s' is not an integer "
+						   "in 1..1048576", v), -1;
+			zo->seq = (uint32_t)x;
+		} else if (!strcmp(o, "--nm")) {
+			if (parse_nm(v, &zo->nm_n, &zo->nm_m))
+				return usage_error("--nm: '%s' is not N:M with "
+						   "1 <= N <= M <= 64", v), -1;
+		} else {
+			return usage_error("trace: unknown option '%s'", o), -1;
+		}
+	}
+	return 0;
+}
+
+static int cmd_trace(int argc, char **argv)
+{
+	struct zoo_opts zo;
+	struct trace t = { 0 };
+	struct sim_err err;
+	const char *out = NULL;
+	char comment[256];
+	int rc = SIM_EXIT_OK;
+
+	if (argc >= 3 && !strcmp(argv[2], "--list"))
+		return list_models();
+	if (argc < 3 || argv[2][0] == '-')
+		return usage_error("trace: %s", "usage is 'stasim trace MODEL "
+				   "[--seq L] [--nm N:M] -o FILE'");
+	if (zoo_defaults(argv[2], &zo)) {
+		err_set(&err, "stasim trace", 0, "model", "unknown model '%s' "
+			"(run 'stasim trace --list')", argv[2]);
+		return input_error(&err);
+	}
+	if (trace_opts(argc, argv, &zo, &out))
+		return SIM_EXIT_USAGE;
+	if (!out)
+		return usage_error("trace: %s", "needs -o FILE");
+	snprintf(comment, sizeof comment, "%s, seq %u, weights %u:%u "
+		 "(written by stasim trace)", argv[2], zo.seq, zo.nm_n, zo.nm_m);
+	if (zoo_build(argv[2], &zo, &t, &err) ||
+	    trace_write(out, &t, comment, &err))
+		rc = input_error(&err);
+	trace_free(&t);
+	return rc;
+}
+
+static int not_built(const char *cmd)
+{
+	fprintf(stderr, "stasim: '%s' is not built yet in this version; see "
+		"README.md for what is available\n", cmd);
+	return SIM_EXIT_USAGE;
+}
+
+int main(int argc, char **argv)
+{
+	const char *cmd = argc > 1 ? argv[1] : "help";
+
+	if (!strcmp(cmd, "run"))
+		return cmd_run(argc, argv);
+	if (!strcmp(cmd, "config"))
+		return cmd_config(argc, argv);
+	if (!strcmp(cmd, "trace"))
+		return cmd_trace(argc, argv);
+	if (!strcmp(cmd, "sweep") || !strcmp(cmd, "cosim"))
+		return not_built(cmd);
+	if (!strcmp(cmd, "version") || !strcmp(cmd, "--version")) {
+		printf("stasim %s\n", STASIM_VERSION);
+		return SIM_EXIT_OK;
+	}
+	if (!strcmp(cmd, "help") || !strcmp(cmd, "--help") || !strcmp(cmd, "-h")) {
+		fputs(usage_text, stdout);
+		return argc > 1 ? SIM_EXIT_OK : SIM_EXIT_USAGE;
+	}
+	return usage_error("unknown command '%s'", cmd);
+}

@@ -1,0 +1,83 @@
+/*
+ * plan.h - tiling of one op onto the engine and its SRAM buffers.
+ *
+ * An op is cut into SRAM tiles (tm x tk activations, tk x tn weights,
+ * tm x tn outputs) that fit one half of each double-buffered buffer, and each
+ * SRAM tile into array tiles of at most rows x cols outputs. The loop order
+ * (m outer or n outer) is chosen to move fewer DRAM bytes. A walker
+ * enumerates the k-steps of array tiles in execution order; every consumer
+ * (loads, compute, stores) walks the same sequence with its own cursor, so
+ * no step list is ever stored. Invariant: each step's loads fit their buffer
+ * half, and a load is issued only when its block differs from the block the
+ * previous step used (reuse of the resident block).
+ */
+#ifndef SIM_PLAN_H
+#define SIM_PLAN_H
+
+#include <stdint.h>
+
+#include "config.h"
+#include "trace.h"
+#include "../models/nm.h"
+
+struct plan_op {
+	uint32_t op;			/* op index in the trace */
+	struct nm_map map;		/* pattern on this engine */
+	uint32_t m, k, n, heads;	/* shape */
+	uint32_t tm, tn, tk;		/* SRAM tile sizes */
+	uint32_t n_mt, n_nt, n_kt;	/* SRAM tiles per dimension */
+	int m_outer;			/* 1: m tiles outer (activations resident) */
+	uint32_t ab, ob;		/* activation and output bytes per element */
+	uint32_t wbits;			/* bits per stored weight value */
+	int bitmap;			/* index format (sparse only) */
+	int b_rowmajor;			/* weights are a row-major activation (matmul) */
+	uint32_t rows, cols;		/* PE array */
+	uint32_t burst;			/* DRAM burst, bytes */
+	uint32_t shift;			/* requantization shift */
+};
+
+struct plan_step {
+	uint32_t op;			/* op index */
+	uint32_t head, mt, nt, kt;	/* SRAM tile position */
+	uint32_t r0, c0, rows, cols;	/* array tile in the output */
+	uint32_t klen;			/* reduction elements in this step */
+	uint64_t kcycles;		/* engine stream cycles */
+	uint8_t flags;			/* SDE_* */
+	uint8_t new_a, new_w, new_o;	/* needs an activation / weight load; new out tile */
+	uint64_t a_dram, w_dram;	/* DRAM bytes of those loads (whole bursts) */
+	uint64_t a_sram, w_sram;	/* bytes those loads write into SRAM */
+	uint64_t o_dram, o_sram;	/* store of the out tile (on O_LAST steps) */
+	uint64_t macs;			/* multiplies performed */
+	uint64_t dense_macs;		/* dense-equivalent MACs */
+	uint64_t act_rd, wgt_rd, out_wr; /* SRAM bytes the engine reads / writes */
+	uint64_t mux_sel;		/* index multiplexer selects */
+	uint64_t reg_bits;		/* operand + accumulator register bits written */
+};
+
+struct plan_walk {
+	const struct plan_op *p;	/* the op being walked */
+	struct plan_step prev;		/* the step emitted last */
+	uint32_t h, o1, o2, i, j, kt;	/* loop counters, outermost first */
+	int done;			/* 1: past the last step */
+	int first;			/* 1: no step emitted yet */
+};
+
+/*
+ * Plan op on cfg. Returns 0, or -1 with err when the op cannot run: a
+ * pattern the engine cannot map (trace file, op line, "gemm.nm") or a buffer
+ * too small for one array tile (config file, "sram.*_kib").
+ */
+int plan_op(const struct config *cfg, const struct trace *t, uint32_t opi,
+	    struct plan_op *p, struct sim_err *err);
+
+void plan_walk_init(struct plan_walk *w, const struct plan_op *p);
+/* Fill s with the next step; returns 0, or -1 when the op has no more. */
+int plan_walk_next(struct plan_walk *w, struct plan_step *s);
+
+/* Round bytes up to whole bursts. */
+static inline uint64_t plan_bursts(uint64_t bytes, uint32_t burst)
+{
+	return (bytes + burst - 1) / burst * burst;
+}
+
+#endif

@@ -1,0 +1,361 @@
+/*
+ * report.c - report writers (see report.h and docs/report.md).
+ *
+ * Derived figures: time_us = cycles / clock_mhz; utilization = macs /
+ * (cycles * peak_macs_per_cycle); sram_bytes = all buffer reads + writes.
+ */
+#include "report.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "afile.h"
+#include "energy.h"
+
+int report_parse_format(const char *s, enum report_format *f)
+{
+	static const char *const names[] = { "txt", "csv", "json", "md" };
+	int i;
+
+	for (i = 0; i < 4; i++)
+		if (!strcmp(s, names[i])) {
+			*f = (enum report_format)i;
+			return 0;
+		}
+	return -1;
+}
+
+static uint64_t peak(const struct config *c)
+{
+	return (uint64_t)c->rows * c->cols * c->n_max;
+}
+
+static uint64_t sram_bytes(const struct op_stats *s)
+{
+	return s->act_rd + s->act_wr + s->wgt_rd + s->wgt_wr + s->out_rd +
+	       s->out_wr;
+}
+
+static uint64_t op_cycles(const struct op_stats *s)
+{
+	return s->end > s->start ? s->end - s->start : 0;
+}
+
+static double util(const struct config *c, uint64_t macs, uint64_t cycles)
+{
+	return cycles ? (double)macs / ((double)cycles * peak(c)) : 0;
+}
+
+static void nm_text(const struct op *op, char *buf, size_t len)
+{
+	if (op->kind == OP_MATMUL || op->nm_n == op->nm_m)
+		snprintf(buf, len, "dense");
+	else
+		snprintf(buf, len, "%u:%u", op->nm_n, op->nm_m);
+}
+
+static void json_str(FILE *f, const char *s)
+{
+	fputc('"', f);
+	for (; *s; s++) {
+		unsigned char ch = (unsigned char)*s;
+
+		if (ch == '"' || ch == '\\')
+			fprintf(f, "\\%c", ch);
+		else if (ch < 0x20)
+			fprintf(f, "\\u%04x", ch);
+		else
+			fputc(ch, f);
+	}
+	fputc('"', f);
+}
+
+/* ---- json ---- */
+
+static void json_arch(const struct report *rep, FILE *f)
+{
+	const struct config *c = rep->cfg;
+
+	fprintf(f, "  \"arch\": {\n    \"name\": ");
+	json_str(f, c->name);
+	fprintf(f, ",\n    \"clock_mhz\": %.6g,\n    \"rows\": %u,\n"
+		"    \"cols\": %u,\n    \"n_max\": %u,\n    \"m_max\": %u,\n"
+		"    \"act_bits\": %u,\n    \"weight_bits\": %u,\n"
+		"    \"multipliers\": %llu,\n    \"peak_macs_per_cycle\": %llu,\n"
+		"    \"dram_bytes_per_cycle\": %.6f,\n"
+		"    \"dram_latency_cycles\": %llu,\n    \"burst_bytes\": %u,\n"
+		"    \"act_kib\": %u,\n    \"wgt_kib\": %u,\n    \"out_kib\": %u,\n"
+		"    \"double_buffer\": %s,\n    \"acc_double_buffer\": %s\n  },\n",
+		c->clock_mhz, c->rows, c->cols, c->n_max, c->m_max, c->act_bits,
+		c->weight_bits, (unsigned long long)peak(c),
+		(unsigned long long)peak(c), config_dram_bytes_per_cycle(c),
+		(unsigned long long)config_dram_latency_cycles(c), c->burst_bytes,
+		c->act_kib, c->wgt_kib, c->out_kib,
+		c->double_buffer ? "true" : "false",
+		c->acc_double_buffer ? "true" : "false");
+}
+
+static void json_total(const struct report *rep, FILE *f)
+{
+	const struct run_result *r = rep->r;
+	const struct op_stats *s = &r->total;
+
+	fprintf(f, "  \"total\": {\n    \"cycles\": %llu,\n    \"time_us\": %.3f,\n"
+		"    \"energy_pj\": %.3f,\n    \"macs\": %llu,\n"
+		"    \"dense_macs\": %llu,\n    \"utilization\": %.6f,\n"
+		"    \"dram_bytes\": %llu,\n    \"dram_read_bytes\": %llu,\n"
+		"    \"dram_write_bytes\": %llu,\n    \"sram_bytes\": %llu,\n"
+		"    \"stall_cycles\": %llu,\n    \"ops\": %u\n  },\n",
+		(unsigned long long)r->cycles, r->cycles / rep->cfg->clock_mhz,
+		r->total_energy.total_pj, (unsigned long long)s->macs,
+		(unsigned long long)s->dense_macs,
+		util(rep->cfg, s->macs, r->cycles),
+		(unsigned long long)(s->dram_rd + s->dram_wr),
+		(unsigned long long)s->dram_rd, (unsigned long long)s->dram_wr,
+		(unsigned long long)sram_bytes(s), (unsigned long long)s->stall,
+		r->n_ops);
+}
+
+static void json_units(const struct report *rep, FILE *f)
+{
+	const struct run_result *r = rep->r;
+	int u;
+
+	fprintf(f, "  \"units\": {\n");
+	for (u = 0; u < EU_COUNT; u++)
+		fprintf(f, "    \"%s\": { \"busy_cycles\": %llu, \"stall_cycles\": "
+			"%llu, \"energy_pj\": %.3f, \"dynamic_pj\": %.3f, "
+			"\"leakage_pj\": %.3f }%s\n", energy_unit_name(u),
+			(unsigned long long)r->unit[u].busy_cycles,
+			(unsigned long long)r->unit[u].stall_cycles,
+			r->total_energy.dyn_pj[u] + r->total_energy.leak_pj[u],
+			r->total_energy.dyn_pj[u], r->total_energy.leak_pj[u],
+			u + 1 < EU_COUNT ? "," : "");
+	fprintf(f, "  },\n");
+}
+
+static void json_op(const struct report *rep, uint32_t i, FILE *f)
+{
+	const struct op *op = &rep->t->ops[i];
+	const struct op_stats *s = &rep->r->ops[i];
+	const struct energy_op *e = &rep->r->energy[i];
+	const struct plan_op *p = &rep->r->plans[i];
+	char nm[32];
+
+	nm_text(op, nm, sizeof nm);
+	fprintf(f, "    { \"name\": ");
+	json_str(f, op->name);
+	fprintf(f, ", \"kind\": \"%s\", \"m\": %u, \"k\": %u, \"n\": %u, "
+		"\"heads\": %u, \"nm\": \"%s\",\n      \"start_cycle\": %llu, "
+		"\"end_cycle\": %llu, \"cycles\": %llu, \"busy_cycles\": %llu, "
+		"\"stall_cycles\": %llu,\n      \"macs\": %llu, \"dense_macs\": "
+		"%llu, \"utilization\": %.6f, \"dram_bytes\": %llu, "
+		"\"dram_read_bytes\": %llu, \"dram_write_bytes\": %llu, "
+		"\"sram_bytes\": %llu,\n      \"energy_pj\": %.3f, \"energy\": "
+		"{ \"sde_pj\": %.3f, \"sram_pj\": %.3f, \"dram_pj\": %.3f, "
+		"\"leakage_pj\": %.3f },\n      \"tiling\": { \"tm\": %u, "
+		"\"tn\": %u, \"tk\": %u, \"order\": \"%s\", \"engine_steps\": "
+		"%llu } }%s\n", op_kind_name(op->kind), op->m, op->k, op->n,
+		op->kind == OP_MATMUL ? op->heads : 1, nm,
+		(unsigned long long)s->start, (unsigned long long)s->end,
+		(unsigned long long)op_cycles(s), (unsigned long long)s->busy,
+		(unsigned long long)s->stall, (unsigned long long)s->macs,
+		(unsigned long long)s->dense_macs,
+		util(rep->cfg, s->macs, op_cycles(s)),
+		(unsigned long long)(s->dram_rd + s->dram_wr),
+		(unsigned long long)s->dram_rd, (unsigned long long)s->dram_wr,
+		(unsigned long long)sram_bytes(s), e->total_pj,
+		e->dyn_pj[EU_SDE] + e->leak_pj[EU_SDE],
+		e->dyn_pj[EU_SRAM] + e->leak_pj[EU_SRAM],
+		e->dyn_pj[EU_DRAM] + e->leak_pj[EU_DRAM],
+		e->leak_pj[EU_SDE] + e->leak_pj[EU_SRAM] + e->leak_pj[EU_DRAM],
+		p->tm, p->tn, p->tk, p->m_outer ? "m-outer" : "n-outer",
+		(unsigned long long)s->steps, i + 1 < rep->r->n_ops ? "," : "");
+}
+
+static void write_json(const struct report *rep, FILE *f)
+{
+	uint32_t i;
+
+	fprintf(f, "{\n  \"stasim\": { \"report_version\": 1 },\n  \"run\": {"
+		" \"config\": ");
+	json_str(f, rep->cfg->path);
+	fprintf(f, ", \"trace\": ");
+	json_str(f, rep->t->path);
+	fprintf(f, ", \"energy_table\": ");
+	json_str(f, rep->cfg->energy.path);
+	fprintf(f, ", \"mode\": \"%s\", \"seed\": %llu, \"checked_outputs\": "
+		"%llu },\n", rep->functional ? "functional" : "timing",
+		(unsigned long long)rep->seed,
+		(unsigned long long)rep->r->checked);
+	json_arch(rep, f);
+	json_total(rep, f);
+	json_units(rep, f);
+	fprintf(f, "  \"ops\": [\n");
+	for (i = 0; i < rep->r->n_ops; i++)
+		json_op(rep, i, f);
+	fprintf(f, "  ]\n}\n");
+}
+
+/* ---- csv ---- */
+
+static void csv_row(const struct report *rep, const char *name,
+		    const char *kind, const struct op *op,
+		    const struct op_stats *s, uint64_t cycles,
+		    const struct energy_op *e, FILE *f)
+{
+	char nm[32] = "";
+
+	if (op)
+		nm_text(op, nm, sizeof nm);
+	fprintf(f, "%s,%s,%u,%u,%u,%u,%s,%llu,%llu,%llu,%llu,%llu,%llu,%llu,"
+		"%.6f,%llu,%llu,%llu,%llu,%.3f,%.3f,%.3f,%.3f\n", name, kind,
+		op ? op->m : 0, op ? op->k : 0, op ? op->n : 0,
+		op ? (op->kind == OP_MATMUL ? op->heads : 1) : 0, nm,
+		(unsigned long long)s->start, (unsigned long long)s->end,
+		(unsigned long long)cycles, (unsigned long long)s->busy,
+		(unsigned long long)s->stall, (unsigned long long)s->macs,
+		(unsigned long long)s->dense_macs,
+		util(rep->cfg, s->macs, cycles),
+		(unsigned long long)s->dram_rd, (unsigned long long)s->dram_wr,
+		(unsigned long long)(s->dram_rd + s->dram_wr),
+		(unsigned long long)sram_bytes(s), e->total_pj,
+		e->dyn_pj[EU_SDE] + e->leak_pj[EU_SDE],
+		e->dyn_pj[EU_SRAM] + e->leak_pj[EU_SRAM],
+		e->dyn_pj[EU_DRAM] + e->leak_pj[EU_DRAM]);
+}
+
+static void write_csv(const struct report *rep, FILE *f)
+{
+	const struct run_result *r = rep->r;
+	uint32_t i;
+
+	fprintf(f, "name,kind,m,k,n,heads,nm,start_cycle,end_cycle,cycles,"
+		"busy_cycles,stall_cycles,macs,dense_macs,utilization,"
+		"dram_read_bytes,dram_write_bytes,dram_bytes,sram_bytes,"
+		"energy_pj,sde_pj,sram_pj,dram_pj\n");
+	for (i = 0; i < r->n_ops; i++)
+		csv_row(rep, rep->t->ops[i].name,
+			op_kind_name(rep->t->ops[i].kind), &rep->t->ops[i],
+			&r->ops[i], op_cycles(&r->ops[i]), &r->energy[i], f);
+	csv_row(rep, "TOTAL", "total", NULL, &r->total, r->cycles,
+		&r->total_energy, f);
+}
+
+/* ---- txt and md ---- */
+
+static void table_row(const struct report *rep, const char *name,
+		      const char *kind, const char *nm,
+		      const struct op_stats *s, uint64_t cycles, double pj,
+		      int md, FILE *f)
+{
+	double kib = (s->dram_rd + s->dram_wr) / 1024.0;
+	double u = 100 * util(rep->cfg, s->macs, cycles);
+	const char *fmt = md ? "| %s | %s | %s | %llu | %.3f | %llu | %.1f | "
+			       "%.3f | %.3f | %.1f | %.3f |\n"
+			     : "%-16s %-7s %-6s %12llu %10.3f %10llu %6.1f "
+			       "%10.3f %10.3f %10.1f %10.3f\n";
+
+	fprintf(f, fmt, name, kind, nm, (unsigned long long)cycles,
+		cycles / rep->cfg->clock_mhz, (unsigned long long)s->stall, u,
+		s->macs / 1e6, s->dense_macs / 1e6, kib, pj / 1e6);
+}
+
+static void write_table(const struct report *rep, int md, FILE *f)
+{
+	const struct run_result *r = rep->r;
+	const struct config *c = rep->cfg;
+	uint32_t i;
+	int u;
+
+	fprintf(f, md ? "# stasim report\n\n- config: `%s` (%s)\n- trace: `%s`\n"
+		      : "stasim report\n  config: %s (%s)\n  trace:  %s\n",
+		c->path, c->name, rep->t->path);
+	fprintf(f, md ? "- mode: %s, seed %llu\n- engine: %ux%u PEs, %u mult/PE, "
+		      "%u:1 mux, %.6g MHz, peak %llu MAC/cycle; DRAM %.3f B/cycle\n\n"
+		      : "  mode:   %s, seed %llu\n  engine: %ux%u PEs, %u mult/PE, "
+		      "%u:1 mux, %.6g MHz, peak %llu MAC/cycle; DRAM %.3f B/cycle\n\n",
+		rep->functional ? "functional" : "timing",
+		(unsigned long long)rep->seed, c->rows, c->cols, c->n_max,
+		c->m_max, c->clock_mhz, (unsigned long long)peak(c),
+		config_dram_bytes_per_cycle(c));
+	fprintf(f, md ? "| op | kind | nm | cycles | time us | stall | util %% | "
+		      "MMAC | dense MMAC | DRAM KiB | energy uJ |\n"
+		      "|---|---|---|---:|---:|---:|---:|---:|---:|---:|---:|\n"
+		      : "%-16s %-7s %-6s %12s %10s %10s %6s %10s %10s %10s %10s\n",
+		"op", "kind", "nm", "cycles", "time_us", "stall", "util%",
+		"MMAC", "denseMMAC", "DRAM_KiB", "energy_uJ");
+	for (i = 0; i < r->n_ops; i++) {
+		char nm[32];
+
+		nm_text(&rep->t->ops[i], nm, sizeof nm);
+		table_row(rep, rep->t->ops[i].name,
+			  op_kind_name(rep->t->ops[i].kind), nm, &r->ops[i],
+			  op_cycles(&r->ops[i]), r->energy[i].total_pj, md, f);
+	}
+	table_row(rep, "TOTAL", "", "", &r->total, r->cycles,
+		  r->total_energy.total_pj, md, f);
+	fprintf(f, md ? "\n| unit | busy cycles | stall cycles | energy uJ | "
+		      "leakage uJ |\n|---|---:|---:|---:|---:|\n"
+		      : "\n%-8s %14s %14s %12s %12s\n", "unit", "busy_cycles",
+		"stall_cycles", "energy_uJ", "leakage_uJ");
+	for (u = 0; u < EU_COUNT; u++)
+		fprintf(f, md ? "| %s | %llu | %llu | %.3f | %.3f |\n"
+			      : "%-8s %14llu %14llu %12.3f %12.3f\n",
+			energy_unit_name(u),
+			(unsigned long long)r->unit[u].busy_cycles,
+			(unsigned long long)r->unit[u].stall_cycles,
+			(r->total_energy.dyn_pj[u] + r->total_energy.leak_pj[u]) / 1e6,
+			r->total_energy.leak_pj[u] / 1e6);
+	if (rep->functional)
+		fprintf(f, "\nfunctional: %llu output elements checked against the "
+			"reference GEMM, all equal\n",
+			(unsigned long long)r->checked);
+}
+
+void report_write(const struct report *rep, enum report_format fmt, FILE *f)
+{
+	switch (fmt) {
+	case REPORT_JSON:
+		write_json(rep, f);
+		break;
+	case REPORT_CSV:
+		write_csv(rep, f);
+		break;
+	case REPORT_MD:
+		write_table(rep, 1, f);
+		break;
+	default:
+		write_table(rep, 0, f);
+		break;
+	}
+}
+
+static int write_file(const struct report *rep, const char *dir,
+		      const char *name, enum report_format fmt,
+		      struct sim_err *err)
+{
+	char path[1024];
+	struct afile a;
+
+	snprintf(path, sizeof path, "%s/%s", dir, name);
+	if (afile_open(&a, path, "-o", err))
+		return -1;
+	report_write(rep, fmt, a.f);
+	return afile_commit(&a, "-o", err);
+}
+
+int report_write_dir(const struct report *rep, const char *dir,
+		     struct sim_err *err)
+{
+	if (mkdir(dir, 0777) != 0 && errno != EEXIST)
+		return err_set(err, dir, 0, "-o", "cannot create directory: %s",
+			       strerror(errno));
+	if (write_file(rep, dir, "report.json", REPORT_JSON, err) ||
+	    write_file(rep, dir, "report.csv", REPORT_CSV, err) ||
+	    write_file(rep, dir, "report.md", REPORT_MD, err))
+		return -1;
+	return 0;
+}

@@ -1,0 +1,61 @@
+/*
+ * run.h - one simulation: a config and a trace in, statistics out.
+ *
+ * Wires the units: scheduler -> DMA (cmd), scheduler -> engine (cmd,
+ * want_op), DMA -> scheduler (ready, done), engine -> scheduler (ready,
+ * rd_done, wb_done); registers them with the kernel and runs the clock until
+ * every op's outputs are stored. Invariant: the result depends only on the
+ * config, the trace, the mode and the seed (not on fast-forward, not on the
+ * machine), so reports are byte-identical run to run.
+ */
+#ifndef SIM_RUN_H
+#define SIM_RUN_H
+
+#include <stdint.h>
+
+#include "config.h"
+#include "energy.h"
+#include "plan.h"
+#include "sched.h"
+#include "trace.h"
+
+struct run_opts {
+	int functional;		/* 1: real data, checked against the reference */
+	uint64_t seed;		/* operand streams */
+	int fast_forward;	/* 0: strict stepping */
+	int check;		/* 1: unit invariants after every cycle */
+	const char *dump_dir;	/* functional: write .npy tensors here */
+	uint64_t max_cycles;	/* safety stop, 0 = none */
+};
+
+struct run_unit {
+	uint64_t busy_cycles;	/* cycles doing work */
+	uint64_t stall_cycles;	/* cycles waiting with work pending */
+};
+
+struct run_result {
+	uint32_t n_ops;
+	struct plan_op *plans;		/* per op */
+	struct op_stats *ops;		/* per op */
+	struct energy_op *energy;	/* per op */
+	struct op_stats total;		/* sums over ops */
+	struct energy_op total_energy;	/* sums over ops */
+	struct run_unit unit[EU_COUNT];	/* sde, sram, dram */
+	uint64_t cycles;		/* makespan */
+	uint64_t kernel_steps;		/* cycles actually stepped (rest skipped) */
+	uint64_t checked;		/* functional: output elements compared */
+	uint64_t dma_transfers;		/* DMA commands executed */
+	int failed;			/* 1: a functional check failed */
+	char fail_msg[768];		/* what failed */
+};
+
+/*
+ * Run trace t on cfg. Returns 0 (see r->failed for check failures), or -1
+ * with err for input that cannot run (unmappable pattern, buffers too small,
+ * dump directory unwritable).
+ */
+int run_sim(const struct config *cfg, const struct trace *t,
+	    const struct run_opts *o, struct run_result *r, struct sim_err *err);
+void run_free(struct run_result *r);
+
+#endif

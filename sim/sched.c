@@ -1,0 +1,324 @@
+/*
+ * sched.c - the controller (see sched.h).
+ *
+ * One step, in order: charge the cycle to the oldest unfinished op, observe
+ * the pulses of cycle t (loads done, operands released, tiles written back,
+ * stores done), retire the commands the DMA and the engine accepted, then
+ * choose the commands to present on t + 1. Commands stay presented until
+ * accepted (valid/ready), and stores go before loads so output halves free
+ * up as early as possible.
+ */
+#include "sched.h"
+
+#include <string.h>
+
+#include "kern.h"
+
+enum pick { PICK_NONE = 0, PICK_CMD = 1, PICK_BLOCKED = 2 };
+
+static void cursor_next(const struct sched *k, struct sched_cursor *c)
+{
+	while (c->op < k->n_ops) {
+		if (plan_walk_next(&c->w, &c->s) == 0) {
+			c->a_n += c->s.new_a;
+			c->w_n += c->s.new_w;
+			c->o_n += c->s.new_o;
+			c->a_sent = !c->s.new_a;
+			c->w_sent = !c->s.new_w;
+			c->valid = 1;
+			return;
+		}
+		if (++c->op < k->n_ops)
+			plan_walk_init(&c->w, &k->plans[c->op]);
+	}
+	c->valid = 0;
+}
+
+/* Load cursor: skip steps whose operands are already resident. */
+static void load_next(const struct sched *k)
+{
+	struct sched_cursor *c = (struct sched_cursor *)&k->ld;
+
+	while (c->valid && c->a_sent && c->w_sent)
+		cursor_next(k, c);
+}
+
+/* Store cursor: the next step that completes an output tile. */
+static void store_next(const struct sched *k, struct sched_cursor *c)
+{
+	do
+		cursor_next(k, c);
+	while (c->valid && !(c->s.flags & SDE_O_LAST));
+}
+
+static void cursor_start(const struct sched *k, struct sched_cursor *c)
+{
+	memset(c, 0, sizeof *c);
+	if (k->n_ops)
+		plan_walk_init(&c->w, &k->plans[0]);
+}
+
+static void begin_op(struct sched *k)
+{
+	k->data = NULL;
+	if (!k->cc.valid || !k->hooks.begin)
+		return;
+	k->data = k->hooks.begin(k->hooks.ctx, k->cc.s.op);
+	if (!k->data) {
+		k->failed = 1;
+		k->failed_op = k->cc.s.op;
+	}
+}
+
+int sched_init(struct sched *k, const struct plan_op *plans, uint32_t n_ops,
+	       int double_buffer, const struct dma_out *dma,
+	       const struct sde_out *sde, const struct sched_hooks *hooks,
+	       struct op_stats *ops)
+{
+	uint32_t i;
+
+	memset(k, 0, sizeof *k);
+	k->plans = plans;
+	k->n_ops = n_ops;
+	k->slots = double_buffer ? 2 : 1;
+	k->dma = dma;
+	k->sde = sde;
+	if (hooks)
+		k->hooks = *hooks;
+	k->st_op = ops;
+	for (i = 0; i < n_ops; i++) {
+		const struct plan_op *p = &plans[i];
+
+		ops[i].start = UINT64_MAX;
+		ops[i].tiles_left = (uint64_t)p->heads * p->n_mt * p->n_nt;
+		ops[i].wb_left = (uint64_t)p->heads * ((p->m + p->rows - 1) / p->rows) *
+				 ((p->n + p->cols - 1) / p->cols);
+	}
+	cursor_start(k, &k->ld);
+	cursor_start(k, &k->cc);
+	cursor_start(k, &k->st);
+	cursor_next(k, &k->ld);
+	load_next(k);
+	cursor_next(k, &k->cc);
+	store_next(k, &k->st);
+	begin_op(k);
+	return 0;
+}
+
+int sched_done(void *self)
+{
+	const struct sched *k = self;
+
+	return k->failed || k->ops_done == k->n_ops;
+}
+
+/* The DMA command to present next, without side effects. */
+static enum pick pick_dma(const struct sched *k, struct dma_cmd *c)
+{
+	const struct sched_cursor *l = &k->ld;
+
+	memset(c, 0, sizeof *c);
+	if (k->st.valid && k->o_written > k->o_issued) {
+		*c = (struct dma_cmd){ 1, DMA_STORE, k->st.s.op, k->st.s.o_dram };
+		return PICK_CMD;
+	}
+	if (!l->valid)
+		return PICK_NONE;
+	if (!l->a_sent) {
+		if (l->a_n - 1 >= k->a_rel + k->slots)
+			return PICK_BLOCKED;
+		*c = (struct dma_cmd){ 1, DMA_LOAD_A, l->s.op, l->s.a_dram };
+		return PICK_CMD;
+	}
+	if (l->w_n - 1 >= k->w_rel + k->slots)
+		return PICK_BLOCKED;
+	*c = (struct dma_cmd){ 1, DMA_LOAD_W, l->s.op, l->s.w_dram };
+	return PICK_CMD;
+}
+
+/* The engine command to present next, without side effects. */
+static enum pick pick_sde(const struct sched *k, struct sde_cmd *c)
+{
+	const struct sched_cursor *cc = &k->cc;
+	const struct plan_step *s = &cc->s;
+
+	memset(c, 0, sizeof *c);
+	if (!cc->valid)
+		return PICK_NONE;
+	if (cc->a_n - 1 >= k->a_loaded || cc->w_n - 1 >= k->w_loaded)
+		return PICK_BLOCKED;
+	if (s->new_o && cc->o_n - 1 >= k->o_stored + k->slots)
+		return PICK_BLOCKED;
+	*c = (struct sde_cmd){ .valid = 1, .flags = s->flags, .op = s->op,
+			       .rows = s->rows, .cols = s->cols,
+			       .kcycles = s->kcycles, .r0 = s->r0, .c0 = s->c0,
+			       .data = k->data ? &k->data[s->head] : NULL };
+	return PICK_CMD;
+}
+
+static void store_done(struct sched *k, uint32_t op)
+{
+	struct op_stats *o = &k->st_op[op];
+
+	k->o_stored++;
+	o->tiles++;
+	if (--o->tiles_left)
+		return;
+	o->end = k->now + 1;
+	k->ops_done++;
+}
+
+static void observe(struct sched *k)
+{
+	const struct dma_cmd *d = &k->dma->done;
+	const struct sde_cmd *r = &k->sde->rd_done, *w = &k->sde->wb_done;
+
+	if (d->valid) {
+		if (d->kind == DMA_LOAD_A)
+			k->a_loaded++;
+		else if (d->kind == DMA_LOAD_W)
+			k->w_loaded++;
+		else
+			store_done(k, d->op);
+	}
+	if (r->valid) {
+		k->a_rel += !!(r->flags & SDE_A_LAST);
+		k->w_rel += !!(r->flags & SDE_W_LAST);
+	}
+	if (w->valid) {
+		k->o_written += !!(w->flags & SDE_O_LAST);
+		if (--k->st_op[w->op].wb_left == 0 && k->hooks.end &&
+		    k->hooks.end(k->hooks.ctx, w->op)) {
+			k->failed = 1;
+			k->failed_op = w->op;
+		}
+	}
+}
+
+static void dma_accepted(struct sched *k)
+{
+	const struct dma_cmd *c = &k->out.dma;
+	struct op_stats *o = &k->st_op[c->op];
+
+	if (o->start == UINT64_MAX)
+		o->start = k->now;
+	if (c->kind == DMA_STORE) {
+		o->dram_wr += c->bytes;
+		o->out_rd += k->st.s.o_sram;
+		k->o_issued++;
+		store_next(k, &k->st);
+		return;
+	}
+	o->dram_rd += c->bytes;
+	if (c->kind == DMA_LOAD_A) {
+		o->act_wr += k->ld.s.a_sram;
+		k->ld.a_sent = 1;
+	} else {
+		o->wgt_wr += k->ld.s.w_sram;
+		k->ld.w_sent = 1;
+	}
+	load_next(k);
+}
+
+static void sde_accepted(struct sched *k)
+{
+	const struct plan_step *s = &k->cc.s;
+	struct op_stats *o = &k->st_op[s->op];
+	uint32_t op = s->op;
+
+	o->macs += s->macs;
+	o->dense_macs += s->dense_macs;
+	o->act_rd += s->act_rd;
+	o->wgt_rd += s->wgt_rd;
+	o->out_wr += s->out_wr;
+	o->mux_sel += s->mux_sel;
+	o->reg_bits += s->reg_bits;
+	o->steps++;
+	cursor_next(k, &k->cc);
+	if (k->cc.valid && k->cc.s.op != op)
+		begin_op(k);
+}
+
+static void account(struct sched *k, uint64_t n)
+{
+	struct dma_cmd c;
+
+	if (k->ops_done < k->n_ops)
+		k->st_op[k->ops_done].attr_cycles += n;
+	if (k->sde->active || k->dma->active)
+		k->sram_busy += n;
+	if (!k->dma->active && !k->out.dma.valid &&
+	    pick_dma(k, &c) == PICK_BLOCKED)
+		k->dma_stall += n;
+}
+
+void sched_step(void *self, uint64_t cycle)
+{
+	struct sched *k = self;
+	int dma_acc = k->out.dma.valid && k->dma->cmd_ready;
+	int sde_acc = k->out.sde.valid && k->sde->cmd_ready;
+
+	(void)cycle;
+	account(k, 1);
+	observe(k);
+	if (dma_acc)
+		dma_accepted(k);
+	if (sde_acc)
+		sde_accepted(k);
+	if (k->out.dma.valid && !dma_acc)
+		k->nxt.dma = k->out.dma;
+	else
+		pick_dma(k, &k->nxt.dma);
+	if (k->out.sde.valid && !sde_acc)
+		k->nxt.sde = k->out.sde;
+	else
+		pick_sde(k, &k->nxt.sde);
+	k->nxt.want_op = k->cc.valid ? k->cc.s.op + 1 : 0;
+	k->now++;
+}
+
+void sched_commit(void *self)
+{
+	struct sched *k = self;
+
+	k->out = k->nxt;
+}
+
+uint64_t sched_horizon(const void *self)
+{
+	const struct sched *k = self;
+	struct dma_cmd d;
+	struct sde_cmd e;
+
+	if (k->dma->done.valid || k->sde->rd_done.valid || k->sde->wb_done.valid)
+		return 1;
+	if ((k->out.dma.valid && k->dma->cmd_ready) ||
+	    (k->out.sde.valid && k->sde->cmd_ready))
+		return 1;
+	if (!k->out.dma.valid && pick_dma(k, &d) == PICK_CMD)
+		return 1;
+	if (!k->out.sde.valid && pick_sde(k, &e) == PICK_CMD)
+		return 1;
+	if (k->nxt.want_op != k->out.want_op)
+		return 1;
+	return KERN_FOREVER;
+}
+
+void sched_skip(void *self, uint64_t n)
+{
+	struct sched *k = self;
+
+	account(k, n);
+	k->now += n;
+}
+
+void sched_check(const void *self, uint64_t cycle)
+{
+	const struct sched *k = self;
+
+	SIM_ASSERT(k->a_rel <= k->a_loaded && k->w_rel <= k->w_loaded, cycle,
+		   "sched");
+	SIM_ASSERT(k->o_stored <= k->o_issued && k->o_issued <= k->o_written,
+		   cycle, "sched");
+	SIM_ASSERT(k->ld.a_n <= k->a_rel + k->slots + 1, cycle, "sched");
+}

@@ -1,0 +1,106 @@
+/*
+ * sched.h - the controller: turns planned steps into DMA and engine commands.
+ *
+ * Three cursors walk the same step sequence (plan.h): the load cursor issues
+ * activation and weight loads as soon as a buffer half is free, the compute
+ * cursor hands a step to the engine once its operands are in SRAM and its
+ * output half is free, the store cursor writes finished output tiles back.
+ * Loads, releases and stores all happen in sequence order, so plain counters
+ * stand in for per-slot state. Invariant: a load j is issued only when load
+ * j - slots has been released by the engine (no buffer half is overwritten
+ * while still read), and every op's output tiles are stored exactly once.
+ */
+#ifndef SIM_SCHED_H
+#define SIM_SCHED_H
+
+#include <stdint.h>
+
+#include "plan.h"
+#include "../models/dma.h"
+#include "../models/sde.h"
+
+/* Counted per op; energy and reports are computed from these. */
+struct op_stats {
+	uint64_t start, end;		/* first command accepted, last store done */
+	uint64_t attr_cycles;		/* cycles charged to it (oldest unfinished op) */
+	uint64_t busy, stall;		/* engine busy / stalled on its behalf */
+	uint64_t macs, dense_macs;	/* multiplies performed, dense-equivalent */
+	uint64_t dram_rd, dram_wr;	/* DRAM bytes, whole bursts */
+	uint64_t act_wr, act_rd;	/* activation buffer bytes */
+	uint64_t wgt_wr, wgt_rd;	/* weight buffer bytes */
+	uint64_t out_wr, out_rd;	/* output buffer bytes */
+	uint64_t mux_sel;		/* index multiplexer selects */
+	uint64_t reg_bits;		/* register bits written in the array */
+	uint64_t steps, tiles;		/* engine commands, output tiles stored */
+	uint64_t tiles_left;		/* output tiles not yet stored */
+	uint64_t wb_left;		/* array tiles not yet written back */
+};
+
+/* Functional-mode hooks: operands of an op, checked when it completes. */
+struct sched_hooks {
+	void *ctx;
+	/* Operands of every head of op (NULL on failure). */
+	const struct sde_data *(*begin)(void *ctx, uint32_t op);
+	/* All outputs of op written: check them; 0 = ok, -1 = mismatch. */
+	int (*end)(void *ctx, uint32_t op);
+};
+
+struct sched_cursor {
+	uint32_t op;			/* op being walked (n_ops = finished) */
+	struct plan_walk w;		/* position within it */
+	struct plan_step s;		/* current step, when valid */
+	int valid;			/* 1: s is a step to act on */
+	uint64_t a_n, w_n, o_n;		/* loads / out tiles seen, s's included */
+	uint8_t a_sent, w_sent;		/* load cursor: s's loads issued */
+};
+
+struct sched_out {
+	struct dma_cmd dma;		/* command to the DMA */
+	struct sde_cmd sde;		/* command to the engine */
+	uint32_t want_op;		/* 1 + op of the next unaccepted step, 0 = none */
+};
+
+struct sched {
+	const struct plan_op *plans;	/* one per op */
+	uint32_t n_ops;			/* ops in the trace */
+	uint32_t slots;			/* buffer halves: 2 double-buffered, else 1 */
+	const struct dma_out *dma;	/* port: DMA outputs */
+	const struct sde_out *sde;	/* port: engine outputs */
+	struct sched_out out;		/* port: registered outputs, cycle t */
+	struct sched_out nxt;		/* outputs being computed for t + 1 */
+	struct sched_hooks hooks;	/* functional mode, or all NULL */
+	const struct sde_data *data;	/* operands of the compute cursor's op */
+
+	struct sched_cursor ld, cc, st;	/* load, compute, store cursors */
+	uint8_t dma_is_store;		/* out.dma came from the store cursor */
+	uint64_t a_loaded, w_loaded;	/* loads completed */
+	uint64_t a_rel, w_rel;		/* loads released by the engine */
+	uint64_t o_written, o_issued, o_stored; /* out tiles: written back, store issued, stored */
+
+	uint64_t now;			/* cycles stepped */
+	uint32_t ops_done;		/* ops whose last store completed */
+	int failed;			/* a functional check failed */
+	uint32_t failed_op;		/* which */
+	uint64_t sram_busy;		/* cycles the engine or DMA touched SRAM */
+	uint64_t dma_stall;		/* channel idle while the next load waits for a buffer half */
+	struct op_stats *st_op;		/* per op, n_ops entries */
+};
+
+/*
+ * Set up over plans (one per op). ops must hold n_ops zeroed entries; the
+ * engine's per-op busy/stall arrays are separate. Returns 0.
+ */
+int sched_init(struct sched *k, const struct plan_op *plans, uint32_t n_ops,
+	       int double_buffer, const struct dma_out *dma,
+	       const struct sde_out *sde, const struct sched_hooks *hooks,
+	       struct op_stats *ops);
+/* 1 when every op is stored, or a check failed. */
+int sched_done(void *self);
+
+void sched_step(void *self, uint64_t cycle);
+void sched_commit(void *self);
+uint64_t sched_horizon(const void *self);
+void sched_skip(void *self, uint64_t n);
+void sched_check(const void *self, uint64_t cycle);
+
+#endif

@@ -1,0 +1,74 @@
+/*
+ * trace.h - workload traces: a list of operators.
+ *
+ * A trace is text format v1 (docs/trace-format.md), plain or gzip, read
+ * through zlib. Each op kind has a schema (key, field, range, required) in
+ * trace.c; adding an op kind is one schema row plus what the scheduler does
+ * with it. Invariant: every op returned by trace_read() passed its schema,
+ * so dimensions are in range and 1 <= nm_n <= nm_m.
+ */
+#ifndef SIM_TRACE_H
+#define SIM_TRACE_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "err.h"
+
+#define TRACE_MAGIC "stasim-trace 1"
+#define TRACE_NAME_MAX 64
+#define TRACE_DIM_MAX (1u << 20)	/* largest m, k or n */
+#define TRACE_ELEMS_MAX (1ull << 31)	/* largest operand, in elements */
+#define TRACE_HEADS_MAX 1024u
+#define TRACE_NM_MAX 64u		/* largest M of an N:M pattern */
+
+enum op_kind {
+	OP_GEMM = 0,	/* activations m x k times N:M-sparse weights k x n */
+	OP_MATMUL,	/* dense-dense, per head: (m x k) x (k x n), heads times */
+	OP_KIND_COUNT
+};
+
+struct op {
+	enum op_kind kind;
+	char name[TRACE_NAME_MAX];	/* unique within the trace */
+	uint32_t m, k, n;		/* output rows, reduction length, output cols */
+	uint32_t nm_n, nm_m;		/* N:M along k; dense = nm_n == nm_m (1:1 when omitted) */
+	uint32_t heads;			/* matmul: independent products; gemm: 1 */
+	int line;			/* line in the trace file, for errors */
+};
+
+struct trace {
+	char path[512];		/* file it was read from ("" if built in memory) */
+	struct op *ops;		/* ops in program order */
+	size_t n_ops;		/* ops in use */
+	size_t cap;		/* ops allocated */
+};
+
+/* Name of an op kind as written in traces ("gemm", "matmul"). */
+const char *op_kind_name(enum op_kind kind);
+/* 1 if op is dense (no N:M sparsity). */
+static inline int op_is_dense(const struct op *op)
+{
+	return op->kind == OP_MATMUL || op->nm_n == op->nm_m;
+}
+
+/*
+ * Read a trace (.trace or .trace.gz, detected by content). Returns 0, or -1
+ * with err naming file, line and "kind.key" (truncated or corrupt gzip data
+ * included). On error *t is left empty.
+ */
+int trace_read(const char *path, struct trace *t, struct sim_err *err);
+
+/* Append a copy of op; returns 0 or -1 when out of memory. */
+int trace_push(struct trace *t, const struct op *op);
+
+/*
+ * Write t to path, gzip-compressed when path ends in ".gz", through a
+ * temporary file renamed into place. Returns 0 or -1 with err filled.
+ */
+int trace_write(const char *path, const struct trace *t, const char *comment,
+		struct sim_err *err);
+
+void trace_free(struct trace *t);
+
+#endif

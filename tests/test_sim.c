@@ -1,0 +1,419 @@
+/*
+ * test_sim.c - the whole simulator: kernel, scheduler, engine, DMA.
+ *
+ * Expected values come from closed forms and from properties that must hold
+ * whatever the numbers are (roofline, equality of strict and fast-forwarded
+ * stepping, of timing and functional mode, energy summing over ops).
+ */
+#include "testutil.h"
+
+#include "config.h"
+#include "report.h"
+#include "run.h"
+#include "trace.h"
+#include "zoo.h"
+
+static void load_cfg(const char *rel, struct config *c)
+{
+	char path[1024];
+	struct sim_err err;
+
+	assert_int_equal(config_load(src_path(path, sizeof path, rel), c, &err), 0);
+}
+
+/* A config from INI text; the energy table is the shipped default. */
+static void text_cfg(const char *body, struct config *c)
+{
+	char ini[4096], path[1024], tpath[1024];
+	struct sim_err err;
+	int rc;
+
+	snprintf(ini, sizeof ini, "%s\n[energy]\ntable = %s\n", body,
+		 src_path(tpath, sizeof tpath,
+			  "configs/energy/horowitz45-lpddr4.ini"));
+	tmp_file(path, sizeof path, ".ini", ini);
+	rc = config_load(path, c, &err);
+	if (rc)
+		fprintf(stderr, "%s:%d: %s: %s\n", err.file, err.line, err.field,
+			err.msg);
+	assert_int_equal(rc, 0);
+	unlink(path);
+}
+
+static void text_trace(const char *body, struct trace *t)
+{
+	char path[1024];
+	struct sim_err err;
+
+	tmp_file(path, sizeof path, ".trace", body);
+	memset(t, 0, sizeof *t);
+	assert_int_equal(trace_read(path, t, &err), 0);
+	unlink(path);
+}
+
+static void zoo_trace(const char *model, uint32_t seq, uint32_t n, uint32_t m,
+		      struct trace *t)
+{
+	struct zoo_opts o = { seq, n, m };
+	struct sim_err err;
+
+	memset(t, 0, sizeof *t);
+	assert_int_equal(zoo_build(model, &o, t, &err), 0);
+	snprintf(t->path, sizeof t->path, "zoo:%s", model);
+}
+
+static void run(const struct config *c, const struct trace *t, int functional,
+		int ff, struct run_result *r)
+{
+	struct run_opts o = { .functional = functional, .seed = 7,
+			      .fast_forward = ff };
+	struct sim_err err;
+	int rc = run_sim(c, t, &o, r, &err);
+
+	if (rc)
+		fprintf(stderr, "%s:%d: %s: %s\n", err.file, err.line, err.field,
+			err.msg);
+	assert_int_equal(rc, 0);
+	if (r->failed)
+		fprintf(stderr, "%s\n", r->fail_msg);
+	assert_false(r->failed);
+}
+
+/* Every op and the total obey the roofline; stalls never exceed cycles. */
+static void check_roofline(const struct config *c, const struct run_result *r)
+{
+	double peak = (double)c->rows * c->cols * c->n_max;
+	double bpc = config_dram_bytes_per_cycle(c);
+	uint32_t i;
+
+	for (i = 0; i < r->n_ops; i++) {
+		const struct op_stats *s = &r->ops[i];
+		double cyc = (double)(s->end - s->start);
+
+		assert_true(s->end > s->start);
+		assert_true(cyc >= s->macs / peak);
+		assert_true(cyc * bpc >= (double)(s->dram_rd + s->dram_wr) - 1e-6);
+		assert_true(s->stall + s->busy <= s->attr_cycles + cyc);
+		assert_true(s->dense_macs >= s->macs || c->n_max > 0);
+	}
+	assert_true((double)r->cycles >= r->total.macs / peak);
+	assert_true((double)r->cycles * bpc >=
+		    (double)(r->total.dram_rd + r->total.dram_wr));
+	assert_int_equal(r->unit[EU_SDE].busy_cycles + r->unit[EU_SDE].stall_cycles <=
+			 r->cycles, 1);
+}
+
+static void same_result(const struct run_result *a, const struct run_result *b)
+{
+	assert_int_equal(a->cycles, b->cycles);
+	assert_int_equal(a->n_ops, b->n_ops);
+	assert_memory_equal(a->ops, b->ops, a->n_ops * sizeof *a->ops);
+	assert_memory_equal(a->unit, b->unit, sizeof a->unit);
+}
+
+static const char *const configs[] = { "configs/sta-default.ini",
+				       "configs/edge-small.ini" };
+
+static void test_shipped_trace_roofline_and_fast_forward(void **state)
+{
+	char path[1024];
+	struct config c;
+	struct trace t = { 0 };
+	struct run_result ff, strict;
+	struct sim_err err;
+	unsigned i;
+
+	(void)state;
+	assert_int_equal(trace_read(src_path(path, sizeof path,
+			 "traces/bert-base-s128-2of4.trace.gz"), &t, &err), 0);
+	for (i = 0; i < 2; i++) {
+		load_cfg(configs[i], &c);
+		run(&c, &t, 0, 1, &ff);
+		check_roofline(&c, &ff);
+		if (!slow_build()) {
+			run(&c, &t, 0, 0, &strict);
+			same_result(&ff, &strict);
+			assert_true(strict.kernel_steps == strict.cycles);
+			assert_true(ff.kernel_steps < ff.cycles);
+			run_free(&strict);
+		}
+		run_free(&ff);
+	}
+	trace_free(&t);
+}
+
+static const char ragged[] =
+	"stasim-trace 1\n"
+	"gemm name=g1 m=37 k=100 n=45 nm=2:4\n"
+	"gemm name=g2 m=5 k=33 n=70 nm=1:8\n"
+	"gemm name=g3 m=64 k=64 n=64\n"
+	"matmul name=mm m=19 k=23 n=29 heads=3\n"
+	"gemm name=g4 m=40 k=130 n=33 nm=2:8\n"
+	"gemm name=g5 m=1 k=2000 n=3 nm=1:2\n"
+	"gemm name=g6 m=70 k=9 n=1 nm=3:7\n";
+
+static void test_timing_equals_functional(void **state)
+{
+	struct config c;
+	struct trace t, z;
+	struct run_result a, b;
+	unsigned i;
+
+	(void)state;
+	text_trace(ragged, &t);
+	zoo_trace("bert-base", 16, 2, 4, &z);
+	z.n_ops = 6;	/* one layer */
+	for (i = 0; i < 2; i++) {
+		load_cfg(configs[i], &c);
+		run(&c, &t, 0, 1, &a);
+		run(&c, &t, 1, 1, &b);
+		same_result(&a, &b);
+		check_roofline(&c, &a);
+		run_free(&b);
+		run(&c, &t, 1, 0, &b);
+		same_result(&a, &b);
+		run_free(&a);
+		run_free(&b);
+		run(&c, &z, 0, 1, &a);
+		run(&c, &z, 1, 1, &b);
+		same_result(&a, &b);
+		run_free(&a);
+		run_free(&b);
+	}
+	trace_free(&t);
+	z.n_ops = 72;
+	trace_free(&z);
+}
+
+/* Functional mode through the whole simulator: every pattern, ragged shapes,
+ * both operand widths, both index formats; each op's outputs all checked. */
+static void test_functional_patterns(void **state)
+{
+	static const uint32_t pat[][2] = { { 1, 4 }, { 2, 4 }, { 3, 4 },
+		{ 2, 8 }, { 4, 8 }, { 1, 16 }, { 8, 16 }, { 1, 2 }, { 3, 7 },
+		{ 5, 16 }, { 16, 16 }, { 1, 1 } };
+	static const char *const hw[] = {
+		"[engine]\nrows = 8\ncols = 4\nn_max = 4\nm_max = 16\n",
+		"[engine]\nrows = 3\ncols = 5\nn_max = 2\nm_max = 16\nact_bits = 16\n"
+		"weight_bits = 16\nindex_format = bitmap\nacc_double_buffer = false\n"
+		"[sram]\nact_kib = 1\nwgt_kib = 1\nout_kib = 1\n",
+	};
+	struct config c;
+	struct trace t;
+	struct run_result r;
+	char body[512];
+	unsigned i, h;
+
+	(void)state;
+	for (h = 0; h < 2; h++) {
+		text_cfg(hw[h], &c);
+		for (i = 0; i < sizeof pat / sizeof pat[0]; i++) {
+			snprintf(body, sizeof body, "stasim-trace 1\n"
+				 "gemm name=a m=29 k=71 n=13 nm=%u:%u\n"
+				 "gemm name=b m=8 k=16 n=4 nm=%u:%u\n",
+				 pat[i][0], pat[i][1], pat[i][0], pat[i][1]);
+			text_trace(body, &t);
+			run(&c, &t, 1, 1, &r);
+			assert_int_equal(r.checked, 29 * 13 + 8 * 4);
+			run_free(&r);
+			trace_free(&t);
+		}
+	}
+}
+
+/*
+ * One array tile, operands and output each in one DRAM transfer. Every
+ * registered hop costs a cycle, so with a, w, o channel cycles, latency L,
+ * stream kc, flush F and R rows the op takes
+ *   2 + a + w + L      weights loaded (A and W requested on cycles 1, 2)
+ * + 2 + kc + F + R     command to the engine, stream, flush, write-back
+ * + 3 + o + L          store requested, moved, acknowledged
+ */
+static void test_op_closed_form(void **state)
+{
+	struct config c;
+	struct trace t;
+	struct run_result r;
+	/* 8x8 PEs, n_max 4; 64 B/cycle; 10 cycles latency */
+	const uint64_t a = 8, w = 5, o = 1, L = 10, kc = 8, F = 7 + 7 + 5, R = 8;
+
+	(void)state;
+	text_cfg("[arch]\nclock_mhz = 1000\n[engine]\nrows = 8\ncols = 8\n"
+		 "n_max = 4\nm_max = 16\n[dram]\nbandwidth_gbps = 64\n"
+		 "latency_ns = 10\nburst_bytes = 64\n", &c);
+	/* A 8x64 = 512 B; W 2:4: 16 groups * 20 bits * 8 cols = 320 B; out 64 B */
+	text_trace("stasim-trace 1\ngemm name=g m=8 k=64 n=8 nm=2:4\n", &t);
+	run(&c, &t, 0, 1, &r);
+	assert_int_equal(r.cycles, 2 + a + w + L + 2 + kc + F + R + 3 + o + L);
+	assert_int_equal(r.ops[0].dram_rd, 512 + 320);
+	assert_int_equal(r.ops[0].dram_wr, 64);
+	assert_int_equal(r.ops[0].busy, kc + F + R);
+	assert_int_equal(r.ops[0].macs, 8 * 8 * 32);
+	assert_int_equal(r.ops[0].dense_macs, 8 * 8 * 64);
+	run_free(&r);
+	trace_free(&t);
+}
+
+/* A GEMV streams its weights once: cycles follow DRAM bandwidth. */
+static void test_memory_bound_scales_with_bandwidth(void **state)
+{
+	static const double gbps[] = { 4, 8, 16 };
+	char ini[256];
+	struct config c;
+	struct trace t;
+	struct run_result r;
+	uint64_t cyc[3];
+	unsigned i;
+
+	(void)state;
+	text_trace("stasim-trace 1\ngemm name=v m=1 k=4096 n=4096 nm=2:4\n", &t);
+	for (i = 0; i < 3; i++) {
+		snprintf(ini, sizeof ini, "[dram]\nbandwidth_gbps = %g\n", gbps[i]);
+		text_cfg(ini, &c);
+		run(&c, &t, 0, 1, &r);
+		cyc[i] = r.cycles;
+		/* within 2 % of bytes / bandwidth */
+		assert_true(r.cycles < 1.02 * (r.total.dram_rd + r.total.dram_wr) /
+			    config_dram_bytes_per_cycle(&c));
+		run_free(&r);
+	}
+	for (i = 1; i < 3; i++) {
+		double ratio = (double)cyc[i - 1] / cyc[i];
+
+		assert_true(ratio > 1.95 && ratio < 2.05);
+	}
+	trace_free(&t);
+}
+
+/* Bigger buffers never add DRAM traffic; double buffering never slows. */
+static void test_buffers_monotonic(void **state)
+{
+	struct config c;
+	struct trace t;
+	struct run_result small, big, single;
+
+	(void)state;
+	zoo_trace("bert-base", 64, 2, 4, &t);
+	t.n_ops = 6;
+	text_cfg("[sram]\nact_kib = 32\nwgt_kib = 32\nout_kib = 16\n", &c);
+	run(&c, &t, 0, 1, &small);
+	text_cfg("[sram]\nact_kib = 1024\nwgt_kib = 1024\nout_kib = 256\n", &c);
+	run(&c, &t, 0, 1, &big);
+	text_cfg("[sram]\nact_kib = 1024\nwgt_kib = 1024\nout_kib = 256\n"
+		 "double_buffer = false\n", &c);
+	run(&c, &t, 0, 1, &single);
+	assert_true(big.total.dram_rd <= small.total.dram_rd);
+	assert_true(big.cycles <= small.cycles);
+	assert_true(big.cycles <= single.cycles);
+	run_free(&small);
+	run_free(&big);
+	run_free(&single);
+	t.n_ops = 72;
+	trace_free(&t);
+}
+
+static void test_energy_sums(void **state)
+{
+	struct config c;
+	struct trace t;
+	struct run_result r;
+	double sum = 0, dram = 0;
+	uint32_t i;
+
+	(void)state;
+	load_cfg("configs/sta-default.ini", &c);
+	text_trace(ragged, &t);
+	run(&c, &t, 0, 1, &r);
+	for (i = 0; i < r.n_ops; i++) {
+		sum += r.energy[i].total_pj;
+		dram += r.energy[i].dyn_pj[EU_DRAM];
+	}
+	assert_true(fabs(sum - r.total_energy.total_pj) < 1e-6 * sum);
+	/* DRAM dynamic energy is bytes * 8 * pJ/bit */
+	assert_true(fabs(dram - (double)(r.total.dram_rd + r.total.dram_wr) * 8 *
+			 c.energy.dram_pj_per_bit) < 1e-6 * dram);
+	/* leakage is charged for every cycle exactly once */
+	{
+		uint64_t attr = 0;
+
+		for (i = 0; i < r.n_ops; i++)
+			attr += r.ops[i].attr_cycles;
+		assert_int_equal(attr, r.cycles);
+	}
+	run_free(&r);
+	trace_free(&t);
+}
+
+static void test_reports_deterministic(void **state)
+{
+	struct config c;
+	struct trace t;
+	struct run_result a, b;
+	char *ba = NULL, *bb = NULL;
+	size_t la = 0, lb = 0;
+	int f;
+
+	(void)state;
+	load_cfg("configs/edge-small.ini", &c);
+	text_trace(ragged, &t);
+	run(&c, &t, 1, 1, &a);
+	run(&c, &t, 1, 0, &b);
+	for (f = REPORT_TXT; f <= REPORT_MD; f++) {
+		FILE *fa = open_memstream(&ba, &la), *fb = open_memstream(&bb, &lb);
+		struct report ra = { &c, &t, &a, 1, 7 }, rb = { &c, &t, &b, 1, 7 };
+
+		report_write(&ra, (enum report_format)f, fa);
+		report_write(&rb, (enum report_format)f, fb);
+		fclose(fa);
+		fclose(fb);
+		assert_int_equal(la, lb);
+		assert_memory_equal(ba, bb, la);
+		free(ba);
+		free(bb);
+	}
+	run_free(&a);
+	run_free(&b);
+	trace_free(&t);
+}
+
+static void test_unmappable_and_too_small(void **state)
+{
+	struct config c;
+	struct trace t;
+	struct run_result r;
+	struct run_opts o = { .fast_forward = 1 };
+	struct sim_err err;
+
+	(void)state;
+	load_cfg("configs/edge-small.ini", &c);	/* m_max 8 */
+	text_trace("stasim-trace 1\ngemm name=a m=4 k=4 n=4\n"
+		   "gemm name=b m=4 k=64 n=4 nm=1:16\n", &t);
+	assert_int_equal(run_sim(&c, &t, &o, &r, &err), -1);
+	assert_int_equal(err.line, 3);
+	assert_string_equal(err.field, "gemm.nm");
+	run_free(&r);
+	trace_free(&t);
+	text_cfg("[engine]\nact_bits = 16\n[sram]\nout_kib = 1\n", &c);
+	text_trace("stasim-trace 1\ngemm name=a m=64 k=64 n=64\n", &t);
+	assert_int_equal(run_sim(&c, &t, &o, &r, &err), -1);
+	assert_string_equal(err.field, "sram.out_kib");
+	run_free(&r);
+	trace_free(&t);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_op_closed_form),
+		cmocka_unit_test(test_memory_bound_scales_with_bandwidth),
+		cmocka_unit_test(test_timing_equals_functional),
+		cmocka_unit_test(test_functional_patterns),
+		cmocka_unit_test(test_buffers_monotonic),
+		cmocka_unit_test(test_energy_sums),
+		cmocka_unit_test(test_reports_deterministic),
+		cmocka_unit_test(test_unmappable_and_too_small),
+		cmocka_unit_test(test_shipped_trace_roofline_and_fast_forward),
+	};
+
+	return cmocka_run_group_tests_name("sim", tests, NULL, NULL);
+}
