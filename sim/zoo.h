@@ -1,0 +1,39 @@
+/*
+ * zoo.h - built-in model zoo: workload traces of well-known networks.
+ *
+ * A model is one row of a table in zoo.c (layers, hidden width, heads, FFN
+ * width, default sequence length); zoo_build() expands it into the ops of
+ * every layer. Invariant: a trace built here passes the same checks as one
+ * read by trace_read(), so trace_write() never refuses it.
+ */
+#ifndef SIM_ZOO_H
+#define SIM_ZOO_H
+
+#include <stdint.h>
+
+#include "err.h"
+#include "trace.h"
+
+struct zoo_opts {
+	uint32_t seq;		/* tokens per sequence (the m of every op) */
+	uint32_t nm_n, nm_m;	/* N:M of every gemm's weights; 1:1 = dense */
+};
+
+/*
+ * Fill t (overwritten, not freed first) with the ops of model, in program
+ * order, named "lL.op" with L counted from 0. Each op's line is the line it
+ * gets when written by trace_write() without a comment (first op: line 2).
+ * o NULL means zoo_defaults(). Returns 0, or -1 with t empty and err filled:
+ * file "zoo", field "model" (unknown model, message lists the known ones),
+ * "seq" or "nm". Work: one op per layer and op kind.
+ */
+int zoo_build(const char *model, const struct zoo_opts *o, struct trace *t,
+	      struct sim_err *err);
+
+/* Default options of model (dense, its usual seq). Returns 0, -1 unknown. */
+int zoo_defaults(const char *model, struct zoo_opts *o);
+
+/* Names of the known models, NULL-terminated, in table order. */
+const char *const *zoo_models(void);
+
+#endif
