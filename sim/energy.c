@@ -69,7 +69,8 @@ void energy_op(const struct config *cfg, const struct op_stats *s,
 	       int is_matmul, struct energy_op *e)
 {
 	const struct energy_table *t = &cfg->energy;
-	double cyc = (double)s->attr_cycles;
+	/* table leakage is pJ per cycle at 1 GHz: static power times period */
+	double cyc = (double)s->attr_cycles * 1000.0 / cfg->clock_mhz;
 	int u;
 
 	e->dyn_pj[EU_SDE] = sde_dynamic(cfg, s, is_matmul);

@@ -1,0 +1,816 @@
+/*
+ * config.c - schema-driven loader for the architecture config and its
+ * energy table (see config.h, docs/config.md, docs/energy.md).
+ *
+ * Both files are INI, read by libinih through our own line reader: Debian's
+ * inih is built without INI_HANDLER_LINENO, so the reader counts lines into
+ * the parse state, and it also rejects lines longer than inih's fixed buffer
+ * (inih itself would silently split them). One schema row per key drives
+ * parsing, defaults, range checks and config_print; nothing else knows a key.
+ *
+ * Invariant: *cfg is written only when config_load() returns 0, and then
+ * every field lies inside its schema row's range, n_max <= m_max, and
+ * cfg->energy holds a complete, range-checked table read from energy.path.
+ */
+#define _XOPEN_SOURCE 700	/* realpath() */
+
+#include "config.h"
+
+#include <assert.h>
+#include <errno.h>
+#include <stdarg.h>
+#include <ini.h>
+#include <math.h>
+#include <stddef.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define KEYS_MAX 32		/* rows in the largest schema */
+#define FIELD_SIZE (sizeof(((struct sim_err *)0)->field))
+#define MSG_SIZE (sizeof(((struct sim_err *)0)->msg))
+
+enum ktype {
+	K_UINT,		/* uint32_t: decimal digits only */
+	K_DOUBLE,	/* double: strtod, finite */
+	K_BOOL,		/* int 0/1: true/false/yes/no/1/0 */
+	K_ENUM,		/* enum cfg_index_format: one of key.names */
+	K_NAME,		/* char[max + 1]: [A-Za-z0-9._-], min..max chars */
+	K_PATH		/* char[max + 1]: resolved after parsing */
+};
+
+enum {
+	KF_POW2 = 1,	/* K_UINT: must be a power of two */
+	KF_8OR16 = 2	/* K_UINT: must be exactly 8 or 16 */
+};
+
+struct key {
+	const char *sect;	/* INI section */
+	const char *name;	/* INI key */
+	enum ktype type;	/* how the text is parsed and stored */
+	size_t off;		/* offset of the field in the target struct */
+	double min, max;	/* inclusive range; length for K_NAME/K_PATH */
+	unsigned flags;		/* KF_* checks beyond the range */
+	const char *const *names; /* K_ENUM: value names, by enum value */
+	const char *def;	/* default as text; NULL = key required */
+	const char *unit;	/* unit shown with the range */
+	const char *meaning;	/* one line, printed above the key */
+};
+
+struct schema {
+	const struct key *keys;	/* rows, in print order */
+	int n;			/* number of rows */
+};
+
+#define CFG(f) offsetof(struct config, f)
+#define EN(f) offsetof(struct energy_table, f)
+#define KIB_MAX 1048576.0	/* 1 GiB per buffer: far beyond any die */
+
+static const char *const idx_names[] = { "indices", "bitmap", NULL };
+
+static const struct key cfg_keys[] = {
+	{ "arch", "name", K_NAME, CFG(name), 1, 63, 0, NULL, "sta-default",
+	  "label", "design name used in reports" },
+	{ "arch", "clock_mhz", K_DOUBLE, CFG(clock_mhz), 1, 10000, 0, NULL,
+	  "1000", "MHz", "engine clock frequency" },
+	{ "engine", "rows", K_UINT, CFG(rows), 1, 256, 0, NULL, "32",
+	  "PEs", "PE rows (output rows in flight)" },
+	{ "engine", "cols", K_UINT, CFG(cols), 1, 256, 0, NULL, "32",
+	  "PEs", "PE columns (output columns in flight)" },
+	{ "engine", "n_max", K_UINT, CFG(n_max), 1, 16, 0, NULL, "4",
+	  "multipliers", "multipliers per PE (largest N of N:M)" },
+	{ "engine", "m_max", K_UINT, CFG(m_max), 1, 64, 0, NULL, "16",
+	  "inputs", "inputs of each index mux (largest M of N:M)" },
+	{ "engine", "act_bits", K_UINT, CFG(act_bits), 8, 16, KF_8OR16, NULL,
+	  "8", "bits", "activation width" },
+	{ "engine", "weight_bits", K_UINT, CFG(weight_bits), 8, 16, KF_8OR16,
+	  NULL, "8", "bits", "weight width" },
+	{ "engine", "index_format", K_ENUM, CFG(index_format), 0, 1, 0,
+	  idx_names, "indices", "format",
+	  "kept-weight positions: N*ceil(log2 M) index bits or an M-bit mask" },
+	{ "engine", "acc_double_buffer", K_BOOL, CFG(acc_double_buffer), 0, 1,
+	  0, NULL, "true", "bool",
+	  "shadow accumulators: drain one tile while computing the next" },
+	{ "sram", "act_kib", K_UINT, CFG(act_kib), 1, KIB_MAX, 0, NULL, "256",
+	  "KiB", "activation buffer size" },
+	{ "sram", "wgt_kib", K_UINT, CFG(wgt_kib), 1, KIB_MAX, 0, NULL, "256",
+	  "KiB", "weight buffer size (compressed N:M weights)" },
+	{ "sram", "out_kib", K_UINT, CFG(out_kib), 1, KIB_MAX, 0, NULL, "128",
+	  "KiB", "output buffer size" },
+	{ "sram", "double_buffer", K_BOOL, CFG(double_buffer), 0, 1, 0, NULL,
+	  "true", "bool", "ping-pong halves: DMA fills one, the engine reads the other" },
+	{ "dram", "bandwidth_gbps", K_DOUBLE, CFG(dram_gbps), 0.01, 100000, 0,
+	  NULL, "25.6", "GB/s", "peak DRAM bandwidth, 1 GB/s = 10^9 B/s" },
+	{ "dram", "latency_ns", K_DOUBLE, CFG(dram_latency_ns), 0, 100000, 0,
+	  NULL, "100", "ns", "DRAM request to first data" },
+	{ "dram", "burst_bytes", K_UINT, CFG(burst_bytes), 1, 4096, KF_POW2,
+	  NULL, "64", "bytes", "DRAM transfer granule" },
+	{ "dma", "queue_depth", K_UINT, CFG(dma_queue), 1, 64, 0, NULL, "4",
+	  "commands", "DMA commands in flight" },
+	{ "energy", "table", K_PATH, CFG(energy.path), 1, 511, 0, NULL,
+	  "energy/horowitz45-lpddr4.ini", "path",
+	  "energy table file, relative to this file's directory" },
+};
+
+#define E_MAX 1e6		/* pJ: far above any single action */
+
+static const struct key energy_keys[] = {
+	{ "compute", "mult8_pj", K_DOUBLE, EN(mult8_pj), 0, E_MAX, 0, NULL,
+	  NULL, "pJ", "one 8x8-bit integer multiply" },
+	{ "compute", "mult16_pj", K_DOUBLE, EN(mult16_pj), 0, E_MAX, 0, NULL,
+	  NULL, "pJ", "one 16x16-bit integer multiply" },
+	{ "compute", "add8_pj", K_DOUBLE, EN(add8_pj), 0, E_MAX, 0, NULL,
+	  NULL, "pJ", "one 8-bit integer add" },
+	{ "compute", "add32_pj", K_DOUBLE, EN(add32_pj), 0, E_MAX, 0, NULL,
+	  NULL, "pJ", "one 32-bit integer add" },
+	{ "compute", "mux2_bit_pj", K_DOUBLE, EN(mux2_bit_pj), 0, E_MAX, 0,
+	  NULL, NULL, "pJ", "one 2:1 multiplexer bit select" },
+	{ "compute", "reg_bit_pj", K_DOUBLE, EN(reg_bit_pj), 0, E_MAX, 0, NULL,
+	  NULL, "pJ", "one register bit written" },
+	{ "sram", "kib8_pj_per_64b", K_DOUBLE, EN(sram_8kib_pj_per_64b), 0,
+	  E_MAX, 0, NULL, NULL, "pJ", "64-bit read of an 8 KiB array" },
+	{ "sram", "kib32_pj_per_64b", K_DOUBLE, EN(sram_32kib_pj_per_64b), 0,
+	  E_MAX, 0, NULL, NULL, "pJ", "64-bit read of a 32 KiB array" },
+	{ "sram", "mib1_pj_per_64b", K_DOUBLE, EN(sram_1mib_pj_per_64b), 0,
+	  E_MAX, 0, NULL, NULL, "pJ", "64-bit read of a 1 MiB array" },
+	{ "sram", "write_factor", K_DOUBLE, EN(sram_write_factor), 0, E_MAX,
+	  0, NULL, NULL, "ratio", "write energy / read energy" },
+	{ "dram", "pj_per_bit", K_DOUBLE, EN(dram_pj_per_bit), 0, E_MAX, 0,
+	  NULL, NULL, "pJ/bit", "DRAM energy per bit moved" },
+	{ "leakage", "pe_pj_per_cycle", K_DOUBLE, EN(leak_pe_pj_per_cycle), 0,
+	  E_MAX, 0, NULL, NULL, "pJ/cycle", "leakage of one PE" },
+	{ "leakage", "sram_pj_per_kib_cycle", K_DOUBLE,
+	  EN(leak_sram_pj_per_kib_cycle), 0, E_MAX, 0, NULL, NULL,
+	  "pJ/(KiB*cycle)", "leakage of 1 KiB of SRAM" },
+	{ "leakage", "dma_pj_per_cycle", K_DOUBLE, EN(leak_dma_pj_per_cycle),
+	  0, E_MAX, 0, NULL, NULL, "pJ/cycle", "leakage of the DMA engine" },
+};
+
+#define NKEYS(a) ((int)(sizeof(a) / sizeof((a)[0])))
+
+static const struct schema cfg_schema = { cfg_keys, NKEYS(cfg_keys) };
+static const struct schema energy_schema = { energy_keys, NKEYS(energy_keys) };
+
+_Static_assert(NKEYS(cfg_keys) <= KEYS_MAX, "raise KEYS_MAX");
+_Static_assert(NKEYS(energy_keys) <= KEYS_MAX, "raise KEYS_MAX");
+_Static_assert(sizeof(((struct config *)0)->name) == 64, "name is 63 chars");
+_Static_assert(sizeof(((struct config *)0)->energy.path) == 512,
+	       "table path is 511 chars");
+
+/* State of one file being parsed; inih hands it to reader and handler. */
+struct parse {
+	FILE *f;		/* stream being read */
+	const char *file;	/* its name, for errors */
+	const struct schema *sc; /* keys this file may set */
+	void *base;		/* struct the schema offsets point into */
+	int *seen;		/* per row: line that set it, 0 = not set */
+	int line;		/* 1-based line inih is handling now */
+	int sect_line;		/* line of the last [section] header */
+	int indented;		/* current line starts with a blank */
+	int last;		/* row of the last key handled, -1 = none */
+	struct sim_err *err;	/* where the first error goes */
+	int err_line;		/* line of the first error, -1 = none yet */
+};
+
+static int fail(struct parse *p, int line, const char *field,
+		const char *fmt, ...) __attribute__((format(printf, 4, 5)));
+
+/* Record the first error; returns 0, which inih reads as "handler failed". */
+static int fail(struct parse *p, int line, const char *field,
+		const char *fmt, ...)
+{
+	char msg[MSG_SIZE];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof msg, fmt, ap);
+	va_end(ap);
+	err_set(p->err, p->file, line, field, "%s", msg);
+	p->err_line = line;
+	return 0;
+}
+
+static int find(const struct schema *sc, const char *sect, const char *name)
+{
+	int i;
+
+	for (i = 0; i < sc->n; i++)
+		if (!strcmp(sc->keys[i].sect, sect) &&
+		    !strcmp(sc->keys[i].name, name))
+			return i;
+	return -1;
+}
+
+static int sect_known(const struct schema *sc, const char *sect)
+{
+	int i;
+
+	for (i = 0; i < sc->n; i++)
+		if (!strcmp(sc->keys[i].sect, sect))
+			return 1;
+	return 0;
+}
+
+/* Append s to buf as a list item, keeping buf terminated when it is full. */
+static void append(char *buf, size_t n, const char *s)
+{
+	size_t len = strlen(buf);
+
+	snprintf(buf + len, n - len, "%s%s", len ? ", " : "", s);
+}
+
+/* Section names in schema order, each once. */
+static void list_sects(const struct schema *sc, char *buf, size_t n)
+{
+	int i;
+
+	buf[0] = '\0';
+	for (i = 0; i < sc->n; i++)
+		if (i == 0 || strcmp(sc->keys[i].sect, sc->keys[i - 1].sect))
+			append(buf, n, sc->keys[i].sect);
+}
+
+static void list_keys(const struct schema *sc, const char *sect, char *buf,
+		      size_t n)
+{
+	int i;
+
+	buf[0] = '\0';
+	for (i = 0; i < sc->n; i++)
+		if (!strcmp(sc->keys[i].sect, sect))
+			append(buf, n, sc->keys[i].name);
+}
+
+/* Allowed values of a row, without its unit: "1..256", "8 or 16", ... */
+static void range_text(const struct key *k, char *buf, size_t n)
+{
+	switch (k->type) {
+	case K_UINT:
+		if (k->flags & KF_8OR16)
+			snprintf(buf, n, "8 or 16");
+		else
+			snprintf(buf, n, "%.0f..%.0f", k->min, k->max);
+		break;
+	case K_DOUBLE:
+		snprintf(buf, n, "%g..%g", k->min, k->max);
+		break;
+	case K_BOOL:
+		snprintf(buf, n, "true or false");
+		break;
+	case K_ENUM:
+		snprintf(buf, n, "%s or %s", k->names[0], k->names[1]);
+		break;
+	case K_NAME:
+		snprintf(buf, n, "%.0f..%.0f characters of A-Z a-z 0-9 . _ -",
+			 k->min, k->max);
+		break;
+	case K_PATH:
+		snprintf(buf, n, "absolute, or relative to this file's directory");
+		break;
+	}
+}
+
+/* Decimal digits only; returns 0, -1 = malformed, 1 = above UINT64_MAX. */
+static int parse_uint(const char *s, uint64_t *v)
+{
+	uint64_t x = 0;
+
+	if (!*s)
+		return -1;
+	for (; *s; s++) {
+		if (*s < '0' || *s > '9')
+			return -1;
+		if (x > (UINT64_MAX - (uint64_t)(*s - '0')) / 10)
+			return 1;
+		x = x * 10 + (uint64_t)(*s - '0');
+	}
+	*v = x;
+	return 0;
+}
+
+static int store_uint(const struct key *k, void *field, const char *s,
+		      char *msg, size_t n)
+{
+	char range[96];
+	uint64_t v = 0;
+	int rc = parse_uint(s, &v);
+
+	range_text(k, range, sizeof range);
+	if (rc < 0) {
+		snprintf(msg, n, "malformed unsigned integer '%s' (expected decimal digits only)", s);
+		return -1;
+	}
+	if ((k->flags & KF_8OR16) && (rc > 0 || (v != 8 && v != 16))) {
+		snprintf(msg, n, "value %s not allowed (8 or 16 %s)", s, k->unit);
+		return -1;
+	}
+	if (rc > 0 || v < k->min || v > k->max) {
+		snprintf(msg, n, "value %s out of range %s %s", s, range, k->unit);
+		return -1;
+	}
+	if ((k->flags & KF_POW2) && (v & (v - 1))) {
+		snprintf(msg, n, "value %s is not a power of two (%s %s)", s,
+			 range, k->unit);
+		return -1;
+	}
+	*(uint32_t *)field = (uint32_t)v;
+	return 0;
+}
+
+static int store_double(const struct key *k, void *field, const char *s,
+			char *msg, size_t n)
+{
+	char range[96], *end;
+	double v;
+
+	errno = 0;
+	v = strtod(s, &end);
+	if (end == s || *end || !isfinite(v)) {
+		snprintf(msg, n, "malformed number '%s' (expected a finite decimal number)", s);
+		return -1;
+	}
+	if (v < k->min || v > k->max) {
+		range_text(k, range, sizeof range);
+		snprintf(msg, n, "value %s out of range %s %s", s, range, k->unit);
+		return -1;
+	}
+	*(double *)field = v;
+	return 0;
+}
+
+static int store_bool(void *field, const char *s, char *msg, size_t n)
+{
+	if (!strcmp(s, "true") || !strcmp(s, "yes") || !strcmp(s, "1")) {
+		*(int *)field = 1;
+		return 0;
+	}
+	if (!strcmp(s, "false") || !strcmp(s, "no") || !strcmp(s, "0")) {
+		*(int *)field = 0;
+		return 0;
+	}
+	snprintf(msg, n, "malformed boolean '%s' (expected true, false, yes, no, 1 or 0)", s);
+	return -1;
+}
+
+static int store_enum(const struct key *k, void *field, const char *s,
+		      char *msg, size_t n)
+{
+	char range[96];
+	int i;
+
+	for (i = 0; k->names[i]; i++) {
+		if (!strcmp(s, k->names[i])) {
+			*(enum cfg_index_format *)field = (enum cfg_index_format)i;
+			return 0;
+		}
+	}
+	range_text(k, range, sizeof range);
+	snprintf(msg, n, "unknown value '%s' (expected %s)", s, range);
+	return -1;
+}
+
+/* K_NAME and K_PATH: bounded strings; names also have a fixed charset. */
+static int store_text(const struct key *k, void *field, const char *s,
+		      char *msg, size_t n)
+{
+	char range[96];
+	size_t len = strlen(s);
+
+	range_text(k, range, sizeof range);
+	if (len > k->max) {
+		snprintf(msg, n, "value is %zu characters long (at most %.0f allowed)",
+			 len, k->max);
+		return -1;
+	}
+	if (k->type == K_NAME &&
+	    strspn(s, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
+		      "0123456789._-") != len) {
+		snprintf(msg, n, "invalid name '%s' (allowed: %s)", s, range);
+		return -1;
+	}
+	memcpy(field, s, len + 1);
+	return 0;
+}
+
+/* Parse text s for row k into base; 0, or -1 with a sentence in msg. */
+static int store(const struct key *k, void *base, const char *s, char *msg,
+		 size_t n)
+{
+	void *field = (char *)base + k->off;
+
+	switch (k->type) {
+	case K_UINT:
+		return store_uint(k, field, s, msg, n);
+	case K_DOUBLE:
+		return store_double(k, field, s, msg, n);
+	case K_BOOL:
+		return store_bool(field, s, msg, n);
+	case K_ENUM:
+		return store_enum(k, field, s, msg, n);
+	case K_NAME:
+	case K_PATH:
+		return store_text(k, field, s, msg, n);
+	}
+	return -1;
+}
+
+/* Shortest %g text that reads back as exactly v, never in e+NN form. */
+static void fmt_double(double v, char *buf, size_t n)
+{
+	int prec;
+
+	for (prec = 1; prec <= 17; prec++) {
+		snprintf(buf, n, "%.*g", prec, v);
+		if (strtod(buf, NULL) == v && !strstr(buf, "e+"))
+			return;
+	}
+	snprintf(buf, n, "%.17g", v);
+}
+
+/* A path as printed by config_print: absolute, so the printed config loads
+ * from any directory; as stored when it cannot be resolved. */
+static void absolute(const char *path, char *buf, size_t n)
+{
+	char *real = realpath(path, NULL);
+
+	snprintf(buf, n, "%s", real ? real : path);
+	free(real);
+}
+
+/* Row k's value in base, as config_load would read it back. */
+static void value_text(const struct key *k, const void *base, char *buf,
+		       size_t n)
+{
+	const void *field = (const char *)base + k->off;
+
+	switch (k->type) {
+	case K_UINT:
+		snprintf(buf, n, "%u", (unsigned)*(const uint32_t *)field);
+		break;
+	case K_DOUBLE:
+		fmt_double(*(const double *)field, buf, n);
+		break;
+	case K_BOOL:
+		snprintf(buf, n, "%s", *(const int *)field ? "true" : "false");
+		break;
+	case K_ENUM:
+		snprintf(buf, n, "%s",
+			 k->names[*(const enum cfg_index_format *)field]);
+		break;
+	case K_NAME:
+		snprintf(buf, n, "%s", (const char *)field);
+		break;
+	case K_PATH:
+		absolute((const char *)field, buf, n);
+		break;
+	}
+}
+
+/* True when c is end of line after skipped blanks. */
+static int blank(char c)
+{
+	return c == '\0' || c == '\n' || c == '\r';
+}
+
+static int at_eof(FILE *f)
+{
+	int c = getc(f);
+
+	if (c == EOF)
+		return 1;
+	ungetc(c, f);
+	return 0;
+}
+
+/* Note what the handler needs about the line just read. */
+static void note_line(struct parse *p, const char *line)
+{
+	const char *s;
+
+	if (p->line == 1 && !strncmp(line, "\xEF\xBB\xBF", 3))
+		line += 3;	/* inih skips a UTF-8 BOM; so do we */
+	s = line + strspn(line, " \t");
+	p->indented = s != line && !blank(*s);
+	if (*s == '[')
+		p->sect_line = p->line;
+}
+
+/*
+ * inih's fgets-style reader: one physical line per call, counted, so the
+ * handler knows its line. Stops the parse (NULL) after the first error.
+ */
+static char *read_line(char *buf, int num, void *user)
+{
+	struct parse *p = user;
+	size_t len;
+
+	if (p->err_line >= 0)
+		return NULL;
+	if (!fgets(buf, num, p->f)) {
+		if (ferror(p->f))
+			fail(p, 0, "", "cannot read: %s", strerror(errno));
+		return NULL;
+	}
+	p->line++;
+	len = strlen(buf);
+	if (len == (size_t)num - 1 && buf[len - 1] != '\n' && !at_eof(p->f)) {
+		fail(p, p->line, "", "line longer than %d characters", num - 3);
+		return NULL;
+	}
+	note_line(p, buf);
+	return buf;
+}
+
+static int check_place(struct parse *p, const char *sect, const char *name)
+{
+	char list[256];
+
+	if (!*sect)
+		return fail(p, p->line, name,
+			    "key '%s' comes before any [section]", name);
+	if (!sect_known(p->sc, sect)) {
+		list_sects(p->sc, list, sizeof list);
+		return fail(p, p->sect_line, sect,
+			    "unknown section [%s] (known sections: %s)", sect,
+			    list);
+	}
+	if (!*name)
+		return fail(p, p->line, sect, "line has no key name before '='");
+	return 1;
+}
+
+/* Row i may be set on this line: not a continuation, not a second time. */
+static int check_once(struct parse *p, int i, const char *field)
+{
+	const char *name = p->sc->keys[i].name;
+
+	if (p->indented && i == p->last)
+		return fail(p, p->line, field,
+			    "indented line would continue the value of '%s' (multi-line values are not allowed)",
+			    name);
+	if (p->seen[i])
+		return fail(p, p->line, field,
+			    "duplicate key '%s' (first set on line %d)", name,
+			    p->seen[i]);
+	p->seen[i] = p->line;
+	p->last = i;
+	return 1;
+}
+
+/* inih handler: one key = value; returns 1, or 0 after recording an error. */
+static int handle(void *user, const char *sect, const char *name,
+		  const char *val)
+{
+	struct parse *p = user;
+	char field[FIELD_SIZE], list[256], msg[MSG_SIZE];
+	const struct key *k;
+	int i;
+
+	if (p->err_line >= 0 || !check_place(p, sect, name))
+		return 0;
+	snprintf(field, sizeof field, "%s.%s", sect, name);
+	i = find(p->sc, sect, name);
+	if (i < 0) {
+		list_keys(p->sc, sect, list, sizeof list);
+		return fail(p, p->line, field,
+			    "unknown key '%s' (known keys: %s)", name, list);
+	}
+	if (!check_once(p, i, field))
+		return 0;
+	k = &p->sc->keys[i];
+	if (!*val) {
+		range_text(k, list, sizeof list);
+		return fail(p, p->line, field, "empty value (%s, %s)",
+			    k->unit, list);
+	}
+	if (store(k, p->base, val, msg, sizeof msg))
+		return fail(p, p->line, field, "%s", msg);
+	return 1;
+}
+
+/*
+ * Parse the open stream f (named file) against sc into base, recording in
+ * seen[] the line that set each row. Returns 0 or -1 with err filled with
+ * the earliest error: ours, or an inih syntax error on an earlier line.
+ */
+static int parse_stream(FILE *f, const char *file, const struct schema *sc,
+			void *base, int *seen, struct sim_err *err)
+{
+	struct parse p = {
+		.f = f, .file = file, .sc = sc, .base = base, .seen = seen,
+		.last = -1, .err = err, .err_line = -1,
+	};
+	int rc = ini_parse_stream(read_line, &p, handle, &p);
+
+	if (rc > 0 && (p.err_line < 0 || rc < p.err_line))
+		return err_set(err, file, rc, "",
+			       "syntax error (expected [section], key = value or a ; comment)");
+	if (p.err_line >= 0)
+		return -1;
+	if (rc < 0)
+		return err_set(err, file, 0, "", "cannot parse (inih status %d)", rc);
+	return 0;
+}
+
+/* Same, opening the file first; a file that cannot be opened is line 0. */
+static int parse_file(const char *file, const struct schema *sc, void *base,
+		      int *seen, struct sim_err *err)
+{
+	FILE *f = fopen(file, "r");
+	int rc;
+
+	if (!f)
+		return err_set(err, file, 0, "", "cannot open: %s", strerror(errno));
+	rc = parse_stream(f, file, sc, base, seen, err);
+	fclose(f);
+	return rc;
+}
+
+/* Rows without a default must have been set; names the first one missing. */
+static int check_required(const struct schema *sc, const int *seen,
+			  const char *file, struct sim_err *err)
+{
+	char field[FIELD_SIZE];
+	int i;
+
+	for (i = 0; i < sc->n; i++) {
+		if (sc->keys[i].def || seen[i])
+			continue;
+		snprintf(field, sizeof field, "%s.%s", sc->keys[i].sect,
+			 sc->keys[i].name);
+		return err_set(err, file, 0, field,
+			       "missing required key '%s' in [%s]",
+			       sc->keys[i].name, sc->keys[i].sect);
+	}
+	return 0;
+}
+
+static int check_cross(const struct config *c, const int *seen,
+		       struct sim_err *err)
+{
+	int line = seen[find(&cfg_schema, "engine", "n_max")];
+
+	if (!line)
+		line = seen[find(&cfg_schema, "engine", "m_max")];
+	if (c->n_max > c->m_max)
+		return err_set(err, c->path, line, "engine.n_max",
+			       "n_max %u exceeds m_max %u (a PE cannot keep more weights than a group holds)",
+			       (unsigned)c->n_max, (unsigned)c->m_max);
+	return 0;
+}
+
+/* dir(cfg_path) + rel, or rel itself when absolute or cfg_path has no dir. */
+static int join(const char *cfg_path, const char *rel, char *out, size_t n)
+{
+	const char *slash = strrchr(cfg_path, '/');
+	int dir = (rel[0] == '/' || !slash) ? 0 : (int)(slash - cfg_path + 1);
+	int len = snprintf(out, n, "%.*s%s", dir, cfg_path, rel);
+
+	return len < 0 || (size_t)len >= n ? -1 : 0;
+}
+
+/*
+ * Resolve [energy] table against the config's directory, store that joined
+ * path (relative when the config's was, so reports do not depend on where
+ * the tree lives) and read the table. Errors about finding it name
+ * energy.table in the config.
+ */
+static int load_energy(struct config *c, int line, struct sim_err *err)
+{
+	struct energy_table t;
+	int seen[KEYS_MAX] = { 0 };
+	char joined[1024], *real;
+
+	if (join(c->path, c->energy.path, joined, sizeof joined))
+		return err_set(err, c->path, line, "energy.table",
+			       "energy table path too long");
+	real = realpath(joined, NULL);
+	if (!real)
+		return err_set(err, c->path, line, "energy.table",
+			       "cannot open energy table '%s': %s", joined,
+			       strerror(errno));
+	free(real);
+	memset(&t, 0, sizeof t);
+	if (strlen(joined) >= sizeof t.path)
+		return err_set(err, c->path, line, "energy.table",
+			       "resolved energy table path longer than %zu characters",
+			       sizeof t.path - 1);
+	strcpy(t.path, joined);
+	if (parse_file(joined, &energy_schema, &t, seen, err) ||
+	    check_required(&energy_schema, seen, joined, err))
+		return -1;
+	c->energy = t;
+	return 0;
+}
+
+int config_load(const char *path, struct config *cfg, struct sim_err *err)
+{
+	int seen[KEYS_MAX] = { 0 };
+	int table = find(&cfg_schema, "energy", "table");
+	struct config c;
+
+	config_defaults(&c);
+	if (strlen(path) >= sizeof c.path)
+		return err_set(err, path, 0, "", "file name longer than %zu characters",
+			       sizeof c.path - 1);
+	strcpy(c.path, path);
+	if (parse_file(path, &cfg_schema, &c, seen, err) ||
+	    check_cross(&c, seen, err))
+		return -1;
+	if (!seen[table])
+		strcpy(c.energy.path, cfg_keys[table].def);
+	if (load_energy(&c, seen[table], err))
+		return -1;
+	*cfg = c;
+	return 0;
+}
+
+void config_defaults(struct config *cfg)
+{
+	char msg[MSG_SIZE];
+	int i, rc;
+
+	memset(cfg, 0, sizeof *cfg);
+	for (i = 0; i < cfg_schema.n; i++) {
+		if (cfg_keys[i].type == K_PATH)
+			continue;	/* the energy table stays zeroed */
+		rc = store(&cfg_keys[i], cfg, cfg_keys[i].def, msg, sizeof msg);
+		assert(rc == 0 && "schema default outside its own range");
+		(void)rc;
+	}
+}
+
+/* Longest line print_key writes with its comment beside the value; inih's
+ * buffer holds 197 characters, so a longer value gets its comment below. */
+#define PRINT_LINE_MAX 190
+
+static void print_key(const struct key *k, const void *base, FILE *f)
+{
+	char val[600], note[160];
+	size_t len;
+
+	value_text(k, base, val, sizeof val);
+	range_text(k, note, sizeof note);
+	len = strlen(k->name) + strlen(val) + strlen(note) + strlen(k->unit);
+	fprintf(f, "; %s\n%s = %s%s; %s, %s%s\n", k->meaning, k->name, val,
+		len + 24 > PRINT_LINE_MAX ? "\n" : "\t", k->unit, note,
+		(k->flags & KF_POW2) ? ", power of two" : "");
+}
+
+/* The loaded table's values, as comments: they live in the table file. */
+static void print_table(const struct energy_table *t, FILE *f)
+{
+	char val[64];
+	int i;
+
+	fprintf(f, "; values read from that table (set them there, not here):\n");
+	for (i = 0; i < energy_schema.n; i++) {
+		value_text(&energy_keys[i], t, val, sizeof val);
+		fprintf(f, ";   [%s] %s = %s %s\n", energy_keys[i].sect,
+			energy_keys[i].name, val, energy_keys[i].unit);
+	}
+}
+
+void config_print(const struct config *cfg, FILE *f)
+{
+	struct config c = *cfg;
+	int i;
+
+	if (!c.energy.path[0])
+		strcpy(c.energy.path, cfg_keys[find(&cfg_schema, "energy", "table")].def);
+	fprintf(f, "; stasim effective configuration%s%s\n",
+		c.path[0] ? " of " : " (defaults)", c.path);
+	fprintf(f, "; every key is listed; reload this file with stasim -c\n");
+	for (i = 0; i < cfg_schema.n; i++) {
+		if (i == 0 || strcmp(cfg_keys[i].sect, cfg_keys[i - 1].sect))
+			fprintf(f, "\n[%s]\n", cfg_keys[i].sect);
+		print_key(&cfg_keys[i], &c, f);
+	}
+	if (cfg->energy.path[0])
+		print_table(&cfg->energy, f);
+}
+
+/* Relative guard so a decimal input that is exact on paper (150 ns at 300
+ * MHz = 45 cycles) is not pushed one step by binary rounding. */
+#define ROUND_GUARD 1e-12
+
+uint64_t config_dram_latency_cycles(const struct config *cfg)
+{
+	double x = cfg->dram_latency_ns * cfg->clock_mhz / 1000.0;
+	double y = x * (1.0 - ROUND_GUARD);
+	uint64_t c = (uint64_t)y;	/* y >= 0: truncation is floor */
+
+	return (double)c < y ? c + 1 : c;
+}
+
+double config_dram_bytes_per_cycle(const struct config *cfg)
+{
+	return cfg->dram_gbps * 1000.0 / cfg->clock_mhz;
+}
+
+uint64_t config_dram_bpc_fx(const struct config *cfg)
+{
+	double x = config_dram_bytes_per_cycle(cfg) * 65536.0;
+	uint64_t fx = (uint64_t)(x * (1.0 + ROUND_GUARD)); /* x > 0: floor */
+
+	return fx ? fx : 1;
+}

@@ -1,0 +1,717 @@
+/*
+ * test_config.c - cmocka suite for sim/config.c.
+ *
+ * Every test writes its own INI files under $TMPDIR (default /tmp) and
+ * removes them, so tests share nothing and can run in any order. The
+ * shipped configs and energy tables are found through STASIM_SRC_DIR.
+ * Invariant checked throughout: a load either returns 0 with every field as
+ * written (or defaulted), or -1 with err naming file, line and section.key
+ * and *cfg untouched.
+ */
+#define _XOPEN_SOURCE 700	/* mkstemp, mkdtemp, realpath */
+
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "config.h"
+#include "err.h"
+
+#ifndef STASIM_SRC_DIR
+#define STASIM_SRC_DIR "."
+#endif
+
+#define SRC(p) STASIM_SRC_DIR "/" p
+#define DIR_MAX 512		/* temp dir names: short enough to extend */
+#define LPDDR4_TABLE SRC("configs/energy/horowitz45-lpddr4.ini")
+#define DDR3_TABLE SRC("configs/energy/horowitz45-ddr3.ini")
+
+/* A complete energy table, one key per line (line i + 1 of the file). */
+static const char *const table_lines[] = {
+	"[compute]",
+	"mult8_pj = 0.2",
+	"mult16_pj = 0.8",
+	"add8_pj = 0.03",
+	"add32_pj = 0.1",
+	"mux2_bit_pj = 0.00075",
+	"reg_bit_pj = 0.00375",
+	"[sram]",
+	"kib8_pj_per_64b = 10",
+	"kib32_pj_per_64b = 20",
+	"mib1_pj_per_64b = 100",
+	"write_factor = 1.0",
+	"[dram]",
+	"pj_per_bit = 8",
+	"[leakage]",
+	"pe_pj_per_cycle = 0.198",
+	"sram_pj_per_kib_cycle = 0.0625",
+	"dma_pj_per_cycle = 0.116",
+	NULL
+};
+
+/* Absolute name of a shipped file: temp configs live elsewhere, and a
+ * relative table path would be taken from their directory. */
+static void abs_src(const char *rel, char *out)
+{
+	if (!realpath(rel, out)) {
+		print_error("cannot find %s (set STASIM_SRC_DIR)\n", rel);
+		fail();
+	}
+}
+
+static const char *tmp_root(void)
+{
+	const char *d = getenv("TMPDIR");
+
+	return d && *d ? d : "/tmp";
+}
+
+static void write_file(const char *path, const char *text)
+{
+	FILE *f = fopen(path, "w");
+
+	assert_non_null(f);
+	assert_true(fputs(text, f) >= 0);
+	assert_int_equal(fclose(f), 0);
+}
+
+/* New temporary file holding text; its name goes to path. */
+static void write_tmp(char *path, size_t n, const char *text)
+{
+	FILE *f;
+	int fd;
+
+	snprintf(path, n, "%s/stasim-cfg-XXXXXX", tmp_root());
+	fd = mkstemp(path);
+	assert_true(fd >= 0);
+	f = fdopen(fd, "w");
+	assert_non_null(f);
+	assert_true(fputs(text, f) >= 0);
+	assert_int_equal(fclose(f), 0);
+}
+
+/* Table text with line `skip` replaced by `with` (NULL: line dropped). */
+static void table_text(char *buf, size_t n, int skip, const char *with)
+{
+	int i;
+
+	buf[0] = '\0';
+	for (i = 0; table_lines[i]; i++) {
+		const char *l = i == skip ? with : table_lines[i];
+
+		if (l)
+			snprintf(buf + strlen(buf), n - strlen(buf), "%s\n", l);
+	}
+}
+
+/* Load text as a config file; the file is removed before returning. */
+static int load_text(const char *text, struct config *cfg,
+		     struct sim_err *err, char *path, size_t n)
+{
+	int rc;
+
+	write_tmp(path, n, text);
+	rc = config_load(path, cfg, err);
+	unlink(path);
+	return rc;
+}
+
+static void check_msg(const struct sim_err *e, const char *prefix)
+{
+	if (strncmp(e->msg, prefix, strlen(prefix))) {
+		print_error("message '%s' does not start with '%s'\n", e->msg,
+			    prefix);
+		fail();
+	}
+}
+
+static void check_err(const struct sim_err *e, const char *file, int line,
+		      const char *field, const char *prefix)
+{
+	assert_string_equal(e->file, file);
+	assert_int_equal(e->line, line);
+	assert_string_equal(e->field, field);
+	check_msg(e, prefix);
+}
+
+static void same_double(double a, double b)
+{
+	if (a != b) {
+		print_error("%.17g != %.17g\n", a, b);
+		fail();
+	}
+}
+
+static void same_energy(const struct energy_table *a,
+			const struct energy_table *b)
+{
+	assert_string_equal(a->path, b->path);
+	same_double(a->mult8_pj, b->mult8_pj);
+	same_double(a->mult16_pj, b->mult16_pj);
+	same_double(a->add8_pj, b->add8_pj);
+	same_double(a->add32_pj, b->add32_pj);
+	same_double(a->mux2_bit_pj, b->mux2_bit_pj);
+	same_double(a->reg_bit_pj, b->reg_bit_pj);
+	same_double(a->sram_8kib_pj_per_64b, b->sram_8kib_pj_per_64b);
+	same_double(a->sram_32kib_pj_per_64b, b->sram_32kib_pj_per_64b);
+	same_double(a->sram_1mib_pj_per_64b, b->sram_1mib_pj_per_64b);
+	same_double(a->sram_write_factor, b->sram_write_factor);
+	same_double(a->dram_pj_per_bit, b->dram_pj_per_bit);
+	same_double(a->leak_pe_pj_per_cycle, b->leak_pe_pj_per_cycle);
+	same_double(a->leak_sram_pj_per_kib_cycle,
+		    b->leak_sram_pj_per_kib_cycle);
+	same_double(a->leak_dma_pj_per_cycle, b->leak_dma_pj_per_cycle);
+}
+
+/* Every field but path (the file it came from). */
+static void same_config(const struct config *a, const struct config *b)
+{
+	assert_string_equal(a->name, b->name);
+	same_double(a->clock_mhz, b->clock_mhz);
+	assert_int_equal(a->rows, b->rows);
+	assert_int_equal(a->cols, b->cols);
+	assert_int_equal(a->n_max, b->n_max);
+	assert_int_equal(a->m_max, b->m_max);
+	assert_int_equal(a->act_bits, b->act_bits);
+	assert_int_equal(a->weight_bits, b->weight_bits);
+	assert_int_equal(a->index_format, b->index_format);
+	assert_int_equal(a->acc_double_buffer, b->acc_double_buffer);
+	assert_int_equal(a->act_kib, b->act_kib);
+	assert_int_equal(a->wgt_kib, b->wgt_kib);
+	assert_int_equal(a->out_kib, b->out_kib);
+	assert_int_equal(a->double_buffer, b->double_buffer);
+	same_double(a->dram_gbps, b->dram_gbps);
+	same_double(a->dram_latency_ns, b->dram_latency_ns);
+	assert_int_equal(a->burst_bytes, b->burst_bytes);
+	assert_int_equal(a->dma_queue, b->dma_queue);
+	same_energy(&a->energy, &b->energy);
+}
+
+/* A fresh directory holding energy/horowitz45-lpddr4.ini (the default). */
+static void make_dir_with_table(char *dir, size_t n)
+{
+	char path[PATH_MAX], text[2048];
+
+	snprintf(dir, n, "%s/stasim-dir-XXXXXX", tmp_root());
+	assert_non_null(mkdtemp(dir));
+	snprintf(path, sizeof path, "%s/energy", dir);
+	assert_int_equal(mkdir(path, 0700), 0);
+	snprintf(path, sizeof path, "%s/energy/horowitz45-lpddr4.ini", dir);
+	table_text(text, sizeof text, -1, NULL);
+	write_file(path, text);
+}
+
+static void remove_dir_with_table(const char *dir)
+{
+	char path[PATH_MAX];
+
+	snprintf(path, sizeof path, "%s/energy/horowitz45-lpddr4.ini", dir);
+	unlink(path);
+	snprintf(path, sizeof path, "%s/energy", dir);
+	rmdir(path);
+	rmdir(dir);
+}
+
+static void test_defaults(void **state)
+{
+	struct config c;
+
+	(void)state;
+	config_defaults(&c);
+	assert_string_equal(c.name, "sta-default");
+	same_double(c.clock_mhz, 1000);
+	assert_int_equal(c.rows, 32);
+	assert_int_equal(c.cols, 32);
+	assert_int_equal(c.n_max, 4);
+	assert_int_equal(c.m_max, 16);
+	assert_int_equal(c.act_bits, 8);
+	assert_int_equal(c.weight_bits, 8);
+	assert_int_equal(c.index_format, CFG_IDX_INDICES);
+	assert_int_equal(c.acc_double_buffer, 1);
+	assert_int_equal(c.act_kib, 256);
+	assert_int_equal(c.wgt_kib, 256);
+	assert_int_equal(c.out_kib, 128);
+	assert_int_equal(c.double_buffer, 1);
+	same_double(c.dram_gbps, 25.6);
+	same_double(c.dram_latency_ns, 100);
+	assert_int_equal(c.burst_bytes, 64);
+	assert_int_equal(c.dma_queue, 4);
+	assert_string_equal(c.path, "");
+	assert_string_equal(c.energy.path, "");
+	same_double(c.energy.mult8_pj, 0);
+}
+
+/* An empty file gets every default and the default table beside it. */
+static void test_empty_file_defaults(void **state)
+{
+	char dir[DIR_MAX], path[PATH_MAX], want[PATH_MAX + 64], real[PATH_MAX];
+	struct config c, d;
+	struct sim_err e;
+
+	(void)state;
+	make_dir_with_table(dir, sizeof dir);
+	snprintf(path, sizeof path, "%s/empty.ini", dir);
+	write_file(path, "; nothing set\n\n");
+	assert_int_equal(config_load(path, &c, &e), 0);
+	config_defaults(&d);
+	d.energy = c.energy;
+	same_config(&c, &d);
+	assert_string_equal(c.path, path);
+	assert_non_null(realpath(dir, real));
+	snprintf(want, sizeof want, "%s/energy/horowitz45-lpddr4.ini", real);
+	assert_string_equal(c.energy.path, want);
+	same_double(c.energy.mult16_pj, 0.8);
+	same_double(c.energy.leak_dma_pj_per_cycle, 0.116);
+	unlink(path);
+	remove_dir_with_table(dir);
+}
+
+static void test_every_key(void **state)
+{
+	char text[PATH_MAX + 1024], path[PATH_MAX], real[PATH_MAX];
+	struct config c;
+	struct sim_err e;
+
+	(void)state;
+	abs_src(DDR3_TABLE, real);
+	snprintf(text, sizeof text,
+		 "; every key, none at its default\n"
+		 "[arch]\nname = my.design-1\nclock_mhz = 750.5\n"
+		 "[engine]\nrows = 8\ncols = 256\nn_max = 3\nm_max = 012\n"
+		 "act_bits = 16\nweight_bits = 16\nindex_format = bitmap\n"
+		 "acc_double_buffer = no\n"
+		 "[sram]\nact_kib = 1\nwgt_kib = 1048576\nout_kib = 33\n"
+		 "double_buffer = 0\n"
+		 "[dram]\nbandwidth_gbps = 0.01\nlatency_ns = 0\n"
+		 "burst_bytes = 4096\n"
+		 "[dma]\nqueue_depth = 64\n"
+		 "[energy]\ntable = %s\n", real);
+	assert_int_equal(load_text(text, &c, &e, path, sizeof path), 0);
+	assert_string_equal(c.path, path);
+	assert_string_equal(c.name, "my.design-1");
+	same_double(c.clock_mhz, 750.5);
+	assert_int_equal(c.rows, 8);
+	assert_int_equal(c.cols, 256);
+	assert_int_equal(c.n_max, 3);
+	assert_int_equal(c.m_max, 12);
+	assert_int_equal(c.act_bits, 16);
+	assert_int_equal(c.weight_bits, 16);
+	assert_int_equal(c.index_format, CFG_IDX_BITMAP);
+	assert_int_equal(c.acc_double_buffer, 0);
+	assert_int_equal(c.act_kib, 1);
+	assert_int_equal(c.wgt_kib, 1048576);
+	assert_int_equal(c.out_kib, 33);
+	assert_int_equal(c.double_buffer, 0);
+	same_double(c.dram_gbps, 0.01);
+	same_double(c.dram_latency_ns, 0);
+	assert_int_equal(c.burst_bytes, 4096);
+	assert_int_equal(c.dma_queue, 64);
+	assert_string_equal(c.energy.path, real);
+	same_double(c.energy.dram_pj_per_bit, 70);
+}
+
+/* Booleans accept true/false/yes/no/1/0; CRLF and inline comments work. */
+static void test_bool_spellings_crlf(void **state)
+{
+	static const char *const yes[] = { "true", "yes", "1" };
+	static const char *const no[] = { "false", "no", "0" };
+	char text[PATH_MAX + 256], path[PATH_MAX], table[PATH_MAX];
+	struct config c;
+	struct sim_err e;
+	int i;
+
+	(void)state;
+	abs_src(LPDDR4_TABLE, table);
+	for (i = 0; i < 3; i++) {
+		snprintf(text, sizeof text,
+			 "[engine]\r\nacc_double_buffer = %s ; comment\r\n"
+			 "[sram]\r\ndouble_buffer = %s\r\n"
+			 "[energy]\r\ntable = %s\r\n", yes[i], no[i], table);
+		assert_int_equal(load_text(text, &c, &e, path, sizeof path), 0);
+		assert_int_equal(c.acc_double_buffer, 1);
+		assert_int_equal(c.double_buffer, 0);
+	}
+}
+
+struct bad {
+	const char *text;	/* config file contents */
+	int line;		/* expected err.line */
+	const char *field;	/* expected err.field */
+	const char *msg;	/* expected start of err.msg */
+};
+
+static const struct bad bad_configs[] = {
+	{ "[engine]\nrows = 4\ncolz = 4\n", 3, "engine.colz",
+	  "unknown key 'colz' (known keys: rows, cols, n_max, m_max, act_bits, "
+	  "weight_bits, index_format, acc_double_buffer)" },
+	{ "[arch]\nname = x\n[foo]\nbar = 1\n", 3, "foo",
+	  "unknown section [foo] (known sections: arch, engine, sram, dram, "
+	  "dma, energy)" },
+	{ "rows = 4\n", 1, "rows", "key 'rows' comes before any [section]" },
+	{ "[engine]\n= 4\n", 2, "engine", "line has no key name" },
+	{ "[engine]\nrows = 0\n", 2, "engine.rows",
+	  "value 0 out of range 1..256 PEs" },
+	{ "[engine]\ncols = 257\n", 2, "engine.cols",
+	  "value 257 out of range 1..256 PEs" },
+	{ "[engine]\nrows = 99999999999999999999999\n", 2, "engine.rows",
+	  "value 99999999999999999999999 out of range 1..256 PEs" },
+	{ "[engine]\nrows = 3x\n", 2, "engine.rows",
+	  "malformed unsigned integer '3x'" },
+	{ "[engine]\nrows = -1\n", 2, "engine.rows",
+	  "malformed unsigned integer '-1'" },
+	{ "[engine]\nrows = +1\n", 2, "engine.rows",
+	  "malformed unsigned integer '+1'" },
+	{ "[engine]\nrows = 1.5\n", 2, "engine.rows",
+	  "malformed unsigned integer '1.5'" },
+	{ "[engine]\nrows = 4\ncols = 4;x\n", 3, "engine.cols",
+	  "malformed unsigned integer '4;x'" },
+	{ "[arch]\nclock_mhz = 1e\n", 2, "arch.clock_mhz",
+	  "malformed number '1e'" },
+	{ "[arch]\nclock_mhz = nan\n", 2, "arch.clock_mhz",
+	  "malformed number 'nan'" },
+	{ "[arch]\nclock_mhz = 1e999\n", 2, "arch.clock_mhz",
+	  "malformed number '1e999'" },
+	{ "[arch]\nclock_mhz = 0.5\n", 2, "arch.clock_mhz",
+	  "value 0.5 out of range 1..10000 MHz" },
+	{ "[dram]\nbandwidth_gbps = 0.001\n", 2, "dram.bandwidth_gbps",
+	  "value 0.001 out of range 0.01..100000 GB/s" },
+	{ "[dram]\nlatency_ns = -1\n", 2, "dram.latency_ns",
+	  "value -1 out of range 0..100000 ns" },
+	{ "[engine]\nacc_double_buffer = maybe\n", 2,
+	  "engine.acc_double_buffer", "malformed boolean 'maybe'" },
+	{ "[engine]\nindex_format = csr\n", 2, "engine.index_format",
+	  "unknown value 'csr' (expected indices or bitmap)" },
+	{ "[arch]\nname = a/b\n", 2, "arch.name", "invalid name 'a/b'" },
+	{ "[arch]\nname = "
+	  "abcdefghijabcdefghijabcdefghijabcdefghijabcdefghijabcdefghijabcd\n",
+	  2, "arch.name", "value is 64 characters long (at most 63 allowed)" },
+	{ "[engine]\nrows = 4\n\nrows = 8\n", 4, "engine.rows",
+	  "duplicate key 'rows' (first set on line 2)" },
+	{ "[engine]\nrows = 4\n[sram]\n[engine]\nrows = 8\n", 5, "engine.rows",
+	  "duplicate key 'rows' (first set on line 2)" },
+	{ "[engine]\nrows =\n", 2, "engine.rows", "empty value (PEs, 1..256)" },
+	{ "[energy]\ntable =\n", 2, "energy.table", "empty value (path," },
+	{ "[engine]\nact_bits = 12\n", 2, "engine.act_bits",
+	  "value 12 not allowed (8 or 16 bits)" },
+	{ "[engine]\nweight_bits = 32\n", 2, "engine.weight_bits",
+	  "value 32 not allowed (8 or 16 bits)" },
+	{ "[dram]\nburst_bytes = 48\n", 2, "dram.burst_bytes",
+	  "value 48 is not a power of two (1..4096 bytes)" },
+	{ "[dram]\nburst_bytes = 8192\n", 2, "dram.burst_bytes",
+	  "value 8192 out of range 1..4096 bytes" },
+	{ "[dma]\nqueue_depth = 0\n", 2, "dma.queue_depth",
+	  "value 0 out of range 1..64 commands" },
+	{ "[sram]\nout_kib = 1048577\n", 2, "sram.out_kib",
+	  "value 1048577 out of range 1..1048576 KiB" },
+	{ "[engine]\nn_max = 8\nm_max = 4\n", 2, "engine.n_max",
+	  "n_max 8 exceeds m_max 4" },
+	{ "[engine]\n\nm_max = 2\n", 3, "engine.n_max",
+	  "n_max 4 exceeds m_max 2" },
+	{ "[engine]\nrows 4\n", 2, "", "syntax error" },
+	{ "[engine\nrows = 4\n", 1, "", "syntax error" },
+	{ "[engine]\nbad line\ncolz = 1\n", 2, "", "syntax error" },
+	{ "[engine]\ncolz = 1\nbad line\n", 2, "engine.colz", "unknown key" },
+	{ "\xEF\xBB\xBF[engin]\nrows = 4\n", 1, "engin",
+	  "unknown section [engin]" },
+	{ "[engine]\nrows = 4\n  cols = 4\n", 3, "engine.rows",
+	  "indented line would continue the value of 'rows'" },
+};
+
+static void test_bad_configs(void **state)
+{
+	char path[PATH_MAX];
+	struct config c, before;
+	struct sim_err e;
+	size_t i;
+
+	(void)state;
+	memset(&c, 0x5a, sizeof c);
+	before = c;
+	for (i = 0; i < sizeof bad_configs / sizeof bad_configs[0]; i++) {
+		const struct bad *b = &bad_configs[i];
+
+		memset(&e, 0, sizeof e);
+		if (load_text(b->text, &c, &e, path, sizeof path) != -1) {
+			print_error("case %zu loaded:\n%s", i, b->text);
+			fail();
+		}
+		check_err(&e, path, b->line, b->field, b->msg);
+		assert_memory_equal(&c, &before, sizeof c);
+	}
+}
+
+static void test_long_line(void **state)
+{
+	char text[512], path[PATH_MAX];
+	struct config c;
+	struct sim_err e;
+
+	(void)state;
+	snprintf(text, sizeof text, "[arch]\n; %0250d\nname = x\n", 0);
+	assert_int_equal(load_text(text, &c, &e, path, sizeof path), -1);
+	check_err(&e, path, 2, "", "line longer than 197 characters");
+}
+
+static void test_cannot_open(void **state)
+{
+	struct config c;
+	struct sim_err e;
+
+	(void)state;
+	assert_int_equal(config_load("/nonexistent/stasim.ini", &c, &e), -1);
+	check_err(&e, "/nonexistent/stasim.ini", 0, "", "cannot open: ");
+	assert_int_equal(config_load(tmp_root(), &c, &e), -1);
+	check_err(&e, tmp_root(), 0, "", "cannot read: ");
+}
+
+static void test_missing_table(void **state)
+{
+	char dir[DIR_MAX], path[PATH_MAX];
+	struct config c;
+	struct sim_err e;
+
+	(void)state;
+	assert_int_equal(load_text("[arch]\nname = x\n[energy]\n"
+				   "table = /nonexistent/t.ini\n",
+				   &c, &e, path, sizeof path), -1);
+	check_err(&e, path, 4, "energy.table",
+		  "cannot open energy table '/nonexistent/t.ini': ");
+
+	/* defaulted: resolved beside the config, where there is none */
+	snprintf(dir, sizeof dir, "%s/stasim-dir-XXXXXX", tmp_root());
+	assert_non_null(mkdtemp(dir));
+	snprintf(path, sizeof path, "%s/c.ini", dir);
+	write_file(path, "[arch]\nname = x\n");
+	assert_int_equal(config_load(path, &c, &e), -1);
+	check_err(&e, path, 0, "energy.table", "cannot open energy table '");
+	unlink(path);
+	rmdir(dir);
+}
+
+/* Write a table with line `skip` replaced, point a config at it, load. */
+static int load_table_variant(int skip, const char *with, char *tpath,
+			      size_t n, struct sim_err *e)
+{
+	char text[2048], cpath[PATH_MAX];
+	struct config c;
+	int rc;
+
+	table_text(text, sizeof text, skip, with);
+	write_tmp(tpath, n, text);
+	snprintf(text, sizeof text, "[energy]\ntable = %s\n", tpath);
+	rc = load_text(text, &c, e, cpath, sizeof cpath);
+	unlink(tpath);
+	return rc;
+}
+
+static void test_bad_tables(void **state)
+{
+	char t[PATH_MAX];
+	struct sim_err e;
+
+	(void)state;
+	assert_int_equal(load_table_variant(2, NULL, t, sizeof t, &e), -1);
+	check_err(&e, t, 0, "compute.mult16_pj",
+		  "missing required key 'mult16_pj' in [compute]");
+	assert_int_equal(load_table_variant(13, NULL, t, sizeof t, &e), -1);
+	check_err(&e, t, 0, "dram.pj_per_bit", "missing required key");
+	assert_int_equal(load_table_variant(1, "mult8_pj = -0.2", t,
+					    sizeof t, &e), -1);
+	check_err(&e, t, 2, "compute.mult8_pj",
+		  "value -0.2 out of range 0..1e+06 pJ");
+	assert_int_equal(load_table_variant(1, "mult9_pj = 0.2", t,
+					    sizeof t, &e), -1);
+	check_err(&e, t, 2, "compute.mult9_pj", "unknown key 'mult9_pj'");
+	assert_int_equal(load_table_variant(12, "[hbm]", t, sizeof t, &e), -1);
+	check_err(&e, t, 13, "hbm", "unknown section [hbm]");
+	assert_int_equal(load_table_variant(3, "mult16_pj = 1", t, sizeof t,
+					    &e), -1);
+	check_err(&e, t, 4, "compute.mult16_pj", "duplicate key 'mult16_pj'");
+	assert_int_equal(load_table_variant(3, "add8_pj = x", t, sizeof t,
+					    &e), -1);
+	check_err(&e, t, 4, "compute.add8_pj", "malformed number 'x'");
+}
+
+/* A relative table path is taken from the config file's directory and kept
+ * as joined (no realpath), so reports do not name the host's directories. */
+static void test_relative_table(void **state)
+{
+	char dir[DIR_MAX], path[PATH_MAX], real[PATH_MAX], a[PATH_MAX];
+	char want[PATH_MAX + 64];
+	struct config c;
+	struct sim_err e;
+
+	(void)state;
+	make_dir_with_table(dir, sizeof dir);
+	snprintf(path, sizeof path, "%s/c.ini", dir);
+	write_file(path, "[energy]\ntable = ./energy/../energy/horowitz45-lpddr4.ini\n");
+	assert_int_equal(config_load(path, &c, &e), 0);
+	snprintf(want, sizeof want, "%s/./energy/../energy/horowitz45-lpddr4.ini", dir);
+	assert_string_equal(c.energy.path, want);
+	assert_non_null(realpath(dir, real));
+	snprintf(want, sizeof want, "%s/energy/horowitz45-lpddr4.ini", real);
+	assert_non_null(realpath(c.energy.path, a));
+	assert_string_equal(a, want);
+	unlink(path);
+	remove_dir_with_table(dir);
+}
+
+static void test_repo_configs(void **state)
+{
+	struct config c, d;
+	struct sim_err e;
+
+	(void)state;
+	assert_int_equal(config_load(SRC("configs/sta-default.ini"), &c, &e), 0);
+	config_defaults(&d);
+	d.energy = c.energy;
+	same_config(&c, &d);
+	same_double(c.energy.mult8_pj, 0.2);
+	same_double(c.energy.sram_1mib_pj_per_64b, 100);
+	same_double(c.energy.dram_pj_per_bit, 8);
+
+	assert_int_equal(config_load(SRC("configs/edge-small.ini"), &c, &e), 0);
+	assert_string_equal(c.name, "edge-small");
+	assert_int_equal(c.rows, 16);
+	assert_int_equal(c.cols, 16);
+	assert_int_equal(c.n_max, 2);
+	assert_int_equal(c.m_max, 8);
+	same_double(c.clock_mhz, 300);
+	assert_int_equal(c.act_kib, 64);
+	assert_int_equal(c.wgt_kib, 64);
+	assert_int_equal(c.out_kib, 32);
+	same_double(c.dram_gbps, 12.8);
+	same_double(c.dram_latency_ns, 150);
+	assert_int_equal(c.index_format, CFG_IDX_BITMAP);
+	assert_int_equal(c.acc_double_buffer, 0);
+	same_double(c.energy.dram_pj_per_bit, 70);
+	assert_int_equal(config_dram_latency_cycles(&c), 45);
+}
+
+/* Print c into dir, load it back into r. */
+static void print_reload(const struct config *c, const char *dir,
+			 struct config *r)
+{
+	char path[PATH_MAX];
+	struct sim_err e;
+	FILE *f;
+
+	snprintf(path, sizeof path, "%s/printed.ini", dir);
+	f = fopen(path, "w");
+	assert_non_null(f);
+	config_print(c, f);
+	assert_int_equal(fclose(f), 0);
+	if (config_load(path, r, &e)) {
+		print_error("%s:%d: %s: %s\n", e.file, e.line, e.field, e.msg);
+		fail();
+	}
+	unlink(path);
+}
+
+static void test_print_roundtrip(void **state)
+{
+	char text[PATH_MAX + 1024], path[PATH_MAX], dir[DIR_MAX], table[PATH_MAX];
+	struct config c, r;
+	struct sim_err e;
+
+	(void)state;
+	abs_src(LPDDR4_TABLE, table);
+	make_dir_with_table(dir, sizeof dir);
+	assert_int_equal(config_load(SRC("configs/sta-default.ini"), &c, &e), 0);
+	print_reload(&c, dir, &r);
+	same_config(&c, &r);
+	assert_int_equal(config_load(SRC("configs/edge-small.ini"), &c, &e), 0);
+	print_reload(&c, dir, &r);
+	same_config(&c, &r);
+	snprintf(text, sizeof text,
+		 "[arch]\nname = odd\nclock_mhz = 333.333333333\n"
+		 "[dram]\nbandwidth_gbps = 0.1\nlatency_ns = 0.7\n"
+		 "[engine]\nindex_format = bitmap\nacc_double_buffer = no\n"
+		 "[energy]\ntable = %s\n", table);
+	assert_int_equal(load_text(text, &c, &e, path, sizeof path), 0);
+	print_reload(&c, dir, &r);
+	same_config(&c, &r);
+
+	/* defaults alone print the default table path, found beside dir */
+	config_defaults(&c);
+	print_reload(&c, dir, &r);
+	c.energy = r.energy;
+	same_config(&c, &r);
+	remove_dir_with_table(dir);
+}
+
+static void test_derived(void **state)
+{
+	struct config c;
+
+	(void)state;
+	config_defaults(&c);
+	assert_int_equal(config_dram_latency_cycles(&c), 100);
+	same_double(config_dram_bytes_per_cycle(&c), 25.6);
+	assert_int_equal(config_dram_bpc_fx(&c), 1677721);	/* 25.6 * 65536 = 1677721.6 */
+
+	c.clock_mhz = 300;
+	c.dram_latency_ns = 150;
+	c.dram_gbps = 12.8;
+	assert_int_equal(config_dram_latency_cycles(&c), 45);
+	assert_int_equal(config_dram_bpc_fx(&c), 2796202);	/* 42.666.. B/cycle */
+
+	c.clock_mhz = 333;
+	c.dram_latency_ns = 10;				/* 3.33 cycles */
+	assert_int_equal(config_dram_latency_cycles(&c), 4);
+	c.dram_latency_ns = 0;
+	assert_int_equal(config_dram_latency_cycles(&c), 0);
+
+	c.clock_mhz = 1000;
+	c.dram_gbps = 64;
+	assert_int_equal(config_dram_bpc_fx(&c), 64 * 65536);
+	c.clock_mhz = 10000;
+	c.dram_gbps = 0.01;				/* 0.001 B/cycle */
+	assert_int_equal(config_dram_bpc_fx(&c), 65);
+}
+
+static void test_err_format(void **state)
+{
+	char path[PATH_MAX], buf[PATH_MAX + 1200], want[PATH_MAX + 64];
+	struct config c;
+	struct sim_err e;
+
+	(void)state;
+	assert_int_equal(load_text("[engine]\nrows = 4\ncolz = 4\n", &c, &e,
+				   path, sizeof path), -1);
+	err_format(&e, buf, sizeof buf);
+	snprintf(want, sizeof want, "%s:3: engine.colz: unknown key 'colz'",
+		 path);
+	assert_memory_equal(buf, want, strlen(want));
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_defaults),
+		cmocka_unit_test(test_empty_file_defaults),
+		cmocka_unit_test(test_every_key),
+		cmocka_unit_test(test_bool_spellings_crlf),
+		cmocka_unit_test(test_bad_configs),
+		cmocka_unit_test(test_long_line),
+		cmocka_unit_test(test_cannot_open),
+		cmocka_unit_test(test_missing_table),
+		cmocka_unit_test(test_bad_tables),
+		cmocka_unit_test(test_relative_table),
+		cmocka_unit_test(test_repo_configs),
+		cmocka_unit_test(test_print_roundtrip),
+		cmocka_unit_test(test_derived),
+		cmocka_unit_test(test_err_format),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
