@@ -35,12 +35,10 @@ static void cursor_next(const struct sched *k, struct sched_cursor *c)
 }
 
 /* Load cursor: skip steps whose operands are already resident. */
-static void load_next(const struct sched *k)
+static void load_next(struct sched *k)
 {
-	struct sched_cursor *c = (struct sched_cursor *)&k->ld;
-
-	while (c->valid && c->a_sent && c->w_sent)
-		cursor_next(k, c);
+	while (k->ld.valid && k->ld.a_sent && k->ld.w_sent)
+		cursor_next(k, &k->ld);
 }
 
 /* Store cursor: the next step that completes an output tile. */

@@ -376,6 +376,27 @@ static void test_reports_deterministic(void **state)
 	trace_free(&t);
 }
 
+/* The checking build walks every unit's invariants after every cycle. */
+static void test_invariants_every_cycle(void **state)
+{
+	struct config c;
+	struct trace t;
+	struct run_result a, b;
+	struct run_opts o = { .fast_forward = 0, .check = 1 };
+	struct sim_err err;
+
+	(void)state;
+	load_cfg("configs/edge-small.ini", &c);
+	text_trace(ragged, &t);
+	assert_int_equal(run_sim(&c, &t, &o, &a, &err), 0);
+	assert_false(a.failed);
+	run(&c, &t, 0, 0, &b);
+	same_result(&a, &b);
+	run_free(&a);
+	run_free(&b);
+	trace_free(&t);
+}
+
 static void test_unmappable_and_too_small(void **state)
 {
 	struct config c;
@@ -411,6 +432,7 @@ int main(void)
 		cmocka_unit_test(test_buffers_monotonic),
 		cmocka_unit_test(test_energy_sums),
 		cmocka_unit_test(test_reports_deterministic),
+		cmocka_unit_test(test_invariants_every_cycle),
 		cmocka_unit_test(test_unmappable_and_too_small),
 		cmocka_unit_test(test_shipped_trace_roofline_and_fast_forward),
 	};
