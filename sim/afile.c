@@ -6,7 +6,17 @@
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
+
+/* mkstemp creates 0600; give the file the mode open(2) would have. */
+static void usual_mode(int fd)
+{
+	mode_t mask = umask(022);
+
+	umask(mask);
+	(void)fchmod(fd, 0666 & ~mask);
+}
 
 int afile_open(struct afile *a, const char *path, const char *field,
 	       struct sim_err *err)
@@ -17,6 +27,8 @@ int afile_open(struct afile *a, const char *path, const char *field,
 	snprintf(a->tmp, sizeof a->tmp, "%s.tmpXXXXXX", path);
 	a->f = NULL;
 	fd = mkstemp(a->tmp);
+	if (fd >= 0)
+		usual_mode(fd);
 	if (fd >= 0 && (a->f = fdopen(fd, "wb")))
 		return 0;
 	if (fd >= 0) {

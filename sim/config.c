@@ -482,6 +482,27 @@ static int at_eof(FILE *f)
 }
 
 /* Note what the handler needs about the line just read. */
+/*
+ * A [section] header names a known section, even when no key follows it
+ * (inih only reports sections through their keys, so a misspelt section
+ * with every key commented out would otherwise pass unnoticed).
+ */
+static void check_header(struct parse *p, const char *name)
+{
+	const char *end = strchr(name, ']');
+	char sect[64], list[256];
+
+	if (!end || (size_t)(end - name) >= sizeof sect)
+		return;	/* inih reports the syntax error */
+	memcpy(sect, name, (size_t)(end - name));
+	sect[end - name] = 0;
+	if (sect_known(p->sc, sect))
+		return;
+	list_sects(p->sc, list, sizeof list);
+	fail(p, p->line, sect, "unknown section [%s] (known sections: %s)",
+	     sect, list);
+}
+
 static void note_line(struct parse *p, const char *line)
 {
 	const char *s;
@@ -490,8 +511,10 @@ static void note_line(struct parse *p, const char *line)
 		line += 3;	/* inih skips a UTF-8 BOM; so do we */
 	s = line + strspn(line, " \t");
 	p->indented = s != line && !blank(*s);
-	if (*s == '[')
+	if (*s == '[') {
 		p->sect_line = p->line;
+		check_header(p, s + 1);
+	}
 }
 
 /*

@@ -63,9 +63,11 @@ static int parse_u64(const char *s, uint64_t *v)
 	if (!*s)
 		return -1;
 	for (; *s; s++) {
-		if (*s < '0' || *s > '9' || x > (UINT64_MAX - 9) / 10)
+		uint64_t d = (uint64_t)(*s - '0');
+
+		if (*s < '0' || *s > '9' || x > (UINT64_MAX - d) / 10)
 			return -1;
-		x = x * 10 + (uint64_t)(*s - '0');
+		x = x * 10 + d;
 	}
 	*v = x;
 	return 0;
@@ -105,6 +107,19 @@ static const char *value(int argc, char **argv, int *i)
 	return argv[++*i];
 }
 
+/* Options of 'run' that take a value. */
+static int run_valued(const char *o)
+{
+	static const char *const names[] = { "-c", "-t", "-o", "--dump",
+		"--format", "--mode", "--seed", NULL };
+	int i;
+
+	for (i = 0; names[i]; i++)
+		if (!strcmp(o, names[i]))
+			return 1;
+	return 0;
+}
+
 static int run_opt(int argc, char **argv, int *i, struct run_args *a)
 {
 	const char *o = argv[*i], *v;
@@ -117,6 +132,8 @@ static int run_opt(int argc, char **argv, int *i, struct run_args *a)
 		a->o.check = 1;
 		return 0;
 	}
+	if (!run_valued(o))
+		return usage_error("run: unknown option '%s'", o), -1;
 	if (!(v = value(argc, argv, i)))
 		return -1;
 	if (!strcmp(o, "-c"))
@@ -136,12 +153,10 @@ static int run_opt(int argc, char **argv, int *i, struct run_args *a)
 			return usage_error("--mode: '%s' is not timing or "
 					   "functional", v), -1;
 		a->o.functional = !strcmp(v, "functional");
-	} else if (!strcmp(o, "--seed")) {
+	} else {
 		if (parse_u64(v, &a->o.seed))
 			return usage_error("--seed: '%s' is not an unsigned "
-					   "integer", v), -1;
-	} else {
-		return usage_error("run: unknown option '%s'", o), -1;
+					   "64-bit integer", v), -1;
 	}
 	return 0;
 }
@@ -239,6 +254,8 @@ static int trace_opts(int argc, char **argv, struct zoo_opts *zo,
 	for (i = 3; i < argc; i++) {
 		const char *o = argv[i];
 
+		if (strcmp(o, "-o") && strcmp(o, "--seq") && strcmp(o, "--nm"))
+			return usage_error("trace: unknown option '%s'", o), -1;
 		if (!(v = value(argc, argv, &i)))
 			return -1;
 		if (!strcmp(o, "-o"))
@@ -252,8 +269,6 @@ static int trace_opts(int argc, char **argv, struct zoo_opts *zo,
 			if (parse_nm(v, &zo->nm_n, &zo->nm_m))
 				return usage_error("--nm: '%s' is not N:M with "
 						   "1 <= N <= M <= 64", v), -1;
-		} else {
-			return usage_error("trace: unknown option '%s'", o), -1;
 		}
 	}
 	return 0;
@@ -273,11 +288,9 @@ static int cmd_trace(int argc, char **argv)
 	if (argc < 3 || argv[2][0] == '-')
 		return usage_error("trace: %s", "usage is 'stasim trace MODEL "
 				   "[--seq L] [--nm N:M] -o FILE'");
-	if (zoo_defaults(argv[2], &zo)) {
-		err_set(&err, "stasim trace", 0, "model", "unknown model '%s' "
-			"(run 'stasim trace --list')", argv[2]);
-		return input_error(&err);
-	}
+	if (zoo_defaults(argv[2], &zo))
+		return usage_error("trace: unknown model '%s' (run 'stasim "
+				   "trace --list')", argv[2]);
 	if (trace_opts(argc, argv, &zo, &out))
 		return SIM_EXIT_USAGE;
 	if (!out)
@@ -300,7 +313,7 @@ static int not_built(const char *cmd)
 
 int main(int argc, char **argv)
 {
-	const char *cmd = argc > 1 ? argv[1] : "help";
+	const char *cmd = argc > 1 ? argv[1] : "";
 
 	if (!strcmp(cmd, "run"))
 		return cmd_run(argc, argv);
@@ -314,9 +327,13 @@ int main(int argc, char **argv)
 		printf("stasim %s\n", STASIM_VERSION);
 		return SIM_EXIT_OK;
 	}
+	if (argc < 2) {
+		fputs(usage_text, stderr);
+		return SIM_EXIT_USAGE;
+	}
 	if (!strcmp(cmd, "help") || !strcmp(cmd, "--help") || !strcmp(cmd, "-h")) {
 		fputs(usage_text, stdout);
-		return argc > 1 ? SIM_EXIT_OK : SIM_EXIT_USAGE;
+		return SIM_EXIT_OK;
 	}
 	return usage_error("unknown command '%s'", cmd);
 }

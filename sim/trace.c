@@ -735,10 +735,74 @@ static int read_all(struct reader *r)
 	return 0;
 }
 
+/* Inflate one chunk; returns 1 at the end of a member, 0 to go on, -1 bad. */
+static int inflate_chunk(z_stream *z)
+{
+	unsigned char out[16384];
+	int zr;
+
+	do {
+		z->next_out = out;
+		z->avail_out = sizeof out;
+		zr = inflate(z, Z_NO_FLUSH);
+		if (zr == Z_STREAM_END)
+			return 1;
+		if (zr != Z_OK && zr != Z_BUF_ERROR)
+			return -1;
+	} while (z->avail_out == 0);
+	return 0;
+}
+
+/*
+ * gzread accepts anything after a complete gzip member as "trailing
+ * garbage" and stops silently; a trace with bytes after its data is damaged,
+ * so walk the members ourselves. Returns 0, or -1 with err.
+ */
+static int gz_members_whole(const char *path, struct sim_err *err)
+{
+	unsigned char in[65536];
+	z_stream z;
+	FILE *f = fopen(path, "rb");
+	int rc = 0, end = 0;
+
+	if (!f)
+		return err_set(err, path, 0, "", "cannot open: %s", strerror(errno));
+	memset(&z, 0, sizeof z);
+	if (inflateInit2(&z, 16 + MAX_WBITS) != Z_OK) {
+		fclose(f);
+		return err_set(err, path, 0, "", "out of memory");
+	}
+	while (rc == 0) {
+		if (z.avail_in == 0) {
+			z.avail_in = (uInt)fread(in, 1, sizeof in, f);
+			z.next_in = in;
+			if (z.avail_in == 0)
+				break;
+		}
+		if (end) {	/* between members: only another member may follow */
+			if (z.next_in[0] != 0x1f)
+				rc = -1;
+			end = 0;
+			inflateReset(&z);
+			continue;
+		}
+		end = inflate_chunk(&z);
+		if (end < 0)
+			rc = -1;
+	}
+	inflateEnd(&z);
+	fclose(f);
+	if (rc)
+		return err_set(err, path, 0, "", "truncated or corrupt gzip "
+			       "data (bytes after the end of the compressed "
+			       "stream)");
+	return 0;
+}
+
 int trace_read(const char *path, struct trace *t, struct sim_err *err)
 {
 	struct reader r = { .path = path, .t = t, .err = err };
-	int rc, zrc;
+	int rc, zrc, gz;
 
 	memset(t, 0, sizeof *t);
 	snprintf(t->path, sizeof t->path, "%s", path);
@@ -748,10 +812,13 @@ int trace_read(const char *path, struct trace *t, struct sim_err *err)
 		return err_set(err, path, 0, "", "cannot open: %s",
 			       errno ? strerror(errno) : "out of memory");
 	rc = read_all(&r);
+	gz = !gzdirect(r.f);
 	zrc = gzclose(r.f);
 	if (rc == 0 && zrc != Z_OK)
 		rc = err_set(err, path, 0, "", "error closing (zlib code %d)",
 			     zrc);
+	if (rc == 0 && gz)
+		rc = gz_members_whole(path, err);
 	names_free(&r.names);
 	if (rc)
 		trace_free(t);

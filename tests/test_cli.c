@@ -1,0 +1,1134 @@
+/*
+ * test_cli.c - the stasim command-line tool, run as a user runs it.
+ *
+ * Everything here goes through the binary (stasim_bin(), $STASIM_BIN for the
+ * sanitizer build) with popen, never through the library: exit status,
+ * stdout, stderr and the files left on disk are the contract (DESIGN.md,
+ * "Interfaces" and "Bad input"). Expected values come from the inputs
+ * themselves: tests/bad/EXPECT says, for each malformed file, which line and
+ * field its mistake is on; the --dump tensors are checked by an independent
+ * .npy reader and an int64 matrix product written here.
+ *
+ * Every command runs in a fresh empty working directory, so a file the tool
+ * leaves behind (a report, a temporary, a core dump) is seen and fails the
+ * test. Invariant kept: each test removes the directories it made.
+ */
+#include "testutil.h"
+
+#include <dirent.h>
+#include <sys/stat.h>
+
+#define OUT_MAX (256 * 1024)	/* captured output of one command */
+#define CMD_MAX 8192		/* one shell command line */
+#define PATH_MAX_ 1024		/* paths built by the tests */
+#define NAMES_MAX 256		/* entries listed from one directory */
+#define EXPECT_MIN 30		/* the corpus must hold at least this many */
+#define GZ_MAX 4096		/* a corpus gzip file stays small */
+
+static const char default_cfg[] = "configs/sta-default.ini";
+
+/* ------------------------------------------------------------------ */
+/* Files and directories */
+
+static void strf(char *buf, size_t len, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+
+/* snprintf that fails the test instead of truncating. */
+static void strf(char *buf, size_t len, const char *fmt, ...)
+{
+	va_list ap;
+	int n;
+
+	va_start(ap, fmt);
+	n = vsnprintf(buf, len, fmt, ap);
+	va_end(ap);
+	assert_true(n >= 0 && (size_t)n < len);
+}
+
+/* Whole file, NUL-terminated, in a malloc'd buffer; NULL if unreadable. */
+static char *slurp(const char *path, size_t *len)
+{
+	FILE *f = fopen(path, "rb");
+	char *buf = NULL;
+	size_t cap = 0, n = 0, got;
+
+	if (!f)
+		return NULL;
+	do {
+		if (n + 4096 + 1 > cap) {
+			char *p;
+
+			cap = cap ? cap * 2 : 8192;
+			p = realloc(buf, cap);
+			assert_non_null(p);
+			buf = p;
+		}
+		got = fread(buf + n, 1, cap - n - 1, f);
+		n += got;
+	} while (got > 0);
+	fclose(f);
+	buf[n] = 0;
+	if (len)
+		*len = n;
+	return buf;
+}
+
+/* A fresh empty directory under $TMPDIR; its path in buf. */
+static const char *make_tmpdir(char *buf, size_t len)
+{
+	const char *dir = getenv("TMPDIR") && *getenv("TMPDIR") ?
+			  getenv("TMPDIR") : "/tmp";
+
+	strf(buf, len, "%s/stasim-cli-XXXXXX", dir);
+	assert_non_null(mkdtemp(buf));
+	return buf;
+}
+
+/* Remove path and, if it is a directory, everything below it. */
+static void rm_tree(const char *path)
+{
+	struct stat st;
+	DIR *d;
+	struct dirent *e;
+	char sub[PATH_MAX_];
+
+	if (lstat(path, &st) != 0)
+		return;
+	if (!S_ISDIR(st.st_mode)) {
+		unlink(path);
+		return;
+	}
+	d = opendir(path);
+	if (d) {
+		while ((e = readdir(d))) {
+			if (!strcmp(e->d_name, ".") || !strcmp(e->d_name, ".."))
+				continue;
+			strf(sub, sizeof sub, "%s/%s", path, e->d_name);
+			rm_tree(sub);
+		}
+		closedir(d);
+	}
+	rmdir(path);
+}
+
+static int cmp_name(const void *a, const void *b)
+{
+	return strcmp((const char *)a, (const char *)b);
+}
+
+/* Sorted names in dir (without . and ..); returns how many. */
+static int list_dir(const char *dir, char names[][256], int max)
+{
+	DIR *d = opendir(dir);
+	struct dirent *e;
+	int n = 0;
+
+	assert_non_null(d);
+	while ((e = readdir(d))) {
+		if (!strcmp(e->d_name, ".") || !strcmp(e->d_name, ".."))
+			continue;
+		assert_true(n < max);
+		strf(names[n++], 256, "%s", e->d_name);
+	}
+	closedir(d);
+	qsort(names, (size_t)n, sizeof names[0], cmp_name);
+	return n;
+}
+
+/* Fail, naming what is there, unless dir is empty. */
+static void assert_dir_empty(const char *dir, const char *what)
+{
+	static char names[NAMES_MAX][256];
+	int i, n = list_dir(dir, names, NAMES_MAX);
+
+	for (i = 0; i < n; i++)
+		print_error("%s: left behind: %s/%s\n", what, dir, names[i]);
+	assert_int_equal(n, 0);
+}
+
+static int ends_with(const char *s, const char *suffix)
+{
+	size_t ls = strlen(s), lx = strlen(suffix);
+
+	return ls >= lx && !strcmp(s + ls - lx, suffix);
+}
+
+static int starts_with(const char *s, const char *prefix)
+{
+	return !strncmp(s, prefix, strlen(prefix));
+}
+
+/* Lines in s: newline-terminated ones, plus an unterminated tail. */
+static int count_lines(const char *s)
+{
+	size_t len = strlen(s), i;
+	int n = 0;
+
+	for (i = 0; i < len; i++)
+		n += s[i] == '\n';
+	return n + (len > 0 && s[len - 1] != '\n');
+}
+
+/* ------------------------------------------------------------------ */
+/* Per-test fixture: a private temporary tree, removed even on failure */
+
+struct fix {
+	char root[PATH_MAX_];		/* private temp dir, removed by teardown */
+	char cwd[2 * PATH_MAX_];	/* root/cwd: the tool's empty working dir */
+	char trace[2 * PATH_MAX_];	/* root/small.trace: small_trace */
+	char *out, *out2;		/* OUT_MAX bytes each: captured output */
+};
+
+static const char small_trace[] =
+	"stasim-trace 1\n"
+	"# a 2:4 gemm with a ragged tile and a two-head dense matmul\n"
+	"gemm name=g m=7 k=20 n=5 nm=2:4\n"
+	"matmul name=mm m=6 k=9 n=7 heads=2\n";
+
+static void write_file(const char *path, const char *text)
+{
+	FILE *f = fopen(path, "w");
+
+	assert_non_null(f);
+	assert_true(fputs(text, f) >= 0);
+	assert_int_equal(fclose(f), 0);
+}
+
+static int setup(void **state)
+{
+	struct fix *f = calloc(1, sizeof *f);
+
+	assert_non_null(f);
+	make_tmpdir(f->root, sizeof f->root);
+	strf(f->cwd, sizeof f->cwd, "%s/cwd", f->root);
+	assert_int_equal(mkdir(f->cwd, 0777), 0);
+	strf(f->trace, sizeof f->trace, "%s/small.trace", f->root);
+	write_file(f->trace, small_trace);
+	f->out = malloc(OUT_MAX);
+	f->out2 = malloc(OUT_MAX);
+	assert_non_null(f->out);
+	assert_non_null(f->out2);
+	*state = f;
+	return 0;
+}
+
+static int teardown(void **state)
+{
+	struct fix *f = *state;
+
+	rm_tree(f->root);
+	free(f->out);
+	free(f->out2);
+	free(f);
+	return 0;
+}
+
+/* ------------------------------------------------------------------ */
+/* Running the tool */
+
+/*
+ * Run `stasim ARGS` with cwd as working directory. redir picks the streams
+ * captured into out: "2>&1" both, "2>/dev/null" stdout only, "2>&1
+ * >/dev/null" stderr only. Returns the exit status; a signal shows as
+ * 128 + its number (the shell's convention), never as 0, 1 or 2.
+ */
+static int stasim(const char *cwd, const char *args, const char *redir,
+		  char *out, size_t len)
+{
+	char cmd[CMD_MAX];
+
+	strf(cmd, sizeof cmd, "cd '%s' && '%s' %s %s", cwd, stasim_bin(), args,
+	     redir);
+	return run_cmd(cmd, out, len);
+}
+
+/* Absolute path of a file in the source tree, in its own static slot. */
+static const char *src(const char *rel)
+{
+	static char slot[4][2 * PATH_MAX_];
+	static int next;
+	char *buf = slot[next++ % 4];
+
+	return src_path(buf, sizeof slot[0], rel);
+}
+
+/* ------------------------------------------------------------------ */
+/* The bad-input corpus: tests/bad and its EXPECT list */
+
+struct expect {
+	char file[128];		/* name inside tests/bad */
+	int line;		/* line the message must name, 0 = none */
+	char sub[128];		/* field, or a word of the message */
+};
+
+/* Parse tests/bad/EXPECT; returns the number of rows. */
+static int load_expect(struct expect *ex, int max)
+{
+	char *text = slurp(src("tests/bad/EXPECT"), NULL);
+	char *line, *save = NULL;
+	int n = 0;
+
+	assert_non_null(text);
+	for (line = strtok_r(text, "\n", &save); line;
+	     line = strtok_r(NULL, "\n", &save)) {
+		char *t1 = strchr(line, '\t'), *t2 = NULL, *end;
+
+		if (!t1 || !(t2 = strchr(t1 + 1, '\t'))) {
+			print_error("EXPECT: malformed row '%s'\n", line);
+			fail();
+		}
+		assert_true(n < max);
+		*t1 = *t2 = 0;
+		strf(ex[n].file, sizeof ex[n].file, "%s", line);
+		ex[n].line = (int)strtol(t1 + 1, &end, 10);
+		assert_true(*end == 0 && end != t1 + 1 && ex[n].line >= 0);
+		strf(ex[n].sub, sizeof ex[n].sub, "%s", t2 + 1);
+		assert_true(ex[n].sub[0] != 0);
+		n++;
+	}
+	free(text);
+	return n;
+}
+
+static int is_config(const char *f)
+{
+	return starts_with(f, "config-") && ends_with(f, ".ini");
+}
+
+static int is_trace(const char *f)
+{
+	return starts_with(f, "trace-") &&
+	       (ends_with(f, ".trace") || ends_with(f, ".trace.gz"));
+}
+
+/* Every corpus file is listed once, every row names a file, names follow
+ * the pattern, gzip files stay small. */
+static void test_corpus_listed(void **state)
+{
+	static struct expect ex[NAMES_MAX];
+	static char names[NAMES_MAX][256];
+	int n_ex = load_expect(ex, NAMES_MAX);
+	int n = list_dir(src("tests/bad"), names, NAMES_MAX);
+	int i, j, found;
+	struct stat st;
+	char path[PATH_MAX_];
+
+	(void)state;
+	assert_true(n_ex >= EXPECT_MIN);
+	for (i = 0; i < n; i++) {
+		if (!strcmp(names[i], "EXPECT"))
+			continue;
+		for (found = 0, j = 0; j < n_ex; j++)
+			found += !strcmp(names[i], ex[j].file);
+		if (found != 1)
+			print_error("tests/bad/%s is listed %d times in EXPECT "
+				    "(must be once)\n", names[i], found);
+		assert_int_equal(found, 1);
+	}
+	for (j = 0; j < n_ex; j++) {
+		strf(path, sizeof path, "tests/bad/%s", ex[j].file);
+		if (stat(src(path), &st) != 0 || !S_ISREG(st.st_mode)) {
+			print_error("EXPECT names %s, which does not exist\n",
+				    ex[j].file);
+			fail();
+		}
+		if (!is_config(ex[j].file) && !is_trace(ex[j].file)) {
+			print_error("%s: name must be config-*.ini, "
+				    "trace-*.trace or trace-*.trace.gz\n",
+				    ex[j].file);
+			fail();
+		}
+		if (ends_with(ex[j].file, ".gz"))
+			assert_true(st.st_size < GZ_MAX);
+	}
+}
+
+/*
+ * One corpus file: exit 2, one line "stasim: PATH[:LINE]: ...SUB...", no
+ * file written. Trace runs get -o so that a report written despite the
+ * error would show up in cwd.
+ */
+static void check_bad(const struct expect *e, const char *cwd, char *out)
+{
+	char rel[PATH_MAX_], path[PATH_MAX_], args[3 * PATH_MAX_];
+	char prefix[2 * PATH_MAX_];
+	const char *rest;
+	int rc, one_line;
+
+	strf(rel, sizeof rel, "tests/bad/%s", e->file);
+	strf(path, sizeof path, "%s", src(rel));
+	if (is_config(e->file))
+		strf(args, sizeof args, "config -c '%s'", path);
+	else
+		strf(args, sizeof args, "run -c '%s' -t '%s' -o out",
+		     src(default_cfg), path);
+	rc = stasim(cwd, args, "2>&1", out, OUT_MAX);
+	one_line = count_lines(out) == 1 && out[strlen(out) - 1] == '\n';
+	if (rc != 2 || !one_line)
+		print_error("%s: exit %d, output:\n%s\n", e->file, rc, out);
+	assert_int_equal(rc, 2);
+	assert_true(one_line);
+
+	strf(prefix, sizeof prefix, "stasim: %s", path);
+	if (!starts_with(out, prefix)) {
+		print_error("%s: message does not start with '%s':\n%s",
+			    e->file, prefix, out);
+		fail();
+	}
+	rest = out + strlen(prefix);
+	if (e->line > 0) {
+		char where[32];
+
+		strf(where, sizeof where, ":%d: ", e->line);
+		if (!starts_with(rest, where)) {
+			print_error("%s: expected line %d:\n%s", e->file,
+				    e->line, out);
+			fail();
+		}
+	} else if (!starts_with(rest, ": ")) {
+		print_error("%s: expected no line number:\n%s", e->file, out);
+		fail();
+	}
+	if (!strstr(rest, e->sub)) {
+		print_error("%s: expected '%s' in:\n%s", e->file, e->sub, out);
+		fail();
+	}
+	assert_dir_empty(cwd, e->file);
+}
+
+static void test_corpus_errors(void **state)
+{
+	static struct expect ex[NAMES_MAX];
+	static char before[NAMES_MAX][256], after[NAMES_MAX][256];
+	struct fix *f = *state;
+	int n_ex = load_expect(ex, NAMES_MAX);
+	int i, nb, na;
+
+	nb = list_dir(src("tests/bad"), before, NAMES_MAX);
+	for (i = 0; i < n_ex; i++)
+		check_bad(&ex[i], f->cwd, f->out);
+	/* nothing written next to the inputs either (no FILE.tmpXXXXXX) */
+	na = list_dir(src("tests/bad"), after, NAMES_MAX);
+	assert_int_equal(na, nb);
+	assert_memory_equal(before, after, sizeof before[0] * (size_t)nb);
+}
+
+/* ------------------------------------------------------------------ */
+/* Bad usage */
+
+/* args must exit 2 with "stasim: ..." on stderr naming want, and write no
+ * file in cwd. */
+static void usage_case(const char *cwd, const char *args, const char *want,
+		       char *out)
+{
+	int rc = stasim(cwd, args, "2>&1 >/dev/null", out, OUT_MAX);
+
+	if (rc != 2 || !starts_with(out, "stasim: ") || !strstr(out, want))
+		print_error("'stasim %s': exit %d, stderr:\n%s\n(expected "
+			    "exit 2 and '%s')\n", args, rc, out, want);
+	assert_int_equal(rc, 2);
+	assert_true(starts_with(out, "stasim: "));
+	assert_non_null(strstr(out, want));
+	assert_dir_empty(cwd, args);
+}
+
+static void test_bad_usage(void **state)
+{
+	struct fix *f = *state;
+	const char *cfg = src(default_cfg), *tr = f->trace, *cwd = f->cwd;
+	char args[4 * PATH_MAX_];
+	char *out = f->out;
+	int rc;
+
+	/* no arguments at all: usage on stderr, nothing on stdout, exit 2 */
+	rc = stasim(cwd, "", "2>&1 >/dev/null", out, OUT_MAX);
+	assert_int_equal(rc, 2);
+	assert_non_null(strstr(out, "usage"));
+	rc = stasim(cwd, "", "2>/dev/null", out, OUT_MAX);
+	assert_int_equal(rc, 2);
+	assert_string_equal(out, "");
+	assert_dir_empty(cwd, "no args");
+
+	usage_case(cwd, "frobnicate", "unknown command", out);
+	usage_case(cwd, "run", "-c", out);
+	strf(args, sizeof args, "run -t '%s'", tr);
+	usage_case(cwd, args, "-c", out);
+	strf(args, sizeof args, "run -c '%s'", cfg);
+	usage_case(cwd, args, "-t", out);
+	strf(args, sizeof args, "run -c '%s' -t '%s' --format xml", cfg, tr);
+	usage_case(cwd, args, "xml", out);
+	strf(args, sizeof args, "run -c '%s' -t '%s' --mode fast", cfg, tr);
+	usage_case(cwd, args, "fast", out);
+	strf(args, sizeof args, "run -c '%s' -t '%s' --seed -1", cfg, tr);
+	usage_case(cwd, args, "--seed", out);
+	strf(args, sizeof args, "run -c '%s' -t '%s' --seed 12x", cfg, tr);
+	usage_case(cwd, args, "--seed", out);
+	strf(args, sizeof args, "run -c '%s' -t '%s' --seed 18446744073709551616",
+	     cfg, tr);
+	usage_case(cwd, args, "--seed", out);
+	/* an unknown option last is unknown, not "needs a value" */
+	strf(args, sizeof args, "run -c '%s' -t '%s' --bogus", cfg, tr);
+	usage_case(cwd, args, "unknown option '--bogus'", out);
+	strf(args, sizeof args, "run -c '%s' -t '%s' --dump d", cfg, tr);
+	usage_case(cwd, args, "--dump", out);
+	strf(args, sizeof args, "run -c '%s' -t '%s' --mode timing --dump d",
+	     cfg, tr);
+	usage_case(cwd, args, "--dump", out);
+	strf(args, sizeof args, "run -c '%s' -t '%s' --bogus 1", cfg, tr);
+	usage_case(cwd, args, "--bogus", out);
+	strf(args, sizeof args, "run -c '%s' -t '%s' --bogus", cfg, tr);
+	usage_case(cwd, args, "--bogus", out);
+	strf(args, sizeof args, "run -c '%s' -t '%s' -o", cfg, tr);
+	usage_case(cwd, args, "-o", out);
+	usage_case(cwd, "config", "config", out);
+	strf(args, sizeof args, "config -c '%s' extra", cfg);
+	usage_case(cwd, args, "config", out);
+	usage_case(cwd, "trace", "trace", out);
+	usage_case(cwd, "trace nosuchmodel -o x", "nosuchmodel", out);
+	usage_case(cwd, "trace bert-base --nm 5:4 -o x", "5:4", out);
+	usage_case(cwd, "trace bert-base --nm 2 -o x", "--nm", out);
+	usage_case(cwd, "trace bert-base --seq 0 -o x", "--seq", out);
+	usage_case(cwd, "trace bert-base --seq 128", "-o", out);
+	usage_case(cwd, "trace bert-base --frob 1 -o x", "--frob", out);
+
+	/* files that do not exist: input errors naming the file */
+	strf(args, sizeof args, "run -c '%s/none.ini' -t '%s'", f->root, tr);
+	usage_case(cwd, args, "none.ini", out);
+	strf(args, sizeof args, "run -c '%s' -t '%s/none.trace'", cfg, f->root);
+	usage_case(cwd, args, "none.trace", out);
+}
+
+static void test_not_built(void **state)
+{
+	static const char *const cmds[] = { "sweep", "sweep spec.ini -j 2",
+					    "cosim", "cosim sde" };
+	struct fix *f = *state;
+	size_t i;
+
+	for (i = 0; i < sizeof cmds / sizeof cmds[0]; i++)
+		usage_case(f->cwd, cmds[i], "not built yet", f->out);
+}
+
+/* ------------------------------------------------------------------ */
+/* A light JSON walker: enough to find keys inside the right object */
+
+static const char *ws(const char *p)
+{
+	while (*p == ' ' || *p == '\t' || *p == '\n' || *p == '\r')
+		p++;
+	return p;
+}
+
+/* Past the JSON value at p (after blanks); NULL if malformed. */
+static const char *json_skip(const char *p)
+{
+	int depth = 0;
+
+	p = ws(p);
+	if (*p != '{' && *p != '[' && *p != '"') {
+		const char *s = p;
+
+		while (*p && !strchr(",}] \t\r\n", *p))
+			p++;
+		return p > s ? p : NULL;
+	}
+	do {
+		if (*p == '"') {
+			for (p++; *p && *p != '"'; p++)
+				if (*p == '\\' && p[1])
+					p++;
+			if (!*p)
+				return NULL;
+		} else if (*p == '{' || *p == '[') {
+			depth++;
+		} else if (*p == '}' || *p == ']') {
+			depth--;
+		} else if (!*p) {
+			return NULL;
+		}
+		p++;
+	} while (depth > 0);
+	return p;
+}
+
+/*
+ * Next member of the object being walked: *p points at '{' or ',' or '}'.
+ * Fills key (unescaped enough for plain keys) and *val; returns 0 at the end.
+ */
+static int json_member(const char **p, char *key, size_t klen,
+		       const char **val)
+{
+	const char *q = ws(*p), *end;
+
+	if (*q == '}')
+		return 0;
+	assert_true(*q == '{' || *q == ',');
+	q = ws(q + 1);
+	if (*q == '}')
+		return 0;
+	assert_true(*q == '"');
+	end = json_skip(q);
+	assert_non_null(end);
+	strf(key, klen, "%.*s", (int)(end - q - 2), q + 1);
+	q = ws(end);
+	assert_true(*q == ':');
+	*val = ws(q + 1);
+	end = json_skip(*val);
+	assert_non_null(end);
+	*p = ws(end);
+	return 1;
+}
+
+/* Value of key directly inside the object at obj; NULL if absent. */
+static const char *json_get(const char *obj, const char *key)
+{
+	const char *p = ws(obj), *val;
+	char k[128];
+
+	if (!p || *p != '{')
+		return NULL;
+	while (json_member(&p, k, sizeof k, &val))
+		if (!strcmp(k, key))
+			return val;
+	return NULL;
+}
+
+/* Value at a dotted path ("total.cycles") from the object at obj. */
+static const char *json_path(const char *obj, const char *path)
+{
+	char part[128];
+	const char *dot;
+
+	while (obj && (dot = strchr(path, '.'))) {
+		strf(part, sizeof part, "%.*s", (int)(dot - path), path);
+		obj = json_get(obj, part);
+		path = dot + 1;
+	}
+	return obj ? json_get(obj, path) : NULL;
+}
+
+/* Element i of the array at arr; NULL past its end. */
+static const char *json_elem(const char *arr, int i)
+{
+	const char *p = ws(arr);
+
+	assert_true(*p == '[');
+	p = ws(p + 1);
+	while (*p != ']') {
+		if (i-- == 0)
+			return p;
+		p = json_skip(p);
+		assert_non_null(p);
+		p = ws(p);
+		if (*p == ',')
+			p = ws(p + 1);
+	}
+	return NULL;
+}
+
+/* A JSON number at v; its value in *x. */
+static void assert_number(const char *v, const char *what, double *x)
+{
+	char *end;
+
+	if (!v) {
+		print_error("report.json: %s missing\n", what);
+		fail();
+	}
+	*x = strtod(v, &end);
+	if (end == v || !strchr(",}] \t\r\n", *end)) {
+		print_error("report.json: %s is not a number: %.20s\n", what, v);
+		fail();
+	}
+}
+
+/* A JSON string at v equal to want. */
+static void assert_jstring(const char *v, const char *want)
+{
+	size_t n = strlen(want);
+
+	assert_non_null(v);
+	assert_true(v[0] == '"' && !strncmp(v + 1, want, n) && v[n + 1] == '"');
+}
+
+static void check_report_json(const char *doc)
+{
+	static const char *const total[] = { "total.cycles", "total.time_us",
+		"total.energy_pj", "total.macs", "total.dense_macs",
+		"total.dram_bytes", "arch.peak_macs_per_cycle",
+		"arch.dram_bytes_per_cycle" };
+	static const char *const op_keys[] = { "start_cycle", "end_cycle",
+		"cycles", "stall_cycles", "macs", "dram_bytes", "energy_pj" };
+	static const char *const names[] = { "g", "mm" };
+	static const char *const kinds[] = { "gemm", "matmul" };
+	const char *end = json_skip(doc), *units, *ops, *op, *p, *val;
+	double x, start, stop, cyc, total_cycles;
+	char key[128];
+	size_t i;
+	int n_units = 0;
+
+	assert_non_null(end);
+	assert_true(*ws(end) == 0);	/* one value, nothing after it */
+	for (i = 0; i < sizeof total / sizeof total[0]; i++)
+		assert_number(json_path(doc, total[i]), total[i], &x);
+	assert_number(json_path(doc, "total.cycles"), "total.cycles",
+		      &total_cycles);
+	assert_true(total_cycles > 0);
+	assert_number(json_path(doc, "total.dense_macs"), "dense_macs", &x);
+	assert_true(x == 7.0 * 20 * 5 + 2.0 * 6 * 9 * 7);
+
+	units = json_get(doc, "units");
+	assert_non_null(units);
+	p = units;
+	while (json_member(&p, key, sizeof key, &val)) {
+		assert_number(json_get(val, "busy_cycles"), "busy_cycles", &x);
+		assert_number(json_get(val, "energy_pj"), "energy_pj", &x);
+		n_units++;
+	}
+	assert_true(n_units > 0);
+
+	ops = json_get(doc, "ops");
+	assert_non_null(ops);
+	for (i = 0; i < 2; i++) {
+		size_t j;
+
+		op = json_elem(ops, (int)i);
+		assert_non_null(op);
+		assert_jstring(json_get(op, "name"), names[i]);
+		assert_jstring(json_get(op, "kind"), kinds[i]);
+		for (j = 0; j < sizeof op_keys / sizeof op_keys[0]; j++)
+			assert_number(json_get(op, op_keys[j]), op_keys[j], &x);
+		assert_number(json_get(op, "start_cycle"), "start", &start);
+		assert_number(json_get(op, "end_cycle"), "end", &stop);
+		assert_number(json_get(op, "cycles"), "cycles", &cyc);
+		assert_true(stop - start == cyc && cyc > 0);
+		assert_true(stop <= total_cycles);
+	}
+	assert_null(json_elem(ops, 2));
+}
+
+/* ------------------------------------------------------------------ */
+/* -o DIR and --format */
+
+static void test_outdir_reports(void **state)
+{
+	static const char *const files[] = { "report.csv", "report.json",
+					     "report.md" };
+	static const char *const fmts[] = { "csv", "json", "md" };
+	static char names[NAMES_MAX][256];
+	struct fix *f = *state;
+	char args[4 * PATH_MAX_], path[3 * PATH_MAX_];
+	size_t i, len;
+	int n;
+
+	for (i = 0; i < 3; i++) {
+		char *file;
+
+		strf(args, sizeof args, "run -c '%s' -t '%s' -o res --format %s",
+		     src(default_cfg), f->trace, fmts[i]);
+		assert_int_equal(stasim(f->cwd, args, "2>/dev/null", f->out,
+					OUT_MAX), 0);
+		n = list_dir(f->cwd, names, NAMES_MAX);
+		assert_int_equal(n, 1);
+		assert_string_equal(names[0], "res");
+		strf(path, sizeof path, "%s/res", f->cwd);
+		n = list_dir(path, names, NAMES_MAX);
+		assert_int_equal(n, 3);	/* no temporaries left */
+		for (n = 0; n < 3; n++)
+			assert_string_equal(names[n], files[n]);
+		/* stdout in format F equals report.F byte for byte */
+		strf(path, sizeof path, "%s/res/%s", f->cwd, files[i]);
+		file = slurp(path, &len);
+		assert_non_null(file);
+		assert_true(len > 0 && strlen(f->out) == len);
+		assert_memory_equal(f->out, file, len);
+		if (i == 1)
+			check_report_json(file);
+		free(file);
+	}
+	/* reports get the usual mode under umask 022, not mkstemp's 0600 */
+	{
+		struct stat st;
+
+		strf(args, sizeof args, "cd '%s' && umask 022 && '%s' run -c '%s' "
+		     "-t '%s' -o res2 --seed 18446744073709551615 >/dev/null",
+		     f->cwd, stasim_bin(), src(default_cfg), f->trace);
+		assert_int_equal(run_cmd(args, f->out, OUT_MAX), 0);
+		strf(path, sizeof path, "%s/res2/report.json", f->cwd);
+		assert_int_equal(stat(path, &st), 0);
+		assert_int_equal(st.st_mode & 0777, 0644);
+		strf(args, sizeof args, "rm -rf '%s/res2'", f->cwd);
+		assert_int_equal(system(args), 0);
+	}
+}
+
+/* Same inputs twice give the same bytes, in every mode that matters. */
+static void test_deterministic(void **state)
+{
+	static const char *const opts[] = { "--format json", "--format txt",
+		"--format json --mode functional --seed 9",
+		"--format txt --no-fast-forward" };
+	struct fix *f = *state;
+	char args[4 * PATH_MAX_];
+	size_t i;
+
+	for (i = 0; i < sizeof opts / sizeof opts[0]; i++) {
+		strf(args, sizeof args, "run -c '%s' -t '%s' %s",
+		     src(default_cfg), f->trace, opts[i]);
+		assert_int_equal(stasim(f->cwd, args, "2>&1", f->out, OUT_MAX), 0);
+		assert_int_equal(stasim(f->cwd, args, "2>&1", f->out2, OUT_MAX), 0);
+		assert_true(strlen(f->out) > 100);
+		assert_string_equal(f->out, f->out2);
+	}
+	assert_dir_empty(f->cwd, "deterministic runs");
+}
+
+/* ------------------------------------------------------------------ */
+/* --dump: an independent .npy reader and an int64 product */
+
+struct npy {
+	char descr[8];		/* "|i1", "<i2", "<i4", "|u1" */
+	int ndim;		/* 1..3 */
+	uint64_t shape[3];	/* C order */
+	uint64_t count;		/* product of shape */
+	int64_t *v;		/* count values, widened */
+};
+
+/* Integer after "'KEY': " in the header dict, as text. */
+static const char *dict_val(const char *dict, const char *key)
+{
+	char pat[64];
+	const char *p;
+
+	strf(pat, sizeof pat, "'%s': ", key);
+	p = strstr(dict, pat);
+	if (!p) {
+		print_error(".npy header lacks %s: %s\n", key, dict);
+		fail();
+	}
+	return p + strlen(pat);
+}
+
+static void npy_read(const char *path, struct npy *a)
+{
+	size_t len, hlen, size = 0, i;
+	char *buf = slurp(path, &len), *dict, *p, *end;
+	const unsigned char *d;
+
+	if (!buf) {
+		print_error("cannot read %s\n", path);
+		fail();
+	}
+	memset(a, 0, sizeof *a);
+	assert_true(len >= 10);
+	assert_memory_equal(buf, "\x93NUMPY", 6);
+	assert_int_equal((unsigned char)buf[6], 1);	/* version 1.0 */
+	assert_int_equal((unsigned char)buf[7], 0);
+	hlen = (unsigned char)buf[8] | (size_t)(unsigned char)buf[9] << 8;
+	assert_true(10 + hlen <= len);
+	assert_int_equal((10 + hlen) % 64, 0);	/* data aligned */
+	assert_true(buf[10 + hlen - 1] == '\n');
+	dict = malloc(hlen + 1);
+	assert_non_null(dict);
+	memcpy(dict, buf + 10, hlen);
+	dict[hlen] = 0;
+	assert_true(dict[0] == '{');
+
+	p = (char *)dict_val(dict, "descr");
+	assert_true(*p == '\'');
+	end = strchr(p + 1, '\'');
+	assert_non_null(end);
+	assert_true(end - p - 1 < (long)sizeof a->descr);
+	strf(a->descr, sizeof a->descr, "%.*s", (int)(end - p - 1), p + 1);
+	assert_true(starts_with(dict_val(dict, "fortran_order"), "False"));
+	p = (char *)dict_val(dict, "shape");
+	assert_true(*p == '(');
+	p++;
+	a->count = 1;
+	while (*p != ')') {
+		assert_true(a->ndim < 3);
+		a->shape[a->ndim] = strtoull(p, &end, 10);
+		assert_true(end > p);
+		a->count *= a->shape[a->ndim++];
+		p = end;
+		if (*p == ',')
+			p++;
+		while (*p == ' ')
+			p++;
+	}
+	free(dict);
+
+	if (!strcmp(a->descr, "|i1") || !strcmp(a->descr, "|u1"))
+		size = 1;
+	else if (!strcmp(a->descr, "<i2"))
+		size = 2;
+	else if (!strcmp(a->descr, "<i4"))
+		size = 4;
+	else {
+		print_error("%s: unexpected descr %s\n", path, a->descr);
+		fail();
+	}
+	assert_int_equal(len, 10 + hlen + a->count * size);
+	a->v = malloc((a->count ? a->count : 1) * sizeof *a->v);
+	assert_non_null(a->v);
+	d = (const unsigned char *)buf + 10 + hlen;
+	for (i = 0; i < a->count; i++, d += size) {
+		uint32_t u = 0;
+		size_t b;
+
+		for (b = 0; b < size; b++)
+			u |= (uint32_t)d[b] << (8 * b);
+		if (a->descr[1] == 'u')
+			a->v[i] = u;
+		else if (size == 1)
+			a->v[i] = (int8_t)u;
+		else if (size == 2)
+			a->v[i] = (int16_t)u;
+		else
+			a->v[i] = (int32_t)u;
+	}
+	free(buf);
+}
+
+static void npy_load(const char *dir, const char *op, const char *what,
+		     struct npy *a)
+{
+	char path[2 * PATH_MAX_];
+
+	strf(path, sizeof path, "%s/%s.%s.npy", dir, op, what);
+	npy_read(path, a);
+}
+
+static void assert_shape(const struct npy *a, const char *descr, int ndim,
+			 uint64_t d0, uint64_t d1, uint64_t d2)
+{
+	uint64_t want[3] = { d0, d1, d2 };
+	int i;
+
+	assert_string_equal(a->descr, descr);
+	assert_int_equal(a->ndim, ndim);
+	for (i = 0; i < ndim; i++)
+		assert_int_equal(a->shape[i], want[i]);
+}
+
+/* acc[h] = a[h] x w[h] in int64, compared with the dumped int32 acc. */
+static void check_product(const struct npy *a, const struct npy *w,
+			  const struct npy *acc, uint64_t heads, uint64_t m,
+			  uint64_t k, uint64_t n)
+{
+	uint64_t h, i, j, t;
+
+	for (h = 0; h < heads; h++)
+		for (i = 0; i < m; i++)
+			for (j = 0; j < n; j++) {
+				int64_t s = 0;
+
+				for (t = 0; t < k; t++)
+					s += a->v[(h * m + i) * k + t] *
+					     w->v[(h * k + t) * n + j];
+				assert_true(s >= INT32_MIN && s <= INT32_MAX);
+				assert_int_equal(acc->v[(h * m + i) * n + j], s);
+			}
+}
+
+/* w (k x n) has at most N nonzeros per group of M along k, and the
+ * compressed wval/widx ((groups*N) x n) rebuild it exactly. */
+static void check_sparse(const struct npy *w, const struct npy *val,
+			 const struct npy *idx, uint64_t k, uint64_t n,
+			 uint64_t nn, uint64_t mm)
+{
+	uint64_t groups = (k + mm - 1) / mm, g, c, r, j;
+	int64_t *re = calloc(k * n, sizeof *re);
+	uint64_t nonzero_total = 0;
+
+	assert_non_null(re);
+	assert_int_equal(val->shape[0], groups * nn);
+	assert_int_equal(val->shape[1], n);
+	assert_int_equal(idx->shape[0], groups * nn);
+	assert_int_equal(idx->shape[1], n);
+	for (g = 0; g < groups; g++)
+		for (c = 0; c < n; c++) {
+			uint64_t nz = 0;
+
+			for (r = g * mm; r < k && r < (g + 1) * mm; r++)
+				nz += w->v[r * n + c] != 0;
+			assert_true(nz <= nn);
+			nonzero_total += nz;
+			for (j = 0; j < nn; j++) {
+				int64_t v = val->v[(g * nn + j) * n + c];
+				int64_t x = idx->v[(g * nn + j) * n + c];
+
+				assert_true(x >= 0 && (uint64_t)x < mm);
+				if (v == 0)
+					continue;	/* padding slot */
+				r = g * mm + (uint64_t)x;
+				assert_true(r < k);
+				assert_int_equal(re[r * n + c], 0); /* once */
+				re[r * n + c] = v;
+			}
+		}
+	assert_true(nonzero_total > 0);
+	for (r = 0; r < k * n; r++)
+		assert_int_equal(re[r], w->v[r]);
+	free(re);
+}
+
+static void npy_free(struct npy *a)
+{
+	free(a->v);
+	a->v = NULL;
+}
+
+static void test_dump_npy(void **state)
+{
+	static const char trace[] =
+		"stasim-trace 1\n"
+		"gemm name=g m=7 k=20 n=5 nm=2:4\n"
+		"gemm name=r m=5 k=22 n=3 nm=3:8\n"
+		"matmul name=mm m=6 k=9 n=7 heads=2\n";
+	static const char *const want[] = {
+		"g.a.npy", "g.acc.npy", "g.out.npy", "g.w.npy", "g.widx.npy",
+		"g.wval.npy", "mm.a.npy", "mm.acc.npy", "mm.out.npy",
+		"mm.w.npy", "r.a.npy", "r.acc.npy", "r.out.npy", "r.w.npy",
+		"r.widx.npy", "r.wval.npy" };
+	static const struct { const char *name; uint64_t m, k, n, nn, mm; }
+	gemms[] = { { "g", 7, 20, 5, 2, 4 }, { "r", 5, 22, 3, 3, 8 } };
+	static char names[NAMES_MAX][256];
+	struct fix *f = *state;
+	char tr[3 * PATH_MAX_], args[8 * PATH_MAX_], dump[3 * PATH_MAX_];
+	struct npy a, w, acc, o, val, idx;
+	size_t i;
+	int n;
+
+	strf(tr, sizeof tr, "%s/dump.trace", f->root);
+	write_file(tr, trace);
+	strf(args, sizeof args, "run -c '%s' -t '%s' --mode functional "
+	     "--seed 5 --dump d", src(default_cfg), tr);
+	n = stasim(f->cwd, args, "2>&1", f->out, OUT_MAX);
+	if (n)
+		print_error("%s\n", f->out);
+	assert_int_equal(n, 0);
+	strf(dump, sizeof dump, "%s/d", f->cwd);
+	n = list_dir(dump, names, NAMES_MAX);
+	assert_int_equal(n, (int)(sizeof want / sizeof want[0]));
+	for (i = 0; i < sizeof want / sizeof want[0]; i++)
+		assert_string_equal(names[i], want[i]);
+
+	for (i = 0; i < sizeof gemms / sizeof gemms[0]; i++) {
+		const char *nm = gemms[i].name;
+		uint64_t m = gemms[i].m, k = gemms[i].k, nc = gemms[i].n;
+		uint64_t groups = (k + gemms[i].mm - 1) / gemms[i].mm;
+
+		npy_load(dump, nm, "a", &a);
+		npy_load(dump, nm, "w", &w);
+		npy_load(dump, nm, "acc", &acc);
+		npy_load(dump, nm, "out", &o);
+		npy_load(dump, nm, "wval", &val);
+		npy_load(dump, nm, "widx", &idx);
+		assert_shape(&a, "|i1", 2, m, k, 0);
+		assert_shape(&w, "|i1", 2, k, nc, 0);
+		assert_shape(&acc, "<i4", 2, m, nc, 0);
+		assert_shape(&o, "|i1", 2, m, nc, 0);
+		assert_shape(&val, "|i1", 2, groups * gemms[i].nn, nc, 0);
+		assert_shape(&idx, "|u1", 2, groups * gemms[i].nn, nc, 0);
+		check_product(&a, &w, &acc, 1, m, k, nc);
+		check_sparse(&w, &val, &idx, k, nc, gemms[i].nn, gemms[i].mm);
+		npy_free(&a);
+		npy_free(&w);
+		npy_free(&acc);
+		npy_free(&o);
+		npy_free(&val);
+		npy_free(&idx);
+	}
+
+	npy_load(dump, "mm", "a", &a);
+	npy_load(dump, "mm", "w", &w);
+	npy_load(dump, "mm", "acc", &acc);
+	npy_load(dump, "mm", "out", &o);
+	assert_shape(&a, "|i1", 3, 2, 6, 9);
+	assert_shape(&w, "|i1", 3, 2, 9, 7);
+	assert_shape(&acc, "<i4", 3, 2, 6, 7);
+	assert_shape(&o, "|i1", 3, 2, 6, 7);
+	check_product(&a, &w, &acc, 2, 6, 9, 7);
+	npy_free(&a);
+	npy_free(&w);
+	npy_free(&acc);
+	npy_free(&o);
+}
+
+/* ------------------------------------------------------------------ */
+/* stasim trace and stasim config */
+
+static void test_zoo_matches_shipped_trace(void **state)
+{
+	static char names[NAMES_MAX][256];
+	struct fix *f = *state;
+	char path[3 * PATH_MAX_];
+	char *made, *shipped;
+	size_t la, lb;
+
+	assert_int_equal(stasim(f->cwd, "trace bert-base --seq 128 --nm 2:4 "
+				"-o bert.trace.gz", "2>&1", f->out, OUT_MAX), 0);
+	assert_string_equal(f->out, "");
+	assert_int_equal(list_dir(f->cwd, names, NAMES_MAX), 1); /* no .tmp */
+	strf(path, sizeof path, "%s/bert.trace.gz", f->cwd);
+	made = slurp(path, &la);
+	shipped = slurp(src("traces/bert-base-s128-2of4.trace.gz"), &lb);
+	assert_non_null(made);
+	assert_non_null(shipped);
+	assert_int_equal(la, lb);
+	assert_memory_equal(made, shipped, la);
+	free(made);
+	free(shipped);
+}
+
+/* The printed config reloads and prints the same; only the first comment
+ * line differs, as it names the file that was read. */
+static void test_config_print_roundtrip(void **state)
+{
+	struct fix *f = *state;
+	char args[4 * PATH_MAX_], path[3 * PATH_MAX_];
+	char *one = f->out, *two = f->out2, *body1, *body2;
+
+	strf(args, sizeof args, "config -c '%s'", src(default_cfg));
+	assert_int_equal(stasim(f->cwd, args, "2>&1", one, OUT_MAX), 0);
+	strf(path, sizeof path, "%s/printed.ini", f->root);
+	write_file(path, one);
+	strf(args, sizeof args, "config -c '%s'", path);
+	assert_int_equal(stasim(f->cwd, args, "2>&1", two, OUT_MAX), 0);
+
+	assert_non_null(strstr(one, "\n[engine]\n"));
+	assert_non_null(strstr(one, "\nrows = 32"));
+	body1 = strchr(one, '\n');
+	body2 = strchr(two, '\n');
+	assert_non_null(body1);
+	assert_non_null(body2);
+	assert_true(starts_with(one, "; ") && starts_with(two, "; "));
+	assert_non_null(strstr(one, src(default_cfg)));
+	assert_true(strstr(one, src(default_cfg)) < body1);
+	assert_non_null(strstr(two, path));
+	assert_true(strstr(two, path) < body2);
+	assert_string_equal(body1, body2);
+	assert_dir_empty(f->cwd, "stasim config");
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_corpus_listed),
+		cmocka_unit_test_setup_teardown(test_corpus_errors, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_bad_usage, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_not_built, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_outdir_reports, setup,
+						teardown),
+		cmocka_unit_test_setup_teardown(test_deterministic, setup,
+						teardown),
+		cmocka_unit_test_setup_teardown(test_dump_npy, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_zoo_matches_shipped_trace,
+						setup, teardown),
+		cmocka_unit_test_setup_teardown(test_config_print_roundtrip,
+						setup, teardown),
+	};
+
+	return cmocka_run_group_tests_name("cli", tests, NULL, NULL);
+}
