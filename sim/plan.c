@@ -174,6 +174,10 @@ int plan_op(const struct config *cfg, const struct trace *t, uint32_t opi,
 
 	memset(p, 0, sizeof *p);
 	p->op = opi;
+	if (!op_is_matrix(op))
+		return err_set(err, t->path, op->line, op_kind_name(op->kind),
+			       "op kind '%s' is parsed but not simulated yet "
+			       "in this version", op_kind_name(op->kind));
 	if (map_op(cfg, t, op, p, err))
 		return -1;
 	shape(cfg, op, p);

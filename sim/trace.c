@@ -66,6 +66,19 @@ static const struct trace_key schema[] = {
 	{ OP_MATMUL, "k", OFF(k), KEY_UINT, 1, TRACE_DIM_MAX, KEY_REQ },
 	{ OP_MATMUL, "n", OFF(n), KEY_UINT, 1, TRACE_DIM_MAX, KEY_REQ },
 	{ OP_MATMUL, "heads", OFF(heads), KEY_UINT, 1, TRACE_HEADS_MAX, KEY_SHOW },
+	{ OP_SOFTMAX, "name", OFF(name), KEY_NAME, 1, TRACE_NAME_MAX - 1, KEY_REQ },
+	{ OP_SOFTMAX, "m", OFF(m), KEY_UINT, 1, TRACE_DIM_MAX, KEY_REQ },
+	{ OP_SOFTMAX, "n", OFF(n), KEY_UINT, 1, TRACE_DIM_MAX, KEY_REQ },
+	{ OP_SOFTMAX, "heads", OFF(heads), KEY_UINT, 1, TRACE_HEADS_MAX, KEY_SHOW },
+	{ OP_GELU, "name", OFF(name), KEY_NAME, 1, TRACE_NAME_MAX - 1, KEY_REQ },
+	{ OP_GELU, "m", OFF(m), KEY_UINT, 1, TRACE_DIM_MAX, KEY_REQ },
+	{ OP_GELU, "n", OFF(n), KEY_UINT, 1, TRACE_DIM_MAX, KEY_REQ },
+	{ OP_LAYERNORM, "name", OFF(name), KEY_NAME, 1, TRACE_NAME_MAX - 1, KEY_REQ },
+	{ OP_LAYERNORM, "m", OFF(m), KEY_UINT, 1, TRACE_DIM_MAX, KEY_REQ },
+	{ OP_LAYERNORM, "n", OFF(n), KEY_UINT, 1, TRACE_DIM_MAX, KEY_REQ },
+	{ OP_ADD, "name", OFF(name), KEY_NAME, 1, TRACE_NAME_MAX - 1, KEY_REQ },
+	{ OP_ADD, "m", OFF(m), KEY_UINT, 1, TRACE_DIM_MAX, KEY_REQ },
+	{ OP_ADD, "n", OFF(n), KEY_UINT, 1, TRACE_DIM_MAX, KEY_REQ },
 };
 
 #define SCHEMA_ROWS (sizeof schema / sizeof schema[0])
@@ -74,6 +87,10 @@ _Static_assert(SCHEMA_ROWS <= 64, "seen-key mask is 64 bits");
 static const char *const kind_names[OP_KIND_COUNT] = {
 	[OP_GEMM] = "gemm",
 	[OP_MATMUL] = "matmul",
+	[OP_SOFTMAX] = "softmax",
+	[OP_GELU] = "gelu",
+	[OP_LAYERNORM] = "layernorm",
+	[OP_ADD] = "add",
 };
 
 /*

@@ -25,13 +25,17 @@
 enum op_kind {
 	OP_GEMM = 0,	/* activations m x k times N:M-sparse weights k x n */
 	OP_MATMUL,	/* dense-dense, per head: (m x k) x (k x n), heads times */
+	OP_SOFTMAX,	/* per head, softmax of each of m rows of length n */
+	OP_GELU,	/* elementwise GELU of m x n */
+	OP_LAYERNORM,	/* LayerNorm of each of m rows of length n */
+	OP_ADD,		/* residual add of two m x n tensors */
 	OP_KIND_COUNT
 };
 
 struct op {
 	enum op_kind kind;
 	char name[TRACE_NAME_MAX];	/* unique within the trace */
-	uint32_t m, k, n;		/* output rows, reduction length, output cols */
+	uint32_t m, k, n;		/* output rows, reduction length (0: none), output cols */
 	uint32_t nm_n, nm_m;		/* N:M along k; dense = nm_n == nm_m (1:1 when omitted) */
 	uint32_t heads;			/* matmul: independent products; gemm: 1 */
 	int line;			/* line in the trace file, for errors */
@@ -49,7 +53,13 @@ const char *op_kind_name(enum op_kind kind);
 /* 1 if op is dense (no N:M sparsity). */
 static inline int op_is_dense(const struct op *op)
 {
-	return op->kind == OP_MATMUL || op->nm_n == op->nm_m;
+	return op->kind != OP_GEMM || op->nm_n == op->nm_m;
+}
+
+/* 1 if op runs on the engine (a matrix product), 0 for vector/softmax ops. */
+static inline int op_is_matrix(const struct op *op)
+{
+	return op->kind == OP_GEMM || op->kind == OP_MATMUL;
 }
 
 /*
