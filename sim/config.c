@@ -25,7 +25,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define KEYS_MAX 32		/* rows in the largest schema */
+#define KEYS_MAX 64		/* rows in the largest schema */
 #define FIELD_SIZE (sizeof(((struct sim_err *)0)->field))
 #define MSG_SIZE (sizeof(((struct sim_err *)0)->msg))
 
@@ -33,7 +33,7 @@ enum ktype {
 	K_UINT,		/* uint32_t: decimal digits only */
 	K_DOUBLE,	/* double: strtod, finite */
 	K_BOOL,		/* int 0/1: true/false/yes/no/1/0 */
-	K_ENUM,		/* enum cfg_index_format: one of key.names */
+	K_ENUM,		/* int: index of one of key.names */
 	K_NAME,		/* char[max + 1]: [A-Za-z0-9._-], min..max chars */
 	K_PATH		/* char[max + 1]: resolved after parsing */
 };
@@ -66,6 +66,8 @@ struct schema {
 #define KIB_MAX 1048576.0	/* 1 GiB per buffer: far beyond any die */
 
 static const char *const idx_names[] = { "indices", "bitmap", NULL };
+static const char *const smx_names[] = { "online", "ita", "threepass", NULL };
+static const char *const gelu_names[] = { "table", "igelu", NULL };
 
 static const struct key cfg_keys[] = {
 	{ "arch", "name", K_NAME, CFG(name), 1, 63, 0, NULL, "sta-default",
@@ -106,6 +108,43 @@ static const struct key cfg_keys[] = {
 	  NULL, "64", "bytes", "DRAM transfer granule" },
 	{ "dma", "queue_depth", K_UINT, CFG(dma_queue), 1, 64, 0, NULL, "4",
 	  "commands", "DMA commands in flight" },
+	{ "softmax", "lanes", K_UINT, CFG(smx_lanes), 1, 4096, 0, NULL, "32",
+	  "scores/cycle", "scores the softmax unit takes per cycle" },
+	{ "softmax", "algorithm", K_ENUM, CFG(smx_algo), 0, 2, 0, smx_names,
+	  "online", "algorithm",
+	  "online (single pass), ita (integer streaming) or threepass" },
+	{ "softmax", "fused", K_BOOL, CFG(smx_fused), 0, 1, 0, NULL, "true",
+	  "bool", "scores stream from the engine into the unit, never to DRAM" },
+	{ "softmax", "exp_latency", K_UINT, CFG(smx_exp_latency), 1, 64, 0,
+	  NULL, "4", "cycles", "pipeline depth of the exponential" },
+	{ "softmax", "recip_latency", K_UINT, CFG(smx_recip_latency), 1, 256,
+	  0, NULL, "8", "cycles", "latency of the reciprocal (online, threepass)" },
+	{ "softmax", "dividers", K_UINT, CFG(smx_dividers), 1, 256, 0, NULL,
+	  "2", "dividers", "ita: serial dividers working on rows in parallel" },
+	{ "softmax", "div_latency", K_UINT, CFG(smx_div_latency), 1, 256, 0,
+	  NULL, "16", "cycles", "ita: cycles of one serial division" },
+	{ "softmax", "in_frac", K_UINT, CFG(smx_in_frac), 0, 7, 0, NULL, "4",
+	  "bits", "fractional bits of the int8 scores" },
+	{ "softmax", "ita_eps32", K_BOOL, CFG(smx_ita_eps32), 0, 1, 0, NULL,
+	  "false", "bool", "ita: shift by (max - x) / 32 rounded (finer steps)" },
+	{ "vector", "lanes", K_UINT, CFG(vec_lanes), 1, 4096, 0, NULL, "32",
+	  "elements/cycle", "elements the vector unit takes per cycle" },
+	{ "vector", "gelu", K_ENUM, CFG(vec_gelu), 0, 1, 0, gelu_names,
+	  "table", "method", "GELU by Edge-MoE's delta table or ITA's i-GELU" },
+	{ "vector", "gelu_fused", K_BOOL, CFG(vec_gelu_fused), 0, 1, 0, NULL,
+	  "true", "bool", "GELU applied to FC1 outputs as the engine drains them" },
+	{ "vector", "latency", K_UINT, CFG(vec_latency), 1, 64, 0, NULL, "4",
+	  "cycles", "pipeline depth of the vector lanes" },
+	{ "vector", "isqrt_latency", K_UINT, CFG(vec_isqrt_latency), 1, 256,
+	  0, NULL, "8", "cycles", "LayerNorm inverse square root latency" },
+	{ "vector", "gelu_table_step_log2", K_UINT, CFG(vec_table_step_log2),
+	  0, 5, 0, NULL, "5", "log2(1/step)", "GELU table step 2^-k (5: 1/32)" },
+	{ "vector", "gelu_table_range", K_DOUBLE, CFG(vec_table_range), 0.25,
+	  5.5, 0, NULL, "5.5", "real units", "GELU table covers [0, range]" },
+	{ "vector", "in_frac", K_UINT, CFG(vec_in_frac), 0, 7, 0, NULL, "4",
+	  "bits", "fractional bits of int8 inputs" },
+	{ "vector", "out_frac", K_UINT, CFG(vec_out_frac), 0, 7, 0, NULL, "4",
+	  "bits", "fractional bits of int8 outputs" },
 	{ "energy", "table", K_PATH, CFG(energy.path), 1, 511, 0, NULL,
 	  "energy/horowitz45-lpddr4.ini", "path",
 	  "energy table file, relative to this file's directory" },
@@ -143,6 +182,21 @@ static const struct key energy_keys[] = {
 	  "pJ/(KiB*cycle)", "leakage of 1 KiB of SRAM" },
 	{ "leakage", "dma_pj_per_cycle", K_DOUBLE, EN(leak_dma_pj_per_cycle),
 	  0, E_MAX, 0, NULL, NULL, "pJ/cycle", "leakage of the DMA engine" },
+	{ "leakage", "vec_pj_per_lane_cycle", K_DOUBLE,
+	  EN(leak_vec_pj_per_lane_cycle), 0, E_MAX, 0, NULL, NULL, "pJ/cycle",
+	  "leakage of one vector or softmax lane" },
+	{ "nonlinear", "exp_pj", K_DOUBLE, EN(exp_pj), 0, E_MAX, 0, NULL, NULL,
+	  "pJ", "one fixed-point exponential" },
+	{ "nonlinear", "div_pj", K_DOUBLE, EN(div_pj), 0, E_MAX, 0, NULL, NULL,
+	  "pJ", "one reciprocal or integer division" },
+	{ "nonlinear", "cmp_pj", K_DOUBLE, EN(cmp_pj), 0, E_MAX, 0, NULL, NULL,
+	  "pJ", "one 8-bit compare" },
+	{ "nonlinear", "lut_pj", K_DOUBLE, EN(lut_pj), 0, E_MAX, 0, NULL, NULL,
+	  "pJ", "one small-table read" },
+	{ "nonlinear", "shift_pj", K_DOUBLE, EN(shift_pj), 0, E_MAX, 0, NULL,
+	  NULL, "pJ", "one barrel shift" },
+	{ "nonlinear", "isqrt_pj", K_DOUBLE, EN(isqrt_pj), 0, E_MAX, 0, NULL,
+	  NULL, "pJ", "one integer inverse square root" },
 };
 
 #define NKEYS(a) ((int)(sizeof(a) / sizeof((a)[0])))
@@ -241,6 +295,19 @@ static void list_keys(const struct schema *sc, const char *sect, char *buf,
 }
 
 /* Allowed values of a row, without its unit: "1..256", "8 or 16", ... */
+/* "a or b", "a, b or c": the names of an enum key. */
+static void enum_text(const char *const *names, char *buf, size_t n)
+{
+	size_t used = 0;
+	int i;
+
+	buf[0] = 0;
+	for (i = 0; names[i] && used < n; i++)
+		used += (size_t)snprintf(buf + used, n - used, "%s%s",
+					 i == 0 ? "" : names[i + 1] ? ", " : " or ",
+					 names[i]);
+}
+
 static void range_text(const struct key *k, char *buf, size_t n)
 {
 	switch (k->type) {
@@ -257,7 +324,7 @@ static void range_text(const struct key *k, char *buf, size_t n)
 		snprintf(buf, n, "true or false");
 		break;
 	case K_ENUM:
-		snprintf(buf, n, "%s or %s", k->names[0], k->names[1]);
+		enum_text(k->names, buf, n);
 		break;
 	case K_NAME:
 		snprintf(buf, n, "%.0f..%.0f characters of A-Z a-z 0-9 . _ -",
@@ -359,7 +426,7 @@ static int store_enum(const struct key *k, void *field, const char *s,
 
 	for (i = 0; k->names[i]; i++) {
 		if (!strcmp(s, k->names[i])) {
-			*(enum cfg_index_format *)field = (enum cfg_index_format)i;
+			*(int *)field = i;
 			return 0;
 		}
 	}
@@ -454,7 +521,7 @@ static void value_text(const struct key *k, const void *base, char *buf,
 		break;
 	case K_ENUM:
 		snprintf(buf, n, "%s",
-			 k->names[*(const enum cfg_index_format *)field]);
+			 k->names[*(const int *)field]);
 		break;
 	case K_NAME:
 		snprintf(buf, n, "%s", (const char *)field);

@@ -15,10 +15,19 @@
 
 #include "err.h"
 
+/* Every enum-valued key is stored as an int holding one of these. */
 enum cfg_index_format {
 	CFG_IDX_INDICES = 0,	/* N values + N * ceil(log2 M) index bits per group */
 	CFG_IDX_BITMAP = 1	/* N values + an M-bit presence mask per group */
 };
+
+enum cfg_smx_algo {
+	CFG_SMX_ONLINE = 0,	/* Edge-MoE single pass, normalization fused into A.V */
+	CFG_SMX_ITA = 1,	/* ITA integer streaming softmax */
+	CFG_SMX_THREEPASS = 2	/* max, exp-and-sum, normalize */
+};
+
+enum cfg_gelu { CFG_GELU_TABLE = 0, CFG_GELU_IGELU = 1 };
 
 /* Energy per action; every number's source is in docs/energy.md. */
 struct energy_table {
@@ -37,6 +46,13 @@ struct energy_table {
 	double leak_pe_pj_per_cycle;	/* leakage of one PE, per cycle */
 	double leak_sram_pj_per_kib_cycle; /* leakage of 1 KiB of SRAM, per cycle */
 	double leak_dma_pj_per_cycle;	/* leakage of the DMA engine + PHY, per cycle */
+	double exp_pj;			/* one fixed-point exponential */
+	double div_pj;			/* one reciprocal or integer division */
+	double cmp_pj;			/* one 8-bit compare (max tracking) */
+	double lut_pj;			/* one small-table read (GELU, exp) */
+	double shift_pj;		/* one barrel shift */
+	double isqrt_pj;		/* one integer inverse square root */
+	double leak_vec_pj_per_lane_cycle; /* leakage of one vector/softmax lane */
 };
 
 struct config {
@@ -62,6 +78,26 @@ struct config {
 	double dram_latency_ns;		/* [dram] latency_ns: request to first data */
 	uint32_t burst_bytes;		/* [dram] burst_bytes: transfer granule, power of 2 */
 	uint32_t dma_queue;		/* [dma] queue_depth: commands in flight */
+
+	uint32_t smx_lanes;		/* [softmax] lanes: scores taken per cycle */
+	int smx_algo;			/* [softmax] algorithm: enum cfg_smx_algo */
+	int smx_fused;			/* [softmax] fused: scores stream from the engine */
+	uint32_t smx_exp_latency;	/* [softmax] exp_latency: cycles */
+	uint32_t smx_recip_latency;	/* [softmax] recip_latency: cycles */
+	uint32_t smx_dividers;		/* [softmax] dividers: ita serial dividers */
+	uint32_t smx_div_latency;	/* [softmax] div_latency: cycles per division */
+	uint32_t smx_in_frac;		/* [softmax] in_frac: fractional bits of scores */
+	int smx_ita_eps32;		/* [softmax] ita_eps32: finer ita shifts */
+
+	uint32_t vec_lanes;		/* [vector] lanes: elements per cycle */
+	int vec_gelu;			/* [vector] gelu: enum cfg_gelu */
+	int vec_gelu_fused;		/* [vector] gelu_fused: GELU on the FC1 drain */
+	uint32_t vec_latency;		/* [vector] latency: pipeline cycles */
+	uint32_t vec_isqrt_latency;	/* [vector] isqrt_latency: cycles */
+	uint32_t vec_table_step_log2;	/* [vector] gelu_table_step_log2 */
+	double vec_table_range;		/* [vector] gelu_table_range: table covers [0, r] */
+	uint32_t vec_in_frac;		/* [vector] in_frac: fractional bits in */
+	uint32_t vec_out_frac;		/* [vector] out_frac: fractional bits out */
 
 	struct energy_table energy;	/* [energy] table: loaded energy table */
 };

@@ -55,6 +55,14 @@ static const char *const table_lines[] = {
 	"pe_pj_per_cycle = 0.198",
 	"sram_pj_per_kib_cycle = 0.0625",
 	"dma_pj_per_cycle = 0.116",
+	"vec_pj_per_lane_cycle = 0.1",
+	"[nonlinear]",
+	"exp_pj = 1.5",
+	"div_pj = 1.76",
+	"cmp_pj = 0.03",
+	"lut_pj = 0.625",
+	"shift_pj = 0.048",
+	"isqrt_pj = 2.7",
 	NULL
 };
 
@@ -355,7 +363,7 @@ static const struct bad bad_configs[] = {
 	  "weight_bits, index_format, acc_double_buffer)" },
 	{ "[arch]\nname = x\n[foo]\nbar = 1\n", 3, "foo",
 	  "unknown section [foo] (known sections: arch, engine, sram, dram, "
-	  "dma, energy)" },
+	  "dma, softmax, vector, energy)" },
 	{ "rows = 4\n", 1, "rows", "key 'rows' comes before any [section]" },
 	{ "[engine]\n= 4\n", 2, "engine", "line has no key name" },
 	{ "[engine]\nrows = 0\n", 2, "engine.rows",
