@@ -23,13 +23,15 @@ uint32_t sde_pipe_depth(uint32_t n_max)
 	return 1 + 1 + tree + 1;
 }
 
-uint64_t sde_drain_cycles(uint32_t pipe, uint32_t rows, uint32_t cols)
+uint64_t sde_drain_cycles(uint32_t pipe, uint32_t rows, uint32_t cols,
+			  uint32_t cpr)
 {
-	return (uint64_t)(rows - 1) + (cols - 1) + pipe + rows;
+	return (uint64_t)(rows - 1) + (cols - 1) + pipe +
+	       (uint64_t)rows * (cpr > 1 ? cpr : 1);
 }
 
 void sde_init(struct sde *e, const struct sde_params *p,
-	      const struct sde_cmd *in, const uint32_t *want_op)
+	      const struct unit_cmd *in, const uint32_t *want_op)
 {
 	memset(e, 0, sizeof *e);
 	e->in = in;
@@ -101,7 +103,7 @@ static int can_start(const struct sde *e, uint64_t drain_was)
 {
 	if (!e->f_len)
 		return 0;
-	if (!(e->fifo[e->f_head].flags & SDE_FIRST))
+	if (!(e->fifo[e->f_head].flags & UNIT_FIRST))
 		return 1;
 	if (e->hold.valid)
 		return 0;
@@ -113,8 +115,9 @@ static void drain_cycle(struct sde *e)
 	if (--e->drain_left)
 		return;
 	if (e->drain.data)
-		sde_compute_tile(e->drain.data, e->drain.r0, e->drain.c0,
-				 e->drain.rows, e->drain.cols);
+		sde_compute_tile((const struct sde_data *)e->drain.data,
+				 e->drain.r0, e->drain.c0, e->drain.rows,
+				 e->drain.cols);
 	e->nxt.wb_done = e->drain;
 	e->drain.valid = 0;
 }
@@ -125,12 +128,12 @@ static void stream_cycle(struct sde *e)
 	if (--e->stream_left)
 		return;
 	e->nxt.rd_done = e->cur;
-	if (e->cur.flags & SDE_LAST)
+	if (e->cur.flags & UNIT_LAST)
 		e->hold = e->cur;
 	e->cur.valid = 0;
 }
 
-static void account(struct sde *e, const struct sde_cmd *by, uint64_t n)
+static void account(struct sde *e, const struct unit_cmd *by, uint64_t n)
 {
 	if (by) {
 		e->busy_cycles += n;
@@ -147,7 +150,7 @@ void sde_step(void *self, uint64_t cycle)
 {
 	struct sde *e = self;
 	uint64_t drain_was = e->drain_left;
-	const struct sde_cmd *by = NULL;
+	const struct unit_cmd *by = NULL;
 
 	(void)cycle;
 	e->nxt.rd_done.valid = 0;
@@ -172,7 +175,8 @@ void sde_step(void *self, uint64_t cycle)
 	e->nxt.active = by != NULL;
 	if (e->hold.valid && !e->drain_left) {
 		e->drain = e->hold;
-		e->drain_left = sde_drain_cycles(e->pipe, e->hold.rows, e->hold.cols);
+		e->drain_left = sde_drain_cycles(e->pipe, e->hold.rows,
+						 e->hold.cols, e->hold.drain_cpr);
 		e->hold.valid = 0;
 	}
 	if (e->in->valid && e->out.cmd_ready) {

@@ -27,12 +27,7 @@
 
 #include <stdint.h>
 
-/* cmd flags */
-#define SDE_FIRST 0x01	/* first k-step of its array tile */
-#define SDE_LAST 0x02	/* last k-step of its array tile */
-#define SDE_A_LAST 0x04	/* last step that reads its activation load */
-#define SDE_W_LAST 0x08	/* last step that reads its weight load */
-#define SDE_O_LAST 0x10	/* last array tile of its output buffer tile */
+#include "unit.h"
 
 /* Command FIFO depth: two entries let a 1-cycle k-step follow another without
  * a bubble, since a command accepted on cycle t can start on t + 1. */
@@ -52,25 +47,15 @@ struct sde_data {
 	uint32_t out_bits;	/* 8 or 16 */
 };
 
-struct sde_cmd {
-	uint8_t valid;		/* 1: payload present this cycle */
-	uint8_t flags;		/* SDE_* */
-	uint32_t op;		/* op index, for attribution */
-	uint32_t rows, cols;	/* outputs of this array tile in use */
-	uint64_t kcycles;	/* stream cycles of this k-step, >= 1 */
-	uint32_t r0, c0;	/* tile origin in the output (functional) */
-	const struct sde_data *data; /* operands, or NULL in timing mode */
-};
-
 struct sde_out {
 	uint8_t cmd_ready;	/* 1: FIFO not full, a cmd presented now is taken */
 	uint8_t active;		/* 1: streamed or drained in the cycle just stepped */
-	struct sde_cmd rd_done;	/* pulse: this step has read all its operands */
-	struct sde_cmd wb_done;	/* pulse: this tile's outputs are written back */
+	struct unit_cmd rd_done;	/* pulse: this step has read all its operands */
+	struct unit_cmd wb_done;	/* pulse: this tile's outputs are written back */
 };
 
 struct sde {
-	const struct sde_cmd *in;	/* port: scheduler's registered cmd */
+	const struct unit_cmd *in;	/* port: scheduler's registered cmd */
 	const uint32_t *want_op;	/* port: 1 + op with pending work, 0 = none */
 	struct sde_out out;		/* port: registered outputs, cycle t */
 	struct sde_out nxt;		/* outputs being computed for t + 1 */
@@ -78,12 +63,12 @@ struct sde {
 	uint32_t pipe;			/* PE pipeline stages */
 	int acc_db;			/* 1: shadow accumulators */
 
-	struct sde_cmd fifo[SDE_FIFO];	/* accepted, not started (ring) */
+	struct unit_cmd fifo[SDE_FIFO];	/* accepted, not started (ring) */
 	uint32_t f_head, f_len;		/* ring position and occupancy */
-	struct sde_cmd cur;		/* streaming */
+	struct unit_cmd cur;		/* streaming */
 	uint64_t stream_left;		/* stream cycles left for cur */
-	struct sde_cmd hold;		/* streamed tile waiting for the drain machine */
-	struct sde_cmd drain;		/* tile in flush + write-back */
+	struct unit_cmd hold;		/* streamed tile waiting for the drain machine */
+	struct unit_cmd drain;		/* tile in flush + write-back */
 	uint64_t drain_left;		/* flush + write-back cycles left */
 
 	uint64_t now;			/* cycles stepped */
@@ -102,11 +87,13 @@ struct sde_params {
 };
 
 void sde_init(struct sde *e, const struct sde_params *p,
-	      const struct sde_cmd *in, const uint32_t *want_op);
+	      const struct unit_cmd *in, const uint32_t *want_op);
 /* PE pipeline depth for n_max multipliers. */
 uint32_t sde_pipe_depth(uint32_t n_max);
-/* Flush + write-back cycles of a rows x cols tile. */
-uint64_t sde_drain_cycles(uint32_t pipe, uint32_t rows, uint32_t cols);
+/* Flush + write-back cycles of a rows x cols tile whose rows leave at one
+ * per cpr cycles (cpr > 1 when a slower unit consumes them). */
+uint64_t sde_drain_cycles(uint32_t pipe, uint32_t rows, uint32_t cols,
+			  uint32_t cpr);
 
 /*
  * Compute one array tile's outputs, as the PE array does: rows x cols

@@ -9,10 +9,12 @@
 #include "energy.h"
 
 #include <math.h>
+#include <string.h>
 
 const char *energy_unit_name(enum energy_unit u)
 {
-	static const char *const names[EU_COUNT] = { "sde", "sram", "dram" };
+	static const char *const names[EU_COUNT] = { "sde", "vec", "smx",
+						     "sram", "dram" };
 
 	return names[u];
 }
@@ -65,15 +67,31 @@ static double sram_dynamic(const struct config *cfg, const struct op_stats *s)
 	       out * (s->out_rd + wf * s->out_wr);
 }
 
+static double nl_dynamic(const struct energy_table *t,
+			 const struct nl_actions *a)
+{
+	return a->exp * t->exp_pj + a->div * t->div_pj + a->cmp * t->cmp_pj +
+	       a->lut * t->lut_pj + a->shift * t->shift_pj +
+	       a->isqrt * t->isqrt_pj + a->mul16 * t->mult16_pj +
+	       a->add * t->add32_pj;
+}
+
 void energy_op(const struct config *cfg, const struct op_stats *s,
-	       int is_matmul, struct energy_op *e)
+	       int is_matmul, enum plan_unit unit, struct energy_op *e)
 {
 	const struct energy_table *t = &cfg->energy;
 	/* table leakage is pJ per cycle at 1 GHz: static power times period */
 	double cyc = (double)s->attr_cycles * 1000.0 / cfg->clock_mhz;
 	int u;
 
-	e->dyn_pj[EU_SDE] = sde_dynamic(cfg, s, is_matmul);
+	memset(e, 0, sizeof *e);
+	if (unit == PU_SDE)
+		e->dyn_pj[EU_SDE] = sde_dynamic(cfg, s, is_matmul);
+	else
+		e->dyn_pj[unit == PU_VEC ? EU_VEC : EU_SMX] =
+			nl_dynamic(t, &s->nl);
+	e->leak_pj[EU_VEC] = cyc * cfg->vec_lanes * t->leak_vec_pj_per_lane_cycle;
+	e->leak_pj[EU_SMX] = cyc * cfg->smx_lanes * t->leak_vec_pj_per_lane_cycle;
 	e->dyn_pj[EU_SRAM] = sram_dynamic(cfg, s);
 	e->dyn_pj[EU_DRAM] = (double)(s->dram_rd + s->dram_wr) * 8 *
 			     t->dram_pj_per_bit;

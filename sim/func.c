@@ -12,6 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "afile.h"
 #include "npy.h"
 #include "../models/golden.h"
 #include "../models/nm.h"
@@ -54,6 +55,10 @@ int func_init(struct func *f, const struct config *cfg, const struct trace *t,
 
 static void op_free(struct func_op *o)
 {
+	free(o->x);
+	free(o->x2);
+	free(o->y);
+	free(o->prob);
 	free(o->a);
 	free(o->w);
 	free(o->val);
@@ -114,7 +119,66 @@ static void bind(struct func_op *o, const struct plan_op *p, uint32_t bits)
 	}
 }
 
-static const struct sde_data *begin(void *ctx, uint32_t opi)
+static void fill8(int8_t *v, uint64_t count, uint64_t stream)
+{
+	uint64_t s = func_mix(stream), i;
+
+	for (i = 0; i < count; i++) {
+		s += 0x9e3779b97f4a7c15ull;
+		v[i] = (int8_t)(func_mix(s) & 0xff);
+	}
+}
+
+static struct vec_fmt vec_format(const struct config *c)
+{
+	return (struct vec_fmt){ c->vec_in_frac, c->vec_out_frac,
+				 c->vec_table_step_log2,
+				 (uint32_t)(c->vec_table_range * 256 + 0.5) };
+}
+
+/* Vector and softmax ops: int8 rows in, the unit's job bound to them. */
+static const void *begin_vec(struct func *f, uint32_t opi, uint64_t base)
+{
+	const struct plan_op *p = &f->plans[opi];
+	struct func_op *o = &f->ops[opi];
+	uint64_t e = (uint64_t)p->m * p->n;
+
+	o->x = malloc(e);
+	o->x2 = p->w_load ? malloc(e) : NULL;
+	o->y = malloc(e);
+	o->prob = p->unit == PU_SMX ? malloc(e) : NULL;
+	if (!o->x || !o->y || (p->w_load && !o->x2) ||
+	    (p->unit == PU_SMX && !o->prob)) {
+		op_free(o);
+		snprintf(f->msg, sizeof f->msg, "op '%s': out of memory for "
+			 "functional operands", f->t->ops[opi].name);
+		return NULL;
+	}
+	fill8(o->x, e, base | T_ACT);
+	if (o->x2)
+		fill8(o->x2, e, base | T_WGT);
+	if (p->unit == PU_SMX) {
+		smx_job_init(&o->sj);
+		o->sj.algo = p->sp.algo;
+		o->sj.fmt = (struct smx_fmt){ f->cfg->smx_in_frac,
+					      (uint32_t)f->cfg->smx_ita_eps32 };
+		o->sj.x = o->x;
+		o->sj.p = o->prob;
+		o->sj.n = p->n;
+		return &o->sj;
+	}
+	vec_job_init(&o->vj);
+	o->vj.kind = p->vk;
+	o->vj.gelu = p->vp.gelu;
+	o->vj.fmt = vec_format(f->cfg);
+	o->vj.a = o->x;
+	o->vj.b = o->x2;
+	o->vj.y = o->y;
+	o->vj.n = p->n;
+	return &o->vj;
+}
+
+static const void *begin(void *ctx, uint32_t opi, size_t *stride)
 {
 	struct func *f = ctx;
 	const struct plan_op *p = &f->plans[opi];
@@ -122,6 +186,11 @@ static const struct sde_data *begin(void *ctx, uint32_t opi)
 	int sparse = p->map.n != p->map.m;
 	uint64_t base = func_mix(f->seed) ^ ((uint64_t)opi << 8);
 
+	*stride = sizeof(struct sde_data);
+	if (p->unit != PU_SDE) {
+		*stride = 0;
+		return begin_vec(f, opi, base);
+	}
 	if (alloc_op(o, p, sparse)) {
 		op_free(o);
 		snprintf(f->msg, sizeof f->msg, "op '%s': out of memory for "
@@ -204,15 +273,107 @@ static int dump(struct func *f, uint32_t opi)
 	return 0;
 }
 
+/*
+ * A vector op's output, produced tile by tile by the unit, against one
+ * whole-op pass of the same bit-exact arithmetic: catches rows the tiling
+ * skipped or computed twice with the wrong operands.
+ */
+static int check_vec(struct func *f, uint32_t opi)
+{
+	const struct plan_op *p = &f->plans[opi];
+	struct func_op *o = &f->ops[opi];
+	uint64_t e = (uint64_t)p->m * p->n, i;
+	uint8_t *ref = malloc(e ? e : 1);
+	const uint8_t *got = o->prob ? o->prob : (const uint8_t *)o->y;
+
+	if (!ref) {
+		snprintf(f->msg, sizeof f->msg, "op '%s': out of memory for the "
+			 "reference", f->t->ops[opi].name);
+		return -1;
+	}
+	if (o->prob) {
+		struct smx_job j = o->sj;
+
+		j.p = ref;
+		j.base.run(&j.base, 0, p->m);
+	} else {
+		struct vec_job j = o->vj;
+
+		j.y = (int8_t *)ref;
+		j.base.run(&j.base, 0, p->m);
+	}
+	for (i = 0; i < e && got[i] == ref[i]; i++)
+		;
+	if (i < e)
+		snprintf(f->msg, sizeof f->msg, "op '%s' (%s line %d): element "
+			 "[%llu][%llu]: unit %d, reference %d", f->t->ops[opi].name,
+			 f->t->path, f->t->ops[opi].line,
+			 (unsigned long long)(i / p->n),
+			 (unsigned long long)(i % p->n), got[i], ref[i]);
+	free(ref);
+	f->checked += i < e ? 0 : e;
+	return i < e ? -1 : 0;
+}
+
+/* Scales of a vector op's dump: real value = integer * scale. */
+static int dump_scales(struct func *f, uint32_t opi)
+{
+	const struct config *c = f->cfg;
+	const struct plan_op *p = &f->plans[opi];
+	char path[1024];
+	struct afile a;
+	struct sim_err err;
+	double in = p->unit == PU_SMX ? 1.0 / (1u << c->smx_in_frac)
+				      : 1.0 / (1u << c->vec_in_frac);
+	double out = p->unit == PU_SMX ? 1.0 / 256 : 1.0 / (1u << c->vec_out_frac);
+
+	snprintf(path, sizeof path, "%s/%s.json", f->dump_dir,
+		 f->t->ops[opi].name);
+	if (afile_open(&a, path, "--dump", &err) == 0) {
+		fprintf(a.f, "{ \"op\": \"%s\", \"kind\": \"%s\", "
+			"\"in_scale\": %.9g, \"out_scale\": %.9g, \"rows\": %u, "
+			"\"n\": %u }\n", f->t->ops[opi].name,
+			op_kind_name(f->t->ops[opi].kind), in, out, p->m, p->n);
+		if (afile_commit(&a, "--dump", &err) == 0)
+			return 0;
+	}
+	err_format(&err, f->msg, sizeof f->msg);
+	f->input_error = 1;
+	return -1;
+}
+
+static int dump_vec(struct func *f, uint32_t opi)
+{
+	const struct plan_op *p = &f->plans[opi];
+	const struct func_op *o = &f->ops[opi];
+	const char *nm = f->t->ops[opi].name;
+	uint64_t sh[2] = { p->m, p->n };
+
+	if (dump_one(f, nm, "in", NPY_I8, sh, 2, o->x, 1) ||
+	    (o->x2 && dump_one(f, nm, "in2", NPY_I8, sh, 2, o->x2, 1)) ||
+	    (o->prob ? dump_one(f, nm, "out", NPY_U8, sh, 2, o->prob, 1)
+		     : dump_one(f, nm, "out", NPY_I8, sh, 2, o->y, 1)))
+		return -1;
+	return dump_scales(f, opi);
+}
+
 static int end(void *ctx, uint32_t opi)
 {
 	struct func *f = ctx;
 	const struct plan_op *p = &f->plans[opi];
 	struct func_op *o = &f->ops[opi];
-	int32_t *ref = malloc((uint64_t)p->m * p->n * sizeof *ref);
+	int32_t *ref;
 	int rc = 0;
 	uint32_t h;
 
+	if (p->unit != PU_SDE) {
+		rc = check_vec(f, opi);
+		if (!rc && f->dump_dir)
+			rc = dump_vec(f, opi);
+		op_free(o);
+		return rc;
+	}
+	ref = malloc((uint64_t)p->m * p->n * sizeof *ref);
 	if (!ref) {
 		snprintf(f->msg, sizeof f->msg, "op '%s': out of memory for the "
 			 "reference", f->t->ops[opi].name);

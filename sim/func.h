@@ -17,6 +17,9 @@
 #include "plan.h"
 #include "sched.h"
 #include "trace.h"
+#include "../models/sde.h"
+#include "../models/smx.h"
+#include "../models/vec.h"
 
 struct func_op {
 	int16_t *a;		/* heads x m x k activations */
@@ -26,6 +29,11 @@ struct func_op {
 	int32_t *acc;		/* heads x m x n, written by the engine */
 	int16_t *out;		/* heads x m x n, requantized, written by the engine */
 	struct sde_data *d;	/* per head, what the engine reads */
+	int8_t *x, *x2;		/* vector ops: input(s), rows x n */
+	int8_t *y;		/* vector ops: output */
+	uint8_t *prob;		/* softmax: probabilities */
+	struct vec_job vj;	/* what the vector unit runs */
+	struct smx_job sj;	/* what the softmax unit runs */
 };
 
 struct func {

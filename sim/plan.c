@@ -120,7 +120,7 @@ static int too_small(const struct config *cfg, const struct trace *t,
 		     uint64_t have, struct sim_err *err)
 {
 	return err_set(err, cfg->path, 0, key,
-		       "too small for op '%s' (%s line %d): one array tile "
+		       "too small for op '%s' (%s line %d): one tile "
 		       "needs %llu bytes, a buffer half holds %llu",
 		       op->name, t->path, op->line, (unsigned long long)need,
 		       (unsigned long long)have);
@@ -163,6 +163,64 @@ static void shape(const struct config *cfg, const struct op *op,
 	p->shift = cfg->act_bits - 1 + (nm_clog2(keff) + 1) / 2;
 }
 
+static void unit_params(const struct config *cfg, struct plan_op *p)
+{
+	p->vp = (struct vec_params){ cfg->vec_lanes, cfg->vec_latency,
+				     cfg->vec_isqrt_latency,
+				     cfg->vec_gelu == CFG_GELU_IGELU ?
+				     VEC_GELU_IGELU : VEC_GELU_TABLE };
+	p->sp = (struct smx_params){ cfg->smx_lanes,
+				     cfg->smx_algo == CFG_SMX_ITA ? SMX_ITA :
+				     cfg->smx_algo == CFG_SMX_THREEPASS ?
+				     SMX_THREEPASS : SMX_ONLINE,
+				     cfg->smx_exp_latency, cfg->smx_recip_latency,
+				     cfg->smx_dividers, cfg->smx_div_latency };
+}
+
+/*
+ * Vector and softmax ops work on whole rows: an SRAM tile is as many rows
+ * of n int8 values (all heads stacked) as fit every buffer half involved.
+ */
+static int plan_vec(const struct config *cfg, const struct trace *t,
+		    uint32_t opi, struct plan_op *p, const uint64_t *s,
+		    struct sim_err *err)
+{
+	const struct op *op = &t->ops[opi];
+	uint64_t rows = (uint64_t)op->m * op->heads, row_b = op->n, fit;
+
+	unit_params(cfg, p);
+	p->unit = op->kind == OP_SOFTMAX ? PU_SMX : PU_VEC;
+	p->vk = op->kind == OP_GELU ? VEC_K_GELU :
+		op->kind == OP_LAYERNORM ? VEC_K_LAYERNORM : VEC_K_ADD;
+	p->w_load = p->w_dep = op->kind == OP_ADD;
+	p->map = (struct nm_map){ .n = 1, .m = 1, .k_per_cycle = 1 };
+	p->m = (uint32_t)rows;
+	p->k = 0;
+	p->n = op->n;
+	p->heads = 1;
+	p->ab = p->ob = 1;
+	p->wbits = 8;
+	p->burst = cfg->burst_bytes;
+	fit = s[0] < s[2] ? s[0] : s[2];
+	if (p->w_load && s[1] < fit)
+		fit = s[1];
+	if (fit < row_b)
+		return too_small(cfg, t, op, s[0] < row_b ? "sram.act_kib" :
+				 s[2] < row_b ? "sram.out_kib" : "sram.wgt_kib",
+				 row_b, fit, err);
+	fit /= row_b;
+	p->tm = min32(fit, rows);
+	p->tn = p->n;
+	p->tk = p->n;
+	p->rows = p->tm;
+	p->cols = p->n;
+	p->m_outer = 1;
+	p->n_mt = cdiv(rows, p->tm);
+	p->n_nt = 1;
+	p->n_kt = 1;
+	return 0;
+}
+
 int plan_op(const struct config *cfg, const struct trace *t, uint32_t opi,
 	    struct plan_op *p, struct sim_err *err)
 {
@@ -175,9 +233,10 @@ int plan_op(const struct config *cfg, const struct trace *t, uint32_t opi,
 	memset(p, 0, sizeof *p);
 	p->op = opi;
 	if (!op_is_matrix(op))
-		return err_set(err, t->path, op->line, op_kind_name(op->kind),
-			       "op kind '%s' is parsed but not simulated yet "
-			       "in this version", op_kind_name(op->kind));
+		return plan_vec(cfg, t, opi, p, s, err);
+	p->unit = PU_SDE;
+	p->w_load = 1;
+	p->w_dep = op->kind == OP_MATMUL;
 	if (map_op(cfg, t, op, p, err))
 		return -1;
 	shape(cfg, op, p);
@@ -202,6 +261,41 @@ int plan_op(const struct config *cfg, const struct trace *t, uint32_t opi,
 	if (p->n_kt == 1)
 		choose_order(p, s);
 	return 0;
+}
+
+/* Shapes of a matmul -> softmax -> matmul chain line up. */
+static int attention_chain(const struct op *qk, const struct op *sm,
+			   const struct op *av)
+{
+	return qk->kind == OP_MATMUL && sm->kind == OP_SOFTMAX &&
+	       av->kind == OP_MATMUL && sm->m == qk->m && sm->n == qk->n &&
+	       sm->heads == qk->heads && av->m == sm->m && av->k == sm->n &&
+	       av->heads == sm->heads;
+}
+
+void plan_fuse(const struct config *cfg, const struct trace *t,
+	       struct plan_op *plans)
+{
+	const struct op *o = t->ops;
+	size_t i, n = t->n_ops;
+
+	for (i = 0; i + 2 < n && cfg->smx_fused; i++) {
+		if (!attention_chain(&o[i], &o[i + 1], &o[i + 2]))
+			continue;
+		plans[i].o_onchip = 1;
+		plans[i].drain_lanes = cfg->smx_lanes;
+		plans[i + 1].a_onchip = plans[i + 1].o_onchip = 1;
+		plans[i + 2].a_onchip = 1;
+		plans[i + 2].a_lanes = cfg->smx_lanes;
+		i += 2;
+	}
+	for (i = 0; i + 1 < n && cfg->vec_gelu_fused; i++) {
+		if (o[i].kind != OP_GEMM || o[i + 1].kind != OP_GELU ||
+		    o[i + 1].m != o[i].m || o[i + 1].n != o[i].n)
+			continue;
+		plans[i].drain_lanes = cfg->vec_lanes;
+		plans[i + 1].a_onchip = plans[i + 1].o_onchip = 1;
+	}
 }
 
 /* ---- walker ---- */
@@ -261,6 +355,17 @@ static void advance(struct plan_walk *w)
 	w->done = 1;
 }
 
+static uint64_t unit_cycles(const struct plan_op *p, uint64_t rows)
+{
+	if (p->unit == PU_SMX && p->a_onchip)
+		return smx_fused_cycles(&p->sp, rows, p->n);
+	if (p->unit == PU_SMX)
+		return smx_cycles(&p->sp, rows, p->n);
+	if (p->a_onchip)	/* fused GELU: done on the drain, pipeline tail */
+		return p->vp.latency;
+	return vec_cycles(&p->vp, p->vk, rows, p->n);
+}
+
 static void fill_geometry(const struct plan_walk *w, struct plan_step *s)
 {
 	const struct plan_op *p = w->p;
@@ -276,8 +381,21 @@ static void fill_geometry(const struct plan_walk *w, struct plan_step *s)
 	s->c0 = s->nt * p->tn + w->j * p->cols;
 	s->rows = min32(p->rows, tm_len - w->i * p->rows);
 	s->cols = min32(p->cols, tn_len - w->j * p->cols);
+	if (p->unit != PU_SDE) {
+		s->klen = p->n;
+		s->kcycles = unit_cycles(p, s->rows);
+		return;
+	}
 	s->klen = tile_len(p->k, p->tk, w->kt);
 	s->kcycles = nm_kcycles(&p->map, s->klen);
+	if (p->a_lanes) {	/* operands arrive from a fused unit */
+		uint64_t need = cdiv((uint64_t)s->rows * s->klen, p->a_lanes);
+
+		if (need > s->kcycles) {
+			s->bp_cycles += need - s->kcycles;
+			s->kcycles = need;
+		}
+	}
 }
 
 static void fill_loads(const struct plan_op *p, struct plan_step *s)
@@ -289,14 +407,35 @@ static void fill_loads(const struct plan_op *p, struct plan_step *s)
 	s->a_sram = rows_t * row_b;
 	s->a_dram = p->n_kt == 1 ? plan_bursts(s->a_sram, p->burst)
 				 : rows_t * plan_bursts(row_b, p->burst);
-	s->w_sram = w_bytes(p, s->klen, cols_t);
-	if (p->b_rowmajor && cols_t < p->n)
+	s->w_sram = p->unit == PU_SDE ? w_bytes(p, s->klen, cols_t) : s->a_sram;
+	if (p->unit != PU_SDE)
+		s->w_dram = s->a_dram;
+	else if (p->b_rowmajor && cols_t < p->n)
 		s->w_dram = s->klen * plan_bursts(cols_t * p->ab, p->burst);
 	else
 		s->w_dram = plan_bursts(s->w_sram, p->burst);
+	if (p->a_onchip)
+		s->a_sram = s->a_dram = 0;
 	s->o_sram = rows_t * cols_t * p->ob;
 	s->o_dram = cols_t == p->n ? plan_bursts(s->o_sram, p->burst)
 				   : rows_t * plan_bursts(cols_t * p->ob, p->burst);
+}
+
+/* A vector step reads its rows (twice for add's two operands), writes them. */
+static void fill_vec_work(const struct plan_op *p, struct plan_step *s)
+{
+	uint64_t e = (uint64_t)s->rows * s->cols;
+
+	/* a fused GELU works on the engine's drain: no buffer traffic */
+	int passthrough = p->unit == PU_VEC && p->a_onchip;
+
+	s->act_rd = passthrough ? 0 : e;
+	s->wgt_rd = p->w_load ? e : 0;
+	s->out_wr = passthrough ? 0 : e;
+	if (p->unit == PU_SMX)
+		smx_count(&p->sp, s->rows, p->n, &s->nl);
+	else
+		vec_count(&p->vp, p->vk, s->rows, p->n, &s->nl);
 }
 
 static void fill_work(const struct plan_op *p, struct plan_step *s)
@@ -310,8 +449,13 @@ static void fill_work(const struct plan_op *p, struct plan_step *s)
 	s->act_rd = (uint64_t)s->rows * s->klen * p->ab;
 	s->wgt_rd = p->b_rowmajor ? (uint64_t)s->klen * s->cols * p->ab
 				  : w_bytes(p, s->klen, s->cols);
-	s->out_wr = (s->flags & SDE_LAST) ? outs * p->ob : 0;
+	s->out_wr = (s->flags & UNIT_LAST) ? outs * p->ob : 0;
 	s->mux_sel = p->map.n == p->map.m ? 0 : s->macs;
+	if (p->drain_lanes) {	/* outputs leave through a fused unit */
+		s->drain_cpr = cdiv(s->cols, p->drain_lanes);
+		if (s->flags & UNIT_LAST)
+			s->bp_cycles += (uint64_t)s->rows * (s->drain_cpr - 1);
+	}
 	s->reg_bits = outs * ((uint64_t)s->klen * p->ab * 8 + wcol * 8 +
 			      s->kcycles * 32);
 }
@@ -324,6 +468,14 @@ static int same_a(const struct plan_step *x, const struct plan_step *y)
 static int same_w(const struct plan_step *x, const struct plan_step *y)
 {
 	return x->head == y->head && x->nt == y->nt && x->kt == y->kt;
+}
+
+/* The second operand's block: weights follow (k, n) tiles; a vector op's
+ * second input (add) follows its rows, like the first. */
+static int same_b(const struct plan_op *p, const struct plan_step *x,
+		  const struct plan_step *y)
+{
+	return p->unit == PU_SDE ? same_w(x, y) : same_a(x, y);
 }
 
 static int same_o(const struct plan_step *x, const struct plan_step *y)
@@ -340,23 +492,26 @@ int plan_walk_next(struct plan_walk *w, struct plan_step *s)
 		return -1;
 	memset(s, 0, sizeof *s);
 	fill_geometry(w, s);
-	s->new_a = w->first || !same_a(&w->prev, s);
-	s->new_w = w->first || !same_w(&w->prev, s);
-	s->new_o = w->first || !same_o(&w->prev, s);
+	s->new_a = !w->p->a_onchip && (w->first || !same_a(&w->prev, s));
+	s->new_w = w->p->w_load && (w->first || !same_b(w->p, &w->prev, s));
+	s->new_o = !w->p->o_onchip && (w->first || !same_o(&w->prev, s));
 	peek = *w;
 	advance(&peek);
 	if (!peek.done)
 		fill_geometry(&peek, &next);
-	s->flags = (s->kt == 0 ? SDE_FIRST : 0) |
-		   (s->kt == w->p->n_kt - 1 ? SDE_LAST : 0);
-	if (peek.done || !same_a(s, &next))
-		s->flags |= SDE_A_LAST;
-	if (peek.done || !same_w(s, &next))
-		s->flags |= SDE_W_LAST;
-	if (peek.done || !same_o(s, &next))
-		s->flags |= SDE_O_LAST;
+	s->flags = (s->kt == 0 ? UNIT_FIRST : 0) |
+		   (s->kt == w->p->n_kt - 1 ? UNIT_LAST : 0);
+	if (!w->p->a_onchip && (peek.done || !same_a(s, &next)))
+		s->flags |= UNIT_A_LAST;
+	if (w->p->w_load && (peek.done || !same_b(w->p, s, &next)))
+		s->flags |= UNIT_W_LAST;
+	if (!w->p->o_onchip && (peek.done || !same_o(s, &next)))
+		s->flags |= UNIT_O_LAST;
 	fill_loads(w->p, s);
-	fill_work(w->p, s);
+	if (w->p->unit == PU_SDE)
+		fill_work(w->p, s);
+	else
+		fill_vec_work(w->p, s);
 	*w = peek;
 	w->prev = *s;
 	w->first = 0;

@@ -18,10 +18,28 @@
 
 #include "config.h"
 #include "trace.h"
+#include "../models/nl.h"
 #include "../models/nm.h"
+#include "../models/smx.h"
+#include "../models/vec.h"
+
+/* The compute unit that runs an op's steps. */
+enum plan_unit { PU_SDE = 0, PU_VEC, PU_SMX, PU_COUNT };
 
 struct plan_op {
 	uint32_t op;			/* op index in the trace */
+	enum plan_unit unit;		/* who computes it */
+	int w_load;			/* 1: a second operand is loaded (weights, B, add's b) */
+	int w_dep;			/* 1: that operand is an earlier op's output */
+	int a_onchip;			/* 1: first operand streams from the unit before (fused) */
+	int o_onchip;			/* 1: outputs stream to the unit after, never stored */
+	uint32_t drain_lanes;		/* engine: consumer of the drain takes this many
+					 * values per cycle (0: the output buffer, a row) */
+	uint32_t a_lanes;		/* engine: first operand supplied at this many
+					 * values per cycle (0: from SRAM, no limit) */
+	enum vec_kind vk;		/* vector ops: which */
+	struct vec_params vp;		/* vector unit timing */
+	struct smx_params sp;		/* softmax unit timing */
 	struct nm_map map;		/* pattern on this engine */
 	uint32_t m, k, n, heads;	/* shape */
 	uint32_t tm, tn, tk;		/* SRAM tile sizes */
@@ -31,7 +49,7 @@ struct plan_op {
 	uint32_t wbits;			/* bits per stored weight value */
 	int bitmap;			/* index format (sparse only) */
 	int b_rowmajor;			/* weights are a row-major activation (matmul) */
-	uint32_t rows, cols;		/* PE array */
+	uint32_t rows, cols;		/* PE array (vector ops: one tile, tm x n) */
 	uint32_t burst;			/* DRAM burst, bytes */
 	uint32_t shift;			/* requantization shift */
 };
@@ -52,6 +70,10 @@ struct plan_step {
 	uint64_t act_rd, wgt_rd, out_wr; /* SRAM bytes the engine reads / writes */
 	uint64_t mux_sel;		/* index multiplexer selects */
 	uint64_t reg_bits;		/* operand + accumulator register bits written */
+	struct nl_actions nl;		/* vector / softmax unit actions */
+	uint32_t drain_cpr;		/* engine: cycles per drained row */
+	uint64_t bp_cycles;		/* engine: busy cycles spent waiting on a
+					 * fused neighbour (back-pressure) */
 };
 
 struct plan_walk {
@@ -69,6 +91,14 @@ struct plan_walk {
  */
 int plan_op(const struct config *cfg, const struct trace *t, uint32_t opi,
 	    struct plan_op *p, struct sim_err *err);
+
+/*
+ * Fuse neighbours on the chip (docs/models.md): matmul -> softmax -> matmul
+ * of matching shapes when softmax.fused, gemm -> gelu when
+ * vector.gelu_fused. Call after every op is planned.
+ */
+void plan_fuse(const struct config *cfg, const struct trace *t,
+	       struct plan_op *plans);
 
 void plan_walk_init(struct plan_walk *w, const struct plan_op *p);
 /* Fill s with the next step; returns 0, or -1 when the op has no more. */

@@ -50,7 +50,9 @@ static double util(const struct config *c, uint64_t macs, uint64_t cycles)
 
 static void nm_text(const struct op *op, char *buf, size_t len)
 {
-	if (op->kind == OP_MATMUL || op->nm_n == op->nm_m)
+	if (!op_is_matrix(op))
+		snprintf(buf, len, "-");
+	else if (op->kind == OP_MATMUL || op->nm_n == op->nm_m)
 		snprintf(buf, len, "dense");
 	else
 		snprintf(buf, len, "%u:%u", op->nm_n, op->nm_m);
@@ -158,7 +160,7 @@ static void json_op(const struct report *rep, uint32_t i, FILE *f)
 		"\"leakage_pj\": %.3f },\n      \"tiling\": { \"tm\": %u, "
 		"\"tn\": %u, \"tk\": %u, \"order\": \"%s\", \"engine_steps\": "
 		"%llu } }%s\n", op_kind_name(op->kind), op->m, op->k, op->n,
-		op->kind == OP_MATMUL ? op->heads : 1, nm,
+		op->heads, nm,
 		(unsigned long long)s->start, (unsigned long long)s->end,
 		(unsigned long long)op_cycles(s), (unsigned long long)s->busy,
 		(unsigned long long)s->stall, (unsigned long long)s->macs,
@@ -213,7 +215,7 @@ static void csv_row(const struct report *rep, const char *name,
 	fprintf(f, "%s,%s,%u,%u,%u,%u,%s,%llu,%llu,%llu,%llu,%llu,%llu,%llu,"
 		"%.6f,%llu,%llu,%llu,%llu,%.3f,%.3f,%.3f,%.3f\n", name, kind,
 		op ? op->m : 0, op ? op->k : 0, op ? op->n : 0,
-		op ? (op->kind == OP_MATMUL ? op->heads : 1) : 0, nm,
+		op ? (op->heads) : 0, nm,
 		(unsigned long long)s->start, (unsigned long long)s->end,
 		(unsigned long long)cycles, (unsigned long long)s->busy,
 		(unsigned long long)s->stall, (unsigned long long)s->macs,
@@ -255,7 +257,7 @@ static void table_row(const struct report *rep, const char *name,
 	double u = 100 * util(rep->cfg, s->macs, cycles);
 	const char *fmt = md ? "| %s | %s | %s | %llu | %.3f | %llu | %.1f | "
 			       "%.3f | %.3f | %.1f | %.3f |\n"
-			     : "%-16s %-7s %-6s %12llu %10.3f %10llu %6.1f "
+			     : "%-16s %-9s %-6s %12llu %10.3f %10llu %6.1f "
 			       "%10.3f %10.3f %10.1f %10.3f\n";
 
 	fprintf(f, fmt, name, kind, nm, (unsigned long long)cycles,
@@ -284,7 +286,7 @@ static void write_table(const struct report *rep, int md, FILE *f)
 	fprintf(f, md ? "| op | kind | nm | cycles | time us | stall | util %% | "
 		      "MMAC | dense MMAC | DRAM KiB | energy uJ |\n"
 		      "|---|---|---|---:|---:|---:|---:|---:|---:|---:|---:|\n"
-		      : "%-16s %-7s %-6s %12s %10s %10s %6s %10s %10s %10s %10s\n",
+		      : "%-16s %-9s %-6s %12s %10s %10s %6s %10s %10s %10s %10s\n",
 		"op", "kind", "nm", "cycles", "time_us", "stall", "util%",
 		"MMAC", "denseMMAC", "DRAM_KiB", "energy_uJ");
 	for (i = 0; i < r->n_ops; i++) {
@@ -311,7 +313,7 @@ static void write_table(const struct report *rep, int md, FILE *f)
 			r->total_energy.leak_pj[u] / 1e6);
 	if (rep->functional)
 		fprintf(f, "\nfunctional: %llu output elements checked against the "
-			"reference GEMM, all equal\n",
+			"references, all equal\n",
 			(unsigned long long)r->checked);
 }
 

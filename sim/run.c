@@ -9,6 +9,7 @@
 #include "func.h"
 #include "kern.h"
 #include "../models/dma.h"
+#include "../models/fu.h"
 #include "../models/sde.h"
 
 static const struct kern_ops sched_ops = {
@@ -20,11 +21,16 @@ static const struct kern_ops dma_ops = {
 static const struct kern_ops sde_ops = {
 	"sde", sde_step, sde_commit, sde_horizon, sde_skip, sde_check
 };
+static const struct kern_ops fu_ops = {
+	"fu", fu_step, fu_commit, fu_horizon, fu_skip, fu_check
+};
 
 struct top {
 	struct sched sched;
 	struct dma dma;
 	struct sde sde;
+	struct fu vec;
+	struct fu smx;
 	struct kern kern;
 	uint64_t *op_busy, *op_stall;
 };
@@ -55,10 +61,24 @@ static void wire(struct top *u, const struct config *cfg,
 	struct sde_params ep = { cfg->n_max, cfg->acc_double_buffer,
 				 u->op_busy, u->op_stall };
 
+	struct unit_port ports[PU_COUNT] = {
+		[PU_SDE] = { &u->sde.out.cmd_ready, &u->sde.out.active,
+			     &u->sde.out.rd_done, &u->sde.out.wb_done },
+		[PU_VEC] = { &u->vec.out.cmd_ready, &u->vec.out.active,
+			     &u->vec.out.rd_done, &u->vec.out.wb_done },
+		[PU_SMX] = { &u->smx.out.cmd_ready, &u->smx.out.active,
+			     &u->smx.out.rd_done, &u->smx.out.wb_done },
+	};
+	struct sched_out *so = &u->sched.out;
+
 	sched_init(&u->sched, r->plans, r->n_ops, cfg->double_buffer,
-		   &u->dma.out, &u->sde.out, hooks, r->ops);
-	dma_init(&u->dma, &dp, &u->sched.out.dma);
-	sde_init(&u->sde, &ep, &u->sched.out.sde, &u->sched.out.want_op);
+		   &u->dma.out, ports, hooks, r->ops);
+	dma_init(&u->dma, &dp, &so->dma);
+	sde_init(&u->sde, &ep, &so->cmd[PU_SDE], &so->want[PU_SDE]);
+	fu_init(&u->vec, "vec", &so->cmd[PU_VEC], &so->want[PU_VEC],
+		u->op_busy, u->op_stall);
+	fu_init(&u->smx, "smx", &so->cmd[PU_SMX], &so->want[PU_SMX],
+		u->op_busy, u->op_stall);
 }
 
 static void add_stats(struct op_stats *t, const struct op_stats *s)
@@ -78,7 +98,9 @@ static void add_stats(struct op_stats *t, const struct op_stats *s)
 	t->out_rd += s->out_rd;
 	t->mux_sel += s->mux_sel;
 	t->reg_bits += s->reg_bits;
+	nl_add(&t->nl, &s->nl);
 	t->steps += s->steps;
+	t->bp += s->bp;
 	t->tiles += s->tiles;
 }
 
@@ -95,9 +117,12 @@ static void collect(struct top *u, const struct config *cfg,
 	for (i = 0; i < r->n_ops; i++) {
 		struct op_stats *s = &r->ops[i];
 
-		s->busy = u->op_busy[i];
-		s->stall = u->op_stall[i];
-		energy_op(cfg, s, t->ops[i].kind == OP_MATMUL, &r->energy[i]);
+		/* back-pressure cycles were busy for the unit, but they are
+		 * waiting, not work: report them as stalls */
+		s->busy = u->op_busy[i] - s->bp;
+		s->stall = u->op_stall[i] + s->bp;
+		energy_op(cfg, s, t->ops[i].kind == OP_MATMUL, r->plans[i].unit,
+			  &r->energy[i]);
 		add_stats(&r->total, s);
 		for (e = 0; e < EU_COUNT; e++) {
 			r->total_energy.dyn_pj[e] += r->energy[i].dyn_pj[e];
@@ -105,7 +130,10 @@ static void collect(struct top *u, const struct config *cfg,
 		}
 		r->total_energy.total_pj += r->energy[i].total_pj;
 	}
-	r->unit[EU_SDE] = (struct run_unit){ u->sde.busy_cycles, u->sde.stall_cycles };
+	r->unit[EU_SDE] = (struct run_unit){ u->sde.busy_cycles - r->total.bp,
+					     u->sde.stall_cycles + r->total.bp };
+	r->unit[EU_VEC] = (struct run_unit){ u->vec.busy_cycles, u->vec.stall_cycles };
+	r->unit[EU_SMX] = (struct run_unit){ u->smx.busy_cycles, u->smx.stall_cycles };
 	r->unit[EU_SRAM] = (struct run_unit){ u->sched.sram_busy, 0 };
 	r->unit[EU_DRAM] = (struct run_unit){ u->dma.busy_cycles, u->sched.dma_stall };
 	r->dma_transfers = u->dma.transfers;
@@ -119,6 +147,7 @@ static int plan_all(const struct config *cfg, const struct trace *t,
 	for (i = 0; i < r->n_ops; i++)
 		if (plan_op(cfg, t, i, &r->plans[i], err))
 			return -1;
+	plan_fuse(cfg, t, r->plans);
 	return 0;
 }
 
@@ -155,6 +184,8 @@ int run_sim(const struct config *cfg, const struct trace *t,
 	kern_add(&u->kern, &sched_ops, &u->sched);
 	kern_add(&u->kern, &dma_ops, &u->dma);
 	kern_add(&u->kern, &sde_ops, &u->sde);
+	kern_add(&u->kern, &fu_ops, &u->vec);
+	kern_add(&u->kern, &fu_ops, &u->smx);
 	kern_run(&u->kern, sched_done, &u->sched,
 		 o->max_cycles ? o->max_cycles : UINT64_MAX);
 	collect(u, cfg, t, r);

@@ -46,7 +46,7 @@ static void store_next(const struct sched *k, struct sched_cursor *c)
 {
 	do
 		cursor_next(k, c);
-	while (c->valid && !(c->s.flags & SDE_O_LAST));
+	while (c->valid && !(c->s.flags & UNIT_O_LAST));
 }
 
 static void cursor_start(const struct sched *k, struct sched_cursor *c)
@@ -61,7 +61,7 @@ static void begin_op(struct sched *k)
 	k->data = NULL;
 	if (!k->cc.valid || !k->hooks.begin)
 		return;
-	k->data = k->hooks.begin(k->hooks.ctx, k->cc.s.op);
+	k->data = k->hooks.begin(k->hooks.ctx, k->cc.s.op, &k->data_stride);
 	if (!k->data) {
 		k->failed = 1;
 		k->failed_op = k->cc.s.op;
@@ -70,7 +70,7 @@ static void begin_op(struct sched *k)
 
 int sched_init(struct sched *k, const struct plan_op *plans, uint32_t n_ops,
 	       int double_buffer, const struct dma_out *dma,
-	       const struct sde_out *sde, const struct sched_hooks *hooks,
+	       const struct unit_port *units, const struct sched_hooks *hooks,
 	       struct op_stats *ops)
 {
 	uint32_t i;
@@ -80,7 +80,7 @@ int sched_init(struct sched *k, const struct plan_op *plans, uint32_t n_ops,
 	k->n_ops = n_ops;
 	k->slots = double_buffer ? 2 : 1;
 	k->dma = dma;
-	k->sde = sde;
+	memcpy(k->up, units, sizeof k->up);
 	if (hooks)
 		k->hooks = *hooks;
 	k->st_op = ops;
@@ -88,7 +88,8 @@ int sched_init(struct sched *k, const struct plan_op *plans, uint32_t n_ops,
 		const struct plan_op *p = &plans[i];
 
 		ops[i].start = UINT64_MAX;
-		ops[i].tiles_left = (uint64_t)p->heads * p->n_mt * p->n_nt;
+		ops[i].tiles_left = p->o_onchip ? 0 :
+				    (uint64_t)p->heads * p->n_mt * p->n_nt;
 		ops[i].wb_left = (uint64_t)p->heads * ((p->m + p->rows - 1) / p->rows) *
 				 ((p->n + p->cols - 1) / p->cols);
 	}
@@ -99,6 +100,8 @@ int sched_init(struct sched *k, const struct plan_op *plans, uint32_t n_ops,
 	load_next(k);
 	cursor_next(k, &k->cc);
 	store_next(k, &k->st);
+	if (k->cc.valid)	/* the first commands show on cycle 1 */
+		ops[k->cc.s.op].start = 1;
 	begin_op(k);
 	return 0;
 }
@@ -122,20 +125,23 @@ static enum pick pick_dma(const struct sched *k, struct dma_cmd *c)
 	}
 	if (!l->valid)
 		return PICK_NONE;
-	if (!l->a_sent) {
-		if (l->a_n - 1 >= k->a_rel + k->slots)
+	/* weights first: they depend on no earlier op, so they prefetch while
+	 * the activations wait for their producer */
+	if (!l->w_sent) {
+		if (l->w_n - 1 >= k->w_rel + k->slots ||
+		    (k->plans[l->s.op].w_dep && k->ops_done < l->s.op))
 			return PICK_BLOCKED;
-		*c = (struct dma_cmd){ 1, DMA_LOAD_A, l->s.op, l->s.a_dram };
+		*c = (struct dma_cmd){ 1, DMA_LOAD_W, l->s.op, l->s.w_dram };
 		return PICK_CMD;
 	}
-	if (l->w_n - 1 >= k->w_rel + k->slots)
+	if (l->a_n - 1 >= k->a_rel + k->slots || k->ops_done < l->s.op)
 		return PICK_BLOCKED;
-	*c = (struct dma_cmd){ 1, DMA_LOAD_W, l->s.op, l->s.w_dram };
+	*c = (struct dma_cmd){ 1, DMA_LOAD_A, l->s.op, l->s.a_dram };
 	return PICK_CMD;
 }
 
-/* The engine command to present next, without side effects. */
-static enum pick pick_sde(const struct sched *k, struct sde_cmd *c)
+/* The compute command to present next, without side effects. */
+static enum pick pick_exec(const struct sched *k, struct unit_cmd *c)
 {
 	const struct sched_cursor *cc = &k->cc;
 	const struct plan_step *s = &cc->s;
@@ -143,15 +149,28 @@ static enum pick pick_sde(const struct sched *k, struct sde_cmd *c)
 	memset(c, 0, sizeof *c);
 	if (!cc->valid)
 		return PICK_NONE;
-	if (cc->a_n - 1 >= k->a_loaded || cc->w_n - 1 >= k->w_loaded)
+	if (k->plans[s->op].a_onchip && k->ops_done < s->op)
+		return PICK_BLOCKED;	/* its producer has not finished */
+	if (cc->a_n > k->a_loaded ||
+	    (k->plans[s->op].w_load && cc->w_n > k->w_loaded))
 		return PICK_BLOCKED;
 	if (s->new_o && cc->o_n - 1 >= k->o_stored + k->slots)
 		return PICK_BLOCKED;
-	*c = (struct sde_cmd){ .valid = 1, .flags = s->flags, .op = s->op,
+	*c = (struct unit_cmd){ .valid = 1, .flags = s->flags, .op = s->op,
 			       .rows = s->rows, .cols = s->cols,
 			       .kcycles = s->kcycles, .r0 = s->r0, .c0 = s->c0,
-			       .data = k->data ? &k->data[s->head] : NULL };
+			       .drain_cpr = s->drain_cpr,
+			       .data = k->data ? k->data + s->head * k->data_stride
+					       : NULL };
 	return PICK_CMD;
+}
+
+/* Ops finish in trace order: each one's operands waited for the one before. */
+static void op_finished(struct sched *k, uint32_t op)
+{
+	SIM_ASSERT(op == k->ops_done, k->now, "sched");
+	k->st_op[op].end = k->now + 1;
+	k->ops_done++;
 }
 
 static void store_done(struct sched *k, uint32_t op)
@@ -160,16 +179,35 @@ static void store_done(struct sched *k, uint32_t op)
 
 	k->o_stored++;
 	o->tiles++;
-	if (--o->tiles_left)
+	if (--o->tiles_left == 0)
+		op_finished(k, op);
+}
+
+static void observe_unit(struct sched *k, const struct unit_port *u)
+{
+	const struct unit_cmd *r = u->rd_done, *w = u->wb_done;
+
+	if (r->valid) {
+		k->a_rel += !!(r->flags & UNIT_A_LAST);
+		k->w_rel += !!(r->flags & UNIT_W_LAST);
+	}
+	if (!w->valid)
 		return;
-	o->end = k->now + 1;
-	k->ops_done++;
+	k->o_written += !!(w->flags & UNIT_O_LAST);
+	if (--k->st_op[w->op].wb_left)
+		return;
+	if (k->hooks.end && k->hooks.end(k->hooks.ctx, w->op)) {
+		k->failed = 1;
+		k->failed_op = w->op;
+	}
+	if (k->plans[w->op].o_onchip)
+		op_finished(k, w->op);
 }
 
 static void observe(struct sched *k)
 {
 	const struct dma_cmd *d = &k->dma->done;
-	const struct sde_cmd *r = &k->sde->rd_done, *w = &k->sde->wb_done;
+	int u;
 
 	if (d->valid) {
 		if (d->kind == DMA_LOAD_A)
@@ -179,18 +217,8 @@ static void observe(struct sched *k)
 		else
 			store_done(k, d->op);
 	}
-	if (r->valid) {
-		k->a_rel += !!(r->flags & SDE_A_LAST);
-		k->w_rel += !!(r->flags & SDE_W_LAST);
-	}
-	if (w->valid) {
-		k->o_written += !!(w->flags & SDE_O_LAST);
-		if (--k->st_op[w->op].wb_left == 0 && k->hooks.end &&
-		    k->hooks.end(k->hooks.ctx, w->op)) {
-			k->failed = 1;
-			k->failed_op = w->op;
-		}
-	}
+	for (u = 0; u < PU_COUNT; u++)
+		observe_unit(k, &k->up[u]);
 }
 
 static void dma_accepted(struct sched *k)
@@ -218,7 +246,7 @@ static void dma_accepted(struct sched *k)
 	load_next(k);
 }
 
-static void sde_accepted(struct sched *k)
+static void exec_accepted(struct sched *k)
 {
 	const struct plan_step *s = &k->cc.s;
 	struct op_stats *o = &k->st_op[s->op];
@@ -231,10 +259,46 @@ static void sde_accepted(struct sched *k)
 	o->out_wr += s->out_wr;
 	o->mux_sel += s->mux_sel;
 	o->reg_bits += s->reg_bits;
+	nl_add(&o->nl, &s->nl);
+	o->bp += s->bp_cycles;
 	o->steps++;
+	if (o->start == UINT64_MAX)
+		o->start = k->now;
 	cursor_next(k, &k->cc);
-	if (k->cc.valid && k->cc.s.op != op)
+	if (k->cc.valid && k->cc.s.op != op) {
+		/* the sequencer is on the next op from the next cycle: its
+		 * units may wait for it (stall) from then on */
+		if (k->st_op[k->cc.s.op].start == UINT64_MAX)
+			k->st_op[k->cc.s.op].start = k->now + 1;
 		begin_op(k);
+	}
+}
+
+static int any_active(const struct sched *k)
+{
+	int u;
+
+	for (u = 0; u < PU_COUNT; u++)
+		if (*k->up[u].active)
+			return 1;
+	return k->dma->active;
+}
+
+/* The unit the compute cursor's step goes to (PU_SDE when none is left). */
+static enum plan_unit cur_unit(const struct sched *k)
+{
+	return k->cc.valid ? k->plans[k->cc.s.op].unit : PU_SDE;
+}
+
+/* Which unit's command was presented and is taken this cycle, or -1. */
+static int exec_taken(const struct sched *k)
+{
+	int u;
+
+	for (u = 0; u < PU_COUNT; u++)
+		if (k->out.cmd[u].valid && *k->up[u].cmd_ready)
+			return u;
+	return -1;
 }
 
 static void account(struct sched *k, uint64_t n)
@@ -243,35 +307,50 @@ static void account(struct sched *k, uint64_t n)
 
 	if (k->ops_done < k->n_ops)
 		k->st_op[k->ops_done].attr_cycles += n;
-	if (k->sde->active || k->dma->active)
+	if (any_active(k))
 		k->sram_busy += n;
 	if (!k->dma->active && !k->out.dma.valid &&
 	    pick_dma(k, &c) == PICK_BLOCKED)
 		k->dma_stall += n;
 }
 
+/* Present the compute cursor's step on its unit's port; clear the others. */
+static void present_exec(struct sched *k, int taken)
+{
+	struct unit_cmd c;
+	int u, held = -1;
+
+	for (u = 0; u < PU_COUNT; u++)
+		if (k->out.cmd[u].valid && u != taken)
+			held = u;
+	memset(k->nxt.cmd, 0, sizeof k->nxt.cmd);
+	memset(k->nxt.want, 0, sizeof k->nxt.want);
+	if (held >= 0)
+		k->nxt.cmd[held] = k->out.cmd[held];
+	else if (pick_exec(k, &c) == PICK_CMD)
+		k->nxt.cmd[cur_unit(k)] = c;
+	if (k->cc.valid)
+		k->nxt.want[cur_unit(k)] = k->cc.s.op + 1;
+}
+
 void sched_step(void *self, uint64_t cycle)
 {
 	struct sched *k = self;
 	int dma_acc = k->out.dma.valid && k->dma->cmd_ready;
-	int sde_acc = k->out.sde.valid && k->sde->cmd_ready;
+	int taken = exec_taken(k);
 
 	(void)cycle;
 	account(k, 1);
 	observe(k);
 	if (dma_acc)
 		dma_accepted(k);
-	if (sde_acc)
-		sde_accepted(k);
+	if (taken >= 0)
+		exec_accepted(k);
 	if (k->out.dma.valid && !dma_acc)
 		k->nxt.dma = k->out.dma;
 	else
 		pick_dma(k, &k->nxt.dma);
-	if (k->out.sde.valid && !sde_acc)
-		k->nxt.sde = k->out.sde;
-	else
-		pick_sde(k, &k->nxt.sde);
-	k->nxt.want_op = k->cc.valid ? k->cc.s.op + 1 : 0;
+	present_exec(k, taken);
 	k->now++;
 }
 
@@ -286,18 +365,22 @@ uint64_t sched_horizon(const void *self)
 {
 	const struct sched *k = self;
 	struct dma_cmd d;
-	struct sde_cmd e;
+	struct unit_cmd e;
 
-	if (k->dma->done.valid || k->sde->rd_done.valid || k->sde->wb_done.valid)
+	int u, presented = 0;
+
+	if (k->dma->done.valid || (k->out.dma.valid && k->dma->cmd_ready))
 		return 1;
-	if ((k->out.dma.valid && k->dma->cmd_ready) ||
-	    (k->out.sde.valid && k->sde->cmd_ready))
+	for (u = 0; u < PU_COUNT; u++) {
+		if (k->up[u].rd_done->valid || k->up[u].wb_done->valid)
+			return 1;
+		presented |= k->out.cmd[u].valid;
+	}
+	if (exec_taken(k) >= 0)
 		return 1;
 	if (!k->out.dma.valid && pick_dma(k, &d) == PICK_CMD)
 		return 1;
-	if (!k->out.sde.valid && pick_sde(k, &e) == PICK_CMD)
-		return 1;
-	if (k->nxt.want_op != k->out.want_op)
+	if (!presented && pick_exec(k, &e) == PICK_CMD)
 		return 1;
 	return KERN_FOREVER;
 }

@@ -6,7 +6,9 @@
  * cursor hands a step to the engine once its operands are in SRAM and its
  * output half is free, the store cursor writes finished output tiles back.
  * Loads, releases and stores all happen in sequence order, so plain counters
- * stand in for per-slot state. Invariant: a load j is issued only when load
+ * stand in for per-slot state. An op's activation operands are earlier ops'
+ * outputs, so they are loaded only once every earlier op is stored.
+ * Invariant: a load j is issued only when load
  * j - slots has been released by the engine (no buffer half is overwritten
  * while still read), and every op's output tiles are stored exactly once.
  */
@@ -17,13 +19,15 @@
 
 #include "plan.h"
 #include "../models/dma.h"
-#include "../models/sde.h"
+#include "../models/unit.h"
 
 /* Counted per op; energy and reports are computed from these. */
 struct op_stats {
 	uint64_t start, end;		/* first command accepted, last store done */
 	uint64_t attr_cycles;		/* cycles charged to it (oldest unfinished op) */
-	uint64_t busy, stall;		/* engine busy / stalled on its behalf */
+	uint64_t busy, stall;		/* unit busy / stalled on its behalf */
+	uint64_t bp;			/* of the unit's busy cycles, those spent on
+					 * back-pressure from a fused neighbour */
 	uint64_t macs, dense_macs;	/* multiplies performed, dense-equivalent */
 	uint64_t dram_rd, dram_wr;	/* DRAM bytes, whole bursts */
 	uint64_t act_wr, act_rd;	/* activation buffer bytes */
@@ -31,16 +35,26 @@ struct op_stats {
 	uint64_t out_wr, out_rd;	/* output buffer bytes */
 	uint64_t mux_sel;		/* index multiplexer selects */
 	uint64_t reg_bits;		/* register bits written in the array */
+	struct nl_actions nl;		/* vector / softmax unit actions */
 	uint64_t steps, tiles;		/* engine commands, output tiles stored */
 	uint64_t tiles_left;		/* output tiles not yet stored */
 	uint64_t wb_left;		/* array tiles not yet written back */
 };
 
+/* A compute unit's outputs as the scheduler sees them. */
+struct unit_port {
+	const uint8_t *cmd_ready;	/* FIFO has room */
+	const uint8_t *active;		/* worked in the cycle just stepped */
+	const struct unit_cmd *rd_done;	/* pulse: a step's operands consumed */
+	const struct unit_cmd *wb_done;	/* pulse: a tile's outputs written */
+};
+
 /* Functional-mode hooks: operands of an op, checked when it completes. */
 struct sched_hooks {
 	void *ctx;
-	/* Operands of every head of op (NULL on failure). */
-	const struct sde_data *(*begin)(void *ctx, uint32_t op);
+	/* Per head of op (engine ops) or one job (vector ops): the data the
+	 * unit's commands carry; NULL on failure. */
+	const void *(*begin)(void *ctx, uint32_t op, size_t *stride);
 	/* All outputs of op written: check them; 0 = ok, -1 = mismatch. */
 	int (*end)(void *ctx, uint32_t op);
 };
@@ -56,8 +70,8 @@ struct sched_cursor {
 
 struct sched_out {
 	struct dma_cmd dma;		/* command to the DMA */
-	struct sde_cmd sde;		/* command to the engine */
-	uint32_t want_op;		/* 1 + op of the next unaccepted step, 0 = none */
+	struct unit_cmd cmd[PU_COUNT];	/* command to each compute unit */
+	uint32_t want[PU_COUNT];	/* 1 + op of the next step, to its unit; 0 = none */
 };
 
 struct sched {
@@ -65,11 +79,12 @@ struct sched {
 	uint32_t n_ops;			/* ops in the trace */
 	uint32_t slots;			/* buffer halves: 2 double-buffered, else 1 */
 	const struct dma_out *dma;	/* port: DMA outputs */
-	const struct sde_out *sde;	/* port: engine outputs */
+	struct unit_port up[PU_COUNT];	/* ports: compute unit outputs */
 	struct sched_out out;		/* port: registered outputs, cycle t */
 	struct sched_out nxt;		/* outputs being computed for t + 1 */
 	struct sched_hooks hooks;	/* functional mode, or all NULL */
-	const struct sde_data *data;	/* operands of the compute cursor's op */
+	const char *data;		/* operands of the compute cursor's op */
+	size_t data_stride;		/* bytes between heads' operand records */
 
 	struct sched_cursor ld, cc, st;	/* load, compute, store cursors */
 	uint8_t dma_is_store;		/* out.dma came from the store cursor */
@@ -87,12 +102,13 @@ struct sched {
 };
 
 /*
- * Set up over plans (one per op). ops must hold n_ops zeroed entries; the
- * engine's per-op busy/stall arrays are separate. Returns 0.
+ * Set up over plans (one per op). units holds PU_COUNT ports. ops must hold
+ * n_ops zeroed entries; the units' per-op busy/stall arrays are separate.
+ * Returns 0.
  */
 int sched_init(struct sched *k, const struct plan_op *plans, uint32_t n_ops,
 	       int double_buffer, const struct dma_out *dma,
-	       const struct sde_out *sde, const struct sched_hooks *hooks,
+	       const struct unit_port *units, const struct sched_hooks *hooks,
 	       struct op_stats *ops);
 /* 1 when every op is stored, or a check failed. */
 int sched_done(void *self);

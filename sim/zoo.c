@@ -1,11 +1,16 @@
 /*
- * zoo.c - built-in models (see zoo.h), as traces of gemm and matmul ops.
+ * zoo.c - built-in models (see zoo.h) as traces of complete encoder layers.
  *
- * Every model here is a stack of identical transformer encoder layers
- * (Vaswani et al. 2017). BERT-base follows Devlin et al. 2019, section 3:
- * L=12 layers, H=768, A=12 heads, feed-forward size 4H. A layer is the op
- * list in encoder_ops; a model is one row of ZOO_TABLE. Embeddings, layer norms, residual adds, softmax and GELU
- * are not matrix products and are not listed.
+ * Every model here is a stack of identical pre-norm transformer encoder
+ * layers (Vaswani et al. 2017; pre-norm as in ViT, Dosovitskiy et al. 2021):
+ * LayerNorm, QKV, Q.K^T, softmax, A.V, projection, residual add, LayerNorm,
+ * FC1, GELU, FC2, residual add. BERT-base follows Devlin et al. 2019 (L=12,
+ * H=768, A=12, FFN 4H; BERT itself normalizes after the residual, which
+ * moves the LayerNorms but not their cost). ViT-B/16 and DeiT-Tiny take a
+ * 224x224 image as 14x14 patches of 16x16 plus a class token: 197 tokens
+ * (Touvron et al. 2021 for DeiT-Tiny: D=192, 3 heads, MLP 768). A layer is
+ * the op list in encoder_ops; a model is one row of ZOO_TABLE. The patch or
+ * token embedding and the classifier head are not part of the layers.
  * Invariant: every op built passes trace.c's schema: zoo_build() checks the
  * options against the same limits before building anything.
  */
@@ -16,7 +21,9 @@
 
 /* One row per model: name, layers, hidden, heads, ffn, default seq. */
 #define ZOO_TABLE(X)					\
-	X("bert-base", 12, 768, 12, 3072, 128)
+	X("bert-base", 12, 768, 12, 3072, 128)		\
+	X("vit-b16", 12, 768, 12, 3072, 197)		\
+	X("deit-tiny", 12, 192, 3, 768, 197)
 
 struct zoo_model {
 	const char *name;	/* as typed after `stasim trace` */
@@ -38,6 +45,7 @@ static const char *const zoo_names[] = { ZOO_TABLE(ZOO_NAME) NULL };
 
 /* Dimensions an op's m, k, n are taken from. */
 enum zoo_dim {
+	D_NONE,		/* no reduction (vector and softmax ops) */
 	D_SEQ,		/* tokens */
 	D_HIDDEN,	/* model width */
 	D_QKV,		/* 3 * hidden: Q, K and V projections fused */
@@ -54,12 +62,18 @@ static const struct zoo_layer_op {
 	enum op_kind kind;
 	enum zoo_dim m, k, n;
 } encoder_ops[] = {
+	{ "ln1", OP_LAYERNORM, D_SEQ, D_NONE, D_HIDDEN },
 	{ "qkv", OP_GEMM, D_SEQ, D_HIDDEN, D_QKV },	/* x W_qkv */
 	{ "qk", OP_MATMUL, D_SEQ, D_HEAD, D_SEQ },	/* scores Q K^T */
+	{ "sm", OP_SOFTMAX, D_SEQ, D_NONE, D_SEQ },	/* per head, per row */
 	{ "av", OP_MATMUL, D_SEQ, D_SEQ, D_HEAD },	/* context A V */
 	{ "proj", OP_GEMM, D_SEQ, D_HIDDEN, D_HIDDEN },	/* output projection */
+	{ "res1", OP_ADD, D_SEQ, D_NONE, D_HIDDEN },	/* x + attention */
+	{ "ln2", OP_LAYERNORM, D_SEQ, D_NONE, D_HIDDEN },
 	{ "ffn1", OP_GEMM, D_SEQ, D_HIDDEN, D_FFN },	/* FFN up */
+	{ "gelu", OP_GELU, D_SEQ, D_NONE, D_FFN },
 	{ "ffn2", OP_GEMM, D_SEQ, D_FFN, D_HIDDEN },	/* FFN down */
+	{ "res2", OP_ADD, D_SEQ, D_NONE, D_HIDDEN },	/* x + FFN */
 };
 
 #define LAYER_OPS (sizeof encoder_ops / sizeof encoder_ops[0])
@@ -94,6 +108,8 @@ int zoo_defaults(const char *model, struct zoo_opts *o)
 static uint32_t dim(const struct zoo_model *zm, uint32_t seq, enum zoo_dim d)
 {
 	switch (d) {
+	case D_NONE:
+		return 0;
 	case D_SEQ:
 		return seq;
 	case D_HIDDEN:
@@ -120,7 +136,8 @@ static void layer_op(const struct zoo_model *zm, const struct zoo_opts *o,
 	op->m = dim(zm, o->seq, lo->m);
 	op->k = dim(zm, o->seq, lo->k);
 	op->n = dim(zm, o->seq, lo->n);
-	op->heads = is_gemm ? 1 : zm->heads;
+	op->heads = lo->kind == OP_MATMUL || lo->kind == OP_SOFTMAX ?
+		    zm->heads : 1;
 	op->nm_n = is_gemm ? o->nm_n : 1;
 	op->nm_m = is_gemm ? o->nm_m : 1;
 }

@@ -12,6 +12,9 @@
 #include "testutil.h"
 
 #include "dma.h"
+#include "fu.h"
+#include "smx.h"
+#include "vec.h"
 #include "golden.h"
 #include "kern.h"
 #include "nm.h"
@@ -27,12 +30,12 @@ struct engine_run {
 };
 
 /* Feed cmds as fast as the engine takes them; record pulse cycles. */
-static void drive(const struct sde_cmd *cmds, unsigned n, int acc_db,
+static void drive(const struct unit_cmd *cmds, unsigned n, int acc_db,
 		  uint32_t n_max, struct engine_run *r)
 {
 	struct sde e;
 	struct sde_params p = { n_max, acc_db, NULL, NULL };
-	struct sde_cmd in = { 0 };
+	struct unit_cmd in = { 0 };
 	uint32_t want = 0;
 	unsigned next = 0;
 	uint64_t c;
@@ -61,10 +64,10 @@ static void drive(const struct sde_cmd *cmds, unsigned n, int acc_db,
 	r->stall = e.stall_cycles;
 }
 
-static struct sde_cmd tile(uint32_t rows, uint32_t cols, uint64_t kc,
+static struct unit_cmd tile(uint32_t rows, uint32_t cols, uint64_t kc,
 			   uint8_t flags)
 {
-	return (struct sde_cmd){ .valid = 1, .flags = flags, .rows = rows,
+	return (struct unit_cmd){ .valid = 1, .flags = flags, .rows = rows,
 				 .cols = cols, .kcycles = kc };
 }
 
@@ -81,7 +84,7 @@ static void test_pipe_depth(void **state)
 static void test_single_tile(void **state)
 {
 	/* 8x4 tile, n_max 4: F = 7 + 3 + 5 = 15, R = 8, kc = 20 */
-	struct sde_cmd c = tile(8, 4, 20, SDE_FIRST | SDE_LAST);
+	struct unit_cmd c = tile(8, 4, 20, UNIT_FIRST | UNIT_LAST);
 	struct engine_run r;
 
 	(void)state;
@@ -95,7 +98,7 @@ static void test_single_tile(void **state)
 static void test_ragged_tile(void **state)
 {
 	/* 3x5 tile on an n_max 2 engine: F = 2 + 4 + 4 = 10, R = 3, kc = 7 */
-	struct sde_cmd c = tile(3, 5, 7, SDE_FIRST | SDE_LAST);
+	struct unit_cmd c = tile(3, 5, 7, UNIT_FIRST | UNIT_LAST);
 	struct engine_run r;
 
 	(void)state;
@@ -106,7 +109,7 @@ static void test_ragged_tile(void **state)
 static void test_back_to_back(void **state)
 {
 	/* 4x4, n_max 4: F = 3 + 3 + 5 = 11, R = 4, F + R = 15 */
-	struct sde_cmd c[5];
+	struct unit_cmd c[5];
 	struct engine_run r;
 	uint64_t kcs[] = { 40, 15, 6, 1 };
 	unsigned i, t;
@@ -116,7 +119,7 @@ static void test_back_to_back(void **state)
 		uint64_t kc = kcs[t], per = kc > 15 ? kc : 15;
 
 		for (i = 0; i < 5; i++)
-			c[i] = tile(4, 4, kc, SDE_FIRST | SDE_LAST);
+			c[i] = tile(4, 4, kc, UNIT_FIRST | UNIT_LAST);
 		drive(c, 5, 1, 4, &r);
 		assert_int_equal(r.n_wb, 5);
 		assert_int_equal(r.wb_cycle[4], 1 + kc + 15 + 4 * per);
@@ -129,8 +132,8 @@ static void test_k_steps_stream_back_to_back(void **state)
 {
 	/* one 2x2 tile over three k-steps of 1, 5 and 1 cycles, n_max 1:
 	 * F = 1 + 1 + 3 = 5, R = 2; no bubble between the steps */
-	struct sde_cmd c[3] = { tile(2, 2, 1, SDE_FIRST), tile(2, 2, 5, 0),
-				tile(2, 2, 1, SDE_LAST) };
+	struct unit_cmd c[3] = { tile(2, 2, 1, UNIT_FIRST), tile(2, 2, 5, 0),
+				tile(2, 2, 1, UNIT_LAST) };
 	struct engine_run r;
 
 	(void)state;
@@ -147,11 +150,11 @@ static void test_engine_skip_equals_step(void **state)
 {
 	struct sde a, b;
 	struct sde_params p = { 4, 1, NULL, NULL };
-	struct sde_cmd in = { 0 };
+	struct unit_cmd in = { 0 };
 	uint32_t want = 0;
-	struct sde_cmd c[3] = { tile(8, 8, 50, SDE_FIRST | SDE_LAST),
-				tile(8, 8, 3, SDE_FIRST | SDE_LAST),
-				tile(4, 8, 30, SDE_FIRST | SDE_LAST) };
+	struct unit_cmd c[3] = { tile(8, 8, 50, UNIT_FIRST | UNIT_LAST),
+				tile(8, 8, 3, UNIT_FIRST | UNIT_LAST),
+				tile(4, 8, 30, UNIT_FIRST | UNIT_LAST) };
 	uint64_t t, h, wa[3] = { 0 }, wb[3] = { 0 };
 	unsigned next = 0, na = 0, nb = 0;
 
@@ -392,6 +395,75 @@ static void test_dma_transfer(void **state)
 	assert_int_equal(d.bytes[DMA_LOAD_A] + d.bytes[DMA_LOAD_W], 4736);
 }
 
+/* ---- vector and softmax units ---- */
+
+static void test_unit_formulas(void **state)
+{
+	/* lanes 16, latency 4, isqrt 8; row of 64: c = 4 */
+	struct vec_params v = { 16, 4, 8, VEC_GELU_TABLE };
+	/* lanes 8, exp 4, recip 8, 2 dividers of 16 cycles; row of 32: c = 4 */
+	struct smx_params x = { 8, SMX_ONLINE, 4, 8, 2, 16 };
+
+	(void)state;
+	assert_int_equal(vec_cycles(&v, VEC_K_GELU, 3, 64), 12 + 4);
+	assert_int_equal(vec_cycles(&v, VEC_K_ADD, 1, 10), 1 + 4);
+	/* 4 rows: 4 * (2*4 + (8 - 4)) + 4 + 4 */
+	assert_int_equal(vec_cycles(&v, VEC_K_LAYERNORM, 4, 64), 56);
+	v.isqrt_latency = 2;	/* hidden: 4 * 8 + 2 + 4 */
+	assert_int_equal(vec_cycles(&v, VEC_K_LAYERNORM, 4, 64), 38);
+	/* online: 8 rows * (8 + 4) + 4 + exp 4 */
+	assert_int_equal(smx_cycles(&x, 8, 32), 104);
+	x.algo = SMX_THREEPASS;	/* 8 * 12 + 4 + 8 */
+	assert_int_equal(smx_cycles(&x, 8, 32), 108);
+	x.algo = SMX_ITA;	/* ceil(16/2) = 8 per row: as online here */
+	assert_int_equal(smx_cycles(&x, 8, 32), 104);
+	x.dividers = 1;		/* 16 per row: 8 * (8 + 12) + 4 + 4 */
+	assert_int_equal(smx_cycles(&x, 8, 32), 168);
+	/* fused: what is left after the passes that ride on the engine */
+	assert_int_equal(smx_fused_cycles(&x, 8, 32), 16 + 4);
+	x.algo = SMX_ONLINE;
+	assert_int_equal(smx_fused_cycles(&x, 8, 32), 8 + 4);
+	x.algo = SMX_THREEPASS;
+	assert_int_equal(smx_fused_cycles(&x, 8, 32), 8 * 8 + 4 + 8);
+}
+
+/* A function unit is busy exactly kcycles per command, back to back. */
+static void test_fu_timing(void **state)
+{
+	struct fu u;
+	struct unit_cmd in = { 0 }, c[3];
+	uint32_t want = 0;
+	uint64_t t, done[3];
+	unsigned next = 0, n = 0;
+
+	(void)state;
+	c[0] = (struct unit_cmd){ .valid = 1, .kcycles = 10 };
+	c[1] = (struct unit_cmd){ .valid = 1, .kcycles = 1 };
+	c[2] = (struct unit_cmd){ .valid = 1, .kcycles = 5 };
+	fu_init(&u, "vec", &in, &want, NULL, NULL);
+	for (t = 0; t < 100 && n < 3; t++) {
+		int taken;
+
+		if (!in.valid && next < 3)
+			in = c[next];
+		fu_step(&u, t);
+		taken = in.valid && u.out.cmd_ready;
+		fu_commit(&u);
+		fu_check(&u, t);
+		if (taken) {
+			in.valid = 0;
+			next++;
+		}
+		if (u.out.wb_done.valid)
+			done[n++] = t + 1;
+	}
+	assert_int_equal(n, 3);
+	assert_int_equal(done[0], 1 + 10);
+	assert_int_equal(done[1], 1 + 10 + 1);
+	assert_int_equal(done[2], 1 + 10 + 1 + 5);
+	assert_int_equal(u.busy_cycles, 16);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -405,6 +477,8 @@ int main(void)
 		cmocka_unit_test(test_nm_map),
 		cmocka_unit_test(test_nm_storage),
 		cmocka_unit_test(test_dma_transfer),
+		cmocka_unit_test(test_unit_formulas),
+		cmocka_unit_test(test_fu_timing),
 	};
 
 	return cmocka_run_group_tests_name("models", tests, NULL, NULL);

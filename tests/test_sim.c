@@ -114,32 +114,41 @@ static void same_result(const struct run_result *a, const struct run_result *b)
 static const char *const configs[] = { "configs/sta-default.ini",
 				       "configs/edge-small.ini" };
 
-static void test_shipped_trace_roofline_and_fast_forward(void **state)
+/* Every shipped trace, on both shipped configs: the roofline holds on every
+ * op, and fast-forward gives exactly what strict stepping gives. */
+static void test_shipped_traces_roofline_and_fast_forward(void **state)
 {
+	static const char *const traces[] = {
+		"traces/bert-base-s128-2of4.trace.gz",
+		"traces/vit-b16-2of4.trace.gz",
+		"traces/deit-tiny-2of4.trace.gz",
+	};
 	char path[1024];
 	struct config c;
 	struct trace t = { 0 };
 	struct run_result ff, strict;
 	struct sim_err err;
-	unsigned i;
+	unsigned i, j;
 
 	(void)state;
-	assert_int_equal(trace_read(src_path(path, sizeof path,
-			 "traces/bert-base-s128-2of4.trace.gz"), &t, &err), 0);
-	for (i = 0; i < 2; i++) {
-		load_cfg(configs[i], &c);
-		run(&c, &t, 0, 1, &ff);
-		check_roofline(&c, &ff);
-		if (!slow_build()) {
-			run(&c, &t, 0, 0, &strict);
-			same_result(&ff, &strict);
-			assert_true(strict.kernel_steps == strict.cycles);
-			assert_true(ff.kernel_steps < ff.cycles);
-			run_free(&strict);
+	for (j = 0; j < sizeof traces / sizeof traces[0]; j++) {
+		assert_int_equal(trace_read(src_path(path, sizeof path, traces[j]),
+					    &t, &err), 0);
+		for (i = 0; i < 2; i++) {
+			load_cfg(configs[i], &c);
+			run(&c, &t, 0, 1, &ff);
+			check_roofline(&c, &ff);
+			if (!slow_build()) {
+				run(&c, &t, 0, 0, &strict);
+				same_result(&ff, &strict);
+				assert_true(strict.kernel_steps == strict.cycles);
+				assert_true(ff.kernel_steps < ff.cycles);
+				run_free(&strict);
+			}
+			run_free(&ff);
 		}
-		run_free(&ff);
+		trace_free(&t);
 	}
-	trace_free(&t);
 }
 
 static const char ragged[] =
@@ -251,6 +260,121 @@ static void test_op_closed_form(void **state)
 	assert_int_equal(r.ops[0].macs, 8 * 8 * 32);
 	assert_int_equal(r.ops[0].dense_macs, 8 * 8 * 64);
 	run_free(&r);
+	trace_free(&t);
+}
+
+/*
+ * A vector op of one tile: as the engine op above without the weight load
+ * and without flush and drain: 2 + a + L + 2 + kc + 3 + o + L, where kc is
+ * the unit's busy time (models/vec.h).
+ */
+static void test_vector_op_closed_form(void **state)
+{
+	struct config c;
+	struct trace t;
+	struct run_result r;
+	const uint64_t a = 4, o = 4, L = 10;	/* 256 B at 64 B/cycle */
+
+	(void)state;
+	text_cfg("[dram]\nbandwidth_gbps = 64\nlatency_ns = 10\n"
+		 "[vector]\nlanes = 16\nlatency = 4\nisqrt_latency = 8\n"
+		 "[softmax]\nlanes = 8\nexp_latency = 4\nrecip_latency = 8\n",
+		 &c);
+	text_trace("stasim-trace 1\nlayernorm name=ln m=4 n=64\n", &t);
+	run(&c, &t, 0, 1, &r);
+	/* kc = 4 * (2*4 + (8 - 4)) + 4 + 4 */
+	assert_int_equal(r.cycles, 2 + a + L + 2 + 56 + 3 + o + L);
+	assert_int_equal(r.ops[0].dram_rd, 256);
+	assert_int_equal(r.ops[0].dram_wr, 256);
+	assert_int_equal(r.ops[0].busy, 56);
+	run_free(&r);
+	trace_free(&t);
+	/* softmax, 2 heads of 4 rows of 32, online: kc = 8 * (8 + 4) + 4 + 4 */
+	text_trace("stasim-trace 1\nsoftmax name=sm m=4 n=32 heads=2\n", &t);
+	run(&c, &t, 0, 1, &r);
+	assert_int_equal(r.cycles, 2 + a + L + 2 + 104 + 3 + o + L);
+	run_free(&r);
+	trace_free(&t);
+}
+
+static const char attention[] =
+	"stasim-trace 1\n"
+	"matmul name=qk m=197 k=64 n=197 heads=12\n"
+	"softmax name=sm m=197 n=197 heads=12\n"
+	"matmul name=av m=197 k=197 n=64 heads=12\n";
+
+static void attention_run(const char *softmax_ini, struct run_result *r)
+{
+	char ini[512];
+	struct config c;
+	struct trace t;
+
+	snprintf(ini, sizeof ini, "[softmax]\n%s\n", softmax_ini);
+	text_cfg(ini, &c);
+	text_trace(attention, &t);
+	run(&c, &t, 0, 1, r);
+	check_roofline(&c, r);
+	trace_free(&t);
+}
+
+/* Fused attention moves no score or probability through DRAM, and beats
+ * the unfused and the three-pass variants on the same hardware. */
+static void test_fused_attention(void **state)
+{
+	struct run_result on, ita, unf, three;
+	const uint64_t heads = 12, seq = 197, hd = 64;
+
+	(void)state;
+	attention_run("algorithm = online\nfused = true", &on);
+	attention_run("algorithm = ita\nfused = true", &ita);
+	attention_run("algorithm = online\nfused = false", &unf);
+	attention_run("algorithm = threepass\nfused = true", &three);
+	/* Q.K^T reads Q and K and writes nothing; softmax moves nothing;
+	 * A.V reads only V and writes the context */
+	assert_int_equal(on.ops[0].dram_wr, 0);
+	assert_int_equal(on.ops[1].dram_rd + on.ops[1].dram_wr, 0);
+	assert_true(on.ops[2].dram_rd < heads * seq * seq);
+	assert_true(on.ops[2].dram_rd >= heads * seq * hd);
+	assert_true(unf.ops[0].dram_wr >= heads * seq * seq);
+	assert_true(unf.ops[1].dram_rd >= heads * seq * seq);
+	assert_true(on.total.dram_rd + on.total.dram_wr + 2 * heads * seq * seq <=
+		    unf.total.dram_rd + unf.total.dram_wr);
+	assert_true(on.cycles < unf.cycles);
+	assert_true(ita.cycles < unf.cycles);
+	assert_true(on.cycles < three.cycles);
+	run_free(&on);
+	run_free(&ita);
+	run_free(&unf);
+	run_free(&three);
+}
+
+/* Too few softmax lanes slow Q.K^T's drain: each row of C scores leaves
+ * in ceil(C / lanes) cycles, and the difference shows as stall on Q.K^T. */
+static void test_softmax_backpressure(void **state)
+{
+	struct config c;
+	struct trace t;
+	struct run_result wide, narrow;
+	/* 2 heads of 64 x 64 scores on 32 x 32 PEs: 2 * 2 * 2 tiles of 32 rows */
+	const uint64_t tiles = 8, rows = 32, cpr = 4;	/* ceil(32 / 8) */
+
+	(void)state;
+	text_trace("stasim-trace 1\nmatmul name=qk m=64 k=64 n=64 heads=2\n"
+		   "softmax name=sm m=64 n=64 heads=2\n"
+		   "matmul name=av m=64 k=64 n=64 heads=2\n", &t);
+	text_cfg("[softmax]\nlanes = 32\n", &c);
+	run(&c, &t, 0, 1, &wide);
+	text_cfg("[softmax]\nlanes = 8\n", &c);
+	run(&c, &t, 0, 1, &narrow);
+	assert_int_equal(wide.ops[0].bp, 0);
+	assert_int_equal(narrow.ops[0].bp, tiles * rows * (cpr - 1));
+	assert_true(narrow.ops[0].stall >= narrow.ops[0].bp);
+	assert_true(narrow.ops[0].end - narrow.ops[0].start >
+		    wide.ops[0].end - wide.ops[0].start);
+	/* A.V takes its probabilities at 8 per cycle instead of 32 x 4 */
+	assert_true(narrow.ops[2].bp > 0);
+	run_free(&wide);
+	run_free(&narrow);
 	trace_free(&t);
 }
 
@@ -427,6 +551,9 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_op_closed_form),
 		cmocka_unit_test(test_memory_bound_scales_with_bandwidth),
+		cmocka_unit_test(test_vector_op_closed_form),
+		cmocka_unit_test(test_fused_attention),
+		cmocka_unit_test(test_softmax_backpressure),
 		cmocka_unit_test(test_timing_equals_functional),
 		cmocka_unit_test(test_functional_patterns),
 		cmocka_unit_test(test_buffers_monotonic),
@@ -434,7 +561,7 @@ int main(void)
 		cmocka_unit_test(test_reports_deterministic),
 		cmocka_unit_test(test_invariants_every_cycle),
 		cmocka_unit_test(test_unmappable_and_too_small),
-		cmocka_unit_test(test_shipped_trace_roofline_and_fast_forward),
+		cmocka_unit_test(test_shipped_traces_roofline_and_fast_forward),
 	};
 
 	return cmocka_run_group_tests_name("sim", tests, NULL, NULL);

@@ -458,8 +458,10 @@ static void round_trip(struct scratch *s, const char *name)
 static void test_round_trip_plain(void **state)
 {
 	static const char head[] = HDR
+		"layernorm name=l0.ln1 m=128 n=768\n"
 		"gemm name=l0.qkv m=128 k=768 n=2304 nm=2:4\n"
-		"matmul name=l0.qk m=128 k=64 n=128 heads=12\n";
+		"matmul name=l0.qk m=128 k=64 n=128 heads=12\n"
+		"softmax name=l0.sm m=128 n=128 heads=12\n";
 	struct scratch *s = *state;
 	unsigned char *buf;
 	size_t len;
@@ -540,10 +542,10 @@ static void test_write_long_comment(void **state)
 				     &err), 0);
 	assert_int_equal(trace_read(s->path, &back, &err), 0);
 	assert_int_equal(back.ops[0].line, 2 + 4);	/* 4094 + 4094 + 812 + 5 */
-	t.ops[1].heads = 0;
+	t.ops[2].heads = 0;
 	assert_int_equal(trace_write(file_in(s, "l.trace.gz"), &t, comment,
 				     &err), -1);
-	assert_int_equal(err.line, 2 + 4 + 1);
+	assert_int_equal(err.line, 2 + 4 + 2);
 	assert_string_equal(err.field, "matmul.heads");
 	trace_free(&back);
 	trace_free(&t);
@@ -664,7 +666,7 @@ static void test_gz_by_content(void **state)
 	buf = valid_gz(s, &len);
 	put_bytes(file_in(s, "named-plain.trace"), buf, len);
 	assert_int_equal(trace_read(s->path, &t, &err), 0);
-	assert_int_equal(t.n_ops, 72);
+	assert_int_equal(t.n_ops, 144);
 	trace_free(&t);
 	free(buf);
 }
@@ -678,36 +680,42 @@ static void test_write_refuses(void **state)
 
 	build_bert(&t, 1, 1);
 	snprintf(path, sizeof path, "%s", file_in(s, "r.trace"));
-	strcpy(t.ops[3].name, "bad name");
+	/* ops: 0 ln1, 1 qkv, 2 qk, 3 sm, 4 av, 5 proj; op i on line i + 2
+	 * (+ 2 with a two-line comment) */
+	strcpy(t.ops[5].name, "bad name");
 	assert_int_equal(trace_write(path, &t, "one\ntwo", &err), -1);
-	assert_int_equal(err.line, 2 + 2 + 3);
+	assert_int_equal(err.line, 2 + 2 + 5);
 	assert_string_equal(err.field, "gemm.name");
-	strcpy(t.ops[3].name, "l0.qkv");
+	strcpy(t.ops[5].name, "l0.qkv");
 	assert_int_equal(trace_write(path, &t, NULL, &err), -1);
-	assert_int_equal(err.line, 5);
+	assert_int_equal(err.line, 7);
 	assert_string_equal(err.field, "gemm.name");
 	assert_non_null(strstr(err.msg, "duplicate name 'l0.qkv'"));
-	strcpy(t.ops[3].name, "l0.proj");
-	t.ops[0].heads = 2;
+	strcpy(t.ops[5].name, "l0.proj");
+	t.ops[1].heads = 2;
 	assert_int_equal(trace_write(path, &t, NULL, &err), -1);
 	assert_string_equal(err.field, "gemm.heads");
-	t.ops[0].heads = 1;
-	t.ops[1].nm_n = 2;
-	t.ops[1].nm_m = 4;
+	t.ops[1].heads = 1;
+	t.ops[2].nm_n = 2;
+	t.ops[2].nm_m = 4;
 	assert_int_equal(trace_write(path, &t, NULL, &err), -1);
 	assert_string_equal(err.field, "matmul.nm");
-	t.ops[1].nm_n = 1;
-	t.ops[1].nm_m = 1;
+	t.ops[2].nm_n = 1;
+	t.ops[2].nm_m = 1;
 	t.ops[2].k = 0;
 	assert_int_equal(trace_write(path, &t, NULL, &err), -1);
 	assert_string_equal(err.field, "matmul.k");
 	assert_int_equal(err.line, 4);
+	t.ops[2].k = 64;
+	t.ops[3].k = 5;		/* softmax takes no k */
+	assert_int_equal(trace_write(path, &t, NULL, &err), -1);
+	assert_string_equal(err.field, "softmax.k");
+	t.ops[3].k = 0;
 	assert_int_equal(entries(s->dir), 0);
-	t.ops[2].k = 128;
 	t.n_ops = 0;		/* the reader rejects an empty trace */
 	assert_int_equal(trace_write(path, &t, NULL, &err), -1);
 	assert_non_null(strstr(err.msg, "trace has no ops"));
-	t.n_ops = 72;
+	t.n_ops = 144;
 	/* a directory that does not exist: nothing created anywhere */
 	snprintf(path, sizeof path, "%s/no/such.trace.gz", s->dir);
 	assert_int_equal(trace_write(path, &t, NULL, &err), -1);
@@ -726,7 +734,7 @@ static void test_zoo_bert(void **state)
 	const uint64_t layers = 12, hidden = 768, heads = 12, ffn = 3072;
 	const uint64_t seq = 128, hd = hidden / heads;
 	uint64_t want = 0, got = 0, l;
-	size_t i, n_gemm = 0, n_matmul = 0;
+	size_t i, count[OP_KIND_COUNT] = { 0 };
 	struct trace t;
 	const struct op *op;
 
@@ -736,37 +744,46 @@ static void test_zoo_bert(void **state)
 			seq * hidden * hidden + 2 * seq * hidden * ffn;
 	assert_true(want == 11173625856ull);	/* docs/trace-format.md */
 	build_bert(&t, 1, 1);
-	assert_int_equal(t.n_ops, 72);
+	assert_int_equal(t.n_ops, 144);
 	assert_string_equal(t.path, "");
 	for (i = 0; i < t.n_ops; i++) {
 		op = &t.ops[i];
-		if (op->kind == OP_GEMM) {
-			n_gemm++;
+		count[op->kind]++;
+		if (op->kind == OP_GEMM)
 			got += (uint64_t)op->m * op->k * op->n;
-			assert_int_equal(op->heads, 1);
-		} else {
-			n_matmul++;
+		if (op->kind == OP_MATMUL)
 			got += (uint64_t)op->heads * op->m * op->k * op->n;
-			assert_int_equal(op->heads, 12);
-		}
+		assert_int_equal(op->heads, op->kind == OP_MATMUL ||
+				 op->kind == OP_SOFTMAX ? 12 : 1);
+		assert_int_equal(op->m, 128);
 		assert_int_equal(op->nm_n, 1);
 		assert_int_equal(op->nm_m, 1);
 		assert_int_equal(op->line, (int)i + 2);
 	}
-	assert_int_equal(n_gemm, 48);
-	assert_int_equal(n_matmul, 24);
+	assert_int_equal(count[OP_GEMM], 48);
+	assert_int_equal(count[OP_MATMUL], 24);
+	assert_int_equal(count[OP_SOFTMAX], 12);
+	assert_int_equal(count[OP_GELU], 12);
+	assert_int_equal(count[OP_LAYERNORM], 24);
+	assert_int_equal(count[OP_ADD], 24);
 	assert_true(got == want);
-	assert_string_equal(t.ops[0].name, "l0.qkv");
-	assert_int_equal(t.ops[0].n, 2304);
-	assert_string_equal(t.ops[1].name, "l0.qk");
-	assert_int_equal(t.ops[1].k, 64);
-	assert_int_equal(t.ops[1].n, 128);
-	assert_string_equal(t.ops[2].name, "l0.av");
-	assert_int_equal(t.ops[2].k, 128);
-	assert_int_equal(t.ops[2].n, 64);
-	assert_string_equal(t.ops[5].name, "l0.ffn2");
-	assert_int_equal(t.ops[5].k, 3072);
-	assert_string_equal(t.ops[71].name, "l11.ffn2");
+	assert_string_equal(t.ops[0].name, "l0.ln1");
+	assert_int_equal(t.ops[0].n, 768);
+	assert_string_equal(t.ops[1].name, "l0.qkv");
+	assert_int_equal(t.ops[1].n, 2304);
+	assert_string_equal(t.ops[2].name, "l0.qk");
+	assert_int_equal(t.ops[2].k, 64);
+	assert_int_equal(t.ops[2].n, 128);
+	assert_string_equal(t.ops[3].name, "l0.sm");
+	assert_int_equal(t.ops[3].n, 128);
+	assert_string_equal(t.ops[4].name, "l0.av");
+	assert_int_equal(t.ops[4].k, 128);
+	assert_int_equal(t.ops[4].n, 64);
+	assert_string_equal(t.ops[9].name, "l0.gelu");
+	assert_int_equal(t.ops[9].n, 3072);
+	assert_string_equal(t.ops[10].name, "l0.ffn2");
+	assert_int_equal(t.ops[10].k, 3072);
+	assert_string_equal(t.ops[143].name, "l11.res2");
 	trace_free(&t);
 }
 
@@ -804,13 +821,15 @@ static void test_zoo_errors(void **state)
 
 	(void)state;
 	assert_string_equal(models[0], "bert-base");
-	assert_null(models[1]);
+	assert_string_equal(models[1], "vit-b16");
+	assert_string_equal(models[2], "deit-tiny");
+	assert_null(models[3]);
 	assert_int_equal(zoo_defaults("bert-base", &o), 0);
 	assert_int_equal(o.seq, 128);
 	assert_int_equal(zoo_defaults("gpt-9", &o), -1);
 	assert_int_equal(zoo_build("gpt-9", &o, &t, &err), -1);
 	assert_string_equal(err.field, "model");
-	assert_non_null(strstr(err.msg, "unknown model 'gpt-9' (known: bert-base)"));
+	assert_non_null(strstr(err.msg, "unknown model 'gpt-9' (known: bert-base, vit-b16, deit-tiny)"));
 	assert_empty(&t);
 	o.nm_n = 5;
 	o.nm_m = 4;
