@@ -3,10 +3,11 @@
  *
  * Per element: GELU by table reads 2 table points, interpolates with one
  * 16-bit multiply and one add, and compares against the table range; i-GELU
- * evaluates its polynomial with 2 multiplies, 2 adds and a shift; LayerNorm
- * adds x and x^2 into the row sums (one multiply, two adds) and scales
- * (one multiply, one add); add is one saturating add. Per LayerNorm row one
- * inverse square root.
+ * evaluates its polynomial with 3 multiplies (the square, q times the
+ * bracket, the output scale), 2 adds and a shift; LayerNorm adds x and x^2
+ * into the row sums (one multiply, two adds) and normalizes as
+ * (n*x - sum) * inv (two multiplies, one add); add is one saturating add.
+ * Per LayerNorm row one inverse square root (models/vec_ref.c).
  */
 #include "vec.h"
 
@@ -40,13 +41,13 @@ void vec_count(const struct vec_params *p, enum vec_kind k, uint64_t rows,
 			a->add = e;
 			a->cmp = e;
 		} else {
-			a->mul16 = 2 * e;
+			a->mul16 = 3 * e;
 			a->add = 2 * e;
 			a->shift = e;
 		}
 		break;
 	case VEC_K_LAYERNORM:
-		a->mul16 = 2 * e;
+		a->mul16 = 3 * e;
 		a->add = 3 * e;
 		a->isqrt = rows;
 		break;
