@@ -138,11 +138,24 @@ static void json_units(const struct report *rep, FILE *f)
 	fprintf(f, "  },\n");
 }
 
+/* "sde_pj": ..., "vec_pj": ..., one per unit, leakage included. */
+static void json_unit_energy(const struct energy_op *e, FILE *f)
+{
+	double leak = 0;
+	int u;
+
+	for (u = 0; u < EU_COUNT; u++) {
+		fprintf(f, "\"%s_pj\": %.3f, ", energy_unit_name(u),
+			e->dyn_pj[u] + e->leak_pj[u]);
+		leak += e->leak_pj[u];
+	}
+	fprintf(f, "\"leakage_pj\": %.3f", leak);
+}
+
 static void json_op(const struct report *rep, uint32_t i, FILE *f)
 {
 	const struct op *op = &rep->t->ops[i];
 	const struct op_stats *s = &rep->r->ops[i];
-	const struct energy_op *e = &rep->r->energy[i];
 	const struct plan_op *p = &rep->r->plans[i];
 	char nm[32];
 
@@ -155,12 +168,8 @@ static void json_op(const struct report *rep, uint32_t i, FILE *f)
 		"\"stall_cycles\": %llu,\n      \"macs\": %llu, \"dense_macs\": "
 		"%llu, \"utilization\": %.6f, \"dram_bytes\": %llu, "
 		"\"dram_read_bytes\": %llu, \"dram_write_bytes\": %llu, "
-		"\"sram_bytes\": %llu,\n      \"energy_pj\": %.3f, \"energy\": "
-		"{ \"sde_pj\": %.3f, \"sram_pj\": %.3f, \"dram_pj\": %.3f, "
-		"\"leakage_pj\": %.3f },\n      \"tiling\": { \"tm\": %u, "
-		"\"tn\": %u, \"tk\": %u, \"order\": \"%s\", \"engine_steps\": "
-		"%llu } }%s\n", op_kind_name(op->kind), op->m, op->k, op->n,
-		op->heads, nm,
+		"\"sram_bytes\": %llu,\n      \"energy_pj\": %.3f, \"energy\": { ",
+		op_kind_name(op->kind), op->m, op->k, op->n, op->heads, nm,
 		(unsigned long long)s->start, (unsigned long long)s->end,
 		(unsigned long long)op_cycles(s), (unsigned long long)s->busy,
 		(unsigned long long)s->stall, (unsigned long long)s->macs,
@@ -168,12 +177,15 @@ static void json_op(const struct report *rep, uint32_t i, FILE *f)
 		util(rep->cfg, s->macs, op_cycles(s)),
 		(unsigned long long)(s->dram_rd + s->dram_wr),
 		(unsigned long long)s->dram_rd, (unsigned long long)s->dram_wr,
-		(unsigned long long)sram_bytes(s), e->total_pj,
-		e->dyn_pj[EU_SDE] + e->leak_pj[EU_SDE],
-		e->dyn_pj[EU_SRAM] + e->leak_pj[EU_SRAM],
-		e->dyn_pj[EU_DRAM] + e->leak_pj[EU_DRAM],
-		e->leak_pj[EU_SDE] + e->leak_pj[EU_SRAM] + e->leak_pj[EU_DRAM],
+		(unsigned long long)sram_bytes(s), rep->r->energy[i].total_pj);
+	json_unit_energy(&rep->r->energy[i], f);
+	fprintf(f, " },\n      \"tiling\": { \"tm\": %u, \"tn\": %u, "
+		"\"tk\": %u, \"order\": \"%s\", \"unit\": \"%s\", "
+		"\"fused_in\": %s, \"fused_out\": %s, \"steps\": %llu } }%s\n",
 		p->tm, p->tn, p->tk, p->m_outer ? "m-outer" : "n-outer",
+		energy_unit_name(p->unit == PU_SDE ? EU_SDE : p->unit == PU_VEC ?
+				 EU_VEC : EU_SMX),
+		p->a_onchip ? "true" : "false", p->o_onchip ? "true" : "false",
 		(unsigned long long)s->steps, i + 1 < rep->r->n_ops ? "," : "");
 }
 
@@ -212,8 +224,10 @@ static void csv_row(const struct report *rep, const char *name,
 
 	if (op)
 		nm_text(op, nm, sizeof nm);
+	int u;
+
 	fprintf(f, "%s,%s,%u,%u,%u,%u,%s,%llu,%llu,%llu,%llu,%llu,%llu,%llu,"
-		"%.6f,%llu,%llu,%llu,%llu,%.3f,%.3f,%.3f,%.3f\n", name, kind,
+		"%.6f,%llu,%llu,%llu,%llu,%.3f", name, kind,
 		op ? op->m : 0, op ? op->k : 0, op ? op->n : 0,
 		op ? (op->heads) : 0, nm,
 		(unsigned long long)s->start, (unsigned long long)s->end,
@@ -223,10 +237,10 @@ static void csv_row(const struct report *rep, const char *name,
 		util(rep->cfg, s->macs, cycles),
 		(unsigned long long)s->dram_rd, (unsigned long long)s->dram_wr,
 		(unsigned long long)(s->dram_rd + s->dram_wr),
-		(unsigned long long)sram_bytes(s), e->total_pj,
-		e->dyn_pj[EU_SDE] + e->leak_pj[EU_SDE],
-		e->dyn_pj[EU_SRAM] + e->leak_pj[EU_SRAM],
-		e->dyn_pj[EU_DRAM] + e->leak_pj[EU_DRAM]);
+		(unsigned long long)sram_bytes(s), e->total_pj);
+	for (u = 0; u < EU_COUNT; u++)
+		fprintf(f, ",%.3f", e->dyn_pj[u] + e->leak_pj[u]);
+	fputc('\n', f);
 }
 
 static void write_csv(const struct report *rep, FILE *f)
@@ -234,10 +248,14 @@ static void write_csv(const struct report *rep, FILE *f)
 	const struct run_result *r = rep->r;
 	uint32_t i;
 
+	int u;
+
 	fprintf(f, "name,kind,m,k,n,heads,nm,start_cycle,end_cycle,cycles,"
 		"busy_cycles,stall_cycles,macs,dense_macs,utilization,"
-		"dram_read_bytes,dram_write_bytes,dram_bytes,sram_bytes,"
-		"energy_pj,sde_pj,sram_pj,dram_pj\n");
+		"dram_read_bytes,dram_write_bytes,dram_bytes,sram_bytes,energy_pj");
+	for (u = 0; u < EU_COUNT; u++)
+		fprintf(f, ",%s_pj", energy_unit_name(u));
+	fputc('\n', f);
 	for (i = 0; i < r->n_ops; i++)
 		csv_row(rep, rep->t->ops[i].name,
 			op_kind_name(rep->t->ops[i].kind), &rep->t->ops[i],
