@@ -419,6 +419,18 @@ static void test_unit_formulas(void **state)
 	assert_int_equal(smx_cycles(&x, 8, 32), 104);
 	x.dividers = 1;		/* 16 per row: 8 * (8 + 12) + 4 + 4 */
 	assert_int_equal(smx_cycles(&x, 8, 32), 168);
+	/* one row of 32: online 2c + max(0, R - c) + min(R, c) + E = 8+4+4+4;
+	 * threepass 3c + E + R; ita with one 16-cycle divider likewise */
+	x.algo = SMX_ONLINE;
+	assert_int_equal(smx_cycles(&x, 1, 32), 8 + 4 + 4 + 4);
+	x.algo = SMX_THREEPASS;
+	assert_int_equal(smx_cycles(&x, 1, 32), 12 + 4 + 8);
+	x.algo = SMX_ITA;
+	assert_int_equal(smx_cycles(&x, 1, 32), 8 + 12 + 4 + 4);
+	/* a row shorter than the lanes still takes a cycle per pass */
+	x.algo = SMX_ONLINE;
+	assert_int_equal(smx_cycles(&x, 1, 3), 2 + 7 + 1 + 4);
+	x.algo = SMX_ITA;
 	/* fused: what is left after the passes that ride on the engine */
 	assert_int_equal(smx_fused_cycles(&x, 8, 32), 16 + 4);
 	x.algo = SMX_ONLINE;
