@@ -7,7 +7,8 @@
  * bracket, the output scale), 2 adds and a shift; LayerNorm adds x and x^2
  * into the row sums (one multiply, two adds) and normalizes as
  * (n*x - sum) * inv (two multiplies, one add); add is one saturating add.
- * Per LayerNorm row one inverse square root (models/vec_ref.c).
+ * Per LayerNorm row one inverse square root (models/vec_ref.c). MoE's
+ * scatter-accumulate multiplies by the gate score and adds.
  */
 #include "vec.h"
 
@@ -54,6 +55,10 @@ void vec_count(const struct vec_params *p, enum vec_kind k, uint64_t rows,
 	case VEC_K_ADD:
 		a->add = e;
 		break;
+	case VEC_K_SCATTER:
+		a->mul16 = e;
+		a->add = e;
+		break;
 	}
 }
 
@@ -68,6 +73,7 @@ static void run(const struct fu_job *base, uint32_t r0, uint32_t rows)
 		vec_gelu(j->gelu, &j->fmt, j->a + off, (uint32_t)e, j->y + off);
 		break;
 	case VEC_K_ADD:
+	case VEC_K_SCATTER:	/* functional MoE is refused before it runs */
 		vec_add(j->a + off, j->b + off, (uint32_t)e, j->y + off);
 		break;
 	case VEC_K_LAYERNORM:

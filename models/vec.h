@@ -3,7 +3,7 @@
  *
  * lanes elements per cycle through a pipeline of `latency` stages. Timing
  * of one tile of `rows` rows of n elements, c = ceil(n / lanes):
- *   gelu, add   ceil(rows * n / lanes) + latency
+ *   gelu, add, scatter   ceil(rows * n / lanes) + latency
  *   layernorm   rows * (2c + max(0, Q - c)) + min(Q, c) + latency
  * where LayerNorm reads each row twice (statistics, then normalize) and the
  * inverse square root (Q = isqrt_latency cycles) of one row overlaps the
@@ -18,7 +18,12 @@
 #include "nl.h"
 #include "vec_ref.h"
 
-enum vec_kind { VEC_K_GELU = 0, VEC_K_LAYERNORM, VEC_K_ADD };
+enum vec_kind {
+	VEC_K_GELU = 0,
+	VEC_K_LAYERNORM,
+	VEC_K_ADD,
+	VEC_K_SCATTER	/* MoE: out[t] += g * y[t] on gathered rows */
+};
 
 struct vec_params {
 	uint32_t lanes;		/* elements per cycle */

@@ -68,6 +68,7 @@ struct schema {
 static const char *const idx_names[] = { "indices", "bitmap", NULL };
 static const char *const smx_names[] = { "online", "ita", "threepass", NULL };
 static const char *const gelu_names[] = { "table", "igelu", NULL };
+static const char *const order_names[] = { "expert", "token", NULL };
 
 static const struct key cfg_keys[] = {
 	{ "arch", "name", K_NAME, CFG(name), 1, 63, 0, NULL, "sta-default",
@@ -146,6 +147,18 @@ static const struct key cfg_keys[] = {
 	  "bits", "fractional bits of int8 inputs" },
 	{ "vector", "out_frac", K_UINT, CFG(vec_out_frac), 0, 7, 0, NULL, "4",
 	  "bits", "fractional bits of int8 outputs" },
+	{ "gate", "gemv_width", K_UINT, CFG(gate_gemv_width), 0, 4096, 0,
+	  NULL, "64", "MACs/cycle",
+	  "router logits datapath width; 0 = logits on the engine" },
+	{ "gate", "sorters", K_UINT, CFG(gate_sorters), 1, 64, 0, NULL, "1",
+	  "sorters", "insertion sorters choosing top-k, one candidate per cycle" },
+	{ "gate", "renorm", K_BOOL, CFG(gate_renorm), 0, 1, 0, NULL, "false",
+	  "bool", "gate scores renormalized over the top-k (M3ViT: false)" },
+	{ "gate", "order", K_ENUM, CFG(moe_order), 0, 1, 0, order_names,
+	  "expert", "order",
+	  "expert-major (weights once per layer) or token-major baseline" },
+	{ "gate", "token_block", K_UINT, CFG(moe_token_block), 1, 65536, 0,
+	  NULL, "32", "tokens", "token-major: tokens per block" },
 	{ "energy", "table", K_PATH, CFG(energy.path), 1, 511, 0, NULL,
 	  "energy/horowitz45-lpddr4.ini", "path",
 	  "energy table file, relative to this file's directory" },

@@ -29,6 +29,11 @@ enum cfg_smx_algo {
 
 enum cfg_gelu { CFG_GELU_TABLE = 0, CFG_GELU_IGELU = 1 };
 
+enum cfg_moe_order {
+	CFG_MOE_EXPERT = 0,	/* expert-major: each active expert's weights once */
+	CFG_MOE_TOKEN = 1	/* token-major baseline: weights per block of tokens */
+};
+
 /* Energy per action; every number's source is in docs/energy.md. */
 struct energy_table {
 	char path[512];			/* file it was read from */
@@ -98,6 +103,12 @@ struct config {
 	double vec_table_range;		/* [vector] gelu_table_range: table covers [0, r] */
 	uint32_t vec_in_frac;		/* [vector] in_frac: fractional bits in */
 	uint32_t vec_out_frac;		/* [vector] out_frac: fractional bits out */
+
+	uint32_t gate_gemv_width;	/* [gate] gemv_width: logits MACs/cycle, 0 = engine */
+	uint32_t gate_sorters;		/* [gate] sorters: parallel top-k sorters */
+	int gate_renorm;		/* [gate] renorm: scores renormalized over top-k */
+	int moe_order;			/* [gate] order: enum cfg_moe_order */
+	uint32_t moe_token_block;	/* [gate] token_block: tokens per block, token-major */
 
 	struct energy_table energy;	/* [energy] table: loaded energy table */
 };

@@ -14,9 +14,19 @@
 const char *energy_unit_name(enum energy_unit u)
 {
 	static const char *const names[EU_COUNT] = { "sde", "vec", "smx",
-						     "sram", "dram" };
+						     "gate", "sram", "dram" };
 
 	return names[u];
+}
+
+enum energy_unit energy_unit_of(enum plan_unit u)
+{
+	static const enum energy_unit map[PU_COUNT] = {
+		[PU_SDE] = EU_SDE, [PU_VEC] = EU_VEC, [PU_SMX] = EU_SMX,
+		[PU_GATE] = EU_GATE,
+	};
+
+	return map[u];
 }
 
 double energy_sram_pj_per_byte(const struct energy_table *t, double kib)
@@ -88,8 +98,10 @@ void energy_op(const struct config *cfg, const struct op_stats *s,
 	if (unit == PU_SDE)
 		e->dyn_pj[EU_SDE] = sde_dynamic(cfg, s, is_matmul);
 	else
-		e->dyn_pj[unit == PU_VEC ? EU_VEC : EU_SMX] =
-			nl_dynamic(t, &s->nl);
+		e->dyn_pj[energy_unit_of(unit)] = nl_dynamic(t, &s->nl);
+	/* the gate's lanes: its logits datapath and its sorters */
+	e->leak_pj[EU_GATE] = cyc * (cfg->gate_gemv_width + cfg->gate_sorters) *
+			      t->leak_vec_pj_per_lane_cycle;
 	e->leak_pj[EU_VEC] = cyc * cfg->vec_lanes * t->leak_vec_pj_per_lane_cycle;
 	e->leak_pj[EU_SMX] = cyc * cfg->smx_lanes * t->leak_vec_pj_per_lane_cycle;
 	e->dyn_pj[EU_SRAM] = sram_dynamic(cfg, s);

@@ -13,7 +13,8 @@
 #include "config.h"
 #include "sched.h"
 
-enum energy_unit { EU_SDE = 0, EU_VEC, EU_SMX, EU_SRAM, EU_DRAM, EU_COUNT };
+enum energy_unit { EU_SDE = 0, EU_VEC, EU_SMX, EU_GATE, EU_SRAM, EU_DRAM,
+		   EU_COUNT };
 
 struct energy_op {
 	double dyn_pj[EU_COUNT];	/* dynamic energy per unit, pJ */
@@ -24,6 +25,8 @@ struct energy_op {
 const char *energy_unit_name(enum energy_unit u);
 /* SRAM energy per byte read from a bank of kib KiB, pJ. */
 double energy_sram_pj_per_byte(const struct energy_table *t, double kib);
+/* The report's unit for a compute unit. */
+enum energy_unit energy_unit_of(enum plan_unit u);
 /* Price one op's counted actions. is_matmul selects act x act multiplies;
  * unit is the compute unit that ran the op. */
 void energy_op(const struct config *cfg, const struct op_stats *s,

@@ -19,6 +19,12 @@
 
 enum { T_ACT = 1, T_WGT = 2 };
 
+/* The trace op an execution entry belongs to (names and lines). */
+static const struct op *src_op(const struct func *f, uint32_t x)
+{
+	return &f->t->ops[f->plans[x].trace_op];
+}
+
 uint64_t func_mix(uint64_t x)
 {
 	x += 0x9e3779b97f4a7c15ull;
@@ -41,7 +47,8 @@ static void fill(int16_t *v, uint64_t count, uint64_t stream, uint32_t bits)
 }
 
 int func_init(struct func *f, const struct config *cfg, const struct trace *t,
-	      const struct plan_op *plans, uint64_t seed, const char *dump_dir)
+	      const struct plan_op *plans, uint32_t n, uint64_t seed,
+	      const char *dump_dir)
 {
 	memset(f, 0, sizeof *f);
 	f->cfg = cfg;
@@ -49,7 +56,8 @@ int func_init(struct func *f, const struct config *cfg, const struct trace *t,
 	f->plans = plans;
 	f->seed = seed;
 	f->dump_dir = dump_dir;
-	f->ops = calloc(t->n_ops ? t->n_ops : 1, sizeof *f->ops);
+	f->n = n;
+	f->ops = calloc(n ? n : 1, sizeof *f->ops);
 	return f->ops ? 0 : -1;
 }
 
@@ -75,7 +83,7 @@ void func_free(struct func *f)
 
 	if (!f->ops)
 		return;
-	for (i = 0; i < f->t->n_ops; i++)
+	for (i = 0; i < f->n; i++)
 		op_free(&f->ops[i]);
 	free(f->ops);
 	f->ops = NULL;
@@ -151,7 +159,7 @@ static const void *begin_vec(struct func *f, uint32_t opi, uint64_t base)
 	    (p->unit == PU_SMX && !o->prob)) {
 		op_free(o);
 		snprintf(f->msg, sizeof f->msg, "op '%s': out of memory for "
-			 "functional operands", f->t->ops[opi].name);
+			 "functional operands", src_op(f, opi)->name);
 		return NULL;
 	}
 	fill8(o->x, e, base | T_ACT);
@@ -194,7 +202,7 @@ static const void *begin(void *ctx, uint32_t opi, size_t *stride)
 	if (alloc_op(o, p, sparse)) {
 		op_free(o);
 		snprintf(f->msg, sizeof f->msg, "op '%s': out of memory for "
-			 "functional operands", f->t->ops[opi].name);
+			 "functional operands", src_op(f, opi)->name);
 		return NULL;
 	}
 	fill(o->a, (uint64_t)p->heads * p->m * p->k, base | T_ACT,
@@ -223,8 +231,8 @@ static int check_head(struct func *f, uint32_t opi, uint32_t h,
 			continue;
 		snprintf(f->msg, sizeof f->msg, "op '%s' (%s line %d): head %u "
 			 "element [%llu][%llu]: engine acc %d out %d, reference "
-			 "acc %d out %d", f->t->ops[opi].name, f->t->path,
-			 f->t->ops[opi].line, h, (unsigned long long)(i / p->n),
+			 "acc %d out %d", src_op(f, opi)->name, f->t->path,
+			 src_op(f, opi)->line, h, (unsigned long long)(i / p->n),
 			 (unsigned long long)(i % p->n), d->acc[i], d->out[i],
 			 ref[i], q);
 		return -1;
@@ -252,7 +260,7 @@ static int dump(struct func *f, uint32_t opi)
 {
 	const struct plan_op *p = &f->plans[opi];
 	const struct func_op *o = &f->ops[opi];
-	const char *nm = f->t->ops[opi].name;
+	const char *nm = src_op(f, opi)->name;
 	enum npy_type at = f->cfg->act_bits == 8 ? NPY_I8 : NPY_I16;
 	enum npy_type wt = p->wbits == 8 ? NPY_I8 : NPY_I16;
 	int hd = p->heads > 1, nd = hd ? 3 : 2;
@@ -288,7 +296,7 @@ static int check_vec(struct func *f, uint32_t opi)
 
 	if (!ref) {
 		snprintf(f->msg, sizeof f->msg, "op '%s': out of memory for the "
-			 "reference", f->t->ops[opi].name);
+			 "reference", src_op(f, opi)->name);
 		return -1;
 	}
 	if (o->prob) {
@@ -306,8 +314,8 @@ static int check_vec(struct func *f, uint32_t opi)
 		;
 	if (i < e)
 		snprintf(f->msg, sizeof f->msg, "op '%s' (%s line %d): element "
-			 "[%llu][%llu]: unit %d, reference %d", f->t->ops[opi].name,
-			 f->t->path, f->t->ops[opi].line,
+			 "[%llu][%llu]: unit %d, reference %d", src_op(f, opi)->name,
+			 f->t->path, src_op(f, opi)->line,
 			 (unsigned long long)(i / p->n),
 			 (unsigned long long)(i % p->n), got[i], ref[i]);
 	free(ref);
@@ -328,12 +336,12 @@ static int dump_scales(struct func *f, uint32_t opi)
 	double out = p->unit == PU_SMX ? 1.0 / 256 : 1.0 / (1u << c->vec_out_frac);
 
 	snprintf(path, sizeof path, "%s/%s.json", f->dump_dir,
-		 f->t->ops[opi].name);
+		 src_op(f, opi)->name);
 	if (afile_open(&a, path, "--dump", &err) == 0) {
 		fprintf(a.f, "{ \"op\": \"%s\", \"kind\": \"%s\", "
 			"\"in_scale\": %.9g, \"out_scale\": %.9g, \"rows\": %u, "
-			"\"n\": %u }\n", f->t->ops[opi].name,
-			op_kind_name(f->t->ops[opi].kind), in, out, p->m, p->n);
+			"\"n\": %u }\n", src_op(f, opi)->name,
+			op_kind_name(src_op(f, opi)->kind), in, out, p->m, p->n);
 		if (afile_commit(&a, "--dump", &err) == 0)
 			return 0;
 	}
@@ -346,7 +354,7 @@ static int dump_vec(struct func *f, uint32_t opi)
 {
 	const struct plan_op *p = &f->plans[opi];
 	const struct func_op *o = &f->ops[opi];
-	const char *nm = f->t->ops[opi].name;
+	const char *nm = src_op(f, opi)->name;
 	uint64_t sh[2] = { p->m, p->n };
 
 	if (dump_one(f, nm, "in", NPY_I8, sh, 2, o->x, 1) ||
@@ -376,7 +384,7 @@ static int end(void *ctx, uint32_t opi)
 	ref = malloc((uint64_t)p->m * p->n * sizeof *ref);
 	if (!ref) {
 		snprintf(f->msg, sizeof f->msg, "op '%s': out of memory for the "
-			 "reference", f->t->ops[opi].name);
+			 "reference", src_op(f, opi)->name);
 		op_free(o);
 		return -1;
 	}

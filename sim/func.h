@@ -42,14 +42,17 @@ struct func {
 	const struct plan_op *plans;
 	uint64_t seed;		/* --seed */
 	const char *dump_dir;	/* --dump, or NULL */
-	struct func_op *ops;	/* per op, allocated while live */
+	struct func_op *ops;	/* per entry, allocated while live */
+	uint32_t n;		/* execution entries */
 	uint64_t checked;	/* output elements compared */
 	char msg[768];		/* first failure, for main */
 	int input_error;	/* the failure was a dump I/O error */
 };
 
+/* plans: the n execution entries (hooks get entry indices). */
 int func_init(struct func *f, const struct config *cfg, const struct trace *t,
-	      const struct plan_op *plans, uint64_t seed, const char *dump_dir);
+	      const struct plan_op *plans, uint32_t n, uint64_t seed,
+	      const char *dump_dir);
 void func_hooks(struct func *f, struct sched_hooks *h);
 void func_free(struct func *f);
 

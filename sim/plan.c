@@ -182,17 +182,17 @@ static void unit_params(const struct config *cfg, struct plan_op *p)
  * of n int8 values (all heads stacked) as fit every buffer half involved.
  */
 static int plan_vec(const struct config *cfg, const struct trace *t,
-		    uint32_t opi, struct plan_op *p, const uint64_t *s,
+		    const struct op *op, struct plan_op *p, const uint64_t *s,
 		    struct sim_err *err)
 {
-	const struct op *op = &t->ops[opi];
 	uint64_t rows = (uint64_t)op->m * op->heads, row_b = op->n, fit;
 
 	unit_params(cfg, p);
 	p->unit = op->kind == OP_SOFTMAX ? PU_SMX : PU_VEC;
 	p->vk = op->kind == OP_GELU ? VEC_K_GELU :
-		op->kind == OP_LAYERNORM ? VEC_K_LAYERNORM : VEC_K_ADD;
-	p->w_load = p->w_dep = op->kind == OP_ADD;
+		op->kind == OP_LAYERNORM ? VEC_K_LAYERNORM :
+		op->kind == OP_MOE ? VEC_K_SCATTER : VEC_K_ADD;
+	p->w_load = p->w_dep = op->kind == OP_ADD || op->kind == OP_MOE;
 	p->map = (struct nm_map){ .n = 1, .m = 1, .k_per_cycle = 1 };
 	p->m = (uint32_t)rows;
 	p->k = 0;
@@ -221,19 +221,64 @@ static int plan_vec(const struct config *cfg, const struct trace *t,
 	return 0;
 }
 
-int plan_op(const struct config *cfg, const struct trace *t, uint32_t opi,
+/*
+ * The gate reads its tokens (A, m x k), its task's router weights (W,
+ * k x experts, loaded once) and writes each token's top-k expert indices
+ * and scores (2 bytes per choice).
+ */
+static int plan_gate(const struct config *cfg, const struct trace *t,
+		     const struct op *op, struct plan_op *p, const uint64_t *s,
+		     struct sim_err *err)
+{
+	uint64_t row_a = op->k, row_o = 2ull * op->topk, fit;
+
+	unit_params(cfg, p);
+	p->unit = PU_GATE;
+	p->gp = (struct gate_params){ cfg->gate_gemv_width, cfg->gate_sorters,
+				      p->sp };
+	p->gate_e = op->n;
+	p->gate_k = op->topk;
+	p->w_load = 1;
+	p->map = (struct nm_map){ .n = 1, .m = 1, .k_per_cycle = 1 };
+	p->m = op->m;
+	p->n = op->k;
+	p->heads = 1;
+	p->ab = p->ob = 1;
+	p->wbits = 8;
+	p->burst = cfg->burst_bytes;
+	if ((uint64_t)op->k * op->n > s[1])
+		return too_small(cfg, t, op, "sram.wgt_kib",
+				 (uint64_t)op->k * op->n, s[1], err);
+	fit = s[0] / row_a < s[2] / row_o ? s[0] / row_a : s[2] / row_o;
+	if (fit == 0)
+		return too_small(cfg, t, op, "sram.act_kib", row_a, s[0], err);
+	p->tm = min32(fit, op->m);
+	p->tn = p->tk = p->n;
+	p->rows = p->tm;
+	p->cols = p->n;
+	p->m_outer = 1;
+	p->n_mt = cdiv(op->m, p->tm);
+	p->n_nt = p->n_kt = 1;
+	return 0;
+}
+
+int plan_op(const struct config *cfg, const struct trace *t,
+	    const struct op *op, uint32_t xi, uint32_t trace_op,
 	    struct plan_op *p, struct sim_err *err)
 {
-	const struct op *op = &t->ops[opi];
 	uint64_t s[3] = { slot_bytes(cfg->act_kib, cfg->double_buffer),
 			  slot_bytes(cfg->wgt_kib, cfg->double_buffer),
 			  slot_bytes(cfg->out_kib, cfg->double_buffer) };
 	uint32_t align;
 
 	memset(p, 0, sizeof *p);
-	p->op = opi;
+	p->op = xi;
+	p->trace_op = trace_op;
+	p->src = *op;
+	if (op->kind == OP_GATE)
+		return plan_gate(cfg, t, op, p, s, err);
 	if (!op_is_matrix(op))
-		return plan_vec(cfg, t, opi, p, s, err);
+		return plan_vec(cfg, t, op, p, s, err);
 	p->unit = PU_SDE;
 	p->w_load = 1;
 	p->w_dep = op->kind == OP_MATMUL;
@@ -273,14 +318,13 @@ static int attention_chain(const struct op *qk, const struct op *sm,
 	       av->heads == sm->heads;
 }
 
-void plan_fuse(const struct config *cfg, const struct trace *t,
-	       struct plan_op *plans)
+void plan_fuse(const struct config *cfg, struct plan_op *plans, size_t n)
 {
-	const struct op *o = t->ops;
-	size_t i, n = t->n_ops;
+	size_t i;
 
 	for (i = 0; i + 2 < n && cfg->smx_fused; i++) {
-		if (!attention_chain(&o[i], &o[i + 1], &o[i + 2]))
+		if (!attention_chain(&plans[i].src, &plans[i + 1].src,
+				     &plans[i + 2].src))
 			continue;
 		plans[i].o_onchip = 1;
 		plans[i].drain_lanes = cfg->smx_lanes;
@@ -290,8 +334,10 @@ void plan_fuse(const struct config *cfg, const struct trace *t,
 		i += 2;
 	}
 	for (i = 0; i + 1 < n && cfg->vec_gelu_fused; i++) {
-		if (o[i].kind != OP_GEMM || o[i + 1].kind != OP_GELU ||
-		    o[i + 1].m != o[i].m || o[i + 1].n != o[i].n)
+		const struct op *a = &plans[i].src, *b = &plans[i + 1].src;
+
+		if (a->kind != OP_GEMM || b->kind != OP_GELU || b->m != a->m ||
+		    b->n != a->n)
 			continue;
 		plans[i].drain_lanes = cfg->vec_lanes;
 		plans[i + 1].a_onchip = plans[i + 1].o_onchip = 1;
@@ -357,6 +403,8 @@ static void advance(struct plan_walk *w)
 
 static uint64_t unit_cycles(const struct plan_op *p, uint64_t rows)
 {
+	if (p->unit == PU_GATE)
+		return gate_cycles(&p->gp, rows, p->n, p->gate_e);
 	if (p->unit == PU_SMX && p->a_onchip)
 		return smx_fused_cycles(&p->sp, rows, p->n);
 	if (p->unit == PU_SMX)
@@ -405,20 +453,30 @@ static void fill_loads(const struct plan_op *p, struct plan_step *s)
 	uint64_t row_b = (uint64_t)s->klen * p->ab;
 
 	s->a_sram = rows_t * row_b;
-	s->a_dram = p->n_kt == 1 ? plan_bursts(s->a_sram, p->burst)
-				 : rows_t * plan_bursts(row_b, p->burst);
+	s->a_dram = p->n_kt == 1 && !p->a_gather ?
+		    plan_bursts(s->a_sram, p->burst) :
+		    rows_t * plan_bursts(row_b, p->burst);
 	s->w_sram = p->unit == PU_SDE ? w_bytes(p, s->klen, cols_t) : s->a_sram;
 	if (p->unit != PU_SDE)
-		s->w_dram = s->a_dram;
+		s->w_dram = plan_bursts(s->w_sram, p->burst);
 	else if (p->b_rowmajor && cols_t < p->n)
 		s->w_dram = s->klen * plan_bursts(cols_t * p->ab, p->burst);
 	else
 		s->w_dram = plan_bursts(s->w_sram, p->burst);
+	if (p->w_gather)
+		s->w_dram = rows_t * plan_bursts(cols_t * p->ab, p->burst);
 	if (p->a_onchip)
 		s->a_sram = s->a_dram = 0;
 	s->o_sram = rows_t * cols_t * p->ob;
-	s->o_dram = cols_t == p->n ? plan_bursts(s->o_sram, p->burst)
-				   : rows_t * plan_bursts(cols_t * p->ob, p->burst);
+	s->o_dram = cols_t == p->n && !p->o_scatter ?
+		    plan_bursts(s->o_sram, p->burst) :
+		    rows_t * plan_bursts(cols_t * p->ob, p->burst);
+	if (p->unit == PU_GATE) {	/* router weights; 2 bytes per choice */
+		s->w_sram = (uint64_t)p->n * p->gate_e;
+		s->w_dram = plan_bursts(s->w_sram, p->burst);
+		s->o_sram = rows_t * 2 * p->gate_k;
+		s->o_dram = plan_bursts(s->o_sram, p->burst);
+	}
 }
 
 /* A vector step reads its rows (twice for add's two operands), writes them. */
@@ -432,10 +490,15 @@ static void fill_vec_work(const struct plan_op *p, struct plan_step *s)
 	s->act_rd = passthrough ? 0 : e;
 	s->wgt_rd = p->w_load ? e : 0;
 	s->out_wr = passthrough ? 0 : e;
-	if (p->unit == PU_SMX)
+	if (p->unit == PU_GATE) {
+		s->wgt_rd = (uint64_t)s->rows * p->n * p->gate_e;
+		s->out_wr = (uint64_t)s->rows * 2 * p->gate_k;
+		gate_count(&p->gp, s->rows, p->n, p->gate_e, p->gate_k, &s->nl);
+	} else if (p->unit == PU_SMX) {
 		smx_count(&p->sp, s->rows, p->n, &s->nl);
-	else
+	} else {
 		vec_count(&p->vp, p->vk, s->rows, p->n, &s->nl);
+	}
 }
 
 static void fill_work(const struct plan_op *p, struct plan_step *s)
@@ -475,7 +538,8 @@ static int same_w(const struct plan_step *x, const struct plan_step *y)
 static int same_b(const struct plan_op *p, const struct plan_step *x,
 		  const struct plan_step *y)
 {
-	return p->unit == PU_SDE ? same_w(x, y) : same_a(x, y);
+	return p->unit == PU_SDE || p->unit == PU_GATE ? same_w(x, y)
+						       : same_a(x, y);
 }
 
 static int same_o(const struct plan_step *x, const struct plan_step *y)

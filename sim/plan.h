@@ -18,17 +18,25 @@
 
 #include "config.h"
 #include "trace.h"
+#include "../models/gate.h"
 #include "../models/nl.h"
 #include "../models/nm.h"
 #include "../models/smx.h"
 #include "../models/vec.h"
 
 /* The compute unit that runs an op's steps. */
-enum plan_unit { PU_SDE = 0, PU_VEC, PU_SMX, PU_COUNT };
+enum plan_unit { PU_SDE = 0, PU_VEC, PU_SMX, PU_GATE, PU_COUNT };
 
 struct plan_op {
-	uint32_t op;			/* op index in the trace */
+	uint32_t op;			/* index in the execution list */
+	uint32_t trace_op;		/* the trace op it is (part of) */
+	struct op src;			/* the op planned (a trace op, or an MoE part) */
 	enum plan_unit unit;		/* who computes it */
+	int a_gather;			/* activation rows scattered in DRAM (MoE tokens) */
+	int w_gather;			/* second-operand rows scattered in DRAM */
+	int o_scatter;			/* output rows scattered in DRAM */
+	uint32_t gate_e, gate_k;	/* gate: experts, top-k */
+	struct gate_params gp;		/* gate unit timing */
 	int w_load;			/* 1: a second operand is loaded (weights, B, add's b) */
 	int w_dep;			/* 1: that operand is an earlier op's output */
 	int a_onchip;			/* 1: first operand streams from the unit before (fused) */
@@ -85,11 +93,13 @@ struct plan_walk {
 };
 
 /*
- * Plan op on cfg. Returns 0, or -1 with err when the op cannot run: a
+ * Plan op (trace op trace_op, or a part of it) as entry xi of the
+ * execution list. Returns 0, or -1 with err when the op cannot run: a
  * pattern the engine cannot map (trace file, op line, "gemm.nm") or a buffer
  * too small for one array tile (config file, "sram.*_kib").
  */
-int plan_op(const struct config *cfg, const struct trace *t, uint32_t opi,
+int plan_op(const struct config *cfg, const struct trace *t,
+	    const struct op *op, uint32_t xi, uint32_t trace_op,
 	    struct plan_op *p, struct sim_err *err);
 
 /*
@@ -97,8 +107,7 @@ int plan_op(const struct config *cfg, const struct trace *t, uint32_t opi,
  * of matching shapes when softmax.fused, gemm -> gelu when
  * vector.gelu_fused. Call after every op is planned.
  */
-void plan_fuse(const struct config *cfg, const struct trace *t,
-	       struct plan_op *plans);
+void plan_fuse(const struct config *cfg, struct plan_op *plans, size_t n);
 
 void plan_walk_init(struct plan_walk *w, const struct plan_op *p);
 /* Fill s with the next step; returns 0, or -1 when the op has no more. */

@@ -50,7 +50,7 @@ static double util(const struct config *c, uint64_t macs, uint64_t cycles)
 
 static void nm_text(const struct op *op, char *buf, size_t len)
 {
-	if (!op_is_matrix(op))
+	if (!op_is_matrix(op) && op->kind != OP_MOE)
 		snprintf(buf, len, "-");
 	else if (op->kind == OP_MATMUL || op->nm_n == op->nm_m)
 		snprintf(buf, len, "dense");
@@ -138,6 +138,44 @@ static void json_units(const struct report *rep, FILE *f)
 	fprintf(f, "  },\n");
 }
 
+/* Tokens per expert: min, mean, max over all experts. */
+static void moe_spread(const struct moe_info *m, uint32_t *lo, double *mean,
+		       uint32_t *hi)
+{
+	uint64_t sum = 0;
+	uint32_t e;
+
+	*lo = UINT32_MAX;
+	*hi = 0;
+	for (e = 0; e < m->experts; e++) {
+		sum += m->tokens[e];
+		*lo = m->tokens[e] < *lo ? m->tokens[e] : *lo;
+		*hi = m->tokens[e] > *hi ? m->tokens[e] : *hi;
+	}
+	*mean = (double)sum / m->experts;
+}
+
+static void json_moe(const struct moe_info *m, FILE *f)
+{
+	uint32_t e, lo, hi;
+	double mean;
+
+	moe_spread(m, &lo, &mean, &hi);
+	fprintf(f, ",\n      \"moe\": { \"experts\": %u, \"topk\": %u, "
+		"\"active_experts\": %u, \"order\": \"%s\", "
+		"\"tokens_per_expert\": [", m->experts, m->topk, m->active,
+		m->order == CFG_MOE_TOKEN ? "token" : "expert");
+	for (e = 0; e < m->experts; e++)
+		fprintf(f, "%s%u", e ? ", " : "", m->tokens[e]);
+	fprintf(f, "], \"tokens_min\": %u, \"tokens_mean\": %.3f, "
+		"\"tokens_max\": %u, \"dropped_tokens\": %u, "
+		"\"expert_weight_bytes\": %llu, \"gating_cycles\": %llu, "
+		"\"imbalance_cycles\": %llu }", lo, mean, hi, m->dropped,
+		(unsigned long long)m->weight_bytes,
+		(unsigned long long)m->gating_cycles,
+		(unsigned long long)m->imbalance_cycles);
+}
+
 /* "sde_pj": ..., "vec_pj": ..., one per unit, leakage included. */
 static void json_unit_energy(const struct energy_op *e, FILE *f)
 {
@@ -156,7 +194,7 @@ static void json_op(const struct report *rep, uint32_t i, FILE *f)
 {
 	const struct op *op = &rep->t->ops[i];
 	const struct op_stats *s = &rep->r->ops[i];
-	const struct plan_op *p = &rep->r->plans[i];
+	const struct plan_op *p = &rep->r->plans[rep->r->first[i]];
 	char nm[32];
 
 	nm_text(op, nm, sizeof nm);
@@ -181,12 +219,14 @@ static void json_op(const struct report *rep, uint32_t i, FILE *f)
 	json_unit_energy(&rep->r->energy[i], f);
 	fprintf(f, " },\n      \"tiling\": { \"tm\": %u, \"tn\": %u, "
 		"\"tk\": %u, \"order\": \"%s\", \"unit\": \"%s\", "
-		"\"fused_in\": %s, \"fused_out\": %s, \"steps\": %llu } }%s\n",
+		"\"fused_in\": %s, \"fused_out\": %s, \"steps\": %llu }",
 		p->tm, p->tn, p->tk, p->m_outer ? "m-outer" : "n-outer",
-		energy_unit_name(p->unit == PU_SDE ? EU_SDE : p->unit == PU_VEC ?
-				 EU_VEC : EU_SMX),
+		energy_unit_name(energy_unit_of(p->unit)),
 		p->a_onchip ? "true" : "false", p->o_onchip ? "true" : "false",
-		(unsigned long long)s->steps, i + 1 < rep->r->n_ops ? "," : "");
+		(unsigned long long)s->steps);
+	if (rep->r->moe[i])
+		json_moe(rep->r->moe[i], f);
+	fprintf(f, " }%s\n", i + 1 < rep->r->n_ops ? "," : "");
 }
 
 static void write_json(const struct report *rep, FILE *f)
@@ -283,6 +323,34 @@ static void table_row(const struct report *rep, const char *name,
 		s->macs / 1e6, s->dense_macs / 1e6, kib, pj / 1e6);
 }
 
+static void write_moe_lines(const struct report *rep, int md, FILE *f)
+{
+	uint32_t i, lo, hi, n = 0;
+	double mean;
+
+	for (i = 0; i < rep->r->n_ops; i++) {
+		const struct moe_info *m = rep->r->moe[i];
+
+		if (!m)
+			continue;
+		if (!n++)
+			fprintf(f, md ? "\n| MoE layer | active experts | tokens/expert "
+				      "min/mean/max | dropped | expert weight KiB | "
+				      "gating cycles | imbalance cycles |\n"
+				      "|---|---:|---|---:|---:|---:|---:|\n"
+				      : "\n%-16s %8s %20s %8s %12s %10s %10s\n",
+				"MoE layer", "active", "tokens min/mean/max",
+				"dropped", "weight_KiB", "gating", "imbalance");
+		moe_spread(m, &lo, &mean, &hi);
+		fprintf(f, md ? "| %s | %u | %u / %.1f / %u | %u | %.1f | %llu | %llu |\n"
+			      : "%-16s %8u %8u/%5.1f/%5u %8u %12.1f %10llu %10llu\n",
+			rep->t->ops[i].name, m->active, lo, mean, hi, m->dropped,
+			m->weight_bytes / 1024.0,
+			(unsigned long long)m->gating_cycles,
+			(unsigned long long)m->imbalance_cycles);
+	}
+}
+
 static void write_table(const struct report *rep, int md, FILE *f)
 {
 	const struct run_result *r = rep->r;
@@ -329,6 +397,7 @@ static void write_table(const struct report *rep, int md, FILE *f)
 			(unsigned long long)r->unit[u].stall_cycles,
 			(r->total_energy.dyn_pj[u] + r->total_energy.leak_pj[u]) / 1e6,
 			r->total_energy.leak_pj[u] / 1e6);
+	write_moe_lines(rep, md, f);
 	if (rep->functional)
 		fprintf(f, "\nfunctional: %llu output elements checked against the "
 			"references, all equal\n",

@@ -1,5 +1,9 @@
 /*
  * run.c - wiring and running one simulation (see run.h).
+ *
+ * Trace ops become an execution list (an MoE op expands into its parts,
+ * sim/moe.c), the units are wired and clocked, and the parts' statistics
+ * are summed back per trace op for the report.
  */
 #include "run.h"
 
@@ -29,25 +33,26 @@ struct top {
 	struct sched sched;
 	struct dma dma;
 	struct sde sde;
-	struct fu vec;
-	struct fu smx;
+	struct fu vec, smx, gate;
 	struct kern kern;
-	uint64_t *op_busy, *op_stall;
+	uint64_t *op_busy, *op_stall;	/* per execution entry */
 };
-
-static int alloc_result(struct run_result *r, uint32_t n)
-{
-	memset(r, 0, sizeof *r);
-	r->n_ops = n;
-	r->plans = calloc(n ? n : 1, sizeof *r->plans);
-	r->ops = calloc(n ? n : 1, sizeof *r->ops);
-	r->energy = calloc(n ? n : 1, sizeof *r->energy);
-	return r->plans && r->ops && r->energy ? 0 : -1;
-}
 
 void run_free(struct run_result *r)
 {
+	uint32_t i;
+
+	if (r->moe)
+		for (i = 0; i < r->n_ops; i++)
+			if (r->moe[i]) {
+				free(r->moe[i]->tokens);
+				free(r->moe[i]);
+			}
+	free(r->moe);
+	free(r->first);
 	free(r->plans);
+	free(r->xops);
+	free(r->xenergy);
 	free(r->ops);
 	free(r->energy);
 	memset(r, 0, sizeof *r);
@@ -60,7 +65,6 @@ static void wire(struct top *u, const struct config *cfg,
 				 config_dram_latency_cycles(cfg), cfg->dma_queue };
 	struct sde_params ep = { cfg->n_max, cfg->acc_double_buffer,
 				 u->op_busy, u->op_stall };
-
 	struct unit_port ports[PU_COUNT] = {
 		[PU_SDE] = { &u->sde.out.cmd_ready, &u->sde.out.active,
 			     &u->sde.out.rd_done, &u->sde.out.wb_done },
@@ -68,28 +72,38 @@ static void wire(struct top *u, const struct config *cfg,
 			     &u->vec.out.rd_done, &u->vec.out.wb_done },
 		[PU_SMX] = { &u->smx.out.cmd_ready, &u->smx.out.active,
 			     &u->smx.out.rd_done, &u->smx.out.wb_done },
+		[PU_GATE] = { &u->gate.out.cmd_ready, &u->gate.out.active,
+			      &u->gate.out.rd_done, &u->gate.out.wb_done },
 	};
 	struct sched_out *so = &u->sched.out;
 
-	sched_init(&u->sched, r->plans, r->n_ops, cfg->double_buffer,
-		   &u->dma.out, ports, hooks, r->ops);
+	sched_init(&u->sched, r->plans, r->n_exec, cfg->double_buffer,
+		   &u->dma.out, ports, hooks, r->xops);
 	dma_init(&u->dma, &dp, &so->dma);
 	sde_init(&u->sde, &ep, &so->cmd[PU_SDE], &so->want[PU_SDE]);
 	fu_init(&u->vec, "vec", &so->cmd[PU_VEC], &so->want[PU_VEC],
 		u->op_busy, u->op_stall);
 	fu_init(&u->smx, "smx", &so->cmd[PU_SMX], &so->want[PU_SMX],
 		u->op_busy, u->op_stall);
+	fu_init(&u->gate, "gate", &so->cmd[PU_GATE], &so->want[PU_GATE],
+		u->op_busy, u->op_stall);
 }
 
 static void add_stats(struct op_stats *t, const struct op_stats *s)
 {
+	if (s->start < t->start || !t->end)
+		t->start = s->start;
+	if (s->end > t->end)
+		t->end = s->end;
 	t->attr_cycles += s->attr_cycles;
 	t->busy += s->busy;
 	t->stall += s->stall;
+	t->bp += s->bp;
 	t->macs += s->macs;
 	t->dense_macs += s->dense_macs;
 	t->dram_rd += s->dram_rd;
 	t->dram_wr += s->dram_wr;
+	t->wgt_dram += s->wgt_dram;
 	t->act_wr += s->act_wr;
 	t->act_rd += s->act_rd;
 	t->wgt_wr += s->wgt_wr;
@@ -100,56 +114,201 @@ static void add_stats(struct op_stats *t, const struct op_stats *s)
 	t->reg_bits += s->reg_bits;
 	nl_add(&t->nl, &s->nl);
 	t->steps += s->steps;
-	t->bp += s->bp;
 	t->tiles += s->tiles;
 }
 
-static void collect(struct top *u, const struct config *cfg,
-		    const struct trace *t, struct run_result *r)
+static void add_energy(struct energy_op *t, const struct energy_op *e)
 {
-	uint32_t i;
-	int e;
+	int u;
+
+	for (u = 0; u < EU_COUNT; u++) {
+		t->dyn_pj[u] += e->dyn_pj[u];
+		t->leak_pj[u] += e->leak_pj[u];
+	}
+	t->total_pj += e->total_pj;
+}
+
+static void collect(struct top *u, const struct config *cfg,
+		    struct run_result *r)
+{
+	uint32_t x;
 
 	r->cycles = u->kern.cycle;
 	r->kernel_steps = u->kern.steps;
-	r->total.start = 0;
-	r->total.end = r->cycles;
-	for (i = 0; i < r->n_ops; i++) {
-		struct op_stats *s = &r->ops[i];
+	for (x = 0; x < r->n_exec; x++) {
+		struct op_stats *s = &r->xops[x];
+		const struct plan_op *p = &r->plans[x];
 
 		/* back-pressure cycles were busy for the unit, but they are
 		 * waiting, not work: report them as stalls */
-		s->busy = u->op_busy[i] - s->bp;
-		s->stall = u->op_stall[i] + s->bp;
-		energy_op(cfg, s, t->ops[i].kind == OP_MATMUL, r->plans[i].unit,
-			  &r->energy[i]);
+		s->busy = u->op_busy[x] - s->bp;
+		s->stall = u->op_stall[x] + s->bp;
+		energy_op(cfg, s, p->src.kind == OP_MATMUL, p->unit,
+			  &r->xenergy[x]);
+		add_stats(&r->ops[p->trace_op], s);
+		add_energy(&r->energy[p->trace_op], &r->xenergy[x]);
 		add_stats(&r->total, s);
-		for (e = 0; e < EU_COUNT; e++) {
-			r->total_energy.dyn_pj[e] += r->energy[i].dyn_pj[e];
-			r->total_energy.leak_pj[e] += r->energy[i].leak_pj[e];
-		}
-		r->total_energy.total_pj += r->energy[i].total_pj;
+		add_energy(&r->total_energy, &r->xenergy[x]);
 	}
+	r->total.start = 0;
+	r->total.end = r->cycles;
 	r->unit[EU_SDE] = (struct run_unit){ u->sde.busy_cycles - r->total.bp,
 					     u->sde.stall_cycles + r->total.bp };
 	r->unit[EU_VEC] = (struct run_unit){ u->vec.busy_cycles, u->vec.stall_cycles };
 	r->unit[EU_SMX] = (struct run_unit){ u->smx.busy_cycles, u->smx.stall_cycles };
+	r->unit[EU_GATE] = (struct run_unit){ u->gate.busy_cycles,
+					      u->gate.stall_cycles };
 	r->unit[EU_SRAM] = (struct run_unit){ u->sched.sram_busy, 0 };
 	r->unit[EU_DRAM] = (struct run_unit){ u->dma.busy_cycles, u->sched.dma_stall };
 	r->dma_transfers = u->dma.transfers;
 }
 
-static int plan_all(const struct config *cfg, const struct trace *t,
+static int oom(const struct trace *t, struct sim_err *err)
+{
+	return err_set(err, t->path, 0, "", "out of memory");
+}
+
+static uint64_t name_hash(const char *s)
+{
+	uint64_t h = 1469598103934665603ull;	/* FNV-1a */
+
+	while (*s)
+		h = (h ^ (unsigned char)*s++) * 1099511628211ull;
+	return func_mix(h);
+}
+
+/* Route an MoE op, expand it, and keep what the report needs. */
+static int plan_moe(const struct config *cfg, const struct trace *t,
+		    const struct run_opts *o, uint32_t i, struct plan_list *x,
 		    struct run_result *r, struct sim_err *err)
 {
+	const struct op *op = &t->ops[i];
+	struct moe_route rt;
+	struct moe_info *mi = calloc(1, sizeof *mi);
+	uint32_t e;
+	int rc;
+
+	/* the stream follows the op's name, so the op routes the same
+	 * alone (imbalance figure) as within its trace */
+	if (!mi || moe_route(cfg, op, o->seed ^ name_hash(op->name), o->task,
+			     &rt)) {
+		free(mi);
+		moe_route_free(&rt);
+		return oom(t, err);
+	}
+	r->moe[i] = mi;
+	mi->experts = op->experts;
+	mi->topk = op->topk;
+	mi->dropped = rt.dropped;
+	mi->order = cfg->moe_order;
+	mi->tokens = calloc(op->experts, sizeof *mi->tokens);
+	for (e = 0; mi->tokens && e < op->experts; e++) {
+		mi->tokens[e] = rt.kept[e];
+		mi->active += rt.kept[e] > 0;
+	}
+	rc = mi->tokens ? moe_expand(cfg, t, i, &rt, x, err) : oom(t, err);
+	moe_route_free(&rt);
+	return rc;
+}
+
+static int plan_all(const struct config *cfg, const struct trace *t,
+		    const struct run_opts *o, struct run_result *r,
+		    struct sim_err *err)
+{
+	struct plan_list x = { 0 };
+	struct plan_op *p;
 	uint32_t i;
 
-	for (i = 0; i < r->n_ops; i++)
-		if (plan_op(cfg, t, i, &r->plans[i], err))
-			return -1;
-	plan_fuse(cfg, t, r->plans);
+	for (i = 0; i < r->n_ops; i++) {
+		r->first[i] = (uint32_t)x.n;
+		if (t->ops[i].kind == OP_MOE) {
+			if (plan_moe(cfg, t, o, i, &x, r, err))
+				goto fail;
+			continue;
+		}
+		if (!(p = plan_list_add(&x))) {
+			oom(t, err);
+			goto fail;
+		}
+		if (plan_op(cfg, t, &t->ops[i], (uint32_t)(x.n - 1), i, p, err))
+			goto fail;
+	}
+	plan_fuse(cfg, x.p, x.n);
+	r->plans = x.p;
+	r->n_exec = (uint32_t)x.n;
+	return 0;
+fail:
+	free(x.p);
+	return -1;
+}
+
+static int alloc_result(struct run_result *r, uint32_t n)
+{
+	memset(r, 0, sizeof *r);
+	r->n_ops = n;
+	r->ops = calloc(n ? n : 1, sizeof *r->ops);
+	r->energy = calloc(n ? n : 1, sizeof *r->energy);
+	r->moe = calloc(n ? n : 1, sizeof *r->moe);
+	r->first = calloc(n ? n : 1, sizeof *r->first);
+	return r->ops && r->energy && r->moe && r->first ? 0 : -1;
+}
+
+static int alloc_exec(struct run_result *r, struct top *u)
+{
+	size_t n = r->n_exec ? r->n_exec : 1;
+
+	r->xops = calloc(n, sizeof *r->xops);
+	r->xenergy = calloc(n, sizeof *r->xenergy);
+	u->op_busy = calloc(n + 1, sizeof *u->op_busy);
+	u->op_stall = calloc(n + 1, sizeof *u->op_stall);
+	return r->xops && r->xenergy && u->op_busy && u->op_stall ? 0 : -1;
+}
+
+static int functional_refused(const struct trace *t, struct sim_err *err)
+{
+	size_t i;
+
+	for (i = 0; i < t->n_ops; i++)
+		if (t->ops[i].kind == OP_GATE || t->ops[i].kind == OP_MOE)
+			return err_set(err, t->path, t->ops[i].line,
+				       op_kind_name(t->ops[i].kind),
+				       "functional mode for gate and moe ops "
+				       "is not built yet; run them with --mode "
+				       "timing");
 	return 0;
 }
+
+static void clock_units(struct top *u, int ff, int check)
+{
+	kern_init(&u->kern, ff, check);
+	kern_add(&u->kern, &sched_ops, &u->sched);
+	kern_add(&u->kern, &dma_ops, &u->dma);
+	kern_add(&u->kern, &sde_ops, &u->sde);
+	kern_add(&u->kern, &fu_ops, &u->vec);
+	kern_add(&u->kern, &fu_ops, &u->smx);
+	kern_add(&u->kern, &fu_ops, &u->gate);
+	kern_run(&u->kern, sched_done, &u->sched, UINT64_MAX);
+}
+
+static void outcome(struct top *u, struct run_result *r, struct func *f)
+{
+	r->checked = f->checked;
+	if (!sched_done(&u->sched)) {
+		r->failed = 1;
+		snprintf(r->fail_msg, sizeof r->fail_msg, "internal error: the "
+			 "simulation %s at cycle %llu with %u of %u ops done",
+			 u->kern.deadlock ? "deadlocked" : "hit its cycle limit",
+			 (unsigned long long)u->kern.cycle, u->sched.ops_done,
+			 r->n_exec);
+	} else if (u->sched.failed && !f->input_error) {
+		r->failed = 1;
+		snprintf(r->fail_msg, sizeof r->fail_msg, "%s", f->msg);
+	}
+}
+
+static int run_moe_figures(const struct config *cfg, const struct trace *t,
+			   const struct run_opts *o, struct run_result *r,
+			   struct sim_err *err);
 
 int run_sim(const struct config *cfg, const struct trace *t,
 	    const struct run_opts *o, struct run_result *r, struct sim_err *err)
@@ -161,51 +320,33 @@ int run_sim(const struct config *cfg, const struct trace *t,
 
 	memset(&f, 0, sizeof f);
 	if (!u || alloc_result(r, (uint32_t)t->n_ops)) {
-		err_set(err, t->path, 0, "", "out of memory");
+		oom(t, err);
 		goto out;
 	}
-	u->op_busy = calloc(r->n_ops + 1, sizeof *u->op_busy);
-	u->op_stall = calloc(r->n_ops + 1, sizeof *u->op_stall);
-	if (!u->op_busy || !u->op_stall) {
-		err_set(err, t->path, 0, "", "out of memory");
+	if ((o->functional && functional_refused(t, err)) ||
+	    plan_all(cfg, t, o, r, err))
+		goto out;
+	if (alloc_exec(r, u)) {
+		oom(t, err);
 		goto out;
 	}
-	if (plan_all(cfg, t, r, err))
-		goto out;
 	if (o->functional) {
-		if (func_init(&f, cfg, t, r->plans, o->seed, o->dump_dir)) {
-			err_set(err, t->path, 0, "", "out of memory");
+		if (func_init(&f, cfg, t, r->plans, r->n_exec, o->seed,
+			      o->dump_dir)) {
+			oom(t, err);
 			goto out;
 		}
 		func_hooks(&f, &hooks);
 	}
 	wire(u, cfg, r, o->functional ? &hooks : NULL);
-	kern_init(&u->kern, o->fast_forward, o->check);
-	kern_add(&u->kern, &sched_ops, &u->sched);
-	kern_add(&u->kern, &dma_ops, &u->dma);
-	kern_add(&u->kern, &sde_ops, &u->sde);
-	kern_add(&u->kern, &fu_ops, &u->vec);
-	kern_add(&u->kern, &fu_ops, &u->smx);
-	kern_run(&u->kern, sched_done, &u->sched,
-		 o->max_cycles ? o->max_cycles : UINT64_MAX);
-	collect(u, cfg, t, r);
-	r->checked = f.checked;
-	if (!sched_done(&u->sched)) {
-		r->failed = 1;
-		snprintf(r->fail_msg, sizeof r->fail_msg, "internal error: the "
-			 "simulation %s at cycle %llu with %u of %u ops done",
-			 u->kern.deadlock ? "deadlocked" : "hit its cycle limit",
-			 (unsigned long long)u->kern.cycle, u->sched.ops_done,
-			 r->n_ops);
-	} else if (u->sched.failed) {
-		if (f.input_error) {
-			err_set(err, o->dump_dir, 0, "--dump", "%s", f.msg);
-			goto out;
-		}
-		r->failed = 1;
-		snprintf(r->fail_msg, sizeof r->fail_msg, "%s", f.msg);
+	clock_units(u, o->fast_forward, o->check);
+	collect(u, cfg, r);
+	outcome(u, r, &f);
+	if (u->sched.failed && f.input_error) {
+		err_set(err, o->dump_dir, 0, "--dump", "%s", f.msg);
+		goto out;
 	}
-	rc = 0;
+	rc = o->no_moe_figures || r->failed ? 0 : run_moe_figures(cfg, t, o, r, err);
 out:
 	func_free(&f);
 	if (u) {
@@ -214,4 +355,67 @@ out:
 	}
 	free(u);
 	return rc;
+}
+
+/* Cycles of op i simulated alone, with routing route (balanced: over
+ * `active` experts). */
+static int alone(const struct config *cfg, const struct trace *t, uint32_t i,
+		 uint32_t route, uint32_t active, const struct run_opts *o,
+		 uint64_t *cycles, struct sim_err *err)
+{
+	struct trace one = { 0 };
+	struct run_result r;
+	struct run_opts so = *o;
+	int rc;
+
+	snprintf(one.path, sizeof one.path, "%s", t->path);
+	one.ops = malloc(sizeof *one.ops);
+	if (!one.ops)
+		return oom(t, err);
+	one.ops[0] = t->ops[i];
+	one.ops[0].routing = route;
+	if (route == ROUTE_BALANCED)
+		one.ops[0].hot = active;
+	one.n_ops = one.cap = 1;
+	so.no_moe_figures = 1;
+	so.functional = 0;
+	so.dump_dir = NULL;
+	so.seed = o->seed;
+	rc = run_sim(cfg, &one, &so, &r, err);
+	*cycles = r.cycles;
+	run_free(&r);
+	free(one.ops);
+	return rc;
+}
+
+/*
+ * Per MoE op: expert weight bytes, the gate op before it, and the cost of
+ * imbalance: the op alone with its routing minus the op alone with the
+ * same tokens spread evenly over the same number of active experts (so
+ * the same weights move), same hardware and seed.
+ */
+static int run_moe_figures(const struct config *cfg, const struct trace *t,
+			   const struct run_opts *o, struct run_result *r,
+			   struct sim_err *err)
+{
+	uint64_t real, bal;
+	uint32_t i, x;
+
+	for (i = 0; i < r->n_ops; i++) {
+		struct moe_info *mi = r->moe[i];
+
+		if (!mi)
+			continue;
+		for (x = 0; x < r->n_exec; x++)	/* FC1 and FC2 weights */
+			if (r->plans[x].trace_op == i &&
+			    r->plans[x].src.kind == OP_GEMM)
+				mi->weight_bytes += r->xops[x].wgt_dram;
+		if (i > 0 && t->ops[i - 1].kind == OP_GATE)
+			mi->gating_cycles = r->ops[i - 1].end - r->ops[i - 1].start;
+		if (alone(cfg, t, i, t->ops[i].routing, 0, o, &real, err) ||
+		    alone(cfg, t, i, ROUTE_BALANCED, mi->active, o, &bal, err))
+			return -1;
+		mi->imbalance_cycles = real > bal ? real - bal : 0;
+	}
+	return 0;
 }

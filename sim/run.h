@@ -15,6 +15,7 @@
 
 #include "config.h"
 #include "energy.h"
+#include "moe.h"
 #include "plan.h"
 #include "sched.h"
 #include "trace.h"
@@ -26,6 +27,8 @@ struct run_opts {
 	int check;		/* 1: unit invariants after every cycle */
 	const char *dump_dir;	/* functional: write .npy tensors here */
 	uint64_t max_cycles;	/* safety stop, 0 = none */
+	uint32_t task;		/* MoE: the task whose router routes (--task) */
+	int no_moe_figures;	/* 1: skip the imbalance sub-runs (used by them) */
 };
 
 struct run_unit {
@@ -34,13 +37,18 @@ struct run_unit {
 };
 
 struct run_result {
-	uint32_t n_ops;
-	struct plan_op *plans;		/* per op */
-	struct op_stats *ops;		/* per op */
-	struct energy_op *energy;	/* per op */
+	uint32_t n_ops;			/* trace ops */
+	struct op_stats *ops;		/* per trace op (its parts summed) */
+	struct energy_op *energy;	/* per trace op */
+	struct moe_info **moe;		/* per trace op: MoE figures, or NULL */
+	uint32_t *first;		/* per trace op: its first execution entry */
+	uint32_t n_exec;		/* execution entries (MoE ops have several) */
+	struct plan_op *plans;		/* per execution entry */
+	struct op_stats *xops;		/* per execution entry */
+	struct energy_op *xenergy;	/* per execution entry */
 	struct op_stats total;		/* sums over ops */
 	struct energy_op total_energy;	/* sums over ops */
-	struct run_unit unit[EU_COUNT];	/* sde, sram, dram */
+	struct run_unit unit[EU_COUNT];	/* per report unit */
 	uint64_t cycles;		/* makespan */
 	uint64_t kernel_steps;		/* cycles actually stepped (rest skipped) */
 	uint64_t checked;		/* functional: output elements compared */

@@ -241,6 +241,7 @@ static void dma_accepted(struct sched *k)
 		k->ld.a_sent = 1;
 	} else {
 		o->wgt_wr += k->ld.s.w_sram;
+		o->wgt_dram += c->bytes;
 		k->ld.w_sent = 1;
 	}
 	load_next(k);

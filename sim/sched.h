@@ -30,6 +30,7 @@ struct op_stats {
 					 * back-pressure from a fused neighbour */
 	uint64_t macs, dense_macs;	/* multiplies performed, dense-equivalent */
 	uint64_t dram_rd, dram_wr;	/* DRAM bytes, whole bursts */
+	uint64_t wgt_dram;		/* of dram_rd, second-operand loads (weights) */
 	uint64_t act_wr, act_rd;	/* activation buffer bytes */
 	uint64_t wgt_wr, wgt_rd;	/* weight buffer bytes */
 	uint64_t out_wr, out_rd;	/* output buffer bytes */

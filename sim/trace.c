@@ -32,7 +32,8 @@
 enum key_type {
 	KEY_NAME,		/* char[TRACE_NAME_MAX] of [A-Za-z0-9._-] */
 	KEY_UINT,		/* uint32_t in [min, max] */
-	KEY_NM			/* "N:M" into nm_n, nm_m; 1 <= N <= M <= max */
+	KEY_NM,			/* "N:M" into nm_n, nm_m; 1 <= N <= M <= max */
+	KEY_ENUM		/* one of names[], stored as its uint32_t index */
 };
 
 #define KEY_REQ  1u		/* must be given */
@@ -45,7 +46,11 @@ struct trace_key {
 	enum key_type type;	/* how the value is parsed and checked */
 	uint32_t min, max;	/* KEY_UINT range; KEY_NM: max is the largest M */
 	unsigned flags;		/* KEY_REQ | KEY_SHOW */
+	const char *const *names; /* KEY_ENUM: value names, NULL-terminated */
 };
+
+static const char *const routing_names[] = { "uniform", "zipf", "hot",
+					     "computed", NULL };
 
 /* KEY_NM stores N at off and M right after it. */
 _Static_assert(offsetof(struct op, nm_m) ==
@@ -56,29 +61,48 @@ _Static_assert(offsetof(struct op, nm_m) ==
 
 /* Rows of one kind are contiguous and in canonical (written) order. */
 static const struct trace_key schema[] = {
-	{ OP_GEMM, "name", OFF(name), KEY_NAME, 1, TRACE_NAME_MAX - 1, KEY_REQ },
-	{ OP_GEMM, "m", OFF(m), KEY_UINT, 1, TRACE_DIM_MAX, KEY_REQ },
-	{ OP_GEMM, "k", OFF(k), KEY_UINT, 1, TRACE_DIM_MAX, KEY_REQ },
-	{ OP_GEMM, "n", OFF(n), KEY_UINT, 1, TRACE_DIM_MAX, KEY_REQ },
-	{ OP_GEMM, "nm", OFF(nm_n), KEY_NM, 1, TRACE_NM_MAX, 0 },
-	{ OP_MATMUL, "name", OFF(name), KEY_NAME, 1, TRACE_NAME_MAX - 1, KEY_REQ },
-	{ OP_MATMUL, "m", OFF(m), KEY_UINT, 1, TRACE_DIM_MAX, KEY_REQ },
-	{ OP_MATMUL, "k", OFF(k), KEY_UINT, 1, TRACE_DIM_MAX, KEY_REQ },
-	{ OP_MATMUL, "n", OFF(n), KEY_UINT, 1, TRACE_DIM_MAX, KEY_REQ },
-	{ OP_MATMUL, "heads", OFF(heads), KEY_UINT, 1, TRACE_HEADS_MAX, KEY_SHOW },
-	{ OP_SOFTMAX, "name", OFF(name), KEY_NAME, 1, TRACE_NAME_MAX - 1, KEY_REQ },
-	{ OP_SOFTMAX, "m", OFF(m), KEY_UINT, 1, TRACE_DIM_MAX, KEY_REQ },
-	{ OP_SOFTMAX, "n", OFF(n), KEY_UINT, 1, TRACE_DIM_MAX, KEY_REQ },
-	{ OP_SOFTMAX, "heads", OFF(heads), KEY_UINT, 1, TRACE_HEADS_MAX, KEY_SHOW },
-	{ OP_GELU, "name", OFF(name), KEY_NAME, 1, TRACE_NAME_MAX - 1, KEY_REQ },
-	{ OP_GELU, "m", OFF(m), KEY_UINT, 1, TRACE_DIM_MAX, KEY_REQ },
-	{ OP_GELU, "n", OFF(n), KEY_UINT, 1, TRACE_DIM_MAX, KEY_REQ },
-	{ OP_LAYERNORM, "name", OFF(name), KEY_NAME, 1, TRACE_NAME_MAX - 1, KEY_REQ },
-	{ OP_LAYERNORM, "m", OFF(m), KEY_UINT, 1, TRACE_DIM_MAX, KEY_REQ },
-	{ OP_LAYERNORM, "n", OFF(n), KEY_UINT, 1, TRACE_DIM_MAX, KEY_REQ },
-	{ OP_ADD, "name", OFF(name), KEY_NAME, 1, TRACE_NAME_MAX - 1, KEY_REQ },
-	{ OP_ADD, "m", OFF(m), KEY_UINT, 1, TRACE_DIM_MAX, KEY_REQ },
-	{ OP_ADD, "n", OFF(n), KEY_UINT, 1, TRACE_DIM_MAX, KEY_REQ },
+	{ OP_GEMM, "name", OFF(name), KEY_NAME, 1, TRACE_NAME_MAX - 1, KEY_REQ, NULL },
+	{ OP_GEMM, "m", OFF(m), KEY_UINT, 1, TRACE_DIM_MAX, KEY_REQ, NULL },
+	{ OP_GEMM, "k", OFF(k), KEY_UINT, 1, TRACE_DIM_MAX, KEY_REQ, NULL },
+	{ OP_GEMM, "n", OFF(n), KEY_UINT, 1, TRACE_DIM_MAX, KEY_REQ, NULL },
+	{ OP_GEMM, "nm", OFF(nm_n), KEY_NM, 1, TRACE_NM_MAX, 0, NULL },
+	{ OP_MATMUL, "name", OFF(name), KEY_NAME, 1, TRACE_NAME_MAX - 1, KEY_REQ, NULL },
+	{ OP_MATMUL, "m", OFF(m), KEY_UINT, 1, TRACE_DIM_MAX, KEY_REQ, NULL },
+	{ OP_MATMUL, "k", OFF(k), KEY_UINT, 1, TRACE_DIM_MAX, KEY_REQ, NULL },
+	{ OP_MATMUL, "n", OFF(n), KEY_UINT, 1, TRACE_DIM_MAX, KEY_REQ, NULL },
+	{ OP_MATMUL, "heads", OFF(heads), KEY_UINT, 1, TRACE_HEADS_MAX, KEY_SHOW, NULL },
+	{ OP_SOFTMAX, "name", OFF(name), KEY_NAME, 1, TRACE_NAME_MAX - 1, KEY_REQ, NULL },
+	{ OP_SOFTMAX, "m", OFF(m), KEY_UINT, 1, TRACE_DIM_MAX, KEY_REQ, NULL },
+	{ OP_SOFTMAX, "n", OFF(n), KEY_UINT, 1, TRACE_DIM_MAX, KEY_REQ, NULL },
+	{ OP_SOFTMAX, "heads", OFF(heads), KEY_UINT, 1, TRACE_HEADS_MAX, KEY_SHOW, NULL },
+	{ OP_GELU, "name", OFF(name), KEY_NAME, 1, TRACE_NAME_MAX - 1, KEY_REQ, NULL },
+	{ OP_GELU, "m", OFF(m), KEY_UINT, 1, TRACE_DIM_MAX, KEY_REQ, NULL },
+	{ OP_GELU, "n", OFF(n), KEY_UINT, 1, TRACE_DIM_MAX, KEY_REQ, NULL },
+	{ OP_LAYERNORM, "name", OFF(name), KEY_NAME, 1, TRACE_NAME_MAX - 1, KEY_REQ, NULL },
+	{ OP_LAYERNORM, "m", OFF(m), KEY_UINT, 1, TRACE_DIM_MAX, KEY_REQ, NULL },
+	{ OP_LAYERNORM, "n", OFF(n), KEY_UINT, 1, TRACE_DIM_MAX, KEY_REQ, NULL },
+	{ OP_ADD, "name", OFF(name), KEY_NAME, 1, TRACE_NAME_MAX - 1, KEY_REQ, NULL },
+	{ OP_ADD, "m", OFF(m), KEY_UINT, 1, TRACE_DIM_MAX, KEY_REQ, NULL },
+	{ OP_ADD, "n", OFF(n), KEY_UINT, 1, TRACE_DIM_MAX, KEY_REQ, NULL },
+	{ OP_GATE, "name", OFF(name), KEY_NAME, 1, TRACE_NAME_MAX - 1, KEY_REQ, NULL },
+	{ OP_GATE, "m", OFF(m), KEY_UINT, 1, TRACE_DIM_MAX, KEY_REQ, NULL },
+	{ OP_GATE, "k", OFF(k), KEY_UINT, 1, TRACE_DIM_MAX, KEY_REQ, NULL },
+	{ OP_GATE, "n", OFF(n), KEY_UINT, 1, TRACE_EXPERTS_MAX, KEY_REQ, NULL },
+	{ OP_GATE, "topk", OFF(topk), KEY_UINT, 1, TRACE_TOPK_MAX, KEY_REQ, NULL },
+	{ OP_GATE, "tasks", OFF(tasks), KEY_UINT, 1, 64, 0, NULL },
+	{ OP_GATE, "task", OFF(task), KEY_UINT, 0, 63, 0, NULL },
+	{ OP_MOE, "name", OFF(name), KEY_NAME, 1, TRACE_NAME_MAX - 1, KEY_REQ, NULL },
+	{ OP_MOE, "m", OFF(m), KEY_UINT, 1, TRACE_DIM_MAX, KEY_REQ, NULL },
+	{ OP_MOE, "k", OFF(k), KEY_UINT, 1, TRACE_DIM_MAX, KEY_REQ, NULL },
+	{ OP_MOE, "n", OFF(n), KEY_UINT, 1, TRACE_DIM_MAX, KEY_REQ, NULL },
+	{ OP_MOE, "experts", OFF(experts), KEY_UINT, 1, TRACE_EXPERTS_MAX, KEY_REQ, NULL },
+	{ OP_MOE, "topk", OFF(topk), KEY_UINT, 1, TRACE_TOPK_MAX, KEY_REQ, NULL },
+	{ OP_MOE, "nm", OFF(nm_n), KEY_NM, 1, TRACE_NM_MAX, 0, NULL },
+	{ OP_MOE, "capacity", OFF(capacity), KEY_UINT, 0, 10000, 0, NULL },
+	{ OP_MOE, "routing", OFF(routing), KEY_ENUM, 0, ROUTE_COMPUTED, 0,
+	  routing_names },
+	{ OP_MOE, "skew", OFF(skew), KEY_UINT, 0, 1000, 0, NULL },
+	{ OP_MOE, "hot", OFF(hot), KEY_UINT, 0, TRACE_EXPERTS_MAX, 0, NULL },
 };
 
 #define SCHEMA_ROWS (sizeof schema / sizeof schema[0])
@@ -91,6 +115,8 @@ static const char *const kind_names[OP_KIND_COUNT] = {
 	[OP_GELU] = "gelu",
 	[OP_LAYERNORM] = "layernorm",
 	[OP_ADD] = "add",
+	[OP_GATE] = "gate",
+	[OP_MOE] = "moe",
 };
 
 /*
@@ -104,6 +130,10 @@ static const struct {
 } op_fields[] = {
 	{ "m", OFF(m) }, { "k", OFF(k) }, { "n", OFF(n) },
 	{ "nm", OFF(nm_n) }, { "nm", OFF(nm_m) }, { "heads", OFF(heads) },
+	{ "experts", OFF(experts) }, { "topk", OFF(topk) },
+	{ "tasks", OFF(tasks) }, { "task", OFF(task) },
+	{ "capacity", OFF(capacity) }, { "routing", OFF(routing) },
+	{ "skew", OFF(skew) }, { "hot", OFF(hot) },
 };
 
 /* Names already used in a trace: open addressing over op indices. */
@@ -148,6 +178,7 @@ static void op_default(enum op_kind kind, struct op *op)
 	op->nm_n = 1;
 	op->nm_m = 1;
 	op->heads = 1;
+	op->tasks = kind == OP_GATE ? 1 : 0;	/* routers only where one exists */
 }
 
 /* ------------------------------------------------------------------ */
@@ -196,6 +227,24 @@ static int parse_nm(const char *s, uint32_t *nm, char *msg)
 	return 0;
 }
 
+static int parse_enum(const struct trace_key *k, const char *val,
+		      uint32_t *v, char *msg)
+{
+	size_t used = 0;
+	uint32_t i;
+
+	for (i = 0; k->names[i]; i++)
+		if (!strcmp(val, k->names[i])) {
+			*v = i;
+			return 0;
+		}
+	used = (size_t)snprintf(msg, MSG_BYTES, "'%s' is not one of", val);
+	for (i = 0; k->names[i] && used < MSG_BYTES; i++)
+		used += (size_t)snprintf(msg + used, MSG_BYTES - used, "%s%s",
+					 i ? ", " : " ", k->names[i]);
+	return -1;
+}
+
 /* Store the text of one key=value into op; syntax errors only. */
 static int key_parse(const struct trace_key *k, struct op *op,
 		     const char *val, char *msg)
@@ -215,6 +264,8 @@ static int key_parse(const struct trace_key *k, struct op *op,
 		return parse_uint(val, len, field_u32(op, k->off), msg);
 	case KEY_NM:
 		return parse_nm(val, field_u32(op, k->off), msg);
+	case KEY_ENUM:
+		return parse_enum(k, val, field_u32(op, k->off), msg);
 	}
 	return -1;
 }
@@ -255,6 +306,7 @@ static int key_check(const struct trace_key *k, const struct op *op,
 	case KEY_NAME:
 		return name_check(k, (const char *)op + k->off, msg);
 	case KEY_UINT:
+	case KEY_ENUM:
 		v = get_u32(op, k->off);
 		if (v >= k->min && v <= k->max)
 			return 0;
@@ -284,7 +336,7 @@ static int key_is_default(const struct trace_key *k, const struct op *op)
 	op_default(op->kind, &def);
 	if (k->type == KEY_NM)
 		return op->nm_n == def.nm_n && op->nm_m == def.nm_m;
-	if (k->type == KEY_UINT)
+	if (k->type == KEY_UINT || k->type == KEY_ENUM)
 		return get_u32(op, k->off) == get_u32(&def, k->off);
 	return 0;
 }
@@ -374,6 +426,43 @@ static int op_check_fixed(const struct op *op, const char **key, char *msg)
 	return 0;
 }
 
+/* Keys of gate and moe ops that must agree with each other. */
+static int op_check_moe(const struct op *op, const char **key, char *msg)
+{
+	if (op->kind == OP_GATE && op->task >= op->tasks) {
+		*key = "task";
+		snprintf(msg, MSG_BYTES, "task %u needs tasks > %u (tasks is %u)",
+			 op->task, op->task, op->tasks);
+		return -1;
+	}
+	if (op->kind == OP_GATE && op->topk > op->n) {
+		*key = "topk";
+		snprintf(msg, MSG_BYTES, "topk %u is more than the %u experts",
+			 op->topk, op->n);
+		return -1;
+	}
+	if (op->kind == OP_MOE && op->topk > op->experts) {
+		*key = "topk";
+		snprintf(msg, MSG_BYTES, "topk %u is more than the %u experts",
+			 op->topk, op->experts);
+		return -1;
+	}
+	if (op->kind == OP_MOE && op->hot > op->experts) {
+		*key = "hot";
+		snprintf(msg, MSG_BYTES, "hot %u is more than the %u experts",
+			 op->hot, op->experts);
+		return -1;
+	}
+	if (op->kind == OP_MOE && op->routing == ROUTE_HOT &&
+	    (op->hot == 0 || op->skew > 100)) {
+		*key = op->hot == 0 ? "hot" : "skew";
+		snprintf(msg, MSG_BYTES, "routing=hot needs hot >= 1 and skew "
+			 "(the hot share) in 0..100 %%");
+		return -1;
+	}
+	return 0;
+}
+
 /*
  * Check a complete op against its schema. Returns 0, or -1 with *key the
  * key at fault and msg saying why.
@@ -397,6 +486,8 @@ static int op_check(const struct op *op, const char **key, char *msg)
 		}
 	}
 	if (op_check_fixed(op, key, msg))
+		return -1;
+	if (op_check_moe(op, key, msg))
 		return -1;
 	return op_check_elems(op, key, msg);
 }
@@ -865,6 +956,10 @@ static void op_format(const struct op *op, char *buf, size_t len)
 			used += (size_t)snprintf(buf + used, len - used,
 						 " %s=%u", k->key,
 						 get_u32(op, k->off));
+		else if (k->type == KEY_ENUM)
+			used += (size_t)snprintf(buf + used, len - used,
+						 " %s=%s", k->key,
+						 k->names[get_u32(op, k->off)]);
 		else
 			used += (size_t)snprintf(buf + used, len - used,
 						 " %s=%u:%u", k->key, op->nm_n,

@@ -21,6 +21,18 @@
 #define TRACE_ELEMS_MAX (1ull << 31)	/* largest operand, in elements */
 #define TRACE_HEADS_MAX 1024u
 #define TRACE_NM_MAX 64u		/* largest M of an N:M pattern */
+#define TRACE_EXPERTS_MAX 1024u
+#define TRACE_TOPK_MAX 8u
+
+/* Where an MoE op's token-to-expert routing comes from (docs/trace-format.md). */
+enum op_routing {
+	ROUTE_UNIFORM = 0,	/* seeded: experts equally likely */
+	ROUTE_ZIPF,		/* seeded: expert i weighted 1 / (i+1)^(skew/100) */
+	ROUTE_HOT,		/* seeded: skew % of choices go to experts 0..hot-1 */
+	ROUTE_COMPUTED,		/* the router run on seeded activations and weights */
+	ROUTE_BALANCED,		/* internal: token t to experts (t*k + j) mod E */
+	ROUTE_COUNT
+};
 
 enum op_kind {
 	OP_GEMM = 0,	/* activations m x k times N:M-sparse weights k x n */
@@ -29,6 +41,8 @@ enum op_kind {
 	OP_GELU,	/* elementwise GELU of m x n */
 	OP_LAYERNORM,	/* LayerNorm of each of m rows of length n */
 	OP_ADD,		/* residual add of two m x n tensors */
+	OP_GATE,	/* MoE router: m tokens of k -> top-k of n experts */
+	OP_MOE,		/* MoE layer: m tokens of k through experts of hidden n */
 	OP_KIND_COUNT
 };
 
@@ -38,6 +52,14 @@ struct op {
 	uint32_t m, k, n;		/* output rows, reduction length (0: none), output cols */
 	uint32_t nm_n, nm_m;		/* N:M along k; dense = nm_n == nm_m (1:1 when omitted) */
 	uint32_t heads;			/* matmul: independent products; gemm: 1 */
+	uint32_t experts;		/* moe: experts in the layer */
+	uint32_t topk;			/* gate, moe: experts per token */
+	uint32_t tasks;			/* gate: routers, one per task (1 = none) */
+	uint32_t task;			/* gate: router used, < tasks */
+	uint32_t capacity;		/* moe: capacity factor in %, 0 = unlimited */
+	uint32_t routing;		/* moe: enum op_routing */
+	uint32_t skew;			/* moe: zipf exponent x 100, or hot share in % */
+	uint32_t hot;			/* moe: hot experts (routing=hot) */
 	int line;			/* line in the trace file, for errors */
 };
 

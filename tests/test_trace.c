@@ -331,7 +331,7 @@ static const struct bad_case bad_cases[] = {
 	{ "stasim-trace 1.0\n" OK1, 1, "", "unsupported trace version 1.0" },
 	{ HDR, 0, "", "trace has no ops" },
 	{ HDR "# nothing\n\n", 0, "", "trace has no ops" },
-	{ HDR "conv name=a m=1\n", 2, "conv", "unknown op kind 'conv' (known: gemm, matmul, softmax, gelu, layernorm, add)" },
+	{ HDR "conv name=a m=1\n", 2, "conv", "unknown op kind 'conv' (known: gemm, matmul, softmax, gelu, layernorm, add, gate, moe)" },
 	{ HDR "GEMM name=a m=1 k=1 n=1\n", 2, "GEMM", "unknown op kind" },
 	{ HDR OK1 "gemm name=a m=1 k=1 n=1 x=3\n", 3, "gemm.x", "unknown key 'x' (gemm takes: name, m, k, n, nm)" },
 	{ HDR "gemm name=a m=1 k=1 n=1 heads=2\n", 2, "gemm.heads", "unknown key" },

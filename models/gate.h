@@ -1,0 +1,51 @@
+/*
+ * gate.h - the MoE gate unit: router logits, softmax over experts, top-k.
+ *
+ * Follows M3ViT / Edge-MoE (REFERENCE.md sections 2 and 3): logits = x W_gate
+ * (no bias, one W_gate per task), softmax over all E experts, top-k by
+ * sorted insertion. Tokens stream through three pipelined stages:
+ *   logits   ceil(D * E / gemv_width) cycles per token (dedicated GEMV), or
+ *            0 when the engine computed them (datapath = engine)
+ *   softmax  one row of E on the softmax unit's algorithm (models/smx.h)
+ *   top-k    E cycles per token on one insertion sorter (a k-entry sorted
+ *            register file taking one candidate per cycle), E / sorters with
+ *            several sorters working on different tokens
+ * A tile of T tokens takes T * max(stage) + (sum of stages - max(stage)):
+ * the slowest stage sets the rate, the others fill and drain the pipeline.
+ */
+#ifndef MODELS_GATE_H
+#define MODELS_GATE_H
+
+#include <stdint.h>
+
+#include "fu.h"
+#include "nl.h"
+#include "smx.h"
+
+#define GATE_TOPK_MAX 8
+
+struct gate_params {
+	uint32_t gemv_width;	/* MACs per cycle of the logits datapath, 0 = on the engine */
+	uint32_t sorters;	/* parallel insertion sorters */
+	struct smx_params smx;	/* softmax over the experts */
+};
+
+/* The three stage times of one token, cycles. */
+void gate_stages(const struct gate_params *p, uint64_t d, uint64_t e,
+		 uint64_t *logits, uint64_t *softmax, uint64_t *topk);
+/* Busy cycles of a tile of t tokens, d wide, e experts. */
+uint64_t gate_cycles(const struct gate_params *p, uint64_t t, uint64_t d,
+		     uint64_t e);
+/* Actions of a tile (the logits' MACs are counted as 16-bit multiplies). */
+void gate_count(const struct gate_params *p, uint64_t t, uint64_t d,
+		uint64_t e, uint64_t k, struct nl_actions *a);
+
+/*
+ * Top-k of v[0..e-1] by sorted insertion, the hardware's order: candidates
+ * enter in index order and one displaces an entry only if strictly
+ * greater, so among equal values the lower index wins. idx[0..k-1] gets
+ * the winners, best first.
+ */
+void gate_topk(const int32_t *v, uint32_t e, uint32_t k, uint16_t *idx);
+
+#endif

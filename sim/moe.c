@@ -1,0 +1,305 @@
+/*
+ * moe.c - MoE routing and expansion (see moe.h).
+ *
+ * Routing sources (docs/trace-format.md): uniform, zipf (expert i drawn
+ * with weight 1 / (i + 1)^(skew / 100)), hot (skew % of the draws among
+ * experts 0..hot-1), computed (x W_gate on seeded int8 data, top-k of the
+ * logits: softmax keeps their order), balanced (internal, the baseline of
+ * the imbalance figure). A token's k experts are distinct: each draw is
+ * made among the experts the token does not have yet. Capacity keeps the
+ * first ceil(capacity% * tokens * k / experts) tokens of each expert in
+ * token order and drops the rest.
+ */
+#include "moe.h"
+
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "func.h"
+#include "../models/gate.h"
+
+struct rng {
+	uint64_t s;
+};
+
+static uint64_t next(struct rng *g)
+{
+	g->s += 0x9e3779b97f4a7c15ull;
+	return func_mix(g->s);
+}
+
+/* Uniform double in [0, 1). */
+static double unit(struct rng *g)
+{
+	return (double)(next(g) >> 11) / 9007199254740992.0;
+}
+
+static double weight(const struct op *op, uint32_t e, int hot_side)
+{
+	switch (op->routing) {
+	case ROUTE_ZIPF:
+		return 1.0 / pow(e + 1.0, op->skew / 100.0);
+	case ROUTE_HOT:
+		return (e < op->hot) == hot_side ? 1.0 : 0.0;
+	default:
+		return 1.0;
+	}
+}
+
+/* One draw among the experts not yet taken; -1 if none has weight. */
+static int draw(const struct op *op, const uint8_t *taken, int hot_side,
+		struct rng *g)
+{
+	double sum = 0, x;
+	uint32_t e;
+
+	for (e = 0; e < op->experts; e++)
+		sum += taken[e] ? 0 : weight(op, e, hot_side);
+	if (sum <= 0)
+		return -1;
+	x = unit(g) * sum;
+	for (e = 0; e < op->experts; e++) {
+		double w = taken[e] ? 0 : weight(op, e, hot_side);
+
+		if (w > 0 && x < w)
+			return (int)e;
+		x -= w;
+	}
+	for (e = op->experts; e-- > 0;)	/* rounding: the last candidate */
+		if (!taken[e] && weight(op, e, hot_side) > 0)
+			return (int)e;
+	return -1;
+}
+
+static void route_sampled(const struct op *op, struct rng *g, uint16_t *choice)
+{
+	uint8_t *taken = calloc(op->experts, 1);
+	uint32_t t, j;
+
+	for (t = 0; t < op->m && taken; t++) {
+		memset(taken, 0, op->experts);
+		for (j = 0; j < op->topk; j++) {
+			int hot = op->routing == ROUTE_HOT &&
+				  unit(g) * 100 < op->skew;
+			int e = draw(op, taken, hot, g);
+
+			if (e < 0)	/* that side is exhausted: the other */
+				e = draw(op, taken, !hot, g);
+			taken[e] = 1;
+			choice[(uint64_t)t * op->topk + j] = (uint16_t)e;
+		}
+	}
+	free(taken);
+}
+
+/* The router on seeded int8 tokens and weights; top-k of the logits. */
+static int route_computed(const struct op *op, uint64_t stream,
+			  uint16_t *choice)
+{
+	int8_t *x = malloc((uint64_t)op->m * op->k);
+	int8_t *w = malloc((uint64_t)op->k * op->experts);
+	int32_t *l = malloc(op->experts * sizeof *l);
+	struct rng g = { stream };
+	uint64_t i;
+	uint32_t t, e, d;
+
+	if (!x || !w || !l) {
+		free(x);
+		free(w);
+		free(l);
+		return -1;
+	}
+	for (i = 0; i < (uint64_t)op->m * op->k; i++)
+		x[i] = (int8_t)next(&g);
+	for (i = 0; i < (uint64_t)op->k * op->experts; i++)
+		w[i] = (int8_t)next(&g);
+	for (t = 0; t < op->m; t++) {
+		for (e = 0; e < op->experts; e++) {
+			int32_t s = 0;
+
+			for (d = 0; d < op->k; d++)
+				s += x[(uint64_t)t * op->k + d] *
+				     w[(uint64_t)d * op->experts + e];
+			l[e] = s;
+		}
+		gate_topk(l, op->experts, op->topk,
+			  choice + (uint64_t)t * op->topk);
+	}
+	free(x);
+	free(w);
+	free(l);
+	return 0;
+}
+
+/* Token t to experts (t*k + j) mod A: every one of the first A experts
+ * (A = op->hot, or all) gets T*k/A tokens, give or take one. */
+static void route_balanced(const struct op *op, uint16_t *choice)
+{
+	uint32_t t, j, a = op->hot && op->hot >= op->topk ? op->hot : op->experts;
+
+	for (t = 0; t < op->m; t++)
+		for (j = 0; j < op->topk; j++)
+			choice[(uint64_t)t * op->topk + j] =
+				(uint16_t)(((uint64_t)t * op->topk + j) % a);
+}
+
+/* Per-expert token lists, capped by capacity, in token order. */
+static int queues(const struct op *op, struct moe_route *r)
+{
+	uint64_t cap = op->capacity ?
+		(uint64_t)ceil(op->capacity / 100.0 * op->m * op->topk /
+			       op->experts) : op->m;
+	uint32_t t, j, e;
+
+	r->list = calloc(op->experts, sizeof *r->list);
+	if (!r->list)
+		return -1;
+	for (e = 0; e < op->experts; e++)
+		if (!(r->list[e] = malloc(((uint64_t)op->m + 1) * sizeof **r->list)))
+			return -1;
+	for (t = 0; t < op->m; t++)
+		for (j = 0; j < op->topk; j++) {
+			e = r->choice[(uint64_t)t * op->topk + j];
+			if (r->kept[e] < cap)
+				r->list[e][r->kept[e]++] = t;
+			else
+				r->dropped++;
+		}
+	return 0;
+}
+
+int moe_route(const struct config *cfg, const struct op *op, uint64_t seed,
+	      uint32_t task, struct moe_route *r)
+{
+	struct rng g = { func_mix(seed) ^ func_mix(task + 0x51ull) };
+	int rc = 0;
+
+	(void)cfg;
+	memset(r, 0, sizeof *r);
+	r->tokens = op->m;
+	r->experts = op->experts;
+	r->topk = op->topk;
+	r->choice = calloc((uint64_t)op->m * op->topk, sizeof *r->choice);
+	r->kept = calloc(op->experts, sizeof *r->kept);
+	if (!r->choice || !r->kept)
+		return -1;
+	if (op->routing == ROUTE_COMPUTED)
+		rc = route_computed(op, g.s, r->choice);
+	else if (op->routing == ROUTE_BALANCED)
+		route_balanced(op, r->choice);
+	else
+		route_sampled(op, &g, r->choice);
+	return rc ? rc : queues(op, r);
+}
+
+void moe_route_free(struct moe_route *r)
+{
+	uint32_t e;
+
+	if (r->list)
+		for (e = 0; e < r->experts; e++)
+			free(r->list[e]);
+	free(r->list);
+	free(r->choice);
+	free(r->kept);
+	memset(r, 0, sizeof *r);
+}
+
+struct plan_op *plan_list_add(struct plan_list *x)
+{
+	if (x->n == x->cap) {
+		size_t cap = x->cap ? 2 * x->cap : 64;
+		struct plan_op *p = realloc(x->p, cap * sizeof *p);
+
+		if (!p)
+			return NULL;
+		x->p = p;
+		x->cap = cap;
+	}
+	return &x->p[x->n++];
+}
+
+/* A part of the MoE op: a synthetic op of kind k planned as entry x->n. */
+static struct plan_op *part(const struct config *cfg, const struct trace *t,
+			    uint32_t opi, enum op_kind k, uint32_t m,
+			    uint32_t kk, uint32_t n, struct plan_list *x,
+			    struct sim_err *err)
+{
+	const struct op *moe = &t->ops[opi];
+	struct op o = *moe;
+	struct plan_op *p;
+
+	o.kind = k;
+	o.m = m;
+	o.k = kk;
+	o.n = n;
+	o.heads = 1;
+	if (k != OP_GEMM)
+		o.nm_n = o.nm_m = 1;
+	p = plan_list_add(x);
+	if (!p) {
+		err_set(err, t->path, moe->line, "moe", "out of memory");
+		return NULL;
+	}
+	if (plan_op(cfg, t, &o, (uint32_t)(x->n - 1), opi, p, err)) {
+		x->n--;
+		return NULL;
+	}
+	return p;
+}
+
+/* FC1, GELU, FC2 and scatter-accumulate of one expert on `rows` tokens. */
+static int expert(const struct config *cfg, const struct trace *t,
+		  uint32_t opi, uint32_t rows, struct plan_list *x,
+		  struct sim_err *err)
+{
+	const struct op *o = &t->ops[opi];
+	struct plan_op *fc1, *fc2, *sc;
+
+	if (!(fc1 = part(cfg, t, opi, OP_GEMM, rows, o->k, o->n, x, err)))
+		return -1;
+	fc1->a_gather = 1;
+	if (!part(cfg, t, opi, OP_GELU, rows, 0, o->n, x, err) ||
+	    !(fc2 = part(cfg, t, opi, OP_GEMM, rows, o->n, o->k, x, err)) ||
+	    !(sc = part(cfg, t, opi, OP_MOE, rows, 0, o->k, x, err)))
+		return -1;
+	/* FC2 drains into the accumulate; out rows are gathered, scattered */
+	fc2->o_onchip = 1;
+	fc2->drain_lanes = cfg->vec_lanes;
+	sc->a_onchip = 1;
+	sc->w_gather = 1;
+	sc->o_scatter = 1;
+	return 0;
+}
+
+/* Tokens of expert e with ids in [lo, hi). */
+static uint32_t in_block(const struct moe_route *r, uint32_t e, uint32_t lo,
+			 uint32_t hi)
+{
+	uint32_t i, n = 0;
+
+	for (i = 0; i < r->kept[e]; i++)
+		n += r->list[e][i] >= lo && r->list[e][i] < hi;
+	return n;
+}
+
+int moe_expand(const struct config *cfg, const struct trace *t, uint32_t opi,
+	       const struct moe_route *r, struct plan_list *x,
+	       struct sim_err *err)
+{
+	uint32_t e, lo, block = cfg->moe_order == CFG_MOE_TOKEN ?
+				cfg->moe_token_block : r->tokens;
+
+	for (lo = 0; lo < r->tokens; lo += block) {
+		uint32_t hi = r->tokens - lo < block ? r->tokens : lo + block;
+
+		for (e = 0; e < r->experts; e++) {
+			uint32_t n = in_block(r, e, lo, hi);
+
+			if (n && expert(cfg, t, opi, n, x, err))
+				return -1;
+		}
+	}
+	return 0;
+}

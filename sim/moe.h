@@ -1,0 +1,67 @@
+/*
+ * moe.h - mixture-of-experts layers: routing and expansion into parts.
+ *
+ * An `moe` op is routed (each token to top-k distinct experts), capped by
+ * the capacity factor, and expanded into parts the scheduler runs like any
+ * other op: per active expert FC1 (tokens gathered from DRAM), GELU, FC2
+ * and a scatter-accumulate out[t] += g * y[t] on the vector unit fed by
+ * FC2's drain. Expert-major order runs each active expert once, so its
+ * weights are fetched once per layer and the next expert's weights prefetch
+ * while this one computes; the token-major baseline runs blocks of tokens
+ * and fetches every expert active in a block again for that block.
+ * Invariant: every kept (token, expert) pair appears in exactly one part.
+ */
+#ifndef SIM_MOE_H
+#define SIM_MOE_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "config.h"
+#include "plan.h"
+#include "trace.h"
+
+struct moe_route {
+	uint32_t tokens, experts, topk;
+	uint16_t *choice;	/* tokens x topk expert indices, best first */
+	uint32_t *kept;		/* per expert: tokens kept after capacity */
+	uint32_t dropped;	/* (token, expert) pairs over capacity */
+	uint32_t **list;	/* per expert: kept token ids, ascending */
+};
+
+/* What the report says about one MoE layer. */
+struct moe_info {
+	uint32_t experts, active, dropped, topk;
+	uint32_t *tokens;		/* per expert, after capacity */
+	uint64_t weight_bytes;		/* expert weight bytes loaded from DRAM */
+	uint64_t gating_cycles;		/* cycles of the gate op before it, if any */
+	uint64_t imbalance_cycles;	/* cycles above a balanced routing */
+	int order;			/* enum cfg_moe_order */
+};
+
+/* Growable execution list. */
+struct plan_list {
+	struct plan_op *p;
+	size_t n, cap;
+};
+
+/*
+ * Route op (an OP_MOE) with routing source op->routing, drawing from seed
+ * and task. Returns 0, or -1 when out of memory.
+ */
+int moe_route(const struct config *cfg, const struct op *op, uint64_t seed,
+	      uint32_t task, struct moe_route *r);
+void moe_route_free(struct moe_route *r);
+
+/*
+ * Append the parts of trace op opi (an OP_MOE routed as r) to x, in
+ * cfg's order. Returns 0, or -1 with err.
+ */
+int moe_expand(const struct config *cfg, const struct trace *t, uint32_t opi,
+	       const struct moe_route *r, struct plan_list *x,
+	       struct sim_err *err);
+
+/* Append one planned op to x; returns the new entry or NULL. */
+struct plan_op *plan_list_add(struct plan_list *x);
+
+#endif
