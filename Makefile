@@ -83,6 +83,7 @@ traces: $(BUILD)/stasim
 	$(BUILD)/stasim trace bert-base --seq 128 --nm 2:4 -o $(DEFAULT_TRACE)
 	$(BUILD)/stasim trace vit-b16 --nm 2:4 -o traces/vit-b16-2of4.trace.gz
 	$(BUILD)/stasim trace deit-tiny --nm 2:4 -o traces/deit-tiny-2of4.trace.gz
+	$(BUILD)/stasim trace m3vit-tiny --nm 2:4 -o traces/m3vit-tiny-2of4.trace.gz
 
 deps:
 	@missing=""; for p in $(PKGS); do \

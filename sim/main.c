@@ -29,7 +29,8 @@ static const char usage_text[] =
 	"      [--no-fast-forward] [--check]\n"
 	"                    simulate TRACE on CONFIG and print the report\n"
 	"  config -c CONFIG  print the effective config, defaults filled in\n"
-	"  trace MODEL [--seq L] [--nm N:M] -o FILE\n"
+	"  trace MODEL [--seq L] [--nm N:M] [--task T]\n"
+	"        [--routing uniform|computed|zipf:S|hot:H:P] -o FILE\n"
 	"                    write a built-in model's trace (models: see\n"
 	"                    'stasim trace --list')\n"
 	"  help              this text\n"
@@ -88,6 +89,35 @@ static int parse_nm(const char *s, uint32_t *n, uint32_t *m)
 		return -1;
 	*n = (uint32_t)x;
 	*m = (uint32_t)y;
+	return 0;
+}
+
+/* "uniform" | "computed" | "zipf:S" (S x 100) | "hot:H:P" (P in %). */
+static int parse_routing(const char *v, struct zoo_opts *zo)
+{
+	char a[64], *p, *q;
+	uint64_t x, y;
+
+	snprintf(a, sizeof a, "%s", v);
+	zo->skew = zo->hot = 0;
+	if (!strcmp(a, "uniform") || !strcmp(a, "computed")) {
+		zo->routing = a[0] == 'u' ? ROUTE_UNIFORM : ROUTE_COMPUTED;
+		return 0;
+	}
+	if (!strncmp(a, "zipf:", 5) && !parse_u64(a + 5, &x) && x <= 1000) {
+		zo->routing = ROUTE_ZIPF;
+		zo->skew = (uint32_t)x;
+		return 0;
+	}
+	if (strncmp(a, "hot:", 4) || !(q = strchr(p = a + 4, ':')))
+		return -1;
+	*q = 0;
+	if (parse_u64(p, &x) || parse_u64(q + 1, &y) || x < 1 ||
+	    x > TRACE_EXPERTS_MAX || y > 100)
+		return -1;
+	zo->routing = ROUTE_HOT;
+	zo->hot = (uint32_t)x;
+	zo->skew = (uint32_t)y;
 	return 0;
 }
 
@@ -254,7 +284,8 @@ static int trace_opts(int argc, char **argv, struct zoo_opts *zo,
 	for (i = 3; i < argc; i++) {
 		const char *o = argv[i];
 
-		if (strcmp(o, "-o") && strcmp(o, "--seq") && strcmp(o, "--nm"))
+		if (strcmp(o, "-o") && strcmp(o, "--seq") && strcmp(o, "--nm") &&
+		    strcmp(o, "--task") && strcmp(o, "--routing"))
 			return usage_error("trace: unknown option '%s'", o), -1;
 		if (!(v = value(argc, argv, &i)))
 			return -1;
@@ -269,6 +300,14 @@ static int trace_opts(int argc, char **argv, struct zoo_opts *zo,
 			if (parse_nm(v, &zo->nm_n, &zo->nm_m))
 				return usage_error("--nm: '%s' is not N:M with "
 						   "1 <= N <= M <= 64", v), -1;
+		} else if (!strcmp(o, "--task")) {
+			if (parse_u64(v, &x) || x > 63)
+				return usage_error("--task: '%s' is not an integer "
+						   "in 0..63", v), -1;
+			zo->task = (uint32_t)x;
+		} else if (parse_routing(v, zo)) {
+			return usage_error("--routing: '%s' is not uniform, "
+					   "computed, zipf:S or hot:H:P", v), -1;
 		}
 	}
 	return 0;
@@ -295,8 +334,9 @@ static int cmd_trace(int argc, char **argv)
 		return SIM_EXIT_USAGE;
 	if (!out)
 		return usage_error("trace: %s", "needs -o FILE");
-	snprintf(comment, sizeof comment, "%s, seq %u, weights %u:%u "
-		 "(written by stasim trace)", argv[2], zo.seq, zo.nm_n, zo.nm_m);
+	snprintf(comment, sizeof comment, "%s, seq %u, weights %u:%u%s "
+		 "(written by stasim trace)", argv[2], zo.seq, zo.nm_n, zo.nm_m,
+		 zoo_has_moe(argv[2]) ? ", MoE routing in the moe ops" : "");
 	if (zoo_build(argv[2], &zo, &t, &err) ||
 	    trace_write(out, &t, comment, &err))
 		rc = input_error(&err);

@@ -19,11 +19,20 @@
 #include <stdio.h>
 #include <string.h>
 
-/* One row per model: name, layers, hidden, heads, ffn, default seq. */
-#define ZOO_TABLE(X)					\
-	X("bert-base", 12, 768, 12, 3072, 128)		\
-	X("vit-b16", 12, 768, 12, 3072, 197)		\
-	X("deit-tiny", 12, 192, 3, 768, 197)
+/*
+ * One row per model: name, layers, hidden, heads, ffn, default seq, then
+ * for MoE models: experts, expert hidden width, top-k, tasks (routers),
+ * and the patch embedding (patch length, patches; 0 = none listed).
+ * M3ViT-Tiny as Edge-MoE deploys it (REFERENCE.md section 2): a 128x256
+ * image in 16x16 patches = 128 patches (+ a class token: 129), D = 192,
+ * 3 heads, MLP 768 on even layers, 16 experts of 384 top-2 on odd layers,
+ * one router per task, 2 tasks.
+ */
+#define ZOO_TABLE(X)							\
+	X("bert-base", 12, 768, 12, 3072, 128, 0, 0, 0, 0, 0, 0)	\
+	X("vit-b16", 12, 768, 12, 3072, 197, 0, 0, 0, 0, 0, 0)		\
+	X("deit-tiny", 12, 192, 3, 768, 197, 0, 0, 0, 0, 0, 0)		\
+	X("m3vit-tiny", 12, 192, 3, 768, 129, 16, 384, 2, 2, 768, 128)
 
 struct zoo_model {
 	const char *name;	/* as typed after `stasim trace` */
@@ -32,11 +41,18 @@ struct zoo_model {
 	uint32_t heads;		/* attention heads; head dim = hidden / heads */
 	uint32_t ffn;		/* feed-forward inner width */
 	uint32_t seq;		/* default tokens per sequence */
+	uint32_t experts;	/* MoE on odd layers: experts (0 = dense model) */
+	uint32_t moe_ffn;	/* expert hidden width */
+	uint32_t topk;		/* experts per token */
+	uint32_t tasks;		/* routers, one per task */
+	uint32_t patch_k;	/* patch embedding: values per patch (0 = none) */
+	uint32_t patches;	/* patches per image */
 };
 
-#define ZOO_ROW(name, layers, hidden, heads, ffn, seq) \
-	{ name, layers, hidden, heads, ffn, seq },
-#define ZOO_NAME(name, layers, hidden, heads, ffn, seq) name,
+#define ZOO_ROW(name, layers, hidden, heads, ffn, seq, e, ef, k, tk, pk, np) \
+	{ name, layers, hidden, heads, ffn, seq, e, ef, k, tk, pk, np },
+#define ZOO_NAME(name, layers, hidden, heads, ffn, seq, e, ef, k, tk, pk, np) \
+	name,
 
 static const struct zoo_model zoo_table[] = { ZOO_TABLE(ZOO_ROW) };
 static const char *const zoo_names[] = { ZOO_TABLE(ZOO_NAME) NULL };
@@ -99,6 +115,7 @@ int zoo_defaults(const char *model, struct zoo_opts *o)
 
 	if (!zm)
 		return -1;
+	memset(o, 0, sizeof *o);
 	o->seq = zm->seq;
 	o->nm_n = 1;
 	o->nm_m = 1;
@@ -163,6 +180,15 @@ static int opts_check(const struct zoo_model *zm, const struct zoo_opts *o,
 	if (o->seq < 1 || o->seq > TRACE_DIM_MAX)
 		return err_set(err, "zoo", 0, "seq", "%u is out of range "
 			       "(1..%u)", o->seq, TRACE_DIM_MAX);
+	if (!zm->experts && (o->task || o->routing || o->skew || o->hot))
+		return err_set(err, "zoo", 0, "routing", "%s has no MoE layers: "
+			       "--task and --routing do not apply", zm->name);
+	if (zm->experts && o->task >= zm->tasks)
+		return err_set(err, "zoo", 0, "task", "task %u: %s has tasks "
+			       "0..%u", o->task, zm->name, zm->tasks - 1);
+	if (zm->experts && o->hot > zm->experts)
+		return err_set(err, "zoo", 0, "routing", "hot %u: %s has %u "
+			       "experts", o->hot, zm->name, zm->experts);
 	if (o->nm_n < 1 || o->nm_n > o->nm_m || o->nm_m > TRACE_NM_MAX)
 		return err_set(err, "zoo", 0, "nm", "N:M %u:%u needs 1 <= N "
 			       "<= M <= %u", o->nm_n, o->nm_m, TRACE_NM_MAX);
@@ -192,6 +218,67 @@ static int unknown_model(const char *model, struct sim_err *err)
 		       "(known: %s)", model, known);
 }
 
+int zoo_has_moe(const char *model)
+{
+	const struct zoo_model *zm = zoo_find(model);
+
+	return zm && zm->experts;
+}
+
+static int push(struct trace *t, struct op *op)
+{
+	op->line = (int)(t->n_ops + 2);	/* header is line 1 */
+	return trace_push(t, op);
+}
+
+/* The patch embedding: patches x patch_k pixels times patch_k x hidden. */
+static int embed(const struct zoo_model *zm, const struct zoo_opts *o,
+		 struct trace *t)
+{
+	struct op op;
+
+	memset(&op, 0, sizeof op);
+	op.kind = OP_GEMM;
+	snprintf(op.name, sizeof op.name, "embed");
+	op.m = zm->patches;
+	op.k = zm->patch_k;
+	op.n = zm->hidden;
+	op.heads = 1;
+	op.nm_n = o->nm_n;
+	op.nm_m = o->nm_m;
+	return push(t, &op);
+}
+
+/* An MoE layer's feed-forward: the task's router, then the experts. */
+static int moe_ffn(const struct zoo_model *zm, const struct zoo_opts *o,
+		   uint32_t layer, struct trace *t)
+{
+	struct op g, m;
+
+	memset(&g, 0, sizeof g);
+	g.kind = OP_GATE;
+	snprintf(g.name, sizeof g.name, "l%u.gate", layer);
+	g.m = o->seq;
+	g.k = zm->hidden;
+	g.n = zm->experts;
+	g.topk = zm->topk;
+	g.tasks = zm->tasks;
+	g.task = o->task;
+	g.heads = g.nm_n = g.nm_m = 1;
+	m = g;
+	m.kind = OP_MOE;
+	snprintf(m.name, sizeof m.name, "l%u.moe", layer);
+	m.n = zm->moe_ffn;
+	m.experts = zm->experts;
+	m.tasks = m.task = 0;
+	m.nm_n = o->nm_n;
+	m.nm_m = o->nm_m;
+	m.routing = o->routing;
+	m.skew = o->skew;
+	m.hot = o->hot;
+	return push(t, &g) || push(t, &m);
+}
+
 int zoo_build(const char *model, const struct zoo_opts *o, struct trace *t,
 	      struct sim_err *err)
 {
@@ -210,11 +297,24 @@ int zoo_build(const char *model, const struct zoo_opts *o, struct trace *t,
 	}
 	if (opts_check(zm, o, err))
 		return -1;
+	if (zm->patch_k && embed(zm, o, t))
+		goto fail;
 	for (layer = 0; layer < zm->layers; layer++) {
 		for (i = 0; i < LAYER_OPS; i++) {
-			layer_op(zm, o, layer, &encoder_ops[i], &op);
-			op.line = (int)(t->n_ops + 2);	/* header is line 1 */
-			if (trace_push(t, &op))
+			const struct zoo_layer_op *lo = &encoder_ops[i];
+			int moe = zm->experts && layer % 2 == 1;
+
+			/* odd layers of an MoE model: gate + experts for FFN */
+			if (moe && !strcmp(lo->name, "ffn1")) {
+				if (moe_ffn(zm, o, layer, t))
+					goto fail;
+				continue;
+			}
+			if (moe && (!strcmp(lo->name, "gelu") ||
+				    !strcmp(lo->name, "ffn2")))
+				continue;
+			layer_op(zm, o, layer, lo, &op);
+			if (push(t, &op))
 				goto fail;
 		}
 	}

@@ -17,7 +17,13 @@
 struct zoo_opts {
 	uint32_t seq;		/* tokens per sequence (the m of every op) */
 	uint32_t nm_n, nm_m;	/* N:M of every gemm's weights; 1:1 = dense */
+	uint32_t task;		/* MoE models: router used (--task) */
+	uint32_t routing;	/* MoE models: enum op_routing */
+	uint32_t skew, hot;	/* MoE models: routing parameters */
 };
+
+/* 1 if model has MoE layers (so --task and --routing apply). */
+int zoo_has_moe(const char *model);
 
 /*
  * Fill t (overwritten, not freed first) with the ops of model, in program

@@ -122,6 +122,7 @@ static void test_shipped_traces_roofline_and_fast_forward(void **state)
 		"traces/bert-base-s128-2of4.trace.gz",
 		"traces/vit-b16-2of4.trace.gz",
 		"traces/deit-tiny-2of4.trace.gz",
+		"traces/m3vit-tiny-2of4.trace.gz",
 	};
 	char path[1024];
 	struct config c;

@@ -823,13 +823,14 @@ static void test_zoo_errors(void **state)
 	assert_string_equal(models[0], "bert-base");
 	assert_string_equal(models[1], "vit-b16");
 	assert_string_equal(models[2], "deit-tiny");
-	assert_null(models[3]);
+	assert_string_equal(models[3], "m3vit-tiny");
+	assert_null(models[4]);
 	assert_int_equal(zoo_defaults("bert-base", &o), 0);
 	assert_int_equal(o.seq, 128);
 	assert_int_equal(zoo_defaults("gpt-9", &o), -1);
 	assert_int_equal(zoo_build("gpt-9", &o, &t, &err), -1);
 	assert_string_equal(err.field, "model");
-	assert_non_null(strstr(err.msg, "unknown model 'gpt-9' (known: bert-base, vit-b16, deit-tiny)"));
+	assert_non_null(strstr(err.msg, "unknown model 'gpt-9' (known: bert-base, vit-b16, deit-tiny, m3vit-tiny)"));
 	assert_empty(&t);
 	o.nm_n = 5;
 	o.nm_m = 4;

@@ -1,0 +1,328 @@
+/*
+ * test_moe.c - MoE gating and expert execution.
+ *
+ * Expected values come from naive references (top-k by full sort), from
+ * the model's dimensions (weight bytes, MACs) and from properties that
+ * must hold for any routing (every kept pair once, capacity respected,
+ * skew never reducing the cost of imbalance).
+ */
+#include "testutil.h"
+
+#include "config.h"
+#include "gate.h"
+#include "moe.h"
+#include "nm.h"
+#include "run.h"
+#include "trace.h"
+#include "zoo.h"
+
+static void text_cfg(const char *body, struct config *c)
+{
+	char ini[4096], path[1024], tpath[1024];
+	struct sim_err err;
+
+	snprintf(ini, sizeof ini, "%s\n[energy]\ntable = %s\n", body,
+		 src_path(tpath, sizeof tpath,
+			  "configs/energy/horowitz45-lpddr4.ini"));
+	tmp_file(path, sizeof path, ".ini", ini);
+	assert_int_equal(config_load(path, c, &err), 0);
+	unlink(path);
+}
+
+static void text_trace(const char *body, struct trace *t)
+{
+	char path[1024];
+	struct sim_err err;
+
+	tmp_file(path, sizeof path, ".trace", body);
+	assert_int_equal(trace_read(path, t, &err), 0);
+	unlink(path);
+}
+
+static void run(const struct config *c, const struct trace *t,
+		struct run_result *r)
+{
+	struct run_opts o = { .seed = 3, .fast_forward = 1 };
+	struct sim_err err;
+
+	assert_int_equal(run_sim(c, t, &o, r, &err), 0);
+	assert_false(r->failed);
+}
+
+/* Naive top-k: the k largest, ties to the lower index, by full ranking. */
+static void naive_topk(const int32_t *v, uint32_t e, uint32_t k, uint16_t *out)
+{
+	uint32_t i, j, rank;
+
+	for (i = 0; i < e; i++) {
+		for (rank = 0, j = 0; j < e; j++)
+			rank += v[j] > v[i] || (v[j] == v[i] && j < i);
+		if (rank < k)
+			out[rank] = (uint16_t)i;
+	}
+}
+
+static void test_topk_reference(void **state)
+{
+	int32_t v[64];
+	uint16_t a[GATE_TOPK_MAX], b[GATE_TOPK_MAX];
+	uint64_t s = 99;
+	unsigned trial, i, e, k;
+
+	(void)state;
+	for (trial = 0; trial < 5000; trial++) {
+		e = 1 + trial % 64;
+		k = 1 + trial % (e < GATE_TOPK_MAX ? e : GATE_TOPK_MAX);
+		for (i = 0; i < e; i++) {
+			s = s * 6364136223846793005ull + 1442695040888963407ull;
+			/* a narrow range makes ties common */
+			v[i] = (int32_t)((s >> 33) % (trial % 3 ? 5 : 1000)) - 2;
+		}
+		gate_topk(v, e, k, a);
+		naive_topk(v, e, k, b);
+		assert_memory_equal(a, b, k * sizeof *a);
+	}
+}
+
+static struct op moe_op(uint32_t routing, uint32_t skew, uint32_t cap)
+{
+	struct op o;
+
+	memset(&o, 0, sizeof o);
+	o.kind = OP_MOE;
+	snprintf(o.name, sizeof o.name, "m");
+	o.m = 129;
+	o.k = 192;
+	o.n = 384;
+	o.experts = 16;
+	o.topk = 2;
+	o.nm_n = o.nm_m = 1;
+	o.heads = 1;
+	o.routing = routing;
+	o.skew = skew;
+	o.hot = routing == ROUTE_HOT ? 2 : 0;
+	o.capacity = cap;
+	return o;
+}
+
+/* Every token gets k distinct experts; queues hold each kept pair once, in
+ * token order; capacity caps every queue and the rest is counted dropped. */
+static void test_queues_and_capacity(void **state)
+{
+	static const uint32_t routes[] = { ROUTE_UNIFORM, ROUTE_ZIPF, ROUTE_HOT,
+					   ROUTE_COMPUTED, ROUTE_BALANCED };
+	static const uint32_t caps[] = { 0, 100, 125, 50 };
+	struct config c;
+	struct moe_route r;
+	unsigned ri, ci;
+	uint32_t t, j, e, i;
+
+	(void)state;
+	text_cfg("", &c);
+	for (ri = 0; ri < 5; ri++)
+		for (ci = 0; ci < 4; ci++) {
+			struct op o = moe_op(routes[ri], 150, caps[ci]);
+			uint64_t cap = caps[ci] ? (uint64_t)ceil(caps[ci] / 100.0 *
+					129 * 2 / 16) : 129, kept = 0;
+
+			assert_int_equal(moe_route(&c, &o, 5, 0, &r), 0);
+			for (t = 0; t < o.m; t++)
+				for (j = 1; j < o.topk; j++)
+					assert_int_not_equal(r.choice[t * 2],
+							     r.choice[t * 2 + j]);
+			for (e = 0; e < o.experts; e++) {
+				assert_true(r.kept[e] <= cap);
+				for (i = 1; i < r.kept[e]; i++)
+					assert_true(r.list[e][i - 1] < r.list[e][i]);
+				kept += r.kept[e];
+			}
+			assert_int_equal(kept + r.dropped, 129 * 2);
+			if (!caps[ci])
+				assert_int_equal(r.dropped, 0);
+			moe_route_free(&r);
+		}
+	/* hot: 100 % of the draws on experts 0 and 1 when both are free */
+	{
+		struct op o = moe_op(ROUTE_HOT, 100, 0);
+
+		assert_int_equal(moe_route(&c, &o, 5, 0, &r), 0);
+		assert_int_equal(r.kept[0] + r.kept[1], 2 * 129);
+		moe_route_free(&r);
+	}
+}
+
+/* Routing is a function of seed and task: same in, same out. */
+static void test_routing_deterministic(void **state)
+{
+	struct config c;
+	struct moe_route a, b, x;
+	struct op o = moe_op(ROUTE_ZIPF, 120, 0);
+
+	(void)state;
+	text_cfg("", &c);
+	assert_int_equal(moe_route(&c, &o, 7, 1, &a), 0);
+	assert_int_equal(moe_route(&c, &o, 7, 1, &b), 0);
+	assert_int_equal(moe_route(&c, &o, 7, 0, &x), 0);
+	assert_memory_equal(a.choice, b.choice, 129 * 2 * sizeof *a.choice);
+	assert_memory_not_equal(a.choice, x.choice, 129 * 2 * sizeof *a.choice);
+	moe_route_free(&a);
+	moe_route_free(&b);
+	moe_route_free(&x);
+}
+
+static const char layer[] =
+	"stasim-trace 1\n"
+	"gate name=g m=129 k=192 n=16 topk=2 tasks=2 task=1\n"
+	"moe name=m m=129 k=192 n=384 experts=16 topk=2 nm=2:4 routing=%s\n";
+
+static void layer_trace(const char *routing, struct trace *t)
+{
+	char body[512];
+
+	snprintf(body, sizeof body, layer, routing);
+	text_trace(body, t);
+}
+
+/* Expert-major: each active expert's two weight matrices exactly once. */
+static void test_weights_once_expert_major(void **state)
+{
+	struct nm_hw hw = { 4, 16 };
+	struct nm_map m;
+	struct config c;
+	struct trace t;
+	struct run_result em, tm;
+	uint64_t w1, w2;
+
+	(void)state;
+	nm_map(&hw, 2, 4, &m);
+	/* 2:4 int8 with 2-bit indices: 20 bits per group of 4 along k */
+	w1 = 192 / 4 * 20 * 384 / 8;
+	w2 = 384 / 4 * 20 * 192 / 8;
+	assert_int_equal(w1, nm_block_bytes(&m, 192, 384, 8, 0));
+	text_cfg("", &c);
+	layer_trace("zipf skew=150", &t);
+	run(&c, &t, &em);
+	assert_non_null(em.moe[1]);
+	assert_int_equal(em.moe[1]->weight_bytes, em.moe[1]->active * (w1 + w2));
+	text_cfg("[gate]\norder = token\ntoken_block = 32\n", &c);
+	run(&c, &t, &tm);
+	/* the same work, more weight traffic, more cycles */
+	assert_int_equal(tm.ops[1].macs, em.ops[1].macs);
+	assert_int_equal(tm.ops[1].dense_macs, 129ull * 2 * 2 * 192 * 384);
+	assert_true(tm.moe[1]->weight_bytes > em.moe[1]->weight_bytes);
+	assert_true(tm.ops[1].dram_rd > em.ops[1].dram_rd);
+	assert_true(tm.cycles > em.cycles);
+	run_free(&em);
+	run_free(&tm);
+	trace_free(&t);
+}
+
+/* More skew never lowers the cost of imbalance (compute-bound setting). */
+static void test_zipf_imbalance_monotonic(void **state)
+{
+	static const char *const skews[] = { "zipf skew=0", "zipf skew=50",
+		"zipf skew=100", "zipf skew=150", "zipf skew=250" };
+	struct config c;
+	struct trace t;
+	struct run_result r;
+	uint64_t prev = 0;
+	unsigned i;
+
+	(void)state;
+	text_cfg("[dram]\nbandwidth_gbps = 400\n", &c);
+	for (i = 0; i < 5; i++) {
+		layer_trace(skews[i], &t);
+		run(&c, &t, &r);
+		assert_true(r.moe[1]->imbalance_cycles >= prev);
+		if (i == 4)
+			assert_true(r.moe[1]->imbalance_cycles > 0);
+		prev = r.moe[1]->imbalance_cycles;
+		run_free(&r);
+		trace_free(&t);
+	}
+}
+
+/*
+ * A gate op of one tile: like a vector op plus the router-weight load:
+ * 2 + a + w + L + 2 + kc + 3 + o + L, with kc = T * max(stage) + the other
+ * stages (models/gate.h).
+ */
+static void test_gate_closed_form(void **state)
+{
+	struct config c;
+	struct trace t;
+	struct run_result r;
+	/* 64 B/cycle, L 10; 8 tokens of 64 (512 B), W 64 x 16 (1024 B),
+	 * out 8 x 2 x 2 = 32 B; GEMV 32 wide: 64*16/32 = 32 per token;
+	 * softmax online on 32 lanes, row of 16: 2*1 + (8-1) + 1 + 4 = 14;
+	 * top-k on one sorter: 16 */
+	const uint64_t a = 8, w = 16, o = 1, L = 10;
+	const uint64_t kc = 8 * 32 + 14 + 16;
+
+	(void)state;
+	text_cfg("[dram]\nbandwidth_gbps = 64\nlatency_ns = 10\n"
+		 "[gate]\ngemv_width = 32\n", &c);
+	text_trace("stasim-trace 1\ngate name=g m=8 k=64 n=16 topk=2\n", &t);
+	run(&c, &t, &r);
+	assert_int_equal(r.cycles, 2 + w + a + L + 2 + kc + 3 + o + L);
+	run_free(&r);
+	trace_free(&t);
+}
+
+/* M3ViT-Tiny's MACs from its dimensions; the shipped trace runs within
+ * the roofline and fast-forward equals strict stepping. */
+static void test_m3vit(void **state)
+{
+	const uint64_t T = 129, D = 192, H = 3, hd = 64, ffn = 768, E = 384;
+	uint64_t att = T * D * 3 * D + 2 * H * T * hd * T + T * D * D;
+	uint64_t want = 128 * 768 * D + 12 * att + 6 * 2 * T * D * ffn +
+			6 * T * 2 * 2 * D * E;
+	char path[1024];
+	struct config c;
+	struct trace t;
+	struct run_result ff, strict;
+	struct run_opts so = { .seed = 3, .fast_forward = 0 };
+	struct sim_err err;
+	double peak, bpc;
+	uint32_t i;
+
+	(void)state;
+	assert_int_equal(trace_read(src_path(path, sizeof path,
+			 "traces/m3vit-tiny-2of4.trace.gz"), &t, &err), 0);
+	text_cfg("", &c);
+	run(&c, &t, &ff);
+	assert_true(ff.total.dense_macs == want);
+	peak = (double)c.rows * c.cols * c.n_max;
+	bpc = config_dram_bytes_per_cycle(&c);
+	for (i = 0; i < ff.n_ops; i++) {
+		double cyc = (double)(ff.ops[i].end - ff.ops[i].start);
+
+		assert_true(cyc >= ff.ops[i].macs / peak);
+		assert_true(cyc * bpc >= ff.ops[i].dram_rd + ff.ops[i].dram_wr);
+	}
+	if (!slow_build()) {
+		so.no_moe_figures = 1;
+		assert_int_equal(run_sim(&c, &t, &so, &strict, &err), 0);
+		assert_int_equal(strict.cycles, ff.cycles);
+		assert_memory_equal(strict.xops, ff.xops,
+				    ff.n_exec * sizeof *ff.xops);
+		run_free(&strict);
+	}
+	run_free(&ff);
+	trace_free(&t);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_topk_reference),
+		cmocka_unit_test(test_queues_and_capacity),
+		cmocka_unit_test(test_routing_deterministic),
+		cmocka_unit_test(test_weights_once_expert_major),
+		cmocka_unit_test(test_zipf_imbalance_monotonic),
+		cmocka_unit_test(test_gate_closed_form),
+		cmocka_unit_test(test_m3vit),
+	};
+
+	return cmocka_run_group_tests_name("moe", tests, NULL, NULL);
+}
