@@ -249,27 +249,29 @@ static struct plan_op *part(const struct config *cfg, const struct trace *t,
 	return p;
 }
 
-/* FC1, GELU, FC2 and scatter-accumulate of one expert on `rows` tokens. */
+/*
+ * FC1, GELU, FC2 and scatter-accumulate of one expert on `rows` tokens.
+ * Entries are marked by index: adding one may move the list.
+ */
 static int expert(const struct config *cfg, const struct trace *t,
 		  uint32_t opi, uint32_t rows, struct plan_list *x,
 		  struct sim_err *err)
 {
 	const struct op *o = &t->ops[opi];
-	struct plan_op *fc1, *fc2, *sc;
+	size_t fc1 = x->n, fc2 = x->n + 2, sc = x->n + 3;
 
-	if (!(fc1 = part(cfg, t, opi, OP_GEMM, rows, o->k, o->n, x, err)))
+	if (!part(cfg, t, opi, OP_GEMM, rows, o->k, o->n, x, err) ||
+	    !part(cfg, t, opi, OP_GELU, rows, 0, o->n, x, err) ||
+	    !part(cfg, t, opi, OP_GEMM, rows, o->n, o->k, x, err) ||
+	    !part(cfg, t, opi, OP_MOE, rows, 0, o->k, x, err))
 		return -1;
-	fc1->a_gather = 1;
-	if (!part(cfg, t, opi, OP_GELU, rows, 0, o->n, x, err) ||
-	    !(fc2 = part(cfg, t, opi, OP_GEMM, rows, o->n, o->k, x, err)) ||
-	    !(sc = part(cfg, t, opi, OP_MOE, rows, 0, o->k, x, err)))
-		return -1;
+	x->p[fc1].a_gather = 1;
 	/* FC2 drains into the accumulate; out rows are gathered, scattered */
-	fc2->o_onchip = 1;
-	fc2->drain_lanes = cfg->vec_lanes;
-	sc->a_onchip = 1;
-	sc->w_gather = 1;
-	sc->o_scatter = 1;
+	x->p[fc2].o_onchip = 1;
+	x->p[fc2].drain_lanes = cfg->vec_lanes;
+	x->p[sc].a_onchip = 1;
+	x->p[sc].w_gather = 1;
+	x->p[sc].o_scatter = 1;
 	return 0;
 }
 
