@@ -26,7 +26,7 @@ static const char usage_text[] =
 	"commands:\n"
 	"  run -c CONFIG -t TRACE [-o OUTDIR] [--format txt|csv|json|md]\n"
 	"      [--mode timing|functional] [--seed S] [--dump DIR]\n"
-	"      [--no-fast-forward] [--check]\n"
+	"      [--task T] [--no-fast-forward] [--check]\n"
 	"                    simulate TRACE on CONFIG and print the report\n"
 	"  config -c CONFIG  print the effective config, defaults filled in\n"
 	"  trace MODEL [--seq L] [--nm N:M] [--task T]\n"
@@ -141,7 +141,7 @@ static const char *value(int argc, char **argv, int *i)
 static int run_valued(const char *o)
 {
 	static const char *const names[] = { "-c", "-t", "-o", "--dump",
-		"--format", "--mode", "--seed", NULL };
+		"--format", "--mode", "--seed", "--task", NULL };
 	int i;
 
 	for (i = 0; names[i]; i++)
@@ -183,6 +183,14 @@ static int run_opt(int argc, char **argv, int *i, struct run_args *a)
 			return usage_error("--mode: '%s' is not timing or "
 					   "functional", v), -1;
 		a->o.functional = !strcmp(v, "functional");
+	} else if (!strcmp(o, "--task")) {
+		uint64_t x;
+
+		if (parse_u64(v, &x) || x > 63)
+			return usage_error("--task: '%s' is not an integer in "
+					   "0..63", v), -1;
+		a->o.task = (uint32_t)x;
+		a->o.task_set = 1;
 	} else {
 		if (parse_u64(v, &a->o.seed))
 			return usage_error("--seed: '%s' is not an unsigned "

@@ -484,10 +484,12 @@ static void fill_vec_work(const struct plan_op *p, struct plan_step *s)
 {
 	uint64_t e = (uint64_t)s->rows * s->cols;
 
-	/* a fused GELU works on the engine's drain: no buffer traffic */
-	int passthrough = p->unit == PU_VEC && p->a_onchip;
+	/* a fused GELU works on the engine's drain: no buffer traffic (a
+	 * scatter-accumulate still writes the rows it then stores) */
+	int passthrough = p->unit == PU_VEC && p->a_onchip &&
+			  p->vk == VEC_K_GELU;
 
-	s->act_rd = passthrough ? 0 : e;
+	s->act_rd = passthrough || p->a_onchip ? 0 : e;
 	s->wgt_rd = p->w_load ? e : 0;
 	s->out_wr = passthrough ? 0 : e;
 	if (p->unit == PU_GATE) {

@@ -177,6 +177,17 @@ static uint64_t name_hash(const char *s)
 	return func_mix(h);
 }
 
+/* The router an MoE op uses: --task, else its gate op's task, else 0. */
+static uint32_t moe_task(const struct trace *t, uint32_t i,
+			 const struct run_opts *o)
+{
+	if (o->task_set)
+		return o->task;
+	if (i > 0 && t->ops[i - 1].kind == OP_GATE)
+		return t->ops[i - 1].task;
+	return 0;
+}
+
 /* Route an MoE op, expand it, and keep what the report needs. */
 static int plan_moe(const struct config *cfg, const struct trace *t,
 		    const struct run_opts *o, uint32_t i, struct plan_list *x,
@@ -190,8 +201,8 @@ static int plan_moe(const struct config *cfg, const struct trace *t,
 
 	/* the stream follows the op's name, so the op routes the same
 	 * alone (imbalance figure) as within its trace */
-	if (!mi || moe_route(cfg, op, o->seed ^ name_hash(op->name), o->task,
-			     &rt)) {
+	if (!mi || moe_route(cfg, op, o->seed ^ name_hash(op->name),
+			     moe_task(t, i, o), &rt)) {
 		free(mi);
 		moe_route_free(&rt);
 		return oom(t, err);
@@ -374,6 +385,8 @@ static int alone(const struct config *cfg, const struct trace *t, uint32_t i,
 		return oom(t, err);
 	one.ops[0] = t->ops[i];
 	one.ops[0].routing = route;
+	so.task = moe_task(t, i, o);	/* alone, it has no gate before it */
+	so.task_set = 1;
 	if (route == ROUTE_BALANCED)
 		one.ops[0].hot = active;
 	one.n_ops = one.cap = 1;

@@ -28,6 +28,8 @@ struct run_opts {
 	const char *dump_dir;	/* functional: write .npy tensors here */
 	uint64_t max_cycles;	/* safety stop, 0 = none */
 	uint32_t task;		/* MoE: the task whose router routes (--task) */
+	int task_set;		/* 1: --task given; else each moe op takes the
+				 * task of the gate op before it (or 0) */
 	int no_moe_figures;	/* 1: skip the imbalance sub-runs (used by them) */
 };
 
