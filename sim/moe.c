@@ -4,8 +4,8 @@
  * Routing sources (docs/trace-format.md): uniform, zipf (expert i drawn
  * with weight 1 / (i + 1)^(skew / 100)), hot (skew % of the draws among
  * experts 0..hot-1), computed (x W_gate on seeded int8 data, top-k of the
- * logits: softmax keeps their order), balanced (internal, the baseline of
- * the imbalance figure). A token's k experts are distinct: each draw is
+ * logits: softmax keeps their order), list (the trace's assign= key),
+ * balanced (internal, the baseline of the imbalance figure). A token's k experts are distinct: each draw is
  * made among the experts the token does not have yet. Capacity keeps the
  * first ceil(capacity% * tokens * k / experts) tokens of each expert in
  * token order and drops the rest.
@@ -169,8 +169,9 @@ static int queues(const struct op *op, struct moe_route *r)
 	return 0;
 }
 
-int moe_route(const struct config *cfg, const struct op *op, uint64_t seed,
-	      uint32_t task, struct moe_route *r)
+int moe_route(const struct config *cfg, const struct trace *t,
+	      const struct op *op, uint64_t seed, uint32_t task,
+	      struct moe_route *r)
 {
 	struct rng g = { func_mix(seed) ^ func_mix(task + 0x51ull) };
 	int rc = 0;
@@ -186,6 +187,9 @@ int moe_route(const struct config *cfg, const struct op *op, uint64_t seed,
 		return -1;
 	if (op->routing == ROUTE_COMPUTED)
 		rc = route_computed(op, g.s, r->choice);
+	else if (op->routing == ROUTE_LIST)	/* checked by the reader */
+		memcpy(r->choice, t->assign + op->assign_off,
+		       (uint64_t)op->m * op->topk * sizeof *r->choice);
 	else if (op->routing == ROUTE_BALANCED)
 		route_balanced(op, r->choice);
 	else

@@ -46,11 +46,13 @@ struct plan_list {
 };
 
 /*
- * Route op (an OP_MOE) with routing source op->routing, drawing from seed
- * and task. Returns 0, or -1 when out of memory.
+ * Route op (an OP_MOE of trace t, whose pool holds routing=list lists)
+ * with routing source op->routing, drawing from seed and task. Returns 0,
+ * or -1 when out of memory.
  */
-int moe_route(const struct config *cfg, const struct op *op, uint64_t seed,
-	      uint32_t task, struct moe_route *r);
+int moe_route(const struct config *cfg, const struct trace *t,
+	      const struct op *op, uint64_t seed, uint32_t task,
+	      struct moe_route *r);
 void moe_route_free(struct moe_route *r);
 
 /*

@@ -201,7 +201,7 @@ static int plan_moe(const struct config *cfg, const struct trace *t,
 
 	/* the stream follows the op's name, so the op routes the same
 	 * alone (imbalance figure) as within its trace */
-	if (!mi || moe_route(cfg, op, o->seed ^ name_hash(op->name),
+	if (!mi || moe_route(cfg, t, op, o->seed ^ name_hash(op->name),
 			     moe_task(t, i, o), &rt)) {
 		free(mi);
 		moe_route_free(&rt);
@@ -385,6 +385,7 @@ static int alone(const struct config *cfg, const struct trace *t, uint32_t i,
 		return oom(t, err);
 	one.ops[0] = t->ops[i];
 	one.ops[0].routing = route;
+	one.assign = t->assign;		/* shared, not owned: not freed here */
 	so.task = moe_task(t, i, o);	/* alone, it has no gate before it */
 	so.task_set = 1;
 	if (route == ROUTE_BALANCED)

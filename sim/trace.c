@@ -33,7 +33,9 @@ enum key_type {
 	KEY_NAME,		/* char[TRACE_NAME_MAX] of [A-Za-z0-9._-] */
 	KEY_UINT,		/* uint32_t in [min, max] */
 	KEY_NM,			/* "N:M" into nm_n, nm_m; 1 <= N <= M <= max */
-	KEY_ENUM		/* one of names[], stored as its uint32_t index */
+	KEY_ENUM,		/* one of names[], stored as its uint32_t index */
+	KEY_LIST		/* "e.e,e.e,...": per token its experts, into the
+				 * trace's pool (assign_off, assign_len) */
 };
 
 #define KEY_REQ  1u		/* must be given */
@@ -50,7 +52,7 @@ struct trace_key {
 };
 
 static const char *const routing_names[] = { "uniform", "zipf", "hot",
-					     "computed", NULL };
+					     "computed", "list", NULL };
 
 /* KEY_NM stores N at off and M right after it. */
 _Static_assert(offsetof(struct op, nm_m) ==
@@ -99,10 +101,11 @@ static const struct trace_key schema[] = {
 	{ OP_MOE, "topk", OFF(topk), KEY_UINT, 1, TRACE_TOPK_MAX, KEY_REQ, NULL },
 	{ OP_MOE, "nm", OFF(nm_n), KEY_NM, 1, TRACE_NM_MAX, 0, NULL },
 	{ OP_MOE, "capacity", OFF(capacity), KEY_UINT, 0, 10000, 0, NULL },
-	{ OP_MOE, "routing", OFF(routing), KEY_ENUM, 0, ROUTE_COMPUTED, 0,
+	{ OP_MOE, "routing", OFF(routing), KEY_ENUM, 0, ROUTE_LIST, 0,
 	  routing_names },
 	{ OP_MOE, "skew", OFF(skew), KEY_UINT, 0, 1000, 0, NULL },
 	{ OP_MOE, "hot", OFF(hot), KEY_UINT, 0, TRACE_EXPERTS_MAX, 0, NULL },
+	{ OP_MOE, "assign", OFF(assign_off), KEY_LIST, 0, 0, 0, NULL },
 };
 
 #define SCHEMA_ROWS (sizeof schema / sizeof schema[0])
@@ -134,6 +137,7 @@ static const struct {
 	{ "tasks", OFF(tasks) }, { "task", OFF(task) },
 	{ "capacity", OFF(capacity) }, { "routing", OFF(routing) },
 	{ "skew", OFF(skew) }, { "hot", OFF(hot) },
+	{ "assign", OFF(assign_len) },
 };
 
 /* Names already used in a trace: open addressing over op indices. */
@@ -266,6 +270,8 @@ static int key_parse(const struct trace_key *k, struct op *op,
 		return parse_nm(val, field_u32(op, k->off), msg);
 	case KEY_ENUM:
 		return parse_enum(k, val, field_u32(op, k->off), msg);
+	case KEY_LIST:
+		break;	/* needs the trace's pool: parse_list */
 	}
 	return -1;
 }
@@ -305,6 +311,8 @@ static int key_check(const struct trace_key *k, const struct op *op,
 	switch (k->type) {
 	case KEY_NAME:
 		return name_check(k, (const char *)op + k->off, msg);
+	case KEY_LIST:
+		return 0;	/* checked with the whole op (op_check_moe) */
 	case KEY_UINT:
 	case KEY_ENUM:
 		v = get_u32(op, k->off);
@@ -338,6 +346,8 @@ static int key_is_default(const struct trace_key *k, const struct op *op)
 		return op->nm_n == def.nm_n && op->nm_m == def.nm_m;
 	if (k->type == KEY_UINT || k->type == KEY_ENUM)
 		return get_u32(op, k->off) == get_u32(&def, k->off);
+	if (k->type == KEY_LIST)
+		return op->assign_len == 0;
 	return 0;
 }
 
@@ -463,11 +473,54 @@ static int op_check_moe(const struct op *op, const char **key, char *msg)
 	return 0;
 }
 
+/* routing=list: topk distinct experts per token, each below experts. */
+static int op_check_assign(const struct trace *t, const struct op *op,
+			   const char **key, char *msg)
+{
+	const uint16_t *v = t->assign + op->assign_off;
+	uint32_t i, j, tok;
+
+	*key = "assign";
+	if (op->kind != OP_MOE)
+		return 0;
+	if ((op->routing == ROUTE_LIST) != (op->assign_len > 0)) {
+		*key = op->assign_len ? "assign" : "routing";
+		snprintf(msg, MSG_BYTES, "routing=list and assign= go together");
+		return -1;
+	}
+	if (op->assign_len && op->assign_per && op->assign_per != op->topk) {
+		snprintf(msg, MSG_BYTES, "tokens list %u experts each; topk "
+			 "is %u", op->assign_per, op->topk);
+		return -1;
+	}
+	if (op->assign_len && op->assign_len != (uint64_t)op->m * op->topk) {
+		snprintf(msg, MSG_BYTES, "%u experts listed; m * topk = %llu",
+			 op->assign_len, (unsigned long long)op->m * op->topk);
+		return -1;
+	}
+	for (i = 0; i < op->assign_len; i++) {
+		tok = i / op->topk;
+		if (v[i] >= op->experts) {
+			snprintf(msg, MSG_BYTES, "token %u: expert %u, but there "
+				 "are %u experts", tok, v[i], op->experts);
+			return -1;
+		}
+		for (j = tok * op->topk; j < i; j++)
+			if (v[j] == v[i]) {
+				snprintf(msg, MSG_BYTES, "token %u: expert %u "
+					 "listed twice", tok, v[i]);
+				return -1;
+			}
+	}
+	return 0;
+}
+
 /*
  * Check a complete op against its schema. Returns 0, or -1 with *key the
  * key at fault and msg saying why.
  */
-static int op_check(const struct op *op, const char **key, char *msg)
+static int op_check(const struct trace *t, const struct op *op,
+		    const char **key, char *msg)
 {
 	size_t i;
 
@@ -487,7 +540,7 @@ static int op_check(const struct op *op, const char **key, char *msg)
 	}
 	if (op_check_fixed(op, key, msg))
 		return -1;
-	if (op_check_moe(op, key, msg))
+	if (op_check_moe(op, key, msg) || op_check_assign(t, op, key, msg))
 		return -1;
 	return op_check_elems(op, key, msg);
 }
@@ -580,7 +633,73 @@ int trace_push(struct trace *t, const struct op *op)
 void trace_free(struct trace *t)
 {
 	free(t->ops);
+	free(t->assign);
 	memset(t, 0, sizeof *t);
+}
+
+int64_t trace_assign_add(struct trace *t, const uint16_t *v, size_t n)
+{
+	size_t cap = t->cap_assign;
+	uint16_t *p;
+
+	while (t->n_assign + n > cap)
+		cap = cap ? cap * 2 : 1024;
+	if (cap != t->cap_assign) {
+		if (!(p = realloc(t->assign, cap * sizeof *p)))
+			return -1;
+		t->assign = p;
+		t->cap_assign = cap;
+	}
+	memcpy(t->assign + t->n_assign, v, n * sizeof *v);
+	t->n_assign += n;
+	return (int64_t)(t->n_assign - n);
+}
+
+/* "3.7,1.2": experts per token; the count per token is checked later. */
+static int parse_list(struct reader *r, struct op *op, const char *val,
+		      char *msg)
+{
+	uint16_t v[2048];
+	size_t n = 0, group = 0, per = 0;
+	const char *s = val;
+	int64_t off;
+
+	while (*s) {
+		unsigned long x = 0;
+		const char *d = s;
+
+		while (*s >= '0' && *s <= '9' && x <= 65535)
+			x = x * 10 + (unsigned long)(*s++ - '0');
+		if (s == d || x > 65535 || n == sizeof v / sizeof v[0] ||
+		    (*s && *s != '.' && *s != ',') || ((*s == '.' || *s == ',') &&
+		    !s[1])) {
+			snprintf(msg, MSG_BYTES, "expected expert numbers joined "
+				 "by '.' within a token and ',' between tokens");
+			return -1;
+		}
+		v[n++] = (uint16_t)x;
+		group++;
+		if (*s != '.') {	/* a token ends: all list as many experts */
+			if (per && group != per) {
+				snprintf(msg, MSG_BYTES, "every token must list "
+					 "the same number of experts");
+				return -1;
+			}
+			per = group;
+			group = 0;
+		}
+		if (*s)
+			s++;
+	}
+	op->assign_per = (uint32_t)per;
+	off = trace_assign_add(r->t, v, n);
+	if (off < 0) {
+		snprintf(msg, MSG_BYTES, "out of memory");
+		return -1;
+	}
+	op->assign_off = (uint32_t)off;
+	op->assign_len = (uint32_t)n;
+	return 0;
 }
 
 /* ------------------------------------------------------------------ */
@@ -684,7 +803,8 @@ static int parse_pair(struct reader *r, struct op *op, char *tok,
 	*seen |= bit;
 	if (!eq[1])
 		return op_fail(r, op->kind, tok, keylen, "empty value");
-	if (key_parse(k, op, eq + 1, msg) || key_check(k, op, msg))
+	if (k->type == KEY_LIST ? parse_list(r, op, eq + 1, msg) :
+	    key_parse(k, op, eq + 1, msg) || key_check(k, op, msg))
 		return op_fail(r, op->kind, tok, keylen, msg);
 	return 0;
 }
@@ -742,7 +862,7 @@ static int parse_op(struct reader *r, char *s)
 			return -1;
 	if (check_required(r, &op, seen))
 		return -1;
-	if (op_check(&op, &key, msg))
+	if (op_check(r->t, &op, &key, msg))
 		return op_fail(r, kind, key, (int)strlen(key), msg);
 	return add_op(r, &op);
 }
@@ -936,8 +1056,23 @@ int trace_read(const char *path, struct trace *t, struct sim_err *err)
 /* ------------------------------------------------------------------ */
 /* Writer */
 
+/* " assign=3.7,1.2" */
+static size_t list_format(const struct trace *t, const struct op *op,
+			  char *buf, size_t len)
+{
+	size_t used = (size_t)snprintf(buf, len, " assign=");
+	uint32_t i;
+
+	for (i = 0; i < op->assign_len && used < len; i++)
+		used += (size_t)snprintf(buf + used, len - used, "%s%u",
+					 i == 0 ? "" : i % op->topk ? "." : ",",
+					 t->assign[op->assign_off + i]);
+	return used;
+}
+
 /* The op's canonical line, without newline. */
-static void op_format(const struct op *op, char *buf, size_t len)
+static void op_format(const struct trace *t, const struct op *op, char *buf,
+		      size_t len)
 {
 	const struct trace_key *k;
 	size_t used;
@@ -960,6 +1095,8 @@ static void op_format(const struct op *op, char *buf, size_t len)
 			used += (size_t)snprintf(buf + used, len - used,
 						 " %s=%s", k->key,
 						 k->names[get_u32(op, k->off)]);
+		else if (k->type == KEY_LIST)
+			used += list_format(t, op, buf + used, len - used);
 		else
 			used += (size_t)snprintf(buf + used, len - used,
 						 " %s=%u:%u", k->key, op->nm_n,
@@ -1012,7 +1149,7 @@ static int check_ops(const char *path, const struct trace *t,
 	if (t->n_ops == 0)
 		return err_set(err, path, 0, "", "trace has no ops");
 	for (i = 0; i < t->n_ops && rc == 0; i++) {
-		if (op_check(&t->ops[i], &key, msg)) {
+		if (op_check(t, &t->ops[i], &key, msg)) {
 			rc = -1;
 		} else if ((rc = names_add(&names, t->ops, i, &prev)) > 0) {
 			key = "name";
@@ -1049,7 +1186,7 @@ static int write_body(gzFile gz, const struct trace *t, const char *comment)
 		text = comment;
 	}
 	for (i = 0; i < t->n_ops; i++) {
-		op_format(&t->ops[i], line, sizeof line);
+		op_format(t, &t->ops[i], line, sizeof line);
 		if (gzputs(gz, line) < 0 || gzputs(gz, "\n") < 0)
 			return -1;
 	}

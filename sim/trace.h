@@ -30,6 +30,7 @@ enum op_routing {
 	ROUTE_ZIPF,		/* seeded: expert i weighted 1 / (i+1)^(skew/100) */
 	ROUTE_HOT,		/* seeded: skew % of choices go to experts 0..hot-1 */
 	ROUTE_COMPUTED,		/* the router run on seeded activations and weights */
+	ROUTE_LIST,		/* the trace's own per-token expert lists (assign=) */
 	ROUTE_BALANCED,		/* internal: token t to experts (t*k + j) mod E */
 	ROUTE_COUNT
 };
@@ -60,6 +61,9 @@ struct op {
 	uint32_t routing;		/* moe: enum op_routing */
 	uint32_t skew;			/* moe: zipf exponent x 100, or hot share in % */
 	uint32_t hot;			/* moe: hot experts (routing=hot) */
+	uint32_t assign_off;		/* moe, routing=list: first entry in the pool */
+	uint32_t assign_len;		/* moe, routing=list: m * topk entries */
+	uint32_t assign_per;		/* moe, routing=list: entries of each token */
 	int line;			/* line in the trace file, for errors */
 };
 
@@ -68,6 +72,9 @@ struct trace {
 	struct op *ops;		/* ops in program order */
 	size_t n_ops;		/* ops in use */
 	size_t cap;		/* ops allocated */
+	uint16_t *assign;	/* moe expert lists, token by token (ops index it) */
+	size_t n_assign;	/* entries in use */
+	size_t cap_assign;	/* entries allocated */
 };
 
 /* Name of an op kind as written in traces ("gemm", "matmul"). */
@@ -102,5 +109,8 @@ int trace_write(const char *path, const struct trace *t, const char *comment,
 		struct sim_err *err);
 
 void trace_free(struct trace *t);
+
+/* Append n expert indices to t's pool; returns the offset, or -1. */
+int64_t trace_assign_add(struct trace *t, const uint16_t *v, size_t n);
 
 #endif

@@ -125,7 +125,7 @@ static void test_queues_and_capacity(void **state)
 			uint64_t cap = caps[ci] ? (uint64_t)ceil(caps[ci] / 100.0 *
 					129 * 2 / 16) : 129, kept = 0;
 
-			assert_int_equal(moe_route(&c, &o, 5, 0, &r), 0);
+			assert_int_equal(moe_route(&c, NULL, &o, 5, 0, &r), 0);
 			for (t = 0; t < o.m; t++)
 				for (j = 1; j < o.topk; j++)
 					assert_int_not_equal(r.choice[t * 2],
@@ -145,7 +145,7 @@ static void test_queues_and_capacity(void **state)
 	{
 		struct op o = moe_op(ROUTE_HOT, 100, 0);
 
-		assert_int_equal(moe_route(&c, &o, 5, 0, &r), 0);
+		assert_int_equal(moe_route(&c, NULL, &o, 5, 0, &r), 0);
 		assert_int_equal(r.kept[0] + r.kept[1], 2 * 129);
 		moe_route_free(&r);
 	}
@@ -160,9 +160,9 @@ static void test_routing_deterministic(void **state)
 
 	(void)state;
 	text_cfg("", &c);
-	assert_int_equal(moe_route(&c, &o, 7, 1, &a), 0);
-	assert_int_equal(moe_route(&c, &o, 7, 1, &b), 0);
-	assert_int_equal(moe_route(&c, &o, 7, 0, &x), 0);
+	assert_int_equal(moe_route(&c, NULL, &o, 7, 1, &a), 0);
+	assert_int_equal(moe_route(&c, NULL, &o, 7, 1, &b), 0);
+	assert_int_equal(moe_route(&c, NULL, &o, 7, 0, &x), 0);
 	assert_memory_equal(a.choice, b.choice, 129 * 2 * sizeof *a.choice);
 	assert_memory_not_equal(a.choice, x.choice, 129 * 2 * sizeof *a.choice);
 	moe_route_free(&a);
@@ -181,6 +181,38 @@ static void layer_trace(const char *routing, struct trace *t)
 
 	snprintf(body, sizeof body, layer, routing);
 	text_trace(body, t);
+}
+
+/* routing=list: the trace's own lists route the layer, and round-trip. */
+static void test_routing_list(void **state)
+{
+	/* 6 tokens, top-2 of 4 experts: expert counts 4, 3, 3, 2 */
+	static const char body[] = "stasim-trace 1\n"
+		"moe name=m m=6 k=16 n=32 experts=4 topk=2 routing=list "
+		"assign=0.1,1.2,2.0,3.0,0.1,2.3\n";
+	static const uint32_t want[4] = { 4, 3, 3, 2 };
+	struct config c;
+	struct trace t, back;
+	struct run_result r;
+	struct sim_err err;
+	char path[1024];
+
+	(void)state;
+	text_cfg("", &c);
+	text_trace(body, &t);
+	run(&c, &t, &r);
+	assert_memory_equal(r.moe[0]->tokens, want, sizeof want);
+	assert_int_equal(r.moe[0]->active, 4);
+	run_free(&r);
+	tmp_file(path, sizeof path, ".trace", "");
+	assert_int_equal(trace_write(path, &t, NULL, &err), 0);
+	assert_int_equal(trace_read(path, &back, &err), 0);
+	assert_int_equal(back.ops[0].assign_len, 12);
+	assert_memory_equal(back.assign + back.ops[0].assign_off,
+			    t.assign + t.ops[0].assign_off, 12 * sizeof *t.assign);
+	unlink(path);
+	trace_free(&back);
+	trace_free(&t);
 }
 
 /* The router is the task's: the gate op's task key, or --task over it. */
@@ -354,6 +386,7 @@ int main(void)
 		cmocka_unit_test(test_topk_reference),
 		cmocka_unit_test(test_queues_and_capacity),
 		cmocka_unit_test(test_routing_deterministic),
+		cmocka_unit_test(test_routing_list),
 		cmocka_unit_test(test_task_selects_router),
 		cmocka_unit_test(test_weights_once_expert_major),
 		cmocka_unit_test(test_zipf_imbalance_monotonic),
