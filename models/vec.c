@@ -62,6 +62,22 @@ void vec_count(const struct vec_params *p, enum vec_kind k, uint64_t rows,
 	}
 }
 
+/* out[t] += g * y in 32-bit accumulators (the layer is requantized once,
+ * after its last expert, by whoever reads it). */
+static void scatter(const struct vec_job *j, uint32_t r0, uint32_t rows)
+{
+	uint32_t r, c;
+
+	for (r = r0; r < r0 + rows; r++) {
+		int32_t *acc = j->acc + (uint64_t)j->tok[r] * j->n;
+		const int8_t *y = j->a + (uint64_t)r * j->n;
+
+		for (c = 0; c < j->n; c++)
+			acc[c] = (int32_t)((uint32_t)acc[c] +
+					   (uint32_t)(j->g[r] * y[c]));
+	}
+}
+
 static void run(const struct fu_job *base, uint32_t r0, uint32_t rows)
 {
 	const struct vec_job *j = (const struct vec_job *)base;
@@ -73,8 +89,10 @@ static void run(const struct fu_job *base, uint32_t r0, uint32_t rows)
 		vec_gelu(j->gelu, &j->fmt, j->a + off, (uint32_t)e, j->y + off);
 		break;
 	case VEC_K_ADD:
-	case VEC_K_SCATTER:	/* functional MoE is refused before it runs */
 		vec_add(j->a + off, j->b + off, (uint32_t)e, j->y + off);
+		break;
+	case VEC_K_SCATTER:
+		scatter(j, r0, rows);
 		break;
 	case VEC_K_LAYERNORM:
 		for (r = 0; r < rows; r++)

@@ -48,6 +48,10 @@ struct vec_job {
 	const int8_t *a, *b;		/* inputs (b: add only) */
 	int8_t *y;			/* output */
 	uint32_t n;			/* row length */
+	/* scatter-accumulate: acc[tok[r]] += g[r] * a[r], rows of n */
+	const uint32_t *tok;		/* token of each row */
+	const uint8_t *g;		/* gate score of each row, real = g / 256 */
+	int32_t *acc;			/* the layer's output accumulators */
 };
 
 void vec_job_init(struct vec_job *j);

@@ -13,6 +13,7 @@
 #include <string.h>
 
 #include "afile.h"
+#include "moe.h"
 #include "npy.h"
 #include "../models/golden.h"
 #include "../models/nm.h"
@@ -24,6 +25,10 @@ static const struct op *src_op(const struct func *f, uint32_t x)
 {
 	return &f->t->ops[f->plans[x].trace_op];
 }
+
+static int check_engine(struct func *f, uint32_t opi);
+static int check_vec(struct func *f, uint32_t opi);
+static const void *moe_begin(struct func *f, uint32_t x, size_t *stride);
 
 uint64_t func_mix(uint64_t x)
 {
@@ -47,8 +52,8 @@ static void fill(int16_t *v, uint64_t count, uint64_t stream, uint32_t bits)
 }
 
 int func_init(struct func *f, const struct config *cfg, const struct trace *t,
-	      const struct plan_op *plans, uint32_t n, uint64_t seed,
-	      const char *dump_dir)
+	      const struct plan_op *plans, uint32_t n, struct moe_info **moe,
+	      uint64_t seed, const char *dump_dir)
 {
 	memset(f, 0, sizeof *f);
 	f->cfg = cfg;
@@ -57,12 +62,16 @@ int func_init(struct func *f, const struct config *cfg, const struct trace *t,
 	f->seed = seed;
 	f->dump_dir = dump_dir;
 	f->n = n;
+	f->moe = moe;
 	f->ops = calloc(n ? n : 1, sizeof *f->ops);
-	return f->ops ? 0 : -1;
+	f->fm = calloc(t->n_ops ? t->n_ops : 1, sizeof *f->fm);
+	return f->ops && f->fm ? 0 : -1;
 }
 
 static void op_free(struct func_op *o)
 {
+	free(o->tok);
+	free(o->gs);
 	free(o->x);
 	free(o->x2);
 	free(o->y);
@@ -77,10 +86,26 @@ static void op_free(struct func_op *o)
 	memset(o, 0, sizeof *o);
 }
 
+static void moe_free(struct func_moe *m)
+{
+	free(m->x);
+	free(m->score);
+	free(m->acc);
+	free(m->h8);
+	free(m->act16);
+	free(m->y);
+	memset(m, 0, sizeof *m);
+}
+
 void func_free(struct func *f)
 {
 	size_t i;
 
+	if (f->fm)
+		for (i = 0; i < f->t->n_ops; i++)
+			moe_free(&f->fm[i]);
+	free(f->fm);
+	f->fm = NULL;
 	if (!f->ops)
 		return;
 	for (i = 0; i < f->n; i++)
@@ -195,6 +220,8 @@ static const void *begin(void *ctx, uint32_t opi, size_t *stride)
 	uint64_t base = func_mix(f->seed) ^ ((uint64_t)opi << 8);
 
 	*stride = sizeof(struct sde_data);
+	if (p->moe_role)
+		return moe_begin(f, opi, stride);
 	if (p->unit != PU_SDE) {
 		*stride = 0;
 		return begin_vec(f, opi, base);
@@ -365,27 +392,18 @@ static int dump_vec(struct func *f, uint32_t opi)
 	return dump_scales(f, opi);
 }
 
-static int end(void *ctx, uint32_t opi)
+/* An engine op's outputs against the reference GEMM, head by head. */
+static int check_engine(struct func *f, uint32_t opi)
 {
-	struct func *f = ctx;
 	const struct plan_op *p = &f->plans[opi];
 	struct func_op *o = &f->ops[opi];
-	int32_t *ref;
+	int32_t *ref = malloc((uint64_t)p->m * p->n * sizeof *ref);
 	int rc = 0;
 	uint32_t h;
 
-	if (p->unit != PU_SDE) {
-		rc = check_vec(f, opi);
-		if (!rc && f->dump_dir)
-			rc = dump_vec(f, opi);
-		op_free(o);
-		return rc;
-	}
-	ref = malloc((uint64_t)p->m * p->n * sizeof *ref);
 	if (!ref) {
 		snprintf(f->msg, sizeof f->msg, "op '%s': out of memory for the "
 			 "reference", src_op(f, opi)->name);
-		op_free(o);
 		return -1;
 	}
 	for (h = 0; h < p->heads && !rc; h++) {
@@ -395,6 +413,344 @@ static int end(void *ctx, uint32_t opi)
 		rc = check_head(f, opi, h, ref);
 	}
 	free(ref);
+	return rc;
+}
+
+/* ---- MoE: the parts of a layer share its data (docs/models.md) ---- */
+
+static int moe_oom(struct func *f, uint32_t x)
+{
+	snprintf(f->msg, sizeof f->msg, "op '%s': out of memory for "
+		 "functional operands", src_op(f, x)->name);
+	return -1;
+}
+
+/* Expert e's FC1 (which 1, k x n) or FC2 (which 2) weights, pruned. */
+static void expert_w(const struct func *f, uint32_t top, uint32_t e,
+		     int which, int16_t *w, uint32_t k, uint32_t n)
+{
+	const struct op *op = &f->t->ops[top];
+	uint64_t stream = f->moe[top]->route.stream ^
+			  func_mix(2ull * e + (uint64_t)which);
+
+	fill(w, (uint64_t)k * n, stream, f->cfg->weight_bits);
+	if (op->nm_n < op->nm_m)
+		nm_prune(w, k, n, op->nm_n, op->nm_m);
+}
+
+/*
+ * Gate scores of the routed pairs: the router's logits requantized to
+ * int8, the softmax unit's algorithm over all experts (M3ViT), optionally
+ * renormalized over the token's top-k ([gate] renorm).
+ */
+static void moe_scores(struct func *f, uint32_t top, const int8_t *x,
+		       const int8_t *wg)
+{
+	const struct op *op = &f->t->ops[top];
+	const struct moe_route *r = &f->moe[top]->route;
+	struct func_moe *m = &f->fm[top];
+	struct smx_fmt fmt = { f->cfg->smx_in_frac,
+			       (uint32_t)f->cfg->smx_ita_eps32 };
+	enum smx_algo algo = f->cfg->smx_algo == CFG_SMX_ITA ? SMX_ITA :
+			     f->cfg->smx_algo == CFG_SMX_THREEPASS ?
+			     SMX_THREEPASS : SMX_ONLINE;
+	uint32_t sh = 7 + (nm_clog2(op->k) + 1) / 2, t, e, j, d, sum;
+	int8_t z[TRACE_EXPERTS_MAX];
+	uint8_t p[TRACE_EXPERTS_MAX];
+
+	for (t = 0; t < m->t; t++) {
+		for (e = 0; e < m->e; e++) {
+			int32_t l = 0;
+
+			for (d = 0; d < m->d; d++)
+				l += x[(uint64_t)t * m->d + d] *
+				     wg[(uint64_t)d * m->e + e];
+			z[e] = (int8_t)sde_requant(l, sh, 8);
+		}
+		smx_row(algo, &fmt, z, m->e, p);
+		for (sum = 0, j = 0; j < m->k; j++)
+			sum += p[r->choice[(uint64_t)t * m->k + j]];
+		for (j = 0; j < m->k; j++) {
+			e = r->choice[(uint64_t)t * m->k + j];
+			m->score[(uint64_t)t * m->e + e] = !f->cfg->gate_renorm ?
+				p[e] : (uint8_t)(sum ? (p[e] * 255u + sum / 2) / sum : 0);
+		}
+	}
+}
+
+/* The layer's tokens, gate scores, accumulators and intermediates, on
+ * its first part. */
+static int moe_open(struct func *f, uint32_t top, uint32_t x)
+{
+	const struct op *op = &f->t->ops[top];
+	struct func_moe *m = &f->fm[top];
+	uint64_t td = (uint64_t)op->m * op->k, i;
+	int8_t *x8 = malloc(td), *wg = malloc((uint64_t)op->k * op->experts);
+
+	m->t = op->m;
+	m->d = op->k;
+	m->e = op->experts;
+	m->k = op->topk;
+	m->x = malloc(td * sizeof *m->x);
+	m->score = calloc((uint64_t)op->m * op->experts, 1);
+	m->acc = calloc(td, sizeof *m->acc);
+	m->h8 = malloc((uint64_t)op->m * op->n);
+	m->act16 = malloc((uint64_t)op->m * op->n * sizeof *m->act16);
+	m->y = malloc(td);
+	if (!x8 || !wg || !m->x || !m->score || !m->acc || !m->h8 ||
+	    !m->act16 || !m->y) {
+		free(x8);
+		free(wg);
+		return moe_oom(f, x);
+	}
+	moe_data(op, f->moe[top]->route.stream, x8, wg);
+	for (i = 0; i < td; i++)
+		m->x[i] = x8[i];
+	moe_scores(f, top, x8, wg);
+	free(x8);
+	free(wg);
+	for (i = 0; i < f->n; i++)
+		m->live += f->plans[i].trace_op == top;
+	return 0;
+}
+
+/* The tokens (and their scores) of the part's expert within its block,
+ * into the part's own arrays. */
+static int moe_tokens(struct func *f, const struct plan_op *p,
+		      struct func_op *o)
+{
+	const struct moe_route *r = &f->moe[p->trace_op]->route;
+	const struct func_moe *m = &f->fm[p->trace_op];
+	uint32_t e = p->moe_expert, i, n = 0;
+
+	o->tok = malloc((r->kept[e] + 1) * sizeof *o->tok);
+	o->gs = malloc(r->kept[e] + 1);
+	if (!o->tok || !o->gs)
+		return -1;
+	for (i = 0; i < r->kept[e]; i++) {
+		uint32_t t = r->list[e][i];
+
+		if (t < p->moe_lo || t >= p->moe_hi)
+			continue;
+		o->tok[n] = t;
+		o->gs[n++] = m->score[(uint64_t)t * m->e + e];
+	}
+	return n == p->m ? 0 : -1;
+}
+
+/* FC1 (role 1) or FC2 (role 3) of a part, on the engine. FC2's operand is
+ * GELU's output, not there yet: the engine reads it from act16 when the
+ * tile drains, and the check copies it at the end. */
+static const void *moe_fc(struct func *f, uint32_t x, size_t *stride)
+{
+	const struct plan_op *p = &f->plans[x];
+	struct func_op *o = &f->ops[x];
+	struct func_moe *m = &f->fm[p->trace_op];
+	int sparse = p->map.n != p->map.m;
+	uint64_t r, c;
+
+	if (alloc_op(o, p, sparse) ||
+	    (p->moe_role == 1 && moe_tokens(f, p, o))) {
+		op_free(o);
+		moe_oom(f, x);
+		return NULL;
+	}
+	for (r = 0; p->moe_role == 1 && r < p->m; r++)
+		for (c = 0; c < p->k; c++)
+			o->a[r * p->k + c] = m->x[(uint64_t)o->tok[r] * m->d + c];
+	expert_w(f, p->trace_op, p->moe_expert, p->moe_role == 1 ? 1 : 2, o->w,
+		 p->k, p->n);
+	if (sparse)
+		nm_compress(o->w, p->k, p->n, p->map.n, p->map.m, o->val, o->idx);
+	if (p->moe_role == 1)
+		m->shift1 = p->shift;
+	else
+		m->shift2 = p->shift;
+	bind(o, p, f->cfg->act_bits);
+	if (p->moe_role == 3)
+		o->d[0].a = m->act16;
+	*stride = sizeof(struct sde_data);
+	return o->d;
+}
+
+/* GELU (role 2) or scatter-accumulate (role 4) of a part, on the vector
+ * unit, reading the layer's fixed intermediates. */
+static const void *moe_vec(struct func *f, uint32_t x, size_t *stride)
+{
+	const struct plan_op *p = &f->plans[x];
+	struct func_op *o = &f->ops[x];
+	struct func_moe *m = &f->fm[p->trace_op];
+
+	*stride = 0;
+	vec_job_init(&o->vj);
+	o->vj.kind = p->vk;
+	o->vj.n = p->n;
+	if (p->moe_role == 4) {
+		if (moe_tokens(f, p, o)) {
+			moe_oom(f, x);
+			return NULL;
+		}
+		o->vj.a = m->y;
+		o->vj.tok = o->tok;
+		o->vj.g = o->gs;
+		o->vj.acc = m->acc;
+		return &o->vj;
+	}
+	o->y = malloc((uint64_t)p->m * p->n);
+	if (!o->y) {
+		moe_oom(f, x);
+		return NULL;
+	}
+	o->vj.gelu = p->vp.gelu;
+	o->vj.fmt = vec_format(f->cfg);
+	o->vj.a = m->h8;
+	o->vj.y = o->y;
+	return &o->vj;
+}
+
+static const void *moe_begin(struct func *f, uint32_t x, size_t *stride)
+{
+	const struct plan_op *p = &f->plans[x];
+
+	if (!f->fm[p->trace_op].live && moe_open(f, p->trace_op, x))
+		return NULL;
+	if (p->moe_role == 1 || p->moe_role == 3)
+		return moe_fc(f, x, stride);
+	return moe_vec(f, x, stride);
+}
+
+/* One token through one expert, the plain way: x (d) -> y8 (d). */
+static void moe_ref_token(struct func *f, uint32_t top, const int16_t *x,
+			  const int16_t *w1, const int16_t *w2, uint32_t hid,
+			  int32_t *tmp, int8_t *a8, int8_t *g8, int16_t *h16,
+			  int8_t *y8)
+{
+	struct func_moe *m = &f->fm[top];
+	struct vec_fmt fmt = vec_format(f->cfg);
+	uint32_t i;
+
+	golden_gemm(x, w1, tmp, 1, m->d, hid);
+	for (i = 0; i < hid; i++)
+		a8[i] = (int8_t)sde_requant(tmp[i], m->shift1, f->cfg->act_bits);
+	vec_gelu(f->cfg->vec_gelu == CFG_GELU_IGELU ? VEC_GELU_IGELU :
+		 VEC_GELU_TABLE, &fmt, a8, hid, g8);
+	for (i = 0; i < hid; i++)
+		h16[i] = g8[i];
+	golden_gemm(h16, w2, tmp, 1, hid, m->d);
+	for (i = 0; i < m->d; i++)
+		y8[i] = (int8_t)sde_requant(tmp[i], m->shift2, f->cfg->act_bits);
+}
+
+/*
+ * The layer's accumulators against a token-by-token reference over the
+ * kept (token, expert) pairs; then the output's hash for the report.
+ */
+static int moe_close(struct func *f, uint32_t top)
+{
+	const struct op *op = &f->t->ops[top];
+	const struct moe_route *r = &f->moe[top]->route;
+	struct func_moe *m = &f->fm[top];
+	uint32_t hid = op->n, e, i, c;
+	uint64_t td = (uint64_t)m->t * m->d, n;
+	uint64_t hash = 1469598103934665603ull;
+	int32_t *ref = calloc(td, sizeof *ref);
+	int32_t *tmp = malloc(((uint64_t)hid + m->d) * sizeof *tmp);
+	int16_t *w1 = malloc((uint64_t)m->d * hid * sizeof *w1);
+	int16_t *w2 = malloc((uint64_t)hid * m->d * sizeof *w2);
+	int16_t *h16 = malloc((uint64_t)hid * sizeof *h16);
+	int8_t *a8 = malloc(hid), *g8 = malloc(hid), *y8 = malloc(m->d);
+	int rc = -1;
+
+	if (!ref || !tmp || !w1 || !w2 || !h16 || !a8 || !g8 || !y8) {
+		snprintf(f->msg, sizeof f->msg, "op '%s': out of memory for "
+			 "the MoE reference", op->name);
+		goto out;
+	}
+	for (e = 0; e < m->e; e++) {
+		expert_w(f, top, e, 1, w1, m->d, hid);
+		expert_w(f, top, e, 2, w2, hid, m->d);
+		for (i = 0; i < r->kept[e]; i++) {
+			uint32_t t = r->list[e][i];
+			uint8_t g = m->score[(uint64_t)t * m->e + e];
+			int32_t *o = ref + (uint64_t)t * m->d;
+
+			moe_ref_token(f, top, m->x + (uint64_t)t * m->d, w1, w2,
+				      hid, tmp, a8, g8, h16, y8);
+			for (c = 0; c < m->d; c++)
+				o[c] = (int32_t)((uint32_t)o[c] +
+						 (uint32_t)(g * y8[c]));
+		}
+	}
+	for (n = 0; n < td && ref[n] == m->acc[n]; n++)
+		hash = (hash ^ (uint32_t)m->acc[n]) * 1099511628211ull;
+	if (n < td) {
+		snprintf(f->msg, sizeof f->msg, "op '%s' (%s line %d): token "
+			 "%llu element %llu: layer output %d, reference %d",
+			 op->name, f->t->path, op->line,
+			 (unsigned long long)(n / m->d),
+			 (unsigned long long)(n % m->d), m->acc[n], ref[n]);
+		goto out;
+	}
+	f->checked += td;
+	f->moe[top]->out_hash = hash;
+	rc = 0;
+out:
+	free(ref);
+	free(tmp);
+	free(w1);
+	free(w2);
+	free(h16);
+	free(a8);
+	free(g8);
+	free(y8);
+	moe_free(m);
+	return rc;
+}
+
+static int moe_end(struct func *f, uint32_t x)
+{
+	const struct plan_op *p = &f->plans[x];
+	struct func_op *o = &f->ops[x];
+	struct func_moe *m = &f->fm[p->trace_op];
+	uint64_t e = (uint64_t)p->m * p->n, i;
+	int rc = 0;
+
+	if (p->moe_role == 3)	/* the operand the engine read, for the check */
+		for (i = 0; i < (uint64_t)p->m * p->k; i++)
+			o->a[i] = m->act16[i];
+	if (p->moe_role == 1 || p->moe_role == 3)
+		rc = check_engine(f, x);
+	else if (p->moe_role == 2)
+		rc = check_vec(f, x);
+	for (i = 0; !rc && p->moe_role == 1 && i < e; i++)
+		m->h8[i] = (int8_t)o->out[i];
+	for (i = 0; !rc && p->moe_role == 2 && i < e; i++)
+		m->act16[i] = o->y[i];
+	for (i = 0; !rc && p->moe_role == 3 && i < e; i++)
+		m->y[i] = (int8_t)o->out[i];
+	op_free(o);
+	if (--m->live == 0 && !rc)
+		rc = moe_close(f, p->trace_op);
+	return rc;
+}
+
+static int end(void *ctx, uint32_t opi)
+{
+	struct func *f = ctx;
+	const struct plan_op *p = &f->plans[opi];
+	struct func_op *o = &f->ops[opi];
+	int rc;
+
+	if (p->moe_role)
+		return moe_end(f, opi);
+	if (p->unit != PU_SDE) {
+		rc = check_vec(f, opi);
+		if (!rc && f->dump_dir)
+			rc = dump_vec(f, opi);
+		op_free(o);
+		return rc;
+	}
+	rc = check_engine(f, opi);
 	if (!rc && f->dump_dir)
 		rc = dump(f, opi);
 	op_free(o);

@@ -93,6 +93,17 @@ static void route_sampled(const struct op *op, struct rng *g, uint16_t *choice)
 	free(taken);
 }
 
+void moe_data(const struct op *op, uint64_t stream, int8_t *x, int8_t *w)
+{
+	struct rng g = { stream };
+	uint64_t i;
+
+	for (i = 0; i < (uint64_t)op->m * op->k; i++)
+		x[i] = (int8_t)next(&g);
+	for (i = 0; i < (uint64_t)op->k * op->experts; i++)
+		w[i] = (int8_t)next(&g);
+}
+
 /* The router on seeded int8 tokens and weights; top-k of the logits. */
 static int route_computed(const struct op *op, uint64_t stream,
 			  uint16_t *choice)
@@ -100,8 +111,6 @@ static int route_computed(const struct op *op, uint64_t stream,
 	int8_t *x = malloc((uint64_t)op->m * op->k);
 	int8_t *w = malloc((uint64_t)op->k * op->experts);
 	int32_t *l = malloc(op->experts * sizeof *l);
-	struct rng g = { stream };
-	uint64_t i;
 	uint32_t t, e, d;
 
 	if (!x || !w || !l) {
@@ -110,10 +119,7 @@ static int route_computed(const struct op *op, uint64_t stream,
 		free(l);
 		return -1;
 	}
-	for (i = 0; i < (uint64_t)op->m * op->k; i++)
-		x[i] = (int8_t)next(&g);
-	for (i = 0; i < (uint64_t)op->k * op->experts; i++)
-		w[i] = (int8_t)next(&g);
+	moe_data(op, stream, x, w);
 	for (t = 0; t < op->m; t++) {
 		for (e = 0; e < op->experts; e++) {
 			int32_t s = 0;
@@ -178,6 +184,7 @@ int moe_route(const struct config *cfg, const struct trace *t,
 
 	(void)cfg;
 	memset(r, 0, sizeof *r);
+	r->stream = g.s;
 	r->tokens = op->m;
 	r->experts = op->experts;
 	r->topk = op->topk;
@@ -186,7 +193,7 @@ int moe_route(const struct config *cfg, const struct trace *t,
 	if (!r->choice || !r->kept)
 		return -1;
 	if (op->routing == ROUTE_COMPUTED)
-		rc = route_computed(op, g.s, r->choice);
+		rc = route_computed(op, r->stream, r->choice);
 	else if (op->routing == ROUTE_LIST)	/* checked by the reader */
 		memcpy(r->choice, t->assign + op->assign_off,
 		       (uint64_t)op->m * op->topk * sizeof *r->choice);
@@ -258,17 +265,23 @@ static struct plan_op *part(const struct config *cfg, const struct trace *t,
  * Entries are marked by index: adding one may move the list.
  */
 static int expert(const struct config *cfg, const struct trace *t,
-		  uint32_t opi, uint32_t rows, struct plan_list *x,
-		  struct sim_err *err)
+		  uint32_t opi, uint32_t e, uint32_t lo, uint32_t hi,
+		  uint32_t rows, struct plan_list *x, struct sim_err *err)
 {
 	const struct op *o = &t->ops[opi];
-	size_t fc1 = x->n, fc2 = x->n + 2, sc = x->n + 3;
+	size_t fc1 = x->n, fc2 = x->n + 2, sc = x->n + 3, i;
 
 	if (!part(cfg, t, opi, OP_GEMM, rows, o->k, o->n, x, err) ||
 	    !part(cfg, t, opi, OP_GELU, rows, 0, o->n, x, err) ||
 	    !part(cfg, t, opi, OP_GEMM, rows, o->n, o->k, x, err) ||
 	    !part(cfg, t, opi, OP_MOE, rows, 0, o->k, x, err))
 		return -1;
+	for (i = 0; i < 4; i++) {
+		x->p[fc1 + i].moe_role = (uint32_t)i + 1;
+		x->p[fc1 + i].moe_expert = e;
+		x->p[fc1 + i].moe_lo = lo;
+		x->p[fc1 + i].moe_hi = hi;
+	}
 	x->p[fc1].a_gather = 1;
 	/* FC2 drains into the accumulate; out rows are gathered, scattered */
 	x->p[fc2].o_onchip = 1;
@@ -303,7 +316,7 @@ int moe_expand(const struct config *cfg, const struct trace *t, uint32_t opi,
 		for (e = 0; e < r->experts; e++) {
 			uint32_t n = in_block(r, e, lo, hi);
 
-			if (n && expert(cfg, t, opi, n, x, err))
+			if (n && expert(cfg, t, opi, e, lo, hi, n, x, err))
 				return -1;
 		}
 	}

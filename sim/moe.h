@@ -22,6 +22,7 @@
 #include "trace.h"
 
 struct moe_route {
+	uint64_t stream;	/* the op's data stream: router data, expert weights */
 	uint32_t tokens, experts, topk;
 	uint16_t *choice;	/* tokens x topk expert indices, best first */
 	uint32_t *kept;		/* per expert: tokens kept after capacity */
@@ -29,8 +30,11 @@ struct moe_route {
 	uint32_t **list;	/* per expert: kept token ids, ascending */
 };
 
-/* What the report says about one MoE layer. */
+/* What the report says about one MoE layer (and its routing, kept for
+ * functional mode). */
 struct moe_info {
+	struct moe_route route;		/* token -> expert assignment */
+	uint64_t out_hash;		/* functional: hash of the layer's int32 output */
 	uint32_t experts, active, dropped, topk;
 	uint32_t *tokens;		/* per expert, after capacity */
 	uint64_t weight_bytes;		/* expert weight bytes loaded from DRAM */
@@ -62,6 +66,12 @@ void moe_route_free(struct moe_route *r);
 int moe_expand(const struct config *cfg, const struct trace *t, uint32_t opi,
 	       const struct moe_route *r, struct plan_list *x,
 	       struct sim_err *err);
+
+/*
+ * The router's seeded data for op: x (m x k tokens) and w (k x experts),
+ * int8, from stream. The functional MoE takes the same tokens as input.
+ */
+void moe_data(const struct op *op, uint64_t stream, int8_t *x, int8_t *w);
 
 /* Append one planned op to x; returns the new entry or NULL. */
 struct plan_op *plan_list_add(struct plan_list *x);

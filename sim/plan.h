@@ -36,6 +36,9 @@ struct plan_op {
 	int w_gather;			/* second-operand rows scattered in DRAM */
 	int o_scatter;			/* output rows scattered in DRAM */
 	uint32_t gate_e, gate_k;	/* gate: experts, top-k */
+	uint32_t moe_role;		/* MoE part: 0 none, 1 FC1, 2 GELU, 3 FC2, 4 scatter */
+	uint32_t moe_expert;		/* MoE part: its expert */
+	uint32_t moe_lo, moe_hi;	/* MoE part: its tokens are the expert's in [lo, hi) */
 	struct gate_params gp;		/* gate unit timing */
 	int w_load;			/* 1: a second operand is loaded (weights, B, add's b) */
 	int w_dep;			/* 1: that operand is an earlier op's output */

@@ -45,6 +45,7 @@ void run_free(struct run_result *r)
 	if (r->moe)
 		for (i = 0; i < r->n_ops; i++)
 			if (r->moe[i]) {
+				moe_route_free(&r->moe[i]->route);
 				free(r->moe[i]->tokens);
 				free(r->moe[i]);
 			}
@@ -194,7 +195,7 @@ static int plan_moe(const struct config *cfg, const struct trace *t,
 		    struct run_result *r, struct sim_err *err)
 {
 	const struct op *op = &t->ops[i];
-	struct moe_route rt;
+	struct moe_route rt = { 0 };
 	struct moe_info *mi = calloc(1, sizeof *mi);
 	uint32_t e;
 	int rc;
@@ -218,7 +219,7 @@ static int plan_moe(const struct config *cfg, const struct trace *t,
 		mi->active += rt.kept[e] > 0;
 	}
 	rc = mi->tokens ? moe_expand(cfg, t, i, &rt, x, err) : oom(t, err);
-	moe_route_free(&rt);
+	mi->route = rt;		/* functional mode reads it; run_free frees it */
 	return rc;
 }
 
@@ -275,20 +276,6 @@ static int alloc_exec(struct run_result *r, struct top *u)
 	return r->xops && r->xenergy && u->op_busy && u->op_stall ? 0 : -1;
 }
 
-static int functional_refused(const struct trace *t, struct sim_err *err)
-{
-	size_t i;
-
-	for (i = 0; i < t->n_ops; i++)
-		if (t->ops[i].kind == OP_GATE || t->ops[i].kind == OP_MOE)
-			return err_set(err, t->path, t->ops[i].line,
-				       op_kind_name(t->ops[i].kind),
-				       "functional mode for gate and moe ops "
-				       "is not built yet; run them with --mode "
-				       "timing");
-	return 0;
-}
-
 static void clock_units(struct top *u, int ff, int check)
 {
 	kern_init(&u->kern, ff, check);
@@ -334,15 +321,14 @@ int run_sim(const struct config *cfg, const struct trace *t,
 		oom(t, err);
 		goto out;
 	}
-	if ((o->functional && functional_refused(t, err)) ||
-	    plan_all(cfg, t, o, r, err))
+	if (plan_all(cfg, t, o, r, err))
 		goto out;
 	if (alloc_exec(r, u)) {
 		oom(t, err);
 		goto out;
 	}
 	if (o->functional) {
-		if (func_init(&f, cfg, t, r->plans, r->n_exec, o->seed,
+		if (func_init(&f, cfg, t, r->plans, r->n_exec, r->moe, o->seed,
 			      o->dump_dir)) {
 			oom(t, err);
 			goto out;
