@@ -5,6 +5,7 @@
 #   make test     all cmocka suites (JUnit XML in build/test-results/)
 #   make asan     the same suites under AddressSanitizer + UBSan
 #   make bench    simulation speed, written to build/bench.json
+#   make cosim    the longer RTL-vs-model co-simulation soak (tests/cosim/)
 #   make deps     install missing Debian packages (sudo only when not root)
 #   make traces   regenerate the shipped traces from the model zoo
 #   make clean    remove build/
@@ -54,17 +55,20 @@ $(eval $(call flavour,REL,$(BUILD),$(OPT)))
 $(eval $(call flavour,ASAN,$(BUILD)/asan,$(ASAN_FLAGS)))
 
 # Missing headers or tools make every build target install them first.
-HAVE_DEPS := $(and $(wildcard /usr/include/zlib.h),$(wildcard /usr/include/ini.h),$(wildcard /usr/include/cmocka.h),$(shell command -v pkg-config))
+HAVE_DEPS := $(and $(wildcard /usr/include/zlib.h),$(wildcard /usr/include/ini.h),$(wildcard /usr/include/cmocka.h),$(shell command -v pkg-config),$(shell command -v verilator),$(shell command -v iverilog))
 NEED_DEPS := $(if $(HAVE_DEPS),,deps)
 
-.PHONY: all run test asan bench deps traces clean
+# RTL co-simulation (Verilator) of the units, lockstep against the C models.
+include tests/cosim/cosim.mk
+
+.PHONY: all run test asan bench deps traces clean cosim
 all: $(BUILD)/stasim
 
 run: $(BUILD)/stasim
 	@echo "-- RUN: $(DEFAULT_TRACE) on $(DEFAULT_CONFIG) --"
 	$(BUILD)/stasim run -c $(DEFAULT_CONFIG) -t $(DEFAULT_TRACE)
 
-test: $(BUILD)/stasim $(addprefix $(BUILD)/tests/,$(TEST_NAMES))
+test: $(BUILD)/stasim $(addprefix $(BUILD)/tests/,$(TEST_NAMES)) cosim-sde-lint cosim-sde-quick
 	@echo "-- TEST --"
 	@STASIM_BIN=$(BUILD)/stasim sh tests/run-suites.sh $(BUILD)/tests $(BUILD)/test-results $(TEST_NAMES)
 
@@ -74,6 +78,8 @@ asan: $(BUILD)/asan/stasim $(addprefix $(BUILD)/asan/tests/,$(TEST_NAMES))
 	 ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 \
 	 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
 	 sh tests/run-suites.sh $(BUILD)/asan/tests $(BUILD)/asan/test-results $(TEST_NAMES)
+
+cosim: cosim-sde-lint cosim-sde
 
 bench: $(BUILD)/stasim
 	@echo "-- BENCH --"
