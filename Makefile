@@ -81,7 +81,7 @@ asan: $(BUILD)/asan/stasim $(addprefix $(BUILD)/asan/tests/,$(TEST_NAMES))
 
 cosim: cosim-sde-lint cosim-sde
 
-bench: $(BUILD)/stasim
+bench: $(BUILD)/stasim $(COSIM_BUILD)/sde_cosim
 	@echo "-- BENCH --"
 	@sh tests/bench.sh $(BUILD)/stasim $(BUILD)
 
