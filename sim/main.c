@@ -74,53 +74,6 @@ static int parse_u64(const char *s, uint64_t *v)
 	return 0;
 }
 
-static int parse_nm(const char *s, uint32_t *n, uint32_t *m)
-{
-	char a[32], *colon;
-	uint64_t x, y;
-
-	snprintf(a, sizeof a, "%s", s);
-	colon = strchr(a, ':');
-	if (!colon)
-		return -1;
-	*colon = 0;
-	if (parse_u64(a, &x) || parse_u64(colon + 1, &y) || x < 1 || x > y ||
-	    y > TRACE_NM_MAX)
-		return -1;
-	*n = (uint32_t)x;
-	*m = (uint32_t)y;
-	return 0;
-}
-
-/* "uniform" | "computed" | "zipf:S" (S x 100) | "hot:H:P" (P in %). */
-static int parse_routing(const char *v, struct zoo_opts *zo)
-{
-	char a[64], *p, *q;
-	uint64_t x, y;
-
-	snprintf(a, sizeof a, "%s", v);
-	zo->skew = zo->hot = 0;
-	if (!strcmp(a, "uniform") || !strcmp(a, "computed")) {
-		zo->routing = a[0] == 'u' ? ROUTE_UNIFORM : ROUTE_COMPUTED;
-		return 0;
-	}
-	if (!strncmp(a, "zipf:", 5) && !parse_u64(a + 5, &x) && x <= 1000) {
-		zo->routing = ROUTE_ZIPF;
-		zo->skew = (uint32_t)x;
-		return 0;
-	}
-	if (strncmp(a, "hot:", 4) || !(q = strchr(p = a + 4, ':')))
-		return -1;
-	*q = 0;
-	if (parse_u64(p, &x) || parse_u64(q + 1, &y) || x < 1 ||
-	    x > TRACE_EXPERTS_MAX || y > 100)
-		return -1;
-	zo->routing = ROUTE_HOT;
-	zo->hot = (uint32_t)x;
-	zo->skew = (uint32_t)y;
-	return 0;
-}
-
 struct run_args {
 	const char *config, *trace, *outdir, *dump;
 	enum report_format format;
@@ -285,38 +238,24 @@ static int list_models(void)
 static int trace_opts(int argc, char **argv, struct zoo_opts *zo,
 		      const char **out)
 {
+	char msg[256];
 	const char *v;
-	uint64_t x;
-	int i;
+	int i, rc;
 
 	for (i = 3; i < argc; i++) {
 		const char *o = argv[i];
 
-		if (strcmp(o, "-o") && strcmp(o, "--seq") && strcmp(o, "--nm") &&
-		    strcmp(o, "--task") && strcmp(o, "--routing"))
+		if (!zoo_known_opt(o) && strcmp(o, "-o"))
 			return usage_error("trace: unknown option '%s'", o), -1;
 		if (!(v = value(argc, argv, &i)))
 			return -1;
-		if (!strcmp(o, "-o"))
+		if (!strcmp(o, "-o")) {
 			*out = v;
-		else if (!strcmp(o, "--seq")) {
-			if (parse_u64(v, &x) || x < 1 || x > TRACE_DIM_MAX)
-				return usage_error("--seq: '%s' is not an integer "
-						   "in 1..1048576", v), -1;
-			zo->seq = (uint32_t)x;
-		} else if (!strcmp(o, "--nm")) {
-			if (parse_nm(v, &zo->nm_n, &zo->nm_m))
-				return usage_error("--nm: '%s' is not N:M with "
-						   "1 <= N <= M <= 64", v), -1;
-		} else if (!strcmp(o, "--task")) {
-			if (parse_u64(v, &x) || x > 63)
-				return usage_error("--task: '%s' is not an integer "
-						   "in 0..63", v), -1;
-			zo->task = (uint32_t)x;
-		} else if (parse_routing(v, zo)) {
-			return usage_error("--routing: '%s' is not uniform, "
-					   "computed, zipf:S or hot:H:P", v), -1;
+			continue;
 		}
+		rc = zoo_parse_opt(o, v, zo, msg, sizeof msg);
+		if (rc)
+			return usage_error("%s", msg), -1;
 	}
 	return 0;
 }

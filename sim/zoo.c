@@ -323,3 +323,116 @@ fail:
 	trace_free(t);
 	return err_set(err, "zoo", 0, "", "out of memory");
 }
+
+/* ---- `stasim trace` options ---- */
+
+/* Strict unsigned decimal: digits only, no overflow. */
+static int parse_u64(const char *s, uint64_t *v)
+{
+	uint64_t x = 0;
+
+	if (!*s)
+		return -1;
+	for (; *s; s++) {
+		uint64_t d = (uint64_t)(*s - '0');
+
+		if (*s < '0' || *s > '9' || x > (UINT64_MAX - d) / 10)
+			return -1;
+		x = x * 10 + d;
+	}
+	*v = x;
+	return 0;
+}
+
+static int parse_nm(const char *s, uint32_t *n, uint32_t *m)
+{
+	char a[32], *colon;
+	uint64_t x, y;
+
+	snprintf(a, sizeof a, "%s", s);
+	colon = strchr(a, ':');
+	if (!colon)
+		return -1;
+	*colon = 0;
+	if (parse_u64(a, &x) || parse_u64(colon + 1, &y) || x < 1 || x > y ||
+	    y > TRACE_NM_MAX)
+		return -1;
+	*n = (uint32_t)x;
+	*m = (uint32_t)y;
+	return 0;
+}
+
+/* "uniform" | "computed" | "zipf:S" (S x 100) | "hot:H:P" (P in %). */
+static int parse_routing(const char *v, struct zoo_opts *zo)
+{
+	char a[64], *p, *q;
+	uint64_t x, y;
+
+	snprintf(a, sizeof a, "%s", v);
+	zo->skew = zo->hot = 0;
+	if (!strcmp(a, "uniform") || !strcmp(a, "computed")) {
+		zo->routing = a[0] == 'u' ? ROUTE_UNIFORM : ROUTE_COMPUTED;
+		return 0;
+	}
+	if (!strncmp(a, "zipf:", 5) && !parse_u64(a + 5, &x) && x <= 1000) {
+		zo->routing = ROUTE_ZIPF;
+		zo->skew = (uint32_t)x;
+		return 0;
+	}
+	if (strncmp(a, "hot:", 4) || !(q = strchr(p = a + 4, ':')))
+		return -1;
+	*q = 0;
+	if (parse_u64(p, &x) || parse_u64(q + 1, &y) || x < 1 ||
+	    x > TRACE_EXPERTS_MAX || y > 100)
+		return -1;
+	zo->routing = ROUTE_HOT;
+	zo->hot = (uint32_t)x;
+	zo->skew = (uint32_t)y;
+	return 0;
+}
+
+
+int zoo_known_opt(const char *opt)
+{
+	static const char *const opts[] = { "--seq", "--nm", "--task",
+					    "--routing", NULL };
+	int i;
+
+	for (i = 0; opts[i]; i++)
+		if (!strcmp(opt, opts[i]))
+			return 1;
+	return 0;
+}
+
+int zoo_parse_opt(const char *opt, const char *val, struct zoo_opts *o,
+		  char *msg, size_t len)
+{
+	uint64_t x;
+
+	if (!strcmp(opt, "--seq")) {
+		if (parse_u64(val, &x) || x < 1 || x > TRACE_DIM_MAX)
+			goto bad;
+		o->seq = (uint32_t)x;
+	} else if (!strcmp(opt, "--nm")) {
+		if (parse_nm(val, &o->nm_n, &o->nm_m))
+			goto bad;
+	} else if (!strcmp(opt, "--task")) {
+		if (parse_u64(val, &x) || x > 63)
+			goto bad;
+		o->task = (uint32_t)x;
+	} else if (!strcmp(opt, "--routing")) {
+		if (parse_routing(val, o))
+			goto bad;
+	} else {
+		snprintf(msg, len, "trace: unknown option '%s'", opt);
+		return -1;
+	}
+	return 0;
+bad:
+	snprintf(msg, len, "%s: '%s' is not %s", opt, val,
+		 !strcmp(opt, "--seq") ? "an integer in 1..1048576" :
+		 !strcmp(opt, "--nm") ? "N:M with 1 <= N <= M <= 64" :
+		 !strcmp(opt, "--task") ? "an integer in 0..63" :
+		 "uniform, computed, zipf:S or hot:H:P");
+	return -1;
+}

@@ -12,6 +12,8 @@
 #include <stdint.h>
 
 #include "err.h"
+#include <stddef.h>
+
 #include "trace.h"
 
 struct zoo_opts {
@@ -21,6 +23,15 @@ struct zoo_opts {
 	uint32_t routing;	/* MoE models: enum op_routing */
 	uint32_t skew, hot;	/* MoE models: routing parameters */
 };
+
+/* 1 if opt is an option of `stasim trace` handled by zoo_parse_opt. */
+int zoo_known_opt(const char *opt);
+/*
+ * Apply one `stasim trace` option (--seq, --nm, --task, --routing, ...)
+ * with its value to o. Returns 0, or -1 with msg ("--nm: '5:4' is not ...").
+ */
+int zoo_parse_opt(const char *opt, const char *val, struct zoo_opts *o,
+		  char *msg, size_t len);
 
 /* 1 if model has MoE layers (so --task and --routing apply). */
 int zoo_has_moe(const char *model);
