@@ -13,7 +13,7 @@
 .DEFAULT_GOAL := all
 BUILD      := build
 CC         ?= cc
-PKGS       := build-essential pkg-config zlib1g-dev libinih-dev libcmocka-dev \
+PKGS       := build-essential pkg-config zlib1g-dev libinih-dev libcmocka-dev gnuplot-nox parallel \
               verilator libsystemc-dev iverilog
 
 DEFAULT_CONFIG := configs/sta-default.ini
