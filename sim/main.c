@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include "config.h"
 #include "err.h"
@@ -33,6 +34,8 @@ static const char usage_text[] =
 	"        [--routing uniform|computed|zipf:S|hot:H:P] -o FILE\n"
 	"                    write a built-in model's trace (models: see\n"
 	"                    'stasim trace --list')\n"
+	"  cosim sde [--seed S] [--ops N] [--vcd FILE]\n"
+	"                    the engine's RTL in lockstep with its C model\n"
 	"  help              this text\n"
 	"  version           the version\n"
 	"\n"
@@ -291,6 +294,44 @@ static int cmd_trace(int argc, char **argv)
 	return rc;
 }
 
+/*
+ * stasim cosim UNIT [--seed S] [--ops N] [--vcd FILE]: the unit's Verilated
+ * RTL in lockstep with its C model (docs/rtl.md). The harness is a separate
+ * binary built beside this one (make cosim-sde-quick); run it with the
+ * translated options.
+ */
+static int cmd_cosim(int argc, char **argv)
+{
+	char path[1024], *slash;
+	char *args[16];
+	int i, n = 0;
+
+	if (argc < 3 || strcmp(argv[2], "sde"))
+		return usage_error("cosim: %s", argc < 3 ? "needs a unit (sde)" :
+				   "only unit 'sde' has RTL yet (softmax, gate "
+				   "and GELU RTL are not built yet)");
+	snprintf(path, sizeof path, "%s", argv[0]);
+	slash = strrchr(path, '/');
+	snprintf(slash ? slash + 1 : path, sizeof path - (size_t)(slash ?
+		 slash + 1 - path : 0), "cosim/sde_cosim");
+	args[n++] = path;
+	for (i = 3; i < argc && n < 14; i++) {
+		const char *o = argv[i];
+
+		if (strcmp(o, "--seed") && strcmp(o, "--ops") && strcmp(o, "--vcd"))
+			return usage_error("cosim: unknown option '%s'", o);
+		if (i + 1 >= argc)
+			return usage_error("option '%s' needs a value", o);
+		args[n++] = !strcmp(o, "--ops") ? "--cmds" : argv[i];
+		args[n++] = argv[++i];
+	}
+	args[n] = NULL;
+	execv(path, args);
+	fprintf(stderr, "stasim: %s: cannot run the co-simulation harness (%s); "
+		"build it with 'make cosim-sde-quick'\n", path, strerror(errno));
+	return SIM_EXIT_USAGE;
+}
+
 static int not_built(const char *cmd)
 {
 	fprintf(stderr, "stasim: '%s' is not built yet in this version; see "
@@ -308,7 +349,9 @@ int main(int argc, char **argv)
 		return cmd_config(argc, argv);
 	if (!strcmp(cmd, "trace"))
 		return cmd_trace(argc, argv);
-	if (!strcmp(cmd, "sweep") || !strcmp(cmd, "cosim"))
+	if (!strcmp(cmd, "cosim"))
+		return cmd_cosim(argc, argv);
+	if (!strcmp(cmd, "sweep"))
 		return not_built(cmd);
 	if (!strcmp(cmd, "version") || !strcmp(cmd, "--version")) {
 		printf("stasim %s\n", STASIM_VERSION);

@@ -500,13 +500,14 @@ static void test_bad_usage(void **state)
 
 static void test_not_built(void **state)
 {
-	static const char *const cmds[] = { "sweep", "sweep spec.ini -j 2",
-					    "cosim", "cosim sde" };
+	static const char *const cmds[] = { "cosim smx", "cosim gate" };
 	struct fix *f = *state;
 	size_t i;
 
 	for (i = 0; i < sizeof cmds / sizeof cmds[0]; i++)
 		usage_case(f->cwd, cmds[i], "not built yet", f->out);
+	usage_case(f->cwd, "cosim", "needs a unit", f->out);
+	usage_case(f->cwd, "cosim sde --bogus 1", "unknown option", f->out);
 }
 
 /* ------------------------------------------------------------------ */
