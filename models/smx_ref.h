@@ -40,34 +40,38 @@ void smx_row_ref(const struct smx_fmt *f, const int8_t *x, uint32_t len,
 const char *smx_algo_name(enum smx_algo a);
 
 /*
- * Fixed point shared by the unit model, the tests and the RTL (the design
- * and its error analysis: smx_ref.c and docs/accuracy.md).
+ * Fixed point shared by the unit model, the tests and the RTL; the design
+ * and its error analysis are in smx_ref.c and docs/accuracy.md.
  *
- * exp unit E (online, threepass): E(d) ~ 2^16 * exp(-d * 2^-in_frac) for the
- * integer distance d = max - x >= 0 below the row maximum, in Q16 (E(0) =
- * SMX_EXP_ONE = 1.0 exactly), non-increasing in d. The running or final sum s
- * of E values is Q17.16 (33 bits); r = floor(2^SMX_RECIP_K / s) (17 bits);
+ * online and threepass: an exp unit E(d) ~ 2^24 * exp(-d * 2^-in_frac) for
+ * the integer distance d = max - x (0..255) of a score below the row
+ * maximum, in Q0.24 (E(0) = SMX_EXP_ONE = 1.0 exactly, non-increasing in d);
+ * a sum s of E values in Q17.24 (41 bits, s <= len * 2^24 <= 2^40); one
+ * reciprocal r = floor(2^SMX_RECIP_K / s) (25 bits); and per score
  * p = min(255, round(E * r * 2^-(SMX_RECIP_K - 8))).
  */
-#define SMX_EXP_ONE	65536u	/* 1.0 in the Q16 of E and of the sum s */
-#define SMX_L2E_Q16	94548u	/* round(log2(e) * 2^16) */
-#define SMX_EXP_SEGS	32u	/* linear segments of the 2^-f table (33 entries) */
-#define SMX_RECIP_K	32u	/* reciprocal r = floor(2^K / s) */
-#define SMX_IN_FRAC_MAX	15u	/* larger in_frac values are read as this */
+#define SMX_EXP_FRAC	24u	/* fractional bits of E and of s */
+#define SMX_EXP_ONE	(1u << SMX_EXP_FRAC)	/* 1.0 */
+#define SMX_L2E		24204406u	/* round(log2(e) * 2^24) */
+#define SMX_EXP_SEG_BITS 6u	/* 2^6 linear segments of 2^-f, 65 entries */
+#define SMX_RECIP_K	48u	/* r = floor(2^48 / s) */
+#define SMX_IN_FRAC_MAX	15u	/* larger in_frac values are read as 15 */
+#define SMX_LEN_MAX	65536u	/* longest row the widths above are sized for */
 
-/* ITA (ita): group width, denominator width, dividend of the division. */
+/* ita: group width, denominator width, dividend of the one division. */
 #define SMX_ITA_GROUP	16u	/* scores per max/denominator update */
-#define SMX_ITA_ACC_BITS 19u	/* denominator, saturating */
+#define SMX_ITA_ACC_BITS 19u	/* denominator width; saturates, never wraps */
 #define SMX_ITA_SCALAR	65280u	/* (2^8 - 1) * 2^8: inv = SCALAR / acc */
+#define SMX_ITA_EPS_BITS 5u	/* eps32: base-2 scores in 2^-5 octaves */
 
-/* E(d) in Q16 for a distance of d score LSBs below the maximum. */
-uint32_t smx_exp_q16(uint32_t d, const struct smx_fmt *f);
+/* E(d) in Q0.24 for a score d LSBs below the maximum (any d; 0 beyond ~25 octaves). */
+uint32_t smx_exp_q24(uint32_t d, const struct smx_fmt *f);
 
 /*
- * ita: the score x brought to the base-2 domain, as an unsigned integer in
- * units of 2^-S octaves (S = 0, or 5 when f->ita_eps32):
- * round((x + 128) * log2(e) * 2^(S - in_frac)), at most 11776 (14 bits).
- * Differences of two such values are the distances that ITA shifts by.
+ * ita: the score x in the base-2 domain, an unsigned integer in units of
+ * 2^-S octaves (S = 0, or SMX_ITA_EPS_BITS when f->ita_eps32):
+ * round((x + 128) * SMX_L2E * 2^(S - 24 - in_frac)), at most 11772 (14 bits).
+ * The difference of two such values is the distance ITA shifts by.
  */
 uint32_t smx_ita_base2(int8_t x, const struct smx_fmt *f);
 
