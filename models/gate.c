@@ -69,3 +69,42 @@ void gate_topk(const int32_t *v, uint32_t e, uint32_t k, uint16_t *idx)
 			n++;
 	}
 }
+
+/* Round half up, saturate to int8 (the engine's rule, models/sde.h). */
+static int8_t requant8(int32_t v, uint32_t shift)
+{
+	int64_t q = ((int64_t)v + (1ll << (shift - 1))) >> shift;
+
+	return (int8_t)(q > 127 ? 127 : q < -128 ? -128 : q);
+}
+
+static void run(const struct fu_job *base, uint32_t r0, uint32_t rows)
+{
+	const struct gate_job *j = (const struct gate_job *)base;
+	int32_t l[1024];
+	int8_t z[1024];
+	uint8_t p[1024];
+	uint32_t t, e, d, i;
+
+	for (t = r0; t < r0 + rows; t++) {
+		for (e = 0; e < j->e && e < 1024; e++) {
+			int32_t s = 0;
+
+			for (d = 0; d < j->d; d++)
+				s += j->x[(uint64_t)t * j->d + d] *
+				     j->w[(uint64_t)d * j->e + e];
+			l[e] = s;
+			z[e] = requant8(s, j->shift);
+		}
+		smx_row(j->algo, &j->fmt, z, j->e, p);
+		gate_topk(l, j->e, j->k, j->idx + (uint64_t)t * j->k);
+		for (i = 0; i < j->k; i++)
+			j->score[(uint64_t)t * j->k + i] =
+				p[j->idx[(uint64_t)t * j->k + i]];
+	}
+}
+
+void gate_job_init(struct gate_job *j)
+{
+	j->base.run = run;
+}

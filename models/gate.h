@@ -48,4 +48,20 @@ void gate_count(const struct gate_params *p, uint64_t t, uint64_t d,
  */
 void gate_topk(const int32_t *v, uint32_t e, uint32_t k, uint16_t *idx);
 
+/* Functional work of a gate op: per token, logits x W_gate (int32), the
+ * logits requantized to int8 (shift), softmax over the experts, top-k of
+ * the logits, and the winners' probabilities. */
+struct gate_job {
+	struct fu_job base;	/* must be first */
+	const int8_t *x;	/* tokens x d */
+	const int8_t *w;	/* d x e */
+	uint16_t *idx;		/* tokens x k chosen experts */
+	uint8_t *score;		/* tokens x k their probabilities, real = p / 256 */
+	uint32_t d, e, k, shift;
+	enum smx_algo algo;
+	struct smx_fmt fmt;
+};
+
+void gate_job_init(struct gate_job *j);
+
 #endif

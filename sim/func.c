@@ -28,6 +28,8 @@ static const struct op *src_op(const struct func *f, uint32_t x)
 
 static int check_engine(struct func *f, uint32_t opi);
 static int check_vec(struct func *f, uint32_t opi);
+static int moe_oom(struct func *f, uint32_t x);
+static const void *begin_gate(struct func *f, uint32_t x, uint64_t base);
 static const void *moe_begin(struct func *f, uint32_t x, size_t *stride);
 
 uint64_t func_mix(uint64_t x)
@@ -70,6 +72,7 @@ int func_init(struct func *f, const struct config *cfg, const struct trace *t,
 
 static void op_free(struct func_op *o)
 {
+	free(o->topk);
 	free(o->tok);
 	free(o->gs);
 	free(o->x);
@@ -222,6 +225,10 @@ static const void *begin(void *ctx, uint32_t opi, size_t *stride)
 	*stride = sizeof(struct sde_data);
 	if (p->moe_role)
 		return moe_begin(f, opi, stride);
+	if (p->unit == PU_GATE) {
+		*stride = 0;
+		return begin_gate(f, opi, base);
+	}
 	if (p->unit != PU_SDE) {
 		*stride = 0;
 		return begin_vec(f, opi, base);
@@ -413,6 +420,105 @@ static int check_engine(struct func *f, uint32_t opi)
 		rc = check_head(f, opi, h, ref);
 	}
 	free(ref);
+	return rc;
+}
+
+/* ---- the gate unit ---- */
+
+static enum smx_algo smx_algo_of(const struct config *c)
+{
+	return c->smx_algo == CFG_SMX_ITA ? SMX_ITA :
+	       c->smx_algo == CFG_SMX_THREEPASS ? SMX_THREEPASS : SMX_ONLINE;
+}
+
+/* A gate op's own seeded tokens and router weights (its task's). */
+static const void *begin_gate(struct func *f, uint32_t x, uint64_t base)
+{
+	const struct plan_op *p = &f->plans[x];
+	const struct op *op = &p->src;
+	struct func_op *o = &f->ops[x];
+	uint64_t td = (uint64_t)op->m * op->k, dk = (uint64_t)op->k * op->n;
+
+	o->x = malloc(td);
+	o->x2 = malloc(dk);
+	o->topk = malloc((uint64_t)op->m * op->topk * sizeof *o->topk);
+	o->prob = malloc((uint64_t)op->m * op->topk);
+	if (!o->x || !o->x2 || !o->topk || !o->prob) {
+		op_free(o);
+		moe_oom(f, x);
+		return NULL;
+	}
+	fill8(o->x, td, base | T_ACT);
+	fill8(o->x2, dk, base ^ func_mix(op->task) ^ T_WGT);
+	gate_job_init(&o->gj);
+	o->gj.x = o->x;
+	o->gj.w = o->x2;
+	o->gj.idx = o->topk;
+	o->gj.score = o->prob;
+	o->gj.d = op->k;
+	o->gj.e = op->n;
+	o->gj.k = op->topk;
+	o->gj.shift = 7 + (nm_clog2(op->k) + 1) / 2;
+	o->gj.algo = smx_algo_of(f->cfg);
+	o->gj.fmt = (struct smx_fmt){ f->cfg->smx_in_frac,
+				      (uint32_t)f->cfg->smx_ita_eps32 };
+	return &o->gj;
+}
+
+/*
+ * The unit's choices against a plain recomputation: logits, a full
+ * ranking for the top-k (ties to the lower index), the winners' softmax
+ * probabilities. Written independently of gate_topk.
+ */
+static int check_gate(struct func *f, uint32_t x)
+{
+	const struct plan_op *p = &f->plans[x];
+	const struct op *op = &p->src;
+	const struct func_op *o = &f->ops[x];
+	const struct gate_job *j = &o->gj;
+	int32_t *l = malloc(op->n * sizeof *l);
+	int8_t *z = malloc(op->n);
+	uint8_t *pr = malloc(op->n);
+	uint32_t t, e, d, c, rank;
+	int rc = 0;
+
+	for (t = 0; l && z && pr && t < op->m && !rc; t++) {
+		for (e = 0; e < op->n; e++) {
+			int64_t s = 0, q;
+
+			for (d = 0; d < op->k; d++)
+				s += j->x[(uint64_t)t * op->k + d] *
+				     j->w[(uint64_t)d * op->n + e];
+			l[e] = (int32_t)s;
+			q = (s + (1ll << (j->shift - 1))) >> j->shift;
+			z[e] = (int8_t)(q > 127 ? 127 : q < -128 ? -128 : q);
+		}
+		smx_row(j->algo, &j->fmt, z, op->n, pr);
+		for (e = 0; e < op->n && !rc; e++) {
+			for (rank = 0, c = 0; c < op->n; c++)
+				rank += l[c] > l[e] || (l[c] == l[e] && c < e);
+			if (rank >= op->topk)
+				continue;
+			if (o->topk[(uint64_t)t * op->topk + rank] != e ||
+			    o->prob[(uint64_t)t * op->topk + rank] != pr[e]) {
+				snprintf(f->msg, sizeof f->msg, "op '%s' (%s line "
+					 "%d): token %u choice %u: unit expert %u "
+					 "score %u, reference expert %u score %u",
+					 op->name, f->t->path, op->line, t, rank,
+					 o->topk[(uint64_t)t * op->topk + rank],
+					 o->prob[(uint64_t)t * op->topk + rank], e,
+					 pr[e]);
+				rc = -1;
+			}
+		}
+	}
+	if (!l || !z || !pr)
+		rc = moe_oom(f, x);
+	free(l);
+	free(z);
+	free(pr);
+	if (!rc)
+		f->checked += (uint64_t)op->m * op->topk;
 	return rc;
 }
 
@@ -743,6 +849,11 @@ static int end(void *ctx, uint32_t opi)
 
 	if (p->moe_role)
 		return moe_end(f, opi);
+	if (p->unit == PU_GATE) {
+		rc = check_gate(f, opi);
+		op_free(o);
+		return rc;
+	}
 	if (p->unit != PU_SDE) {
 		rc = check_vec(f, opi);
 		if (!rc && f->dump_dir)

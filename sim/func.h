@@ -20,6 +20,7 @@
 #include "trace.h"
 #include "../models/sde.h"
 #include "../models/smx.h"
+#include "../models/gate.h"
 #include "../models/vec.h"
 
 struct func_op {
@@ -37,6 +38,8 @@ struct func_op {
 	uint32_t *tok;		/* MoE part: its tokens */
 	uint8_t *gs;		/* MoE part: their gate scores */
 	struct smx_job sj;	/* what the softmax unit runs */
+	struct gate_job gj;	/* what the gate unit runs */
+	uint16_t *topk;		/* gate: chosen experts */
 };
 
 /* One MoE layer's data in functional mode, alive from its first part to

@@ -409,7 +409,7 @@ static uint64_t unit_cycles(const struct plan_op *p, uint64_t rows)
 		return smx_fused_cycles(&p->sp, rows, p->n);
 	if (p->unit == PU_SMX)
 		return smx_cycles(&p->sp, rows, p->n);
-	if (p->a_onchip)	/* fused GELU: done on the drain, pipeline tail */
+	if (p->a_onchip && p->vk == VEC_K_GELU)	/* fused: on the drain */
 		return p->vp.latency;
 	return vec_cycles(&p->vp, p->vk, rows, p->n);
 }

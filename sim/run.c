@@ -223,6 +223,28 @@ static int plan_moe(const struct config *cfg, const struct trace *t,
 	return rc;
 }
 
+/*
+ * [gate] gemv_width = 0: the router's logits x W_gate run on the engine as a
+ * dense gemm whose outputs drain into the gate unit, which then only does
+ * softmax and top-k (models/gate.h: its logits stage is 0).
+ */
+static int plan_logits(const struct config *cfg, const struct trace *t,
+		       uint32_t i, struct plan_list *x, struct sim_err *err)
+{
+	struct op g = t->ops[i];
+	struct plan_op *p = plan_list_add(x);
+
+	if (!p)
+		return oom(t, err);
+	g.kind = OP_GEMM;
+	g.nm_n = g.nm_m = 1;
+	g.topk = g.tasks = g.task = 0;
+	if (plan_op(cfg, t, &g, (uint32_t)(x->n - 1), i, p, err))
+		return -1;
+	p->o_onchip = 1;	/* logits stream into the gate unit */
+	return 0;
+}
+
 static int plan_all(const struct config *cfg, const struct trace *t,
 		    const struct run_opts *o, struct run_result *r,
 		    struct sim_err *err)
@@ -238,12 +260,19 @@ static int plan_all(const struct config *cfg, const struct trace *t,
 				goto fail;
 			continue;
 		}
+		if (t->ops[i].kind == OP_GATE && !cfg->gate_gemv_width &&
+		    plan_logits(cfg, t, i, &x, err))
+			goto fail;
 		if (!(p = plan_list_add(&x))) {
 			oom(t, err);
 			goto fail;
 		}
 		if (plan_op(cfg, t, &t->ops[i], (uint32_t)(x.n - 1), i, p, err))
 			goto fail;
+		if (t->ops[i].kind == OP_GATE && !cfg->gate_gemv_width) {
+			p->a_onchip = 1;	/* its tokens arrive as logits */
+			p->w_load = 0;		/* W_gate is the engine's */
+		}
 	}
 	plan_fuse(cfg, x.p, x.n);
 	r->plans = x.p;

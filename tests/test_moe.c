@@ -371,6 +371,80 @@ static void test_gate_closed_form(void **state)
 	trace_free(&t);
 }
 
+/*
+ * A balanced layer's engine work in closed form: 4 experts x 16 tokens
+ * (routing=list, token t to expert t mod 4), D = hidden = 32, dense, on
+ * 32 x 32 PEs with n_max 4 (pipe 5). FC1 and FC2 are one array tile of 16
+ * rows x 32 columns each: kc = 32 / 4 = 8, flush F = 15 + 31 + 5 = 51,
+ * write-back 16 rows at ceil(32 / lanes) cycles per row. Parts run one
+ * after another, so the engine's busy + back-pressure cycles are
+ * 4 experts x 2 GEMMs x (8 + 51 + 16 * cpr). On the vector unit (latency 4)
+ * each expert's fused GELU takes the pipeline tail, 4, and its
+ * scatter-accumulate 16 * 32 / lanes + 4.
+ */
+static void test_balanced_closed_form(void **state)
+{
+	static const char *const lanes[] = { "32", "8" };
+	static const uint64_t cpr[] = { 1, 4 };
+	char body[2048], ini[128];
+	size_t used;
+	struct config c;
+	struct trace t;
+	struct run_result r;
+	uint32_t tok, x;
+	uint64_t sde, vec;
+	unsigned i;
+
+	(void)state;
+	used = (size_t)snprintf(body, sizeof body, "stasim-trace 1\nmoe name=m "
+				"m=64 k=32 n=32 experts=4 topk=1 routing=list assign=");
+	for (tok = 0; tok < 64; tok++)
+		used += (size_t)snprintf(body + used, sizeof body - used, "%s%u",
+					 tok ? "," : "", tok % 4);
+	snprintf(body + used, sizeof body - used, "\n");
+	text_trace(body, &t);
+	for (i = 0; i < 2; i++) {
+		snprintf(ini, sizeof ini, "[vector]\nlanes = %s\n", lanes[i]);
+		text_cfg(ini, &c);
+		run(&c, &t, &r);
+		for (sde = vec = 0, x = 0; x < r.n_exec; x++) {
+			if (r.plans[x].unit == PU_SDE)
+				sde += r.xops[x].busy + r.xops[x].bp;
+			else
+				vec += r.xops[x].busy;
+		}
+		assert_int_equal(sde, 4 * 2 * (8 + 51 + 16 * cpr[i]));
+		assert_int_equal(vec, 4 * (4 + 16 * 32 / (32 / cpr[i]) + 4));
+		assert_int_equal(r.ops[0].bp, 4 * 2 * 16 * (cpr[i] - 1));
+		assert_int_equal(r.moe[0]->active, 4);
+		run_free(&r);
+	}
+	trace_free(&t);
+}
+
+/* [gate] gemv_width = 0: the logits run on the engine, drained into the
+ * gate unit; the gate op then has the logits' MACs and loads nothing of
+ * its own; in functional mode everything still checks. */
+static void test_gate_on_engine(void **state)
+{
+	struct config c;
+	struct trace t;
+	struct run_result r;
+	struct run_opts o = { .seed = 3, .fast_forward = 1, .functional = 1 };
+	struct sim_err err;
+
+	(void)state;
+	layer_trace("computed", &t);
+	text_cfg("[gate]\ngemv_width = 0\n", &c);
+	run(&c, &t, &r);
+	assert_int_equal(r.ops[0].dense_macs, 129ull * 192 * 16);
+	run_free(&r);
+	assert_int_equal(run_sim(&c, &t, &o, &r, &err), 0);
+	assert_false(r.failed);
+	run_free(&r);
+	trace_free(&t);
+}
+
 /* M3ViT-Tiny's MACs from its dimensions; the shipped trace runs within
  * the roofline and fast-forward equals strict stepping. */
 static void test_m3vit(void **state)
@@ -426,6 +500,8 @@ int main(void)
 		cmocka_unit_test(test_weights_once_expert_major),
 		cmocka_unit_test(test_zipf_imbalance_monotonic),
 		cmocka_unit_test(test_gate_closed_form),
+		cmocka_unit_test(test_balanced_closed_form),
+		cmocka_unit_test(test_gate_on_engine),
 		cmocka_unit_test(test_m3vit),
 	};
 
