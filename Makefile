@@ -68,7 +68,7 @@ run: $(BUILD)/stasim
 	@echo "-- RUN: $(DEFAULT_TRACE) on $(DEFAULT_CONFIG) --"
 	$(BUILD)/stasim run -c $(DEFAULT_CONFIG) -t $(DEFAULT_TRACE)
 
-test: $(BUILD)/stasim $(addprefix $(BUILD)/tests/,$(TEST_NAMES)) cosim-sde-lint cosim-sde-quick
+test: $(BUILD)/stasim $(addprefix $(BUILD)/tests/,$(TEST_NAMES)) cosim-sde-lint cosim-sde-quick icarus-sde-quick
 	@echo "-- TEST --"
 	@STASIM_BIN=$(BUILD)/stasim sh tests/run-suites.sh $(BUILD)/tests $(BUILD)/test-results $(TEST_NAMES)
 

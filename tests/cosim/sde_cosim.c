@@ -18,16 +18,22 @@
  * - 1 cycles before wb_done, and (functional) carry exactly the model's
  * requantized outputs, zeros beyond the tile's cols.
  *
+ * With --write-vectors DIR the run also writes its inputs and the model's
+ * expected outputs, cycle by cycle, as plain text (format in sde_cosim.h),
+ * for tests/icarus/tb_sde.v to replay on the RTL without the C side.
+ *
  * Invariant: the model and the RTL see identical inputs in every cycle; the
  * harness decides acceptance from the model's registered cmd_ready, which
  * the previous check proved equal to the RTL's.
  */
 #include "sde_cosim.h"
 
+#include <errno.h>
 #include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "sde.h"
 #include "nm.h"
@@ -40,6 +46,8 @@ _Static_assert(SDE_M_MAX >= 1 && SDE_M_MAX <= 32, "SDE_IDX_BITS table");
 #define KC_MAX 40		/* longest k-step in the stimulus */
 #define CPR_MAX 4		/* slowest drain consumer in the stimulus */
 #define DRAIN_IDLE 4		/* idle cycles checked after the last tile */
+#define VEC_LAG (SDE_ROWS * CPR_MAX)	/* expect lines held back: the longest
+					 * write-back, rows before wb_done */
 
 enum inject_port {
 	INJ_ACTIVE, INJ_CMD_READY, INJ_RD_DONE, INJ_WB_DONE, INJ_OP_RD,
@@ -47,6 +55,16 @@ enum inject_port {
 };
 static const char *const inject_names[INJ_N] = {
 	"active", "cmd_ready", "rd_done", "wb_done", "op_rd", "out_data"
+};
+
+/* One line of expect.txt (format in sde_cosim.h), the model's view. */
+struct vec_line {
+	uint64_t cycle;		/* the harness's cycle */
+	struct sde_out o;	/* cmd_ready, active, rd_done, wb_done */
+	uint8_t op_rd;		/* the model streamed in the previous cycle */
+	uint8_t out_valid;	/* a write-back row is due on this cycle */
+	uint32_t out_row;	/* its row within the tile */
+	uint32_t out_data[SDE_WORDS(SDE_O_BITS)];	/* its requantized outputs */
 };
 
 /* One array tile: its commands' shared fields, operands and results. */
@@ -85,6 +103,13 @@ struct cosim {
 	int injected;		/* 1: the flip was done */
 	enum inject_port inject_port;	/* --inject-port */
 	const char *vcd;	/* --vcd FILE or NULL */
+	const char *vec_dir;	/* --write-vectors DIR or NULL */
+	FILE *vec_stim;		/* DIR/stim.txt, or NULL */
+	FILE *vec_expect;	/* DIR/expect.txt, or NULL */
+	struct vec_line vec[VEC_LAG];	/* expect lines not yet written, a ring
+					 * indexed by cycle % VEC_LAG */
+	uint64_t vec_first;	/* cycle of the oldest line in vec */
+	uint64_t vec_next;	/* cycle of the next line to record */
 
 	/* the C model and its ports */
 	struct sde e;		/* the engine model */
@@ -515,6 +540,197 @@ static int feed(struct cosim *c, struct sde_pins *p)
 	return 0;
 }
 
+/* ---- vector files (--write-vectors, format in sde_cosim.h) ---- */
+
+/* A port of bits bits, in hex with ceil(bits / 4) digits. */
+static void put_hex(FILE *f, const uint32_t *w, uint32_t bits)
+{
+	uint32_t d = (bits + 3) / 4;
+
+	while (d--) {
+		uint32_t lo = 4 * d;
+
+		fputc("0123456789abcdef"[get_bits(w, lo, bits - lo < 4 ?
+						       bits - lo : 4)], f);
+	}
+}
+
+/* A scalar port of bits bits (<= 32), then a space or a newline. */
+static void put_num(FILE *f, uint32_t v, uint32_t bits, char sep)
+{
+	uint32_t w[2] = { v, 0 };
+
+	put_hex(f, w, bits);
+	fputc(sep, f);
+}
+
+/* The header line: kind (stim or expect), the parameters, the columns. */
+static void vec_header(struct cosim *c, FILE *f, const char *kind,
+		       const char *cols)
+{
+	fprintf(f, "# sde %s ROWS=%d COLS=%d N_MAX=%d M_MAX=%d ACT_BITS=%d "
+		"WEIGHT_BITS=%d KC_BITS=%d CPR_BITS=%d SHIFT_BITS=%d reset=%d "
+		"functional=%d seed=%" PRIu64 " cmds=%" PRIu64 " acc_db=%s | %s\n",
+		kind, SDE_ROWS, SDE_COLS, SDE_N_MAX, SDE_M_MAX, SDE_ACT_BITS,
+		SDE_WEIGHT_BITS, SDE_KC_BITS, SDE_CPR_BITS, SDE_SHIFT_BITS,
+		COSIM_RESET_CYCLES, c->functional, c->seed, c->n_cmds,
+		c->acc_db_mode == 2 ? "toggle" : c->acc_db_mode ? "1" : "0", cols);
+}
+
+/* Create DIR (one level) and open both files; returns -1 after a message. */
+static int vec_open(struct cosim *c)
+{
+	char path[4096];
+
+	if (mkdir(c->vec_dir, 0777) && errno != EEXIST) {
+		fprintf(stderr, "sde_cosim: cannot create %s: %s\n", c->vec_dir,
+			strerror(errno));
+		return -1;
+	}
+	snprintf(path, sizeof path, "%s/stim.txt", c->vec_dir);
+	c->vec_stim = fopen(path, "w");
+	if (c->vec_stim) {
+		snprintf(path, sizeof path, "%s/expect.txt", c->vec_dir);
+		c->vec_expect = fopen(path, "w");
+	}
+	if (!c->vec_stim || !c->vec_expect) {
+		fprintf(stderr, "sde_cosim: cannot write %s: %s\n", path,
+			strerror(errno));
+		return -1;
+	}
+	vec_header(c, c->vec_stim, "stim",
+		   "cycle rst_l acc_db cmd_valid cmd_flags cmd_op cmd_rows cmd_cols "
+		   "cmd_kcycles cmd_drain_cpr cmd_dense cmd_nm_n cmd_nm_m cmd_shift "
+		   "op_a op_w op_idx");
+	vec_header(c, c->vec_expect, "expect",
+		   "cycle cmd_ready active rd_done_valid rd_done_flags rd_done_op "
+		   "wb_done_valid wb_done_flags wb_done_op op_rd out_valid out_row "
+		   "out_data");
+	return 0;
+}
+
+/* One line of stim.txt: the inputs *p holds for the clock of cycle. */
+static void vec_stim(struct cosim *c, const struct sde_pins *p, int64_t cycle)
+{
+	FILE *f = c->vec_stim;
+
+	if (!f)
+		return;
+	fprintf(f, "%" PRId64 " ", cycle);
+	put_num(f, p->rst_l, 1, ' ');
+	put_num(f, p->acc_db, 1, ' ');
+	put_num(f, p->cmd_valid, 1, ' ');
+	put_num(f, p->cmd_flags, 5, ' ');
+	put_num(f, p->cmd_op, 32, ' ');
+	put_num(f, p->cmd_rows, nm_clog2(SDE_ROWS + 1), ' ');
+	put_num(f, p->cmd_cols, nm_clog2(SDE_COLS + 1), ' ');
+	put_num(f, p->cmd_kcycles, SDE_KC_BITS, ' ');
+	put_num(f, p->cmd_drain_cpr, SDE_CPR_BITS, ' ');
+	put_num(f, p->cmd_dense, 1, ' ');
+	put_num(f, p->cmd_nm_n, nm_clog2(SDE_N_MAX + 1), ' ');
+	put_num(f, p->cmd_nm_m, nm_clog2(SDE_M_MAX + 1), ' ');
+	put_num(f, p->cmd_shift, SDE_SHIFT_BITS, ' ');
+	put_hex(f, p->op_a, SDE_A_BITS);
+	fputc(' ', f);
+	put_hex(f, p->op_w, SDE_W_BITS);
+	fputc(' ', f);
+	put_hex(f, p->op_idx, SDE_I_BITS);
+	fputc('\n', f);
+}
+
+/* Write the oldest held expect line. */
+static void vec_flush_one(struct cosim *c)
+{
+	const struct vec_line *l = &c->vec[c->vec_first % VEC_LAG];
+	FILE *f = c->vec_expect;
+
+	fprintf(f, "%" PRIu64 " ", l->cycle);
+	put_num(f, l->o.cmd_ready, 1, ' ');
+	put_num(f, l->o.active, 1, ' ');
+	put_num(f, l->o.rd_done.valid, 1, ' ');
+	put_num(f, l->o.rd_done.flags, 5, ' ');
+	put_num(f, l->o.rd_done.op, 32, ' ');
+	put_num(f, l->o.wb_done.valid, 1, ' ');
+	put_num(f, l->o.wb_done.flags, 5, ' ');
+	put_num(f, l->o.wb_done.op, 32, ' ');
+	put_num(f, l->op_rd, 1, ' ');
+	put_num(f, l->out_valid, 1, ' ');
+	put_num(f, l->out_row, SDE_ROWS > 1 ? nm_clog2(SDE_ROWS) : 1, ' ');
+	put_hex(f, l->out_data, SDE_O_BITS);
+	fputc('\n', f);
+	c->vec_first++;
+}
+
+/*
+ * Record the expected outputs of this cycle, before any comparison: the
+ * model's registered outputs, and on a wb_done the rows of the tile it
+ * wrote back, into the held lines of the cycles they were due on. Returns
+ * -1 after a message when a row falls outside the held lines.
+ */
+static int vec_expect(struct cosim *c)
+{
+	struct vec_line *l;
+	const struct tile *t;
+	uint32_t r, col, cpr;
+
+	if (!c->vec_expect)
+		return 0;
+	if (c->vec_next - c->vec_first == VEC_LAG)
+		vec_flush_one(c);
+	l = &c->vec[c->vec_next % VEC_LAG];
+	memset(l, 0, sizeof *l);
+	l->cycle = c->cycle;
+	l->o = c->e.out;
+	l->op_rd = (uint8_t)c->exp_op_rd;
+	c->vec_next++;
+	if (!c->e.out.wb_done.valid || c->wb_tile >= c->n_tiles)
+		return 0;
+	t = c->tiles[c->wb_tile];
+	cpr = t->cpr > 1 ? t->cpr : 1;
+	for (r = 0; r < t->rows; r++) {
+		uint64_t back = (uint64_t)(t->rows - r) * cpr - 1;
+
+		if (back >= c->vec_next - c->vec_first) {
+			fprintf(stderr, "sde_cosim: internal: row %u due %" PRIu64
+				" cycles before cycle %" PRIu64 "\n", r, back,
+				c->cycle);
+			return -1;
+		}
+		l = &c->vec[(c->cycle - back) % VEC_LAG];
+		if (l->out_valid) {
+			fprintf(stderr, "sde_cosim: internal: two rows due on cycle "
+				"%" PRIu64 "\n", l->cycle);
+			return -1;
+		}
+		l->out_valid = 1;
+		l->out_row = r;
+		for (col = 0; col < t->cols && c->functional; col++)
+			put_bits(l->out_data, col * SDE_ACT_BITS, SDE_ACT_BITS,
+				 (uint16_t)t->out[r * t->cols + col]);
+	}
+	return 0;
+}
+
+/* Write the held lines and close both files; returns -1 after a message
+ * on a write error. */
+static int vec_close(struct cosim *c)
+{
+	int bad = 0;
+
+	if (c->vec_expect)
+		while (c->vec_first != c->vec_next)
+			vec_flush_one(c);
+	if (c->vec_stim && fclose(c->vec_stim))
+		bad = 1;
+	if (c->vec_expect && fclose(c->vec_expect))
+		bad = 1;
+	c->vec_stim = c->vec_expect = NULL;
+	if (bad)
+		fprintf(stderr, "sde_cosim: error writing vectors to %s\n",
+			c->vec_dir);
+	return bad ? -1 : 0;
+}
+
 /* ---- options ---- */
 
 static void usage(FILE *f)
@@ -522,7 +738,7 @@ static void usage(FILE *f)
 	fprintf(f,
 		"usage: sde_cosim [--seed N] [--cmds N] [--timing] [--acc-db 0|1|toggle]\n"
 		"                 [--inject-flip CYCLE [--inject-port PORT]] [--vcd FILE]\n"
-		"                 [--max-cycles N]\n"
+		"                 [--max-cycles N] [--write-vectors DIR]\n"
 		"  --seed N          stimulus seed (default 1)\n"
 		"  --cmds N          k-step commands to issue, rounded up to whole tiles (default 2000)\n"
 		"  --timing          no operands: compare control ports and row timing only\n"
@@ -531,7 +747,9 @@ static void usage(FILE *f)
 		"                    compared; the run must then fail with exit status 1\n"
 		"  --inject-port P   active (default), cmd_ready, rd_done, wb_done, op_rd, out_data\n"
 		"  --vcd FILE        write waves (build with tracing)\n"
-		"  --max-cycles N    fail when the run has not finished after N cycles\n");
+		"  --max-cycles N    fail when the run has not finished after N cycles\n"
+		"  --write-vectors DIR  also write DIR/stim.txt (inputs, every cycle) and\n"
+		"                    DIR/expect.txt (the model's outputs) for tests/icarus\n");
 }
 
 static int parse_u64(const char *s, uint64_t *v)
@@ -592,6 +810,8 @@ static int parse(struct cosim *c, int argc, char **argv, int *status)
 				break;
 		} else if (!strcmp(a, "--vcd")) {
 			c->vcd = v;
+		} else if (!strcmp(a, "--write-vectors")) {
+			c->vec_dir = v;
 		} else {
 			break;
 		}
@@ -639,10 +859,14 @@ struct cosim *cosim_new(int argc, char **argv, int *status)
 	sp.n_max = SDE_N_MAX;
 	sp.acc_double_buffer = c->acc_db;
 	sde_init(&c->e, &sp, &c->in, &c->want_op);
+	if (c->vec_dir && vec_open(c))
+		goto fail;
 	return c;
 fail:
 	if (!c)
 		fprintf(stderr, "sde_cosim: out of memory\n");
+	else
+		vec_close(c);
 	free(c);
 	return NULL;
 }
@@ -654,10 +878,14 @@ const char *cosim_vcd(const struct cosim *c)
 
 void cosim_reset_pins(struct cosim *c, struct sde_pins *p)
 {
+	int i;
+
 	memset(p, 0, sizeof *p);
 	memset(&c->cmd, 0, sizeof c->cmd);
 	p->rst_l = 0;
 	p->acc_db = (uint8_t)c->acc_db;
+	for (i = COSIM_RESET_CYCLES; i > 0; i--)
+		vec_stim(c, p, -(int64_t)i);
 }
 
 int cosim_done(const struct cosim *c)
@@ -700,6 +928,7 @@ void cosim_drive(struct cosim *c, struct sde_pins *p)
 		garbage(c, p->op_idx, SDE_I_BITS);
 	}
 
+	vec_stim(c, p, (int64_t)c->cycle);
 	accept = c->in.valid && c->e.out.cmd_ready;
 	c->cov_full += c->in.valid && !c->e.out.cmd_ready;
 	sde_step(&c->e, c->cycle);
@@ -819,6 +1048,10 @@ int cosim_check(struct cosim *c, struct sde_pins *p)
 
 	if (c->done)
 		return c->failed;
+	if (vec_expect(c)) {
+		c->failed = c->done = 1;
+		return 1;
+	}
 	inject(c, p);
 	if (p->cmd_ready != o->cmd_ready)
 		return mismatch(c, "cmd_ready", o->cmd_ready, p->cmd_ready);
@@ -859,6 +1092,9 @@ int cosim_finish(struct cosim *c)
 {
 	int status = c->failed ? 1 : 0;
 	size_t i;
+
+	if (vec_close(c) && !status)
+		status = 2;
 
 	if (!c->failed && c->inject) {
 		fprintf(stderr, "sde_cosim: the %s flip at cycle %" PRIu64 " %s\n",

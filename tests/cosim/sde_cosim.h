@@ -86,6 +86,51 @@ struct sde_pins {
 	uint32_t out_data[SDE_WORDS(SDE_O_BITS)];
 };
 
+/*
+ * Vector files (--write-vectors DIR): the run's stimulus and the C model's
+ * expected outputs as plain text, replayed unchanged on the RTL by
+ * tests/icarus/tb_sde.v (format also in tests/icarus/README.md).
+ *
+ * Each file opens with one header line naming the parameters, then one
+ * line per cycle of space-separated fields: the cycle in decimal, then
+ * every port in hex with ceil(width / 4) digits, most significant first;
+ * wide ports (op_a, op_w, op_idx, out_data) are one number, laid out as in
+ * rtl/sde.v.
+ *
+ *   # sde stim ROWS=4 COLS=4 N_MAX=2 M_MAX=8 ACT_BITS=8 WEIGHT_BITS=8
+ *     KC_BITS=16 CPR_BITS=3 SHIFT_BITS=6 reset=3 functional=1 seed=1
+ *     cmds=1000 acc_db=toggle | <column names>            (one line)
+ *
+ * DIR/stim.txt, cycles -reset .. N-1, one per clock the harness gave the
+ * RTL: what cosim_reset_pins (the reset window, rst_l 0) or cosim_drive
+ * put on the input ports before that clock's edge:
+ *   cycle rst_l acc_db cmd_valid cmd_flags cmd_op cmd_rows cmd_cols
+ *   cmd_kcycles cmd_drain_cpr cmd_dense cmd_nm_n cmd_nm_m cmd_shift
+ *   op_a op_w op_idx
+ * Payload without cmd_valid and operand lanes without op_rd are the random
+ * junk the harness drove; they must not matter.
+ *
+ * DIR/expect.txt, cycles 0 .. N, one per cosim_check: the outputs the C
+ * model says the RTL shows after the edge that ends the previous stim line
+ * (cycle 0: after the reset window):
+ *   cycle cmd_ready active rd_done_valid rd_done_flags rd_done_op
+ *   wb_done_valid wb_done_flags wb_done_op op_rd out_valid out_row out_data
+ * cmd_ready, active, rd_done_valid, wb_done_valid, op_rd and out_valid are
+ * compared on every line; rd_done_flags/op only when rd_done_valid is 1,
+ * wb_done_flags/op only when wb_done_valid is 1, out_row only when out_valid
+ * is 1, and out_data only when out_valid is 1 and the header says
+ * functional=1 -- the rules of cosim_check. op_rd is 1 when the model
+ * streamed in the previous cycle. out_valid/out_row/out_data follow the
+ * model's write-back: a tile's wb_done on cycle C puts row r on cycle
+ * C + 1 - (rows - r) * max(1, drain_cpr) with the model's requantized
+ * outputs (0 beyond the tile's cols); on other lines they are 0. The file
+ * is written up to SDE_ROWS * 4 (the slowest drain) lines behind the run
+ * for that reason.
+ */
+/* Clocks sde_main.cpp holds rst_l low before cycle 0 (its kResetCycles):
+ * the reset lines of stim.txt. */
+#define COSIM_RESET_CYCLES 3
+
 struct cosim;
 
 /*
