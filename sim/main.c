@@ -15,6 +15,7 @@
 #include "config.h"
 #include "err.h"
 #include "report.h"
+#include "scalesim.h"
 #include "run.h"
 #include "trace.h"
 #include "zoo.h"
@@ -30,10 +31,12 @@ static const char usage_text[] =
 	"      [--task T] [--no-fast-forward] [--check]\n"
 	"                    simulate TRACE on CONFIG and print the report\n"
 	"  config -c CONFIG  print the effective config, defaults filled in\n"
-	"  trace MODEL [--seq L] [--nm N:M] [--task T]\n"
+	"  trace MODEL [--seq L] [--batch B] [--nm N:M | TYPE=N:M,...] [--task T]\n"
 	"        [--routing uniform|computed|zipf:S|hot:H:P] -o FILE\n"
 	"                    write a built-in model's trace (models: see\n"
 	"                    'stasim trace --list')\n"
+	"  import-scalesim TOPO.csv [--nm N:M] -o FILE\n"
+	"                    turn a SCALE-Sim topology file into a trace\n"
 	"  cosim sde [--seed S] [--ops N] [--vcd FILE]\n"
 	"                    the engine's RTL in lockstep with its C model\n"
 	"  help              this text\n"
@@ -284,9 +287,7 @@ static int cmd_trace(int argc, char **argv)
 		return SIM_EXIT_USAGE;
 	if (!out)
 		return usage_error("trace: %s", "needs -o FILE");
-	snprintf(comment, sizeof comment, "%s, seq %u, weights %u:%u%s "
-		 "(written by stasim trace)", argv[2], zo.seq, zo.nm_n, zo.nm_m,
-		 zoo_has_moe(argv[2]) ? ", MoE routing in the moe ops" : "");
+	zoo_describe(argv[2], &zo, comment, sizeof comment);
 	if (zoo_build(argv[2], &zo, &t, &err) ||
 	    trace_write(out, &t, comment, &err))
 		rc = input_error(&err);
@@ -351,6 +352,8 @@ int main(int argc, char **argv)
 		return cmd_trace(argc, argv);
 	if (!strcmp(cmd, "cosim"))
 		return cmd_cosim(argc, argv);
+	if (!strcmp(cmd, "import-scalesim"))
+		return import_scalesim_cmd(argc - 1, argv + 1);
 	if (!strcmp(cmd, "sweep"))
 		return not_built(cmd);
 	if (!strcmp(cmd, "version") || !strcmp(cmd, "--version")) {

@@ -8,9 +8,15 @@
  * H=768, A=12, FFN 4H; BERT itself normalizes after the residual, which
  * moves the LayerNorms but not their cost). ViT-B/16 and DeiT-Tiny take a
  * 224x224 image as 14x14 patches of 16x16 plus a class token: 197 tokens
- * (Touvron et al. 2021 for DeiT-Tiny: D=192, 3 heads, MLP 768). A layer is
- * the op list in encoder_ops; a model is one row of ZOO_TABLE. The patch or
- * token embedding and the classifier head are not part of the layers.
+ * (Touvron et al. 2021 for DeiT-Tiny: D=192, 3 heads, MLP 768), as do
+ * ViT-L/16 and DeiT-S. GPT-2's prefill is a causal decoder run over the
+ * whole prompt, which has an encoder layer's shapes (see its row). A layer
+ * is the op list in encoder_ops; a model is one row of ZOO_TABLE, each row
+ * citing the paper its dimensions come from. The patch or token embedding
+ * and the classifier head are not part of the layers.
+ * A batch of B sequences stacks their tokens: every op's m is seq x B, but
+ * attention mixes tokens of one sequence only, so Q.K^T, softmax and A.V
+ * keep m = seq and run B times as many heads.
  * Invariant: every op built passes trace.c's schema: zoo_build() checks the
  * options against the same limits before building anything.
  */
@@ -26,13 +32,34 @@
  * M3ViT-Tiny as Edge-MoE deploys it (REFERENCE.md section 2): a 128x256
  * image in 16x16 patches = 128 patches (+ a class token: 129), D = 192,
  * 3 heads, MLP 768 on even layers, 16 experts of 384 top-2 on odd layers,
- * one router per task, 2 tasks.
+ * one router per task, 2 tasks. Rows added later go at the end, so the
+ * order `stasim trace --list` prints stays stable.
  */
 #define ZOO_TABLE(X)							\
+	/* Devlin et al. 2019, BERT-base: L=12, H=768, A=12, FFN 4H */	\
 	X("bert-base", 12, 768, 12, 3072, 128, 0, 0, 0, 0, 0, 0)	\
+	/* Dosovitskiy et al. 2021, Table 1, ViT-Base; 196 patches + cls */ \
 	X("vit-b16", 12, 768, 12, 3072, 197, 0, 0, 0, 0, 0, 0)		\
+	/* Touvron et al. 2021, Table 1, DeiT-Ti: D=192, 3 heads, MLP 4D */ \
 	X("deit-tiny", 12, 192, 3, 768, 197, 0, 0, 0, 0, 0, 0)		\
-	X("m3vit-tiny", 12, 192, 3, 768, 129, 16, 384, 2, 2, 768, 128)
+	/* Liang et al. 2022 (M3ViT) as Edge-MoE deploys it (above) */	\
+	X("m3vit-tiny", 12, 192, 3, 768, 129, 16, 384, 2, 2, 768, 128)	\
+	/* Devlin et al. 2019, BERT-large: L=24, H=1024, A=16, FFN 4H */ \
+	X("bert-large", 24, 1024, 16, 4096, 128, 0, 0, 0, 0, 0, 0)	\
+	/* Dosovitskiy et al. 2021, Table 1, ViT-Large: 24 layers,	\
+	 * D=1024, MLP 4096, 16 heads; 196 patches of 16x16 + cls */	\
+	X("vit-l16", 24, 1024, 16, 4096, 197, 0, 0, 0, 0, 0, 0)	\
+	/* Touvron et al. 2021, Table 1, DeiT-S: D=384, 6 heads, 12	\
+	 * layers, MLP 4D; 224x224 image as 196 patches + cls */	\
+	X("deit-small", 12, 384, 6, 1536, 197, 0, 0, 0, 0, 0, 0)	\
+	/* Radford et al. 2019 (GPT-2 small, 117M): 12 layers, d_model	\
+	 * 768, with GPT-1's 12 heads and 4 x 768 FFN (Radford et al.	\
+	 * 2018); pre-norm like the others, as GPT-2 itself is. The	\
+	 * prefill of seq tokens has an encoder layer's shapes. The	\
+	 * causal mask leaves about half of Q.K^T and A.V useful	\
+	 * (s(s+1)/2 of s^2 scores), but a dense engine computes them	\
+	 * all, so the matmuls are full. Default seq 512 of its 1024. */	\
+	X("gpt2", 12, 768, 12, 3072, 512, 0, 0, 0, 0, 0, 0)
 
 struct zoo_model {
 	const char *name;	/* as typed after `stasim trace` */
@@ -69,27 +96,40 @@ enum zoo_dim {
 	D_FFN		/* feed-forward inner width */
 };
 
+/* The weight type of an op without weights. */
+#define W_NONE ZOO_W_COUNT
+
 /*
  * One encoder layer, in program order. A gemm multiplies activations by
- * weights (N:M applies); a matmul multiplies two activations, once per head.
+ * weights (the N:M of its weight type applies); a matmul multiplies two
+ * activations, once per head. m is always D_SEQ: the tokens. In order:
+ * LayerNorm, x W_qkv, scores Q K^T, softmax of each score row, context
+ * A V, output projection, x + attention, LayerNorm, FFN up, GELU, FFN
+ * down, x + FFN.
  */
 static const struct zoo_layer_op {
 	const char *name;	/* op name after "lL." */
 	enum op_kind kind;
 	enum zoo_dim m, k, n;
+	enum zoo_wtype wtype;	/* gemm: whose --nm pattern it takes */
 } encoder_ops[] = {
-	{ "ln1", OP_LAYERNORM, D_SEQ, D_NONE, D_HIDDEN },
-	{ "qkv", OP_GEMM, D_SEQ, D_HIDDEN, D_QKV },	/* x W_qkv */
-	{ "qk", OP_MATMUL, D_SEQ, D_HEAD, D_SEQ },	/* scores Q K^T */
-	{ "sm", OP_SOFTMAX, D_SEQ, D_NONE, D_SEQ },	/* per head, per row */
-	{ "av", OP_MATMUL, D_SEQ, D_SEQ, D_HEAD },	/* context A V */
-	{ "proj", OP_GEMM, D_SEQ, D_HIDDEN, D_HIDDEN },	/* output projection */
-	{ "res1", OP_ADD, D_SEQ, D_NONE, D_HIDDEN },	/* x + attention */
-	{ "ln2", OP_LAYERNORM, D_SEQ, D_NONE, D_HIDDEN },
-	{ "ffn1", OP_GEMM, D_SEQ, D_HIDDEN, D_FFN },	/* FFN up */
-	{ "gelu", OP_GELU, D_SEQ, D_NONE, D_FFN },
-	{ "ffn2", OP_GEMM, D_SEQ, D_FFN, D_HIDDEN },	/* FFN down */
-	{ "res2", OP_ADD, D_SEQ, D_NONE, D_HIDDEN },	/* x + FFN */
+	{ "ln1", OP_LAYERNORM, D_SEQ, D_NONE, D_HIDDEN, W_NONE },
+	{ "qkv", OP_GEMM, D_SEQ, D_HIDDEN, D_QKV, ZOO_W_ATTN },
+	{ "qk", OP_MATMUL, D_SEQ, D_HEAD, D_SEQ, W_NONE },
+	{ "sm", OP_SOFTMAX, D_SEQ, D_NONE, D_SEQ, W_NONE },
+	{ "av", OP_MATMUL, D_SEQ, D_SEQ, D_HEAD, W_NONE },
+	{ "proj", OP_GEMM, D_SEQ, D_HIDDEN, D_HIDDEN, ZOO_W_ATTN },
+	{ "res1", OP_ADD, D_SEQ, D_NONE, D_HIDDEN, W_NONE },
+	{ "ln2", OP_LAYERNORM, D_SEQ, D_NONE, D_HIDDEN, W_NONE },
+	{ "ffn1", OP_GEMM, D_SEQ, D_HIDDEN, D_FFN, ZOO_W_FFN },
+	{ "gelu", OP_GELU, D_SEQ, D_NONE, D_FFN, W_NONE },
+	{ "ffn2", OP_GEMM, D_SEQ, D_FFN, D_HIDDEN, ZOO_W_FFN },
+	{ "res2", OP_ADD, D_SEQ, D_NONE, D_HIDDEN, W_NONE },
+};
+
+/* Names of the weight types in --nm lists, by enum zoo_wtype. */
+static const char *const wtype_names[ZOO_W_COUNT] = {
+	"attn", "ffn", "embed"
 };
 
 #define LAYER_OPS (sizeof encoder_ops / sizeof encoder_ops[0])
@@ -119,6 +159,37 @@ int zoo_defaults(const char *model, struct zoo_opts *o)
 	o->seq = zm->seq;
 	o->nm_n = 1;
 	o->nm_m = 1;
+	o->batch = 1;
+	return 0;
+}
+
+/* The batch of o, 0 read as 1. */
+static uint32_t batch_of(const struct zoo_opts *o)
+{
+	return o->batch ? o->batch : 1;
+}
+
+/* The N:M of weight type wt: its own pattern, else the common one. */
+static void wtype_nm(const struct zoo_opts *o, enum zoo_wtype wt,
+		     uint32_t *n, uint32_t *m)
+{
+	if (o->type_n[wt] || o->type_m[wt]) {
+		*n = o->type_n[wt];
+		*m = o->type_m[wt];
+	} else {
+		*n = o->nm_n;
+		*m = o->nm_m;
+	}
+}
+
+/* 1 if o gives some weight type a pattern of its own. */
+static int has_type_nm(const struct zoo_opts *o)
+{
+	int wt;
+
+	for (wt = 0; wt < ZOO_W_COUNT; wt++)
+		if (o->type_n[wt] || o->type_m[wt])
+			return 1;
 	return 0;
 }
 
@@ -141,22 +212,24 @@ static uint32_t dim(const struct zoo_model *zm, uint32_t seq, enum zoo_dim d)
 	return 0;
 }
 
+/* Callers have checked seq x batch and heads x batch (opts_check). */
 static void layer_op(const struct zoo_model *zm, const struct zoo_opts *o,
 		     uint32_t layer, const struct zoo_layer_op *lo,
 		     struct op *op)
 {
-	int is_gemm = lo->kind == OP_GEMM;
+	int per_head = lo->kind == OP_MATMUL || lo->kind == OP_SOFTMAX;
+	uint32_t b = batch_of(o);
 
 	memset(op, 0, sizeof *op);
 	op->kind = lo->kind;
 	snprintf(op->name, sizeof op->name, "l%u.%s", layer, lo->name);
-	op->m = dim(zm, o->seq, lo->m);
+	op->m = dim(zm, o->seq, lo->m) * (per_head ? 1 : b);
 	op->k = dim(zm, o->seq, lo->k);
 	op->n = dim(zm, o->seq, lo->n);
-	op->heads = lo->kind == OP_MATMUL || lo->kind == OP_SOFTMAX ?
-		    zm->heads : 1;
-	op->nm_n = is_gemm ? o->nm_n : 1;
-	op->nm_m = is_gemm ? o->nm_m : 1;
+	op->heads = per_head ? zm->heads * b : 1;
+	op->nm_n = op->nm_m = 1;
+	if (lo->kind == OP_GEMM)
+		wtype_nm(o, lo->wtype, &op->nm_n, &op->nm_m);
 }
 
 /* Largest operand of op in elements, as trace.c bounds it. */
@@ -174,8 +247,10 @@ static uint64_t op_max_elems(const struct op *op)
 static int opts_check(const struct zoo_model *zm, const struct zoo_opts *o,
 		      struct sim_err *err)
 {
+	uint32_t b = batch_of(o);
 	struct op op;
 	size_t i;
+	int wt;
 
 	if (o->seq < 1 || o->seq > TRACE_DIM_MAX)
 		return err_set(err, "zoo", 0, "seq", "%u is out of range "
@@ -192,12 +267,37 @@ static int opts_check(const struct zoo_model *zm, const struct zoo_opts *o,
 	if (o->nm_n < 1 || o->nm_n > o->nm_m || o->nm_m > TRACE_NM_MAX)
 		return err_set(err, "zoo", 0, "nm", "N:M %u:%u needs 1 <= N "
 			       "<= M <= %u", o->nm_n, o->nm_m, TRACE_NM_MAX);
+	for (wt = 0; wt < ZOO_W_COUNT; wt++) {
+		uint32_t n, m;
+
+		wtype_nm(o, (enum zoo_wtype)wt, &n, &m);
+		if (n < 1 || n > m || m > TRACE_NM_MAX)
+			return err_set(err, "zoo", 0, "nm", "%s=%u:%u needs 1 "
+				       "<= N <= M <= %u", wtype_names[wt], n,
+				       m, TRACE_NM_MAX);
+	}
+	if (!zm->patch_k && o->type_n[ZOO_W_EMBED] != o->type_m[ZOO_W_EMBED])
+		return err_set(err, "zoo", 0, "nm", "%s has no patch embedding:"
+			       " embed=%u:%u does not apply", zm->name,
+			       o->type_n[ZOO_W_EMBED], o->type_m[ZOO_W_EMBED]);
+	/* heads x batch <= 1024 also bounds batch, so seq x batch fits */
+	if ((uint64_t)zm->heads * b > TRACE_HEADS_MAX)
+		return err_set(err, "zoo", 0, "batch", "batch %u gives the "
+			       "attention matmuls %llu heads (%u per sequence),"
+			       " more than %u", b,
+			       (unsigned long long)zm->heads * b, zm->heads,
+			       TRACE_HEADS_MAX);
+	if ((uint64_t)o->seq * b > TRACE_DIM_MAX ||
+	    (uint64_t)zm->patches * b > TRACE_DIM_MAX)
+		return err_set(err, "zoo", 0, "batch", "seq %u x batch %u is "
+			       "more than %u tokens", o->seq, b, TRACE_DIM_MAX);
 	for (i = 0; i < LAYER_OPS; i++) {
 		layer_op(zm, o, 0, &encoder_ops[i], &op);
 		if (op_max_elems(&op) > TRACE_ELEMS_MAX)
-			return err_set(err, "zoo", 0, "seq", "seq %u makes %s "
-				       "an operand of %llu elements, more than "
-				       "%llu", o->seq, encoder_ops[i].name,
+			return err_set(err, "zoo", 0, b > 1 ? "batch" : "seq",
+				       "seq %u x batch %u makes %s an operand "
+				       "of %llu elements, more than %llu",
+				       o->seq, b, encoder_ops[i].name,
 				       (unsigned long long)op_max_elems(&op),
 				       (unsigned long long)TRACE_ELEMS_MAX);
 	}
@@ -240,12 +340,11 @@ static int embed(const struct zoo_model *zm, const struct zoo_opts *o,
 	memset(&op, 0, sizeof op);
 	op.kind = OP_GEMM;
 	snprintf(op.name, sizeof op.name, "embed");
-	op.m = zm->patches;
+	op.m = zm->patches * batch_of(o);	/* one embedding per image */
 	op.k = zm->patch_k;
 	op.n = zm->hidden;
 	op.heads = 1;
-	op.nm_n = o->nm_n;
-	op.nm_m = o->nm_m;
+	wtype_nm(o, ZOO_W_EMBED, &op.nm_n, &op.nm_m);
 	return push(t, &op);
 }
 
@@ -258,7 +357,7 @@ static int moe_ffn(const struct zoo_model *zm, const struct zoo_opts *o,
 	memset(&g, 0, sizeof g);
 	g.kind = OP_GATE;
 	snprintf(g.name, sizeof g.name, "l%u.gate", layer);
-	g.m = o->seq;
+	g.m = o->seq * batch_of(o);
 	g.k = zm->hidden;
 	g.n = zm->experts;
 	g.topk = zm->topk;
@@ -271,8 +370,7 @@ static int moe_ffn(const struct zoo_model *zm, const struct zoo_opts *o,
 	m.n = zm->moe_ffn;
 	m.experts = zm->experts;
 	m.tasks = m.task = 0;
-	m.nm_n = o->nm_n;
-	m.nm_m = o->nm_m;
+	wtype_nm(o, ZOO_W_FFN, &m.nm_n, &m.nm_m);
 	m.routing = o->routing;
 	m.skew = o->skew;
 	m.hot = o->hot;
@@ -344,11 +442,13 @@ static int parse_u64(const char *s, uint64_t *v)
 	return 0;
 }
 
-static int parse_nm(const char *s, uint32_t *n, uint32_t *m)
+int zoo_parse_nm(const char *s, uint32_t *n, uint32_t *m)
 {
 	char a[32], *colon;
 	uint64_t x, y;
 
+	if (strlen(s) >= sizeof a)	/* never parse a truncated copy */
+		return -1;
 	snprintf(a, sizeof a, "%s", s);
 	colon = strchr(a, ':');
 	if (!colon)
@@ -359,6 +459,41 @@ static int parse_nm(const char *s, uint32_t *n, uint32_t *m)
 		return -1;
 	*n = (uint32_t)x;
 	*m = (uint32_t)y;
+	return 0;
+}
+
+/*
+ * "TYPE=N:M,TYPE=N:M,..." with TYPE attn, ffn or embed, each at most once:
+ * those types get their pattern, the others and the common one are dense.
+ * o is changed only when the whole list is good.
+ */
+static int parse_nm_list(const char *v, struct zoo_opts *o)
+{
+	uint32_t tn[ZOO_W_COUNT] = { 0 }, tm[ZOO_W_COUNT] = { 0 };
+	char a[128], *item, *next, *eq;
+	int wt;
+
+	if (strlen(v) >= sizeof a)
+		return -1;
+	snprintf(a, sizeof a, "%s", v);
+	for (item = a; item; item = next) {
+		next = strchr(item, ',');
+		if (next)
+			*next++ = 0;
+		eq = strchr(item, '=');
+		if (!eq)
+			return -1;
+		*eq = 0;
+		for (wt = 0; wt < ZOO_W_COUNT; wt++)
+			if (!strcmp(item, wtype_names[wt]))
+				break;
+		if (wt == ZOO_W_COUNT || tn[wt] ||
+		    zoo_parse_nm(eq + 1, &tn[wt], &tm[wt]))
+			return -1;
+	}
+	o->nm_n = o->nm_m = 1;
+	memcpy(o->type_n, tn, sizeof tn);
+	memcpy(o->type_m, tm, sizeof tm);
 	return 0;
 }
 
@@ -394,8 +529,8 @@ static int parse_routing(const char *v, struct zoo_opts *zo)
 
 int zoo_known_opt(const char *opt)
 {
-	static const char *const opts[] = { "--seq", "--nm", "--task",
-					    "--routing", NULL };
+	static const char *const opts[] = { "--seq", "--batch", "--nm",
+					    "--task", "--routing", NULL };
 	int i;
 
 	for (i = 0; opts[i]; i++)
@@ -413,9 +548,20 @@ int zoo_parse_opt(const char *opt, const char *val, struct zoo_opts *o,
 		if (parse_u64(val, &x) || x < 1 || x > TRACE_DIM_MAX)
 			goto bad;
 		o->seq = (uint32_t)x;
-	} else if (!strcmp(opt, "--nm")) {
-		if (parse_nm(val, &o->nm_n, &o->nm_m))
+	} else if (!strcmp(opt, "--batch")) {
+		if (parse_u64(val, &x) || x < 1 || x > TRACE_HEADS_MAX)
 			goto bad;
+		o->batch = (uint32_t)x;
+	} else if (!strcmp(opt, "--nm")) {
+		if (strchr(val, '=')) {
+			if (parse_nm_list(val, o))
+				goto bad;
+		} else {
+			if (zoo_parse_nm(val, &o->nm_n, &o->nm_m))
+				goto bad;
+			memset(o->type_n, 0, sizeof o->type_n);
+			memset(o->type_m, 0, sizeof o->type_m);
+		}
 	} else if (!strcmp(opt, "--task")) {
 		if (parse_u64(val, &x) || x > 63)
 			goto bad;
@@ -431,8 +577,39 @@ int zoo_parse_opt(const char *opt, const char *val, struct zoo_opts *o,
 bad:
 	snprintf(msg, len, "%s: '%s' is not %s", opt, val,
 		 !strcmp(opt, "--seq") ? "an integer in 1..1048576" :
-		 !strcmp(opt, "--nm") ? "N:M with 1 <= N <= M <= 64" :
+		 !strcmp(opt, "--batch") ? "an integer in 1..1024" :
+		 !strcmp(opt, "--nm") ? "N:M with 1 <= N <= M <= 64, or a list "
+					"TYPE=N:M,... of types attn, ffn, embed" :
 		 !strcmp(opt, "--task") ? "an integer in 0..63" :
 		 "uniform, computed, zipf:S or hot:H:P");
 	return -1;
+}
+
+void zoo_describe(const char *model, const struct zoo_opts *o, char *buf,
+		  size_t len)
+{
+	const struct zoo_model *zm = zoo_find(model);
+	char batch[32] = "", weights[128];
+	size_t used = 0;
+	int wt;
+
+	if (batch_of(o) > 1)
+		snprintf(batch, sizeof batch, ", batch %u", batch_of(o));
+	snprintf(weights, sizeof weights, "%u:%u", o->nm_n, o->nm_m);
+	/* per-type patterns: every type the model has, as it gets built */
+	for (wt = 0; has_type_nm(o) && wt < ZOO_W_COUNT; wt++) {
+		uint32_t n, m;
+
+		if (wt == ZOO_W_EMBED && !(zm && zm->patch_k))
+			continue;
+		wtype_nm(o, (enum zoo_wtype)wt, &n, &m);
+		used += (size_t)snprintf(weights + used, sizeof weights - used,
+					 "%s%s=%u:%u", used ? " " : "",
+					 wtype_names[wt], n, m);
+		if (used >= sizeof weights)
+			break;
+	}
+	snprintf(buf, len, "%.64s, seq %u%s, weights %s%s (written by stasim "
+		 "trace)", model, o->seq, batch, weights,
+		 zm && zm->experts ? ", MoE routing in the moe ops" : "");
 }

@@ -54,7 +54,7 @@ static void text_trace(const char *body, struct trace *t)
 static void zoo_trace(const char *model, uint32_t seq, uint32_t n, uint32_t m,
 		      struct trace *t)
 {
-	struct zoo_opts o = { seq, n, m };
+	struct zoo_opts o = { .seq = seq, .nm_n = n, .nm_m = m };
 	struct sim_err err;
 
 	memset(t, 0, sizeof *t);
