@@ -68,7 +68,7 @@ run: $(BUILD)/stasim
 	@echo "-- RUN: $(DEFAULT_TRACE) on $(DEFAULT_CONFIG) --"
 	$(BUILD)/stasim run -c $(DEFAULT_CONFIG) -t $(DEFAULT_TRACE)
 
-test: $(BUILD)/stasim $(addprefix $(BUILD)/tests/,$(TEST_NAMES)) cosim-sde-lint cosim-sde-quick icarus-sde-quick
+test: $(BUILD)/stasim $(addprefix $(BUILD)/tests/,$(TEST_NAMES)) cosim-sde-lint cosim-sde-quick icarus-sde-quick cosim-smx-quick
 	@echo "-- TEST --"
 	@STASIM_BIN=$(BUILD)/stasim sh tests/run-suites.sh $(BUILD)/tests $(BUILD)/test-results $(TEST_NAMES)
 
@@ -79,7 +79,7 @@ asan: $(BUILD)/asan/stasim $(addprefix $(BUILD)/asan/tests/,$(TEST_NAMES))
 	 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
 	 sh tests/run-suites.sh $(BUILD)/asan/tests $(BUILD)/asan/test-results $(TEST_NAMES)
 
-cosim: cosim-sde-lint cosim-sde
+cosim: cosim-sde-lint cosim-sde cosim-smx-quick
 
 bench: $(BUILD)/stasim $(COSIM_BUILD)/sde_cosim
 	@echo "-- BENCH --"

@@ -14,6 +14,7 @@
 
 #include "config.h"
 #include "err.h"
+#include "analysis.h"
 #include "report.h"
 #include "scalesim.h"
 #include "run.h"
@@ -35,10 +36,18 @@ static const char usage_text[] =
 	"        [--routing uniform|computed|zipf:S|hot:H:P] -o FILE\n"
 	"                    write a built-in model's trace (models: see\n"
 	"                    'stasim trace --list')\n"
+	"  pareto RESULTS.csv [--x COL] [--y COL] [--where K=V]... [--format txt|csv|md]\n"
+	"        [-o FILE]   the latency-energy Pareto front of a sweep\n"
+	"  table RESULTS.csv --rows KEY --cols KEY [--baseline V]\n"
+	"        [--metric latency|energy|both] [--where K=V]... [--format md|latex]\n"
+	"        [-o FILE]   a paper-style table\n"
+	"  plot RESULTS.csv -o DIR [--x COL] [--y COL] [--where K=V]...\n"
+	"  plot --report REPORT.json -o DIR\n"
+	"                    PNG and SVG plots (gnuplot)\n"
 	"  import-scalesim TOPO.csv [--nm N:M] -o FILE\n"
 	"                    turn a SCALE-Sim topology file into a trace\n"
-	"  cosim sde [--seed S] [--ops N] [--vcd FILE]\n"
-	"                    the engine's RTL in lockstep with its C model\n"
+	"  cosim sde|smx [--seed S] [--ops N] [--vcd FILE]\n"
+	"                    a unit's RTL in lockstep with its C model\n"
 	"  help              this text\n"
 	"  version           the version\n"
 	"\n"
@@ -307,14 +316,17 @@ static int cmd_cosim(int argc, char **argv)
 	char *args[16];
 	int i, n = 0;
 
-	if (argc < 3 || strcmp(argv[2], "sde"))
-		return usage_error("cosim: %s", argc < 3 ? "needs a unit (sde)" :
-				   "only unit 'sde' has RTL yet (softmax, gate "
-				   "and GELU RTL are not built yet)");
+	int smx = argc >= 3 && !strcmp(argv[2], "smx");
+
+	if (argc < 3 || (strcmp(argv[2], "sde") && !smx))
+		return usage_error("cosim: %s", argc < 3 ? "needs a unit (sde "
+				   "or smx)" : "units with RTL are sde and smx "
+				   "(gate and GELU RTL are not built yet)");
 	snprintf(path, sizeof path, "%s", argv[0]);
 	slash = strrchr(path, '/');
 	snprintf(slash ? slash + 1 : path, sizeof path - (size_t)(slash ?
-		 slash + 1 - path : 0), "cosim/sde_cosim");
+		 slash + 1 - path : 0), smx ? "cosim/smx/smx_cosim" :
+		 "cosim/sde_cosim");
 	args[n++] = path;
 	for (i = 3; i < argc && n < 14; i++) {
 		const char *o = argv[i];
@@ -323,7 +335,8 @@ static int cmd_cosim(int argc, char **argv)
 			return usage_error("cosim: unknown option '%s'", o);
 		if (i + 1 >= argc)
 			return usage_error("option '%s' needs a value", o);
-		args[n++] = !strcmp(o, "--ops") ? "--cmds" : argv[i];
+		args[n++] = !strcmp(o, "--ops") ? (smx ? "--tiles" : "--cmds")
+						  : argv[i];
 		args[n++] = argv[++i];
 	}
 	args[n] = NULL;
@@ -354,6 +367,12 @@ int main(int argc, char **argv)
 		return cmd_cosim(argc, argv);
 	if (!strcmp(cmd, "import-scalesim"))
 		return import_scalesim_cmd(argc - 1, argv + 1);
+	if (!strcmp(cmd, "pareto"))
+		return pareto_cmd(argc - 1, argv + 1);
+	if (!strcmp(cmd, "table"))
+		return table_cmd(argc - 1, argv + 1);
+	if (!strcmp(cmd, "plot"))
+		return plot_cmd(argc - 1, argv + 1);
 	if (!strcmp(cmd, "sweep"))
 		return not_built(cmd);
 	if (!strcmp(cmd, "version") || !strcmp(cmd, "--version")) {

@@ -187,3 +187,76 @@ icarus-sde-quick: $(COSIM_BUILD)/sde_cosim $(ICARUS_BUILD)/tb_sde.vvp
 
 icarus-clean:
 	rm -rf $(ICARUS_BUILD)
+
+# ---- the softmax unit: rtl/smx.v against models/fu.c + smx_ref.c ----
+# tests/cosim/smx_cosim.h says how; the beat formats are in rtl/smx.v.
+#   make -f tests/cosim/cosim.mk build/cosim/smx/smx_cosim   build the CI unit
+#   make -f tests/cosim/cosim.mk cosim-smx-quick             a few seeds of it (CI)
+#   make -f tests/cosim/cosim.mk cosim-smx-lint              Verilator -Wall + Icarus
+
+# The unit each binary is built for; the same values go to Verilator as -G
+# and to the C and C++ compilers as -DSMX_*.
+# CI: 2 lanes, the default recip_latency 8 (4 quotient bits a cycle) and
+# rows up to 40 scores, so that both c < R and c > R windows occur.
+COSIM_SMX_PARAMS ?= LANES=2 EXP_LATENCY=2 RECIP_LATENCY=8 ROWS=4 N_MAX=40
+COSIM_SMX_BUILD  := $(COSIM_BUILD)/smx
+COSIM_SMX_RTL    := $(wildcard rtl/smx*.v)
+COSIM_SMX_MODEL  := fu smx smx_ref
+COSIM_SMX_HEADERS := models/fu.h models/smx.h models/smx_ref.h models/nl.h \
+	models/unit.h sim/kern.h tests/cosim/smx_cosim.h
+COSIM_SMX_SEEDS_QUICK ?= 1 2 3 4
+COSIM_SMX_TILES_QUICK ?= 400
+
+# Verilator: the engine's flags, for the same reasons, with smx as the top.
+COSIM_SMX_VFLAGS := $(subst --top-module sde,--top-module smx,$(COSIM_VFLAGS))
+# smx_ref.c's double-precision reference needs libm
+COSIM_SMX_VFLAGS += -LDFLAGS -lm
+
+$(COSIM_SMX_BUILD)/params.stamp: cosim-force
+	@mkdir -p $(@D)
+	@echo '$(COSIM_SMX_PARAMS) COSIM_TRACE=$(COSIM_TRACE)' | cmp -s - $@ || \
+	  echo '$(COSIM_SMX_PARAMS) COSIM_TRACE=$(COSIM_TRACE)' > $@
+
+$(COSIM_SMX_BUILD)/c/%.o: models/%.c $(COSIM_SMX_HEADERS) $(COSIM_SMX_BUILD)/params.stamp
+	@mkdir -p $(@D)
+	$(COSIM_CC) $(COSIM_CFLAGS) $(addprefix -DSMX_,$(COSIM_SMX_PARAMS)) -c $< -o $@
+
+$(COSIM_SMX_BUILD)/c/smx_cosim.o: tests/cosim/smx_cosim.c $(COSIM_SMX_HEADERS) \
+		$(COSIM_SMX_BUILD)/params.stamp
+	@mkdir -p $(@D)
+	$(COSIM_CC) $(COSIM_CFLAGS) $(addprefix -DSMX_,$(COSIM_SMX_PARAMS)) -c $< -o $@
+
+COSIM_SMX_OBJS := $(addprefix $(COSIM_SMX_BUILD)/c/,$(addsuffix .o,$(COSIM_SMX_MODEL) smx_cosim))
+
+$(COSIM_SMX_BUILD)/smx_cosim: $(COSIM_SMX_RTL) tests/cosim/smx_main.cpp \
+		$(COSIM_SMX_BUILD)/params.stamp $(COSIM_SMX_OBJS)
+	@echo "-- VERILATE + BUILD $@ ($(COSIM_SMX_PARAMS)) --"
+	@rm -f $@
+	$(VERILATOR) $(COSIM_SMX_VFLAGS) --Mdir $(COSIM_SMX_BUILD)/obj -o $(abspath $@) \
+		$(addprefix -G,$(COSIM_SMX_PARAMS)) \
+		-CFLAGS "$(addprefix -DSMX_,$(COSIM_SMX_PARAMS))" \
+		rtl/smx.v $(CURDIR)/tests/cosim/smx_main.cpp $(abspath $(COSIM_SMX_OBJS))
+
+.PHONY: cosim-smx-quick cosim-smx-lint
+
+# CI: a few seeds, then proof that a flipped probability bit and a flipped
+# controller pulse are caught.
+cosim-smx-quick: $(COSIM_SMX_BUILD)/smx_cosim
+	@echo "-- RUN cosim-smx-quick --"
+	@set -e; for s in $(COSIM_SMX_SEEDS_QUICK); do \
+	  $(COSIM_SMX_BUILD)/smx_cosim --seed $$s --tiles $(COSIM_SMX_TILES_QUICK); done
+	@set +e; for p in out_p wb_done; do \
+	  $(COSIM_SMX_BUILD)/smx_cosim --seed 1 --tiles 50 --inject-flip 500 \
+	    --inject-port $$p >/dev/null 2>&1; rc=$$?; \
+	  if [ $$rc -eq 1 ]; then echo "cosim-smx-quick: injected $$p fault caught (exit 1)"; \
+	  else echo "cosim-smx-quick: injected $$p fault NOT caught (exit $$rc)"; exit 1; fi; \
+	  done
+
+cosim-smx-lint:
+	@echo "-- LINT rtl/smx.v --"
+	$(VERILATOR) --lint-only -Wall -Irtl rtl/smx.v
+	$(VERILATOR) --lint-only -Wall -Irtl $(addprefix -G,$(COSIM_SMX_PARAMS)) rtl/smx.v
+	$(IVERILOG) -g2012 -Wall -o /dev/null $(COSIM_SMX_RTL)
+
+# cosim-sde-lint also lints the softmax unit
+cosim-sde-lint: cosim-smx-lint

@@ -1,0 +1,111 @@
+/*
+ * smx_cosim.h - lockstep co-simulation of rtl/smx.v against models/fu.c
+ * (controller timing), models/smx.c (smx_cycles) and models/smx_ref.c
+ * (smx_row, algorithm online).
+ *
+ * The Verilated RTL and the C model see the same stimuli, one clock at a
+ * time. The C side (smx_cosim.c) owns everything but the RTL: it generates
+ * seeded random softmax tiles, answers the RTL's score reads, steps the fu
+ * model and compares every registered output of the RTL after each clock.
+ * The C++ side (smx_main.cpp) only moves struct smx_pins to and from the
+ * Verilated ports and ticks the clock.
+ *
+ * The unit parameters must be the ones the RTL was Verilated with: the
+ * make fragment passes the same values as -G to Verilator and as -D here.
+ * Beat formats: the header of rtl/smx.v.
+ */
+#ifndef TESTS_COSIM_SMX_COSIM_H
+#define TESTS_COSIM_SMX_COSIM_H
+
+#include <stdint.h>
+
+#ifndef SMX_LANES
+#define SMX_LANES 2
+#endif
+#ifndef SMX_EXP_LATENCY
+#define SMX_EXP_LATENCY 2
+#endif
+#ifndef SMX_RECIP_LATENCY
+#define SMX_RECIP_LATENCY 8
+#endif
+#ifndef SMX_ROWS
+#define SMX_ROWS 4
+#endif
+#ifndef SMX_N_MAX
+#define SMX_N_MAX 40
+#endif
+
+/* Width of cmd_kcycles: rtl/smx.v's default, which the build leaves alone. */
+#define SMX_KC_BITS 24
+
+#define SMX_X_BITS (SMX_LANES * 8)	/* x_data and out_p */
+/* 32-bit words of a port, plus one so that a port of up to 64 bits can
+ * always be read as two words. */
+#define SMX_WORDS(bits) (((bits) + 31) / 32 + 1)
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/* Every port of rtl/smx.v except clk; names as in the RTL. */
+struct smx_pins {
+	/* inputs, written by smx_cosim_drive */
+	uint8_t rst_l;			/* synchronous, active low */
+	uint8_t cmd_valid;
+	uint8_t cmd_flags;		/* UNIT_* */
+	uint32_t cmd_op;		/* the command's sequence number */
+	uint32_t cmd_rows;		/* 1 .. SMX_ROWS */
+	uint32_t cmd_cols;		/* row length n, 1 .. SMX_N_MAX */
+	uint32_t cmd_kcycles;		/* smx_cycles(rows, n) */
+	uint32_t cmd_in_frac;		/* 0 .. 31, read as at most 15 */
+	uint32_t x_data[SMX_WORDS(SMX_X_BITS)];	/* score beat */
+	/* outputs, read after each clock */
+	uint8_t cmd_ready;
+	uint8_t active;
+	uint8_t rd_done_valid, rd_done_flags;
+	uint8_t wb_done_valid, wb_done_flags;
+	uint32_t rd_done_op, wb_done_op;
+	uint8_t x_rd;			/* a score beat is due this cycle */
+	uint32_t x_row, x_col;		/* which one */
+	uint8_t out_valid;		/* a probability beat */
+	uint32_t out_row, out_col;
+	uint32_t out_p[SMX_WORDS(SMX_X_BITS)];
+};
+
+/* Clocks smx_main.cpp holds rst_l low before cycle 0. */
+#define SMX_COSIM_RESET_CYCLES 3
+
+struct smx_cosim;
+
+/*
+ * Parse argv (see usage in smx_cosim.c) and build the stimulus generator
+ * and the C model. Returns NULL after printing a message on a bad option
+ * or on allocation failure; *status then holds the exit code (0 for -h).
+ */
+struct smx_cosim *smx_cosim_new(int argc, char **argv, int *status);
+/* VCD file asked for with --vcd, or NULL. */
+const char *smx_cosim_vcd(const struct smx_cosim *c);
+/* Inputs held during reset: rst_l low, no command. */
+void smx_cosim_reset_pins(struct smx_cosim *c, struct smx_pins *p);
+/* 1 when the run is over (all tiles done, or a mismatch was found). */
+int smx_cosim_done(const struct smx_cosim *c);
+/*
+ * One clock, C side: choose this cycle's inputs into *p (reading the RTL's
+ * current outputs in *p: x_rd, x_row, x_col), then step and commit the C
+ * model.
+ */
+void smx_cosim_drive(struct smx_cosim *c, struct smx_pins *p);
+/*
+ * Compare the RTL outputs in *p, read after the clock, with the model's
+ * registered outputs. Returns 0, or 1 after printing the first mismatch
+ * (cycle, port, expected, actual, seed).
+ */
+int smx_cosim_check(struct smx_cosim *c, struct smx_pins *p);
+/* Print the summary line, free everything; returns the exit status. */
+int smx_cosim_finish(struct smx_cosim *c);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif
