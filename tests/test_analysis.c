@@ -1,0 +1,717 @@
+/*
+ * test_analysis.c - pareto, table and plot on hand-made results.
+ *
+ * Each CSV below is small enough that its Pareto front, its table cells
+ * and its speedups are worked out by hand in the comments; the commands
+ * run in-process with their stdout and stderr captured. The plot tests
+ * check the files' signatures only (a PNG's magic bytes, an SVG's <svg)
+ * and skip when gnuplot is not installed.
+ */
+#include "testutil.h"
+
+#include <dirent.h>
+#include <fcntl.h>
+#include <sys/stat.h>
+
+#include "analysis.h"
+#include "config.h"
+#include "report.h"
+#include "run.h"
+#include "trace.h"
+
+typedef int (*cmd_fn)(int, char **);
+
+static char out_buf[65536];	/* stdout of the last call() */
+static char err_buf[8192];	/* stderr of the last call() */
+
+static void slurp(int fd, char *buf, size_t len)
+{
+	ssize_t n;
+	size_t got = 0;
+
+	lseek(fd, 0, SEEK_SET);
+	while (got + 1 < len && (n = read(fd, buf + got, len - 1 - got)) > 0)
+		got += (size_t)n;
+	buf[got] = 0;
+}
+
+/* Run fn on the NULL-terminated arguments, output into out_buf/err_buf. */
+static int call(cmd_fn fn, ...)
+{
+	char *argv[32], path[2][64];
+	int fd[2], keep[2], argc = 0, rc, i;
+	const char *a;
+	va_list ap;
+
+	va_start(ap, fn);
+	while ((a = va_arg(ap, const char *)) && argc < 31)
+		argv[argc++] = strdup(a);
+	va_end(ap);
+	argv[argc] = NULL;
+	fflush(stdout);
+	fflush(stderr);
+	for (i = 0; i < 2; i++) {
+		snprintf(path[i], sizeof path[i], "/tmp/stasim-cap-XXXXXX");
+		fd[i] = mkstemp(path[i]);
+		assert_true(fd[i] >= 0);
+		unlink(path[i]);
+		keep[i] = dup(1 + i);
+		dup2(fd[i], 1 + i);
+	}
+	rc = fn(argc, argv);
+	fflush(stdout);
+	fflush(stderr);
+	for (i = 0; i < 2; i++) {
+		dup2(keep[i], 1 + i);
+		close(keep[i]);
+	}
+	slurp(fd[0], out_buf, sizeof out_buf);
+	slurp(fd[1], err_buf, sizeof err_buf);
+	close(fd[0]);
+	close(fd[1]);
+	for (i = 0; i < argc; i++)
+		free(argv[i]);
+	return rc;
+}
+
+static char *read_text(const char *path)
+{
+	static char buf[65536];
+	int fd = open(path, O_RDONLY);
+
+	assert_true(fd >= 0);
+	slurp(fd, buf, sizeof buf);
+	close(fd);
+	return buf;
+}
+
+static const char *tmp_dir(char *buf, size_t len)
+{
+	snprintf(buf, len, "/tmp/stasim-ana-XXXXXX");
+	assert_non_null(mkdtemp(buf));
+	return buf;
+}
+
+/* Remove dir and the plain files in it. */
+static void rm_dir(const char *dir)
+{
+	char p[1200];
+	struct dirent *e;
+	DIR *d = opendir(dir);
+
+	if (!d)
+		return;
+	while ((e = readdir(d)))
+		if (strcmp(e->d_name, ".") && strcmp(e->d_name, "..")) {
+			snprintf(p, sizeof p, "%s/%s", dir, e->d_name);
+			unlink(p);
+		}
+	closedir(d);
+	rmdir(dir);
+}
+
+static int count_entries(const char *dir)
+{
+	struct dirent *e;
+	DIR *d = opendir(dir);
+	int n = 0;
+
+	assert_non_null(d);
+	while ((e = readdir(d)))
+		n += strcmp(e->d_name, ".") && strcmp(e->d_name, "..");
+	closedir(d);
+	return n;
+}
+
+static int have_gnuplot(void)
+{
+	return run_cmd("command -v gnuplot >/dev/null 2>&1", NULL, 0) == 0;
+}
+
+/* Non-empty PNG (magic bytes) and SVG (an <svg element). */
+static void assert_figure(const char *dir, const char *base)
+{
+	static const unsigned char magic[8] = { 0x89, 'P', 'N', 'G', '\r',
+		'\n', 0x1a, '\n' };
+	unsigned char head[8];
+	char path[1200];
+	FILE *f;
+
+	snprintf(path, sizeof path, "%s/%s.png", dir, base);
+	f = fopen(path, "rb");
+	assert_non_null(f);
+	assert_int_equal(fread(head, 1, 8, f), 8);
+	fclose(f);
+	assert_memory_equal(head, magic, 8);
+	snprintf(path, sizeof path, "%s/%s.svg", dir, base);
+	assert_non_null(strstr(read_text(path), "<svg"));
+}
+
+/*
+ * Nine rows. ok points (latency_us, energy_pj):
+ *   p0 (100, 50)  front                 p5 (100, 55)  dominated by p0
+ *   p1 (200, 40)  front                 p6 invalid, empty numbers
+ *   p2 (150, 60)  dominated by p0       p7 failed (1, 1): would dominate
+ *   p3 (300, 10)  front                     everything, but is not ok
+ *   p4 (200, 40)  identical to p1: kept p8 (400, 10)  dominated by p3
+ * The front sorted by x: p0, p1, p4, p3.
+ */
+static const char results_csv[] =
+	"point,trace,engine.rows,cycles,latency_us,energy_pj,edp_pj_us,macs,"
+	"dense_macs,utilization,dram_bytes,status,error\n"
+	"0,bert,32,100000,100,50,5000,10,20,0.5,64,ok,\n"
+	"1,bert,16,200000,200,40,8000,10,20,0.25,64,ok,\n"
+	"2,vit,32,150000,150,60,9000,10,20,0.3,64,ok,\n"
+	"3,vit,16,300000,300,10,3000,10,20,0.2,64,ok,\n"
+	"4,deit,16,200000,200,40,8000,10,20,0.25,64,ok,\n"
+	"5,deit,32,100000,100,55,5500,10,20,0.5,64,ok,\n"
+	"6,m3vit,8,,,,,,,,,invalid,\"config: engine.rows: \"\"8\"\", too small,\n"
+	"see docs\"\n"
+	"7,m3vit,4,1000,1,1,1,10,20,0.9,64,failed,\"run: timeout\"\n"
+	"8,m3vit,32,400000,400,10,4000,10,20,0.1,64,ok,\n";
+
+static void test_pareto_front(void **state)
+{
+	char path[256];
+
+	(void)state;
+	tmp_file(path, sizeof path, ".csv", results_csv);
+	assert_int_equal(call(pareto_cmd, "pareto", path, "--format", "csv",
+			      NULL), 0);
+	assert_string_equal(out_buf,
+		"point,trace,engine.rows,cycles,latency_us,energy_pj,edp_pj_us,"
+		"macs,dense_macs,utilization,dram_bytes,status,error\n"
+		"0,bert,32,100000,100,50,5000,10,20,0.5,64,ok,\n"
+		"1,bert,16,200000,200,40,8000,10,20,0.25,64,ok,\n"
+		"4,deit,16,200000,200,40,8000,10,20,0.25,64,ok,\n"
+		"3,vit,16,300000,300,10,3000,10,20,0.2,64,ok,\n");
+	assert_string_equal(err_buf, "");
+
+	/* markdown: numeric columns right-aligned, text left */
+	assert_int_equal(call(pareto_cmd, "pareto", path, "--format", "md",
+			      NULL), 0);
+	assert_non_null(strstr(out_buf, "| point | trace | engine.rows |"));
+	assert_non_null(strstr(out_buf, "\n|---:|---|---:|---:|"));
+	assert_non_null(strstr(out_buf, "\n| 3 | vit | 16 | 300000 | 300 | 10 |"));
+
+	/* txt: a summary line, then aligned columns */
+	assert_int_equal(call(pareto_cmd, "pareto", path, NULL), 0);
+	assert_non_null(strstr(out_buf, "4 of 7 ok rows (2 rows not ok left out)"));
+	assert_non_null(strstr(out_buf, "\n    4  deit "));
+
+	/* other axes: minimize cycles and dram_bytes (all 64): the fastest */
+	assert_int_equal(call(pareto_cmd, "pareto", path, "--x", "cycles",
+			      "--y", "dram_bytes", "--format", "csv", NULL), 0);
+	assert_non_null(strstr(out_buf, "\n0,bert,32,"));
+	assert_non_null(strstr(out_buf, "\n5,deit,32,"));
+	assert_null(strstr(out_buf, "\n1,"));
+
+	/* --where: the front of the 16-row points only: p1, p4, p3 */
+	assert_int_equal(call(pareto_cmd, "pareto", path, "--where",
+			      "engine.rows=16", "--format", "csv", NULL), 0);
+	assert_string_equal(strchr(out_buf, '\n'),
+		"\n1,bert,16,200000,200,40,8000,10,20,0.25,64,ok,\n"
+		"4,deit,16,200000,200,40,8000,10,20,0.25,64,ok,\n"
+		"3,vit,16,300000,300,10,3000,10,20,0.2,64,ok,\n");
+	assert_int_equal(call(pareto_cmd, "pareto", path, "--where",
+			      "trace=m3vit", NULL), 0);
+	assert_non_null(strstr(out_buf, ", rows with trace=m3vit, minimizing "
+			       "latency_us and energy_pj: 1 of 1 ok rows (2 "
+			       "rows not ok left out)\n"));
+	assert_int_equal(call(pareto_cmd, "pareto", path, "--where",
+			      "trace=gpt", NULL), 2);
+	assert_non_null(strstr(err_buf, "--where: no row has trace=gpt"));
+	assert_int_equal(call(pareto_cmd, "pareto", path, "--where",
+			      "model=bert", NULL), 2);
+	assert_non_null(strstr(err_buf, ":1: model: no such column"));
+	unlink(path);
+}
+
+static void test_pareto_output_file(void **state)
+{
+	char path[256], dir[64], out[300];
+
+	(void)state;
+	tmp_file(path, sizeof path, ".csv", results_csv);
+	tmp_dir(dir, sizeof dir);
+	snprintf(out, sizeof out, "%s/front.csv", dir);
+	assert_int_equal(call(pareto_cmd, "pareto", path, "--format", "csv",
+			      "-o", out, NULL), 0);
+	assert_string_equal(out_buf, "");
+	assert_non_null(strstr(read_text(out), "\n3,vit,16,300000,"));
+	assert_int_equal(count_entries(dir), 1);	/* no temporary left */
+	unlink(path);
+
+	/* no ok row: an empty front, still a success */
+	tmp_file(path, sizeof path, ".csv", "point,latency_us,energy_pj,status,"
+		 "error\n1,,,invalid,bad\n");
+	assert_int_equal(call(pareto_cmd, "pareto", path, "--format", "csv",
+			      NULL), 0);
+	assert_string_equal(out_buf, "point,latency_us,energy_pj,status,error\n");
+	assert_non_null(strstr(err_buf, "no row has status ok"));
+	unlink(path);
+	rm_dir(dir);
+}
+
+/* Each malformed CSV gives exit 2 and "FILE:LINE: COLUMN: ..." on stderr. */
+static void test_pareto_malformed(void **state)
+{
+	static const struct {
+		const char *csv;	/* the file */
+		const char *where;	/* expected after "FILE:" */
+	} cases[] = {
+		/* ragged: a field short on line 3 */
+		{ "point,latency_us,energy_pj,status,error\n1,2,3,ok,\n"
+		  "2,2,ok,\n", "3: error: missing field" },
+		/* ragged: one too many */
+		{ "point,latency_us,energy_pj,status,error\n1,2,3,ok,,\n",
+		  "2: column 6: extra field" },
+		/* a number that is not one, after a two-line quoted field */
+		{ "point,latency_us,energy_pj,status,error\n"
+		  "1,,,invalid,\"two\nlines\"\n2,3,4e,ok,\n",
+		  "4: energy_pj: '4e' is not a number" },
+		/* an ok row without a number */
+		{ "point,latency_us,energy_pj,status,error\n1,,3,ok,\n",
+		  "2: latency_us: empty" },
+		/* a quote left open runs to the end of the file */
+		{ "point,latency_us,energy_pj,status,error\n1,2,3,ok,\"open\n"
+		  "x\n", "2: error: quoted field never closed" },
+		{ "point,latency_us,energy_pj,status,error\n1,2,3,ok,a\"b\n",
+		  "2: error: quote inside an unquoted field" },
+		{ "point,latency_us,energy_pj,status,error\n1,2,3,\"ok\"x,\n",
+		  "2: status: text after the closing quote" },
+		{ "point,latency_us,energy_pj,status,error\n1,2,3,done,\n",
+		  "2: status: 'done' is not ok, invalid or failed" },
+		{ "point,latency_us,status,error\n1,2,ok,\n",
+		  "1: energy_pj: no such column" },
+		{ "point,latency_us,energy_pj,error\n1,2,3,\n",
+		  "1: status: no such column" },
+		{ "point,latency_us,energy_pj,point,status\n1,2,3,4,ok\n",
+		  "1: point: column name repeated" },
+		{ "", " empty file" },
+	};
+	char path[256], want[400];
+	size_t i;
+
+	(void)state;
+	for (i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+		tmp_file(path, sizeof path, ".csv", cases[i].csv);
+		snprintf(want, sizeof want, "stasim: %s:%s", path,
+			 cases[i].where);
+		assert_int_equal(call(pareto_cmd, "pareto", path, NULL), 2);
+		if (strncmp(err_buf, want, strlen(want)))
+			fail_msg("case %zu: got '%s', want '%s...'", i, err_buf,
+				 want);
+		assert_non_null(strchr(err_buf, '\n'));
+		assert_ptr_equal(strchr(err_buf, '\n') + 1, err_buf +
+				 strlen(err_buf));	/* one line */
+		assert_string_equal(out_buf, "");
+		unlink(path);
+	}
+	assert_int_equal(call(pareto_cmd, "pareto", NULL), 2);
+	assert_int_equal(call(pareto_cmd, "pareto", "x.csv", "--format", "xml",
+			      NULL), 2);
+	assert_non_null(strstr(err_buf, "--format"));
+	assert_int_equal(call(pareto_cmd, "pareto", "/nonexistent/r.csv", NULL),
+			 2);
+	assert_non_null(strstr(err_buf, "/nonexistent/r.csv: cannot open"));
+}
+
+/*
+ * Two traces x two patterns at 32 rows, plus a 16-row point that makes
+ * (bert, 2:4) ambiguous unless engine.rows is pinned.
+ *   bert_base dense: 2000 us, 4e9 pJ -> 2.000 ms, 4.000 mJ
+ *   bert_base 2:4:   1000 us, 2.5e9  -> 1.000 ms, 2.500 mJ, 2.00x
+ *   vit dense:       3000 us, 6e9    -> 3.000 ms, 6.000 mJ
+ *   vit 2:4:         1200 us, 3e9    -> 1.200 ms, 3.000 mJ, 2.50x
+ *   vit 1:4:         failed
+ */
+static const char table_csv[] =
+	"point,trace,engine.rows,nm,cycles,latency_us,energy_pj,status,error\n"
+	"0,bert_base,32,dense,2000000,2000,4000000000,ok,\n"
+	"1,bert_base,32,2:4,1000000,1000,2500000000,ok,\n"
+	"2,vit,32,dense,3000000,3000,6000000000,ok,\n"
+	"3,vit,32,2:4,1200000,1200,3000000000,ok,\n"
+	"4,vit,32,1:4,,,,failed,\"run: check failed\"\n"
+	"5,bert_base,16,2:4,1500000,1500,2000000000,ok,\n";
+
+static void test_table_md(void **state)
+{
+	char path[256];
+
+	(void)state;
+	tmp_file(path, sizeof path, ".csv", table_csv);
+	assert_int_equal(call(table_cmd, "table", path, "--rows", "trace",
+			      "--cols", "nm", "--baseline", "dense", "--where",
+			      "engine.rows=32", NULL), 0);
+	assert_string_equal(out_buf,
+		"Latency (ms) and energy (mJ) by trace (rows) and nm (columns); "
+		"speedup = latency at nm=dense / latency; rows with "
+		"engine.rows=32.\n"
+		"\n"
+		"| trace | dense ms | dense mJ | dense speedup | 2:4 ms | 2:4 mJ "
+		"| 2:4 speedup | 1:4 ms | 1:4 mJ | 1:4 speedup |\n"
+		"|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n"
+		"| bert_base | 2.000 | 4.000 | 1.00\xc3\x97 | 1.000 | 2.500 | "
+		"2.00\xc3\x97 | \xe2\x80\x93 | \xe2\x80\x93 | \xe2\x80\x93 |\n"
+		"| vit | 3.000 | 6.000 | 1.00\xc3\x97 | 1.200 | 3.000 | "
+		"2.50\xc3\x97 | failed | failed | \xe2\x80\x93 |\n");
+
+	/* one metric, no baseline: the values are the headers */
+	assert_int_equal(call(table_cmd, "table", path, "--rows", "trace",
+			      "--cols", "nm", "--metric", "latency", "--where",
+			      "engine.rows=32", "--where", "trace=vit", NULL), 0);
+	assert_non_null(strstr(out_buf, "rows with engine.rows=32, trace=vit."));
+	assert_non_null(strstr(out_buf, "\n| trace | dense | 2:4 | 1:4 |\n"));
+	assert_non_null(strstr(out_buf, "\n| vit | 3.000 | 1.200 | failed |\n"));
+	unlink(path);
+}
+
+static void test_table_latex(void **state)
+{
+	char path[256], dir[64], out[300];
+	const char *tex;
+
+	(void)state;
+	tmp_file(path, sizeof path, ".csv", table_csv);
+	tmp_dir(dir, sizeof dir);
+	snprintf(out, sizeof out, "%s/table.tex", dir);
+	assert_int_equal(call(table_cmd, "table", path, "--rows", "trace",
+			      "--cols", "nm", "--baseline", "dense", "--metric",
+			      "latency", "--where", "engine.rows=32", "--format",
+			      "latex", "-o", out, NULL), 0);
+	assert_string_equal(out_buf, "");
+	tex = read_text(out);
+	assert_string_equal(tex,
+		"% Latency (ms) by trace (rows) and nm (columns); speedup = "
+		"latency at nm=dense / latency; rows with engine.rows=32.\n"
+		"\\begin{tabular}{lrrrrrr}\n"
+		"\\toprule\n"
+		" & \\multicolumn{2}{c}{dense} & \\multicolumn{2}{c}{2:4} & "
+		"\\multicolumn{2}{c}{1:4} \\\\\n"
+		"\\cmidrule(lr){2-3} \\cmidrule(lr){4-5} \\cmidrule(lr){6-7}\n"
+		"trace & ms & speedup & ms & speedup & ms & speedup \\\\\n"
+		"\\midrule\n"
+		"bert\\_base & 2.000 & 1.00$\\times$ & 1.000 & 2.00$\\times$ & "
+		"-- & -- \\\\\n"
+		"vit & 3.000 & 1.00$\\times$ & 1.200 & 2.50$\\times$ & failed & "
+		"-- \\\\\n"
+		"\\bottomrule\n"
+		"\\end{tabular}\n");
+	assert_int_equal(count_entries(dir), 1);
+
+	/* energy only: one header row of values under the key */
+	assert_int_equal(call(table_cmd, "table", path, "--rows", "nm",
+			      "--cols", "trace", "--metric", "energy", "--where",
+			      "engine.rows=32", "--format", "latex", NULL), 0);
+	assert_non_null(strstr(out_buf, "\n & \\multicolumn{2}{c}{trace} \\\\\n"
+			       "\\cmidrule(lr){2-3}\nnm & bert\\_base & vit \\\\\n"));
+	assert_non_null(strstr(out_buf, "\n2:4 & 2.500 & 3.000 \\\\\n"));
+	assert_non_null(strstr(out_buf, "\n1:4 & -- & failed \\\\\n"));
+	unlink(path);
+	rm_dir(dir);
+}
+
+static void test_table_errors(void **state)
+{
+	char path[256], want[400];
+
+	(void)state;
+	tmp_file(path, sizeof path, ".csv", table_csv);
+	/* line 7 (point 5) shares bert_base/2:4 with line 3 (point 1) */
+	assert_int_equal(call(table_cmd, "table", path, "--rows", "trace",
+			      "--cols", "nm", NULL), 2);
+	snprintf(want, sizeof want, "stasim: %s:7: engine.rows: this row and "
+		 "line 3 both fill the cell trace=bert_base, nm=2:4", path);
+	assert_memory_equal(err_buf, want, strlen(want));
+	assert_non_null(strstr(err_buf, "--where engine.rows=VALUE"));
+	assert_string_equal(out_buf, "");
+
+	assert_int_equal(call(table_cmd, "table", path, "--rows", "trace",
+			      "--cols", "nm", "--where", "engine.rows=64", NULL), 2);
+	assert_non_null(strstr(err_buf, "--where: no row has engine.rows=64"));
+	assert_int_equal(call(table_cmd, "table", path, "--rows", "trace",
+			      "--cols", "nm", "--where", "engine.rows=16",
+			      "--where", "trace=vit", NULL), 2);
+	assert_non_null(strstr(err_buf, "no row matches all the --where"));
+	assert_int_equal(call(table_cmd, "table", path, "--rows", "trace",
+			      "--cols", "nm", "--where", "engine.rows=32",
+			      "--baseline", "4:8", NULL), 2);
+	assert_non_null(strstr(err_buf, "--baseline: no row has nm=4:8 (the "
+			       "values are: dense, 2:4, 1:4)"));
+	assert_int_equal(call(table_cmd, "table", path, "--rows", "model",
+			      "--cols", "nm", NULL), 2);
+	snprintf(want, sizeof want, "stasim: %s:1: model: no such column", path);
+	assert_memory_equal(err_buf, want, strlen(want));
+	assert_int_equal(call(table_cmd, "table", path, "--rows", "trace", NULL),
+			 2);
+	assert_int_equal(call(table_cmd, "table", path, "--rows", "trace",
+			      "--cols", "nm", "--where", "rows", NULL), 2);
+	assert_int_equal(call(table_cmd, "table", path, "--rows", "nm", "--cols",
+			      "nm", NULL), 2);
+	unlink(path);
+
+	/* two other keys vary: the message names both */
+	tmp_file(path, sizeof path, ".csv", "trace,nm,rows,bw,latency_us,"
+		 "energy_pj,status\na,dense,16,1,1,2,ok\na,dense,16,2,1,2,ok\n"
+		 "a,dense,32,1,1,2,ok\n");
+	assert_int_equal(call(table_cmd, "table", path, "--rows", "trace",
+			      "--cols", "nm", NULL), 2);
+	assert_non_null(strstr(err_buf, ":3: bw: this row and line 2"));
+	assert_non_null(strstr(err_buf, "pin it with --where bw=VALUE; other "
+			       "keys that vary: rows\n"));
+	unlink(path);
+
+	/* exact duplicates: nothing to pin */
+	tmp_file(path, sizeof path, ".csv", "trace,nm,latency_us,energy_pj,"
+		 "status\na,dense,1,2,ok\na,dense,1,2,ok\n");
+	assert_int_equal(call(table_cmd, "table", path, "--rows", "trace",
+			      "--cols", "nm", NULL), 2);
+	assert_non_null(strstr(err_buf, ":3: this row and line 2 are the same "
+			       "point"));
+	unlink(path);
+}
+
+static void test_plot_results(void **state)
+{
+	char path[256], dir[64], sub[128];
+
+	(void)state;
+	if (!have_gnuplot())
+		skip();
+	tmp_file(path, sizeof path, ".csv", results_csv);
+	tmp_dir(dir, sizeof dir);
+	snprintf(sub, sizeof sub, "%s/figs/a", dir);	/* created, -p */
+	assert_int_equal(call(plot_cmd, "plot", path, "-o", sub, NULL), 0);
+	assert_figure(sub, "latency_energy");
+	assert_int_equal(count_entries(sub), 2);	/* no temporaries */
+	assert_non_null(strstr(out_buf, "/latency_energy.png\n"));
+
+	assert_int_equal(call(plot_cmd, "plot", path, "-o", sub, "--x", "cycles",
+			      "--y", "edp_pj_us", NULL), 0);
+	assert_figure(sub, "cycles_edp_pj_us");
+	assert_int_equal(count_entries(sub), 4);
+
+	/* --where selects the points; none ok among them is an error */
+	assert_int_equal(call(plot_cmd, "plot", path, "-o", sub, "--where",
+			      "engine.rows=16", NULL), 0);
+	assert_int_equal(call(plot_cmd, "plot", path, "-o", sub, "--where",
+			      "engine.rows=8", NULL), 2);
+	assert_non_null(strstr(err_buf, "no row passing --where has status ok"));
+	assert_int_equal(count_entries(sub), 4);
+	rm_dir(sub);
+	snprintf(sub, sizeof sub, "%s/figs", dir);
+	rm_dir(sub);
+	rm_dir(dir);
+	unlink(path);
+}
+
+/* A real report.json from a run, many ops: the per-kind figure. */
+static void test_plot_report(void **state)
+{
+	static struct config cfg;
+	struct trace t = { 0 };
+	struct run_result r;
+	struct run_opts o = { .seed = 1, .fast_forward = 1 };
+	struct sim_err err;
+	struct report rep;
+	char p[1024], dir[64], json[300], small[256];
+
+	(void)state;
+	if (!have_gnuplot())
+		skip();
+	assert_int_equal(config_load(src_path(p, sizeof p,
+				"configs/sta-default.ini"), &cfg, &err), 0);
+	assert_int_equal(trace_read(src_path(p, sizeof p,
+				"traces/deit-tiny-2of4.trace.gz"), &t, &err), 0);
+	assert_int_equal(run_sim(&cfg, &t, &o, &r, &err), 0);
+	rep = (struct report){ &cfg, &t, &r, 0, 1 };
+	tmp_dir(dir, sizeof dir);
+	assert_int_equal(report_write_dir(&rep, dir, &err), 0);
+	assert_true(r.n_ops > 40);
+	run_free(&r);
+	trace_free(&t);
+	snprintf(json, sizeof json, "%s/report.json", dir);
+	assert_int_equal(call(plot_cmd, "plot", "--report", json, "-o", dir,
+			      NULL), 0);
+	assert_figure(dir, "ops");
+	rm_dir(dir);
+
+	/* three ops: one bar each */
+	tmp_file(small, sizeof small, ".json",
+		 "{ \"run\": { \"trace\": \"t.trace\" },\n"
+		 "  \"arch\": { \"name\": \"tiny\", \"clock_mhz\": 500 },\n"
+		 "  \"total\": { \"time_us\": 3.5, \"energy_pj\": 1.5e6 },\n"
+		 "  \"ops\": [\n"
+		 "    { \"name\": \"l0.qkv\", \"kind\": \"gemm\", \"cycles\": 1000,"
+		 " \"energy_pj\": 1e6 },\n"
+		 "    { \"name\": \"l0.sm\\\"x\", \"kind\": \"softmax\", \"cycles\":"
+		 " 250, \"energy_pj\": 2.5e5 },\n"
+		 "    { \"name\": \"l0.\\u00b5\", \"kind\": \"gelu\", \"cycles\": 500,"
+		 " \"energy_pj\": 2.5e5, \"tiling\": { \"x\": [1, true, null] } }\n"
+		 "  ] }\n");
+	tmp_dir(dir, sizeof dir);
+	assert_int_equal(call(plot_cmd, "plot", "--report", small, "-o", dir,
+			      NULL), 0);
+	assert_figure(dir, "ops");
+	assert_int_equal(count_entries(dir), 2);
+	rm_dir(dir);
+	unlink(small);
+}
+
+/* Malformed reports: exit 2 naming line and field, gnuplot or not. */
+static void test_plot_bad_report(void **state)
+{
+	static const struct {
+		const char *json;	/* the file */
+		const char *where;	/* expected after "FILE:" */
+	} cases[] = {
+		{ "{\n \"arch\": {\"clock_mhz\": 1000},\n \"total\": {\"time_us\": "
+		  "1 \"energy_pj\": 2}\n}\n",
+		  "3: expected ',' or '}' after a member" },
+		{ "{\n \"arch\": {\"clock_mhz\": 1000},\n \"total\": {\"time_us\": "
+		  "1, \"energy_pj\": 2},\n \"ops\": [\n  {\"name\": \"a\", "
+		  "\"kind\": \"gemm\", \"cycles\": 5, \"energy_pj\": 1},\n"
+		  "  {\"name\": \"b\", \"kind\": \"gemm\", \"cycles\": 5}\n ]\n}\n",
+		  "6: ops[1].energy_pj: missing" },
+		{ "{\n \"arch\": {\"clock_mhz\": 1000},\n \"total\": {\"time_us\": "
+		  "1, \"energy_pj\": 2},\n \"ops\": [\n  {\"name\": \"a\", "
+		  "\"kind\": \"gemm\",\n   \"cycles\": \"5\", \"energy_pj\": 1}]}\n",
+		  "6: ops[0].cycles: is a string, not a number" },
+		{ "{\"arch\": {\"clock_mhz\": 0}}", "1: arch.clock_mhz: 0 is not "
+		  "a positive clock" },
+		{ "{\"arch\": {}}", "1: arch.clock_mhz: missing" },
+		{ "{\"arch\": {\"clock_mhz\": 1}, \"total\": {\"time_us\": 1, "
+		  "\"energy_pj\": 1},\n\"ops\": []}", "2: ops: empty" },
+		{ "[1, 2", "1: expected ',' or ']' after an element, found the "
+		  "end of the file" },
+		{ "{\"a\": \"x\\q\"}", "1: unknown escape in a string" },
+		{ "{\"a\": \"two\nlines\"}", "1: string not closed" },
+		{ "{\"a\": 01}", "1: expected ',' or '}' after a member" },
+		{ "{\"a\": -}", "1: expected a digit" },
+		{ "{\"a\": 1} x", "1: expected the end of the file" },
+		{ "\n\n  nul", "3: expected a value" },
+		{ "", "1: expected a value, found the end of the file" },
+	};
+	char path[256], want[400], dir[64];
+	size_t i;
+
+	(void)state;
+	tmp_dir(dir, sizeof dir);
+	for (i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+		tmp_file(path, sizeof path, ".json", cases[i].json);
+		snprintf(want, sizeof want, "stasim: %s:%s", path,
+			 cases[i].where);
+		assert_int_equal(call(plot_cmd, "plot", "--report", path, "-o",
+				      dir, NULL), 2);
+		if (strncmp(err_buf, want, strlen(want)))
+			fail_msg("case %zu: got '%s', want '%s...'", i, err_buf,
+				 want);
+		unlink(path);
+	}
+	assert_int_equal(count_entries(dir), 0);
+
+	/* deep nesting is refused, not a stack overflow */
+	{
+		char deep[300];
+
+		memset(deep, '[', 200);
+		deep[200] = 0;
+		tmp_file(path, sizeof path, ".json", deep);
+		assert_int_equal(call(plot_cmd, "plot", "--report", path, "-o",
+				      dir, NULL), 2);
+		assert_non_null(strstr(err_buf, "nested deeper than"));
+		unlink(path);
+	}
+	assert_int_equal(call(plot_cmd, "plot", "--report", "r.json", NULL), 2);
+	assert_int_equal(call(plot_cmd, "plot", "a.csv", "--report", "r.json",
+			      "-o", dir, NULL), 2);
+	assert_int_equal(call(plot_cmd, "plot", "--report", "r.json", "--x",
+			      "cycles", "-o", dir, NULL), 2);
+	rm_dir(dir);
+}
+
+/* Without gnuplot on PATH: exit 2, the package named, nothing written. */
+static void test_plot_no_gnuplot(void **state)
+{
+	char path[256], dir[64], empty[64], *old;
+
+	(void)state;
+	tmp_file(path, sizeof path, ".csv", results_csv);
+	tmp_dir(dir, sizeof dir);
+	tmp_dir(empty, sizeof empty);
+	old = getenv("PATH") ? strdup(getenv("PATH")) : NULL;
+	setenv("PATH", empty, 1);
+	assert_int_equal(call(plot_cmd, "plot", path, "-o", dir, NULL), 2);
+	if (old)
+		setenv("PATH", old, 1);
+	else
+		unsetenv("PATH");
+	free(old);
+	assert_non_null(strstr(err_buf, "gnuplot-nox"));
+	assert_int_equal(count_entries(dir), 0);
+	rm_dir(dir);
+	rm_dir(empty);
+	unlink(path);
+}
+
+/* A gnuplot that fails, or writes nothing: exit 1, nothing left behind. */
+static void test_plot_gnuplot_fails(void **state)
+{
+	static const struct {
+		const char *script;	/* the fake gnuplot */
+		const char *msg;	/* expected in the error */
+	} fakes[] = {
+		{ "#!/bin/sh\necho 'set terminal nonsense' >&2\n"
+		  "echo '\"x.gp\" line 3: unknown terminal' >&2\nexit 1\n",
+		  "gnuplot: failed (exit status 1): \"x.gp\" line 3: unknown "
+		  "terminal\n" },
+		{ "#!/bin/sh\nexit 0\n", "gnuplot: wrote an empty figure\n" },
+	};
+	char path[256], dir[64], bin[64], gp[128], *old;
+	size_t i;
+	FILE *f;
+
+	(void)state;
+	tmp_file(path, sizeof path, ".csv", results_csv);
+	tmp_dir(dir, sizeof dir);
+	tmp_dir(bin, sizeof bin);
+	snprintf(gp, sizeof gp, "%s/gnuplot", bin);
+	old = getenv("PATH") ? strdup(getenv("PATH")) : NULL;
+	for (i = 0; i < sizeof fakes / sizeof fakes[0]; i++) {
+		f = fopen(gp, "w");
+		assert_non_null(f);
+		fputs(fakes[i].script, f);
+		fclose(f);
+		chmod(gp, 0755);
+		setenv("PATH", bin, 1);
+		assert_int_equal(call(plot_cmd, "plot", path, "-o", dir, NULL), 1);
+		if (old)
+			setenv("PATH", old, 1);
+		assert_non_null(strstr(err_buf, fakes[i].msg));
+		assert_int_equal(count_entries(dir), 0);
+	}
+	free(old);
+	rm_dir(dir);
+	rm_dir(bin);
+	unlink(path);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_pareto_front),
+		cmocka_unit_test(test_pareto_output_file),
+		cmocka_unit_test(test_pareto_malformed),
+		cmocka_unit_test(test_table_md),
+		cmocka_unit_test(test_table_latex),
+		cmocka_unit_test(test_table_errors),
+		cmocka_unit_test(test_plot_results),
+		cmocka_unit_test(test_plot_report),
+		cmocka_unit_test(test_plot_bad_report),
+		cmocka_unit_test(test_plot_no_gnuplot),
+		cmocka_unit_test(test_plot_gnuplot_fails),
+	};
+
+	return cmocka_run_group_tests_name("analysis", tests, NULL, NULL);
+}
