@@ -828,6 +828,58 @@ int config_load(const char *path, struct config *cfg, struct sim_err *err)
 	return 0;
 }
 
+/*
+ * One "section.key" = value override, checked as if the line stood in the
+ * config file: the schema row parses and range-checks it, then the cross-key
+ * rule is checked on the result. Errors name cfg->path, line 0 and the key.
+ */
+int config_set(struct config *cfg, const char *key, const char *value,
+	       struct sim_err *err)
+{
+	const char *dot = strchr(key, '.');
+	char sect[64], list[256], msg[MSG_SIZE];
+	const struct key *k;
+	struct config c;
+	int i;
+
+	if (!dot || dot == key || !dot[1] || (size_t)(dot - key) >= sizeof sect)
+		return err_set(err, cfg->path, 0, key,
+			       "not a config key (expected section.key)"), -2;
+	memcpy(sect, key, (size_t)(dot - key));
+	sect[dot - key] = '\0';
+	if (!sect_known(&cfg_schema, sect)) {
+		list_sects(&cfg_schema, list, sizeof list);
+		return err_set(err, cfg->path, 0, key,
+			       "unknown section [%s] (known sections: %s)",
+			       sect, list), -2;
+	}
+	i = find(&cfg_schema, sect, dot + 1);
+	if (i < 0) {
+		list_keys(&cfg_schema, sect, list, sizeof list);
+		return err_set(err, cfg->path, 0, key,
+			       "unknown key '%s' (known keys: %s)", dot + 1,
+			       list), -2;
+	}
+	k = &cfg_keys[i];
+	if (k->type == K_PATH)
+		return err_set(err, cfg->path, 0, key,
+			       "cannot be overridden (name the table in the base config)"), -2;
+	if (!*value) {
+		range_text(k, list, sizeof list);
+		return err_set(err, cfg->path, 0, key, "empty value (%s, %s)",
+			       k->unit, list);
+	}
+	c = *cfg;
+	if (store(k, &c, value, msg, sizeof msg))
+		return err_set(err, cfg->path, 0, key, "%s", msg);
+	if (c.n_max > c.m_max)
+		return err_set(err, cfg->path, 0, key,
+			       "n_max %u exceeds m_max %u (a PE cannot keep more weights than a group holds)",
+			       (unsigned)c.n_max, (unsigned)c.m_max);
+	*cfg = c;
+	return 0;
+}
+
 void config_defaults(struct config *cfg)
 {
 	char msg[MSG_SIZE];

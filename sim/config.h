@@ -120,6 +120,17 @@ struct config {
  */
 int config_load(const char *path, struct config *cfg, struct sim_err *err);
 
+/*
+ * Apply one override to a loaded config: key is "section.key", value the
+ * text that would follow '=' in a config file (already trimmed). The same
+ * schema row parses and range-checks it, then n_max <= m_max is checked on
+ * the result. energy.table cannot be set. Returns 0; -1 when the value is
+ * rejected; -2 when key names no settable key. On error *cfg is unchanged
+ * and err names cfg->path, line 0, field = key.
+ */
+int config_set(struct config *cfg, const char *key, const char *value,
+	       struct sim_err *err);
+
 /* Fill *cfg with every default (no file); energy table left zeroed. */
 void config_defaults(struct config *cfg);
 

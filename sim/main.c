@@ -17,6 +17,7 @@
 #include "analysis.h"
 #include "report.h"
 #include "scalesim.h"
+#include "sweep.h"
 #include "run.h"
 #include "trace.h"
 #include "zoo.h"
@@ -36,6 +37,10 @@ static const char usage_text[] =
 	"        [--routing uniform|computed|zipf:S|hot:H:P] -o FILE\n"
 	"                    write a built-in model's trace (models: see\n"
 	"                    'stasim trace --list')\n"
+	"  sweep SPEC [-j N] [-o results.csv] [--shard K/N]\n"
+	"                    a design-space sweep (resumable, shardable)\n"
+	"  merge A.csv B.csv ... -o OUT.csv\n"
+	"                    join sweep shards\n"
 	"  pareto RESULTS.csv [--x COL] [--y COL] [--where K=V]... [--format txt|csv|md]\n"
 	"        [-o FILE]   the latency-energy Pareto front of a sweep\n"
 	"  table RESULTS.csv --rows KEY --cols KEY [--baseline V]\n"
@@ -346,13 +351,6 @@ static int cmd_cosim(int argc, char **argv)
 	return SIM_EXIT_USAGE;
 }
 
-static int not_built(const char *cmd)
-{
-	fprintf(stderr, "stasim: '%s' is not built yet in this version; see "
-		"README.md for what is available\n", cmd);
-	return SIM_EXIT_USAGE;
-}
-
 int main(int argc, char **argv)
 {
 	const char *cmd = argc > 1 ? argv[1] : "";
@@ -374,7 +372,9 @@ int main(int argc, char **argv)
 	if (!strcmp(cmd, "plot"))
 		return plot_cmd(argc - 1, argv + 1);
 	if (!strcmp(cmd, "sweep"))
-		return not_built(cmd);
+		return sweep_cmd(argc - 1, argv + 1);
+	if (!strcmp(cmd, "merge"))
+		return merge_cmd(argc - 1, argv + 1);
 	if (!strcmp(cmd, "version") || !strcmp(cmd, "--version")) {
 		printf("stasim %s\n", STASIM_VERSION);
 		return SIM_EXIT_OK;

@@ -1,0 +1,34 @@
+/*
+ * sweep.h - design-space sweeps: `stasim sweep` and `stasim merge`.
+ *
+ * A sweep spec (an INI file, docs/sweeps.md) names a base config, traces and
+ * value lists for config keys; every combination (a point) is simulated and
+ * becomes one row of a results CSV. Invariant: a results file holds a header
+ * and complete rows only, at most one per point, so a sweep interrupted at
+ * any moment resumes by running the same command again.
+ */
+#ifndef SIM_SWEEP_H
+#define SIM_SWEEP_H
+
+/*
+ * stasim sweep SPEC [-j N] [-o results.csv] [--shard K/N]. argv[0] is
+ * "sweep". Runs every point of SPEC in this shard that is not in the
+ * results file yet, in N forked worker processes, appending one row per
+ * point as it finishes. Prints progress and errors on stderr, nothing on
+ * stdout. Returns the exit status: 0 all points written (invalid points
+ * included), 1 a point failed, a write failed or the sweep was interrupted,
+ * 2 bad usage or bad input (spec, base config, traces, results header).
+ */
+int sweep_cmd(int argc, char **argv);
+
+/*
+ * stasim merge A.csv B.csv ... -o OUT.csv. argv[0] is "merge". Joins
+ * results files with identical headers, drops repeated rows of a point,
+ * sorts by point id and writes OUT through a temporary renamed into place.
+ * Returns 0; 1 when two files disagree on a point's results; 2 for bad
+ * usage or input (unreadable file, other header, the same id naming two
+ * different points).
+ */
+int merge_cmd(int argc, char **argv);
+
+#endif
