@@ -8,6 +8,7 @@
 #   make cosim    the longer RTL-vs-model co-simulation soak (tests/cosim/)
 #   make deps     install missing Debian packages (sudo only when not root)
 #   make traces   regenerate the shipped traces from the model zoo
+#   make studies  rerun the shipped design-space studies into docs/studies/
 #   make clean    remove build/
 
 .DEFAULT_GOAL := all
@@ -61,7 +62,7 @@ NEED_DEPS := $(if $(HAVE_DEPS),,deps)
 # RTL co-simulation (Verilator) of the units, lockstep against the C models.
 include tests/cosim/cosim.mk
 
-.PHONY: all run test asan bench deps traces clean cosim
+.PHONY: all run test asan bench deps traces clean cosim studies
 all: $(BUILD)/stasim
 
 run: $(BUILD)/stasim
@@ -85,11 +86,19 @@ bench: $(BUILD)/stasim $(COSIM_BUILD)/sde_cosim
 	@echo "-- BENCH --"
 	@sh tests/bench.sh $(BUILD)/stasim $(BUILD)
 
+# The shipped design-space studies and their tables and plots (docs/studies/).
+studies: $(BUILD)/stasim
+	@echo "-- STUDIES --"
+	@sh tests/studies.sh $(BUILD)/stasim $(BUILD)
+
 traces: $(BUILD)/stasim
 	$(BUILD)/stasim trace bert-base --seq 128 --nm 2:4 -o $(DEFAULT_TRACE)
 	$(BUILD)/stasim trace vit-b16 --nm 2:4 -o traces/vit-b16-2of4.trace.gz
 	$(BUILD)/stasim trace deit-tiny --nm 2:4 -o traces/deit-tiny-2of4.trace.gz
 	$(BUILD)/stasim trace m3vit-tiny --nm 2:4 -o traces/m3vit-tiny-2of4.trace.gz
+	for m in vit-b16 m3vit-tiny; do for nm in 1:1 1:4 2:4 2:8 4:8; do \
+	  $(BUILD)/stasim trace $$m --nm $$nm -o traces/nm/$$m-$$(echo $$nm | sed 's/:/of/').trace.gz; \
+	done; done
 
 deps:
 	@missing=""; for p in $(PKGS); do \

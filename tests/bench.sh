@@ -37,6 +37,17 @@ measure bert-base-timing timing
 measure bert-base-timing-strict timing --no-fast-forward
 measure bert-base-functional functional --mode functional
 
+# Sweep throughput: the shipped 1,000-point ViT-B/16 sweep on 2 workers.
+spec=configs/sweeps/bench-1000.ini
+if [ -f "$spec" ]; then
+	rm -f "$tmp/sweep.csv"
+	t0=$(now)
+	"$bin" sweep "$spec" -j 2 -o "$tmp/sweep.csv" 2>/dev/null
+	el=$(awk -v a="$(now)" -v b="$t0" 'BEGIN { print a - b }')
+	pts=$(($(wc -l < "$tmp/sweep.csv") - 1))
+	awk -v p="$pts" -v e="$el" 'BEGIN { printf "sweep: %d points of ViT-B/16 on 2 workers in %.1f s: %.1f points/s\n", p, e, p / e }' > "$tmp/sweep.txt"
+fi
+
 # The engine's RTL under Verilator, in lockstep with its C model (the
 # co-simulation harness on the same command stream): RTL cycles per second.
 cosim=$out/cosim/sde_cosim
@@ -62,4 +73,5 @@ END {
 	for (i = 1; i <= NR; i++) print row[i]
 }' "$tmp/rows"
 [ -x "$cosim" ] || echo "rtl: build/cosim/sde_cosim not built (make cosim-sde-quick builds it)"
+[ -f "$tmp/sweep.txt" ] && cat "$tmp/sweep.txt" | tee "$out/bench-sweep.txt"
 echo "written: $out/bench.json"

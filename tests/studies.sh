@@ -1,0 +1,27 @@
+#!/bin/sh
+# studies.sh STASIM BUILD - the shipped design-space studies: for each of
+# ViT-B/16 and M3ViT-Tiny, sweep N:M pattern x array size x DRAM bandwidth
+# (configs/sweeps/*-study.ini), then write docs/studies/MODEL/: tables of
+# latency, energy and speedup by N:M pattern and array size (at 25.6 GB/s)
+# and by N:M pattern and bandwidth (on 32x32), as Markdown and LaTeX, and
+# the latency-energy plot with its Pareto front.
+set -eu
+bin=$1; build=$2
+for m in vit-b16 m3vit-tiny; do
+	csv=$build/studies/$m.csv
+	out=docs/studies/$m
+	mkdir -p "$build/studies" "$out"
+	rm -f "$csv"
+	"$bin" sweep configs/sweeps/$m-study.ini -j 2 -o "$csv"
+	for f in md latex; do
+		ext=$([ $f = md ] && echo md || echo tex)
+		"$bin" table "$csv" --rows trace --cols engine.rows --baseline 16 \
+			--metric both --where dram.bandwidth_gbps=25.6 --format $f \
+			-o "$out/by-array.$ext"
+		"$bin" table "$csv" --rows trace --cols dram.bandwidth_gbps \
+			--baseline 12.8 --metric both --where engine.rows=32 \
+			--format $f -o "$out/by-bandwidth.$ext"
+	done
+	"$bin" plot "$csv" -o "$out"
+	"$bin" pareto "$csv" --format md -o "$out/pareto.md"
+done
