@@ -56,7 +56,7 @@ $(eval $(call flavour,REL,$(BUILD),$(OPT)))
 $(eval $(call flavour,ASAN,$(BUILD)/asan,$(ASAN_FLAGS)))
 
 # Missing headers or tools make every build target install them first.
-HAVE_DEPS := $(and $(wildcard /usr/include/zlib.h),$(wildcard /usr/include/ini.h),$(wildcard /usr/include/cmocka.h),$(shell command -v pkg-config),$(shell command -v verilator),$(shell command -v iverilog))
+HAVE_DEPS := $(and $(wildcard /usr/include/zlib.h),$(wildcard /usr/include/ini.h),$(wildcard /usr/include/cmocka.h),$(shell command -v pkg-config),$(shell command -v verilator),$(shell command -v iverilog),$(shell command -v gnuplot),$(shell command -v parallel))
 NEED_DEPS := $(if $(HAVE_DEPS),,deps)
 
 # RTL co-simulation (Verilator) of the units, lockstep against the C models.
