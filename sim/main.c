@@ -51,7 +51,7 @@ static const char usage_text[] =
 	"                    PNG and SVG plots (gnuplot)\n"
 	"  import-scalesim TOPO.csv [--nm N:M] -o FILE\n"
 	"                    turn a SCALE-Sim topology file into a trace\n"
-	"  cosim sde|smx [--seed S] [--ops N] [--vcd FILE]\n"
+	"  cosim sde|smx|gelu [--seed S] [--ops N] [--vcd FILE]\n"
 	"                    a unit's RTL in lockstep with its C model\n"
 	"  help              this text\n"
 	"  version           the version\n"
@@ -321,17 +321,23 @@ static int cmd_cosim(int argc, char **argv)
 	char *args[16];
 	int i, n = 0;
 
-	int smx = argc >= 3 && !strcmp(argv[2], "smx");
+	static const char *const units[][2] = {
+		{ "sde", "cosim/sde_cosim" }, { "smx", "cosim/smx/smx_cosim" },
+		{ "gelu", "cosim/gelu/gelu_cosim" },
+	};
+	int u, smx;
 
-	if (argc < 3 || (strcmp(argv[2], "sde") && !smx))
-		return usage_error("cosim: %s", argc < 3 ? "needs a unit (sde "
-				   "or smx)" : "units with RTL are sde and smx "
-				   "(gate and GELU RTL are not built yet)");
+	for (u = 0; argc >= 3 && u < 3 && strcmp(argv[2], units[u][0]); u++)
+		;
+	if (argc < 3 || u == 3)
+		return usage_error("cosim: %s", argc < 3 ? "needs a unit (sde, "
+				   "smx or gelu)" : "units with RTL are sde, smx "
+				   "and gelu (the gate's RTL is not built yet)");
+	smx = u > 0;	/* the function-unit harnesses count tiles */
 	snprintf(path, sizeof path, "%s", argv[0]);
 	slash = strrchr(path, '/');
 	snprintf(slash ? slash + 1 : path, sizeof path - (size_t)(slash ?
-		 slash + 1 - path : 0), smx ? "cosim/smx/smx_cosim" :
-		 "cosim/sde_cosim");
+		 slash + 1 - path : 0), "%s", units[u][1]);
 	args[n++] = path;
 	for (i = 3; i < argc && n < 14; i++) {
 		const char *o = argv[i];

@@ -1,0 +1,730 @@
+/*
+ * gelu_cosim.c - the C side of the vector-unit GELU co-simulation (see
+ * gelu_cosim.h).
+ *
+ * Stimulus: a seeded random stream of GELU tiles (rows 1..GELU_ROWS, row
+ * length n 1..GELU_N_MAX) with random formats: in_frac and out_frac 0..7,
+ * table_step_log2 0..5 (sometimes 6..7, which the unit reads as 5) and
+ * table_range_q8 over the config's 64..1408 (sometimes 0..63 or up to 2047,
+ * read as 1408); inputs uniform, near zero, near the table's end, or the
+ * int8 rails. One command per tile with kcycles = vec_cycles(gelu) for the
+ * build's LANES and LATENCY, presented with random gaps on cmd_valid and
+ * held until accepted. The feeder answers every x_rd of the RTL with the
+ * inputs of the tile the model is working on (random junk in lanes at or
+ * beyond rows * n), and the model (models/fu.c) computes the tile with
+ * vec_gelu(VEC_GELU_TABLE) when it finishes it.
+ *
+ * Checked after every clock: cmd_ready, active, rd_done and wb_done (valid,
+ * and flags + op when valid), and the output beats: each tile's beats
+ * arrive in order, carry exactly vec_gelu's outputs (0 in lanes at or
+ * beyond rows * n), and on wb_done each arrival cycle is checked against
+ * rtl/vec_gelu.v's schedule (beat j on busy step j + LATENCY), the last
+ * one on the wb_done cycle itself.
+ *
+ * Invariant: the model and the RTL see identical inputs in every cycle; the
+ * harness decides acceptance from the model's registered cmd_ready, which
+ * the previous check proved equal to the RTL's.
+ */
+#include "gelu_cosim.h"
+
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "fu.h"
+#include "unit.h"
+#include "vec.h"
+#include "vec_ref.h"
+
+_Static_assert(GELU_LANES >= 1 && GELU_LATENCY >= 1,
+	       "rtl/vec_gelu.v needs LANES, LATENCY >= 1");
+_Static_assert(GELU_ROWS >= 1 && GELU_N_MAX >= 1, "tile size");
+
+#define DRAIN_IDLE 4		/* idle cycles checked after the last tile */
+
+enum inject_port {
+	INJ_OUT_Y, INJ_ACTIVE, INJ_CMD_READY, INJ_RD_DONE, INJ_WB_DONE, INJ_N
+};
+static const char *const inject_names[INJ_N] = {
+	"out_y", "active", "cmd_ready", "rd_done", "wb_done"
+};
+
+/* One GELU tile: its command fields, inputs and outputs. */
+struct tile {
+	struct vec_job job;	/* the model's view (first member: cmd.data
+				 * points here) */
+	uint32_t rows, n;	/* rows, row length */
+	uint32_t e;		/* elements: rows * n */
+	uint32_t b;		/* beats: ceil(e / LANES) */
+	uint64_t kcycles;	/* vec_cycles */
+	int8_t *x;		/* e inputs */
+	int8_t *y;		/* e outputs, written by the model */
+	int8_t *want;		/* e, vec_gelu's outputs */
+	uint64_t *beat_cycle;	/* b: cycle each beat was on out_y */
+	uint32_t beats_seen;	/* output beats received */
+};
+
+struct gelu_cosim {
+	/* options */
+	uint64_t seed;		/* --seed */
+	uint64_t n_tiles_max;	/* --tiles */
+	uint64_t max_cycles;	/* --max-cycles: give up (a hang) */
+	uint64_t inject_cycle;	/* --inject-flip: first cycle to flip at */
+	int inject;		/* 1: a flip is armed */
+	int injected;		/* 1: the flip was done */
+	enum inject_port inject_port;	/* --inject-port */
+	const char *vcd;	/* --vcd FILE or NULL */
+
+	/* the C model and its ports */
+	struct vec_params vp;	/* timing of the build's unit */
+	struct fu u;		/* the controller model */
+	struct unit_cmd in;	/* its command input */
+	uint32_t want_op;	/* its want_op input: no stall attribution */
+
+	/* stimulus */
+	uint64_t rng;		/* xorshift64* state */
+	uint64_t cycle;		/* clocks since reset */
+	uint64_t gap;		/* idle cycles before the next cmd_valid */
+	struct tile **tiles;	/* every tile created, in order */
+	size_t n_tiles, cap_tiles;
+	size_t wb_tile;		/* tile whose beats come next */
+	struct gelu_pins cmd;	/* the command pins presented */
+	uint64_t beats_fed;	/* input beats presented on x_rd */
+	uint64_t beats_checked;	/* output beats compared */
+	uint64_t elems_checked;	/* outputs compared */
+	uint64_t idle_tail;	/* idle cycles compared after the last tile */
+	uint64_t cov_full;	/* coverage: cycles cmd_valid met a full FIFO */
+	uint64_t cov_fmt[8][8];	/* coverage: tiles per in_frac, out_frac */
+	uint64_t cov_step[8];	/* coverage: tiles per step_log2 field */
+	uint64_t cov_sat;	/* coverage: outputs at -128 or 127 */
+	uint64_t cov_interp;	/* coverage: inputs inside the table range */
+	int failed;		/* 1: a mismatch was reported */
+	int done;		/* 1: nothing left to compare */
+};
+
+/* ---- random numbers (xorshift64*, seeded through splitmix64) ---- */
+
+static uint64_t rnd(struct gelu_cosim *c)
+{
+	c->rng ^= c->rng >> 12;
+	c->rng ^= c->rng << 25;
+	c->rng ^= c->rng >> 27;
+	return c->rng * 0x2545F4914F6CDD1Dull;
+}
+
+/* Uniform in lo .. hi inclusive. */
+static uint64_t range(struct gelu_cosim *c, uint64_t lo, uint64_t hi)
+{
+	return lo + rnd(c) % (hi - lo + 1);
+}
+
+static int chance(struct gelu_cosim *c, unsigned percent)
+{
+	return rnd(c) % 100 < percent;
+}
+
+/* ---- bit fields of the lane ports ---- */
+
+static void put_bits(uint32_t *w, uint32_t bit, uint32_t width, uint32_t v)
+{
+	uint32_t i;
+
+	for (i = 0; i < width; i++, bit++) {
+		if (v >> i & 1)
+			w[bit / 32] |= 1u << bit % 32;
+		else
+			w[bit / 32] &= ~(1u << bit % 32);
+	}
+}
+
+static uint32_t get_bits(const uint32_t *w, uint32_t bit, uint32_t width)
+{
+	uint32_t i, v = 0;
+
+	for (i = 0; i < width; i++, bit++)
+		v |= (w[bit / 32] >> bit % 32 & 1) << i;
+	return v;
+}
+
+/* Random bits in a port of bits bits; the bits above it stay 0, as
+ * Verilator requires of its inputs. */
+static void garbage(struct gelu_cosim *c, uint32_t *w, uint32_t bits)
+{
+	uint32_t i;
+
+	memset(w, 0, GELU_WORDS(bits) * sizeof *w);
+	for (i = 0; i < bits / 32; i++)
+		w[i] = (uint32_t)rnd(c);
+	if (bits % 32)
+		w[i] = (uint32_t)rnd(c) & ((1u << bits % 32) - 1);
+}
+
+/* Random value of a bits-wide scalar port. */
+static uint32_t noise(struct gelu_cosim *c, uint32_t bits)
+{
+	return (uint32_t)rnd(c) & (uint32_t)((1ull << bits) - 1);
+}
+
+static uint32_t clog2(uint64_t v)
+{
+	uint32_t b = 0;
+
+	while ((1ull << b) < v)
+		b++;
+	return b;
+}
+
+/* ---- reporting ---- */
+
+static int mismatch(struct gelu_cosim *c, const char *port, uint64_t expected,
+		    uint64_t actual)
+{
+	fprintf(stderr, "gelu_cosim: MISMATCH at cycle %" PRIu64 " port %s: "
+		"expected 0x%" PRIx64 ", actual 0x%" PRIx64 " (seed %" PRIu64
+		"%s)\n", c->cycle, port, expected, actual, c->seed,
+		c->injected ? ", injected fault" : "");
+	c->failed = 1;
+	c->done = 1;
+	return 1;
+}
+
+/* ---- tiles ---- */
+
+static void tile_free(struct tile *t)
+{
+	if (!t)
+		return;
+	free(t->x);
+	free(t->y);
+	free(t->want);
+	free(t->beat_cycle);
+	free(t);
+}
+
+/* Random inputs from one of several distributions; lim is the table's end
+ * in input LSBs (inputs around it test the range cut). */
+static void inputs(struct gelu_cosim *c, int8_t *x, uint32_t e, int32_t lim)
+{
+	uint32_t i, kind = (uint32_t)range(c, 0, 4);
+	int32_t v;
+
+	for (i = 0; i < e; i++) {
+		switch (kind) {
+		case 1:		/* near zero: the table's steep part */
+			x[i] = (int8_t)(range(c, 0, 32) - 16);
+			break;
+		case 2:		/* around +-the range end */
+			v = lim + (int32_t)range(c, 0, 6) - 3;
+			v = v > 128 ? 128 : v;
+			v = rnd(c) & 1 ? -v : v;
+			x[i] = (int8_t)(v > 127 ? 127 : v);
+			break;
+		case 3:		/* the rails */
+			x[i] = (int8_t)(rnd(c) & 1 ? 127 : -128);
+			break;
+		default:
+			x[i] = (int8_t)(range(c, 0, 255) - 128);
+			break;
+		}
+	}
+}
+
+static struct tile *tile_new(struct gelu_cosim *c)
+{
+	struct tile *t = calloc(1, sizeof *t);
+	struct vec_fmt *f;
+	uint32_t i, s, rq;
+	int32_t lim;
+
+	if (!t)
+		return NULL;
+	t->rows = (uint32_t)range(c, 1, GELU_ROWS);
+	t->n = (uint32_t)(chance(c, 10) ? (chance(c, 50) ? 1 : GELU_N_MAX) :
+			  range(c, 1, GELU_N_MAX));
+	t->e = t->rows * t->n;
+	t->b = (t->e + GELU_LANES - 1) / GELU_LANES;
+	t->kcycles = vec_cycles(&c->vp, VEC_K_GELU, t->rows, t->n);
+	t->x = malloc(t->e);
+	t->y = malloc(t->e);
+	t->want = malloc(t->e);
+	t->beat_cycle = calloc(t->b, sizeof *t->beat_cycle);
+	if (!t->x || !t->y || !t->want || !t->beat_cycle) {
+		tile_free(t);
+		return NULL;
+	}
+	vec_job_init(&t->job);
+	t->job.kind = VEC_K_GELU;
+	t->job.gelu = VEC_GELU_TABLE;
+	f = &t->job.fmt;
+	f->in_frac = (uint32_t)range(c, 0, 7);
+	f->out_frac = (uint32_t)range(c, 0, 7);
+	f->table_step_log2 = (uint32_t)(chance(c, 90) ? range(c, 0, 5) : range(c, 6, 7));
+	f->table_range_q8 = (uint32_t)(chance(c, 80) ? range(c, 64, 1408) :
+				       chance(c, 50) ? 1408 : chance(c, 50) ?
+				       range(c, 0, 63) : range(c, 1409, 2047));
+	t->job.a = t->x;
+	t->job.y = t->y;
+	t->job.n = t->n;
+	s = f->table_step_log2 < 5 ? f->table_step_log2 : 5;
+	rq = f->table_range_q8 < 1408 ? f->table_range_q8 : 1408;
+	lim = (int32_t)(((rq >> (8 - s)) << (8 - s)) >> (8 - f->in_frac));
+	inputs(c, t->x, t->e, lim);
+	vec_gelu(VEC_GELU_TABLE, f, t->x, t->e, t->want);
+	for (i = 0; i < t->e; i++) {
+		int32_t a = t->x[i] < 0 ? -t->x[i] : t->x[i];
+
+		c->cov_sat += t->want[i] == 127 || t->want[i] == -128;
+		c->cov_interp += a << (8 - f->in_frac) < (int32_t)((rq >> (8 - s)) << (8 - s));
+	}
+	c->cov_fmt[f->in_frac][f->out_frac]++;
+	c->cov_step[f->table_step_log2]++;
+	memset(t->y, 0x55, t->e);
+	return t;
+}
+
+/* ---- stimulus ---- */
+
+/* Present the next tile's command; returns -1 when out of memory. */
+static int next_cmd(struct gelu_cosim *c)
+{
+	struct tile *t;
+	struct gelu_pins *p = &c->cmd;
+	uint32_t flags = (uint32_t)(rnd(c) & 0x1f);
+
+	if (c->n_tiles == c->cap_tiles) {
+		size_t cap = c->cap_tiles ? 2 * c->cap_tiles : 64;
+		struct tile **nt = realloc(c->tiles, cap * sizeof *nt);
+
+		if (!nt)
+			return -1;
+		c->tiles = nt;
+		c->cap_tiles = cap;
+	}
+	t = tile_new(c);
+	if (!t)
+		return -1;
+	c->tiles[c->n_tiles] = t;
+	c->in = (struct unit_cmd){
+		.valid = 1, .flags = (uint8_t)flags, .op = (uint32_t)c->n_tiles,
+		.rows = t->rows, .cols = t->n, .kcycles = t->kcycles,
+		.r0 = 0, .c0 = 0, .data = &t->job,
+	};
+	c->n_tiles++;
+	p->cmd_valid = 1;
+	p->cmd_flags = (uint8_t)flags;
+	p->cmd_op = c->in.op;
+	p->cmd_rows = t->rows;
+	p->cmd_cols = t->n;
+	p->cmd_kcycles = (uint32_t)t->kcycles;
+	p->cmd_in_frac = t->job.fmt.in_frac;
+	p->cmd_out_frac = t->job.fmt.out_frac;
+	p->cmd_step_log2 = t->job.fmt.table_step_log2;
+	p->cmd_range_q8 = t->job.fmt.table_range_q8;
+	return 0;
+}
+
+/* The command pins: the presented command, or random payload without
+ * cmd_valid (the RTL must ignore it). */
+static void drive_cmd(struct gelu_cosim *c, struct gelu_pins *p)
+{
+	const struct gelu_pins *q = &c->cmd;
+
+	p->cmd_valid = c->in.valid;
+	if (!c->in.valid) {
+		p->cmd_flags = (uint8_t)noise(c, 5);
+		p->cmd_op = noise(c, 32);
+		p->cmd_rows = noise(c, clog2(GELU_ROWS + 1));
+		p->cmd_cols = noise(c, clog2(GELU_N_MAX + 1));
+		p->cmd_kcycles = noise(c, GELU_KC_BITS);
+		p->cmd_in_frac = noise(c, 3);
+		p->cmd_out_frac = noise(c, 3);
+		p->cmd_step_log2 = noise(c, 3);
+		p->cmd_range_q8 = noise(c, 11);
+		return;
+	}
+	p->cmd_flags = q->cmd_flags;
+	p->cmd_op = q->cmd_op;
+	p->cmd_rows = q->cmd_rows;
+	p->cmd_cols = q->cmd_cols;
+	p->cmd_kcycles = q->cmd_kcycles;
+	p->cmd_in_frac = q->cmd_in_frac;
+	p->cmd_out_frac = q->cmd_out_frac;
+	p->cmd_step_log2 = q->cmd_step_log2;
+	p->cmd_range_q8 = q->cmd_range_q8;
+}
+
+/* Idle cycles after an accepted command: mostly none, sometimes long
+ * enough for the unit to go idle. */
+static uint64_t gap_after(struct gelu_cosim *c)
+{
+	uint64_t r = rnd(c) % 100;
+
+	if (r < 50)
+		return 0;
+	if (r < 80)
+		return range(c, 1, 3);
+	if (r < 95)
+		return range(c, 4, 20);
+	return range(c, 20, 300);
+}
+
+/* The input beat the RTL asked for on x_rd, from the model's tile. */
+static int feed(struct gelu_cosim *c, struct gelu_pins *p)
+{
+	const struct tile *t = c->u.cur.data;
+	uint32_t l, i;
+
+	garbage(c, p->x_data, GELU_X_BITS);
+	if (!t)
+		return mismatch(c, "x_rd (no tile in progress)", 0, 1);
+	if (p->x_beat >= t->b)
+		return mismatch(c, "x_beat (beyond the tile)", t->b - 1, p->x_beat);
+	for (l = 0; l < GELU_LANES; l++) {
+		i = p->x_beat * GELU_LANES + l;
+		if (i < t->e)
+			put_bits(p->x_data, l * 8, 8, (uint8_t)t->x[i]);
+	}
+	c->beats_fed++;
+	return 0;
+}
+
+/* ---- options ---- */
+
+static void usage(FILE *f)
+{
+	fprintf(f,
+		"usage: gelu_cosim [--seed N] [--tiles N] [--inject-flip CYCLE [--inject-port PORT]]\n"
+		"                  [--vcd FILE] [--max-cycles N]\n"
+		"  --seed N          stimulus seed (default 1)\n"
+		"  --tiles N         GELU tiles (commands) to issue (default 300)\n"
+		"  --inject-flip N   flip one bit of an RTL output at the first cycle >= N where it is\n"
+		"                    compared; the run must then fail with exit status 1\n"
+		"  --inject-port P   out_y (default), active, cmd_ready, rd_done, wb_done\n"
+		"  --vcd FILE        write waves (build with tracing)\n"
+		"  --max-cycles N    fail when the run has not finished after N cycles\n");
+}
+
+static int parse_u64(const char *s, uint64_t *v)
+{
+	char *end;
+
+	if (!s || !*s)
+		return -1;
+	*v = strtoull(s, &end, 0);
+	return *end ? -1 : 0;
+}
+
+static int parse(struct gelu_cosim *c, int argc, char **argv, int *status)
+{
+	int i, k;
+
+	for (i = 1; i < argc; i++) {
+		const char *a = argv[i], *v = i + 1 < argc ? argv[i + 1] : NULL;
+
+		if (!strcmp(a, "-h") || !strcmp(a, "--help")) {
+			usage(stdout);
+			*status = 0;
+			return -1;
+		} else if (a[0] == '+') {
+			continue;	/* +verilator+ options */
+		} else if (!v) {
+			break;
+		}
+		i++;
+		if (!strcmp(a, "--seed")) {
+			if (parse_u64(v, &c->seed))
+				break;
+		} else if (!strcmp(a, "--tiles")) {
+			if (parse_u64(v, &c->n_tiles_max) || !c->n_tiles_max)
+				break;
+		} else if (!strcmp(a, "--max-cycles")) {
+			if (parse_u64(v, &c->max_cycles))
+				break;
+		} else if (!strcmp(a, "--inject-flip")) {
+			if (parse_u64(v, &c->inject_cycle))
+				break;
+			c->inject = 1;
+		} else if (!strcmp(a, "--inject-port")) {
+			for (k = 0; k < INJ_N && strcmp(v, inject_names[k]); k++)
+				;
+			if (k == INJ_N)
+				break;
+			c->inject_port = (enum inject_port)k;
+		} else if (!strcmp(a, "--vcd")) {
+			c->vcd = v;
+		} else {
+			break;
+		}
+	}
+	if (i < argc) {
+		fprintf(stderr, "gelu_cosim: bad option or value at '%s'\n", argv[i]);
+		usage(stderr);
+		*status = 2;
+		return -1;
+	}
+	return 0;
+}
+
+/* ---- the public interface ---- */
+
+struct gelu_cosim *gelu_cosim_new(int argc, char **argv, int *status)
+{
+	struct gelu_cosim *c = calloc(1, sizeof *c);
+
+	*status = 2;
+	if (!c) {
+		fprintf(stderr, "gelu_cosim: out of memory\n");
+		return NULL;
+	}
+	c->seed = 1;
+	c->n_tiles_max = 300;
+	if (parse(c, argc, argv, status)) {
+		free(c);
+		return NULL;
+	}
+	c->vp = (struct vec_params){
+		.lanes = GELU_LANES, .latency = GELU_LATENCY,
+		.isqrt_latency = 1, .gelu = VEC_GELU_TABLE,
+	};
+	c->max_cycles = c->max_cycles ? c->max_cycles :
+			c->n_tiles_max * (vec_cycles(&c->vp, VEC_K_GELU, GELU_ROWS,
+						     GELU_N_MAX) + 400);
+	c->rng = c->seed + 0x9E3779B97F4A7C15ull;
+	c->rng = (c->rng ^ c->rng >> 30) * 0xBF58476D1CE4E5B9ull;
+	c->rng = (c->rng ^ c->rng >> 27) * 0x94D049BB133111EBull;
+	c->rng ^= c->rng >> 31;
+	if (!c->rng)
+		c->rng = 1;
+	fu_init(&c->u, "vec", &c->in, &c->want_op, NULL, NULL);
+	return c;
+}
+
+const char *gelu_cosim_vcd(const struct gelu_cosim *c)
+{
+	return c->vcd;
+}
+
+void gelu_cosim_reset_pins(struct gelu_cosim *c, struct gelu_pins *p)
+{
+	memset(p, 0, sizeof *p);
+	memset(&c->cmd, 0, sizeof c->cmd);
+	p->rst_l = 0;
+}
+
+int gelu_cosim_done(const struct gelu_cosim *c)
+{
+	return c->done;
+}
+
+void gelu_cosim_drive(struct gelu_cosim *c, struct gelu_pins *p)
+{
+	int accept;
+
+	if (c->done)
+		return;
+	if (!c->in.valid) {
+		if (c->gap)
+			c->gap--;
+		else if (c->n_tiles < c->n_tiles_max && next_cmd(c)) {
+			fprintf(stderr, "gelu_cosim: cannot build tile %zu\n",
+				c->n_tiles);
+			c->failed = c->done = 1;
+			return;
+		}
+	}
+	drive_cmd(c, p);
+	p->rst_l = 1;
+	if (p->x_rd) {
+		if (feed(c, p))
+			return;
+	} else {
+		garbage(c, p->x_data, GELU_X_BITS);
+	}
+
+	accept = c->in.valid && c->u.out.cmd_ready;
+	c->cov_full += c->in.valid && !c->u.out.cmd_ready;
+	fu_step(&c->u, c->cycle);
+	fu_commit(&c->u);
+	if (accept) {
+		c->in.valid = 0;
+		c->gap = gap_after(c);
+	}
+	c->cycle++;
+}
+
+/* Flip one bit of the armed port if it is compared in this cycle. */
+static void inject(struct gelu_cosim *c, struct gelu_pins *p)
+{
+	if (!c->inject || c->injected || c->cycle < c->inject_cycle)
+		return;
+	switch (c->inject_port) {
+	case INJ_OUT_Y:
+		if (!p->out_valid)
+			return;
+		p->out_y[0] ^= 1;
+		break;
+	case INJ_ACTIVE:
+		p->active ^= 1;
+		break;
+	case INJ_CMD_READY:
+		p->cmd_ready ^= 1;
+		break;
+	case INJ_RD_DONE:
+		p->rd_done_valid ^= 1;
+		break;
+	case INJ_WB_DONE:
+		p->wb_done_valid ^= 1;
+		break;
+	default:
+		return;
+	}
+	c->injected = 1;
+	fprintf(stderr, "gelu_cosim: injected a bit flip on %s at cycle %" PRIu64 "\n",
+		inject_names[c->inject_port], c->cycle);
+}
+
+/* One output beat from the RTL: belongs to the oldest tile not done. */
+static int take_beat(struct gelu_cosim *c, const struct gelu_pins *p)
+{
+	struct tile *t;
+	uint32_t beat, l, i;
+	char port[64];
+
+	if (c->wb_tile >= c->n_tiles)
+		return mismatch(c, "out_valid (no tile in progress)", 0, 1);
+	t = c->tiles[c->wb_tile];
+	if (t->beats_seen >= t->b)
+		return mismatch(c, "out_valid (beat beyond the tile)", 0, 1);
+	beat = t->beats_seen;
+	if (p->out_beat != beat)
+		return mismatch(c, "out_beat", beat, p->out_beat);
+	for (l = 0; l < GELU_LANES; l++) {
+		uint32_t got = get_bits(p->out_y, l * 8, 8), want = 0;
+
+		i = beat * GELU_LANES + l;
+		if (i < t->e) {
+			want = (uint8_t)t->want[i];
+			c->elems_checked++;
+		}
+		if (got != want) {
+			snprintf(port, sizeof port, "out_y tile %zu element %u",
+				 c->wb_tile, i);
+			return mismatch(c, port, want, got);
+		}
+	}
+	t->beat_cycle[t->beats_seen++] = c->cycle;
+	c->beats_checked++;
+	return 0;
+}
+
+/* The model finished the oldest tile: check its beats' cycles and the
+ * model's own outputs, then free it. */
+static int tile_written(struct gelu_cosim *c)
+{
+	struct tile *t;
+	uint64_t first;
+	uint32_t b;
+	char port[64];
+
+	if (c->wb_tile >= c->n_tiles)
+		return mismatch(c, "wb_done (no tile issued)", 0, 1);
+	t = c->tiles[c->wb_tile];
+	if (c->u.out.wb_done.data != &t->job)
+		return mismatch(c, "wb_done (model finished another tile)",
+				(uint64_t)(uintptr_t)&t->job,
+				(uint64_t)(uintptr_t)c->u.out.wb_done.data);
+	if (t->beats_seen != t->b)
+		return mismatch(c, "out_valid (beats before wb_done)", t->b,
+				t->beats_seen);
+	first = c->cycle + 1 - t->kcycles;	/* check cycle of busy step 0 */
+	for (b = 0; b < t->b; b++) {
+		uint64_t due = first + b + GELU_LATENCY;
+
+		if (t->beat_cycle[b] != due) {
+			snprintf(port, sizeof port, "out_valid (cycle of beat %u)", b);
+			return mismatch(c, port, due, t->beat_cycle[b]);
+		}
+	}
+	for (b = 0; b < t->e; b++)
+		if (t->y[b] != t->want[b]) {
+			snprintf(port, sizeof port, "model y element %u (not "
+				 "computed at finish)", b);
+			return mismatch(c, port, (uint8_t)t->want[b], (uint8_t)t->y[b]);
+		}
+	tile_free(t);
+	c->tiles[c->wb_tile++] = NULL;
+	return 0;
+}
+
+int gelu_cosim_check(struct gelu_cosim *c, struct gelu_pins *p)
+{
+	const struct fu_out *o = &c->u.out;
+
+	if (c->done)
+		return c->failed;
+	inject(c, p);
+	if (p->cmd_ready != o->cmd_ready)
+		return mismatch(c, "cmd_ready", o->cmd_ready, p->cmd_ready);
+	if (p->active != o->active)
+		return mismatch(c, "active", o->active, p->active);
+	if (p->rd_done_valid != o->rd_done.valid)
+		return mismatch(c, "rd_done_valid", o->rd_done.valid, p->rd_done_valid);
+	if (o->rd_done.valid && p->rd_done_flags != o->rd_done.flags)
+		return mismatch(c, "rd_done_flags", o->rd_done.flags, p->rd_done_flags);
+	if (o->rd_done.valid && p->rd_done_op != o->rd_done.op)
+		return mismatch(c, "rd_done_op", o->rd_done.op, p->rd_done_op);
+	if (p->wb_done_valid != o->wb_done.valid)
+		return mismatch(c, "wb_done_valid", o->wb_done.valid, p->wb_done_valid);
+	if (o->wb_done.valid && p->wb_done_flags != o->wb_done.flags)
+		return mismatch(c, "wb_done_flags", o->wb_done.flags, p->wb_done_flags);
+	if (o->wb_done.valid && p->wb_done_op != o->wb_done.op)
+		return mismatch(c, "wb_done_op", o->wb_done.op, p->wb_done_op);
+	if (p->out_valid && take_beat(c, p))
+		return 1;
+	if (o->wb_done.valid && tile_written(c))
+		return 1;
+	if (c->cycle >= c->max_cycles) {
+		fprintf(stderr, "gelu_cosim: no finish after %" PRIu64 " cycles "
+			"(seed %" PRIu64 ")\n", c->cycle, c->seed);
+		c->failed = c->done = 1;
+		return 1;
+	}
+	if (c->n_tiles >= c->n_tiles_max && !c->in.valid &&
+	    c->wb_tile == c->n_tiles && !o->active && !c->u.f_len &&
+	    ++c->idle_tail > DRAIN_IDLE)
+		c->done = 1;
+	return 0;
+}
+
+int gelu_cosim_finish(struct gelu_cosim *c)
+{
+	int status = c->failed ? 1 : 0;
+	uint32_t fmts = 0, steps = 0, i, j;
+	size_t k;
+
+	if (!c->failed && c->inject) {
+		fprintf(stderr, "gelu_cosim: the %s flip at cycle %" PRIu64 " %s\n",
+			inject_names[c->inject_port], c->inject_cycle,
+			c->injected ? "was not caught" : "never happened (run too short)");
+		status = 2;
+	}
+	for (i = 0; i < 8; i++) {
+		steps += c->cov_step[i] != 0;
+		for (j = 0; j < 8; j++)
+			fmts += c->cov_fmt[i][j] != 0;
+	}
+	printf("gelu_cosim: %s seed=%" PRIu64 " cycles=%" PRIu64 " tiles=%zu"
+	       " in_beats=%" PRIu64 " out_beats=%" PRIu64 " outputs=%" PRIu64
+	       " in_table=%" PRIu64 " saturated=%" PRIu64 " fmts=%u/64 steps=%u/8"
+	       " fifo_full=%" PRIu64 " lanes=%d latency=%d rows<=%d n<=%d\n",
+	       status ? "FAIL" : "PASS", c->seed, c->cycle, c->wb_tile,
+	       c->beats_fed, c->beats_checked, c->elems_checked, c->cov_interp,
+	       c->cov_sat, fmts, steps, c->cov_full, GELU_LANES, GELU_LATENCY,
+	       GELU_ROWS, GELU_N_MAX);
+	for (k = 0; k < c->n_tiles; k++)
+		tile_free(c->tiles[k]);
+	free(c->tiles);
+	free(c);
+	return status;
+}
