@@ -62,6 +62,8 @@ NEED_DEPS := $(if $(HAVE_DEPS),,deps)
 # RTL co-simulation (Verilator) of the units, lockstep against the C models.
 include tests/cosim/cosim.mk
 include tests/cosim/gelu.mk
+include tests/cosim/gate.mk
+include tests/icarus/smx.mk
 
 .PHONY: all run test asan bench deps traces clean cosim studies
 all: $(BUILD)/stasim
@@ -70,7 +72,7 @@ run: $(BUILD)/stasim
 	@echo "-- RUN: $(DEFAULT_TRACE) on $(DEFAULT_CONFIG) --"
 	$(BUILD)/stasim run -c $(DEFAULT_CONFIG) -t $(DEFAULT_TRACE)
 
-test: $(BUILD)/stasim $(addprefix $(BUILD)/tests/,$(TEST_NAMES)) cosim-sde-lint cosim-sde-quick icarus-sde-quick cosim-smx-quick cosim-gelu-lint cosim-gelu-quick
+test: $(BUILD)/stasim $(addprefix $(BUILD)/tests/,$(TEST_NAMES)) cosim-sde-lint cosim-sde-quick icarus-sde-quick cosim-smx-quick cosim-gelu-lint cosim-gelu-quick cosim-gate-lint cosim-gate-quick icarus-smx-quick
 	@echo "-- TEST --"
 	@STASIM_BIN=$(BUILD)/stasim sh tests/run-suites.sh $(BUILD)/tests $(BUILD)/test-results $(TEST_NAMES)
 
@@ -81,7 +83,7 @@ asan: $(BUILD)/asan/stasim $(addprefix $(BUILD)/asan/tests/,$(TEST_NAMES))
 	 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
 	 sh tests/run-suites.sh $(BUILD)/asan/tests $(BUILD)/asan/test-results $(TEST_NAMES)
 
-cosim: cosim-sde-lint cosim-sde cosim-smx-quick cosim-gelu-lint cosim-gelu-quick
+cosim: cosim-sde-lint cosim-sde cosim-smx-quick cosim-gelu-lint cosim-gelu-quick cosim-gate-lint cosim-gate-quick icarus-smx-quick
 
 bench: $(BUILD)/stasim $(COSIM_BUILD)/sde_cosim
 	@echo "-- BENCH --"

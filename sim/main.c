@@ -51,7 +51,7 @@ static const char usage_text[] =
 	"                    PNG and SVG plots (gnuplot)\n"
 	"  import-scalesim TOPO.csv [--nm N:M] -o FILE\n"
 	"                    turn a SCALE-Sim topology file into a trace\n"
-	"  cosim sde|smx|gelu [--seed S] [--ops N] [--vcd FILE]\n"
+	"  cosim sde|smx|gelu|gate [--seed S] [--ops N] [--vcd FILE]\n"
 	"                    a unit's RTL in lockstep with its C model\n"
 	"  help              this text\n"
 	"  version           the version\n"
@@ -324,15 +324,16 @@ static int cmd_cosim(int argc, char **argv)
 	static const char *const units[][2] = {
 		{ "sde", "cosim/sde_cosim" }, { "smx", "cosim/smx/smx_cosim" },
 		{ "gelu", "cosim/gelu/gelu_cosim" },
+		{ "gate", "cosim/gate/gate_cosim" },
 	};
 	int u, smx;
 
-	for (u = 0; argc >= 3 && u < 3 && strcmp(argv[2], units[u][0]); u++)
+	for (u = 0; argc >= 3 && u < 4 && strcmp(argv[2], units[u][0]); u++)
 		;
-	if (argc < 3 || u == 3)
+	if (argc < 3 || u == 4)
 		return usage_error("cosim: %s", argc < 3 ? "needs a unit (sde, "
-				   "smx or gelu)" : "units with RTL are sde, smx "
-				   "and gelu (the gate's RTL is not built yet)");
+				   "smx, gelu or gate)" : "units with RTL are sde, "
+				   "smx, gelu and gate (not built yet for others)");
 	smx = u > 0;	/* the function-unit harnesses count tiles */
 	snprintf(path, sizeof path, "%s", argv[0]);
 	slash = strrchr(path, '/');

@@ -19,16 +19,22 @@
  * against the schedule in rtl/smx.v's header, the last one on the wb_done
  * cycle itself.
  *
+ * With --write-vectors DIR the run also writes its inputs and the expected
+ * outputs, cycle by cycle, as plain text (format in smx_cosim.h), for
+ * tests/icarus/tb_smx.v to replay on the RTL without the C side.
+ *
  * Invariant: the model and the RTL see identical inputs in every cycle; the
  * harness decides acceptance from the model's registered cmd_ready, which
  * the previous check proved equal to the RTL's.
  */
 #include "smx_cosim.h"
 
+#include <errno.h>
 #include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "fu.h"
 #include "smx.h"
@@ -46,6 +52,17 @@ enum inject_port {
 };
 static const char *const inject_names[INJ_N] = {
 	"out_p", "active", "cmd_ready", "rd_done", "wb_done"
+};
+
+/* One line of expect.txt (format in smx_cosim.h), the model's view. */
+struct vec_line {
+	uint64_t cycle;		/* the harness's cycle */
+	struct fu_out o;	/* cmd_ready, active, rd_done, wb_done */
+	uint8_t x_rd;		/* a score beat is due, per the schedule */
+	uint32_t x_row, x_col;	/* which one */
+	uint8_t out_valid;	/* a probability beat is due */
+	uint32_t out_row, out_col;
+	uint32_t out_p[SMX_WORDS(SMX_X_BITS)];	/* smx_row's probabilities */
 };
 
 /* One softmax tile: its command fields, scores and probabilities. */
@@ -73,6 +90,14 @@ struct smx_cosim {
 	int injected;		/* 1: the flip was done */
 	enum inject_port inject_port;	/* --inject-port */
 	const char *vcd;	/* --vcd FILE or NULL */
+	const char *vec_dir;	/* --write-vectors DIR or NULL */
+	FILE *vec_stim;		/* DIR/stim.txt, or NULL */
+	FILE *vec_expect;	/* DIR/expect.txt, or NULL */
+	struct vec_line *vec;	/* expect lines not yet written, a ring
+				 * indexed by cycle % vec_lag */
+	uint64_t vec_lag;	/* its size: the longest tile, in cycles */
+	uint64_t vec_first;	/* cycle of the oldest line in vec */
+	uint64_t vec_next;	/* cycle of the next line to record */
 
 	/* the C model and its ports */
 	struct smx_params sp;	/* timing of the build's unit */
@@ -396,20 +421,282 @@ static int feed(struct smx_cosim *c, struct smx_pins *p)
 	return 0;
 }
 
+/* ---- vector files (--write-vectors, format in smx_cosim.h) ---- */
+
+#define VEC_RIB (SMX_ROWS > 1 ? clog2(SMX_ROWS) : 1)	/* x_row, out_row */
+#define VEC_CMAX ((SMX_N_MAX + SMX_LANES - 1) / SMX_LANES)
+#define VEC_CIB (VEC_CMAX > 1 ? clog2(VEC_CMAX) : 1)	/* x_col, out_col */
+
+/* A port of bits bits, in hex with ceil(bits / 4) digits. */
+static void put_hex(FILE *f, const uint32_t *w, uint32_t bits)
+{
+	uint32_t d = (bits + 3) / 4;
+
+	while (d--) {
+		uint32_t lo = 4 * d;
+
+		fputc("0123456789abcdef"[get_bits(w, lo, bits - lo < 4 ?
+						       bits - lo : 4)], f);
+	}
+}
+
+/* A scalar port of bits bits (<= 32), then a space or a newline. */
+static void put_num(FILE *f, uint32_t v, uint32_t bits, char sep)
+{
+	uint32_t w[2] = { v, 0 };
+
+	put_hex(f, w, bits);
+	fputc(sep, f);
+}
+
+/* The header line: kind (stim or expect), the parameters, the columns. */
+static void vec_header(struct smx_cosim *c, FILE *f, const char *kind,
+		       const char *cols)
+{
+	fprintf(f, "# smx %s LANES=%d EXP_LATENCY=%d RECIP_LATENCY=%d ROWS=%d "
+		"N_MAX=%d KC_BITS=%d reset=%d seed=%" PRIu64 " tiles=%" PRIu64
+		" | %s\n", kind, SMX_LANES, SMX_EXP_LATENCY, SMX_RECIP_LATENCY,
+		SMX_ROWS, SMX_N_MAX, SMX_KC_BITS, SMX_COSIM_RESET_CYCLES,
+		c->seed, c->n_tiles_max, cols);
+}
+
+/* Create DIR (one level), open both files and the ring of held lines;
+ * returns -1 after a message. */
+static int vec_open(struct smx_cosim *c)
+{
+	char path[4096];
+
+	if (mkdir(c->vec_dir, 0777) && errno != EEXIST) {
+		fprintf(stderr, "smx_cosim: cannot create %s: %s\n", c->vec_dir,
+			strerror(errno));
+		return -1;
+	}
+	c->vec_lag = smx_cycles(&c->sp, SMX_ROWS, SMX_N_MAX) + 1;
+	c->vec = calloc(c->vec_lag, sizeof *c->vec);
+	if (!c->vec) {
+		fprintf(stderr, "smx_cosim: out of memory\n");
+		return -1;
+	}
+	snprintf(path, sizeof path, "%s/stim.txt", c->vec_dir);
+	c->vec_stim = fopen(path, "w");
+	if (c->vec_stim) {
+		snprintf(path, sizeof path, "%s/expect.txt", c->vec_dir);
+		c->vec_expect = fopen(path, "w");
+	}
+	if (!c->vec_stim || !c->vec_expect) {
+		fprintf(stderr, "smx_cosim: cannot write %s: %s\n", path,
+			strerror(errno));
+		return -1;
+	}
+	vec_header(c, c->vec_stim, "stim",
+		   "cycle rst_l cmd_valid cmd_flags cmd_op cmd_rows cmd_cols "
+		   "cmd_kcycles cmd_in_frac x_data");
+	vec_header(c, c->vec_expect, "expect",
+		   "cycle cmd_ready active rd_done_valid rd_done_flags rd_done_op "
+		   "wb_done_valid wb_done_flags wb_done_op x_rd x_row x_col "
+		   "out_valid out_row out_col out_p");
+	return 0;
+}
+
+/* One line of stim.txt: the inputs *p holds for the clock of cycle. */
+static void vec_stim(struct smx_cosim *c, const struct smx_pins *p,
+		     int64_t cycle)
+{
+	FILE *f = c->vec_stim;
+
+	if (!f)
+		return;
+	fprintf(f, "%" PRId64 " ", cycle);
+	put_num(f, p->rst_l, 1, ' ');
+	put_num(f, p->cmd_valid, 1, ' ');
+	put_num(f, p->cmd_flags, 5, ' ');
+	put_num(f, p->cmd_op, 32, ' ');
+	put_num(f, p->cmd_rows, clog2(SMX_ROWS + 1), ' ');
+	put_num(f, p->cmd_cols, clog2(SMX_N_MAX + 1), ' ');
+	put_num(f, p->cmd_kcycles, SMX_KC_BITS, ' ');
+	put_num(f, p->cmd_in_frac, 5, ' ');
+	put_hex(f, p->x_data, SMX_X_BITS);
+	fputc('\n', f);
+}
+
+/* Write the oldest held expect line. */
+static void vec_flush_one(struct smx_cosim *c)
+{
+	const struct vec_line *l = &c->vec[c->vec_first % c->vec_lag];
+	FILE *f = c->vec_expect;
+
+	fprintf(f, "%" PRIu64 " ", l->cycle);
+	put_num(f, l->o.cmd_ready, 1, ' ');
+	put_num(f, l->o.active, 1, ' ');
+	put_num(f, l->o.rd_done.valid, 1, ' ');
+	put_num(f, l->o.rd_done.flags, 5, ' ');
+	put_num(f, l->o.rd_done.op, 32, ' ');
+	put_num(f, l->o.wb_done.valid, 1, ' ');
+	put_num(f, l->o.wb_done.flags, 5, ' ');
+	put_num(f, l->o.wb_done.op, 32, ' ');
+	put_num(f, l->x_rd, 1, ' ');
+	put_num(f, l->x_row, VEC_RIB, ' ');
+	put_num(f, l->x_col, VEC_CIB, ' ');
+	put_num(f, l->out_valid, 1, ' ');
+	put_num(f, l->out_row, VEC_RIB, ' ');
+	put_num(f, l->out_col, VEC_CIB, ' ');
+	put_hex(f, l->out_p, SMX_X_BITS);
+	fputc('\n', f);
+	c->vec_first++;
+}
+
+/* The held line of the check cycle first + step, or NULL after a message
+ * when it is outside the held lines. */
+static struct vec_line *vec_at(struct smx_cosim *c, uint64_t first,
+			       uint64_t step)
+{
+	uint64_t cyc = first + step;
+
+	if (cyc < c->vec_first || cyc >= c->vec_next) {
+		fprintf(stderr, "smx_cosim: internal: beat due on cycle %" PRIu64
+			", lines held %" PRIu64 " .. %" PRIu64 "\n", cyc,
+			c->vec_first, c->vec_next);
+		return NULL;
+	}
+	return &c->vec[cyc % c->vec_lag];
+}
+
+/* A score read of (row, beat) on busy step `step` of the tile starting at
+ * check cycle first: x_rd on that step's line. */
+static int vec_read(struct smx_cosim *c, uint64_t first, uint64_t step,
+		    uint32_t row, uint32_t beat)
+{
+	struct vec_line *l = vec_at(c, first, step);
+
+	if (!l)
+		return -1;
+	if (l->x_rd) {
+		fprintf(stderr, "smx_cosim: internal: two reads due on cycle %"
+			PRIu64 "\n", l->cycle);
+		return -1;
+	}
+	l->x_rd = 1;
+	l->x_row = row;
+	l->x_col = beat;
+	return 0;
+}
+
+/*
+ * Fill in the beats of tile t, which the model finished on this cycle:
+ * every score read and probability beat on the cycle rtl/smx.v's schedule
+ * puts it (beat_step for the probabilities; the same phases for the
+ * reads: P1(0), then in each window W(i) row i + 1's pass 1 on its first
+ * c cycles, then P2(i)).
+ */
+static int vec_tile(struct smx_cosim *c, const struct tile *t)
+{
+	uint64_t first = c->cycle + 1 - t->kcycles, s, w;
+	uint32_t r, b, l, i;
+	struct vec_line *v;
+
+	if (t->kcycles >= c->vec_lag) {
+		fprintf(stderr, "smx_cosim: internal: tile of %" PRIu64
+			" cycles, ring of %" PRIu64 "\n", t->kcycles, c->vec_lag);
+		return -1;
+	}
+	for (b = 0; b < t->c; b++)
+		if (vec_read(c, first, b, 0, b))
+			return -1;
+	s = t->c;
+	for (r = 0; r < t->rows; r++) {
+		w = r + 1 < t->rows && t->c > SMX_RECIP_LATENCY ? t->c :
+		    SMX_RECIP_LATENCY;
+		for (b = 0; r + 1 < t->rows && b < t->c; b++)
+			if (vec_read(c, first, s + b, r + 1, b))
+				return -1;
+		s += w;
+		for (b = 0; b < t->c; b++) {
+			if (vec_read(c, first, s + b, r, b))
+				return -1;
+			v = vec_at(c, first, beat_step(t, r, b));
+			if (!v)
+				return -1;
+			if (v->out_valid) {
+				fprintf(stderr, "smx_cosim: internal: two beats "
+					"due on cycle %" PRIu64 "\n", v->cycle);
+				return -1;
+			}
+			v->out_valid = 1;
+			v->out_row = r;
+			v->out_col = b;
+			for (l = 0; l < SMX_LANES; l++) {
+				i = b * SMX_LANES + l;
+				put_bits(v->out_p, l * 8, 8, i < t->n ?
+					 t->want[(size_t)r * t->n + i] : 0);
+			}
+		}
+		s += t->c;
+	}
+	return 0;
+}
+
+/*
+ * Record the expected outputs of this cycle, before any comparison: the
+ * model's registered outputs, and on a wb_done the beats of the tile it
+ * finished, into the held lines of the cycles they were due on. Returns
+ * -1 after a message on an internal inconsistency.
+ */
+static int vec_expect(struct smx_cosim *c)
+{
+	struct vec_line *l;
+
+	if (!c->vec_expect)
+		return 0;
+	if (c->vec_next - c->vec_first == c->vec_lag)
+		vec_flush_one(c);
+	l = &c->vec[c->vec_next % c->vec_lag];
+	memset(l, 0, sizeof *l);
+	l->cycle = c->cycle;
+	l->o = c->u.out;
+	c->vec_next++;
+	if (!c->u.out.wb_done.valid || c->wb_tile >= c->n_tiles)
+		return 0;
+	return vec_tile(c, c->tiles[c->wb_tile]);
+}
+
+/* Write the held lines and close both files; returns -1 after a message
+ * on a write error. */
+static int vec_close(struct smx_cosim *c)
+{
+	int bad = 0;
+
+	if (c->vec_expect)
+		while (c->vec_first != c->vec_next)
+			vec_flush_one(c);
+	if (c->vec_stim && fclose(c->vec_stim))
+		bad = 1;
+	if (c->vec_expect && fclose(c->vec_expect))
+		bad = 1;
+	c->vec_stim = c->vec_expect = NULL;
+	free(c->vec);
+	c->vec = NULL;
+	if (bad)
+		fprintf(stderr, "smx_cosim: error writing vectors to %s\n",
+			c->vec_dir);
+	return bad ? -1 : 0;
+}
+
 /* ---- options ---- */
 
 static void usage(FILE *f)
 {
 	fprintf(f,
 		"usage: smx_cosim [--seed N] [--tiles N] [--inject-flip CYCLE [--inject-port PORT]]\n"
-		"                 [--vcd FILE] [--max-cycles N]\n"
+		"                 [--vcd FILE] [--max-cycles N] [--write-vectors DIR]\n"
 		"  --seed N          stimulus seed (default 1)\n"
 		"  --tiles N         softmax tiles (commands) to issue (default 300)\n"
 		"  --inject-flip N   flip one bit of an RTL output at the first cycle >= N where it is\n"
 		"                    compared; the run must then fail with exit status 1\n"
 		"  --inject-port P   out_p (default), active, cmd_ready, rd_done, wb_done\n"
 		"  --vcd FILE        write waves (build with tracing)\n"
-		"  --max-cycles N    fail when the run has not finished after N cycles\n");
+		"  --max-cycles N    fail when the run has not finished after N cycles\n"
+		"  --write-vectors DIR  also write DIR/stim.txt (inputs, every cycle) and\n"
+		"                    DIR/expect.txt (expected outputs) for tests/icarus/tb_smx.v\n");
 }
 
 static int parse_u64(const char *s, uint64_t *v)
@@ -460,6 +747,8 @@ static int parse(struct smx_cosim *c, int argc, char **argv, int *status)
 			c->inject_port = (enum inject_port)k;
 		} else if (!strcmp(a, "--vcd")) {
 			c->vcd = v;
+		} else if (!strcmp(a, "--write-vectors")) {
+			c->vec_dir = v;
 		} else {
 			break;
 		}
@@ -504,6 +793,11 @@ struct smx_cosim *smx_cosim_new(int argc, char **argv, int *status)
 	if (!c->rng)
 		c->rng = 1;
 	fu_init(&c->u, "smx", &c->in, &c->want_op, NULL, NULL);
+	if (c->vec_dir && vec_open(c)) {
+		vec_close(c);
+		free(c);
+		return NULL;
+	}
 	return c;
 }
 
@@ -514,9 +808,13 @@ const char *smx_cosim_vcd(const struct smx_cosim *c)
 
 void smx_cosim_reset_pins(struct smx_cosim *c, struct smx_pins *p)
 {
+	int i;
+
 	memset(p, 0, sizeof *p);
 	memset(&c->cmd, 0, sizeof c->cmd);
 	p->rst_l = 0;
+	for (i = SMX_COSIM_RESET_CYCLES; i > 0; i--)
+		vec_stim(c, p, -(int64_t)i);
 }
 
 int smx_cosim_done(const struct smx_cosim *c)
@@ -549,6 +847,7 @@ void smx_cosim_drive(struct smx_cosim *c, struct smx_pins *p)
 		garbage(c, p->x_data, SMX_X_BITS);
 	}
 
+	vec_stim(c, p, (int64_t)c->cycle);
 	accept = c->in.valid && c->u.out.cmd_ready;
 	c->cov_full += c->in.valid && !c->u.out.cmd_ready;
 	fu_step(&c->u, c->cycle);
@@ -676,6 +975,10 @@ int smx_cosim_check(struct smx_cosim *c, struct smx_pins *p)
 
 	if (c->done)
 		return c->failed;
+	if (vec_expect(c)) {
+		c->failed = c->done = 1;
+		return 1;
+	}
 	inject(c, p);
 	if (p->cmd_ready != o->cmd_ready)
 		return mismatch(c, "cmd_ready", o->cmd_ready, p->cmd_ready);
@@ -715,6 +1018,8 @@ int smx_cosim_finish(struct smx_cosim *c)
 	int status = c->failed ? 1 : 0;
 	size_t i;
 
+	if (vec_close(c) && !status)
+		status = 2;
 	if (!c->failed && c->inject) {
 		fprintf(stderr, "smx_cosim: the %s flip at cycle %" PRIu64 " %s\n",
 			inject_names[c->inject_port], c->inject_cycle,

@@ -72,6 +72,48 @@ struct smx_pins {
 	uint32_t out_p[SMX_WORDS(SMX_X_BITS)];
 };
 
+/*
+ * Vector files (--write-vectors DIR): the run's stimulus and the expected
+ * outputs as plain text, replayed unchanged on the RTL by
+ * tests/icarus/tb_smx.v (format also in tests/icarus/README.md).
+ *
+ * Each file opens with one header line naming the parameters, then one
+ * line per cycle of space-separated fields: the cycle in decimal, then
+ * every port in hex with ceil(width / 4) digits, most significant first;
+ * x_data and out_p are one number each, lane l at [l*8 +: 8].
+ *
+ *   # smx stim LANES=2 EXP_LATENCY=2 RECIP_LATENCY=8 ROWS=4 N_MAX=40
+ *     KC_BITS=24 reset=3 seed=1 tiles=400 | <column names>   (one line)
+ *
+ * DIR/stim.txt, cycles -reset .. N-1, one per clock the harness gave the
+ * RTL: what smx_cosim_reset_pins (the reset window, rst_l 0) or
+ * smx_cosim_drive put on the input ports before that clock's edge:
+ *   cycle rst_l cmd_valid cmd_flags cmd_op cmd_rows cmd_cols cmd_kcycles
+ *   cmd_in_frac x_data
+ * Payload without cmd_valid and x_data not asked for by x_rd (and lanes at
+ * or beyond n) are the random junk the harness drove; they must not matter.
+ *
+ * DIR/expect.txt, cycles 0 .. N, one per smx_cosim_check: the outputs
+ * expected after the edge that ends the previous stim line (cycle 0: after
+ * the reset window):
+ *   cycle cmd_ready active rd_done_valid rd_done_flags rd_done_op
+ *   wb_done_valid wb_done_flags wb_done_op x_rd x_row x_col out_valid
+ *   out_row out_col out_p
+ * cmd_ready, active, rd_done_valid, wb_done_valid, x_rd and out_valid are
+ * compared on every line; rd_done_flags/op only when rd_done_valid is 1,
+ * wb_done_flags/op only when wb_done_valid is 1, x_row/x_col only when
+ * x_rd is 1, out_row/out_col/out_p only when out_valid is 1. Columns 2-9
+ * are the fu model's registered outputs. The beat columns are filled in at
+ * the model's wb_done from rtl/smx.v's schedule (the one smx_cosim_check
+ * holds the RTL's beats to): for a tile of kcycles K finishing on cycle C,
+ * busy step k is line C + 1 - K + k; x_rd marks the reads (P1(0), row
+ * i + 1 in the first c cycles of window W(i), P2(i)); out_* carry
+ * smx_row's probabilities, 0 beyond n, on the cycles of beat_step. The
+ * Verilator run does not compare x_rd's cycle directly (a wrong read shows
+ * up in the probabilities); the replay must, because it feeds the
+ * recorded x_data whatever the RTL asks for. The file is written up to
+ * smx_cycles(ROWS, N_MAX) lines behind the run for that reason.
+ */
 /* Clocks smx_main.cpp holds rst_l low before cycle 0. */
 #define SMX_COSIM_RESET_CYCLES 3
 
