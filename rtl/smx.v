@@ -50,7 +50,7 @@ module smx #(
 	input  wire                                        rst_l,		/* synchronous reset */
 	/* command (struct unit_cmd; in_frac comes from cmd.data in the model) */
 	input  wire                                        cmd_valid,
-	output reg                                         cmd_ready,	/* FIFO not full */
+	output wire                                        cmd_ready,	/* FIFO not full */
 	input  wire [4:0]                                  cmd_flags,	/* UNIT_*, echoed */
 	input  wire [OP_BITS-1:0]                          cmd_op,
 	input  wire [$clog2(ROWS+1)-1:0]                   cmd_rows,	/* 1 .. ROWS */
@@ -58,13 +58,13 @@ module smx #(
 	input  wire [KC_BITS-1:0]                          cmd_kcycles,	/* busy cycles (smx_cycles) */
 	input  wire [4:0]                                  cmd_in_frac,	/* fractional bits of the scores */
 	/* status and completion pulses (struct fu_out) */
-	output reg                                         active,	/* busy in the last cycle */
-	output reg                                         rd_done_valid,
-	output reg  [4:0]                                  rd_done_flags,
-	output reg  [OP_BITS-1:0]                          rd_done_op,
-	output reg                                         wb_done_valid,
-	output reg  [4:0]                                  wb_done_flags,
-	output reg  [OP_BITS-1:0]                          wb_done_op,
+	output wire                                        active,	/* busy in the last cycle */
+	output wire                                        rd_done_valid,
+	output wire [4:0]                                  rd_done_flags,
+	output wire [OP_BITS-1:0]                          rd_done_op,
+	output wire                                        wb_done_valid,
+	output wire [4:0]                                  wb_done_flags,
+	output wire [OP_BITS-1:0]                          wb_done_op,
 	/* score beats (format above) */
 	output reg                                         x_rd,	/* present a beat this cycle */
 	output reg  [((ROWS > 1) ? $clog2(ROWS) : 1)-1:0]   x_row,
@@ -106,6 +106,25 @@ module smx #(
 
 	wire [CMD_W-1:0] cmd_in = {cmd_in_frac, cmd_kcycles, cmd_cols, cmd_rows,
 				   cmd_op, cmd_flags};
+
+	/* the controller: models/fu.c, shared with the other function units */
+	/* The packed command also carries the controller's fields (flags, op,
+	 * kcycles), which fu.v reads and this data path does not. */
+	/* verilator lint_off UNUSEDSIGNAL */
+	wire [CMD_W-1:0] cur;		/* tile in progress */
+	wire [CMD_W-1:0] cur_n;		/* tile in progress after this clock */
+	/* verilator lint_on UNUSEDSIGNAL */
+	wire             start;		/* a tile starts this clock */
+
+	fu #(.CMD_W(CMD_W), .KC_BITS(KC_BITS), .OP_BITS(OP_BITS),
+	     .C_FLAGS(C_FLAGS), .C_OP(C_OP), .C_KC(C_KC)) ctl (
+		.clk(clk), .rst_l(rst_l), .cmd_valid(cmd_valid), .cmd_in(cmd_in),
+		.cmd_ready(cmd_ready), .active(active),
+		.rd_done_valid(rd_done_valid), .rd_done_flags(rd_done_flags),
+		.rd_done_op(rd_done_op), .wb_done_valid(wb_done_valid),
+		.wb_done_flags(wb_done_flags), .wb_done_op(wb_done_op),
+		.cur(cur), .cur_n(cur_n), .start(start));
+
 
 	/* round(2^24 * 2^(-j/64)), j = 0..64 (smx_ref.c exp2_tab) */
 	function [24:0] exp2_tab(input [6:0] j);
@@ -176,11 +195,6 @@ module smx #(
 	endfunction
 
 	/* ---- controller state (models/fu.h struct fu) ---- */
-	reg [CMD_W-1:0]   fifo0, fifo1;	/* command FIFO ring, 2 entries */
-	reg               f_head;	/* ring position of the oldest entry */
-	reg [1:0]         f_len;	/* occupancy, 0 .. 2 */
-	reg [CMD_W-1:0]   cur;		/* tile in progress */
-	reg [KC_BITS-1:0] left;		/* busy cycles left for cur */
 	/* sequencer */
 	reg [1:0]         ph;		/* PH_* of this cycle */
 	reg [RIB-1:0]     sq_row;	/* row i */
@@ -202,14 +216,6 @@ module smx #(
 	reg [EXP_LATENCY*PW-1:0] pipe;
 
 	/* next state */
-	reg [CMD_W-1:0]   fifo0_n, fifo1_n, cur_n;
-	reg               f_head_n;
-	reg [1:0]         f_len_n;
-	reg [KC_BITS-1:0] left_n;
-	reg               cmd_ready_n, active_n;
-	reg               rd_done_valid_n, wb_done_valid_n;
-	reg [4:0]         rd_done_flags_n, wb_done_flags_n;
-	reg [OP_BITS-1:0] rd_done_op_n, wb_done_op_n;
 	reg [1:0]         ph_n;
 	reg [RIB-1:0]     sq_row_n;
 	reg [CIB-1:0]     sq_col_n;
@@ -225,8 +231,6 @@ module smx #(
 	reg [4:0]         dv_left_n;
 	reg [EXP_LATENCY*PW-1:0] pipe_n;
 	/* per-cycle temporaries */
-	reg               start;
-	reg [CMD_W-1:0]   head;
 	reg [1:0]         phc;		/* phase of this cycle (start: PH_P1) */
 	reg [RIB-1:0]     rowc;
 	reg [CIB-1:0]     colc;
@@ -243,51 +247,6 @@ module smx #(
 
 	/* ---- one cycle: fu_step, then the data path ---- */
 	always @(*) begin
-		fifo0_n = fifo0;
-		fifo1_n = fifo1;
-		f_head_n = f_head;
-		f_len_n = f_len;
-		cur_n = cur;
-		left_n = left;
-		rd_done_valid_n = 1'b0;
-		rd_done_flags_n = rd_done_flags;
-		rd_done_op_n = rd_done_op;
-		wb_done_valid_n = 1'b0;
-		wb_done_flags_n = wb_done_flags;
-		wb_done_op_n = wb_done_op;
-
-		/* 1. start the oldest command when idle */
-		head = f_head ? fifo1 : fifo0;
-		start = left == {KC_BITS{1'b0}} && f_len != 2'd0;
-		if (start) begin
-			cur_n = head;
-			left_n = (head[C_KC +: KC_BITS] == {KC_BITS{1'b0}}) ?
-				 {{(KC_BITS-1){1'b0}}, 1'b1} : head[C_KC +: KC_BITS];
-			f_head_n = !f_head;
-			f_len_n = f_len - 1'b1;
-		end
-		/* 2. one busy cycle; the pulses on its last */
-		active_n = left_n != {KC_BITS{1'b0}};
-		if (active_n) begin
-			left_n = left_n - 1'b1;
-			if (left_n == {KC_BITS{1'b0}}) begin
-				rd_done_valid_n = 1'b1;
-				rd_done_flags_n = cur_n[C_FLAGS +: 5];
-				rd_done_op_n = cur_n[C_OP +: OP_BITS];
-				wb_done_valid_n = 1'b1;
-				wb_done_flags_n = cur_n[C_FLAGS +: 5];
-				wb_done_op_n = cur_n[C_OP +: OP_BITS];
-			end
-		end
-		/* 3. accept a command into the FIFO */
-		if (cmd_valid && cmd_ready) begin
-			if (f_head_n ^ f_len_n[0])
-				fifo1_n = cmd_in;
-			else
-				fifo0_n = cmd_in;
-			f_len_n = f_len_n + 1'b1;
-		end
-		cmd_ready_n = f_len_n < 2'd2;
 
 		/* 4. sequencer: this cycle's read and divider load (the tile in
 		 * progress, the next one from a start on) */
@@ -433,25 +392,11 @@ module smx #(
 
 	always @(posedge clk) begin
 		if (!rst_l) begin
-			cmd_ready <= 1'b1;
-			active <= 1'b0;
-			rd_done_valid <= 1'b0;
-			rd_done_flags <= 5'd0;
-			rd_done_op <= {OP_BITS{1'b0}};
-			wb_done_valid <= 1'b0;
-			wb_done_flags <= 5'd0;
-			wb_done_op <= {OP_BITS{1'b0}};
 			x_rd <= 1'b0;
 			x_row <= {RIB{1'b0}};
 			x_col <= {CIB{1'b0}};
 			x_p2 <= 1'b0;
 			x_last <= 1'b0;
-			fifo0 <= {CMD_W{1'b0}};
-			fifo1 <= {CMD_W{1'b0}};
-			f_head <= 1'b0;
-			f_len <= 2'd0;
-			cur <= {CMD_W{1'b0}};
-			left <= {KC_BITS{1'b0}};
 			ph <= PH_IDLE;
 			sq_row <= {RIB{1'b0}};
 			sq_col <= {CIB{1'b0}};
@@ -466,25 +411,11 @@ module smx #(
 			dv_b <= 8'sd0;
 			pipe <= {(EXP_LATENCY*PW){1'b0}};
 		end else begin
-			cmd_ready <= cmd_ready_n;
-			active <= active_n;
-			rd_done_valid <= rd_done_valid_n;
-			rd_done_flags <= rd_done_flags_n;
-			rd_done_op <= rd_done_op_n;
-			wb_done_valid <= wb_done_valid_n;
-			wb_done_flags <= wb_done_flags_n;
-			wb_done_op <= wb_done_op_n;
 			x_rd <= x_rd_n;
 			x_row <= x_row_n;
 			x_col <= x_col_n;
 			x_p2 <= x_p2_n;
 			x_last <= x_last_n;
-			fifo0 <= fifo0_n;
-			fifo1 <= fifo1_n;
-			f_head <= f_head_n;
-			f_len <= f_len_n;
-			cur <= cur_n;
-			left <= left_n;
 			ph <= ph_n;
 			sq_row <= sq_row_n;
 			sq_col <= sq_col_n;
@@ -505,8 +436,6 @@ module smx #(
 	/* impossible in the model (SIM_ASSERT) or malformed command streams */
 	always @(posedge clk) begin
 		if (rst_l) begin
-			assert (!(cmd_valid && cmd_ready && f_len_n > 2'd2))
-			else $error("smx: command FIFO overflow");
 			assert (!(cmd_valid && cmd_ready) ||
 				({{(32-RB){1'b0}}, cmd_rows} - 1 < ROWS &&
 				 {{(32-NB){1'b0}}, cmd_cols} - 1 < N_MAX))

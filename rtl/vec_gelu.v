@@ -48,7 +48,7 @@ module vec_gelu #(
 	input  wire                         rst_l,		/* synchronous reset */
 	/* command (struct unit_cmd; the format comes from the job in the model) */
 	input  wire                         cmd_valid,
-	output reg                          cmd_ready,		/* FIFO not full */
+	output wire                         cmd_ready,		/* FIFO not full */
 	input  wire [4:0]                   cmd_flags,		/* UNIT_*, echoed */
 	input  wire [OP_BITS-1:0]           cmd_op,
 	input  wire [$clog2(ROWS+1)-1:0]    cmd_rows,		/* 1 .. ROWS */
@@ -59,13 +59,13 @@ module vec_gelu #(
 	input  wire [2:0]                   cmd_step_log2,	/* table_step_log2, > 5 reads as 5 */
 	input  wire [10:0]                  cmd_range_q8,	/* table_range_q8, > 1408 reads as 1408 */
 	/* status and completion pulses (struct fu_out) */
-	output reg                          active,		/* busy in the last cycle */
-	output reg                          rd_done_valid,
-	output reg  [4:0]                   rd_done_flags,
-	output reg  [OP_BITS-1:0]           rd_done_op,
-	output reg                          wb_done_valid,
-	output reg  [4:0]                   wb_done_flags,
-	output reg  [OP_BITS-1:0]           wb_done_op,
+	output wire                         active,		/* busy in the last cycle */
+	output wire                         rd_done_valid,
+	output wire [4:0]                   rd_done_flags,
+	output wire [OP_BITS-1:0]           rd_done_op,
+	output wire                         wb_done_valid,
+	output wire [4:0]                   wb_done_flags,
+	output wire [OP_BITS-1:0]           wb_done_op,
 	/* input beats (format above) */
 	output reg                          x_rd,		/* present a beat next cycle */
 	output reg  [(((ROWS*N_MAX+LANES-1)/LANES > 1) ? $clog2((ROWS*N_MAX+LANES-1)/LANES) : 1)-1:0] x_beat,
@@ -97,6 +97,25 @@ module vec_gelu #(
 
 	wire [CMD_W-1:0] cmd_in = {cmd_range_q8, cmd_step_log2, cmd_out_frac, cmd_in_frac,
 				   cmd_kcycles, cmd_cols, cmd_rows, cmd_op, cmd_flags};
+
+	/* the controller: models/fu.c, shared with the other function units */
+	/* The packed command also carries the controller's fields (flags, op,
+	 * kcycles), which fu.v reads and this data path does not. */
+	/* verilator lint_off UNUSEDSIGNAL */
+	wire [CMD_W-1:0] cur;		/* tile in progress */
+	wire [CMD_W-1:0] cur_n;		/* tile in progress after this clock */
+	/* verilator lint_on UNUSEDSIGNAL */
+	wire             start;		/* a tile starts this clock */
+
+	fu #(.CMD_W(CMD_W), .KC_BITS(KC_BITS), .OP_BITS(OP_BITS),
+	     .C_FLAGS(C_FLAGS), .C_OP(C_OP), .C_KC(C_KC)) ctl (
+		.clk(clk), .rst_l(rst_l), .cmd_valid(cmd_valid), .cmd_in(cmd_in),
+		.cmd_ready(cmd_ready), .active(active),
+		.rd_done_valid(rd_done_valid), .rd_done_flags(rd_done_flags),
+		.rd_done_op(rd_done_op), .wb_done_valid(wb_done_valid),
+		.wb_done_flags(wb_done_flags), .wb_done_op(wb_done_op),
+		.cur(cur), .cur_n(cur_n), .start(start));
+
 
 	/*
 	 * delta(k/32) in Q0.16, k = 0..176: models/vec_ref.c delta_q16 (which
@@ -325,11 +344,6 @@ module vec_gelu #(
 	endfunction
 
 	/* ---- controller state (models/fu.h struct fu) ---- */
-	reg [CMD_W-1:0]   fifo0, fifo1;	/* command FIFO ring, 2 entries */
-	reg               f_head;	/* ring position of the oldest entry */
-	reg [1:0]         f_len;	/* occupancy, 0 .. 2 */
-	reg [CMD_W-1:0]   cur;		/* tile in progress */
-	reg [KC_BITS-1:0] left;		/* busy cycles left for cur */
 	/* reader */
 	reg [BIB-1:0]     rd_beat;	/* next beat to read */
 	reg [BB-1:0]      rd_left;	/* beats still to read */
@@ -338,21 +352,11 @@ module vec_gelu #(
 	reg [LATENCY*PW-1:0] pipe;
 
 	/* next state */
-	reg [CMD_W-1:0]   fifo0_n, fifo1_n, cur_n;
-	reg               f_head_n;
-	reg [1:0]         f_len_n;
-	reg [KC_BITS-1:0] left_n;
-	reg               cmd_ready_n, active_n;
-	reg               rd_done_valid_n, wb_done_valid_n;
-	reg [4:0]         rd_done_flags_n, wb_done_flags_n;
-	reg [OP_BITS-1:0] rd_done_op_n, wb_done_op_n;
 	reg [BIB-1:0]     rd_beat_n, x_beat_n, beat_c;
 	reg [BB-1:0]      rd_left_n, left_c;
 	reg               x_rd_n, x_last_n;
 	reg [LATENCY*PW-1:0] pipe_n;
 	/* per-cycle temporaries */
-	reg               start;
-	reg [CMD_W-1:0]   head;
 	integer           e_i, lane, idx, k;
 	reg [LANES*8-1:0] yv;
 
@@ -363,55 +367,10 @@ module vec_gelu #(
 
 	/* ---- one cycle: fu_step, then the data path ---- */
 	always @(*) begin
-		fifo0_n = fifo0;
-		fifo1_n = fifo1;
-		f_head_n = f_head;
-		f_len_n = f_len;
-		cur_n = cur;
-		left_n = left;
-		rd_done_valid_n = 1'b0;
-		rd_done_flags_n = rd_done_flags;
-		rd_done_op_n = rd_done_op;
-		wb_done_valid_n = 1'b0;
-		wb_done_flags_n = wb_done_flags;
-		wb_done_op_n = wb_done_op;
-
-		/* 1. start the oldest command when idle */
-		head = f_head ? fifo1 : fifo0;
-		start = left == {KC_BITS{1'b0}} && f_len != 2'd0;
-		if (start) begin
-			cur_n = head;
-			left_n = (head[C_KC +: KC_BITS] == {KC_BITS{1'b0}}) ?
-				 {{(KC_BITS-1){1'b0}}, 1'b1} : head[C_KC +: KC_BITS];
-			f_head_n = !f_head;
-			f_len_n = f_len - 1'b1;
-		end
-		/* 2. one busy cycle; the pulses on its last */
-		active_n = left_n != {KC_BITS{1'b0}};
-		if (active_n) begin
-			left_n = left_n - 1'b1;
-			if (left_n == {KC_BITS{1'b0}}) begin
-				rd_done_valid_n = 1'b1;
-				rd_done_flags_n = cur_n[C_FLAGS +: 5];
-				rd_done_op_n = cur_n[C_OP +: OP_BITS];
-				wb_done_valid_n = 1'b1;
-				wb_done_flags_n = cur_n[C_FLAGS +: 5];
-				wb_done_op_n = cur_n[C_OP +: OP_BITS];
-			end
-		end
-		/* 3. accept a command into the FIFO */
-		if (cmd_valid && cmd_ready) begin
-			if (f_head_n ^ f_len_n[0])
-				fifo1_n = cmd_in;
-			else
-				fifo0_n = cmd_in;
-			f_len_n = f_len_n + 1'b1;
-		end
-		cmd_ready_n = f_len_n < 2'd2;
 
 		/* 4. reader: beat j of the tile on busy cycle j */
 		beat_c = start ? {BIB{1'b0}} : rd_beat;
-		left_c = start ? BB'((elems(head[C_ROWS +: RB], head[C_N +: NB]) + LANES - 1) / LANES) : rd_left;
+		left_c = start ? BB'((elems(cur_n[C_ROWS +: RB], cur_n[C_N +: NB]) + LANES - 1) / LANES) : rd_left;
 		x_rd_n = 1'b0;
 		x_last_n = 1'b0;
 		x_beat_n = x_beat;
@@ -449,44 +408,16 @@ module vec_gelu #(
 
 	always @(posedge clk) begin
 		if (!rst_l) begin
-			cmd_ready <= 1'b1;
-			active <= 1'b0;
-			rd_done_valid <= 1'b0;
-			rd_done_flags <= 5'd0;
-			rd_done_op <= {OP_BITS{1'b0}};
-			wb_done_valid <= 1'b0;
-			wb_done_flags <= 5'd0;
-			wb_done_op <= {OP_BITS{1'b0}};
 			x_rd <= 1'b0;
 			x_beat <= {BIB{1'b0}};
 			x_last <= 1'b0;
-			fifo0 <= {CMD_W{1'b0}};
-			fifo1 <= {CMD_W{1'b0}};
-			f_head <= 1'b0;
-			f_len <= 2'd0;
-			cur <= {CMD_W{1'b0}};
-			left <= {KC_BITS{1'b0}};
 			rd_beat <= {BIB{1'b0}};
 			rd_left <= {BB{1'b0}};
 			pipe <= {(LATENCY*PW){1'b0}};
 		end else begin
-			cmd_ready <= cmd_ready_n;
-			active <= active_n;
-			rd_done_valid <= rd_done_valid_n;
-			rd_done_flags <= rd_done_flags_n;
-			rd_done_op <= rd_done_op_n;
-			wb_done_valid <= wb_done_valid_n;
-			wb_done_flags <= wb_done_flags_n;
-			wb_done_op <= wb_done_op_n;
 			x_rd <= x_rd_n;
 			x_beat <= x_beat_n;
 			x_last <= x_last_n;
-			fifo0 <= fifo0_n;
-			fifo1 <= fifo1_n;
-			f_head <= f_head_n;
-			f_len <= f_len_n;
-			cur <= cur_n;
-			left <= left_n;
 			rd_beat <= rd_beat_n;
 			rd_left <= rd_left_n;
 			pipe <= pipe_n;
@@ -497,8 +428,6 @@ module vec_gelu #(
 	/* impossible in the model (SIM_ASSERT) or malformed command streams */
 	always @(posedge clk) begin
 		if (rst_l) begin
-			assert (!(cmd_valid && cmd_ready && f_len_n > 2'd2))
-			else $error("vec_gelu: command FIFO overflow");
 			assert (!(cmd_valid && cmd_ready) ||
 				({{(32-RB){1'b0}}, cmd_rows} - 1 < ROWS &&
 				 {{(32-NB){1'b0}}, cmd_cols} - 1 < N_MAX))

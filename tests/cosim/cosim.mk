@@ -200,7 +200,7 @@ icarus-clean:
 # rows up to 40 scores, so that both c < R and c > R windows occur.
 COSIM_SMX_PARAMS ?= LANES=2 EXP_LATENCY=2 RECIP_LATENCY=8 ROWS=4 N_MAX=40
 COSIM_SMX_BUILD  := $(COSIM_BUILD)/smx
-COSIM_SMX_RTL    := $(wildcard rtl/smx*.v)
+COSIM_SMX_RTL    := $(wildcard rtl/smx*.v) rtl/fu.v
 COSIM_SMX_MODEL  := fu smx smx_ref
 COSIM_SMX_HEADERS := models/fu.h models/smx.h models/smx_ref.h models/nl.h \
 	models/unit.h sim/kern.h tests/cosim/smx_cosim.h

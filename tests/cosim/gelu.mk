@@ -14,7 +14,7 @@
 # 3 pipeline stages, tiles up to 4 x 64.
 COSIM_GELU_PARAMS ?= LANES=4 LATENCY=3 ROWS=4 N_MAX=64
 COSIM_GELU_BUILD  := $(COSIM_BUILD)/gelu
-COSIM_GELU_RTL    := rtl/vec_gelu.v
+COSIM_GELU_RTL    := rtl/vec_gelu.v rtl/fu.v
 COSIM_GELU_MODEL  := fu vec vec_ref
 COSIM_GELU_HEADERS := models/fu.h models/vec.h models/vec_ref.h models/nl.h \
 	models/unit.h sim/kern.h tests/cosim/gelu_cosim.h
