@@ -63,6 +63,7 @@ NEED_DEPS := $(if $(HAVE_DEPS),,deps)
 include tests/cosim/cosim.mk
 include tests/cosim/gelu.mk
 include tests/cosim/gate.mk
+include tests/cosim/slices.mk
 include tests/icarus/smx.mk
 
 .PHONY: all run test asan bench deps traces clean cosim studies
