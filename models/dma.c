@@ -25,6 +25,11 @@ void dma_init(struct dma *d, const struct dma_params *p,
 	d->nxt = d->out;
 }
 
+void dma_set_mem(struct dma *d, const struct dma_mem *mem)
+{
+	d->mem = mem;
+}
+
 uint64_t dma_transfer_cycles(uint64_t bpc_fx, uint64_t bytes)
 {
 	uint64_t c = ((bytes << 16) + bpc_fx - 1) / bpc_fx;
@@ -42,7 +47,15 @@ static void start(struct dma *d)
 	struct dma_cmd *c = &d->queue[d->q_head];
 
 	d->issuing = *c;
-	d->issue_left = dma_transfer_cycles(d->bpc_fx, c->bytes);
+	if (d->mem) {
+		d->mem->timing(d->mem->ctx, c, d->now, &d->issue_left,
+			       &d->issue_lat);
+		if (!d->issue_left)
+			d->issue_left = 1;
+	} else {
+		d->issue_left = dma_transfer_cycles(d->bpc_fx, c->bytes);
+		d->issue_lat = d->latency;
+	}
 	d->bytes[c->kind] += c->bytes;
 	d->transfers++;
 	d->q_head = (d->q_head + 1) % DMA_DEPTH_MAX;
@@ -58,7 +71,15 @@ static void send(struct dma *d)
 		return;
 	f = &d->flight[(d->f_head + d->f_len) % DMA_DEPTH_MAX];
 	f->cmd = d->issuing;
-	f->done_at = d->now + d->latency;
+	f->done_at = d->now + d->issue_lat;
+	/* in issue order: never before the transfer ahead of it */
+	if (d->f_len) {
+		const struct dma_flight *prev = &d->flight[(d->f_head + d->f_len
+			- 1) % DMA_DEPTH_MAX];
+
+		if (f->done_at < prev->done_at)
+			f->done_at = prev->done_at;
+	}
 	d->f_len++;
 	d->issuing.valid = 0;
 }

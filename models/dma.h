@@ -5,7 +5,9 @@
  * (already rounded up to whole bursts by the issuer) occupies the channel for
  * ceil(B / bytes_per_cycle) cycles, then completes latency cycles later;
  * transfers pipeline, so the latency of one hides under the data of the next.
- * Completions come back in issue order, at most one per cycle.
+ * Completions come back in issue order, at most one per cycle. An outside
+ * memory model (struct dma_mem) may set each transfer's channel and latency
+ * cycles instead; completions then still come back in issue order.
  *
  * Ports (registered): in  cmd        valid/payload from the scheduler
  *                     out cmd_ready  queue + channel + in-flight < depth
@@ -38,6 +40,18 @@ struct dma_out {
 	struct dma_cmd done;	/* valid for one cycle when a transfer ends */
 };
 
+/*
+ * Memory timing supplied from outside (the SystemC platform's TLM socket):
+ * called once when a transfer starts on the channel, on cycle now; fills
+ * the cycles it occupies the channel (>= 1) and the cycles from its last
+ * data to its completion. NULL: the built-in channel above.
+ */
+struct dma_mem {
+	void *ctx;
+	void (*timing)(void *ctx, const struct dma_cmd *c, uint64_t now,
+		       uint64_t *data_cycles, uint64_t *lat_cycles);
+};
+
 struct dma_flight {
 	struct dma_cmd cmd;	/* the transfer */
 	uint64_t done_at;	/* cycle on which it completes */
@@ -57,6 +71,8 @@ struct dma {
 	uint32_t q_head, q_len;		/* ring position and occupancy */
 	struct dma_cmd issuing;		/* on the channel now (valid = busy) */
 	uint64_t issue_left;		/* channel cycles left for it */
+	uint64_t issue_lat;		/* its latency after the last data */
+	const struct dma_mem *mem;	/* outside timing, or NULL */
 	struct dma_flight flight[DMA_DEPTH_MAX]; /* data sent, awaiting latency */
 	uint32_t f_head, f_len;		/* ring position and occupancy */
 
@@ -73,6 +89,8 @@ struct dma_params {
 
 void dma_init(struct dma *d, const struct dma_params *p,
 	      const struct dma_cmd *in);
+/* Take channel timing from mem from now on (NULL: built-in). */
+void dma_set_mem(struct dma *d, const struct dma_mem *mem);
 /* Cycles the channel needs for a transfer of bytes. */
 uint64_t dma_transfer_cycles(uint64_t bpc_fx, uint64_t bytes);
 

@@ -69,6 +69,7 @@ static const char *const idx_names[] = { "indices", "bitmap", NULL };
 static const char *const smx_names[] = { "online", "ita", "threepass", NULL };
 static const char *const gelu_names[] = { "table", "igelu", NULL };
 static const char *const order_names[] = { "expert", "token", NULL };
+static const char *const impl_names[] = { "c", "rtl", NULL };
 
 static const struct key cfg_keys[] = {
 	{ "arch", "name", K_NAME, CFG(name), 1, 63, 0, NULL, "sta-default",
@@ -159,6 +160,15 @@ static const struct key cfg_keys[] = {
 	  "expert-major (weights once per layer) or token-major baseline" },
 	{ "gate", "token_block", K_UINT, CFG(moe_token_block), 1, 65536, 0,
 	  NULL, "32", "tokens", "token-major: tokens per block" },
+	{ "systemc", "engine", K_ENUM, CFG(sc_engine), 0, 1, 0, impl_names,
+	  "c", "model", "stasim-sc only: the engine as its C model or as "
+	  "Verilated rtl/sde.v" },
+	{ "systemc", "softmax", K_ENUM, CFG(sc_softmax), 0, 1, 0, impl_names,
+	  "c", "model", "stasim-sc only: the softmax unit as its C model or as "
+	  "Verilated rtl/smx.v" },
+	{ "systemc", "gate", K_ENUM, CFG(sc_gate), 0, 1, 0, impl_names,
+	  "c", "model", "stasim-sc only: the gate unit as its C model or as "
+	  "Verilated rtl/gate.v" },
 	{ "energy", "table", K_PATH, CFG(energy.path), 1, 511, 0, NULL,
 	  "energy/horowitz45-lpddr4.ini", "path",
 	  "energy table file, relative to this file's directory" },

@@ -29,6 +29,9 @@ enum cfg_smx_algo {
 
 enum cfg_gelu { CFG_GELU_TABLE = 0, CFG_GELU_IGELU = 1 };
 
+/* [systemc]: how stasim-sc builds a unit. */
+enum cfg_impl { CFG_IMPL_C = 0, CFG_IMPL_RTL = 1 };
+
 enum cfg_moe_order {
 	CFG_MOE_EXPERT = 0,	/* expert-major: each active expert's weights once */
 	CFG_MOE_TOKEN = 1	/* token-major baseline: weights per block of tokens */
@@ -109,6 +112,10 @@ struct config {
 	int gate_renorm;		/* [gate] renorm: scores renormalized over top-k */
 	int moe_order;			/* [gate] order: enum cfg_moe_order */
 	uint32_t moe_token_block;	/* [gate] token_block: tokens per block, token-major */
+
+	int sc_engine;			/* [systemc] engine: enum cfg_impl */
+	int sc_softmax;			/* [systemc] softmax: enum cfg_impl */
+	int sc_gate;			/* [systemc] gate: enum cfg_impl */
 
 	struct energy_table energy;	/* [energy] table: loaded energy table */
 };

@@ -5,8 +5,9 @@
  * are pruned to the op's N:M pattern by magnitude and compressed; the engine
  * model computes the outputs tile by tile as it writes them back; when the
  * op's last tile is written, the outputs are compared with the reference
- * GEMM (models/golden.c) and optionally dumped as .npy files. Invariant: the
- * operands of an op live from its first engine command to its check.
+ * GEMM (models/golden.c) and optionally dumped as .npy files (gate and MoE
+ * ops too: docs/report.md, "--dump"). Invariant: the operands of an op live
+ * from its first engine command to its check.
  */
 #ifndef SIM_FUNC_H
 #define SIM_FUNC_H
@@ -40,6 +41,7 @@ struct func_op {
 	struct smx_job sj;	/* what the softmax unit runs */
 	struct gate_job gj;	/* what the gate unit runs */
 	uint16_t *topk;		/* gate: chosen experts */
+	int32_t *logit;		/* gate with --dump: t x e logits, from the check */
 };
 
 /* One MoE layer's data in functional mode, alive from its first part to

@@ -12,6 +12,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "cli.h"
 #include "config.h"
 #include "err.h"
 #include "analysis.h"
@@ -61,176 +62,23 @@ static const char usage_text[] =
 
 static int usage_error(const char *fmt, const char *arg)
 {
-	fprintf(stderr, "stasim: ");
-	fprintf(stderr, fmt, arg);
-	fprintf(stderr, "\nrun 'stasim help' for usage\n");
-	return SIM_EXIT_USAGE;
+	return cli_usage_error("stasim", fmt, arg);
 }
 
 static int input_error(const struct sim_err *err)
 {
-	char buf[1400];
-
-	err_format(err, buf, sizeof buf);
-	fprintf(stderr, "stasim: %s\n", buf);
-	return SIM_EXIT_USAGE;
+	return cli_input_error("stasim", err);
 }
-
-/* Strict unsigned decimal: digits only, no overflow. */
-static int parse_u64(const char *s, uint64_t *v)
-{
-	uint64_t x = 0;
-
-	if (!*s)
-		return -1;
-	for (; *s; s++) {
-		uint64_t d = (uint64_t)(*s - '0');
-
-		if (*s < '0' || *s > '9' || x > (UINT64_MAX - d) / 10)
-			return -1;
-		x = x * 10 + d;
-	}
-	*v = x;
-	return 0;
-}
-
-struct run_args {
-	const char *config, *trace, *outdir, *dump;
-	enum report_format format;
-	struct run_opts o;
-};
 
 /* Value of the option at argv[*i]; NULL (and a message) if missing. */
 static const char *value(int argc, char **argv, int *i)
 {
-	if (*i + 1 >= argc) {
-		usage_error("option '%s' needs a value", argv[*i]);
-		return NULL;
-	}
-	return argv[++*i];
-}
-
-/* Options of 'run' that take a value. */
-static int run_valued(const char *o)
-{
-	static const char *const names[] = { "-c", "-t", "-o", "--dump",
-		"--format", "--mode", "--seed", "--task", NULL };
-	int i;
-
-	for (i = 0; names[i]; i++)
-		if (!strcmp(o, names[i]))
-			return 1;
-	return 0;
-}
-
-static int run_opt(int argc, char **argv, int *i, struct run_args *a)
-{
-	const char *o = argv[*i], *v;
-
-	if (!strcmp(o, "--no-fast-forward")) {
-		a->o.fast_forward = 0;
-		return 0;
-	}
-	if (!strcmp(o, "--check")) {
-		a->o.check = 1;
-		return 0;
-	}
-	if (!run_valued(o))
-		return usage_error("run: unknown option '%s'", o), -1;
-	if (!(v = value(argc, argv, i)))
-		return -1;
-	if (!strcmp(o, "-c"))
-		a->config = v;
-	else if (!strcmp(o, "-t"))
-		a->trace = v;
-	else if (!strcmp(o, "-o"))
-		a->outdir = v;
-	else if (!strcmp(o, "--dump"))
-		a->dump = v;
-	else if (!strcmp(o, "--format")) {
-		if (report_parse_format(v, &a->format))
-			return usage_error("--format: '%s' is not txt, csv, json "
-					   "or md", v), -1;
-	} else if (!strcmp(o, "--mode")) {
-		if (strcmp(v, "timing") && strcmp(v, "functional"))
-			return usage_error("--mode: '%s' is not timing or "
-					   "functional", v), -1;
-		a->o.functional = !strcmp(v, "functional");
-	} else if (!strcmp(o, "--task")) {
-		uint64_t x;
-
-		if (parse_u64(v, &x) || x > 63)
-			return usage_error("--task: '%s' is not an integer in "
-					   "0..63", v), -1;
-		a->o.task = (uint32_t)x;
-		a->o.task_set = 1;
-	} else {
-		if (parse_u64(v, &a->o.seed))
-			return usage_error("--seed: '%s' is not an unsigned "
-					   "64-bit integer", v), -1;
-	}
-	return 0;
-}
-
-static int make_dir(const char *dir, const char *opt)
-{
-	struct sim_err err;
-
-	if (mkdir(dir, 0777) == 0 || errno == EEXIST)
-		return 0;
-	err_set(&err, dir, 0, opt, "cannot create directory: %s",
-		strerror(errno));
-	return input_error(&err);
-}
-
-static int finish_run(const struct run_args *a, const struct config *cfg,
-		      const struct trace *t, struct run_result *r)
-{
-	struct report rep = { cfg, t, r, a->o.functional, a->o.seed };
-	struct sim_err err;
-
-	if (r->failed) {
-		fprintf(stderr, "stasim: check failed: %s\n", r->fail_msg);
-		return SIM_EXIT_FAIL;
-	}
-	if (a->outdir && report_write_dir(&rep, a->outdir, &err))
-		return input_error(&err);
-	report_write(&rep, a->format, stdout);
-	return fflush(stdout) == 0 ? SIM_EXIT_OK : SIM_EXIT_FAIL;
+	return cli_value("stasim", argc, argv, i);
 }
 
 static int cmd_run(int argc, char **argv)
 {
-	struct run_args a = { .format = REPORT_TXT,
-			      .o = { .seed = 1, .fast_forward = 1 } };
-	static struct config cfg;
-	struct trace t = { 0 };
-	struct run_result r;
-	struct sim_err err;
-	int i, rc;
-
-	for (i = 2; i < argc; i++)
-		if (run_opt(argc, argv, &i, &a))
-			return SIM_EXIT_USAGE;
-	if (!a.config || !a.trace)
-		return usage_error("run: %s", "needs -c CONFIG and -t TRACE");
-	if (a.dump && !a.o.functional)
-		return usage_error("run: %s", "--dump needs --mode functional");
-	if (config_load(a.config, &cfg, &err) || trace_read(a.trace, &t, &err))
-		return input_error(&err);
-	if (a.dump && (rc = make_dir(a.dump, "--dump")))
-		goto out;
-	a.o.dump_dir = a.dump;
-	if (run_sim(&cfg, &t, &a.o, &r, &err)) {
-		rc = input_error(&err);
-		run_free(&r);
-		goto out;
-	}
-	rc = finish_run(&a, &cfg, &t, &r);
-	run_free(&r);
-out:
-	trace_free(&t);
-	return rc;
+	return cli_run("stasim", argc, argv, 2, NULL);
 }
 
 static int cmd_config(int argc, char **argv)

@@ -12,6 +12,7 @@
 
 #include "func.h"
 #include "kern.h"
+#include "top.h"
 #include "../models/dma.h"
 #include "../models/fu.h"
 #include "../models/sde.h"
@@ -27,15 +28,6 @@ static const struct kern_ops sde_ops = {
 };
 static const struct kern_ops fu_ops = {
 	"fu", fu_step, fu_commit, fu_horizon, fu_skip, fu_check
-};
-
-struct top {
-	struct sched sched;
-	struct dma dma;
-	struct sde sde;
-	struct fu vec, smx, gate;
-	struct kern kern;
-	uint64_t *op_busy, *op_stall;	/* per execution entry */
 };
 
 void run_free(struct run_result *r)
@@ -59,7 +51,7 @@ void run_free(struct run_result *r)
 	memset(r, 0, sizeof *r);
 }
 
-static void wire(struct top *u, const struct config *cfg,
+static void wire(struct run_top *u, const struct config *cfg,
 		 const struct run_result *r, const struct sched_hooks *hooks)
 {
 	struct dma_params dp = { config_dram_bpc_fx(cfg),
@@ -129,13 +121,13 @@ static void add_energy(struct energy_op *t, const struct energy_op *e)
 	t->total_pj += e->total_pj;
 }
 
-static void collect(struct top *u, const struct config *cfg,
+static void collect(struct run_top *u, const struct config *cfg,
 		    struct run_result *r)
 {
 	uint32_t x;
 
-	r->cycles = u->kern.cycle;
-	r->kernel_steps = u->kern.steps;
+	r->cycles = u->cycles;
+	r->kernel_steps = u->steps;
 	for (x = 0; x < r->n_exec; x++) {
 		struct op_stats *s = &r->xops[x];
 		const struct plan_op *p = &r->plans[x];
@@ -294,7 +286,7 @@ static int alloc_result(struct run_result *r, uint32_t n)
 	return r->ops && r->energy && r->moe && r->first ? 0 : -1;
 }
 
-static int alloc_exec(struct run_result *r, struct top *u)
+static int alloc_exec(struct run_result *r, struct run_top *u)
 {
 	size_t n = r->n_exec ? r->n_exec : 1;
 
@@ -305,27 +297,33 @@ static int alloc_exec(struct run_result *r, struct top *u)
 	return r->xops && r->xenergy && u->op_busy && u->op_stall ? 0 : -1;
 }
 
-static void clock_units(struct top *u, int ff, int check)
+static int clock_units(struct run_top *u, const struct run_opts *o,
+		       char *msg, size_t msg_len)
 {
-	kern_init(&u->kern, ff, check);
+	if (o->clock)
+		return o->clock->run(o->clock->ctx, u, o->check, msg, msg_len);
+	kern_init(&u->kern, o->fast_forward, o->check);
 	kern_add(&u->kern, &sched_ops, &u->sched);
 	kern_add(&u->kern, &dma_ops, &u->dma);
 	kern_add(&u->kern, &sde_ops, &u->sde);
 	kern_add(&u->kern, &fu_ops, &u->vec);
 	kern_add(&u->kern, &fu_ops, &u->smx);
 	kern_add(&u->kern, &fu_ops, &u->gate);
-	kern_run(&u->kern, sched_done, &u->sched, UINT64_MAX);
+	u->cycles = kern_run(&u->kern, sched_done, &u->sched, UINT64_MAX);
+	u->steps = u->kern.steps;
+	u->deadlock = u->kern.deadlock;
+	return 0;
 }
 
-static void outcome(struct top *u, struct run_result *r, struct func *f)
+static void outcome(struct run_top *u, struct run_result *r, struct func *f)
 {
 	r->checked = f->checked;
 	if (!sched_done(&u->sched)) {
 		r->failed = 1;
 		snprintf(r->fail_msg, sizeof r->fail_msg, "internal error: the "
 			 "simulation %s at cycle %llu with %u of %u ops done",
-			 u->kern.deadlock ? "deadlocked" : "hit its cycle limit",
-			 (unsigned long long)u->kern.cycle, u->sched.ops_done,
+			 u->deadlock ? "deadlocked" : "hit its cycle limit",
+			 (unsigned long long)u->cycles, u->sched.ops_done,
 			 r->n_exec);
 	} else if (u->sched.failed && !f->input_error) {
 		r->failed = 1;
@@ -340,9 +338,10 @@ static int run_moe_figures(const struct config *cfg, const struct trace *t,
 int run_sim(const struct config *cfg, const struct trace *t,
 	    const struct run_opts *o, struct run_result *r, struct sim_err *err)
 {
-	struct top *u = calloc(1, sizeof *u);
+	struct run_top *u = calloc(1, sizeof *u);
 	struct func f;
 	struct sched_hooks hooks = { 0 };
+	char msg[512];
 	int rc = -1;
 
 	memset(&f, 0, sizeof f);
@@ -365,7 +364,10 @@ int run_sim(const struct config *cfg, const struct trace *t,
 		func_hooks(&f, &hooks);
 	}
 	wire(u, cfg, r, o->functional ? &hooks : NULL);
-	clock_units(u, o->fast_forward, o->check);
+	if (clock_units(u, o, msg, sizeof msg)) {
+		err_set(err, t->path, 0, "", "%s", msg);
+		goto out;
+	}
 	collect(u, cfg, r);
 	outcome(u, r, &f);
 	if (u->sched.failed && f.input_error) {

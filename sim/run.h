@@ -18,6 +18,7 @@
 #include "moe.h"
 #include "plan.h"
 #include "sched.h"
+#include "top.h"
 #include "trace.h"
 
 struct run_opts {
@@ -31,6 +32,7 @@ struct run_opts {
 	int task_set;		/* 1: --task given; else each moe op takes the
 				 * task of the gate op before it (or 0) */
 	int no_moe_figures;	/* 1: skip the imbalance sub-runs (used by them) */
+	const struct run_clock *clock;	/* NULL: the native kernel (top.h) */
 };
 
 struct run_unit {

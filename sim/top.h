@@ -1,0 +1,49 @@
+/*
+ * top.h - the wired accelerator: scheduler, DMA and compute units, ready to
+ * be clocked.
+ *
+ * run_sim (run.c) plans a trace, wires these units port to port and hands
+ * them to a clock: the native kernel (kern.c) by default, or another one
+ * through struct run_clock (the SystemC platform, sim/systemc/). Whoever
+ * clocks them must keep the kernel's contract: every unit steps on the
+ * committed state of cycle t, then every unit commits, until sched_done.
+ * Invariant: after the clock returns, cycles counts the rounds stepped and
+ * the units' counters describe exactly those rounds.
+ */
+#ifndef SIM_TOP_H
+#define SIM_TOP_H
+
+#include <stdint.h>
+
+#include "kern.h"
+#include "sched.h"
+#include "../models/dma.h"
+#include "../models/fu.h"
+#include "../models/sde.h"
+
+struct run_top {
+	struct sched sched;
+	struct dma dma;
+	struct sde sde;
+	struct fu vec, smx, gate;
+	struct kern kern;		/* the native clock, when it is used */
+	uint64_t *op_busy, *op_stall;	/* per execution entry */
+	uint64_t cycles;		/* rounds stepped until sched_done */
+	uint64_t steps;			/* rounds actually executed (fast-forward) */
+	int deadlock;			/* 1: stopped with no unit able to progress */
+};
+
+/*
+ * A replacement clock: run(ctx, u, check) steps the wired units until
+ * sched_done(&u->sched) or a deadlock, filling u->cycles, u->steps and
+ * u->deadlock. check: call each unit's check after every cycle. Returns 0,
+ * or -1 with a message in msg (the clock could not run these units, e.g. an
+ * RTL unit built for another array).
+ */
+struct run_clock {
+	int (*run)(void *ctx, struct run_top *u, int check, char *msg,
+		   size_t msg_len);
+	void *ctx;
+};
+
+#endif
