@@ -64,10 +64,11 @@ include tests/cosim/cosim.mk
 include tests/cosim/gelu.mk
 include tests/cosim/gate.mk
 include tests/cosim/slices.mk
+include sim/systemc/systemc.mk
 include tests/icarus/smx.mk
 
 .PHONY: all run test asan bench deps traces clean cosim studies
-all: $(BUILD)/stasim
+all: $(BUILD)/stasim $(BUILD)/stasim-sc
 
 run: $(BUILD)/stasim
 	@echo "-- RUN: $(DEFAULT_TRACE) on $(DEFAULT_CONFIG) --"

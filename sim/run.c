@@ -318,7 +318,10 @@ static int clock_units(struct run_top *u, const struct run_opts *o,
 static void outcome(struct run_top *u, struct run_result *r, struct func *f)
 {
 	r->checked = f->checked;
-	if (!sched_done(&u->sched)) {
+	if (u->fail_msg[0]) {
+		r->failed = 1;
+		snprintf(r->fail_msg, sizeof r->fail_msg, "%s", u->fail_msg);
+	} else if (!sched_done(&u->sched)) {
 		r->failed = 1;
 		snprintf(r->fail_msg, sizeof r->fail_msg, "internal error: the "
 			 "simulation %s at cycle %llu with %u of %u ops done",

@@ -31,12 +31,14 @@ struct run_top {
 	uint64_t cycles;		/* rounds stepped until sched_done */
 	uint64_t steps;			/* rounds actually executed (fast-forward) */
 	int deadlock;			/* 1: stopped with no unit able to progress */
+	char fail_msg[512];		/* a clock's check failed (an RTL unit
+					 * disagreed with its model): why */
 };
 
 /*
  * A replacement clock: run(ctx, u, check) steps the wired units until
- * sched_done(&u->sched) or a deadlock, filling u->cycles, u->steps and
- * u->deadlock. check: call each unit's check after every cycle. Returns 0,
+ * sched_done(&u->sched), a deadlock or a failed check of its own, filling
+ * u->cycles, u->steps, u->deadlock and u->fail_msg. check: call each unit's check after every cycle. Returns 0,
  * or -1 with a message in msg (the clock could not run these units, e.g. an
  * RTL unit built for another array).
  */

@@ -1,0 +1,291 @@
+// units.cpp - the SystemC wrappers of the unit models (see units.h).
+#include "units.h"
+
+#include <cmath>
+#include <sstream>
+
+namespace stasim {
+
+using sc_core::sc_module_name;
+using sc_core::sc_time;
+
+static const struct kern_ops kSdeOps = {
+	"sde", sde_step, sde_commit, sde_horizon, sde_skip, sde_check
+};
+static const struct kern_ops kFuOps = {
+	"fu", fu_step, fu_commit, fu_horizon, fu_skip, fu_check
+};
+
+static uout_sig sde_out_of(const void *self)
+{
+	const struct sde_out &o = static_cast<const struct sde *>(self)->out;
+
+	return uout_of(o.cmd_ready, o.active, o.rd_done, o.wb_done);
+}
+
+static uout_sig fu_out_of(const void *self)
+{
+	const struct fu_out &o = static_cast<const struct fu *>(self)->out;
+
+	return uout_of(o.cmd_ready, o.active, o.rd_done, o.wb_done);
+}
+
+unit_view view_of(struct sde *e)
+{
+	unit_view v;
+
+	v.ops = &kSdeOps;
+	v.self = e;
+	v.in = &e->in;
+	v.want = &e->want_op;
+	v.out = sde_out_of;
+	return v;
+}
+
+unit_view view_of(struct fu *u)
+{
+	unit_view v;
+
+	v.ops = &kFuOps;
+	v.self = u;
+	v.in = &u->in;
+	v.want = &u->want_op;
+	v.out = fu_out_of;
+	return v;
+}
+
+// ---- scheduler
+
+sched_sc::sched_sc(sc_module_name n)
+	: sc_module(n), clk("clk"), dma_out("dma_out"),
+	  unit_out("unit_out", PU_COUNT), dma_cmd("dma_cmd"),
+	  cmd("cmd", PU_COUNT), want("want", PU_COUNT)
+{
+	SC_METHOD(rise);
+	sensitive << clk.pos();
+	dont_initialize();
+	SC_METHOD(fall);
+	sensitive << clk.neg();
+	dont_initialize();
+}
+
+void sched_sc::bind(struct sched *s)
+{
+	s_ = s;
+	cycle_ = 0;
+	s->dma = &dma_;
+	for (int u = 0; u < PU_COUNT; u++) {
+		s->up[u].cmd_ready = &uo_[u].cmd_ready;
+		s->up[u].active = &uo_[u].active;
+		s->up[u].rd_done = &uo_[u].rd_done.c;
+		s->up[u].wb_done = &uo_[u].wb_done.c;
+	}
+	publish();
+}
+
+void sched_sc::sync()
+{
+	dma_ = dma_out.read().o;
+	for (int u = 0; u < PU_COUNT; u++)
+		uo_[u] = unit_out[u].read();
+}
+
+void sched_sc::publish()
+{
+	dma_cmd_sig d;
+
+	d.c = s_->out.dma;
+	dma_cmd.write(d);
+	for (int u = 0; u < PU_COUNT; u++) {
+		cmd_sig c;
+
+		c.c = s_->out.cmd[u];
+		cmd[u].write(c);
+		want[u].write(s_->out.want[u]);
+	}
+}
+
+void sched_sc::rise()
+{
+	if (!s_)
+		return;
+	sync();
+	sched_step(s_, cycle_++);
+}
+
+void sched_sc::fall()
+{
+	if (!s_)
+		return;
+	sched_commit(s_);
+	publish();
+}
+
+// ---- DMA over TLM-2.0
+
+dma_sc::dma_sc(sc_module_name n, sc_time period)
+	: sc_module(n), clk("clk"), cmd("cmd"), out("out"), mem("mem"),
+	  period_(period)
+{
+	hook_.ctx = this;
+	hook_.timing = timing_cb;
+	SC_METHOD(rise);
+	sensitive << clk.pos();
+	dont_initialize();
+	SC_METHOD(fall);
+	sensitive << clk.neg();
+	dont_initialize();
+}
+
+void dma_sc::bind(struct dma *d)
+{
+	dma_out_sig o;
+
+	d_ = d;
+	cycle_ = 0;
+	d->in = &in_;
+	dma_set_mem(d, &hook_);
+	o.o = d->out;
+	out.write(o);
+}
+
+void dma_sc::sync()
+{
+	in_ = cmd.read().c;
+}
+
+void dma_sc::timing_cb(void *ctx, const struct dma_cmd *c, uint64_t now,
+		       uint64_t *data_cycles, uint64_t *lat_cycles)
+{
+	(void)now;
+	static_cast<dma_sc *>(ctx)->transport(c, data_cycles, lat_cycles);
+}
+
+// One blocking transaction per transfer; its annotated delay (and the
+// dram_timing extension, when the target fills it) sets the timing.
+void dma_sc::transport(const struct dma_cmd *c, uint64_t *data_cycles,
+		       uint64_t *lat_cycles)
+{
+	static const uint64_t base[DMA_KIND_COUNT] = { kLoadABase, kLoadWBase,
+						       kStoreBase };
+	tlm::tlm_generic_payload gp;
+	dram_timing ext;
+	sc_time delay = sc_core::SC_ZERO_TIME;
+	uint64_t bytes = c->bytes ? c->bytes : 1, total;
+
+	if (buf_.size() < bytes)
+		buf_.resize(bytes);
+	gp.set_command(c->kind == DMA_STORE ? tlm::TLM_WRITE_COMMAND
+					    : tlm::TLM_READ_COMMAND);
+	gp.set_address(base[c->kind] + next_addr_[c->kind]);
+	next_addr_[c->kind] += bytes;
+	gp.set_data_ptr(buf_.data());
+	gp.set_data_length(static_cast<unsigned>(bytes));
+	gp.set_streaming_width(static_cast<unsigned>(bytes));
+	gp.set_byte_enable_ptr(nullptr);
+	gp.set_dmi_allowed(false);
+	gp.set_response_status(tlm::TLM_INCOMPLETE_RESPONSE);
+	gp.set_extension(&ext);
+	mem->b_transport(gp, delay);
+	gp.clear_extension(&ext);
+	if (gp.is_response_error() && error_.empty()) {
+		std::ostringstream m;
+
+		m << "memory target answered " << gp.get_response_string()
+		  << " to a " << bytes << "-byte transfer at 0x" << std::hex
+		  << gp.get_address() << std::dec << " (op " << c->op << ")";
+		error_ = m.str();
+	}
+	total = static_cast<uint64_t>(std::ceil(delay / period_ - 1e-9));
+	*data_cycles = ext.data_cycles && ext.data_cycles <= total
+		       ? ext.data_cycles : total;
+	*lat_cycles = total - *data_cycles;
+}
+
+void dma_sc::rise()
+{
+	if (!d_)
+		return;
+	sync();
+	dma_step(d_, cycle_++);
+}
+
+void dma_sc::fall()
+{
+	dma_out_sig o;
+
+	if (!d_)
+		return;
+	dma_commit(d_);
+	o.o = d_->out;
+	out.write(o);
+}
+
+// ---- default DRAM target
+
+dram_sc::dram_sc(sc_module_name n, uint64_t bpc_fx, uint64_t latency_cycles,
+		 sc_time period)
+	: sc_module(n), socket("socket"), bpc_fx_(bpc_fx),
+	  latency_(latency_cycles), period_(period)
+{
+	socket.register_b_transport(this, &dram_sc::b_transport);
+}
+
+void dram_sc::b_transport(tlm::tlm_generic_payload &gp, sc_time &delay)
+{
+	uint64_t data = dma_transfer_cycles(bpc_fx_, gp.get_data_length());
+	dram_timing *ext = gp.get_extension<dram_timing>();
+
+	if (ext)
+		ext->data_cycles = data;
+	delay += static_cast<double>(data + latency_) * period_;
+	gp.set_response_status(tlm::TLM_OK_RESPONSE);
+}
+
+// ---- compute unit, C model
+
+compute_sc::compute_sc(sc_module_name n)
+	: sc_module(n), clk("clk"), cmd("cmd"), want("want"), out("out")
+{
+	SC_METHOD(rise);
+	sensitive << clk.pos();
+	dont_initialize();
+	SC_METHOD(fall);
+	sensitive << clk.neg();
+	dont_initialize();
+}
+
+void compute_sc::bind(const unit_view &v)
+{
+	v_ = v;
+	cycle_ = 0;
+	*v.in = &in_;
+	*v.want = &want_;
+	if (drives_out())
+		out.write(v.out(v.self));
+}
+
+void compute_sc::sync()
+{
+	in_ = cmd.read().c;
+	want_ = want.read();
+}
+
+void compute_sc::rise()
+{
+	if (!v_.self)
+		return;
+	sync();
+	v_.ops->step(v_.self, cycle_++);
+}
+
+void compute_sc::fall()
+{
+	if (!v_.self)
+		return;
+	v_.ops->commit(v_.self);
+	if (drives_out())
+		out.write(v_.out(v_.self));
+}
+
+}  // namespace stasim

@@ -1,0 +1,188 @@
+// units.h - SystemC wrappers of the unit models: the scheduler, the DMA
+// (with its TLM-2.0 memory socket), the default DRAM target, and the
+// compute units (engine, vector, softmax, gate) as C models.
+//
+// Every wrapper keeps the native kernel's two-phase contract with clock
+// edges: on the rising edge it copies its input signals into the C struct
+// its unit reads and calls the unit's step (which reads only committed
+// state of cycle t); on the falling edge it calls commit and writes the
+// unit's registered outputs to its output signals. Signals written on the
+// falling edge are stable by the next rising edge, so no wrapper ever sees
+// another's half-updated state and process order never matters.
+//
+// A wrapper clocks nothing until bind() gives it a unit; unbind() makes it
+// idle again. The accelerator top (accel.h) binds one simulation's units,
+// runs it, and binds the next (a run may have several: MoE sub-runs).
+#ifndef SIM_SYSTEMC_UNITS_H
+#define SIM_SYSTEMC_UNITS_H
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include <systemc>
+#include <tlm>
+#include <tlm_utils/simple_initiator_socket.h>
+#include <tlm_utils/simple_target_socket.h>
+
+#include "signals.h"
+
+extern "C" {
+#include "../kern.h"
+#include "../sched.h"
+#include "../../models/dma.h"
+#include "../../models/fu.h"
+#include "../../models/sde.h"
+}
+
+namespace stasim {
+
+// A compute unit as the wrappers see it: its kernel entry points and the
+// two input pointers a wrapper redirects to its own copies of the signals.
+struct unit_view {
+	const struct kern_ops *ops = nullptr;
+	void *self = nullptr;
+	const struct unit_cmd **in = nullptr;	// the unit's cmd port pointer
+	const uint32_t **want = nullptr;	// its want_op port pointer
+	uout_sig (*out)(const void *self) = nullptr; // its registered outputs
+};
+unit_view view_of(struct sde *e);
+unit_view view_of(struct fu *u);
+
+// The scheduler: commands out, unit and DMA status in.
+class sched_sc : public sc_core::sc_module {
+public:
+	SC_HAS_PROCESS(sched_sc);
+	sc_core::sc_in<bool> clk;
+	sc_core::sc_in<dma_out_sig> dma_out;
+	sc_core::sc_vector<sc_core::sc_in<uout_sig>> unit_out;	// PU_* order
+	sc_core::sc_out<dma_cmd_sig> dma_cmd;
+	sc_core::sc_vector<sc_core::sc_out<cmd_sig>> cmd;	// PU_* order
+	sc_core::sc_vector<sc_core::sc_out<uint32_t>> want;	// PU_* order
+
+	explicit sched_sc(sc_core::sc_module_name n);
+	void bind(struct sched *s);
+	void unbind() { s_ = nullptr; }
+	// Copy the input signals into the scheduler's ports now (for a
+	// horizon or check between edges).
+	void sync();
+
+private:
+	void rise();
+	void fall();
+	void publish();
+
+	struct sched *s_ = nullptr;
+	struct dma_out dma_ = {};		// what s_->dma points to
+	uout_sig uo_[PU_COUNT];			// what s_->up[] point into
+	uint64_t cycle_ = 0;
+};
+
+// Timing a memory target may return beside the annotated delay: of the
+// delay, the cycles the transfer holds the DRAM channel; the rest is
+// latency that overlaps the next transfer. A target that ignores it holds
+// the channel for the whole delay.
+struct dram_timing : tlm::tlm_extension<dram_timing> {
+	uint64_t data_cycles = 0;
+	tlm::tlm_extension_base *clone() const override
+	{
+		return new dram_timing(*this);
+	}
+	void copy_from(const tlm::tlm_extension_base &e) override
+	{
+		data_cycles = static_cast<const dram_timing &>(e).data_cycles;
+	}
+};
+
+// The DMA: the C model's queue and in-order completion; each transfer's
+// channel and latency cycles come from a blocking b_transport on `mem`.
+class dma_sc : public sc_core::sc_module {
+public:
+	SC_HAS_PROCESS(dma_sc);
+	sc_core::sc_in<bool> clk;
+	sc_core::sc_in<dma_cmd_sig> cmd;
+	sc_core::sc_out<dma_out_sig> out;
+	tlm_utils::simple_initiator_socket<dma_sc> mem;
+
+	dma_sc(sc_core::sc_module_name n, sc_core::sc_time period);
+	void bind(struct dma *d);
+	void unbind() { d_ = nullptr; }
+	void sync();
+	// The first transfer the target failed, or an empty string.
+	const std::string &error() const { return error_; }
+
+	// Address windows of the synthetic address map (docs/systemc.md).
+	static const uint64_t kLoadABase = 0x0000000000ull;
+	static const uint64_t kLoadWBase = 0x4000000000ull;
+	static const uint64_t kStoreBase = 0x8000000000ull;
+
+private:
+	static void timing_cb(void *ctx, const struct dma_cmd *c, uint64_t now,
+			      uint64_t *data_cycles, uint64_t *lat_cycles);
+	void transport(const struct dma_cmd *c, uint64_t *data_cycles,
+		       uint64_t *lat_cycles);
+	void rise();
+	void fall();
+
+	struct dma *d_ = nullptr;
+	struct dma_cmd in_ = {};		// what d_->in points to
+	struct dma_mem hook_ = {};
+	sc_core::sc_time period_;
+	uint64_t next_addr_[DMA_KIND_COUNT] = {};
+	std::vector<unsigned char> buf_;	// payload bytes of one transfer
+	std::string error_;
+	uint64_t cycle_ = 0;
+};
+
+// The default memory target: the native DRAM channel's timing (bandwidth
+// in 16.16 bytes per cycle, fixed latency), no storage.
+class dram_sc : public sc_core::sc_module {
+public:
+	SC_HAS_PROCESS(dram_sc);
+	tlm_utils::simple_target_socket<dram_sc> socket;
+
+	dram_sc(sc_core::sc_module_name n, uint64_t bpc_fx,
+		uint64_t latency_cycles, sc_core::sc_time period);
+
+private:
+	void b_transport(tlm::tlm_generic_payload &gp, sc_core::sc_time &delay);
+
+	uint64_t bpc_fx_, latency_;
+	sc_core::sc_time period_;
+};
+
+// A compute unit as its C model (engine: models/sde.c; vector, softmax,
+// gate: models/fu.c).
+class compute_sc : public sc_core::sc_module {
+public:
+	SC_HAS_PROCESS(compute_sc);
+	sc_core::sc_in<bool> clk;
+	sc_core::sc_in<cmd_sig> cmd;
+	sc_core::sc_in<uint32_t> want;
+	sc_core::sc_out<uout_sig> out;
+
+	explicit compute_sc(sc_core::sc_module_name n);
+	virtual ~compute_sc() {}
+	virtual void bind(const unit_view &v);
+	virtual void unbind() { v_ = unit_view(); }
+	void sync();
+	// After the falling edge: the first disagreement between the unit and
+	// its C model, or an empty string (always empty for a C-model unit).
+	virtual std::string compare(uint64_t cycle) { (void)cycle; return ""; }
+	const unit_view &view() const { return v_; }
+
+protected:
+	void rise();
+	void fall();
+	// Write the model's registered outputs to `out` (C-model units only).
+	virtual bool drives_out() const { return true; }
+
+	unit_view v_;
+	struct unit_cmd in_ = {};		// what *v_.in points to
+	uint32_t want_ = 0;			// what *v_.want points to
+	uint64_t cycle_ = 0;
+};
+
+}  // namespace stasim
+
+#endif
