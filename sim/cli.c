@@ -146,7 +146,7 @@ static int finish_run(const struct run_args *a, const struct config *cfg,
 	struct sim_err err;
 
 	if (r->failed) {
-		fprintf(stderr, "stasim: check failed: %s\n", r->fail_msg);
+		fprintf(stderr, "%s: check failed: %s\n", a->prog, r->fail_msg);
 		return SIM_EXIT_FAIL;
 	}
 	if (a->outdir && report_write_dir(&rep, a->outdir, &err))

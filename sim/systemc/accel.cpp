@@ -191,6 +191,15 @@ int accel::run_units(struct run_top *u, int check)
 	return 0;
 }
 
+bool accel::inject_engine_flip(uint64_t cycle)
+{
+	auto *r = dynamic_cast<sde_rtl_sc *>(unit_[PU_SDE].get());
+
+	if (r)
+		r->inject_flip(cycle);
+	return r != nullptr;
+}
+
 void accel::trace(sc_core::sc_trace_file *tf) const
 {
 	const std::string p = std::string(name()) + ".";

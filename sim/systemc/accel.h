@@ -53,6 +53,9 @@ public:
 	const struct run_clock *clock() const { return &clock_; }
 	// Put every port on tf (before sc_start).
 	void trace(sc_core::sc_trace_file *tf) const;
+	// Test hook (stasim-sc --inject-flip): see sde_rtl_sc::inject_flip.
+	// Returns false when the engine is not RTL.
+	bool inject_engine_flip(uint64_t cycle);
 	// Clock cycles of all runs so far (stasim-sc's speed figures).
 	uint64_t cycles_total() const { return cycles_total_; }
 

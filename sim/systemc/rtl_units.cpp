@@ -116,6 +116,10 @@ void sde_rtl_sc::collect()
 	o.wb_done.c.valid = wb_done_valid.read();
 	o.wb_done.c.flags = static_cast<uint8_t>(wb_done_flags.read());
 	o.wb_done.c.op = wb_done_op.read();
+	if (!injected_ && v_.self && cycle_ >= inject_at_) {
+		o.active ^= 1;
+		injected_ = true;
+	}
 	out.write(o);
 }
 

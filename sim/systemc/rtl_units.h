@@ -52,6 +52,9 @@ public:
 	static std::string fits(const struct config *cfg);
 	std::string compare(uint64_t cycle) override;
 	void trace(sc_core::sc_trace_file *tf) const;
+	// Test hook: flip the RTL's `active` output as the scheduler sees it,
+	// once, at the first cycle >= cycle of a run; compare() must catch it.
+	void inject_flip(uint64_t cycle) { inject_at_ = cycle; }
 
 private:
 	bool drives_out() const override { return false; }
@@ -87,6 +90,8 @@ private:
 	STASIM_PIN(Vsde, out_row);
 	STASIM_PIN(Vsde, out_data);
 	std::string bad_cmd_;	// a command the RTL's fields cannot carry
+	uint64_t inject_at_ = UINT64_MAX;	// inject_flip's cycle
+	bool injected_ = false;
 };
 
 }  // namespace stasim

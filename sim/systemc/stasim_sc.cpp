@@ -1,13 +1,15 @@
 // stasim_sc.cpp - build/stasim-sc: `stasim run` on the SystemC platform.
 //
-//   stasim-sc -c CONFIG -t TRACE [--vcd FILE] [stasim run options]
+//   stasim-sc -c CONFIG -t TRACE [--vcd FILE] [--inject-flip CYCLE]
+//             [stasim run options]
 //
 // The accelerator top (accel.h) with the default DRAM target (dram_sc) on
 // its memory socket, clocked at the config's clock. A host thread runs the
 // same command line as `stasim run` (sim/cli.c) with the SystemC modules
 // as its clock, so options, report and exit status are the same; --vcd
 // adds an sc_trace VCD of every unit port (FILE gets a .vcd suffix if it
-// has none). Exit status: 0 success, 1 check failure (including an RTL
+// has none). --inject-flip (tests) corrupts the RTL engine's output once;
+// the run must then fail. Exit status: 0 success, 1 check failure (including an RTL
 // unit disagreeing with its C model), 2 bad usage or bad input.
 #include <cstdlib>
 #include <cstring>
@@ -53,26 +55,44 @@ private:
 	std::vector<char *> args_;
 };
 
-// Split off --vcd FILE; find -c CONFIG. Returns 0, or an exit status.
-int parse(int argc, char **argv, std::vector<char *> *rest,
-	  std::string *vcd, const char **config)
+struct sc_opts {
+	std::string vcd;		// --vcd FILE
+	const char *config = nullptr;	// -c CONFIG
+	long long inject = -1;		// --inject-flip CYCLE
+};
+
+// Split off stasim-sc's own options; find -c CONFIG. Returns 0, or an
+// exit status.
+int parse(int argc, char **argv, std::vector<char *> *rest, sc_opts *o)
 {
 	rest->push_back(argv[0]);
 	for (int i = 1; i < argc; i++) {
-		if (!strcmp(argv[i], "--vcd") || !strcmp(argv[i], "-c")) {
-			if (i + 1 >= argc)
-				return cli_usage_error(kProg, "option '%s' "
-						       "needs a value", argv[i]);
-			if (argv[i][1] == 'c')
-				*config = argv[i + 1];
-			else {
-				*vcd = argv[++i];
-				continue;
-			}
+		const char *a = argv[i];
+
+		if (strcmp(a, "--vcd") && strcmp(a, "-c") &&
+		    strcmp(a, "--inject-flip")) {
+			rest->push_back(argv[i]);
+			continue;
 		}
-		rest->push_back(argv[i]);
+		if (i + 1 >= argc)
+			return cli_usage_error(kProg, "option '%s' needs a "
+					       "value", a);
+		if (!strcmp(a, "-c")) {
+			o->config = argv[i + 1];
+			rest->push_back(argv[i]);
+		} else if (!strcmp(a, "--vcd")) {
+			o->vcd = argv[++i];
+		} else {
+			char *end;
+
+			o->inject = strtoll(argv[++i], &end, 10);
+			if (*end || o->inject < 0)
+				return cli_usage_error(kProg, "--inject-flip: "
+						       "'%s' is not a cycle",
+						       argv[i]);
+		}
 	}
-	if (!*config)
+	if (!o->config)
 		return cli_usage_error(kProg, "%s", "needs -c CONFIG and -t "
 				       "TRACE (and the options of 'stasim run')");
 	return 0;
@@ -83,24 +103,24 @@ int parse(int argc, char **argv, std::vector<char *> *rest,
 int sc_main(int argc, char **argv)
 {
 	std::vector<char *> rest;
-	std::string vcd;
-	const char *config = nullptr;
+	sc_opts o;
 	struct sim_err err;
 	int rc;
 
-	if (argc > 1 && (!strcmp(argv[1], "-h") || !strcmp(argv[1], "--help"))) {
+	if (argc > 1 && (!strcmp(argv[1], "-h") || !strcmp(argv[1], "--help") ||
+			 !strcmp(argv[1], "help"))) {
 		printf("usage: %s -c CONFIG -t TRACE [--vcd FILE] [options of "
 		       "'stasim run']\n", kProg);
 		return 0;
 	}
-	if ((rc = parse(argc, argv, &rest, &vcd, &config)))
+	if ((rc = parse(argc, argv, &rest, &o)))
 		return rc;
 	static struct config cfg;
-	if (config_load(config, &cfg, &err))
+	if (config_load(o.config, &cfg, &err))
 		return cli_input_error(kProg, &err);
 	std::string why = stasim::accel::check_config(&cfg);
 	if (!why.empty()) {
-		err_set(&err, config, 0, "systemc", "%s", why.c_str());
+		err_set(&err, o.config, 0, "systemc", "%s", why.c_str());
 		return cli_input_error(kProg, &err);
 	}
 	// SystemC's own chatter would land in the middle of the report
@@ -115,8 +135,13 @@ int sc_main(int argc, char **argv)
 	acc.clk(clk);
 	acc.mem.bind(dram.socket);
 	host h("host", &acc, rest);
+	if (o.inject >= 0 && !acc.inject_engine_flip(
+				static_cast<uint64_t>(o.inject)))
+		return cli_usage_error(kProg, "--inject-flip: %s", "needs "
+				       "[systemc] engine = rtl");
 
 	sc_core::sc_trace_file *tf = nullptr;
+	std::string &vcd = o.vcd;
 	if (!vcd.empty()) {
 		if (vcd.size() > 4 && !vcd.compare(vcd.size() - 4, 4, ".vcd"))
 			vcd.resize(vcd.size() - 4);

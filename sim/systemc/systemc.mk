@@ -9,12 +9,13 @@
 
 SC_BUILD   := $(BUILD)/sc
 SC_SRC     := $(wildcard sim/systemc/*.cpp)
-SC_HDR     := $(wildcard sim/systemc/*.h) sim/top.h sim/run.h sim/cli.h sim/config.h
+SC_HDR     := $(wildcard sim/systemc/*.h sim/*.h models/*.h)
 # The engine array its RTL is Verilated for: configs/sc-rtl.ini's.
 SC_SDE_PARAMS ?= ROWS=8 COLS=8 N_MAX=2 M_MAX=8 ACT_BITS=8 WEIGHT_BITS=8
 
-# Verilator, one flag per line.
-SC_VFLAGS := --sc --exe --build
+# Verilator, one flag per line; recursive (=), so that pkg-config runs
+# after `make deps` has installed SystemC on a fresh machine.
+SC_VFLAGS = --sc --exe --build
 # both cores for the C++ build
 SC_VFLAGS += -j 2
 # the engine is the top Verilated module; sde_pe.v is found beside it
@@ -40,6 +41,31 @@ $(BUILD)/stasim-sc: rtl/sde.v rtl/sde_pe.v $(SC_SRC) $(SC_HDR) $(BUILD)/libstasi
 	  $(addprefix $(CURDIR)/,$(SC_SRC)) rtl/sde.v rtl/sde_pe.v > $(SC_BUILD)/build.log 2>&1 || \
 	  { tail -40 $(SC_BUILD)/build.log; exit 1; }
 	cp $(SC_BUILD)/obj/stasim-sc $@
+	rm -f $(SC_LIB)
+	$(AR) rcs $(SC_LIB) $(addprefix $(SC_BUILD)/obj/,accel.o units.o rtl_units.o \
+	  verilated.o verilated_threads.o) $(filter-out $(SC_BUILD)/obj/stasim_sc.o,\
+	  $(wildcard $(SC_BUILD)/obj/Vsde*.o))
+
+# The platform as a library for other SystemC platforms (docs/systemc.md):
+# the accelerator top, its wrappers, the Verilated engine and Verilator's
+# runtime; link it before libstasim.a.
+SC_LIB := $(SC_BUILD)/libstasim-sc.a
+$(SC_LIB): $(BUILD)/stasim-sc
+
+# The example platform of docs/systemc.md, cut from the document itself so
+# that what the document shows is what the tests build and run.
+$(SC_BUILD)/example.cpp: docs/systemc.md
+	@mkdir -p $(@D)
+	awk '/^```cpp example/{on=1; next} /^```/{on=0} on' $< > $@
+$(SC_BUILD)/example: $(SC_BUILD)/example.cpp $(SC_LIB) $(BUILD)/libstasim.a
+	$(CXX) -std=c++17 -O1 -Wall -Wextra -Isim/systemc $$(pkg-config --cflags systemc) \
+	  $< $(SC_LIB) $(BUILD)/libstasim.a $$(pkg-config --libs systemc) $(LDLIBS) -pthread -o $@
+
+# Equality of stasim-sc and stasim run, RTL substitution, bad input, VCD
+# and the example platform (tests/systemc.sh).
+.PHONY: sc-test
+sc-test: $(BUILD)/stasim $(BUILD)/stasim-sc $(SC_BUILD)/example
+	@sh tests/systemc.sh $(BUILD) $(SC_BUILD)
 
 .PHONY: sc-force
 sc-force:

@@ -1,0 +1,132 @@
+#!/bin/sh
+# systemc.sh BUILD SCBUILD - the SystemC platform against the native kernel
+# (docs/systemc.md). Part of `make test` (make sc-test).
+#
+# 1. All units in C: stasim-sc's report equals stasim run's byte for byte,
+#    on the small shipped traces x both shipped configs x both modes, in
+#    JSON (every figure, MoE figures included) and in CSV.
+# 2. The engine as Verilated RTL (configs/sc-rtl.ini): equal to stasim run on
+#    the same config, on a small trace of every op kind (attention, GELU,
+#    LayerNorm, MoE).
+# 3. A fault injected into the RTL engine's output is reported: exit 1 and a
+#    message naming the cycle, the unit and the port.
+# 4. Bad input: exit 2 with a message, no report.
+# 5. --vcd writes a VCD holding the unit ports.
+# 6. The example platform cut from docs/systemc.md runs, and its latency
+#    with its own memory model equals stasim run's on a config whose DRAM
+#    has that memory's timing.
+set -eu
+build=$1; scb=$2
+run=$build/stasim; sc=$build/stasim-sc
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+fails=0; n=0
+
+ok() { n=$((n + 1)); echo "  ok   $1"; }
+bad() { n=$((n + 1)); fails=$((fails + 1)); echo "  FAIL $1"; }
+
+# same NAME CONFIG TRACE ARGS...: both programs, reports compared
+same() {
+	name=$1; cfg=$2; trace=$3; shift 3
+	if ! "$run" run -c "$cfg" -t "$trace" "$@" > "$tmp/native" 2> "$tmp/native.err"; then
+		bad "$name: stasim run failed: $(head -n 1 "$tmp/native.err")"
+		return
+	fi
+	if ! "$sc" -c "$cfg" -t "$trace" "$@" > "$tmp/sc" 2> "$tmp/sc.err"; then
+		bad "$name: stasim-sc failed: $(head -n 1 "$tmp/sc.err")"
+		return
+	fi
+	if cmp -s "$tmp/native" "$tmp/sc" && [ ! -s "$tmp/sc.err" ]; then
+		ok "$name"
+	else
+		bad "$name: reports differ"
+		diff "$tmp/native" "$tmp/sc" | head -n 5
+	fi
+}
+
+echo "-- SystemC platform: stasim-sc vs stasim run --"
+for t in deit-tiny-2of4 m3vit-tiny-2of4; do
+	for c in sta-default edge-small; do
+		for m in timing functional; do
+			same "$t $c $m json" configs/$c.ini traces/$t.trace.gz \
+				--mode $m --format json
+		done
+		same "$t $c csv" configs/$c.ini traces/$t.trace.gz --format csv
+	done
+done
+
+# A small layer of each kind for the 8x8 RTL engine: attention (Q.K^T,
+# softmax, A.V fused), FFN with GELU, LayerNorm, and an M3ViT MoE layer.
+"$run" trace deit-tiny --seq 32 --nm 2:4 -o "$tmp/deit32.trace.gz"
+zcat traces/m3vit-tiny-2of4.trace.gz | grep -E '^(stasim-trace|#)|name=l1\.' \
+	> "$tmp/moe.trace"
+same "rtl engine deit-tiny seq 32 timing" configs/sc-rtl.ini "$tmp/deit32.trace.gz" --format json
+same "rtl engine deit-tiny seq 32 functional" configs/sc-rtl.ini "$tmp/deit32.trace.gz" \
+	--format json --mode functional
+same "rtl engine m3vit-tiny MoE layer" configs/sc-rtl.ini "$tmp/moe.trace" --format json
+
+# An injected fault must stop the run as a check failure naming it.
+set +e
+"$sc" -c configs/sc-rtl.ini -t "$tmp/deit32.trace.gz" --inject-flip 20000 \
+	> "$tmp/out" 2> "$tmp/err"
+rc=$?
+set -e
+if [ $rc -eq 1 ] && grep -q "after cycle 2000[0-9], port active" "$tmp/err"; then
+	ok "injected RTL fault reported: $(cat "$tmp/err")"
+else
+	bad "injected RTL fault: exit $rc, $(cat "$tmp/err")"
+fi
+
+# expect_2 NAME ARGS...: exit 2, one message, nothing on stdout
+expect_2() {
+	name=$1; shift
+	set +e
+	"$sc" "$@" > "$tmp/out" 2> "$tmp/err"
+	rc=$?
+	set -e
+	if [ $rc -eq 2 ] && [ ! -s "$tmp/out" ] && [ -s "$tmp/err" ]; then
+		ok "$name: $(head -n 1 "$tmp/err")"
+	else
+		bad "$name: exit $rc"
+	fi
+}
+sed 's/^rows = 8/rows = 16/' configs/sc-rtl.ini > "$tmp/wrong-array.ini"
+sed -i "s|^table = energy|table = $(pwd)/configs/energy|" "$tmp/wrong-array.ini"
+sed "s|^table = energy|table = $(pwd)/configs/energy|" configs/sta-default.ini \
+	> "$tmp/smx-rtl.ini"
+printf '\n[systemc]\nsoftmax = rtl\n' >> "$tmp/smx-rtl.ini"
+printf '[systemc]\nengine = vhdl\n' > "$tmp/bad-impl.ini"
+expect_2 "no config" -t traces/deit-tiny-2of4.trace.gz
+expect_2 "RTL built for another array" -c "$tmp/wrong-array.ini" -t "$tmp/deit32.trace.gz"
+expect_2 "softmax RTL not built" -c "$tmp/smx-rtl.ini" -t "$tmp/deit32.trace.gz"
+grep -q "not built yet" "$tmp/err" || bad "softmax RTL: message does not say 'not built yet'"
+expect_2 "bad [systemc] value" -c "$tmp/bad-impl.ini" -t "$tmp/deit32.trace.gz"
+expect_2 "missing trace" -c configs/sta-default.ini -t "$tmp/none.trace"
+expect_2 "fault injection without RTL" -c configs/sta-default.ini \
+	-t "$tmp/deit32.trace.gz" --inject-flip 5
+
+# Waves of the unit ports.
+"$sc" -c configs/sc-rtl.ini -t "$tmp/deit32.trace.gz" --vcd "$tmp/w.vcd" > /dev/null
+if grep -q 'scope module engine ' "$tmp/w.vcd" && grep -q 'scope module dma ' "$tmp/w.vcd" &&
+   grep -q ' rd_done_valid ' "$tmp/w.vcd" && grep -q ' bytes \[63:0\]' "$tmp/w.vcd"; then
+	ok "--vcd: $(grep -c '\$var' "$tmp/w.vcd") signals traced"
+else
+	bad "--vcd: ports missing from the VCD"
+fi
+
+# The example platform, with DRAM timing of its own: 16 B/cycle, 40 cycles.
+sed -e 's/^bandwidth_gbps = .*/bandwidth_gbps = 16/' -e 's/^latency_ns = .*/latency_ns = 40/' \
+	-e "s|^table = energy|table = $(pwd)/configs/energy|" \
+	configs/sta-default.ini > "$tmp/mem16.ini"
+want=$("$run" run -c "$tmp/mem16.ini" -t traces/deit-tiny-2of4.trace.gz --format json |
+	sed -n '/"total"/,/}/s/.*"cycles": \([0-9]*\).*/\1/p' | head -n 1)
+got=$("$scb/example" configs/sta-default.ini traces/deit-tiny-2of4.trace.gz 2> "$tmp/ex.err" |
+	grep " cycles, ")
+if echo "$got" | grep -q ": $want cycles,"; then
+	ok "example platform: $got"
+else
+	bad "example platform: '$got', want $want cycles"
+fi
+
+echo "systemc: $((n - fails)) passed, $fails failed"
+[ $fails -eq 0 ]
