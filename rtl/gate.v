@@ -11,12 +11,11 @@
  * busy for exactly T * E cycles (gate_stages' top-k stage with sorters = 1,
  * times T); the caller passes that as cmd_kcycles (asserted below).
  *
- * Controller (fu_step, in its order inside one clock): start the oldest
- * queued command when idle (busy count = cmd_kcycles, 1 when 0), one busy
- * cycle, rd_done and wb_done pulses carrying flags and op on the last one,
- * accept into a 2-entry FIFO; cmd_ready = FIFO not full. Every output is a
- * register: what fu_step writes to `nxt` in cycle t is on the port from the
- * edge that ends cycle t.
+ * Controller: rtl/fu.v, shared with the other function units (models/fu.c:
+ * a 2-entry command FIFO, busy for the command's kcycles cycles, rd_done
+ * and wb_done on the last one). Every output is a register: what fu_step
+ * writes to `nxt` in cycle t is on the port from the edge that ends
+ * cycle t.
  *
  * Logit beats (as smx.v's score beats): busy cycle j of a tile reads
  * candidate j: token j / E, expert j % E. l_rd rises on the edge that ends
@@ -51,7 +50,7 @@ module gate #(
 	input  wire                                    rst_l,	/* synchronous reset */
 	/* command (struct unit_cmd; k comes from cmd.data in the model) */
 	input  wire                                    cmd_valid,
-	output reg                                     cmd_ready,	/* FIFO not full */
+	output wire                                    cmd_ready,	/* FIFO not full */
 	input  wire [4:0]                              cmd_flags,	/* UNIT_*, echoed */
 	input  wire [OP_BITS-1:0]                      cmd_op,
 	input  wire [$clog2(T_MAX+1)-1:0]              cmd_rows,	/* tokens T, 1 .. T_MAX */
@@ -59,13 +58,13 @@ module gate #(
 	input  wire [$clog2(K_MAX+1)-1:0]              cmd_k,	/* winners, 1 .. min(K_MAX, E) */
 	input  wire [KC_BITS-1:0]                      cmd_kcycles,	/* busy cycles: T * E */
 	/* status and completion pulses (struct fu_out) */
-	output reg                                     active,	/* busy in the last cycle */
-	output reg                                     rd_done_valid,
-	output reg  [4:0]                              rd_done_flags,
-	output reg  [OP_BITS-1:0]                      rd_done_op,
-	output reg                                     wb_done_valid,
-	output reg  [4:0]                              wb_done_flags,
-	output reg  [OP_BITS-1:0]                      wb_done_op,
+	output wire                                    active,	/* busy in the last cycle */
+	output wire                                    rd_done_valid,
+	output wire [4:0]                              rd_done_flags,
+	output wire [OP_BITS-1:0]                      rd_done_op,
+	output wire                                    wb_done_valid,
+	output wire [4:0]                              wb_done_flags,
+	output wire [OP_BITS-1:0]                      wb_done_op,
 	/* logit beats (format above) */
 	output reg                                     l_rd,	/* present a logit this cycle */
 	output reg  [((T_MAX > 1) ? $clog2(T_MAX) : 1)-1:0] l_tok,
@@ -88,17 +87,37 @@ module gate #(
 	localparam integer C_T     = C_OP + OP_BITS;
 	localparam integer C_E     = C_T + TB;
 	localparam integer C_K     = C_E + EB;
-	localparam integer CMD_W   = C_K + KB;	/* kcycles is used at the start only */
+	localparam integer C_KC    = C_K + KB;
+	localparam integer CMD_W   = C_KC + KC_BITS;
 
-	wire [CMD_W-1:0] cmd_in = {cmd_k, cmd_cols, cmd_rows, cmd_op, cmd_flags};
+	wire [CMD_W-1:0] cmd_in = {cmd_kcycles, cmd_k, cmd_cols, cmd_rows, cmd_op, cmd_flags};
 
-	/* ---- controller state (models/fu.h struct fu) ---- */
-	reg [CMD_W-1:0]   fifo0, fifo1;	/* command FIFO ring, 2 entries */
-	reg [KC_BITS-1:0] fkc0, fkc1;	/* their kcycles */
-	reg               f_head;	/* ring position of the oldest entry */
-	reg [1:0]         f_len;	/* occupancy, 0 .. 2 */
-	reg [CMD_W-1:0]   cur;		/* tile in progress */
-	reg [KC_BITS-1:0] left;		/* busy cycles left for cur */
+	/* the controller: models/fu.c, shared with the other function units */
+	/* The packed command also carries the controller's fields (flags, op,
+	 * kcycles), which fu.v reads and the sorter does not. */
+	/* verilator lint_off UNUSEDSIGNAL */
+	wire [CMD_W-1:0] cur;		/* tile in progress */
+	wire [CMD_W-1:0] cur_n;		/* tile in progress after this clock */
+	/* verilator lint_on UNUSEDSIGNAL */
+	wire             start;		/* a tile starts this clock */
+
+	fu #(.CMD_W(CMD_W), .KC_BITS(KC_BITS), .OP_BITS(OP_BITS),
+	     .C_FLAGS(C_FLAGS), .C_OP(C_OP), .C_KC(C_KC)) ctl (
+		.clk(clk), .rst_l(rst_l), .cmd_valid(cmd_valid), .cmd_in(cmd_in),
+		.cmd_ready(cmd_ready), .active(active),
+		.rd_done_valid(rd_done_valid), .rd_done_flags(rd_done_flags),
+		.rd_done_op(rd_done_op), .wb_done_valid(wb_done_valid),
+		.wb_done_flags(wb_done_flags), .wb_done_op(wb_done_op),
+		.cur(cur), .cur_n(cur_n), .start(start));
+
+	/*
+	 * Busy in this cycle (fu_step's busy cycle; fu.v keeps the count
+	 * inside): a tile starts, or last cycle's tile was busy and did not
+	 * finish on it (wb_done marks a tile's last busy cycle).
+	 */
+	wire busy = start || (active && !wb_done_valid);
+
+	/* ---- data path state ---- */
 	/* sequencer: the next candidate of cur */
 	reg [TIB-1:0]     sq_tok;
 	reg [IB-1:0]      sq_exp;
@@ -109,15 +128,6 @@ module gate #(
 	reg [KB-1:0]      cnt;		/* entries in use */
 
 	/* next state */
-	reg [CMD_W-1:0]   fifo0_n, fifo1_n, cur_n;
-	reg [KC_BITS-1:0] fkc0_n, fkc1_n, head_kc;
-	reg               f_head_n;
-	reg [1:0]         f_len_n;
-	reg [KC_BITS-1:0] left_n;
-	reg               cmd_ready_n, active_n;
-	reg               rd_done_valid_n, wb_done_valid_n;
-	reg [4:0]         rd_done_flags_n, wb_done_flags_n;
-	reg [OP_BITS-1:0] rd_done_op_n, wb_done_op_n;
 	reg [TIB-1:0]     sq_tok_n, tokc, l_tok_n, out_tok_n;
 	reg [IB-1:0]      sq_exp_n, expc, l_exp_n;
 	reg               l_rd_n, l_first_n, l_last_n, out_valid_n;
@@ -125,67 +135,11 @@ module gate #(
 	reg [K_MAX*IB-1:0] bidx_n, out_idx_n;
 	reg [KB-1:0]      cnt_n;
 	/* per-cycle temporaries */
-	reg               start, last_read;
-	reg [CMD_W-1:0]   head;
-	integer           t_i, e_i, k_i, n_i, pos, i;
+	integer           e_i, k_i, n_i, pos, i;
 
-	/* ---- one cycle: fu_step, then the sorter ---- */
+	/* ---- one cycle: the sequencer, then the sorter ---- */
 	always @(*) begin
-		fifo0_n = fifo0;
-		fifo1_n = fifo1;
-		fkc0_n = fkc0;
-		fkc1_n = fkc1;
-		f_head_n = f_head;
-		f_len_n = f_len;
-		cur_n = cur;
-		left_n = left;
-		rd_done_valid_n = 1'b0;
-		rd_done_flags_n = rd_done_flags;
-		rd_done_op_n = rd_done_op;
-		wb_done_valid_n = 1'b0;
-		wb_done_flags_n = wb_done_flags;
-		wb_done_op_n = wb_done_op;
-
-		/* 1. start the oldest command when idle */
-		head = f_head ? fifo1 : fifo0;
-		head_kc = f_head ? fkc1 : fkc0;
-		start = left == {KC_BITS{1'b0}} && f_len != 2'd0;
-		if (start) begin
-			cur_n = head;
-			left_n = (head_kc == {KC_BITS{1'b0}}) ?
-				 {{(KC_BITS-1){1'b0}}, 1'b1} : head_kc;
-			f_head_n = !f_head;
-			f_len_n = f_len - 1'b1;
-		end
-		/* 2. one busy cycle; the pulses on its last */
-		active_n = left_n != {KC_BITS{1'b0}};
-		last_read = 1'b0;
-		if (active_n) begin
-			left_n = left_n - 1'b1;
-			if (left_n == {KC_BITS{1'b0}}) begin
-				last_read = 1'b1;
-				rd_done_valid_n = 1'b1;
-				rd_done_flags_n = cur_n[C_FLAGS +: 5];
-				rd_done_op_n = cur_n[C_OP +: OP_BITS];
-				wb_done_valid_n = 1'b1;
-				wb_done_flags_n = cur_n[C_FLAGS +: 5];
-				wb_done_op_n = cur_n[C_OP +: OP_BITS];
-			end
-		end
-		/* 3. accept a command into the FIFO */
-		if (cmd_valid && cmd_ready) begin
-			if (f_head_n ^ f_len_n[0]) begin
-				fifo1_n = cmd_in;
-				fkc1_n = cmd_kcycles;
-			end else begin
-				fifo0_n = cmd_in;
-				fkc0_n = cmd_kcycles;
-			end
-			f_len_n = f_len_n + 1'b1;
-		end
-		cmd_ready_n = f_len_n < 2'd2;
-
-		/* 4. sequencer: every busy cycle reads one candidate of the
+		/* 1. sequencer: every busy cycle reads one candidate of the
 		 * tile in progress (the new one from a start on) */
 		e_i = {{(32-EB){1'b0}}, cur_n[C_E +: EB]};
 		tokc = start ? {TIB{1'b0}} : sq_tok;
@@ -197,7 +151,7 @@ module gate #(
 		l_last_n = 1'b0;
 		l_tok_n = l_tok;
 		l_exp_n = l_exp;
-		if (active_n) begin
+		if (busy) begin
 			l_rd_n = 1'b1;
 			l_tok_n = tokc;
 			l_exp_n = expc;
@@ -211,7 +165,7 @@ module gate #(
 			end
 		end
 
-		/* 5. sorter: insert the logit presented this cycle (cur's k:
+		/* 2. sorter: insert the logit presented this cycle (cur's k:
 		 * the tile that issued the read) */
 		k_i = {{(32-KB){1'b0}}, cur[C_K +: KB]};
 		n_i = l_first ? 0 : {{(32-KB){1'b0}}, cnt};
@@ -237,7 +191,7 @@ module gate #(
 			end
 			cnt_n = KB'((n_i < k_i) ? n_i + 1 : n_i);
 		end
-		/* 6. a token's last logit: its winners leave */
+		/* 3. a token's last logit: its winners leave */
 		out_valid_n = l_rd && l_last;
 		out_tok_n = out_valid_n ? l_tok : out_tok;
 		out_idx_n = {(K_MAX*IB){1'b0}};
@@ -246,19 +200,10 @@ module gate #(
 				out_idx_n[i*IB +: IB] = bidx_n[i*IB +: IB];
 		if (!out_valid_n)
 			out_idx_n = out_idx;
-		t_i = {{(32-TB){1'b0}}, cur_n[C_T +: TB]};
 	end
 
 	always @(posedge clk) begin
 		if (!rst_l) begin
-			cmd_ready <= 1'b1;
-			active <= 1'b0;
-			rd_done_valid <= 1'b0;
-			rd_done_flags <= 5'd0;
-			rd_done_op <= {OP_BITS{1'b0}};
-			wb_done_valid <= 1'b0;
-			wb_done_flags <= 5'd0;
-			wb_done_op <= {OP_BITS{1'b0}};
 			l_rd <= 1'b0;
 			l_tok <= {TIB{1'b0}};
 			l_exp <= {IB{1'b0}};
@@ -267,28 +212,12 @@ module gate #(
 			out_valid <= 1'b0;
 			out_tok <= {TIB{1'b0}};
 			out_idx <= {(K_MAX*IB){1'b0}};
-			fifo0 <= {CMD_W{1'b0}};
-			fifo1 <= {CMD_W{1'b0}};
-			fkc0 <= {KC_BITS{1'b0}};
-			fkc1 <= {KC_BITS{1'b0}};
-			f_head <= 1'b0;
-			f_len <= 2'd0;
-			cur <= {CMD_W{1'b0}};
-			left <= {KC_BITS{1'b0}};
 			sq_tok <= {TIB{1'b0}};
 			sq_exp <= {IB{1'b0}};
 			best <= {(K_MAX*32){1'b0}};
 			bidx <= {(K_MAX*IB){1'b0}};
 			cnt <= {KB{1'b0}};
 		end else begin
-			cmd_ready <= cmd_ready_n;
-			active <= active_n;
-			rd_done_valid <= rd_done_valid_n;
-			rd_done_flags <= rd_done_flags_n;
-			rd_done_op <= rd_done_op_n;
-			wb_done_valid <= wb_done_valid_n;
-			wb_done_flags <= wb_done_flags_n;
-			wb_done_op <= wb_done_op_n;
 			l_rd <= l_rd_n;
 			l_tok <= l_tok_n;
 			l_exp <= l_exp_n;
@@ -297,14 +226,6 @@ module gate #(
 			out_valid <= out_valid_n;
 			out_tok <= out_tok_n;
 			out_idx <= out_idx_n;
-			fifo0 <= fifo0_n;
-			fifo1 <= fifo1_n;
-			fkc0 <= fkc0_n;
-			fkc1 <= fkc1_n;
-			f_head <= f_head_n;
-			f_len <= f_len_n;
-			cur <= cur_n;
-			left <= left_n;
 			sq_tok <= sq_tok_n;
 			sq_exp <= sq_exp_n;
 			best <= best_n;
@@ -314,20 +235,20 @@ module gate #(
 	end
 
 `ifndef SYNTHESIS
-	/* impossible in the model (SIM_ASSERT) or malformed command streams */
+	/* malformed command streams; the controller checks its FIFO */
 	always @(posedge clk) begin
 		if (rst_l) begin
-			assert (!(cmd_valid && cmd_ready && f_len_n > 2'd2))
-			else $error("gate: command FIFO overflow");
 			assert (!(cmd_valid && cmd_ready) ||
 				({{(32-TB){1'b0}}, cmd_rows} - 1 < T_MAX &&
 				 {{(32-EB){1'b0}}, cmd_cols} - 1 < E_MAX &&
 				 {{(32-KB){1'b0}}, cmd_k} - 1 < K_MAX &&
 				 {{(32-KB){1'b0}}, cmd_k} <= {{(32-EB){1'b0}}, cmd_cols}))
 			else $error("gate: command tokens/experts/k out of range");
-			/* the sorter ends with the tile: kcycles = T * E */
-			assert (!last_read ||
-				({{(32-TIB){1'b0}}, tokc} == t_i - 1 && l_last_n))
+			/* the sorter ends with the tile (kcycles = T * E): the read
+			 * of the last cycle was the tile's last exactly when the
+			 * tile's rd_done is on the ports */
+			assert (rd_done_valid == (l_rd && l_last &&
+				{{(32-TIB){1'b0}}, l_tok} == {{(32-TB){1'b0}}, cur[C_T +: TB]} - 1))
 			else $error("gate: last busy cycle is not the last read (kcycles != T * E?)");
 		end
 	end

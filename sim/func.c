@@ -17,6 +17,7 @@
 #include "npy.h"
 #include "../models/golden.h"
 #include "../models/nm.h"
+#include "../models/smx_ref.h"
 
 enum { T_ACT = 1, T_WGT = 2 };
 
@@ -72,6 +73,7 @@ int func_init(struct func *f, const struct config *cfg, const struct trace *t,
 
 static void op_free(struct func_op *o)
 {
+	free(o->logit);
 	free(o->topk);
 	free(o->tok);
 	free(o->gs);
@@ -290,11 +292,11 @@ static int dump_one(struct func *f, const char *name, const char *suffix,
 	return -1;
 }
 
-static int dump(struct func *f, uint32_t opi)
+/* An engine op's tensors as NAME.{a,w,acc,out[,wval,widx]}.npy. */
+static int dump_gemm(struct func *f, uint32_t opi, const char *nm)
 {
 	const struct plan_op *p = &f->plans[opi];
 	const struct func_op *o = &f->ops[opi];
-	const char *nm = src_op(f, opi)->name;
 	enum npy_type at = f->cfg->act_bits == 8 ? NPY_I8 : NPY_I16;
 	enum npy_type wt = p->wbits == 8 ? NPY_I8 : NPY_I16;
 	int hd = p->heads > 1, nd = hd ? 3 : 2;
@@ -357,46 +359,65 @@ static int check_vec(struct func *f, uint32_t opi)
 	return i < e ? -1 : 0;
 }
 
-/* Scales of a vector op's dump: real value = integer * scale. */
-static int dump_scales(struct func *f, uint32_t opi)
+/* NAME.json under a temporary name: NULL with f->msg on failure. */
+static FILE *json_open(struct func *f, struct afile *a, const char *name)
 {
-	const struct config *c = f->cfg;
-	const struct plan_op *p = &f->plans[opi];
 	char path[1024];
-	struct afile a;
 	struct sim_err err;
-	double in = p->unit == PU_SMX ? 1.0 / (1u << c->smx_in_frac)
-				      : 1.0 / (1u << c->vec_in_frac);
-	double out = p->unit == PU_SMX ? 1.0 / 256 : 1.0 / (1u << c->vec_out_frac);
 
-	snprintf(path, sizeof path, "%s/%s.json", f->dump_dir,
-		 src_op(f, opi)->name);
-	if (afile_open(&a, path, "--dump", &err) == 0) {
-		fprintf(a.f, "{ \"op\": \"%s\", \"kind\": \"%s\", "
-			"\"in_scale\": %.9g, \"out_scale\": %.9g, \"rows\": %u, "
-			"\"n\": %u }\n", src_op(f, opi)->name,
-			op_kind_name(src_op(f, opi)->kind), in, out, p->m, p->n);
-		if (afile_commit(&a, "--dump", &err) == 0)
-			return 0;
-	}
+	snprintf(path, sizeof path, "%s/%s.json", f->dump_dir, name);
+	if (afile_open(a, path, "--dump", &err) == 0)
+		return a->f;
+	err_format(&err, f->msg, sizeof f->msg);
+	f->input_error = 1;
+	return NULL;
+}
+
+/* Rename the JSON into place; 0 or -1 with f->msg. */
+static int json_commit(struct func *f, struct afile *a)
+{
+	struct sim_err err;
+
+	if (afile_commit(a, "--dump", &err) == 0)
+		return 0;
 	err_format(&err, f->msg, sizeof f->msg);
 	f->input_error = 1;
 	return -1;
 }
 
-static int dump_vec(struct func *f, uint32_t opi)
+/* Scales of a vector op's dump: real value = integer * scale. */
+static int dump_scales(struct func *f, uint32_t opi, const char *nm)
+{
+	const struct config *c = f->cfg;
+	const struct plan_op *p = &f->plans[opi];
+	struct afile a;
+	double in = p->unit == PU_SMX ? 1.0 / (1u << c->smx_in_frac)
+				      : 1.0 / (1u << c->vec_in_frac);
+	double out = p->unit == PU_SMX ? 1.0 / 256 : 1.0 / (1u << c->vec_out_frac);
+
+	if (!json_open(f, &a, nm))
+		return -1;
+	fprintf(a.f, "{ \"op\": \"%s\", \"kind\": \"%s\", "
+		"\"in_scale\": %.9g, \"out_scale\": %.9g, \"rows\": %u, "
+		"\"n\": %u }\n", nm, op_kind_name(p->src.kind), in, out, p->m,
+		p->n);
+	return json_commit(f, &a);
+}
+
+/* A vector or softmax op's input(s) x, output and scales under nm. */
+static int dump_vec(struct func *f, uint32_t opi, const char *nm,
+		    const int8_t *x)
 {
 	const struct plan_op *p = &f->plans[opi];
 	const struct func_op *o = &f->ops[opi];
-	const char *nm = src_op(f, opi)->name;
 	uint64_t sh[2] = { p->m, p->n };
 
-	if (dump_one(f, nm, "in", NPY_I8, sh, 2, o->x, 1) ||
+	if (dump_one(f, nm, "in", NPY_I8, sh, 2, x, 1) ||
 	    (o->x2 && dump_one(f, nm, "in2", NPY_I8, sh, 2, o->x2, 1)) ||
 	    (o->prob ? dump_one(f, nm, "out", NPY_U8, sh, 2, o->prob, 1)
 		     : dump_one(f, nm, "out", NPY_I8, sh, 2, o->y, 1)))
 		return -1;
-	return dump_scales(f, opi);
+	return dump_scales(f, opi, nm);
 }
 
 /* An engine op's outputs against the reference GEMM, head by head. */
@@ -443,7 +464,11 @@ static const void *begin_gate(struct func *f, uint32_t x, uint64_t base)
 	o->x2 = malloc(dk);
 	o->topk = malloc((uint64_t)op->m * op->topk * sizeof *o->topk);
 	o->prob = malloc((uint64_t)op->m * op->topk);
-	if (!o->x || !o->x2 || !o->topk || !o->prob) {
+	/* the unit keeps no logits: the check's recomputation is dumped */
+	o->logit = f->dump_dir ? malloc((uint64_t)op->m * op->n *
+					sizeof *o->logit) : NULL;
+	if (!o->x || !o->x2 || !o->topk || !o->prob ||
+	    (f->dump_dir && !o->logit)) {
 		op_free(o);
 		moe_oom(f, x);
 		return NULL;
@@ -474,7 +499,7 @@ static int check_gate(struct func *f, uint32_t x)
 {
 	const struct plan_op *p = &f->plans[x];
 	const struct op *op = &p->src;
-	const struct func_op *o = &f->ops[x];
+	struct func_op *o = &f->ops[x];
 	const struct gate_job *j = &o->gj;
 	int32_t *l = malloc(op->n * sizeof *l);
 	int8_t *z = malloc(op->n);
@@ -493,6 +518,9 @@ static int check_gate(struct func *f, uint32_t x)
 			q = (s + (1ll << (j->shift - 1))) >> j->shift;
 			z[e] = (int8_t)(q > 127 ? 127 : q < -128 ? -128 : q);
 		}
+		if (o->logit)
+			memcpy(o->logit + (uint64_t)t * op->n, l,
+			       op->n * sizeof *l);
 		smx_row(j->algo, &j->fmt, z, op->n, pr);
 		for (e = 0; e < op->n && !rc; e++) {
 			for (rank = 0, c = 0; c < op->n; c++)
@@ -520,6 +548,36 @@ static int check_gate(struct func *f, uint32_t x)
 	if (!rc)
 		f->checked += (uint64_t)op->m * op->topk;
 	return rc;
+}
+
+/*
+ * A checked gate op as NAME.{in,wgate,logits,topk,score}.npy and
+ * NAME.json (docs/report.md, "--dump").
+ */
+static int dump_gate(struct func *f, uint32_t x)
+{
+	const struct op *op = &f->plans[x].src;
+	const struct func_op *o = &f->ops[x];
+	const char *nm = op->name;
+	uint64_t sx[2] = { op->m, op->k }, sw[2] = { op->k, op->n };
+	uint64_t sl[2] = { op->m, op->n }, sk[2] = { op->m, op->topk };
+	struct afile a;
+
+	if (dump_one(f, nm, "in", NPY_I8, sx, 2, o->x, 1) ||
+	    dump_one(f, nm, "wgate", NPY_I8, sw, 2, o->x2, 1) ||
+	    dump_one(f, nm, "logits", NPY_I32, sl, 2, o->logit, 4) ||
+	    dump_one(f, nm, "topk", NPY_I16, sk, 2, o->topk, 2) ||
+	    dump_one(f, nm, "score", NPY_U8, sk, 2, o->prob, 1) ||
+	    !json_open(f, &a, nm))
+		return -1;
+	fprintf(a.f, "{ \"op\": \"%s\", \"kind\": \"gate\", \"tokens\": %u, "
+		"\"d\": %u, \"experts\": %u, \"topk\": %u, \"task\": %u, "
+		"\"tasks\": %u, \"logit_shift\": %u, \"softmax\": \"%s\", "
+		"\"softmax_in_frac\": %u, \"score_scale\": %.9g, "
+		"\"tile_tokens\": %u }\n", nm, op->m, op->k, op->n, op->topk,
+		op->task, op->tasks, o->gj.shift, smx_algo_name(o->gj.algo),
+		f->cfg->smx_in_frac, 1.0 / 256, f->plans[x].tm);
+	return json_commit(f, &a);
 }
 
 /* ---- MoE: the parts of a layer share its data (docs/models.md) ---- */
@@ -748,6 +806,101 @@ static void moe_ref_token(struct func *f, uint32_t top, const int16_t *x,
 }
 
 /*
+ * Dump prefix of a part: NAME.e<E>, or NAME.b<B>.e<E> for block B of the
+ * token-major order when the block is not the whole layer.
+ */
+static void part_prefix(const struct func *f, const struct plan_op *p,
+			char *buf, size_t len)
+{
+	const struct op *op = &f->t->ops[p->trace_op];
+
+	if (p->moe_lo == 0 && p->moe_hi == op->m)
+		snprintf(buf, len, "%s.e%u", op->name, p->moe_expert);
+	else
+		snprintf(buf, len, "%s.b%u.e%u", op->name,
+			 p->moe_lo / f->cfg->moe_token_block, p->moe_expert);
+}
+
+/*
+ * A checked part: FC1 and FC2 as GEMM dumps (PREFIX.fc1, PREFIX.fc2), GELU
+ * as a vector dump (PREFIX.gelu), the scatter-accumulate's rows as
+ * PREFIX.tok (row r goes to token tok[r]) and PREFIX.score (its scale).
+ */
+static int moe_dump_part(struct func *f, uint32_t x)
+{
+	const struct plan_op *p = &f->plans[x];
+	const struct func_op *o = &f->ops[x];
+	uint64_t rows = p->m;
+	char pre[128], nm[160];
+
+	part_prefix(f, p, pre, sizeof pre);
+	snprintf(nm, sizeof nm, "%s.%s", pre, p->moe_role == 1 ? "fc1" :
+		 p->moe_role == 2 ? "gelu" : "fc2");
+	if (p->moe_role == 1 || p->moe_role == 3)
+		return dump_gemm(f, x, nm);
+	if (p->moe_role == 2)
+		return dump_vec(f, x, nm, o->vj.a);
+	return dump_one(f, pre, "tok", NPY_I32, &rows, 1, o->tok, 4) ||
+	       dump_one(f, pre, "score", NPY_U8, &rows, 1, o->gs, 1) ? -1 : 0;
+}
+
+/* The layer's description and its parts' prefixes, as NAME.json. */
+static int moe_dump_json(struct func *f, uint32_t top)
+{
+	const struct op *op = &f->t->ops[top];
+	const struct func_moe *m = &f->fm[top];
+	struct afile a;
+	const char *sep = "";
+	char pre[128];
+	uint32_t i;
+
+	if (!json_open(f, &a, op->name))
+		return -1;
+	fprintf(a.f, "{ \"op\": \"%s\", \"kind\": \"moe\", \"tokens\": %u, "
+		"\"d\": %u, \"hidden\": %u, \"experts\": %u, \"topk\": %u, "
+		"\"nm\": \"%u:%u\", \"order\": \"%s\", \"fc1_shift\": %u, "
+		"\"fc2_shift\": %u, \"score_scale\": %.9g, \"renorm\": %s, "
+		"\"dropped\": %u, \"parts\": [", op->name, m->t, m->d, op->n,
+		m->e, m->k, op->nm_n, op->nm_m, f->cfg->moe_order ==
+		CFG_MOE_TOKEN ? "token" : "expert", m->shift1, m->shift2,
+		1.0 / 256, f->cfg->gate_renorm ? "true" : "false",
+		f->moe[top]->route.dropped);
+	for (i = 0; i < f->n; i++) {
+		const struct plan_op *p = &f->plans[i];
+
+		if (p->trace_op != top || p->moe_role != 1)
+			continue;
+		part_prefix(f, p, pre, sizeof pre);
+		fprintf(a.f, "%s\n  { \"prefix\": \"%s\", \"expert\": %u, "
+			"\"rows\": %u }", sep, pre, p->moe_expert, p->m);
+		sep = ",";
+	}
+	fprintf(a.f, " ] }\n");
+	return json_commit(f, &a);
+}
+
+/*
+ * A checked layer: its tokens (NAME.in), routing (NAME.topk, best first,
+ * before capacity), gate scores (NAME.score, tokens x experts, 0 where not
+ * routed), the combined int32 output (NAME.acc) and NAME.json.
+ */
+static int moe_dump_layer(struct func *f, uint32_t top)
+{
+	const struct func_moe *m = &f->fm[top];
+	const char *nm = f->t->ops[top].name;
+	const uint16_t *choice = f->moe[top]->route.choice;
+	uint64_t sx[2] = { m->t, m->d }, sk[2] = { m->t, m->k };
+	uint64_t se[2] = { m->t, m->e };
+
+	if (dump_one(f, nm, "in", NPY_I8, sx, 2, m->x, 2) ||
+	    dump_one(f, nm, "topk", NPY_I16, sk, 2, choice, 2) ||
+	    dump_one(f, nm, "score", NPY_U8, se, 2, m->score, 1) ||
+	    dump_one(f, nm, "acc", NPY_I32, sx, 2, m->acc, 4))
+		return -1;
+	return moe_dump_json(f, top);
+}
+
+/*
  * The layer's accumulators against a token-by-token reference over the
  * kept (token, expert) pairs; then the output's hash for the report.
  */
@@ -799,7 +952,7 @@ static int moe_close(struct func *f, uint32_t top)
 	}
 	f->checked += td;
 	f->moe[top]->out_hash = hash;
-	rc = 0;
+	rc = f->dump_dir ? moe_dump_layer(f, top) : 0;
 out:
 	free(ref);
 	free(tmp);
@@ -828,6 +981,8 @@ static int moe_end(struct func *f, uint32_t x)
 		rc = check_engine(f, x);
 	else if (p->moe_role == 2)
 		rc = check_vec(f, x);
+	if (!rc && f->dump_dir)
+		rc = moe_dump_part(f, x);
 	for (i = 0; !rc && p->moe_role == 1 && i < e; i++)
 		m->h8[i] = (int8_t)o->out[i];
 	for (i = 0; !rc && p->moe_role == 2 && i < e; i++)
@@ -851,19 +1006,21 @@ static int end(void *ctx, uint32_t opi)
 		return moe_end(f, opi);
 	if (p->unit == PU_GATE) {
 		rc = check_gate(f, opi);
+		if (!rc && f->dump_dir)
+			rc = dump_gate(f, opi);
 		op_free(o);
 		return rc;
 	}
 	if (p->unit != PU_SDE) {
 		rc = check_vec(f, opi);
 		if (!rc && f->dump_dir)
-			rc = dump_vec(f, opi);
+			rc = dump_vec(f, opi, src_op(f, opi)->name, o->x);
 		op_free(o);
 		return rc;
 	}
 	rc = check_engine(f, opi);
 	if (!rc && f->dump_dir)
-		rc = dump(f, opi);
+		rc = dump_gemm(f, opi, src_op(f, opi)->name);
 	op_free(o);
 	return rc;
 }

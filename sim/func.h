@@ -41,7 +41,7 @@ struct func_op {
 	struct smx_job sj;	/* what the softmax unit runs */
 	struct gate_job gj;	/* what the gate unit runs */
 	uint16_t *topk;		/* gate: chosen experts */
-	int32_t *logit;		/* gate with --dump: t x e logits, from the check */
+	int32_t *logit;		/* gate, --dump: t x e logits (the check's) */
 };
 
 /* One MoE layer's data in functional mode, alive from its first part to

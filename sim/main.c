@@ -193,6 +193,8 @@ static int cmd_cosim(int argc, char **argv)
 		const char *o = argv[i];
 
 		/* --ops is ours; the rest is the harness's to check */
+		if (!strcmp(o, "--ops") && i + 1 >= argc)
+			return usage_error("option '%s' needs a value", o);
 		args[n++] = !strcmp(o, "--ops") ? (smx ? "--tiles" : "--cmds")
 						  : argv[i];
 	}

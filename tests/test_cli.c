@@ -507,7 +507,7 @@ static void test_not_built(void **state)
 	for (i = 0; i < sizeof cmds / sizeof cmds[0]; i++)
 		usage_case(f->cwd, cmds[i], "not built yet", f->out);
 	usage_case(f->cwd, "cosim", "needs a unit", f->out);
-	usage_case(f->cwd, "cosim sde --bogus 1", "unknown option", f->out);
+	usage_case(f->cwd, "cosim sde --ops", "needs a value", f->out);
 }
 
 /* ------------------------------------------------------------------ */
@@ -1057,6 +1057,247 @@ static void test_dump_npy(void **state)
 	npy_free(&o);
 }
 
+/* --dump of gate and moe ops: every value recomputed from other dumped
+ * tensors (products, ranks, requantization, the combine), never read back
+ * from the tool's own copy of it. */
+
+static const char moe_trace[] =
+	"stasim-trace 1\n"
+	"gate name=gt m=9 k=24 n=6 topk=2 tasks=2 task=1\n"
+	"moe name=mx m=9 k=16 n=24 experts=4 topk=2 nm=2:4\n";
+
+/* Unsigned integer after "\"KEY\": " in a dumped JSON object. */
+static uint64_t json_uint(const char *json, const char *key)
+{
+	char pat[64], *end;
+	const char *p;
+	uint64_t v;
+
+	strf(pat, sizeof pat, "\"%s\": ", key);
+	p = strstr(json, pat);
+	if (!p) {
+		print_error("JSON lacks %s: %s\n", key, json);
+		fail();
+	}
+	v = strtoull(p + strlen(pat), &end, 10);
+	assert_true(end > p + strlen(pat));
+	return v;
+}
+
+static char *json_load(const char *dir, const char *name)
+{
+	char path[2 * PATH_MAX_];
+	char *text;
+
+	strf(path, sizeof path, "%s/%s.json", dir, name);
+	text = slurp(path, NULL);
+	assert_non_null(text);
+	return text;
+}
+
+/* The gate: logits = in x wgate; topk = the full ranking of the logits
+ * (ties to the lower index); scores never rise along a token's choices. */
+static void check_gate_dump(const char *dir)
+{
+	struct npy in, wg, l, tk, sc;
+	uint64_t t, e, c, r, rank;
+	char *js = json_load(dir, "gt");
+
+	npy_load(dir, "gt", "in", &in);
+	npy_load(dir, "gt", "wgate", &wg);
+	npy_load(dir, "gt", "logits", &l);
+	npy_load(dir, "gt", "topk", &tk);
+	npy_load(dir, "gt", "score", &sc);
+	assert_shape(&in, "|i1", 2, 9, 24, 0);
+	assert_shape(&wg, "|i1", 2, 24, 6, 0);
+	assert_shape(&l, "<i4", 2, 9, 6, 0);
+	assert_shape(&tk, "<i2", 2, 9, 2, 0);
+	assert_shape(&sc, "|u1", 2, 9, 2, 0);
+	check_product(&in, &wg, &l, 1, 9, 24, 6);
+	for (t = 0; t < 9; t++) {
+		for (e = 0; e < 6; e++) {
+			const int64_t *v = l.v + t * 6;
+
+			for (rank = 0, c = 0; c < 6; c++)
+				rank += v[c] > v[e] || (v[c] == v[e] && c < e);
+			if (rank < 2)
+				assert_int_equal(tk.v[t * 2 + rank], e);
+		}
+		for (r = 1; r < 2; r++)
+			assert_true(sc.v[t * 2 + r] <= sc.v[t * 2 + r - 1]);
+	}
+	assert_int_equal(json_uint(js, "task"), 1);
+	assert_int_equal(json_uint(js, "tasks"), 2);
+	assert_int_equal(json_uint(js, "experts"), 6);
+	free(js);
+	npy_free(&in);
+	npy_free(&wg);
+	npy_free(&l);
+	npy_free(&tk);
+	npy_free(&sc);
+}
+
+/* out = int8 saturation of (acc + 2^(s-1)) >> s, the engine's rule. */
+static void check_requant(const struct npy *acc, const struct npy *out,
+			  uint64_t shift)
+{
+	uint64_t i;
+
+	assert_int_equal(acc->count, out->count);
+	for (i = 0; i < acc->count; i++) {
+		int64_t q = (acc->v[i] + (1ll << (shift - 1))) >> shift;
+
+		assert_int_equal(out->v[i], q > 127 ? 127 : q < -128 ? -128 : q);
+	}
+}
+
+/* One expert GEMM dump (PREFIX.fcN): shapes, product, N:M compression,
+ * requantization. */
+static void check_fc(const char *dir, const char *pre, const char *fc,
+		     uint64_t rows, uint64_t k, uint64_t n, uint64_t shift,
+		     struct npy *a, struct npy *out)
+{
+	char nm[256];
+	struct npy w, acc, val, idx;
+
+	strf(nm, sizeof nm, "%s.%s", pre, fc);
+	npy_load(dir, nm, "a", a);
+	npy_load(dir, nm, "w", &w);
+	npy_load(dir, nm, "acc", &acc);
+	npy_load(dir, nm, "out", out);
+	npy_load(dir, nm, "wval", &val);
+	npy_load(dir, nm, "widx", &idx);
+	assert_shape(a, "|i1", 2, rows, k, 0);
+	assert_shape(&w, "|i1", 2, k, n, 0);
+	assert_shape(&acc, "<i4", 2, rows, n, 0);
+	assert_shape(out, "|i1", 2, rows, n, 0);
+	check_product(a, &w, &acc, 1, rows, k, n);
+	check_sparse(&w, &val, &idx, k, n, 2, 4);
+	check_requant(&acc, out, shift);
+	npy_free(&w);
+	npy_free(&acc);
+	npy_free(&val);
+	npy_free(&idx);
+}
+
+/* Expert e's part: its tokens are exactly those routed to it; FC1 reads
+ * their rows, GELU FC1's output, FC2 GELU's; its rows, scaled by the
+ * token's score, are added into ref (int32, wrapping). */
+static void check_part(const char *dir, uint64_t e, const struct npy *x,
+		       const struct npy *tk, const struct npy *sc,
+		       const char *js, uint32_t *ref)
+{
+	char pre[64], nm[96];
+	struct npy tok, g, a1, o1, gi, go, a2, o2;
+	uint64_t t, r = 0, c, rows;
+
+	strf(pre, sizeof pre, "mx.e%llu", (unsigned long long)e);
+	npy_load(dir, pre, "tok", &tok);
+	npy_load(dir, pre, "score", &g);
+	rows = tok.count;
+	assert_shape(&tok, "<i4", 1, rows, 0, 0);
+	assert_shape(&g, "|u1", 1, rows, 0, 0);
+	for (t = 0; t < 9; t++)
+		if (tk->v[t * 2] == (int64_t)e || tk->v[t * 2 + 1] == (int64_t)e) {
+			assert_true(r < rows);
+			assert_int_equal(tok.v[r], t);
+			assert_int_equal(g.v[r++], sc->v[t * 4 + e]);
+		}
+	assert_int_equal(r, rows);
+	check_fc(dir, pre, "fc1", rows, 16, 24, json_uint(js, "fc1_shift"),
+		 &a1, &o1);
+	check_fc(dir, pre, "fc2", rows, 24, 16, json_uint(js, "fc2_shift"),
+		 &a2, &o2);
+	strf(nm, sizeof nm, "%s.gelu", pre);
+	npy_load(dir, nm, "in", &gi);
+	npy_load(dir, nm, "out", &go);
+	for (r = 0; r < rows; r++)
+		for (c = 0; c < 16; c++)
+			assert_int_equal(a1.v[r * 16 + c], x->v[tok.v[r] * 16 + c]);
+	assert_memory_equal(gi.v, o1.v, o1.count * sizeof *o1.v);
+	assert_memory_equal(a2.v, go.v, go.count * sizeof *go.v);
+	for (r = 0; r < rows; r++)
+		for (c = 0; c < 16; c++)
+			ref[tok.v[r] * 16 + c] += (uint32_t)(g.v[r] * o2.v[r * 16 + c]);
+	npy_free(&tok), npy_free(&g), npy_free(&a1), npy_free(&o1);
+	npy_free(&gi), npy_free(&go), npy_free(&a2), npy_free(&o2);
+}
+
+static void test_dump_gate_moe(void **state)
+{
+	static char names[NAMES_MAX][256], want[NAMES_MAX][256];
+	static const char *const part_files[] = {
+		"fc1.a", "fc1.acc", "fc1.out", "fc1.w", "fc1.widx", "fc1.wval",
+		"fc2.a", "fc2.acc", "fc2.out", "fc2.w", "fc2.widx", "fc2.wval",
+		"gelu.in", "gelu.out", "score", "tok" };
+	static const char *const fixed[] = {
+		"gt.in.npy", "gt.json", "gt.logits.npy", "gt.score.npy",
+		"gt.topk.npy", "gt.wgate.npy", "mx.acc.npy", "mx.in.npy",
+		"mx.json", "mx.score.npy", "mx.topk.npy" };
+	struct fix *f = *state;
+	char tr[3 * PATH_MAX_], args[8 * PATH_MAX_], dump[3 * PATH_MAX_];
+	struct npy x, tk, sc, acc;
+	uint32_t ref[9 * 16] = { 0 };
+	uint64_t e, t, i;
+	int n, nw = 0, active[4] = { 0 };
+	char *js;
+
+	strf(tr, sizeof tr, "%s/moe.trace", f->root);
+	write_file(tr, moe_trace);
+	strf(args, sizeof args, "run -c '%s' -t '%s' --mode functional "
+	     "--seed 3 --dump d", src(default_cfg), tr);
+	n = stasim(f->cwd, args, "2>&1", f->out, OUT_MAX);
+	if (n)
+		print_error("%s\n", f->out);
+	assert_int_equal(n, 0);
+	strf(dump, sizeof dump, "%s/d", f->cwd);
+	check_gate_dump(dump);
+
+	npy_load(dump, "mx", "in", &x);
+	npy_load(dump, "mx", "topk", &tk);
+	npy_load(dump, "mx", "score", &sc);
+	npy_load(dump, "mx", "acc", &acc);
+	assert_shape(&x, "|i1", 2, 9, 16, 0);
+	assert_shape(&tk, "<i2", 2, 9, 2, 0);
+	assert_shape(&sc, "|u1", 2, 9, 4, 0);
+	assert_shape(&acc, "<i4", 2, 9, 16, 0);
+	for (i = 0; i < 9 * 2; i++) {
+		assert_true(tk.v[i] >= 0 && tk.v[i] < 4);
+		active[tk.v[i]] = 1;
+	}
+	for (t = 0; t < 9; t++)	/* a score only where the token was routed */
+		for (e = 0; e < 4; e++)
+			assert_true(!sc.v[t * 4 + e] || tk.v[t * 2] == (int64_t)e ||
+				    tk.v[t * 2 + 1] == (int64_t)e);
+	js = json_load(dump, "mx");
+	for (e = 0; e < 4; e++)
+		if (active[e])
+			check_part(dump, e, &x, &tk, &sc, js, ref);
+	for (i = 0; i < 9 * 16; i++)
+		assert_int_equal(acc.v[i], (int32_t)ref[i]);
+	free(js);
+
+	for (i = 0; i < sizeof fixed / sizeof fixed[0]; i++)
+		strf(want[nw++], 256, "%s", fixed[i]);
+	for (e = 0; e < 4; e++)
+		for (i = 0; active[e] && i < sizeof part_files / sizeof part_files[0]; i++)
+			strf(want[nw++], 256, "mx.e%llu.%s.npy",
+			     (unsigned long long)e, part_files[i]);
+	for (e = 0; e < 4; e++)
+		if (active[e])
+			strf(want[nw++], 256, "mx.e%llu.gelu.json",
+			     (unsigned long long)e);
+	qsort(want, (size_t)nw, sizeof want[0], cmp_name);
+	n = list_dir(dump, names, NAMES_MAX);
+	assert_int_equal(n, nw);
+	for (i = 0; i < (uint64_t)nw; i++)
+		assert_string_equal(names[i], want[i]);
+	npy_free(&x);
+	npy_free(&tk);
+	npy_free(&sc);
+	npy_free(&acc);
+}
+
 /* ------------------------------------------------------------------ */
 /* stasim trace and stasim config */
 
@@ -1125,6 +1366,8 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_deterministic, setup,
 						teardown),
 		cmocka_unit_test_setup_teardown(test_dump_npy, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_dump_gate_moe, setup,
+						teardown),
 		cmocka_unit_test_setup_teardown(test_zoo_matches_shipped_trace,
 						setup, teardown),
 		cmocka_unit_test_setup_teardown(test_config_print_roundtrip,

@@ -12,6 +12,13 @@
  * the RTL from the tile the model is working on; the model (models/fu.c)
  * runs gate_topk on the tile when it finishes it.
  *
+ * With --npy PREFIX the tiles are real instead: the int32 logits of every
+ * token of a gate op dumped by `stasim run --mode functional --dump`
+ * (PREFIX.logits.npy, tokens x experts), GATE_T_MAX tokens a tile in token
+ * order, and the indices both the RTL and the model must produce are the
+ * dumped choices (PREFIX.topk.npy), which stasim already checked against
+ * its own full-ranking reference.
+ *
  * Checked after every clock: cmd_ready, active, rd_done and wb_done (valid,
  * and flags + op when valid), and the index beats: each tile's tokens
  * arrive in order with exactly gate_topk's indices (0 in entries at or
@@ -24,6 +31,7 @@
  */
 #include "gate_cosim.h"
 
+#include <errno.h>
 #include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -46,6 +54,15 @@ enum inject_port {
 };
 static const char *const inject_names[INJ_N] = {
 	"out_idx", "active", "cmd_ready", "rd_done", "wb_done"
+};
+
+/* The dumped gate op of --npy. */
+struct real {
+	uint32_t t, e, k;	/* tokens, experts, winners */
+	int32_t *logits;	/* t x e, PREFIX.logits.npy */
+	uint16_t *topk;		/* t x k, PREFIX.topk.npy, best first */
+	int64_t task;		/* the router's task (PREFIX.json), -1 unknown */
+	uint32_t next;		/* first token of the next tile */
 };
 
 /* One top-k tile. */
@@ -72,6 +89,9 @@ struct gate_cosim {
 	int injected;		/* 1: the flip was done */
 	enum inject_port inject_port;	/* --inject-port */
 	const char *vcd;	/* --vcd FILE or NULL */
+	int64_t vcd_before;	/* --vcd-window N, -1 = the C++ side's default */
+	const char *npy;	/* --npy PREFIX or NULL */
+	int quiet;		/* 1: the --vcd replay, which prints nothing */
 
 	/* the C model and its ports */
 	struct fu u;		/* the controller model */
@@ -79,6 +99,7 @@ struct gate_cosim {
 	uint32_t want_op;	/* its want_op input: no stall attribution */
 
 	/* stimulus */
+	struct real real;	/* --npy: the dumped tiles */
 	uint64_t rng;		/* xorshift64* state */
 	uint64_t cycle;		/* clocks since reset */
 	uint64_t gap;		/* idle cycles before the next cmd_valid */
@@ -94,6 +115,7 @@ struct gate_cosim {
 	uint64_t cov_tie;	/* coverage: winners tied with an earlier winner */
 	uint64_t cov_kmax;	/* coverage: tokens with k = K_MAX */
 	int failed;		/* 1: a mismatch was reported */
+	int64_t fail_cycle;	/* cycle of the first mismatch, -1 = none */
 	int done;		/* 1: nothing left to compare */
 };
 
@@ -149,12 +171,15 @@ static uint32_t clog2(uint64_t v)
 static int mismatch(struct gate_cosim *c, const char *port, uint64_t expected,
 		    uint64_t actual)
 {
+	c->fail_cycle = (int64_t)c->cycle;
+	c->failed = 1;
+	c->done = 1;
+	if (c->quiet)
+		return 1;
 	fprintf(stderr, "gate_cosim: MISMATCH at cycle %" PRIu64 " port %s: "
 		"expected 0x%" PRIx64 ", actual 0x%" PRIx64 " (seed %" PRIu64
 		"%s)\n", c->cycle, port, expected, actual, c->seed,
 		c->injected ? ", injected fault" : "");
-	c->failed = 1;
-	c->done = 1;
 	return 1;
 }
 
@@ -219,39 +244,239 @@ static void token_logits(struct gate_cosim *c, int32_t *l, uint32_t e)
 	}
 }
 
-static struct tile *tile_new(struct gate_cosim *c)
+/* A tile of tt tokens, e experts and k winners, its arrays unfilled. */
+static struct tile *tile_alloc(uint32_t tt, uint32_t e, uint32_t k)
 {
 	struct tile *t = calloc(1, sizeof *t);
-	uint32_t i, j, kmax;
 
 	if (!t)
 		return NULL;
-	t->t = (uint32_t)range(c, 1, GATE_T_MAX);
-	t->e = (uint32_t)(chance(c, 15) ? (chance(c, 50) ? 1 : GATE_E_MAX) :
-			  range(c, 1, GATE_E_MAX));
-	kmax = t->e < GATE_K_MAX ? t->e : GATE_K_MAX;
-	t->k = (uint32_t)(chance(c, 25) ? kmax : range(c, 1, kmax));
-	t->kcycles = (uint64_t)t->t * t->e;
-	t->l = malloc((size_t)t->t * t->e * sizeof *t->l);
-	t->want = malloc((size_t)t->t * t->k * sizeof *t->want);
-	t->model = calloc((size_t)t->t * t->k, sizeof *t->model);
-	t->beat_cycle = calloc(t->t, sizeof *t->beat_cycle);
+	t->t = tt;
+	t->e = e;
+	t->k = k;
+	t->kcycles = (uint64_t)tt * e;
+	t->l = malloc((size_t)tt * e * sizeof *t->l);
+	t->want = malloc((size_t)tt * k * sizeof *t->want);
+	t->model = calloc((size_t)tt * k, sizeof *t->model);
+	t->beat_cycle = calloc(tt, sizeof *t->beat_cycle);
 	if (!t->l || !t->want || !t->model || !t->beat_cycle) {
 		tile_free(t);
 		return NULL;
 	}
 	t->job.run = tile_run;
-	for (i = 0; i < t->t; i++) {
-		const int32_t *l = t->l + (size_t)i * t->e;
-		const uint16_t *w = t->want + (size_t)i * t->k;
+	return t;
+}
 
-		token_logits(c, t->l + (size_t)i * t->e, t->e);
-		gate_topk(l, t->e, t->k, t->want + (size_t)i * t->k);
-		for (j = 1; j < t->k; j++)
-			c->cov_tie += l[w[j]] == l[w[j - 1]];
-		c->cov_kmax += t->k == GATE_K_MAX;
+/* Coverage of token i's wanted winners: ties among them, k = K_MAX. */
+static void cover(struct gate_cosim *c, const struct tile *t, uint32_t i)
+{
+	const int32_t *l = t->l + (size_t)i * t->e;
+	const uint16_t *w = t->want + (size_t)i * t->k;
+	uint32_t j;
+
+	for (j = 1; j < t->k; j++)
+		c->cov_tie += l[w[j]] == l[w[j - 1]];
+	c->cov_kmax += t->k == GATE_K_MAX;
+}
+
+/* A random tile: random shape, logits of token_logits, gate_topk wanted. */
+static struct tile *tile_random(struct gate_cosim *c)
+{
+	struct tile *t;
+	uint32_t i, tt, e, k, kmax;
+
+	tt = (uint32_t)range(c, 1, GATE_T_MAX);
+	e = (uint32_t)(chance(c, 15) ? (chance(c, 50) ? 1 : GATE_E_MAX) :
+		       range(c, 1, GATE_E_MAX));
+	kmax = e < GATE_K_MAX ? e : GATE_K_MAX;
+	k = (uint32_t)(chance(c, 25) ? kmax : range(c, 1, kmax));
+	t = tile_alloc(tt, e, k);
+	for (i = 0; t && i < tt; i++) {
+		token_logits(c, t->l + (size_t)i * e, e);
+		gate_topk(t->l + (size_t)i * e, e, k, t->want + (size_t)i * k);
+		cover(c, t, i);
 	}
 	return t;
+}
+
+/* The next GATE_T_MAX dumped tokens (--npy), wanting the dumped choices. */
+static struct tile *tile_real(struct gate_cosim *c)
+{
+	struct real *r = &c->real;
+	uint32_t i, tt = r->t - r->next < GATE_T_MAX ? r->t - r->next : GATE_T_MAX;
+	struct tile *t = tile_alloc(tt, r->e, r->k);
+
+	if (!t)
+		return NULL;
+	memcpy(t->l, r->logits + (size_t)r->next * r->e,
+	       (size_t)tt * r->e * sizeof *t->l);
+	memcpy(t->want, r->topk + (size_t)r->next * r->k,
+	       (size_t)tt * r->k * sizeof *t->want);
+	for (i = 0; i < tt; i++)
+		cover(c, t, i);
+	r->next += tt;
+	return t;
+}
+
+/* ---- --npy: a gate op's dumped logits and choices (sim/npy.c) ---- */
+
+/* "FILE: FIELD: MESSAGE" into err; returns -1. */
+static int load_error(char *err, size_t len, const char *file,
+		      const char *field, const char *msg)
+{
+	snprintf(err, len, "%s: %s: %s", file, field, msg);
+	return -1;
+}
+
+/*
+ * The header of a 2-D .npy of dtype descr, version 1.0, C order: its
+ * shape into rows and cols. 0, or -1 with err.
+ */
+static int npy_header(FILE *f, const char *path, const char *descr,
+		      uint64_t *rows, uint64_t *cols, char *err, size_t len)
+{
+	unsigned char pre[10];
+	char dict[1024], want[32];
+	size_t hlen;
+	int64_t r = 0, n = 0;
+	int end = 0;
+	const char *sh;
+
+	if (fread(pre, 1, 10, f) != 10 || memcmp(pre, "\x93NUMPY\x01", 7))
+		return load_error(err, len, path, "magic", "not an .npy 1.0 file");
+	hlen = pre[8] | (size_t)pre[9] << 8;
+	if (hlen >= sizeof dict || fread(dict, 1, hlen, f) != hlen)
+		return load_error(err, len, path, "header", "truncated or too long");
+	dict[hlen] = 0;
+	snprintf(want, sizeof want, "'descr': '%s'", descr);
+	if (!strstr(dict, want))
+		return load_error(err, len, path, "descr", descr[2] == '4' ?
+				  "not int32 (<i4)" : "not int16 (<i2)");
+	if (!strstr(dict, "'fortran_order': False"))
+		return load_error(err, len, path, "fortran_order", "not C order");
+	sh = strstr(dict, "'shape': (");
+	/* %n is set only when the ')' right after two numbers matched */
+	if (!sh || sscanf(sh, "'shape': (%" SCNd64 ", %" SCNd64 ")%n", &r, &n,
+			  &end) != 2 || !end || r < 1 || n < 1)
+		return load_error(err, len, path, "shape", "not 2-D, or empty");
+	*rows = (uint64_t)r;
+	*cols = (uint64_t)n;
+	return 0;
+}
+
+/* A 2-D little-endian integer .npy (size 2 or 4 bytes) into *v, rows x
+ * cols in host order (int16_t or int32_t). 0, or -1 with err and *v NULL. */
+static int npy_read(const char *path, const char *descr, size_t size,
+		    uint64_t *rows, uint64_t *cols, void **v, char *err,
+		    size_t len)
+{
+	FILE *f = fopen(path, "rb");
+	unsigned char b[4];
+	uint64_t i;
+	int rc = -1;
+
+	*v = NULL;
+	if (!f)
+		return load_error(err, len, path, "open", strerror(errno));
+	if (npy_header(f, path, descr, rows, cols, err, len))
+		goto out;
+	*v = malloc(*rows * *cols * size);
+	if (!*v) {
+		load_error(err, len, path, "data", "out of memory");
+		goto out;
+	}
+	for (i = 0; i < *rows * *cols; i++) {
+		if (fread(b, 1, size, f) != size) {
+			load_error(err, len, path, "data", "truncated");
+			goto out;
+		}
+		if (size == 4)
+			((int32_t *)*v)[i] = (int32_t)((uint32_t)b[0] |
+				(uint32_t)b[1] << 8 | (uint32_t)b[2] << 16 |
+				(uint32_t)b[3] << 24);
+		else
+			((int16_t *)*v)[i] = (int16_t)(b[0] | b[1] << 8);
+	}
+	rc = 0;
+out:
+	fclose(f);
+	if (rc) {
+		free(*v);
+		*v = NULL;
+	}
+	return rc;
+}
+
+/* The router's task from PREFIX.json, -1 when the file or key is absent. */
+static int64_t real_task(const char *prefix)
+{
+	char path[1024], text[4096];
+	const char *p;
+	long long task;
+	FILE *f;
+	size_t n;
+
+	snprintf(path, sizeof path, "%s.json", prefix);
+	f = fopen(path, "r");
+	if (!f)
+		return -1;
+	n = fread(text, 1, sizeof text - 1, f);
+	fclose(f);
+	text[n] = 0;
+	p = strstr(text, "\"task\": ");
+	return p && sscanf(p, "\"task\": %lld", &task) == 1 ? task : -1;
+}
+
+/* The choices fit the RTL and the logits: k winners of e, in range. */
+static int real_check(const struct real *r, const char *path, uint64_t rows,
+		      uint64_t cols, char *err, size_t len)
+{
+	char msg[128];
+	uint64_t i;
+
+	if (rows != r->t)
+		return load_error(err, len, path, "shape", "not one row per token "
+				  "of the logits");
+	if (cols > GATE_K_MAX || cols > r->e) {
+		snprintf(msg, sizeof msg, "k = %" PRIu64 ": the RTL takes at most "
+			 "K_MAX = %d and the experts", cols, GATE_K_MAX);
+		return load_error(err, len, path, "shape", msg);
+	}
+	for (i = 0; i < rows * cols; i++)
+		if (r->topk[i] >= r->e)
+			return load_error(err, len, path, "data", "expert index "
+					  "beyond the logits");
+	return 0;
+}
+
+/* PREFIX.logits.npy and PREFIX.topk.npy into c->real. 0, or -1 with err. */
+static int real_load(struct gate_cosim *c, char *err, size_t len)
+{
+	struct real *r = &c->real;
+	char path[1024], msg[128];
+	uint64_t rows, cols;
+	void *v;
+
+	snprintf(path, sizeof path, "%s.logits.npy", c->npy);
+	if (npy_read(path, "<i4", 4, &rows, &cols, &v, err, len))
+		return -1;
+	r->logits = v;
+	if (cols > GATE_E_MAX || rows > UINT32_MAX) {
+		snprintf(msg, sizeof msg, "%" PRIu64 " experts: the RTL takes at "
+			 "most E_MAX = %d", cols, GATE_E_MAX);
+		return load_error(err, len, path, "shape", msg);
+	}
+	r->t = (uint32_t)rows;
+	r->e = (uint32_t)cols;
+	snprintf(path, sizeof path, "%s.topk.npy", c->npy);
+	if (npy_read(path, "<i2", 2, &rows, &cols, &v, err, len))
+		return -1;
+	r->topk = v;
+	r->k = (uint32_t)cols;
+	if (real_check(r, path, rows, cols, err, len))
+		return -1;
+	r->task = real_task(c->npy);
+	return 0;
 }
 
 /* ---- stimulus ---- */
@@ -272,7 +497,7 @@ static int next_cmd(struct gate_cosim *c)
 		c->tiles = nt;
 		c->cap_tiles = cap;
 	}
-	t = tile_new(c);
+	t = c->npy ? tile_real(c) : tile_random(c);
 	if (!t)
 		return -1;
 	c->tiles[c->n_tiles] = t;
@@ -353,14 +578,21 @@ static int feed(struct gate_cosim *c, struct gate_pins *p)
 static void usage(FILE *f)
 {
 	fprintf(f,
-		"usage: gate_cosim [--seed N] [--tiles N] [--inject-flip CYCLE [--inject-port PORT]]\n"
-		"                  [--vcd FILE] [--max-cycles N]\n"
+		"usage: gate_cosim [--seed N] [--tiles N] [--npy PREFIX]\n"
+		"                  [--inject-flip CYCLE [--inject-port PORT]]\n"
+		"                  [--vcd FILE [--vcd-window N]] [--max-cycles N]\n"
 		"  --seed N          stimulus seed (default 1)\n"
-		"  --tiles N         top-k tiles (commands) to issue (default 300)\n"
+		"  --tiles N         top-k tiles (commands) to issue (default 300; with --npy,\n"
+		"                    at most N of the dumped tiles)\n"
+		"  --npy PREFIX      real tiles: the logits of a gate op dumped by stasim run\n"
+		"                    --dump (PREFIX.logits.npy), T_MAX tokens a tile, checked\n"
+		"                    against the dumped choices (PREFIX.topk.npy)\n"
 		"  --inject-flip N   flip one bit of an RTL output at the first cycle >= N where it is\n"
 		"                    compared; the run must then fail with exit status 1\n"
 		"  --inject-port P   out_idx (default), active, cmd_ready, rd_done, wb_done\n"
-		"  --vcd FILE        write waves (build with tracing)\n"
+		"  --vcd FILE        on a mismatch, replay the run traced and write the waves of\n"
+		"                    the clocks around it to FILE; no mismatch, no file\n"
+		"  --vcd-window N    clocks kept before the mismatch (default 64)\n"
 		"  --max-cycles N    fail when the run has not finished after N cycles\n");
 }
 
@@ -376,6 +608,7 @@ static int parse_u64(const char *s, uint64_t *v)
 
 static int parse(struct gate_cosim *c, int argc, char **argv, int *status)
 {
+	uint64_t n;
 	int i, k;
 
 	for (i = 1; i < argc; i++) {
@@ -412,6 +645,12 @@ static int parse(struct gate_cosim *c, int argc, char **argv, int *status)
 			c->inject_port = (enum inject_port)k;
 		} else if (!strcmp(a, "--vcd")) {
 			c->vcd = v;
+		} else if (!strcmp(a, "--vcd-window")) {
+			if (parse_u64(v, &n) || n > INT32_MAX)
+				break;
+			c->vcd_before = (int64_t)n;
+		} else if (!strcmp(a, "--npy")) {
+			c->npy = v;
 		} else {
 			break;
 		}
@@ -427,6 +666,30 @@ static int parse(struct gate_cosim *c, int argc, char **argv, int *status)
 
 /* ---- the public interface ---- */
 
+static void real_free(struct real *r)
+{
+	free(r->logits);
+	free(r->topk);
+	memset(r, 0, sizeof *r);
+}
+
+/* --npy: load the dumped tiles; as many tiles as they fill, at most
+ * --tiles. 0, or -1 after printing the error. */
+static int real_open(struct gate_cosim *c)
+{
+	char err[1200];
+	uint64_t n;
+
+	if (real_load(c, err, sizeof err)) {
+		fprintf(stderr, "gate_cosim: %s\n", err);
+		return -1;
+	}
+	n = (c->real.t + GATE_T_MAX - 1) / GATE_T_MAX;
+	if (!c->n_tiles_max || c->n_tiles_max > n)
+		c->n_tiles_max = n;
+	return 0;
+}
+
 struct gate_cosim *gate_cosim_new(int argc, char **argv, int *status)
 {
 	struct gate_cosim *c = calloc(1, sizeof *c);
@@ -437,11 +700,15 @@ struct gate_cosim *gate_cosim_new(int argc, char **argv, int *status)
 		return NULL;
 	}
 	c->seed = 1;
-	c->n_tiles_max = 300;
-	if (parse(c, argc, argv, status)) {
+	c->vcd_before = -1;
+	c->fail_cycle = -1;
+	if (parse(c, argc, argv, status) || (c->npy && real_open(c))) {
+		real_free(&c->real);
 		free(c);
 		return NULL;
 	}
+	if (!c->n_tiles_max)
+		c->n_tiles_max = 300;
 	c->max_cycles = c->max_cycles ? c->max_cycles :
 			c->n_tiles_max * ((uint64_t)GATE_T_MAX * GATE_E_MAX + 400);
 	c->rng = c->seed + 0x9E3779B97F4A7C15ull;
@@ -457,6 +724,21 @@ struct gate_cosim *gate_cosim_new(int argc, char **argv, int *status)
 const char *gate_cosim_vcd(const struct gate_cosim *c)
 {
 	return c->vcd;
+}
+
+int64_t gate_cosim_vcd_window(const struct gate_cosim *c)
+{
+	return c->vcd_before;
+}
+
+int64_t gate_cosim_fail_cycle(const struct gate_cosim *c)
+{
+	return c->fail_cycle;
+}
+
+void gate_cosim_quiet(struct gate_cosim *c)
+{
+	c->quiet = 1;
 }
 
 void gate_cosim_reset_pins(struct gate_cosim *c, struct gate_pins *p)
@@ -481,7 +763,7 @@ void gate_cosim_drive(struct gate_cosim *c, struct gate_pins *p)
 		if (c->gap)
 			c->gap--;
 		else if (c->n_tiles < c->n_tiles_max && next_cmd(c)) {
-			fprintf(stderr, "gate_cosim: cannot build tile %zu\n",
+			fprintf(stderr, "gate_cosim: out of memory for tile %zu\n",
 				c->n_tiles);
 			c->failed = c->done = 1;
 			return;
@@ -534,7 +816,8 @@ static void inject(struct gate_cosim *c, struct gate_pins *p)
 		return;
 	}
 	c->injected = 1;
-	fprintf(stderr, "gate_cosim: injected a bit flip on %s at cycle %" PRIu64 "\n",
+	if (!c->quiet)
+		fprintf(stderr, "gate_cosim: injected a bit flip on %s at cycle %" PRIu64 "\n",
 		inject_names[c->inject_port], c->cycle);
 }
 
@@ -557,7 +840,7 @@ static int tile_retire(struct gate_cosim *c, struct tile *t)
 	}
 	for (i = 0; i < t->t * t->k; i++)
 		if (t->model[i] != t->want[i]) {
-			snprintf(port, sizeof port, "model idx %u (not computed at "
+			snprintf(port, sizeof port, "model idx %u (gate_topk at "
 				 "finish)", i);
 			return mismatch(c, port, t->want[i], t->model[i]);
 		}
@@ -644,8 +927,10 @@ int gate_cosim_check(struct gate_cosim *c, struct gate_pins *p)
 	if (o->wb_done.valid && tile_written(c))
 		return 1;
 	if (c->cycle >= c->max_cycles) {
-		fprintf(stderr, "gate_cosim: no finish after %" PRIu64 " cycles "
-			"(seed %" PRIu64 ")\n", c->cycle, c->seed);
+		if (!c->quiet)
+			fprintf(stderr, "gate_cosim: no finish after %" PRIu64
+				" cycles (seed %" PRIu64 ")\n", c->cycle, c->seed);
+		c->fail_cycle = (int64_t)c->cycle;
 		c->failed = c->done = 1;
 		return 1;
 	}
@@ -656,23 +941,34 @@ int gate_cosim_check(struct gate_cosim *c, struct gate_pins *p)
 	return 0;
 }
 
-int gate_cosim_finish(struct gate_cosim *c)
+/* The closing line: verdict, size, coverage, and the source of the tiles. */
+static void summary(const struct gate_cosim *c, int status)
 {
-	int status = c->failed ? 1 : 0;
-	size_t i;
-
-	if (!c->failed && c->inject) {
-		fprintf(stderr, "gate_cosim: the %s flip at cycle %" PRIu64 " %s\n",
-			inject_names[c->inject_port], c->inject_cycle,
-			c->injected ? "was not caught" : "never happened (run too short)");
-		status = 2;
-	}
 	printf("gate_cosim: %s seed=%" PRIu64 " cycles=%" PRIu64 " tiles=%zu tokens=%"
 	       PRIu64 " logits=%" PRIu64 " tied_winners=%" PRIu64 " k=K_MAX_tokens=%"
-	       PRIu64 " fifo_full=%" PRIu64 " e<=%d k<=%d t<=%d\n",
+	       PRIu64 " fifo_full=%" PRIu64 " e<=%d k<=%d t<=%d",
 	       status ? "FAIL" : "PASS", c->seed, c->cycle, c->out_tile,
 	       c->tokens_checked, c->beats_fed, c->cov_tie, c->cov_kmax,
 	       c->cov_full, GATE_E_MAX, GATE_K_MAX, GATE_T_MAX);
+	if (c->npy)
+		printf(" npy=%s (%u tokens x %u experts, top-%u, task %" PRId64 ")",
+		       c->npy, c->real.t, c->real.e, c->real.k, c->real.task);
+	printf("\n");
+}
+
+int gate_cosim_finish(struct gate_cosim *c)
+{
+	/* an armed flip that no check saw is a harness failure, not a pass */
+	int status = c->failed ? 1 : c->inject ? 2 : 0;
+	size_t i;
+
+	if (status == 2 && !c->quiet)
+		fprintf(stderr, "gate_cosim: the %s flip at cycle %" PRIu64 " %s\n",
+			inject_names[c->inject_port], c->inject_cycle,
+			c->injected ? "was not caught" : "never happened (run too short)");
+	if (!c->quiet)
+		summary(c, status);
+	real_free(&c->real);
 	for (i = 0; i < c->n_tiles; i++)
 		tile_free(c->tiles[i]);
 	free(c->tiles);

@@ -5,10 +5,12 @@
  *
  * The Verilated RTL and the C model see the same stimuli, one clock at a
  * time. The C side (gate_cosim.c) owns everything but the RTL: it generates
- * seeded random top-k tiles, answers the RTL's logit reads, steps the fu
- * model and compares every registered output of the RTL after each clock.
- * The C++ side (gate_main.cpp) only moves struct gate_pins to and from the
- * Verilated ports and ticks the clock.
+ * seeded random top-k tiles (or reads a dumped gate op's, --npy), answers
+ * the RTL's logit reads, steps the fu model and compares every registered
+ * output of the RTL after each clock. The C++ side (gate_main.cpp) only
+ * moves struct gate_pins to and from the Verilated ports, ticks the clock
+ * and, for --vcd, replays a failed run with a bounded wave window
+ * (tests/cosim/vcd_window.h).
  *
  * The unit parameters must be the ones the RTL was Verilated with: the
  * make fragment passes the same values as -G to Verilator and as -D here.
@@ -80,6 +82,13 @@ struct gate_cosim;
 struct gate_cosim *gate_cosim_new(int argc, char **argv, int *status);
 /* VCD file asked for with --vcd, or NULL. */
 const char *gate_cosim_vcd(const struct gate_cosim *c);
+/* Clocks of waves before the mismatch (--vcd-window), or -1 when not given. */
+int64_t gate_cosim_vcd_window(const struct gate_cosim *c);
+/* Cycle of the first mismatch as printed (clocks since reset: the check
+ * after clock k, counted from 0, is cycle k + 1), or -1 when none. */
+int64_t gate_cosim_fail_cycle(const struct gate_cosim *c);
+/* Print nothing (the --vcd replay of a run that already reported). */
+void gate_cosim_quiet(struct gate_cosim *c);
 /* Inputs held during reset: rst_l low, no command. */
 void gate_cosim_reset_pins(struct gate_cosim *c, struct gate_pins *p);
 /* 1 when the run is over (all tiles done, or a mismatch was found). */
@@ -90,7 +99,8 @@ void gate_cosim_drive(struct gate_cosim *c, struct gate_pins *p);
 /* Compare the RTL outputs in *p with the model; 1 after printing the first
  * mismatch (cycle, port, expected, actual, seed). */
 int gate_cosim_check(struct gate_cosim *c, struct gate_pins *p);
-/* Print the summary line, free everything; returns the exit status. */
+/* Print the summary line (unless quiet), free everything; returns the exit
+ * status: 0 pass, 1 mismatch, 2 an armed --inject-flip never caught. */
 int gate_cosim_finish(struct gate_cosim *c);
 
 #ifdef __cplusplus
