@@ -1,7 +1,10 @@
 /*
- * smx.v - the softmax unit, algorithm online: the RTL twin of models/fu.c
- * (controller, port timing) and models/smx_ref.c (arithmetic of one row);
- * the tile time it is given is models/smx.c's smx_cycles.
+ * smx.v - the softmax unit, algorithms online (ALGORITHM = 0) and ita
+ * (ALGORITHM = 1): the RTL twin of models/fu.c (controller, port timing)
+ * and models/smx_ref.c (arithmetic of one row); the tile time it is given
+ * is models/smx.c's smx_cycles. As in the model, the algorithm is a
+ * property of the unit (the config key softmax.algorithm), and the row
+ * format (in_frac, ita_eps32) comes with each command.
  *
  * Controller (fu_step, in its order inside one clock): start the oldest
  * queued command when idle (busy count = cmd_kcycles, 1 when 0), one busy
@@ -10,15 +13,17 @@
  * register: what fu_step writes to `nxt` in cycle t is on the port from the
  * edge that ends cycle t.
  *
- * Data path (online, smx_ref.c): a tile is `rows` rows of n = cmd_cols
- * int8 scores, c = ceil(n / LANES) beats of LANES scores each. With
- * R = RECIP_LATENCY and E = EXP_LATENCY the tile's busy cycles run
+ * Schedule (both algorithms): a tile is `rows` rows of n = cmd_cols int8
+ * scores, c = ceil(n / LANES) beats of LANES scores each. With L the
+ * per-row latency (online: R = RECIP_LATENCY, the reciprocal; ita:
+ * ceil(DIV_LATENCY / DIVIDERS), the division) and E = EXP_LATENCY the
+ * tile's busy cycles run
  *   P1(0) c cycles | W(0) | P2(0) c | W(1) | P2(1) c | ... | W(rows-1) | P2(rows-1) c | E
- * where window W(i) lasts max(R, c) cycles (R for the last row): its first
- * cycle loads row i's sum into the divider, which then takes its R cycles
- * (ceil(25 / R) quotient bits a cycle) while pass 1 of row i + 1 reads that
- * row; P2(i) reads row i again and turns each score into a probability.
- * That is c + (rows-1) max(R, c) + R + rows c + E = smx_cycles for online,
+ * where window W(i) lasts max(L, c) cycles (L for the last row): its first
+ * cycle loads row i's statistics into the divider, which then takes its L
+ * cycles while pass 1 of row i + 1 reads that row; P2(i) reads row i again
+ * and turns each score into a probability. That is
+ * c + (rows-1) max(L, c) + L + rows c + E = smx_cycles for online and ita,
  * so the last probability leaves on the cycle of wb_done (asserted below).
  *
  * Score beats (as sde.v's operand beats): x_rd rises on the edge that ends
@@ -30,17 +35,28 @@
  * [l*8 +: 8], uint8, 0 at or beyond n) for the scores of a pass-2 read
  * issued in cycle k are on the ports from the edge that ends cycle k + E.
  *
- * Arithmetic (bit-exact with smx_row(SMX_ONLINE)): E(d) from the 65-entry
- * 2^-f table with linear interpolation; running max b and Q17.24 sum s,
- * rescaled on a new maximum; r = floor(2^48 / s) by restoring division;
- * p = min(255, round(E(b - x) * r / 2^40)). in_frac above 15 reads as 15.
+ * Arithmetic, online (bit-exact with smx_row(SMX_ONLINE)): E(d) from the
+ * 65-entry 2^-f table with linear interpolation; running max b and Q17.24
+ * sum s, rescaled on a new maximum; r = floor(2^48 / s) by restoring
+ * division, ceil(25 / R) quotient bits a cycle; p = min(255, round(E(b - x)
+ * * r / 2^40)). ita (bit-exact with smx_row(SMX_ITA)): rtl/smx_ita.v.
+ * in_frac above 15 reads as 15.
+ *
+ * ita's dividers: smx_cycles charges ceil(V / D) cycles a row, also for a
+ * tile of one row, which D serial dividers that each take a row of their
+ * own could not do. This unit reads DIVIDERS as restoring stages that work
+ * together on one row, so a row's division lasts ceil(DIV_LATENCY /
+ * DIVIDERS) cycles; rtl/smx_ita.v finds the quotient within them.
  */
 `default_nettype none
 
 module smx #(
 	parameter integer LANES         = 2,	/* [softmax] lanes: scores per cycle */
+	parameter integer ALGORITHM     = 0,	/* [softmax] algorithm: 0 online, 1 ita (enum smx_algo) */
 	parameter integer EXP_LATENCY   = 2,	/* [softmax] exp_latency: >= 1 */
-	parameter integer RECIP_LATENCY = 8,	/* [softmax] recip_latency: >= 1 */
+	parameter integer RECIP_LATENCY = 8,	/* [softmax] recip_latency: online, >= 1 */
+	parameter integer DIVIDERS      = 2,	/* [softmax] dividers: ita, >= 1 */
+	parameter integer DIV_LATENCY   = 19,	/* [softmax] div_latency: ita, >= 1 */
 	parameter integer ROWS          = 4,	/* most rows in a tile */
 	parameter integer N_MAX         = 64,	/* longest row, <= 65536 */
 	parameter integer OP_BITS       = 32,	/* op index carried for attribution */
@@ -57,6 +73,7 @@ module smx #(
 	input  wire [$clog2(N_MAX+1)-1:0]                  cmd_cols,	/* row length n, 1 .. N_MAX */
 	input  wire [KC_BITS-1:0]                          cmd_kcycles,	/* busy cycles (smx_cycles) */
 	input  wire [4:0]                                  cmd_in_frac,	/* fractional bits of the scores */
+	input  wire                                        cmd_ita_eps32,	/* ita: smx_fmt.ita_eps32 (online ignores it) */
 	/* status and completion pulses (struct fu_out) */
 	output wire                                        active,	/* busy in the last cycle */
 	output wire                                        rd_done_valid,
@@ -81,10 +98,13 @@ module smx #(
 	localparam integer CIB  = (CMAX > 1) ? $clog2(CMAX) : 1;	/* beat index bits */
 	localparam integer RB   = $clog2(ROWS + 1);
 	localparam integer NB   = $clog2(N_MAX + 1);
-	/* divider: 25 quotient bits (2^8 <= r <= 2^24) in RECIP_LATENCY cycles */
+	/* per-row latency L: the reciprocal (online) or the division (ita) */
+	localparam integer LAT      = (ALGORITHM == 1) ? (DIV_LATENCY + DIVIDERS - 1) / DIVIDERS
+						   : RECIP_LATENCY;
+	/* online divider: 25 quotient bits (2^8 <= r <= 2^24) in L cycles */
 	localparam integer QBITS    = 25;
-	localparam integer DIV_BITS = (QBITS + RECIP_LATENCY - 1) / RECIP_LATENCY;
-	localparam integer WMAX     = (RECIP_LATENCY > CMAX) ? RECIP_LATENCY : CMAX;
+	localparam integer DIV_BITS = (QBITS + LAT - 1) / LAT;
+	localparam integer WMAX     = (LAT > CMAX) ? LAT : CMAX;
 	localparam integer WB       = $clog2(WMAX + 1);	/* window cycle counter */
 	localparam integer PW       = 2 + RIB + CIB + LANES * 8;	/* one probability beat */
 	localparam [63:0]  L2E      = 64'd24204406;	/* SMX_L2E */
@@ -96,7 +116,8 @@ module smx #(
 	localparam integer C_N     = C_ROWS + RB;
 	localparam integer C_KC    = C_N + NB;
 	localparam integer C_FRAC  = C_KC + KC_BITS;
-	localparam integer CMD_W   = C_FRAC + 5;
+	localparam integer C_EPS   = C_FRAC + 5;
+	localparam integer CMD_W   = C_EPS + 1;
 
 	/* sequencer phases (the tile schedule above) */
 	localparam [1:0] PH_IDLE = 2'd0;
@@ -104,8 +125,8 @@ module smx #(
 	localparam [1:0] PH_WIN  = 2'd2;	/* divider of row i, pass 1 of row i + 1 */
 	localparam [1:0] PH_P2   = 2'd3;	/* pass 2 of row i */
 
-	wire [CMD_W-1:0] cmd_in = {cmd_in_frac, cmd_kcycles, cmd_cols, cmd_rows,
-				   cmd_op, cmd_flags};
+	wire [CMD_W-1:0] cmd_in = {cmd_ita_eps32, cmd_in_frac, cmd_kcycles, cmd_cols,
+				   cmd_rows, cmd_op, cmd_flags};
 
 	/* the controller: models/fu.c, shared with the other function units */
 	/* The packed command also carries the controller's fields (flags, op,
@@ -194,8 +215,7 @@ module smx #(
 		end
 	endfunction
 
-	/* ---- controller state (models/fu.h struct fu) ---- */
-	/* sequencer */
+	/* ---- sequencer state: the tile schedule above ---- */
 	reg [1:0]         ph;		/* PH_* of this cycle */
 	reg [RIB-1:0]     sq_row;	/* row i */
 	reg [CIB-1:0]     sq_col;	/* next beat of P1(0) or P2(i) */
@@ -203,15 +223,6 @@ module smx #(
 	reg [CIB:0]       w_col;	/* next beat of P1(i + 1) within W(i), up to c */
 	reg               x_p2;		/* the beat being presented is a pass-2 beat */
 	reg               x_last;	/* ... and the tile's last */
-	/* pass 1: running max and sum of the row being read */
-	reg signed [7:0]  acc_b;
-	reg [40:0]        acc_s;
-	/* divider: r = floor(2^48 / s) of row i, and that row's max */
-	reg [40:0]        dv_s;
-	reg [41:0]        dv_rem;
-	reg [QBITS-1:0]   dv_q;
-	reg [4:0]         dv_left;	/* quotient bits still to find */
-	reg signed [7:0]  dv_b;
 	/* probability beats in flight, the exp pipeline: stage k at [k*PW +: PW] */
 	reg [EXP_LATENCY*PW-1:0] pipe;
 
@@ -224,35 +235,27 @@ module smx #(
 	reg               x_rd_n, x_p2_n, x_last_n;
 	reg [RIB-1:0]     x_row_n;
 	reg [CIB-1:0]     x_col_n;
-	reg signed [7:0]  acc_b_n, dv_b_n;
-	reg [40:0]        acc_s_n, dv_s_n;
-	reg [41:0]        dv_rem_n;
-	reg [QBITS-1:0]   dv_q_n;
-	reg [4:0]         dv_left_n;
 	reg [EXP_LATENCY*PW-1:0] pipe_n;
 	/* per-cycle temporaries */
 	reg [1:0]         phc;		/* phase of this cycle (start: PH_P1) */
 	reg [RIB-1:0]     rowc;
 	reg [CIB-1:0]     colc;
-	integer           rows_i, n_i, c_i, wlen_i, lane, idx, k;
-	reg [3:0]         q;		/* in_frac, clamped to 15 */
-	reg signed [7:0]  xv;
-	reg [24:0]        e;
-	reg [63:0]        prod;
-	reg [48:0]        pr;
-	reg [LANES*8-1:0] pv;
+	reg               dv_load;	/* a window's first cycle: the divider takes row i */
+	integer           rows_i, c_i, wlen_i, k;
 
-	/* in_frac of the tile whose beat is taken this cycle */
-	wire [4:0] cur_frac = cur[C_FRAC +: 5];
+	/* the tile whose beat is taken this cycle: row length, in_frac */
+	wire [NB-1:0] cur_n_len = cur[C_N +: NB];
+	wire [4:0]    cur_frac  = cur[C_FRAC +: 5];
+	wire [3:0]    cur_q     = (cur_frac > 5'd15) ? 4'd15 : cur_frac[3:0];
+	/* the probabilities of the pass-2 beat taken this cycle (data path) */
+	wire [LANES*8-1:0] pv;
 
-	/* ---- one cycle: fu_step, then the data path ---- */
+	/* ---- one cycle: fu_step, then the sequencer ---- */
 	always @(*) begin
-
-		/* 4. sequencer: this cycle's read and divider load (the tile in
-		 * progress, the next one from a start on) */
+		/* 4. this cycle's read and divider load (the tile in progress,
+		 * the next one from a start on) */
 		rows_i = {{(32-RB){1'b0}}, cur_n[C_ROWS +: RB]};
-		n_i = {{(32-NB){1'b0}}, cur_n[C_N +: NB]};
-		c_i = (n_i + LANES - 1) / LANES;
+		c_i = ({{(32-NB){1'b0}}, cur_n[C_N +: NB]} + LANES - 1) / LANES;
 		phc = start ? PH_P1 : ph;
 		rowc = start ? {RIB{1'b0}} : sq_row;
 		colc = start ? {CIB{1'b0}} : sq_col;
@@ -266,11 +269,7 @@ module smx #(
 		x_last_n = 1'b0;
 		x_row_n = x_row;
 		x_col_n = x_col;
-		dv_b_n = dv_b;
-		dv_s_n = dv_s;
-		dv_rem_n = dv_rem;
-		dv_q_n = dv_q;
-		dv_left_n = dv_left;
+		dv_load = phc == PH_WIN && w_cnt == {WB{1'b0}};
 		case (phc)
 		PH_P1: begin
 			x_rd_n = 1'b1;
@@ -292,8 +291,8 @@ module smx #(
 				x_col_n = w_col[CIB-1:0];
 				w_col_n = w_col + 1'b1;
 			end
-			wlen_i = ({{(32-RIB){1'b0}}, rowc} + 1 < rows_i && c_i > RECIP_LATENCY) ?
-				 c_i : RECIP_LATENCY;
+			wlen_i = ({{(32-RIB){1'b0}}, rowc} + 1 < rows_i && c_i > LAT) ?
+				 c_i : LAT;
 			if ({{(32-WB){1'b0}}, w_cnt} == wlen_i - 1) begin
 				ph_n = PH_P2;
 				sq_col_n = {CIB{1'b0}};
@@ -323,62 +322,6 @@ module smx #(
 		default: ;
 		endcase
 
-		/* 5. take the beat presented this cycle (cur's row length, in_frac) */
-		n_i = {{(32-NB){1'b0}}, cur[C_N +: NB]};
-		q = (cur_frac > 5'd15) ? 4'd15 : cur_frac[3:0];
-		acc_b_n = acc_b;
-		acc_s_n = acc_s;
-		pv = {(LANES*8){1'b0}};
-		for (lane = 0; lane < LANES; lane = lane + 1) begin
-			idx = {{(32-CIB){1'b0}}, x_col} * LANES + lane;
-			xv = x_data[lane*8 +: 8];
-			e = 25'd0;
-			prod = 64'd0;
-			pr = 49'd0;
-			if (x_rd && !x_p2 && idx < n_i) begin
-				/* pass 1: the online recurrence */
-				if (idx == 0) begin
-					acc_b_n = xv;
-					acc_s_n = 41'd1 << 24;
-				end else if (xv > acc_b_n) begin
-					e = exp_q24(8'(xv - acc_b_n), q);
-					prod = {23'd0, acc_s_n} * {39'd0, e};
-					acc_s_n = 41'((prod + 64'd8388608) >> 24) + (41'd1 << 24);
-					acc_b_n = xv;
-				end else begin
-					e = exp_q24(8'(acc_b_n - xv), q);
-					acc_s_n = acc_s_n + {16'd0, e};
-				end
-			end else if (x_rd && x_p2 && idx < n_i) begin
-				/* pass 2: p = min(255, round(E * r / 2^40)) */
-				e = exp_q24(8'(dv_b - xv), q);
-				pr = {24'd0, e} * {24'd0, dv_q};
-				pr = (pr + (49'd1 << 39)) >> 40;
-				pv[lane*8 +: 8] = (pr > 49'd255) ? 8'd255 : pr[7:0];
-			end
-		end
-
-		/* 6. divider: load on a window's first cycle, else DIV_BITS steps */
-		if (phc == PH_WIN && w_cnt == {WB{1'b0}}) begin
-			dv_s_n = acc_s_n;
-			dv_b_n = acc_b_n;
-			dv_rem_n = 42'd1 << 23;	/* 2^48 after its bits 48 .. 25 */
-			dv_q_n = {QBITS{1'b0}};
-			dv_left_n = 5'(QBITS);
-		end else begin
-			for (k = 0; k < DIV_BITS; k = k + 1) begin
-				if (dv_left_n != 5'd0) begin
-					dv_rem_n = dv_rem_n << 1;
-					dv_q_n = dv_q_n << 1;
-					if (dv_rem_n >= {1'b0, dv_s}) begin
-						dv_rem_n = dv_rem_n - {1'b0, dv_s};
-						dv_q_n[0] = 1'b1;
-					end
-					dv_left_n = dv_left_n - 5'd1;
-				end
-			end
-		end
-
 		/* 7. the exp pipeline: a new beat enters, the oldest is on out_* */
 		for (k = EXP_LATENCY - 1; k > 0; k = k - 1)
 			pipe_n[k*PW +: PW] = pipe[(k-1)*PW +: PW];
@@ -402,13 +345,6 @@ module smx #(
 			sq_col <= {CIB{1'b0}};
 			w_cnt <= {WB{1'b0}};
 			w_col <= {(CIB+1){1'b0}};
-			acc_b <= 8'sd0;
-			acc_s <= 41'd0;
-			dv_s <= 41'd0;
-			dv_rem <= 42'd0;
-			dv_q <= {QBITS{1'b0}};
-			dv_left <= 5'd0;
-			dv_b <= 8'sd0;
 			pipe <= {(EXP_LATENCY*PW){1'b0}};
 		end else begin
 			x_rd <= x_rd_n;
@@ -421,18 +357,132 @@ module smx #(
 			sq_col <= sq_col_n;
 			w_cnt <= w_cnt_n;
 			w_col <= w_col_n;
-			acc_b <= acc_b_n;
-			acc_s <= acc_s_n;
-			dv_s <= dv_s_n;
-			dv_rem <= dv_rem_n;
-			dv_q <= dv_q_n;
-			dv_left <= dv_left_n;
-			dv_b <= dv_b_n;
 			pipe <= pipe_n;
 		end
 	end
 
+	/* ---- the data path of the unit's algorithm ---- */
+	generate
+	if (ALGORITHM == 1) begin : g_ita
+		/* 5.-6. rtl/smx_ita.v: base-2 scores, group rescaling, the division */
+		smx_ita #(.LANES(LANES), .N_MAX(N_MAX), .DIV_CYCLES(LAT)) dp (
+			.clk(clk), .rst_l(rst_l), .take1(x_rd && !x_p2),
+			.take2(x_rd && x_p2), .col(x_col), .x_data(x_data),
+			.n(cur_n_len), .q(cur_q), .eps32(cur[C_EPS]), .load(dv_load),
+			.p(pv));
+	end else begin : g_online
+		/* pass 1: running max and sum of the row being read */
+		reg signed [7:0]  acc_b;
+		reg [40:0]        acc_s;
+		/* divider: r = floor(2^48 / s) of row i, and that row's max */
+		reg [40:0]        dv_s;
+		reg [41:0]        dv_rem;
+		reg [QBITS-1:0]   dv_q;
+		reg [4:0]         dv_left;	/* quotient bits still to find */
+		reg signed [7:0]  dv_b;
+
+		reg signed [7:0]  acc_b_n, dv_b_n;
+		reg [40:0]        acc_s_n, dv_s_n;
+		reg [41:0]        dv_rem_n;
+		reg [QBITS-1:0]   dv_q_n;
+		reg [4:0]         dv_left_n;
+		reg signed [7:0]  xv;
+		reg [24:0]        e;
+		reg [63:0]        prod;
+		reg [48:0]        pr;
+		reg [LANES*8-1:0] pv_r;
+		integer           n_i, lane, idx, b;
+
+		assign pv = pv_r;
+
+		always @(*) begin
+			/* 5. take the beat presented this cycle */
+			n_i = {{(32-NB){1'b0}}, cur_n_len};
+			acc_b_n = acc_b;
+			acc_s_n = acc_s;
+			pv_r = {(LANES*8){1'b0}};
+			for (lane = 0; lane < LANES; lane = lane + 1) begin
+				idx = {{(32-CIB){1'b0}}, x_col} * LANES + lane;
+				xv = x_data[lane*8 +: 8];
+				e = 25'd0;
+				prod = 64'd0;
+				pr = 49'd0;
+				if (x_rd && !x_p2 && idx < n_i) begin
+					/* pass 1: the online recurrence */
+					if (idx == 0) begin
+						acc_b_n = xv;
+						acc_s_n = 41'd1 << 24;
+					end else if (xv > acc_b_n) begin
+						e = exp_q24(8'(xv - acc_b_n), cur_q);
+						prod = {23'd0, acc_s_n} * {39'd0, e};
+						acc_s_n = 41'((prod + 64'd8388608) >> 24) + (41'd1 << 24);
+						acc_b_n = xv;
+					end else begin
+						e = exp_q24(8'(acc_b_n - xv), cur_q);
+						acc_s_n = acc_s_n + {16'd0, e};
+					end
+				end else if (x_rd && x_p2 && idx < n_i) begin
+					/* pass 2: p = min(255, round(E * r / 2^40)) */
+					e = exp_q24(8'(dv_b - xv), cur_q);
+					pr = {24'd0, e} * {24'd0, dv_q};
+					pr = (pr + (49'd1 << 39)) >> 40;
+					pv_r[lane*8 +: 8] = (pr > 49'd255) ? 8'd255 : pr[7:0];
+				end
+			end
+
+			/* 6. divider: load on a window's first cycle, else DIV_BITS steps */
+			dv_b_n = dv_b;
+			dv_s_n = dv_s;
+			dv_rem_n = dv_rem;
+			dv_q_n = dv_q;
+			dv_left_n = dv_left;
+			if (dv_load) begin
+				dv_s_n = acc_s_n;
+				dv_b_n = acc_b_n;
+				dv_rem_n = 42'd1 << 23;	/* 2^48 after its bits 48 .. 25 */
+				dv_q_n = {QBITS{1'b0}};
+				dv_left_n = 5'(QBITS);
+			end else begin
+				for (b = 0; b < DIV_BITS; b = b + 1) begin
+					if (dv_left_n != 5'd0) begin
+						dv_rem_n = dv_rem_n << 1;
+						dv_q_n = dv_q_n << 1;
+						if (dv_rem_n >= {1'b0, dv_s}) begin
+							dv_rem_n = dv_rem_n - {1'b0, dv_s};
+							dv_q_n[0] = 1'b1;
+						end
+						dv_left_n = dv_left_n - 5'd1;
+					end
+				end
+			end
+		end
+
+		always @(posedge clk) begin
+			if (!rst_l) begin
+				acc_b <= 8'sd0;
+				acc_s <= 41'd0;
+				dv_s <= 41'd0;
+				dv_rem <= 42'd0;
+				dv_q <= {QBITS{1'b0}};
+				dv_left <= 5'd0;
+				dv_b <= 8'sd0;
+			end else begin
+				acc_b <= acc_b_n;
+				acc_s <= acc_s_n;
+				dv_s <= dv_s_n;
+				dv_rem <= dv_rem_n;
+				dv_q <= dv_q_n;
+				dv_left <= dv_left_n;
+				dv_b <= dv_b_n;
+			end
+		end
+	end
+	endgenerate
+
 `ifndef SYNTHESIS
+	initial
+		if (ALGORITHM != 0 && ALGORITHM != 1)
+			$fatal(1, "smx: ALGORITHM %0d has no RTL (0 online, 1 ita)", ALGORITHM);
 	/* impossible in the model (SIM_ASSERT) or malformed command streams */
 	always @(posedge clk) begin
 		if (rst_l) begin

@@ -3,13 +3,17 @@
 #
 # Included by the top Makefile, or on its own from the repository root:
 #   make -f tests/cosim/cosim.mk build/cosim/sde_cosim   build the CI array
-#   make -f tests/cosim/cosim.mk cosim-sde-quick         a few seeds of it (CI)
-#   make -f tests/cosim/cosim.mk cosim-sde               more seeds, both arrays
+#   make cosim-sde-quick      a few seeds, real-trace tiles, faults, --vcd (CI)
+#   make cosim-sde            more seeds, both arrays, whole real ops
 #   make -f tests/cosim/cosim.mk cosim-sde-lint          Verilator -Wall + Icarus
 #   make -f tests/cosim/cosim.mk cosim-clean             remove build/cosim
-# A build is redone only when rtl/, the model sources, the harness, the
-# array parameters or COSIM_TRACE change. Waves: build with COSIM_TRACE=1,
-# then run with --vcd FILE (tracing costs ~6 s of build, so it is off).
+# (cosim-sde-quick and cosim-sde need the top Makefile: their --npy cases use
+# the tensors of slices.mk.) A build is redone only when rtl/, the model and
+# planner sources, the harness or the array parameters change. The engine's
+# harness always has tracing (~1.3 s CPU of its build; untraced runs ~17 %
+# slower): --vcd FILE replays a failed run and writes the waves of a window
+# of clocks around the failure.
+# COSIM_TRACE=1 adds tracing to the builds of the units that lack it.
 
 COSIM_BUILD ?= $(or $(BUILD),build)/cosim
 COSIM_CC    ?= gcc
@@ -27,10 +31,19 @@ COSIM_SDE_PARAMS      ?= ROWS=4 COLS=4 N_MAX=2 M_MAX=8 ACT_BITS=8 WEIGHT_BITS=8
 COSIM_SDE_WIDE_PARAMS ?= ROWS=3 COLS=5 N_MAX=4 M_MAX=16 ACT_BITS=16 WEIGHT_BITS=16
 
 COSIM_RTL     := $(wildcard rtl/sde*.v)
-COSIM_MODEL   := models/sde.c models/nm.c
-COSIM_HEADERS := models/sde.h models/nm.h models/unit.h sim/kern.h tests/cosim/sde_cosim.h
+# the model, and for --npy the planner (sim/plan.c) with what it calls
+COSIM_MODEL   := sde nm gate smx smx_ref vec vec_ref
+COSIM_PLANNER := plan config err trace
+COSIM_HEADERS := $(wildcard models/*.h) sim/kern.h sim/plan.h sim/config.h sim/trace.h \
+	sim/err.h tests/cosim/sde_cosim.h
 COSIM_SEEDS_QUICK ?= 1 2 3 4
 COSIM_SEEDS       ?= 1 2 3 4 5 6 7 8 9 10 11 12
+# --npy: ViT-B/16 layer 0 attention, dumped by slices.mk (spelled out: this
+# file is read before slices.mk sets SLICE_DIR)
+COSIM_SDE_SLICE   := $(COSIM_BUILD)/slices/vit-b16-attn
+# --vcd check: the file of a long run's failure stays under this many bytes
+# (the whole run would write hundreds of MB)
+COSIM_SDE_VCD_MAX ?= 1000000
 
 # The C side: the model and the harness, compiled as C, one flag per line.
 COSIM_CFLAGS := -std=c11
@@ -58,32 +71,46 @@ COSIM_VFLAGS += -CFLAGS -I$(CURDIR)/tests/cosim
 # build time: the model at -O1 runs as fast as at the default -Os and builds
 # faster; Verilator's runtime and the once-only code need no optimization
 COSIM_VFLAGS += -MAKEFLAGS "OPT_FAST=-O1 OPT_GLOBAL=-O0 OPT_SLOW=-O0"
-# waves only when asked for: --vcd FILE needs a build with COSIM_TRACE=1
+# waves only when asked for: COSIM_TRACE=1 (the engine's build has them anyway)
 COSIM_VFLAGS += $(if $(filter 1,$(COSIM_TRACE)),--trace)
+
+# The engine: waves always built in, --vcd replays a failed run traced
+# (vcd_window.h); the first pass leaves tracing off.
+COSIM_SDE_VFLAGS := $(COSIM_VFLAGS) $(if $(filter 1,$(COSIM_TRACE)),,--trace)
+# Its libraries, given after the objects (Verilator links in command-line
+# order): the planner reads INI files (config.c) and gzip traces
+# (trace.c); the references it links need libm.
+COSIM_SDE_LIBS := -LDFLAGS "-linih -lz -lm"
 
 # $(call cosim_variant,DIR,PARAMS): build DIR/sde_cosim for PARAMS.
 define cosim_variant
 $(1)/params.stamp: cosim-force
 	@mkdir -p $(1)
-	@echo '$(2) COSIM_TRACE=$(COSIM_TRACE)' | cmp -s - $$@ || \
-	  echo '$(2) COSIM_TRACE=$(COSIM_TRACE)' > $$@
+	@echo '$(2)' | cmp -s - $$@ || echo '$(2)' > $$@
 
 $(1)/c/%.o: models/%.c $$(COSIM_HEADERS) $(1)/params.stamp
 	@mkdir -p $$(@D)
 	$$(COSIM_CC) $$(COSIM_CFLAGS) $(addprefix -DSDE_,$(2)) -c $$< -o $$@
 
+$(1)/c/sim/%.o: sim/%.c $$(COSIM_HEADERS) $(1)/params.stamp
+	@mkdir -p $$(@D)
+	$$(COSIM_CC) $$(COSIM_CFLAGS) -c $$< -o $$@
+
 $(1)/c/sde_cosim.o: tests/cosim/sde_cosim.c $$(COSIM_HEADERS) $(1)/params.stamp
 	@mkdir -p $$(@D)
 	$$(COSIM_CC) $$(COSIM_CFLAGS) $(addprefix -DSDE_,$(2)) -c $$< -o $$@
 
-$(1)/sde_cosim: $$(COSIM_RTL) tests/cosim/sde_main.cpp $(1)/params.stamp \
-		$(1)/c/sde.o $(1)/c/nm.o $(1)/c/sde_cosim.o
+$(1)/sde_cosim: $$(COSIM_RTL) tests/cosim/sde_main.cpp tests/cosim/vcd_window.h \
+		$(1)/params.stamp $(addprefix $(1)/c/,$(addsuffix .o,$(COSIM_MODEL) sde_cosim)) \
+		$(addprefix $(1)/c/sim/,$(addsuffix .o,$(COSIM_PLANNER)))
 	@echo "-- VERILATE + BUILD $$@ ($(2)) --"
 	@rm -f $$@
-	$$(VERILATOR) $$(COSIM_VFLAGS) --Mdir $(1)/obj -o $$(abspath $$@) \
+	$$(VERILATOR) $$(COSIM_SDE_VFLAGS) --Mdir $(1)/obj -o $$(abspath $$@) \
 		$(addprefix -G,$(2)) -CFLAGS "$(addprefix -DSDE_,$(2))" \
 		rtl/sde.v $(CURDIR)/tests/cosim/sde_main.cpp \
-		$(abspath $(1)/c/sde.o $(1)/c/nm.o $(1)/c/sde_cosim.o)
+		$(abspath $(addprefix $(1)/c/,$(addsuffix .o,$(COSIM_MODEL) sde_cosim)) \
+			  $(addprefix $(1)/c/sim/,$(addsuffix .o,$(COSIM_PLANNER)))) \
+		$$(COSIM_SDE_LIBS)
 endef
 
 $(eval $(call cosim_variant,$(COSIM_BUILD),$(COSIM_SDE_PARAMS)))
@@ -92,7 +119,15 @@ $(eval $(call cosim_variant,$(COSIM_BUILD)/wide,$(COSIM_SDE_WIDE_PARAMS)))
 .PHONY: cosim-sde-quick cosim-sde cosim-sde-lint cosim-clean cosim-force
 
 # CI: a few seeds, then proof that a flipped output bit is caught.
-cosim-sde-quick: $(COSIM_BUILD)/sde_cosim
+# Then real tiles (--npy): a region of the 2:4 QKV projection, one head of
+# Q.K^T and of A.V, each row also against the dumped out.npy; proof that a
+# flipped output bit is caught there, and that a corrupted activation in a
+# copy of the dump is caught against out.npy (the model and the RTL agree
+# on the corrupted operands). Last --vcd: a fault late in a long run gives
+# a small file holding the rising edge of the failure clock (cycle C is the
+# check after clock C - 1, edge at time 2 (C - 1 + 3 reset clocks) + 1); a
+# passing run gives no file.
+cosim-sde-quick: $(COSIM_BUILD)/sde_cosim $(COSIM_SDE_SLICE)/done
 	@echo "-- RUN cosim-sde-quick --"
 	@set -e; for s in $(COSIM_SEEDS_QUICK); do \
 	  $(COSIM_BUILD)/sde_cosim --seed $$s --cmds 2000; done
@@ -101,16 +136,57 @@ cosim-sde-quick: $(COSIM_BUILD)/sde_cosim
 	  >/dev/null 2>&1; rc=$$?; \
 	  if [ $$rc -eq 1 ]; then echo "cosim-sde-quick: injected fault caught (exit 1)"; \
 	  else echo "cosim-sde-quick: injected fault NOT caught (exit $$rc)"; exit 1; fi
+	@set -e; d=$(COSIM_SDE_SLICE); \
+	  $(COSIM_BUILD)/sde_cosim --seed 1 --npy $$d/l0.qkv --crop 32x256+96+1024; \
+	  $(COSIM_BUILD)/sde_cosim --seed 2 --npy $$d/l0.qk --head 3; \
+	  $(COSIM_BUILD)/sde_cosim --seed 3 --npy $$d/l0.av --head 7
+	@set +e; $(COSIM_BUILD)/sde_cosim --npy $(COSIM_SDE_SLICE)/l0.qk --head 3 \
+	  --inject-flip 20000 --inject-port out_data >/dev/null 2>&1; rc=$$?; \
+	  if [ $$rc -eq 1 ]; then echo "cosim-sde-quick: injected fault in --npy caught (exit 1)"; \
+	  else echo "cosim-sde-quick: injected fault in --npy NOT caught (exit $$rc)"; exit 1; fi
+	@set +e; d=$(COSIM_BUILD)/npy-fault; f=$$d/l0.av.a.npy; rm -rf $$d; mkdir -p $$d; \
+	  for t in a w acc out; do cp $(COSIM_SDE_SLICE)/l0.av.$$t.npy $$d/; done; \
+	  o=$$(( 10 + $$(od -An -tu2 -j8 -N2 $$f) + 7 * 197 * 197 + 5 )); \
+	  b=$$(od -An -tu1 -j$$o -N1 $$f); \
+	  printf "\\$$(printf %o $$(( $$b ^ 128 )))" | dd of=$$f bs=1 seek=$$o conv=notrunc 2>/dev/null; \
+	  $(COSIM_BUILD)/sde_cosim --npy $$d/l0.av --head 7 >$$d/log 2>&1; rc=$$?; \
+	  if [ $$rc -eq 1 ] && grep -q 'against out.npy' $$d/log; then \
+	    echo "cosim-sde-quick: corrupted a.npy[7][0][5] caught against out.npy (exit 1)"; \
+	  else echo "cosim-sde-quick: corrupted a.npy NOT caught (exit $$rc): see $$d/log"; exit 1; fi
+	@set +e; v=$(COSIM_BUILD)/fault.vcd; rm -f $$v; \
+	  $(COSIM_BUILD)/sde_cosim --seed 1 --cmds 10000 --inject-flip 150000 \
+	    --vcd $$v > $$v.log 2>&1; rc=$$?; \
+	  c=$$(sed -n 's/.*MISMATCH at cycle \([0-9]*\) .*/\1/p' $$v.log); \
+	  n=$$(wc -c < $$v 2>/dev/null); \
+	  if [ $$rc -eq 1 ] && [ -n "$$c" ] && grep -qx "#$$((2 * ($$c + 2) + 1))" $$v && \
+	     [ "$$n" -lt $(COSIM_SDE_VCD_MAX) ]; then \
+	    echo "cosim-sde-quick: --vcd of a fault at cycle $$c: $$n B, holds its clock"; \
+	  else echo "cosim-sde-quick: --vcd window wrong (exit $$rc, cycle '$$c', '$$n' B): see $$v.log"; exit 1; fi
+	@set +e; v=$(COSIM_BUILD)/pass.vcd; rm -f $$v; \
+	  $(COSIM_BUILD)/sde_cosim --seed 2 --cmds 200 --vcd $$v > $$v.log 2>&1; rc=$$?; \
+	  if [ $$rc -eq 0 ] && [ ! -e $$v ] && grep -q 'no VCD written' $$v.log; then \
+	    echo "cosim-sde-quick: --vcd of a passing run: no file"; \
+	  else echo "cosim-sde-quick: --vcd of a passing run wrong (exit $$rc): see $$v.log"; exit 1; fi
 
-# More seeds on both arrays, every acc_db setting, every injection port.
-cosim-sde: $(COSIM_BUILD)/sde_cosim $(COSIM_BUILD)/wide/sde_cosim
+# More seeds on both arrays, every acc_db setting, every injection port;
+# the whole of the four attention GEMMs (--npy, 8-bit: the CI array only),
+# and every GEMM dump of the MoE slice (PREFIX.a.npy) when there are some.
+cosim-sde: $(COSIM_BUILD)/sde_cosim $(COSIM_BUILD)/wide/sde_cosim \
+		$(COSIM_SDE_SLICE)/done $(COSIM_BUILD)/slices/m3vit-moe/done
 	@echo "-- RUN cosim-sde --"
-	@set -e; for b in $^; do for s in $(COSIM_SEEDS); do \
+	@set -e; for p in qkv qk av proj; do \
+	  $(COSIM_BUILD)/sde_cosim --seed 7 --npy $(COSIM_SDE_SLICE)/l0.$$p; done
+	@set -e; n=0; for a in $(COSIM_BUILD)/slices/m3vit-moe/*.a.npy; do \
+	  [ -e "$$a" ] || continue; n=$$((n + 1)); \
+	  $(COSIM_BUILD)/sde_cosim --seed 7 --npy $${a%.a.npy}; done; \
+	  echo "cosim-sde: $$n GEMM dumps of the MoE slice run"
+	@set -e; for b in $(filter %/sde_cosim,$^); do for s in $(COSIM_SEEDS); do \
 	  $$b --seed $$s --cmds 5000; done; \
 	  $$b --seed 99 --cmds 3000 --acc-db 0; \
 	  $$b --seed 98 --cmds 3000 --acc-db 1; \
 	  $$b --seed 97 --cmds 3000 --timing; done
-	@set +e; for b in $^; do for p in active cmd_ready rd_done wb_done op_rd out_data; do \
+	@set +e; for b in $(filter %/sde_cosim,$^); do \
+	  for p in active cmd_ready rd_done wb_done op_rd out_data; do \
 	  $$b --seed 5 --cmds 300 --inject-flip 700 --inject-port $$p >/dev/null 2>&1; rc=$$?; \
 	  if [ $$rc -ne 1 ]; then echo "cosim-sde: $$p flip NOT caught by $$b (exit $$rc)"; exit 1; fi; \
 	  done; done; echo "cosim-sde: every injected fault caught (exit 1)"
@@ -190,27 +266,59 @@ icarus-clean:
 
 # ---- the softmax unit: rtl/smx.v against models/fu.c + smx_ref.c ----
 # tests/cosim/smx_cosim.h says how; the beat formats are in rtl/smx.v.
-#   make -f tests/cosim/cosim.mk build/cosim/smx/smx_cosim   build the CI unit
-#   make -f tests/cosim/cosim.mk cosim-smx-quick             a few seeds of it (CI)
-#   make -f tests/cosim/cosim.mk cosim-smx-lint              Verilator -Wall + Icarus
+# cosim-smx-quick also needs the vit-b16-attn slice of tests/cosim/slices.mk
+# (the top Makefile includes both):
+#   make build/cosim/smx/smx_cosim   build the CI unit (online and ita)
+#   make cosim-smx-quick             seeds of both algorithms, a real tile,
+#                                    the injected faults, a VCD window (CI)
+#   make cosim-smx-soak              more seeds, longer rows, the whole real
+#                                    op, every port's fault (make cosim)
+#   make cosim-smx-lint              Verilator -Wall + Icarus
 
 # The unit each binary is built for; the same values go to Verilator as -G
-# and to the C and C++ compilers as -DSMX_*.
+# and to the C and C++ compilers as -DSMX_*. The binary holds two models of
+# rtl/smx.v, ALGORITHM 0 (online) and 1 (ita), and --algo picks one.
 # CI: 2 lanes, the default recip_latency 8 (4 quotient bits a cycle) and
-# rows up to 40 scores, so that both c < R and c > R windows occur.
-COSIM_SMX_PARAMS ?= LANES=2 EXP_LATENCY=2 RECIP_LATENCY=8 ROWS=4 N_MAX=40
+# 2 dividers of 19 cycles (ita: 10 a row), random rows up to 40 scores, so
+# that both c < L and c > L windows occur; ROWS holds the real op's tiles
+# (332 rows of 197 scores on the default config), N_MAX rows long enough
+# to saturate ita's 19-bit denominator (2048 maximal scores).
+COSIM_SMX_PARAMS ?= LANES=2 EXP_LATENCY=2 RECIP_LATENCY=8 DIVIDERS=2 DIV_LATENCY=19 ROWS=512 N_MAX=4096
 COSIM_SMX_BUILD  := $(COSIM_BUILD)/smx
 COSIM_SMX_RTL    := $(wildcard rtl/smx*.v) rtl/fu.v
-COSIM_SMX_MODEL  := fu smx smx_ref
-COSIM_SMX_HEADERS := models/fu.h models/smx.h models/smx_ref.h models/nl.h \
-	models/unit.h sim/kern.h tests/cosim/smx_cosim.h
+# the unit's models, and what --npy needs to tile an op as sim/plan.c does
+COSIM_SMX_MODEL  := fu smx smx_ref gate vec vec_ref nm
+COSIM_SMX_SIM    := plan config err trace
+COSIM_SMX_HEADERS := $(wildcard models/*.h sim/*.h) tests/cosim/smx_cosim.h
 COSIM_SMX_SEEDS_QUICK ?= 1 2 3 4
 COSIM_SMX_TILES_QUICK ?= 400
+COSIM_SMX_SEEDS       ?= 1 2 3 4 5 6 7 8 9 10 11 12
+# Real scores: ViT-B/16 layer 0's softmax (12 heads of 197 x 197), dumped by
+# slices.mk. Its directory is spelled out: this file is read before
+# slices.mk sets SLICE_DIR.
+COSIM_SMX_SLICE  := $(COSIM_BUILD)/slices/vit-b16-attn
+COSIM_SMX_NPY    := $(COSIM_SMX_SLICE)/l0.sm
+# the config slices.mk dumps with (its SLICE_CONFIG)
+COSIM_SMX_SLICE_CONFIG := configs/sta-default.ini
+# --vcd check: a fault injected late in a long run; the window of
+# kVcdWindowBefore (64) + 1 + 4 clocks, two timestamps each, must stay
+# under this many bytes (the whole run, traced, would be ~100 MB).
+COSIM_SMX_VCD_MAX ?= 131072
+
+# The C side: the project's flags, plus sim/ for --npy (config, plan) and
+# the source tree for the default --config.
+COSIM_SMX_CFLAGS := $(COSIM_CFLAGS) -Isim -DSTASIM_SRC_DIR='"$(CURDIR)"'
+COSIM_SMX_CFLAGS += $(addprefix -DSMX_,$(COSIM_SMX_PARAMS))
 
 # Verilator: the engine's flags, for the same reasons, with smx as the top.
 COSIM_SMX_VFLAGS := $(subst --top-module sde,--top-module smx,$(COSIM_VFLAGS))
-# smx_ref.c's double-precision reference needs libm
-COSIM_SMX_VFLAGS += -LDFLAGS -lm
+# waves always built in: --vcd replays a failed run traced (vcd_window.h);
+# the first pass leaves tracing off. It adds ~3 s of CPU to the ~16 s build
+# of both models on 2 cores (2.2 s of it Verilator's VCD writer); untraced
+# runs are as fast as without it.
+COSIM_SMX_VFLAGS += $(if $(filter 1,$(COSIM_TRACE)),,--trace)
+# the ita model is a library linked into the online model's executable
+COSIM_SMX_ITA_LIB := $(COSIM_SMX_BUILD)/ita/Vsmx_ita__ALL.a
 
 $(COSIM_SMX_BUILD)/params.stamp: cosim-force
 	@mkdir -p $(@D)
@@ -219,44 +327,128 @@ $(COSIM_SMX_BUILD)/params.stamp: cosim-force
 
 $(COSIM_SMX_BUILD)/c/%.o: models/%.c $(COSIM_SMX_HEADERS) $(COSIM_SMX_BUILD)/params.stamp
 	@mkdir -p $(@D)
-	$(COSIM_CC) $(COSIM_CFLAGS) $(addprefix -DSMX_,$(COSIM_SMX_PARAMS)) -c $< -o $@
+	$(COSIM_CC) $(COSIM_SMX_CFLAGS) -c $< -o $@
+
+$(COSIM_SMX_BUILD)/c/sim/%.o: sim/%.c $(COSIM_SMX_HEADERS) $(COSIM_SMX_BUILD)/params.stamp
+	@mkdir -p $(@D)
+	$(COSIM_CC) $(COSIM_SMX_CFLAGS) -c $< -o $@
 
 $(COSIM_SMX_BUILD)/c/smx_cosim.o: tests/cosim/smx_cosim.c $(COSIM_SMX_HEADERS) \
 		$(COSIM_SMX_BUILD)/params.stamp
 	@mkdir -p $(@D)
-	$(COSIM_CC) $(COSIM_CFLAGS) $(addprefix -DSMX_,$(COSIM_SMX_PARAMS)) -c $< -o $@
+	$(COSIM_CC) $(COSIM_SMX_CFLAGS) -c $< -o $@
 
-COSIM_SMX_OBJS := $(addprefix $(COSIM_SMX_BUILD)/c/,$(addsuffix .o,$(COSIM_SMX_MODEL) smx_cosim))
+COSIM_SMX_OBJS := $(addprefix $(COSIM_SMX_BUILD)/c/,$(addsuffix .o,$(COSIM_SMX_MODEL) smx_cosim)) \
+	$(addprefix $(COSIM_SMX_BUILD)/c/sim/,$(addsuffix .o,$(COSIM_SMX_SIM)))
+
+$(COSIM_SMX_ITA_LIB): $(COSIM_SMX_RTL) $(COSIM_SMX_BUILD)/params.stamp
+	@echo "-- VERILATE + BUILD $@ (ALGORITHM=1 $(COSIM_SMX_PARAMS)) --"
+	$(VERILATOR) $(filter-out --exe,$(COSIM_SMX_VFLAGS)) --prefix Vsmx_ita \
+		--Mdir $(@D) -GALGORITHM=1 $(addprefix -G,$(COSIM_SMX_PARAMS)) rtl/smx.v
 
 $(COSIM_SMX_BUILD)/smx_cosim: $(COSIM_SMX_RTL) tests/cosim/smx_main.cpp \
-		$(COSIM_SMX_BUILD)/params.stamp $(COSIM_SMX_OBJS)
-	@echo "-- VERILATE + BUILD $@ ($(COSIM_SMX_PARAMS)) --"
+		tests/cosim/vcd_window.h $(COSIM_SMX_BUILD)/params.stamp \
+		$(COSIM_SMX_OBJS) $(COSIM_SMX_ITA_LIB)
+	@echo "-- VERILATE + BUILD $@ (ALGORITHM=0 $(COSIM_SMX_PARAMS)) --"
 	@rm -f $@
 	$(VERILATOR) $(COSIM_SMX_VFLAGS) --Mdir $(COSIM_SMX_BUILD)/obj -o $(abspath $@) \
-		$(addprefix -G,$(COSIM_SMX_PARAMS)) \
-		-CFLAGS "$(addprefix -DSMX_,$(COSIM_SMX_PARAMS))" \
-		rtl/smx.v $(CURDIR)/tests/cosim/smx_main.cpp $(abspath $(COSIM_SMX_OBJS))
+		-GALGORITHM=0 $(addprefix -G,$(COSIM_SMX_PARAMS)) \
+		-CFLAGS "$(addprefix -DSMX_,$(COSIM_SMX_PARAMS)) -I$(abspath $(COSIM_SMX_BUILD)/ita)" \
+		rtl/smx.v $(CURDIR)/tests/cosim/smx_main.cpp \
+		$(abspath $(COSIM_SMX_OBJS) $(COSIM_SMX_ITA_LIB)) -LDFLAGS "-linih -lz -lm"
 
-.PHONY: cosim-smx-quick cosim-smx-lint
+.PHONY: cosim-smx-quick cosim-smx-soak cosim-smx-lint
 
-# CI: a few seeds, then proof that a flipped probability bit and a flipped
-# controller pulse are caught.
-cosim-smx-quick: $(COSIM_SMX_BUILD)/smx_cosim
-	@echo "-- RUN cosim-smx-quick --"
-	@set -e; for s in $(COSIM_SMX_SEEDS_QUICK); do \
-	  $(COSIM_SMX_BUILD)/smx_cosim --seed $$s --tiles $(COSIM_SMX_TILES_QUICK); done
-	@set +e; for p in out_p wb_done; do \
-	  $(COSIM_SMX_BUILD)/smx_cosim --seed 1 --tiles 50 --inject-flip 500 \
+# $(call smx_inject,ALGO,PORTS,TILES,CYCLE): each flip must fail the run (exit 1).
+define smx_inject
+	@set +e; for p in $(2); do \
+	  $(COSIM_SMX_BUILD)/smx_cosim --algo $(1) --seed 1 --tiles $(3) --inject-flip $(4) \
 	    --inject-port $$p >/dev/null 2>&1; rc=$$?; \
-	  if [ $$rc -eq 1 ]; then echo "cosim-smx-quick: injected $$p fault caught (exit 1)"; \
-	  else echo "cosim-smx-quick: injected $$p fault NOT caught (exit $$rc)"; exit 1; fi; \
+	  if [ $$rc -eq 1 ]; then echo "$@: injected $(1) $$p fault caught (exit 1)"; \
+	  else echo "$@: injected $(1) $$p fault NOT caught (exit $$rc)"; exit 1; fi; \
 	  done
+endef
+
+# CI: a few seeds of each algorithm, and rows up to 4096 long (ita's
+# denominator saturates); the first scheduler tile of a real
+# softmax op (332 rows, ~1.7 heads) against smx_row and the dumped
+# probabilities (its --vcd must write nothing: no mismatch); proof that a
+# flipped probability bit and a flipped controller pulse are caught in
+# both; and a faulty long run's --vcd: a bounded window holding the rising
+# edge of the mismatch clock (cycle C is the check after clock C - 1, whose
+# rising edge is at VCD time 2 (C - 1 + 3 reset clocks) + 1).
+cosim-smx-quick: $(COSIM_SMX_BUILD)/smx_cosim $(COSIM_SMX_SLICE)/done
+	@echo "-- RUN cosim-smx-quick --"
+	@set -e; for a in online ita; do for s in $(COSIM_SMX_SEEDS_QUICK); do \
+	  $(COSIM_SMX_BUILD)/smx_cosim --algo $$a --seed $$s --tiles $(COSIM_SMX_TILES_QUICK); \
+	  done; done
+	@$(COSIM_SMX_BUILD)/smx_cosim --algo ita --seed 4 --tiles 16 --max-rows 2 --max-n 4096
+	@v=$(COSIM_SMX_BUILD)/pass.vcd; rm -f $$v; \
+	  $(COSIM_SMX_BUILD)/smx_cosim --npy $(COSIM_SMX_NPY) --tiles 1 --vcd $$v && \
+	  if [ -e $$v ]; then echo "$@: $$v written without a mismatch"; exit 1; fi
+	$(call smx_inject,online,out_p wb_done,50,500)
+	$(call smx_inject,ita,out_p wb_done,50,500)
+	@set +e; v=$(COSIM_SMX_BUILD)/fault.vcd; rm -f $$v; \
+	  $(COSIM_SMX_BUILD)/smx_cosim --algo ita --seed 5 --tiles 3000 --inject-flip 150000 \
+	    --vcd $$v > $$v.log 2>&1; rc=$$?; \
+	  c=$$(sed -n 's/.*MISMATCH at cycle \([0-9]*\) .*/\1/p' $$v.log); \
+	  t=$$(sed -n 's/^#\([0-9]*\)$$/\1/p' $$v 2>/dev/null | sed -n '1p;$$p' | tr '\n' ' '); \
+	  set -- $$t; b=$$(wc -c < $$v 2>/dev/null || echo 0); \
+	  n=$$(grep -c '^#[0-9]' $$v 2>/dev/null); \
+	  if [ $$rc -eq 1 ] && [ -n "$$c" ] && [ $$# -eq 2 ] && \
+	     [ $$1 -le $$((2 * ($$c + 2) + 1)) ] && [ $$((2 * ($$c + 2) + 1)) -le $$2 ] && \
+	     grep -qx "#$$((2 * ($$c + 2) + 1))" $$v && [ "$$n" -le $$((2 * (64 + 5))) ] && \
+	     [ $$b -le $(COSIM_SMX_VCD_MAX) ]; then \
+	    echo "$@: --vcd window of VCD times $$1 .. $$2 ($$n timestamps, $$b B) holds mismatch cycle $$c"; \
+	  else echo "$@: --vcd window wrong (exit $$rc, cycle '$$c', times '$$t', $$n timestamps, $$b B): see $$v.log"; \
+	    exit 1; fi
+
+# make cosim: more and longer random rows (up to 16 rows of 256 scores, 16
+# groups of ita's 16; 2 rows of up to 4096), the whole real op (all 12
+# heads, 8 tiles) with both algorithms against the C model and against
+# dumps of their own (ita: the slice rerun with algorithm = ita, with each
+# ita_eps32), and a flip on every port of both.
+COSIM_SMX_ITA_SLICES := $(COSIM_SMX_BUILD)/slice-ita $(COSIM_SMX_BUILD)/slice-ita32
+
+# $(call smx_ita_slice,DIR,EPS32): the slice's functional run with ita; the
+# config is the slice's with its energy table path made absolute.
+define smx_ita_slice
+$(1)/done: $(COSIM_SMX_SLICE)/done $(COSIM_SMX_SLICE_CONFIG)
+	@rm -rf $(1) && mkdir -p $(1)
+	sed 's|^table = energy/|table = $(CURDIR)/configs/energy/|' \
+	  $(COSIM_SMX_SLICE_CONFIG) > $(1)/ita.ini
+	printf '[softmax]\nalgorithm = ita\nita_eps32 = $(2)\n' >> $(1)/ita.ini
+	$(BUILD)/stasim run -c $(1)/ita.ini -t $(COSIM_SMX_SLICE)/slice.trace \
+	  --mode functional --dump $(1) > $(1)/report.txt
+	@touch $$@
+endef
+$(eval $(call smx_ita_slice,$(word 1,$(COSIM_SMX_ITA_SLICES)),false))
+$(eval $(call smx_ita_slice,$(word 2,$(COSIM_SMX_ITA_SLICES)),true))
+
+cosim-smx-soak: $(COSIM_SMX_BUILD)/smx_cosim $(COSIM_SMX_SLICE)/done \
+		$(addsuffix /done,$(COSIM_SMX_ITA_SLICES))
+	@echo "-- RUN cosim-smx-soak --"
+	@set -e; for a in online ita; do for s in $(COSIM_SMX_SEEDS); do \
+	  $(COSIM_SMX_BUILD)/smx_cosim --algo $$a --seed $$s --tiles 2000; done; \
+	  $(COSIM_SMX_BUILD)/smx_cosim --algo $$a --seed 99 --tiles 300 --max-rows 16 --max-n 256; \
+	  $(COSIM_SMX_BUILD)/smx_cosim --algo $$a --seed 98 --tiles 60 --max-rows 2 --max-n 4096; \
+	  $(COSIM_SMX_BUILD)/smx_cosim --algo $$a --npy $(COSIM_SMX_NPY); done
+	@set -e; for d in $(COSIM_SMX_ITA_SLICES); do \
+	  $(COSIM_SMX_BUILD)/smx_cosim --npy $$d/l0.sm --config $$d/ita.ini; done
+	$(call smx_inject,online,out_p active cmd_ready rd_done wb_done,300,2000)
+	$(call smx_inject,ita,out_p active cmd_ready rd_done wb_done,300,2000)
+
+# make cosim runs the soak too
+cosim: cosim-smx-soak
 
 cosim-smx-lint:
-	@echo "-- LINT rtl/smx.v --"
+	@echo "-- LINT rtl/smx.v rtl/smx_ita.v --"
 	$(VERILATOR) --lint-only -Wall -Irtl rtl/smx.v
+	$(VERILATOR) --lint-only -Wall -Irtl rtl/smx_ita.v
 	$(VERILATOR) --lint-only -Wall -Irtl $(addprefix -G,$(COSIM_SMX_PARAMS)) rtl/smx.v
+	$(VERILATOR) --lint-only -Wall -Irtl -GALGORITHM=1 $(addprefix -G,$(COSIM_SMX_PARAMS)) rtl/smx.v
 	$(IVERILOG) -g2012 -Wall -o /dev/null $(COSIM_SMX_RTL)
+	$(IVERILOG) -g2012 -Wall -Psmx.ALGORITHM=1 -o /dev/null $(COSIM_SMX_RTL)
 
 # cosim-sde-lint also lints the softmax unit
 cosim-sde-lint: cosim-smx-lint

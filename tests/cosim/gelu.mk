@@ -7,6 +7,8 @@
 #   make -f tests/cosim/cosim.mk -f tests/cosim/gelu.mk build/cosim/gelu/gelu_cosim
 #   make -f tests/cosim/cosim.mk -f tests/cosim/gelu.mk cosim-gelu-quick   (CI)
 #   make -f tests/cosim/cosim.mk -f tests/cosim/gelu.mk cosim-gelu-lint
+# The build always has tracing: --vcd FILE replays a failed run and writes
+# the waves of a window of clocks around the failure (vcd_window.h).
 
 # The unit each binary is built for; the same values go to Verilator as -G
 # and to the C and C++ compilers as -DGELU_*.
@@ -20,16 +22,21 @@ COSIM_GELU_HEADERS := models/fu.h models/vec.h models/vec_ref.h models/nl.h \
 	models/unit.h sim/kern.h tests/cosim/gelu_cosim.h
 COSIM_GELU_SEEDS_QUICK ?= 1 2 3 4
 COSIM_GELU_TILES_QUICK ?= 400
+# --vcd check: a fault late in a long run (200 000 cycles); its file
+# stays under this many bytes (~57 kB; the whole run would write ~150 MB)
+COSIM_GELU_VCD_MAX ?= 100000
 
 # Verilator: the engine's flags, for the same reasons, with vec_gelu as the top.
 COSIM_GELU_VFLAGS := $(subst --top-module sde,--top-module vec_gelu,$(COSIM_VFLAGS))
 # vec_ref.c's double-precision references need libm
 COSIM_GELU_VFLAGS += -LDFLAGS -lm
+# waves always built in: --vcd replays a failed run traced (vcd_window.h);
+# the first pass leaves tracing off
+COSIM_GELU_VFLAGS += $(if $(filter 1,$(COSIM_TRACE)),,--trace)
 
 $(COSIM_GELU_BUILD)/params.stamp: cosim-force
 	@mkdir -p $(@D)
-	@echo '$(COSIM_GELU_PARAMS) COSIM_TRACE=$(COSIM_TRACE)' | cmp -s - $@ || \
-	  echo '$(COSIM_GELU_PARAMS) COSIM_TRACE=$(COSIM_TRACE)' > $@
+	@echo '$(COSIM_GELU_PARAMS)' | cmp -s - $@ || echo '$(COSIM_GELU_PARAMS)' > $@
 
 $(COSIM_GELU_BUILD)/c/%.o: models/%.c $(COSIM_GELU_HEADERS) $(COSIM_GELU_BUILD)/params.stamp
 	@mkdir -p $(@D)
@@ -43,7 +50,7 @@ $(COSIM_GELU_BUILD)/c/gelu_cosim.o: tests/cosim/gelu_cosim.c $(COSIM_GELU_HEADER
 COSIM_GELU_OBJS := $(addprefix $(COSIM_GELU_BUILD)/c/,$(addsuffix .o,$(COSIM_GELU_MODEL) gelu_cosim))
 
 $(COSIM_GELU_BUILD)/gelu_cosim: $(COSIM_GELU_RTL) tests/cosim/gelu_main.cpp \
-		$(COSIM_GELU_BUILD)/params.stamp $(COSIM_GELU_OBJS)
+		tests/cosim/vcd_window.h $(COSIM_GELU_BUILD)/params.stamp $(COSIM_GELU_OBJS)
 	@echo "-- VERILATE + BUILD $@ ($(COSIM_GELU_PARAMS)) --"
 	@rm -f $@
 	$(VERILATOR) $(COSIM_GELU_VFLAGS) --Mdir $(COSIM_GELU_BUILD)/obj -o $(abspath $@) \
@@ -53,8 +60,11 @@ $(COSIM_GELU_BUILD)/gelu_cosim: $(COSIM_GELU_RTL) tests/cosim/gelu_main.cpp \
 
 .PHONY: cosim-gelu-quick cosim-gelu-lint
 
-# CI: a few seeds, then proof that a flipped output bit and a flipped
-# controller pulse are caught.
+# CI: a few seeds; proof that a flipped output bit and a flipped controller
+# pulse are caught; a late fault's --vcd: a small file holding the rising
+# edge of the failure clock (cycle C is the check after clock C - 1, whose
+# rising edge is at time 2 (C - 1 + 3 reset clocks) + 1); a passing run's
+# --vcd: no file.
 cosim-gelu-quick: $(COSIM_GELU_BUILD)/gelu_cosim
 	@echo "-- RUN cosim-gelu-quick --"
 	@set -e; for s in $(COSIM_GELU_SEEDS_QUICK); do \
@@ -65,6 +75,20 @@ cosim-gelu-quick: $(COSIM_GELU_BUILD)/gelu_cosim
 	  if [ $$rc -eq 1 ]; then echo "cosim-gelu-quick: injected $$p fault caught (exit 1)"; \
 	  else echo "cosim-gelu-quick: injected $$p fault NOT caught (exit $$rc)"; exit 1; fi; \
 	  done
+	@set +e; v=$(COSIM_GELU_BUILD)/fault.vcd; rm -f $$v; \
+	  $(COSIM_GELU_BUILD)/gelu_cosim --seed 3 --tiles 8000 --inject-flip 200000 \
+	    --vcd $$v > $$v.log 2>&1; rc=$$?; \
+	  c=$$(sed -n 's/.*MISMATCH at cycle \([0-9]*\) .*/\1/p' $$v.log); \
+	  n=$$(wc -c < $$v 2>/dev/null); \
+	  if [ $$rc -eq 1 ] && [ -n "$$c" ] && grep -qx "#$$((2 * ($$c + 2) + 1))" $$v && \
+	     [ "$$n" -lt $(COSIM_GELU_VCD_MAX) ]; then \
+	    echo "cosim-gelu-quick: --vcd of a fault at cycle $$c: $$n B, holds its clock"; \
+	  else echo "cosim-gelu-quick: --vcd window wrong (exit $$rc, cycle '$$c', '$$n' B): see $$v.log"; exit 1; fi
+	@set +e; v=$(COSIM_GELU_BUILD)/pass.vcd; rm -f $$v; \
+	  $(COSIM_GELU_BUILD)/gelu_cosim --seed 2 --tiles 50 --vcd $$v > $$v.log 2>&1; rc=$$?; \
+	  if [ $$rc -eq 0 ] && [ ! -e $$v ] && grep -q 'no VCD written' $$v.log; then \
+	    echo "cosim-gelu-quick: --vcd of a passing run: no file"; \
+	  else echo "cosim-gelu-quick: --vcd of a passing run wrong (exit $$rc): see $$v.log"; exit 1; fi
 
 cosim-gelu-lint:
 	@echo "-- LINT rtl/vec_gelu.v --"

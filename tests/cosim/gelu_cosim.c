@@ -27,7 +27,9 @@
  */
 #include "gelu_cosim.h"
 
+#include <errno.h>
 #include <inttypes.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -75,6 +77,8 @@ struct gelu_cosim {
 	int injected;		/* 1: the flip was done */
 	enum inject_port inject_port;	/* --inject-port */
 	const char *vcd;	/* --vcd FILE or NULL */
+	int64_t vcd_before;	/* --vcd-window: clocks before, -1: default */
+	int quiet;		/* 1: the --vcd replay: no messages */
 
 	/* the C model and its ports */
 	struct vec_params vp;	/* timing of the build's unit */
@@ -100,6 +104,7 @@ struct gelu_cosim {
 	uint64_t cov_sat;	/* coverage: outputs at -128 or 127 */
 	uint64_t cov_interp;	/* coverage: inputs inside the table range */
 	int failed;		/* 1: a mismatch was reported */
+	int64_t fail_cycle;	/* cycle of the failure, -1: none */
 	int done;		/* 1: nothing left to compare */
 };
 
@@ -177,15 +182,39 @@ static uint32_t clog2(uint64_t v)
 
 /* ---- reporting ---- */
 
+/* A message on stderr, "gelu_cosim: " first; none in the --vcd replay,
+ * which would repeat the first run's. */
+static void say(const struct gelu_cosim *c, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+static void say(const struct gelu_cosim *c, const char *fmt, ...)
+{
+	va_list ap;
+
+	if (c->quiet)
+		return;
+	fputs("gelu_cosim: ", stderr);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputc('\n', stderr);
+}
+
+/* The run failed in this cycle: stop it. */
+static void fail(struct gelu_cosim *c)
+{
+	if (!c->failed)
+		c->fail_cycle = (int64_t)c->cycle;
+	c->failed = 1;
+	c->done = 1;
+}
+
 static int mismatch(struct gelu_cosim *c, const char *port, uint64_t expected,
 		    uint64_t actual)
 {
-	fprintf(stderr, "gelu_cosim: MISMATCH at cycle %" PRIu64 " port %s: "
-		"expected 0x%" PRIx64 ", actual 0x%" PRIx64 " (seed %" PRIu64
-		"%s)\n", c->cycle, port, expected, actual, c->seed,
-		c->injected ? ", injected fault" : "");
-	c->failed = 1;
-	c->done = 1;
+	say(c, "MISMATCH at cycle %" PRIu64 " port %s: expected 0x%" PRIx64
+	    ", actual 0x%" PRIx64 " (seed %" PRIu64 "%s)", c->cycle, port,
+	    expected, actual, c->seed, c->injected ? ", injected fault" : "");
+	fail(c);
 	return 1;
 }
 
@@ -395,29 +424,68 @@ static void usage(FILE *f)
 {
 	fprintf(f,
 		"usage: gelu_cosim [--seed N] [--tiles N] [--inject-flip CYCLE [--inject-port PORT]]\n"
-		"                  [--vcd FILE] [--max-cycles N]\n"
+		"                  [--vcd FILE [--vcd-window N]] [--max-cycles N]\n"
 		"  --seed N          stimulus seed (default 1)\n"
 		"  --tiles N         GELU tiles (commands) to issue (default 300)\n"
 		"  --inject-flip N   flip one bit of an RTL output at the first cycle >= N where it is\n"
 		"                    compared; the run must then fail with exit status 1\n"
 		"  --inject-port P   out_y (default), active, cmd_ready, rd_done, wb_done\n"
-		"  --vcd FILE        write waves (build with tracing)\n"
+		"  --vcd FILE        on a failure, rerun and write the waves of the clocks around it\n"
+		"  --vcd-window N    clocks of waves before the failure (default 64; 4 after)\n"
 		"  --max-cycles N    fail when the run has not finished after N cycles\n");
 }
 
-static int parse_u64(const char *s, uint64_t *v)
+/* A decimal (or 0x hex) number without sign, below limit. */
+static int parse_u64(const char *s, uint64_t limit, uint64_t *v)
 {
 	char *end;
 
-	if (!s || !*s)
+	if (!s || *s < '0' || *s > '9')
 		return -1;
+	errno = 0;
 	*v = strtoull(s, &end, 0);
-	return *end ? -1 : 0;
+	return *end || errno || *v >= limit ? -1 : 0;
 }
 
+enum { OPT_OK, OPT_BAD, OPT_UNKNOWN };
+
+/* Apply option a with its value v (NULL when a is last): OPT_BAD when the
+ * value is missing or wrong, OPT_UNKNOWN when a is no option. */
+static int option(struct gelu_cosim *c, const char *a, const char *v)
+{
+	uint64_t u = 0;
+	int k, bad = !v;
+
+	if (!strcmp(a, "--seed")) {
+		bad = parse_u64(v, UINT64_MAX, &c->seed);
+	} else if (!strcmp(a, "--tiles")) {
+		bad = parse_u64(v, UINT64_MAX, &c->n_tiles_max) || !c->n_tiles_max;
+	} else if (!strcmp(a, "--max-cycles")) {
+		bad = parse_u64(v, UINT64_MAX, &c->max_cycles);
+	} else if (!strcmp(a, "--inject-flip")) {
+		bad = parse_u64(v, UINT64_MAX, &c->inject_cycle);
+		c->inject = 1;
+	} else if (!strcmp(a, "--inject-port")) {
+		for (k = 0; v && k < INJ_N && strcmp(v, inject_names[k]); k++)
+			;
+		bad = !v || k == INJ_N;
+		if (!bad)
+			c->inject_port = (enum inject_port)k;
+	} else if (!strcmp(a, "--vcd")) {
+		c->vcd = v;
+	} else if (!strcmp(a, "--vcd-window")) {
+		bad = parse_u64(v, 1ull << 40, &u);
+		c->vcd_before = (int64_t)u;
+	} else {
+		return OPT_UNKNOWN;
+	}
+	return bad ? OPT_BAD : OPT_OK;
+}
+
+/* Every option; a bad one gets one message naming it and status 2. */
 static int parse(struct gelu_cosim *c, int argc, char **argv, int *status)
 {
-	int i, k;
+	int i, rc;
 
 	for (i = 1; i < argc; i++) {
 		const char *a = argv[i], *v = i + 1 < argc ? argv[i + 1] : NULL;
@@ -426,41 +494,26 @@ static int parse(struct gelu_cosim *c, int argc, char **argv, int *status)
 			usage(stdout);
 			*status = 0;
 			return -1;
-		} else if (a[0] == '+') {
+		}
+		if (a[0] == '+')
 			continue;	/* +verilator+ options */
-		} else if (!v) {
-			break;
+		rc = option(c, a, v);
+		if (rc == OPT_UNKNOWN) {
+			say(c, "unknown option '%s' (--help lists them)", a);
+			return -1;
+		}
+		if (rc == OPT_BAD) {
+			if (v)
+				say(c, "bad value '%s' for %s (--help says what it "
+				    "takes)", v, a);
+			else
+				say(c, "%s needs a value", a);
+			return -1;
 		}
 		i++;
-		if (!strcmp(a, "--seed")) {
-			if (parse_u64(v, &c->seed))
-				break;
-		} else if (!strcmp(a, "--tiles")) {
-			if (parse_u64(v, &c->n_tiles_max) || !c->n_tiles_max)
-				break;
-		} else if (!strcmp(a, "--max-cycles")) {
-			if (parse_u64(v, &c->max_cycles))
-				break;
-		} else if (!strcmp(a, "--inject-flip")) {
-			if (parse_u64(v, &c->inject_cycle))
-				break;
-			c->inject = 1;
-		} else if (!strcmp(a, "--inject-port")) {
-			for (k = 0; k < INJ_N && strcmp(v, inject_names[k]); k++)
-				;
-			if (k == INJ_N)
-				break;
-			c->inject_port = (enum inject_port)k;
-		} else if (!strcmp(a, "--vcd")) {
-			c->vcd = v;
-		} else {
-			break;
-		}
 	}
-	if (i < argc) {
-		fprintf(stderr, "gelu_cosim: bad option or value at '%s'\n", argv[i]);
-		usage(stderr);
-		*status = 2;
+	if (!c->vcd && c->vcd_before >= 0) {
+		say(c, "--vcd-window needs --vcd");
 		return -1;
 	}
 	return 0;
@@ -468,7 +521,8 @@ static int parse(struct gelu_cosim *c, int argc, char **argv, int *status)
 
 /* ---- the public interface ---- */
 
-struct gelu_cosim *gelu_cosim_new(int argc, char **argv, int *status)
+struct gelu_cosim *gelu_cosim_new(int argc, char **argv, int replay,
+				  int *status)
 {
 	struct gelu_cosim *c = calloc(1, sizeof *c);
 
@@ -479,6 +533,9 @@ struct gelu_cosim *gelu_cosim_new(int argc, char **argv, int *status)
 	}
 	c->seed = 1;
 	c->n_tiles_max = 300;
+	c->vcd_before = -1;
+	c->fail_cycle = -1;
+	c->quiet = replay;
 	if (parse(c, argc, argv, status)) {
 		free(c);
 		return NULL;
@@ -505,6 +562,16 @@ const char *gelu_cosim_vcd(const struct gelu_cosim *c)
 	return c->vcd;
 }
 
+int64_t gelu_cosim_vcd_before(const struct gelu_cosim *c)
+{
+	return c->vcd_before;
+}
+
+int64_t gelu_cosim_fail_cycle(const struct gelu_cosim *c)
+{
+	return c->fail_cycle;
+}
+
 void gelu_cosim_reset_pins(struct gelu_cosim *c, struct gelu_pins *p)
 {
 	memset(p, 0, sizeof *p);
@@ -527,9 +594,8 @@ void gelu_cosim_drive(struct gelu_cosim *c, struct gelu_pins *p)
 		if (c->gap)
 			c->gap--;
 		else if (c->n_tiles < c->n_tiles_max && next_cmd(c)) {
-			fprintf(stderr, "gelu_cosim: cannot build tile %zu\n",
-				c->n_tiles);
-			c->failed = c->done = 1;
+			say(c, "cannot build tile %zu (out of memory)", c->n_tiles);
+			fail(c);
 			return;
 		}
 	}
@@ -580,8 +646,8 @@ static void inject(struct gelu_cosim *c, struct gelu_pins *p)
 		return;
 	}
 	c->injected = 1;
-	fprintf(stderr, "gelu_cosim: injected a bit flip on %s at cycle %" PRIu64 "\n",
-		inject_names[c->inject_port], c->cycle);
+	say(c, "injected a bit flip on %s at cycle %" PRIu64,
+	    inject_names[c->inject_port], c->cycle);
 }
 
 /* One output beat from the RTL: belongs to the oldest tile not done. */
@@ -685,9 +751,9 @@ int gelu_cosim_check(struct gelu_cosim *c, struct gelu_pins *p)
 	if (o->wb_done.valid && tile_written(c))
 		return 1;
 	if (c->cycle >= c->max_cycles) {
-		fprintf(stderr, "gelu_cosim: no finish after %" PRIu64 " cycles "
-			"(seed %" PRIu64 ")\n", c->cycle, c->seed);
-		c->failed = c->done = 1;
+		say(c, "no finish after %" PRIu64 " cycles (seed %" PRIu64 ")",
+		    c->cycle, c->seed);
+		fail(c);
 		return 1;
 	}
 	if (c->n_tiles >= c->n_tiles_max && !c->in.valid &&
@@ -704,9 +770,9 @@ int gelu_cosim_finish(struct gelu_cosim *c)
 	size_t k;
 
 	if (!c->failed && c->inject) {
-		fprintf(stderr, "gelu_cosim: the %s flip at cycle %" PRIu64 " %s\n",
-			inject_names[c->inject_port], c->inject_cycle,
-			c->injected ? "was not caught" : "never happened (run too short)");
+		say(c, "the %s flip at cycle %" PRIu64 " %s",
+		    inject_names[c->inject_port], c->inject_cycle,
+		    c->injected ? "was not caught" : "never happened (run too short)");
 		status = 2;
 	}
 	for (i = 0; i < 8; i++) {
@@ -714,14 +780,16 @@ int gelu_cosim_finish(struct gelu_cosim *c)
 		for (j = 0; j < 8; j++)
 			fmts += c->cov_fmt[i][j] != 0;
 	}
-	printf("gelu_cosim: %s seed=%" PRIu64 " cycles=%" PRIu64 " tiles=%zu"
-	       " in_beats=%" PRIu64 " out_beats=%" PRIu64 " outputs=%" PRIu64
-	       " in_table=%" PRIu64 " saturated=%" PRIu64 " fmts=%u/64 steps=%u/8"
-	       " fifo_full=%" PRIu64 " lanes=%d latency=%d rows<=%d n<=%d\n",
-	       status ? "FAIL" : "PASS", c->seed, c->cycle, c->wb_tile,
-	       c->beats_fed, c->beats_checked, c->elems_checked, c->cov_interp,
-	       c->cov_sat, fmts, steps, c->cov_full, GELU_LANES, GELU_LATENCY,
-	       GELU_ROWS, GELU_N_MAX);
+	if (!c->quiet)
+		printf("gelu_cosim: %s seed=%" PRIu64 " cycles=%" PRIu64 " tiles=%zu"
+		       " in_beats=%" PRIu64 " out_beats=%" PRIu64 " outputs=%" PRIu64
+		       " in_table=%" PRIu64 " saturated=%" PRIu64 " fmts=%u/64"
+		       " steps=%u/8 fifo_full=%" PRIu64 " lanes=%d latency=%d"
+		       " rows<=%d n<=%d\n",
+		       status ? "FAIL" : "PASS", c->seed, c->cycle, c->wb_tile,
+		       c->beats_fed, c->beats_checked, c->elems_checked,
+		       c->cov_interp, c->cov_sat, fmts, steps, c->cov_full,
+		       GELU_LANES, GELU_LATENCY, GELU_ROWS, GELU_N_MAX);
 	for (k = 0; k < c->n_tiles; k++)
 		tile_free(c->tiles[k]);
 	free(c->tiles);

@@ -8,7 +8,8 @@
  * seeded random GELU tiles and formats, answers the RTL's input reads,
  * steps the fu model and compares every registered output of the RTL after
  * each clock. The C++ side (gelu_main.cpp) only moves struct gelu_pins to
- * and from the Verilated ports and ticks the clock.
+ * and from the Verilated ports, ticks the clock and, for --vcd, replays a
+ * failed run with a bounded window of waves (vcd_window.h).
  *
  * The unit parameters must be the ones the RTL was Verilated with: the
  * make fragment (gelu.mk) passes the same values as -G to Verilator and as
@@ -80,11 +81,20 @@ struct gelu_cosim;
 /*
  * Parse argv (see usage in gelu_cosim.c) and build the stimulus generator
  * and the C model. Returns NULL after printing a message on a bad option
- * or on allocation failure; *status then holds the exit code (0 for -h).
+ * or on allocation failure; *status then holds the exit code (0 for -h,
+ * else 2). replay 1: the same run again for the waves of --vcd, silent (no
+ * messages, no summary line); the run is a pure function of argv, so it
+ * fails at the same cycle.
  */
-struct gelu_cosim *gelu_cosim_new(int argc, char **argv, int *status);
+struct gelu_cosim *gelu_cosim_new(int argc, char **argv, int replay,
+				  int *status);
 /* VCD file asked for with --vcd, or NULL. */
 const char *gelu_cosim_vcd(const struct gelu_cosim *c);
+/* Clocks of waves before the failure (--vcd-window), or -1: the default. */
+int64_t gelu_cosim_vcd_before(const struct gelu_cosim *c);
+/* Cycle C of the first failure (a mismatch, or the run given up as hung):
+ * the check after clock C - 1, as the messages number it; -1 while none. */
+int64_t gelu_cosim_fail_cycle(const struct gelu_cosim *c);
 /* Inputs held during reset: rst_l low, no command. */
 void gelu_cosim_reset_pins(struct gelu_cosim *c, struct gelu_pins *p);
 /* 1 when the run is over (all tiles done, or a mismatch was found). */

@@ -3,10 +3,12 @@
  *
  * The Verilated RTL and the C model see the same stimuli, one clock at a
  * time. The C side (sde_cosim.c) owns everything but the RTL: it generates
- * seeded random command streams and operand beats, steps the C model and
- * compares every registered output of the RTL with the model's `out` after
- * each clock. The C++ side (sde_main.cpp) only moves struct sde_pins to and
- * from the Verilated ports and ticks the clock.
+ * seeded random command streams and operand beats (or, with --npy, the
+ * planner's tiles of a GEMM dumped by `stasim run --dump`), steps the C model
+ * and compares every registered output of the RTL with the model's `out`
+ * after each clock. The C++ side (sde_main.cpp) only moves struct sde_pins
+ * to and from the Verilated ports, ticks the clock and, for --vcd, replays a
+ * failed run with a bounded window of waves (vcd_window.h).
  *
  * The array parameters must be the ones the RTL was Verilated with: the
  * make fragment passes the same values as -G to Verilator and as -D here.
@@ -135,12 +137,21 @@ struct cosim;
 
 /*
  * Parse argv (see usage in sde_cosim.c) and build the stimulus generator
- * and the C model. Returns NULL after printing a message on a bad option
- * or on allocation failure; *status then holds the exit code (0 for -h).
+ * and the C model (with --npy, load the dump and plan its tiles). Returns
+ * NULL after printing a message on a bad option, a bad dump or allocation
+ * failure; *status then holds the exit code (0 for -h, else 2). replay 1:
+ * the same run again for the waves of --vcd, silent (no messages, no summary
+ * line, no vector files); the run is a pure function of argv, so it fails
+ * at the same cycle.
  */
-struct cosim *cosim_new(int argc, char **argv, int *status);
+struct cosim *cosim_new(int argc, char **argv, int replay, int *status);
 /* VCD file asked for with --vcd, or NULL. */
 const char *cosim_vcd(const struct cosim *c);
+/* Clocks of waves before the failure (--vcd-window), or -1: the default. */
+int64_t cosim_vcd_before(const struct cosim *c);
+/* Cycle C of the first failure (a mismatch, or the run given up as hung):
+ * the check after clock C - 1, as the messages number it; -1 while none. */
+int64_t cosim_fail_cycle(const struct cosim *c);
 /* Inputs held during reset: rst_l low, no command. */
 void cosim_reset_pins(struct cosim *c, struct sde_pins *p);
 /* 1 when the run is over (all commands done, or a mismatch was found). */

@@ -2,22 +2,36 @@
  * smx_cosim.c - the C side of the softmax-unit co-simulation (see
  * smx_cosim.h).
  *
- * Stimulus: a seeded random stream of softmax tiles (rows 1..SMX_ROWS, row
- * length n 1..SMX_N_MAX, in_frac 0..31 with 16..31 read as 15, scores from
- * several distributions: uniform, narrow, ascending ramps that rescale on
- * every score, the two int8 rails), one command per tile with kcycles =
- * smx_cycles(online) for the build's LANES, EXP_LATENCY and RECIP_LATENCY,
- * presented with random gaps on cmd_valid and held until accepted. The
- * score feeder answers every x_rd of the RTL with the scores of the tile
- * the model is working on (random junk in lanes at or beyond n), and the
- * model (models/fu.c) computes the tile with smx_row when it finishes it.
+ * Stimulus, random (the default): a seeded stream of softmax tiles (rows
+ * 1..--max-rows, row length n 1..--max-n, in_frac 0..31 with 16..31 read
+ * as 15, ita_eps32 0 or 1, scores from several distributions: uniform,
+ * narrow, ascending ramps that rescale on every score, the two int8 rails,
+ * a low block then jumps, wide, constant), one command per tile with
+ * kcycles =
+ * smx_cycles(--algo) for the build's LANES, EXP_LATENCY, RECIP_LATENCY,
+ * DIVIDERS and DIV_LATENCY, presented with random gaps on cmd_valid and
+ * held until accepted: back-to-back commands meet a full FIFO (cmd_ready
+ * low), the unit's back-pressure.
+ *
+ * Stimulus, real data (--npy PREFIX): the softmax op that `stasim run
+ * --dump` wrote (PREFIX.in.npy scores, PREFIX.json scales, PREFIX.out.npy
+ * probabilities; sim/func.c dump_vec), cut into the tiles sim/plan.c gives
+ * the softmax unit under --config with the build's unit parameters (rows
+ * per tile from the SRAM buffer halves, kcycles = smx_cycles): one command
+ * per plan step, with the step's flags, and the same random gaps.
+ *
+ * The score feeder answers every x_rd of the RTL with the scores of the
+ * tile the model is working on (random junk in lanes at or beyond n), and
+ * the model (models/fu.c) computes the tile with smx_row when it finishes
+ * it.
  *
  * Checked after every clock: cmd_ready, active, rd_done and wb_done (valid,
  * and flags + op when valid), and the probability beats: each tile's beats
  * arrive in order (row, beat), carry exactly smx_row's probabilities (0 in
- * lanes at or beyond n), and on wb_done each arrival cycle is checked
- * against the schedule in rtl/smx.v's header, the last one on the wb_done
- * cycle itself.
+ * lanes at or beyond n) and, with --npy, PREFIX.out.npy's when the dump
+ * was made with this run's algorithm; on wb_done each arrival cycle is
+ * checked against the schedule in rtl/smx.v's header, the last one on the
+ * wb_done cycle itself.
  *
  * With --write-vectors DIR the run also writes its inputs and the expected
  * outputs, cycle by cycle, as plain text (format in smx_cosim.h), for
@@ -25,7 +39,8 @@
  *
  * Invariant: the model and the RTL see identical inputs in every cycle; the
  * harness decides acceptance from the model's registered cmd_ready, which
- * the previous check proved equal to the RTL's.
+ * the previous check proved equal to the RTL's. A run is a pure function
+ * of its options, which is what lets smx_main.cpp replay it for waves.
  */
 #include "smx_cosim.h"
 
@@ -36,16 +51,28 @@
 #include <string.h>
 #include <sys/stat.h>
 
+#include "config.h"
 #include "fu.h"
+#include "plan.h"
 #include "smx.h"
 #include "smx_ref.h"
 #include "unit.h"
 
-_Static_assert(SMX_LANES >= 1 && SMX_EXP_LATENCY >= 1 && SMX_RECIP_LATENCY >= 1,
-	       "rtl/smx.v needs LANES, EXP_LATENCY, RECIP_LATENCY >= 1");
+_Static_assert(SMX_LANES >= 1 && SMX_EXP_LATENCY >= 1 && SMX_RECIP_LATENCY >= 1 &&
+	       SMX_DIVIDERS >= 1 && SMX_DIV_LATENCY >= 1,
+	       "rtl/smx.v needs LANES, EXP_LATENCY, RECIP_LATENCY, DIVIDERS, "
+	       "DIV_LATENCY >= 1");
 _Static_assert(SMX_N_MAX >= 1 && SMX_N_MAX <= 65536, "row length");
 
 #define DRAIN_IDLE 4		/* idle cycles checked after the last tile */
+#define RANDOM_ROWS 4		/* --max-rows default (capped at ROWS) */
+#define RANDOM_N 40		/* --max-n default (capped at N_MAX) */
+
+#ifndef STASIM_SRC_DIR
+#define STASIM_SRC_DIR "."
+#endif
+/* --config default: the config the shipped slices are dumped with */
+#define DEFAULT_CONFIG STASIM_SRC_DIR "/configs/sta-default.ini"
 
 enum inject_port {
 	INJ_OUT_P, INJ_ACTIVE, INJ_CMD_READY, INJ_RD_DONE, INJ_WB_DONE, INJ_N
@@ -69,27 +96,61 @@ struct vec_line {
 struct tile {
 	struct smx_job job;	/* the model's view (first member: cmd.data
 				 * points here) */
+	uint32_t r0;		/* its first row in the --npy op, else 0 */
 	uint32_t rows, n;	/* rows, row length */
 	uint32_t c;		/* beats a row: ceil(n / LANES) */
 	uint32_t in_frac;	/* as sent, 0 .. 31 */
+	uint32_t eps32;		/* ita_eps32 as sent */
+	uint8_t flags;		/* cmd_flags */
 	uint64_t kcycles;	/* smx_cycles */
 	int8_t *x;		/* rows x n scores */
 	uint8_t *p;		/* rows x n, written by the model */
 	uint8_t *want;		/* rows x n, smx_row's probabilities */
+	const uint8_t *dump;	/* rows x n of PREFIX.out.npy, or NULL */
 	uint64_t *beat_cycle;	/* rows x c: cycle each beat was on out_p */
 	uint32_t beats_seen;	/* probability beats received */
+};
+
+/* One tile of the scheduler's plan of the --npy op. */
+struct npy_step {
+	uint32_t r0, rows;	/* its rows of the op */
+	uint64_t kcycles;	/* smx_cycles for the build's unit */
+	uint8_t flags;		/* UNIT_* of the plan step */
+};
+
+/* The softmax op of --npy, as dumped by sim/func.c. */
+struct npy_op {
+	const char *prefix;	/* --npy */
+	const char *config;	/* --config: what the dump was run with */
+	uint32_t rows, n;	/* shape, every head stacked */
+	uint32_t in_frac;	/* from the json's in_scale */
+	uint32_t eps32;		/* the config's softmax.ita_eps32 */
+	enum smx_algo dump_algo; /* the config's softmax.algorithm */
+	int8_t *x;		/* rows x n scores (PREFIX.in.npy) */
+	uint8_t *out;		/* rows x n probabilities (PREFIX.out.npy) */
+	int compare;		/* 1: out.npy is of this run's algorithm */
+	struct npy_step *steps;	/* the plan's tiles, in order */
+	size_t n_steps;
+	uint64_t rows_dump;	/* rows compared with out.npy */
 };
 
 struct smx_cosim {
 	/* options */
 	uint64_t seed;		/* --seed */
 	uint64_t n_tiles_max;	/* --tiles */
+	int tiles_set;		/* 1: --tiles given */
+	enum smx_algo algo;	/* --algo */
+	int algo_set;		/* 1: --algo given */
+	uint32_t rows_max;	/* --max-rows: random tiles */
+	uint32_t n_max;		/* --max-n: random tiles */
 	uint64_t max_cycles;	/* --max-cycles: give up (a hang) */
 	uint64_t inject_cycle;	/* --inject-flip: first cycle to flip at */
 	int inject;		/* 1: a flip is armed */
 	int injected;		/* 1: the flip was done */
 	enum inject_port inject_port;	/* --inject-port */
 	const char *vcd;	/* --vcd FILE or NULL */
+	int64_t vcd_before;	/* --vcd-window, -1 = the default */
+	int replay;		/* 1: a silent rerun for waves */
 	const char *vec_dir;	/* --write-vectors DIR or NULL */
 	FILE *vec_stim;		/* DIR/stim.txt, or NULL */
 	FILE *vec_expect;	/* DIR/expect.txt, or NULL */
@@ -98,9 +159,13 @@ struct smx_cosim {
 	uint64_t vec_lag;	/* its size: the longest tile, in cycles */
 	uint64_t vec_first;	/* cycle of the oldest line in vec */
 	uint64_t vec_next;	/* cycle of the next line to record */
+	struct npy_op npy;	/* --npy: the op, or prefix NULL */
 
 	/* the C model and its ports */
 	struct smx_params sp;	/* timing of the build's unit */
+	uint32_t lat;		/* per-row latency of the schedule: R or
+				 * ceil(V / D) (rtl/smx.v LAT) */
+	uint64_t tile_max;	/* kcycles of the longest tile possible */
 	struct fu u;		/* the controller model */
 	struct unit_cmd in;	/* its command input */
 	uint32_t want_op;	/* its want_op input: no stall attribution */
@@ -118,9 +183,12 @@ struct smx_cosim {
 	uint64_t rows_checked;	/* rows whose every probability was compared */
 	uint64_t idle_tail;	/* idle cycles compared after the last tile */
 	uint64_t cov_full;	/* coverage: cycles cmd_valid met a full FIFO */
-	uint64_t cov_rescale;	/* coverage: scores above the running max */
-	uint64_t cov_sat;	/* coverage: probabilities capped at 255 */
-	uint64_t cov_long;	/* coverage: windows where c > RECIP_LATENCY */
+	uint64_t cov_rescale;	/* coverage: rescales (online: scores above the
+				 * running max; ita: groups raising it) */
+	uint64_t cov_sat;	/* coverage: probabilities of 255 */
+	uint64_t cov_long;	/* coverage: windows where c > the latency */
+	uint64_t cov_eps32;	/* coverage: rows with ita_eps32 set */
+	int64_t fail_cycle;	/* first mismatch, or -1 */
 	int failed;		/* 1: a mismatch was reported */
 	int done;		/* 1: nothing left to compare */
 };
@@ -199,14 +267,20 @@ static uint32_t clog2(uint64_t v)
 
 /* ---- reporting ---- */
 
+/* Record the first failure; a replay keeps going so that the waves run on
+ * past it. */
 static int mismatch(struct smx_cosim *c, const char *port, uint64_t expected,
 		    uint64_t actual)
 {
+	if (c->fail_cycle < 0)
+		c->fail_cycle = (int64_t)c->cycle;
+	c->failed = 1;
+	if (c->replay)
+		return 1;
 	fprintf(stderr, "smx_cosim: MISMATCH at cycle %" PRIu64 " port %s: "
 		"expected 0x%" PRIx64 ", actual 0x%" PRIx64 " (seed %" PRIu64
 		"%s)\n", c->cycle, port, expected, actual, c->seed,
 		c->injected ? ", injected fault" : "");
-	c->failed = 1;
 	c->done = 1;
 	return 1;
 }
@@ -224,10 +298,38 @@ static void tile_free(struct tile *t)
 	free(t);
 }
 
+/* A tile of rows x n with its buffers; the caller fills x and the format. */
+static struct tile *tile_alloc(struct smx_cosim *c, uint32_t rows, uint32_t n)
+{
+	struct tile *t = calloc(1, sizeof *t);
+
+	if (!t)
+		return NULL;
+	t->rows = rows;
+	t->n = n;
+	t->c = (n + SMX_LANES - 1) / SMX_LANES;
+	t->kcycles = smx_cycles(&c->sp, rows, n);
+	t->x = malloc((size_t)rows * n);
+	t->p = malloc((size_t)rows * n);
+	t->want = malloc((size_t)rows * n);
+	t->beat_cycle = calloc((size_t)rows * t->c, sizeof *t->beat_cycle);
+	if (!t->x || !t->p || !t->want || !t->beat_cycle) {
+		tile_free(t);
+		return NULL;
+	}
+	smx_job_init(&t->job);
+	t->job.algo = c->algo;
+	t->job.x = t->x;
+	t->job.p = t->p;
+	t->job.n = n;
+	memset(t->p, 0x55, (size_t)rows * n);
+	return t;
+}
+
 /* Random scores of one row, from one of several distributions. */
 static void row_scores(struct smx_cosim *c, int8_t *x, uint32_t n)
 {
-	uint32_t i, kind = (uint32_t)range(c, 0, 5);
+	uint32_t i, kind = (uint32_t)range(c, 0, 6);
 	int32_t lo = (int32_t)range(c, 0, 255) - 128, hi = lo, v;
 
 	if (kind == 1)		/* narrow: many terms of similar size */
@@ -251,6 +353,10 @@ static void row_scores(struct smx_cosim *c, int8_t *x, uint32_t n)
 		case 0:
 			x[i] = (int8_t)(range(c, 0, 255) - 128);
 			break;
+		case 6:		/* constant: every score a maximum (ita:
+				 * 2048 of them saturate the denominator) */
+			x[i] = (int8_t)lo;
+			break;
 		default:
 			x[i] = (int8_t)(lo + (int32_t)range(c, 0, (uint64_t)(hi - lo)));
 			break;
@@ -258,66 +364,111 @@ static void row_scores(struct smx_cosim *c, int8_t *x, uint32_t n)
 	}
 }
 
-static struct tile *tile_new(struct smx_cosim *c)
+/* Coverage of one row: the rescales its algorithm does. */
+static uint64_t rescales(const struct smx_cosim *c, const struct smx_fmt *f,
+			 const int8_t *x, uint32_t n)
 {
-	struct tile *t = calloc(1, sizeof *t);
+	uint32_t i, g, u, m = 0, gm;
+	uint64_t k = 0;
+	int32_t b = x[0];
+
+	if (c->algo != SMX_ITA) {
+		for (i = 1; i < n; i++) {
+			k += x[i] > b;
+			b = x[i] > b ? x[i] : b;
+		}
+		return k;
+	}
+	for (g = 0; g < n; g += SMX_ITA_GROUP) {
+		for (gm = 0, i = g; i < n && i < g + SMX_ITA_GROUP; i++) {
+			u = smx_ita_base2(x[i], f);
+			gm = u > gm ? u : gm;
+		}
+		k += g > 0 && gm > m;
+		m = g == 0 || gm > m ? gm : m;
+	}
+	return k;
+}
+
+/* smx_row's probabilities of every row of t (the expected values), and
+ * the coverage counters. */
+static void tile_expect(struct smx_cosim *c, struct tile *t)
+{
 	uint32_t r, i;
+
+	t->job.fmt = (struct smx_fmt){ .in_frac = t->in_frac,
+				       .ita_eps32 = t->eps32 };
+	for (r = 0; r < t->rows; r++) {
+		const int8_t *x = t->x + (size_t)r * t->n;
+		uint8_t *w = t->want + (size_t)r * t->n;
+
+		smx_row(c->algo, &t->job.fmt, x, t->n, w);
+		c->cov_rescale += rescales(c, &t->job.fmt, x, t->n);
+		for (i = 0; i < t->n; i++)
+			c->cov_sat += w[i] == 255;
+		c->cov_long += r + 1 < t->rows && t->c > c->lat;
+		c->cov_eps32 += t->eps32;
+	}
+}
+
+static struct tile *tile_random(struct smx_cosim *c)
+{
+	uint32_t rows = (uint32_t)range(c, 1, c->rows_max), r;
+	uint32_t n = (uint32_t)(chance(c, 10) ? (chance(c, 50) ? 1 : c->n_max) :
+				range(c, 1, c->n_max));
+	struct tile *t = tile_alloc(c, rows, n);
 
 	if (!t)
 		return NULL;
-	t->rows = (uint32_t)range(c, 1, SMX_ROWS);
-	t->n = (uint32_t)(chance(c, 10) ? (chance(c, 50) ? 1 : SMX_N_MAX) :
-			  range(c, 1, SMX_N_MAX));
-	t->c = (t->n + SMX_LANES - 1) / SMX_LANES;
 	t->in_frac = (uint32_t)(chance(c, 80) ? range(c, 0, 7) :
 				chance(c, 70) ? range(c, 8, 15) : range(c, 16, 31));
-	t->kcycles = smx_cycles(&c->sp, t->rows, t->n);
-	t->x = malloc((size_t)t->rows * t->n);
-	t->p = malloc((size_t)t->rows * t->n);
-	t->want = malloc((size_t)t->rows * t->n);
-	t->beat_cycle = calloc((size_t)t->rows * t->c, sizeof *t->beat_cycle);
-	if (!t->x || !t->p || !t->want || !t->beat_cycle) {
+	t->eps32 = (uint32_t)(rnd(c) & 1);
+	t->flags = (uint8_t)(rnd(c) & 0x1f);
+	for (r = 0; r < t->rows; r++)
+		row_scores(c, t->x + (size_t)r * t->n, t->n);
+	tile_expect(c, t);
+	return t;
+}
+
+/* The next tile of the --npy op's plan. */
+static struct tile *tile_npy(struct smx_cosim *c)
+{
+	const struct npy_op *o = &c->npy;
+	const struct npy_step *s = &o->steps[c->n_tiles];
+	struct tile *t = tile_alloc(c, s->rows, o->n);
+
+	if (!t)
+		return NULL;
+	t->r0 = s->r0;
+	t->in_frac = o->in_frac;
+	t->eps32 = o->eps32;
+	t->flags = s->flags;
+	if (t->kcycles != s->kcycles) {
+		fprintf(stderr, "smx_cosim: internal: plan step of %" PRIu64
+			" cycles, smx_cycles %" PRIu64 "\n", s->kcycles, t->kcycles);
 		tile_free(t);
 		return NULL;
 	}
-	smx_job_init(&t->job);
-	t->job.algo = SMX_ONLINE;
-	t->job.fmt = (struct smx_fmt){ .in_frac = t->in_frac, .ita_eps32 = 0 };
-	t->job.x = t->x;
-	t->job.p = t->p;
-	t->job.n = t->n;
-	for (r = 0; r < t->rows; r++) {
-		const int8_t *x = t->x + (size_t)r * t->n;
-		int32_t b;
-
-		row_scores(c, t->x + (size_t)r * t->n, t->n);
-		smx_row(SMX_ONLINE, &t->job.fmt, x, t->n,
-			t->want + (size_t)r * t->n);
-		for (b = x[0], i = 1; i < t->n; i++) {
-			c->cov_rescale += x[i] > b;
-			b = x[i] > b ? x[i] : b;
-		}
-		for (i = 0; i < t->n; i++)
-			c->cov_sat += t->want[(size_t)r * t->n + i] == 255;
-		c->cov_long += r + 1 < t->rows && t->c > SMX_RECIP_LATENCY;
-	}
-	memset(t->p, 0x55, (size_t)t->rows * t->n);
+	memcpy(t->x, o->x + (size_t)s->r0 * o->n, (size_t)s->rows * o->n);
+	t->dump = o->compare ? o->out + (size_t)s->r0 * o->n : NULL;
+	tile_expect(c, t);
 	return t;
 }
 
 /*
  * Cycle of probability beat (row, beat) relative to the tile's first busy
  * cycle, from rtl/smx.v's schedule: P1(0) c, then per row a window of
- * max(R, c) (R for the last row) and P2 c, then E; the beat leaves E
+ * max(L, c) (L for the last row) and P2 c, then E; the beat leaves E
  * cycles after its read.
  */
-static uint64_t beat_step(const struct tile *t, uint32_t row, uint32_t beat)
+static uint64_t beat_step(const struct smx_cosim *c, const struct tile *t,
+			  uint32_t row, uint32_t beat)
 {
-	uint64_t s = t->c, r = SMX_RECIP_LATENCY;
+	uint64_t s = t->c, l = c->lat;
 	uint32_t j;
 
 	for (j = 0; j <= row; j++)
-		s += (j + 1 < t->rows && t->c > r ? t->c : r) + (j < row ? t->c : 0);
+		s += (j + 1 < t->rows && t->c > l ? t->c : l) + (j < row ? t->c : 0);
 	return s + beat + SMX_EXP_LATENCY;
 }
 
@@ -328,7 +479,6 @@ static int next_cmd(struct smx_cosim *c)
 {
 	struct tile *t;
 	struct smx_pins *p = &c->cmd;
-	uint32_t flags = (uint32_t)(rnd(c) & 0x1f);
 
 	if (c->n_tiles == c->cap_tiles) {
 		size_t cap = c->cap_tiles ? 2 * c->cap_tiles : 64;
@@ -339,23 +489,25 @@ static int next_cmd(struct smx_cosim *c)
 		c->tiles = nt;
 		c->cap_tiles = cap;
 	}
-	t = tile_new(c);
+	t = c->npy.prefix ? tile_npy(c) : tile_random(c);
 	if (!t)
 		return -1;
 	c->tiles[c->n_tiles] = t;
+	/* r0 = 0: each tile's job holds its own rows (the RTL has no r0) */
 	c->in = (struct unit_cmd){
-		.valid = 1, .flags = (uint8_t)flags, .op = (uint32_t)c->n_tiles,
+		.valid = 1, .flags = t->flags, .op = (uint32_t)c->n_tiles,
 		.rows = t->rows, .cols = t->n, .kcycles = t->kcycles,
 		.r0 = 0, .c0 = 0, .data = &t->job,
 	};
 	c->n_tiles++;
 	p->cmd_valid = 1;
-	p->cmd_flags = (uint8_t)flags;
+	p->cmd_flags = t->flags;
 	p->cmd_op = c->in.op;
 	p->cmd_rows = t->rows;
 	p->cmd_cols = t->n;
 	p->cmd_kcycles = (uint32_t)t->kcycles;
 	p->cmd_in_frac = t->in_frac;
+	p->cmd_ita_eps32 = (uint8_t)t->eps32;
 	return 0;
 }
 
@@ -373,6 +525,7 @@ static void drive_cmd(struct smx_cosim *c, struct smx_pins *p)
 		p->cmd_cols = noise(c, clog2(SMX_N_MAX + 1));
 		p->cmd_kcycles = noise(c, SMX_KC_BITS);
 		p->cmd_in_frac = noise(c, 5);
+		p->cmd_ita_eps32 = (uint8_t)noise(c, 1);
 		return;
 	}
 	p->cmd_flags = q->cmd_flags;
@@ -381,6 +534,7 @@ static void drive_cmd(struct smx_cosim *c, struct smx_pins *p)
 	p->cmd_cols = q->cmd_cols;
 	p->cmd_kcycles = q->cmd_kcycles;
 	p->cmd_in_frac = q->cmd_in_frac;
+	p->cmd_ita_eps32 = q->cmd_ita_eps32;
 }
 
 /* Idle cycles after an accepted command: mostly none, sometimes long
@@ -453,11 +607,12 @@ static void put_num(FILE *f, uint32_t v, uint32_t bits, char sep)
 static void vec_header(struct smx_cosim *c, FILE *f, const char *kind,
 		       const char *cols)
 {
-	fprintf(f, "# smx %s LANES=%d EXP_LATENCY=%d RECIP_LATENCY=%d ROWS=%d "
-		"N_MAX=%d KC_BITS=%d reset=%d seed=%" PRIu64 " tiles=%" PRIu64
-		" | %s\n", kind, SMX_LANES, SMX_EXP_LATENCY, SMX_RECIP_LATENCY,
-		SMX_ROWS, SMX_N_MAX, SMX_KC_BITS, SMX_COSIM_RESET_CYCLES,
-		c->seed, c->n_tiles_max, cols);
+	fprintf(f, "# smx %s ALGORITHM=%d LANES=%d EXP_LATENCY=%d RECIP_LATENCY=%d "
+		"DIVIDERS=%d DIV_LATENCY=%d ROWS=%d N_MAX=%d KC_BITS=%d reset=%d "
+		"seed=%" PRIu64 " tiles=%" PRIu64 " | %s\n", kind, (int)c->algo,
+		SMX_LANES, SMX_EXP_LATENCY, SMX_RECIP_LATENCY, SMX_DIVIDERS,
+		SMX_DIV_LATENCY, SMX_ROWS, SMX_N_MAX, SMX_KC_BITS,
+		SMX_COSIM_RESET_CYCLES, c->seed, c->n_tiles_max, cols);
 }
 
 /* Create DIR (one level), open both files and the ring of held lines;
@@ -471,7 +626,7 @@ static int vec_open(struct smx_cosim *c)
 			strerror(errno));
 		return -1;
 	}
-	c->vec_lag = smx_cycles(&c->sp, SMX_ROWS, SMX_N_MAX) + 1;
+	c->vec_lag = c->tile_max + 1;
 	c->vec = calloc(c->vec_lag, sizeof *c->vec);
 	if (!c->vec) {
 		fprintf(stderr, "smx_cosim: out of memory\n");
@@ -490,7 +645,7 @@ static int vec_open(struct smx_cosim *c)
 	}
 	vec_header(c, c->vec_stim, "stim",
 		   "cycle rst_l cmd_valid cmd_flags cmd_op cmd_rows cmd_cols "
-		   "cmd_kcycles cmd_in_frac x_data");
+		   "cmd_kcycles cmd_in_frac cmd_ita_eps32 x_data");
 	vec_header(c, c->vec_expect, "expect",
 		   "cycle cmd_ready active rd_done_valid rd_done_flags rd_done_op "
 		   "wb_done_valid wb_done_flags wb_done_op x_rd x_row x_col "
@@ -515,6 +670,7 @@ static void vec_stim(struct smx_cosim *c, const struct smx_pins *p,
 	put_num(f, p->cmd_cols, clog2(SMX_N_MAX + 1), ' ');
 	put_num(f, p->cmd_kcycles, SMX_KC_BITS, ' ');
 	put_num(f, p->cmd_in_frac, 5, ' ');
+	put_num(f, p->cmd_ita_eps32, 1, ' ');
 	put_hex(f, p->x_data, SMX_X_BITS);
 	fputc('\n', f);
 }
@@ -586,7 +742,7 @@ static int vec_read(struct smx_cosim *c, uint64_t first, uint64_t step,
  * every score read and probability beat on the cycle rtl/smx.v's schedule
  * puts it (beat_step for the probabilities; the same phases for the
  * reads: P1(0), then in each window W(i) row i + 1's pass 1 on its first
- * c cycles, then P2(i)).
+ * c cycles, then P2(i)). Expected values: smx_row's.
  */
 static int vec_tile(struct smx_cosim *c, const struct tile *t)
 {
@@ -604,8 +760,7 @@ static int vec_tile(struct smx_cosim *c, const struct tile *t)
 			return -1;
 	s = t->c;
 	for (r = 0; r < t->rows; r++) {
-		w = r + 1 < t->rows && t->c > SMX_RECIP_LATENCY ? t->c :
-		    SMX_RECIP_LATENCY;
+		w = r + 1 < t->rows && t->c > c->lat ? t->c : c->lat;
 		for (b = 0; r + 1 < t->rows && b < t->c; b++)
 			if (vec_read(c, first, s + b, r + 1, b))
 				return -1;
@@ -613,7 +768,7 @@ static int vec_tile(struct smx_cosim *c, const struct tile *t)
 		for (b = 0; b < t->c; b++) {
 			if (vec_read(c, first, s + b, r, b))
 				return -1;
-			v = vec_at(c, first, beat_step(t, r, b));
+			v = vec_at(c, first, beat_step(c, t, r, b));
 			if (!v)
 				return -1;
 			if (v->out_valid) {
@@ -681,37 +836,427 @@ static int vec_close(struct smx_cosim *c)
 	return bad ? -1 : 0;
 }
 
+/* ---- --npy: a dumped softmax op (sim/func.c dump_vec, sim/npy.c) ---- */
+
+/* The whole of file path into *buf (NUL-terminated), its size in *len;
+ * -1 after a message. */
+static int slurp(const char *path, char **buf, size_t *len)
+{
+	FILE *f;
+	long size = -1;
+
+	errno = 0;
+	f = fopen(path, "rb");
+	*buf = NULL;
+	if (f && !fseek(f, 0, SEEK_END))
+		size = ftell(f);
+	if (size >= 0 && !fseek(f, 0, SEEK_SET))
+		*buf = malloc((size_t)size + 1);
+	if (!*buf || fread(*buf, 1, (size_t)size, f) != (size_t)size) {
+		fprintf(stderr, "smx_cosim: --npy: cannot read %s: %s\n", path,
+			errno ? strerror(errno) : "short read");
+		if (f)
+			fclose(f);
+		free(*buf);
+		*buf = NULL;
+		return -1;
+	}
+	fclose(f);
+	(*buf)[size] = '\0';
+	*len = (size_t)size;
+	return 0;
+}
+
+/* The elements of a 2-D .npy of one-byte type descr ("|i1" or "|u1") in
+ * C order, rows x cols (format 1.0 as sim/npy.c writes it, or 2.0/3.0), or
+ * NULL after a message naming the file. */
+static const char *npy_data(const char *path, const char *buf, size_t len,
+			    const char *descr, uint64_t *rows, uint64_t *cols)
+{
+	const unsigned char *b = (const unsigned char *)buf;
+	char hdr[1024], want[32];
+	const char *shape, *why = NULL;
+	size_t off, hl;
+
+	if (len < 12 || memcmp(buf, "\x93NUMPY", 6) || b[6] < 1 || b[6] > 3) {
+		why = "not a .npy file (version 1, 2 or 3)";
+		goto fail;
+	}
+	off = b[6] == 1 ? 10 : 12;
+	hl = b[6] == 1 ? (size_t)(b[8] | b[9] << 8) :
+	     (size_t)b[8] | (size_t)b[9] << 8 | (size_t)b[10] << 16 |
+	     (size_t)b[11] << 24;
+	if (hl >= sizeof hdr || off + hl > len) {
+		why = "header too long or truncated";
+		goto fail;
+	}
+	memcpy(hdr, buf + off, hl);
+	hdr[hl] = '\0';
+	snprintf(want, sizeof want, "'descr': '%s'", descr);
+	shape = strstr(hdr, "'shape': (");
+	if (!strstr(hdr, want))
+		why = descr[1] == 'i' ? "elements are not int8 ('|i1')" :
+					"elements are not uint8 ('|u1')";
+	else if (!strstr(hdr, "'fortran_order': False"))
+		why = "not in C order";
+	else if (!shape || sscanf(shape + 10, "%" SCNu64 ", %" SCNu64 ")",
+				  rows, cols) != 2)
+		why = "not two-dimensional";
+	else if (*rows > UINT32_MAX || *cols > UINT32_MAX ||
+		 *rows * *cols > len - off - hl)
+		why = "shorter than its shape";
+	if (!why)
+		return buf + off + hl;
+fail:
+	fprintf(stderr, "smx_cosim: --npy: %s: %s\n", path, why);
+	return NULL;
+}
+
+/* A copy of PREFIX.NAME.npy's rows x n elements, or NULL after a message. */
+static void *npy_tensor(const struct npy_op *o, const char *name,
+			const char *descr)
+{
+	char path[4096], *buf;
+	const char *data;
+	void *dst;
+	size_t len;
+	uint64_t rows, cols;
+
+	snprintf(path, sizeof path, "%s.%s.npy", o->prefix, name);
+	if (slurp(path, &buf, &len))
+		return NULL;
+	data = npy_data(path, buf, len, descr, &rows, &cols);
+	if (data && (rows != o->rows || cols != o->n)) {
+		fprintf(stderr, "smx_cosim: --npy: %s is %" PRIu64 " x %" PRIu64
+			", its json says %u x %u\n", path, rows, cols, o->rows, o->n);
+		data = NULL;
+	}
+	dst = data ? malloc((size_t)rows * cols) : NULL;
+	if (dst)
+		memcpy(dst, data, (size_t)rows * cols);
+	else if (data)
+		fprintf(stderr, "smx_cosim: out of memory\n");
+	free(buf);
+	return dst;
+}
+
+/* The number after "key": in a flat json object, or -1 when absent. */
+static double json_num(const char *text, const char *key)
+{
+	char pat[64];
+	const char *at;
+
+	snprintf(pat, sizeof pat, "\"%s\":", key);
+	at = strstr(text, pat);
+	return at ? strtod(at + strlen(pat), NULL) : -1;
+}
+
+/* PREFIX.json: kind softmax, rows, n, in_frac (in_scale = 2^-in_frac). */
+static int npy_json(struct npy_op *o)
+{
+	char path[4096], *text;
+	size_t len;
+	double rows, n, scale;
+	uint32_t q;
+
+	snprintf(path, sizeof path, "%s.json", o->prefix);
+	if (slurp(path, &text, &len))
+		return -1;
+	rows = json_num(text, "rows");
+	n = json_num(text, "n");
+	scale = json_num(text, "in_scale");
+	for (q = 0; q <= 31 && scale != 1.0 / (double)(1ull << q); q++)
+		;
+	if (!strstr(text, "\"kind\": \"softmax\"") || rows < 1 || n < 1 ||
+	    rows > UINT32_MAX || q > 31) {
+		fprintf(stderr, "smx_cosim: --npy: %s: not a softmax op's json "
+			"(kind softmax, rows, n, in_scale = 2^-in_frac)\n", path);
+		free(text);
+		return -1;
+	}
+	free(text);
+	o->rows = (uint32_t)rows;
+	o->n = (uint32_t)n;
+	o->in_frac = q;
+	return 0;
+}
+
+/* Append a plan step; -1 when out of memory. */
+static int npy_push(struct npy_op *o, const struct plan_step *s, size_t *cap)
+{
+	if (o->n_steps == *cap) {
+		size_t nc = *cap ? 2 * *cap : 16;
+		struct npy_step *ns = realloc(o->steps, nc * sizeof *ns);
+
+		if (!ns)
+			return -1;
+		o->steps = ns;
+		*cap = nc;
+	}
+	o->steps[o->n_steps++] = (struct npy_step){ s->r0, s->rows, s->kcycles,
+						     s->flags };
+	return 0;
+}
+
+/* The plan's tiles of the op for this build's unit: cfg with the unit's
+ * parameters swapped in, and no fusion (the RTL reads its own scores). */
+static int npy_plan(struct smx_cosim *c, struct config *cfg)
+{
+	struct npy_op *o = &c->npy;
+	struct sim_err err;
+	struct trace t;
+	struct op op;
+	struct plan_op p;
+	struct plan_walk w;
+	struct plan_step s;
+	size_t cap = 0;
+	char msg[512];
+
+	cfg->smx_lanes = SMX_LANES;
+	cfg->smx_algo = c->algo == SMX_ITA ? CFG_SMX_ITA : CFG_SMX_ONLINE;
+	cfg->smx_fused = 0;
+	cfg->smx_exp_latency = SMX_EXP_LATENCY;
+	cfg->smx_recip_latency = SMX_RECIP_LATENCY;
+	cfg->smx_dividers = SMX_DIVIDERS;
+	cfg->smx_div_latency = SMX_DIV_LATENCY;
+	memset(&t, 0, sizeof t);
+	snprintf(t.path, sizeof t.path, "%s.json", o->prefix);
+	memset(&op, 0, sizeof op);
+	op.kind = OP_SOFTMAX;
+	snprintf(op.name, sizeof op.name, "%s", strrchr(o->prefix, '/') ?
+		 strrchr(o->prefix, '/') + 1 : o->prefix);
+	op.m = o->rows;
+	op.n = o->n;
+	op.heads = op.nm_n = op.nm_m = 1;
+	if (plan_op(cfg, &t, &op, 0, 0, &p, &err)) {
+		err_format(&err, msg, sizeof msg);
+		fprintf(stderr, "smx_cosim: --npy: %s\n", msg);
+		return -1;
+	}
+	plan_walk_init(&w, &p);
+	while (!plan_walk_next(&w, &s))
+		if (npy_push(o, &s, &cap)) {
+			fprintf(stderr, "smx_cosim: out of memory\n");
+			return -1;
+		}
+	return 0;
+}
+
+/* Every plan tile must fit the RTL this harness was built with. */
+static int npy_fits(const struct smx_cosim *c)
+{
+	const struct npy_op *o = &c->npy;
+	size_t i;
+
+	for (i = 0; i < o->n_steps; i++) {
+		const struct npy_step *s = &o->steps[i];
+
+		if (s->rows <= SMX_ROWS && o->n <= SMX_N_MAX &&
+		    s->kcycles < (1ull << SMX_KC_BITS))
+			continue;
+		fprintf(stderr, "smx_cosim: --npy: tile %zu is %u rows x %u "
+			"scores (%" PRIu64 " cycles); this build's RTL takes %d x %d "
+			"(%d kcycles bits): rebuild with larger COSIM_SMX_PARAMS\n",
+			i, s->rows, o->n, s->kcycles, SMX_ROWS, SMX_N_MAX, SMX_KC_BITS);
+		return -1;
+	}
+	return 0;
+}
+
+/* The config the dump was made with: its format must match the json's,
+ * and its algorithm decides whether out.npy can be compared. */
+static int npy_config(struct smx_cosim *c, struct config *cfg)
+{
+	struct npy_op *o = &c->npy;
+	struct sim_err err;
+	char msg[512];
+
+	if (config_load(o->config, cfg, &err)) {
+		err_format(&err, msg, sizeof msg);
+		fprintf(stderr, "smx_cosim: --config: %s\n", msg);
+		return -1;
+	}
+	if (cfg->smx_in_frac != o->in_frac) {
+		fprintf(stderr, "smx_cosim: --config: %s has softmax.in_frac %u, "
+			"%s.json in_scale 2^-%u: not the config of the dump\n",
+			o->config, cfg->smx_in_frac, o->prefix, o->in_frac);
+		return -1;
+	}
+	o->dump_algo = cfg->smx_algo == CFG_SMX_ITA ? SMX_ITA :
+		       cfg->smx_algo == CFG_SMX_THREEPASS ? SMX_THREEPASS :
+		       SMX_ONLINE;
+	o->eps32 = (uint32_t)cfg->smx_ita_eps32;
+	if (!c->algo_set && o->dump_algo != SMX_THREEPASS)
+		c->algo = o->dump_algo;
+	o->compare = o->dump_algo == c->algo;
+	return 0;
+}
+
+/* Read and tile the --npy op; -1 after a message. */
+static int npy_load(struct smx_cosim *c)
+{
+	struct npy_op *o = &c->npy;
+	struct config cfg;
+
+	if (npy_json(o) || npy_config(c, &cfg))
+		return -1;
+	o->x = npy_tensor(o, "in", "|i1");
+	o->out = o->x ? npy_tensor(o, "out", "|u1") : NULL;
+	if (!o->out || npy_plan(c, &cfg) || npy_fits(c))
+		return -1;
+	if (!o->compare && !c->replay)
+		fprintf(stderr, "smx_cosim: %s.out.npy not compared: dumped with "
+			"algorithm %s (%s), this run is %s\n", o->prefix,
+			smx_algo_name(o->dump_algo), o->config,
+			smx_algo_name(c->algo));
+	if (!c->tiles_set || c->n_tiles_max > o->n_steps)
+		c->n_tiles_max = o->n_steps;
+	return 0;
+}
+
+static void npy_free(struct npy_op *o)
+{
+	free(o->x);
+	free(o->out);
+	free(o->steps);
+}
+
 /* ---- options ---- */
 
 static void usage(FILE *f)
 {
 	fprintf(f,
-		"usage: smx_cosim [--seed N] [--tiles N] [--inject-flip CYCLE [--inject-port PORT]]\n"
-		"                 [--vcd FILE] [--max-cycles N] [--write-vectors DIR]\n"
+		"usage: smx_cosim [--algo online|ita] [--seed N] [--tiles N] [--max-rows N] [--max-n N]\n"
+		"                 [--npy PREFIX [--config FILE]] [--inject-flip CYCLE [--inject-port PORT]]\n"
+		"                 [--vcd FILE [--vcd-window N]] [--max-cycles N] [--write-vectors DIR]\n"
+		"  --algo A          the RTL and model algorithm: online (default) or ita\n"
 		"  --seed N          stimulus seed (default 1)\n"
-		"  --tiles N         softmax tiles (commands) to issue (default 300)\n"
+		"  --tiles N         softmax tiles (commands) to issue (default 300; --npy: all)\n"
+		"  --max-rows N      random tiles: 1 .. N rows (default %d, at most %d)\n"
+		"  --max-n N         random tiles: rows of 1 .. N scores (default %d, at most %d)\n"
+		"  --npy PREFIX      real data: PREFIX.in.npy, PREFIX.json, PREFIX.out.npy of a\n"
+		"                    softmax op from 'stasim run --dump', tiled as the scheduler\n"
+		"                    does; the algorithm defaults to the config's\n"
+		"  --config FILE     the config the dump was made with (default\n"
+		"                    %s)\n"
 		"  --inject-flip N   flip one bit of an RTL output at the first cycle >= N where it is\n"
 		"                    compared; the run must then fail with exit status 1\n"
 		"  --inject-port P   out_p (default), active, cmd_ready, rd_done, wb_done\n"
-		"  --vcd FILE        write waves (build with tracing)\n"
+		"  --vcd FILE        on a mismatch, rerun and write the waves of the clocks around it\n"
+		"  --vcd-window N    clocks of waves before the mismatch (default 64)\n"
 		"  --max-cycles N    fail when the run has not finished after N cycles\n"
 		"  --write-vectors DIR  also write DIR/stim.txt (inputs, every cycle) and\n"
-		"                    DIR/expect.txt (expected outputs) for tests/icarus/tb_smx.v\n");
+		"                    DIR/expect.txt (expected outputs) for tests/icarus/tb_smx.v\n",
+		SMX_ROWS < RANDOM_ROWS ? SMX_ROWS : RANDOM_ROWS, SMX_ROWS,
+		SMX_N_MAX < RANDOM_N ? SMX_N_MAX : RANDOM_N, SMX_N_MAX,
+		DEFAULT_CONFIG);
 }
 
-static int parse_u64(const char *s, uint64_t *v)
+/* An unsigned value in lo .. hi; -1 after a message naming the option. */
+static int opt_u64(const char *opt, const char *s, uint64_t lo, uint64_t hi,
+		   uint64_t *v)
 {
 	char *end;
 
-	if (!s || !*s)
+	errno = 0;
+	*v = s && *s && *s != '-' ? strtoull(s, &end, 0) : 0;
+	if (!s || !*s || *s == '-' || *end || errno || *v < lo || *v > hi) {
+		fprintf(stderr, "smx_cosim: %s: '%s' is not a number in %" PRIu64
+			" .. %" PRIu64 "\n", opt, s ? s : "", lo, hi);
 		return -1;
-	*v = strtoull(s, &end, 0);
-	return *end ? -1 : 0;
+	}
+	return 0;
+}
+
+static int opt_u32(const char *opt, const char *s, uint32_t lo, uint32_t hi,
+		   uint32_t *v)
+{
+	uint64_t w;
+
+	if (opt_u64(opt, s, lo, hi, &w))
+		return -1;
+	*v = (uint32_t)w;
+	return 0;
+}
+
+/* The index of v in names[0 .. n-1]; -1 after a message naming opt. */
+static int opt_name(const char *opt, const char *v, const char *const *names,
+		    int n, const char *list)
+{
+	int k;
+
+	for (k = 0; k < n && strcmp(v, names[k]); k++)
+		;
+	if (k == n)
+		fprintf(stderr, "smx_cosim: %s: '%s' is not one of %s\n", opt, v,
+			list);
+	return k == n ? -1 : k;
+}
+
+/* One option a with its value v; -1 after a message on a bad value. */
+static int option(struct smx_cosim *c, const char *a, const char *v)
+{
+	static const char *const algos[] = { "online", "ita" };
+	uint64_t w;
+	int k;
+
+	if (!strcmp(a, "--seed"))
+		return opt_u64(a, v, 0, UINT64_MAX, &c->seed);
+	if (!strcmp(a, "--tiles"))
+		return c->tiles_set = 1, opt_u64(a, v, 1, UINT32_MAX, &c->n_tiles_max);
+	if (!strcmp(a, "--max-rows"))
+		return opt_u32(a, v, 1, SMX_ROWS, &c->rows_max);
+	if (!strcmp(a, "--max-n"))
+		return opt_u32(a, v, 1, SMX_N_MAX, &c->n_max);
+	if (!strcmp(a, "--max-cycles"))
+		return opt_u64(a, v, 1, UINT64_MAX, &c->max_cycles);
+	if (!strcmp(a, "--inject-flip"))
+		return c->inject = 1, opt_u64(a, v, 0, UINT64_MAX, &c->inject_cycle);
+	if (!strcmp(a, "--vcd-window")) {
+		if (opt_u64(a, v, 1, 1u << 20, &w))
+			return -1;
+		c->vcd_before = (int64_t)w;
+	} else if (!strcmp(a, "--algo")) {
+		k = opt_name(a, v, algos, 2, "online, ita (threepass has no RTL)");
+		c->algo = k == 1 ? SMX_ITA : SMX_ONLINE;
+		c->algo_set = 1;
+		return k < 0 ? -1 : 0;
+	} else if (!strcmp(a, "--inject-port")) {
+		k = opt_name(a, v, inject_names, INJ_N,
+			     "out_p, active, cmd_ready, rd_done, wb_done");
+		c->inject_port = k < 0 ? INJ_OUT_P : (enum inject_port)k;
+		return k < 0 ? -1 : 0;
+	} else if (!strcmp(a, "--vcd")) {
+		c->vcd = v;
+	} else if (!strcmp(a, "--write-vectors")) {
+		c->vec_dir = v;
+	} else if (!strcmp(a, "--npy")) {
+		c->npy.prefix = v;
+	} else if (!strcmp(a, "--config")) {
+		c->npy.config = v;
+	}
+	return 0;
+}
+
+/* 1 when a is one of our options (each takes a value). */
+static int known(const char *a)
+{
+	static const char *const opts[] = {
+		"--seed", "--tiles", "--max-rows", "--max-n", "--max-cycles",
+		"--inject-flip", "--inject-port", "--vcd", "--vcd-window",
+		"--algo", "--write-vectors", "--npy", "--config",
+	};
+	size_t k;
+
+	for (k = 0; k < sizeof opts / sizeof opts[0]; k++)
+		if (!strcmp(a, opts[k]))
+			return 1;
+	return 0;
 }
 
 static int parse(struct smx_cosim *c, int argc, char **argv, int *status)
 {
-	int i, k;
+	int i;
 
 	for (i = 1; i < argc; i++) {
 		const char *a = argv[i], *v = i + 1 < argc ? argv[i + 1] : NULL;
@@ -720,43 +1265,21 @@ static int parse(struct smx_cosim *c, int argc, char **argv, int *status)
 			usage(stdout);
 			*status = 0;
 			return -1;
-		} else if (a[0] == '+') {
+		}
+		if (a[0] == '+')
 			continue;	/* +verilator+ options */
-		} else if (!v) {
-			break;
+		if (!known(a) || !v) {
+			fprintf(stderr, "smx_cosim: %s '%s' (--help lists the "
+				"options)\n", known(a) ? "missing value after" :
+				"unknown option", a);
+			return -1;
 		}
+		if (option(c, a, v))
+			return -1;
 		i++;
-		if (!strcmp(a, "--seed")) {
-			if (parse_u64(v, &c->seed))
-				break;
-		} else if (!strcmp(a, "--tiles")) {
-			if (parse_u64(v, &c->n_tiles_max) || !c->n_tiles_max)
-				break;
-		} else if (!strcmp(a, "--max-cycles")) {
-			if (parse_u64(v, &c->max_cycles))
-				break;
-		} else if (!strcmp(a, "--inject-flip")) {
-			if (parse_u64(v, &c->inject_cycle))
-				break;
-			c->inject = 1;
-		} else if (!strcmp(a, "--inject-port")) {
-			for (k = 0; k < INJ_N && strcmp(v, inject_names[k]); k++)
-				;
-			if (k == INJ_N)
-				break;
-			c->inject_port = (enum inject_port)k;
-		} else if (!strcmp(a, "--vcd")) {
-			c->vcd = v;
-		} else if (!strcmp(a, "--write-vectors")) {
-			c->vec_dir = v;
-		} else {
-			break;
-		}
 	}
-	if (i < argc) {
-		fprintf(stderr, "smx_cosim: bad option or value at '%s'\n", argv[i]);
-		usage(stderr);
-		*status = 2;
+	if (c->npy.config && !c->npy.prefix) {
+		fprintf(stderr, "smx_cosim: --config: only with --npy\n");
 		return -1;
 	}
 	return 0;
@@ -764,7 +1287,61 @@ static int parse(struct smx_cosim *c, int argc, char **argv, int *status)
 
 /* ---- the public interface ---- */
 
-struct smx_cosim *smx_cosim_new(int argc, char **argv, int *status)
+static void cosim_free(struct smx_cosim *c)
+{
+	size_t i;
+
+	for (i = 0; i < c->n_tiles; i++)
+		tile_free(c->tiles[i]);
+	free(c->tiles);
+	free(c->vec);
+	npy_free(&c->npy);
+	free(c);
+}
+
+/* The longest tile the run can issue, in cycles. */
+static uint64_t longest_tile(const struct smx_cosim *c)
+{
+	uint64_t m = 0;
+	size_t i;
+
+	if (!c->npy.prefix)
+		return smx_cycles(&c->sp, c->rows_max, c->n_max);
+	for (i = 0; i < c->npy.n_steps; i++)
+		m = c->npy.steps[i].kcycles > m ? c->npy.steps[i].kcycles : m;
+	return m;
+}
+
+/* Everything after the options: the --npy op, the model, the seed. */
+static int setup(struct smx_cosim *c)
+{
+	if (!c->npy.config)
+		c->npy.config = DEFAULT_CONFIG;
+	if (c->npy.prefix && npy_load(c))
+		return -1;
+	c->sp = (struct smx_params){
+		.lanes = SMX_LANES, .algo = c->algo,
+		.exp_latency = SMX_EXP_LATENCY, .recip_latency = SMX_RECIP_LATENCY,
+		.dividers = SMX_DIVIDERS, .div_latency = SMX_DIV_LATENCY,
+	};
+	c->lat = c->algo == SMX_ITA ?
+		 (SMX_DIV_LATENCY + SMX_DIVIDERS - 1) / SMX_DIVIDERS :
+		 SMX_RECIP_LATENCY;
+	c->tile_max = longest_tile(c);
+	c->max_cycles = c->max_cycles ? c->max_cycles :
+			c->n_tiles_max * (c->tile_max + 400);
+	c->rng = c->seed + 0x9E3779B97F4A7C15ull;
+	c->rng = (c->rng ^ c->rng >> 30) * 0xBF58476D1CE4E5B9ull;
+	c->rng = (c->rng ^ c->rng >> 27) * 0x94D049BB133111EBull;
+	c->rng ^= c->rng >> 31;
+	if (!c->rng)
+		c->rng = 1;
+	fu_init(&c->u, "smx", &c->in, &c->want_op, NULL, NULL);
+	return c->vec_dir && !c->replay ? vec_open(c) : 0;
+}
+
+struct smx_cosim *smx_cosim_new(int argc, char **argv, int replay,
+				int *status)
 {
 	struct smx_cosim *c = calloc(1, sizeof *c);
 
@@ -775,35 +1352,37 @@ struct smx_cosim *smx_cosim_new(int argc, char **argv, int *status)
 	}
 	c->seed = 1;
 	c->n_tiles_max = 300;
-	if (parse(c, argc, argv, status)) {
-		free(c);
-		return NULL;
-	}
-	c->sp = (struct smx_params){
-		.lanes = SMX_LANES, .algo = SMX_ONLINE,
-		.exp_latency = SMX_EXP_LATENCY, .recip_latency = SMX_RECIP_LATENCY,
-		.dividers = 1, .div_latency = 1,
-	};
-	c->max_cycles = c->max_cycles ? c->max_cycles :
-			c->n_tiles_max * (smx_cycles(&c->sp, SMX_ROWS, SMX_N_MAX) + 400);
-	c->rng = c->seed + 0x9E3779B97F4A7C15ull;
-	c->rng = (c->rng ^ c->rng >> 30) * 0xBF58476D1CE4E5B9ull;
-	c->rng = (c->rng ^ c->rng >> 27) * 0x94D049BB133111EBull;
-	c->rng ^= c->rng >> 31;
-	if (!c->rng)
-		c->rng = 1;
-	fu_init(&c->u, "smx", &c->in, &c->want_op, NULL, NULL);
-	if (c->vec_dir && vec_open(c)) {
+	c->rows_max = SMX_ROWS < RANDOM_ROWS ? SMX_ROWS : RANDOM_ROWS;
+	c->n_max = SMX_N_MAX < RANDOM_N ? SMX_N_MAX : RANDOM_N;
+	c->vcd_before = -1;
+	c->fail_cycle = -1;
+	c->replay = replay;
+	if (parse(c, argc, argv, status) || setup(c)) {
 		vec_close(c);
-		free(c);
+		cosim_free(c);
 		return NULL;
 	}
 	return c;
 }
 
+int smx_cosim_algorithm(const struct smx_cosim *c)
+{
+	return c->algo == SMX_ITA ? 1 : 0;
+}
+
 const char *smx_cosim_vcd(const struct smx_cosim *c)
 {
 	return c->vcd;
+}
+
+int64_t smx_cosim_vcd_window(const struct smx_cosim *c)
+{
+	return c->vcd_before;
+}
+
+int64_t smx_cosim_fail_cycle(const struct smx_cosim *c)
+{
+	return c->fail_cycle;
 }
 
 void smx_cosim_reset_pins(struct smx_cosim *c, struct smx_pins *p)
@@ -841,7 +1420,7 @@ void smx_cosim_drive(struct smx_cosim *c, struct smx_pins *p)
 	drive_cmd(c, p);
 	p->rst_l = 1;
 	if (p->x_rd) {
-		if (feed(c, p))
+		if (feed(c, p) && c->done)
 			return;
 	} else {
 		garbage(c, p->x_data, SMX_X_BITS);
@@ -886,16 +1465,39 @@ static void inject(struct smx_cosim *c, struct smx_pins *p)
 		return;
 	}
 	c->injected = 1;
-	fprintf(stderr, "smx_cosim: injected a bit flip on %s at cycle %" PRIu64 "\n",
-		inject_names[c->inject_port], c->cycle);
+	if (!c->replay)
+		fprintf(stderr, "smx_cosim: injected a bit flip on %s at cycle %"
+			PRIu64 "\n", inject_names[c->inject_port], c->cycle);
+}
+
+/* Lane l of probability beat (row, beat) of t against smx_row and, with
+ * --npy, against PREFIX.out.npy. */
+static int check_lane(struct smx_cosim *c, const struct tile *t, uint32_t row,
+		      uint32_t beat, uint32_t l, uint32_t got)
+{
+	uint32_t i = beat * SMX_LANES + l, want = 0;
+	size_t at = (size_t)row * t->n + i;
+	char port[96];
+
+	if (i < t->n)
+		want = t->want[at];
+	if (got != want) {
+		snprintf(port, sizeof port, "out_p row %u score %u", t->r0 + row, i);
+		return mismatch(c, port, want, got);
+	}
+	if (t->dump && i < t->n && got != t->dump[at]) {
+		snprintf(port, sizeof port, "out_p row %u score %u (against %s.out.npy)",
+			 t->r0 + row, i, c->npy.prefix);
+		return mismatch(c, port, t->dump[at], got);
+	}
+	return 0;
 }
 
 /* One probability beat from the RTL: belongs to the oldest tile not done. */
 static int take_beat(struct smx_cosim *c, const struct smx_pins *p)
 {
 	struct tile *t;
-	uint32_t row, beat, l, i;
-	char port[64];
+	uint32_t row, beat, l;
 
 	if (c->wb_tile >= c->n_tiles)
 		return mismatch(c, "out_valid (no tile in progress)", 0, 1);
@@ -908,17 +1510,9 @@ static int take_beat(struct smx_cosim *c, const struct smx_pins *p)
 		return mismatch(c, "out_row", row, p->out_row);
 	if (p->out_col != beat)
 		return mismatch(c, "out_col", beat, p->out_col);
-	for (l = 0; l < SMX_LANES; l++) {
-		uint32_t got = get_bits(p->out_p, l * 8, 8), want = 0;
-
-		i = beat * SMX_LANES + l;
-		if (i < t->n)
-			want = t->want[(size_t)row * t->n + i];
-		if (got != want) {
-			snprintf(port, sizeof port, "out_p row %u score %u", row, i);
-			return mismatch(c, port, want, got);
-		}
-	}
+	for (l = 0; l < SMX_LANES; l++)
+		if (check_lane(c, t, row, beat, l, get_bits(p->out_p, l * 8, 8)))
+			return 1;
 	t->beat_cycle[t->beats_seen++] = c->cycle;
 	c->beats_checked++;
 	return 0;
@@ -946,7 +1540,7 @@ static int tile_written(struct smx_cosim *c)
 	first = c->cycle + 1 - t->kcycles;	/* check cycle of busy step 0 */
 	for (r = 0; r < t->rows; r++) {
 		for (b = 0; b < t->c; b++) {
-			uint64_t due = first + beat_step(t, r, b);
+			uint64_t due = first + beat_step(c, t, r, b);
 
 			if (t->beat_cycle[r * t->c + b] != due) {
 				snprintf(port, sizeof port,
@@ -964,22 +1558,17 @@ static int tile_written(struct smx_cosim *c)
 		}
 		c->rows_checked++;
 	}
+	c->npy.rows_dump += t->dump ? t->rows : 0;
 	tile_free(t);
 	c->tiles[c->wb_tile++] = NULL;
 	return 0;
 }
 
-int smx_cosim_check(struct smx_cosim *c, struct smx_pins *p)
+/* The controller's registered outputs, port by port. */
+static int check_ctl(struct smx_cosim *c, const struct smx_pins *p)
 {
 	const struct fu_out *o = &c->u.out;
 
-	if (c->done)
-		return c->failed;
-	if (vec_expect(c)) {
-		c->failed = c->done = 1;
-		return 1;
-	}
-	inject(c, p);
 	if (p->cmd_ready != o->cmd_ready)
 		return mismatch(c, "cmd_ready", o->cmd_ready, p->cmd_ready);
 	if (p->active != o->active)
@@ -996,13 +1585,31 @@ int smx_cosim_check(struct smx_cosim *c, struct smx_pins *p)
 		return mismatch(c, "wb_done_flags", o->wb_done.flags, p->wb_done_flags);
 	if (o->wb_done.valid && p->wb_done_op != o->wb_done.op)
 		return mismatch(c, "wb_done_op", o->wb_done.op, p->wb_done_op);
+	return 0;
+}
+
+int smx_cosim_check(struct smx_cosim *c, struct smx_pins *p)
+{
+	const struct fu_out *o = &c->u.out;
+
+	if (c->done)
+		return c->failed;
+	if (vec_expect(c)) {
+		c->failed = c->done = 1;
+		return 1;
+	}
+	inject(c, p);
+	if (check_ctl(c, p))
+		return 1;
 	if (p->out_valid && take_beat(c, p))
 		return 1;
 	if (o->wb_done.valid && tile_written(c))
 		return 1;
 	if (c->cycle >= c->max_cycles) {
-		fprintf(stderr, "smx_cosim: no finish after %" PRIu64 " cycles "
-			"(seed %" PRIu64 ")\n", c->cycle, c->seed);
+		if (!c->replay)
+			fprintf(stderr, "smx_cosim: no finish after %" PRIu64
+				" cycles (seed %" PRIu64 ")\n", c->cycle, c->seed);
+		c->fail_cycle = c->fail_cycle < 0 ? (int64_t)c->cycle : c->fail_cycle;
 		c->failed = c->done = 1;
 		return 1;
 	}
@@ -1013,31 +1620,42 @@ int smx_cosim_check(struct smx_cosim *c, struct smx_pins *p)
 	return 0;
 }
 
+/* The summary line on stdout. */
+static void summary(const struct smx_cosim *c, int status)
+{
+	printf("smx_cosim: %s seed=%" PRIu64 " cycles=%" PRIu64 " tiles=%zu rows=%"
+	       PRIu64 " score_beats=%" PRIu64 " prob_beats=%" PRIu64 " rescales=%"
+	       PRIu64 " p255=%" PRIu64 " c>L_windows=%" PRIu64 " fifo_full=%" PRIu64,
+	       status ? "FAIL" : "PASS", c->seed, c->cycle, c->wb_tile,
+	       c->rows_checked, c->beats_fed, c->beats_checked, c->cov_rescale,
+	       c->cov_sat, c->cov_long, c->cov_full);
+	if (c->algo == SMX_ITA)
+		printf(" eps32_rows=%" PRIu64 " algo=ita dividers=%d div_latency=%d",
+		       c->cov_eps32, SMX_DIVIDERS, SMX_DIV_LATENCY);
+	else
+		printf(" algo=online recip_latency=%d", SMX_RECIP_LATENCY);
+	printf(" lanes=%d exp_latency=%d", SMX_LANES, SMX_EXP_LATENCY);
+	if (c->npy.prefix)
+		printf(" npy=%s rows_vs_out.npy=%" PRIu64 "\n", c->npy.prefix,
+		       c->npy.rows_dump);
+	else
+		printf(" rows<=%u n<=%u\n", c->rows_max, c->n_max);
+}
+
 int smx_cosim_finish(struct smx_cosim *c)
 {
 	int status = c->failed ? 1 : 0;
-	size_t i;
 
 	if (vec_close(c) && !status)
 		status = 2;
-	if (!c->failed && c->inject) {
+	if (!c->failed && c->inject && !c->replay) {
 		fprintf(stderr, "smx_cosim: the %s flip at cycle %" PRIu64 " %s\n",
 			inject_names[c->inject_port], c->inject_cycle,
 			c->injected ? "was not caught" : "never happened (run too short)");
 		status = 2;
 	}
-	printf("smx_cosim: %s seed=%" PRIu64 " cycles=%" PRIu64 " tiles=%zu rows=%"
-	       PRIu64 " score_beats=%" PRIu64 " prob_beats=%" PRIu64 " rescales=%"
-	       PRIu64 " p255=%" PRIu64 " c>R_windows=%" PRIu64 " fifo_full=%" PRIu64
-	       " algo=online lanes=%d exp_latency=%d recip_latency=%d rows<=%d"
-	       " n<=%d\n",
-	       status ? "FAIL" : "PASS", c->seed, c->cycle, c->wb_tile,
-	       c->rows_checked, c->beats_fed, c->beats_checked, c->cov_rescale,
-	       c->cov_sat, c->cov_long, c->cov_full, SMX_LANES, SMX_EXP_LATENCY,
-	       SMX_RECIP_LATENCY, SMX_ROWS, SMX_N_MAX);
-	for (i = 0; i < c->n_tiles; i++)
-		tile_free(c->tiles[i]);
-	free(c->tiles);
-	free(c);
+	if (!c->replay)
+		summary(c, status);
+	cosim_free(c);
 	return status;
 }

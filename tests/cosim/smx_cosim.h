@@ -1,14 +1,18 @@
 /*
  * smx_cosim.h - lockstep co-simulation of rtl/smx.v against models/fu.c
  * (controller timing), models/smx.c (smx_cycles) and models/smx_ref.c
- * (smx_row, algorithm online).
+ * (smx_row), for the algorithms with RTL: online and ita (--algo).
  *
  * The Verilated RTL and the C model see the same stimuli, one clock at a
  * time. The C side (smx_cosim.c) owns everything but the RTL: it generates
- * seeded random softmax tiles, answers the RTL's score reads, steps the fu
- * model and compares every registered output of the RTL after each clock.
- * The C++ side (smx_main.cpp) only moves struct smx_pins to and from the
- * Verilated ports and ticks the clock.
+ * seeded random softmax tiles, or reads a dumped softmax op (--npy) and
+ * tiles it as the scheduler does (sim/plan.c), answers the RTL's score
+ * reads, steps the fu model and compares every registered output of the
+ * RTL after each clock. The C++ side (smx_main.cpp) holds one Verilated
+ * model per algorithm (ALGORITHM 0 and 1 of the same rtl/smx.v), moves
+ * struct smx_pins to and from its ports, ticks the clock, and on a
+ * mismatch with --vcd replays the run with a bounded waveform window
+ * (tests/cosim/vcd_window.h).
  *
  * The unit parameters must be the ones the RTL was Verilated with: the
  * make fragment passes the same values as -G to Verilator and as -D here.
@@ -27,6 +31,12 @@
 #endif
 #ifndef SMX_RECIP_LATENCY
 #define SMX_RECIP_LATENCY 8
+#endif
+#ifndef SMX_DIVIDERS
+#define SMX_DIVIDERS 2
+#endif
+#ifndef SMX_DIV_LATENCY
+#define SMX_DIV_LATENCY 19
 #endif
 #ifndef SMX_ROWS
 #define SMX_ROWS 4
@@ -58,6 +68,7 @@ struct smx_pins {
 	uint32_t cmd_cols;		/* row length n, 1 .. SMX_N_MAX */
 	uint32_t cmd_kcycles;		/* smx_cycles(rows, n) */
 	uint32_t cmd_in_frac;		/* 0 .. 31, read as at most 15 */
+	uint8_t cmd_ita_eps32;		/* ita: smx_fmt.ita_eps32 */
 	uint32_t x_data[SMX_WORDS(SMX_X_BITS)];	/* score beat */
 	/* outputs, read after each clock */
 	uint8_t cmd_ready;
@@ -82,14 +93,15 @@ struct smx_pins {
  * every port in hex with ceil(width / 4) digits, most significant first;
  * x_data and out_p are one number each, lane l at [l*8 +: 8].
  *
- *   # smx stim LANES=2 EXP_LATENCY=2 RECIP_LATENCY=8 ROWS=4 N_MAX=40
- *     KC_BITS=24 reset=3 seed=1 tiles=400 | <column names>   (one line)
+ *   # smx stim ALGORITHM=1 LANES=2 EXP_LATENCY=2 RECIP_LATENCY=8
+ *     DIVIDERS=2 DIV_LATENCY=19 ROWS=512 N_MAX=4096 KC_BITS=24 reset=3
+ *     seed=1 tiles=400 | <column names>                      (one line)
  *
  * DIR/stim.txt, cycles -reset .. N-1, one per clock the harness gave the
  * RTL: what smx_cosim_reset_pins (the reset window, rst_l 0) or
  * smx_cosim_drive put on the input ports before that clock's edge:
  *   cycle rst_l cmd_valid cmd_flags cmd_op cmd_rows cmd_cols cmd_kcycles
- *   cmd_in_frac x_data
+ *   cmd_in_frac cmd_ita_eps32 x_data
  * Payload without cmd_valid and x_data not asked for by x_rd (and lanes at
  * or beyond n) are the random junk the harness drove; they must not matter.
  *
@@ -108,11 +120,12 @@ struct smx_pins {
  * holds the RTL's beats to): for a tile of kcycles K finishing on cycle C,
  * busy step k is line C + 1 - K + k; x_rd marks the reads (P1(0), row
  * i + 1 in the first c cycles of window W(i), P2(i)); out_* carry
- * smx_row's probabilities, 0 beyond n, on the cycles of beat_step. The
- * Verilator run does not compare x_rd's cycle directly (a wrong read shows
- * up in the probabilities); the replay must, because it feeds the
- * recorded x_data whatever the RTL asks for. The file is written up to
- * smx_cycles(ROWS, N_MAX) lines behind the run for that reason.
+ * smx_row's probabilities (of the file's ALGORITHM), 0 beyond n, on the
+ * cycles of beat_step. The Verilator run does not compare x_rd's cycle
+ * directly (a wrong read shows up in the probabilities); the replay must,
+ * because it feeds the recorded x_data whatever the RTL asks for. The file is written up to
+ * one tile's kcycles (the longest the run can issue) lines behind the run
+ * for that reason.
  */
 /* Clocks smx_main.cpp holds rst_l low before cycle 0. */
 #define SMX_COSIM_RESET_CYCLES 3
@@ -121,12 +134,23 @@ struct smx_cosim;
 
 /*
  * Parse argv (see usage in smx_cosim.c) and build the stimulus generator
- * and the C model. Returns NULL after printing a message on a bad option
- * or on allocation failure; *status then holds the exit code (0 for -h).
+ * and the C model. Returns NULL after printing a message on a bad option,
+ * bad --npy input or allocation failure; *status then holds the exit code
+ * (0 for -h, 2 otherwise). With replay = 1 the run is a silent rerun for
+ * waves: the same stimulus, no vector files, no messages, no stop at a
+ * mismatch (the window goes on past it).
  */
-struct smx_cosim *smx_cosim_new(int argc, char **argv, int *status);
+struct smx_cosim *smx_cosim_new(int argc, char **argv, int replay,
+				int *status);
+/* The RTL to run: rtl/smx.v's ALGORITHM, 0 (online) or 1 (ita). */
+int smx_cosim_algorithm(const struct smx_cosim *c);
 /* VCD file asked for with --vcd, or NULL. */
 const char *smx_cosim_vcd(const struct smx_cosim *c);
+/* Clocks of waves before the failing one (--vcd-window), or -1: the
+ * default (kVcdWindowBefore). */
+int64_t smx_cosim_vcd_window(const struct smx_cosim *c);
+/* Cycle of the first mismatch (or of giving up on a hang), or -1. */
+int64_t smx_cosim_fail_cycle(const struct smx_cosim *c);
 /* Inputs held during reset: rst_l low, no command. */
 void smx_cosim_reset_pins(struct smx_cosim *c, struct smx_pins *p);
 /* 1 when the run is over (all tiles done, or a mismatch was found). */
@@ -143,7 +167,8 @@ void smx_cosim_drive(struct smx_cosim *c, struct smx_pins *p);
  * (cycle, port, expected, actual, seed).
  */
 int smx_cosim_check(struct smx_cosim *c, struct smx_pins *p);
-/* Print the summary line, free everything; returns the exit status. */
+/* Print the summary line (not in a replay), free everything; returns the
+ * exit status. */
 int smx_cosim_finish(struct smx_cosim *c);
 
 #ifdef __cplusplus

@@ -3,28 +3,39 @@
 // else (the stimulus, the C model, the comparison) is C code in
 // smx_cosim.c; this file only copies struct smx_pins to and from the
 // Verilated ports.
+//
+// Two models of rtl/smx.v are linked in, one per algorithm with RTL:
+// Vsmx (ALGORITHM 0, online) and Vsmx_ita (ALGORITHM 1); --algo picks one.
+// Both are built with tracing, which costs nothing until a context asks
+// for it: the first pass runs untraced, and only after a failure at cycle
+// C, with --vcd FILE, does the same run (a pure function of its options)
+// go again from reset with a VcdWindow writing clocks C - 1 - N .. C + 3
+// (clock C - 1 is the one whose edge showed the failure), as FILE.tmp
+// renamed to FILE once complete.
+#include <cerrno>
+#include <cinttypes>
 #include <cstdint>
 #include <cstdio>
+#include <cstring>
 #include <memory>
+#include <string>
 
 #include <verilated.h>
-#if VM_TRACE
-#include <verilated_vcd_c.h>
-#endif
 
 #include "Vsmx.h"
+#include "Vsmx_ita.h"
 #include "smx_cosim.h"
+#include "vcd_window.h"
 
 namespace {
 
 const int kResetCycles = SMX_COSIM_RESET_CYCLES;	// clocks with rst_l low
 
-struct Bench {
+template <typename Top> struct Bench {
 	VerilatedContext *ctx;
-	Vsmx *top;
-#if VM_TRACE
-	VerilatedVcdC *vcd = nullptr;
-#endif
+	Top *top;
+	VcdWindow<Top> *win;	// waves of the replay, or nullptr
+	int64_t clock;		// harness cycle of the next tick (reset < 0)
 };
 
 // Ports of up to 64 bits are plain integers, wider ones VlWide word arrays.
@@ -48,7 +59,7 @@ template <std::size_t N> void get(const VlWide<N> &port, uint32_t *w)
 		w[i] = port[i];
 }
 
-void to_model(Vsmx *m, const smx_pins &p)
+template <typename Top> void to_model(Top *m, const smx_pins &p)
 {
 	m->rst_l = p.rst_l;
 	m->cmd_valid = p.cmd_valid;
@@ -58,10 +69,11 @@ void to_model(Vsmx *m, const smx_pins &p)
 	m->cmd_cols = p.cmd_cols;
 	m->cmd_kcycles = p.cmd_kcycles;
 	m->cmd_in_frac = p.cmd_in_frac;
+	m->cmd_ita_eps32 = p.cmd_ita_eps32;
 	put(m->x_data, p.x_data);
 }
 
-void from_model(const Vsmx *m, smx_pins &p)
+template <typename Top> void from_model(const Top *m, smx_pins &p)
 {
 	p.cmd_ready = m->cmd_ready;
 	p.active = m->active;
@@ -81,47 +93,33 @@ void from_model(const Vsmx *m, smx_pins &p)
 }
 
 // One clock: falling then rising edge; inputs change only while clk is high.
-void tick(Bench &b)
+template <typename Top> void tick(Bench<Top> &b)
 {
 	for (int level = 0; level < 2; level++) {
 		b.top->clk = level;
 		b.top->eval();
-#if VM_TRACE
-		if (b.vcd)
-			b.vcd->dump(b.ctx->time());
-#endif
+		if (b.win)
+			b.win->sample(b.clock);
 		b.ctx->timeInc(1);
 	}
+	b.clock++;
 }
 
-}  // namespace
-
-int main(int argc, char **argv)
+// One run from reset: until the harness is done or, with a window, until
+// the window is written. vcd: nullptr for the untraced first pass.
+template <typename Top>
+void run(smx_cosim *cs, int argc, char **argv, const char *vcd,
+	 int64_t fail_clock, int64_t before)
 {
-	int status;
-	smx_cosim *cs = smx_cosim_new(argc, argv, &status);
-
-	if (!cs)
-		return status;
 	const auto ctx = std::make_unique<VerilatedContext>();
 	ctx->commandArgs(argc, argv);
-#if VM_TRACE
-	ctx->traceEverOn(smx_cosim_vcd(cs) != nullptr);	// before the model exists
-#endif
-	const auto top = std::make_unique<Vsmx>(ctx.get());
-	Bench b{ctx.get(), top.get()};
-#if VM_TRACE
-	std::unique_ptr<VerilatedVcdC> vcd;
-	if (smx_cosim_vcd(cs)) {
-		vcd = std::make_unique<VerilatedVcdC>();
-		top->trace(vcd.get(), 99);
-		vcd->open(smx_cosim_vcd(cs));
-		b.vcd = vcd.get();
-	}
-#else
-	if (smx_cosim_vcd(cs))
-		std::fprintf(stderr, "smx_cosim: no VCD: build with COSIM_TRACE=1\n");
-#endif
+	ctx->traceEverOn(vcd != nullptr);	// before the model exists
+	const auto top = std::make_unique<Top>(ctx.get());
+	std::unique_ptr<VcdWindow<Top>> win;
+	if (vcd)
+		win = std::make_unique<VcdWindow<Top>>(ctx.get(), top.get(), vcd,
+						       fail_clock, before);
+	Bench<Top> b{ctx.get(), top.get(), win.get(), -kResetCycles};
 
 	smx_pins p;
 	smx_cosim_reset_pins(cs, &p);
@@ -130,7 +128,7 @@ int main(int argc, char **argv)
 		tick(b);
 	from_model(top.get(), p);
 	smx_cosim_check(cs, &p);
-	while (!smx_cosim_done(cs)) {
+	while (!smx_cosim_done(cs) && !(win && win->past(b.clock))) {
 		smx_cosim_drive(cs, &p);
 		to_model(top.get(), p);
 		tick(b);
@@ -138,9 +136,75 @@ int main(int argc, char **argv)
 		smx_cosim_check(cs, &p);
 	}
 	top->final();
-#if VM_TRACE
-	if (vcd)
-		vcd->close();
-#endif
-	return smx_cosim_finish(cs);
+}
+
+void run_algo(smx_cosim *cs, int argc, char **argv, const char *vcd,
+	      int64_t fail_clock, int64_t before)
+{
+	if (smx_cosim_algorithm(cs) == 1)
+		run<Vsmx_ita>(cs, argc, argv, vcd, fail_clock, before);
+	else
+		run<Vsmx>(cs, argc, argv, vcd, fail_clock, before);
+}
+
+// VCD time of the rising edge of clock k: each clock dumps at 2 (k +
+// reset) and 2 (k + reset) + 1.
+int64_t edge_time(int64_t clock)
+{
+	return 2 * (clock + kResetCycles) + 1;
+}
+
+// Replay the run with a VcdWindow around clock fail - 1, whose rising edge
+// showed the failure the harness reports at cycle fail.
+void waves(int argc, char **argv, const char *vcd, int64_t fail, int64_t before)
+{
+	const std::string tmp = std::string(vcd) + ".tmp";
+	const int64_t edge = fail - 1;
+	const int64_t from = edge - before < -kResetCycles ? -kResetCycles
+							   : edge - before;
+	int status;
+	smx_cosim *rs = smx_cosim_new(argc, argv, 1, &status);
+
+	if (!rs)
+		return;
+	run_algo(rs, argc, argv, tmp.c_str(), edge, before);
+	if (smx_cosim_fail_cycle(rs) != fail)
+		std::fprintf(stderr, "smx_cosim: the replay for waves failed at "
+			     "cycle %" PRId64 ", not %" PRId64 "\n",
+			     smx_cosim_fail_cycle(rs), fail);
+	smx_cosim_finish(rs);
+	if (std::rename(tmp.c_str(), vcd)) {
+		std::fprintf(stderr, "smx_cosim: cannot write %s: %s\n", vcd,
+			     std::strerror(errno));
+		return;
+	}
+	std::fprintf(stderr, "smx_cosim: waves of clocks %" PRId64 " .. %" PRId64
+		     " (VCD time %" PRId64 " .. %" PRId64 ") around the failure at "
+		     "cycle %" PRId64 " (clock %" PRId64 ", rising edge at VCD time %"
+		     PRId64 ") in %s\n", from, edge + kVcdWindowAfter,
+		     edge_time(from) - 1, edge_time(edge + kVcdWindowAfter), fail,
+		     edge, edge_time(edge), vcd);
+}
+
+}  // namespace
+
+int main(int argc, char **argv)
+{
+	int status;
+	smx_cosim *cs = smx_cosim_new(argc, argv, 0, &status);
+
+	if (!cs)
+		return status;
+	run_algo(cs, argc, argv, nullptr, 0, 0);
+	const char *vcd = smx_cosim_vcd(cs);
+	const int64_t fail = smx_cosim_fail_cycle(cs);
+	const int64_t before = smx_cosim_vcd_window(cs) < 0 ? kVcdWindowBefore
+							     : smx_cosim_vcd_window(cs);
+	status = smx_cosim_finish(cs);
+	if (vcd && fail < 0)
+		std::fprintf(stderr, "smx_cosim: no failure, so no waves: %s not "
+			     "written\n", vcd);
+	else if (vcd)
+		waves(argc, argv, vcd, fail, before);
+	return status;
 }

@@ -7,7 +7,8 @@
  * the input ports for every clock, reset window included, and
  * DIR/expect.txt the outputs expected after each clock from cycle 0 on
  * (models/fu.c's registered outputs, and the score reads and probability
- * beats of rtl/smx.v's schedule with smx_row's probabilities). The bench
+ * beats of rtl/smx.v's schedule with smx_row's probabilities, of the
+ * files' algorithm: online or ita, ALGORITHM 0 or 1). The bench
  * does what the Verilator harness (tests/cosim/smx_main.cpp, tick()) does:
  * it changes the inputs while clk is high, lowers clk, raises it, and reads
  * the registered outputs after that edge; then it compares them. It does
@@ -15,8 +16,9 @@
  * says, and x_rd, x_row and x_col are compared instead.
  *
  * Run:  vvp -n tb_smx.vvp +stim=DIR/stim.txt +expect=DIR/expect.txt
- * Build with the unit parameters of the files, e.g. -Ptb_smx.LANES=2; the
- * bench checks them against both headers. Exit status: 0 after
+ * Build with the unit parameters of the files, e.g. -Ptb_smx.LANES=2 and
+ * -Ptb_smx.ALGORITHM=1 for ita vectors; the bench checks them against both
+ * headers. Exit status: 0 after
  * "icarus smx: PASS", 1 ($fatal) at the first mismatch or bad file.
  *
  * Invariant: stim line for cycle s drives the clock that ends cycle s; the
@@ -26,11 +28,14 @@
 `default_nettype none
 
 module tb_smx #(
-	parameter integer LANES         = 2,	/* as rtl/smx.v and the vector headers */
+	parameter integer ALGORITHM     = 0,	/* as rtl/smx.v and the vector headers */
+	parameter integer LANES         = 2,
 	parameter integer EXP_LATENCY   = 2,
 	parameter integer RECIP_LATENCY = 8,
-	parameter integer ROWS          = 4,
-	parameter integer N_MAX         = 40
+	parameter integer DIVIDERS      = 2,
+	parameter integer DIV_LATENCY   = 19,
+	parameter integer ROWS          = 512,
+	parameter integer N_MAX         = 4096
 ) ();
 	/* rtl/smx.v's defaults, which the harness leaves alone */
 	localparam integer OP_BITS = 32;
@@ -55,6 +60,7 @@ module tb_smx #(
 	reg  [NB-1:0]       cmd_cols;
 	reg  [KC_BITS-1:0]  cmd_kcycles;
 	reg  [4:0]          cmd_in_frac;
+	reg                 cmd_ita_eps32;
 	reg  [X_BITS-1:0]   x_data;
 	wire                cmd_ready;
 	wire                active;
@@ -74,8 +80,11 @@ module tb_smx #(
 
 	smx #(
 		.LANES(LANES),
+		.ALGORITHM(ALGORITHM),
 		.EXP_LATENCY(EXP_LATENCY),
 		.RECIP_LATENCY(RECIP_LATENCY),
+		.DIVIDERS(DIVIDERS),
+		.DIV_LATENCY(DIV_LATENCY),
 		.ROWS(ROWS),
 		.N_MAX(N_MAX)
 	) dut (
@@ -89,6 +98,7 @@ module tb_smx #(
 		.cmd_cols(cmd_cols),
 		.cmd_kcycles(cmd_kcycles),
 		.cmd_in_frac(cmd_in_frac),
+		.cmd_ita_eps32(cmd_ita_eps32),
 		.active(active),
 		.rd_done_valid(rd_done_valid),
 		.rd_done_flags(rd_done_flags),
@@ -142,19 +152,21 @@ module tb_smx #(
 	 * return its reset field. */
 	task automatic header(input integer fd, input [8*8-1:0] kind,
 			      input [8*1024-1:0] path, output integer reset);
-		integer la, el, rl, r, nm, kb, got;
+		integer al, la, el, rl, dv, dl, r, nm, kb, got;
 		reg [8*8-1:0] k;
 		begin
 			got = $fgets(line, fd);
-			n = $sscanf(line, "# smx %s LANES=%d EXP_LATENCY=%d RECIP_LATENCY=%d ROWS=%d N_MAX=%d KC_BITS=%d reset=%d seed=%d",
-				    k, la, el, rl, r, nm, kb, reset, seed);
-			if (got == 0 || n != 9 || k != kind)
+			n = $sscanf(line, "# smx %s ALGORITHM=%d LANES=%d EXP_LATENCY=%d RECIP_LATENCY=%d DIVIDERS=%d DIV_LATENCY=%d ROWS=%d N_MAX=%d KC_BITS=%d reset=%d seed=%d",
+				    k, al, la, el, rl, dv, dl, r, nm, kb, reset, seed);
+			if (got == 0 || n != 12 || k != kind)
 				$fatal(1, "icarus smx: %0s: not a '# smx %0s' header line", path, kind);
-			if (la != LANES || el != EXP_LATENCY || rl != RECIP_LATENCY ||
+			if (al != ALGORITHM || la != LANES || el != EXP_LATENCY ||
+			    rl != RECIP_LATENCY || dv != DIVIDERS || dl != DIV_LATENCY ||
 			    r != ROWS || nm != N_MAX || kb != KC_BITS)
-				$fatal(1, "icarus smx: %0s is for LANES=%0d EXP_LATENCY=%0d RECIP_LATENCY=%0d ROWS=%0d N_MAX=%0d KC_BITS=%0d, the bench for LANES=%0d EXP_LATENCY=%0d RECIP_LATENCY=%0d ROWS=%0d N_MAX=%0d KC_BITS=%0d",
-				       path, la, el, rl, r, nm, kb, LANES, EXP_LATENCY,
-				       RECIP_LATENCY, ROWS, N_MAX, KC_BITS);
+				$fatal(1, "icarus smx: %0s is for ALGORITHM=%0d LANES=%0d EXP_LATENCY=%0d RECIP_LATENCY=%0d DIVIDERS=%0d DIV_LATENCY=%0d ROWS=%0d N_MAX=%0d KC_BITS=%0d, the bench for ALGORITHM=%0d LANES=%0d EXP_LATENCY=%0d RECIP_LATENCY=%0d DIVIDERS=%0d DIV_LATENCY=%0d ROWS=%0d N_MAX=%0d KC_BITS=%0d",
+				       path, al, la, el, rl, dv, dl, r, nm, kb, ALGORITHM,
+				       LANES, EXP_LATENCY, RECIP_LATENCY, DIVIDERS,
+				       DIV_LATENCY, ROWS, N_MAX, KC_BITS);
 		end
 	endtask
 
@@ -212,9 +224,10 @@ module tb_smx #(
 
 	/* One stim line into the input registers; returns the fields read. */
 	task automatic read_stim;
-		n = $fscanf(fs, " %d %h %h %h %h %h %h %h %h %h",
+		n = $fscanf(fs, " %d %h %h %h %h %h %h %h %h %h %h",
 			    s_cycle, rst_l, cmd_valid, cmd_flags, cmd_op,
-			    cmd_rows, cmd_cols, cmd_kcycles, cmd_in_frac, x_data);
+			    cmd_rows, cmd_cols, cmd_kcycles, cmd_in_frac,
+			    cmd_ita_eps32, x_data);
 	endtask
 
 	initial begin
@@ -240,8 +253,8 @@ module tb_smx #(
 		/* inputs of each clock, changed while clk is high */
 		read_stim;
 		while (!(n <= 0 && $feof(fs))) begin
-			if (n != 10)
-				$fatal(1, "icarus smx: %0s line %0d: expected 10 fields, read %0d",
+			if (n != 11)
+				$fatal(1, "icarus smx: %0s line %0d: expected 11 fields, read %0d",
 				       stim_path, ticks + 2, n);
 			if (s_cycle != ticks - reset_lines)
 				$fatal(1, "icarus smx: %0s line %0d: cycle %0d, expected %0d",
@@ -260,9 +273,10 @@ module tb_smx #(
 			$fatal(1, "icarus smx: %0s has lines beyond stim cycle %0d", expect_path, s_cycle);
 		if (compared == 0 || beats == 0)
 			$fatal(1, "icarus smx: nothing compared (%0d cycles, %0d beats)", compared, beats);
-		$display("icarus smx: PASS cycles=%0d compared=%0d ticks=%0d tiles=%0d score_reads=%0d prob_beats=%0d seed=%0d lanes=%0d exp_latency=%0d recip_latency=%0d rows<=%0d n<=%0d",
-			 e_cycle, compared, ticks, tiles, reads, beats, seed, LANES,
-			 EXP_LATENCY, RECIP_LATENCY, ROWS, N_MAX);
+		$display("icarus smx: PASS cycles=%0d compared=%0d ticks=%0d tiles=%0d score_reads=%0d prob_beats=%0d seed=%0d algorithm=%0d lanes=%0d exp_latency=%0d recip_latency=%0d dividers=%0d div_latency=%0d rows<=%0d n<=%0d",
+			 e_cycle, compared, ticks, tiles, reads, beats, seed,
+			 ALGORITHM, LANES, EXP_LATENCY, RECIP_LATENCY, DIVIDERS,
+			 DIV_LATENCY, ROWS, N_MAX);
 		$fclose(fs);
 		$fclose(fe);
 		$finish;
