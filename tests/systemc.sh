@@ -8,9 +8,12 @@
 # 2. The engine as Verilated RTL (configs/sc-rtl.ini): equal to stasim run on
 #    the same config, on a small trace of every op kind (attention, GELU,
 #    LayerNorm, MoE).
+#    The softmax unit as Verilated RTL too (softmax = rtl, both modes), and
+#    with the engine in C: equal to stasim run on a small attention trace.
 # 3. A fault injected into the RTL engine's output is reported: exit 1 and a
 #    message naming the cycle, the unit and the port.
-# 4. Bad input: exit 2 with a message, no report.
+# 4. Bad input: exit 2 with a message, no report (softmax = rtl on a fused
+#    or another softmax unit, gate = rtl: not built).
 # 5. --vcd writes a VCD holding the unit ports.
 # 6. The example platform cut from docs/systemc.md runs, and its latency
 #    with its own memory model equals stasim run's on a config whose DRAM
@@ -65,6 +68,17 @@ same "rtl engine deit-tiny seq 32 functional" configs/sc-rtl.ini "$tmp/deit32.tr
 	--format json --mode functional
 same "rtl engine m3vit-tiny MoE layer" configs/sc-rtl.ini "$tmp/moe.trace" --format json
 
+# The softmax unit as rtl/smx.v: with the engine RTL, and alone.
+sed -e 's/^softmax = c/softmax = rtl/' -e "s|^table = energy|table = $(pwd)/configs/energy|" \
+	configs/sc-rtl.ini > "$tmp/both-rtl.ini"
+sed 's/^engine = rtl/engine = c/' "$tmp/both-rtl.ini" > "$tmp/smx-only.ini"
+same "rtl engine + softmax deit-tiny seq 32 timing" "$tmp/both-rtl.ini" "$tmp/deit32.trace.gz" \
+	--format json
+same "rtl engine + softmax deit-tiny seq 32 functional" "$tmp/both-rtl.ini" \
+	"$tmp/deit32.trace.gz" --format json --mode functional
+same "rtl softmax deit-tiny seq 32 functional" "$tmp/smx-only.ini" "$tmp/deit32.trace.gz" \
+	--format json --mode functional
+
 # An injected fault must stop the run as a check failure naming it.
 set +e
 "$sc" -c configs/sc-rtl.ini -t "$tmp/deit32.trace.gz" --inject-flip 20000 \
@@ -95,11 +109,16 @@ sed -i "s|^table = energy|table = $(pwd)/configs/energy|" "$tmp/wrong-array.ini"
 sed "s|^table = energy|table = $(pwd)/configs/energy|" configs/sta-default.ini \
 	> "$tmp/smx-rtl.ini"
 printf '\n[systemc]\nsoftmax = rtl\n' >> "$tmp/smx-rtl.ini"
+sed 's/^recip_latency = 8/recip_latency = 9/' "$tmp/both-rtl.ini" > "$tmp/smx-other.ini"
+sed 's/^gate = c/gate = rtl/' "$tmp/both-rtl.ini" > "$tmp/gate-rtl.ini"
 printf '[systemc]\nengine = vhdl\n' > "$tmp/bad-impl.ini"
 expect_2 "no config" -t traces/deit-tiny-2of4.trace.gz
 expect_2 "RTL built for another array" -c "$tmp/wrong-array.ini" -t "$tmp/deit32.trace.gz"
-expect_2 "softmax RTL not built" -c "$tmp/smx-rtl.ini" -t "$tmp/deit32.trace.gz"
-grep -q "not built yet" "$tmp/err" || bad "softmax RTL: message does not say 'not built yet'"
+expect_2 "softmax RTL on a fused softmax" -c "$tmp/smx-rtl.ini" -t "$tmp/deit32.trace.gz"
+grep -q "no fused mode" "$tmp/err" || bad "fused softmax RTL: message does not say 'no fused mode'"
+expect_2 "softmax RTL built for another unit" -c "$tmp/smx-other.ini" -t "$tmp/deit32.trace.gz"
+expect_2 "gate RTL not built" -c "$tmp/gate-rtl.ini" -t "$tmp/deit32.trace.gz"
+grep -q "not built yet" "$tmp/err" || bad "gate RTL: message does not say 'not built yet'"
 expect_2 "bad [systemc] value" -c "$tmp/bad-impl.ini" -t "$tmp/deit32.trace.gz"
 expect_2 "missing trace" -c configs/sta-default.ini -t "$tmp/none.trace"
 expect_2 "fault injection without RTL" -c configs/sta-default.ini \

@@ -22,15 +22,22 @@ sc_core::sc_time accel_period(const struct config *cfg)
 
 std::string accel::check_config(const struct config *cfg)
 {
-	if (cfg->sc_softmax == CFG_IMPL_RTL)
-		return "[systemc] softmax = rtl: not built yet (the softmax "
-		       "RTL runs in the lockstep harness only: stasim cosim smx)";
+	std::string why;
+
+	// rtl/gate.v is the top-k stage alone: T * E cycles a tile, where the
+	// planned gate tile (gate_cycles) also runs the logits and a softmax
+	// over the experts, so its timing can never be the planned one.
 	if (cfg->sc_gate == CFG_IMPL_RTL)
-		return "[systemc] gate = rtl: not built yet (the gate RTL runs "
-		       "in the lockstep harness only: stasim cosim gate)";
-	if (cfg->sc_engine == CFG_IMPL_RTL)
-		return sde_rtl_sc::fits(cfg);
-	return "";
+		return "[systemc] gate = rtl: not built yet (rtl/gate.v is the "
+		       "top-k stage only, T*E cycles a tile; the planned gate "
+		       "tile also has the logits and the softmax, gate_cycles; "
+		       "the gate RTL runs in the lockstep harness: stasim cosim "
+		       "gate)";
+	if (cfg->sc_softmax == CFG_IMPL_RTL)
+		why = smx_rtl_sc::fits(cfg);
+	if (why.empty() && cfg->sc_engine == CFG_IMPL_RTL)
+		why = sde_rtl_sc::fits(cfg);
+	return why;
 }
 
 accel::accel(sc_module_name n, const struct config *cfg)
@@ -48,6 +55,12 @@ accel::accel(sc_module_name n, const struct config *cfg)
 	for (int u = 0; u < PU_COUNT; u++) {
 		if (u == PU_SDE && cfg->sc_engine == CFG_IMPL_RTL) {
 			auto *r = new sde_rtl_sc(kUnitName[u], cfg);
+
+			r->rst_l(rst_l_);
+			unit_[u].reset(r);
+			any_rtl_ = true;
+		} else if (u == PU_SMX && cfg->sc_softmax == CFG_IMPL_RTL) {
+			auto *r = new smx_rtl_sc(kUnitName[u], cfg);
 
 			r->rst_l(rst_l_);
 			unit_[u].reset(r);
@@ -213,6 +226,8 @@ void accel::trace(sc_core::sc_trace_file *tf) const
 		sc_trace(tf, uout_[u], p + kUnitName[u] + ".out");
 	}
 	if (auto *r = dynamic_cast<const sde_rtl_sc *>(unit_[PU_SDE].get()))
+		r->trace(tf);
+	if (auto *r = dynamic_cast<const smx_rtl_sc *>(unit_[PU_SMX].get()))
 		r->trace(tf);
 }
 

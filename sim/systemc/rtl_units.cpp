@@ -183,3 +183,322 @@ void sde_rtl_sc::trace(sc_core::sc_trace_file *tf) const
 }
 
 }  // namespace stasim
+
+namespace stasim {
+
+// ---- the softmax unit as rtl/smx.v ----
+
+smx_rtl_params smx_rtl_built()
+{
+	return { SC_SMX_LANES, SC_SMX_ALGORITHM, SC_SMX_EXP_LATENCY,
+		 SC_SMX_RECIP_LATENCY, SC_SMX_DIVIDERS, SC_SMX_DIV_LATENCY,
+		 SC_SMX_ROWS, SC_SMX_N_MAX, 24 };
+}
+
+// rtl/smx.v's ALGORITHM codes (enum smx_algo): 0 online, 1 ita.
+static const char *smx_algo_of(unsigned a)
+{
+	return a == 1 ? "ita" : "online";
+}
+
+static struct smx_params smx_params_of(const struct config *cfg)
+{
+	return { cfg->smx_lanes,
+		 cfg->smx_algo == CFG_SMX_ITA ? SMX_ITA :
+		 cfg->smx_algo == CFG_SMX_THREEPASS ? SMX_THREEPASS :
+		 SMX_ONLINE,
+		 cfg->smx_exp_latency, cfg->smx_recip_latency,
+		 cfg->smx_dividers, cfg->smx_div_latency };
+}
+
+std::string smx_rtl_sc::fits(const struct config *cfg)
+{
+	smx_rtl_params p = smx_rtl_built();
+	std::ostringstream m;
+	const char *algo = cfg->smx_algo == CFG_SMX_ITA ? "ita" :
+			   cfg->smx_algo == CFG_SMX_THREEPASS ? "threepass" :
+			   "online";
+	bool ita = cfg->smx_algo == CFG_SMX_ITA;
+
+	m << "[systemc] softmax = rtl: ";
+	// Fused, the planner gives a tile only the cycles left after the
+	// engine's drain (smx_fused_cycles: R + E for online), but rtl/smx.v
+	// has no drain port: it reads every row twice from x_data on its own
+	// schedule (smx_cycles), so its timing cannot be the planned one.
+	if (cfg->smx_fused) {
+		m << "rtl/smx.v has no fused mode (it reads each row twice from "
+		     "its score port, smx_cycles; fused tiles are planned "
+		     "smx_fused_cycles); set [softmax] fused = false";
+		return m.str();
+	}
+	if (cfg->smx_algo == CFG_SMX_THREEPASS) {
+		m << "rtl/smx.v has no threepass data path (online, ita)";
+		return m.str();
+	}
+	if ((cfg->smx_algo == CFG_SMX_ITA) == (p.algorithm == 1) &&
+	    cfg->smx_lanes == p.lanes &&
+	    cfg->smx_exp_latency == p.exp_latency &&
+	    (ita ? cfg->smx_dividers == p.dividers &&
+		   cfg->smx_div_latency == p.div_latency
+		 : cfg->smx_recip_latency == p.recip_latency))
+		return "";
+	m << "this stasim-sc has rtl/smx.v Verilated for "
+	  << smx_algo_of(p.algorithm) << ", " << p.lanes << " lanes, exp "
+	  << p.exp_latency << ", recip " << p.recip_latency << ", "
+	  << p.dividers << " dividers of " << p.div_latency
+	  << " cycles; the config asks for " << algo << ", " << cfg->smx_lanes
+	  << " lanes, exp " << cfg->smx_exp_latency << ", recip "
+	  << cfg->smx_recip_latency << ", " << cfg->smx_dividers
+	  << " dividers of " << cfg->smx_div_latency
+	  << " cycles (rebuild with SC_SMX_PARAMS, docs/systemc.md)";
+	return m.str();
+}
+
+smx_rtl_sc::smx_rtl_sc(sc_module_name n, const struct config *cfg)
+	: compute_sc(n), rst_l("rst_l"), rtl_("rtl"), sp_(smx_params_of(cfg)),
+	  fmt_{ cfg->smx_in_frac, static_cast<uint32_t>(cfg->smx_ita_eps32) }
+{
+	rtl_.clk(clk);
+	rtl_.rst_l(rst_l);
+	rtl_.cmd_valid(cmd_valid);
+	rtl_.cmd_ready(cmd_ready);
+	rtl_.cmd_flags(cmd_flags);
+	rtl_.cmd_op(cmd_op);
+	rtl_.cmd_rows(cmd_rows);
+	rtl_.cmd_cols(cmd_cols);
+	rtl_.cmd_kcycles(cmd_kcycles);
+	rtl_.cmd_in_frac(cmd_in_frac);
+	rtl_.cmd_ita_eps32(cmd_ita_eps32);
+	rtl_.active(active);
+	rtl_.rd_done_valid(rd_done_valid);
+	rtl_.rd_done_flags(rd_done_flags);
+	rtl_.rd_done_op(rd_done_op);
+	rtl_.wb_done_valid(wb_done_valid);
+	rtl_.wb_done_flags(wb_done_flags);
+	rtl_.wb_done_op(wb_done_op);
+	rtl_.x_rd(x_rd);
+	rtl_.x_row(x_row);
+	rtl_.x_col(x_col);
+	rtl_.x_data(x_data);
+	rtl_.out_valid(out_valid);
+	rtl_.out_row(out_row);
+	rtl_.out_col(out_col);
+	rtl_.out_p(out_p);
+	SC_METHOD(drive);
+	sensitive << cmd;
+	SC_METHOD(collect);
+	sensitive << cmd_ready << active << rd_done_valid << rd_done_flags
+		  << rd_done_op << wb_done_valid << wb_done_flags << wb_done_op;
+	SC_METHOD(track);
+	sensitive << clk.pos();
+	dont_initialize();
+	SC_METHOD(feed);
+	sensitive << x_rd << x_row << x_col;
+}
+
+// The scheduler's command onto the RTL's pins. A command whose kcycles is
+// not the RTL's own schedule for its rows and cols would end the tile
+// before (or after) its last probability; it is reported, not run.
+void smx_rtl_sc::drive()
+{
+	const struct unit_cmd &c = cmd.read().c;
+	const struct smx_job *j = static_cast<const struct smx_job *>(c.data);
+	const struct smx_fmt &f = j ? j->fmt : fmt_;
+	smx_rtl_params p = smx_rtl_built();
+
+	if (c.valid && bad_cmd_.empty() &&
+	    (c.kcycles >= (1ull << p.kc_bits) || c.rows > p.rows ||
+	     c.cols > p.n_max || !c.rows || !c.cols ||
+	     c.kcycles != smx_cycles(&sp_, c.rows, c.cols))) {
+		std::ostringstream m;
+
+		m << "op " << c.op << ": a tile of " << c.rows << " rows of "
+		  << c.cols << " scores planned for " << c.kcycles
+		  << " cycles; rtl/smx.v (at most " << p.rows << " rows of "
+		  << p.n_max << ") takes " << smx_cycles(&sp_, c.rows, c.cols);
+		bad_cmd_ = m.str();
+	}
+	cmd_valid.write(c.valid != 0);
+	cmd_flags.write(c.flags);
+	cmd_op.write(c.op);
+	cmd_rows.write(c.rows);
+	cmd_cols.write(c.cols);
+	cmd_kcycles.write(static_cast<uint32_t>(c.kcycles));
+	cmd_in_frac.write(f.in_frac);
+	cmd_ita_eps32.write(f.ita_eps32 != 0);
+}
+
+void smx_rtl_sc::collect()
+{
+	uout_sig o;
+
+	o.cmd_ready = cmd_ready.read();
+	o.active = active.read();
+	o.rd_done.c.valid = rd_done_valid.read();
+	o.rd_done.c.flags = static_cast<uint8_t>(rd_done_flags.read());
+	o.rd_done.c.op = rd_done_op.read();
+	o.wb_done.c.valid = wb_done_valid.read();
+	o.wb_done.c.flags = static_cast<uint8_t>(wb_done_flags.read());
+	o.wb_done.c.op = wb_done_op.read();
+	out.write(o);
+}
+
+// The tiles the RTL holds, in order, as its ports show them on the edge
+// (signals still carry the values of the cycle that edge ends): a command
+// enters on cmd_valid && cmd_ready, the oldest leaves after its wb_done.
+// The front is the tile whose scores are read and whose beats leave.
+void smx_rtl_sc::track()
+{
+	if (!rst_l.read()) {
+		tiles_.clear();
+		return;
+	}
+	if (wb_done_valid.read() && !tiles_.empty())
+		tiles_.pop_front();
+	if (cmd_valid.read() && cmd_ready.read())
+		tiles_.push_back(cmd.read().c);
+}
+
+// Lane l of a Verilated bus: an integer up to 64 bits, sc_bv beyond.
+template <typename T> static void set_lane(T &v, unsigned l, uint8_t b)
+{
+	if constexpr (std::is_integral<T>::value)
+		v |= static_cast<T>(b) << (8 * l);
+	else
+		v.range(8 * l + 7, 8 * l) = b;
+}
+
+template <typename T> static uint8_t get_lane(const T &v, unsigned l)
+{
+	if constexpr (std::is_integral<T>::value)
+		return static_cast<uint8_t>(v >> (8 * l));
+	else
+		return static_cast<uint8_t>(v.range(8 * l + 7, 8 * l).to_uint());
+}
+
+// The score feeder: the beat x_row, x_col of the tile in progress, on
+// x_data for the cycle after the read (rtl/smx.v's header). The tile's
+// scores when its command carries them, zeros otherwise and past n.
+void smx_rtl_sc::feed()
+{
+	pin_t<decltype(rtl_.x_data)> v{};
+	const unsigned lanes = smx_rtl_built().lanes;
+
+	if (x_rd.read() && !tiles_.empty()) {
+		const struct unit_cmd &c = tiles_.front();
+		const struct smx_job *j =
+			static_cast<const struct smx_job *>(c.data);
+		uint64_t row = c.r0 + x_row.read();
+
+		for (unsigned l = 0; j && l < lanes; l++) {
+			uint64_t i = static_cast<uint64_t>(x_col.read()) * lanes + l;
+
+			if (i < c.cols)
+				set_lane(v, l, static_cast<uint8_t>(
+						 j->x[row * j->n + i]));
+		}
+	}
+	x_data.write(v);
+}
+
+// The probability beat on out_*, if any, against smx_row of the same
+// scores the feeder gave: "" or the first wrong lane.
+std::string smx_rtl_sc::check_beat()
+{
+	const unsigned lanes = smx_rtl_built().lanes;
+	std::ostringstream m;
+
+	if (!out_valid.read())
+		return "";
+	if (tiles_.empty())
+		return "a probability beat with no tile in progress";
+	const struct unit_cmd &c = tiles_.front();
+	const struct smx_job *j = static_cast<const struct smx_job *>(c.data);
+	uint32_t row = c.r0 + out_row.read();
+	uint32_t n = c.cols;
+
+	if (row_job_ != c.data || row_idx_ != row || row_x_.size() != n) {
+		row_x_.assign(n, 0);
+		if (j)
+			row_x_.assign(j->x + static_cast<uint64_t>(row) * j->n,
+				      j->x + static_cast<uint64_t>(row) * j->n + n);
+		row_p_.assign(n, 0);
+		smx_row(sp_.algo, j ? &j->fmt : &fmt_, row_x_.data(), n,
+			row_p_.data());
+		row_job_ = c.data;
+		row_idx_ = row;
+	}
+	for (unsigned l = 0; l < lanes; l++) {
+		uint64_t i = static_cast<uint64_t>(out_col.read()) * lanes + l;
+		unsigned want = i < n ? row_p_[i] : 0;
+		unsigned got = get_lane(out_p.read(), l);
+
+		if (got != want) {
+			m << "out_p of op " << c.op << " row " << row
+			  << " score " << i << ": smx_row " << want << ", RTL "
+			  << got;
+			return m.str();
+		}
+	}
+	beats_++;
+	return "";
+}
+
+std::string smx_rtl_sc::compare(uint64_t cycle)
+{
+	std::ostringstream m;
+	uout_sig c, r = out.read();
+	std::string beat;
+
+	if (!v_.self)
+		return "";
+	if (!bad_cmd_.empty())
+		return "softmax RTL: " + bad_cmd_;
+	c = v_.out(v_.self);
+	m << "softmax RTL disagrees with models/fu.c after cycle " << cycle
+	  << ", port ";
+	if (differ(m, "cmd_ready", c.cmd_ready, r.cmd_ready) ||
+	    differ(m, "active", c.active, r.active) ||
+	    differ(m, "rd_done_valid", c.rd_done.c.valid, r.rd_done.c.valid) ||
+	    differ(m, "wb_done_valid", c.wb_done.c.valid, r.wb_done.c.valid) ||
+	    (c.rd_done.c.valid &&
+	     (differ(m, "rd_done_flags", c.rd_done.c.flags, r.rd_done.c.flags) ||
+	      differ(m, "rd_done_op", c.rd_done.c.op, r.rd_done.c.op))) ||
+	    (c.wb_done.c.valid &&
+	     (differ(m, "wb_done_flags", c.wb_done.c.flags, r.wb_done.c.flags) ||
+	      differ(m, "wb_done_op", c.wb_done.c.op, r.wb_done.c.op))))
+		return m.str();
+	beat = check_beat();
+	if (!beat.empty()) {
+		std::ostringstream b;
+
+		b << "softmax RTL disagrees with smx_row after cycle " << cycle
+		  << ": " << beat;
+		return b.str();
+	}
+	return "";
+}
+
+void smx_rtl_sc::trace(sc_core::sc_trace_file *tf) const
+{
+	const std::string p = std::string(name()) + ".";
+
+	sc_core::sc_trace(tf, rst_l, p + "rst_l");
+	sc_core::sc_trace(tf, cmd_valid, p + "cmd_valid");
+	sc_core::sc_trace(tf, cmd_ready, p + "cmd_ready");
+	sc_core::sc_trace(tf, cmd_op, p + "cmd_op");
+	sc_core::sc_trace(tf, cmd_rows, p + "cmd_rows");
+	sc_core::sc_trace(tf, cmd_cols, p + "cmd_cols");
+	sc_core::sc_trace(tf, cmd_kcycles, p + "cmd_kcycles");
+	sc_core::sc_trace(tf, active, p + "active");
+	sc_core::sc_trace(tf, rd_done_valid, p + "rd_done_valid");
+	sc_core::sc_trace(tf, wb_done_valid, p + "wb_done_valid");
+	sc_core::sc_trace(tf, x_rd, p + "x_rd");
+	sc_core::sc_trace(tf, x_row, p + "x_row");
+	sc_core::sc_trace(tf, x_col, p + "x_col");
+	sc_core::sc_trace(tf, out_valid, p + "out_valid");
+	sc_core::sc_trace(tf, out_row, p + "out_row");
+	sc_core::sc_trace(tf, out_col, p + "out_col");
+}
+
+}  // namespace stasim

@@ -9,23 +9,30 @@
 // the RTL's outputs against the model's; the first disagreement stops the
 // run as a check failure naming the cycle, unit and port.
 //
-// Only the handshakes and timing are driven: the operand lanes are held at
-// zero, so functional values come from the C model. The RTL data paths are
-// checked bit for bit by the lockstep harnesses (tests/cosim/, docs/rtl.md).
+// The engine's operand lanes are held at zero, so its functional values come
+// from the C model; its data path is checked bit for bit by the lockstep
+// harness (tests/cosim/, docs/rtl.md). The softmax unit's score lanes carry
+// the tile's real scores when the command has them (functional mode) and
+// zeros otherwise, and every probability beat it emits is checked against
+// smx_row on the same scores.
 #ifndef SIM_SYSTEMC_RTL_UNITS_H
 #define SIM_SYSTEMC_RTL_UNITS_H
 
+#include <deque>
 #include <string>
 #include <type_traits>
 #include <utility>
+#include <vector>
 
 #include <systemc>
 
 #include "units.h"
 #include "Vsde.h"
+#include "Vsmx.h"
 
 extern "C" {
 #include "../config.h"
+#include "../../models/smx.h"
 }
 
 namespace stasim {
@@ -92,6 +99,73 @@ private:
 	std::string bad_cmd_;	// a command the RTL's fields cannot carry
 	uint64_t inject_at_ = UINT64_MAX;	// inject_flip's cycle
 	bool injected_ = false;
+};
+
+// The softmax unit rtl/smx.v was Verilated as (Makefile: SC_SMX_PARAMS).
+struct smx_rtl_params {
+	unsigned lanes, algorithm, exp_latency, recip_latency, dividers,
+		 div_latency, rows, n_max, kc_bits;
+};
+smx_rtl_params smx_rtl_built();
+
+// The softmax unit as rtl/smx.v. Its sequencer reads every row twice from
+// x_data on a schedule of its own (rows, cols and its parameters), so it
+// stands in for the C unit only where the planner's kcycles is that
+// schedule: softmax not fused, algorithm online or ita (fits()).
+class smx_rtl_sc : public compute_sc {
+public:
+	SC_HAS_PROCESS(smx_rtl_sc);
+	sc_core::sc_in<bool> rst_l;
+
+	smx_rtl_sc(sc_core::sc_module_name n, const struct config *cfg);
+	// "" when the RTL was built for cfg's softmax unit, else why not.
+	static std::string fits(const struct config *cfg);
+	std::string compare(uint64_t cycle) override;
+	void trace(sc_core::sc_trace_file *tf) const;
+
+private:
+	bool drives_out() const override { return false; }
+	void drive();
+	void collect();
+	void track();
+	void feed();
+	std::string check_beat();
+
+	Vsmx rtl_;
+	STASIM_PIN(Vsmx, cmd_valid);
+	STASIM_PIN(Vsmx, cmd_ready);
+	STASIM_PIN(Vsmx, cmd_flags);
+	STASIM_PIN(Vsmx, cmd_op);
+	STASIM_PIN(Vsmx, cmd_rows);
+	STASIM_PIN(Vsmx, cmd_cols);
+	STASIM_PIN(Vsmx, cmd_kcycles);
+	STASIM_PIN(Vsmx, cmd_in_frac);
+	STASIM_PIN(Vsmx, cmd_ita_eps32);
+	STASIM_PIN(Vsmx, active);
+	STASIM_PIN(Vsmx, rd_done_valid);
+	STASIM_PIN(Vsmx, rd_done_flags);
+	STASIM_PIN(Vsmx, rd_done_op);
+	STASIM_PIN(Vsmx, wb_done_valid);
+	STASIM_PIN(Vsmx, wb_done_flags);
+	STASIM_PIN(Vsmx, wb_done_op);
+	STASIM_PIN(Vsmx, x_rd);
+	STASIM_PIN(Vsmx, x_row);
+	STASIM_PIN(Vsmx, x_col);
+	STASIM_PIN(Vsmx, x_data);
+	STASIM_PIN(Vsmx, out_valid);
+	STASIM_PIN(Vsmx, out_row);
+	STASIM_PIN(Vsmx, out_col);
+	STASIM_PIN(Vsmx, out_p);
+
+	struct smx_params sp_;		// the configured unit, for smx_cycles
+	struct smx_fmt fmt_;		// score format when a command has no data
+	std::deque<struct unit_cmd> tiles_;	// accepted, not yet wb_done
+	std::vector<int8_t> row_x_;	// scores of the row last checked
+	std::vector<uint8_t> row_p_;	// smx_row of row_x_
+	const void *row_job_ = nullptr;	// (job, row) of row_p_, or none
+	uint32_t row_idx_ = UINT32_MAX;
+	std::string bad_cmd_;		// a command the RTL cannot run as planned
+	uint64_t beats_ = 0;		// probability beats checked
 };
 
 }  // namespace stasim

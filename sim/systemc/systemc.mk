@@ -4,14 +4,24 @@
 # Verilator builds it: `verilator --sc --exe` Verilates the engine RTL as a
 # SystemC module and compiles and links the platform's C++ with SystemC
 # (found through pkg-config) and libstasim.a, so the RTL, Verilator's
-# runtime and the wrappers come out of one make. Rebuilt when the RTL, the
-# platform sources, libstasim.a or the parameters change.
+# runtime and the wrappers come out of one make. Verilator takes one top
+# module a run, so the softmax RTL is Verilated first into a library of
+# its own (Vsmx__ALL.a, prefix Vsmx) that the main run links; both share
+# the main run's Verilator runtime. Rebuilt when the RTL, the platform
+# sources, libstasim.a or the parameters change.
 
 SC_BUILD   := $(BUILD)/sc
 SC_SRC     := $(wildcard sim/systemc/*.cpp)
 SC_HDR     := $(wildcard sim/systemc/*.h sim/*.h models/*.h)
 # The engine array its RTL is Verilated for: configs/sc-rtl.ini's.
 SC_SDE_PARAMS ?= ROWS=8 COLS=8 N_MAX=2 M_MAX=8 ACT_BITS=8 WEIGHT_BITS=8
+# The softmax unit its RTL is Verilated as: configs/sc-rtl.ini's [softmax]
+# (ALGORITHM 0 online, 1 ita); ROWS and N_MAX bound the planned tiles (a
+# deit-tiny attention tile is 591 rows of 197 scores).
+SC_SMX_PARAMS ?= LANES=16 ALGORITHM=0 EXP_LATENCY=4 RECIP_LATENCY=8 DIVIDERS=2 DIV_LATENCY=19 ROWS=1024 N_MAX=1024
+SC_SMX_DIR := $(SC_BUILD)/smx
+SC_SMX_LIB := $(SC_SMX_DIR)/Vsmx__ALL.a
+SC_CXXFLAGS = -std=c++17 -O2 $(shell pkg-config --cflags systemc 2>/dev/null)
 
 # Verilator, one flag per line; recursive (=), so that pkg-config runs
 # after `make deps` has installed SystemC on a fresh machine.
@@ -26,29 +36,49 @@ SC_VFLAGS += -Wall
 SC_VFLAGS += --assert
 SC_VFLAGS += $(addprefix -G,$(SC_SDE_PARAMS))
 # the platform's C++: SystemC through pkg-config, the array for its checks
-SC_VFLAGS += -CFLAGS "-std=c++17 -O2 $(shell pkg-config --cflags systemc 2>/dev/null) $(addprefix -DSC_SDE_,$(SC_SDE_PARAMS)) -I$(CURDIR)/sim/systemc"
-SC_VFLAGS += -LDFLAGS "$(CURDIR)/$(BUILD)/libstasim.a $(shell pkg-config --libs systemc 2>/dev/null) $(LDLIBS)"
+# the platform's C++: SystemC through pkg-config, the units' parameters for
+# their checks, the softmax model's header
+SC_VFLAGS += -CFLAGS "$(SC_CXXFLAGS) $(addprefix -DSC_SDE_,$(SC_SDE_PARAMS)) $(addprefix -DSC_SMX_,$(SC_SMX_PARAMS)) -I$(CURDIR)/sim/systemc -I$(abspath $(SC_SMX_DIR))"
+SC_VFLAGS += -LDFLAGS "$(abspath $(SC_SMX_LIB)) $(abspath $(BUILD)/libstasim.a) $(shell pkg-config --libs systemc 2>/dev/null) $(LDLIBS)"
 # the RTL at -O1 runs as fast as at the default and builds faster
 SC_VFLAGS += -MAKEFLAGS "OPT_FAST=-O1 OPT_GLOBAL=-O1 OPT_SLOW=-O0"
 
 $(SC_BUILD)/params.stamp: sc-force
 	@mkdir -p $(@D)
-	@echo '$(SC_SDE_PARAMS)' | cmp -s - $@ || echo '$(SC_SDE_PARAMS)' > $@
+	@echo '$(SC_SDE_PARAMS) $(SC_SMX_PARAMS)' | cmp -s - $@ || \
+	  echo '$(SC_SDE_PARAMS) $(SC_SMX_PARAMS)' > $@
+
+# The softmax RTL (smx.v, its data paths and fu.v, found in rtl/) as a
+# SystemC model library; the same lint, assertions and -O1 as the engine.
+SC_SMX_VFLAGS = --sc --build -j 2
+SC_SMX_VFLAGS += --top-module smx --prefix Vsmx -Irtl
+SC_SMX_VFLAGS += -Wall
+SC_SMX_VFLAGS += --assert
+SC_SMX_VFLAGS += $(addprefix -G,$(SC_SMX_PARAMS))
+SC_SMX_VFLAGS += -CFLAGS "$(SC_CXXFLAGS)"
+SC_SMX_VFLAGS += -MAKEFLAGS "OPT_FAST=-O1 OPT_GLOBAL=-O1 OPT_SLOW=-O0"
+
+$(SC_SMX_LIB): rtl/smx.v $(wildcard rtl/smx_*.v) rtl/fu.v $(SC_BUILD)/params.stamp \
+	       | $(NEED_DEPS)
+	@mkdir -p $(@D)
+	$(VERILATOR) $(SC_SMX_VFLAGS) --Mdir $(SC_SMX_DIR) rtl/smx.v \
+	  > $(SC_BUILD)/smx-build.log 2>&1 || { tail -40 $(SC_BUILD)/smx-build.log; exit 1; }
 
 $(BUILD)/stasim-sc: rtl/sde.v rtl/sde_pe.v $(SC_SRC) $(SC_HDR) $(BUILD)/libstasim.a \
-		    $(SC_BUILD)/params.stamp | $(NEED_DEPS)
+		    $(SC_SMX_LIB) $(SC_BUILD)/params.stamp | $(NEED_DEPS)
 	$(VERILATOR) $(SC_VFLAGS) --Mdir $(SC_BUILD)/obj -o stasim-sc \
 	  $(addprefix $(CURDIR)/,$(SC_SRC)) rtl/sde.v rtl/sde_pe.v > $(SC_BUILD)/build.log 2>&1 || \
 	  { tail -40 $(SC_BUILD)/build.log; exit 1; }
 	cp $(SC_BUILD)/obj/stasim-sc $@
+	@# shell globs, not $$(wildcard): make expands a recipe before its
+	@# first line runs, when a fresh build has no Verilated objects yet
 	rm -f $(SC_LIB)
 	$(AR) rcs $(SC_LIB) $(addprefix $(SC_BUILD)/obj/,accel.o units.o rtl_units.o \
-	  verilated.o verilated_threads.o) $(filter-out $(SC_BUILD)/obj/stasim_sc.o,\
-	  $(wildcard $(SC_BUILD)/obj/Vsde*.o))
+	  verilated.o verilated_threads.o) $(SC_BUILD)/obj/Vsde*.o $(SC_SMX_DIR)/Vsmx*.o
 
 # The platform as a library for other SystemC platforms (docs/systemc.md):
-# the accelerator top, its wrappers, the Verilated engine and Verilator's
-# runtime; link it before libstasim.a.
+# the accelerator top, its wrappers, the Verilated engine and softmax unit
+# and Verilator's runtime; link it before libstasim.a.
 SC_LIB := $(SC_BUILD)/libstasim-sc.a
 $(SC_LIB): $(BUILD)/stasim-sc
 
