@@ -122,7 +122,7 @@ static const struct key cfg_keys[] = {
 	{ "softmax", "recip_latency", K_UINT, CFG(smx_recip_latency), 1, 256,
 	  0, NULL, "8", "cycles", "latency of the reciprocal (online, threepass)" },
 	{ "softmax", "dividers", K_UINT, CFG(smx_dividers), 1, 256, 0, NULL,
-	  "2", "dividers", "ita: serial dividers working on rows in parallel" },
+	  "2", "dividers", "ita: divider stages that share one row's division" },
 	{ "softmax", "div_latency", K_UINT, CFG(smx_div_latency), 1, 256, 0,
 	  NULL, "19", "cycles",
 	  "ita: one serial division (19-bit denominator, a bit per cycle)" },

@@ -92,7 +92,7 @@ struct config {
 	int smx_fused;			/* [softmax] fused: scores stream from the engine */
 	uint32_t smx_exp_latency;	/* [softmax] exp_latency: cycles */
 	uint32_t smx_recip_latency;	/* [softmax] recip_latency: cycles */
-	uint32_t smx_dividers;		/* [softmax] dividers: ita serial dividers */
+	uint32_t smx_dividers;		/* [softmax] dividers: ita divider stages */
 	uint32_t smx_div_latency;	/* [softmax] div_latency: cycles per division */
 	uint32_t smx_in_frac;		/* [softmax] in_frac: fractional bits of scores */
 	int smx_ita_eps32;		/* [softmax] ita_eps32: finer ita shifts */
