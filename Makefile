@@ -87,7 +87,7 @@ asan: $(BUILD)/asan/stasim $(addprefix $(BUILD)/asan/tests/,$(TEST_NAMES))
 
 cosim: cosim-sde-lint cosim-sde cosim-smx-quick cosim-gelu-lint cosim-gelu-quick cosim-gate-lint cosim-gate-quick icarus-smx-quick
 
-bench: $(BUILD)/stasim $(COSIM_BUILD)/sde_cosim
+bench: $(BUILD)/stasim $(BUILD)/stasim-sc $(COSIM_BUILD)/sde_cosim
 	@echo "-- BENCH --"
 	@sh tests/bench.sh $(BUILD)/stasim $(BUILD)
 

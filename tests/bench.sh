@@ -37,6 +37,34 @@ measure bert-base-timing timing
 measure bert-base-timing-strict timing --no-fast-forward
 measure bert-base-functional functional --mode functional
 
+# once NAME MODE PROGRAM ARGS...: one timed run of a program that writes a
+# JSON report to stdout (runs long enough on their own)
+once() {
+	name=$1; mode=$2; shift 2
+	t0=$(now)
+	"$@" --format json > "$tmp/$name.json"
+	el=$(awk -v a="$(now)" -v b="$t0" 'BEGIN { print a - b }')
+	printf '%s\t%s\t%s\t%s\t%s\t%s\n' "$name" "$mode" \
+		"$(field cycles "$tmp/$name.json")" "$el" \
+		"$(field macs "$tmp/$name.json")" 1 >> "$tmp/rows"
+}
+
+# The SystemC platform (docs/systemc.md) beside the native kernel: the same
+# BERT-base run with every unit in C, then a DeiT-Tiny (32 tokens) run on
+# the 8x8 array the engine RTL is built for, natively, in SystemC with the
+# engine in C, and in SystemC with the engine as Verilated RTL.
+sc=$out/stasim-sc
+if [ -x "$sc" ]; then
+	once bert-base-systemc-all-c timing "$sc" -c $cfg -t $trace
+	small=$tmp/deit32.trace.gz
+	"$bin" trace deit-tiny --seq 32 --nm 2:4 -o "$small"
+	sed -e 's/^engine = rtl/engine = c/' -e "s|^table = energy|table = $(pwd)/configs/energy|" \
+		configs/sc-rtl.ini > "$tmp/sc-c.ini"
+	once deit32-8x8-native-strict timing "$bin" run -c configs/sc-rtl.ini -t "$small" --no-fast-forward
+	once deit32-8x8-systemc-all-c timing "$sc" -c "$tmp/sc-c.ini" -t "$small"
+	once deit32-8x8-systemc-rtl-sde timing "$sc" -c configs/sc-rtl.ini -t "$small"
+fi
+
 # Sweep throughput: the shipped 1,000-point ViT-B/16 sweep on 2 workers.
 spec=configs/sweeps/bench-1000.ini
 if [ -f "$spec" ]; then
@@ -65,13 +93,14 @@ BEGIN { printf "[\n" > json }
 {
 	cps = $3 / $4; mps = $5 / $4
 	printf "%s  { \"name\": \"%s\", \"mode\": \"%s\", \"sim_cycles\": %d, \"wall_s\": %.6f, \"cycles_per_s\": %.0f, \"macs_per_s\": %.0f, \"repeats\": %d }", (NR > 1 ? ",\n" : ""), $1, $2, $3, $4, cps, mps, $6 > json
-	row[NR] = sprintf("%-26s %-10s %12d %10.4f %14.3e %14.3e", $1, $2, $3, $4, cps, mps)
+	row[NR] = sprintf("%-30s %-10s %12d %10.4f %14.3e %14.3e", $1, $2, $3, $4, cps, mps)
 }
 END {
 	printf "\n]\n" > json
-	printf "%-26s %-10s %12s %10s %14s %14s\n", "run", "mode", "sim_cycles", "wall_s", "cycles/s", "MACs/s"
+	printf "%-30s %-10s %12s %10s %14s %14s\n", "run", "mode", "sim_cycles", "wall_s", "cycles/s", "MACs/s"
 	for (i = 1; i <= NR; i++) print row[i]
 }' "$tmp/rows"
 [ -x "$cosim" ] || echo "rtl: build/cosim/sde_cosim not built (make cosim-sde-quick builds it)"
+[ -x "$sc" ] || echo "systemc: build/stasim-sc not built (make builds it)"
 [ -f "$tmp/sweep.txt" ] && cat "$tmp/sweep.txt" | tee "$out/bench-sweep.txt"
 echo "written: $out/bench.json"
