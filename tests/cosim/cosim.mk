@@ -101,6 +101,7 @@ $(1)/c/sde_cosim.o: tests/cosim/sde_cosim.c $$(COSIM_HEADERS) $(1)/params.stamp
 	$$(COSIM_CC) $$(COSIM_CFLAGS) $(addprefix -DSDE_,$(2)) -c $$< -o $$@
 
 $(1)/sde_cosim: $$(COSIM_RTL) tests/cosim/sde_main.cpp tests/cosim/vcd_window.h \
+		tests/cosim/cosim_main.h \
 		$(1)/params.stamp $(addprefix $(1)/c/,$(addsuffix .o,$(COSIM_MODEL) sde_cosim)) \
 		$(addprefix $(1)/c/sim/,$(addsuffix .o,$(COSIM_PLANNER)))
 	@echo "-- VERILATE + BUILD $$@ ($(2)) --"
@@ -347,7 +348,8 @@ $(COSIM_SMX_ITA_LIB): $(COSIM_SMX_RTL) $(COSIM_SMX_BUILD)/params.stamp
 		--Mdir $(@D) -GALGORITHM=1 $(addprefix -G,$(COSIM_SMX_PARAMS)) rtl/smx.v
 
 $(COSIM_SMX_BUILD)/smx_cosim: $(COSIM_SMX_RTL) tests/cosim/smx_main.cpp \
-		tests/cosim/vcd_window.h $(COSIM_SMX_BUILD)/params.stamp \
+		tests/cosim/vcd_window.h tests/cosim/cosim_main.h \
+		$(COSIM_SMX_BUILD)/params.stamp \
 		$(COSIM_SMX_OBJS) $(COSIM_SMX_ITA_LIB)
 	@echo "-- VERILATE + BUILD $@ (ALGORITHM=0 $(COSIM_SMX_PARAMS)) --"
 	@rm -f $@

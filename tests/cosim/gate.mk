@@ -57,7 +57,8 @@ $(COSIM_GATE_BUILD)/c/gate_cosim.o: tests/cosim/gate_cosim.c $(COSIM_GATE_HEADER
 COSIM_GATE_OBJS := $(addprefix $(COSIM_GATE_BUILD)/c/,$(addsuffix .o,$(COSIM_GATE_MODEL) gate_cosim))
 
 $(COSIM_GATE_BUILD)/gate_cosim: $(COSIM_GATE_RTL) tests/cosim/gate_main.cpp \
-		tests/cosim/vcd_window.h $(COSIM_GATE_BUILD)/params.stamp $(COSIM_GATE_OBJS)
+		tests/cosim/vcd_window.h tests/cosim/cosim_main.h \
+		$(COSIM_GATE_BUILD)/params.stamp $(COSIM_GATE_OBJS)
 	@echo "-- VERILATE + BUILD $@ ($(COSIM_GATE_PARAMS)) --"
 	@rm -f $@
 	$(VERILATOR) $(COSIM_GATE_VFLAGS) --Mdir $(COSIM_GATE_BUILD)/obj -o $(abspath $@) \

@@ -50,7 +50,8 @@ $(COSIM_GELU_BUILD)/c/gelu_cosim.o: tests/cosim/gelu_cosim.c $(COSIM_GELU_HEADER
 COSIM_GELU_OBJS := $(addprefix $(COSIM_GELU_BUILD)/c/,$(addsuffix .o,$(COSIM_GELU_MODEL) gelu_cosim))
 
 $(COSIM_GELU_BUILD)/gelu_cosim: $(COSIM_GELU_RTL) tests/cosim/gelu_main.cpp \
-		tests/cosim/vcd_window.h $(COSIM_GELU_BUILD)/params.stamp $(COSIM_GELU_OBJS)
+		tests/cosim/vcd_window.h tests/cosim/cosim_main.h \
+		$(COSIM_GELU_BUILD)/params.stamp $(COSIM_GELU_OBJS)
 	@echo "-- VERILATE + BUILD $@ ($(COSIM_GELU_PARAMS)) --"
 	@rm -f $@
 	$(VERILATOR) $(COSIM_GELU_VFLAGS) --Mdir $(COSIM_GELU_BUILD)/obj -o $(abspath $@) \

@@ -1,8 +1,8 @@
-// smx_main.cpp - the Verilator side of the softmax-unit co-simulation:
-// context, model, reset window, one tick() per clock, final(). Everything
-// else (the stimulus, the C model, the comparison) is C code in
-// smx_cosim.c; this file only copies struct smx_pins to and from the
-// Verilated ports.
+// smx_main.cpp - the Verilator side of the softmax-unit co-simulation: the
+// stimulus, the C model and the comparison are C code in smx_cosim.c, the
+// context, reset window and clocking are cosim_main.h; this file copies
+// struct smx_pins to and from the Verilated ports and keeps its own --vcd
+// replay (waves(): FILE.tmp, its own messages, no effect on the status).
 //
 // Two models of rtl/smx.v are linked in, one per algorithm with RTL:
 // Vsmx (ALGORITHM 0, online) and Vsmx_ita (ALGORITHM 1); --algo picks one.
@@ -17,7 +17,6 @@
 #include <cstdint>
 #include <cstdio>
 #include <cstring>
-#include <memory>
 #include <string>
 
 #include <verilated.h>
@@ -25,39 +24,22 @@
 #include "Vsmx.h"
 #include "Vsmx_ita.h"
 #include "smx_cosim.h"
-#include "vcd_window.h"
+#include "cosim_main.h"
 
 namespace {
 
+using cosim_main::get;
+using cosim_main::put;
+
 const int kResetCycles = SMX_COSIM_RESET_CYCLES;	// clocks with rst_l low
 
-template <typename Top> struct Bench {
-	VerilatedContext *ctx;
-	Top *top;
-	VcdWindow<Top> *win;	// waves of the replay, or nullptr
-	int64_t clock;		// harness cycle of the next tick (reset < 0)
+// The replay stops when the harness is done, even inside the window.
+const cosim_main::Harness<smx_cosim, smx_pins> kHarness = {
+	"smx_cosim", "failure", false, true, kResetCycles,
+	smx_cosim_new, smx_cosim_vcd, smx_cosim_vcd_window,
+	smx_cosim_fail_cycle, smx_cosim_reset_pins, smx_cosim_done,
+	smx_cosim_drive, smx_cosim_check, smx_cosim_finish,
 };
-
-// Ports of up to 64 bits are plain integers, wider ones VlWide word arrays.
-template <typename T> void put(T &port, const uint32_t *w)
-{
-	port = static_cast<T>(w[0] | static_cast<uint64_t>(w[1]) << 32);
-}
-template <std::size_t N> void put(VlWide<N> &port, const uint32_t *w)
-{
-	for (std::size_t i = 0; i < N; i++)
-		port[i] = w[i];
-}
-template <typename T> void get(const T &port, uint32_t *w)
-{
-	w[0] = static_cast<uint32_t>(port);
-	w[1] = static_cast<uint32_t>(static_cast<uint64_t>(port) >> 32);
-}
-template <std::size_t N> void get(const VlWide<N> &port, uint32_t *w)
-{
-	for (std::size_t i = 0; i < N; i++)
-		w[i] = port[i];
-}
 
 template <typename Top> void to_model(Top *m, const smx_pins &p)
 {
@@ -92,59 +74,18 @@ template <typename Top> void from_model(const Top *m, smx_pins &p)
 	get(m->out_p, p.out_p);
 }
 
-// One clock: falling then rising edge; inputs change only while clk is high.
-template <typename Top> void tick(Bench<Top> &b)
-{
-	for (int level = 0; level < 2; level++) {
-		b.top->clk = level;
-		b.top->eval();
-		if (b.win)
-			b.win->sample(b.clock);
-		b.ctx->timeInc(1);
-	}
-	b.clock++;
-}
-
 // One run from reset: until the harness is done or, with a window, until
 // the window is written. vcd: nullptr for the untraced first pass.
-template <typename Top>
-void run(smx_cosim *cs, int argc, char **argv, const char *vcd,
-	 int64_t fail_clock, int64_t before)
-{
-	const auto ctx = std::make_unique<VerilatedContext>();
-	ctx->commandArgs(argc, argv);
-	ctx->traceEverOn(vcd != nullptr);	// before the model exists
-	const auto top = std::make_unique<Top>(ctx.get());
-	std::unique_ptr<VcdWindow<Top>> win;
-	if (vcd)
-		win = std::make_unique<VcdWindow<Top>>(ctx.get(), top.get(), vcd,
-						       fail_clock, before);
-	Bench<Top> b{ctx.get(), top.get(), win.get(), -kResetCycles};
-
-	smx_pins p;
-	smx_cosim_reset_pins(cs, &p);
-	to_model(top.get(), p);
-	for (int i = 0; i < kResetCycles; i++)
-		tick(b);
-	from_model(top.get(), p);
-	smx_cosim_check(cs, &p);
-	while (!smx_cosim_done(cs) && !(win && win->past(b.clock))) {
-		smx_cosim_drive(cs, &p);
-		to_model(top.get(), p);
-		tick(b);
-		from_model(top.get(), p);
-		smx_cosim_check(cs, &p);
-	}
-	top->final();
-}
-
 void run_algo(smx_cosim *cs, int argc, char **argv, const char *vcd,
 	      int64_t fail_clock, int64_t before)
 {
 	if (smx_cosim_algorithm(cs) == 1)
-		run<Vsmx_ita>(cs, argc, argv, vcd, fail_clock, before);
+		cosim_main::run(kHarness, to_model<Vsmx_ita>,
+				from_model<Vsmx_ita>, cs, argc, argv, vcd,
+				fail_clock, before);
 	else
-		run<Vsmx>(cs, argc, argv, vcd, fail_clock, before);
+		cosim_main::run(kHarness, to_model<Vsmx>, from_model<Vsmx>, cs,
+				argc, argv, vcd, fail_clock, before);
 }
 
 // VCD time of the rising edge of clock k: each clock dumps at 2 (k +
