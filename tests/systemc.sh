@@ -7,7 +7,8 @@
 #    JSON (every figure, MoE figures included) and in CSV.
 # 2. The engine as Verilated RTL (configs/sc-rtl.ini): equal to stasim run on
 #    the same config, on a small trace of every op kind (attention, GELU,
-#    LayerNorm, MoE).
+#    LayerNorm, MoE); functional, it is fed the real operand beats and
+#    written-back rows are checked (STASIM_SC_STATS counts them).
 #    The softmax unit as Verilated RTL too (softmax = rtl, both modes), and
 #    with the engine in C: equal to stasim run on a small attention trace.
 # 3. A fault injected into the RTL engine's output is reported: exit 1 and a
@@ -67,6 +68,18 @@ same "rtl engine deit-tiny seq 32 timing" configs/sc-rtl.ini "$tmp/deit32.trace.
 same "rtl engine deit-tiny seq 32 functional" configs/sc-rtl.ini "$tmp/deit32.trace.gz" \
 	--format json --mode functional
 same "rtl engine m3vit-tiny MoE layer" configs/sc-rtl.ini "$tmp/moe.trace" --format json
+
+# Functional, the engine RTL computes on the real operand beats and every
+# row it writes back is checked: some must have been.
+STASIM_SC_STATS=1 "$sc" -c configs/sc-rtl.ini -t "$tmp/deit32.trace.gz" --mode functional \
+	--format json > /dev/null 2> "$tmp/stats" || true
+rows=$(sed -n 's/^stasim-sc: engine RTL: [0-9]* operand beats fed, \([0-9]*\) rows checked$/\1/p' \
+	"$tmp/stats")
+if [ "${rows:-0}" -gt 0 ]; then
+	ok "rtl engine functional: $(sed 's/^stasim-sc: engine RTL: //' "$tmp/stats")"
+else
+	bad "rtl engine functional: no written-back row checked: $(head -n 1 "$tmp/stats")"
+fi
 
 # The softmax unit as rtl/smx.v: with the engine RTL, and alone.
 sed -e 's/^softmax = c/softmax = rtl/' -e "s|^table = energy|table = $(pwd)/configs/energy|" \

@@ -1,11 +1,36 @@
 // rtl_units.cpp - compute units as their Verilated RTL (see rtl_units.h).
 #include "rtl_units.h"
 
+#include <cstdio>
+#include <cstdlib>
 #include <sstream>
 
 namespace stasim {
 
 using sc_core::sc_module_name;
+
+// Bits lsb .. lsb + w - 1 (w <= 32) of a Verilated bus: an integer up to
+// 64 bits, sc_bv beyond. put_bits ORs into a bus that starts at zero.
+template <typename T> static void put_bits(T &v, unsigned lsb, unsigned w,
+					   uint32_t x)
+{
+	x &= w < 32 ? (1u << w) - 1 : ~0u;
+	if constexpr (std::is_integral<T>::value)
+		v |= static_cast<T>(x) << lsb;
+	else
+		v.range(lsb + w - 1, lsb) = x;
+}
+
+template <typename T> static uint32_t get_bits(const T &v, unsigned lsb,
+					       unsigned w)
+{
+	uint32_t m = w < 32 ? (1u << w) - 1 : ~0u;
+
+	if constexpr (std::is_integral<T>::value)
+		return static_cast<uint32_t>(v >> lsb) & m;
+	else
+		return v.range(lsb + w - 1, lsb).to_uint() & m;
+}
 
 sde_rtl_params sde_rtl_built()
 {
@@ -70,16 +95,49 @@ sde_rtl_sc::sde_rtl_sc(sc_module_name n, const struct config *cfg)
 	SC_METHOD(collect);
 	sensitive << cmd_ready << active << rd_done_valid << rd_done_flags
 		  << rd_done_op << wb_done_valid << wb_done_flags << wb_done_op;
+	SC_METHOD(track);
+	sensitive << clk.pos();
+	dont_initialize();
+	SC_METHOD(feed);
+	sensitive << clk.neg();
+	dont_initialize();
+}
+
+sde_rtl_sc::~sde_rtl_sc()
+{
+	if (getenv("STASIM_SC_STATS"))
+		fprintf(stderr, "stasim-sc: engine RTL: %llu operand beats fed, "
+			"%llu rows checked\n",
+			static_cast<unsigned long long>(beats_),
+			static_cast<unsigned long long>(rows_checked_));
+}
+
+// The pattern of d as rtl/sde.v streams it: 0 with *gpc M-groups a beat
+// (0 when dense), or -1 when a group would take more than one beat.
+static int sde_rtl_gpc(const struct sde_data *d, uint32_t *gpc)
+{
+	sde_rtl_params p = sde_rtl_built();
+	struct nm_hw hw = { p.n_max, p.m_max };
+	struct nm_map map;
+
+	*gpc = 0;
+	if (d->nm_n == d->nm_m)
+		return 0;
+	if (nm_map(&hw, d->nm_n, d->nm_m, &map) || map.cycles_per_group)
+		return -1;
+	*gpc = map.groups_per_cycle;
+	return 0;
 }
 
 // The scheduler's command onto the RTL's pins. The sparse pattern and the
-// shift only steer the data path, which gets zero operands here; they are
-// given legal values all the same.
+// shift steer the data path; without operands (zero beats) they are given
+// legal values all the same.
 void sde_rtl_sc::drive()
 {
 	const struct unit_cmd &c = cmd.read().c;
 	const struct sde_data *d = static_cast<const struct sde_data *>(c.data);
 	sde_rtl_params p = sde_rtl_built();
+	uint32_t gpc;
 
 	if (c.valid && bad_cmd_.empty() &&
 	    (c.kcycles >= (1u << 16) || c.drain_cpr >= 8 || c.rows > p.rows ||
@@ -89,6 +147,15 @@ void sde_rtl_sc::drive()
 		m << "op " << c.op << ": a command with kcycles " << c.kcycles
 		  << ", drain_cpr " << c.drain_cpr << ", " << c.rows << "x"
 		  << c.cols << " does not fit rtl/sde.v's fields";
+		bad_cmd_ = m.str();
+	}
+	if (c.valid && d && bad_cmd_.empty() && sde_rtl_gpc(d, &gpc)) {
+		std::ostringstream m;
+
+		m << "op " << c.op << ": pattern " << d->nm_n << ":" << d->nm_m
+		  << " does not map onto rtl/sde.v's data path (n_max "
+		  << p.n_max << ", m_max " << p.m_max
+		  << ": one M-group a beat at most)";
 		bad_cmd_ = m.str();
 	}
 	cmd_valid.write(c.valid != 0);
@@ -123,6 +190,190 @@ void sde_rtl_sc::collect()
 	out.write(o);
 }
 
+// The k-steps and tiles the RTL holds, as its ports show them on the edge
+// (signals still carry the values of the cycle that edge ends): a command
+// enters on cmd_valid && cmd_ready; the engine streams the k-steps in that
+// order, kcycles beats each, and drains the tiles in that order.
+void sde_rtl_sc::track()
+{
+	if (!rst_l.read()) {
+		steps_.clear();
+		drains_.clear();
+		rows_.clear();
+		step_beat_ = tile_beat_ = 0;
+		return;
+	}
+	if (cmd_valid.read() && cmd_ready.read() && cmd.read().c.kcycles)
+		steps_.push_back(cmd.read().c);
+}
+
+// The operand feeder, after the falling edge: op_rd rose (or stayed high)
+// on the edge that ended a stream cycle, so this cycle's pins carry the
+// next beat of the k-step in progress. A tile's k-steps stream its
+// reduction back to back: beat kb since the tile's FIRST k-step holds
+// elements kb * span .. kb * span + span - 1 (span = N_MAX dense, gpc * M
+// sparse), zeros past k. Zeros throughout when the command has no operands.
+void sde_rtl_sc::feed()
+{
+	if (!rst_l.read() || !op_rd.read()) {
+		op_a.write(pin_t<decltype(rtl_.op_a)>{});
+		op_w.write(pin_t<decltype(rtl_.op_w)>{});
+		op_idx.write(pin_t<decltype(rtl_.op_idx)>{});
+		return;
+	}
+	if (steps_.empty()) {
+		if (feed_err_.empty())
+			feed_err_ = "op_rd: C model no k-step to read, RTL 1";
+		return;
+	}
+	const struct unit_cmd c = steps_.front();
+
+	if (!step_beat_ && (c.flags & UNIT_FIRST))
+		tile_beat_ = 0;
+	beat(c, tile_beat_);
+	tile_beat_++;
+	if (++step_beat_ == c.kcycles) {
+		steps_.pop_front();
+		step_beat_ = 0;
+		if (c.flags & UNIT_LAST)
+			drains_.push_back(c);
+	}
+}
+
+// Beat kb of tile c onto op_a, op_w, op_idx (rtl/sde.v's header).
+void sde_rtl_sc::beat(const struct unit_cmd &c, uint64_t kb)
+{
+	const struct sde_data *d = static_cast<const struct sde_data *>(c.data);
+	const sde_rtl_params p = sde_rtl_built();
+	const unsigned win = p.m_max > p.n_max ? p.m_max : p.n_max;
+	const unsigned ib = p.m_max > 1 ? nm_clog2(p.m_max) : 1;
+	pin_t<decltype(rtl_.op_a)> a{};
+	pin_t<decltype(rtl_.op_w)> w{};
+	pin_t<decltype(rtl_.op_idx)> x{};
+	uint32_t gpc = 0, span;
+
+	if (d && !sde_rtl_gpc(d, &gpc)) {
+		bool dense = d->nm_n == d->nm_m;
+		uint64_t groups = (d->k + d->nm_m - 1) / d->nm_m;
+
+		span = dense ? p.n_max : gpc * d->nm_m;
+		for (unsigned r = 0; r < c.rows; r++) {
+			const int16_t *ar = d->a + uint64_t(c.r0 + r) * d->k;
+
+			for (unsigned q = 0; q < span; q++) {
+				uint64_t kk = kb * span + q;
+
+				if (kk < d->k)
+					put_bits(a, (r * win + q) * p.act_bits,
+						 p.act_bits, uint16_t(ar[kk]));
+			}
+		}
+		for (unsigned col = 0; col < c.cols; col++) {
+			for (unsigned j = 0; j < p.n_max; j++) {
+				unsigned wbit = (col * p.n_max + j) * p.weight_bits;
+				unsigned gi = dense ? 0 : j / d->nm_n;
+				uint64_t e;
+
+				if (dense) {
+					uint64_t kk = kb * p.n_max + j;
+
+					if (kk >= d->k)
+						continue;
+					e = kk * d->ncols + c.c0 + col;
+				} else {
+					uint64_t g = kb * gpc + gi;
+
+					if (gi >= gpc || g >= groups)
+						continue;
+					e = (g * d->nm_n + j % d->nm_n) * d->ncols +
+					    c.c0 + col;
+					put_bits(x, (col * p.n_max + j) * ib, ib,
+						 d->idx[e]);
+				}
+				put_bits(w, wbit, p.weight_bits, uint16_t(d->w[e]));
+			}
+		}
+		beats_++;
+	}
+	op_a.write(a);
+	op_w.write(w);
+	op_idx.write(x);
+}
+
+// The row on out_* after this edge, if any, kept for its tile; at the
+// tile's wb_done (when the C model has computed it), every kept row
+// against d->out: rows r0.., columns c0.., zero beyond the tile's cols.
+std::string sde_rtl_sc::check_rows(uint64_t cycle)
+{
+	const sde_rtl_params p = sde_rtl_built();
+	std::ostringstream m;
+
+	if (!feed_err_.empty()) {
+		m << "engine RTL disagrees with models/sde.c after cycle "
+		  << cycle << ", port " << feed_err_;
+		return m.str();
+	}
+	if (out_valid.read()) {
+		wb_row w{ cycle, static_cast<unsigned>(out_row.read()), {} };
+
+		for (unsigned col = 0; col < p.cols; col++) {
+			uint32_t v = get_bits(out_data.read(), col * p.act_bits,
+					      p.act_bits);
+
+			if (v >> (p.act_bits - 1))
+				v |= ~0u << p.act_bits;
+			w.v.push_back(static_cast<int32_t>(v));
+		}
+		rows_.push_back(w);
+	}
+	if (!wb_done_valid.read())
+		return "";
+	if (drains_.empty()) {
+		m << "engine RTL disagrees with models/sde.c after cycle "
+		  << cycle << ", port wb_done_valid: no tile streamed";
+		return m.str();
+	}
+	const struct unit_cmd c = drains_.front();
+	const struct sde_data *d = static_cast<const struct sde_data *>(c.data);
+	std::vector<wb_row> got;
+
+	got.swap(rows_);
+	drains_.pop_front();
+	if (!d)
+		return "";
+	if (got.size() != c.rows) {
+		m << "engine RTL disagrees with models/sde.c after cycle "
+		  << cycle << ", port out_valid: C model " << c.rows
+		  << " rows of op " << c.op << ", RTL " << got.size();
+		return m.str();
+	}
+	for (const wb_row &w : got) {
+		if (w.row >= c.rows) {
+			m << "engine RTL disagrees with models/sde.c after cycle "
+			  << w.cycle << ", port out_row: C model < " << c.rows
+			  << ", RTL " << w.row;
+			return m.str();
+		}
+		for (unsigned col = 0; col < p.cols; col++) {
+			int want = col < c.cols ?
+				d->out[uint64_t(c.r0 + w.row) * d->ncols +
+				       c.c0 + col] : 0;
+
+			if (want != w.v[col]) {
+				m << "engine RTL disagrees with models/sde.c "
+				     "after cycle " << w.cycle << ", port "
+				     "out_data (op " << c.op << ", row "
+				  << c.r0 + w.row << ", column " << c.c0 + col
+				  << "): C model " << want << ", RTL "
+				  << w.v[col];
+				return m.str();
+			}
+		}
+		rows_checked_++;
+	}
+	return "";
+}
+
 static bool differ(std::ostringstream &m, const char *port, uint64_t model,
 		   uint64_t rtl)
 {
@@ -155,7 +406,7 @@ std::string sde_rtl_sc::compare(uint64_t cycle)
 	     (differ(m, "wb_done_flags", c.wb_done.c.flags, r.wb_done.c.flags) ||
 	      differ(m, "wb_done_op", c.wb_done.c.op, r.wb_done.c.op))))
 		return m.str();
-	return "";
+	return check_rows(cycle);
 }
 
 void sde_rtl_sc::trace(sc_core::sc_trace_file *tf) const

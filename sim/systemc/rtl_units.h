@@ -9,12 +9,14 @@
 // the RTL's outputs against the model's; the first disagreement stops the
 // run as a check failure naming the cycle, unit and port.
 //
-// The engine's operand lanes are held at zero, so its functional values come
-// from the C model; its data path is checked bit for bit by the lockstep
-// harness (tests/cosim/, docs/rtl.md). The softmax unit's score lanes carry
-// the tile's real scores when the command has them (functional mode) and
-// zeros otherwise, and every probability beat it emits is checked against
-// smx_row on the same scores.
+// When a command carries its operands (functional mode, struct sde_data),
+// the engine's operand feeder answers every op_rd with the tile's real beat
+// in rtl/sde.v's layout, and every row the RTL writes back is checked, at
+// the tile's wb_done, against the C model's requantized outputs; without
+// operands (timing mode) the lanes are held at zero. The softmax unit's
+// score lanes carry the tile's real scores when the command has them
+// (functional mode) and zeros otherwise, and every probability beat it
+// emits is checked against smx_row on the same scores.
 #ifndef SIM_SYSTEMC_RTL_UNITS_H
 #define SIM_SYSTEMC_RTL_UNITS_H
 
@@ -32,6 +34,8 @@
 
 extern "C" {
 #include "../config.h"
+#include "../../models/nm.h"
+#include "../../models/sde.h"
 #include "../../models/smx.h"
 }
 
@@ -55,6 +59,8 @@ public:
 	sc_core::sc_in<bool> rst_l;
 
 	sde_rtl_sc(sc_core::sc_module_name n, const struct config *cfg);
+	// With STASIM_SC_STATS set, one stderr line: beats fed, rows checked.
+	~sde_rtl_sc() override;
 	// "" when the RTL was built for cfg's array, else why not.
 	static std::string fits(const struct config *cfg);
 	std::string compare(uint64_t cycle) override;
@@ -64,9 +70,20 @@ public:
 	void inject_flip(uint64_t cycle) { inject_at_ = cycle; }
 
 private:
+	// A row the RTL wrote back, kept until its tile's wb_done.
+	struct wb_row {
+		uint64_t cycle;
+		unsigned row;
+		std::vector<int> v;	// out_data's columns, sign-extended
+	};
+
 	bool drives_out() const override { return false; }
 	void drive();
 	void collect();
+	void track();
+	void feed();
+	void beat(const struct unit_cmd &c, uint64_t kb);
+	std::string check_rows(uint64_t cycle);
 
 	Vsde rtl_;
 	STASIM_PIN(Vsde, acc_db);
@@ -99,6 +116,14 @@ private:
 	std::string bad_cmd_;	// a command the RTL's fields cannot carry
 	uint64_t inject_at_ = UINT64_MAX;	// inject_flip's cycle
 	bool injected_ = false;
+	std::deque<struct unit_cmd> steps_;	// accepted k-steps, not all read
+	uint64_t step_beat_ = 0;	// beats read of steps_.front()
+	uint64_t tile_beat_ = 0;	// beats read since its tile's FIRST
+	std::deque<struct unit_cmd> drains_;	// streamed tiles, not yet wb_done
+	std::vector<wb_row> rows_;	// rows of drains_.front() written back
+	std::string feed_err_;		// an op_rd the feeder could not answer
+	uint64_t beats_ = 0;		// operand beats fed from sde_data
+	uint64_t rows_checked_ = 0;	// rows checked against d->out
 };
 
 // The softmax unit rtl/smx.v was Verilated as (Makefile: SC_SMX_PARAMS).
