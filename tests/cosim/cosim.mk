@@ -35,7 +35,7 @@ COSIM_RTL     := $(wildcard rtl/sde*.v)
 COSIM_MODEL   := sde nm gate smx smx_ref vec vec_ref
 COSIM_PLANNER := plan config err trace
 COSIM_HEADERS := $(wildcard models/*.h) sim/kern.h sim/plan.h sim/config.h sim/trace.h \
-	sim/err.h tests/cosim/sde_cosim.h
+	sim/err.h tests/cosim/sde_cosim.h tests/cosim/harness.h
 COSIM_SEEDS_QUICK ?= 1 2 3 4
 COSIM_SEEDS       ?= 1 2 3 4 5 6 7 8 9 10 11 12
 # --npy: ViT-B/16 layer 0 attention, dumped by slices.mk (spelled out: this
@@ -100,16 +100,20 @@ $(1)/c/sde_cosim.o: tests/cosim/sde_cosim.c $$(COSIM_HEADERS) $(1)/params.stamp
 	@mkdir -p $$(@D)
 	$$(COSIM_CC) $$(COSIM_CFLAGS) $(addprefix -DSDE_,$(2)) -c $$< -o $$@
 
+$(1)/c/harness.o: tests/cosim/harness.c tests/cosim/harness.h
+	@mkdir -p $$(@D)
+	$$(COSIM_CC) $$(COSIM_CFLAGS) -c $$< -o $$@
+
 $(1)/sde_cosim: $$(COSIM_RTL) tests/cosim/sde_main.cpp tests/cosim/vcd_window.h \
 		tests/cosim/cosim_main.h \
-		$(1)/params.stamp $(addprefix $(1)/c/,$(addsuffix .o,$(COSIM_MODEL) sde_cosim)) \
+		$(1)/params.stamp $(addprefix $(1)/c/,$(addsuffix .o,$(COSIM_MODEL) sde_cosim harness)) \
 		$(addprefix $(1)/c/sim/,$(addsuffix .o,$(COSIM_PLANNER)))
 	@echo "-- VERILATE + BUILD $$@ ($(2)) --"
 	@rm -f $$@
 	$$(VERILATOR) $$(COSIM_SDE_VFLAGS) --Mdir $(1)/obj -o $$(abspath $$@) \
 		$(addprefix -G,$(2)) -CFLAGS "$(addprefix -DSDE_,$(2))" \
 		rtl/sde.v $(CURDIR)/tests/cosim/sde_main.cpp \
-		$(abspath $(addprefix $(1)/c/,$(addsuffix .o,$(COSIM_MODEL) sde_cosim)) \
+		$(abspath $(addprefix $(1)/c/,$(addsuffix .o,$(COSIM_MODEL) sde_cosim harness)) \
 			  $(addprefix $(1)/c/sim/,$(addsuffix .o,$(COSIM_PLANNER)))) \
 		$$(COSIM_SDE_LIBS)
 endef
@@ -290,7 +294,8 @@ COSIM_SMX_RTL    := $(wildcard rtl/smx*.v) rtl/fu.v
 # the unit's models, and what --npy needs to tile an op as sim/plan.c does
 COSIM_SMX_MODEL  := fu smx smx_ref gate vec vec_ref nm
 COSIM_SMX_SIM    := plan config err trace
-COSIM_SMX_HEADERS := $(wildcard models/*.h sim/*.h) tests/cosim/smx_cosim.h
+COSIM_SMX_HEADERS := $(wildcard models/*.h sim/*.h) tests/cosim/smx_cosim.h \
+	tests/cosim/harness.h
 COSIM_SMX_SEEDS_QUICK ?= 1 2 3 4
 COSIM_SMX_TILES_QUICK ?= 400
 COSIM_SMX_SEEDS       ?= 1 2 3 4 5 6 7 8 9 10 11 12
@@ -339,7 +344,11 @@ $(COSIM_SMX_BUILD)/c/smx_cosim.o: tests/cosim/smx_cosim.c $(COSIM_SMX_HEADERS) \
 	@mkdir -p $(@D)
 	$(COSIM_CC) $(COSIM_SMX_CFLAGS) -c $< -o $@
 
-COSIM_SMX_OBJS := $(addprefix $(COSIM_SMX_BUILD)/c/,$(addsuffix .o,$(COSIM_SMX_MODEL) smx_cosim)) \
+$(COSIM_SMX_BUILD)/c/harness.o: tests/cosim/harness.c tests/cosim/harness.h
+	@mkdir -p $(@D)
+	$(COSIM_CC) $(COSIM_CFLAGS) -c $< -o $@
+
+COSIM_SMX_OBJS := $(addprefix $(COSIM_SMX_BUILD)/c/,$(addsuffix .o,$(COSIM_SMX_MODEL) smx_cosim harness)) \
 	$(addprefix $(COSIM_SMX_BUILD)/c/sim/,$(addsuffix .o,$(COSIM_SMX_SIM)))
 
 $(COSIM_SMX_ITA_LIB): $(COSIM_SMX_RTL) $(COSIM_SMX_BUILD)/params.stamp

@@ -18,7 +18,7 @@ COSIM_GATE_BUILD   := $(COSIM_BUILD)/gate
 COSIM_GATE_RTL     := rtl/gate.v rtl/fu.v
 COSIM_GATE_MODEL   := fu gate smx smx_ref
 COSIM_GATE_HEADERS := models/fu.h models/gate.h models/smx.h models/smx_ref.h models/nl.h \
-	models/unit.h sim/kern.h tests/cosim/gate_cosim.h
+	models/unit.h sim/kern.h tests/cosim/gate_cosim.h tests/cosim/harness.h
 COSIM_GATE_SEEDS_QUICK ?= 1 2 3 4
 COSIM_GATE_TILES_QUICK ?= 1000
 # Real logits: the router of M3ViT-Tiny's layer-1 MoE block (129 tokens, 16
@@ -54,7 +54,11 @@ $(COSIM_GATE_BUILD)/c/gate_cosim.o: tests/cosim/gate_cosim.c $(COSIM_GATE_HEADER
 	@mkdir -p $(@D)
 	$(COSIM_CC) $(COSIM_CFLAGS) $(addprefix -DGATE_,$(COSIM_GATE_PARAMS)) -c $< -o $@
 
-COSIM_GATE_OBJS := $(addprefix $(COSIM_GATE_BUILD)/c/,$(addsuffix .o,$(COSIM_GATE_MODEL) gate_cosim))
+$(COSIM_GATE_BUILD)/c/harness.o: tests/cosim/harness.c tests/cosim/harness.h
+	@mkdir -p $(@D)
+	$(COSIM_CC) $(COSIM_CFLAGS) -c $< -o $@
+
+COSIM_GATE_OBJS := $(addprefix $(COSIM_GATE_BUILD)/c/,$(addsuffix .o,$(COSIM_GATE_MODEL) gate_cosim harness))
 
 $(COSIM_GATE_BUILD)/gate_cosim: $(COSIM_GATE_RTL) tests/cosim/gate_main.cpp \
 		tests/cosim/vcd_window.h tests/cosim/cosim_main.h \

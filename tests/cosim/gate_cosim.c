@@ -40,6 +40,7 @@
 #include "fu.h"
 #include "gate.h"
 #include "unit.h"
+#include "harness.h"
 
 _Static_assert(GATE_K_MAX >= 1 && GATE_K_MAX <= GATE_TOPK_MAX,
 	       "K_MAX: 1 .. GATE_TOPK_MAX (models/gate.h)");
@@ -48,6 +49,7 @@ _Static_assert(GATE_T_MAX >= 1, "tokens");
 _Static_assert(GATE_IDX_BITS <= 32 * (GATE_WORDS(GATE_IDX_BITS) - 1), "out_idx");
 
 #define DRAIN_IDLE 4		/* idle cycles checked after the last tile */
+#define GAP_MAX 300		/* longest idle gap between commands */
 
 enum inject_port {
 	INJ_OUT_IDX, INJ_ACTIVE, INJ_CMD_READY, INJ_RD_DONE, INJ_WB_DONE, INJ_N
@@ -119,52 +121,7 @@ struct gate_cosim {
 	int done;		/* 1: nothing left to compare */
 };
 
-/* ---- random numbers (xorshift64*, seeded through splitmix64) ---- */
-
-static uint64_t rnd(struct gate_cosim *c)
-{
-	c->rng ^= c->rng >> 12;
-	c->rng ^= c->rng << 25;
-	c->rng ^= c->rng >> 27;
-	return c->rng * 0x2545F4914F6CDD1Dull;
-}
-
-/* Uniform in lo .. hi inclusive. */
-static uint64_t range(struct gate_cosim *c, uint64_t lo, uint64_t hi)
-{
-	return lo + rnd(c) % (hi - lo + 1);
-}
-
-static int chance(struct gate_cosim *c, unsigned percent)
-{
-	return rnd(c) % 100 < percent;
-}
-
 /* ---- bit fields of out_idx ---- */
-
-static uint32_t get_bits(const uint32_t *w, uint32_t bit, uint32_t width)
-{
-	uint32_t i, v = 0;
-
-	for (i = 0; i < width; i++, bit++)
-		v |= (w[bit / 32] >> bit % 32 & 1) << i;
-	return v;
-}
-
-/* Random value of a bits-wide scalar port. */
-static uint32_t noise(struct gate_cosim *c, uint32_t bits)
-{
-	return (uint32_t)rnd(c) & (uint32_t)((1ull << bits) - 1);
-}
-
-static uint32_t clog2(uint64_t v)
-{
-	uint32_t b = 0;
-
-	while ((1ull << b) < v)
-		b++;
-	return b;
-}
 
 /* ---- reporting ---- */
 
@@ -174,12 +131,8 @@ static int mismatch(struct gate_cosim *c, const char *port, uint64_t expected,
 	c->fail_cycle = (int64_t)c->cycle;
 	c->failed = 1;
 	c->done = 1;
-	if (c->quiet)
-		return 1;
-	fprintf(stderr, "gate_cosim: MISMATCH at cycle %" PRIu64 " port %s: "
-		"expected 0x%" PRIx64 ", actual 0x%" PRIx64 " (seed %" PRIu64
-		"%s)\n", c->cycle, port, expected, actual, c->seed,
-		c->injected ? ", injected fault" : "");
+	harness_mismatch(c->quiet, "gate_cosim", c->cycle, port, expected,
+			 actual, c->seed, c->injected);
 	return 1;
 }
 
@@ -213,20 +166,20 @@ static void tile_run(const struct fu_job *job, uint32_t r0, uint32_t rows)
 static void token_logits(struct gate_cosim *c, int32_t *l, uint32_t e)
 {
 	static const int32_t rails[4] = { INT32_MIN, INT32_MAX, 0, -1 };
-	uint32_t i, kind = (uint32_t)range(c, 0, 6);
-	int32_t base = (int32_t)(uint32_t)rnd(c);
-	uint32_t step = (uint32_t)range(c, 0, 3);
+	uint32_t i, kind = (uint32_t)harness_range(&c->rng, 0, 6);
+	int32_t base = (int32_t)(uint32_t)harness_rnd(&c->rng);
+	uint32_t step = (uint32_t)harness_range(&c->rng, 0, 3);
 
 	for (i = 0; i < e; i++) {
 		switch (kind) {
 		case 0:		/* tiny range: ties everywhere */
-			l[i] = (int32_t)range(c, 0, 3) - 1;
+			l[i] = (int32_t)harness_range(&c->rng, 0, 3) - 1;
 			break;
 		case 1:		/* all equal */
 			l[i] = base;
 			break;
 		case 2:		/* the rails */
-			l[i] = rails[rnd(c) % 4];
+			l[i] = rails[harness_rnd(&c->rng) % 4];
 			break;
 		case 3:		/* ascending: every candidate goes first */
 			l[i] = (int32_t)(-1000 + (int32_t)(i / (step + 1)));
@@ -235,10 +188,10 @@ static void token_logits(struct gate_cosim *c, int32_t *l, uint32_t e)
 			l[i] = (int32_t)(1000 - (int32_t)(i / (step + 1)));
 			break;
 		case 5:		/* a narrow band around a random base */
-			l[i] = (int32_t)((uint32_t)base + (uint32_t)range(c, 0, e / 2));
+			l[i] = (int32_t)((uint32_t)base + (uint32_t)harness_range(&c->rng, 0, e / 2));
 			break;
 		default:	/* uniform int32 */
-			l[i] = (int32_t)(uint32_t)rnd(c);
+			l[i] = (int32_t)(uint32_t)harness_rnd(&c->rng);
 			break;
 		}
 	}
@@ -285,11 +238,11 @@ static struct tile *tile_random(struct gate_cosim *c)
 	struct tile *t;
 	uint32_t i, tt, e, k, kmax;
 
-	tt = (uint32_t)range(c, 1, GATE_T_MAX);
-	e = (uint32_t)(chance(c, 15) ? (chance(c, 50) ? 1 : GATE_E_MAX) :
-		       range(c, 1, GATE_E_MAX));
+	tt = (uint32_t)harness_range(&c->rng, 1, GATE_T_MAX);
+	e = (uint32_t)(harness_chance(&c->rng, 15) ? (harness_chance(&c->rng, 50) ? 1 : GATE_E_MAX) :
+		       harness_range(&c->rng, 1, GATE_E_MAX));
 	kmax = e < GATE_K_MAX ? e : GATE_K_MAX;
-	k = (uint32_t)(chance(c, 25) ? kmax : range(c, 1, kmax));
+	k = (uint32_t)(harness_chance(&c->rng, 25) ? kmax : harness_range(&c->rng, 1, kmax));
 	t = tile_alloc(tt, e, k);
 	for (i = 0; t && i < tt; i++) {
 		token_logits(c, t->l + (size_t)i * e, e);
@@ -486,7 +439,7 @@ static int next_cmd(struct gate_cosim *c)
 {
 	struct tile *t;
 	struct gate_pins *p = &c->cmd;
-	uint32_t flags = (uint32_t)(rnd(c) & 0x1f);
+	uint32_t flags = (uint32_t)(harness_rnd(&c->rng) & 0x1f);
 
 	if (c->n_tiles == c->cap_tiles) {
 		size_t cap = c->cap_tiles ? 2 * c->cap_tiles : 64;
@@ -525,12 +478,12 @@ static void drive_cmd(struct gate_cosim *c, struct gate_pins *p)
 
 	p->cmd_valid = c->in.valid;
 	if (!c->in.valid) {
-		p->cmd_flags = (uint8_t)noise(c, 5);
-		p->cmd_op = noise(c, 32);
-		p->cmd_rows = noise(c, clog2(GATE_T_MAX + 1));
-		p->cmd_cols = noise(c, clog2(GATE_E_MAX + 1));
-		p->cmd_k = noise(c, clog2(GATE_K_MAX + 1));
-		p->cmd_kcycles = noise(c, GATE_KC_BITS);
+		p->cmd_flags = (uint8_t)harness_noise(&c->rng, 5);
+		p->cmd_op = harness_noise(&c->rng, 32);
+		p->cmd_rows = harness_noise(&c->rng, harness_clog2(GATE_T_MAX + 1));
+		p->cmd_cols = harness_noise(&c->rng, harness_clog2(GATE_E_MAX + 1));
+		p->cmd_k = harness_noise(&c->rng, harness_clog2(GATE_K_MAX + 1));
+		p->cmd_kcycles = harness_noise(&c->rng, GATE_KC_BITS);
 		return;
 	}
 	p->cmd_flags = q->cmd_flags;
@@ -541,27 +494,12 @@ static void drive_cmd(struct gate_cosim *c, struct gate_pins *p)
 	p->cmd_kcycles = q->cmd_kcycles;
 }
 
-/* Idle cycles after an accepted command: mostly none, sometimes long
- * enough for the unit to go idle. */
-static uint64_t gap_after(struct gate_cosim *c)
-{
-	uint64_t r = rnd(c) % 100;
-
-	if (r < 50)
-		return 0;
-	if (r < 80)
-		return range(c, 1, 3);
-	if (r < 95)
-		return range(c, 4, 20);
-	return range(c, 20, 300);
-}
-
 /* The logit the RTL asked for on l_rd, from the model's tile. */
 static int feed(struct gate_cosim *c, struct gate_pins *p)
 {
 	const struct tile *t = c->u.cur.data;
 
-	p->l_data = (uint32_t)rnd(c);
+	p->l_data = (uint32_t)harness_rnd(&c->rng);
 	if (!t)
 		return mismatch(c, "l_rd (no tile in progress)", 0, 1);
 	if (p->l_tok >= t->t)
@@ -638,9 +576,7 @@ static int parse(struct gate_cosim *c, int argc, char **argv, int *status)
 				break;
 			c->inject = 1;
 		} else if (!strcmp(a, "--inject-port")) {
-			for (k = 0; k < INJ_N && strcmp(v, inject_names[k]); k++)
-				;
-			if (k == INJ_N)
+			if (harness_parse_name(v, inject_names, INJ_N, &k))
 				break;
 			c->inject_port = (enum inject_port)k;
 		} else if (!strcmp(a, "--vcd")) {
@@ -711,12 +647,7 @@ struct gate_cosim *gate_cosim_new(int argc, char **argv, int *status)
 		c->n_tiles_max = 300;
 	c->max_cycles = c->max_cycles ? c->max_cycles :
 			c->n_tiles_max * ((uint64_t)GATE_T_MAX * GATE_E_MAX + 400);
-	c->rng = c->seed + 0x9E3779B97F4A7C15ull;
-	c->rng = (c->rng ^ c->rng >> 30) * 0xBF58476D1CE4E5B9ull;
-	c->rng = (c->rng ^ c->rng >> 27) * 0x94D049BB133111EBull;
-	c->rng ^= c->rng >> 31;
-	if (!c->rng)
-		c->rng = 1;
+	c->rng = harness_seed(c->seed);
 	fu_init(&c->u, "gate", &c->in, &c->want_op, NULL, NULL);
 	return c;
 }
@@ -775,7 +706,7 @@ void gate_cosim_drive(struct gate_cosim *c, struct gate_pins *p)
 		if (feed(c, p))
 			return;
 	} else {
-		p->l_data = (uint32_t)rnd(c);
+		p->l_data = (uint32_t)harness_rnd(&c->rng);
 	}
 
 	accept = c->in.valid && c->u.out.cmd_ready;
@@ -784,7 +715,7 @@ void gate_cosim_drive(struct gate_cosim *c, struct gate_pins *p)
 	fu_commit(&c->u);
 	if (accept) {
 		c->in.valid = 0;
-		c->gap = gap_after(c);
+		c->gap = harness_gap(&c->rng, GAP_MAX);
 	}
 	c->cycle++;
 }
@@ -863,7 +794,7 @@ static int take_beat(struct gate_cosim *c, const struct gate_pins *p)
 	if (p->out_tok != tok)
 		return mismatch(c, "out_tok", tok, p->out_tok);
 	for (i = 0; i < GATE_K_MAX; i++) {
-		uint32_t got = get_bits(p->out_idx, i * GATE_IB, GATE_IB);
+		uint32_t got = harness_get_bits(p->out_idx, i * GATE_IB, GATE_IB);
 		uint32_t want = i < t->k ? t->want[(size_t)tok * t->k + i] : 0;
 
 		if (got != want) {

@@ -19,7 +19,7 @@ COSIM_GELU_BUILD  := $(COSIM_BUILD)/gelu
 COSIM_GELU_RTL    := rtl/vec_gelu.v rtl/fu.v
 COSIM_GELU_MODEL  := fu vec vec_ref
 COSIM_GELU_HEADERS := models/fu.h models/vec.h models/vec_ref.h models/nl.h \
-	models/unit.h sim/kern.h tests/cosim/gelu_cosim.h
+	models/unit.h sim/kern.h tests/cosim/gelu_cosim.h tests/cosim/harness.h
 COSIM_GELU_SEEDS_QUICK ?= 1 2 3 4
 COSIM_GELU_TILES_QUICK ?= 400
 # --vcd check: a fault late in a long run (200 000 cycles); its file
@@ -47,7 +47,11 @@ $(COSIM_GELU_BUILD)/c/gelu_cosim.o: tests/cosim/gelu_cosim.c $(COSIM_GELU_HEADER
 	@mkdir -p $(@D)
 	$(COSIM_CC) $(COSIM_CFLAGS) $(addprefix -DGELU_,$(COSIM_GELU_PARAMS)) -c $< -o $@
 
-COSIM_GELU_OBJS := $(addprefix $(COSIM_GELU_BUILD)/c/,$(addsuffix .o,$(COSIM_GELU_MODEL) gelu_cosim))
+$(COSIM_GELU_BUILD)/c/harness.o: tests/cosim/harness.c tests/cosim/harness.h
+	@mkdir -p $(@D)
+	$(COSIM_CC) $(COSIM_CFLAGS) -c $< -o $@
+
+COSIM_GELU_OBJS := $(addprefix $(COSIM_GELU_BUILD)/c/,$(addsuffix .o,$(COSIM_GELU_MODEL) gelu_cosim harness))
 
 $(COSIM_GELU_BUILD)/gelu_cosim: $(COSIM_GELU_RTL) tests/cosim/gelu_main.cpp \
 		tests/cosim/vcd_window.h tests/cosim/cosim_main.h \

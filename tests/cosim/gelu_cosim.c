@@ -27,9 +27,7 @@
  */
 #include "gelu_cosim.h"
 
-#include <errno.h>
 #include <inttypes.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -38,12 +36,18 @@
 #include "unit.h"
 #include "vec.h"
 #include "vec_ref.h"
+#include "harness.h"
 
 _Static_assert(GELU_LANES >= 1 && GELU_LATENCY >= 1,
 	       "rtl/vec_gelu.v needs LANES, LATENCY >= 1");
 _Static_assert(GELU_ROWS >= 1 && GELU_N_MAX >= 1, "tile size");
 
 #define DRAIN_IDLE 4		/* idle cycles checked after the last tile */
+#define GAP_MAX 300		/* longest idle gap between commands */
+#define PROG "gelu_cosim"	/* first on every message */
+/* A message on stderr, PROG first; none in the --vcd replay (c->quiet),
+ * which would repeat the first run's. */
+#define say(c, ...) harness_say((c)->quiet, PROG, __VA_ARGS__)
 
 enum inject_port {
 	INJ_OUT_Y, INJ_ACTIVE, INJ_CMD_READY, INJ_RD_DONE, INJ_WB_DONE, INJ_N
@@ -108,96 +112,9 @@ struct gelu_cosim {
 	int done;		/* 1: nothing left to compare */
 };
 
-/* ---- random numbers (xorshift64*, seeded through splitmix64) ---- */
-
-static uint64_t rnd(struct gelu_cosim *c)
-{
-	c->rng ^= c->rng >> 12;
-	c->rng ^= c->rng << 25;
-	c->rng ^= c->rng >> 27;
-	return c->rng * 0x2545F4914F6CDD1Dull;
-}
-
-/* Uniform in lo .. hi inclusive. */
-static uint64_t range(struct gelu_cosim *c, uint64_t lo, uint64_t hi)
-{
-	return lo + rnd(c) % (hi - lo + 1);
-}
-
-static int chance(struct gelu_cosim *c, unsigned percent)
-{
-	return rnd(c) % 100 < percent;
-}
-
 /* ---- bit fields of the lane ports ---- */
 
-static void put_bits(uint32_t *w, uint32_t bit, uint32_t width, uint32_t v)
-{
-	uint32_t i;
-
-	for (i = 0; i < width; i++, bit++) {
-		if (v >> i & 1)
-			w[bit / 32] |= 1u << bit % 32;
-		else
-			w[bit / 32] &= ~(1u << bit % 32);
-	}
-}
-
-static uint32_t get_bits(const uint32_t *w, uint32_t bit, uint32_t width)
-{
-	uint32_t i, v = 0;
-
-	for (i = 0; i < width; i++, bit++)
-		v |= (w[bit / 32] >> bit % 32 & 1) << i;
-	return v;
-}
-
-/* Random bits in a port of bits bits; the bits above it stay 0, as
- * Verilator requires of its inputs. */
-static void garbage(struct gelu_cosim *c, uint32_t *w, uint32_t bits)
-{
-	uint32_t i;
-
-	memset(w, 0, GELU_WORDS(bits) * sizeof *w);
-	for (i = 0; i < bits / 32; i++)
-		w[i] = (uint32_t)rnd(c);
-	if (bits % 32)
-		w[i] = (uint32_t)rnd(c) & ((1u << bits % 32) - 1);
-}
-
-/* Random value of a bits-wide scalar port. */
-static uint32_t noise(struct gelu_cosim *c, uint32_t bits)
-{
-	return (uint32_t)rnd(c) & (uint32_t)((1ull << bits) - 1);
-}
-
-static uint32_t clog2(uint64_t v)
-{
-	uint32_t b = 0;
-
-	while ((1ull << b) < v)
-		b++;
-	return b;
-}
-
 /* ---- reporting ---- */
-
-/* A message on stderr, "gelu_cosim: " first; none in the --vcd replay,
- * which would repeat the first run's. */
-static void say(const struct gelu_cosim *c, const char *fmt, ...)
-	__attribute__((format(printf, 2, 3)));
-static void say(const struct gelu_cosim *c, const char *fmt, ...)
-{
-	va_list ap;
-
-	if (c->quiet)
-		return;
-	fputs("gelu_cosim: ", stderr);
-	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
-	va_end(ap);
-	fputc('\n', stderr);
-}
 
 /* The run failed in this cycle: stop it. */
 static void fail(struct gelu_cosim *c)
@@ -211,9 +128,8 @@ static void fail(struct gelu_cosim *c)
 static int mismatch(struct gelu_cosim *c, const char *port, uint64_t expected,
 		    uint64_t actual)
 {
-	say(c, "MISMATCH at cycle %" PRIu64 " port %s: expected 0x%" PRIx64
-	    ", actual 0x%" PRIx64 " (seed %" PRIu64 "%s)", c->cycle, port,
-	    expected, actual, c->seed, c->injected ? ", injected fault" : "");
+	harness_mismatch(c->quiet, PROG, c->cycle, port, expected, actual,
+			 c->seed, c->injected);
 	fail(c);
 	return 1;
 }
@@ -235,25 +151,25 @@ static void tile_free(struct tile *t)
  * in input LSBs (inputs around it test the range cut). */
 static void inputs(struct gelu_cosim *c, int8_t *x, uint32_t e, int32_t lim)
 {
-	uint32_t i, kind = (uint32_t)range(c, 0, 4);
+	uint32_t i, kind = (uint32_t)harness_range(&c->rng, 0, 4);
 	int32_t v;
 
 	for (i = 0; i < e; i++) {
 		switch (kind) {
 		case 1:		/* near zero: the table's steep part */
-			x[i] = (int8_t)(range(c, 0, 32) - 16);
+			x[i] = (int8_t)(harness_range(&c->rng, 0, 32) - 16);
 			break;
 		case 2:		/* around +-the range end */
-			v = lim + (int32_t)range(c, 0, 6) - 3;
+			v = lim + (int32_t)harness_range(&c->rng, 0, 6) - 3;
 			v = v > 128 ? 128 : v;
-			v = rnd(c) & 1 ? -v : v;
+			v = harness_rnd(&c->rng) & 1 ? -v : v;
 			x[i] = (int8_t)(v > 127 ? 127 : v);
 			break;
 		case 3:		/* the rails */
-			x[i] = (int8_t)(rnd(c) & 1 ? 127 : -128);
+			x[i] = (int8_t)(harness_rnd(&c->rng) & 1 ? 127 : -128);
 			break;
 		default:
-			x[i] = (int8_t)(range(c, 0, 255) - 128);
+			x[i] = (int8_t)(harness_range(&c->rng, 0, 255) - 128);
 			break;
 		}
 	}
@@ -268,9 +184,9 @@ static struct tile *tile_new(struct gelu_cosim *c)
 
 	if (!t)
 		return NULL;
-	t->rows = (uint32_t)range(c, 1, GELU_ROWS);
-	t->n = (uint32_t)(chance(c, 10) ? (chance(c, 50) ? 1 : GELU_N_MAX) :
-			  range(c, 1, GELU_N_MAX));
+	t->rows = (uint32_t)harness_range(&c->rng, 1, GELU_ROWS);
+	t->n = (uint32_t)(harness_chance(&c->rng, 10) ? (harness_chance(&c->rng, 50) ? 1 : GELU_N_MAX) :
+			  harness_range(&c->rng, 1, GELU_N_MAX));
 	t->e = t->rows * t->n;
 	t->b = (t->e + GELU_LANES - 1) / GELU_LANES;
 	t->kcycles = vec_cycles(&c->vp, VEC_K_GELU, t->rows, t->n);
@@ -286,12 +202,12 @@ static struct tile *tile_new(struct gelu_cosim *c)
 	t->job.kind = VEC_K_GELU;
 	t->job.gelu = VEC_GELU_TABLE;
 	f = &t->job.fmt;
-	f->in_frac = (uint32_t)range(c, 0, 7);
-	f->out_frac = (uint32_t)range(c, 0, 7);
-	f->table_step_log2 = (uint32_t)(chance(c, 90) ? range(c, 0, 5) : range(c, 6, 7));
-	f->table_range_q8 = (uint32_t)(chance(c, 80) ? range(c, 64, 1408) :
-				       chance(c, 50) ? 1408 : chance(c, 50) ?
-				       range(c, 0, 63) : range(c, 1409, 2047));
+	f->in_frac = (uint32_t)harness_range(&c->rng, 0, 7);
+	f->out_frac = (uint32_t)harness_range(&c->rng, 0, 7);
+	f->table_step_log2 = (uint32_t)(harness_chance(&c->rng, 90) ? harness_range(&c->rng, 0, 5) : harness_range(&c->rng, 6, 7));
+	f->table_range_q8 = (uint32_t)(harness_chance(&c->rng, 80) ? harness_range(&c->rng, 64, 1408) :
+				       harness_chance(&c->rng, 50) ? 1408 : harness_chance(&c->rng, 50) ?
+				       harness_range(&c->rng, 0, 63) : harness_range(&c->rng, 1409, 2047));
 	t->job.a = t->x;
 	t->job.y = t->y;
 	t->job.n = t->n;
@@ -319,7 +235,7 @@ static int next_cmd(struct gelu_cosim *c)
 {
 	struct tile *t;
 	struct gelu_pins *p = &c->cmd;
-	uint32_t flags = (uint32_t)(rnd(c) & 0x1f);
+	uint32_t flags = (uint32_t)(harness_rnd(&c->rng) & 0x1f);
 
 	if (c->n_tiles == c->cap_tiles) {
 		size_t cap = c->cap_tiles ? 2 * c->cap_tiles : 64;
@@ -361,15 +277,15 @@ static void drive_cmd(struct gelu_cosim *c, struct gelu_pins *p)
 
 	p->cmd_valid = c->in.valid;
 	if (!c->in.valid) {
-		p->cmd_flags = (uint8_t)noise(c, 5);
-		p->cmd_op = noise(c, 32);
-		p->cmd_rows = noise(c, clog2(GELU_ROWS + 1));
-		p->cmd_cols = noise(c, clog2(GELU_N_MAX + 1));
-		p->cmd_kcycles = noise(c, GELU_KC_BITS);
-		p->cmd_in_frac = noise(c, 3);
-		p->cmd_out_frac = noise(c, 3);
-		p->cmd_step_log2 = noise(c, 3);
-		p->cmd_range_q8 = noise(c, 11);
+		p->cmd_flags = (uint8_t)harness_noise(&c->rng, 5);
+		p->cmd_op = harness_noise(&c->rng, 32);
+		p->cmd_rows = harness_noise(&c->rng, harness_clog2(GELU_ROWS + 1));
+		p->cmd_cols = harness_noise(&c->rng, harness_clog2(GELU_N_MAX + 1));
+		p->cmd_kcycles = harness_noise(&c->rng, GELU_KC_BITS);
+		p->cmd_in_frac = harness_noise(&c->rng, 3);
+		p->cmd_out_frac = harness_noise(&c->rng, 3);
+		p->cmd_step_log2 = harness_noise(&c->rng, 3);
+		p->cmd_range_q8 = harness_noise(&c->rng, 11);
 		return;
 	}
 	p->cmd_flags = q->cmd_flags;
@@ -383,28 +299,13 @@ static void drive_cmd(struct gelu_cosim *c, struct gelu_pins *p)
 	p->cmd_range_q8 = q->cmd_range_q8;
 }
 
-/* Idle cycles after an accepted command: mostly none, sometimes long
- * enough for the unit to go idle. */
-static uint64_t gap_after(struct gelu_cosim *c)
-{
-	uint64_t r = rnd(c) % 100;
-
-	if (r < 50)
-		return 0;
-	if (r < 80)
-		return range(c, 1, 3);
-	if (r < 95)
-		return range(c, 4, 20);
-	return range(c, 20, 300);
-}
-
 /* The input beat the RTL asked for on x_rd, from the model's tile. */
 static int feed(struct gelu_cosim *c, struct gelu_pins *p)
 {
 	const struct tile *t = c->u.cur.data;
 	uint32_t l, i;
 
-	garbage(c, p->x_data, GELU_X_BITS);
+	harness_garbage(&c->rng, p->x_data, GELU_X_BITS);
 	if (!t)
 		return mismatch(c, "x_rd (no tile in progress)", 0, 1);
 	if (p->x_beat >= t->b)
@@ -412,7 +313,7 @@ static int feed(struct gelu_cosim *c, struct gelu_pins *p)
 	for (l = 0; l < GELU_LANES; l++) {
 		i = p->x_beat * GELU_LANES + l;
 		if (i < t->e)
-			put_bits(p->x_data, l * 8, 8, (uint8_t)t->x[i]);
+			harness_put_bits(p->x_data, l * 8, 8, (uint8_t)t->x[i]);
 	}
 	c->beats_fed++;
 	return 0;
@@ -435,83 +336,53 @@ static void usage(FILE *f)
 		"  --max-cycles N    fail when the run has not finished after N cycles\n");
 }
 
-/* A decimal (or 0x hex) number without sign, below limit. */
-static int parse_u64(const char *s, uint64_t limit, uint64_t *v)
+/* Apply option a with its value v (NULL when a is last) to self, a struct
+ * gelu_cosim; harness_option_fn says what it returns. */
+static enum harness_opt option(void *self, const char *a, const char *v)
 {
-	char *end;
-
-	if (!s || *s < '0' || *s > '9')
-		return -1;
-	errno = 0;
-	*v = strtoull(s, &end, 0);
-	return *end || errno || *v >= limit ? -1 : 0;
-}
-
-enum { OPT_OK, OPT_BAD, OPT_UNKNOWN };
-
-/* Apply option a with its value v (NULL when a is last): OPT_BAD when the
- * value is missing or wrong, OPT_UNKNOWN when a is no option. */
-static int option(struct gelu_cosim *c, const char *a, const char *v)
-{
+	struct gelu_cosim *c = self;
 	uint64_t u = 0;
 	int k, bad = !v;
 
 	if (!strcmp(a, "--seed")) {
-		bad = parse_u64(v, UINT64_MAX, &c->seed);
+		bad = harness_parse_u64(v, UINT64_MAX, &c->seed);
 	} else if (!strcmp(a, "--tiles")) {
-		bad = parse_u64(v, UINT64_MAX, &c->n_tiles_max) || !c->n_tiles_max;
+		bad = harness_parse_u64(v, UINT64_MAX, &c->n_tiles_max) || !c->n_tiles_max;
 	} else if (!strcmp(a, "--max-cycles")) {
-		bad = parse_u64(v, UINT64_MAX, &c->max_cycles);
+		bad = harness_parse_u64(v, UINT64_MAX, &c->max_cycles);
 	} else if (!strcmp(a, "--inject-flip")) {
-		bad = parse_u64(v, UINT64_MAX, &c->inject_cycle);
+		bad = harness_parse_u64(v, UINT64_MAX, &c->inject_cycle);
 		c->inject = 1;
 	} else if (!strcmp(a, "--inject-port")) {
-		for (k = 0; v && k < INJ_N && strcmp(v, inject_names[k]); k++)
-			;
-		bad = !v || k == INJ_N;
+		bad = harness_parse_name(v, inject_names, INJ_N, &k);
 		if (!bad)
 			c->inject_port = (enum inject_port)k;
 	} else if (!strcmp(a, "--vcd")) {
 		c->vcd = v;
 	} else if (!strcmp(a, "--vcd-window")) {
-		bad = parse_u64(v, 1ull << 40, &u);
+		bad = harness_parse_u64(v, 1ull << 40, &u);
 		c->vcd_before = (int64_t)u;
 	} else {
-		return OPT_UNKNOWN;
+		return HARNESS_OPT_UNKNOWN;
 	}
-	return bad ? OPT_BAD : OPT_OK;
+	return bad ? HARNESS_OPT_BAD : HARNESS_OPT_OK;
 }
 
 /* Every option; a bad one gets one message naming it and status 2. */
 static int parse(struct gelu_cosim *c, int argc, char **argv, int *status)
 {
-	int i, rc;
+	char msg[HARNESS_MSG_MAX];
+	enum harness_parse_rc rc;
 
-	for (i = 1; i < argc; i++) {
-		const char *a = argv[i], *v = i + 1 < argc ? argv[i + 1] : NULL;
-
-		if (!strcmp(a, "-h") || !strcmp(a, "--help")) {
-			usage(stdout);
-			*status = 0;
-			return -1;
-		}
-		if (a[0] == '+')
-			continue;	/* +verilator+ options */
-		rc = option(c, a, v);
-		if (rc == OPT_UNKNOWN) {
-			say(c, "unknown option '%s' (--help lists them)", a);
-			return -1;
-		}
-		if (rc == OPT_BAD) {
-			if (v)
-				say(c, "bad value '%s' for %s (--help says what it "
-				    "takes)", v, a);
-			else
-				say(c, "%s needs a value", a);
-			return -1;
-		}
-		i++;
+	rc = harness_parse(argc, argv, option, c, msg, sizeof msg);
+	if (rc == HARNESS_PARSE_HELP) {
+		usage(stdout);
+		*status = 0;
 	}
+	if (rc == HARNESS_PARSE_BAD)
+		say(c, "%s", msg);
+	if (rc != HARNESS_PARSE_OK)
+		return -1;
 	if (!c->vcd && c->vcd_before >= 0) {
 		say(c, "--vcd-window needs --vcd");
 		return -1;
@@ -547,12 +418,7 @@ struct gelu_cosim *gelu_cosim_new(int argc, char **argv, int replay,
 	c->max_cycles = c->max_cycles ? c->max_cycles :
 			c->n_tiles_max * (vec_cycles(&c->vp, VEC_K_GELU, GELU_ROWS,
 						     GELU_N_MAX) + 400);
-	c->rng = c->seed + 0x9E3779B97F4A7C15ull;
-	c->rng = (c->rng ^ c->rng >> 30) * 0xBF58476D1CE4E5B9ull;
-	c->rng = (c->rng ^ c->rng >> 27) * 0x94D049BB133111EBull;
-	c->rng ^= c->rng >> 31;
-	if (!c->rng)
-		c->rng = 1;
+	c->rng = harness_seed(c->seed);
 	fu_init(&c->u, "vec", &c->in, &c->want_op, NULL, NULL);
 	return c;
 }
@@ -605,7 +471,7 @@ void gelu_cosim_drive(struct gelu_cosim *c, struct gelu_pins *p)
 		if (feed(c, p))
 			return;
 	} else {
-		garbage(c, p->x_data, GELU_X_BITS);
+		harness_garbage(&c->rng, p->x_data, GELU_X_BITS);
 	}
 
 	accept = c->in.valid && c->u.out.cmd_ready;
@@ -614,7 +480,7 @@ void gelu_cosim_drive(struct gelu_cosim *c, struct gelu_pins *p)
 	fu_commit(&c->u);
 	if (accept) {
 		c->in.valid = 0;
-		c->gap = gap_after(c);
+		c->gap = harness_gap(&c->rng, GAP_MAX);
 	}
 	c->cycle++;
 }
@@ -666,7 +532,7 @@ static int take_beat(struct gelu_cosim *c, const struct gelu_pins *p)
 	if (p->out_beat != beat)
 		return mismatch(c, "out_beat", beat, p->out_beat);
 	for (l = 0; l < GELU_LANES; l++) {
-		uint32_t got = get_bits(p->out_y, l * 8, 8), want = 0;
+		uint32_t got = harness_get_bits(p->out_y, l * 8, 8), want = 0;
 
 		i = beat * GELU_LANES + l;
 		if (i < t->e) {

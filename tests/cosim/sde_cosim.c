@@ -42,7 +42,6 @@
 
 #include <errno.h>
 #include <inttypes.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -52,6 +51,7 @@
 #include "nm.h"
 #include "unit.h"
 #include "../../sim/plan.h"
+#include "harness.h"
 
 _Static_assert(SDE_ACT_BITS >= 2 && SDE_ACT_BITS <= 16, "int16 operands");
 _Static_assert(SDE_WEIGHT_BITS >= 2 && SDE_WEIGHT_BITS <= 16, "int16 operands");
@@ -60,6 +60,11 @@ _Static_assert(SDE_M_MAX >= 1 && SDE_M_MAX <= 32, "SDE_IDX_BITS table");
 #define KC_MAX 40		/* longest k-step in the stimulus */
 #define CPR_MAX 4		/* slowest drain consumer in the stimulus */
 #define DRAIN_IDLE 4		/* idle cycles checked after the last tile */
+#define GAP_MAX 200		/* longest idle gap between commands */
+#define PROG "sde_cosim"	/* first on every message */
+/* A message on stderr, PROG first; none in the --vcd replay (c->quiet),
+ * which would repeat the first run's. */
+#define say(c, ...) harness_say((c)->quiet, PROG, __VA_ARGS__)
 #define STEPS_MAX 8		/* k-step commands of one tile */
 #define NPY_HEADER_MAX 4096	/* longest .npy header read */
 #define VEC_LAG (SDE_ROWS * CPR_MAX)	/* expect lines held back: the longest
@@ -201,102 +206,24 @@ struct cosim {
 	int done;		/* 1: nothing left to compare */
 };
 
-/* ---- random numbers (xorshift64*, seeded through splitmix64) ---- */
-
-static uint64_t rnd(struct cosim *c)
-{
-	c->rng ^= c->rng >> 12;
-	c->rng ^= c->rng << 25;
-	c->rng ^= c->rng >> 27;
-	return c->rng * 0x2545F4914F6CDD1Dull;
-}
-
-/* Uniform in lo .. hi inclusive. */
-static uint64_t range(struct cosim *c, uint64_t lo, uint64_t hi)
-{
-	return lo + rnd(c) % (hi - lo + 1);
-}
-
-static int chance(struct cosim *c, unsigned percent)
-{
-	return rnd(c) % 100 < percent;
-}
-
 /* A signed value of bits bits; extreme tiles use only the two ends. */
 static int16_t value(struct cosim *c, uint32_t bits, int extreme)
 {
 	int32_t lo = -(1 << (bits - 1)), hi = (1 << (bits - 1)) - 1;
 
-	if (extreme || chance(c, 5))
-		return (int16_t)(rnd(c) & 1 ? hi : lo);
-	return (int16_t)range(c, 0, (uint64_t)(hi - lo)) + lo;
+	if (extreme || harness_chance(&c->rng, 5))
+		return (int16_t)(harness_rnd(&c->rng) & 1 ? hi : lo);
+	return (int16_t)harness_range(&c->rng, 0, (uint64_t)(hi - lo)) + lo;
 }
 
 /* ---- bit fields of the wide operand and output ports ---- */
-
-static void put_bits(uint32_t *w, uint32_t bit, uint32_t width, uint32_t v)
-{
-	uint32_t i;
-
-	for (i = 0; i < width; i++, bit++) {
-		if (v >> i & 1)
-			w[bit / 32] |= 1u << bit % 32;
-		else
-			w[bit / 32] &= ~(1u << bit % 32);
-	}
-}
-
-static uint32_t get_bits(const uint32_t *w, uint32_t bit, uint32_t width)
-{
-	uint32_t i, v = 0;
-
-	for (i = 0; i < width; i++, bit++)
-		v |= (w[bit / 32] >> bit % 32 & 1) << i;
-	return v;
-}
 
 static int32_t sext(uint32_t v, uint32_t bits)
 {
 	return (int32_t)(v << (32 - bits)) >> (32 - bits);
 }
 
-/* Random bits in a port of bits bits; the bits above it stay 0, as
- * Verilator requires of its inputs. */
-static void garbage(struct cosim *c, uint32_t *w, uint32_t bits)
-{
-	uint32_t i;
-
-	memset(w, 0, SDE_WORDS(bits) * sizeof *w);
-	for (i = 0; i < bits / 32; i++)
-		w[i] = (uint32_t)rnd(c);
-	if (bits % 32)
-		w[i] = (uint32_t)rnd(c) & ((1u << bits % 32) - 1);
-}
-
-/* Random value of a bits-wide scalar port. */
-static uint32_t noise(struct cosim *c, uint32_t bits)
-{
-	return (uint32_t)rnd(c) & (uint32_t)((1ull << bits) - 1);
-}
-
 /* ---- reporting ---- */
-
-/* A message on stderr, "sde_cosim: " first; none in the --vcd replay,
- * which would repeat the first run's. */
-static void say(const struct cosim *c, const char *fmt, ...)
-	__attribute__((format(printf, 2, 3)));
-static void say(const struct cosim *c, const char *fmt, ...)
-{
-	va_list ap;
-
-	if (c->quiet)
-		return;
-	fputs("sde_cosim: ", stderr);
-	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
-	va_end(ap);
-	fputc('\n', stderr);
-}
 
 /* The run failed in this cycle: stop it. */
 static void fail(struct cosim *c)
@@ -310,9 +237,8 @@ static void fail(struct cosim *c)
 static int mismatch(struct cosim *c, const char *port, uint64_t expected,
 		    uint64_t actual)
 {
-	say(c, "MISMATCH at cycle %" PRIu64 " port %s: expected 0x%" PRIx64
-	    ", actual 0x%" PRIx64 " (seed %" PRIu64 "%s)", c->cycle, port,
-	    expected, actual, c->seed, c->injected ? ", injected fault" : "");
+	harness_mismatch(c->quiet, PROG, c->cycle, port, expected, actual,
+			 c->seed, c->injected);
 	fail(c);
 	return 1;
 }
@@ -392,26 +318,26 @@ static int tile_operands(struct cosim *c, struct tile *t)
 	struct nm_hw hw = { SDE_N_MAX, SDE_M_MAX };
 	struct nm_map map;
 	uint32_t n = 1, m = 1, k, r, i;
-	int extreme = chance(c, 10);
+	int extreme = harness_chance(&c->rng, 10);
 	int16_t *wd = NULL;
 
-	if (SDE_M_MAX > 1 && chance(c, 65)) {
-		n = (uint32_t)range(c, 1, SDE_N_MAX < SDE_M_MAX - 1 ?
+	if (SDE_M_MAX > 1 && harness_chance(&c->rng, 65)) {
+		n = (uint32_t)harness_range(&c->rng, 1, SDE_N_MAX < SDE_M_MAX - 1 ?
 					   SDE_N_MAX : SDE_M_MAX - 1);
-		m = (uint32_t)range(c, n + 1, SDE_M_MAX);
+		m = (uint32_t)harness_range(&c->rng, n + 1, SDE_M_MAX);
 	}
 	t->dense = n == m;
 	if (nm_map(&hw, n, m, &map))
 		return -1;
 	if (t->dense) {
-		k = (uint32_t)((t->beats - 1) * SDE_N_MAX + range(c, 1, SDE_N_MAX));
+		k = (uint32_t)((t->beats - 1) * SDE_N_MAX + harness_range(&c->rng, 1, SDE_N_MAX));
 	} else {
 		t->gpc = map.groups_per_cycle;
-		t->groups = (t->beats - 1) * t->gpc + range(c, 1, t->gpc);
-		k = (uint32_t)((t->groups - 1) * m + range(c, 1, m));
+		t->groups = (t->beats - 1) * t->gpc + harness_range(&c->rng, 1, t->gpc);
+		k = (uint32_t)((t->groups - 1) * m + harness_range(&c->rng, 1, m));
 	}
 	/* half the tiles use the planner's shift (sim/plan.c), the rest any */
-	if (chance(c, 50))
+	if (harness_chance(&c->rng, 50))
 		t->shift = SDE_ACT_BITS - 1 +
 			   (nm_clog2(t->dense ? k : t->groups * n) + 1) / 2;
 	if (nm_kcycles(&map, k) != t->beats) {
@@ -465,14 +391,14 @@ static struct tile *tile_new(struct cosim *c)
 
 	if (!t)
 		return NULL;
-	t->rows = (uint32_t)range(c, 1, SDE_ROWS);
-	t->cols = (uint32_t)range(c, 1, SDE_COLS);
-	t->cpr = (uint32_t)range(c, 0, CPR_MAX);
-	t->shift = (uint32_t)range(c, 1, SDE_ACT_BITS + 12);
-	t->steps = chance(c, 40) ? 1 : (uint32_t)range(c, 2, 5);
+	t->rows = (uint32_t)harness_range(&c->rng, 1, SDE_ROWS);
+	t->cols = (uint32_t)harness_range(&c->rng, 1, SDE_COLS);
+	t->cpr = (uint32_t)harness_range(&c->rng, 0, CPR_MAX);
+	t->shift = (uint32_t)harness_range(&c->rng, 1, SDE_ACT_BITS + 12);
+	t->steps = harness_chance(&c->rng, 40) ? 1 : (uint32_t)harness_range(&c->rng, 2, 5);
 	for (s = 0; s < t->steps; s++) {
-		t->kc[s] = (uint32_t)(chance(c, 30) ? range(c, 1, 3) :
-				      range(c, 1, KC_MAX));
+		t->kc[s] = (uint32_t)(harness_chance(&c->rng, 30) ? harness_range(&c->rng, 1, 3) :
+				      harness_range(&c->rng, 1, KC_MAX));
 		t->beats += t->kc[s];
 	}
 	if (c->functional && tile_operands(c, t)) {
@@ -1013,7 +939,7 @@ static struct tile *npy_tile_new(struct cosim *c)
 	t->c0 = g->c0 + s->c0;
 	t->rows = s->rows;
 	t->cols = s->cols;
-	t->cpr = (uint32_t)range(c, 0, CPR_MAX);
+	t->cpr = (uint32_t)harness_range(&c->rng, 0, CPR_MAX);
 	t->shift = g->plan.shift;
 	while (!last && g->has_next) {	/* gemm_prepass: <= STEPS_MAX steps */
 		t->kc[t->steps] = (uint32_t)s->kcycles;
@@ -1073,7 +999,7 @@ static int next_cmd(struct cosim *c)
 			flags |= UNIT_FIRST;
 		if (c->gen_step + 1 == t->steps)
 			flags |= UNIT_LAST;
-		flags |= (uint32_t)(rnd(c) & (UNIT_A_LAST | UNIT_W_LAST |
+		flags |= (uint32_t)(harness_rnd(&c->rng) & (UNIT_A_LAST | UNIT_W_LAST |
 					      UNIT_O_LAST));
 	}
 	c->in = (struct unit_cmd){
@@ -1109,16 +1035,16 @@ static void drive_cmd(struct cosim *c, struct sde_pins *p)
 
 	p->cmd_valid = c->in.valid;
 	if (!c->in.valid) {
-		p->cmd_flags = (uint8_t)noise(c, 5);
-		p->cmd_op = noise(c, 32);
-		p->cmd_rows = noise(c, nm_clog2(SDE_ROWS + 1));
-		p->cmd_cols = noise(c, nm_clog2(SDE_COLS + 1));
-		p->cmd_kcycles = noise(c, SDE_KC_BITS);
-		p->cmd_drain_cpr = noise(c, SDE_CPR_BITS);
-		p->cmd_dense = (uint8_t)noise(c, 1);
-		p->cmd_nm_n = noise(c, nm_clog2(SDE_N_MAX + 1));
-		p->cmd_nm_m = noise(c, nm_clog2(SDE_M_MAX + 1));
-		p->cmd_shift = noise(c, SDE_SHIFT_BITS);
+		p->cmd_flags = (uint8_t)harness_noise(&c->rng, 5);
+		p->cmd_op = harness_noise(&c->rng, 32);
+		p->cmd_rows = harness_noise(&c->rng, nm_clog2(SDE_ROWS + 1));
+		p->cmd_cols = harness_noise(&c->rng, nm_clog2(SDE_COLS + 1));
+		p->cmd_kcycles = harness_noise(&c->rng, SDE_KC_BITS);
+		p->cmd_drain_cpr = harness_noise(&c->rng, SDE_CPR_BITS);
+		p->cmd_dense = (uint8_t)harness_noise(&c->rng, 1);
+		p->cmd_nm_n = harness_noise(&c->rng, nm_clog2(SDE_N_MAX + 1));
+		p->cmd_nm_m = harness_noise(&c->rng, nm_clog2(SDE_M_MAX + 1));
+		p->cmd_shift = harness_noise(&c->rng, SDE_SHIFT_BITS);
 		return;
 	}
 	p->cmd_flags = q->cmd_flags;
@@ -1131,21 +1057,6 @@ static void drive_cmd(struct cosim *c, struct sde_pins *p)
 	p->cmd_nm_n = q->cmd_nm_n;
 	p->cmd_nm_m = q->cmd_nm_m;
 	p->cmd_shift = q->cmd_shift;
-}
-
-/* Idle cycles after an accepted command: mostly none, sometimes long
- * enough for the engine to drain completely. */
-static uint64_t gap_after(struct cosim *c)
-{
-	uint64_t r = rnd(c) % 100;
-
-	if (r < 50)
-		return 0;
-	if (r < 80)
-		return range(c, 1, 3);
-	if (r < 95)
-		return range(c, 4, 20);
-	return range(c, 20, 200);
 }
 
 /* ---- stimulus: operand beats ---- */
@@ -1168,9 +1079,9 @@ static int feed(struct cosim *c, struct sde_pins *p)
 	uint64_t b, kk, g, kend, gend;
 	uint32_t r, q, col, j, gi, i, s, span;
 
-	garbage(c, p->op_a, SDE_A_BITS);
-	garbage(c, p->op_w, SDE_W_BITS);
-	garbage(c, p->op_idx, SDE_I_BITS);
+	harness_garbage(&c->rng, p->op_a, SDE_A_BITS);
+	harness_garbage(&c->rng, p->op_w, SDE_W_BITS);
+	harness_garbage(&c->rng, p->op_idx, SDE_I_BITS);
 	if (c->feed_tile >= c->n_tiles)
 		return mismatch(c, "op_rd (no operand beat left)", 0, 1);
 	t = c->tiles[c->feed_tile];
@@ -1190,7 +1101,7 @@ static int feed(struct cosim *c, struct sde_pins *p)
 		for (q = 0; q < span; q++) {
 			kk = t->k0[s] + b * span + q;
 			if (kk < kend)
-				put_bits(p->op_a, (r * SDE_WIN + q) * SDE_ACT_BITS,
+				harness_put_bits(p->op_a, (r * SDE_WIN + q) * SDE_ACT_BITS,
 					 SDE_ACT_BITS,
 					 (uint16_t)t->a[(uint64_t)r * t->d.k + kk]);
 		}
@@ -1206,7 +1117,7 @@ static int feed(struct cosim *c, struct sde_pins *p)
 				kk = t->k0[s] + b * SDE_N_MAX + j;
 				if (kk < kend)
 					w = t->w[kk * t->cols + col];
-				put_bits(p->op_w, wbit, SDE_WEIGHT_BITS, (uint16_t)w);
+				harness_put_bits(p->op_w, wbit, SDE_WEIGHT_BITS, (uint16_t)w);
 				continue;
 			}
 			gi = j / t->d.nm_n;
@@ -1217,37 +1128,15 @@ static int feed(struct cosim *c, struct sde_pins *p)
 			if (g < gend) {
 				w = t->w[(g * t->d.nm_n + i) * t->cols + col];
 				x = t->idx[(g * t->d.nm_n + i) * t->cols + col];
-				put_bits(p->op_idx, ibit, SDE_IDX_BITS, x);
+				harness_put_bits(p->op_idx, ibit, SDE_IDX_BITS, x);
 			}
-			put_bits(p->op_w, wbit, SDE_WEIGHT_BITS, (uint16_t)w);
+			harness_put_bits(p->op_w, wbit, SDE_WEIGHT_BITS, (uint16_t)w);
 		}
 	}
 	return 0;
 }
 
 /* ---- vector files (--write-vectors, format in sde_cosim.h) ---- */
-
-/* A port of bits bits, in hex with ceil(bits / 4) digits. */
-static void put_hex(FILE *f, const uint32_t *w, uint32_t bits)
-{
-	uint32_t d = (bits + 3) / 4;
-
-	while (d--) {
-		uint32_t lo = 4 * d;
-
-		fputc("0123456789abcdef"[get_bits(w, lo, bits - lo < 4 ?
-						       bits - lo : 4)], f);
-	}
-}
-
-/* A scalar port of bits bits (<= 32), then a space or a newline. */
-static void put_num(FILE *f, uint32_t v, uint32_t bits, char sep)
-{
-	uint32_t w[2] = { v, 0 };
-
-	put_hex(f, w, bits);
-	fputc(sep, f);
-}
 
 /* The header line: kind (stim or expect), the parameters, the columns. */
 static void vec_header(struct cosim *c, FILE *f, const char *kind,
@@ -1302,24 +1191,24 @@ static void vec_stim(struct cosim *c, const struct sde_pins *p, int64_t cycle)
 	if (!f)
 		return;
 	fprintf(f, "%" PRId64 " ", cycle);
-	put_num(f, p->rst_l, 1, ' ');
-	put_num(f, p->acc_db, 1, ' ');
-	put_num(f, p->cmd_valid, 1, ' ');
-	put_num(f, p->cmd_flags, 5, ' ');
-	put_num(f, p->cmd_op, 32, ' ');
-	put_num(f, p->cmd_rows, nm_clog2(SDE_ROWS + 1), ' ');
-	put_num(f, p->cmd_cols, nm_clog2(SDE_COLS + 1), ' ');
-	put_num(f, p->cmd_kcycles, SDE_KC_BITS, ' ');
-	put_num(f, p->cmd_drain_cpr, SDE_CPR_BITS, ' ');
-	put_num(f, p->cmd_dense, 1, ' ');
-	put_num(f, p->cmd_nm_n, nm_clog2(SDE_N_MAX + 1), ' ');
-	put_num(f, p->cmd_nm_m, nm_clog2(SDE_M_MAX + 1), ' ');
-	put_num(f, p->cmd_shift, SDE_SHIFT_BITS, ' ');
-	put_hex(f, p->op_a, SDE_A_BITS);
+	harness_put_num(f, p->rst_l, 1, ' ');
+	harness_put_num(f, p->acc_db, 1, ' ');
+	harness_put_num(f, p->cmd_valid, 1, ' ');
+	harness_put_num(f, p->cmd_flags, 5, ' ');
+	harness_put_num(f, p->cmd_op, 32, ' ');
+	harness_put_num(f, p->cmd_rows, nm_clog2(SDE_ROWS + 1), ' ');
+	harness_put_num(f, p->cmd_cols, nm_clog2(SDE_COLS + 1), ' ');
+	harness_put_num(f, p->cmd_kcycles, SDE_KC_BITS, ' ');
+	harness_put_num(f, p->cmd_drain_cpr, SDE_CPR_BITS, ' ');
+	harness_put_num(f, p->cmd_dense, 1, ' ');
+	harness_put_num(f, p->cmd_nm_n, nm_clog2(SDE_N_MAX + 1), ' ');
+	harness_put_num(f, p->cmd_nm_m, nm_clog2(SDE_M_MAX + 1), ' ');
+	harness_put_num(f, p->cmd_shift, SDE_SHIFT_BITS, ' ');
+	harness_put_hex(f, p->op_a, SDE_A_BITS);
 	fputc(' ', f);
-	put_hex(f, p->op_w, SDE_W_BITS);
+	harness_put_hex(f, p->op_w, SDE_W_BITS);
 	fputc(' ', f);
-	put_hex(f, p->op_idx, SDE_I_BITS);
+	harness_put_hex(f, p->op_idx, SDE_I_BITS);
 	fputc('\n', f);
 }
 
@@ -1330,18 +1219,18 @@ static void vec_flush_one(struct cosim *c)
 	FILE *f = c->vec_expect;
 
 	fprintf(f, "%" PRIu64 " ", l->cycle);
-	put_num(f, l->o.cmd_ready, 1, ' ');
-	put_num(f, l->o.active, 1, ' ');
-	put_num(f, l->o.rd_done.valid, 1, ' ');
-	put_num(f, l->o.rd_done.flags, 5, ' ');
-	put_num(f, l->o.rd_done.op, 32, ' ');
-	put_num(f, l->o.wb_done.valid, 1, ' ');
-	put_num(f, l->o.wb_done.flags, 5, ' ');
-	put_num(f, l->o.wb_done.op, 32, ' ');
-	put_num(f, l->op_rd, 1, ' ');
-	put_num(f, l->out_valid, 1, ' ');
-	put_num(f, l->out_row, SDE_ROWS > 1 ? nm_clog2(SDE_ROWS) : 1, ' ');
-	put_hex(f, l->out_data, SDE_O_BITS);
+	harness_put_num(f, l->o.cmd_ready, 1, ' ');
+	harness_put_num(f, l->o.active, 1, ' ');
+	harness_put_num(f, l->o.rd_done.valid, 1, ' ');
+	harness_put_num(f, l->o.rd_done.flags, 5, ' ');
+	harness_put_num(f, l->o.rd_done.op, 32, ' ');
+	harness_put_num(f, l->o.wb_done.valid, 1, ' ');
+	harness_put_num(f, l->o.wb_done.flags, 5, ' ');
+	harness_put_num(f, l->o.wb_done.op, 32, ' ');
+	harness_put_num(f, l->op_rd, 1, ' ');
+	harness_put_num(f, l->out_valid, 1, ' ');
+	harness_put_num(f, l->out_row, SDE_ROWS > 1 ? nm_clog2(SDE_ROWS) : 1, ' ');
+	harness_put_hex(f, l->out_data, SDE_O_BITS);
 	fputc('\n', f);
 	c->vec_first++;
 }
@@ -1390,7 +1279,7 @@ static int vec_expect(struct cosim *c)
 		l->out_valid = 1;
 		l->out_row = r;
 		for (col = 0; col < t->cols && c->functional; col++)
-			put_bits(l->out_data, col * SDE_ACT_BITS, SDE_ACT_BITS,
+			harness_put_bits(l->out_data, col * SDE_ACT_BITS, SDE_ACT_BITS,
 				 (uint16_t)t->out[r * t->cols + col]);
 	}
 	return 0;
@@ -1447,18 +1336,6 @@ static void usage(FILE *f)
 		"                    DIR/expect.txt (the model's outputs) for tests/icarus\n");
 }
 
-/* A decimal (or 0x hex) number without sign, below limit. */
-static int parse_u64(const char *s, uint64_t limit, uint64_t *v)
-{
-	char *end;
-
-	if (!s || *s < '0' || *s > '9')
-		return -1;
-	errno = 0;
-	*v = strtoull(s, &end, 0);
-	return *end || errno || *v >= limit ? -1 : 0;
-}
-
 /* --crop RxC or RxC+R0+C0 into c->crop; R, C >= 1. */
 static int parse_crop(struct cosim *c, const char *s)
 {
@@ -1477,7 +1354,7 @@ static int parse_crop(struct cosim *c, const char *s)
 	if (n != 2 && n != 4)
 		return -1;
 	for (i = 0; i < n; i++)
-		if (parse_u64(f[i], TRACE_DIM_MAX + 1ull, &v[i]))
+		if (harness_parse_u64(f[i], TRACE_DIM_MAX + 1ull, &v[i]))
 			return -1;
 	if (!v[0] || !v[1])
 		return -1;
@@ -1486,52 +1363,46 @@ static int parse_crop(struct cosim *c, const char *s)
 	return 0;
 }
 
-/* A name of an enum option into *k; -1 when it is none of names. */
-static int parse_name(const char *v, const char *const *names, int n, int *k)
-{
-	for (*k = 0; v && *k < n && strcmp(v, names[*k]); (*k)++)
-		;
-	return v && *k < n ? 0 : -1;
-}
-
-enum { OPT_OK, OPT_BAD, OPT_UNKNOWN };
-
-/* A numeric option a with its value v (NULL when missing); OPT_BAD or
- * OPT_UNKNOWN as option() says. */
-static int option_number(struct cosim *c, const char *a, const char *v)
+/* A numeric option a with its value v (NULL when missing); HARNESS_OPT_BAD
+ * or HARNESS_OPT_UNKNOWN as option() says. */
+static enum harness_opt option_number(struct cosim *c, const char *a, const char *v)
 {
 	uint64_t u = 0;
 	int bad;
 
 	if (!strcmp(a, "--seed")) {
-		bad = parse_u64(v, UINT64_MAX, &c->seed);
+		bad = harness_parse_u64(v, UINT64_MAX, &c->seed);
 	} else if (!strcmp(a, "--cmds")) {
-		bad = parse_u64(v, UINT64_MAX, &c->n_cmds) || !c->n_cmds;
+		bad = harness_parse_u64(v, UINT64_MAX, &c->n_cmds) || !c->n_cmds;
 	} else if (!strcmp(a, "--max-cycles")) {
-		bad = parse_u64(v, UINT64_MAX, &c->max_cycles);
+		bad = harness_parse_u64(v, UINT64_MAX, &c->max_cycles);
 	} else if (!strcmp(a, "--inject-flip")) {
-		bad = parse_u64(v, UINT64_MAX, &c->inject_cycle);
+		bad = harness_parse_u64(v, UINT64_MAX, &c->inject_cycle);
 		c->inject = 1;
 	} else if (!strcmp(a, "--vcd-window")) {
-		bad = parse_u64(v, 1ull << 40, &u);
+		bad = harness_parse_u64(v, 1ull << 40, &u);
 		c->vcd_before = (int64_t)u;
 	} else if (!strcmp(a, "--head")) {
-		bad = parse_u64(v, TRACE_HEADS_MAX, &u);
+		bad = harness_parse_u64(v, TRACE_HEADS_MAX, &u);
 		c->head = (int64_t)u;
 	} else {
-		return OPT_UNKNOWN;
+		return HARNESS_OPT_UNKNOWN;
 	}
-	return bad ? OPT_BAD : OPT_OK;
+	return bad ? HARNESS_OPT_BAD : HARNESS_OPT_OK;
 }
 
-/* Apply option a with its value v (NULL when a is last): OPT_BAD when the
- * value is missing or wrong, OPT_UNKNOWN when a is no option. */
-static int option(struct cosim *c, const char *a, const char *v)
+/* Apply option a with its value v (NULL when a is last) to self, a struct
+ * cosim; harness_option_fn says what it returns. */
+static enum harness_opt option(void *self, const char *a, const char *v)
 {
 	static const char *const acc_db[] = { "0", "1", "toggle" };
+	struct cosim *c = self;
 	int k, bad = !v;
 
-	if (!strcmp(a, "--vcd")) {
+	if (!strcmp(a, "--timing")) {
+		c->functional = 0;
+		return HARNESS_OPT_FLAG;
+	} else if (!strcmp(a, "--vcd")) {
 		c->vcd = v;
 	} else if (!strcmp(a, "--npy")) {
 		c->npy = v;
@@ -1540,15 +1411,15 @@ static int option(struct cosim *c, const char *a, const char *v)
 	} else if (!strcmp(a, "--crop")) {
 		bad = bad || parse_crop(c, v);
 	} else if (!strcmp(a, "--acc-db")) {
-		bad = parse_name(v, acc_db, 3, &c->acc_db_mode);
+		bad = harness_parse_name(v, acc_db, 3, &c->acc_db_mode);
 	} else if (!strcmp(a, "--inject-port")) {
-		bad = parse_name(v, inject_names, INJ_N, &k);
+		bad = harness_parse_name(v, inject_names, INJ_N, &k);
 		if (!bad)
 			c->inject_port = (enum inject_port)k;
 	} else {
 		return option_number(c, a, v);
 	}
-	return bad ? OPT_BAD : OPT_OK;
+	return bad ? HARNESS_OPT_BAD : HARNESS_OPT_OK;
 }
 
 /* Options that need another: one message naming them, or 0. */
@@ -1569,37 +1440,18 @@ static const char *conflict(const struct cosim *c)
 static int parse(struct cosim *c, int argc, char **argv, int *status)
 {
 	const char *why;
-	int i, rc;
+	char msg[HARNESS_MSG_MAX];
+	enum harness_parse_rc rc;
 
-	for (i = 1; i < argc; i++) {
-		const char *a = argv[i], *v = i + 1 < argc ? argv[i + 1] : NULL;
-
-		if (!strcmp(a, "-h") || !strcmp(a, "--help")) {
-			usage(stdout);
-			*status = 0;
-			return -1;
-		}
-		if (!strcmp(a, "--timing")) {
-			c->functional = 0;
-			continue;
-		}
-		if (a[0] == '+')
-			continue;	/* +verilator+ options */
-		rc = option(c, a, v);
-		if (rc == OPT_UNKNOWN) {
-			say(c, "unknown option '%s' (--help lists them)", a);
-			return -1;
-		}
-		if (rc == OPT_BAD) {
-			if (v)
-				say(c, "bad value '%s' for %s (--help says what it "
-				    "takes)", v, a);
-			else
-				say(c, "%s needs a value", a);
-			return -1;
-		}
-		i++;
+	rc = harness_parse(argc, argv, option, c, msg, sizeof msg);
+	if (rc == HARNESS_PARSE_HELP) {
+		usage(stdout);
+		*status = 0;
 	}
+	if (rc == HARNESS_PARSE_BAD)
+		say(c, "%s", msg);
+	if (rc != HARNESS_PARSE_OK)
+		return -1;
 	why = conflict(c);
 	if (why)
 		say(c, "%s", why);
@@ -1640,14 +1492,9 @@ struct cosim *cosim_new(int argc, char **argv, int replay, int *status)
 		goto fail;
 	c->n_cmds = c->n_cmds ? c->n_cmds : c->npy ? UINT64_MAX : 2000;
 	c->max_cycles = max_cycles(c);
-	c->rng = c->seed + 0x9E3779B97F4A7C15ull;
-	c->rng = (c->rng ^ c->rng >> 30) * 0xBF58476D1CE4E5B9ull;
-	c->rng = (c->rng ^ c->rng >> 27) * 0x94D049BB133111EBull;
-	c->rng ^= c->rng >> 31;
-	if (!c->rng)
-		c->rng = 1;
-	c->acc_db = c->acc_db_mode == 2 ? (int)(rnd(c) & 1) : c->acc_db_mode;
-	c->acc_db_next = range(c, 1, 2000);
+	c->rng = harness_seed(c->seed);
+	c->acc_db = c->acc_db_mode == 2 ? (int)(harness_rnd(&c->rng) & 1) : c->acc_db_mode;
+	c->acc_db_next = harness_range(&c->rng, 1, 2000);
 	sp.n_max = SDE_N_MAX;
 	sp.acc_double_buffer = c->acc_db;
 	sde_init(&c->e, &sp, &c->in, &c->want_op);
@@ -1706,7 +1553,7 @@ void cosim_drive(struct cosim *c, struct sde_pins *p)
 		return;
 	if (c->acc_db_mode == 2 && c->cycle >= c->acc_db_next) {
 		c->acc_db ^= 1;
-		c->acc_db_next = c->cycle + range(c, 1, 2000);
+		c->acc_db_next = c->cycle + harness_range(&c->rng, 1, 2000);
 	}
 	c->e.acc_db = c->acc_db;
 	if (!c->in.valid) {
@@ -1725,9 +1572,9 @@ void cosim_drive(struct cosim *c, struct sde_pins *p)
 		if (feed(c, p))
 			return;
 	} else {
-		garbage(c, p->op_a, SDE_A_BITS);
-		garbage(c, p->op_w, SDE_W_BITS);
-		garbage(c, p->op_idx, SDE_I_BITS);
+		harness_garbage(&c->rng, p->op_a, SDE_A_BITS);
+		harness_garbage(&c->rng, p->op_w, SDE_W_BITS);
+		harness_garbage(&c->rng, p->op_idx, SDE_I_BITS);
 	}
 
 	vec_stim(c, p, (int64_t)c->cycle);
@@ -1739,7 +1586,7 @@ void cosim_drive(struct cosim *c, struct sde_pins *p)
 	if (accept) {
 		c->in.valid = 0;
 		c->accepted++;
-		c->gap = gap_after(c);
+		c->gap = harness_gap(&c->rng, GAP_MAX);
 	}
 	c->cycle++;
 }
@@ -1795,7 +1642,7 @@ static int take_row(struct cosim *c, const struct sde_pins *p)
 	if (p->out_row != r)
 		return mismatch(c, "out_row", r, p->out_row);
 	for (col = 0; col < SDE_COLS && c->functional; col++) {
-		int32_t got = sext(get_bits(p->out_data, col * SDE_ACT_BITS,
+		int32_t got = sext(harness_get_bits(p->out_data, col * SDE_ACT_BITS,
 					    SDE_ACT_BITS), SDE_ACT_BITS);
 		int32_t want = t->want[r][col];
 

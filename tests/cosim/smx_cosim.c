@@ -57,6 +57,7 @@
 #include "smx.h"
 #include "smx_ref.h"
 #include "unit.h"
+#include "harness.h"
 
 _Static_assert(SMX_LANES >= 1 && SMX_EXP_LATENCY >= 1 && SMX_RECIP_LATENCY >= 1 &&
 	       SMX_DIVIDERS >= 1 && SMX_DIV_LATENCY >= 1,
@@ -65,6 +66,7 @@ _Static_assert(SMX_LANES >= 1 && SMX_EXP_LATENCY >= 1 && SMX_RECIP_LATENCY >= 1 
 _Static_assert(SMX_N_MAX >= 1 && SMX_N_MAX <= 65536, "row length");
 
 #define DRAIN_IDLE 4		/* idle cycles checked after the last tile */
+#define GAP_MAX 300		/* longest idle gap between commands */
 #define RANDOM_ROWS 4		/* --max-rows default (capped at ROWS) */
 #define RANDOM_N 40		/* --max-n default (capped at N_MAX) */
 
@@ -193,77 +195,7 @@ struct smx_cosim {
 	int done;		/* 1: nothing left to compare */
 };
 
-/* ---- random numbers (xorshift64*, seeded through splitmix64) ---- */
-
-static uint64_t rnd(struct smx_cosim *c)
-{
-	c->rng ^= c->rng >> 12;
-	c->rng ^= c->rng << 25;
-	c->rng ^= c->rng >> 27;
-	return c->rng * 0x2545F4914F6CDD1Dull;
-}
-
-/* Uniform in lo .. hi inclusive. */
-static uint64_t range(struct smx_cosim *c, uint64_t lo, uint64_t hi)
-{
-	return lo + rnd(c) % (hi - lo + 1);
-}
-
-static int chance(struct smx_cosim *c, unsigned percent)
-{
-	return rnd(c) % 100 < percent;
-}
-
 /* ---- bit fields of the lane ports ---- */
-
-static void put_bits(uint32_t *w, uint32_t bit, uint32_t width, uint32_t v)
-{
-	uint32_t i;
-
-	for (i = 0; i < width; i++, bit++) {
-		if (v >> i & 1)
-			w[bit / 32] |= 1u << bit % 32;
-		else
-			w[bit / 32] &= ~(1u << bit % 32);
-	}
-}
-
-static uint32_t get_bits(const uint32_t *w, uint32_t bit, uint32_t width)
-{
-	uint32_t i, v = 0;
-
-	for (i = 0; i < width; i++, bit++)
-		v |= (w[bit / 32] >> bit % 32 & 1) << i;
-	return v;
-}
-
-/* Random bits in a port of bits bits; the bits above it stay 0, as
- * Verilator requires of its inputs. */
-static void garbage(struct smx_cosim *c, uint32_t *w, uint32_t bits)
-{
-	uint32_t i;
-
-	memset(w, 0, SMX_WORDS(bits) * sizeof *w);
-	for (i = 0; i < bits / 32; i++)
-		w[i] = (uint32_t)rnd(c);
-	if (bits % 32)
-		w[i] = (uint32_t)rnd(c) & ((1u << bits % 32) - 1);
-}
-
-/* Random value of a bits-wide scalar port. */
-static uint32_t noise(struct smx_cosim *c, uint32_t bits)
-{
-	return (uint32_t)rnd(c) & (uint32_t)((1ull << bits) - 1);
-}
-
-static uint32_t clog2(uint64_t v)
-{
-	uint32_t b = 0;
-
-	while ((1ull << b) < v)
-		b++;
-	return b;
-}
 
 /* ---- reporting ---- */
 
@@ -277,10 +209,8 @@ static int mismatch(struct smx_cosim *c, const char *port, uint64_t expected,
 	c->failed = 1;
 	if (c->replay)
 		return 1;
-	fprintf(stderr, "smx_cosim: MISMATCH at cycle %" PRIu64 " port %s: "
-		"expected 0x%" PRIx64 ", actual 0x%" PRIx64 " (seed %" PRIu64
-		"%s)\n", c->cycle, port, expected, actual, c->seed,
-		c->injected ? ", injected fault" : "");
+	harness_mismatch(0, "smx_cosim", c->cycle, port, expected, actual,
+			 c->seed, c->injected);
 	c->done = 1;
 	return 1;
 }
@@ -329,36 +259,36 @@ static struct tile *tile_alloc(struct smx_cosim *c, uint32_t rows, uint32_t n)
 /* Random scores of one row, from one of several distributions. */
 static void row_scores(struct smx_cosim *c, int8_t *x, uint32_t n)
 {
-	uint32_t i, kind = (uint32_t)range(c, 0, 6);
-	int32_t lo = (int32_t)range(c, 0, 255) - 128, hi = lo, v;
+	uint32_t i, kind = (uint32_t)harness_range(&c->rng, 0, 6);
+	int32_t lo = (int32_t)harness_range(&c->rng, 0, 255) - 128, hi = lo, v;
 
 	if (kind == 1)		/* narrow: many terms of similar size */
-		hi = lo + (int32_t)range(c, 0, 12);
+		hi = lo + (int32_t)harness_range(&c->rng, 0, 12);
 	else if (kind == 5)	/* wide */
-		hi = lo + (int32_t)range(c, 0, 255);
+		hi = lo + (int32_t)harness_range(&c->rng, 0, 255);
 	hi = hi > 127 ? 127 : hi;
 	for (i = 0; i < n; i++) {
 		switch (kind) {
 		case 2:		/* ascending ramp: a rescale on every score */
-			v = -128 + (int32_t)(i * range(c, 1, 6));
+			v = -128 + (int32_t)(i * harness_range(&c->rng, 1, 6));
 			x[i] = (int8_t)(v > 127 ? 127 : v);
 			break;
 		case 3:		/* the rails */
-			x[i] = (int8_t)(rnd(c) & 1 ? 127 : -128);
+			x[i] = (int8_t)(harness_rnd(&c->rng) & 1 ? 127 : -128);
 			break;
 		case 4:		/* low block, then jumps */
-			x[i] = (int8_t)(i < n / 2 ? range(c, 0, 40) - 128 :
-					range(c, 0, 255) - 128);
+			x[i] = (int8_t)(i < n / 2 ? harness_range(&c->rng, 0, 40) - 128 :
+					harness_range(&c->rng, 0, 255) - 128);
 			break;
 		case 0:
-			x[i] = (int8_t)(range(c, 0, 255) - 128);
+			x[i] = (int8_t)(harness_range(&c->rng, 0, 255) - 128);
 			break;
 		case 6:		/* constant: every score a maximum (ita:
 				 * 2048 of them saturate the denominator) */
 			x[i] = (int8_t)lo;
 			break;
 		default:
-			x[i] = (int8_t)(lo + (int32_t)range(c, 0, (uint64_t)(hi - lo)));
+			x[i] = (int8_t)(lo + (int32_t)harness_range(&c->rng, 0, (uint64_t)(hi - lo)));
 			break;
 		}
 	}
@@ -413,17 +343,17 @@ static void tile_expect(struct smx_cosim *c, struct tile *t)
 
 static struct tile *tile_random(struct smx_cosim *c)
 {
-	uint32_t rows = (uint32_t)range(c, 1, c->rows_max), r;
-	uint32_t n = (uint32_t)(chance(c, 10) ? (chance(c, 50) ? 1 : c->n_max) :
-				range(c, 1, c->n_max));
+	uint32_t rows = (uint32_t)harness_range(&c->rng, 1, c->rows_max), r;
+	uint32_t n = (uint32_t)(harness_chance(&c->rng, 10) ? (harness_chance(&c->rng, 50) ? 1 : c->n_max) :
+				harness_range(&c->rng, 1, c->n_max));
 	struct tile *t = tile_alloc(c, rows, n);
 
 	if (!t)
 		return NULL;
-	t->in_frac = (uint32_t)(chance(c, 80) ? range(c, 0, 7) :
-				chance(c, 70) ? range(c, 8, 15) : range(c, 16, 31));
-	t->eps32 = (uint32_t)(rnd(c) & 1);
-	t->flags = (uint8_t)(rnd(c) & 0x1f);
+	t->in_frac = (uint32_t)(harness_chance(&c->rng, 80) ? harness_range(&c->rng, 0, 7) :
+				harness_chance(&c->rng, 70) ? harness_range(&c->rng, 8, 15) : harness_range(&c->rng, 16, 31));
+	t->eps32 = (uint32_t)(harness_rnd(&c->rng) & 1);
+	t->flags = (uint8_t)(harness_rnd(&c->rng) & 0x1f);
 	for (r = 0; r < t->rows; r++)
 		row_scores(c, t->x + (size_t)r * t->n, t->n);
 	tile_expect(c, t);
@@ -519,13 +449,13 @@ static void drive_cmd(struct smx_cosim *c, struct smx_pins *p)
 
 	p->cmd_valid = c->in.valid;
 	if (!c->in.valid) {
-		p->cmd_flags = (uint8_t)noise(c, 5);
-		p->cmd_op = noise(c, 32);
-		p->cmd_rows = noise(c, clog2(SMX_ROWS + 1));
-		p->cmd_cols = noise(c, clog2(SMX_N_MAX + 1));
-		p->cmd_kcycles = noise(c, SMX_KC_BITS);
-		p->cmd_in_frac = noise(c, 5);
-		p->cmd_ita_eps32 = (uint8_t)noise(c, 1);
+		p->cmd_flags = (uint8_t)harness_noise(&c->rng, 5);
+		p->cmd_op = harness_noise(&c->rng, 32);
+		p->cmd_rows = harness_noise(&c->rng, harness_clog2(SMX_ROWS + 1));
+		p->cmd_cols = harness_noise(&c->rng, harness_clog2(SMX_N_MAX + 1));
+		p->cmd_kcycles = harness_noise(&c->rng, SMX_KC_BITS);
+		p->cmd_in_frac = harness_noise(&c->rng, 5);
+		p->cmd_ita_eps32 = (uint8_t)harness_noise(&c->rng, 1);
 		return;
 	}
 	p->cmd_flags = q->cmd_flags;
@@ -537,28 +467,13 @@ static void drive_cmd(struct smx_cosim *c, struct smx_pins *p)
 	p->cmd_ita_eps32 = q->cmd_ita_eps32;
 }
 
-/* Idle cycles after an accepted command: mostly none, sometimes long
- * enough for the unit to go idle. */
-static uint64_t gap_after(struct smx_cosim *c)
-{
-	uint64_t r = rnd(c) % 100;
-
-	if (r < 50)
-		return 0;
-	if (r < 80)
-		return range(c, 1, 3);
-	if (r < 95)
-		return range(c, 4, 20);
-	return range(c, 20, 300);
-}
-
 /* The score beat the RTL asked for on x_rd, from the model's tile. */
 static int feed(struct smx_cosim *c, struct smx_pins *p)
 {
 	const struct tile *t = c->u.cur.data;
 	uint32_t l, i;
 
-	garbage(c, p->x_data, SMX_X_BITS);
+	harness_garbage(&c->rng, p->x_data, SMX_X_BITS);
 	if (!t)
 		return mismatch(c, "x_rd (no tile in progress)", 0, 1);
 	if (p->x_row >= t->rows)
@@ -568,7 +483,7 @@ static int feed(struct smx_cosim *c, struct smx_pins *p)
 	for (l = 0; l < SMX_LANES; l++) {
 		i = p->x_col * SMX_LANES + l;
 		if (i < t->n)
-			put_bits(p->x_data, l * 8, 8,
+			harness_put_bits(p->x_data, l * 8, 8,
 				 (uint8_t)t->x[(size_t)p->x_row * t->n + i]);
 	}
 	c->beats_fed++;
@@ -577,31 +492,9 @@ static int feed(struct smx_cosim *c, struct smx_pins *p)
 
 /* ---- vector files (--write-vectors, format in smx_cosim.h) ---- */
 
-#define VEC_RIB (SMX_ROWS > 1 ? clog2(SMX_ROWS) : 1)	/* x_row, out_row */
+#define VEC_RIB (SMX_ROWS > 1 ? harness_clog2(SMX_ROWS) : 1)	/* x_row, out_row */
 #define VEC_CMAX ((SMX_N_MAX + SMX_LANES - 1) / SMX_LANES)
-#define VEC_CIB (VEC_CMAX > 1 ? clog2(VEC_CMAX) : 1)	/* x_col, out_col */
-
-/* A port of bits bits, in hex with ceil(bits / 4) digits. */
-static void put_hex(FILE *f, const uint32_t *w, uint32_t bits)
-{
-	uint32_t d = (bits + 3) / 4;
-
-	while (d--) {
-		uint32_t lo = 4 * d;
-
-		fputc("0123456789abcdef"[get_bits(w, lo, bits - lo < 4 ?
-						       bits - lo : 4)], f);
-	}
-}
-
-/* A scalar port of bits bits (<= 32), then a space or a newline. */
-static void put_num(FILE *f, uint32_t v, uint32_t bits, char sep)
-{
-	uint32_t w[2] = { v, 0 };
-
-	put_hex(f, w, bits);
-	fputc(sep, f);
-}
+#define VEC_CIB (VEC_CMAX > 1 ? harness_clog2(VEC_CMAX) : 1)	/* x_col, out_col */
 
 /* The header line: kind (stim or expect), the parameters, the columns. */
 static void vec_header(struct smx_cosim *c, FILE *f, const char *kind,
@@ -662,16 +555,16 @@ static void vec_stim(struct smx_cosim *c, const struct smx_pins *p,
 	if (!f)
 		return;
 	fprintf(f, "%" PRId64 " ", cycle);
-	put_num(f, p->rst_l, 1, ' ');
-	put_num(f, p->cmd_valid, 1, ' ');
-	put_num(f, p->cmd_flags, 5, ' ');
-	put_num(f, p->cmd_op, 32, ' ');
-	put_num(f, p->cmd_rows, clog2(SMX_ROWS + 1), ' ');
-	put_num(f, p->cmd_cols, clog2(SMX_N_MAX + 1), ' ');
-	put_num(f, p->cmd_kcycles, SMX_KC_BITS, ' ');
-	put_num(f, p->cmd_in_frac, 5, ' ');
-	put_num(f, p->cmd_ita_eps32, 1, ' ');
-	put_hex(f, p->x_data, SMX_X_BITS);
+	harness_put_num(f, p->rst_l, 1, ' ');
+	harness_put_num(f, p->cmd_valid, 1, ' ');
+	harness_put_num(f, p->cmd_flags, 5, ' ');
+	harness_put_num(f, p->cmd_op, 32, ' ');
+	harness_put_num(f, p->cmd_rows, harness_clog2(SMX_ROWS + 1), ' ');
+	harness_put_num(f, p->cmd_cols, harness_clog2(SMX_N_MAX + 1), ' ');
+	harness_put_num(f, p->cmd_kcycles, SMX_KC_BITS, ' ');
+	harness_put_num(f, p->cmd_in_frac, 5, ' ');
+	harness_put_num(f, p->cmd_ita_eps32, 1, ' ');
+	harness_put_hex(f, p->x_data, SMX_X_BITS);
 	fputc('\n', f);
 }
 
@@ -682,21 +575,21 @@ static void vec_flush_one(struct smx_cosim *c)
 	FILE *f = c->vec_expect;
 
 	fprintf(f, "%" PRIu64 " ", l->cycle);
-	put_num(f, l->o.cmd_ready, 1, ' ');
-	put_num(f, l->o.active, 1, ' ');
-	put_num(f, l->o.rd_done.valid, 1, ' ');
-	put_num(f, l->o.rd_done.flags, 5, ' ');
-	put_num(f, l->o.rd_done.op, 32, ' ');
-	put_num(f, l->o.wb_done.valid, 1, ' ');
-	put_num(f, l->o.wb_done.flags, 5, ' ');
-	put_num(f, l->o.wb_done.op, 32, ' ');
-	put_num(f, l->x_rd, 1, ' ');
-	put_num(f, l->x_row, VEC_RIB, ' ');
-	put_num(f, l->x_col, VEC_CIB, ' ');
-	put_num(f, l->out_valid, 1, ' ');
-	put_num(f, l->out_row, VEC_RIB, ' ');
-	put_num(f, l->out_col, VEC_CIB, ' ');
-	put_hex(f, l->out_p, SMX_X_BITS);
+	harness_put_num(f, l->o.cmd_ready, 1, ' ');
+	harness_put_num(f, l->o.active, 1, ' ');
+	harness_put_num(f, l->o.rd_done.valid, 1, ' ');
+	harness_put_num(f, l->o.rd_done.flags, 5, ' ');
+	harness_put_num(f, l->o.rd_done.op, 32, ' ');
+	harness_put_num(f, l->o.wb_done.valid, 1, ' ');
+	harness_put_num(f, l->o.wb_done.flags, 5, ' ');
+	harness_put_num(f, l->o.wb_done.op, 32, ' ');
+	harness_put_num(f, l->x_rd, 1, ' ');
+	harness_put_num(f, l->x_row, VEC_RIB, ' ');
+	harness_put_num(f, l->x_col, VEC_CIB, ' ');
+	harness_put_num(f, l->out_valid, 1, ' ');
+	harness_put_num(f, l->out_row, VEC_RIB, ' ');
+	harness_put_num(f, l->out_col, VEC_CIB, ' ');
+	harness_put_hex(f, l->out_p, SMX_X_BITS);
 	fputc('\n', f);
 	c->vec_first++;
 }
@@ -781,7 +674,7 @@ static int vec_tile(struct smx_cosim *c, const struct tile *t)
 			v->out_col = b;
 			for (l = 0; l < SMX_LANES; l++) {
 				i = b * SMX_LANES + l;
-				put_bits(v->out_p, l * 8, 8, i < t->n ?
+				harness_put_bits(v->out_p, l * 8, 8, i < t->n ?
 					 t->want[(size_t)r * t->n + i] : 0);
 			}
 		}
@@ -1185,9 +1078,7 @@ static int opt_name(const char *opt, const char *v, const char *const *names,
 {
 	int k;
 
-	for (k = 0; k < n && strcmp(v, names[k]); k++)
-		;
-	if (k == n)
+	if (harness_parse_name(v, names, n, &k))
 		fprintf(stderr, "smx_cosim: %s: '%s' is not one of %s\n", opt, v,
 			list);
 	return k == n ? -1 : k;
@@ -1330,12 +1221,7 @@ static int setup(struct smx_cosim *c)
 	c->tile_max = longest_tile(c);
 	c->max_cycles = c->max_cycles ? c->max_cycles :
 			c->n_tiles_max * (c->tile_max + 400);
-	c->rng = c->seed + 0x9E3779B97F4A7C15ull;
-	c->rng = (c->rng ^ c->rng >> 30) * 0xBF58476D1CE4E5B9ull;
-	c->rng = (c->rng ^ c->rng >> 27) * 0x94D049BB133111EBull;
-	c->rng ^= c->rng >> 31;
-	if (!c->rng)
-		c->rng = 1;
+	c->rng = harness_seed(c->seed);
 	fu_init(&c->u, "smx", &c->in, &c->want_op, NULL, NULL);
 	return c->vec_dir && !c->replay ? vec_open(c) : 0;
 }
@@ -1423,7 +1309,7 @@ void smx_cosim_drive(struct smx_cosim *c, struct smx_pins *p)
 		if (feed(c, p) && c->done)
 			return;
 	} else {
-		garbage(c, p->x_data, SMX_X_BITS);
+		harness_garbage(&c->rng, p->x_data, SMX_X_BITS);
 	}
 
 	vec_stim(c, p, (int64_t)c->cycle);
@@ -1433,7 +1319,7 @@ void smx_cosim_drive(struct smx_cosim *c, struct smx_pins *p)
 	fu_commit(&c->u);
 	if (accept) {
 		c->in.valid = 0;
-		c->gap = gap_after(c);
+		c->gap = harness_gap(&c->rng, GAP_MAX);
 	}
 	c->cycle++;
 }
@@ -1511,7 +1397,7 @@ static int take_beat(struct smx_cosim *c, const struct smx_pins *p)
 	if (p->out_col != beat)
 		return mismatch(c, "out_col", beat, p->out_col);
 	for (l = 0; l < SMX_LANES; l++)
-		if (check_lane(c, t, row, beat, l, get_bits(p->out_p, l * 8, 8)))
+		if (check_lane(c, t, row, beat, l, harness_get_bits(p->out_p, l * 8, 8)))
 			return 1;
 	t->beat_cycle[t->beats_seen++] = c->cycle;
 	c->beats_checked++;
