@@ -74,7 +74,7 @@ run: $(BUILD)/stasim
 	@echo "-- RUN: $(DEFAULT_TRACE) on $(DEFAULT_CONFIG) --"
 	$(BUILD)/stasim run -c $(DEFAULT_CONFIG) -t $(DEFAULT_TRACE)
 
-test: $(BUILD)/stasim $(addprefix $(BUILD)/tests/,$(TEST_NAMES)) sc-test cosim-sde-lint cosim-sde-quick icarus-sde-quick cosim-smx-quick cosim-gelu-lint cosim-gelu-quick cosim-gate-lint cosim-gate-quick icarus-smx-quick
+test: $(BUILD)/stasim $(addprefix $(BUILD)/tests/,$(TEST_NAMES)) sc-test cosim-sde-lint cosim-sde-quick icarus-sde-quick cosim-smx-quick cosim-gelu-lint cosim-gelu-quick cosim-gate-lint cosim-gate-quick icarus-smx-quick icarus-mutants
 	@echo "-- TEST --"
 	@STASIM_BIN=$(BUILD)/stasim sh tests/run-suites.sh $(BUILD)/tests $(BUILD)/test-results $(TEST_NAMES)
 

@@ -78,3 +78,13 @@ icarus-smx-quick: $(COSIM_SMX_BUILD)/smx_cosim \
 
 icarus-smx-clean:
 	rm -rf $(ICARUS_SMX_BUILD)
+
+# Mutated RTL (an operator, a constant, a pipeline stage) must fail the
+# Icarus replay of the C model's vectors (tests/icarus/mutants.sh).
+.PHONY: icarus-mutants
+icarus-mutants: icarus-sde-quick icarus-smx-quick
+	@IVERILOG='$(IVERILOG)' VVP='$(VVP)' ICARUS_FLAGS='$(ICARUS_FLAGS)' \
+	  ICARUS_SMX_FLAGS='$(ICARUS_SMX_FLAGS)' SDE_VEC=$(ICARUS_BUILD)/seed1 \
+	  SMX_VEC_online=$(ICARUS_SMX_BUILD)/online1 SMX_VEC_ita=$(ICARUS_SMX_BUILD)/ita1 \
+	  SDE_RTL='$(COSIM_RTL)' SMX_RTL='$(COSIM_SMX_RTL)' \
+	  sh tests/icarus/mutants.sh $(ICARUS_BUILD)/mutants
