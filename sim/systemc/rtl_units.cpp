@@ -383,18 +383,17 @@ static bool differ(std::ostringstream &m, const char *port, uint64_t model,
 	return true;
 }
 
-std::string sde_rtl_sc::compare(uint64_t cycle)
+// The control ports an RTL unit shares with its C model (cmd_ready, active,
+// rd_done, wb_done; flags and op only on a pulse): "" when they agree, else
+// "<unit> RTL disagrees with <model> after cycle N, port P: ...".
+static std::string compare_ports(const char *unit, const char *model,
+				 const uout_sig &c, const uout_sig &r,
+				 uint64_t cycle)
 {
 	std::ostringstream m;
-	uout_sig c, r = out.read();
 
-	if (!v_.self)
-		return "";
-	if (!bad_cmd_.empty())
-		return "engine RTL: " + bad_cmd_;
-	c = v_.out(v_.self);
-	m << "engine RTL disagrees with models/sde.c after cycle " << cycle
-	  << ", port ";
+	m << unit << " RTL disagrees with " << model << " after cycle "
+	  << cycle << ", port ";
 	if (differ(m, "cmd_ready", c.cmd_ready, r.cmd_ready) ||
 	    differ(m, "active", c.active, r.active) ||
 	    differ(m, "rd_done_valid", c.rd_done.c.valid, r.rd_done.c.valid) ||
@@ -406,6 +405,22 @@ std::string sde_rtl_sc::compare(uint64_t cycle)
 	     (differ(m, "wb_done_flags", c.wb_done.c.flags, r.wb_done.c.flags) ||
 	      differ(m, "wb_done_op", c.wb_done.c.op, r.wb_done.c.op))))
 		return m.str();
+	return "";
+}
+
+std::string sde_rtl_sc::compare(uint64_t cycle)
+{
+	uout_sig c, r = out.read();
+	std::string ports;
+
+	if (!v_.self)
+		return "";
+	if (!bad_cmd_.empty())
+		return "engine RTL: " + bad_cmd_;
+	c = v_.out(v_.self);
+	ports = compare_ports("engine", "models/sde.c", c, r, cycle);
+	if (!ports.empty())
+		return ports;
 	return check_rows(cycle);
 }
 
@@ -697,28 +712,17 @@ std::string smx_rtl_sc::check_beat()
 
 std::string smx_rtl_sc::compare(uint64_t cycle)
 {
-	std::ostringstream m;
 	uout_sig c, r = out.read();
-	std::string beat;
+	std::string ports, beat;
 
 	if (!v_.self)
 		return "";
 	if (!bad_cmd_.empty())
 		return "softmax RTL: " + bad_cmd_;
 	c = v_.out(v_.self);
-	m << "softmax RTL disagrees with models/fu.c after cycle " << cycle
-	  << ", port ";
-	if (differ(m, "cmd_ready", c.cmd_ready, r.cmd_ready) ||
-	    differ(m, "active", c.active, r.active) ||
-	    differ(m, "rd_done_valid", c.rd_done.c.valid, r.rd_done.c.valid) ||
-	    differ(m, "wb_done_valid", c.wb_done.c.valid, r.wb_done.c.valid) ||
-	    (c.rd_done.c.valid &&
-	     (differ(m, "rd_done_flags", c.rd_done.c.flags, r.rd_done.c.flags) ||
-	      differ(m, "rd_done_op", c.rd_done.c.op, r.rd_done.c.op))) ||
-	    (c.wb_done.c.valid &&
-	     (differ(m, "wb_done_flags", c.wb_done.c.flags, r.wb_done.c.flags) ||
-	      differ(m, "wb_done_op", c.wb_done.c.op, r.wb_done.c.op))))
-		return m.str();
+	ports = compare_ports("softmax", "models/fu.c", c, r, cycle);
+	if (!ports.empty())
+		return ports;
 	beat = check_beat();
 	if (!beat.empty()) {
 		std::ostringstream b;
