@@ -56,7 +56,7 @@ echo "-- MUTANTS: mutated RTL must fail the replay --"
 mutant pe-mac-sub sde rtl/sde_pe.v 's/sum = sum + a32 \* w32;/sum = sum - a32 * w32;/'
 mutant pe-acc-or sde rtl/sde_pe.v "s/(first ? 32'd0 : acc) + sum/(first ? 32'd0 : acc) | sum/"
 mutant sde-pipe-stage sde rtl/sde.v 's/localparam integer PIPE = 3 + \$clog2(N_MAX);/localparam integer PIPE = 4 + $clog2(N_MAX);/'
-mutant smx-div-shift smx rtl/smx.v "s/pr = (pr + (49'd1 << 39)) >> 40;/pr = (pr + (49'd1 << 39)) >> 39;/" online
+mutant smx-div-shift smx rtl/smx_online.v "s/pr = (pr + (49'd1 << 39)) >> 40;/pr = (pr + (49'd1 << 39)) >> 39;/" online
 mutant smx-exp-stage smx rtl/smx.v 's/for (k = EXP_LATENCY - 1; k > 0; k = k - 1)/for (k = EXP_LATENCY - 1; k > 1; k = k - 1)/' online
 mutant ita-one-shr smx rtl/smx_ita.v "s/(9'd256 >> s\[3:0\])/(9'd128 >> s[3:0])/" ita
 mutant ita-eps32-round smx rtl/smx_ita.v "s/shift = e32 ? (d + 14'd16) >> 5 : d;/shift = e32 ? (d + 14'd15) >> 5 : d;/" ita
