@@ -78,30 +78,46 @@ static int8_t requant8(int32_t v, uint32_t shift)
 	return (int8_t)(q > 127 ? 127 : q < -128 ? -128 : q);
 }
 
+void gate_token(const struct gate_job *j, uint32_t t, int32_t *logits,
+		uint16_t *idx, uint8_t *score)
+{
+	int8_t z[GATE_E_MAX];
+	uint8_t p[GATE_E_MAX];
+	uint32_t e, d, i;
+
+	for (e = 0; e < j->e; e++) {
+		int32_t s = 0;
+
+		for (d = 0; d < j->d; d++)
+			s += j->x[(uint64_t)t * j->d + d] *
+			     j->w[(uint64_t)d * j->e + e];
+		logits[e] = s;
+		z[e] = requant8(s, j->shift);
+	}
+	smx_row(j->algo, &j->fmt, z, j->e, p);
+	gate_topk(logits, j->e, j->k, idx);
+	for (i = 0; i < j->k; i++)
+		score[i] = p[idx[i]];
+}
+
 static void run(const struct fu_job *base, uint32_t r0, uint32_t rows)
 {
 	const struct gate_job *j = (const struct gate_job *)base;
-	int32_t l[1024];
-	int8_t z[1024];
-	uint8_t p[1024];
-	uint32_t t, e, d, i;
+	int32_t l[GATE_E_MAX];
+	uint32_t t;
 
-	for (t = r0; t < r0 + rows; t++) {
-		for (e = 0; e < j->e && e < 1024; e++) {
-			int32_t s = 0;
+	for (t = r0; t < r0 + rows; t++)
+		gate_token(j, t, l, j->idx + (uint64_t)t * j->k,
+			   j->score + (uint64_t)t * j->k);
+}
 
-			for (d = 0; d < j->d; d++)
-				s += j->x[(uint64_t)t * j->d + d] *
-				     j->w[(uint64_t)d * j->e + e];
-			l[e] = s;
-			z[e] = requant8(s, j->shift);
-		}
-		smx_row(j->algo, &j->fmt, z, j->e, p);
-		gate_topk(l, j->e, j->k, j->idx + (uint64_t)t * j->k);
-		for (i = 0; i < j->k; i++)
-			j->score[(uint64_t)t * j->k + i] =
-				p[j->idx[(uint64_t)t * j->k + i]];
-	}
+uint32_t gate_shift(uint32_t d)
+{
+	uint32_t lg = 0;
+
+	while (lg < 32 && (1ull << lg) < d)
+		lg++;
+	return 7 + (lg + 1) / 2;
 }
 
 void gate_job_init(struct gate_job *j)

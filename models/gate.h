@@ -7,11 +7,13 @@
  *   logits   ceil(D * E / gemv_width) cycles per token (dedicated GEMV), or
  *            0 when the engine computed them (datapath = engine)
  *   softmax  one row of E on the softmax unit's algorithm (models/smx.h)
- *   top-k    E cycles per token on one insertion sorter (a k-entry sorted
- *            register file taking one candidate per cycle), E / sorters with
- *            several sorters working on different tokens
+ *   top-k    ceil(E / sorters) cycles per token: a k-entry sorted register
+ *            file taking `sorters` candidates a cycle, in expert order, through
+ *            a chain of insertion cells (the same result as one a cycle)
  * A tile of T tokens takes T * max(stage) + (sum of stages - max(stage)):
- * the slowest stage sets the rate, the others fill and drain the pipeline.
+ * the slowest stage sets the rate, the others fill and drain the pipeline
+ * (rtl/gate.v: three token slots keep the stages from waiting on one
+ * another beyond that).
  */
 #ifndef MODELS_GATE_H
 #define MODELS_GATE_H
@@ -23,6 +25,7 @@
 #include "smx.h"
 
 #define GATE_TOPK_MAX 8
+#define GATE_E_MAX 1024	/* most experts a gate op */
 
 struct gate_params {
 	uint32_t gemv_width;	/* MACs per cycle of the logits datapath, 0 = on the engine */
@@ -63,5 +66,13 @@ struct gate_job {
 };
 
 void gate_job_init(struct gate_job *j);
+/* The logits' requantization shift for tokens d wide: 7 + ceil(log2 d) / 2
+ * rounded up, so that the int8 scores keep the spread of a sum of d
+ * products of int8 values. */
+uint32_t gate_shift(uint32_t d);
+/* Token t of a job (j->e <= GATE_E_MAX): its int32 logits[0..e-1], its
+ * top-k experts idx[0..k-1] best first and their probabilities score[]. */
+void gate_token(const struct gate_job *j, uint32_t t, int32_t *logits,
+		uint16_t *idx, uint8_t *score);
 
 #endif

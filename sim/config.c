@@ -152,7 +152,7 @@ static const struct key cfg_keys[] = {
 	  NULL, "64", "MACs/cycle",
 	  "router logits datapath width; 0 = logits on the engine" },
 	{ "gate", "sorters", K_UINT, CFG(gate_sorters), 1, 64, 0, NULL, "1",
-	  "sorters", "insertion sorters choosing top-k, one candidate per cycle" },
+	  "sorters", "top-k sorter candidates a cycle (chained insertion cells)" },
 	{ "gate", "renorm", K_BOOL, CFG(gate_renorm), 0, 1, 0, NULL, "false",
 	  "bool", "gate scores renormalized over the top-k (M3ViT: false)" },
 	{ "gate", "order", K_ENUM, CFG(moe_order), 0, 1, 0, order_names,

@@ -483,7 +483,7 @@ static const void *begin_gate(struct func *f, uint32_t x, uint64_t base)
 	o->gj.d = op->k;
 	o->gj.e = op->n;
 	o->gj.k = op->topk;
-	o->gj.shift = 7 + (nm_clog2(op->k) + 1) / 2;
+	o->gj.shift = gate_shift(op->k);
 	o->gj.algo = smx_algo_of(f->cfg);
 	o->gj.fmt = (struct smx_fmt){ f->cfg->smx_in_frac,
 				      (uint32_t)f->cfg->smx_ita_eps32 };
