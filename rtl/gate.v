@@ -1,62 +1,102 @@
 /*
- * gate.v - the MoE gate unit's top-k stage: the RTL twin of models/fu.c
- * (controller, port timing) and models/gate.c's gate_topk (one insertion
- * sorter).
+ * gate.v - the MoE gate unit, whole: router logits, softmax over the
+ * experts, top-k. The RTL twin of models/fu.c (controller, port timing),
+ * models/gate.c (gate_stages, gate_cycles: the schedule; gate_token: the
+ * arithmetic) and models/smx_ref.c (the softmax of one row).
  *
- * Scope: only the top-k stage of models/gate.h. The logits (x W_gate) and
- * the softmax over the experts are outside this block: the unit takes the
- * int32 logits as operand beats and emits the winners' indices; the
- * probabilities of the winners are the softmax unit's business. With one
- * sorter taking one candidate a cycle, a tile of T tokens and E experts is
- * busy for exactly T * E cycles (gate_stages' top-k stage with sorters = 1,
- * times T); the caller passes that as cmd_kcycles (asserted below).
+ * Controller: rtl/fu.v, shared with the other function units (a 2-entry
+ * command FIFO, busy for the command's kcycles cycles, rd_done and wb_done
+ * on the last one). The planner gives a tile of T tokens gate_cycles; this
+ * unit's own schedule must end on that cycle (asserted below).
  *
- * Controller: rtl/fu.v, shared with the other function units (models/fu.c:
- * a 2-entry command FIFO, busy for the command's kcycles cycles, rd_done
- * and wb_done on the last one). Every output is a register: what fu_step
- * writes to `nxt` in cycle t is on the port from the edge that ends
- * cycle t.
+ * Three stages work on different tokens at once, each on one token at a
+ * time, in token order:
+ *   1 logits   ceil(D E / GEMV) cycles: GEMV multiply-accumulates a cycle
+ *   2 softmax  one row of E on the softmax data path of ALGORITHM:
+ *              ceil(E / LANES) read cycles, the row's reciprocal (online:
+ *              RECIP_LATENCY) or division (ita: ceil(DIV_LATENCY /
+ *              DIVIDERS)), ceil(E / LANES) read cycles, EXP_LATENCY
+ *              (smx_cycles of one row)
+ *   3 top-k    ceil(E / SORTERS) cycles: SORTERS candidates a cycle, in
+ *              expert order, into one k-entry sorted register file
+ * A stage starts its next token on the cycle after it ends the last one,
+ * once the stage before has ended that token. The logits and the
+ * probabilities of a token live in one of three slots (token % 3) from
+ * stage 1's start to stage 3's end, so stage 1 starts token i only after
+ * stage 3 has ended token i - 3. With three slots the stages never wait on
+ * one another beyond the slowest, and a tile takes exactly
+ *   T max(a1, a2, a3) + (a1 + a2 + a3 - max)  = gate_cycles
+ * (two slots would not do: stage 1 would wait on stage 3 whenever
+ * a1 + a2 + a3 > 2 max).
  *
- * Logit beats (as smx.v's score beats): busy cycle j of a tile reads
- * candidate j: token j / E, expert j % E. l_rd rises on the edge that ends
- * that cycle, with l_tok and l_exp; the feeder presents that logit on
- * l_data (int32, two's complement) during the next cycle, and the sorter
- * takes it on the edge that ends it.
+ * Timing, as in rtl/smx.v: the sequencer decides in cycle t; what it
+ * decides (a beat to read, a candidate to sort) is on registers from the
+ * edge that ends t, and the data path does it in cycle t + 1. So every
+ * stage's work lags its sequencer by one cycle, and stage k + 1's first
+ * read comes one cycle after stage k's last write.
  *
- * Sorter (gate_topk): a K_MAX-entry register file sorted best first. A
- * candidate goes in front of the first entry it is strictly greater than
- * (entries it ties keep their place, so among equal logits the lower
- * expert index wins); entries behind it move down one, and whatever moves
- * to or beyond k falls out. Expert 0 of a token starts an empty file.
+ * Operand beats (stage 1): g_rd rises on the edge that ends a logits
+ * cycle, with g_tok (token in the tile) and g_beat (beat of the token).
+ * Beat j holds products p = j GEMV + l, lane l = 0 .. GEMV - 1, in W_gate's
+ * row-major order (p = d E + e): the feeder presents, during the next
+ * cycle, W_gate[d][e] on g_w lane l and the token's x[d] on g_a lane l
+ * ([l*8 +: 8], two's complement); lanes at p >= D E are ignored. The logit
+ * of expert e is the int32 sum over d of x[d] W_gate[d][e].
  *
- * Index beats: out_valid, out_tok and out_idx (entry i, best first, at
- * [i*IB +: IB] with IB = index bits of E_MAX; 0 for i >= k) are on the
- * ports from the edge that takes the token's last logit, i.e. one cycle
- * after its last read: token t of a tile whose first busy cycle is b
- * leaves on the edge ending cycle b + (t + 1) E, so the last token's
- * indices follow wb_done by one cycle (the sorter is the stage's last
- * register; the scheduler's pulse says the sorter has read every logit).
+ * Softmax (stage 2): the scores are the logits requantized to int8 as the
+ * engine does (round half up by 2^(shift - 1), >> shift, saturate), read
+ * LANES at a time from the token's slot; rtl/smx_online.v or
+ * rtl/smx_ita.v computes the row in the format of cmd_in_frac (and
+ * cmd_ita_eps32). Probabilities (uint8, real = p / 256) pass an
+ * EXP_LATENCY-stage pipeline into the slot.
+ *
+ * Top-k (stage 3, gate_topk): a K_MAX-entry register file sorted best
+ * first, on the int32 logits. A candidate goes in front of the first entry
+ * it is strictly greater than (equal logits keep their order: the lower
+ * expert index wins); entries behind move down one, and what moves to or
+ * beyond k falls out. The SORTERS candidates of a cycle go in one after
+ * another (a chain of insertion cells), so the result is that of one
+ * candidate a cycle.
+ *
+ * Index beats: out_valid, out_tok, out_idx (entry i best first at
+ * [i*IB +: IB], IB = index bits of E_MAX) and out_score (the winners'
+ * probabilities, [i*8 +: 8]; both 0 for i >= k) are on the ports from the
+ * edge that ends stage 3's last data cycle of the token: the tile's last
+ * token one cycle after wb_done.
  */
 `default_nettype none
 
 module gate #(
-	parameter integer E_MAX   = 64,	/* most experts (logits a token) */
-	parameter integer K_MAX   = 8,	/* most winners a token (GATE_TOPK_MAX) */
-	parameter integer T_MAX   = 16,	/* most tokens in a tile */
-	parameter integer OP_BITS = 32,	/* op index carried for attribution */
-	parameter integer KC_BITS = 24	/* busy cycles of one tile */
+	parameter integer E_MAX         = 64,	/* most experts */
+	parameter integer K_MAX         = 8,	/* most winners a token (GATE_TOPK_MAX) */
+	parameter integer T_MAX         = 16,	/* most tokens in a tile */
+	parameter integer D_MAX         = 256,	/* longest token (x width) */
+	parameter integer GEMV          = 16,	/* [gate] gemv_width: MACs a cycle, >= 1 */
+	parameter integer SORTERS       = 1,	/* [gate] sorters: candidates a cycle */
+	parameter integer LANES         = 2,	/* [softmax] lanes */
+	parameter integer ALGORITHM     = 0,	/* [softmax] algorithm: 0 online, 1 ita */
+	parameter integer EXP_LATENCY   = 2,	/* [softmax] exp_latency, >= 1 */
+	parameter integer RECIP_LATENCY = 8,	/* [softmax] recip_latency (online) */
+	parameter integer DIVIDERS      = 2,	/* [softmax] dividers (ita) */
+	parameter integer DIV_LATENCY   = 19,	/* [softmax] div_latency (ita) */
+	parameter integer OP_BITS       = 32,	/* op index carried for attribution */
+	parameter integer KC_BITS       = 24	/* busy cycles of one tile */
 ) (
 	input  wire                                    clk,
 	input  wire                                    rst_l,	/* synchronous reset */
-	/* command (struct unit_cmd; k comes from cmd.data in the model) */
+	/* command (struct unit_cmd; D, E, k, shift and the format from the plan) */
 	input  wire                                    cmd_valid,
 	output wire                                    cmd_ready,	/* FIFO not full */
 	input  wire [4:0]                              cmd_flags,	/* UNIT_*, echoed */
 	input  wire [OP_BITS-1:0]                      cmd_op,
 	input  wire [$clog2(T_MAX+1)-1:0]              cmd_rows,	/* tokens T, 1 .. T_MAX */
+	input  wire [$clog2(D_MAX+1)-1:0]              cmd_d,	/* token width D, 1 .. D_MAX */
 	input  wire [$clog2(E_MAX+1)-1:0]              cmd_cols,	/* experts E, 1 .. E_MAX */
 	input  wire [$clog2(K_MAX+1)-1:0]              cmd_k,	/* winners, 1 .. min(K_MAX, E) */
-	input  wire [KC_BITS-1:0]                      cmd_kcycles,	/* busy cycles: T * E */
+	input  wire [4:0]                              cmd_shift,	/* logit requantization, 1 .. 31 */
+	input  wire [4:0]                              cmd_in_frac,	/* fractional bits of the scores */
+	input  wire                                    cmd_ita_eps32,	/* ita: smx_fmt.ita_eps32 */
+	input  wire [KC_BITS-1:0]                      cmd_kcycles,	/* busy cycles: gate_cycles */
 	/* status and completion pulses (struct fu_out) */
 	output wire                                    active,	/* busy in the last cycle */
 	output wire                                    rd_done_valid,
@@ -65,39 +105,60 @@ module gate #(
 	output wire                                    wb_done_valid,
 	output wire [4:0]                              wb_done_flags,
 	output wire [OP_BITS-1:0]                      wb_done_op,
-	/* logit beats (format above) */
-	output reg                                     l_rd,	/* present a logit this cycle */
-	output reg  [((T_MAX > 1) ? $clog2(T_MAX) : 1)-1:0] l_tok,
-	output reg  [((E_MAX > 1) ? $clog2(E_MAX) : 1)-1:0] l_exp,
-	input  wire [31:0]                             l_data,
+	/* operand beats (format above) */
+	output reg                                     g_rd,
+	output reg  [((T_MAX > 1) ? $clog2(T_MAX) : 1)-1:0] g_tok,
+	output reg  [$clog2((D_MAX*E_MAX+GEMV-1)/GEMV+1)-1:0] g_beat,
+	input  wire [GEMV*8-1:0]                       g_a,
+	input  wire [GEMV*8-1:0]                       g_w,
 	/* index beats */
 	output reg                                     out_valid,
 	output reg  [((T_MAX > 1) ? $clog2(T_MAX) : 1)-1:0] out_tok,
-	output reg  [K_MAX*((E_MAX > 1) ? $clog2(E_MAX) : 1)-1:0] out_idx
+	output reg  [K_MAX*((E_MAX > 1) ? $clog2(E_MAX) : 1)-1:0] out_idx,
+	output reg  [K_MAX*8-1:0]                      out_score
 );
-	localparam integer TIB = (T_MAX > 1) ? $clog2(T_MAX) : 1;	/* token index bits */
-	localparam integer IB  = (E_MAX > 1) ? $clog2(E_MAX) : 1;	/* expert index bits */
-	localparam integer TB  = $clog2(T_MAX + 1);
-	localparam integer EB  = $clog2(E_MAX + 1);
-	localparam integer KB  = $clog2(K_MAX + 1);
+	localparam integer TIB  = (T_MAX > 1) ? $clog2(T_MAX) : 1;	/* token index bits */
+	localparam integer IB   = (E_MAX > 1) ? $clog2(E_MAX) : 1;	/* expert index bits */
+	localparam integer TB   = $clog2(T_MAX + 1);
+	localparam integer DB   = $clog2(D_MAX + 1);
+	localparam integer EB   = $clog2(E_MAX + 1);
+	localparam integer KB   = $clog2(K_MAX + 1);
+	localparam integer BB   = $clog2((D_MAX*E_MAX+GEMV-1)/GEMV+1);	/* beat index bits */
+	localparam integer CMAX = (E_MAX + LANES - 1) / LANES;	/* softmax beats a row */
+	localparam integer CIB  = (CMAX > 1) ? $clog2(CMAX) : 1;
+	/* the row's reciprocal (online) or division (ita), cycles */
+	localparam integer LAT  = (ALGORITHM == 1) ? (DIV_LATENCY + DIVIDERS - 1) / DIVIDERS
+						: RECIP_LATENCY;
+	localparam integer PCB  = 32;	/* phase counters: up to max(LAT, CMAX, EXP_LATENCY) */
+	localparam integer PW   = 1 + 2 + CIB + LANES * 8;	/* one probability beat in flight */
 
 	/* one command, packed: the FIFO entries and cur */
 	localparam integer C_FLAGS = 0;
 	localparam integer C_OP    = C_FLAGS + 5;
 	localparam integer C_T     = C_OP + OP_BITS;
-	localparam integer C_E     = C_T + TB;
+	localparam integer C_D     = C_T + TB;
+	localparam integer C_E     = C_D + DB;
 	localparam integer C_K     = C_E + EB;
-	localparam integer C_KC    = C_K + KB;
+	localparam integer C_SH    = C_K + KB;
+	localparam integer C_FRAC  = C_SH + 5;
+	localparam integer C_EPS   = C_FRAC + 5;
+	localparam integer C_KC    = C_EPS + 1;
 	localparam integer CMD_W   = C_KC + KC_BITS;
 
-	wire [CMD_W-1:0] cmd_in = {cmd_kcycles, cmd_k, cmd_cols, cmd_rows, cmd_op, cmd_flags};
+	/* stage 2 phases */
+	localparam [1:0] PH_P1 = 2'd0;	/* pass 1: read the row */
+	localparam [1:0] PH_W  = 2'd1;	/* the reciprocal or division */
+	localparam [1:0] PH_P2 = 2'd2;	/* pass 2: read the row, emit probabilities */
+	localparam [1:0] PH_X  = 2'd3;	/* the exp pipeline drains */
 
-	/* the controller: models/fu.c, shared with the other function units */
+	wire [CMD_W-1:0] cmd_in = {cmd_kcycles, cmd_ita_eps32, cmd_in_frac, cmd_shift, cmd_k,
+				   cmd_cols, cmd_d, cmd_rows, cmd_op, cmd_flags};
+
 	/* The packed command also carries the controller's fields (flags, op,
-	 * kcycles), which fu.v reads and the sorter does not. */
+	 * kcycles), which fu.v reads and the data path does not. */
 	/* verilator lint_off UNUSEDSIGNAL */
-	wire [CMD_W-1:0] cur;		/* tile in progress */
-	wire [CMD_W-1:0] cur_n;		/* tile in progress after this clock */
+	wire [CMD_W-1:0] cur;		/* tile in progress (the data path's) */
+	wire [CMD_W-1:0] cur_n;		/* tile in progress after this clock (the sequencer's) */
 	/* verilator lint_on UNUSEDSIGNAL */
 	wire             start;		/* a tile starts this clock */
 
@@ -110,146 +171,468 @@ module gate #(
 		.wb_done_flags(wb_done_flags), .wb_done_op(wb_done_op),
 		.cur(cur), .cur_n(cur_n), .start(start));
 
-	/*
-	 * Busy in this cycle (fu_step's busy cycle; fu.v keeps the count
-	 * inside): a tile starts, or last cycle's tile was busy and did not
-	 * finish on it (wb_done marks a tile's last busy cycle).
-	 */
+	/* busy in this cycle: fu_step's busy cycle (wb_done marks a tile's last) */
 	wire busy = start || (active && !wb_done_valid);
 
+	/* ---- sequencer state: per stage, tokens started and ended, the token
+	 * in progress, its slot and the position within it ---- */
+	reg [TB-1:0]  nx1, nx2, nx3;	/* tokens started */
+	reg [TB-1:0]  f1, f2, f3;	/* tokens ended */
+	reg           b1, b2, b3;	/* a token in progress */
+	reg [TIB-1:0] tk1, tk3;		/* the token in progress */
+	reg [1:0]     sl1, sl2, sl3;	/* its slot */
+	reg [BB-1:0]  bt1;		/* stage 1: next beat */
+	reg [31:0]    pr1;		/* stage 1: first product of the next beat */
+	reg [1:0]     ph2;		/* stage 2: phase */
+	reg [PCB-1:0] ct2;		/* stage 2: cycle within the phase */
+	reg [EB-1:0]  cd3;		/* stage 3: first candidate of the next cycle */
+	/* ---- the data path's orders: the sequencer's decisions of last cycle ---- */
+	reg           d1_first;		/* g_rd's beat is the token's first */
+	reg [1:0]     d1_slot;
+	reg           d2_take1, d2_take2;
+	reg [CIB-1:0] d2_col;
+	reg [1:0]     d2_slot;
+	reg           d3_take, d3_first, d3_last;
+	reg [TIB-1:0] d3_tok;
+	reg [1:0]     d3_slot;
+	reg [EB-1:0]  d3_cd;
+	reg           done_q;		/* stage 3 ended the tile's last token last cycle */
 	/* ---- data path state ---- */
-	/* sequencer: the next candidate of cur */
-	reg [TIB-1:0]     sq_tok;
-	reg [IB-1:0]      sq_exp;
-	reg               l_first, l_last;	/* the beat presented is expert 0 / E - 1 */
-	/* sorter: entry i at [i*32 +: 32] and [i*IB +: IB], best first */
-	reg [K_MAX*32-1:0] best;
-	reg [K_MAX*IB-1:0] bidx;
-	reg [KB-1:0]      cnt;		/* entries in use */
+	reg [31:0]    dd1, de1;		/* stage 1: (d, e) of the next product */
+	reg [3*E_MAX*32-1:0] lg;	/* logits, slot s expert e at [(s*E_MAX+e)*32 +: 32] */
+	reg [3*E_MAX*8-1:0]  pb;	/* probabilities, [(s*E_MAX+e)*8 +: 8] */
+	reg [EXP_LATENCY*PW-1:0] pipe;	/* probability beats in flight */
+	reg [K_MAX*32-1:0] best;	/* sorter: entry i's logit at [i*32 +: 32] */
+	reg [K_MAX*IB-1:0] bidx;	/* ... and its expert at [i*IB +: IB] */
+	reg [KB-1:0]  cnt;		/* entries in use */
 
 	/* next state */
-	reg [TIB-1:0]     sq_tok_n, tokc, l_tok_n, out_tok_n;
-	reg [IB-1:0]      sq_exp_n, expc, l_exp_n;
-	reg               l_rd_n, l_first_n, l_last_n, out_valid_n;
+	reg [TB-1:0]  nx1_n, nx2_n, nx3_n, f1_n, f2_n, f3_n;
+	reg           b1_n, b2_n, b3_n;
+	reg [TIB-1:0] tk1_n, tk3_n;
+	reg [1:0]     sl1_n, sl2_n, sl3_n;
+	reg [BB-1:0]  bt1_n;
+	reg [31:0]    pr1_n;
+	reg [1:0]     ph2_n;
+	reg [PCB-1:0] ct2_n;
+	reg [EB-1:0]  cd3_n;
+	reg           g_rd_n, d1_first_n, d2_take1_n, d2_take2_n, d3_take_n;
+	reg           d3_first_n, d3_last_n, done_n, load;
+	reg [TIB-1:0] g_tok_n, d3_tok_n;
+	reg [BB-1:0]  g_beat_n;
+	reg [1:0]     d1_slot_n, d2_slot_n, d3_slot_n;
+	reg [CIB-1:0] d2_col_n;
+	reg [EB-1:0]  d3_cd_n;
+	reg [31:0]    dd1_n, de1_n;
+	reg [3*E_MAX*32-1:0] lg_n;
+	reg [3*E_MAX*8-1:0]  pb_n;
+	reg [EXP_LATENCY*PW-1:0] pipe_n;
 	reg [K_MAX*32-1:0] best_n;
 	reg [K_MAX*IB-1:0] bidx_n, out_idx_n;
-	reg [KB-1:0]      cnt_n;
+	reg [K_MAX*8-1:0]  out_score_n;
+	reg [KB-1:0]  cnt_n;
+	reg           out_valid_n;
+	reg [TIB-1:0] out_tok_n;
 	/* per-cycle temporaries */
-	integer           e_i, k_i, n_i, pos, i;
+	integer       t_i, dxe_i, c_i;			/* sequencer */
+	integer       e1_i, d1_i, sl1_i, l1;		/* stage 1 data */
+	integer       e2_i, sh2_i, sl2_i, l2, x2, i2;	/* stage 2 data */
+	integer       e3_i, k3_i, n3_i, l3, x3, i3, pos3;	/* stage 3 data */
+	reg [TB-1:0]  f1c, f2c, f3c;		/* tokens ended, as this cycle sees them */
+	reg [E_MAX*32-1:0] bsum;	/* this beat's products, by expert */
+	reg [E_MAX-1:0]    bhit, bfirst;	/* expert e has products / its d = 0 one */
+	reg signed [31:0]  prod, v2, v3;
+	reg signed [32:0]  rq;
+	reg [LANES*8-1:0]  z;		/* this softmax beat's scores */
+	wire [LANES*8-1:0] pv;		/* ... and its probabilities (pass 2) */
+	reg [1:0]     s3e;		/* slot of the index beat leaving */
 
-	/* ---- one cycle: the sequencer, then the sorter ---- */
+	/* ---- the sequencer: which token each stage works on, in cur_n's tile ---- */
 	always @(*) begin
-		/* 1. sequencer: every busy cycle reads one candidate of the
-		 * tile in progress (the new one from a start on) */
-		e_i = {{(32-EB){1'b0}}, cur_n[C_E +: EB]};
-		tokc = start ? {TIB{1'b0}} : sq_tok;
-		expc = start ? {IB{1'b0}} : sq_exp;
-		sq_tok_n = tokc;
-		sq_exp_n = expc;
-		l_rd_n = 1'b0;
-		l_first_n = 1'b0;
-		l_last_n = 1'b0;
-		l_tok_n = l_tok;
-		l_exp_n = l_exp;
+		t_i  = {{(32-TB){1'b0}}, cur_n[C_T +: TB]};
+		dxe_i = {{(32-DB){1'b0}}, cur_n[C_D +: DB]} * {{(32-EB){1'b0}}, cur_n[C_E +: EB]};
+		c_i  = ({{(32-EB){1'b0}}, cur_n[C_E +: EB]} + LANES - 1) / LANES;
+		nx1_n = start ? {TB{1'b0}} : nx1;
+		nx2_n = start ? {TB{1'b0}} : nx2;
+		nx3_n = start ? {TB{1'b0}} : nx3;
+		f1c = start ? {TB{1'b0}} : f1;
+		f2c = start ? {TB{1'b0}} : f2;
+		f3c = start ? {TB{1'b0}} : f3;
+		f1_n = f1c;
+		f2_n = f2c;
+		f3_n = f3c;
+		b1_n = start ? 1'b0 : b1;
+		b2_n = start ? 1'b0 : b2;
+		b3_n = start ? 1'b0 : b3;
+		sl1_n = start ? 2'd0 : sl1;
+		sl2_n = start ? 2'd0 : sl2;
+		sl3_n = start ? 2'd0 : sl3;
+		tk1_n = tk1;
+		tk3_n = tk3;
+		bt1_n = bt1;
+		pr1_n = pr1;
+		ph2_n = ph2;
+		ct2_n = ct2;
+		cd3_n = cd3;
+		g_rd_n = 1'b0;
+		g_tok_n = g_tok;
+		g_beat_n = g_beat;
+		d1_first_n = 1'b0;
+		d1_slot_n = d1_slot;
+		d2_take1_n = 1'b0;
+		d2_take2_n = 1'b0;
+		d2_col_n = d2_col;
+		d2_slot_n = d2_slot;
+		d3_take_n = 1'b0;
+		d3_first_n = 1'b0;
+		d3_last_n = 1'b0;
+		d3_tok_n = d3_tok;
+		d3_slot_n = d3_slot;
+		d3_cd_n = d3_cd;
+		done_n = 1'b0;
+		load = 1'b0;
 		if (busy) begin
-			l_rd_n = 1'b1;
-			l_tok_n = tokc;
-			l_exp_n = expc;
-			l_first_n = expc == {IB{1'b0}};
-			l_last_n = {{(32-IB){1'b0}}, expc} == e_i - 1;
-			if (l_last_n) begin
-				sq_exp_n = {IB{1'b0}};
-				sq_tok_n = tokc + 1'b1;
-			end else begin
-				sq_exp_n = expc + 1'b1;
+			/* stage 1: a token whose slot stage 3 has freed */
+			if (!b1_n && {{(32-TB){1'b0}}, nx1_n} < t_i &&
+			    {{(32-TB){1'b0}}, f3c} + 3 > {{(32-TB){1'b0}}, nx1_n}) begin
+				b1_n = 1'b1;
+				tk1_n = nx1_n[TIB-1:0];
+				nx1_n = nx1_n + 1'b1;
+				bt1_n = {BB{1'b0}};
+				pr1_n = 32'd0;
+			end
+			if (b1_n) begin
+				g_rd_n = 1'b1;
+				g_tok_n = tk1_n;
+				g_beat_n = bt1_n;
+				d1_first_n = bt1_n == {BB{1'b0}};
+				d1_slot_n = sl1_n;
+				bt1_n = bt1_n + 1'b1;
+				pr1_n = pr1_n + GEMV;
+				if (pr1_n >= dxe_i) begin
+					b1_n = 1'b0;
+					f1_n = f1_n + 1'b1;
+					sl1_n = (sl1_n == 2'd2) ? 2'd0 : sl1_n + 2'd1;
+				end
+			end
+
+			/* stage 2: a token whose logits stage 1 has ended */
+			if (!b2_n && nx2_n < t_i[TB-1:0] && f1c > nx2_n) begin
+				b2_n = 1'b1;
+				nx2_n = nx2_n + 1'b1;
+				ph2_n = PH_P1;
+				ct2_n = {PCB{1'b0}};
+			end
+			if (b2_n) begin
+				d2_slot_n = sl2_n;
+				case (ph2_n)
+				PH_P1: begin
+					d2_take1_n = 1'b1;
+					d2_col_n = ct2_n[CIB-1:0];
+					if (ct2_n == PCB'(c_i - 1)) begin
+						ph2_n = PH_W;
+						ct2_n = {PCB{1'b0}};
+					end else begin
+						ct2_n = ct2_n + 1'b1;
+					end
+				end
+				PH_W: begin
+					/* the row's last pass-1 beat is taken this cycle */
+					load = ct2_n == {PCB{1'b0}};
+					if (ct2_n == PCB'(LAT - 1)) begin
+						ph2_n = PH_P2;
+						ct2_n = {PCB{1'b0}};
+					end else begin
+						ct2_n = ct2_n + 1'b1;
+					end
+				end
+				PH_P2: begin
+					d2_take2_n = 1'b1;
+					d2_col_n = ct2_n[CIB-1:0];
+					if (ct2_n == PCB'(c_i - 1)) begin
+						ph2_n = PH_X;
+						ct2_n = {PCB{1'b0}};
+					end else begin
+						ct2_n = ct2_n + 1'b1;
+					end
+				end
+				default: begin
+					if (ct2_n == PCB'(EXP_LATENCY - 1)) begin
+						b2_n = 1'b0;
+						f2_n = f2_n + 1'b1;
+						sl2_n = (sl2_n == 2'd2) ? 2'd0 : sl2_n + 2'd1;
+					end else begin
+						ct2_n = ct2_n + 1'b1;
+					end
+				end
+				endcase
+			end
+
+			/* stage 3: a token whose probabilities stage 2 has ended */
+			if (!b3_n && nx3_n < t_i[TB-1:0] && f2c > nx3_n) begin
+				b3_n = 1'b1;
+				tk3_n = nx3_n[TIB-1:0];
+				nx3_n = nx3_n + 1'b1;
+				cd3_n = {EB{1'b0}};
+			end
+			if (b3_n) begin
+				d3_take_n = 1'b1;
+				d3_first_n = cd3_n == {EB{1'b0}};
+				d3_tok_n = tk3_n;
+				d3_slot_n = sl3_n;
+				d3_cd_n = cd3_n;
+				d3_last_n = {{(32-EB){1'b0}}, cd3_n} + SORTERS >=
+					    {{(32-EB){1'b0}}, cur_n[C_E +: EB]};
+				cd3_n = EB'({{(32-EB){1'b0}}, cd3_n} + SORTERS);
+				if (d3_last_n) begin
+					b3_n = 1'b0;
+					f3_n = f3_n + 1'b1;
+					sl3_n = (sl3_n == 2'd2) ? 2'd0 : sl3_n + 2'd1;
+					done_n = {{(32-TB){1'b0}}, f3_n} == t_i;
+				end
 			end
 		end
+	end
 
-		/* 2. sorter: insert the logit presented this cycle (cur's k:
-		 * the tile that issued the read) */
-		k_i = {{(32-KB){1'b0}}, cur[C_K +: KB]};
-		n_i = l_first ? 0 : {{(32-KB){1'b0}}, cnt};
-		pos = n_i;
-		for (i = K_MAX - 1; i >= 0; i = i - 1)
-			if (i < n_i && $signed(l_data) > $signed(best[i*32 +: 32]))
-				pos = i;
+	/* ---- stage 1 data: this beat's products into the token's logits ---- */
+	always @(*) begin
+		e1_i = {{(32-EB){1'b0}}, cur[C_E +: EB]};
+		d1_i = {{(32-DB){1'b0}}, cur[C_D +: DB]};
+		sl1_i = {30'd0, d1_slot};
+		prod = 32'sd0;
+		dd1_n = d1_first ? 32'd0 : dd1;
+		de1_n = d1_first ? 32'd0 : de1;
+		bsum = {(E_MAX*32){1'b0}};
+		bhit = {E_MAX{1'b0}};
+		bfirst = {E_MAX{1'b0}};
+		lg_n = lg;
+		if (g_rd) begin
+			for (l1 = 0; l1 < GEMV; l1 = l1 + 1) begin
+				if (dd1_n < d1_i) begin
+					prod = $signed(g_a[l1*8 +: 8]) * $signed(g_w[l1*8 +: 8]);
+					bsum[de1_n*32 +: 32] = bsum[de1_n*32 +: 32] + prod;
+					bhit[de1_n] = 1'b1;
+					if (dd1_n == 0)
+						bfirst[de1_n] = 1'b1;
+				end
+				if (de1_n + 1 == e1_i) begin
+					de1_n = 0;
+					dd1_n = dd1_n + 1;
+				end else begin
+					de1_n = de1_n + 1;
+				end
+			end
+			for (l1 = 0; l1 < E_MAX; l1 = l1 + 1)
+				if (bhit[l1])
+					lg_n[(sl1_i*E_MAX+l1)*32 +: 32] = bsum[l1*32 +: 32] +
+						(bfirst[l1] ? 32'd0 : lg[(sl1_i*E_MAX+l1)*32 +: 32]);
+		end
+	end
+
+	/* ---- stage 2 data: the logits as int8 scores, the softmax data path,
+	 * its probabilities through the exp pipeline into the slot ---- */
+	always @(*) begin
+		e2_i = {{(32-EB){1'b0}}, cur[C_E +: EB]};
+		sh2_i = {27'd0, cur[C_SH +: 5]};
+		sl2_i = 0;
+		x2 = 0;
+		v2 = 32'sd0;
+		rq = 33'sd0;
+		pipe_n = pipe;
+		pb_n = pb;
+		z = {(LANES*8){1'b0}};
+		for (l2 = 0; l2 < LANES; l2 = l2 + 1) begin
+			x2 = {{(32-CIB){1'b0}}, d2_col} * LANES + l2;
+			if (x2 < e2_i) begin
+				v2 = lg[({30'd0, d2_slot}*E_MAX+x2)*32 +: 32];
+				rq = {v2[31], v2};
+				rq = (rq + (33'sd1 <<< (sh2_i - 1))) >>> sh2_i;
+				z[l2*8 +: 8] = (rq > 33'sd127) ? 8'h7f : (rq < -33'sd128) ? 8'h80 : rq[7:0];
+			end
+		end
+		for (i2 = EXP_LATENCY - 1; i2 > 0; i2 = i2 - 1)
+			pipe_n[i2*PW +: PW] = pipe[(i2-1)*PW +: PW];
+		pipe_n[0 +: PW] = d2_take2 ? {1'b1, d2_slot, d2_col, pv} : {PW{1'b0}};
+		pb_n = pb;
+		if (pipe[(EXP_LATENCY-1)*PW + PW - 1])
+			for (l2 = 0; l2 < LANES; l2 = l2 + 1) begin
+				x2 = {{(32-CIB){1'b0}}, pipe[(EXP_LATENCY-1)*PW + LANES*8 +: CIB]} * LANES + l2;
+				sl2_i = {30'd0, pipe[(EXP_LATENCY-1)*PW + LANES*8 + CIB +: 2]};
+				if (x2 < E_MAX)
+					pb_n[(sl2_i*E_MAX+x2)*8 +: 8] =
+						pipe[(EXP_LATENCY-1)*PW + l2*8 +: 8];
+			end
+	end
+
+	generate
+	if (ALGORITHM == 1) begin : g_ita
+		smx_ita #(.LANES(LANES), .N_MAX(E_MAX), .DIV_CYCLES(LAT)) dp (
+			.clk(clk), .rst_l(rst_l), .take1(d2_take1), .take2(d2_take2),
+			.col(d2_col), .x_data(z), .n(cur[C_E +: EB]),
+			.q((cur[C_FRAC +: 5] > 5'd15) ? 4'd15 : cur[C_FRAC +: 4]),
+			.eps32(cur[C_EPS]), .load(load), .p(pv));
+	end else begin : g_online
+		smx_online #(.LANES(LANES), .N_MAX(E_MAX), .DIV_CYCLES(LAT)) dp (
+			.clk(clk), .rst_l(rst_l), .take1(d2_take1), .take2(d2_take2),
+			.col(d2_col), .x_data(z), .n(cur[C_E +: EB]),
+			.q((cur[C_FRAC +: 5] > 5'd15) ? 4'd15 : cur[C_FRAC +: 4]),
+			.load(load), .p(pv));
+	end
+	endgenerate
+
+	/* ---- stage 3 data: SORTERS candidates into the sorted file; the
+	 * token's winners leave after its last ---- */
+	always @(*) begin
+		e3_i = {{(32-EB){1'b0}}, cur[C_E +: EB]};
+		k3_i = {{(32-KB){1'b0}}, cur[C_K +: KB]};
+		x3 = 0;
+		v3 = 32'sd0;
+		n3_i = 0;
+		pos3 = 0;
 		best_n = best;
 		bidx_n = bidx;
-		cnt_n = cnt;
-		if (l_rd) begin
-			for (i = K_MAX - 1; i >= 1; i = i - 1) begin
-				if (i < k_i && i > pos) begin
-					best_n[i*32 +: 32] = best[(i-1)*32 +: 32];
-					bidx_n[i*IB +: IB] = bidx[(i-1)*IB +: IB];
+		cnt_n = d3_first ? {KB{1'b0}} : cnt;
+		if (d3_take) begin
+			for (l3 = 0; l3 < SORTERS; l3 = l3 + 1) begin
+				x3 = {{(32-EB){1'b0}}, d3_cd} + l3;
+				if (x3 < e3_i) begin
+					v3 = lg[({30'd0, d3_slot}*E_MAX+x3)*32 +: 32];
+					n3_i = {{(32-KB){1'b0}}, cnt_n};
+					pos3 = n3_i;
+					for (i3 = K_MAX - 1; i3 >= 0; i3 = i3 - 1)
+						if (i3 < n3_i && v3 > $signed(best_n[i3*32 +: 32]))
+							pos3 = i3;
+					for (i3 = K_MAX - 1; i3 >= 1; i3 = i3 - 1)
+						if (i3 < k3_i && i3 > pos3) begin
+							best_n[i3*32 +: 32] = best_n[(i3-1)*32 +: 32];
+							bidx_n[i3*IB +: IB] = bidx_n[(i3-1)*IB +: IB];
+						end
+					for (i3 = 0; i3 < K_MAX; i3 = i3 + 1)
+						if (i3 < k3_i && i3 == pos3) begin
+							best_n[i3*32 +: 32] = v3;
+							bidx_n[i3*IB +: IB] = IB'(x3);
+						end
+					cnt_n = KB'((n3_i < k3_i) ? n3_i + 1 : n3_i);
 				end
 			end
-			for (i = 0; i < K_MAX; i = i + 1) begin
-				if (i < k_i && i == pos) begin
-					best_n[i*32 +: 32] = l_data;
-					bidx_n[i*IB +: IB] = l_exp;
-				end
-			end
-			cnt_n = KB'((n_i < k_i) ? n_i + 1 : n_i);
 		end
-		/* 3. a token's last logit: its winners leave */
-		out_valid_n = l_rd && l_last;
-		out_tok_n = out_valid_n ? l_tok : out_tok;
-		out_idx_n = {(K_MAX*IB){1'b0}};
-		for (i = 0; i < K_MAX; i = i + 1)
-			if (i < k_i)
-				out_idx_n[i*IB +: IB] = bidx_n[i*IB +: IB];
-		if (!out_valid_n)
-			out_idx_n = out_idx;
+		s3e = d3_slot;
+		out_valid_n = d3_take && d3_last;
+		out_tok_n = out_valid_n ? d3_tok : out_tok;
+		out_idx_n = out_idx;
+		out_score_n = out_score;
+		if (out_valid_n) begin
+			out_idx_n = {(K_MAX*IB){1'b0}};
+			out_score_n = {(K_MAX*8){1'b0}};
+			for (i3 = 0; i3 < K_MAX; i3 = i3 + 1)
+				if (i3 < k3_i) begin
+					out_idx_n[i3*IB +: IB] = bidx_n[i3*IB +: IB];
+					out_score_n[i3*8 +: 8] = pb[({30'd0, s3e}*E_MAX +
+						{{(32-IB){1'b0}}, bidx_n[i3*IB +: IB]})*8 +: 8];
+				end
+		end
 	end
 
 	always @(posedge clk) begin
 		if (!rst_l) begin
-			l_rd <= 1'b0;
-			l_tok <= {TIB{1'b0}};
-			l_exp <= {IB{1'b0}};
-			l_first <= 1'b0;
-			l_last <= 1'b0;
-			out_valid <= 1'b0;
-			out_tok <= {TIB{1'b0}};
-			out_idx <= {(K_MAX*IB){1'b0}};
-			sq_tok <= {TIB{1'b0}};
-			sq_exp <= {IB{1'b0}};
+			nx1 <= {TB{1'b0}}; nx2 <= {TB{1'b0}}; nx3 <= {TB{1'b0}};
+			f1 <= {TB{1'b0}}; f2 <= {TB{1'b0}}; f3 <= {TB{1'b0}};
+			b1 <= 1'b0; b2 <= 1'b0; b3 <= 1'b0;
+			tk1 <= {TIB{1'b0}}; tk3 <= {TIB{1'b0}};
+			sl1 <= 2'd0; sl2 <= 2'd0; sl3 <= 2'd0;
+			bt1 <= {BB{1'b0}};
+			pr1 <= 32'd0;
+			ph2 <= PH_P1;
+			ct2 <= {PCB{1'b0}};
+			cd3 <= {EB{1'b0}};
+			g_rd <= 1'b0;
+			g_tok <= {TIB{1'b0}};
+			g_beat <= {BB{1'b0}};
+			d1_first <= 1'b0;
+			d1_slot <= 2'd0;
+			d2_take1 <= 1'b0;
+			d2_take2 <= 1'b0;
+			d2_col <= {CIB{1'b0}};
+			d2_slot <= 2'd0;
+			d3_take <= 1'b0;
+			d3_first <= 1'b0;
+			d3_last <= 1'b0;
+			d3_tok <= {TIB{1'b0}};
+			d3_slot <= 2'd0;
+			d3_cd <= {EB{1'b0}};
+			done_q <= 1'b0;
+			dd1 <= 32'd0;
+			de1 <= 32'd0;
+			lg <= {(3*E_MAX*32){1'b0}};
+			pb <= {(3*E_MAX*8){1'b0}};
+			pipe <= {(EXP_LATENCY*PW){1'b0}};
 			best <= {(K_MAX*32){1'b0}};
 			bidx <= {(K_MAX*IB){1'b0}};
 			cnt <= {KB{1'b0}};
+			out_valid <= 1'b0;
+			out_tok <= {TIB{1'b0}};
+			out_idx <= {(K_MAX*IB){1'b0}};
+			out_score <= {(K_MAX*8){1'b0}};
 		end else begin
-			l_rd <= l_rd_n;
-			l_tok <= l_tok_n;
-			l_exp <= l_exp_n;
-			l_first <= l_first_n;
-			l_last <= l_last_n;
-			out_valid <= out_valid_n;
-			out_tok <= out_tok_n;
-			out_idx <= out_idx_n;
-			sq_tok <= sq_tok_n;
-			sq_exp <= sq_exp_n;
+			nx1 <= nx1_n; nx2 <= nx2_n; nx3 <= nx3_n;
+			f1 <= f1_n; f2 <= f2_n; f3 <= f3_n;
+			b1 <= b1_n; b2 <= b2_n; b3 <= b3_n;
+			tk1 <= tk1_n; tk3 <= tk3_n;
+			sl1 <= sl1_n; sl2 <= sl2_n; sl3 <= sl3_n;
+			bt1 <= bt1_n;
+			pr1 <= pr1_n;
+			ph2 <= ph2_n;
+			ct2 <= ct2_n;
+			cd3 <= cd3_n;
+			g_rd <= g_rd_n;
+			g_tok <= g_tok_n;
+			g_beat <= g_beat_n;
+			d1_first <= d1_first_n;
+			d1_slot <= d1_slot_n;
+			d2_take1 <= d2_take1_n;
+			d2_take2 <= d2_take2_n;
+			d2_col <= d2_col_n;
+			d2_slot <= d2_slot_n;
+			d3_take <= d3_take_n;
+			d3_first <= d3_first_n;
+			d3_last <= d3_last_n;
+			d3_tok <= d3_tok_n;
+			d3_slot <= d3_slot_n;
+			d3_cd <= d3_cd_n;
+			done_q <= done_n;
+			dd1 <= dd1_n;
+			de1 <= de1_n;
+			lg <= lg_n;
+			pb <= pb_n;
+			pipe <= pipe_n;
 			best <= best_n;
 			bidx <= bidx_n;
 			cnt <= cnt_n;
+			out_valid <= out_valid_n;
+			out_tok <= out_tok_n;
+			out_idx <= out_idx_n;
+			out_score <= out_score_n;
 		end
 	end
 
 `ifndef SYNTHESIS
+	initial
+		if (ALGORITHM != 0 && ALGORITHM != 1)
+			$fatal(1, "gate: ALGORITHM %0d has no RTL (0 online, 1 ita)", ALGORITHM);
 	/* malformed command streams; the controller checks its FIFO */
 	always @(posedge clk) begin
 		if (rst_l) begin
 			assert (!(cmd_valid && cmd_ready) ||
 				({{(32-TB){1'b0}}, cmd_rows} - 1 < T_MAX &&
+				 {{(32-DB){1'b0}}, cmd_d} - 1 < D_MAX &&
 				 {{(32-EB){1'b0}}, cmd_cols} - 1 < E_MAX &&
 				 {{(32-KB){1'b0}}, cmd_k} - 1 < K_MAX &&
-				 {{(32-KB){1'b0}}, cmd_k} <= {{(32-EB){1'b0}}, cmd_cols}))
-			else $error("gate: command tokens/experts/k out of range");
-			/* the sorter ends with the tile (kcycles = T * E): the read
-			 * of the last cycle was the tile's last exactly when the
-			 * tile's rd_done is on the ports */
-			assert (rd_done_valid == (l_rd && l_last &&
-				{{(32-TIB){1'b0}}, l_tok} == {{(32-TB){1'b0}}, cur[C_T +: TB]} - 1))
-			else $error("gate: last busy cycle is not the last read (kcycles != T * E?)");
+				 {{(32-KB){1'b0}}, cmd_k} <= {{(32-EB){1'b0}}, cmd_cols} &&
+				 cmd_shift != 5'd0))
+			else $error("gate: command tokens/width/experts/k/shift out of range");
+			/* the schedule ends with the tile: kcycles = gate_cycles */
+			assert (wb_done_valid == done_q)
+			else $error("gate: stage 3 did not end the tile on its last busy cycle (kcycles != gate_cycles?)");
 		end
 	end
 `endif

@@ -1,33 +1,58 @@
 /*
- * gate_cosim.c - the C side of the gate-unit (top-k stage) co-simulation
- * (see gate_cosim.h).
+ * gate_cosim.c - the C side of the gate-unit co-simulation (see
+ * gate_cosim.h): rtl/gate.v, the whole MoE gate (logits, softmax, top-k).
  *
- * Stimulus: a seeded random stream of top-k tiles (tokens 1..GATE_T_MAX,
- * experts E 1..GATE_E_MAX, k 1..min(GATE_K_MAX, E)), one command per tile
- * with kcycles = T * E (the top-k stage of models/gate.c with one sorter,
- * a candidate a cycle), presented with random gaps on cmd_valid and held
- * until accepted. Logits come from several distributions, most of them
- * rich in ties: a tiny range, all equal, the int32 rails, ramps both ways,
- * a narrow band, and uniform int32. The logit feeder answers every l_rd of
- * the RTL from the tile the model is working on; the model (models/fu.c)
- * runs gate_topk on the tile when it finishes it.
+ * Stimulus, random (the default): a seeded stream of gate tiles, T tokens
+ * (1..--max-tokens, default T_MAX) of width D (1..--max-width, default
+ * D_MAX) routed among E experts (1..E_MAX), k
+ * winners (1..min(K_MAX, E)), the logit shift 1..20 (sometimes the
+ * planner's 7 + (clog2(D) + 1) / 2 of sim/func.c, sometimes up to 31),
+ * in_frac 0..7 (sometimes up to 31, read as 15), ita_eps32 0 or 1. The
+ * int8 tokens x (T x D) and weights W_gate (D x E) come from several
+ * distributions: uniform, small, the int8 rails (saturated scores at a
+ * small shift), sparse, all-zero tokens and identical weight columns (all
+ * logits of a token equal: ties everywhere), pairs of equal columns. One
+ * command per tile with kcycles = gate_cycles for the build's GEMV,
+ * SORTERS and softmax parameters, presented with random gaps on cmd_valid
+ * and held until accepted: back-to-back commands meet a full FIFO; after
+ * some commands the next waits until the unit is idle, so that tiles also
+ * start on an empty pipeline.
  *
- * With --npy PREFIX the tiles are real instead: the int32 logits of every
- * token of a gate op dumped by `stasim run --mode functional --dump`
- * (PREFIX.logits.npy, tokens x experts), GATE_T_MAX tokens a tile in token
- * order, and the indices both the RTL and the model must produce are the
- * dumped choices (PREFIX.topk.npy), which stasim already checked against
- * its own full-ranking reference.
+ * Stimulus, real data (--npy PREFIX): a gate op dumped by `stasim run
+ * --mode functional --dump` (sim/func.c dump_gate): PREFIX.in.npy (tokens
+ * x D int8) and PREFIX.wgate.npy (D x E int8) are the operands,
+ * --max-tokens (default T_MAX) tokens a tile in token order; the logit
+ * shift, the softmax format and algorithm come from PREFIX.json (else the
+ * planner's rule and in_frac 4).
  *
- * Checked after every clock: cmd_ready, active, rd_done and wb_done (valid,
- * and flags + op when valid), and the index beats: each tile's tokens
- * arrive in order with exactly gate_topk's indices (0 in entries at or
- * beyond k), each one cycle after its last logit was presented, the last
- * one on the cycle after wb_done (rtl/gate.v's header).
+ * The operand feeder answers every g_rd (token, beat) of the RTL in the
+ * next cycle with the beat's products: lane l of beat j is product
+ * p = j GEMV + l of W_gate's row-major order (d = p / E, e = p % E),
+ * x[token][d] on g_a and W_gate[d][e] on g_w; lanes at p >= D E and every
+ * lane of a cycle without g_rd carry random junk. The model (models/fu.c)
+ * runs gate.c's job (gate_token per token) when it finishes a tile.
+ *
+ * Checked after every clock:
+ *   - cmd_ready, active, rd_done and wb_done (valid, and flags + op when
+ *     valid) against the fu model stepped in lockstep;
+ *   - g_rd: every operand beat of the tile in progress read exactly once,
+ *     in (token, beat) order, all of them by the tile's wb_done;
+ *   - the index beats, against an expectation that does not come from the
+ *     RTL: token i of a tile whose first busy cycle is b leaves on the edge
+ *     ending cycle b + (a1 + a2 + a3) + i max(a1, a2, a3), a1..a3 =
+ *     gate_stages() (the pipeline's closed form; the tile's last token
+ *     comes one cycle after its wb_done). out_valid must be high exactly
+ *     then, with out_tok = i, out_idx and out_score = gate_token's idx and
+ *     score (0 in entries at or beyond k); with --npy also the dumped
+ *     PREFIX.topk.npy, and PREFIX.score.npy when the dump's softmax is the
+ *     build's ALGORITHM; gate_token's logits must equal PREFIX.logits.npy.
+ * When a tile's last token has left, the model's own outputs (gate.c run
+ * by fu.c at finish) must equal gate_token's too.
  *
  * Invariant: the model and the RTL see identical inputs in every cycle; the
  * harness decides acceptance from the model's registered cmd_ready, which
- * the previous check proved equal to the RTL's.
+ * the previous check proved equal to the RTL's. A run is a pure function
+ * of its options, which is what lets the --vcd replay repeat it.
  */
 #include "gate_cosim.h"
 
@@ -39,46 +64,83 @@
 
 #include "fu.h"
 #include "gate.h"
+#include "smx.h"
+#include "smx_ref.h"
 #include "unit.h"
 #include "harness.h"
 
-_Static_assert(GATE_K_MAX >= 1 && GATE_K_MAX <= GATE_TOPK_MAX,
+_Static_assert(GATE_RTL_K_MAX >= 1 && GATE_RTL_K_MAX <= GATE_TOPK_MAX,
 	       "K_MAX: 1 .. GATE_TOPK_MAX (models/gate.h)");
-_Static_assert(GATE_E_MAX >= 1 && GATE_E_MAX <= 1024, "experts");
-_Static_assert(GATE_T_MAX >= 1, "tokens");
+_Static_assert(GATE_RTL_E_MAX >= 1 && GATE_RTL_E_MAX <= 1024 &&
+	       GATE_RTL_E_MAX <= GATE_E_MAX, "experts");
+_Static_assert(GATE_RTL_T_MAX >= 1 && GATE_RTL_D_MAX >= 1, "tokens, width");
+_Static_assert(GATE_RTL_GEMV >= 1 && GATE_RTL_SORTERS >= 1 && GATE_RTL_LANES >= 1 &&
+	       GATE_RTL_EXP_LATENCY >= 1 && GATE_RTL_RECIP_LATENCY >= 1 &&
+	       GATE_RTL_DIVIDERS >= 1 && GATE_RTL_DIV_LATENCY >= 1,
+	       "rtl/gate.v needs GEMV, SORTERS, LANES and the latencies >= 1");
+_Static_assert(GATE_RTL_ALGORITHM == 0 || GATE_RTL_ALGORITHM == 1,
+	       "ALGORITHM: 0 online, 1 ita (the softmax data paths with RTL)");
 _Static_assert(GATE_IDX_BITS <= 32 * (GATE_WORDS(GATE_IDX_BITS) - 1), "out_idx");
 
 #define DRAIN_IDLE 4		/* idle cycles checked after the last tile */
 #define GAP_MAX 300		/* longest idle gap between commands */
+/* commands after which the next waits for the unit to go idle: tiles
+ * take longer than most gaps, so without this nearly all would start
+ * back to back */
+#define DRAIN_PERCENT 15
+#define PROG "gate_cosim"	/* first on every message */
+/* A message on stderr, PROG first; none in the --vcd replay (c->quiet),
+ * which would repeat the first run's. */
+#define say(c, ...) harness_say((c)->quiet, PROG, __VA_ARGS__)
 
 enum inject_port {
-	INJ_OUT_IDX, INJ_ACTIVE, INJ_CMD_READY, INJ_RD_DONE, INJ_WB_DONE, INJ_N
+	INJ_OUT_IDX, INJ_OUT_SCORE, INJ_OUT_TOK, INJ_OUT_VALID, INJ_G_RD,
+	INJ_ACTIVE, INJ_CMD_READY, INJ_RD_DONE, INJ_WB_DONE, INJ_N
 };
 static const char *const inject_names[INJ_N] = {
-	"out_idx", "active", "cmd_ready", "rd_done", "wb_done"
+	"out_idx", "out_score", "out_tok", "out_valid", "g_rd",
+	"active", "cmd_ready", "rd_done", "wb_done"
 };
 
-/* The dumped gate op of --npy. */
+/* The gate op of --npy, as sim/func.c dump_gate wrote it. */
 struct real {
-	uint32_t t, e, k;	/* tokens, experts, winners */
-	int32_t *logits;	/* t x e, PREFIX.logits.npy */
-	uint16_t *topk;		/* t x k, PREFIX.topk.npy, best first */
-	int64_t task;		/* the router's task (PREFIX.json), -1 unknown */
+	uint32_t t, d, e, k;	/* tokens, width, experts, winners */
+	int8_t *x;		/* t x d tokens (PREFIX.in.npy) */
+	int8_t *w;		/* d x e router weights (PREFIX.wgate.npy) */
+	int32_t *logits;	/* t x e (PREFIX.logits.npy) */
+	uint16_t *topk;		/* t x k, best first (PREFIX.topk.npy) */
+	uint8_t *score;		/* t x k, their probabilities (PREFIX.score.npy) */
+	uint32_t shift;		/* logit requantization (json logit_shift) */
+	uint32_t in_frac;	/* json softmax_in_frac, else 4 */
+	uint32_t eps32;		/* json ita_eps32, else 0 */
+	int dump_algo;		/* json softmax as enum smx_algo, -1 unknown */
+	int compare_score;	/* 1: score.npy is of the build's ALGORITHM */
+	int64_t task;		/* the router's task (json), -1 unknown */
 	uint32_t next;		/* first token of the next tile */
 };
 
-/* One top-k tile. */
+/* One gate tile: its command fields, operands and expected results. */
 struct tile {
-	struct fu_job job;	/* first member: cmd.data points here */
-	uint32_t t, e, k;	/* tokens, experts, winners */
-	uint64_t kcycles;	/* T * E */
-	int32_t *l;		/* t x e logits */
-	uint16_t *want;		/* t x k, gate_topk at creation */
-	uint16_t *model;	/* t x k, gate_topk run by the model at finish */
-	uint64_t *beat_cycle;	/* t: cycle each token's indices were on out_idx */
-	uint32_t seen;		/* tokens received */
+	struct gate_job job;	/* the model's view (first member: cmd.data
+				 * points here); x, w and shift live here */
+	uint32_t t, d, e, k;	/* tokens, width, experts, winners */
+	uint32_t r0;		/* its first token in the --npy op, else 0 */
+	uint32_t beats;		/* operand beats a token: ceil(d e / GEMV) */
+	uint64_t kcycles;	/* gate_cycles */
+	uint64_t lat;		/* a1 + a2 + a3: first busy cycle to token 0 */
+	uint64_t period;	/* max(a1, a2, a3): token to token */
+	int8_t *x;		/* t x d */
+	int8_t *w;		/* d x e */
+	int32_t *logits;	/* t x e, gate_token's */
+	uint16_t *want_idx;	/* t x k, gate_token's */
+	uint8_t *want_score;	/* t x k */
+	uint16_t *idx;		/* t x k, written by the model at finish */
+	uint8_t *score;		/* t x k */
+	int started;		/* the model started it: due0 is valid */
+	uint64_t due0;		/* check cycle of token 0's index beat */
+	uint32_t rd_tok, rd_beat;	/* next operand beat due on g_rd */
+	uint32_t seen;		/* index beats received */
 	int finished;		/* wb_done seen */
-	uint64_t first;		/* check cycle of its busy step 0 */
 };
 
 struct gate_cosim {
@@ -93,47 +155,84 @@ struct gate_cosim {
 	const char *vcd;	/* --vcd FILE or NULL */
 	int64_t vcd_before;	/* --vcd-window N, -1 = the C++ side's default */
 	const char *npy;	/* --npy PREFIX or NULL */
+	uint64_t t_max;		/* --max-tokens: tokens a tile, <= T_MAX */
+	uint64_t d_max;		/* --max-width: random tokens' width, <= D_MAX */
 	int quiet;		/* 1: the --vcd replay, which prints nothing */
 
 	/* the C model and its ports */
+	struct gate_params gp;	/* timing of the build's unit */
 	struct fu u;		/* the controller model */
 	struct unit_cmd in;	/* its command input */
 	uint32_t want_op;	/* its want_op input: no stall attribution */
 
 	/* stimulus */
-	struct real real;	/* --npy: the dumped tiles */
+	struct real real;	/* --npy: the dumped op */
 	uint64_t rng;		/* xorshift64* state */
 	uint64_t cycle;		/* clocks since reset */
 	uint64_t gap;		/* idle cycles before the next cmd_valid */
+	int drain;		/* 1: wait for the unit to go idle first */
 	struct tile **tiles;	/* every tile created, in order */
 	size_t n_tiles, cap_tiles;
 	size_t wb_tile;		/* tile whose wb_done comes next */
 	size_t out_tile;	/* tile whose index beats come next */
 	struct gate_pins cmd;	/* the command pins presented */
-	uint64_t beats_fed;	/* logits presented on l_rd */
+	uint64_t beats_fed;	/* operand beats presented after g_rd */
 	uint64_t tokens_checked;	/* index beats compared */
+	uint64_t tokens_dump;	/* ... also against PREFIX.topk.npy */
 	uint64_t idle_tail;	/* idle cycles compared after the last tile */
+	uint64_t last_busy;	/* 1 + the last cycle the model was busy */
 	uint64_t cov_full;	/* coverage: cycles cmd_valid met a full FIFO */
+	uint64_t cov_b2b;	/* coverage: tiles started right after another */
 	uint64_t cov_tie;	/* coverage: winners tied with an earlier winner */
+	uint64_t cov_sat;	/* coverage: tokens with a saturated int8 score */
 	uint64_t cov_kmax;	/* coverage: tokens with k = K_MAX */
 	int failed;		/* 1: a mismatch was reported */
 	int64_t fail_cycle;	/* cycle of the first mismatch, -1 = none */
 	int done;		/* 1: nothing left to compare */
 };
 
-/* ---- bit fields of out_idx ---- */
-
 /* ---- reporting ---- */
+
+/* The run failed in this cycle: stop it. */
+static void fail(struct gate_cosim *c)
+{
+	if (!c->failed)
+		c->fail_cycle = (int64_t)c->cycle;
+	c->failed = 1;
+	c->done = 1;
+}
 
 static int mismatch(struct gate_cosim *c, const char *port, uint64_t expected,
 		    uint64_t actual)
 {
-	c->fail_cycle = (int64_t)c->cycle;
-	c->failed = 1;
-	c->done = 1;
-	harness_mismatch(c->quiet, "gate_cosim", c->cycle, port, expected,
-			 actual, c->seed, c->injected);
+	harness_mismatch(c->quiet, PROG, c->cycle, port, expected, actual,
+			 c->seed, c->injected);
+	fail(c);
 	return 1;
+}
+
+/* ---- the build's unit ---- */
+
+static struct gate_params unit_params(void)
+{
+	return (struct gate_params){
+		.gemv_width = GATE_RTL_GEMV,
+		.sorters = GATE_RTL_SORTERS,
+		.smx = {
+			.lanes = GATE_RTL_LANES,
+			.algo = GATE_RTL_ALGORITHM ? SMX_ITA : SMX_ONLINE,
+			.exp_latency = GATE_RTL_EXP_LATENCY,
+			.recip_latency = GATE_RTL_RECIP_LATENCY,
+			.dividers = GATE_RTL_DIVIDERS,
+			.div_latency = GATE_RTL_DIV_LATENCY,
+		},
+	};
+}
+
+/* sim/func.c's logit shift for tokens d wide (begin_gate). */
+static uint32_t planner_shift(uint32_t d)
+{
+	return 7 + (harness_clog2(d) + 1) / 2;
 }
 
 /* ---- tiles ---- */
@@ -142,136 +241,210 @@ static void tile_free(struct tile *t)
 {
 	if (!t)
 		return;
-	free(t->l);
-	free(t->want);
-	free(t->model);
-	free(t->beat_cycle);
+	free(t->x);
+	free(t->w);
+	free(t->logits);
+	free(t->want_idx);
+	free(t->want_score);
+	free(t->idx);
+	free(t->score);
 	free(t);
 }
 
-/* The model's functional work at finish: gate_topk of every token. */
-static void tile_run(const struct fu_job *job, uint32_t r0, uint32_t rows)
+/* A tile of tt tokens d wide, e experts, k winners: arrays unfilled, the
+ * schedule and the model's job set up (shift and format still to set). */
+static struct tile *tile_alloc(const struct gate_cosim *c, uint32_t tt,
+			       uint32_t d, uint32_t e, uint32_t k)
 {
-	const struct tile *t = (const struct tile *)job;
-	uint32_t i;
+	struct tile *t = calloc(1, sizeof *t);
+	uint64_t a1, a2, a3;
 
-	(void)r0;
-	(void)rows;
-	for (i = 0; i < t->t; i++)
-		gate_topk(t->l + (size_t)i * t->e, t->e, t->k,
-			  t->model + (size_t)i * t->k);
+	if (!t)
+		return NULL;
+	t->t = tt;
+	t->d = d;
+	t->e = e;
+	t->k = k;
+	t->beats = (uint32_t)(((uint64_t)d * e + GATE_RTL_GEMV - 1) / GATE_RTL_GEMV);
+	t->kcycles = gate_cycles(&c->gp, tt, d, e);
+	gate_stages(&c->gp, d, e, &a1, &a2, &a3);
+	t->lat = a1 + a2 + a3;
+	t->period = a1 > a2 ? (a1 > a3 ? a1 : a3) : (a2 > a3 ? a2 : a3);
+	t->x = malloc((size_t)tt * d);
+	t->w = malloc((size_t)d * e);
+	t->logits = malloc((size_t)tt * e * sizeof *t->logits);
+	t->want_idx = malloc((size_t)tt * k * sizeof *t->want_idx);
+	t->want_score = malloc((size_t)tt * k);
+	t->idx = calloc((size_t)tt * k, sizeof *t->idx);
+	t->score = calloc((size_t)tt * k, 1);
+	if (!t->x || !t->w || !t->logits || !t->want_idx || !t->want_score ||
+	    !t->idx || !t->score) {
+		tile_free(t);
+		return NULL;
+	}
+	gate_job_init(&t->job);
+	t->job.x = t->x;
+	t->job.w = t->w;
+	t->job.idx = t->idx;
+	t->job.score = t->score;
+	t->job.d = d;
+	t->job.e = e;
+	t->job.k = k;
+	t->job.algo = c->gp.smx.algo;
+	return t;
 }
 
-/* Random logits of one token, mostly rich in ties. */
-static void token_logits(struct gate_cosim *c, int32_t *l, uint32_t e)
+/* gate_token of every token into the tile's expected results, and the
+ * coverage of what it chose: ties among the winners, saturated scores. */
+static void tile_want(struct gate_cosim *c, struct tile *t)
 {
-	static const int32_t rails[4] = { INT32_MIN, INT32_MAX, 0, -1 };
-	uint32_t i, kind = (uint32_t)harness_range(&c->rng, 0, 6);
-	int32_t base = (int32_t)(uint32_t)harness_rnd(&c->rng);
-	uint32_t step = (uint32_t)harness_range(&c->rng, 0, 3);
+	uint32_t i, j;
 
-	for (i = 0; i < e; i++) {
+	for (i = 0; i < t->t; i++) {
+		const int32_t *l = t->logits + (size_t)i * t->e;
+		const uint16_t *w = t->want_idx + (size_t)i * t->k;
+		int sat = 0;
+
+		gate_token(&t->job, i, t->logits + (size_t)i * t->e,
+			   t->want_idx + (size_t)i * t->k,
+			   t->want_score + (size_t)i * t->k);
+		for (j = 1; j < t->k; j++)
+			c->cov_tie += l[w[j]] == l[w[j - 1]];
+		/* a score the requantization saturates (models/gate.c) */
+		for (j = 0; j < t->e; j++) {
+			int64_t q = ((int64_t)l[j] + (1ll << (t->job.shift - 1))) >>
+				    t->job.shift;
+
+			sat |= q > 127 || q < -128;
+		}
+		c->cov_sat += sat;
+		c->cov_kmax += t->k == GATE_RTL_K_MAX;
+	}
+}
+
+/* The distributions of the random operands. */
+enum fill {
+	FILL_UNIFORM,	/* int8 uniform */
+	FILL_SMALL,	/* -2 .. 2: many equal logits */
+	FILL_RAILS,	/* -128 and 127: saturated scores at most shifts */
+	FILL_SPARSE,	/* four in five 0 */
+	FILL_ZERO,	/* tokens only: every logit of a token 0 */
+	FILL_COLS,	/* weights only: identical columns, every logit of a
+			 * token equal */
+	FILL_PAIRS	/* weights only: columns equal in pairs (2i, 2i + 1) */
+};
+
+/* n random int8 values of distribution kind (uniform for the column
+ * kinds, which fix_cols then makes equal). */
+static void fill8(struct gate_cosim *c, int8_t *v, size_t n, enum fill kind)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++) {
 		switch (kind) {
-		case 0:		/* tiny range: ties everywhere */
-			l[i] = (int32_t)harness_range(&c->rng, 0, 3) - 1;
+		case FILL_SMALL:
+			v[i] = (int8_t)((int)harness_range(&c->rng, 0, 4) - 2);
 			break;
-		case 1:		/* all equal */
-			l[i] = base;
+		case FILL_RAILS:
+			v[i] = (int8_t)(harness_rnd(&c->rng) & 1 ? 127 : -128);
 			break;
-		case 2:		/* the rails */
-			l[i] = rails[harness_rnd(&c->rng) % 4];
+		case FILL_SPARSE:
+			v[i] = (int8_t)(harness_chance(&c->rng, 80) ? 0 :
+					(int)harness_range(&c->rng, 0, 255) - 128);
 			break;
-		case 3:		/* ascending: every candidate goes first */
-			l[i] = (int32_t)(-1000 + (int32_t)(i / (step + 1)));
+		case FILL_ZERO:
+			v[i] = 0;
 			break;
-		case 4:		/* descending: every candidate goes last */
-			l[i] = (int32_t)(1000 - (int32_t)(i / (step + 1)));
-			break;
-		case 5:		/* a narrow band around a random base */
-			l[i] = (int32_t)((uint32_t)base + (uint32_t)harness_range(&c->rng, 0, e / 2));
-			break;
-		default:	/* uniform int32 */
-			l[i] = (int32_t)(uint32_t)harness_rnd(&c->rng);
+		default:
+			v[i] = (int8_t)((int)harness_range(&c->rng, 0, 255) - 128);
 			break;
 		}
 	}
 }
 
-/* A tile of tt tokens, e experts and k winners, its arrays unfilled. */
-static struct tile *tile_alloc(uint32_t tt, uint32_t e, uint32_t k)
+/* W_gate (d x e) of kind FILL_COLS or FILL_PAIRS: each column a copy of
+ * column 0 or of its pair's first. */
+static void fix_cols(int8_t *w, uint32_t d, uint32_t e, enum fill kind)
 {
-	struct tile *t = calloc(1, sizeof *t);
+	uint32_t i, j;
 
-	if (!t)
-		return NULL;
-	t->t = tt;
-	t->e = e;
-	t->k = k;
-	t->kcycles = (uint64_t)tt * e;
-	t->l = malloc((size_t)tt * e * sizeof *t->l);
-	t->want = malloc((size_t)tt * k * sizeof *t->want);
-	t->model = calloc((size_t)tt * k, sizeof *t->model);
-	t->beat_cycle = calloc(tt, sizeof *t->beat_cycle);
-	if (!t->l || !t->want || !t->model || !t->beat_cycle) {
-		tile_free(t);
-		return NULL;
-	}
-	t->job.run = tile_run;
-	return t;
+	for (i = 0; i < d; i++)
+		for (j = 1; j < e; j++) {
+			if (kind == FILL_COLS)
+				w[(size_t)i * e + j] = w[(size_t)i * e];
+			else if (kind == FILL_PAIRS)
+				w[(size_t)i * e + j] = w[(size_t)i * e + (j & ~1u)];
+		}
 }
 
-/* Coverage of token i's wanted winners: ties among them, k = K_MAX. */
-static void cover(struct gate_cosim *c, const struct tile *t, uint32_t i)
+/* Edge-biased size 1 .. max: 1 or max one time in ten each. */
+static uint32_t pick(struct gate_cosim *c, uint32_t max)
 {
-	const int32_t *l = t->l + (size_t)i * t->e;
-	const uint16_t *w = t->want + (size_t)i * t->k;
-	uint32_t j;
+	uint64_t r = harness_rnd(&c->rng) % 10;
 
-	for (j = 1; j < t->k; j++)
-		c->cov_tie += l[w[j]] == l[w[j - 1]];
-	c->cov_kmax += t->k == GATE_K_MAX;
+	return r == 0 ? 1 : r == 1 ? max : (uint32_t)harness_range(&c->rng, 1, max);
 }
 
-/* A random tile: random shape, logits of token_logits, gate_topk wanted. */
+/* A random tile: random shape and format, operands of random kinds. */
 static struct tile *tile_random(struct gate_cosim *c)
 {
 	struct tile *t;
-	uint32_t i, tt, e, k, kmax;
+	static const enum fill wkinds[] = {
+		FILL_UNIFORM, FILL_SMALL, FILL_RAILS, FILL_SPARSE, FILL_COLS,
+		FILL_PAIRS
+	};
+	uint32_t tt, d, e, k, kmax;
+	enum fill xk, wk;
 
-	tt = (uint32_t)harness_range(&c->rng, 1, GATE_T_MAX);
-	e = (uint32_t)(harness_chance(&c->rng, 15) ? (harness_chance(&c->rng, 50) ? 1 : GATE_E_MAX) :
-		       harness_range(&c->rng, 1, GATE_E_MAX));
-	kmax = e < GATE_K_MAX ? e : GATE_K_MAX;
-	k = (uint32_t)(harness_chance(&c->rng, 25) ? kmax : harness_range(&c->rng, 1, kmax));
-	t = tile_alloc(tt, e, k);
-	for (i = 0; t && i < tt; i++) {
-		token_logits(c, t->l + (size_t)i * e, e);
-		gate_topk(t->l + (size_t)i * e, e, k, t->want + (size_t)i * k);
-		cover(c, t, i);
-	}
+	tt = pick(c, (uint32_t)c->t_max);
+	d = pick(c, (uint32_t)c->d_max);
+	e = pick(c, GATE_RTL_E_MAX);
+	kmax = e < GATE_RTL_K_MAX ? e : GATE_RTL_K_MAX;
+	k = (uint32_t)(harness_chance(&c->rng, 25) ? kmax :
+		       harness_range(&c->rng, 1, kmax));
+	t = tile_alloc(c, tt, d, e, k);
+	if (!t)
+		return NULL;
+	t->job.shift = (uint32_t)(harness_chance(&c->rng, 30) ? planner_shift(d) :
+				  harness_chance(&c->rng, 95) ?
+				  harness_range(&c->rng, 1, 20) :
+				  harness_range(&c->rng, 21, 31));
+	t->job.fmt.in_frac = (uint32_t)(harness_chance(&c->rng, 90) ?
+					harness_range(&c->rng, 0, 7) :
+					harness_range(&c->rng, 8, 31));
+	t->job.fmt.ita_eps32 = (uint32_t)(harness_rnd(&c->rng) & 1);
+	/* all-zero tokens in 8 % of the tiles */
+	xk = harness_chance(&c->rng, 8) ? FILL_ZERO :
+	     (enum fill)harness_range(&c->rng, FILL_UNIFORM, FILL_SPARSE);
+	wk = wkinds[harness_rnd(&c->rng) % (sizeof wkinds / sizeof *wkinds)];
+	fill8(c, t->x, (size_t)tt * d, xk);
+	fill8(c, t->w, (size_t)d * e, wk);
+	fix_cols(t->w, d, e, wk);
+	tile_want(c, t);
 	return t;
 }
 
-/* The next GATE_T_MAX dumped tokens (--npy), wanting the dumped choices. */
+/* The next --max-tokens dumped tokens (--npy). NULL when out of memory. */
 static struct tile *tile_real(struct gate_cosim *c)
 {
 	struct real *r = &c->real;
-	uint32_t i, tt = r->t - r->next < GATE_T_MAX ? r->t - r->next : GATE_T_MAX;
-	struct tile *t = tile_alloc(tt, r->e, r->k);
+	uint32_t tt = r->t - r->next < c->t_max ? r->t - r->next : (uint32_t)c->t_max;
+	struct tile *t = tile_alloc(c, tt, r->d, r->e, r->k);
 
 	if (!t)
 		return NULL;
-	memcpy(t->l, r->logits + (size_t)r->next * r->e,
-	       (size_t)tt * r->e * sizeof *t->l);
-	memcpy(t->want, r->topk + (size_t)r->next * r->k,
-	       (size_t)tt * r->k * sizeof *t->want);
-	for (i = 0; i < tt; i++)
-		cover(c, t, i);
+	t->r0 = r->next;
+	memcpy(t->x, r->x + (size_t)r->next * r->d, (size_t)tt * r->d);
+	memcpy(t->w, r->w, (size_t)r->d * r->e);
+	t->job.shift = r->shift;
+	t->job.fmt.in_frac = r->in_frac;
+	t->job.fmt.ita_eps32 = r->eps32;
+	tile_want(c, t);
 	r->next += tt;
 	return t;
 }
 
-/* ---- --npy: a gate op's dumped logits and choices (sim/npy.c) ---- */
+/* ---- --npy: a gate op dumped by sim/func.c (sim/npy.c's format) ---- */
 
 /* "FILE: FIELD: MESSAGE" into err; returns -1. */
 static int load_error(char *err, size_t len, const char *file,
@@ -281,74 +454,80 @@ static int load_error(char *err, size_t len, const char *file,
 	return -1;
 }
 
-/*
- * The header of a 2-D .npy of dtype descr, version 1.0, C order: its
- * shape into rows and cols. 0, or -1 with err.
- */
-static int npy_header(FILE *f, const char *path, const char *descr,
-		      uint64_t *rows, uint64_t *cols, char *err, size_t len)
-{
-	unsigned char pre[10];
-	char dict[1024], want[32];
-	size_t hlen;
-	int64_t r = 0, n = 0;
-	int end = 0;
-	const char *sh;
+/* The numpy dtypes sim/npy.c writes, and their sizes. */
+static const char *const npy_descr[] = { "|i1", "<i2", "<i4", "|u1" };
+static const size_t npy_size[] = { 1, 2, 4, 1 };
+enum { NPY_INT8, NPY_INT16, NPY_INT32, NPY_UINT8 };
 
-	if (fread(pre, 1, 10, f) != 10 || memcmp(pre, "\x93NUMPY\x01", 7))
-		return load_error(err, len, path, "magic", "not an .npy 1.0 file");
+/*
+ * PREFIX.NAME.npy, 2-D, C order, of dtype type, into *v as int32 (rows x
+ * cols). 0, or -1 with err and *v NULL.
+ */
+static int npy_read(const char *prefix, const char *name, int type,
+		    uint64_t *rows, uint64_t *cols, int32_t **v, char *err,
+		    size_t len)
+{
+	char path[1100], dict[1024], want[32];
+	unsigned char pre[10], b[4];
+	size_t hlen, sz = npy_size[type];
+	int64_t r = 0, n = 0;
+	int end = 0, rc = -1;
+	const char *sh;
+	uint64_t i;
+	FILE *f;
+
+	*v = NULL;
+	snprintf(path, sizeof path, "%s.%s.npy", prefix, name);
+	f = fopen(path, "rb");
+	if (!f)
+		return load_error(err, len, path, "open", strerror(errno));
+	if (fread(pre, 1, 10, f) != 10 || memcmp(pre, "\x93NUMPY\x01", 7)) {
+		load_error(err, len, path, "magic", "not an .npy 1.0 file");
+		goto out;
+	}
 	hlen = pre[8] | (size_t)pre[9] << 8;
-	if (hlen >= sizeof dict || fread(dict, 1, hlen, f) != hlen)
-		return load_error(err, len, path, "header", "truncated or too long");
+	if (hlen >= sizeof dict || fread(dict, 1, hlen, f) != hlen) {
+		load_error(err, len, path, "header", "truncated or too long");
+		goto out;
+	}
 	dict[hlen] = 0;
-	snprintf(want, sizeof want, "'descr': '%s'", descr);
-	if (!strstr(dict, want))
-		return load_error(err, len, path, "descr", descr[2] == '4' ?
-				  "not int32 (<i4)" : "not int16 (<i2)");
-	if (!strstr(dict, "'fortran_order': False"))
-		return load_error(err, len, path, "fortran_order", "not C order");
+	snprintf(want, sizeof want, "'descr': '%s'", npy_descr[type]);
+	if (!strstr(dict, want)) {
+		snprintf(want, sizeof want, "not %s", npy_descr[type]);
+		load_error(err, len, path, "descr", want);
+		goto out;
+	}
+	if (!strstr(dict, "'fortran_order': False")) {
+		load_error(err, len, path, "fortran_order", "not C order");
+		goto out;
+	}
 	sh = strstr(dict, "'shape': (");
 	/* %n is set only when the ')' right after two numbers matched */
 	if (!sh || sscanf(sh, "'shape': (%" SCNd64 ", %" SCNd64 ")%n", &r, &n,
-			  &end) != 2 || !end || r < 1 || n < 1)
-		return load_error(err, len, path, "shape", "not 2-D, or empty");
+			  &end) != 2 || !end || r < 1 || n < 1 ||
+	    r > UINT32_MAX || n > UINT32_MAX) {
+		load_error(err, len, path, "shape", "not 2-D, or empty");
+		goto out;
+	}
 	*rows = (uint64_t)r;
 	*cols = (uint64_t)n;
-	return 0;
-}
-
-/* A 2-D little-endian integer .npy (size 2 or 4 bytes) into *v, rows x
- * cols in host order (int16_t or int32_t). 0, or -1 with err and *v NULL. */
-static int npy_read(const char *path, const char *descr, size_t size,
-		    uint64_t *rows, uint64_t *cols, void **v, char *err,
-		    size_t len)
-{
-	FILE *f = fopen(path, "rb");
-	unsigned char b[4];
-	uint64_t i;
-	int rc = -1;
-
-	*v = NULL;
-	if (!f)
-		return load_error(err, len, path, "open", strerror(errno));
-	if (npy_header(f, path, descr, rows, cols, err, len))
-		goto out;
-	*v = malloc(*rows * *cols * size);
+	*v = malloc(*rows * *cols * sizeof **v);
 	if (!*v) {
 		load_error(err, len, path, "data", "out of memory");
 		goto out;
 	}
 	for (i = 0; i < *rows * *cols; i++) {
-		if (fread(b, 1, size, f) != size) {
+		uint32_t u;
+
+		if (fread(b, 1, sz, f) != sz) {
 			load_error(err, len, path, "data", "truncated");
 			goto out;
 		}
-		if (size == 4)
-			((int32_t *)*v)[i] = (int32_t)((uint32_t)b[0] |
-				(uint32_t)b[1] << 8 | (uint32_t)b[2] << 16 |
-				(uint32_t)b[3] << 24);
-		else
-			((int16_t *)*v)[i] = (int16_t)(b[0] | b[1] << 8);
+		u = sz == 1 ? b[0] : sz == 2 ? (uint32_t)(b[0] | b[1] << 8) :
+		    (uint32_t)b[0] | (uint32_t)b[1] << 8 | (uint32_t)b[2] << 16 |
+		    (uint32_t)b[3] << 24;
+		(*v)[i] = type == NPY_INT8 ? (int8_t)u : type == NPY_INT16 ?
+			  (int16_t)u : (int32_t)u;
 	}
 	rc = 0;
 out:
@@ -360,76 +539,169 @@ out:
 	return rc;
 }
 
-/* The router's task from PREFIX.json, -1 when the file or key is absent. */
-static int64_t real_task(const char *prefix)
+/* The number after "KEY": in json, or -1 when absent. */
+static int64_t json_num(const char *json, const char *key)
 {
-	char path[1024], text[4096];
+	char pat[64];
 	const char *p;
-	long long task;
-	FILE *f;
-	size_t n;
+	long long v;
 
+	snprintf(pat, sizeof pat, "\"%s\":", key);
+	p = strstr(json, pat);
+	if (!p)
+		return -1;
+	p += strlen(pat);
+	while (*p == ' ')
+		p++;
+	if (!strncmp(p, "true", 4))
+		return 1;
+	if (!strncmp(p, "false", 5))
+		return 0;
+	return sscanf(p, "%lld", &v) == 1 && v >= 0 ? v : -1;
+}
+
+/* PREFIX.json's shift, softmax format and algorithm into r; what it lacks
+ * is the planner's rule, in_frac 4 (the config default), eps32 0 and an
+ * unknown algorithm. The file itself may be missing. */
+static void json_load(struct real *r, const char *prefix)
+{
+	char path[1100], text[4096], algo[32];
+	const char *p;
+	int64_t v;
+	size_t n = 0;
+	int a;
+	FILE *f;
+
+	r->shift = planner_shift(r->d);
+	r->in_frac = 4;
+	r->eps32 = 0;
+	r->dump_algo = -1;
+	r->task = -1;
 	snprintf(path, sizeof path, "%s.json", prefix);
 	f = fopen(path, "r");
-	if (!f)
-		return -1;
-	n = fread(text, 1, sizeof text - 1, f);
-	fclose(f);
-	text[n] = 0;
-	p = strstr(text, "\"task\": ");
-	return p && sscanf(p, "\"task\": %lld", &task) == 1 ? task : -1;
-}
-
-/* The choices fit the RTL and the logits: k winners of e, in range. */
-static int real_check(const struct real *r, const char *path, uint64_t rows,
-		      uint64_t cols, char *err, size_t len)
-{
-	char msg[128];
-	uint64_t i;
-
-	if (rows != r->t)
-		return load_error(err, len, path, "shape", "not one row per token "
-				  "of the logits");
-	if (cols > GATE_K_MAX || cols > r->e) {
-		snprintf(msg, sizeof msg, "k = %" PRIu64 ": the RTL takes at most "
-			 "K_MAX = %d and the experts", cols, GATE_K_MAX);
-		return load_error(err, len, path, "shape", msg);
+	if (f) {
+		n = fread(text, 1, sizeof text - 1, f);
+		fclose(f);
 	}
-	for (i = 0; i < rows * cols; i++)
-		if (r->topk[i] >= r->e)
-			return load_error(err, len, path, "data", "expert index "
-					  "beyond the logits");
-	return 0;
+	text[n] = 0;
+	if ((v = json_num(text, "logit_shift")) >= 1 && v <= 31)
+		r->shift = (uint32_t)v;
+	if ((v = json_num(text, "softmax_in_frac")) >= 0 && v <= 31)
+		r->in_frac = (uint32_t)v;
+	if ((v = json_num(text, "ita_eps32")) >= 0)
+		r->eps32 = v != 0;
+	r->task = json_num(text, "task");
+	p = strstr(text, "\"softmax\": \"");
+	if (p && sscanf(p, "\"softmax\": \"%31[a-z0-9]\"", algo) == 1)
+		for (a = 0; a < SMX_ALGO_COUNT; a++)
+			if (!strcmp(algo, smx_algo_name((enum smx_algo)a)))
+				r->dump_algo = a;
 }
 
-/* PREFIX.logits.npy and PREFIX.topk.npy into c->real. 0, or -1 with err. */
+static void real_free(struct real *r)
+{
+	free(r->x);
+	free(r->w);
+	free(r->logits);
+	free(r->topk);
+	free(r->score);
+	memset(r, 0, sizeof *r);
+}
+
+/* Copy n int32 values into a narrower array (the .npy was range-checked). */
+#define NARROW(dst, src, n) do {					\
+		size_t i_;						\
+		for (i_ = 0; i_ < (n); i_++)				\
+			(dst)[i_] = (src)[i_];				\
+	} while (0)
+
+/* Every file of --npy into c->real, checked against the build's limits.
+ * 0, or -1 with err. */
 static int real_load(struct gate_cosim *c, char *err, size_t len)
 {
 	struct real *r = &c->real;
-	char path[1024], msg[128];
-	uint64_t rows, cols;
-	void *v;
+	const char *pf = c->npy;
+	char file[1100], msg[160];
+	uint64_t rows, cols, i;
+	int32_t *v[5] = { NULL, NULL, NULL, NULL, NULL };
+	int rc = -1;
 
-	snprintf(path, sizeof path, "%s.logits.npy", c->npy);
-	if (npy_read(path, "<i4", 4, &rows, &cols, &v, err, len))
-		return -1;
-	r->logits = v;
-	if (cols > GATE_E_MAX || rows > UINT32_MAX) {
-		snprintf(msg, sizeof msg, "%" PRIu64 " experts: the RTL takes at "
-			 "most E_MAX = %d", cols, GATE_E_MAX);
-		return load_error(err, len, path, "shape", msg);
-	}
+	if (npy_read(pf, "in", NPY_INT8, &rows, &cols, &v[0], err, len))
+		goto out;
 	r->t = (uint32_t)rows;
+	r->d = (uint32_t)cols;
+	snprintf(file, sizeof file, "%s.in.npy", pf);
+	if (r->d > GATE_RTL_D_MAX) {
+		snprintf(msg, sizeof msg, "tokens %u wide: this build takes at most "
+			 "D_MAX = %d", r->d, GATE_RTL_D_MAX);
+		load_error(err, len, file, "shape", msg);
+		goto out;
+	}
+	if (npy_read(pf, "wgate", NPY_INT8, &rows, &cols, &v[1], err, len))
+		goto out;
+	snprintf(file, sizeof file, "%s.wgate.npy", pf);
+	if (rows != r->d) {
+		load_error(err, len, file, "shape", "not one row per element of a token");
+		goto out;
+	}
 	r->e = (uint32_t)cols;
-	snprintf(path, sizeof path, "%s.topk.npy", c->npy);
-	if (npy_read(path, "<i2", 2, &rows, &cols, &v, err, len))
-		return -1;
-	r->topk = v;
+	if (r->e > GATE_RTL_E_MAX) {
+		snprintf(msg, sizeof msg, "%u experts: this build takes at most "
+			 "E_MAX = %d", r->e, GATE_RTL_E_MAX);
+		load_error(err, len, file, "shape", msg);
+		goto out;
+	}
+	if (npy_read(pf, "logits", NPY_INT32, &rows, &cols, &v[2], err, len))
+		goto out;
+	snprintf(file, sizeof file, "%s.logits.npy", pf);
+	if (rows != r->t || cols != r->e) {
+		load_error(err, len, file, "shape", "not tokens x experts");
+		goto out;
+	}
+	if (npy_read(pf, "topk", NPY_INT16, &rows, &cols, &v[3], err, len))
+		goto out;
+	snprintf(file, sizeof file, "%s.topk.npy", pf);
 	r->k = (uint32_t)cols;
-	if (real_check(r, path, rows, cols, err, len))
-		return -1;
-	r->task = real_task(c->npy);
-	return 0;
+	if (rows != r->t || r->k > GATE_RTL_K_MAX || r->k > r->e) {
+		snprintf(msg, sizeof msg, "%" PRIu64 " x %u: not one row per token, "
+			 "or k beyond K_MAX = %d or the experts", rows, r->k,
+			 GATE_RTL_K_MAX);
+		load_error(err, len, file, "shape", msg);
+		goto out;
+	}
+	for (i = 0; i < rows * cols; i++)
+		if (v[3][i] < 0 || (uint32_t)v[3][i] >= r->e) {
+			load_error(err, len, file, "data", "expert index beyond the experts");
+			goto out;
+		}
+	if (npy_read(pf, "score", NPY_UINT8, &rows, &cols, &v[4], err, len))
+		goto out;
+	snprintf(file, sizeof file, "%s.score.npy", pf);
+	if (rows != r->t || cols != r->k) {
+		load_error(err, len, file, "shape", "not the shape of topk.npy");
+		goto out;
+	}
+	r->x = malloc((size_t)r->t * r->d);
+	r->w = malloc((size_t)r->d * r->e);
+	r->topk = malloc((size_t)r->t * r->k * sizeof *r->topk);
+	r->score = malloc((size_t)r->t * r->k);
+	if (!r->x || !r->w || !r->topk || !r->score) {
+		load_error(err, len, pf, "data", "out of memory");
+		goto out;
+	}
+	NARROW(r->x, v[0], (size_t)r->t * r->d);
+	NARROW(r->w, v[1], (size_t)r->d * r->e);
+	NARROW(r->topk, v[3], (size_t)r->t * r->k);
+	NARROW(r->score, v[4], (size_t)r->t * r->k);
+	r->logits = v[2];
+	v[2] = NULL;
+	json_load(r, pf);
+	r->compare_score = r->dump_algo == (int)c->gp.smx.algo;
+	rc = 0;
+out:
+	for (i = 0; i < 5; i++)
+		free(v[i]);
+	return rc;
 }
 
 /* ---- stimulus ---- */
@@ -464,8 +736,12 @@ static int next_cmd(struct gate_cosim *c)
 	p->cmd_flags = (uint8_t)flags;
 	p->cmd_op = c->in.op;
 	p->cmd_rows = t->t;
+	p->cmd_d = t->d;
 	p->cmd_cols = t->e;
 	p->cmd_k = t->k;
+	p->cmd_shift = t->job.shift;
+	p->cmd_in_frac = t->job.fmt.in_frac;
+	p->cmd_ita_eps32 = (uint8_t)t->job.fmt.ita_eps32;
 	p->cmd_kcycles = (uint32_t)t->kcycles;
 	return 0;
 }
@@ -480,35 +756,45 @@ static void drive_cmd(struct gate_cosim *c, struct gate_pins *p)
 	if (!c->in.valid) {
 		p->cmd_flags = (uint8_t)harness_noise(&c->rng, 5);
 		p->cmd_op = harness_noise(&c->rng, 32);
-		p->cmd_rows = harness_noise(&c->rng, harness_clog2(GATE_T_MAX + 1));
-		p->cmd_cols = harness_noise(&c->rng, harness_clog2(GATE_E_MAX + 1));
-		p->cmd_k = harness_noise(&c->rng, harness_clog2(GATE_K_MAX + 1));
+		p->cmd_rows = harness_noise(&c->rng, harness_clog2(GATE_RTL_T_MAX + 1));
+		p->cmd_d = harness_noise(&c->rng, harness_clog2(GATE_RTL_D_MAX + 1));
+		p->cmd_cols = harness_noise(&c->rng, harness_clog2(GATE_RTL_E_MAX + 1));
+		p->cmd_k = harness_noise(&c->rng, harness_clog2(GATE_RTL_K_MAX + 1));
+		p->cmd_shift = harness_noise(&c->rng, 5);
+		p->cmd_in_frac = harness_noise(&c->rng, 5);
+		p->cmd_ita_eps32 = (uint8_t)harness_noise(&c->rng, 1);
 		p->cmd_kcycles = harness_noise(&c->rng, GATE_KC_BITS);
 		return;
 	}
 	p->cmd_flags = q->cmd_flags;
 	p->cmd_op = q->cmd_op;
 	p->cmd_rows = q->cmd_rows;
+	p->cmd_d = q->cmd_d;
 	p->cmd_cols = q->cmd_cols;
 	p->cmd_k = q->cmd_k;
+	p->cmd_shift = q->cmd_shift;
+	p->cmd_in_frac = q->cmd_in_frac;
+	p->cmd_ita_eps32 = q->cmd_ita_eps32;
 	p->cmd_kcycles = q->cmd_kcycles;
 }
 
-/* The logit the RTL asked for on l_rd, from the model's tile. */
-static int feed(struct gate_cosim *c, struct gate_pins *p)
+/* The operand beat the RTL asked for on g_rd (checked then), from the
+ * model's tile: products j GEMV + l of token g_tok, junk beyond D E. */
+static void feed(struct gate_cosim *c, struct gate_pins *p)
 {
 	const struct tile *t = c->u.cur.data;
+	uint64_t n = (uint64_t)t->d * t->e, q;
+	uint32_t l;
 
-	p->l_data = (uint32_t)harness_rnd(&c->rng);
-	if (!t)
-		return mismatch(c, "l_rd (no tile in progress)", 0, 1);
-	if (p->l_tok >= t->t)
-		return mismatch(c, "l_tok (beyond the tile)", t->t - 1, p->l_tok);
-	if (p->l_exp >= t->e)
-		return mismatch(c, "l_exp (beyond the token)", t->e - 1, p->l_exp);
-	p->l_data = (uint32_t)t->l[(size_t)p->l_tok * t->e + p->l_exp];
+	for (l = 0; l < GATE_RTL_GEMV; l++) {
+		q = (uint64_t)p->g_beat * GATE_RTL_GEMV + l;
+		if (q >= n)
+			continue;
+		harness_put_bits(p->g_a, l * 8, 8, (uint8_t)
+				 t->x[(size_t)p->g_tok * t->d + q / t->e]);
+		harness_put_bits(p->g_w, l * 8, 8, (uint8_t)t->w[q]);
+	}
 	c->beats_fed++;
-	return 0;
 }
 
 /* ---- options ---- */
@@ -517,84 +803,91 @@ static void usage(FILE *f)
 {
 	fprintf(f,
 		"usage: gate_cosim [--seed N] [--tiles N] [--npy PREFIX]\n"
+		"                  [--max-tokens N] [--max-width N]\n"
 		"                  [--inject-flip CYCLE [--inject-port PORT]]\n"
 		"                  [--vcd FILE [--vcd-window N]] [--max-cycles N]\n"
 		"  --seed N          stimulus seed (default 1)\n"
-		"  --tiles N         top-k tiles (commands) to issue (default 300; with --npy,\n"
-		"                    at most N of the dumped tiles)\n"
-		"  --npy PREFIX      real tiles: the logits of a gate op dumped by stasim run\n"
-		"                    --dump (PREFIX.logits.npy), T_MAX tokens a tile, checked\n"
-		"                    against the dumped choices (PREFIX.topk.npy)\n"
+		"  --tiles N         gate tiles (commands) to issue (default 300; with --npy,\n"
+		"                    at most N of the dumped op's tiles)\n"
+		"  --npy PREFIX      real tiles: a gate op dumped by stasim run --dump\n"
+		"                    (PREFIX.in.npy tokens, PREFIX.wgate.npy weights),\n"
+		"                    --max-tokens tokens a tile, checked against gate_token\n"
+		"                    and the dumped PREFIX.logits/topk/score.npy (shift and\n"
+		"                    format from PREFIX.json)\n"
+		"  --max-tokens N    tokens a tile: random 1 .. N, --npy N (default and at most\n"
+		"                    T_MAX)\n"
+		"  --max-width N     random tokens 1 .. N wide (default and at most D_MAX)\n"
 		"  --inject-flip N   flip one bit of an RTL output at the first cycle >= N where it is\n"
 		"                    compared; the run must then fail with exit status 1\n"
-		"  --inject-port P   out_idx (default), active, cmd_ready, rd_done, wb_done\n"
+		"  --inject-port P   out_idx (default), out_score, out_tok, out_valid, g_rd,\n"
+		"                    active, cmd_ready, rd_done, wb_done\n"
 		"  --vcd FILE        on a mismatch, replay the run traced and write the waves of\n"
 		"                    the clocks around it to FILE; no mismatch, no file\n"
-		"  --vcd-window N    clocks kept before the mismatch (default 64)\n"
-		"  --max-cycles N    fail when the run has not finished after N cycles\n");
+		"  --vcd-window N    clocks kept before the mismatch (default 64; 4 after)\n"
+		"  --max-cycles N    fail when the run has not finished after N cycles\n"
+		"unit: E_MAX=%d K_MAX=%d T_MAX=%d D_MAX=%d GEMV=%d SORTERS=%d LANES=%d\n"
+		"      ALGORITHM=%d EXP_LATENCY=%d RECIP_LATENCY=%d DIVIDERS=%d DIV_LATENCY=%d\n",
+		GATE_RTL_E_MAX, GATE_RTL_K_MAX, GATE_RTL_T_MAX, GATE_RTL_D_MAX,
+		GATE_RTL_GEMV, GATE_RTL_SORTERS, GATE_RTL_LANES, GATE_RTL_ALGORITHM,
+		GATE_RTL_EXP_LATENCY, GATE_RTL_RECIP_LATENCY, GATE_RTL_DIVIDERS,
+		GATE_RTL_DIV_LATENCY);
 }
 
-static int parse_u64(const char *s, uint64_t *v)
+/* Apply option a with its value v (NULL when a is last) to self, a struct
+ * gate_cosim; harness_option_fn says what it returns. */
+static enum harness_opt option(void *self, const char *a, const char *v)
 {
-	char *end;
+	struct gate_cosim *c = self;
+	uint64_t u = 0;
+	int k, bad = !v;
 
-	if (!s || !*s)
-		return -1;
-	*v = strtoull(s, &end, 0);
-	return *end ? -1 : 0;
+	if (!strcmp(a, "--seed")) {
+		bad = harness_parse_u64(v, UINT64_MAX, &c->seed);
+	} else if (!strcmp(a, "--tiles")) {
+		bad = harness_parse_u64(v, UINT64_MAX, &c->n_tiles_max) || !c->n_tiles_max;
+	} else if (!strcmp(a, "--max-cycles")) {
+		bad = harness_parse_u64(v, UINT64_MAX, &c->max_cycles);
+	} else if (!strcmp(a, "--inject-flip")) {
+		bad = harness_parse_u64(v, UINT64_MAX, &c->inject_cycle);
+		c->inject = 1;
+	} else if (!strcmp(a, "--inject-port")) {
+		bad = harness_parse_name(v, inject_names, INJ_N, &k);
+		if (!bad)
+			c->inject_port = (enum inject_port)k;
+	} else if (!strcmp(a, "--vcd")) {
+		c->vcd = v;
+	} else if (!strcmp(a, "--vcd-window")) {
+		bad = harness_parse_u64(v, 1ull << 40, &u);
+		c->vcd_before = (int64_t)u;
+	} else if (!strcmp(a, "--npy")) {
+		c->npy = v;
+	} else if (!strcmp(a, "--max-tokens")) {
+		bad = harness_parse_u64(v, GATE_RTL_T_MAX + 1ull, &c->t_max) || !c->t_max;
+	} else if (!strcmp(a, "--max-width")) {
+		bad = harness_parse_u64(v, GATE_RTL_D_MAX + 1ull, &c->d_max) || !c->d_max;
+	} else {
+		return HARNESS_OPT_UNKNOWN;
+	}
+	return bad ? HARNESS_OPT_BAD : HARNESS_OPT_OK;
 }
 
+/* Every option; a bad one gets one message naming it and status 2. */
 static int parse(struct gate_cosim *c, int argc, char **argv, int *status)
 {
-	uint64_t n;
-	int i, k;
+	char msg[HARNESS_MSG_MAX];
+	enum harness_parse_rc rc;
 
-	for (i = 1; i < argc; i++) {
-		const char *a = argv[i], *v = i + 1 < argc ? argv[i + 1] : NULL;
-
-		if (!strcmp(a, "-h") || !strcmp(a, "--help")) {
-			usage(stdout);
-			*status = 0;
-			return -1;
-		} else if (a[0] == '+') {
-			continue;	/* +verilator+ options */
-		} else if (!v) {
-			break;
-		}
-		i++;
-		if (!strcmp(a, "--seed")) {
-			if (parse_u64(v, &c->seed))
-				break;
-		} else if (!strcmp(a, "--tiles")) {
-			if (parse_u64(v, &c->n_tiles_max) || !c->n_tiles_max)
-				break;
-		} else if (!strcmp(a, "--max-cycles")) {
-			if (parse_u64(v, &c->max_cycles))
-				break;
-		} else if (!strcmp(a, "--inject-flip")) {
-			if (parse_u64(v, &c->inject_cycle))
-				break;
-			c->inject = 1;
-		} else if (!strcmp(a, "--inject-port")) {
-			if (harness_parse_name(v, inject_names, INJ_N, &k))
-				break;
-			c->inject_port = (enum inject_port)k;
-		} else if (!strcmp(a, "--vcd")) {
-			c->vcd = v;
-		} else if (!strcmp(a, "--vcd-window")) {
-			if (parse_u64(v, &n) || n > INT32_MAX)
-				break;
-			c->vcd_before = (int64_t)n;
-		} else if (!strcmp(a, "--npy")) {
-			c->npy = v;
-		} else {
-			break;
-		}
+	rc = harness_parse(argc, argv, option, c, msg, sizeof msg);
+	if (rc == HARNESS_PARSE_HELP) {
+		usage(stdout);
+		*status = 0;
 	}
-	if (i < argc) {
-		fprintf(stderr, "gate_cosim: bad option or value at '%s'\n", argv[i]);
-		usage(stderr);
-		*status = 2;
+	if (rc == HARNESS_PARSE_BAD)
+		say(c, "%s", msg);
+	if (rc != HARNESS_PARSE_OK)
+		return -1;
+	if (!c->vcd && c->vcd_before >= 0) {
+		say(c, "--vcd-window needs --vcd");
 		return -1;
 	}
 	return 0;
@@ -602,51 +895,60 @@ static int parse(struct gate_cosim *c, int argc, char **argv, int *status)
 
 /* ---- the public interface ---- */
 
-static void real_free(struct real *r)
-{
-	free(r->logits);
-	free(r->topk);
-	memset(r, 0, sizeof *r);
-}
-
-/* --npy: load the dumped tiles; as many tiles as they fill, at most
- * --tiles. 0, or -1 after printing the error. */
+/* --npy: load the dumped op; as many tiles as it fills, at most --tiles.
+ * 0, or -1 after printing the error. */
 static int real_open(struct gate_cosim *c)
 {
-	char err[1200];
+	char err[2400];
 	uint64_t n;
 
 	if (real_load(c, err, sizeof err)) {
-		fprintf(stderr, "gate_cosim: %s\n", err);
+		say(c, "%s", err);
 		return -1;
 	}
-	n = (c->real.t + GATE_T_MAX - 1) / GATE_T_MAX;
-	if (!c->n_tiles_max || c->n_tiles_max > n)
+	n = (c->real.t + c->t_max - 1) / c->t_max;
+	if (c->n_tiles_max > n)
 		c->n_tiles_max = n;
 	return 0;
 }
 
-struct gate_cosim *gate_cosim_new(int argc, char **argv, int *status)
+struct gate_cosim *gate_cosim_new(int argc, char **argv, int replay,
+				  int *status)
 {
 	struct gate_cosim *c = calloc(1, sizeof *c);
+	uint64_t kc;
 
 	*status = 2;
 	if (!c) {
-		fprintf(stderr, "gate_cosim: out of memory\n");
+		fprintf(stderr, PROG ": out of memory\n");
 		return NULL;
 	}
 	c->seed = 1;
+	c->n_tiles_max = 300;
 	c->vcd_before = -1;
 	c->fail_cycle = -1;
+	c->quiet = replay;
+	c->t_max = GATE_RTL_T_MAX;
+	c->d_max = GATE_RTL_D_MAX;
+	c->gp = unit_params();
 	if (parse(c, argc, argv, status) || (c->npy && real_open(c))) {
 		real_free(&c->real);
 		free(c);
 		return NULL;
 	}
-	if (!c->n_tiles_max)
-		c->n_tiles_max = 300;
+	kc = gate_cycles(&c->gp, GATE_RTL_T_MAX, GATE_RTL_D_MAX, GATE_RTL_E_MAX);
+	if (kc >> GATE_KC_BITS) {
+		say(c, "a tile of T_MAX, D_MAX, E_MAX takes %" PRIu64 " cycles: "
+		    "beyond cmd_kcycles' %d bits", kc, GATE_KC_BITS);
+		real_free(&c->real);
+		free(c);
+		return NULL;
+	}
+	/* the longest tile the run can issue, then its gap */
+	kc = gate_cycles(&c->gp, c->t_max, c->npy ? c->real.d : c->d_max,
+			 c->npy ? c->real.e : GATE_RTL_E_MAX);
 	c->max_cycles = c->max_cycles ? c->max_cycles :
-			c->n_tiles_max * ((uint64_t)GATE_T_MAX * GATE_E_MAX + 400);
+			c->n_tiles_max * (kc + GAP_MAX + 16) + 1000;
 	c->rng = harness_seed(c->seed);
 	fu_init(&c->u, "gate", &c->in, &c->want_op, NULL, NULL);
 	return c;
@@ -665,11 +967,6 @@ int64_t gate_cosim_vcd_window(const struct gate_cosim *c)
 int64_t gate_cosim_fail_cycle(const struct gate_cosim *c)
 {
 	return c->fail_cycle;
-}
-
-void gate_cosim_quiet(struct gate_cosim *c)
-{
-	c->quiet = 1;
 }
 
 void gate_cosim_reset_pins(struct gate_cosim *c, struct gate_pins *p)
@@ -691,31 +988,41 @@ void gate_cosim_drive(struct gate_cosim *c, struct gate_pins *p)
 	if (c->done)
 		return;
 	if (!c->in.valid) {
-		if (c->gap)
+		if (c->drain)
+			c->drain = c->u.left || c->u.f_len;
+		else if (c->gap)
 			c->gap--;
 		else if (c->n_tiles < c->n_tiles_max && next_cmd(c)) {
-			fprintf(stderr, "gate_cosim: out of memory for tile %zu\n",
-				c->n_tiles);
-			c->failed = c->done = 1;
+			say(c, "cannot build tile %zu (out of memory)", c->n_tiles);
+			fail(c);
 			return;
 		}
 	}
 	drive_cmd(c, p);
 	p->rst_l = 1;
-	if (p->l_rd) {
-		if (feed(c, p))
-			return;
-	} else {
-		p->l_data = (uint32_t)harness_rnd(&c->rng);
-	}
+	harness_garbage(&c->rng, p->g_a, GATE_OPD_BITS);
+	harness_garbage(&c->rng, p->g_w, GATE_OPD_BITS);
+	if (p->g_rd)
+		feed(c, p);
 
+	/* the model starts a tile in this cycle: its index beats' schedule */
+	if (!c->u.left && c->u.f_len) {
+		struct tile *t = (struct tile *)c->u.fifo[c->u.f_head].data;
+
+		t->started = 1;
+		t->due0 = c->cycle + 1 + t->lat;
+		c->cov_b2b += c->cycle && c->last_busy == c->cycle;
+	}
 	accept = c->in.valid && c->u.out.cmd_ready;
 	c->cov_full += c->in.valid && !c->u.out.cmd_ready;
 	fu_step(&c->u, c->cycle);
 	fu_commit(&c->u);
+	if (c->u.out.active)
+		c->last_busy = c->cycle + 1;
 	if (accept) {
 		c->in.valid = 0;
 		c->gap = harness_gap(&c->rng, GAP_MAX);
+		c->drain = harness_chance(&c->rng, DRAIN_PERCENT);
 	}
 	c->cycle++;
 }
@@ -730,6 +1037,22 @@ static void inject(struct gate_cosim *c, struct gate_pins *p)
 		if (!p->out_valid)
 			return;
 		p->out_idx[0] ^= 1;
+		break;
+	case INJ_OUT_SCORE:
+		if (!p->out_valid)
+			return;
+		p->out_score[0] ^= 1;
+		break;
+	case INJ_OUT_TOK:
+		if (!p->out_valid)
+			return;
+		p->out_tok ^= 1;
+		break;
+	case INJ_OUT_VALID:
+		p->out_valid ^= 1;
+		break;
+	case INJ_G_RD:
+		p->g_rd ^= 1;
 		break;
 	case INJ_ACTIVE:
 		p->active ^= 1;
@@ -747,68 +1070,133 @@ static void inject(struct gate_cosim *c, struct gate_pins *p)
 		return;
 	}
 	c->injected = 1;
-	if (!c->quiet)
-		fprintf(stderr, "gate_cosim: injected a bit flip on %s at cycle %" PRIu64 "\n",
-		inject_names[c->inject_port], c->cycle);
+	say(c, "injected a bit flip on %s at cycle %" PRIu64,
+	    inject_names[c->inject_port], c->cycle);
 }
 
-/* A tile's last token arrived: check every token's cycle and the model's
- * own gate_topk, then free it. */
+/* An operand beat asked for: the next one of the tile in progress. */
+static int take_read(struct gate_cosim *c, const struct gate_pins *p)
+{
+	struct tile *t = (struct tile *)c->u.cur.data;
+
+	/* stage 1 never reads in a tile's last busy cycle */
+	if (!c->u.left || !t)
+		return mismatch(c, "g_rd (no tile in progress)", 0, 1);
+	if (t->rd_tok >= t->t)
+		return mismatch(c, "g_rd (every beat of the tile already read)", 0, 1);
+	if (p->g_tok != t->rd_tok)
+		return mismatch(c, "g_tok", t->rd_tok, p->g_tok);
+	if (p->g_beat != t->rd_beat)
+		return mismatch(c, "g_beat", t->rd_beat, p->g_beat);
+	if (++t->rd_beat == t->beats) {
+		t->rd_beat = 0;
+		t->rd_tok++;
+	}
+	return 0;
+}
+
+/* A tile's last token left: the model's own results (gate.c run by fu.c
+ * at finish) must be gate_token's too; then free it. */
 static int tile_retire(struct gate_cosim *c, struct tile *t)
 {
 	uint32_t i;
-	char port[64];
+	char port[80];
 
 	if (!t->finished)
 		return mismatch(c, "out_valid (last token before wb_done)", 0, 1);
-	for (i = 0; i < t->t; i++) {
-		uint64_t due = t->first + (uint64_t)(i + 1) * t->e;
-
-		if (t->beat_cycle[i] != due) {
-			snprintf(port, sizeof port, "out_valid (cycle of token %u)", i);
-			return mismatch(c, port, due, t->beat_cycle[i]);
+	for (i = 0; i < t->t * t->k; i++) {
+		if (t->idx[i] != t->want_idx[i] || t->score[i] != t->want_score[i]) {
+			snprintf(port, sizeof port, "model token %u entry %u (gate.c "
+				 "at finish, idx << 8 | score)", i / t->k, i % t->k);
+			return mismatch(c, port, (uint64_t)t->want_idx[i] << 8 |
+					t->want_score[i], (uint64_t)t->idx[i] << 8 |
+					t->score[i]);
 		}
 	}
-	for (i = 0; i < t->t * t->k; i++)
-		if (t->model[i] != t->want[i]) {
-			snprintf(port, sizeof port, "model idx %u (gate_topk at "
-				 "finish)", i);
-			return mismatch(c, port, t->want[i], t->model[i]);
-		}
 	tile_free(t);
 	c->tiles[c->out_tile++] = NULL;
 	return 0;
 }
 
-/* One index beat from the RTL: belongs to the oldest tile not retired. */
-static int take_beat(struct gate_cosim *c, const struct gate_pins *p)
+/* The index beat of token tok: out_tok, then every entry of out_idx and
+ * out_score against gate_token and, with --npy, the dump. */
+static int take_beat(struct gate_cosim *c, struct tile *t,
+		     const struct gate_pins *p)
 {
-	struct tile *t;
-	uint32_t i, tok;
-	char port[64];
+	const struct real *r = &c->real;
+	uint32_t tok = t->seen, i;
+	size_t at = (size_t)tok * t->k, g = (size_t)(t->r0 + tok) * t->k;
+	char port[1200];	/* room for the --npy path */
 
-	if (c->out_tile >= c->n_tiles)
-		return mismatch(c, "out_valid (no tile in progress)", 0, 1);
-	t = c->tiles[c->out_tile];
-	tok = t->seen;
 	if (p->out_tok != tok)
 		return mismatch(c, "out_tok", tok, p->out_tok);
-	for (i = 0; i < GATE_K_MAX; i++) {
-		uint32_t got = harness_get_bits(p->out_idx, i * GATE_IB, GATE_IB);
-		uint32_t want = i < t->k ? t->want[(size_t)tok * t->k + i] : 0;
+	if (c->npy)
+		for (i = 0; i < t->e; i++)
+			if (t->logits[(size_t)tok * t->e + i] !=
+			    r->logits[(size_t)(t->r0 + tok) * t->e + i]) {
+				snprintf(port, sizeof port, "gate_token logit, token %u "
+					 "expert %u (against %s.logits.npy)",
+					 t->r0 + tok, i, c->npy);
+				return mismatch(c, port, (uint32_t)r->logits[(size_t)
+						(t->r0 + tok) * t->e + i], (uint32_t)
+						t->logits[(size_t)tok * t->e + i]);
+			}
+	for (i = 0; i < GATE_RTL_K_MAX; i++) {
+		uint32_t gi = harness_get_bits(p->out_idx, i * GATE_IB, GATE_IB);
+		uint32_t gs = harness_get_bits(p->out_score, i * 8, 8);
+		uint32_t wi = i < t->k ? t->want_idx[at + i] : 0;
+		uint32_t ws = i < t->k ? t->want_score[at + i] : 0;
 
-		if (got != want) {
-			snprintf(port, sizeof port, "out_idx token %u entry %u "
-				 "(op %zu)", tok, i, c->out_tile);
-			return mismatch(c, port, want, got);
+		if (gi != wi) {
+			snprintf(port, sizeof port, "out_idx token %u entry %u (op %zu)",
+				 tok, i, c->out_tile);
+			return mismatch(c, port, wi, gi);
+		}
+		if (gs != ws) {
+			snprintf(port, sizeof port, "out_score token %u entry %u (op %zu)",
+				 tok, i, c->out_tile);
+			return mismatch(c, port, ws, gs);
+		}
+		if (!c->npy || i >= t->k)
+			continue;
+		if (gi != r->topk[g + i]) {
+			snprintf(port, sizeof port, "out_idx token %u entry %u (against "
+				 "%s.topk.npy)", t->r0 + tok, i, c->npy);
+			return mismatch(c, port, r->topk[g + i], gi);
+		}
+		if (r->compare_score && gs != r->score[g + i]) {
+			snprintf(port, sizeof port, "out_score token %u entry %u (against "
+				 "%s.score.npy)", t->r0 + tok, i, c->npy);
+			return mismatch(c, port, r->score[g + i], gs);
 		}
 	}
-	t->beat_cycle[t->seen++] = c->cycle;
 	c->tokens_checked++;
-	return t->seen == t->t ? tile_retire(c, t) : 0;
+	c->tokens_dump += c->npy != NULL;
+	return ++t->seen == t->t ? tile_retire(c, t) : 0;
 }
 
-/* wb_done of the oldest tile not finished: note its first busy cycle. */
+/* The index beats: one is due exactly when the oldest tile with tokens
+ * left has started and its next token's cycle is this one. */
+static int check_beats(struct gate_cosim *c, const struct gate_pins *p)
+{
+	struct tile *t = c->out_tile < c->n_tiles ? c->tiles[c->out_tile] : NULL;
+	int due = t && t->started &&
+		  t->due0 + (uint64_t)t->seen * t->period == c->cycle;
+	char port[80];
+
+	if (p->out_valid != due) {
+		if (due)
+			snprintf(port, sizeof port, "out_valid (token %u of op %zu "
+				 "missing)", t->seen, c->out_tile);
+		else
+			snprintf(port, sizeof port, "out_valid (no token due)");
+		return mismatch(c, port, (uint64_t)due, p->out_valid);
+	}
+	return due ? take_beat(c, t, p) : 0;
+}
+
+/* wb_done of the oldest tile not finished: the model finished it, and
+ * the RTL read every operand beat of it. */
 static int tile_written(struct gate_cosim *c)
 {
 	struct tile *t;
@@ -819,11 +1207,11 @@ static int tile_written(struct gate_cosim *c)
 	if (!t || c->u.out.wb_done.data != &t->job)
 		return mismatch(c, "wb_done (model finished another tile)",
 				(uint64_t)c->wb_tile, c->u.out.wb_done.op);
-	if (t->seen + 1 != t->t)
-		return mismatch(c, "out_valid (tokens before wb_done)",
-				t->t - 1, t->seen);
+	if (t->rd_tok != t->t)
+		return mismatch(c, "g_rd (operand beats read by wb_done)",
+				(uint64_t)t->t * t->beats,
+				(uint64_t)t->rd_tok * t->beats + t->rd_beat);
 	t->finished = 1;
-	t->first = c->cycle + 1 - t->kcycles;
 	c->wb_tile++;
 	return 0;
 }
@@ -851,18 +1239,18 @@ int gate_cosim_check(struct gate_cosim *c, struct gate_pins *p)
 		return mismatch(c, "wb_done_flags", o->wb_done.flags, p->wb_done_flags);
 	if (o->wb_done.valid && p->wb_done_op != o->wb_done.op)
 		return mismatch(c, "wb_done_op", o->wb_done.op, p->wb_done_op);
+	if (p->g_rd && take_read(c, p))
+		return 1;
 	/* a tile's last token comes the cycle after its wb_done, possibly
 	 * with the next tile's wb_done: beats first */
-	if (p->out_valid && take_beat(c, p))
+	if (check_beats(c, p))
 		return 1;
 	if (o->wb_done.valid && tile_written(c))
 		return 1;
 	if (c->cycle >= c->max_cycles) {
-		if (!c->quiet)
-			fprintf(stderr, "gate_cosim: no finish after %" PRIu64
-				" cycles (seed %" PRIu64 ")\n", c->cycle, c->seed);
-		c->fail_cycle = (int64_t)c->cycle;
-		c->failed = c->done = 1;
+		say(c, "no finish after %" PRIu64 " cycles (seed %" PRIu64 ")",
+		    c->cycle, c->seed);
+		fail(c);
 		return 1;
 	}
 	if (c->n_tiles >= c->n_tiles_max && !c->in.valid &&
@@ -872,18 +1260,30 @@ int gate_cosim_check(struct gate_cosim *c, struct gate_pins *p)
 	return 0;
 }
 
-/* The closing line: verdict, size, coverage, and the source of the tiles. */
+/* The closing line: verdict, size, coverage, the unit, the tiles' source. */
 static void summary(const struct gate_cosim *c, int status)
 {
-	printf("gate_cosim: %s seed=%" PRIu64 " cycles=%" PRIu64 " tiles=%zu tokens=%"
-	       PRIu64 " logits=%" PRIu64 " tied_winners=%" PRIu64 " k=K_MAX_tokens=%"
-	       PRIu64 " fifo_full=%" PRIu64 " e<=%d k<=%d t<=%d",
+	const struct real *r = &c->real;
+
+	printf(PROG ": %s seed=%" PRIu64 " cycles=%" PRIu64 " tiles=%zu tokens=%"
+	       PRIu64 " operand_beats=%" PRIu64 " tied_winners=%" PRIu64
+	       " saturated_tokens=%" PRIu64 " k=K_MAX_tokens=%" PRIu64
+	       " fifo_full=%" PRIu64 " back_to_back=%" PRIu64 " %s E_MAX=%d"
+	       " K_MAX=%d T_MAX=%d D_MAX=%d GEMV=%d SORTERS=%d LANES=%d",
 	       status ? "FAIL" : "PASS", c->seed, c->cycle, c->out_tile,
-	       c->tokens_checked, c->beats_fed, c->cov_tie, c->cov_kmax,
-	       c->cov_full, GATE_E_MAX, GATE_K_MAX, GATE_T_MAX);
+	       c->tokens_checked, c->beats_fed, c->cov_tie, c->cov_sat,
+	       c->cov_kmax, c->cov_full, c->cov_b2b,
+	       smx_algo_name(c->gp.smx.algo), GATE_RTL_E_MAX, GATE_RTL_K_MAX,
+	       GATE_RTL_T_MAX, GATE_RTL_D_MAX, GATE_RTL_GEMV, GATE_RTL_SORTERS,
+	       GATE_RTL_LANES);
 	if (c->npy)
-		printf(" npy=%s (%u tokens x %u experts, top-%u, task %" PRId64 ")",
-		       c->npy, c->real.t, c->real.e, c->real.k, c->real.task);
+		printf(" npy=%s (%u tokens x %u wide, %u experts, top-%u, task %"
+		       PRId64 ", shift %u, in_frac %u, dumped softmax %s: %"
+		       PRIu64 " tokens against topk.npy%s)", c->npy, r->t, r->d,
+		       r->e, r->k, r->task, r->shift, r->in_frac, r->dump_algo < 0 ?
+		       "unknown" : smx_algo_name((enum smx_algo)r->dump_algo),
+		       c->tokens_dump, r->compare_score ? " and score.npy" :
+		       ", not score.npy");
 	printf("\n");
 }
 
@@ -893,10 +1293,10 @@ int gate_cosim_finish(struct gate_cosim *c)
 	int status = c->failed ? 1 : c->inject ? 2 : 0;
 	size_t i;
 
-	if (status == 2 && !c->quiet)
-		fprintf(stderr, "gate_cosim: the %s flip at cycle %" PRIu64 " %s\n",
-			inject_names[c->inject_port], c->inject_cycle,
-			c->injected ? "was not caught" : "never happened (run too short)");
+	if (status == 2)
+		say(c, "the %s flip at cycle %" PRIu64 " %s",
+		    inject_names[c->inject_port], c->inject_cycle,
+		    c->injected ? "was not caught" : "never happened (run too short)");
 	if (!c->quiet)
 		summary(c, status);
 	real_free(&c->real);

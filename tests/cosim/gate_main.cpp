@@ -1,9 +1,11 @@
-// gate_main.cpp - the Verilator side of the gate-unit (top-k)
-// co-simulation: the stimulus, the C model and the comparison are C code in
-// gate_cosim.c, the context, reset window, clocking and the --vcd replay
-// are cosim_main.h; this file only copies struct gate_pins to and from the
-// Verilated ports. This harness speaks of mismatches and prints its VCD
-// notes on stdout.
+// gate_main.cpp - the Verilator side of the gate-unit co-simulation
+// (rtl/gate.v: router logits, softmax over the experts, top-k): the
+// stimulus, the C model and the comparison are C code in gate_cosim.c, the
+// context, reset window, clocking and the --vcd replay are cosim_main.h;
+// this file only copies struct gate_pins to and from the Verilated ports.
+// One binary per build of the unit (gate.mk): ALGORITHM and the sizes are
+// Verilator -G parameters, so each build is its own Vgate. This harness
+// speaks of mismatches and prints its VCD notes on stdout.
 #include <verilated.h>
 
 #include "Vgate.h"
@@ -13,20 +15,11 @@
 namespace {
 
 using cosim_main::get;
-
-// gate_cosim_new has no replay argument: the replay is made quiet after.
-gate_cosim *open_harness(int argc, char **argv, int replay, int *status)
-{
-	gate_cosim *cs = gate_cosim_new(argc, argv, status);
-
-	if (cs && replay)
-		gate_cosim_quiet(cs);
-	return cs;
-}
+using cosim_main::put;
 
 const cosim_main::Harness<gate_cosim, gate_pins> kHarness = {
 	"gate_cosim", "mismatch", true, false, GATE_COSIM_RESET_CYCLES,
-	open_harness, gate_cosim_vcd, gate_cosim_vcd_window,
+	gate_cosim_new, gate_cosim_vcd, gate_cosim_vcd_window,
 	gate_cosim_fail_cycle, gate_cosim_reset_pins, gate_cosim_done,
 	gate_cosim_drive, gate_cosim_check, gate_cosim_finish,
 };
@@ -38,10 +31,15 @@ void to_model(Vgate *m, const gate_pins &p)
 	m->cmd_flags = p.cmd_flags;
 	m->cmd_op = p.cmd_op;
 	m->cmd_rows = p.cmd_rows;
+	m->cmd_d = p.cmd_d;
 	m->cmd_cols = p.cmd_cols;
 	m->cmd_k = p.cmd_k;
+	m->cmd_shift = p.cmd_shift;
+	m->cmd_in_frac = p.cmd_in_frac;
+	m->cmd_ita_eps32 = p.cmd_ita_eps32;
 	m->cmd_kcycles = p.cmd_kcycles;
-	m->l_data = p.l_data;
+	put(m->g_a, p.g_a);
+	put(m->g_w, p.g_w);
 }
 
 void from_model(const Vgate *m, gate_pins &p)
@@ -54,12 +52,13 @@ void from_model(const Vgate *m, gate_pins &p)
 	p.wb_done_valid = m->wb_done_valid;
 	p.wb_done_flags = m->wb_done_flags;
 	p.wb_done_op = m->wb_done_op;
-	p.l_rd = m->l_rd;
-	p.l_tok = m->l_tok;
-	p.l_exp = m->l_exp;
+	p.g_rd = m->g_rd;
+	p.g_tok = m->g_tok;
+	p.g_beat = m->g_beat;
 	p.out_valid = m->out_valid;
 	p.out_tok = m->out_tok;
 	get(m->out_idx, p.out_idx);
+	get(m->out_score, p.out_score);
 }
 
 }  // namespace
