@@ -11,10 +11,14 @@
 #    written-back rows are checked (STASIM_SC_STATS counts them).
 #    The softmax unit as Verilated RTL too (softmax = rtl, both modes), and
 #    with the engine in C: equal to stasim run on a small attention trace.
+#    The gate unit as Verilated RTL (gate = rtl) on the MoE layer, both
+#    modes, alone and with the engine and softmax in RTL as well; every
+#    token's winners and scores checked (STASIM_SC_STATS counts them).
 # 3. A fault injected into the RTL engine's output is reported: exit 1 and a
 #    message naming the cycle, the unit and the port.
 # 4. Bad input: exit 2 with a message, no report (softmax = rtl on a fused
-#    or another softmax unit, gate = rtl: not built).
+#    or another softmax unit, gate = rtl with logits on the engine or for
+#    another gate unit).
 # 5. --vcd writes a VCD holding the unit ports.
 # 6. The example platform cut from docs/systemc.md runs, and its latency
 #    with its own memory model equals stasim run's on a config whose DRAM
@@ -92,6 +96,26 @@ same "rtl engine + softmax deit-tiny seq 32 functional" "$tmp/both-rtl.ini" \
 same "rtl softmax deit-tiny seq 32 functional" "$tmp/smx-only.ini" "$tmp/deit32.trace.gz" \
 	--format json --mode functional
 
+# The gate unit as rtl/gate.v: alone, and with every unit that has RTL.
+sed 's/^gate = c/gate = rtl/' "$tmp/smx-only.ini" > "$tmp/gate-only.ini"
+sed -i 's/^softmax = rtl/softmax = c/' "$tmp/gate-only.ini"
+sed 's/^gate = c/gate = rtl/' "$tmp/both-rtl.ini" > "$tmp/all-rtl.ini"
+same "rtl gate m3vit-tiny MoE layer timing" "$tmp/gate-only.ini" "$tmp/moe.trace" --format json
+same "rtl gate m3vit-tiny MoE layer functional" "$tmp/gate-only.ini" "$tmp/moe.trace" \
+	--format json --mode functional
+same "rtl engine + softmax + gate m3vit-tiny MoE layer functional" "$tmp/all-rtl.ini" \
+	"$tmp/moe.trace" --format json --mode functional
+STASIM_SC_STATS=1 "$sc" -c "$tmp/gate-only.ini" -t "$tmp/moe.trace" --mode functional \
+	--format json > /dev/null 2> "$tmp/stats" || true
+toks=$(sed -n 's/^stasim-sc: gate RTL: [0-9]* operand beats fed, \([0-9]*\) tokens checked$/\1/p' \
+	"$tmp/stats")
+want=$(sed -n 's/.*name=l1\.gate m=\([0-9]*\) .*/\1/p' "$tmp/moe.trace")
+if [ "${toks:-0}" -eq "$want" ]; then
+	ok "rtl gate functional: $(sed -n 's/^stasim-sc: gate RTL: //p' "$tmp/stats")"
+else
+	bad "rtl gate functional: ${toks:-no} tokens checked, want $want: $(head -n 1 "$tmp/stats")"
+fi
+
 # An injected fault must stop the run as a check failure naming it.
 set +e
 "$sc" -c configs/sc-rtl.ini -t "$tmp/deit32.trace.gz" --inject-flip 20000 \
@@ -124,14 +148,19 @@ sed "s|^table = energy|table = $(pwd)/configs/energy|" configs/sta-default.ini \
 printf '\n[systemc]\nsoftmax = rtl\n' >> "$tmp/smx-rtl.ini"
 sed 's/^recip_latency = 8/recip_latency = 9/' "$tmp/both-rtl.ini" > "$tmp/smx-other.ini"
 sed 's/^gate = c/gate = rtl/' "$tmp/both-rtl.ini" > "$tmp/gate-rtl.ini"
+printf '\n[gate]\ngemv_width = 0\n' >> "$tmp/gate-rtl.ini"
+sed 's/^gate = c/gate = rtl/' "$tmp/both-rtl.ini" > "$tmp/gate-other.ini"
+printf '\n[gate]\nsorters = 2\n' >> "$tmp/gate-other.ini"
 printf '[systemc]\nengine = vhdl\n' > "$tmp/bad-impl.ini"
 expect_2 "no config" -t traces/deit-tiny-2of4.trace.gz
 expect_2 "RTL built for another array" -c "$tmp/wrong-array.ini" -t "$tmp/deit32.trace.gz"
 expect_2 "softmax RTL on a fused softmax" -c "$tmp/smx-rtl.ini" -t "$tmp/deit32.trace.gz"
 grep -q "no fused mode" "$tmp/err" || bad "fused softmax RTL: message does not say 'no fused mode'"
 expect_2 "softmax RTL built for another unit" -c "$tmp/smx-other.ini" -t "$tmp/deit32.trace.gz"
-expect_2 "gate RTL not built" -c "$tmp/gate-rtl.ini" -t "$tmp/deit32.trace.gz"
-grep -q "not built yet" "$tmp/err" || bad "gate RTL: message does not say 'not built yet'"
+expect_2 "gate RTL with the logits on the engine" -c "$tmp/gate-rtl.ini" -t "$tmp/moe.trace"
+grep -q "gemv_width = 0" "$tmp/err" || bad "gate RTL: message does not name gemv_width = 0"
+expect_2 "gate RTL built for another gate unit" -c "$tmp/gate-other.ini" -t "$tmp/moe.trace"
+grep -q "SC_GATE_PARAMS" "$tmp/err" || bad "gate RTL: message does not say how to rebuild"
 expect_2 "bad [systemc] value" -c "$tmp/bad-impl.ini" -t "$tmp/deit32.trace.gz"
 expect_2 "missing trace" -c configs/sta-default.ini -t "$tmp/none.trace"
 expect_2 "fault injection without RTL" -c configs/sta-default.ini \

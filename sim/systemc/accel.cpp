@@ -24,19 +24,12 @@ std::string accel::check_config(const struct config *cfg)
 {
 	std::string why;
 
-	// rtl/gate.v is the top-k stage alone: T * E cycles a tile, where the
-	// planned gate tile (gate_cycles) also runs the logits and a softmax
-	// over the experts, so its timing can never be the planned one.
-	if (cfg->sc_gate == CFG_IMPL_RTL)
-		return "[systemc] gate = rtl: not built yet (rtl/gate.v is the "
-		       "top-k stage only, T*E cycles a tile; the planned gate "
-		       "tile also has the logits and the softmax, gate_cycles; "
-		       "the gate RTL runs in the lockstep harness: stasim cosim "
-		       "gate)";
 	if (cfg->sc_softmax == CFG_IMPL_RTL)
 		why = smx_rtl_sc::fits(cfg);
 	if (why.empty() && cfg->sc_engine == CFG_IMPL_RTL)
 		why = sde_rtl_sc::fits(cfg);
+	if (why.empty() && cfg->sc_gate == CFG_IMPL_RTL)
+		why = gate_rtl_sc::fits(cfg);
 	return why;
 }
 
@@ -64,6 +57,11 @@ accel::accel(sc_module_name n, const struct config *cfg)
 
 			r->rst_l(rst_l_);
 			unit_[u].reset(r);
+			any_rtl_ = true;
+		} else if (u == PU_GATE && cfg->sc_gate == CFG_IMPL_RTL) {
+			gate_rtl_ = new gate_rtl_sc(kUnitName[u], cfg);
+			gate_rtl_->rst_l(rst_l_);
+			unit_[u].reset(gate_rtl_);
 			any_rtl_ = true;
 		} else {
 			unit_[u].reset(new compute_sc(kUnitName[u]));
@@ -117,6 +115,8 @@ void accel::bind_all(struct run_top *u)
 	unit_[PU_VEC]->bind(view_of(&u->vec));
 	unit_[PU_SMX]->bind(view_of(&u->smx));
 	unit_[PU_GATE]->bind(view_of(&u->gate));
+	if (gate_rtl_)
+		gate_rtl_->set_plans(u->sched.plans);
 }
 
 void accel::unbind_all()
@@ -229,6 +229,8 @@ void accel::trace(sc_core::sc_trace_file *tf) const
 		r->trace(tf);
 	if (auto *r = dynamic_cast<const smx_rtl_sc *>(unit_[PU_SMX].get()))
 		r->trace(tf);
+	if (gate_rtl_)
+		gate_rtl_->trace(tf);
 }
 
 }  // namespace stasim

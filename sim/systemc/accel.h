@@ -36,6 +36,8 @@ extern "C" {
 
 namespace stasim {
 
+class gate_rtl_sc;
+
 class accel : public sc_core::sc_module {
 public:
 	sc_core::sc_in<bool> clk;
@@ -77,6 +79,7 @@ private:
 	dma_sc dma_;
 	std::unique_ptr<compute_sc> unit_[PU_COUNT];
 	bool any_rtl_ = false;
+	gate_rtl_sc *gate_rtl_ = nullptr;	// unit_[PU_GATE] when it is RTL
 
 	// Written by their unit's processes and, when a run is bound, once by
 	// the thread that binds it (the units' initial outputs).

@@ -9,27 +9,47 @@ namespace stasim {
 
 using sc_core::sc_module_name;
 
-// Bits lsb .. lsb + w - 1 (w <= 32) of a Verilated bus: an integer up to
-// 64 bits, sc_bv beyond. put_bits ORs into a bus that starts at zero.
-template <typename T> static void put_bits(T &v, unsigned lsb, unsigned w,
-					   uint32_t x)
+void fu_pins::sensitize(sc_core::sc_sensitive &s) const
 {
-	x &= w < 32 ? (1u << w) - 1 : ~0u;
-	if constexpr (std::is_integral<T>::value)
-		v |= static_cast<T>(x) << lsb;
-	else
-		v.range(lsb + w - 1, lsb) = x;
+	s << cmd_ready << active << rd_done_valid << rd_done_flags << rd_done_op
+	  << wb_done_valid << wb_done_flags << wb_done_op;
 }
 
-template <typename T> static uint32_t get_bits(const T &v, unsigned lsb,
-					       unsigned w)
+uout_sig fu_pins::status() const
 {
-	uint32_t m = w < 32 ? (1u << w) - 1 : ~0u;
+	uout_sig o;
 
-	if constexpr (std::is_integral<T>::value)
-		return static_cast<uint32_t>(v >> lsb) & m;
-	else
-		return v.range(lsb + w - 1, lsb).to_uint() & m;
+	o.cmd_ready = cmd_ready.read();
+	o.active = active.read();
+	o.rd_done.c.valid = rd_done_valid.read();
+	o.rd_done.c.flags = static_cast<uint8_t>(rd_done_flags.read());
+	o.rd_done.c.op = rd_done_op.read();
+	o.wb_done.c.valid = wb_done_valid.read();
+	o.wb_done.c.flags = static_cast<uint8_t>(wb_done_flags.read());
+	o.wb_done.c.op = wb_done_op.read();
+	return o;
+}
+
+void fu_pins::command(const struct unit_cmd &c)
+{
+	cmd_valid.write(c.valid != 0);
+	cmd_flags.write(c.flags);
+	cmd_op.write(c.op);
+}
+
+void fu_pins::trace(sc_core::sc_trace_file *tf, const std::string &p) const
+{
+	sc_core::sc_trace(tf, cmd_valid, p + "cmd_valid");
+	sc_core::sc_trace(tf, cmd_ready, p + "cmd_ready");
+	sc_core::sc_trace(tf, cmd_flags, p + "cmd_flags");
+	sc_core::sc_trace(tf, cmd_op, p + "cmd_op");
+	sc_core::sc_trace(tf, active, p + "active");
+	sc_core::sc_trace(tf, rd_done_valid, p + "rd_done_valid");
+	sc_core::sc_trace(tf, rd_done_flags, p + "rd_done_flags");
+	sc_core::sc_trace(tf, rd_done_op, p + "rd_done_op");
+	sc_core::sc_trace(tf, wb_done_valid, p + "wb_done_valid");
+	sc_core::sc_trace(tf, wb_done_flags, p + "wb_done_flags");
+	sc_core::sc_trace(tf, wb_done_op, p + "wb_done_op");
 }
 
 sde_rtl_params sde_rtl_built()
@@ -58,15 +78,12 @@ std::string sde_rtl_sc::fits(const struct config *cfg)
 }
 
 sde_rtl_sc::sde_rtl_sc(sc_module_name n, const struct config *cfg)
-	: compute_sc(n), rst_l("rst_l"), rtl_("rtl")
+	: rtl_unit_sc(n, "engine", "models/sde.c"), rtl_("rtl")
 {
 	rtl_.clk(clk);
 	rtl_.rst_l(rst_l);
+	fu_.bind(rtl_);
 	rtl_.acc_db(acc_db);
-	rtl_.cmd_valid(cmd_valid);
-	rtl_.cmd_ready(cmd_ready);
-	rtl_.cmd_flags(cmd_flags);
-	rtl_.cmd_op(cmd_op);
 	rtl_.cmd_rows(cmd_rows);
 	rtl_.cmd_cols(cmd_cols);
 	rtl_.cmd_kcycles(cmd_kcycles);
@@ -75,13 +92,6 @@ sde_rtl_sc::sde_rtl_sc(sc_module_name n, const struct config *cfg)
 	rtl_.cmd_nm_n(cmd_nm_n);
 	rtl_.cmd_nm_m(cmd_nm_m);
 	rtl_.cmd_shift(cmd_shift);
-	rtl_.active(active);
-	rtl_.rd_done_valid(rd_done_valid);
-	rtl_.rd_done_flags(rd_done_flags);
-	rtl_.rd_done_op(rd_done_op);
-	rtl_.wb_done_valid(wb_done_valid);
-	rtl_.wb_done_flags(wb_done_flags);
-	rtl_.wb_done_op(wb_done_op);
 	rtl_.op_rd(op_rd);
 	rtl_.op_a(op_a);
 	rtl_.op_w(op_w);
@@ -93,8 +103,7 @@ sde_rtl_sc::sde_rtl_sc(sc_module_name n, const struct config *cfg)
 	SC_METHOD(drive);
 	sensitive << cmd;
 	SC_METHOD(collect);
-	sensitive << cmd_ready << active << rd_done_valid << rd_done_flags
-		  << rd_done_op << wb_done_valid << wb_done_flags << wb_done_op;
+	fu_.sensitize(sensitive);
 	SC_METHOD(track);
 	sensitive << clk.pos();
 	dont_initialize();
@@ -158,9 +167,7 @@ void sde_rtl_sc::drive()
 		  << ": one M-group a beat at most)";
 		bad_cmd_ = m.str();
 	}
-	cmd_valid.write(c.valid != 0);
-	cmd_flags.write(c.flags);
-	cmd_op.write(c.op);
+	fu_.command(c);
 	cmd_rows.write(c.rows);
 	cmd_cols.write(c.cols);
 	cmd_kcycles.write(static_cast<uint32_t>(c.kcycles));
@@ -173,16 +180,8 @@ void sde_rtl_sc::drive()
 
 void sde_rtl_sc::collect()
 {
-	uout_sig o;
+	uout_sig o = fu_.status();
 
-	o.cmd_ready = cmd_ready.read();
-	o.active = active.read();
-	o.rd_done.c.valid = rd_done_valid.read();
-	o.rd_done.c.flags = static_cast<uint8_t>(rd_done_flags.read());
-	o.rd_done.c.op = rd_done_op.read();
-	o.wb_done.c.valid = wb_done_valid.read();
-	o.wb_done.c.flags = static_cast<uint8_t>(wb_done_flags.read());
-	o.wb_done.c.op = wb_done_op.read();
 	if (!injected_ && v_.self && cycle_ >= inject_at_) {
 		o.active ^= 1;
 		injected_ = true;
@@ -203,7 +202,7 @@ void sde_rtl_sc::track()
 		step_beat_ = tile_beat_ = 0;
 		return;
 	}
-	if (cmd_valid.read() && cmd_ready.read() && cmd.read().c.kcycles)
+	if (fu_.cmd_valid.read() && fu_.cmd_ready.read() && cmd.read().c.kcycles)
 		steps_.push_back(cmd.read().c);
 }
 
@@ -216,6 +215,10 @@ void sde_rtl_sc::track()
 void sde_rtl_sc::feed()
 {
 	if (!rst_l.read() || !op_rd.read()) {
+		// idle most of a run: leave zero lanes alone rather than rewrite them
+		if (lanes_zero_)
+			return;
+		lanes_zero_ = true;
 		op_a.write(pin_t<decltype(rtl_.op_a)>{});
 		op_w.write(pin_t<decltype(rtl_.op_w)>{});
 		op_idx.write(pin_t<decltype(rtl_.op_idx)>{});
@@ -228,6 +231,7 @@ void sde_rtl_sc::feed()
 	}
 	const struct unit_cmd c = steps_.front();
 
+	lanes_zero_ = false;
 	if (!step_beat_ && (c.flags & UNIT_FIRST))
 		tile_beat_ = 0;
 	beat(c, tile_beat_);
@@ -326,7 +330,7 @@ std::string sde_rtl_sc::check_rows(uint64_t cycle)
 		}
 		rows_.push_back(w);
 	}
-	if (!wb_done_valid.read())
+	if (!fu_.wb_done_valid.read())
 		return "";
 	if (drains_.empty()) {
 		m << "engine RTL disagrees with models/sde.c after cycle "
@@ -374,53 +378,53 @@ std::string sde_rtl_sc::check_rows(uint64_t cycle)
 	return "";
 }
 
-static bool differ(std::ostringstream &m, const char *port, uint64_t model,
-		   uint64_t rtl)
+// Checked after every clock, so the message is only built on a difference.
+std::string compare_ports(const char *unit, const char *model,
+			  const uout_sig &c, const uout_sig &r, uint64_t cycle)
 {
-	if (model == rtl)
-		return false;
-	m << port << ": C model " << model << ", RTL " << rtl;
-	return true;
-}
+	struct { const char *port; uint64_t model, rtl; } p[] = {
+		{ "cmd_ready", c.cmd_ready, r.cmd_ready },
+		{ "active", c.active, r.active },
+		{ "rd_done_valid", c.rd_done.c.valid, r.rd_done.c.valid },
+		{ "wb_done_valid", c.wb_done.c.valid, r.wb_done.c.valid },
+		// flags and op only on a pulse
+		{ "rd_done_flags", c.rd_done.c.valid ? c.rd_done.c.flags : 0,
+		  c.rd_done.c.valid ? r.rd_done.c.flags : 0 },
+		{ "rd_done_op", c.rd_done.c.valid ? c.rd_done.c.op : 0,
+		  c.rd_done.c.valid ? r.rd_done.c.op : 0 },
+		{ "wb_done_flags", c.wb_done.c.valid ? c.wb_done.c.flags : 0,
+		  c.wb_done.c.valid ? r.wb_done.c.flags : 0 },
+		{ "wb_done_op", c.wb_done.c.valid ? c.wb_done.c.op : 0,
+		  c.wb_done.c.valid ? r.wb_done.c.op : 0 },
+	};
 
-// The control ports an RTL unit shares with its C model (cmd_ready, active,
-// rd_done, wb_done; flags and op only on a pulse): "" when they agree, else
-// "<unit> RTL disagrees with <model> after cycle N, port P: ...".
-static std::string compare_ports(const char *unit, const char *model,
-				 const uout_sig &c, const uout_sig &r,
-				 uint64_t cycle)
-{
-	std::ostringstream m;
+	for (const auto &x : p) {
+		if (x.model == x.rtl)
+			continue;
+		std::ostringstream m;
 
-	m << unit << " RTL disagrees with " << model << " after cycle "
-	  << cycle << ", port ";
-	if (differ(m, "cmd_ready", c.cmd_ready, r.cmd_ready) ||
-	    differ(m, "active", c.active, r.active) ||
-	    differ(m, "rd_done_valid", c.rd_done.c.valid, r.rd_done.c.valid) ||
-	    differ(m, "wb_done_valid", c.wb_done.c.valid, r.wb_done.c.valid) ||
-	    (c.rd_done.c.valid &&
-	     (differ(m, "rd_done_flags", c.rd_done.c.flags, r.rd_done.c.flags) ||
-	      differ(m, "rd_done_op", c.rd_done.c.op, r.rd_done.c.op))) ||
-	    (c.wb_done.c.valid &&
-	     (differ(m, "wb_done_flags", c.wb_done.c.flags, r.wb_done.c.flags) ||
-	      differ(m, "wb_done_op", c.wb_done.c.op, r.wb_done.c.op))))
+		m << unit << " RTL disagrees with " << model << " after cycle "
+		  << cycle << ", port " << x.port << ": C model " << x.model
+		  << ", RTL " << x.rtl;
 		return m.str();
+	}
 	return "";
 }
 
-std::string sde_rtl_sc::compare(uint64_t cycle)
+std::string rtl_unit_sc::compare(uint64_t cycle)
 {
-	uout_sig c, r = out.read();
 	std::string ports;
 
 	if (!v_.self)
 		return "";
 	if (!bad_cmd_.empty())
-		return "engine RTL: " + bad_cmd_;
-	c = v_.out(v_.self);
-	ports = compare_ports("engine", "models/sde.c", c, r, cycle);
-	if (!ports.empty())
-		return ports;
+		return std::string(unit_) + " RTL: " + bad_cmd_;
+	ports = compare_ports(unit_, model_, v_.out(v_.self), out.read(), cycle);
+	return ports.empty() ? check_data(cycle) : ports;
+}
+
+std::string sde_rtl_sc::check_data(uint64_t cycle)
+{
 	return check_rows(cycle);
 }
 
@@ -429,20 +433,10 @@ void sde_rtl_sc::trace(sc_core::sc_trace_file *tf) const
 	const std::string p = std::string(name()) + ".";
 
 	sc_core::sc_trace(tf, rst_l, p + "rst_l");
-	sc_core::sc_trace(tf, cmd_valid, p + "cmd_valid");
-	sc_core::sc_trace(tf, cmd_ready, p + "cmd_ready");
-	sc_core::sc_trace(tf, cmd_flags, p + "cmd_flags");
-	sc_core::sc_trace(tf, cmd_op, p + "cmd_op");
+	fu_.trace(tf, p);
 	sc_core::sc_trace(tf, cmd_rows, p + "cmd_rows");
 	sc_core::sc_trace(tf, cmd_cols, p + "cmd_cols");
 	sc_core::sc_trace(tf, cmd_kcycles, p + "cmd_kcycles");
-	sc_core::sc_trace(tf, active, p + "active");
-	sc_core::sc_trace(tf, rd_done_valid, p + "rd_done_valid");
-	sc_core::sc_trace(tf, rd_done_flags, p + "rd_done_flags");
-	sc_core::sc_trace(tf, rd_done_op, p + "rd_done_op");
-	sc_core::sc_trace(tf, wb_done_valid, p + "wb_done_valid");
-	sc_core::sc_trace(tf, wb_done_flags, p + "wb_done_flags");
-	sc_core::sc_trace(tf, wb_done_op, p + "wb_done_op");
 	sc_core::sc_trace(tf, op_rd, p + "op_rd");
 	sc_core::sc_trace(tf, out_valid, p + "out_valid");
 	sc_core::sc_trace(tf, out_row, p + "out_row");
@@ -477,7 +471,7 @@ static struct smx_params smx_params_of(const struct config *cfg)
 		 cfg->smx_dividers, cfg->smx_div_latency };
 }
 
-std::string smx_rtl_sc::fits(const struct config *cfg)
+std::string smx_built_fits(const struct config *cfg, const char *what)
 {
 	smx_rtl_params p = smx_rtl_built();
 	std::ostringstream m;
@@ -485,6 +479,33 @@ std::string smx_rtl_sc::fits(const struct config *cfg)
 			   cfg->smx_algo == CFG_SMX_THREEPASS ? "threepass" :
 			   "online";
 	bool ita = cfg->smx_algo == CFG_SMX_ITA;
+
+	if (cfg->smx_algo == CFG_SMX_THREEPASS) {
+		m << what << " has no threepass data path (online, ita)";
+		return m.str();
+	}
+	if ((cfg->smx_algo == CFG_SMX_ITA) == (p.algorithm == 1) &&
+	    cfg->smx_lanes == p.lanes &&
+	    cfg->smx_exp_latency == p.exp_latency &&
+	    (ita ? cfg->smx_dividers == p.dividers &&
+		   cfg->smx_div_latency == p.div_latency
+		 : cfg->smx_recip_latency == p.recip_latency))
+		return "";
+	m << "this stasim-sc has " << what << " Verilated for "
+	  << smx_algo_of(p.algorithm) << ", " << p.lanes << " lanes, exp "
+	  << p.exp_latency << ", recip " << p.recip_latency << ", "
+	  << p.dividers << " dividers of " << p.div_latency
+	  << " cycles; the config asks for " << algo << ", " << cfg->smx_lanes
+	  << " lanes, exp " << cfg->smx_exp_latency << ", recip "
+	  << cfg->smx_recip_latency << ", " << cfg->smx_dividers
+	  << " dividers of " << cfg->smx_div_latency
+	  << " cycles (rebuild with SC_SMX_PARAMS, docs/systemc.md)";
+	return m.str();
+}
+
+std::string smx_rtl_sc::fits(const struct config *cfg)
+{
+	std::ostringstream m;
 
 	m << "[systemc] softmax = rtl: ";
 	// Fused, the planner gives a tile only the cycles left after the
@@ -497,51 +518,22 @@ std::string smx_rtl_sc::fits(const struct config *cfg)
 		     "smx_fused_cycles); set [softmax] fused = false";
 		return m.str();
 	}
-	if (cfg->smx_algo == CFG_SMX_THREEPASS) {
-		m << "rtl/smx.v has no threepass data path (online, ita)";
-		return m.str();
-	}
-	if ((cfg->smx_algo == CFG_SMX_ITA) == (p.algorithm == 1) &&
-	    cfg->smx_lanes == p.lanes &&
-	    cfg->smx_exp_latency == p.exp_latency &&
-	    (ita ? cfg->smx_dividers == p.dividers &&
-		   cfg->smx_div_latency == p.div_latency
-		 : cfg->smx_recip_latency == p.recip_latency))
-		return "";
-	m << "this stasim-sc has rtl/smx.v Verilated for "
-	  << smx_algo_of(p.algorithm) << ", " << p.lanes << " lanes, exp "
-	  << p.exp_latency << ", recip " << p.recip_latency << ", "
-	  << p.dividers << " dividers of " << p.div_latency
-	  << " cycles; the config asks for " << algo << ", " << cfg->smx_lanes
-	  << " lanes, exp " << cfg->smx_exp_latency << ", recip "
-	  << cfg->smx_recip_latency << ", " << cfg->smx_dividers
-	  << " dividers of " << cfg->smx_div_latency
-	  << " cycles (rebuild with SC_SMX_PARAMS, docs/systemc.md)";
-	return m.str();
+	std::string why = smx_built_fits(cfg, "rtl/smx.v");
+	return why.empty() ? "" : m.str() + why;
 }
 
 smx_rtl_sc::smx_rtl_sc(sc_module_name n, const struct config *cfg)
-	: compute_sc(n), rst_l("rst_l"), rtl_("rtl"), sp_(smx_params_of(cfg)),
+	: rtl_unit_sc(n, "softmax", "models/fu.c"), rtl_("rtl"), sp_(smx_params_of(cfg)),
 	  fmt_{ cfg->smx_in_frac, static_cast<uint32_t>(cfg->smx_ita_eps32) }
 {
 	rtl_.clk(clk);
 	rtl_.rst_l(rst_l);
-	rtl_.cmd_valid(cmd_valid);
-	rtl_.cmd_ready(cmd_ready);
-	rtl_.cmd_flags(cmd_flags);
-	rtl_.cmd_op(cmd_op);
+	fu_.bind(rtl_);
 	rtl_.cmd_rows(cmd_rows);
 	rtl_.cmd_cols(cmd_cols);
 	rtl_.cmd_kcycles(cmd_kcycles);
 	rtl_.cmd_in_frac(cmd_in_frac);
 	rtl_.cmd_ita_eps32(cmd_ita_eps32);
-	rtl_.active(active);
-	rtl_.rd_done_valid(rd_done_valid);
-	rtl_.rd_done_flags(rd_done_flags);
-	rtl_.rd_done_op(rd_done_op);
-	rtl_.wb_done_valid(wb_done_valid);
-	rtl_.wb_done_flags(wb_done_flags);
-	rtl_.wb_done_op(wb_done_op);
 	rtl_.x_rd(x_rd);
 	rtl_.x_row(x_row);
 	rtl_.x_col(x_col);
@@ -553,8 +545,7 @@ smx_rtl_sc::smx_rtl_sc(sc_module_name n, const struct config *cfg)
 	SC_METHOD(drive);
 	sensitive << cmd;
 	SC_METHOD(collect);
-	sensitive << cmd_ready << active << rd_done_valid << rd_done_flags
-		  << rd_done_op << wb_done_valid << wb_done_flags << wb_done_op;
+	fu_.sensitize(sensitive);
 	SC_METHOD(track);
 	sensitive << clk.pos();
 	dont_initialize();
@@ -584,29 +575,12 @@ void smx_rtl_sc::drive()
 		  << p.n_max << ") takes " << smx_cycles(&sp_, c.rows, c.cols);
 		bad_cmd_ = m.str();
 	}
-	cmd_valid.write(c.valid != 0);
-	cmd_flags.write(c.flags);
-	cmd_op.write(c.op);
+	fu_.command(c);
 	cmd_rows.write(c.rows);
 	cmd_cols.write(c.cols);
 	cmd_kcycles.write(static_cast<uint32_t>(c.kcycles));
 	cmd_in_frac.write(f.in_frac);
 	cmd_ita_eps32.write(f.ita_eps32 != 0);
-}
-
-void smx_rtl_sc::collect()
-{
-	uout_sig o;
-
-	o.cmd_ready = cmd_ready.read();
-	o.active = active.read();
-	o.rd_done.c.valid = rd_done_valid.read();
-	o.rd_done.c.flags = static_cast<uint8_t>(rd_done_flags.read());
-	o.rd_done.c.op = rd_done_op.read();
-	o.wb_done.c.valid = wb_done_valid.read();
-	o.wb_done.c.flags = static_cast<uint8_t>(wb_done_flags.read());
-	o.wb_done.c.op = wb_done_op.read();
-	out.write(o);
 }
 
 // The tiles the RTL holds, in order, as its ports show them on the edge
@@ -619,27 +593,10 @@ void smx_rtl_sc::track()
 		tiles_.clear();
 		return;
 	}
-	if (wb_done_valid.read() && !tiles_.empty())
+	if (fu_.wb_done_valid.read() && !tiles_.empty())
 		tiles_.pop_front();
-	if (cmd_valid.read() && cmd_ready.read())
+	if (fu_.cmd_valid.read() && fu_.cmd_ready.read())
 		tiles_.push_back(cmd.read().c);
-}
-
-// Lane l of a Verilated bus: an integer up to 64 bits, sc_bv beyond.
-template <typename T> static void set_lane(T &v, unsigned l, uint8_t b)
-{
-	if constexpr (std::is_integral<T>::value)
-		v |= static_cast<T>(b) << (8 * l);
-	else
-		v.range(8 * l + 7, 8 * l) = b;
-}
-
-template <typename T> static uint8_t get_lane(const T &v, unsigned l)
-{
-	if constexpr (std::is_integral<T>::value)
-		return static_cast<uint8_t>(v >> (8 * l));
-	else
-		return static_cast<uint8_t>(v.range(8 * l + 7, 8 * l).to_uint());
 }
 
 // The score feeder: the beat x_row, x_col of the tile in progress, on
@@ -710,20 +667,10 @@ std::string smx_rtl_sc::check_beat()
 	return "";
 }
 
-std::string smx_rtl_sc::compare(uint64_t cycle)
+std::string smx_rtl_sc::check_data(uint64_t cycle)
 {
-	uout_sig c, r = out.read();
-	std::string ports, beat;
+	std::string beat = check_beat();
 
-	if (!v_.self)
-		return "";
-	if (!bad_cmd_.empty())
-		return "softmax RTL: " + bad_cmd_;
-	c = v_.out(v_.self);
-	ports = compare_ports("softmax", "models/fu.c", c, r, cycle);
-	if (!ports.empty())
-		return ports;
-	beat = check_beat();
 	if (!beat.empty()) {
 		std::ostringstream b;
 
@@ -739,15 +686,10 @@ void smx_rtl_sc::trace(sc_core::sc_trace_file *tf) const
 	const std::string p = std::string(name()) + ".";
 
 	sc_core::sc_trace(tf, rst_l, p + "rst_l");
-	sc_core::sc_trace(tf, cmd_valid, p + "cmd_valid");
-	sc_core::sc_trace(tf, cmd_ready, p + "cmd_ready");
-	sc_core::sc_trace(tf, cmd_op, p + "cmd_op");
+	fu_.trace(tf, p);
 	sc_core::sc_trace(tf, cmd_rows, p + "cmd_rows");
 	sc_core::sc_trace(tf, cmd_cols, p + "cmd_cols");
 	sc_core::sc_trace(tf, cmd_kcycles, p + "cmd_kcycles");
-	sc_core::sc_trace(tf, active, p + "active");
-	sc_core::sc_trace(tf, rd_done_valid, p + "rd_done_valid");
-	sc_core::sc_trace(tf, wb_done_valid, p + "wb_done_valid");
 	sc_core::sc_trace(tf, x_rd, p + "x_rd");
 	sc_core::sc_trace(tf, x_row, p + "x_row");
 	sc_core::sc_trace(tf, x_col, p + "x_col");

@@ -1,4 +1,5 @@
-// rtl_units.h - compute units as their Verilated RTL (verilator --sc).
+// rtl_units.h - compute units as their Verilated RTL (verilator --sc):
+// engine and softmax in rtl_units.cpp, the gate unit in gate_rtl.cpp.
 //
 // An RTL unit takes the place of the C model inside the same top: the
 // scheduler's command drives the RTL's pins, and the RTL's registered
@@ -29,11 +30,14 @@
 #include <systemc>
 
 #include "units.h"
+#include "Vgate.h"
 #include "Vsde.h"
 #include "Vsmx.h"
 
 extern "C" {
 #include "../config.h"
+#include "../plan.h"
+#include "../../models/gate.h"
 #include "../../models/nm.h"
 #include "../../models/sde.h"
 #include "../../models/smx.h"
@@ -47,23 +51,126 @@ template <typename P> using pin_t =
 #define STASIM_PIN(model, port) \
 	sc_core::sc_signal<pin_t<decltype(std::declval<model &>().port)>> port
 
+// Bits lsb .. lsb + w - 1 (w <= 32) of a Verilated bus: an integer up to
+// 64 bits, sc_bv beyond. put_bits ORs into a bus that starts at zero.
+template <typename T> void put_bits(T &v, unsigned lsb, unsigned w, uint32_t x)
+{
+	x &= w < 32 ? (1u << w) - 1 : ~0u;
+	if constexpr (std::is_integral<T>::value)
+		v |= static_cast<T>(x) << lsb;
+	else
+		v.range(lsb + w - 1, lsb) = x;
+}
+
+template <typename T> uint32_t get_bits(const T &v, unsigned lsb, unsigned w)
+{
+	uint32_t m = w < 32 ? (1u << w) - 1 : ~0u;
+
+	if constexpr (std::is_integral<T>::value)
+		return static_cast<uint32_t>(v >> lsb) & m;
+	else
+		return v.range(lsb + w - 1, lsb).to_uint() & m;
+}
+
+// Lane l of a Verilated bus: an integer up to 64 bits, sc_bv beyond.
+template <typename T> void set_lane(T &v, unsigned l, uint8_t b)
+{
+	if constexpr (std::is_integral<T>::value)
+		v |= static_cast<T>(b) << (8 * l);
+	else
+		v.range(8 * l + 7, 8 * l) = b;
+}
+
+template <typename T> uint8_t get_lane(const T &v, unsigned l)
+{
+	if constexpr (std::is_integral<T>::value)
+		return static_cast<uint8_t>(v >> (8 * l));
+	else
+		return static_cast<uint8_t>(v.range(8 * l + 7, 8 * l).to_uint());
+}
+
+// The control ports an RTL unit shares with its C model (cmd_ready, active,
+// rd_done, wb_done; flags and op only on a pulse): "" when they agree, else
+// "<unit> RTL disagrees with <model> after cycle N, port P: ...".
+std::string compare_ports(const char *unit, const char *model,
+			  const uout_sig &c, const uout_sig &r, uint64_t cycle);
+
+// The ports every unit's RTL shares with its controller (rtl/fu.v and the
+// engine's): the command handshake, op attribution and the status the
+// scheduler reads.
+struct fu_pins {
+	sc_core::sc_signal<bool> cmd_valid{"cmd_valid"}, cmd_ready{"cmd_ready"};
+	sc_core::sc_signal<uint32_t> cmd_flags{"cmd_flags"}, cmd_op{"cmd_op"};
+	sc_core::sc_signal<bool> active{"active"};
+	sc_core::sc_signal<bool> rd_done_valid{"rd_done_valid"};
+	sc_core::sc_signal<uint32_t> rd_done_flags{"rd_done_flags"},
+		rd_done_op{"rd_done_op"};
+	sc_core::sc_signal<bool> wb_done_valid{"wb_done_valid"};
+	sc_core::sc_signal<uint32_t> wb_done_flags{"wb_done_flags"},
+		wb_done_op{"wb_done_op"};
+
+	template <typename V> void bind(V &rtl)
+	{
+		rtl.cmd_valid(cmd_valid);
+		rtl.cmd_ready(cmd_ready);
+		rtl.cmd_flags(cmd_flags);
+		rtl.cmd_op(cmd_op);
+		rtl.active(active);
+		rtl.rd_done_valid(rd_done_valid);
+		rtl.rd_done_flags(rd_done_flags);
+		rtl.rd_done_op(rd_done_op);
+		rtl.wb_done_valid(wb_done_valid);
+		rtl.wb_done_flags(wb_done_flags);
+		rtl.wb_done_op(wb_done_op);
+	}
+	// The status outputs, for a process that mirrors them into a uout_sig.
+	void sensitize(sc_core::sc_sensitive &s) const;
+	uout_sig status() const;
+	// The command: valid, flags and op of c.
+	void command(const struct unit_cmd &c);
+	void trace(sc_core::sc_trace_file *tf, const std::string &prefix) const;
+};
+
+// What every unit run as RTL shares: its reset, its controller's pins, a
+// command it cannot run as planned, and the check after each clock: the
+// control ports against the C model first, then the unit's own outputs.
+class rtl_unit_sc : public compute_sc {
+public:
+	sc_core::sc_in<bool> rst_l;
+
+	std::string compare(uint64_t cycle) override;
+
+protected:
+	// unit and model name the two sides in a disagreement's message.
+	rtl_unit_sc(sc_core::sc_module_name n, const char *unit,
+		    const char *model)
+		: compute_sc(n), rst_l("rst_l"), unit_(unit), model_(model) {}
+	bool drives_out() const override { return false; }
+	// The RTL's status, as the scheduler sees it.
+	void collect() { out.write(fu_.status()); }
+	// Once the control ports agree: "" or the first wrong data output.
+	virtual std::string check_data(uint64_t cycle) = 0;
+
+	fu_pins fu_;
+	std::string bad_cmd_;	// a command the RTL cannot run as planned
+	const char *unit_, *model_;
+};
+
 // The array the engine RTL was Verilated for (Makefile: SC_SDE_PARAMS).
 struct sde_rtl_params {
 	unsigned rows, cols, n_max, m_max, act_bits, weight_bits;
 };
 sde_rtl_params sde_rtl_built();
 
-class sde_rtl_sc : public compute_sc {
+class sde_rtl_sc : public rtl_unit_sc {
 public:
 	SC_HAS_PROCESS(sde_rtl_sc);
-	sc_core::sc_in<bool> rst_l;
 
 	sde_rtl_sc(sc_core::sc_module_name n, const struct config *cfg);
 	// With STASIM_SC_STATS set, one stderr line: beats fed, rows checked.
 	~sde_rtl_sc() override;
 	// "" when the RTL was built for cfg's array, else why not.
 	static std::string fits(const struct config *cfg);
-	std::string compare(uint64_t cycle) override;
 	void trace(sc_core::sc_trace_file *tf) const;
 	// Test hook: flip the RTL's `active` output as the scheduler sees it,
 	// once, at the first cycle >= cycle of a run; compare() must catch it.
@@ -77,7 +184,6 @@ private:
 		std::vector<int> v;	// out_data's columns, sign-extended
 	};
 
-	bool drives_out() const override { return false; }
 	void drive();
 	void collect();
 	void track();
@@ -85,12 +191,10 @@ private:
 	void beat(const struct unit_cmd &c, uint64_t kb);
 	std::string check_rows(uint64_t cycle);
 
+	std::string check_data(uint64_t cycle) override;
+
 	Vsde rtl_;
 	STASIM_PIN(Vsde, acc_db);
-	STASIM_PIN(Vsde, cmd_valid);
-	STASIM_PIN(Vsde, cmd_ready);
-	STASIM_PIN(Vsde, cmd_flags);
-	STASIM_PIN(Vsde, cmd_op);
 	STASIM_PIN(Vsde, cmd_rows);
 	STASIM_PIN(Vsde, cmd_cols);
 	STASIM_PIN(Vsde, cmd_kcycles);
@@ -99,13 +203,6 @@ private:
 	STASIM_PIN(Vsde, cmd_nm_n);
 	STASIM_PIN(Vsde, cmd_nm_m);
 	STASIM_PIN(Vsde, cmd_shift);
-	STASIM_PIN(Vsde, active);
-	STASIM_PIN(Vsde, rd_done_valid);
-	STASIM_PIN(Vsde, rd_done_flags);
-	STASIM_PIN(Vsde, rd_done_op);
-	STASIM_PIN(Vsde, wb_done_valid);
-	STASIM_PIN(Vsde, wb_done_flags);
-	STASIM_PIN(Vsde, wb_done_op);
 	STASIM_PIN(Vsde, op_rd);
 	STASIM_PIN(Vsde, op_a);
 	STASIM_PIN(Vsde, op_w);
@@ -113,7 +210,6 @@ private:
 	STASIM_PIN(Vsde, out_valid);
 	STASIM_PIN(Vsde, out_row);
 	STASIM_PIN(Vsde, out_data);
-	std::string bad_cmd_;	// a command the RTL's fields cannot carry
 	uint64_t inject_at_ = UINT64_MAX;	// inject_flip's cycle
 	bool injected_ = false;
 	std::deque<struct unit_cmd> steps_;	// accepted k-steps, not all read
@@ -122,6 +218,7 @@ private:
 	std::deque<struct unit_cmd> drains_;	// streamed tiles, not yet wb_done
 	std::vector<wb_row> rows_;	// rows of drains_.front() written back
 	std::string feed_err_;		// an op_rd the feeder could not answer
+	bool lanes_zero_ = false;	// op_a, op_w and op_idx hold zeros
 	uint64_t beats_ = 0;		// operand beats fed from sde_data
 	uint64_t rows_checked_ = 0;	// rows checked against d->out
 };
@@ -132,47 +229,37 @@ struct smx_rtl_params {
 		 div_latency, rows, n_max, kc_bits;
 };
 smx_rtl_params smx_rtl_built();
+// "" when cfg's softmax unit (algorithm, lanes, latencies) is the one
+// SC_SMX_PARAMS built, else why not, naming `what` (the RTL that has it).
+std::string smx_built_fits(const struct config *cfg, const char *what);
 
 // The softmax unit as rtl/smx.v. Its sequencer reads every row twice from
 // x_data on a schedule of its own (rows, cols and its parameters), so it
 // stands in for the C unit only where the planner's kcycles is that
 // schedule: softmax not fused, algorithm online or ita (fits()).
-class smx_rtl_sc : public compute_sc {
+class smx_rtl_sc : public rtl_unit_sc {
 public:
 	SC_HAS_PROCESS(smx_rtl_sc);
-	sc_core::sc_in<bool> rst_l;
 
 	smx_rtl_sc(sc_core::sc_module_name n, const struct config *cfg);
 	// "" when the RTL was built for cfg's softmax unit, else why not.
 	static std::string fits(const struct config *cfg);
-	std::string compare(uint64_t cycle) override;
 	void trace(sc_core::sc_trace_file *tf) const;
 
 private:
-	bool drives_out() const override { return false; }
 	void drive();
-	void collect();
 	void track();
 	void feed();
 	std::string check_beat();
 
+	std::string check_data(uint64_t cycle) override;
+
 	Vsmx rtl_;
-	STASIM_PIN(Vsmx, cmd_valid);
-	STASIM_PIN(Vsmx, cmd_ready);
-	STASIM_PIN(Vsmx, cmd_flags);
-	STASIM_PIN(Vsmx, cmd_op);
 	STASIM_PIN(Vsmx, cmd_rows);
 	STASIM_PIN(Vsmx, cmd_cols);
 	STASIM_PIN(Vsmx, cmd_kcycles);
 	STASIM_PIN(Vsmx, cmd_in_frac);
 	STASIM_PIN(Vsmx, cmd_ita_eps32);
-	STASIM_PIN(Vsmx, active);
-	STASIM_PIN(Vsmx, rd_done_valid);
-	STASIM_PIN(Vsmx, rd_done_flags);
-	STASIM_PIN(Vsmx, rd_done_op);
-	STASIM_PIN(Vsmx, wb_done_valid);
-	STASIM_PIN(Vsmx, wb_done_flags);
-	STASIM_PIN(Vsmx, wb_done_op);
 	STASIM_PIN(Vsmx, x_rd);
 	STASIM_PIN(Vsmx, x_row);
 	STASIM_PIN(Vsmx, x_col);
@@ -189,8 +276,78 @@ private:
 	std::vector<uint8_t> row_p_;	// smx_row of row_x_
 	const void *row_job_ = nullptr;	// (job, row) of row_p_, or none
 	uint32_t row_idx_ = UINT32_MAX;
-	std::string bad_cmd_;		// a command the RTL cannot run as planned
 	uint64_t beats_ = 0;		// probability beats checked
+};
+
+// The gate unit rtl/gate.v was Verilated as (Makefile: SC_GATE_PARAMS;
+// its softmax is SC_SMX_PARAMS').
+struct gate_rtl_params {
+	unsigned e_max, k_max, t_max, d_max, gemv, sorters, kc_bits;
+};
+gate_rtl_params gate_rtl_built();
+
+// The gate unit as rtl/gate.v: logits, softmax over the experts, top-k, on
+// its own three-stage schedule, which is gate_cycles. The command carries
+// only tokens and kcycles; D, E and k come from the op's plan (set_plans).
+// The operand feeder answers every g_rd with the token's x and W_gate
+// (zeros in timing mode), and every index beat is checked against
+// gate_token on the same operands.
+class gate_rtl_sc : public rtl_unit_sc {
+public:
+	SC_HAS_PROCESS(gate_rtl_sc);
+
+	gate_rtl_sc(sc_core::sc_module_name n, const struct config *cfg);
+	// With STASIM_SC_STATS set, one stderr line: beats fed, tokens checked.
+	~gate_rtl_sc() override;
+	// "" when the RTL was built for cfg's gate and softmax, else why not.
+	static std::string fits(const struct config *cfg);
+	void set_plans(const struct plan_op *plans) { plans_ = plans; }
+	void trace(sc_core::sc_trace_file *tf) const;
+
+private:
+	// An accepted tile and the operands the feeder and the check use.
+	struct tile {
+		struct unit_cmd c;
+		struct gate_job j;	// the command's job, or zeros (timing)
+		std::vector<int8_t> zx, zw;	// the zeros
+	};
+
+	void drive();
+	void track();
+	void feed();
+	std::string check_beat();
+	void job_of(const struct unit_cmd &c, struct gate_job *j,
+		    std::vector<int8_t> *zx, std::vector<int8_t> *zw) const;
+
+	std::string check_data(uint64_t cycle) override;
+
+	Vgate rtl_;
+	STASIM_PIN(Vgate, cmd_rows);
+	STASIM_PIN(Vgate, cmd_d);
+	STASIM_PIN(Vgate, cmd_cols);
+	STASIM_PIN(Vgate, cmd_k);
+	STASIM_PIN(Vgate, cmd_shift);
+	STASIM_PIN(Vgate, cmd_in_frac);
+	STASIM_PIN(Vgate, cmd_ita_eps32);
+	STASIM_PIN(Vgate, cmd_kcycles);
+	STASIM_PIN(Vgate, g_rd);
+	STASIM_PIN(Vgate, g_tok);
+	STASIM_PIN(Vgate, g_beat);
+	STASIM_PIN(Vgate, g_a);
+	STASIM_PIN(Vgate, g_w);
+	STASIM_PIN(Vgate, out_valid);
+	STASIM_PIN(Vgate, out_tok);
+	STASIM_PIN(Vgate, out_idx);
+	STASIM_PIN(Vgate, out_score);
+
+	const struct config *cfg_;
+	const struct plan_op *plans_ = nullptr;	// by op index
+	std::deque<tile> tiles_;	// accepted, indices not all out yet
+	long feed_ = -1;		// tiles_ index being fed, -1: none yet
+	bool lanes_zero_ = false;	// g_a and g_w hold zeros
+	std::string feed_err_;		// a g_rd the feeder could not answer
+	uint64_t beats_ = 0;		// operand beats fed from gate_job
+	uint64_t tokens_ = 0;		// index beats checked
 };
 
 }  // namespace stasim

@@ -19,6 +19,13 @@ SC_SDE_PARAMS ?= ROWS=8 COLS=8 N_MAX=2 M_MAX=8 ACT_BITS=8 WEIGHT_BITS=8
 # (ALGORITHM 0 online, 1 ita); ROWS and N_MAX bound the planned tiles (a
 # deit-tiny attention tile is 591 rows of 197 scores).
 SC_SMX_PARAMS ?= LANES=16 ALGORITHM=0 EXP_LATENCY=4 RECIP_LATENCY=8 DIVIDERS=2 DIV_LATENCY=19 ROWS=1024 N_MAX=1024
+# The gate unit its RTL is Verilated as: configs/sc-rtl.ini's [gate] (GEMV =
+# gemv_width, SORTERS = sorters); its softmax over the experts is the
+# softmax unit's, SC_SMX_PARAMS. E_MAX, K_MAX, T_MAX and D_MAX bound the
+# planned tiles (M3ViT-Tiny: 129 tokens of 192 into 16 experts, top-2).
+SC_GATE_PARAMS ?= E_MAX=32 K_MAX=8 T_MAX=1024 D_MAX=1024 GEMV=64 SORTERS=1
+SC_GATE_DIR := $(SC_BUILD)/gate
+SC_GATE_LIB := $(SC_GATE_DIR)/Vgate__ALL.a
 SC_SMX_DIR := $(SC_BUILD)/smx
 SC_SMX_LIB := $(SC_SMX_DIR)/Vsmx__ALL.a
 SC_CXXFLAGS = -std=c++17 -O2 $(shell pkg-config --cflags systemc 2>/dev/null)
@@ -38,15 +45,15 @@ SC_VFLAGS += $(addprefix -G,$(SC_SDE_PARAMS))
 # the platform's C++: SystemC through pkg-config, the array for its checks
 # the platform's C++: SystemC through pkg-config, the units' parameters for
 # their checks, the softmax model's header
-SC_VFLAGS += -CFLAGS "$(SC_CXXFLAGS) $(addprefix -DSC_SDE_,$(SC_SDE_PARAMS)) $(addprefix -DSC_SMX_,$(SC_SMX_PARAMS)) -I$(CURDIR)/sim/systemc -I$(abspath $(SC_SMX_DIR))"
-SC_VFLAGS += -LDFLAGS "$(abspath $(SC_SMX_LIB)) $(abspath $(BUILD)/libstasim.a) $(shell pkg-config --libs systemc 2>/dev/null) $(LDLIBS)"
+SC_VFLAGS += -CFLAGS "$(SC_CXXFLAGS) $(addprefix -DSC_SDE_,$(SC_SDE_PARAMS)) $(addprefix -DSC_SMX_,$(SC_SMX_PARAMS)) $(addprefix -DSC_GATE_,$(SC_GATE_PARAMS)) -I$(CURDIR)/sim/systemc -I$(abspath $(SC_SMX_DIR)) -I$(abspath $(SC_GATE_DIR))"
+SC_VFLAGS += -LDFLAGS "$(abspath $(SC_SMX_LIB)) $(abspath $(SC_GATE_LIB)) $(abspath $(BUILD)/libstasim.a) $(shell pkg-config --libs systemc 2>/dev/null) $(LDLIBS)"
 # the RTL at -O1 runs as fast as at the default and builds faster
 SC_VFLAGS += -MAKEFLAGS "OPT_FAST=-O1 OPT_GLOBAL=-O1 OPT_SLOW=-O0"
 
 $(SC_BUILD)/params.stamp: sc-force
 	@mkdir -p $(@D)
-	@echo '$(SC_SDE_PARAMS) $(SC_SMX_PARAMS)' | cmp -s - $@ || \
-	  echo '$(SC_SDE_PARAMS) $(SC_SMX_PARAMS)' > $@
+	@echo '$(SC_SDE_PARAMS) $(SC_SMX_PARAMS) $(SC_GATE_PARAMS)' | cmp -s - $@ || \
+	  echo '$(SC_SDE_PARAMS) $(SC_SMX_PARAMS) $(SC_GATE_PARAMS)' > $@
 
 # The softmax RTL (smx.v, its data paths and fu.v, found in rtl/) as a
 # SystemC model library; the same lint, assertions and -O1 as the engine.
@@ -64,8 +71,22 @@ $(SC_SMX_LIB): rtl/smx.v $(wildcard rtl/smx_*.v) rtl/fu.v $(SC_BUILD)/params.sta
 	$(VERILATOR) $(SC_SMX_VFLAGS) --Mdir $(SC_SMX_DIR) rtl/smx.v \
 	  > $(SC_BUILD)/smx-build.log 2>&1 || { tail -40 $(SC_BUILD)/smx-build.log; exit 1; }
 
+# The gate RTL (gate.v, the softmax data paths, fu.v) likewise, with the
+# softmax unit's parameters for its softmax stage.
+SC_GATE_SMX_PARAMS = $(filter LANES=% ALGORITHM=% EXP_LATENCY=% RECIP_LATENCY=% DIVIDERS=% \
+	DIV_LATENCY=%,$(SC_SMX_PARAMS))
+SC_GATE_VFLAGS = $(subst --top-module smx --prefix Vsmx,--top-module gate --prefix Vgate,$(SC_SMX_VFLAGS))
+SC_GATE_VFLAGS := $(filter-out $(addprefix -G,$(SC_SMX_PARAMS)),$(SC_GATE_VFLAGS))
+SC_GATE_VFLAGS += $(addprefix -G,$(SC_GATE_PARAMS) $(SC_GATE_SMX_PARAMS))
+
+$(SC_GATE_LIB): rtl/gate.v $(wildcard rtl/smx_*.v) rtl/fu.v $(SC_BUILD)/params.stamp \
+		| $(NEED_DEPS)
+	@mkdir -p $(@D)
+	$(VERILATOR) $(SC_GATE_VFLAGS) --Mdir $(SC_GATE_DIR) rtl/gate.v \
+	  > $(SC_BUILD)/gate-build.log 2>&1 || { tail -40 $(SC_BUILD)/gate-build.log; exit 1; }
+
 $(BUILD)/stasim-sc: rtl/sde.v rtl/sde_pe.v $(SC_SRC) $(SC_HDR) $(BUILD)/libstasim.a \
-		    $(SC_SMX_LIB) $(SC_BUILD)/params.stamp | $(NEED_DEPS)
+		    $(SC_SMX_LIB) $(SC_GATE_LIB) $(SC_BUILD)/params.stamp | $(NEED_DEPS)
 	$(VERILATOR) $(SC_VFLAGS) --Mdir $(SC_BUILD)/obj -o stasim-sc \
 	  $(addprefix $(CURDIR)/,$(SC_SRC)) rtl/sde.v rtl/sde_pe.v > $(SC_BUILD)/build.log 2>&1 || \
 	  { tail -40 $(SC_BUILD)/build.log; exit 1; }
@@ -73,11 +94,12 @@ $(BUILD)/stasim-sc: rtl/sde.v rtl/sde_pe.v $(SC_SRC) $(SC_HDR) $(BUILD)/libstasi
 	@# shell globs, not $$(wildcard): make expands a recipe before its
 	@# first line runs, when a fresh build has no Verilated objects yet
 	rm -f $(SC_LIB)
-	$(AR) rcs $(SC_LIB) $(addprefix $(SC_BUILD)/obj/,accel.o units.o rtl_units.o \
-	  verilated.o verilated_threads.o) $(SC_BUILD)/obj/Vsde*.o $(SC_SMX_DIR)/Vsmx*.o
+	$(AR) rcs $(SC_LIB) $(addprefix $(SC_BUILD)/obj/,accel.o units.o rtl_units.o gate_rtl.o \
+	  verilated.o verilated_threads.o) $(SC_BUILD)/obj/Vsde*.o $(SC_SMX_DIR)/Vsmx*.o \
+	  $(SC_GATE_DIR)/Vgate*.o
 
 # The platform as a library for other SystemC platforms (docs/systemc.md):
-# the accelerator top, its wrappers, the Verilated engine and softmax unit
+# the accelerator top, its wrappers, the Verilated engine, softmax and gate units
 # and Verilator's runtime; link it before libstasim.a.
 SC_LIB := $(SC_BUILD)/libstasim-sc.a
 $(SC_LIB): $(BUILD)/stasim-sc
