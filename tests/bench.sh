@@ -52,7 +52,10 @@ once() {
 # The SystemC platform (docs/systemc.md) beside the native kernel: the same
 # BERT-base run with every unit in C, then a DeiT-Tiny (32 tokens) run on
 # the 8x8 array the engine RTL is built for, natively, in SystemC with the
-# engine in C, and in SystemC with the engine as Verilated RTL.
+# engine in C, and in SystemC with the engine (then the softmax unit too) as
+# Verilated RTL; and M3ViT-Tiny's layer-1 MoE block on the same array,
+# natively, all C, with the gate as RTL, and with every unit that has RTL
+# (engine, softmax, gate) as RTL.
 sc=$out/stasim-sc
 if [ -x "$sc" ]; then
 	once bert-base-systemc-all-c timing "$sc" -c $cfg -t $trace
@@ -63,6 +66,17 @@ if [ -x "$sc" ]; then
 	once deit32-8x8-native-strict timing "$bin" run -c configs/sc-rtl.ini -t "$small" --no-fast-forward
 	once deit32-8x8-systemc-all-c timing "$sc" -c "$tmp/sc-c.ini" -t "$small"
 	once deit32-8x8-systemc-rtl-sde timing "$sc" -c configs/sc-rtl.ini -t "$small"
+	sed -e 's/^softmax = c/softmax = rtl/' -e "s|^table = energy|table = $(pwd)/configs/energy|" \
+		configs/sc-rtl.ini > "$tmp/sc-all.ini"
+	sed -i 's/^gate = c/gate = rtl/' "$tmp/sc-all.ini"
+	sed 's/^gate = c/gate = rtl/' "$tmp/sc-c.ini" > "$tmp/sc-gate.ini"
+	once deit32-8x8-systemc-rtl-sde-smx timing "$sc" -c "$tmp/sc-all.ini" -t "$small"
+	moe=$tmp/moe.trace
+	zcat traces/m3vit-tiny-2of4.trace.gz | grep -E '^(stasim-trace|#)|name=l1\.' > "$moe"
+	once moe-8x8-native-strict timing "$bin" run -c configs/sc-rtl.ini -t "$moe" --no-fast-forward
+	once moe-8x8-systemc-all-c timing "$sc" -c "$tmp/sc-c.ini" -t "$moe"
+	once moe-8x8-systemc-rtl-gate timing "$sc" -c "$tmp/sc-gate.ini" -t "$moe"
+	once moe-8x8-systemc-rtl-all timing "$sc" -c "$tmp/sc-all.ini" -t "$moe"
 fi
 
 # Sweep throughput: the shipped 1,000-point ViT-B/16 sweep on 2 workers.
