@@ -5,6 +5,7 @@
  * by index, whatever the input (ties included).
  */
 #include "gate.h"
+#include "nm.h"
 
 static uint64_t cdiv(uint64_t a, uint64_t b)
 {
@@ -113,11 +114,7 @@ static void run(const struct fu_job *base, uint32_t r0, uint32_t rows)
 
 uint32_t gate_shift(uint32_t d)
 {
-	uint32_t lg = 0;
-
-	while (lg < 32 && (1ull << lg) < d)
-		lg++;
-	return 7 + (lg + 1) / 2;
+	return 7 + (nm_clog2(d) + 1) / 2;
 }
 
 void gate_job_init(struct gate_job *j)

@@ -245,7 +245,6 @@ module gate #(
 	reg signed [32:0]  rq;
 	reg [LANES*8-1:0]  z;		/* this softmax beat's scores */
 	wire [LANES*8-1:0] pv;		/* ... and its probabilities (pass 2) */
-	reg [1:0]     s3e;		/* slot of the index beat leaving */
 
 	/* ---- the sequencer: which token each stage works on, in cur_n's tile ---- */
 	always @(*) begin
@@ -516,7 +515,6 @@ module gate #(
 				end
 			end
 		end
-		s3e = d3_slot;
 		out_valid_n = d3_take && d3_last;
 		out_tok_n = out_valid_n ? d3_tok : out_tok;
 		out_idx_n = out_idx;
@@ -527,7 +525,7 @@ module gate #(
 			for (i3 = 0; i3 < K_MAX; i3 = i3 + 1)
 				if (i3 < k3_i) begin
 					out_idx_n[i3*IB +: IB] = bidx_n[i3*IB +: IB];
-					out_score_n[i3*8 +: 8] = pb[({30'd0, s3e}*E_MAX +
+					out_score_n[i3*8 +: 8] = pb[({30'd0, d3_slot}*E_MAX +
 						{{(32-IB){1'b0}}, bidx_n[i3*IB +: IB]})*8 +: 8];
 				end
 		end

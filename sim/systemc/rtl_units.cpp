@@ -378,9 +378,13 @@ std::string sde_rtl_sc::check_rows(uint64_t cycle)
 	return "";
 }
 
-// Checked after every clock, so the message is only built on a difference.
-std::string compare_ports(const char *unit, const char *model,
-			  const uout_sig &c, const uout_sig &r, uint64_t cycle)
+// The control ports an RTL unit shares with its C model (cmd_ready, active,
+// rd_done, wb_done; flags and op only on a pulse): "" when they agree, else
+// "<unit> RTL disagrees with <model> after cycle N, port P: ...". Checked
+// after every clock, so the message is only built on a difference.
+static std::string compare_ports(const char *unit, const char *model,
+				 const uout_sig &c, const uout_sig &r,
+				 uint64_t cycle)
 {
 	struct { const char *port; uint64_t model, rtl; } p[] = {
 		{ "cmd_ready", c.cmd_ready, r.cmd_ready },

@@ -89,12 +89,6 @@ template <typename T> uint8_t get_lane(const T &v, unsigned l)
 		return static_cast<uint8_t>(v.range(8 * l + 7, 8 * l).to_uint());
 }
 
-// The control ports an RTL unit shares with its C model (cmd_ready, active,
-// rd_done, wb_done; flags and op only on a pulse): "" when they agree, else
-// "<unit> RTL disagrees with <model> after cycle N, port P: ...".
-std::string compare_ports(const char *unit, const char *model,
-			  const uout_sig &c, const uout_sig &r, uint64_t cycle);
-
 // The ports every unit's RTL shares with its controller (rtl/fu.v and the
 // engine's): the command handshake, op attribution and the status the
 // scheduler reads.

@@ -34,7 +34,7 @@ COSIM_GATE_REAL_PARAMS ?= E_MAX=32 K_MAX=8 T_MAX=1024 D_MAX=1024 GEMV=64 SORTERS
 COSIM_GATE_REAL_BOUNDS ?= --max-tokens 16 --max-width 192
 COSIM_GATE_BUILD   := $(COSIM_BUILD)/gate
 COSIM_GATE_RTL     := rtl/gate.v rtl/fu.v rtl/smx_online.v rtl/smx_ita.v
-COSIM_GATE_MODEL   := fu gate smx smx_ref
+COSIM_GATE_MODEL   := fu gate nm smx smx_ref
 COSIM_GATE_HEADERS := models/fu.h models/gate.h models/smx.h models/smx_ref.h models/nl.h \
 	models/unit.h sim/kern.h tests/cosim/gate_cosim.h tests/cosim/harness.h
 # the three binaries; the CI one keeps its path (sim/main.c: stasim cosim gate)

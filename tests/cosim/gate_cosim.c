@@ -229,12 +229,6 @@ static struct gate_params unit_params(void)
 	};
 }
 
-/* sim/func.c's logit shift for tokens d wide (begin_gate). */
-static uint32_t planner_shift(uint32_t d)
-{
-	return 7 + (harness_clog2(d) + 1) / 2;
-}
-
 /* ---- tiles ---- */
 
 static void tile_free(struct tile *t)
@@ -405,7 +399,7 @@ static struct tile *tile_random(struct gate_cosim *c)
 	t = tile_alloc(c, tt, d, e, k);
 	if (!t)
 		return NULL;
-	t->job.shift = (uint32_t)(harness_chance(&c->rng, 30) ? planner_shift(d) :
+	t->job.shift = (uint32_t)(harness_chance(&c->rng, 30) ? gate_shift(d) :
 				  harness_chance(&c->rng, 95) ?
 				  harness_range(&c->rng, 1, 20) :
 				  harness_range(&c->rng, 21, 31));
@@ -572,7 +566,7 @@ static void json_load(struct real *r, const char *prefix)
 	int a;
 	FILE *f;
 
-	r->shift = planner_shift(r->d);
+	r->shift = gate_shift(r->d);
 	r->in_frac = 4;
 	r->eps32 = 0;
 	r->dump_algo = -1;
