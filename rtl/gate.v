@@ -471,11 +471,21 @@ module gate #(
 			.q((cur[C_FRAC +: 5] > 5'd15) ? 4'd15 : cur[C_FRAC +: 4]),
 			.eps32(cur[C_EPS]), .load(load), .p(pv));
 	end else begin : g_online
+		/* verilator lint_off UNUSEDSIGNAL */
+		wire [LANES*8-1:0] fp_unused;
+		/* verilator lint_on UNUSEDSIGNAL */
 		smx_online #(.LANES(LANES), .N_MAX(E_MAX), .DIV_CYCLES(LAT)) dp (
 			.clk(clk), .rst_l(rst_l), .take1(d2_take1), .take2(d2_take2),
 			.col(d2_col), .x_data(z), .n(cur[C_E +: EB]),
 			.q((cur[C_FRAC +: 5] > 5'd15) ? 4'd15 : cur[C_FRAC +: 4]),
-			.load(load), .p(pv));
+			.load(load), .p(pv),
+			/* the softmax unit's fused front end: not used here */
+			.d_valid(1'b0), .d_row(1'b0), .d_col({EB{1'b0}}),
+			.d_cnt({$clog2(LANES+1){1'b0}}), .d_n({EB{1'b0}}), .d_q(4'd0),
+			.d_data({(LANES*8){1'b0}}), .f_valid(1'b0), .f_row(1'b0),
+			.f_col({EB{1'b0}}), .f_k0({EB{1'b0}}), .f_klen({EB{1'b0}}),
+			.f_cnt({$clog2(LANES+1){1'b0}}), .f_q(4'd0), .fp(fp_unused),
+			.chk(1'b0), .chk_r0(1'b0), .chk_rows(1'b0));
 	end
 	endgenerate
 

@@ -42,6 +42,21 @@
  * first cycle.
  * in_frac above 15 reads as 15.
  *
+ * Fused (softmax.fused; online only, FUSED_ROWS > 1): the first pass runs
+ * on Q.K^T's drain and the output pass on A.V's operand fetch, both through
+ * rtl/smx_online.v's fused front end (score buffer of FUSED_ROWS rows, the
+ * row file, a reciprocal pipeline). Drain beats (d_*) carry d_cnt scores of
+ * row d_row from column d_col, taken in the cycle they are presented, in
+ * d_frac's format. A fetch (f_*) asks for f_cnt probabilities of the
+ * operand window f_k0 .. f_k0 + f_klen - 1 from row f_row, column f_col on,
+ * row-major; they are on p_valid/p_data (lane l at [l*8 +: 8]) from the
+ * edge that ends cycle k + EXP_LATENCY - 1 for a fetch in cycle k, the exp
+ * pipeline of the unit. A fused tile (cmd_fused, rows cmd_r0 .. cmd_r0 +
+ * cmd_rows - 1 of the score buffer) reads nothing: its busy cycles are
+ * smx_fused_cycles = RECIP_LATENCY + EXP_LATENCY, the last row's reciprocal
+ * and the exp pipeline's fill before A.V's first fetch, and when it ends
+ * every one of its rows must have its reciprocal (asserted).
+ *
  * ita's dividers: smx_cycles charges ceil(V / D) cycles a row, also for a
  * tile of one row, which D serial dividers that each take a row of their
  * own could not do. This unit reads DIVIDERS as restoring stages that work
@@ -59,6 +74,7 @@ module smx #(
 	parameter integer DIV_LATENCY   = 19,	/* [softmax] div_latency: ita, >= 1 */
 	parameter integer ROWS          = 4,	/* most rows in a tile */
 	parameter integer N_MAX         = 64,	/* longest row, <= 65536 */
+	parameter integer FUSED_ROWS    = 1,	/* rows of the fused score buffer (every head's); 1: not fused */
 	parameter integer OP_BITS       = 32,	/* op index carried for attribution */
 	parameter integer KC_BITS       = 24	/* busy cycles of one tile */
 ) (
@@ -74,6 +90,8 @@ module smx #(
 	input  wire [KC_BITS-1:0]                          cmd_kcycles,	/* busy cycles (smx_cycles) */
 	input  wire [4:0]                                  cmd_in_frac,	/* fractional bits of the scores */
 	input  wire                                        cmd_ita_eps32,	/* ita: smx_fmt.ita_eps32 (online ignores it) */
+	input  wire                                        cmd_fused,	/* a fused tile (smx_fused_cycles) */
+	input  wire [((FUSED_ROWS > 1) ? $clog2(FUSED_ROWS) : 1)-1:0] cmd_r0,	/* fused: its first row in the score buffer */
 	/* status and completion pulses (struct fu_out) */
 	output wire                                        active,	/* busy in the last cycle */
 	output wire                                        rd_done_valid,
@@ -91,7 +109,24 @@ module smx #(
 	output wire                                        out_valid,
 	output wire [((ROWS > 1) ? $clog2(ROWS) : 1)-1:0]   out_row,
 	output wire [(((N_MAX+LANES-1)/LANES > 1) ? $clog2((N_MAX+LANES-1)/LANES) : 1)-1:0] out_col,
-	output wire [LANES*8-1:0]                          out_p
+	output wire [LANES*8-1:0]                          out_p,
+	/* fused: the engine's drain beats in, operand fetches of A.V */
+	input  wire                                        d_valid,
+	input  wire [((FUSED_ROWS > 1) ? $clog2(FUSED_ROWS) : 1)-1:0] d_row,
+	input  wire [$clog2(N_MAX+1)-1:0]                  d_col,
+	input  wire [$clog2(LANES+1)-1:0]                  d_cnt,	/* 1 .. LANES */
+	input  wire [$clog2(N_MAX+1)-1:0]                  d_n,	/* row length */
+	input  wire [4:0]                                  d_frac,	/* in_frac of the scores */
+	input  wire [LANES*8-1:0]                          d_data,
+	input  wire                                        f_valid,
+	input  wire [((FUSED_ROWS > 1) ? $clog2(FUSED_ROWS) : 1)-1:0] f_row,
+	input  wire [$clog2(N_MAX+1)-1:0]                  f_col,
+	input  wire [$clog2(N_MAX+1)-1:0]                  f_k0,
+	input  wire [$clog2(N_MAX+1)-1:0]                  f_klen,
+	input  wire [$clog2(LANES+1)-1:0]                  f_cnt,	/* 1 .. LANES */
+	input  wire [4:0]                                  f_frac,
+	output wire                                        p_valid,
+	output wire [LANES*8-1:0]                          p_data
 );
 	localparam integer CMAX = (N_MAX + LANES - 1) / LANES;	/* beats of the longest row */
 	localparam integer RIB  = (ROWS > 1) ? $clog2(ROWS) : 1;	/* row index bits */
@@ -104,6 +139,9 @@ module smx #(
 	localparam integer WMAX     = (LAT > CMAX) ? LAT : CMAX;
 	localparam integer WB       = $clog2(WMAX + 1);	/* window cycle counter */
 	localparam integer PW       = 2 + RIB + CIB + LANES * 8;	/* one probability beat */
+	localparam integer FRB      = (FUSED_ROWS > 1) ? $clog2(FUSED_ROWS) : 1;
+	localparam integer FCB      = $clog2(FUSED_ROWS + 1);
+	localparam integer FW       = 1 + LANES * 8;	/* one fetched beat */
 
 	/* one command, packed: the FIFO entries and cur */
 	localparam integer C_FLAGS = 0;
@@ -113,7 +151,9 @@ module smx #(
 	localparam integer C_KC    = C_N + NB;
 	localparam integer C_FRAC  = C_KC + KC_BITS;
 	localparam integer C_EPS   = C_FRAC + 5;
-	localparam integer CMD_W   = C_EPS + 1;
+	localparam integer C_FUSED = C_EPS + 1;
+	localparam integer C_R0    = C_FUSED + 1;
+	localparam integer CMD_W   = C_R0 + FRB;
 
 	/* sequencer phases (the tile schedule above) */
 	localparam [1:0] PH_IDLE = 2'd0;
@@ -121,7 +161,7 @@ module smx #(
 	localparam [1:0] PH_WIN  = 2'd2;	/* divider of row i, pass 1 of row i + 1 */
 	localparam [1:0] PH_P2   = 2'd3;	/* pass 2 of row i */
 
-	wire [CMD_W-1:0] cmd_in = {cmd_ita_eps32, cmd_in_frac, cmd_kcycles, cmd_cols,
+	wire [CMD_W-1:0] cmd_in = {cmd_r0, cmd_fused, cmd_ita_eps32, cmd_in_frac, cmd_kcycles, cmd_cols,
 				   cmd_rows, cmd_op, cmd_flags};
 
 	/* the controller: models/fu.c, shared with the other function units */
@@ -153,6 +193,14 @@ module smx #(
 	reg               x_last;	/* ... and the tile's last */
 	/* probability beats in flight, the exp pipeline: stage k at [k*PW +: PW] */
 	reg [EXP_LATENCY*PW-1:0] pipe;
+	/* fetched probabilities in flight, the same exp pipeline */
+	reg [EXP_LATENCY*FW-1:0] fpipe;
+	/* the tile started last (the one a wb_done ends): fused, rows */
+	reg               t_fused;
+	reg [FRB-1:0]     t_r0;
+	/* verilator lint_off UNUSEDSIGNAL */
+	reg [RB-1:0]      t_rows;	/* (more bits than a score buffer of few rows needs) */
+	/* verilator lint_on UNUSEDSIGNAL */
 
 	/* next state */
 	reg [1:0]         ph_n;
@@ -164,6 +212,7 @@ module smx #(
 	reg [RIB-1:0]     x_row_n;
 	reg [CIB-1:0]     x_col_n;
 	reg [EXP_LATENCY*PW-1:0] pipe_n;
+	reg [EXP_LATENCY*FW-1:0] fpipe_n;
 	/* per-cycle temporaries */
 	reg [1:0]         phc;		/* phase of this cycle (start: PH_P1) */
 	reg [RIB-1:0]     rowc;
@@ -177,6 +226,8 @@ module smx #(
 	wire [3:0]    cur_q     = (cur_frac > 5'd15) ? 4'd15 : cur_frac[3:0];
 	/* the probabilities of the pass-2 beat taken this cycle (data path) */
 	wire [LANES*8-1:0] pv;
+	/* the probabilities of the fetch presented this cycle (fused) */
+	wire [LANES*8-1:0] fpv;
 
 	/* ---- one cycle: fu_step, then the sequencer ---- */
 	always @(*) begin
@@ -184,7 +235,7 @@ module smx #(
 		 * the next one from a start on) */
 		rows_i = {{(32-RB){1'b0}}, cur_n[C_ROWS +: RB]};
 		c_i = ({{(32-NB){1'b0}}, cur_n[C_N +: NB]} + LANES - 1) / LANES;
-		phc = start ? PH_P1 : ph;
+		phc = start ? (cur_n[C_FUSED] ? PH_IDLE : PH_P1) : ph;
 		rowc = start ? {RIB{1'b0}} : sq_row;
 		colc = start ? {CIB{1'b0}} : sq_col;
 		ph_n = phc;
@@ -255,8 +306,12 @@ module smx #(
 			pipe_n[k*PW +: PW] = pipe[(k-1)*PW +: PW];
 		pipe_n[0 +: PW] = (x_rd && x_p2) ? {1'b1, x_last, x_row, x_col, pv} :
 						     {PW{1'b0}};
+		for (k = EXP_LATENCY - 1; k > 0; k = k - 1)
+			fpipe_n[k*FW +: FW] = fpipe[(k-1)*FW +: FW];
+		fpipe_n[0 +: FW] = {f_valid, fpv};
 	end
 
+	assign {p_valid, p_data} = fpipe[(EXP_LATENCY-1)*FW +: FW];
 	assign {out_valid, out_row, out_col, out_p} =
 		{pipe[(EXP_LATENCY-1)*PW + PW - 1], pipe[(EXP_LATENCY-1)*PW +: PW-2]};
 	wire out_last = pipe[(EXP_LATENCY-1)*PW + PW - 2];
@@ -274,7 +329,17 @@ module smx #(
 			w_cnt <= {WB{1'b0}};
 			w_col <= {(CIB+1){1'b0}};
 			pipe <= {(EXP_LATENCY*PW){1'b0}};
+			fpipe <= {(EXP_LATENCY*(1+LANES*8)){1'b0}};
+			t_fused <= 1'b0;
+			t_r0 <= {FRB{1'b0}};
+			t_rows <= {RB{1'b0}};
 		end else begin
+			fpipe <= fpipe_n;
+			if (start) begin
+				t_fused <= cur_n[C_FUSED];
+				t_r0 <= cur_n[C_R0 +: FRB];
+				t_rows <= cur_n[C_ROWS +: RB];
+			end
 			x_rd <= x_rd_n;
 			x_row <= x_row_n;
 			x_col <= x_col_n;
@@ -298,12 +363,27 @@ module smx #(
 			.take2(x_rd && x_p2), .col(x_col), .x_data(x_data),
 			.n(cur_n_len), .q(cur_q), .eps32(cur[C_EPS]), .load(dv_load),
 			.p(pv));
+		/* no fused front end: fits() and the assertions below keep
+		 * fused commands, drain beats and fetches away */
+		assign fpv = {(LANES*8){1'b0}};
+		/* verilator lint_off UNUSEDSIGNAL */
+		wire unused_fused = &{1'b0, d_row, d_col, d_cnt, d_n, d_frac, d_data,
+				      f_row, f_col, f_k0, f_klen, f_cnt, f_frac, t_r0};
+		/* verilator lint_on UNUSEDSIGNAL */
 	end else begin : g_online
 		/* 5.-6. rtl/smx_online.v: running maximum and sum, the reciprocal */
-		smx_online #(.LANES(LANES), .N_MAX(N_MAX), .DIV_CYCLES(LAT)) dp (
+		smx_online #(.LANES(LANES), .N_MAX(N_MAX), .DIV_CYCLES(LAT),
+			     .FROWS(FUSED_ROWS)) dp (
 			.clk(clk), .rst_l(rst_l), .take1(x_rd && !x_p2),
 			.take2(x_rd && x_p2), .col(x_col), .x_data(x_data),
-			.n(cur_n_len), .q(cur_q), .load(dv_load), .p(pv));
+			.n(cur_n_len), .q(cur_q), .load(dv_load), .p(pv),
+			.d_valid(d_valid), .d_row(d_row), .d_col(d_col), .d_cnt(d_cnt),
+			.d_n(d_n), .d_q((d_frac > 5'd15) ? 4'd15 : d_frac[3:0]),
+			.d_data(d_data), .f_valid(f_valid), .f_row(f_row),
+			.f_col(f_col), .f_k0(f_k0), .f_klen(f_klen), .f_cnt(f_cnt),
+			.f_q((f_frac > 5'd15) ? 4'd15 : f_frac[3:0]), .fp(fpv),
+			.chk(wb_done_valid && t_fused), .chk_r0(t_r0),
+			.chk_rows(FCB'(t_rows)));
 	end
 	endgenerate
 
@@ -319,8 +399,16 @@ module smx #(
 				 {{(32-NB){1'b0}}, cmd_cols} - 1 < N_MAX))
 			else $error("smx: command rows/cols out of range");
 			/* the data path ends with the tile: kcycles = smx_cycles */
-			assert (wb_done_valid == (out_valid && out_last))
+			assert ((wb_done_valid && !t_fused) == (out_valid && out_last))
 			else $error("smx: last probability not on wb_done (kcycles != smx_cycles?)");
+			/* fused: online only, with a score buffer; its tile is
+			 * smx_fused_cycles */
+			assert (!(cmd_valid && cmd_ready && cmd_fused) ||
+				(ALGORITHM == 0 && FUSED_ROWS > 1 &&
+				 {{(32-KC_BITS){1'b0}}, cmd_kcycles} == RECIP_LATENCY + EXP_LATENCY))
+			else $error("smx: fused tile not smx_fused_cycles, or no fused front end");
+			assert (!((d_valid || f_valid) && (ALGORITHM != 0 || FUSED_ROWS < 2)))
+			else $error("smx: drain beat or fetch with no fused front end");
 		end
 	end
 `endif

@@ -18,13 +18,31 @@
  * Pass 2 (take2): p = min(255, round(E(b - x) * r / 2^40)) per lane (0 at
  * or beyond n), combinationally on p; the instantiating unit's output
  * pipeline delays it.
+ *
+ * Fused front end (FROWS > 1: rtl/smx.v's drain and fetch ports). Scores
+ * arrive on the engine's drain (d_*) rather than from x_data: a drain beat
+ * is d_cnt scores of row d_row (of FROWS, every row of the op's heads)
+ * starting at column d_col, taken in the cycle it is presented. The unit
+ * keeps each row's scores in a score buffer of FROWS x N_MAX bytes and its
+ * running (b, s) in a row file; a beat at column 0 starts the row afresh.
+ * The beat that completes a row (d_col + d_cnt = d_n) sends the row's s,
+ * with the beat folded in, into a reciprocal pipeline of DIV_CYCLES stages
+ * (DIV_BITS restoring steps each, one row a cycle), whose last stage writes
+ * r into the row file: a row completed in cycle t has r from cycle
+ * t + DIV_CYCLES + 1. A fetch (f_valid) asks for f_cnt probabilities of the
+ * rows-by-f_klen operand window starting at row f_row, column f_col, in
+ * row-major order (a fetch that passes column f_k0 + f_klen - 1 goes on at
+ * column f_k0 of the next row); fp has them combinationally, lane l at
+ * [l*8 +: 8], 0 from lane f_cnt on. chk asks that rows chk_r0 ..
+ * chk_r0 + chk_rows - 1 all have their reciprocal (asserted).
  */
 `default_nettype none
 
 module smx_online #(
 	parameter integer LANES      = 2,	/* scores per beat */
 	parameter integer N_MAX      = 64,	/* longest row */
-	parameter integer DIV_CYCLES = 8	/* recip_latency, >= 1 */
+	parameter integer DIV_CYCLES = 8,	/* recip_latency, >= 1 */
+	parameter integer FROWS      = 1	/* rows of the fused score buffer; 1: none */
 ) (
 	input  wire                                         clk,
 	input  wire                                         rst_l,	/* synchronous reset */
@@ -35,7 +53,26 @@ module smx_online #(
 	input  wire [$clog2(N_MAX+1)-1:0]                   n,	/* row length */
 	input  wire [3:0]                                   q,	/* in_frac, clamped to 15 */
 	input  wire                                         load,	/* the divider takes the row just read */
-	output wire [LANES*8-1:0]                           p	/* this pass-2 beat's probabilities */
+	output wire [LANES*8-1:0]                           p,	/* this pass-2 beat's probabilities */
+	/* fused front end (header); tie to 0 when FROWS = 1 */
+	input  wire                                         d_valid,	/* a drain beat this cycle */
+	input  wire [((FROWS > 1) ? $clog2(FROWS) : 1)-1:0]  d_row,
+	input  wire [$clog2(N_MAX+1)-1:0]                   d_col,	/* column of lane 0 */
+	input  wire [$clog2(LANES+1)-1:0]                   d_cnt,	/* scores in the beat, 1 .. LANES */
+	input  wire [$clog2(N_MAX+1)-1:0]                   d_n,	/* row length */
+	input  wire [3:0]                                   d_q,	/* in_frac, clamped to 15 */
+	input  wire [LANES*8-1:0]                           d_data,	/* lane l at [l*8 +: 8] */
+	input  wire                                         f_valid,	/* a fetch this cycle */
+	input  wire [((FROWS > 1) ? $clog2(FROWS) : 1)-1:0]  f_row,	/* row and column of lane 0 */
+	input  wire [$clog2(N_MAX+1)-1:0]                   f_col,
+	input  wire [$clog2(N_MAX+1)-1:0]                   f_k0,	/* the window's first column */
+	input  wire [$clog2(N_MAX+1)-1:0]                   f_klen,	/* and its width */
+	input  wire [$clog2(LANES+1)-1:0]                   f_cnt,	/* probabilities asked, 1 .. LANES */
+	input  wire [3:0]                                   f_q,	/* in_frac, clamped to 15 */
+	output wire [LANES*8-1:0]                           fp,	/* the fetch's probabilities */
+	input  wire                                         chk,	/* a fused tile ends: check its rows */
+	input  wire [((FROWS > 1) ? $clog2(FROWS) : 1)-1:0]  chk_r0,
+	input  wire [$clog2(FROWS+1)-1:0]                   chk_rows
 );
 	localparam integer CMAX     = (N_MAX + LANES - 1) / LANES;
 	localparam integer CIB      = (CMAX > 1) ? $clog2(CMAX) : 1;
@@ -113,6 +150,59 @@ module smx_online #(
 		end
 	endfunction
 
+	/* one score into a row's running (b, s): the online recurrence */
+	function [48:0] online_step(input signed [7:0] b0, input [40:0] s0,
+				    input signed [7:0] x, input first, input [3:0] fq);
+		reg [63:0] pr;
+		begin
+			if (first) begin
+				online_step = {x, 41'd1 << 24};
+			end else if (x > b0) begin
+				pr = {23'd0, s0} * {39'd0, exp_q24(8'(x - b0), fq)};
+				online_step = {x, 41'((pr + 64'd8388608) >> 24) + (41'd1 << 24)};
+			end else begin
+				online_step = {b0, s0 + {16'd0, exp_q24(8'(b0 - x), fq)}};
+			end
+		end
+	endfunction
+
+	/* p = min(255, round(E(b - x) * r / 2^40)) */
+	function [7:0] prob(input signed [7:0] b0, input signed [7:0] x,
+			    input [QBITS-1:0] r, input [3:0] fq);
+		reg [48:0] pr;
+		begin
+			pr = {24'd0, exp_q24(8'(b0 - x), fq)} * {24'd0, r};
+			pr = (pr + (49'd1 << 39)) >> 40;
+			prob = (pr > 49'd255) ? 8'd255 : pr[7:0];
+		end
+	endfunction
+
+	/* DIV_BITS restoring steps of r = floor(2^48 / s): {rem, q, left} */
+	function [71:0] recip_steps(input [41:0] rem0, input [QBITS-1:0] q0,
+				    input [4:0] left0, input [40:0] s0);
+		reg [41:0]       rm;
+		reg [QBITS-1:0]  qq;
+		reg [4:0]        lf;
+		integer          k;
+		begin
+			rm = rem0;
+			qq = q0;
+			lf = left0;
+			for (k = 0; k < DIV_BITS; k = k + 1) begin
+				if (lf != 5'd0) begin
+					rm = rm << 1;
+					qq = qq << 1;
+					if (rm >= {1'b0, s0}) begin
+						rm = rm - {1'b0, s0};
+						qq[0] = 1'b1;
+					end
+					lf = lf - 5'd1;
+				end
+			end
+			recip_steps = {rm, qq, lf};
+		end
+	endfunction
+
 	/* pass 1: running max and sum of the row being read */
 	reg signed [7:0]  acc_b;
 	reg [40:0]        acc_s;
@@ -129,11 +219,9 @@ module smx_online #(
 	reg [QBITS-1:0]   dv_q_n;
 	reg [4:0]         dv_left_n;
 	reg signed [7:0]  xv;
-	reg [24:0]        e;
-	reg [63:0]        prod;
-	reg [48:0]        pr;
+	reg [48:0]        bs;
 	reg [LANES*8-1:0] p_r;
-	integer           n_i, lane, idx, b;
+	integer           n_i, lane, idx;
 
 	assign p = p_r;
 
@@ -142,60 +230,28 @@ module smx_online #(
 		n_i = {{(32-NB){1'b0}}, n};
 		acc_b_n = acc_b;
 		acc_s_n = acc_s;
+		bs = 49'd0;
 		p_r = {(LANES*8){1'b0}};
 		for (lane = 0; lane < LANES; lane = lane + 1) begin
 			idx = {{(32-CIB){1'b0}}, col} * LANES + lane;
 			xv = x_data[lane*8 +: 8];
-			e = 25'd0;
-			prod = 64'd0;
-			pr = 49'd0;
 			if (take1 && idx < n_i) begin
-				/* pass 1: the online recurrence */
-				if (idx == 0) begin
-					acc_b_n = xv;
-					acc_s_n = 41'd1 << 24;
-				end else if (xv > acc_b_n) begin
-					e = exp_q24(8'(xv - acc_b_n), q);
-					prod = {23'd0, acc_s_n} * {39'd0, e};
-					acc_s_n = 41'((prod + 64'd8388608) >> 24) + (41'd1 << 24);
-					acc_b_n = xv;
-				end else begin
-					e = exp_q24(8'(acc_b_n - xv), q);
-					acc_s_n = acc_s_n + {16'd0, e};
-				end
+				bs = online_step(acc_b_n, acc_s_n, xv, idx == 0, q);
+				acc_b_n = bs[48:41];
+				acc_s_n = bs[40:0];
 			end else if (take2 && idx < n_i) begin
-				/* pass 2: p = min(255, round(E * r / 2^40)) */
-				e = exp_q24(8'(dv_b - xv), q);
-				pr = {24'd0, e} * {24'd0, dv_q};
-				pr = (pr + (49'd1 << 39)) >> 40;
-				p_r[lane*8 +: 8] = (pr > 49'd255) ? 8'd255 : pr[7:0];
+				p_r[lane*8 +: 8] = prob(dv_b, xv, dv_q, q);
 			end
 		end
 
 		/* 6. divider: load on a window's first cycle, else DIV_BITS steps */
-		dv_b_n = dv_b;
-		dv_s_n = dv_s;
-		dv_rem_n = dv_rem;
-		dv_q_n = dv_q;
-		dv_left_n = dv_left;
+		dv_b_n = load ? acc_b_n : dv_b;
+		dv_s_n = load ? acc_s_n : dv_s;
+		{dv_rem_n, dv_q_n, dv_left_n} = recip_steps(dv_rem, dv_q, dv_left, dv_s);
 		if (load) begin
-			dv_s_n = acc_s_n;
-			dv_b_n = acc_b_n;
 			dv_rem_n = 42'd1 << 23;	/* 2^48 after its bits 48 .. 25 */
 			dv_q_n = {QBITS{1'b0}};
 			dv_left_n = 5'(QBITS);
-		end else begin
-			for (b = 0; b < DIV_BITS; b = b + 1) begin
-				if (dv_left_n != 5'd0) begin
-					dv_rem_n = dv_rem_n << 1;
-					dv_q_n = dv_q_n << 1;
-					if (dv_rem_n >= {1'b0, dv_s}) begin
-						dv_rem_n = dv_rem_n - {1'b0, dv_s};
-						dv_q_n[0] = 1'b1;
-					end
-					dv_left_n = dv_left_n - 5'd1;
-				end
-			end
 		end
 	end
 
@@ -225,6 +281,145 @@ module smx_online #(
 			assert (!take2 || dv_left == 5'd0)
 			else $error("smx_online: second pass before the reciprocal ended");
 `endif
+
+	/* ---- fused front end (FROWS > 1) ---- */
+	generate
+	if (FROWS > 1) begin : g_fused
+		localparam integer FRB = $clog2(FROWS);
+		localparam integer SAB = $clog2(FROWS * N_MAX);	/* score buffer address */
+
+		reg [7:0]         smem [0:FROWS*N_MAX-1];	/* scores, row-major */
+		reg signed [7:0]  f_b [0:FROWS-1];	/* running, then final, max */
+		reg [40:0]        f_s [0:FROWS-1];	/* running sum, Q17.24 */
+		reg [QBITS-1:0]   f_r [0:FROWS-1];	/* reciprocal of a complete row */
+		reg [FROWS-1:0]   f_rdy;		/* f_r is the row's */
+		/* the reciprocal pipeline: stage k has done k * DIV_BITS steps */
+		reg [DIV_CYCLES-1:0] rp_v;
+		reg [FRB-1:0]     rp_row [0:DIV_CYCLES-1];
+		reg [40:0]        rp_s   [0:DIV_CYCLES-1];
+		reg [41:0]        rp_rem [0:DIV_CYCLES-1];
+		reg [QBITS-1:0]   rp_q   [0:DIV_CYCLES-1];
+		reg [4:0]         rp_left [0:DIV_CYCLES-1];
+
+		reg signed [7:0]  d_b_n;
+		reg [40:0]        d_s_n;
+		reg [48:0]        dbs;
+		reg               d_done;	/* this beat completes its row */
+		reg [LANES*8-1:0] fp_r;
+		reg [LANES*FRB-1:0] fr;		/* each fetch lane's row, lane l at [l*FRB +: FRB] (checks) */
+		reg [DIV_CYCLES*72-1:0] st;	/* each stage's steps, {rem, q, left} */
+		reg [FRB-1:0]     frl;		/* lane l's row and column */
+		reg [NB-1:0]      fcl;
+		integer           l, k, i;
+
+		assign fp = fp_r;
+
+		always @(*) begin
+			/* a drain beat: lanes in order into its row's (b, s) */
+			d_b_n = f_b[d_row];
+			d_s_n = f_s[d_row];
+			dbs = 49'd0;
+			for (l = 0; l < LANES; l = l + 1)
+				if (l < {{(32-$clog2(LANES+1)){1'b0}}, d_cnt}) begin
+					dbs = online_step(d_b_n, d_s_n, d_data[l*8 +: 8],
+							  d_col == {NB{1'b0}} && l == 0, d_q);
+					d_b_n = dbs[48:41];
+					d_s_n = dbs[40:0];
+				end
+			d_done = {{(32-NB){1'b0}}, d_col} + {{(32-$clog2(LANES+1)){1'b0}}, d_cnt} ==
+				 {{(32-NB){1'b0}}, d_n};
+			/* a fetch: lane l one step after lane l - 1 in the window */
+			fp_r = {(LANES*8){1'b0}};
+			fr = {(LANES*FRB){1'b0}};
+			frl = f_row;
+			fcl = f_col;
+			for (l = 0; l < LANES; l = l + 1) begin
+				fr[l*FRB +: FRB] = frl;
+				if (l < {{(32-$clog2(LANES+1)){1'b0}}, f_cnt})
+					fp_r[l*8 +: 8] = prob(f_b[frl],
+						smem[SAB'({{(32-FRB){1'b0}}, frl} * N_MAX +
+							  {{(32-NB){1'b0}}, fcl})],
+						f_r[frl], f_q);
+				if ({{(32-NB){1'b0}}, fcl} + 1 ==
+				    {{(32-NB){1'b0}}, f_k0} + {{(32-NB){1'b0}}, f_klen}) begin
+					frl = frl + 1'b1;
+					fcl = f_k0;
+				end else begin
+					fcl = fcl + 1'b1;
+				end
+			end
+			for (k = 0; k < DIV_CYCLES; k = k + 1)
+				st[k*72 +: 72] = recip_steps(rp_rem[k], rp_q[k], rp_left[k], rp_s[k]);
+		end
+
+		always @(posedge clk) begin
+			if (!rst_l) begin
+				rp_v <= {DIV_CYCLES{1'b0}};
+				f_rdy <= {FROWS{1'b0}};
+			end else begin
+				/* the last stage's row has its reciprocal */
+				if (rp_v[DIV_CYCLES-1]) begin
+					f_r[rp_row[DIV_CYCLES-1]] <= st[(DIV_CYCLES-1)*72 + 5 +: QBITS];
+					f_rdy[rp_row[DIV_CYCLES-1]] <= 1'b1;
+				end
+				for (k = DIV_CYCLES - 1; k > 0; k = k - 1) begin
+					rp_v[k] <= rp_v[k-1];
+					rp_row[k] <= rp_row[k-1];
+					rp_s[k] <= rp_s[k-1];
+					{rp_rem[k], rp_q[k], rp_left[k]} <= st[(k-1)*72 +: 72];
+				end
+				rp_v[0] <= d_valid && d_done;
+				if (d_valid) begin
+					f_b[d_row] <= d_b_n;
+					f_s[d_row] <= d_s_n;
+					for (l = 0; l < LANES; l = l + 1)
+						if (l < {{(32-$clog2(LANES+1)){1'b0}}, d_cnt})
+							smem[SAB'({{(32-FRB){1'b0}}, d_row} * N_MAX +
+								  {{(32-NB){1'b0}}, d_col} + l)] <=
+								d_data[l*8 +: 8];
+					if (d_col == {NB{1'b0}})
+						f_rdy[d_row] <= 1'b0;
+					if (d_done) begin
+						rp_row[0] <= d_row;
+						rp_s[0] <= d_s_n;
+						rp_rem[0] <= 42'd1 << 23;
+						rp_q[0] <= {QBITS{1'b0}};
+						rp_left[0] <= 5'(QBITS);
+					end
+				end
+			end
+		end
+`ifndef SYNTHESIS
+		always @(posedge clk)
+			if (rst_l) begin
+				if (d_valid)
+					assert (d_cnt != 0 && {{(32-NB){1'b0}}, d_col} +
+						{{(32-$clog2(LANES+1)){1'b0}}, d_cnt} <=
+						{{(32-NB){1'b0}}, d_n} && {{(32-NB){1'b0}}, d_n} <= N_MAX)
+					else $error("smx_online: drain beat past its row");
+				for (l = 0; l < LANES; l = l + 1)
+					if (f_valid && l < {{(32-$clog2(LANES+1)){1'b0}}, f_cnt})
+						assert (f_rdy[fr[l*FRB +: FRB]])
+						else $error("smx_online: fetch of row %0d before its reciprocal",
+							    fr[l*FRB +: FRB]);
+				for (i = 0; i < FROWS; i = i + 1)
+					if (chk && i >= {{(32-FRB){1'b0}}, chk_r0} &&
+					    i < {{(32-FRB){1'b0}}, chk_r0} +
+						{{(32-$clog2(FROWS+1)){1'b0}}, chk_rows})
+						assert (f_rdy[i])
+						else $error("smx_online: fused tile ends before row %0d's reciprocal (kcycles != smx_fused_cycles?)",
+							    i);
+			end
+`endif
+	end else begin : g_plain
+		/* verilator lint_off UNUSEDSIGNAL */
+		wire unused = &{1'b0, d_valid, d_row, d_col, d_cnt, d_n, d_q, d_data,
+				f_valid, f_row, f_col, f_k0, f_klen, f_cnt, f_q, chk,
+				chk_r0, chk_rows};
+		/* verilator lint_on UNUSEDSIGNAL */
+		assign fp = {(LANES*8){1'b0}};
+	end
+	endgenerate
 endmodule
 
 `default_nettype wire
