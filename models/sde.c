@@ -78,24 +78,29 @@ static void dot_dense(const struct sde_data *d, const int16_t *arow,
 	}
 }
 
+void sde_row_out(const struct sde_data *d, uint32_t r, uint32_t c0,
+		 uint32_t cols, int32_t *acc, int16_t *out)
+{
+	const int16_t *arow = d->a + (uint64_t)r * d->k;
+	uint32_t c;
+
+	memset(acc, 0, cols * sizeof *acc);
+	if (d->idx)
+		dot_sparse(d, arow, acc, c0, cols);
+	else
+		dot_dense(d, arow, acc, c0, cols);
+	for (c = 0; c < cols; c++)
+		out[c] = sde_requant(acc[c], d->shift, d->out_bits);
+}
+
 void sde_compute_tile(const struct sde_data *d, uint32_t r0, uint32_t c0,
 		      uint32_t rows, uint32_t cols)
 {
-	uint32_t r, c;
+	uint32_t r;
 
-	for (r = r0; r < r0 + rows; r++) {
-		int32_t *acc = d->acc + (uint64_t)r * d->ncols + c0;
-		const int16_t *arow = d->a + (uint64_t)r * d->k;
-
-		memset(acc, 0, cols * sizeof *acc);
-		if (d->idx)
-			dot_sparse(d, arow, acc, c0, cols);
-		else
-			dot_dense(d, arow, acc, c0, cols);
-		for (c = 0; c < cols; c++)
-			d->out[(uint64_t)r * d->ncols + c0 + c] =
-				sde_requant(acc[c], d->shift, d->out_bits);
-	}
+	for (r = r0; r < r0 + rows; r++)
+		sde_row_out(d, r, c0, cols, d->acc + (uint64_t)r * d->ncols + c0,
+			    d->out + (uint64_t)r * d->ncols + c0);
 }
 
 /* May the oldest queued command enter the array this cycle? */
@@ -193,6 +198,40 @@ void sde_commit(void *self)
 	struct sde *e = self;
 
 	e->out = e->nxt;
+}
+
+int sde_next_drain(const struct sde *e, const struct unit_cmd **t,
+		   uint32_t *row, uint32_t *slot)
+{
+	uint32_t cpr = e->drain.drain_cpr > 1 ? e->drain.drain_cpr : 1;
+	uint64_t flush, i;
+
+	if (!e->drain_left)
+		return 0;
+	flush = (uint64_t)(e->drain.rows - 1) + (e->drain.cols - 1) + e->pipe;
+	i = sde_drain_cycles(e->pipe, e->drain.rows, e->drain.cols,
+			     e->drain.drain_cpr) - e->drain_left;
+	if (i < flush)
+		return 0;
+	*t = &e->drain;
+	*row = (uint32_t)((i - flush) / cpr);
+	*slot = (uint32_t)((i - flush) % cpr);
+	return 1;
+}
+
+int sde_next_stream(const struct sde *e, const struct unit_cmd **s,
+		    uint64_t *idx)
+{
+	if (e->stream_left) {
+		*s = &e->cur;
+		*idx = e->cur.kcycles - e->stream_left;
+		return 1;
+	}
+	if (!can_start(e, e->drain_left))
+		return 0;
+	*s = &e->fifo[e->f_head];
+	*idx = 0;
+	return 1;
 }
 
 uint64_t sde_horizon(const void *self)

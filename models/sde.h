@@ -103,6 +103,28 @@ uint64_t sde_drain_cycles(uint32_t pipe, uint32_t rows, uint32_t cols,
 void sde_compute_tile(const struct sde_data *d, uint32_t r0, uint32_t c0,
 		      uint32_t rows, uint32_t cols);
 
+/*
+ * One output row of a tile, as sde_compute_tile computes it, into acc and
+ * out (cols entries each) instead of d's arrays: row r, columns c0 ..
+ * c0 + cols - 1. For a consumer that takes the row on the drain, before
+ * the engine's own write-back.
+ */
+void sde_row_out(const struct sde_data *d, uint32_t r, uint32_t c0,
+		 uint32_t cols, int32_t *acc, int16_t *out);
+
+/*
+ * What the engine does in the cycle it steps next, from its state now
+ * (the ports a consumer of its drain or of its operand fetch sees):
+ * sde_next_drain gives the tile whose write-back slot that is, the row in
+ * the tile and the slot's cycle within the row (0 .. max(1, drain_cpr) -
+ * 1), or 0 in flush or when it drains nothing; sde_next_stream gives the
+ * k-step that streams and that cycle's index in its kcycles, or 0.
+ */
+int sde_next_drain(const struct sde *e, const struct unit_cmd **t,
+		   uint32_t *row, uint32_t *slot);
+int sde_next_stream(const struct sde *e, const struct unit_cmd **s,
+		    uint64_t *idx);
+
 /* Round-half-up arithmetic shift and saturation to bits (8 or 16). */
 static inline int16_t sde_requant(int32_t acc, uint32_t shift, uint32_t bits)
 {

@@ -24,6 +24,8 @@ struct unit_cmd {
 	uint32_t rows, cols;	/* outputs of this tile in use */
 	uint64_t kcycles;	/* engine: stream cycles; other units: busy cycles */
 	uint32_t r0, c0;	/* tile origin in the output (functional) */
+	uint32_t head;		/* head of the op the tile belongs to */
+	uint32_t k0, klen;	/* engine: the k-slice this step reads */
 	uint32_t drain_cpr;	/* engine: cycles per drained row (its consumer's
 				 * rate); 0 or 1: one row per cycle */
 	const void *data;	/* functional operands (unit-specific), or NULL */

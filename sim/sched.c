@@ -159,6 +159,8 @@ static enum pick pick_exec(const struct sched *k, struct unit_cmd *c)
 	*c = (struct unit_cmd){ .valid = 1, .flags = s->flags, .op = s->op,
 			       .rows = s->rows, .cols = s->cols,
 			       .kcycles = s->kcycles, .r0 = s->r0, .c0 = s->c0,
+			       .head = s->head, .k0 = s->kt * k->plans[s->op].tk,
+			       .klen = s->klen,
 			       .drain_cpr = s->drain_cpr,
 			       .data = k->data ? k->data + s->head * k->data_stride
 					       : NULL };

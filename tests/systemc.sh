@@ -10,14 +10,16 @@
 #    LayerNorm, MoE); functional, it is fed the real operand beats and
 #    written-back rows are checked (STASIM_SC_STATS counts them).
 #    The softmax unit as Verilated RTL too (softmax = rtl, both modes), and
-#    with the engine in C: equal to stasim run on a small attention trace.
+#    with the engine in C: equal to stasim run on a small attention trace,
+#    fused (drain beats in, A.V's operand fetches checked against smx_row:
+#    STASIM_SC_STATS counts both) and not fused (rows read twice).
 #    The gate unit as Verilated RTL (gate = rtl) on the MoE layer, both
 #    modes, alone and with the engine and softmax in RTL as well; every
 #    token's winners and scores checked (STASIM_SC_STATS counts them).
 # 3. A fault injected into the RTL engine's output is reported: exit 1 and a
 #    message naming the cycle, the unit and the port.
-# 4. Bad input: exit 2 with a message, no report (softmax = rtl on a fused
-#    or another softmax unit, gate = rtl with logits on the engine or for
+# 4. Bad input: exit 2 with a message, no report (softmax = rtl fused with
+#    ita or for another softmax unit, gate = rtl with logits on the engine or for
 #    another gate unit).
 # 5. --vcd writes a VCD holding the unit ports.
 # 6. The example platform cut from docs/systemc.md runs, and its latency
@@ -95,6 +97,33 @@ same "rtl engine + softmax deit-tiny seq 32 functional" "$tmp/both-rtl.ini" \
 	"$tmp/deit32.trace.gz" --format json --mode functional
 same "rtl softmax deit-tiny seq 32 functional" "$tmp/smx-only.ini" "$tmp/deit32.trace.gz" \
 	--format json --mode functional
+sed 's/^fused = true/fused = false/' "$tmp/both-rtl.ini" > "$tmp/two-pass.ini"
+sed 's/^fused = true/fused = false/' "$tmp/smx-only.ini" > "$tmp/two-pass-smx.ini"
+same "rtl engine + softmax not fused deit-tiny seq 32 functional" "$tmp/two-pass.ini" \
+	"$tmp/deit32.trace.gz" --format json --mode functional
+same "rtl softmax not fused deit-tiny seq 32 timing" "$tmp/two-pass-smx.ini" \
+	"$tmp/deit32.trace.gz" --format json
+
+# Fused, every score of every head's Q.K^T drains into the unit (one beat a
+# row per 8-column array tile: 16 lanes) and every A.V k-step fetches its
+# rows x klen probabilities 16 a cycle; all of them are checked.
+zcat "$tmp/deit32.trace.gz" | awk '
+	function get(k,   i, kv) { for (i = 2; i <= NF; i++) { split($i, kv, "="); if (kv[1] == k) return kv[2] } return 1 }
+	$1 == "softmax" { h = get("heads"); m = get("m"); n = get("n"); sm = 1
+		d += h * m * int((n + 7) / 8); next }
+	# A.V: every 8x8 output tile fetches its 8 rows x n probabilities
+	$1 == "matmul" && sm { a += h * int((m + 7) / 8) * int((get("n") + 7) / 8) * int((8 * n + 15) / 16) }
+	{ sm = 0 }
+	END { print d, a }' > "$tmp/want"
+STASIM_SC_STATS=1 "$sc" -c "$tmp/smx-only.ini" -t "$tmp/deit32.trace.gz" --mode functional \
+	--format json > /dev/null 2> "$tmp/stats" || true
+got=$(sed -n 's/^stasim-sc: softmax RTL: [0-9]* probability beats checked, \([0-9]*\) drain beats taken, \([0-9]*\) fetched beats checked$/\1 \2/p' \
+	"$tmp/stats")
+if [ -n "$got" ] && [ "$got" = "$(cat "$tmp/want")" ]; then
+	ok "rtl softmax fused functional: $(sed -n 's/^stasim-sc: softmax RTL: //p' "$tmp/stats")"
+else
+	bad "rtl softmax fused functional: drain and fetched beats '$got', want '$(cat "$tmp/want")': $(head -n 1 "$tmp/stats")"
+fi
 
 # The gate unit as rtl/gate.v: alone, and with every unit that has RTL.
 sed 's/^gate = c/gate = rtl/' "$tmp/smx-only.ini" > "$tmp/gate-only.ini"
@@ -145,7 +174,7 @@ sed 's/^rows = 8/rows = 16/' configs/sc-rtl.ini > "$tmp/wrong-array.ini"
 sed -i "s|^table = energy|table = $(pwd)/configs/energy|" "$tmp/wrong-array.ini"
 sed "s|^table = energy|table = $(pwd)/configs/energy|" configs/sta-default.ini \
 	> "$tmp/smx-rtl.ini"
-printf '\n[systemc]\nsoftmax = rtl\n' >> "$tmp/smx-rtl.ini"
+printf '\n[systemc]\nsoftmax = rtl\n[softmax]\nalgorithm = ita\nfused = true\n' >> "$tmp/smx-rtl.ini"
 sed 's/^recip_latency = 8/recip_latency = 9/' "$tmp/both-rtl.ini" > "$tmp/smx-other.ini"
 sed 's/^gate = c/gate = rtl/' "$tmp/both-rtl.ini" > "$tmp/gate-rtl.ini"
 printf '\n[gate]\ngemv_width = 0\n' >> "$tmp/gate-rtl.ini"
@@ -154,8 +183,8 @@ printf '\n[gate]\nsorters = 2\n' >> "$tmp/gate-other.ini"
 printf '[systemc]\nengine = vhdl\n' > "$tmp/bad-impl.ini"
 expect_2 "no config" -t traces/deit-tiny-2of4.trace.gz
 expect_2 "RTL built for another array" -c "$tmp/wrong-array.ini" -t "$tmp/deit32.trace.gz"
-expect_2 "softmax RTL on a fused softmax" -c "$tmp/smx-rtl.ini" -t "$tmp/deit32.trace.gz"
-grep -q "no fused mode" "$tmp/err" || bad "fused softmax RTL: message does not say 'no fused mode'"
+expect_2 "softmax RTL fused with ita" -c "$tmp/smx-rtl.ini" -t "$tmp/deit32.trace.gz"
+grep -q "online data path only" "$tmp/err" || bad "fused ita softmax RTL: message does not say 'online data path only'"
 expect_2 "softmax RTL built for another unit" -c "$tmp/smx-other.ini" -t "$tmp/deit32.trace.gz"
 expect_2 "gate RTL with the logits on the engine" -c "$tmp/gate-rtl.ini" -t "$tmp/moe.trace"
 grep -q "gemv_width = 0" "$tmp/err" || bad "gate RTL: message does not name gemv_width = 0"

@@ -53,10 +53,15 @@ accel::accel(sc_module_name n, const struct config *cfg)
 			unit_[u].reset(r);
 			any_rtl_ = true;
 		} else if (u == PU_SMX && cfg->sc_softmax == CFG_IMPL_RTL) {
-			auto *r = new smx_rtl_sc(kUnitName[u], cfg);
-
-			r->rst_l(rst_l_);
-			unit_[u].reset(r);
+			smx_rtl_ = new smx_rtl_sc(kUnitName[u], cfg);
+			smx_rtl_->rst_l(rst_l_);
+			smx_rtl_->drain(drain_);
+			smx_rtl_->fetch(fetch_);
+			link_.reset(new fuse_link_sc("link"));
+			link_->clk(clk);
+			link_->drain(drain_);
+			link_->fetch(fetch_);
+			unit_[u].reset(smx_rtl_);
 			any_rtl_ = true;
 		} else if (u == PU_GATE && cfg->sc_gate == CFG_IMPL_RTL) {
 			gate_rtl_ = new gate_rtl_sc(kUnitName[u], cfg);
@@ -117,6 +122,10 @@ void accel::bind_all(struct run_top *u)
 	unit_[PU_GATE]->bind(view_of(&u->gate));
 	if (gate_rtl_)
 		gate_rtl_->set_plans(u->sched.plans);
+	if (smx_rtl_) {
+		smx_rtl_->set_plans(u->sched.plans);
+		link_->bind(&u->sde, u->sched.plans, u->sched.n_ops);
+	}
 }
 
 void accel::unbind_all()
@@ -125,6 +134,8 @@ void accel::unbind_all()
 	dma_.unbind();
 	for (auto &x : unit_)
 		x->unbind();
+	if (link_)
+		link_->unbind();
 }
 
 void accel::sync_all()
@@ -227,8 +238,11 @@ void accel::trace(sc_core::sc_trace_file *tf) const
 	}
 	if (auto *r = dynamic_cast<const sde_rtl_sc *>(unit_[PU_SDE].get()))
 		r->trace(tf);
-	if (auto *r = dynamic_cast<const smx_rtl_sc *>(unit_[PU_SMX].get()))
-		r->trace(tf);
+	if (smx_rtl_) {
+		smx_rtl_->trace(tf);
+		sc_trace(tf, drain_, p + "engine.drain");
+		sc_trace(tf, fetch_, p + "engine.fetch");
+	}
 	if (gate_rtl_)
 		gate_rtl_->trace(tf);
 }

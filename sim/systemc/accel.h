@@ -37,6 +37,7 @@ extern "C" {
 namespace stasim {
 
 class gate_rtl_sc;
+class smx_rtl_sc;
 
 class accel : public sc_core::sc_module {
 public:
@@ -80,6 +81,12 @@ private:
 	std::unique_ptr<compute_sc> unit_[PU_COUNT];
 	bool any_rtl_ = false;
 	gate_rtl_sc *gate_rtl_ = nullptr;	// unit_[PU_GATE] when it is RTL
+	smx_rtl_sc *smx_rtl_ = nullptr;	// unit_[PU_SMX] when it is RTL
+	// With the softmax unit in RTL: the engine's drain beats and A.V's
+	// operand fetches toward it (fused attention).
+	std::unique_ptr<fuse_link_sc> link_;
+	sc_core::sc_signal<drain_sig> drain_;
+	sc_core::sc_signal<fetch_sig> fetch_;
 
 	// Written by their unit's processes and, when a run is bound, once by
 	// the thread that binds it (the units' initial outputs).

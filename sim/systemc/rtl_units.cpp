@@ -456,7 +456,7 @@ smx_rtl_params smx_rtl_built()
 {
 	return { SC_SMX_LANES, SC_SMX_ALGORITHM, SC_SMX_EXP_LATENCY,
 		 SC_SMX_RECIP_LATENCY, SC_SMX_DIVIDERS, SC_SMX_DIV_LATENCY,
-		 SC_SMX_ROWS, SC_SMX_N_MAX, 24 };
+		 SC_SMX_ROWS, SC_SMX_N_MAX, SC_SMX_FUSED_ROWS, 24 };
 }
 
 // rtl/smx.v's ALGORITHM codes (enum smx_algo): 0 online, 1 ita.
@@ -512,14 +512,18 @@ std::string smx_rtl_sc::fits(const struct config *cfg)
 	std::ostringstream m;
 
 	m << "[systemc] softmax = rtl: ";
-	// Fused, the planner gives a tile only the cycles left after the
-	// engine's drain (smx_fused_cycles: R + E for online), but rtl/smx.v
-	// has no drain port: it reads every row twice from x_data on its own
-	// schedule (smx_cycles), so its timing cannot be the planned one.
-	if (cfg->smx_fused) {
-		m << "rtl/smx.v has no fused mode (it reads each row twice from "
-		     "its score port, smx_cycles; fused tiles are planned "
-		     "smx_fused_cycles); set [softmax] fused = false";
+	// Fused, the first pass rides on the engine's drain and the output
+	// pass on A.V's fetch: rtl/smx.v's fused front end, which has the
+	// online data path only and a score buffer of FUSED_ROWS rows.
+	if (cfg->smx_fused && cfg->smx_algo == CFG_SMX_ITA) {
+		m << "rtl/smx.v's fused front end (drain and fetch ports) has the "
+		     "online data path only; set [softmax] fused = false for ita";
+		return m.str();
+	}
+	if (cfg->smx_fused && smx_rtl_built().fused_rows < 2) {
+		m << "this stasim-sc has rtl/smx.v Verilated without a fused score "
+		     "buffer (FUSED_ROWS 1 in SC_SMX_PARAMS); set [softmax] "
+		     "fused = false or rebuild (docs/systemc.md)";
 		return m.str();
 	}
 	std::string why = smx_built_fits(cfg, "rtl/smx.v");
@@ -546,8 +550,28 @@ smx_rtl_sc::smx_rtl_sc(sc_module_name n, const struct config *cfg)
 	rtl_.out_row(out_row);
 	rtl_.out_col(out_col);
 	rtl_.out_p(out_p);
+	rtl_.cmd_fused(cmd_fused);
+	rtl_.cmd_r0(cmd_r0);
+	rtl_.d_valid(d_valid);
+	rtl_.d_row(d_row);
+	rtl_.d_col(d_col);
+	rtl_.d_cnt(d_cnt);
+	rtl_.d_n(d_n);
+	rtl_.d_frac(d_frac);
+	rtl_.d_data(d_data);
+	rtl_.f_valid(f_valid);
+	rtl_.f_row(f_row);
+	rtl_.f_col(f_col);
+	rtl_.f_k0(f_k0);
+	rtl_.f_klen(f_klen);
+	rtl_.f_cnt(f_cnt);
+	rtl_.f_frac(f_frac);
+	rtl_.p_valid(p_valid);
+	rtl_.p_data(p_data);
 	SC_METHOD(drive);
 	sensitive << cmd;
+	SC_METHOD(drive_fused);
+	sensitive << drain << fetch;
 	SC_METHOD(collect);
 	fu_.sensitize(sensitive);
 	SC_METHOD(track);
@@ -555,6 +579,15 @@ smx_rtl_sc::smx_rtl_sc(sc_module_name n, const struct config *cfg)
 	dont_initialize();
 	SC_METHOD(feed);
 	sensitive << x_rd << x_row << x_col;
+}
+
+smx_rtl_sc::~smx_rtl_sc()
+{
+	if (getenv("STASIM_SC_STATS"))
+		fprintf(stderr, "stasim-sc: softmax RTL: %llu probability beats "
+			"checked, %llu drain beats taken, %llu fetched beats "
+			"checked\n", (unsigned long long)beats_,
+			(unsigned long long)drained_, (unsigned long long)fetched_);
 }
 
 // The scheduler's command onto the RTL's pins. A command whose kcycles is
@@ -566,25 +599,103 @@ void smx_rtl_sc::drive()
 	const struct smx_job *j = static_cast<const struct smx_job *>(c.data);
 	const struct smx_fmt &f = j ? j->fmt : fmt_;
 	smx_rtl_params p = smx_rtl_built();
+	bool fused = c.valid && plans_ && plans_[c.op].a_onchip;
+	uint64_t r0 = fused ? static_cast<uint64_t>(c.head) * plans_[c.op].m + c.r0 : 0;
+	uint64_t want = fused ? smx_fused_cycles(&sp_, c.rows, c.cols) :
+				smx_cycles(&sp_, c.rows, c.cols);
 
 	if (c.valid && bad_cmd_.empty() &&
 	    (c.kcycles >= (1ull << p.kc_bits) || c.rows > p.rows ||
-	     c.cols > p.n_max || !c.rows || !c.cols ||
-	     c.kcycles != smx_cycles(&sp_, c.rows, c.cols))) {
+	     c.cols > p.n_max || !c.rows || !c.cols || c.kcycles != want ||
+	     (fused && r0 + c.rows > p.fused_rows))) {
 		std::ostringstream m;
 
-		m << "op " << c.op << ": a tile of " << c.rows << " rows of "
-		  << c.cols << " scores planned for " << c.kcycles
+		m << "op " << c.op << ": a " << (fused ? "fused " : "")
+		  << "tile of " << c.rows << " rows of " << c.cols
+		  << " scores planned for " << c.kcycles
 		  << " cycles; rtl/smx.v (at most " << p.rows << " rows of "
-		  << p.n_max << ") takes " << smx_cycles(&sp_, c.rows, c.cols);
+		  << p.n_max << ", " << p.fused_rows
+		  << " rows in its fused score buffer) takes " << want;
+		if (fused)
+			m << " and would hold it at rows " << r0 << " .. "
+			  << r0 + c.rows - 1;
 		bad_cmd_ = m.str();
 	}
 	fu_.command(c);
+	cmd_fused.write(fused);
+	cmd_r0.write(static_cast<uint32_t>(r0 % std::max(p.fused_rows, 1u)));
 	cmd_rows.write(c.rows);
 	cmd_cols.write(c.cols);
 	cmd_kcycles.write(static_cast<uint32_t>(c.kcycles));
 	cmd_in_frac.write(f.in_frac);
 	cmd_ita_eps32.write(f.ita_eps32 != 0);
+}
+
+// Fused: the engine's drain beat and A.V's fetch of the coming cycle onto
+// the d_* and f_* pins. A beat past the score buffer is reported (a
+// drain of more rows than FUSED_ROWS), not driven.
+void smx_rtl_sc::drive_fused()
+{
+	const drain_sig &d = drain.read();
+	const fetch_sig &f = fetch.read();
+	smx_rtl_params p = smx_rtl_built();
+	pin_t<decltype(rtl_.d_data)> v{};
+	bool d_ok = d.valid && d.row < p.fused_rows && d.n <= p.n_max;
+	bool f_ok = f.valid && f.row < p.fused_rows;
+
+	if ((d.valid && !d_ok) || (f.valid && !f_ok)) {
+		std::ostringstream m;
+
+		m << "a fused softmax of " << std::max(d.row, f.row) + 1
+		  << " rows (every head's) of " << d.n
+		  << " scores; rtl/smx.v was Verilated with a score buffer of "
+		  << p.fused_rows << " rows of " << p.n_max
+		  << " (SC_SMX_PARAMS FUSED_ROWS, N_MAX)";
+		if (bad_cmd_.empty())
+			bad_cmd_ = m.str();
+	}
+	for (unsigned l = 0; d_ok && l < d.cnt; l++)
+		set_lane(v, l, static_cast<uint8_t>(d.x[l]));
+	d_valid.write(d_ok);
+	d_row.write(d_ok ? d.row : 0);
+	d_col.write(d_ok ? d.col : 0);
+	d_cnt.write(d_ok ? d.cnt : 0);
+	d_n.write(d_ok ? d.n : 0);
+	d_frac.write(fmt_.in_frac);
+	d_data.write(v);
+	f_valid.write(f_ok);
+	f_row.write(f_ok ? f.row : 0);
+	f_col.write(f_ok ? f.col : 0);
+	f_k0.write(f_ok ? f.k0 : 0);
+	f_klen.write(f_ok ? f.klen : 0);
+	f_cnt.write(f_ok ? f.cnt : 0);
+	f_frac.write(fmt_.in_frac);
+}
+
+// A drain beat the RTL takes on this edge, into the copy of its score
+// buffer; a beat that completes its row gives the row's smx_row.
+void smx_rtl_sc::take_drain()
+{
+	const drain_sig &d = drain.read();
+	smx_rtl_params p = smx_rtl_built();
+
+	if (!d_valid.read())
+		return;
+	if (fx_.empty()) {
+		fx_.assign(static_cast<size_t>(p.fused_rows) * p.n_max, 0);
+		fp_.assign(fx_.size(), 0);
+		fn_.assign(p.fused_rows, 0);
+	}
+	int8_t *x = fx_.data() + static_cast<size_t>(d.row) * p.n_max;
+
+	std::copy(d.x.begin(), d.x.end(), x + d.col);
+	fn_[d.row] = 0;
+	if (d.col + d.cnt == d.n) {
+		smx_row(SMX_ONLINE, &fmt_, x, d.n,
+			fp_.data() + static_cast<size_t>(d.row) * p.n_max);
+		fn_[d.row] = d.n;
+	}
+	drained_++;
 }
 
 // The tiles the RTL holds, in order, as its ports show them on the edge
@@ -595,12 +706,16 @@ void smx_rtl_sc::track()
 {
 	if (!rst_l.read()) {
 		tiles_.clear();
+		fetches_.clear();
 		return;
 	}
 	if (fu_.wb_done_valid.read() && !tiles_.empty())
 		tiles_.pop_front();
 	if (fu_.cmd_valid.read() && fu_.cmd_ready.read())
 		tiles_.push_back(cmd.read().c);
+	take_drain();
+	if (f_valid.read())
+		fetches_.push_back(fetch.read());
 }
 
 // The score feeder: the beat x_row, x_col of the tile in progress, on
@@ -671,9 +786,53 @@ std::string smx_rtl_sc::check_beat()
 	return "";
 }
 
+// The fetched beat on p_*, if any, against smx_row of the drained rows
+// (lanes in the fetch's window order): "" or the first wrong lane.
+std::string smx_rtl_sc::check_fetch()
+{
+	const unsigned n_max = smx_rtl_built().n_max;
+	std::ostringstream m;
+
+	if (!p_valid.read())
+		return "";
+	if (fetches_.empty())
+		return "fetched probabilities with no fetch taken";
+	fetch_sig f = fetches_.front();
+	uint32_t row = f.row, col = f.col;
+
+	fetches_.pop_front();
+	for (unsigned l = 0; l < smx_rtl_built().lanes; l++) {
+		unsigned got = get_lane(p_data.read(), l), want = 0;
+
+		if (l < f.cnt) {
+			if (fn_.empty() || !fn_[row] || col >= fn_[row]) {
+				m << "fetch of row " << row << " column " << col
+				  << ", which no drain completed";
+				return m.str();
+			}
+			want = fp_[static_cast<size_t>(row) * n_max + col];
+		}
+		if (got != want) {
+			m << "p_data of row " << row << " column " << col
+			  << " (fetch lane " << l << "): smx_row " << want
+			  << ", RTL " << got;
+			return m.str();
+		}
+		if (l < f.cnt && ++col == f.k0 + f.klen) {
+			col = f.k0;
+			row++;
+		}
+	}
+	fetched_++;
+	return "";
+}
+
 std::string smx_rtl_sc::check_data(uint64_t cycle)
 {
 	std::string beat = check_beat();
+
+	if (beat.empty())
+		beat = check_fetch();
 
 	if (!beat.empty()) {
 		std::ostringstream b;
@@ -700,6 +859,14 @@ void smx_rtl_sc::trace(sc_core::sc_trace_file *tf) const
 	sc_core::sc_trace(tf, out_valid, p + "out_valid");
 	sc_core::sc_trace(tf, out_row, p + "out_row");
 	sc_core::sc_trace(tf, out_col, p + "out_col");
+	sc_core::sc_trace(tf, cmd_fused, p + "cmd_fused");
+	sc_core::sc_trace(tf, d_valid, p + "d_valid");
+	sc_core::sc_trace(tf, d_row, p + "d_row");
+	sc_core::sc_trace(tf, d_col, p + "d_col");
+	sc_core::sc_trace(tf, f_valid, p + "f_valid");
+	sc_core::sc_trace(tf, f_row, p + "f_row");
+	sc_core::sc_trace(tf, f_col, p + "f_col");
+	sc_core::sc_trace(tf, p_valid, p + "p_valid");
 }
 
 }  // namespace stasim

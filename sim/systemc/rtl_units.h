@@ -220,31 +220,41 @@ private:
 // The softmax unit rtl/smx.v was Verilated as (Makefile: SC_SMX_PARAMS).
 struct smx_rtl_params {
 	unsigned lanes, algorithm, exp_latency, recip_latency, dividers,
-		 div_latency, rows, n_max, kc_bits;
+		 div_latency, rows, n_max, fused_rows, kc_bits;
 };
 smx_rtl_params smx_rtl_built();
 // "" when cfg's softmax unit (algorithm, lanes, latencies) is the one
 // SC_SMX_PARAMS built, else why not, naming `what` (the RTL that has it).
 std::string smx_built_fits(const struct config *cfg, const char *what);
 
-// The softmax unit as rtl/smx.v. Its sequencer reads every row twice from
-// x_data on a schedule of its own (rows, cols and its parameters), so it
-// stands in for the C unit only where the planner's kcycles is that
-// schedule: softmax not fused, algorithm online or ita (fits()).
+// The softmax unit as rtl/smx.v. Not fused, its sequencer reads every row
+// twice from x_data on a schedule of its own (smx_cycles), fed here from
+// the command's scores. Fused (online only), the engine's drain beats and
+// A.V's operand fetches reach its d_* and f_* pins from fuse_link_sc, a
+// fused tile is smx_fused_cycles, and every fetched probability is checked
+// against smx_row of the drained row.
 class smx_rtl_sc : public rtl_unit_sc {
 public:
 	SC_HAS_PROCESS(smx_rtl_sc);
+	sc_core::sc_in<drain_sig> drain;	// fused: Q.K^T's drain beats
+	sc_core::sc_in<fetch_sig> fetch;	// fused: A.V's operand fetches
 
 	smx_rtl_sc(sc_core::sc_module_name n, const struct config *cfg);
+	// With STASIM_SC_STATS set, one stderr line: beats checked.
+	~smx_rtl_sc() override;
 	// "" when the RTL was built for cfg's softmax unit, else why not.
 	static std::string fits(const struct config *cfg);
+	void set_plans(const struct plan_op *plans) { plans_ = plans; }
 	void trace(sc_core::sc_trace_file *tf) const;
 
 private:
 	void drive();
+	void drive_fused();
 	void track();
+	void take_drain();
 	void feed();
 	std::string check_beat();
+	std::string check_fetch();
 
 	std::string check_data(uint64_t cycle) override;
 
@@ -262,6 +272,24 @@ private:
 	STASIM_PIN(Vsmx, out_row);
 	STASIM_PIN(Vsmx, out_col);
 	STASIM_PIN(Vsmx, out_p);
+	STASIM_PIN(Vsmx, cmd_fused);
+	STASIM_PIN(Vsmx, cmd_r0);
+	STASIM_PIN(Vsmx, d_valid);
+	STASIM_PIN(Vsmx, d_row);
+	STASIM_PIN(Vsmx, d_col);
+	STASIM_PIN(Vsmx, d_cnt);
+	STASIM_PIN(Vsmx, d_n);
+	STASIM_PIN(Vsmx, d_frac);
+	STASIM_PIN(Vsmx, d_data);
+	STASIM_PIN(Vsmx, f_valid);
+	STASIM_PIN(Vsmx, f_row);
+	STASIM_PIN(Vsmx, f_col);
+	STASIM_PIN(Vsmx, f_k0);
+	STASIM_PIN(Vsmx, f_klen);
+	STASIM_PIN(Vsmx, f_cnt);
+	STASIM_PIN(Vsmx, f_frac);
+	STASIM_PIN(Vsmx, p_valid);
+	STASIM_PIN(Vsmx, p_data);
 
 	struct smx_params sp_;		// the configured unit, for smx_cycles
 	struct smx_fmt fmt_;		// score format when a command has no data
@@ -271,6 +299,15 @@ private:
 	const void *row_job_ = nullptr;	// (job, row) of row_p_, or none
 	uint32_t row_idx_ = UINT32_MAX;
 	uint64_t beats_ = 0;		// probability beats checked
+	// fused: what the RTL's score buffer holds, and smx_row of each
+	// complete row (fused_rows x n_max each), for the fetch check
+	const struct plan_op *plans_ = nullptr;	// by op index
+	std::vector<int8_t> fx_;
+	std::vector<uint8_t> fp_;
+	std::vector<uint32_t> fn_;	// a complete row's length, 0: none
+	std::deque<fetch_sig> fetches_;	// taken, probabilities not out yet
+	uint64_t drained_ = 0;		// drain beats taken
+	uint64_t fetched_ = 0;		// fetched beats checked
 };
 
 // The gate unit rtl/gate.v was Verilated as (Makefile: SC_GATE_PARAMS;

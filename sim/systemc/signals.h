@@ -12,6 +12,7 @@
 #include <cstdint>
 #include <ostream>
 #include <string>
+#include <vector>
 
 #include <systemc>
 
@@ -32,6 +33,8 @@ struct cmd_sig {
 		       c.op == o.c.op && c.rows == o.c.rows &&
 		       c.cols == o.c.cols && c.kcycles == o.c.kcycles &&
 		       c.r0 == o.c.r0 && c.c0 == o.c.c0 &&
+		       c.head == o.c.head && c.k0 == o.c.k0 &&
+		       c.klen == o.c.klen &&
 		       c.drain_cpr == o.c.drain_cpr && c.data == o.c.data;
 	}
 };
@@ -70,6 +73,62 @@ struct dma_out_sig {
 		       dma_cmd_sig{o.done} == dma_cmd_sig{x.o.done};
 	}
 };
+
+// A drain beat from the engine into a fused softmax unit (rtl/smx.v's d_*
+// pins): cnt scores of score-buffer row `row` (head * m + row of Q.K^T)
+// from column `col`, of a row n long.
+struct drain_sig {
+	bool valid = false;
+	uint32_t row = 0, col = 0, cnt = 0, n = 0;
+	std::vector<int8_t> x;		// cnt scores
+
+	bool operator==(const drain_sig &o) const
+	{
+		return valid == o.valid && row == o.row && col == o.col &&
+		       cnt == o.cnt && n == o.n && x == o.x;
+	}
+};
+
+// An operand fetch of A.V from a fused softmax unit (rtl/smx.v's f_*
+// pins): cnt probabilities of the window of columns k0 .. k0 + klen - 1,
+// row-major from row `row`, column `col`.
+struct fetch_sig {
+	bool valid = false;
+	uint32_t row = 0, col = 0, k0 = 0, klen = 0, cnt = 0;
+
+	bool operator==(const fetch_sig &o) const
+	{
+		return valid == o.valid && row == o.row && col == o.col &&
+		       k0 == o.k0 && klen == o.klen && cnt == o.cnt;
+	}
+};
+
+inline std::ostream &operator<<(std::ostream &s, const drain_sig &v)
+{
+	return s << "drain{valid=" << v.valid << " row=" << v.row << " col="
+		 << v.col << " cnt=" << v.cnt << "}";
+}
+inline std::ostream &operator<<(std::ostream &s, const fetch_sig &v)
+{
+	return s << "fetch{valid=" << v.valid << " row=" << v.row << " col="
+		 << v.col << " cnt=" << v.cnt << "}";
+}
+inline void sc_trace(sc_core::sc_trace_file *tf, const drain_sig &v,
+		     const std::string &n)
+{
+	sc_core::sc_trace(tf, v.valid, n + ".valid");
+	sc_core::sc_trace(tf, v.row, n + ".row", 32);
+	sc_core::sc_trace(tf, v.col, n + ".col", 32);
+	sc_core::sc_trace(tf, v.cnt, n + ".cnt", 32);
+}
+inline void sc_trace(sc_core::sc_trace_file *tf, const fetch_sig &v,
+		     const std::string &n)
+{
+	sc_core::sc_trace(tf, v.valid, n + ".valid");
+	sc_core::sc_trace(tf, v.row, n + ".row", 32);
+	sc_core::sc_trace(tf, v.col, n + ".col", 32);
+	sc_core::sc_trace(tf, v.cnt, n + ".cnt", 32);
+}
 
 inline std::ostream &operator<<(std::ostream &s, const cmd_sig &v)
 {

@@ -17,8 +17,10 @@ SC_HDR     := $(wildcard sim/systemc/*.h sim/*.h models/*.h)
 SC_SDE_PARAMS ?= ROWS=8 COLS=8 N_MAX=2 M_MAX=8 ACT_BITS=8 WEIGHT_BITS=8
 # The softmax unit its RTL is Verilated as: configs/sc-rtl.ini's [softmax]
 # (ALGORITHM 0 online, 1 ita); ROWS and N_MAX bound the planned tiles (a
-# deit-tiny attention tile is 591 rows of 197 scores).
-SC_SMX_PARAMS ?= LANES=16 ALGORITHM=0 EXP_LATENCY=4 RECIP_LATENCY=8 DIVIDERS=2 DIV_LATENCY=19 ROWS=1024 N_MAX=1024
+# deit-tiny attention tile is 591 rows of 197 scores). FUSED_ROWS is the
+# fused score buffer: every head's rows of one attention (BERT-base at
+# sequence 128: 12 x 128), FUSED_ROWS x N_MAX bytes.
+SC_SMX_PARAMS ?= LANES=16 ALGORITHM=0 EXP_LATENCY=4 RECIP_LATENCY=8 DIVIDERS=2 DIV_LATENCY=19 ROWS=1024 N_MAX=1024 FUSED_ROWS=2048
 # The gate unit its RTL is Verilated as: configs/sc-rtl.ini's [gate] (GEMV =
 # gemv_width, SORTERS = sorters); its softmax over the experts is the
 # softmax unit's, SC_SMX_PARAMS. E_MAX, K_MAX, T_MAX and D_MAX bound the
@@ -67,7 +69,9 @@ SC_SMX_VFLAGS += -MAKEFLAGS "OPT_FAST=-O1 OPT_GLOBAL=-O1 OPT_SLOW=-O0"
 
 $(SC_SMX_LIB): rtl/smx.v $(wildcard rtl/smx_*.v) rtl/fu.v $(SC_BUILD)/params.stamp \
 	       | $(NEED_DEPS)
-	@mkdir -p $(@D)
+	@# a fresh directory: objects of an earlier build (Verilator splits a
+	@# large model into more files than a small one) must not reach the archive
+	@rm -rf $(@D) && mkdir -p $(@D)
 	$(VERILATOR) $(SC_SMX_VFLAGS) --Mdir $(SC_SMX_DIR) rtl/smx.v \
 	  > $(SC_BUILD)/smx-build.log 2>&1 || { tail -40 $(SC_BUILD)/smx-build.log; exit 1; }
 
@@ -81,7 +85,7 @@ SC_GATE_VFLAGS += $(addprefix -G,$(SC_GATE_PARAMS) $(SC_GATE_SMX_PARAMS))
 
 $(SC_GATE_LIB): rtl/gate.v $(wildcard rtl/smx_*.v) rtl/fu.v $(SC_BUILD)/params.stamp \
 		| $(NEED_DEPS)
-	@mkdir -p $(@D)
+	@rm -rf $(@D) && mkdir -p $(@D)
 	$(VERILATOR) $(SC_GATE_VFLAGS) --Mdir $(SC_GATE_DIR) rtl/gate.v \
 	  > $(SC_BUILD)/gate-build.log 2>&1 || { tail -40 $(SC_BUILD)/gate-build.log; exit 1; }
 

@@ -1,6 +1,8 @@
 // units.cpp - the SystemC wrappers of the unit models (see units.h).
 #include "units.h"
 
+#include <algorithm>
+#include <climits>
 #include <cmath>
 #include <sstream>
 
@@ -286,6 +288,98 @@ void compute_sc::fall()
 	v_.ops->commit(v_.self);
 	if (drives_out())
 		out.write(v_.out(v_.self));
+}
+
+fuse_link_sc::fuse_link_sc(sc_module_name n)
+	: sc_module(n), clk("clk"), drain("drain"), fetch("fetch")
+{
+	SC_METHOD(fall);
+	sensitive << clk.neg();
+	dont_initialize();
+}
+
+void fuse_link_sc::bind(const struct sde *e, const struct plan_op *plans,
+			uint32_t n_ops)
+{
+	e_ = e;
+	plans_ = plans;
+	n_ops_ = n_ops;
+	row_data_ = nullptr;
+}
+
+void fuse_link_sc::fall()
+{
+	drain.write(e_ ? next_drain() : drain_sig());
+	fetch.write(e_ ? next_fetch() : fetch_sig());
+}
+
+// Row `row` of tile t's outputs, computed once for all its drain beats.
+const int16_t *fuse_link_sc::row_of(const struct unit_cmd &t, uint32_t row)
+{
+	if (row_data_ != t.data || row_r_ != t.r0 + row || row_c0_ != t.c0 ||
+	    out_.size() != t.cols) {
+		out_.resize(t.cols);
+		acc_.resize(t.cols);
+		sde_row_out(static_cast<const struct sde_data *>(t.data),
+			    t.r0 + row, t.c0, t.cols, acc_.data(), out_.data());
+		row_data_ = t.data;
+		row_r_ = t.r0 + row;
+		row_c0_ = t.c0;
+	}
+	return out_.data();
+}
+
+drain_sig fuse_link_sc::next_drain()
+{
+	const struct unit_cmd *t;
+	uint32_t row, slot;
+	drain_sig d;
+
+	if (!sde_next_drain(e_, &t, &row, &slot) || t->op + 1 >= n_ops_)
+		return d;
+	const struct plan_op &p = plans_[t->op], &sm = plans_[t->op + 1];
+	if (!p.drain_lanes || sm.unit != PU_SMX || !sm.a_onchip)
+		return d;
+	uint32_t col = slot * p.drain_lanes;
+	if (col >= t->cols)
+		return d;
+	d.valid = true;
+	d.row = t->head * p.m + t->r0 + row;
+	d.col = t->c0 + col;
+	d.cnt = std::min(p.drain_lanes, t->cols - col);
+	d.n = p.n;
+	d.x.assign(d.cnt, 0);
+	if (t->data) {
+		const int16_t *v = row_of(*t, row) + col;
+
+		for (uint32_t l = 0; l < d.cnt; l++)
+			d.x[l] = static_cast<int8_t>(std::max<int16_t>(
+				INT8_MIN, std::min<int16_t>(INT8_MAX, v[l])));
+	}
+	return d;
+}
+
+fetch_sig fuse_link_sc::next_fetch() const
+{
+	const struct unit_cmd *s;
+	uint64_t idx;
+	fetch_sig f;
+
+	if (!sde_next_stream(e_, &s, &idx) || s->op == 0 || s->op >= n_ops_)
+		return f;
+	const struct plan_op &p = plans_[s->op];
+	if (!p.a_lanes || !p.a_onchip || plans_[s->op - 1].unit != PU_SMX)
+		return f;
+	uint64_t e0 = idx * p.a_lanes, total = static_cast<uint64_t>(s->rows) * s->klen;
+	if (e0 >= total)
+		return f;
+	f.valid = true;
+	f.row = s->head * p.m + s->r0 + static_cast<uint32_t>(e0 / s->klen);
+	f.col = s->k0 + static_cast<uint32_t>(e0 % s->klen);
+	f.k0 = s->k0;
+	f.klen = s->klen;
+	f.cnt = static_cast<uint32_t>(std::min<uint64_t>(p.a_lanes, total - e0));
+	return f;
 }
 
 }  // namespace stasim

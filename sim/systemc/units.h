@@ -29,6 +29,7 @@
 
 extern "C" {
 #include "../kern.h"
+#include "../plan.h"
 #include "../sched.h"
 #include "../../models/dma.h"
 #include "../../models/fu.h"
@@ -181,6 +182,43 @@ protected:
 	struct unit_cmd in_ = {};		// what *v_.in points to
 	uint32_t want_ = 0;			// what *v_.want points to
 	uint64_t cycle_ = 0;
+};
+
+// The engine's side of a fused attention chain (softmax.fused), as the
+// ports a fused softmax unit sees: the drain beats of Q.K^T, whose rows
+// leave at drain_cpr cycles each, at most `lanes` scores a cycle, and the
+// operand fetches of A.V, rows x klen probabilities of each k-step,
+// row-major, a_lanes a cycle from the step's first stream cycle. Both come
+// from the engine's C model, which steps in either engine wrapper (an RTL
+// engine is checked against it every cycle): on each falling edge it
+// writes what the engine does in the next cycle (sde_next_drain,
+// sde_next_stream). Scores are the drained outputs saturated to int8
+// (sde_row_out) with functional operands, zeros without.
+class fuse_link_sc : public sc_core::sc_module {
+public:
+	SC_HAS_PROCESS(fuse_link_sc);
+	sc_core::sc_in<bool> clk;
+	sc_core::sc_out<drain_sig> drain;
+	sc_core::sc_out<fetch_sig> fetch;
+
+	explicit fuse_link_sc(sc_core::sc_module_name n);
+	void bind(const struct sde *e, const struct plan_op *plans,
+		  uint32_t n_ops);
+	void unbind() { e_ = nullptr; }
+
+private:
+	void fall();
+	drain_sig next_drain();
+	fetch_sig next_fetch() const;
+	const int16_t *row_of(const struct unit_cmd &t, uint32_t row);
+
+	const struct sde *e_ = nullptr;
+	const struct plan_op *plans_ = nullptr;
+	uint32_t n_ops_ = 0;
+	std::vector<int16_t> out_;	// the drained row, sde_row_out
+	std::vector<int32_t> acc_;
+	const void *row_data_ = nullptr;	// (data, row, c0) of out_
+	uint32_t row_r_ = UINT32_MAX, row_c0_ = 0;
 };
 
 }  // namespace stasim
