@@ -402,13 +402,15 @@ module smx_online #(
 						assert (f_rdy[fr[l*FRB +: FRB]])
 						else $error("smx_online: fetch of row %0d before its reciprocal",
 							    fr[l*FRB +: FRB]);
-				for (i = 0; i < FROWS; i = i + 1)
-					if (chk && i >= {{(32-FRB){1'b0}}, chk_r0} &&
-					    i < {{(32-FRB){1'b0}}, chk_r0} +
-						{{(32-$clog2(FROWS+1)){1'b0}}, chk_rows})
-						assert (f_rdy[i])
-						else $error("smx_online: fused tile ends before row %0d's reciprocal (kcycles != smx_fused_cycles?)",
-							    i);
+				/* (the loop only on the cycle a fused tile ends) */
+				if (chk)
+					for (i = 0; i < FROWS; i = i + 1)
+						if (i >= {{(32-FRB){1'b0}}, chk_r0} &&
+						    i < {{(32-FRB){1'b0}}, chk_r0} +
+							{{(32-$clog2(FROWS+1)){1'b0}}, chk_rows})
+							assert (f_rdy[i])
+							else $error("smx_online: fused tile ends before row %0d's reciprocal (kcycles != smx_fused_cycles?)",
+								    i);
 			end
 `endif
 	end else begin : g_plain
