@@ -289,6 +289,12 @@ icarus-clean:
 # (332 rows of 197 scores on the default config), N_MAX rows long enough
 # to saturate ita's 19-bit denominator (2048 maximal scores).
 COSIM_SMX_PARAMS ?= LANES=2 EXP_LATENCY=2 RECIP_LATENCY=8 DIVIDERS=2 DIV_LATENCY=19 ROWS=512 N_MAX=4096
+# The online model also has the fused front end (rtl/smx.v "Fused"): a score
+# buffer of this many rows (x N_MAX), which smx_cosim --fused drives and the
+# other runs leave idle (a non-fused tile ignores it). The ita model, the
+# Icarus bench and the vector files stay at FUSED_ROWS 1. 64 rows add ~3 s
+# to the online model's build on 2 cores.
+COSIM_SMX_FUSED_ROWS ?= 64
 COSIM_SMX_BUILD  := $(COSIM_BUILD)/smx
 COSIM_SMX_RTL    := $(wildcard rtl/smx*.v) rtl/fu.v
 # the unit's models, and what --npy needs to tile an op as sim/plan.c does
@@ -306,6 +312,10 @@ COSIM_SMX_SLICE  := $(COSIM_BUILD)/slices/vit-b16-attn
 COSIM_SMX_NPY    := $(COSIM_SMX_SLICE)/l0.sm
 # the config slices.mk dumps with (its SLICE_CONFIG)
 COSIM_SMX_SLICE_CONFIG := configs/sta-default.ini
+COSIM_SMX_FUSED_SEEDS_QUICK ?= 1 2 3 4
+# scenarios a fused seed runs (~2 000 cycles each with the default --max-n,
+# ~0.1 s a seed)
+COSIM_SMX_FUSED_QUICK ?= 20
 # --vcd check: a fault injected late in a long run; the window of
 # kVcdWindowBefore (64) + 1 + 4 clocks, two timestamps each, must stay
 # under this many bytes (the whole run, traced, would be ~100 MB).
@@ -314,7 +324,7 @@ COSIM_SMX_VCD_MAX ?= 131072
 # The C side: the project's flags, plus sim/ for --npy (config, plan) and
 # the source tree for the default --config.
 COSIM_SMX_CFLAGS := $(COSIM_CFLAGS) -Isim -DSTASIM_SRC_DIR='"$(CURDIR)"'
-COSIM_SMX_CFLAGS += $(addprefix -DSMX_,$(COSIM_SMX_PARAMS))
+COSIM_SMX_CFLAGS += $(addprefix -DSMX_,$(COSIM_SMX_PARAMS)) -DSMX_FUSED_ROWS=$(COSIM_SMX_FUSED_ROWS)
 
 # Verilator: the engine's flags, for the same reasons, with smx as the top.
 COSIM_SMX_VFLAGS := $(subst --top-module sde,--top-module smx,$(COSIM_VFLAGS))
@@ -328,8 +338,9 @@ COSIM_SMX_ITA_LIB := $(COSIM_SMX_BUILD)/ita/Vsmx_ita__ALL.a
 
 $(COSIM_SMX_BUILD)/params.stamp: cosim-force
 	@mkdir -p $(@D)
-	@echo '$(COSIM_SMX_PARAMS) COSIM_TRACE=$(COSIM_TRACE)' | cmp -s - $@ || \
-	  echo '$(COSIM_SMX_PARAMS) COSIM_TRACE=$(COSIM_TRACE)' > $@
+	@echo '$(COSIM_SMX_PARAMS) FUSED_ROWS=$(COSIM_SMX_FUSED_ROWS) COSIM_TRACE=$(COSIM_TRACE)' | \
+	  cmp -s - $@ || \
+	  echo '$(COSIM_SMX_PARAMS) FUSED_ROWS=$(COSIM_SMX_FUSED_ROWS) COSIM_TRACE=$(COSIM_TRACE)' > $@
 
 $(COSIM_SMX_BUILD)/c/%.o: models/%.c $(COSIM_SMX_HEADERS) $(COSIM_SMX_BUILD)/params.stamp
 	@mkdir -p $(@D)
@@ -360,11 +371,11 @@ $(COSIM_SMX_BUILD)/smx_cosim: $(COSIM_SMX_RTL) tests/cosim/smx_main.cpp \
 		tests/cosim/vcd_window.h tests/cosim/cosim_main.h \
 		$(COSIM_SMX_BUILD)/params.stamp \
 		$(COSIM_SMX_OBJS) $(COSIM_SMX_ITA_LIB)
-	@echo "-- VERILATE + BUILD $@ (ALGORITHM=0 $(COSIM_SMX_PARAMS)) --"
+	@echo "-- VERILATE + BUILD $@ (ALGORITHM=0 $(COSIM_SMX_PARAMS) FUSED_ROWS=$(COSIM_SMX_FUSED_ROWS)) --"
 	@rm -f $@
 	$(VERILATOR) $(COSIM_SMX_VFLAGS) --Mdir $(COSIM_SMX_BUILD)/obj -o $(abspath $@) \
-		-GALGORITHM=0 $(addprefix -G,$(COSIM_SMX_PARAMS)) \
-		-CFLAGS "$(addprefix -DSMX_,$(COSIM_SMX_PARAMS)) -I$(abspath $(COSIM_SMX_BUILD)/ita)" \
+		-GALGORITHM=0 $(addprefix -G,$(COSIM_SMX_PARAMS)) -GFUSED_ROWS=$(COSIM_SMX_FUSED_ROWS) \
+		-CFLAGS "$(addprefix -DSMX_,$(COSIM_SMX_PARAMS)) -DSMX_FUSED_ROWS=$(COSIM_SMX_FUSED_ROWS) -I$(abspath $(COSIM_SMX_BUILD)/ita)" \
 		rtl/smx.v $(CURDIR)/tests/cosim/smx_main.cpp \
 		$(abspath $(COSIM_SMX_OBJS) $(COSIM_SMX_ITA_LIB)) -LDFLAGS "-linih -lz -lm"
 
@@ -380,12 +391,24 @@ define smx_inject
 	  done
 endef
 
+# $(call smx_inject_fused,PORTS,SCENARIOS,CYCLE): the same for --fused runs.
+define smx_inject_fused
+	@set +e; for p in $(1); do \
+	  $(COSIM_SMX_BUILD)/smx_cosim --fused $(2) --seed 1 --inject-flip $(3) \
+	    --inject-port $$p >/dev/null 2>&1; rc=$$?; \
+	  if [ $$rc -eq 1 ]; then echo "$@: injected fused $$p fault caught (exit 1)"; \
+	  else echo "$@: injected fused $$p fault NOT caught (exit $$rc)"; exit 1; fi; \
+	  done
+endef
+
 # CI: a few seeds of each algorithm, and rows up to 4096 long (ita's
-# denominator saturates); the first scheduler tile of a real
-# softmax op (332 rows, ~1.7 heads) against smx_row and the dumped
+# denominator saturates); fused scenarios on the online model (rows of up
+# to 40 scores, then rows of up to 4096); the first scheduler tile of a
+# real softmax op (332 rows, ~1.7 heads) against smx_row and the dumped
 # probabilities (its --vcd must write nothing: no mismatch); proof that a
 # flipped probability bit and a flipped controller pulse are caught in
-# both; and a faulty long run's --vcd: a bounded window holding the rising
+# both, and a flipped fetched probability, p_valid and wb_done in a fused
+# run; and a faulty long run's --vcd: a bounded window holding the rising
 # edge of the mismatch clock (cycle C is the check after clock C - 1, whose
 # rising edge is at VCD time 2 (C - 1 + 3 reset clocks) + 1).
 cosim-smx-quick: $(COSIM_SMX_BUILD)/smx_cosim $(COSIM_SMX_SLICE)/done
@@ -394,11 +417,15 @@ cosim-smx-quick: $(COSIM_SMX_BUILD)/smx_cosim $(COSIM_SMX_SLICE)/done
 	  $(COSIM_SMX_BUILD)/smx_cosim --algo $$a --seed $$s --tiles $(COSIM_SMX_TILES_QUICK); \
 	  done; done
 	@$(COSIM_SMX_BUILD)/smx_cosim --algo ita --seed 4 --tiles 16 --max-rows 2 --max-n 4096
+	@set -e; for s in $(COSIM_SMX_FUSED_SEEDS_QUICK); do \
+	  $(COSIM_SMX_BUILD)/smx_cosim --fused $(COSIM_SMX_FUSED_QUICK) --seed $$s; done
+	@$(COSIM_SMX_BUILD)/smx_cosim --fused 3 --seed 5 --max-n 4096
 	@v=$(COSIM_SMX_BUILD)/pass.vcd; rm -f $$v; \
 	  $(COSIM_SMX_BUILD)/smx_cosim --npy $(COSIM_SMX_NPY) --tiles 1 --vcd $$v && \
 	  if [ -e $$v ]; then echo "$@: $$v written without a mismatch"; exit 1; fi
 	$(call smx_inject,online,out_p wb_done,50,500)
 	$(call smx_inject,ita,out_p wb_done,50,500)
+	$(call smx_inject_fused,p_data p_valid wb_done,2,500)
 	@set +e; v=$(COSIM_SMX_BUILD)/fault.vcd; rm -f $$v; \
 	  $(COSIM_SMX_BUILD)/smx_cosim --algo ita --seed 5 --tiles 3000 --inject-flip 150000 \
 	    --vcd $$v > $$v.log 2>&1; rc=$$?; \
@@ -418,7 +445,8 @@ cosim-smx-quick: $(COSIM_SMX_BUILD)/smx_cosim $(COSIM_SMX_SLICE)/done
 # groups of ita's 16; 2 rows of up to 4096), the whole real op (all 12
 # heads, 8 tiles) with both algorithms against the C model and against
 # dumps of their own (ita: the slice rerun with algorithm = ita, with each
-# ita_eps32), and a flip on every port of both.
+# ita_eps32), more and longer fused scenarios, and a flip on every port of
+# both and of a fused run.
 COSIM_SMX_ITA_SLICES := $(COSIM_SMX_BUILD)/slice-ita $(COSIM_SMX_BUILD)/slice-ita32
 
 # $(call smx_ita_slice,DIR,EPS32): the slice's functional run with ita; the
@@ -446,20 +474,37 @@ cosim-smx-soak: $(COSIM_SMX_BUILD)/smx_cosim $(COSIM_SMX_SLICE)/done \
 	  $(COSIM_SMX_BUILD)/smx_cosim --algo $$a --npy $(COSIM_SMX_NPY); done
 	@set -e; for d in $(COSIM_SMX_ITA_SLICES); do \
 	  $(COSIM_SMX_BUILD)/smx_cosim --npy $$d/l0.sm --config $$d/ita.ini; done
+	@set -e; for s in $(COSIM_SMX_SEEDS); do \
+	  $(COSIM_SMX_BUILD)/smx_cosim --fused 40 --seed $$s; done; \
+	  $(COSIM_SMX_BUILD)/smx_cosim --fused 30 --seed 97 --max-n 256 --max-rows 16; \
+	  $(COSIM_SMX_BUILD)/smx_cosim --fused 6 --seed 96 --max-n 4096
 	$(call smx_inject,online,out_p active cmd_ready rd_done wb_done,300,2000)
 	$(call smx_inject,ita,out_p active cmd_ready rd_done wb_done,300,2000)
+	$(call smx_inject_fused,p_data p_valid out_p active cmd_ready rd_done wb_done,6,2000)
 
 # make cosim runs the soak too
 cosim: cosim-smx-soak
 
+# The fused front end too: the CI build's (FUSED_ROWS of the online model)
+# and a score buffer of rows not a power of two at the defaults. Icarus
+# warns that its combinational fetch reads whole memories (score buffer,
+# row file, reciprocal pipeline): -Wno-sensitivity-entire-array for those.
+# Icarus compiles it at the default N_MAX (64): the CI build's 64 x 4096
+# score buffer would take it hours (its @* over a memory grows with the
+# square of the words: 4 s at 64 x 256, 42 s at 64 x 1024).
 cosim-smx-lint:
 	@echo "-- LINT rtl/smx.v rtl/smx_ita.v --"
 	$(VERILATOR) --lint-only -Wall -Irtl rtl/smx.v
 	$(VERILATOR) --lint-only -Wall -Irtl rtl/smx_ita.v
 	$(VERILATOR) --lint-only -Wall -Irtl $(addprefix -G,$(COSIM_SMX_PARAMS)) rtl/smx.v
 	$(VERILATOR) --lint-only -Wall -Irtl -GALGORITHM=1 $(addprefix -G,$(COSIM_SMX_PARAMS)) rtl/smx.v
+	$(VERILATOR) --lint-only -Wall -Irtl $(addprefix -G,$(COSIM_SMX_PARAMS)) \
+		-GFUSED_ROWS=$(COSIM_SMX_FUSED_ROWS) rtl/smx.v
+	$(VERILATOR) --lint-only -Wall -Irtl -GFUSED_ROWS=12 rtl/smx.v
 	$(IVERILOG) -g2012 -Wall -o /dev/null $(COSIM_SMX_RTL)
 	$(IVERILOG) -g2012 -Wall -Psmx.ALGORITHM=1 -o /dev/null $(COSIM_SMX_RTL)
+	$(IVERILOG) -g2012 -Wall -Wno-sensitivity-entire-array \
+		-Psmx.FUSED_ROWS=$(COSIM_SMX_FUSED_ROWS) -o /dev/null $(COSIM_SMX_RTL)
 
 # cosim-sde-lint also lints the softmax unit
 cosim-sde-lint: cosim-smx-lint

@@ -37,6 +37,34 @@
  * outputs, cycle by cycle, as plain text (format in smx_cosim.h), for
  * tests/icarus/tb_smx.v to replay on the RTL without the C side.
  *
+ * Stimulus, fused (--fused N; online, FUSED_ROWS > 1): N scenarios, one
+ * after the other. Each is R rows (1 .. FUSED_ROWS) of n scores (as random
+ * tiles' rows) in one in_frac, drained into the score buffer as the engine
+ * drains Q.K^T: blocks of rows, each block column tile by column tile (1 ..
+ * 2 LANES columns, or the whole row), each row of a column tile in beats of
+ * at most LANES scores (LANES at a time, or random counts), row after row
+ * or beat-interleaved across the block's rows, with random idle gaps; now
+ * and then a row is first drained part way with junk and restarted at
+ * column 0. Fused commands (ascending r0, 1 .. ROWS rows, kcycles =
+ * smx_fused_cycles) follow each tile's drain: presented from 1 cycle after
+ * its rows' last drain beat, or from RECIP_LATENCY + 2 cycles after it;
+ * normal random tiles go between them. Each fused tile's rows are then
+ * fetched as A.V's operand windows (the tile's rows by K-chunks of 1 ..
+ * n columns, plus now and then a random sub-window), f_cnt 1 .. LANES
+ * probabilities a cycle, row-major with the wrap, from its wb_done or, in
+ * "early" scenarios, from the first cycle its rows' reciprocals are ready
+ * (last drain beat + RECIP_LATENCY + 1); early scenarios also probe half
+ * their rows on exactly that cycle (1 .. LANES probabilities from a random
+ * column, ahead of the window being fetched). Payload without d_valid, f_valid
+ * or cmd_valid is random junk. Checked besides the controller and any
+ * normal tile's beats: p_valid on every cycle, and for a fetch in cycle k,
+ * on the check of cycle k + EXP_LATENCY (the edge that ends cycle
+ * k + EXP_LATENCY - 1), p_data lane l = smx_row(online)'s probability of
+ * the lane's row and column, 0 from lane f_cnt on. The next scenario
+ * starts once this one's commands are written and fetches issued. The RTL
+ * asserts what the harness does not see: a fetch of a row before its
+ * reciprocal, a fused tile ending before its rows' reciprocals.
+ *
  * Invariant: the model and the RTL see identical inputs in every cycle; the
  * harness decides acceptance from the model's registered cmd_ready, which
  * the previous check proved equal to the RTL's. A run is a pure function
@@ -66,6 +94,11 @@ _Static_assert(SMX_LANES >= 1 && SMX_EXP_LATENCY >= 1 && SMX_RECIP_LATENCY >= 1 
 _Static_assert(SMX_N_MAX >= 1 && SMX_N_MAX <= 65536, "row length");
 
 #define DRAIN_IDLE 4		/* idle cycles checked after the last tile */
+/* widths of the fused ports (rtl/smx.v) */
+#define FUSED_RB (SMX_FUSED_ROWS > 1 ? harness_clog2(SMX_FUSED_ROWS) : 1)	/* d_row, f_row, cmd_r0 */
+#define PORT_NB harness_clog2(SMX_N_MAX + 1)	/* d_col, d_n, f_col, f_k0, f_klen */
+#define PORT_CB harness_clog2(SMX_LANES + 1)	/* d_cnt, f_cnt */
+#define FUSED_BLOCK 16		/* most rows in a random drain block */
 #define GAP_MAX 300		/* longest idle gap between commands */
 #define RANDOM_ROWS 4		/* --max-rows default (capped at ROWS) */
 #define RANDOM_N 40		/* --max-n default (capped at N_MAX) */
@@ -77,10 +110,11 @@ _Static_assert(SMX_N_MAX >= 1 && SMX_N_MAX <= 65536, "row length");
 #define DEFAULT_CONFIG STASIM_SRC_DIR "/configs/sta-default.ini"
 
 enum inject_port {
-	INJ_OUT_P, INJ_ACTIVE, INJ_CMD_READY, INJ_RD_DONE, INJ_WB_DONE, INJ_N
+	INJ_OUT_P, INJ_ACTIVE, INJ_CMD_READY, INJ_RD_DONE, INJ_WB_DONE,
+	INJ_P_DATA, INJ_P_VALID, INJ_N
 };
 static const char *const inject_names[INJ_N] = {
-	"out_p", "active", "cmd_ready", "rd_done", "wb_done"
+	"out_p", "active", "cmd_ready", "rd_done", "wb_done", "p_data", "p_valid"
 };
 
 /* One line of expect.txt (format in smx_cosim.h), the model's view. */
@@ -94,11 +128,14 @@ struct vec_line {
 	uint32_t out_p[SMX_WORDS(SMX_X_BITS)];	/* smx_row's probabilities */
 };
 
-/* One softmax tile: its command fields, scores and probabilities. */
+/* One softmax tile: its command fields, scores and probabilities. A fused
+ * tile has only its command fields (x, p, want, beat_cycle NULL). */
 struct tile {
 	struct smx_job job;	/* the model's view (first member: cmd.data
 				 * points here) */
-	uint32_t r0;		/* its first row in the --npy op, else 0 */
+	int fused;		/* 1: a fused tile of score-buffer rows */
+	uint32_t r0;		/* its first row in the --npy op or the score
+				 * buffer (fused), else 0 */
 	uint32_t rows, n;	/* rows, row length */
 	uint32_t c;		/* beats a row: ceil(n / LANES) */
 	uint32_t in_frac;	/* as sent, 0 .. 31 */
@@ -119,6 +156,75 @@ struct npy_step {
 	uint64_t kcycles;	/* smx_cycles for the build's unit */
 	uint8_t flags;		/* UNIT_* of the plan step */
 };
+
+/* One drain beat of a fused scenario (rtl/smx.v d_*). */
+struct dbeat {
+	uint32_t row;		/* score-buffer row */
+	uint32_t col;		/* column of lane 0 */
+	uint32_t cnt;		/* scores, 1 .. LANES */
+	uint32_t junk;		/* 1: part of an aborted drain, random scores */
+};
+
+/* A block of score-buffer rows: a fused tile, or an A.V operand window of
+ * rows r0 .. r0 + rows - 1 and columns k0 .. k0 + klen - 1. */
+struct fwin {
+	uint32_t r0, rows;
+	uint32_t k0, klen;	/* window: its columns (a tile: 0, n) */
+};
+
+/* One command of a fused scenario, in issue order. */
+struct fcmd {
+	uint32_t tile;		/* index into ftiles, or UINT32_MAX: a normal tile */
+	uint32_t wait;		/* fused: first cycle after its rows' last
+				 * drain beat it may be presented on: 1 or
+				 * RECIP_LATENCY + 2 */
+};
+
+/* Probes in flight: at most one row completes a cycle, each probed
+ * RECIP_LATENCY + 1 cycles later. */
+#define PROBE_LEN (SMX_RECIP_LATENCY + 2)
+
+/* One fused scenario: rows drained, fused commands, fetches. */
+struct fscen {
+	uint32_t rows, n;	/* R rows of the score buffer, n scores each */
+	uint32_t in_frac;	/* d_frac and f_frac, 0 .. 31 */
+	int8_t *x;		/* rows x n scores */
+	uint8_t *want;		/* rows x n: smx_row(SMX_ONLINE) of each row */
+	uint64_t *last;		/* per row: cycle of its completing drain beat,
+				 * UINT64_MAX before it */
+	int dense;		/* 1: drain beats and fetches mostly back to back */
+	int early;		/* 1: fetch a tile once its rows are ready, not
+				 * after its wb_done */
+	struct dbeat *beats;	/* the drain, in order */
+	size_t n_beats, beat_next;	/* beats, next to drive */
+	uint64_t beat_gap;	/* idle cycles before the next beat */
+	struct fwin *ftiles;	/* the fused tiles, ascending r0 */
+	uint32_t n_ftiles;
+	uint32_t ftiles_written; /* of them, wb_done seen (in order) */
+	struct fcmd *cmds;	/* every command, in issue order */
+	size_t n_cmds, cmd_next;	/* commands, next to present */
+	uint32_t fetch_tile;	/* next fused tile whose windows are not made */
+	struct fwin *wins;	/* that tile's windows, fetched in order */
+	size_t n_wins, cap_wins, win_next;
+	int win_open;		/* 1: wins[win_next] is being fetched */
+	uint32_t win_row, win_col;	/* its next fetch's lane 0 */
+	uint64_t win_left;	/* its probabilities not fetched yet */
+	uint64_t fetch_gap;	/* idle cycles before the next fetch */
+	/* early scenarios: probes of rows on the first cycle their
+	 * reciprocal is ready, a ring in due order */
+	uint64_t probe_due[PROBE_LEN];	/* completing beat + RECIP_LATENCY + 1 */
+	uint32_t probe_row[PROBE_LEN];
+	uint32_t probe_head, probe_len;
+};
+
+/* A fetch in flight: its probabilities due on p_* at check cycle due. */
+struct fetch_exp {
+	uint64_t due;		/* fetch cycle + EXP_LATENCY */
+	uint32_t cnt;		/* f_cnt */
+	uint32_t row[SMX_LANES], col[SMX_LANES];	/* each lane's, for messages */
+	uint8_t p[SMX_LANES];	/* smx_row's, lanes < cnt */
+};
+#define FQ_LEN (SMX_EXP_LATENCY + 1)	/* fetches in flight, at most */
 
 /* The softmax op of --npy, as dumped by sim/func.c. */
 struct npy_op {
@@ -193,6 +299,26 @@ struct smx_cosim {
 	int64_t fail_cycle;	/* first mismatch, or -1 */
 	int failed;		/* 1: a mismatch was reported */
 	int done;		/* 1: nothing left to compare */
+
+	/* --fused */
+	uint64_t fused_n;	/* scenarios to run; 0: not fused */
+	struct fscen *scen;	/* the scenario in progress, or NULL */
+	uint64_t scen_made;	/* scenarios started */
+	uint64_t scen_done;	/* scenarios finished */
+	uint64_t scen_gap;	/* idle cycles before the next one */
+	struct fetch_exp fq[FQ_LEN];	/* fetches in flight, a ring */
+	uint32_t fq_head, fq_len;	/* its oldest entry, occupancy */
+	uint64_t cov_dbeats;	/* coverage: drain beats */
+	uint64_t cov_restarts;	/* coverage: aborted drains restarted at column 0 */
+	uint64_t cov_fetches;	/* coverage: fetches */
+	uint64_t cov_probs;	/* coverage: fetched probabilities compared */
+	uint64_t cov_wraps;	/* coverage: fetches wrapping to the next row */
+	uint64_t cov_at_ready;	/* coverage: fetches of a row on the first cycle
+				 * its reciprocal is ready */
+	uint64_t cov_tight;	/* coverage: fused commands presented on the
+				 * cycle after their rows' last drain beat */
+	uint64_t cov_ftiles;	/* coverage: fused tiles written */
+	uint64_t cov_ntiles;	/* coverage: normal tiles among the fused */
 };
 
 /* ---- bit fields of the lane ports ---- */
@@ -404,21 +530,30 @@ static uint64_t beat_step(const struct smx_cosim *c, const struct tile *t,
 
 /* ---- stimulus ---- */
 
+/* Room for one more tile; -1 when out of memory. */
+static int tiles_grow(struct smx_cosim *c)
+{
+	size_t cap = c->cap_tiles ? 2 * c->cap_tiles : 64;
+	struct tile **nt;
+
+	if (c->n_tiles < c->cap_tiles)
+		return 0;
+	nt = realloc(c->tiles, cap * sizeof *nt);
+	if (!nt)
+		return -1;
+	c->tiles = nt;
+	c->cap_tiles = cap;
+	return 0;
+}
+
 /* Present the next tile's command; returns -1 when out of memory. */
 static int next_cmd(struct smx_cosim *c)
 {
 	struct tile *t;
 	struct smx_pins *p = &c->cmd;
 
-	if (c->n_tiles == c->cap_tiles) {
-		size_t cap = c->cap_tiles ? 2 * c->cap_tiles : 64;
-		struct tile **nt = realloc(c->tiles, cap * sizeof *nt);
-
-		if (!nt)
-			return -1;
-		c->tiles = nt;
-		c->cap_tiles = cap;
-	}
+	if (tiles_grow(c))
+		return -1;
 	t = c->npy.prefix ? tile_npy(c) : tile_random(c);
 	if (!t)
 		return -1;
@@ -438,11 +573,16 @@ static int next_cmd(struct smx_cosim *c)
 	p->cmd_kcycles = (uint32_t)t->kcycles;
 	p->cmd_in_frac = t->in_frac;
 	p->cmd_ita_eps32 = (uint8_t)t->eps32;
+	p->cmd_fused = 0;
+	/* fused runs: a normal tile's r0 is junk the RTL must ignore */
+	p->cmd_r0 = c->fused_n ? harness_noise(&c->rng, FUSED_RB) : 0;
+	c->cov_ntiles += c->fused_n != 0;
 	return 0;
 }
 
 /* The command pins: the presented command, or random payload without
- * cmd_valid (the RTL must ignore it). */
+ * cmd_valid (the RTL must ignore it; cmd_fused and cmd_r0 only in fused
+ * runs, so that the others keep their stimulus). */
 static void drive_cmd(struct smx_cosim *c, struct smx_pins *p)
 {
 	const struct smx_pins *q = &c->cmd;
@@ -456,8 +596,14 @@ static void drive_cmd(struct smx_cosim *c, struct smx_pins *p)
 		p->cmd_kcycles = harness_noise(&c->rng, SMX_KC_BITS);
 		p->cmd_in_frac = harness_noise(&c->rng, 5);
 		p->cmd_ita_eps32 = (uint8_t)harness_noise(&c->rng, 1);
+		if (c->fused_n) {
+			p->cmd_fused = (uint8_t)harness_noise(&c->rng, 1);
+			p->cmd_r0 = harness_noise(&c->rng, FUSED_RB);
+		}
 		return;
 	}
+	p->cmd_fused = q->cmd_fused;
+	p->cmd_r0 = q->cmd_r0;
 	p->cmd_flags = q->cmd_flags;
 	p->cmd_op = q->cmd_op;
 	p->cmd_rows = q->cmd_rows;
@@ -476,6 +622,8 @@ static int feed(struct smx_cosim *c, struct smx_pins *p)
 	harness_garbage(&c->rng, p->x_data, SMX_X_BITS);
 	if (!t)
 		return mismatch(c, "x_rd (no tile in progress)", 0, 1);
+	if (t->fused)
+		return mismatch(c, "x_rd (a fused tile reads no scores)", 0, 1);
 	if (p->x_row >= t->rows)
 		return mismatch(c, "x_row (beyond the tile)", t->rows - 1, p->x_row);
 	if (p->x_col >= t->c)
@@ -488,6 +636,480 @@ static int feed(struct smx_cosim *c, struct smx_pins *p)
 	}
 	c->beats_fed++;
 	return 0;
+}
+
+/* ---- fused scenarios (--fused) ---- */
+
+static void scen_free(struct fscen *s)
+{
+	if (!s)
+		return;
+	free(s->x);
+	free(s->want);
+	free(s->last);
+	free(s->beats);
+	free(s->ftiles);
+	free(s->cmds);
+	free(s->wins);
+	free(s);
+}
+
+/* A fused tile's command-side record: no scores, no beats; its job does
+ * nothing when the model finishes it (the rows were drained, the
+ * probabilities leave on fetches). */
+static void fused_run(const struct fu_job *job, uint32_t r0, uint32_t rows)
+{
+	(void)job;
+	(void)r0;
+	(void)rows;
+}
+
+/* Append beat (row, col, cnt) to the scenario's drain. */
+static void drain_push(struct fscen *s, uint32_t row, uint32_t col,
+		       uint32_t cnt, uint32_t junk)
+{
+	s->beats[s->n_beats++] = (struct dbeat){ row, col, cnt, junk };
+}
+
+/* Now and then (when n > 1) an aborted drain of row r before its real
+ * one: junk scores of columns 0 .. cut - 1, cut < n, restarted at 0. */
+static void drain_abort(struct smx_cosim *c, struct fscen *s, uint32_t r)
+{
+	uint32_t cut, col, cnt;
+
+	if (s->n < 2 || !harness_chance(&c->rng, 5))
+		return;
+	cut = (uint32_t)harness_range(&c->rng, 1, s->n - 1);
+	for (col = 0; col < cut; col += cnt) {
+		cnt = (uint32_t)harness_range(&c->rng, 1, SMX_LANES);
+		cnt = cnt < cut - col ? cnt : cut - col;
+		drain_push(s, r, col, cnt, 1);
+	}
+}
+
+/*
+ * The drain of the scenario, as the engine drains Q.K^T: blocks of rows;
+ * each block column tile by column tile (width cw); each row of a column
+ * tile in beats of at most LANES scores, either row after row (LANES at a
+ * time, or random counts) or beat-interleaved across the block's rows.
+ * At most 2 n beats a row, aborted drains included.
+ */
+static void drain_plan(struct smx_cosim *c, struct fscen *s)
+{
+	uint32_t bmax = harness_chance(&c->rng, 30) ? s->rows :
+			(uint32_t)harness_range(&c->rng, 1, s->rows < FUSED_BLOCK ?
+						s->rows : FUSED_BLOCK);
+	uint32_t cw = harness_chance(&c->rng, 20) ? s->n :
+		      (uint32_t)harness_range(&c->rng, 1, 2 * SMX_LANES);
+	int inter = harness_chance(&c->rng, 40), split = harness_chance(&c->rng, 30);
+	uint32_t b0, bs, c0, c1, r, j, col, cnt, nb;
+
+	for (b0 = 0; b0 < s->rows; b0 += bs) {
+		bs = (uint32_t)harness_range(&c->rng, 1, bmax);
+		bs = bs < s->rows - b0 ? bs : s->rows - b0;
+		for (c0 = 0; c0 < s->n; c0 += cw) {
+			c1 = c0 + cw < s->n ? c0 + cw : s->n;
+			nb = (c1 - c0 + SMX_LANES - 1) / SMX_LANES;
+			for (j = 0; inter && j < nb; j++)
+				for (r = b0; r < b0 + bs; r++) {
+					if (c0 == 0 && j == 0)
+						drain_abort(c, s, r);
+					col = c0 + j * SMX_LANES;
+					drain_push(s, r, col, c1 - col < SMX_LANES ?
+						   c1 - col : SMX_LANES, 0);
+				}
+			for (r = b0; !inter && r < b0 + bs; r++) {
+				if (c0 == 0)
+					drain_abort(c, s, r);
+				for (col = c0; col < c1; col += cnt) {
+					cnt = split ? (uint32_t)harness_range(&c->rng, 1, SMX_LANES) :
+						      SMX_LANES;
+					cnt = cnt < c1 - col ? cnt : c1 - col;
+					drain_push(s, r, col, cnt, 0);
+				}
+			}
+		}
+	}
+}
+
+/* The scenario's commands: fused tiles of 1 .. min(ROWS, cap) rows
+ * covering rows 0 .. R - 1 in ascending r0, with 0 .. 2 normal tiles among
+ * them; -1 when out of memory. */
+static int cmd_plan(struct smx_cosim *c, struct fscen *s)
+{
+	static const uint32_t caps[] = { 1, 4, 16, SMX_FUSED_ROWS };
+	uint32_t cap = caps[harness_range(&c->rng, 0, 3)], r0, rows, normals, k;
+
+	cap = cap < SMX_ROWS ? cap : SMX_ROWS;
+	s->ftiles = malloc(s->rows * sizeof *s->ftiles);
+	normals = (uint32_t)harness_range(&c->rng, 0, 2);
+	s->cmds = malloc((s->rows + normals) * sizeof *s->cmds);
+	if (!s->ftiles || !s->cmds)
+		return -1;
+	for (r0 = 0; r0 < s->rows; r0 += rows) {
+		rows = (uint32_t)harness_range(&c->rng, 1, cap);
+		rows = rows < s->rows - r0 ? rows : s->rows - r0;
+		s->ftiles[s->n_ftiles++] = (struct fwin){ r0, rows, 0, s->n };
+	}
+	for (k = 0; k < s->n_ftiles || normals; ) {
+		if (normals && harness_range(&c->rng, 0, s->n_ftiles - k + normals - 1) <
+			       normals) {
+			s->cmds[s->n_cmds++] = (struct fcmd){ UINT32_MAX, 0 };
+			normals--;
+			continue;
+		}
+		s->cmds[s->n_cmds++] = (struct fcmd){
+			k++, harness_chance(&c->rng, 50) ? 1 : SMX_RECIP_LATENCY + 2 };
+	}
+	return 0;
+}
+
+/* A new random scenario into c->scen; -1 when out of memory. */
+static int scen_new(struct smx_cosim *c)
+{
+	struct fscen *s = calloc(1, sizeof *s);
+	struct smx_fmt f;
+	uint32_t r, i;
+
+	if (!s)
+		return -1;
+	c->scen = s;
+	c->scen_made++;
+	s->rows = (uint32_t)(harness_chance(&c->rng, 20) ? SMX_FUSED_ROWS :
+			     harness_range(&c->rng, 1, SMX_FUSED_ROWS));
+	s->n = (uint32_t)(harness_chance(&c->rng, 10) ? (harness_chance(&c->rng, 50) ? 1 : c->n_max) :
+			  harness_range(&c->rng, 1, c->n_max));
+	s->in_frac = (uint32_t)(harness_chance(&c->rng, 80) ? harness_range(&c->rng, 0, 7) :
+				harness_chance(&c->rng, 70) ? harness_range(&c->rng, 8, 15) :
+				harness_range(&c->rng, 16, 31));
+	s->dense = harness_chance(&c->rng, 50);
+	s->early = harness_chance(&c->rng, 30);
+	s->x = malloc((size_t)s->rows * s->n);
+	s->want = malloc((size_t)s->rows * s->n);
+	s->last = malloc(s->rows * sizeof *s->last);
+	s->beats = malloc(2 * (size_t)s->rows * s->n * sizeof *s->beats);
+	if (!s->x || !s->want || !s->last || !s->beats || cmd_plan(c, s))
+		return -1;
+	f = (struct smx_fmt){ .in_frac = s->in_frac };
+	for (r = 0; r < s->rows; r++) {
+		int8_t *x = s->x + (size_t)r * s->n;
+		uint8_t *w = s->want + (size_t)r * s->n;
+
+		row_scores(c, x, s->n);
+		smx_row(SMX_ONLINE, &f, x, s->n, w);
+		c->cov_rescale += rescales(c, &f, x, s->n);
+		for (i = 0; i < s->n; i++)
+			c->cov_sat += w[i] == 255;
+		s->last[r] = UINT64_MAX;
+	}
+	drain_plan(c, s);
+	return 0;
+}
+
+/* 1 when every row of tile t was drained and the cycle is at least
+ * `after` cycles past the last of their completing beats. */
+static int rows_past(const struct smx_cosim *c, const struct fscen *s,
+		     const struct fwin *t, uint64_t after)
+{
+	uint64_t m = 0;
+	uint32_t r;
+
+	for (r = t->r0; r < t->r0 + t->rows; r++) {
+		if (s->last[r] == UINT64_MAX)
+			return 0;
+		m = s->last[r] > m ? s->last[r] : m;
+	}
+	return c->cycle >= m + after;
+}
+
+/* Present the scenario's next command when it may go; -1 when out of
+ * memory. A normal tile goes at once, a fused tile once its rows' drain
+ * allows it (fcmd.wait). */
+static int fused_cmd(struct smx_cosim *c)
+{
+	struct fscen *s = c->scen;
+	const struct fcmd *fc;
+	const struct fwin *ft;
+	struct smx_pins *p = &c->cmd;
+	struct tile *t;
+
+	if (!s || s->cmd_next == s->n_cmds)
+		return 0;
+	fc = &s->cmds[s->cmd_next];
+	if (fc->tile == UINT32_MAX) {
+		s->cmd_next++;
+		return next_cmd(c);
+	}
+	ft = &s->ftiles[fc->tile];
+	if (!rows_past(c, s, ft, fc->wait))
+		return 0;
+	c->cov_tight += fc->wait == 1 && !rows_past(c, s, ft, 2);
+	if (tiles_grow(c) || !(t = calloc(1, sizeof *t)))
+		return -1;
+	s->cmd_next++;
+	t->fused = 1;
+	t->r0 = ft->r0;
+	t->rows = ft->rows;
+	t->n = s->n;
+	t->c = (s->n + SMX_LANES - 1) / SMX_LANES;
+	t->in_frac = s->in_frac;
+	t->eps32 = (uint32_t)(harness_rnd(&c->rng) & 1);
+	t->flags = (uint8_t)(harness_rnd(&c->rng) & 0x1f);
+	t->kcycles = smx_fused_cycles(&c->sp, t->rows, t->n);
+	smx_job_init(&t->job);
+	t->job.base.run = fused_run;
+	c->tiles[c->n_tiles] = t;
+	c->in = (struct unit_cmd){
+		.valid = 1, .flags = t->flags, .op = (uint32_t)c->n_tiles,
+		.rows = t->rows, .cols = t->n, .kcycles = t->kcycles,
+		.r0 = t->r0, .c0 = 0, .data = &t->job,
+	};
+	c->n_tiles++;
+	*p = (struct smx_pins){
+		.cmd_valid = 1, .cmd_flags = t->flags, .cmd_op = c->in.op,
+		.cmd_rows = t->rows, .cmd_cols = t->n,
+		.cmd_kcycles = (uint32_t)t->kcycles, .cmd_in_frac = t->in_frac,
+		.cmd_ita_eps32 = (uint8_t)t->eps32, .cmd_fused = 1,
+		.cmd_r0 = t->r0,
+	};
+	return 0;
+}
+
+/* Idle cycles before the next drain beat or fetch. */
+static uint64_t fused_gap(struct smx_cosim *c, const struct fscen *s)
+{
+	if (s->dense)
+		return harness_chance(&c->rng, 90) ? 0 : harness_range(&c->rng, 1, 3);
+	return harness_gap(&c->rng, 40);
+}
+
+/* This cycle's drain beat, if one is due, on d_*; junk payload otherwise. */
+static void fused_drain(struct smx_cosim *c, struct smx_pins *p)
+{
+	struct fscen *s = c->scen;
+	const struct dbeat *b;
+	uint32_t l, k;
+
+	p->d_valid = 0;
+	harness_garbage(&c->rng, p->d_data, SMX_X_BITS);
+	if (s && s->beat_next < s->n_beats && s->beat_gap)
+		s->beat_gap--;
+	else if (s && s->beat_next < s->n_beats) {
+		b = &s->beats[s->beat_next++];
+		p->d_valid = 1;
+		p->d_row = b->row;
+		p->d_col = b->col;
+		p->d_cnt = b->cnt;
+		p->d_n = s->n;
+		p->d_frac = s->in_frac;
+		for (l = 0; !b->junk && l < b->cnt; l++)
+			harness_put_bits(p->d_data, l * 8, 8,
+				 (uint8_t)s->x[(size_t)b->row * s->n + b->col + l]);
+		if (!b->junk && b->col + b->cnt == s->n) {
+			s->last[b->row] = c->cycle;
+			if (s->early && harness_chance(&c->rng, 50)) {
+				k = (s->probe_head + s->probe_len++) % PROBE_LEN;
+				s->probe_due[k] = c->cycle + SMX_RECIP_LATENCY + 1;
+				s->probe_row[k] = b->row;
+			}
+		}
+		c->cov_restarts += !b->junk && b->col == 0 && s->beat_next >= 2 &&
+				   s->beats[s->beat_next - 2].junk &&
+				   s->beats[s->beat_next - 2].row == b->row;
+		c->cov_dbeats++;
+		s->beat_gap = fused_gap(c, s);
+		return;
+	}
+	p->d_row = harness_noise(&c->rng, FUSED_RB);
+	p->d_col = harness_noise(&c->rng, PORT_NB);
+	p->d_cnt = harness_noise(&c->rng, PORT_CB);
+	p->d_n = harness_noise(&c->rng, PORT_NB);
+	p->d_frac = harness_noise(&c->rng, 5);
+}
+
+/* Append a window; -1 when out of memory. */
+static int win_push(struct fscen *s, uint32_t r0, uint32_t rows, uint32_t k0,
+		    uint32_t klen)
+{
+	if (s->n_wins == s->cap_wins) {
+		size_t cap = s->cap_wins ? 2 * s->cap_wins : 16;
+		struct fwin *nw = realloc(s->wins, cap * sizeof *nw);
+
+		if (!nw)
+			return -1;
+		s->wins = nw;
+		s->cap_wins = cap;
+	}
+	s->wins[s->n_wins++] = (struct fwin){ r0, rows, k0, klen };
+	return 0;
+}
+
+/* A.V's operand windows of fused tile t: its rows by K-chunks of kw
+ * columns (every probability of the tile), now and then a random
+ * sub-window after them; -1 when out of memory. */
+static int win_plan(struct smx_cosim *c, struct fscen *s, const struct fwin *t)
+{
+	uint64_t kind = harness_range(&c->rng, 0, 9);
+	uint32_t kw = kind < 4 ? (uint32_t)harness_range(&c->rng, 1, 2 * SMX_LANES) :
+		      kind < 7 ? s->n : (uint32_t)harness_range(&c->rng, 1, s->n);
+	uint32_t k0, a, b;
+
+	s->n_wins = s->win_next = 0;
+	for (k0 = 0; k0 < s->n; k0 += kw)
+		if (win_push(s, t->r0, t->rows, k0, kw < s->n - k0 ? kw : s->n - k0))
+			return -1;
+	if (!harness_chance(&c->rng, 30))
+		return 0;
+	a = (uint32_t)harness_range(&c->rng, t->r0, t->r0 + t->rows - 1);
+	b = (uint32_t)harness_range(&c->rng, a, t->r0 + t->rows - 1);
+	k0 = (uint32_t)harness_range(&c->rng, 0, s->n - 1);
+	return win_push(s, a, b - a + 1, k0,
+			(uint32_t)harness_range(&c->rng, 1, s->n - k0));
+}
+
+/* 1 when fused tile g's rows may be fetched this cycle. */
+static int fetch_ready(const struct smx_cosim *c, const struct fscen *s,
+		       uint32_t g)
+{
+	if (s->early)
+		return rows_past(c, s, &s->ftiles[g], SMX_RECIP_LATENCY + 1);
+	return g < s->ftiles_written;
+}
+
+/* Fetch cnt probabilities of window w from (*row, *col) on f_*, their
+ * expected values into the ring, and step (*row, *col) past them;
+ * -1 after a message when the ring is full (an internal error). */
+static int fetch_issue(struct smx_cosim *c, struct smx_pins *p,
+		       const struct fwin *w, uint32_t *row, uint32_t *col,
+		       uint32_t cnt)
+{
+	const struct fscen *s = c->scen;
+	struct fetch_exp *e;
+	uint32_t l;
+	int at_ready = 0;
+
+	if (c->fq_len == FQ_LEN) {
+		fprintf(stderr, "smx_cosim: internal: %d fetches in flight\n", FQ_LEN);
+		return -1;
+	}
+	p->f_valid = 1;
+	p->f_row = *row;
+	p->f_col = *col;
+	p->f_k0 = w->k0;
+	p->f_klen = w->klen;
+	p->f_cnt = cnt;
+	p->f_frac = s->in_frac;
+	e = &c->fq[(c->fq_head + c->fq_len++) % FQ_LEN];
+	memset(e, 0, sizeof *e);
+	e->due = c->cycle + SMX_EXP_LATENCY;
+	e->cnt = cnt;
+	for (l = 0; l < cnt; l++) {
+		e->row[l] = *row;
+		e->col[l] = *col;
+		e->p[l] = s->want[(size_t)*row * s->n + *col];
+		at_ready |= s->last[*row] + SMX_RECIP_LATENCY + 1 == c->cycle;
+		if (*col + 1 == w->k0 + w->klen) {
+			c->cov_wraps += l + 1 < cnt;
+			++*row;
+			*col = w->k0;
+		} else {
+			++*col;
+		}
+	}
+	c->cov_at_ready += at_ready;
+	c->cov_fetches++;
+	return 0;
+}
+
+/* A probe of row r, due on the first cycle its reciprocal is ready: 1 ..
+ * LANES probabilities from a random column, not past the row's end. */
+static int fetch_probe(struct smx_cosim *c, struct smx_pins *p, uint32_t r)
+{
+	const struct fscen *s = c->scen;
+	const struct fwin w = { r, 1, 0, s->n };
+	uint32_t col = (uint32_t)harness_range(&c->rng, 0, s->n - 1);
+	uint32_t cnt = (uint32_t)harness_range(&c->rng, 1, SMX_LANES);
+
+	return fetch_issue(c, p, &w, &r, &col, cnt < s->n - col ? cnt : s->n - col);
+}
+
+/* This cycle's fetch, if one is due, on f_* (junk payload otherwise): a
+ * probe when one is due this cycle (early scenarios), else the next of the
+ * open window; -1 when out of memory. */
+static int fused_fetch(struct smx_cosim *c, struct smx_pins *p)
+{
+	struct fscen *s = c->scen;
+	const struct fwin *w;
+	uint32_t cnt;
+
+	p->f_valid = 0;
+	if (s && !s->win_open && s->win_next == s->n_wins &&
+	    s->fetch_tile < s->n_ftiles && fetch_ready(c, s, s->fetch_tile) &&
+	    win_plan(c, s, &s->ftiles[s->fetch_tile++]))
+		return -1;
+	if (s && !s->win_open && s->win_next < s->n_wins) {
+		w = &s->wins[s->win_next];
+		s->win_open = 1;
+		s->win_row = w->r0;
+		s->win_col = w->k0;
+		s->win_left = (uint64_t)w->rows * w->klen;
+	}
+	if (s && s->probe_len && s->probe_due[s->probe_head] == c->cycle) {
+		cnt = s->probe_row[s->probe_head];
+		s->probe_head = (s->probe_head + 1) % PROBE_LEN;
+		s->probe_len--;
+		return fetch_probe(c, p, cnt);
+	}
+	if (s && s->win_open && s->fetch_gap) {
+		s->fetch_gap--;
+	} else if (s && s->win_open) {
+		w = &s->wins[s->win_next];
+		cnt = harness_chance(&c->rng, 70) ? SMX_LANES :
+		      (uint32_t)harness_range(&c->rng, 1, SMX_LANES);
+		cnt = cnt < s->win_left ? cnt : (uint32_t)s->win_left;
+		if (fetch_issue(c, p, w, &s->win_row, &s->win_col, cnt))
+			return -1;
+		s->win_left -= cnt;
+		if (!s->win_left) {
+			s->win_open = 0;
+			s->win_next++;
+		}
+		s->fetch_gap = fused_gap(c, s);
+		return 0;
+	}
+	p->f_row = harness_noise(&c->rng, FUSED_RB);
+	p->f_col = harness_noise(&c->rng, PORT_NB);
+	p->f_k0 = harness_noise(&c->rng, PORT_NB);
+	p->f_klen = harness_noise(&c->rng, PORT_NB);
+	p->f_cnt = harness_noise(&c->rng, PORT_CB);
+	p->f_frac = harness_noise(&c->rng, 5);
+	return 0;
+}
+
+/* One cycle of the fused stimulus after the command: start a scenario
+ * when due, end it when everything of it is issued and written, drive the
+ * drain and fetch ports; -1 when out of memory. */
+static int fused_drive(struct smx_cosim *c, struct smx_pins *p)
+{
+	struct fscen *s = c->scen;
+
+	if (s && s->beat_next == s->n_beats && s->cmd_next == s->n_cmds &&
+	    !c->in.valid && s->ftiles_written == s->n_ftiles &&
+	    s->fetch_tile == s->n_ftiles && !s->win_open &&
+	    s->win_next == s->n_wins && !s->probe_len) {
+		scen_free(s);
+		c->scen = NULL;
+		c->scen_done++;
+		c->scen_gap = harness_gap(&c->rng, 100);
+	}
+	if (!c->scen && c->scen_made < c->fused_n) {
+		if (c->scen_gap)
+			c->scen_gap--;
+		else if (scen_new(c))
+			return -1;
+	}
+	fused_drain(c, p);
+	return fused_fetch(c, p);
 }
 
 /* ---- vector files (--write-vectors, format in smx_cosim.h) ---- */
@@ -1022,6 +1644,8 @@ static void usage(FILE *f)
 		"usage: smx_cosim [--algo online|ita] [--seed N] [--tiles N] [--max-rows N] [--max-n N]\n"
 		"                 [--npy PREFIX [--config FILE]] [--inject-flip CYCLE [--inject-port PORT]]\n"
 		"                 [--vcd FILE [--vcd-window N]] [--max-cycles N] [--write-vectors DIR]\n"
+		"       smx_cosim --fused N [--seed N] [--max-rows N] [--max-n N] [--inject-flip CYCLE\n"
+		"                 [--inject-port PORT]] [--vcd FILE [--vcd-window N]] [--max-cycles N]\n"
 		"  --algo A          the RTL and model algorithm: online (default) or ita\n"
 		"  --seed N          stimulus seed (default 1)\n"
 		"  --tiles N         softmax tiles (commands) to issue (default 300; --npy: all)\n"
@@ -1034,7 +1658,11 @@ static void usage(FILE *f)
 		"                    %s)\n"
 		"  --inject-flip N   flip one bit of an RTL output at the first cycle >= N where it is\n"
 		"                    compared; the run must then fail with exit status 1\n"
-		"  --inject-port P   out_p (default), active, cmd_ready, rd_done, wb_done\n"
+		"  --inject-port P   out_p (default), active, cmd_ready, rd_done, wb_done, p_data,\n"
+		"                    p_valid (the last two: --fused)\n"
+		"  --fused N         the fused front end of the online unit (FUSED_ROWS %d): N\n"
+		"                    scenarios of score-buffer rows drained, fused commands, normal\n"
+		"                    tiles among them (--max-rows), fetches; rows of 1 .. --max-n\n"
 		"  --vcd FILE        on a mismatch, rerun and write the waves of the clocks around it\n"
 		"  --vcd-window N    clocks of waves before the mismatch (default 64)\n"
 		"  --max-cycles N    fail when the run has not finished after N cycles\n"
@@ -1042,7 +1670,7 @@ static void usage(FILE *f)
 		"                    DIR/expect.txt (expected outputs) for tests/icarus/tb_smx.v\n",
 		SMX_ROWS < RANDOM_ROWS ? SMX_ROWS : RANDOM_ROWS, SMX_ROWS,
 		SMX_N_MAX < RANDOM_N ? SMX_N_MAX : RANDOM_N, SMX_N_MAX,
-		DEFAULT_CONFIG);
+		DEFAULT_CONFIG, SMX_FUSED_ROWS);
 }
 
 /* An unsigned value in lo .. hi; -1 after a message naming the option. */
@@ -1101,6 +1729,8 @@ static int option(struct smx_cosim *c, const char *a, const char *v)
 		return opt_u32(a, v, 1, SMX_N_MAX, &c->n_max);
 	if (!strcmp(a, "--max-cycles"))
 		return opt_u64(a, v, 1, UINT64_MAX, &c->max_cycles);
+	if (!strcmp(a, "--fused"))
+		return opt_u64(a, v, 1, UINT32_MAX, &c->fused_n);
 	if (!strcmp(a, "--inject-flip"))
 		return c->inject = 1, opt_u64(a, v, 0, UINT64_MAX, &c->inject_cycle);
 	if (!strcmp(a, "--vcd-window")) {
@@ -1135,7 +1765,7 @@ static int known(const char *a)
 	static const char *const opts[] = {
 		"--seed", "--tiles", "--max-rows", "--max-n", "--max-cycles",
 		"--inject-flip", "--inject-port", "--vcd", "--vcd-window",
-		"--algo", "--write-vectors", "--npy", "--config",
+		"--algo", "--write-vectors", "--npy", "--config", "--fused",
 	};
 	size_t k;
 
@@ -1143,6 +1773,29 @@ static int known(const char *a)
 		if (!strcmp(a, opts[k]))
 			return 1;
 	return 0;
+}
+
+/* --fused runs the online model's fused front end on random scenarios:
+ * not with the options of the other stimuli; -1 after a message. */
+static int fused_options(const struct smx_cosim *c)
+{
+	const char *why = NULL;
+
+	if (SMX_FUSED_ROWS < 2)
+		why = "this build's online unit has no score buffer (FUSED_ROWS 1; "
+		      "COSIM_SMX_FUSED_ROWS)";
+	else if (c->algo != SMX_ONLINE)
+		why = "the fused front end is the online algorithm's";
+	else if (c->npy.prefix)
+		why = "not with --npy (random scenarios only)";
+	else if (c->tiles_set)
+		why = "not with --tiles (N scenarios set the normal tiles too)";
+	else if (c->vec_dir)
+		why = "not with --write-vectors (the vector files have no fused ports)";
+	if (!why)
+		return 0;
+	fprintf(stderr, "smx_cosim: --fused: %s\n", why);
+	return -1;
 }
 
 static int parse(struct smx_cosim *c, int argc, char **argv, int *status)
@@ -1173,7 +1826,7 @@ static int parse(struct smx_cosim *c, int argc, char **argv, int *status)
 		fprintf(stderr, "smx_cosim: --config: only with --npy\n");
 		return -1;
 	}
-	return 0;
+	return c->fused_n ? fused_options(c) : 0;
 }
 
 /* ---- the public interface ---- */
@@ -1185,6 +1838,7 @@ static void cosim_free(struct smx_cosim *c)
 	for (i = 0; i < c->n_tiles; i++)
 		tile_free(c->tiles[i]);
 	free(c->tiles);
+	scen_free(c->scen);
 	free(c->vec);
 	npy_free(&c->npy);
 	free(c);
@@ -1219,8 +1873,12 @@ static int setup(struct smx_cosim *c)
 		 (SMX_DIV_LATENCY + SMX_DIVIDERS - 1) / SMX_DIVIDERS :
 		 SMX_RECIP_LATENCY;
 	c->tile_max = longest_tile(c);
-	c->max_cycles = c->max_cycles ? c->max_cycles :
-			c->n_tiles_max * (c->tile_max + 400);
+	/* a hang: far beyond a run's cycles (fused: every beat of every
+	 * scenario at its longest gap, aborted drains included) */
+	c->max_cycles = c->max_cycles ? c->max_cycles : !c->fused_n ?
+			c->n_tiles_max * (c->tile_max + 400) :
+			c->fused_n * (100000 + 3 * (c->tile_max + 400) +
+				      (uint64_t)SMX_FUSED_ROWS * (4 * c->n_max + 8) * 45);
 	c->rng = harness_seed(c->seed);
 	fu_init(&c->u, "smx", &c->in, &c->want_op, NULL, NULL);
 	return c->vec_dir && !c->replay ? vec_open(c) : 0;
@@ -1296,7 +1954,8 @@ void smx_cosim_drive(struct smx_cosim *c, struct smx_pins *p)
 	if (!c->in.valid) {
 		if (c->gap)
 			c->gap--;
-		else if (c->n_tiles < c->n_tiles_max && next_cmd(c)) {
+		else if (c->fused_n ? fused_cmd(c) :
+			 c->n_tiles < c->n_tiles_max && next_cmd(c)) {
 			fprintf(stderr, "smx_cosim: cannot build tile %zu\n",
 				c->n_tiles);
 			c->failed = c->done = 1;
@@ -1310,6 +1969,12 @@ void smx_cosim_drive(struct smx_cosim *c, struct smx_pins *p)
 			return;
 	} else {
 		harness_garbage(&c->rng, p->x_data, SMX_X_BITS);
+	}
+	if (c->fused_n && fused_drive(c, p)) {
+		fprintf(stderr, "smx_cosim: cannot build fused scenario %" PRIu64
+			" (out of memory, or the internal error above)\n", c->scen_made);
+		c->failed = c->done = 1;
+		return;
 	}
 
 	vec_stim(c, p, (int64_t)c->cycle);
@@ -1346,6 +2011,14 @@ static void inject(struct smx_cosim *c, struct smx_pins *p)
 		break;
 	case INJ_WB_DONE:
 		p->wb_done_valid ^= 1;
+		break;
+	case INJ_P_DATA:
+		if (!p->p_valid)
+			return;
+		p->p_data[0] ^= 1;
+		break;
+	case INJ_P_VALID:
+		p->p_valid ^= 1;
 		break;
 	default:
 		return;
@@ -1388,6 +2061,8 @@ static int take_beat(struct smx_cosim *c, const struct smx_pins *p)
 	if (c->wb_tile >= c->n_tiles)
 		return mismatch(c, "out_valid (no tile in progress)", 0, 1);
 	t = c->tiles[c->wb_tile];
+	if (t->fused)
+		return mismatch(c, "out_valid (a fused tile has no beats)", 0, 1);
 	if (t->beats_seen >= t->rows * t->c)
 		return mismatch(c, "out_valid (beat beyond the tile)", 0, 1);
 	row = t->beats_seen / t->c;
@@ -1420,6 +2095,20 @@ static int tile_written(struct smx_cosim *c)
 		return mismatch(c, "wb_done (model finished another tile)",
 				(uint64_t)(uintptr_t)&t->job,
 				(uint64_t)(uintptr_t)c->u.out.wb_done.data);
+	if (t->fused) {
+		/* in order: the scenario's fused tiles are done in r0 order */
+		if (!c->scen || c->scen->ftiles_written == c->scen->n_ftiles ||
+		    c->scen->ftiles[c->scen->ftiles_written].r0 != t->r0) {
+			fprintf(stderr, "smx_cosim: internal: fused tile of r0 %u "
+				"written outside its scenario\n", t->r0);
+			return mismatch(c, "wb_done (fused tile)", 0, 1);
+		}
+		c->scen->ftiles_written++;
+		c->cov_ftiles++;
+		tile_free(t);
+		c->tiles[c->wb_tile++] = NULL;
+		return 0;
+	}
 	if (t->beats_seen != t->rows * t->c)
 		return mismatch(c, "out_valid (beats before wb_done)",
 				t->rows * t->c, t->beats_seen);
@@ -1447,6 +2136,44 @@ static int tile_written(struct smx_cosim *c)
 	c->npy.rows_dump += t->dump ? t->rows : 0;
 	tile_free(t);
 	c->tiles[c->wb_tile++] = NULL;
+	return 0;
+}
+
+/* The fetched probabilities: p_valid on every cycle, p_data's lanes when
+ * a fetch is due (smx_row's below f_cnt, 0 from it on). A due fetch leaves
+ * the ring whatever it shows, so that a replay runs on past a mismatch. */
+static int check_fetch(struct smx_cosim *c, const struct smx_pins *p)
+{
+	const struct fetch_exp *e;
+	uint32_t l, got, want;
+	char port[96];
+
+	/* fetches a replay's mismatch kept this check from reaching */
+	while (c->fq_len && c->fq[c->fq_head].due < c->cycle) {
+		c->fq_head = (c->fq_head + 1) % FQ_LEN;
+		c->fq_len--;
+	}
+	e = c->fq_len ? &c->fq[c->fq_head] : NULL;
+	if (!e || e->due != c->cycle)
+		return p->p_valid ? mismatch(c, "p_valid (no fetch due)", 0, 1) : 0;
+	c->fq_head = (c->fq_head + 1) % FQ_LEN;
+	c->fq_len--;
+	if (!p->p_valid)
+		return mismatch(c, "p_valid (fetch due)", 1, 0);
+	for (l = 0; l < SMX_LANES; l++) {
+		got = harness_get_bits(p->p_data, l * 8, 8);
+		want = l < e->cnt ? e->p[l] : 0;
+		if (got == want)
+			continue;
+		if (l < e->cnt)
+			snprintf(port, sizeof port, "p_data lane %u (row %u col %u)",
+				 l, e->row[l], e->col[l]);
+		else
+			snprintf(port, sizeof port, "p_data lane %u (beyond f_cnt %u)",
+				 l, e->cnt);
+		return mismatch(c, port, want, got);
+	}
+	c->cov_probs += e->cnt;
 	return 0;
 }
 
@@ -1491,6 +2218,8 @@ int smx_cosim_check(struct smx_cosim *c, struct smx_pins *p)
 		return 1;
 	if (o->wb_done.valid && tile_written(c))
 		return 1;
+	if (check_fetch(c, p))
+		return 1;
 	if (c->cycle >= c->max_cycles) {
 		if (!c->replay)
 			fprintf(stderr, "smx_cosim: no finish after %" PRIu64
@@ -1499,16 +2228,39 @@ int smx_cosim_check(struct smx_cosim *c, struct smx_pins *p)
 		c->failed = c->done = 1;
 		return 1;
 	}
-	if (c->n_tiles >= c->n_tiles_max && !c->in.valid &&
+	if ((c->fused_n ? c->scen_done == c->fused_n && !c->fq_len :
+			  c->n_tiles >= c->n_tiles_max) && !c->in.valid &&
 	    c->wb_tile == c->n_tiles && !o->active && !c->u.f_len &&
 	    ++c->idle_tail > DRAIN_IDLE)
 		c->done = 1;
 	return 0;
 }
 
+/* The summary line of a fused run. */
+static void summary_fused(const struct smx_cosim *c, int status)
+{
+	printf("smx_cosim: %s seed=%" PRIu64 " cycles=%" PRIu64 " fused scenarios=%"
+	       PRIu64 " fused_tiles=%" PRIu64 " normal_tiles=%" PRIu64 " normal_rows=%" PRIu64
+	       " drain_beats=%" PRIu64 " restarts=%" PRIu64 " fetches=%" PRIu64
+	       " probs=%" PRIu64 " wraps=%" PRIu64 " at_ready=%" PRIu64
+	       " tight_cmds=%" PRIu64 " prob_beats=%" PRIu64 " rescales=%" PRIu64
+	       " p255=%" PRIu64 " fifo_full=%" PRIu64 " algo=online recip_latency=%d"
+	       " lanes=%d exp_latency=%d fused_rows=%d rows<=%u n<=%u\n",
+	       status ? "FAIL" : "PASS", c->seed, c->cycle, c->scen_done,
+	       c->cov_ftiles, c->cov_ntiles, c->rows_checked, c->cov_dbeats,
+	       c->cov_restarts, c->cov_fetches, c->cov_probs, c->cov_wraps,
+	       c->cov_at_ready, c->cov_tight, c->beats_checked, c->cov_rescale,
+	       c->cov_sat, c->cov_full, SMX_RECIP_LATENCY, SMX_LANES,
+	       SMX_EXP_LATENCY, SMX_FUSED_ROWS, c->rows_max, c->n_max);
+}
+
 /* The summary line on stdout. */
 static void summary(const struct smx_cosim *c, int status)
 {
+	if (c->fused_n) {
+		summary_fused(c, status);
+		return;
+	}
 	printf("smx_cosim: %s seed=%" PRIu64 " cycles=%" PRIu64 " tiles=%zu rows=%"
 	       PRIu64 " score_beats=%" PRIu64 " prob_beats=%" PRIu64 " rescales=%"
 	       PRIu64 " p255=%" PRIu64 " c>L_windows=%" PRIu64 " fifo_full=%" PRIu64,

@@ -14,6 +14,13 @@
  * mismatch with --vcd replays the run with a bounded waveform window
  * (tests/cosim/vcd_window.h).
  *
+ * --fused N runs the fused front end of the online model instead (rtl/smx.v
+ * "Fused"): N random scenarios, each a score buffer of rows drained like
+ * the engine drains Q.K^T (d_* beats), fused commands through the
+ * controller (smx_fused_cycles, compared with models/fu.c like any tile),
+ * normal tiles among them, and A.V's operand fetches (f_*), whose
+ * probabilities on p_* are compared with smx_row of the rows as drained.
+ *
  * The unit parameters must be the ones the RTL was Verilated with: the
  * make fragment passes the same values as -G to Verilator and as -D here.
  * Beat formats: the header of rtl/smx.v.
@@ -44,11 +51,16 @@
 #ifndef SMX_N_MAX
 #define SMX_N_MAX 40
 #endif
+/* Rows of the online model's fused score buffer (rtl/smx.v FUSED_ROWS; the
+ * ita model is built with 1, no fused front end). --fused needs > 1. */
+#ifndef SMX_FUSED_ROWS
+#define SMX_FUSED_ROWS 1
+#endif
 
 /* Width of cmd_kcycles: rtl/smx.v's default, which the build leaves alone. */
 #define SMX_KC_BITS 24
 
-#define SMX_X_BITS (SMX_LANES * 8)	/* x_data and out_p */
+#define SMX_X_BITS (SMX_LANES * 8)	/* x_data and out_p, d_data and p_data */
 /* 32-bit words of a port, plus one so that a port of up to 64 bits can
  * always be read as two words. */
 #define SMX_WORDS(bits) (((bits) + 31) / 32 + 1)
@@ -69,7 +81,21 @@ struct smx_pins {
 	uint32_t cmd_kcycles;		/* smx_cycles(rows, n) */
 	uint32_t cmd_in_frac;		/* 0 .. 31, read as at most 15 */
 	uint8_t cmd_ita_eps32;		/* ita: smx_fmt.ita_eps32 */
+	uint8_t cmd_fused;		/* a fused tile (smx_fused_cycles) */
+	uint32_t cmd_r0;		/* fused: its first score-buffer row */
 	uint32_t x_data[SMX_WORDS(SMX_X_BITS)];	/* score beat */
+	/* fused front end, inputs (0 unless --fused) */
+	uint8_t d_valid;		/* a drain beat this cycle */
+	uint32_t d_row, d_col;		/* score-buffer row, column of lane 0 */
+	uint32_t d_cnt;			/* scores in the beat, 1 .. LANES */
+	uint32_t d_n;			/* the row's length */
+	uint32_t d_frac;		/* its in_frac, 0 .. 31 */
+	uint32_t d_data[SMX_WORDS(SMX_X_BITS)];	/* lane l at [l*8 +: 8] */
+	uint8_t f_valid;		/* an operand fetch this cycle */
+	uint32_t f_row, f_col;		/* row and column of lane 0 */
+	uint32_t f_k0, f_klen;		/* the window's columns */
+	uint32_t f_cnt;			/* probabilities asked, 1 .. LANES */
+	uint32_t f_frac;		/* in_frac, 0 .. 31 */
 	/* outputs, read after each clock */
 	uint8_t cmd_ready;
 	uint8_t active;
@@ -81,6 +107,8 @@ struct smx_pins {
 	uint8_t out_valid;		/* a probability beat */
 	uint32_t out_row, out_col;
 	uint32_t out_p[SMX_WORDS(SMX_X_BITS)];
+	uint8_t p_valid;		/* fetched probabilities */
+	uint32_t p_data[SMX_WORDS(SMX_X_BITS)];
 };
 
 /*
@@ -125,7 +153,8 @@ struct smx_pins {
  * directly (a wrong read shows up in the probabilities); the replay must,
  * because it feeds the recorded x_data whatever the RTL asks for. The file is written up to
  * one tile's kcycles (the longest the run can issue) lines behind the run
- * for that reason.
+ * for that reason. The fused ports are not in the files: the replay ties
+ * them to 0, and --fused writes no vectors.
  */
 /* Clocks smx_main.cpp holds rst_l low before cycle 0. */
 #define SMX_COSIM_RESET_CYCLES 3

@@ -5,7 +5,10 @@
 // replay (waves(): FILE.tmp, its own messages, no effect on the status).
 //
 // Two models of rtl/smx.v are linked in, one per algorithm with RTL:
-// Vsmx (ALGORITHM 0, online) and Vsmx_ita (ALGORITHM 1); --algo picks one.
+// Vsmx (ALGORITHM 0, online, with the fused front end of FUSED_ROWS rows)
+// and Vsmx_ita (ALGORITHM 1, FUSED_ROWS 1); --algo picks one, --fused the
+// first. Both have every port; the harness holds the fused ones at 0 but
+// with --fused.
 // Both are built with tracing, which costs nothing until a context asks
 // for it: the first pass runs untraced, and only after a failure at cycle
 // C, with --vcd FILE, does the same run (a pure function of its options)
@@ -52,7 +55,23 @@ template <typename Top> void to_model(Top *m, const smx_pins &p)
 	m->cmd_kcycles = p.cmd_kcycles;
 	m->cmd_in_frac = p.cmd_in_frac;
 	m->cmd_ita_eps32 = p.cmd_ita_eps32;
+	m->cmd_fused = p.cmd_fused;
+	m->cmd_r0 = p.cmd_r0;
 	put(m->x_data, p.x_data);
+	m->d_valid = p.d_valid;
+	m->d_row = p.d_row;
+	m->d_col = p.d_col;
+	m->d_cnt = p.d_cnt;
+	m->d_n = p.d_n;
+	m->d_frac = p.d_frac;
+	put(m->d_data, p.d_data);
+	m->f_valid = p.f_valid;
+	m->f_row = p.f_row;
+	m->f_col = p.f_col;
+	m->f_k0 = p.f_k0;
+	m->f_klen = p.f_klen;
+	m->f_cnt = p.f_cnt;
+	m->f_frac = p.f_frac;
 }
 
 template <typename Top> void from_model(const Top *m, smx_pins &p)
@@ -72,6 +91,8 @@ template <typename Top> void from_model(const Top *m, smx_pins &p)
 	p.out_row = m->out_row;
 	p.out_col = m->out_col;
 	get(m->out_p, p.out_p);
+	p.p_valid = m->p_valid;
+	get(m->p_data, p.p_data);
 }
 
 // One run from reset: until the harness is done or, with a window, until

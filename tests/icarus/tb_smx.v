@@ -13,7 +13,10 @@
  * it changes the inputs while clk is high, lowers clk, raises it, and reads
  * the registered outputs after that edge; then it compares them. It does
  * not react to the RTL: the recorded x_data is replayed whatever x_rd
- * says, and x_rd, x_row and x_col are compared instead.
+ * says, and x_rd, x_row and x_col are compared instead. The unit has no
+ * fused front end here (FUSED_ROWS 1, as the vector files): its drain and
+ * fetch inputs and cmd_fused are tied to 0, p_valid and p_data left unread
+ * (smx_cosim --fused checks them under Verilator).
  *
  * Run:  vvp -n tb_smx.vvp +stim=DIR/stim.txt +expect=DIR/expect.txt
  * Build with the unit parameters of the files, e.g. -Ptb_smx.LANES=2 and
@@ -38,8 +41,9 @@ module tb_smx #(
 	parameter integer N_MAX         = 4096
 ) ();
 	/* rtl/smx.v's defaults, which the harness leaves alone */
-	localparam integer OP_BITS = 32;
-	localparam integer KC_BITS = 24;
+	localparam integer OP_BITS    = 32;
+	localparam integer KC_BITS    = 24;
+	localparam integer FUSED_ROWS = 1;	/* no score buffer */
 	/* port widths, as in rtl/smx.v */
 	localparam integer CMAX   = (N_MAX + LANES - 1) / LANES;
 	localparam integer RIB    = (ROWS > 1) ? $clog2(ROWS) : 1;
@@ -47,6 +51,8 @@ module tb_smx #(
 	localparam integer RB     = $clog2(ROWS + 1);
 	localparam integer NB     = $clog2(N_MAX + 1);
 	localparam integer X_BITS = LANES * 8;
+	localparam integer FRB    = (FUSED_ROWS > 1) ? $clog2(FUSED_ROWS) : 1;	/* d_row, f_row, cmd_r0 */
+	localparam integer CB     = $clog2(LANES + 1);	/* d_cnt, f_cnt */
 	/* widest value a mismatch report prints */
 	localparam integer REP_BITS = (X_BITS > OP_BITS) ? X_BITS : OP_BITS;
 
@@ -77,6 +83,8 @@ module tb_smx #(
 	wire [RIB-1:0]      out_row;
 	wire [CIB-1:0]      out_col;
 	wire [X_BITS-1:0]   out_p;
+	wire                p_valid;	/* fused: never valid, not compared */
+	wire [X_BITS-1:0]   p_data;
 
 	smx #(
 		.LANES(LANES),
@@ -86,7 +94,8 @@ module tb_smx #(
 		.DIVIDERS(DIVIDERS),
 		.DIV_LATENCY(DIV_LATENCY),
 		.ROWS(ROWS),
-		.N_MAX(N_MAX)
+		.N_MAX(N_MAX),
+		.FUSED_ROWS(FUSED_ROWS)
 	) dut (
 		.clk(clk),
 		.rst_l(rst_l),
@@ -99,6 +108,8 @@ module tb_smx #(
 		.cmd_kcycles(cmd_kcycles),
 		.cmd_in_frac(cmd_in_frac),
 		.cmd_ita_eps32(cmd_ita_eps32),
+		.cmd_fused(1'b0),
+		.cmd_r0({FRB{1'b0}}),
 		.active(active),
 		.rd_done_valid(rd_done_valid),
 		.rd_done_flags(rd_done_flags),
@@ -113,7 +124,23 @@ module tb_smx #(
 		.out_valid(out_valid),
 		.out_row(out_row),
 		.out_col(out_col),
-		.out_p(out_p)
+		.out_p(out_p),
+		.d_valid(1'b0),
+		.d_row({FRB{1'b0}}),
+		.d_col({NB{1'b0}}),
+		.d_cnt({CB{1'b0}}),
+		.d_n({NB{1'b0}}),
+		.d_frac(5'd0),
+		.d_data({X_BITS{1'b0}}),
+		.f_valid(1'b0),
+		.f_row({FRB{1'b0}}),
+		.f_col({NB{1'b0}}),
+		.f_k0({NB{1'b0}}),
+		.f_klen({NB{1'b0}}),
+		.f_cnt({CB{1'b0}}),
+		.f_frac(5'd0),
+		.p_valid(p_valid),
+		.p_data(p_data)
 	);
 
 	/* ---- one expect line ---- */
