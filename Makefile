@@ -35,6 +35,14 @@ SIM_SRC    := $(filter-out sim/main.c,$(wildcard sim/*.c)) $(wildcard models/*.c
 TEST_SRC   := $(wildcard tests/test_*.c)
 TEST_NAMES := $(notdir $(TEST_SRC:.c=))
 
+# Missing headers or tools make every build target install them first.
+# Defined before any rule that names $(NEED_DEPS): make expands a rule's
+# prerequisites when it reads the rule, so a later definition would leave
+# them empty and a fresh machine would go straight to a compile without cc.
+# `make HAVE_DEPS=` forces the probe to "missing" (tests/deps-order.sh).
+HAVE_DEPS := $(and $(shell command -v $(CC)),$(shell command -v c++),$(wildcard /usr/include/zlib.h),$(wildcard /usr/include/systemc.h),$(wildcard /usr/include/ini.h),$(wildcard /usr/include/cmocka.h),$(shell command -v pkg-config),$(shell command -v verilator),$(shell command -v iverilog),$(shell command -v gnuplot),$(shell command -v parallel))
+NEED_DEPS := $(if $(HAVE_DEPS),,deps)
+
 # Build directory per flavour: release objects in build/, sanitized in build/asan/.
 define flavour
 $(1)_OBJ := $$(patsubst %.c,$(2)/obj/%.o,$$(SIM_SRC))
@@ -55,9 +63,6 @@ ASAN_FLAGS := -O1 -g -fno-omit-frame-pointer -fsanitize=address,undefined -fno-s
 $(eval $(call flavour,REL,$(BUILD),$(OPT)))
 $(eval $(call flavour,ASAN,$(BUILD)/asan,$(ASAN_FLAGS)))
 
-# Missing headers or tools make every build target install them first.
-HAVE_DEPS := $(and $(wildcard /usr/include/zlib.h),$(wildcard /usr/include/systemc.h),$(wildcard /usr/include/ini.h),$(wildcard /usr/include/cmocka.h),$(shell command -v pkg-config),$(shell command -v verilator),$(shell command -v iverilog),$(shell command -v gnuplot),$(shell command -v parallel))
-NEED_DEPS := $(if $(HAVE_DEPS),,deps)
 
 # RTL co-simulation (Verilator) of the units, lockstep against the C models.
 include tests/cosim/cosim.mk
@@ -67,14 +72,14 @@ include tests/cosim/slices.mk
 include sim/systemc/systemc.mk
 include tests/icarus/smx.mk
 
-.PHONY: all run test asan bench deps traces clean cosim studies
+.PHONY: all run test asan bench deps traces clean cosim studies deps-order
 all: $(BUILD)/stasim $(BUILD)/stasim-sc
 
 run: $(BUILD)/stasim
 	@echo "-- RUN: $(DEFAULT_TRACE) on $(DEFAULT_CONFIG) --"
 	$(BUILD)/stasim run -c $(DEFAULT_CONFIG) -t $(DEFAULT_TRACE)
 
-test: $(BUILD)/stasim $(addprefix $(BUILD)/tests/,$(TEST_NAMES)) sc-test cosim-sde-lint cosim-sde-quick icarus-sde-quick cosim-smx-quick cosim-gelu-lint cosim-gelu-quick cosim-gate-lint cosim-gate-quick icarus-smx-quick icarus-mutants
+test: $(BUILD)/stasim $(addprefix $(BUILD)/tests/,$(TEST_NAMES)) sc-test cosim-sde-lint cosim-sde-quick icarus-sde-quick cosim-smx-quick cosim-gelu-lint cosim-gelu-quick cosim-gate-lint cosim-gate-quick icarus-smx-quick icarus-mutants deps-order
 	@echo "-- TEST --"
 	@STASIM_BIN=$(BUILD)/stasim sh tests/run-suites.sh $(BUILD)/tests $(BUILD)/test-results $(TEST_NAMES)
 
@@ -115,5 +120,14 @@ deps:
 	$$SUDO apt-get update -qq && \
 	DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq --no-install-recommends $$missing
 
+# Regression guard: with packages missing, deps runs before any compile.
+deps-order:
+	@sh tests/deps-order.sh $(MAKE)
+
 clean:
 	rm -rf $(BUILD)
+
+# Every rule that runs a compiler, Verilator or Icarus waits for `deps` on a
+# machine that lacks them: the cosim parameter stamps all hang off
+# cosim-force, and the lint targets call Verilator directly.
+cosim-force cosim-sde-lint cosim-smx-lint cosim-gelu-lint cosim-gate-lint: | $(NEED_DEPS)
