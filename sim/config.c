@@ -8,11 +8,15 @@
  * (inih itself would silently split them). One schema row per key drives
  * parsing, defaults, range checks and config_print; nothing else knows a key.
  *
+ * A relative energy table is looked for beside the config, then in the
+ * installed configs/ (found from the running binary), then in the source
+ * tree's (load_energy); the places are computed on each load, never cached.
+ *
  * Invariant: *cfg is written only when config_load() returns 0, and then
  * every field lies inside its schema row's range, n_max <= m_max, and
  * cfg->energy holds a complete, range-checked table read from energy.path.
  */
-#define _XOPEN_SOURCE 700	/* realpath() */
+#define _XOPEN_SOURCE 700	/* realpath(), readlink() */
 
 #include "config.h"
 
@@ -24,10 +28,13 @@
 #include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #define KEYS_MAX 64		/* rows in the largest schema */
 #define FIELD_SIZE (sizeof(((struct sim_err *)0)->field))
 #define MSG_SIZE (sizeof(((struct sim_err *)0)->msg))
+#define PATH_BUF 1024		/* a searched directory or candidate table path */
 
 enum ktype {
 	K_UINT,		/* uint32_t: decimal digits only */
@@ -171,7 +178,8 @@ static const struct key cfg_keys[] = {
 	  "Verilated rtl/gate.v" },
 	{ "energy", "table", K_PATH, CFG(energy.path), 1, 511, 0, NULL,
 	  "energy/horowitz45-lpddr4.ini", "path",
-	  "energy table file, relative to this file's directory" },
+	  "energy table file; a relative one is looked for beside this file, "
+	  "then in the installed and the source configs/" },
 };
 
 #define E_MAX 1e6		/* pJ: far above any single action */
@@ -288,12 +296,27 @@ static int sect_known(const struct schema *sc, const char *sect)
 	return 0;
 }
 
+/* snprintf into buf; -1 when the text does not fit. */
+static int fit(char *buf, size_t n, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+
+static int fit(char *buf, size_t n, const char *fmt, ...)
+{
+	va_list ap;
+	int len;
+
+	va_start(ap, fmt);
+	len = vsnprintf(buf, n, fmt, ap);
+	va_end(ap);
+	return len < 0 || (size_t)len >= n ? -1 : 0;
+}
+
 /* Append s to buf as a list item, keeping buf terminated when it is full. */
 static void append(char *buf, size_t n, const char *s)
 {
 	size_t len = strlen(buf);
 
-	snprintf(buf + len, n - len, "%s%s", len ? ", " : "", s);
+	(void)fit(buf + len, n - len, "%s%s", len ? ", " : "", s);
 }
 
 /* Section names in schema order, each once. */
@@ -355,7 +378,7 @@ static void range_text(const struct key *k, char *buf, size_t n)
 			 k->min, k->max);
 		break;
 	case K_PATH:
-		snprintf(buf, n, "absolute, or relative to this file's directory");
+		snprintf(buf, n, "absolute, or relative: searched as docs/config.md says");
 		break;
 	}
 }
@@ -772,45 +795,152 @@ static int check_cross(const struct config *c, const int *seen,
 	return 0;
 }
 
-/* dir(cfg_path) + rel, or rel itself when absolute or cfg_path has no dir. */
-static int join(const char *cfg_path, const char *rel, char *out, size_t n)
+int config_installed_dir(const char *exe, char *buf, size_t n)
 {
-	const char *slash = strrchr(cfg_path, '/');
-	int dir = (rel[0] == '/' || !slash) ? 0 : (int)(slash - cfg_path + 1);
-	int len = snprintf(out, n, "%.*s%s", dir, cfg_path, rel);
+	const char *name = strrchr(exe, '/');	/* "/stasim" */
+	const char *bin = name;			/* start of "bin" */
 
-	return len < 0 || (size_t)len >= n ? -1 : 0;
+	if (!name)
+		return -1;
+	while (bin > exe && bin[-1] != '/')
+		bin--;
+	if (bin == exe)
+		return -1;
+	return fit(buf, n, "%.*sshare/stasim/configs", (int)(bin - exe), exe);
+}
+
+/* The running executable, from /proc/self/exe; 0, or -1 when unknown. */
+static int self_exe(char *buf, size_t n)
+{
+	ssize_t len = readlink("/proc/self/exe", buf, n);
+
+	if (len <= 0 || (size_t)len >= n)
+		return -1;
+	buf[len] = '\0';
+	return 0;
 }
 
 /*
- * Resolve [energy] table against the config's directory, store that joined
- * path (relative when the config's was, so reports do not depend on where
- * the tree lives) and read the table. Errors about finding it name
- * energy.table in the config.
+ * Where a relative energy table is looked for, in this order
+ * (docs/config.md, "Where the energy table is found").
+ */
+enum search_step {
+	SEARCH_CONFIG_DIR = 0,	/* the config file's own directory */
+	SEARCH_INSTALLED = 1,	/* <exe dir>/../share/stasim/configs */
+	SEARCH_SOURCE = 2,	/* STASIM_SRC_DIR/configs (the build's tree) */
+	SEARCH_STEPS = 3	/* count */
+};
+
+/*
+ * The directory that search step `step` looks in, as a prefix for a relative
+ * path: "" or ending in '/'. Computed on every call, never cached. Returns -1
+ * when the step has no directory here (no /proc, no STASIM_SRC_DIR).
+ */
+static int search_dir(int step, const char *cfg_path, char *buf, size_t n)
+{
+	const char *slash = strrchr(cfg_path, '/');
+	char exe[PATH_BUF], dir[PATH_BUF];
+
+	switch (step) {
+	case SEARCH_CONFIG_DIR:
+		return fit(buf, n, "%.*s", slash ? (int)(slash - cfg_path + 1) : 0,
+			   cfg_path);
+	case SEARCH_INSTALLED:
+		if (self_exe(exe, sizeof exe) ||
+		    config_installed_dir(exe, dir, sizeof dir))
+			return -1;
+		return fit(buf, n, "%s/", dir);
+	case SEARCH_SOURCE:
+#ifdef STASIM_SRC_DIR
+		return fit(buf, n, "%s/configs/", STASIM_SRC_DIR);
+#endif
+	default:
+		return -1;
+	}
+}
+
+/* 0 when path names something a table can be read from (not a directory);
+ * else an errno value saying why not. */
+static int usable(const char *path)
+{
+	struct stat st;
+
+	if (stat(path, &st))
+		return errno;
+	return S_ISDIR(st.st_mode) ? EISDIR : 0;
+}
+
+/*
+ * Look for the relative table rel in each search directory in turn; the
+ * first candidate that is usable goes to out. Every candidate looked at is
+ * appended to looked. Returns 0, or -1 if none is.
+ */
+static int search_table(const char *cfg_path, const char *rel, char *out,
+			size_t n, char *looked, size_t ln)
+{
+	char dir[PATH_BUF];
+	int step;
+
+	looked[0] = '\0';
+	for (step = 0; step < SEARCH_STEPS; step++) {
+		if (search_dir(step, cfg_path, dir, sizeof dir) ||
+		    fit(out, n, "%s%s", dir, rel))
+			continue;
+		append(looked, ln, out);
+		if (!usable(out))
+			return 0;
+	}
+	return -1;
+}
+
+/*
+ * Where the config's [energy] table is: an absolute path as given, a
+ * relative one by search_table. Errors name the config, the line of the
+ * table key (0 when defaulted) and energy.table.
+ */
+static int locate_table(const struct config *c, int line, char *out,
+			size_t n, struct sim_err *err)
+{
+	const char *table = c->energy.path;
+	char looked[MSG_SIZE];
+	int e;
+
+	if (table[0] != '/') {
+		if (!search_table(c->path, table, out, n, looked, sizeof looked))
+			return 0;
+		return err_set(err, c->path, line, "energy.table",
+			       "%senergy table '%s' not found (looked for %s)",
+			       line ? "" : "default ", table, looked);
+	}
+	e = usable(table);
+	if (e)
+		return err_set(err, c->path, line, "energy.table",
+			       "cannot open energy table '%s': %s", table,
+			       strerror(e));
+	return fit(out, n, "%s", table);
+}
+
+/*
+ * Find [energy] table (locate_table), store the path it was found at
+ * (relative when the config's was and the table is beside it, so reports do
+ * not depend on where the tree lives) and read the table.
  */
 static int load_energy(struct config *c, int line, struct sim_err *err)
 {
 	struct energy_table t;
 	int seen[KEYS_MAX] = { 0 };
-	char joined[1024], *real;
+	char found[PATH_BUF];
 
-	if (join(c->path, c->energy.path, joined, sizeof joined))
-		return err_set(err, c->path, line, "energy.table",
-			       "energy table path too long");
-	real = realpath(joined, NULL);
-	if (!real)
-		return err_set(err, c->path, line, "energy.table",
-			       "cannot open energy table '%s': %s", joined,
-			       strerror(errno));
-	free(real);
+	if (locate_table(c, line, found, sizeof found, err))
+		return -1;
 	memset(&t, 0, sizeof t);
-	if (strlen(joined) >= sizeof t.path)
+	if (strlen(found) >= sizeof t.path)
 		return err_set(err, c->path, line, "energy.table",
 			       "resolved energy table path longer than %zu characters",
 			       sizeof t.path - 1);
-	strcpy(t.path, joined);
-	if (parse_file(joined, &energy_schema, &t, seen, err) ||
-	    check_required(&energy_schema, seen, joined, err))
+	strcpy(t.path, found);
+	if (parse_file(found, &energy_schema, &t, seen, err) ||
+	    check_required(&energy_schema, seen, found, err))
 		return -1;
 	c->energy = t;
 	return 0;

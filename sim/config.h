@@ -122,10 +122,25 @@ struct config {
 
 /*
  * Read, validate and fill *cfg from the INI file at path; defaults fill every
- * key not given. The energy table path is relative to the config's directory.
- * Returns 0, or -1 with err naming file, line and "section.key".
+ * key not given (an empty file is a valid config). A relative energy table is
+ * looked for beside the config file, then in the installed configs/ (see
+ * config_installed_dir), then in STASIM_SRC_DIR/configs; the first that
+ * exists is read. Returns 0, or -1 with err naming file, line and
+ * "section.key"; a table found nowhere is the config's error on
+ * energy.table, listing every place looked at. Work: two small files read,
+ * at most three stat() calls and one readlink().
  */
 int config_load(const char *path, struct config *cfg, struct sim_err *err);
+
+/*
+ * The installed configs/ directory of the executable at exe, found relative
+ * to it so that PREFIX and DESTDIR stay relocatable: exe's directory's
+ * parent + "/share/stasim/configs" ("/usr/local/bin/stasim" gives
+ * "/usr/local/share/stasim/configs"). Pure string work, no file looked at.
+ * Returns 0, or -1 when exe has no parent directory or buf (n bytes) is too
+ * small.
+ */
+int config_installed_dir(const char *exe, char *buf, size_t n);
 
 /*
  * Apply one override to a loaded config: key is "section.key", value the

@@ -3,7 +3,10 @@
  *
  * Every test writes its own INI files under $TMPDIR (default /tmp) and
  * removes them, so tests share nothing and can run in any order. The
- * shipped configs and energy tables are found through STASIM_SRC_DIR.
+ * shipped configs and energy tables are found through STASIM_SRC_DIR, never
+ * through the working directory. One test runs the stasim binary
+ * ($STASIM_BIN, else build/stasim) copied into a fake install prefix, and is
+ * skipped when there is none.
  * Invariant checked throughout: a load either returns 0 with every field as
  * written (or defaulted), or -1 with err naming file, line and section.key
  * and *cfg untouched.
@@ -25,13 +28,11 @@
 
 #include "config.h"
 #include "err.h"
-
-#ifndef STASIM_SRC_DIR
-#define STASIM_SRC_DIR "."
-#endif
+#include "testutil.h"
 
 #define SRC(p) STASIM_SRC_DIR "/" p
 #define DIR_MAX 512		/* temp dir names: short enough to extend */
+#define OUT_MAX 65536		/* captured output of one stasim command */
 #define LPDDR4_TABLE SRC("configs/energy/horowitz45-lpddr4.ini")
 #define DDR3_TABLE SRC("configs/energy/horowitz45-ddr3.ini")
 
@@ -227,6 +228,102 @@ static void remove_dir_with_table(const char *dir)
 	snprintf(path, sizeof path, "%s/energy", dir);
 	rmdir(path);
 	rmdir(dir);
+}
+
+static void make_tmp_dir(char *dir, size_t n)
+{
+	snprintf(dir, n, "%s/stasim-dir-XXXXXX", tmp_root());
+	assert_non_null(mkdtemp(dir));
+}
+
+/* dir/rel, which must fit. */
+static const char *at(char *buf, size_t n, const char *dir, const char *rel)
+{
+	assert_true((size_t)snprintf(buf, n, "%s/%s", dir, rel) < n);
+	return buf;
+}
+
+static void copy_file(const char *from, const char *to, mode_t mode)
+{
+	char buf[4096];
+	FILE *in = fopen(from, "rb"), *out = fopen(to, "wb");
+	size_t n;
+
+	assert_non_null(in);
+	assert_non_null(out);
+	while ((n = fread(buf, 1, sizeof buf, in)) > 0)
+		assert_int_equal(fwrite(buf, 1, n, out), n);
+	assert_int_equal(fclose(in), 0);
+	assert_int_equal(fclose(out), 0);
+	assert_int_equal(chmod(to, mode), 0);
+}
+
+/* configs/name copied into dir (as dir/name); its path goes to to. */
+static void copy_shipped(const char *name, const char *dir, char *to,
+			 size_t n)
+{
+	char from[PATH_MAX];
+
+	snprintf(from, sizeof from, "%s/configs/%s", STASIM_SRC_DIR, name);
+	copy_file(from, at(to, n, dir, name), 0644);
+}
+
+/* The shipped table with [dram] pj_per_bit = 9.25, written to path. */
+static void write_modified_table(const char *path)
+{
+	char text[2048];
+
+	table_text(text, sizeof text, 13, "pj_per_bit = 9.25");
+	write_file(path, text);
+}
+
+static void load_ok(const char *path, struct config *c)
+{
+	struct sim_err e;
+
+	if (config_load(path, c, &e)) {
+		print_error("%s:%d: %s: %s\n", e.file, e.line, e.field, e.msg);
+		fail();
+	}
+}
+
+/* config_print(c) without its first line, which names c's own file, in a
+ * malloc'ed string. */
+static char *printed(const struct config *c)
+{
+	char *text = NULL, *out, *line, *save = NULL;
+	size_t len = 0;
+	FILE *f = open_memstream(&text, &len);
+
+	assert_non_null(f);
+	config_print(c, f);
+	assert_int_equal(fclose(f), 0);
+	out = calloc(len + 1, 1);
+	assert_non_null(out);
+	for (line = strtok_r(text, "\n", &save); line;
+	     line = strtok_r(NULL, "\n", &save))
+		if (strncmp(line, "; stasim effective configuration", 32))
+			strcat(strcat(out, line), "\n");
+	free(text);
+	return out;
+}
+
+static void same_printed(const struct config *a, const struct config *b)
+{
+	char *pa = printed(a), *pb = printed(b);
+
+	assert_string_equal(pa, pb);
+	free(pa);
+	free(pb);
+}
+
+static void same_real(const char *a, const char *b)
+{
+	char ra[PATH_MAX], rb[PATH_MAX];
+
+	assert_non_null(realpath(a, ra));
+	assert_non_null(realpath(b, rb));
+	assert_string_equal(ra, rb);
 }
 
 static void test_defaults(void **state)
@@ -483,7 +580,7 @@ static void test_cannot_open(void **state)
 
 static void test_missing_table(void **state)
 {
-	char dir[DIR_MAX], path[PATH_MAX];
+	char path[PATH_MAX];
 	struct config c;
 	struct sim_err e;
 
@@ -493,14 +590,50 @@ static void test_missing_table(void **state)
 				   &c, &e, path, sizeof path), -1);
 	check_err(&e, path, 4, "energy.table",
 		  "cannot open energy table '/nonexistent/t.ini': ");
+	assert_int_equal(load_text("[energy]\ntable = /\n", &c, &e, path,
+				   sizeof path), -1);
+	check_err(&e, path, 2, "energy.table",
+		  "cannot open energy table '/': Is a directory");
+}
 
-	/* defaulted: resolved beside the config, where there is none */
-	snprintf(dir, sizeof dir, "%s/stasim-dir-XXXXXX", tmp_root());
-	assert_non_null(mkdtemp(dir));
-	snprintf(path, sizeof path, "%s/c.ini", dir);
-	write_file(path, "[arch]\nname = x\n");
+/* The installed configs/ of this process's own binary, or "" without /proc. */
+static void own_installed_dir(char *buf, size_t n)
+{
+	char exe[PATH_MAX];
+	ssize_t len = readlink("/proc/self/exe", exe, sizeof exe - 1);
+
+	buf[0] = '\0';
+	if (len <= 0)
+		return;
+	exe[len] = '\0';
+	assert_int_equal(config_installed_dir(exe, buf, n), 0);
+}
+
+/* A relative table found nowhere: the config's error on its line, naming
+ * every place looked at, in search order; *cfg untouched. */
+static void test_table_not_found(void **state)
+{
+	char dir[DIR_MAX], path[PATH_MAX], inst[PATH_MAX];
+	char want[3 * PATH_MAX + 128];
+	struct config c, before;
+	struct sim_err e;
+
+	(void)state;
+	make_tmp_dir(dir, sizeof dir);
+	at(path, sizeof path, dir, "c.ini");
+	write_file(path, "[arch]\nname = x\n\n[energy]\n"
+		   "table = energy/nope.ini\n");
+	memset(&c, 0x5a, sizeof c);
+	before = c;
 	assert_int_equal(config_load(path, &c, &e), -1);
-	check_err(&e, path, 0, "energy.table", "cannot open energy table '");
+	assert_memory_equal(&c, &before, sizeof c);
+	own_installed_dir(inst, sizeof inst);
+	snprintf(want, sizeof want, "energy table 'energy/nope.ini' not found "
+		 "(looked for %s/energy/nope.ini, %s%s%s" STASIM_SRC_DIR
+		 "/configs/energy/nope.ini)", dir, inst,
+		 inst[0] ? "/energy/nope.ini" : "", inst[0] ? ", " : "");
+	check_err(&e, path, 5, "energy.table", want);
+	assert_string_equal(e.msg, want);
 	unlink(path);
 	rmdir(dir);
 }
@@ -657,6 +790,188 @@ static void test_print_roundtrip(void **state)
 	remove_dir_with_table(dir);
 }
 
+/* A shipped config copied where no energy/ lies beside it loads, from the
+ * source tree's tables, to the same effective config as the original. */
+static void test_copied_config(void **state)
+{
+	static const char *const names[] = { "sta-default.ini",
+					     "edge-small.ini", "sc-rtl.ini" };
+	char dir[DIR_MAX], orig[PATH_MAX], copy[PATH_MAX], table[PATH_MAX];
+	struct config c, d;
+	size_t i;
+
+	(void)state;
+	make_tmp_dir(dir, sizeof dir);
+	for (i = 0; i < sizeof names / sizeof names[0]; i++) {
+		snprintf(orig, sizeof orig, "%s/configs/%s", STASIM_SRC_DIR,
+			 names[i]);
+		copy_shipped(names[i], dir, copy, sizeof copy);
+		load_ok(orig, &c);
+		load_ok(copy, &d);
+		assert_string_equal(d.path, copy);
+		/* original: beside it; copy: the source tree's configs/ */
+		assert_non_null(strstr(c.energy.path, "/configs/energy/"));
+		snprintf(table, sizeof table, "%s/configs/%s", STASIM_SRC_DIR,
+			 strstr(c.energy.path, "energy/"));
+		assert_string_equal(d.energy.path, table);
+		same_real(c.energy.path, d.energy.path);
+		same_printed(&c, &d);
+		strcpy(d.energy.path, c.energy.path);
+		same_config(&c, &d);
+		unlink(copy);
+	}
+	rmdir(dir);
+}
+
+/* An energy/ folder beside the config wins over the shipped tables; a
+ * table it lacks still comes from the source tree. */
+static void test_own_energy_dir(void **state)
+{
+	char dir[DIR_MAX], p[PATH_MAX], sta[PATH_MAX], edge[PATH_MAX];
+	struct config c;
+
+	(void)state;
+	make_tmp_dir(dir, sizeof dir);
+	assert_int_equal(mkdir(at(p, sizeof p, dir, "energy"), 0700), 0);
+	write_modified_table(at(p, sizeof p, dir,
+				"energy/horowitz45-lpddr4.ini"));
+	copy_shipped("sta-default.ini", dir, sta, sizeof sta);
+	copy_shipped("edge-small.ini", dir, edge, sizeof edge);
+
+	load_ok(sta, &c);
+	assert_string_equal(c.energy.path, p);
+	same_double(c.energy.dram_pj_per_bit, 9.25);
+	same_double(c.energy.exp_pj, 1.5);	/* 1.525 in the shipped one */
+
+	load_ok(edge, &c);			/* names horowitz45-ddr3.ini */
+	assert_string_equal(c.energy.path,
+			    STASIM_SRC_DIR "/configs/energy/horowitz45-ddr3.ini");
+	same_double(c.energy.dram_pj_per_bit, 70);
+	unlink(sta);
+	unlink(edge);
+	remove_dir_with_table(dir);
+}
+
+/* An empty file alone in a directory is configs/sta-default.ini. */
+static void test_empty_anywhere(void **state)
+{
+	char dir[DIR_MAX], path[PATH_MAX];
+	struct config c, d, s;
+
+	(void)state;
+	make_tmp_dir(dir, sizeof dir);
+	write_file(at(path, sizeof path, dir, "empty.ini"), "");
+	load_ok(path, &c);
+	assert_string_equal(c.energy.path, LPDDR4_TABLE);
+	config_defaults(&d);
+	d.energy = c.energy;
+	same_config(&c, &d);
+	load_ok(SRC("configs/sta-default.ini"), &s);
+	same_printed(&c, &s);
+	unlink(path);
+	rmdir(dir);
+}
+
+static void test_installed_dir(void **state)
+{
+	char buf[64];
+
+	(void)state;
+	assert_int_equal(config_installed_dir("/usr/local/bin/stasim", buf,
+					      sizeof buf), 0);
+	assert_string_equal(buf, "/usr/local/share/stasim/configs");
+	assert_int_equal(config_installed_dir("/tmp/dest/usr/bin/stasim", buf,
+					      sizeof buf), 0);
+	assert_string_equal(buf, "/tmp/dest/usr/share/stasim/configs");
+	assert_int_equal(config_installed_dir("/bin/stasim", buf, sizeof buf),
+			 0);
+	assert_string_equal(buf, "/share/stasim/configs");
+	assert_int_equal(config_installed_dir("/stasim", buf, sizeof buf), -1);
+	assert_int_equal(config_installed_dir("stasim", buf, sizeof buf), -1);
+	assert_int_equal(config_installed_dir("/usr/local/bin/stasim", buf,
+					      31), -1);
+}
+
+/* Directories of a fake install prefix, parents first. */
+static const char *const prefix_dirs[] = {
+	"bin", "share", "share/stasim", "share/stasim/configs",
+	"share/stasim/configs/energy", "work", NULL
+};
+
+/* root/bin/stasim (a copy of the binary under test), a modified default
+ * table in root/share/stasim/configs/energy and root/work/empty.ini. */
+static void make_prefix(const char *root, const char *bin)
+{
+	char p[PATH_MAX];
+	int i;
+
+	for (i = 0; prefix_dirs[i]; i++)
+		assert_int_equal(mkdir(at(p, sizeof p, root, prefix_dirs[i]),
+				       0700), 0);
+	copy_file(bin, at(p, sizeof p, root, "bin/stasim"), 0755);
+	write_modified_table(at(p, sizeof p, root, "share/stasim/configs/"
+				"energy/horowitz45-lpddr4.ini"));
+	write_file(at(p, sizeof p, root, "work/empty.ini"), "");
+}
+
+static void remove_prefix(const char *root)
+{
+	char p[PATH_MAX];
+	int i;
+
+	unlink(at(p, sizeof p, root, "bin/stasim"));
+	unlink(at(p, sizeof p, root, "share/stasim/configs/energy/"
+		  "horowitz45-lpddr4.ini"));
+	unlink(at(p, sizeof p, root, "work/empty.ini"));
+	for (i = (int)(sizeof prefix_dirs / sizeof prefix_dirs[0]) - 2; i >= 0;
+	     i--)
+		assert_int_equal(rmdir(at(p, sizeof p, root, prefix_dirs[i])),
+				 0);
+	assert_int_equal(rmdir(root), 0);
+}
+
+/* Run the prefix's stasim in root/work with args; output into out. */
+static int run_installed(const char *root, const char *args, char *out)
+{
+	char cmd[3 * PATH_MAX];
+
+	snprintf(cmd, sizeof cmd, "cd '%s/work' && '%s/bin/stasim' %s 2>&1",
+		 root, root, args);
+	return run_cmd(cmd, out, OUT_MAX);
+}
+
+/* An installed binary finds the default table in PREFIX/share/stasim/
+ * configs/energy, wherever PREFIX is: `stasim config` and `stasim run` on
+ * an empty config with nothing beside it. */
+static void test_installed_layout(void **state)
+{
+	static char out[OUT_MAX];
+	char dir[DIR_MAX], root[PATH_MAX], want[2 * PATH_MAX];
+
+	(void)state;
+	if (access(stasim_bin(), X_OK)) {
+		print_message("no %s: set STASIM_BIN\n", stasim_bin());
+		skip();
+	}
+	make_tmp_dir(dir, sizeof dir);
+	assert_non_null(realpath(dir, root));	/* what /proc/self/exe gives */
+	make_prefix(root, stasim_bin());
+
+	assert_int_equal(run_installed(root, "config -c empty.ini", out), 0);
+	snprintf(want, sizeof want, "\ntable = %s/share/stasim/configs/energy/"
+		 "horowitz45-lpddr4.ini\t", root);
+	assert_non_null(strstr(out, want));
+	assert_non_null(strstr(out, "\n;   [dram] pj_per_bit = 9.25 pJ/bit\n"));
+
+	assert_int_equal(run_installed(root, "run -c empty.ini -t '"
+				       SRC("traces/deit-tiny-2of4.trace.gz")
+				       "' --format json", out), 0);
+	snprintf(want, sizeof want, "\"energy_table\": \"%s/share/stasim/"
+		 "configs/energy/horowitz45-lpddr4.ini\"", root);
+	assert_non_null(strstr(out, want));
+	remove_prefix(root);
+}
+
 static void test_derived(void **state)
 {
 	struct config c;
@@ -713,6 +1028,12 @@ int main(void)
 		cmocka_unit_test(test_long_line),
 		cmocka_unit_test(test_cannot_open),
 		cmocka_unit_test(test_missing_table),
+		cmocka_unit_test(test_table_not_found),
+		cmocka_unit_test(test_copied_config),
+		cmocka_unit_test(test_own_energy_dir),
+		cmocka_unit_test(test_empty_anywhere),
+		cmocka_unit_test(test_installed_dir),
+		cmocka_unit_test(test_installed_layout),
 		cmocka_unit_test(test_bad_tables),
 		cmocka_unit_test(test_relative_table),
 		cmocka_unit_test(test_repo_configs),
