@@ -18,12 +18,28 @@ static void usual_mode(int fd)
 	(void)fchmod(fd, 0666 & ~mask);
 }
 
+/* 1 when path exists and is not a regular file (stat follows links). */
+static int special(const char *path)
+{
+	struct stat st;
+
+	return stat(path, &st) == 0 && !S_ISREG(st.st_mode) &&
+	       !S_ISDIR(st.st_mode);
+}
+
 int afile_open(struct afile *a, const char *path, const char *field,
 	       struct sim_err *err)
 {
 	int fd;
 
 	snprintf(a->path, sizeof a->path, "%s", path);
+	if (special(path)) {
+		a->tmp[0] = '\0';
+		if ((a->f = fopen(path, "wb")))
+			return 0;
+		return err_set(err, path, 0, field, "cannot open: %s",
+			       strerror(errno));
+	}
 	snprintf(a->tmp, sizeof a->tmp, "%s.tmpXXXXXX", path);
 	a->f = NULL;
 	fd = mkstemp(a->tmp);
@@ -44,9 +60,19 @@ int afile_commit(struct afile *a, const char *field, struct sim_err *err)
 
 	bad |= fclose(a->f) != 0;
 	a->f = NULL;
-	if (!bad && rename(a->tmp, a->path) == 0)
+	if (!bad && (!a->tmp[0] || rename(a->tmp, a->path) == 0))
 		return 0;
-	unlink(a->tmp);
+	if (a->tmp[0])
+		unlink(a->tmp);
 	return err_set(err, a->path, 0, field, "cannot write: %s",
 		       errno ? strerror(errno) : "I/O error");
+}
+
+void afile_abort(struct afile *a)
+{
+	if (a->f)
+		fclose(a->f);
+	a->f = NULL;
+	if (a->tmp[0])
+		unlink(a->tmp);
 }

@@ -19,7 +19,6 @@
 #include <fcntl.h>
 #include <math.h>
 #include <spawn.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -30,6 +29,7 @@
 
 #include "afile.h"
 #include "err.h"
+#include "opt.h"
 
 extern char **environ;
 
@@ -68,29 +68,61 @@ static int print_err(const struct sim_err *err, int rc)
 	return rc;
 }
 
-/* Print "stasim: CMD: message" for bad usage; returns SIM_EXIT_USAGE. */
-static int usage(const char *cmd, const char *fmt, ...)
-	__attribute__((format(printf, 2, 3)));
-static int usage(const char *cmd, const char *fmt, ...)
-{
-	va_list ap;
+/* Long-only options of pareto, table and plot (opt.h); -o is the letter. */
+enum {
+	K_X = OPT_LONG,		/* --x COL */
+	K_Y,			/* --y COL */
+	K_WHERE,		/* --where KEY=VALUE, repeatable */
+	K_FORMAT,		/* --format NAME */
+	K_ROWS,			/* --rows KEY */
+	K_COLS,			/* --cols KEY */
+	K_BASELINE,		/* --baseline VALUE */
+	K_METRIC,		/* --metric NAME */
+	K_REPORT,		/* --report REPORT.json */
+};
 
-	fprintf(stderr, "stasim: %s: ", cmd);
-	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
-	va_end(ap);
-	fputc('\n', stderr);
-	return SIM_EXIT_USAGE;
+/* "a, b or c" from names (NULL-terminated) into buf. */
+static void name_list(const char *const *names, char *buf, size_t len)
+{
+	size_t n = 0, i;
+
+	buf[0] = 0;
+	for (i = 0; names[i] && n < len; i++)
+		n += (size_t)snprintf(buf + n, len - n, "%s%s", !i ? "" :
+				      names[i + 1] ? ", " : " or ", names[i]);
 }
 
-/* Value of the option at argv[*i], or NULL after a usage message. */
-static const char *optval(int argc, char **argv, int *i)
+/*
+ * Index of val among names (NULL-terminated) for option opt, or -1 after
+ * one usage line listing them with the nearest as a fix: "--format: 'tex'
+ * is not md or latex; did you mean 'latex'?".
+ */
+static int pick(const struct opt_cmd *cmd, const char *opt, const char *val,
+		const char *const *names)
 {
-	if (*i + 1 >= argc) {
-		usage(argv[0], "option '%s' needs a value", argv[*i]);
-		return NULL;
-	}
-	return argv[++*i];
+	const char *near = opt_suggest(val, names);
+	char list[200];
+	int i;
+
+	for (i = 0; names[i]; i++)
+		if (!strcmp(val, names[i]))
+			return i;
+	name_list(names, list, sizeof list);
+	opt_error(cmd, "%s: '%s' is not %s%s%s%s", opt, val, list,
+		  near ? "; did you mean '" : "", near ? near : "",
+		  near ? "'?" : "");
+	return -1;
+}
+
+/* The one results file operand into *file; 0, or a usage line and 2. */
+static int operand(const struct opt_cmd *cmd, const char **file,
+		   const char *v)
+{
+	if (*file)
+		return opt_error(cmd, "one results file only ('%s' and '%s')",
+				 *file, v);
+	*file = v;
+	return 0;
 }
 
 /* A finite number, blanks around it allowed. Returns 0 or -1. */
@@ -352,22 +384,34 @@ static long csv_col(const struct csv *c, const char *name)
 	return -1;
 }
 
-/* Column index of name, or -1 with err naming the header line. */
+/*
+ * Column index of name, or -1 with err naming the header line, the
+ * nearest column as a likely fix ("--x latency" -> latency_us) and all.
+ */
 static long csv_need(const struct csv *c, const char *name,
 		     struct sim_err *err)
 {
 	char list[400];
+	const char **cands, *near;
 	size_t i, n = 0;
 	long col = csv_col(c, name);
 
 	if (col >= 0)
 		return col;
 	list[0] = 0;
-	for (i = 0; i < c->head.n && n < sizeof list; i++)
-		n += (size_t)snprintf(list + n, sizeof list - n, "%s%s",
-				      i ? ", " : "", c->head.f[i]);
-	err_set(err, c->path, c->head.line[0], name,
-		"no such column (the header has: %s)", list);
+	cands = grow(NULL, (c->head.n + 1) * sizeof *cands);
+	for (i = 0; i < c->head.n; i++) {
+		cands[i] = c->head.f[i];
+		if (n < sizeof list)
+			n += (size_t)snprintf(list + n, sizeof list - n, "%s%s",
+					      i ? ", " : "", c->head.f[i]);
+	}
+	cands[i] = NULL;
+	near = opt_suggest(name, cands);
+	err_set(err, c->path, c->head.line[0], name, "no such column%s%s%s "
+		"(the header has: %s)", near ? "; did you mean '" : "",
+		near ? near : "", near ? "'?" : "", list);
+	free(cands);
 	return -1;
 }
 
@@ -599,6 +643,7 @@ struct where {
 	char key[128];		/* column name */
 	const char *val;	/* wanted value, exact text */
 	long col;		/* column index, set by filt_resolve */
+	int trace;		/* key is "trace": val may be a path's tail */
 };
 
 struct filt {
@@ -607,17 +652,80 @@ struct filt {
 };
 
 /* Add the option value "KEY=VALUE". 0, or a usage message and 2. */
-static int filt_add(struct filt *f, const char *cmd, const char *v)
+static int filt_add(struct filt *f, const struct opt_cmd *cmd, const char *v)
 {
 	const char *eq = strchr(v, '=');
+	struct where *w = &f->w[f->n];
 
-	if (!eq || eq == v || (size_t)(eq - v) >= sizeof f->w[0].key)
-		return usage(cmd, "--where: '%s' is not KEY=VALUE", v);
+	if (!eq || eq == v || (size_t)(eq - v) >= sizeof w->key)
+		return opt_error(cmd, "--where: '%s' is not KEY=VALUE", v);
 	if (f->n == WHERE_MAX)
-		return usage(cmd, "--where: at most %d filters", WHERE_MAX);
-	memcpy(f->w[f->n].key, v, (size_t)(eq - v));
-	f->w[f->n].key[eq - v] = 0;
-	f->w[f->n++].val = eq + 1;
+		return opt_error(cmd, "--where: at most %d filters", WHERE_MAX);
+	memcpy(w->key, v, (size_t)(eq - v));
+	w->key[eq - v] = 0;
+	w->val = eq + 1;
+	w->trace = !strcmp(w->key, "trace");
+	f->n++;
+	return 0;
+}
+
+/* Do the last m bytes of s[0..n) equal val, starting s or after a '/'? */
+static int path_tail(const char *s, size_t n, const char *val, size_t m)
+{
+	return m <= n && !memcmp(s + n - m, val, m) &&
+		(m == n || s[n - m - 1] == '/');
+}
+
+/*
+ * Does cell satisfy w? Its exact text; for a trace also the tail of its
+ * path after a '/', with or without .trace or .trace.gz, so trace=vit and
+ * trace=nm/vit.trace.gz both match ../traces/nm/vit.trace.gz.
+ */
+static int where_hit(const struct where *w, const char *cell)
+{
+	static const char *const ext[] = { ".trace.gz", ".trace" };
+	size_t n = strlen(cell), m = strlen(w->val), i, e;
+
+	if (!strcmp(cell, w->val))
+		return 1;
+	if (!w->trace || !m)
+		return 0;
+	if (path_tail(cell, n, w->val, m))
+		return 1;
+	for (i = 0; i < sizeof ext / sizeof ext[0]; i++) {
+		e = strlen(ext[i]);
+		if (n > e && !strcmp(cell + n - e, ext[i]))
+			return path_tail(cell, n - e, w->val, m);
+	}
+	return 0;
+}
+
+/*
+ * Settle a trace filter against c: a value that is some row's whole text
+ * matches that text only, as any other filter does; a shorter one must not
+ * pick two traces. 0, or -1 with err.
+ */
+static int where_settle(struct where *w, const struct csv *c,
+			struct sim_err *err)
+{
+	const char *first = NULL, *s;
+	size_t i;
+
+	for (i = 0; w->trace && i < c->nrows; i++)
+		if (!strcmp(c->rows[i].f[w->col], w->val))
+			w->trace = 0;
+	for (i = 0; w->trace && i < c->nrows; i++) {
+		s = c->rows[i].f[w->col];
+		if (!where_hit(w, s))
+			continue;
+		if (!first)
+			first = s;
+		else if (strcmp(first, s))
+			return err_set(err, c->path, c->rows[i].line[w->col],
+				       "--where", "trace=%s matches two traces, "
+				       "'%s' and '%s': give more of the path",
+				       w->val, first, s);
+	}
 	return 0;
 }
 
@@ -628,7 +736,8 @@ static int filt_resolve(struct filt *f, const struct csv *c,
 	int k;
 
 	for (k = 0; k < f->n; k++)
-		if ((f->w[k].col = csv_need(c, f->w[k].key, err)) < 0)
+		if ((f->w[k].col = csv_need(c, f->w[k].key, err)) < 0 ||
+		    where_settle(&f->w[k], c, err))
 			return -1;
 	return 0;
 }
@@ -638,7 +747,7 @@ static int filt_match(const struct filt *f, const struct csv_row *r)
 	int k;
 
 	for (k = 0; k < f->n; k++)
-		if (strcmp(r->f[f->w[k].col], f->w[k].val))
+		if (!where_hit(&f->w[k], r->f[f->w[k].col]))
 			return 0;
 	return 1;
 }
@@ -657,7 +766,7 @@ static int filt_check(const struct filt *f, const struct csv *c,
 		return err_set(err, c->path, 0, "", "no data rows");
 	for (k = 0; k < f->n; k++) {
 		for (i = 0; i < c->nrows; i++)
-			if (!strcmp(c->rows[i].f[f->w[k].col], f->w[k].val))
+			if (where_hit(&f->w[k], c->rows[i].f[f->w[k].col]))
 				break;
 		if (i == c->nrows)
 			return err_set(err, c->path, 0, "--where",
@@ -816,81 +925,110 @@ static void pareto_write(FILE *f, const struct csv *c, const struct pt *fr,
 	free(right);
 }
 
+static const struct opt_spec pareto_opts[] = {
+	{ K_X, "x", "COL", "column minimized along x (default latency_us)" },
+	{ K_Y, "y", "COL", "column minimized along y (default energy_pj)" },
+	{ K_WHERE, "where", "KEY=VALUE", "only rows with KEY=VALUE (a "
+	  "trace also by file name)" },
+	{ K_FORMAT, "format", "FMT", "txt (default, aligned), csv or md" },
+	{ 'o', "output", "FILE", "write to FILE instead of stdout" },
+	{ 0, NULL, NULL, NULL },
+};
+
+static const struct opt_cmd pareto_cmdline = {
+	"stasim", "pareto", "RESULTS.csv [--x COL] [--y COL] "
+	"[--where KEY=VALUE]...\n"
+	"                     [--format txt|csv|md] [-o FILE]",
+	"The Pareto front of a sweep's results: the ok rows that no other ok\n"
+	"row beats on both columns, both minimized (docs/analysis.md).",
+	pareto_opts,
+};
+
+struct pareto_args {
+	const char *file, *xs, *ys, *outp;	/* as given */
+	enum pfmt fmt;		/* --format */
+	struct filt f;		/* --where filters */
+};
+
+static int pareto_opt(void *ctx, int key, const char *v)
+{
+	static const char *const fmts[] = { "txt", "csv", "md", NULL };
+	struct pareto_args *a = ctx;
+	int i;
+
+	switch (key) {
+	case 0:
+		return operand(&pareto_cmdline, &a->file, v);
+	case K_X:
+		a->xs = v;
+		return 0;
+	case K_Y:
+		a->ys = v;
+		return 0;
+	case K_WHERE:
+		return filt_add(&a->f, &pareto_cmdline, v);
+	case K_FORMAT:
+		if ((i = pick(&pareto_cmdline, "--format", v, fmts)) < 0)
+			return SIM_EXIT_USAGE;
+		a->fmt = (enum pfmt)i;
+		return 0;
+	default:
+		a->outp = v;
+		return 0;
+	}
+}
+
+/* Options into a; 0, OPT_HELP, or a usage line and 2. */
+static int pareto_parse(int argc, char **argv, struct pareto_args *a)
+{
+	const struct opt_cmd *cmd = &pareto_cmdline;
+	int rc = opt_parse(cmd, argc, argv, pareto_opt, a);
+
+	if (rc)
+		return rc;
+	if (!a->file)
+		return opt_error(cmd, "needs RESULTS.csv, a results file of "
+				 "'stasim sweep'");
+	if (!strcmp(a->xs, a->ys))
+		return opt_error(cmd, "--x and --y both name '%s'", a->xs);
+	return 0;
+}
+
 int pareto_cmd(int argc, char **argv)
 {
-	const char *cmd = argc > 0 ? argv[0] : "pareto";
-	const char *file = NULL, *xs = "latency_us", *ys = "energy_pj";
-	const char *fs = "txt", *outp = NULL, *o, *v;
+	struct pareto_args a = { .xs = "latency_us", .ys = "energy_pj",
+				 .fmt = PF_TXT };
 	const char *nums[3];
-	enum pfmt fmt;
-	struct filt flt = { .n = 0 };
 	struct sim_err err;
 	struct csv c;
 	struct out out;
 	struct pt *front;
 	size_t nf, n_sel, n_ok;
-	int i, rc;
+	int rc;
 
-	for (i = 1; i < argc; i++) {
-		o = argv[i];
-		if (o[0] != '-' || !o[1]) {
-			if (file)
-				return usage(cmd, "one results file only ('%s' "
-					     "and '%s')", file, o);
-			file = o;
-			continue;
-		}
-		if (strcmp(o, "--x") && strcmp(o, "--y") && strcmp(o, "--where") &&
-		    strcmp(o, "--format") && strcmp(o, "-o"))
-			return usage(cmd, "unknown option '%s'", o);
-		if (!(v = optval(argc, argv, &i)))
-			return SIM_EXIT_USAGE;
-		if (!strcmp(o, "--where")) {
-			if (filt_add(&flt, cmd, v))
-				return SIM_EXIT_USAGE;
-		} else if (!strcmp(o, "--x"))
-			xs = v;
-		else if (!strcmp(o, "--y"))
-			ys = v;
-		else if (!strcmp(o, "--format"))
-			fs = v;
-		else
-			outp = v;
-	}
-	if (!file)
-		return usage(cmd, "usage is 'stasim pareto RESULTS.csv [--x COL] "
-			     "[--y COL] [--where KEY=VALUE]... [--format "
-			     "txt|csv|md] [-o FILE]'");
-	if (!strcmp(fs, "txt"))
-		fmt = PF_TXT;
-	else if (!strcmp(fs, "csv"))
-		fmt = PF_CSV;
-	else if (!strcmp(fs, "md"))
-		fmt = PF_MD;
-	else
-		return usage(cmd, "--format: '%s' is not txt, csv or md", fs);
-	if (!strcmp(xs, ys))
-		return usage(cmd, "--x and --y both name '%s'", xs);
-	nums[0] = xs;
-	nums[1] = ys;
+	if ((rc = pareto_parse(argc, argv, &a)))
+		return rc == OPT_HELP ? SIM_EXIT_OK : rc;
+	nums[0] = a.xs;
+	nums[1] = a.ys;
 	nums[2] = NULL;
-	if (csv_load(file, &c, nums, &err))
+	if (csv_load(a.file, &c, nums, &err))
 		return print_err(&err, SIM_EXIT_USAGE);
-	if (filt_resolve(&flt, &c, &err) || (flt.n && filt_check(&flt, &c, &err))) {
+	if (filt_resolve(&a.f, &c, &err) ||
+	    (a.f.n && filt_check(&a.f, &c, &err))) {
 		csv_free(&c);
 		return print_err(&err, SIM_EXIT_USAGE);
 	}
 	front = grow(NULL, (c.nrows + 1) * sizeof *front);
-	nf = pareto_front(&c, csv_col(&c, xs), csv_col(&c, ys), &flt, front,
-			  &n_sel, &n_ok);
+	nf = pareto_front(&c, csv_col(&c, a.xs), csv_col(&c, a.ys), &a.f,
+			  front, &n_sel, &n_ok);
 	if (!n_ok)
 		fprintf(stderr, "stasim: %s: no row has status ok; the front is "
-			"empty\n", file);
-	if (out_open(&out, outp, &err))
+			"empty\n", a.file);
+	if (out_open(&out, a.outp, &err))
 		rc = print_err(&err, SIM_EXIT_USAGE);
 	else {
-		pareto_write(out.f, &c, front, nf, fmt, xs, ys, &flt, n_sel,
-			     n_ok);
+		pareto_write(out.f, &c, front, nf, a.fmt, a.xs, a.ys, &a.f,
+			     n_sel, n_ok);
 		rc = out_close(&out);
 	}
 	free(front);
@@ -1200,58 +1338,95 @@ struct table_args {
 	struct filt f;		/* --where filters */
 };
 
-static int table_opts(int argc, char **argv, struct table_args *a)
+static const struct opt_spec table_opts[] = {
+	{ K_ROWS, "rows", "KEY", "one table row per value of column KEY" },
+	{ K_COLS, "cols", "KEY", "one column group per value of column KEY" },
+	{ K_BASELINE, "baseline", "VALUE", "add the speedup over the --cols "
+	  "value VALUE" },
+	{ K_METRIC, "metric", "WHICH", "latency, energy or both (default)" },
+	{ K_WHERE, "where", "KEY=VALUE", "only rows with KEY=VALUE (a "
+	  "trace also by file name)" },
+	{ K_FORMAT, "format", "FMT", "md (default, Markdown) or latex" },
+	{ 'o', "output", "FILE", "write to FILE instead of stdout" },
+	{ 0, NULL, NULL, NULL },
+};
+
+static const struct opt_cmd table_cmdline = {
+	"stasim", "table", "RESULTS.csv --rows KEY --cols KEY "
+	"[--baseline VALUE]\n"
+	"                    [--metric latency|energy|both] "
+	"[--where KEY=VALUE]...\n"
+	"                    [--format md|latex] [-o FILE]",
+	"A paper-style table of a sweep's latency (ms) and energy (mJ), one\n"
+	"cell per pair of --rows and --cols values (docs/analysis.md).",
+	table_opts,
+};
+
+/* --metric and --format values, checked with the suggestion of pick(). */
+static int table_enum(struct table_args *a, int key, const char *v)
 {
-	const char *cmd = argv[0], *o, *v;
+	static const char *const mets[] = { "latency", "energy", "both", NULL };
+	static const char *const fmts[] = { "md", "latex", NULL };
+	static const int bits[] = { MET_LAT, MET_EN, MET_LAT | MET_EN };
 	int i;
 
-	for (i = 1; i < argc; i++) {
-		o = argv[i];
-		if (o[0] != '-' || !o[1]) {
-			if (a->file)
-				return usage(cmd, "one results file only ('%s' "
-					     "and '%s')", a->file, o);
-			a->file = o;
-			continue;
-		}
-		if (strcmp(o, "--rows") && strcmp(o, "--cols") &&
-		    strcmp(o, "--baseline") && strcmp(o, "--metric") &&
-		    strcmp(o, "--format") && strcmp(o, "-o") &&
-		    strcmp(o, "--where"))
-			return usage(cmd, "unknown option '%s'", o);
-		if (!(v = optval(argc, argv, &i)))
+	if (key == K_METRIC) {
+		if ((i = pick(&table_cmdline, "--metric", v, mets)) < 0)
 			return SIM_EXIT_USAGE;
-		if (!strcmp(o, "--rows"))
-			a->rows = v;
-		else if (!strcmp(o, "--cols"))
-			a->cols = v;
-		else if (!strcmp(o, "--baseline"))
-			a->base = v;
-		else if (!strcmp(o, "-o"))
-			a->outp = v;
-		else if (!strcmp(o, "--metric")) {
-			a->metric = !strcmp(v, "latency") ? MET_LAT :
-				!strcmp(v, "energy") ? MET_EN :
-				!strcmp(v, "both") ? MET_LAT | MET_EN : 0;
-			if (!a->metric)
-				return usage(cmd, "--metric: '%s' is not "
-					     "latency, energy or both", v);
-		} else if (!strcmp(o, "--format")) {
-			if (strcmp(v, "md") && strcmp(v, "latex"))
-				return usage(cmd, "--format: '%s' is not md or "
-					     "latex", v);
-			a->latex = !strcmp(v, "latex");
-		} else if (filt_add(&a->f, cmd, v)) {
+		a->metric = bits[i];
+	} else {
+		if ((i = pick(&table_cmdline, "--format", v, fmts)) < 0)
 			return SIM_EXIT_USAGE;
-		}
+		a->latex = i == 1;
 	}
-	if (!a->file || !a->rows || !a->cols)
-		return usage(cmd, "usage is 'stasim table RESULTS.csv --rows KEY "
-			     "--cols KEY [--baseline VALUE] [--metric latency|"
-			     "energy|both] [--where KEY=VALUE]... [--format "
-			     "md|latex] [-o FILE]'");
+	return 0;
+}
+
+static int table_opt(void *ctx, int key, const char *v)
+{
+	struct table_args *a = ctx;
+
+	switch (key) {
+	case 0:
+		return operand(&table_cmdline, &a->file, v);
+	case K_ROWS:
+		a->rows = v;
+		return 0;
+	case K_COLS:
+		a->cols = v;
+		return 0;
+	case K_BASELINE:
+		a->base = v;
+		return 0;
+	case K_WHERE:
+		return filt_add(&a->f, &table_cmdline, v);
+	case K_METRIC:
+	case K_FORMAT:
+		return table_enum(a, key, v);
+	default:
+		a->outp = v;
+		return 0;
+	}
+}
+
+/* Options into a; 0, OPT_HELP, or a usage line and 2. */
+static int table_parse(int argc, char **argv, struct table_args *a)
+{
+	const struct opt_cmd *cmd = &table_cmdline;
+	int rc = opt_parse(cmd, argc, argv, table_opt, a);
+
+	if (rc)
+		return rc;
+	if (!a->file)
+		return opt_error(cmd, "needs RESULTS.csv, a results file of "
+				 "'stasim sweep'");
+	if (!a->rows || !a->cols)
+		return opt_error(cmd, "needs --rows KEY and --cols KEY, the "
+				 "columns whose values label the rows and the "
+				 "columns");
 	if (!strcmp(a->rows, a->cols))
-		return usage(cmd, "--rows and --cols both name '%s'", a->rows);
+		return opt_error(cmd, "--rows and --cols both name '%s'",
+				 a->rows);
 	return 0;
 }
 
@@ -1265,10 +1440,8 @@ int table_cmd(int argc, char **argv)
 	const char *nums[3];
 	int n = 0, rc;
 
-	if (argc < 1)
-		return usage("table", "no arguments");
-	if ((rc = table_opts(argc, argv, &a)))
-		return rc;
+	if ((rc = table_parse(argc, argv, &a)))
+		return rc == OPT_HELP ? SIM_EXIT_OK : rc;
 	if ((a.metric & MET_LAT) || a.base)
 		nums[n++] = "latency_us";
 	if (a.metric & MET_EN)
@@ -1493,14 +1666,6 @@ static int make_dirs(const char *dir, struct sim_err *err)
 	if (stat(p, &sb) || !S_ISDIR(sb.st_mode))
 		return err_set(err, dir, 0, "-o", "not a directory");
 	return 0;
-}
-
-static void afile_abort(struct afile *a)
-{
-	if (a->f)
-		fclose(a->f);
-	a->f = NULL;
-	unlink(a->tmp);
 }
 
 /* A figure: its two outputs, DIR/BASE.png and DIR/BASE.svg. */
@@ -2303,77 +2468,114 @@ static int plot_csv_check(const struct csv *c, struct filt *f,
 		       "nothing to plot", f->n ? " passing --where" : "");
 }
 
+static const struct opt_spec plot_opts[] = {
+	{ K_X, "x", "COL", "column along x (default latency_us)" },
+	{ K_Y, "y", "COL", "column along y (default energy_pj)" },
+	{ K_WHERE, "where", "KEY=VALUE", "only rows with KEY=VALUE (a "
+	  "trace also by file name)" },
+	{ K_REPORT, "report", "REPORT.json", "plot one run's ops instead of a "
+	  "results file" },
+	{ 'o', "output", "DIR", "directory for the PNG and SVG (created)" },
+	{ 0, NULL, NULL, NULL },
+};
+
+static const struct opt_cmd plot_cmdline = {
+	"stasim", "plot", "RESULTS.csv -o DIR [--x COL] [--y COL] "
+	"[--where KEY=VALUE]...\n"
+	"   or: stasim plot --report REPORT.json -o DIR",
+	"PNG and SVG figures drawn by gnuplot: a sweep's design space with its\n"
+	"Pareto front, or one run's latency and energy per op "
+	"(docs/analysis.md).",
+	plot_opts,
+};
+
+struct plot_args {
+	const char *file, *rep, *dir, *xs, *ys;	/* as given */
+	struct filt f;		/* --where filters */
+};
+
+static int plot_opt(void *ctx, int key, const char *v)
+{
+	struct plot_args *a = ctx;
+
+	switch (key) {
+	case 0:
+		return operand(&plot_cmdline, &a->file, v);
+	case K_X:
+		a->xs = v;
+		return 0;
+	case K_Y:
+		a->ys = v;
+		return 0;
+	case K_WHERE:
+		return filt_add(&a->f, &plot_cmdline, v);
+	case K_REPORT:
+		a->rep = v;
+		return 0;
+	default:
+		a->dir = v;
+		return 0;
+	}
+}
+
+/* Options into a, axes defaulted; 0, OPT_HELP, or a usage line and 2. */
+static int plot_parse(int argc, char **argv, struct plot_args *a)
+{
+	const struct opt_cmd *cmd = &plot_cmdline;
+	int rc = opt_parse(cmd, argc, argv, plot_opt, a);
+
+	if (rc)
+		return rc;
+	if (!a->dir || !(a->file || a->rep))
+		return opt_error(cmd, "needs RESULTS.csv (a results file of "
+				 "'stasim sweep') or --report REPORT.json, "
+				 "and -o DIR");
+	if (a->file && a->rep)
+		return opt_error(cmd, "a results CSV or --report REPORT.json, "
+				 "not both");
+	if (a->rep && (a->xs || a->ys || a->f.n))
+		return opt_error(cmd, "--x, --y and --where are for a results "
+				 "CSV, not --report");
+	a->xs = a->xs ? a->xs : "latency_us";
+	a->ys = a->ys ? a->ys : "energy_pj";
+	if (a->file && !strcmp(a->xs, a->ys))
+		return opt_error(cmd, "--x and --y both name '%s'", a->xs);
+	return 0;
+}
+
 int plot_cmd(int argc, char **argv)
 {
-	const char *cmd = argc > 0 ? argv[0] : "plot";
-	const char *file = NULL, *rep = NULL, *dir = NULL, *xs = NULL, *ys = NULL;
-	const char *o, *v;
-	struct filt flt = { .n = 0 };
+	struct plot_args a = { .file = NULL };
 	struct ops_fig of = { .bars = NULL };
 	char gp[1024];
 	struct sim_err err;
 	struct jval root;
 	struct csv c;
 	const char *nums[3];
-	int i, rc;
+	int rc;
 
-	for (i = 1; i < argc; i++) {
-		o = argv[i];
-		if (o[0] != '-' || !o[1]) {
-			if (file)
-				return usage(cmd, "one results file only ('%s' "
-					     "and '%s')", file, o);
-			file = o;
-			continue;
-		}
-		if (strcmp(o, "--x") && strcmp(o, "--y") && strcmp(o, "-o") &&
-		    strcmp(o, "--report") && strcmp(o, "--where"))
-			return usage(cmd, "unknown option '%s'", o);
-		if (!(v = optval(argc, argv, &i)))
-			return SIM_EXIT_USAGE;
-		if (!strcmp(o, "--where")) {
-			if (filt_add(&flt, cmd, v))
-				return SIM_EXIT_USAGE;
-		} else if (!strcmp(o, "--x"))
-			xs = v;
-		else if (!strcmp(o, "--y"))
-			ys = v;
-		else if (!strcmp(o, "--report"))
-			rep = v;
-		else
-			dir = v;
-	}
-	if (!dir || !(file || rep))
-		return usage(cmd, "usage is 'stasim plot RESULTS.csv -o DIR [--x "
-			     "COL] [--y COL] [--where KEY=VALUE]...' or 'stasim "
-			     "plot --report REPORT.json -o DIR'");
-	if (file && rep)
-		return usage(cmd, "a results CSV or --report REPORT.json, not "
-			     "both");
-	if (rep && (xs || ys || flt.n))
-		return usage(cmd, "--x, --y and --where are for a results CSV, "
-			     "not --report");
-	xs = xs ? xs : "latency_us";
-	ys = ys ? ys : "energy_pj";
-	if (file && !strcmp(xs, ys))
-		return usage(cmd, "--x and --y both name '%s'", xs);
+	if ((rc = plot_parse(argc, argv, &a)))
+		return rc == OPT_HELP ? SIM_EXIT_OK : rc;
 	/* bad input first, so it is reported with or without gnuplot */
-	nums[0] = xs;
-	nums[1] = ys;
+	nums[0] = a.xs;
+	nums[1] = a.ys;
 	nums[2] = NULL;
-	if (file ? csv_load(file, &c, nums, &err) : json_load(rep, &root, &err))
+	if (a.file ? csv_load(a.file, &c, nums, &err) :
+	    json_load(a.rep, &root, &err))
 		return print_err(&err, SIM_EXIT_USAGE);
-	rc = file ? plot_csv_check(&c, &flt, &err) :
-		report_bars(rep, &root, &of, &err);
+	rc = a.file ? plot_csv_check(&c, &a.f, &err) :
+		report_bars(a.rep, &root, &of, &err);
 	if (rc)
 		rc = print_err(&err, SIM_EXIT_USAGE);
-	else if (gp_find(gp, sizeof gp))
-		rc = usage(cmd, "gnuplot not found on PATH: install gnuplot-nox "
-			   "('make deps' or 'apt-get install gnuplot-nox')");
-	else
-		rc = file ? plot_csv(&c, &flt, dir, xs, ys, gp) :
-			plot_report(rep, &root, &of, dir, gp);
-	if (file)
+	else if (gp_find(gp, sizeof gp)) {
+		fputs("stasim: plot: gnuplot not found on PATH: install "
+		      "gnuplot-nox ('make deps' or 'apt-get install "
+		      "gnuplot-nox')\n", stderr);
+		rc = SIM_EXIT_USAGE;
+	} else
+		rc = a.file ? plot_csv(&c, &a.f, a.dir, a.xs, a.ys, gp) :
+			plot_report(a.rep, &root, &of, a.dir, gp);
+	if (a.file)
 		csv_free(&c);
 	else
 		jfree(&root);

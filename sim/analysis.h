@@ -5,20 +5,24 @@
  *
  * Each function is one command of the tool. argv is main's argv after the
  * command word, so argv[0] is the command name ("pareto", "table", "plot")
- * and the options follow. Each returns the exit status (SIM_EXIT_OK,
- * SIM_EXIT_FAIL when gnuplot or an output write fails, SIM_EXIT_USAGE for bad
- * usage or bad input) and prints its error, one line
- * "stasim: FILE:LINE: FIELD: message", on stderr. Inputs are only read;
- * every output file is written under a temporary name and renamed into
- * place. Work is linear in the input size, except the Pareto sort
+ * and the options follow, parsed by opt.h: `--opt=value` or `--opt value`,
+ * `-o FILE` also `--output FILE`, `--` before operands, `-h`/`--help`
+ * (usage and every option on stdout, exit 0). --where KEY=VALUE filters
+ * rows (repeatable, all must hold); trace=NAME also matches a trace by
+ * the tail of its path, with or without .trace/.trace.gz. Each returns the
+ * exit status (SIM_EXIT_OK, also after --help; SIM_EXIT_FAIL when gnuplot
+ * or an output write fails; SIM_EXIT_USAGE for bad usage or bad input)
+ * and prints its error, one line "stasim: FILE:LINE: FIELD: message", on
+ * stderr. Inputs are only read; every output file is written under a
+ * temporary name and renamed into place. Work is linear in the input size, except the Pareto sort
  * (n log n) and the table's ambiguity check (rows x distinct cells).
  */
 #ifndef SIM_ANALYSIS_H
 #define SIM_ANALYSIS_H
 
 /*
- * stasim pareto RESULTS.csv [--x COL] [--y COL] [--format txt|csv|md]
- *               [-o FILE]
+ * stasim pareto RESULTS.csv [--x COL] [--y COL] [--where KEY=VALUE]...
+ *               [--format txt|csv|md] [-o FILE]
  * The rows with status ok that no other ok row dominates when minimizing
  * both COL (default latency_us and energy_pj), sorted by x then y, with
  * every column of the file. Rows with identical (x, y) are all kept.

@@ -1,98 +1,254 @@
 /*
  * main.c - the stasim command-line tool.
  *
- * The only place that prints user errors and picks exit codes:
- * 0 success, 1 simulation or check failure, 2 bad usage or bad input.
+ * One table of commands gives the dispatch, the command list that
+ * `stasim help` prints and the "did you mean" for a mistyped command; each
+ * command parses its own options (opt.h) and prints its own --help. The
+ * only place that exits: 0 success, 1 simulation or check failure (or
+ * stdout not written), 2 bad usage or bad input.
  */
-#include <errno.h>
-#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
-#include <unistd.h>
 
+#include "analysis.h"
 #include "cli.h"
 #include "config.h"
 #include "cosim_cmd.h"
 #include "err.h"
-#include "analysis.h"
-#include "report.h"
+#include "opt.h"
 #include "scalesim.h"
 #include "sweep.h"
-#include "run.h"
 #include "trace.h"
 #include "zoo.h"
 
 #define STASIM_VERSION "0.1.0"
+#define PROG "stasim"
 
-static const char usage_text[] =
-	"usage: stasim COMMAND [options]\n"
-	"\n"
-	"commands:\n"
-	"  run -c CONFIG -t TRACE [-o OUTDIR] [--format txt|csv|json|md]\n"
-	"      [--mode timing|functional] [--seed S] [--dump DIR]\n"
-	"      [--task T] [--no-fast-forward] [--check]\n"
-	"                    simulate TRACE on CONFIG and print the report\n"
-	"  config -c CONFIG  print the effective config, defaults filled in\n"
-	"  trace MODEL [--seq L] [--batch B] [--nm N:M | TYPE=N:M,...] [--task T]\n"
-	"        [--routing uniform|computed|zipf:S|hot:H:P] -o FILE\n"
-	"                    write a built-in model's trace (models: see\n"
-	"                    'stasim trace --list')\n"
-	"  sweep SPEC [-j N] [-o results.csv] [--shard K/N]\n"
-	"                    a design-space sweep (resumable, shardable)\n"
-	"  merge A.csv B.csv ... -o OUT.csv\n"
-	"                    join sweep shards\n"
-	"  pareto RESULTS.csv [--x COL] [--y COL] [--where K=V]... [--format txt|csv|md]\n"
-	"        [-o FILE]   the latency-energy Pareto front of a sweep\n"
-	"  table RESULTS.csv --rows KEY --cols KEY [--baseline V]\n"
-	"        [--metric latency|energy|both] [--where K=V]... [--format md|latex]\n"
-	"        [-o FILE]   a paper-style table\n"
-	"  plot RESULTS.csv -o DIR [--x COL] [--y COL] [--where K=V]...\n"
-	"  plot --report REPORT.json -o DIR\n"
-	"                    PNG and SVG plots (gnuplot)\n"
-	"  import-scalesim TOPO.csv [--nm N:M] -o FILE\n"
-	"                    turn a SCALE-Sim topology file into a trace\n"
-	"  cosim sde|smx|gelu|gate [--seed S] [--ops N] [--vcd FILE] [...]\n"
-	"                    a unit's RTL in lockstep with its C model\n"
-	"  help              this text\n"
-	"  version           the version\n"
-	"\n"
-	"exit status: 0 success, 1 simulation or check failure, 2 bad usage or\n"
-	"bad input. Documentation: README.md and docs/.\n";
+struct command {
+	const char *name;	/* the word after "stasim" */
+	const char *synopsis;	/* one line in the command list */
+	int (*fn)(int argc, char **argv);	/* argv[0]: name, or see whole */
+	int whole;		/* 1: fn takes the whole command line, argv[0]
+				 * the program (cosim finds its harness beside
+				 * it, help passes it on) */
+};
 
-static int usage_error(const char *fmt, const char *arg)
+static int cmd_config(int argc, char **argv);
+static int cmd_trace(int argc, char **argv);
+static int cmd_help(int argc, char **argv);
+static int cmd_version(int argc, char **argv);
+
+static const struct command commands[] = {
+	{ "run", "simulate a trace on a config: the latency and energy report",
+	  cli_run, 0 },
+	{ "config", "print a config with every default filled in", cmd_config,
+	  0 },
+	{ "trace", "write a built-in model's trace (--list: the models)",
+	  cmd_trace, 0 },
+	{ "import-scalesim", "turn a SCALE-Sim topology file into a trace",
+	  import_scalesim_cmd, 0 },
+	{ "sweep", "run a design-space sweep (resumable, shardable)",
+	  sweep_cmd, 0 },
+	{ "merge", "join the result shards of a sweep", merge_cmd, 0 },
+	{ "pareto", "the latency-energy Pareto front of sweep results",
+	  pareto_cmd, 0 },
+	{ "table", "a paper-style table of sweep results", table_cmd, 0 },
+	{ "plot", "PNG and SVG plots of sweep results or of a report",
+	  plot_cmd, 0 },
+	{ "cosim", "a unit's RTL in lockstep with its C model", cosim_cmd, 1 },
+	{ "help", "this list; 'help COMMAND': the command's options", cmd_help,
+	  1 },
+	{ "version", "print the version", cmd_version, 0 },
+};
+
+#define N_COMMANDS (sizeof commands / sizeof commands[0])
+
+/* For messages about the command word itself. */
+static const struct opt_spec no_opts[] = { { 0, NULL, NULL, NULL } };
+static const struct opt_cmd top_cmd = {
+	PROG, NULL, "COMMAND [options]", "", no_opts
+};
+
+static void list_commands(FILE *f)
 {
-	return cli_usage_error("stasim", fmt, arg);
+	size_t i;
+
+	fprintf(f, "usage: %s COMMAND [options]\n\n"
+		"A cycle-accurate simulator of an N:M-sparse transformer "
+		"accelerator.\n\ncommands:\n", PROG);
+	for (i = 0; i < N_COMMANDS; i++)
+		fprintf(f, "  %-16s %s\n", commands[i].name,
+			commands[i].synopsis);
+	fprintf(f, "\n'%s COMMAND --help' (or '%s help COMMAND') lists a "
+		"command's options.\nfirst steps:\n"
+		"  %s trace --list\n"
+		"  %s trace deit-tiny --nm 2:4 -o deit.trace.gz\n"
+		"  %s run -c configs/sta-default.ini -t deit.trace.gz\n\n"
+		"exit status: 0 success, 1 simulation or check failure, 2 bad "
+		"usage or input.\nDocumentation: README.md and docs/.\n",
+		PROG, PROG, PROG, PROG, PROG);
 }
 
-static int input_error(const struct sim_err *err)
+static const struct command *find_command(const char *name)
 {
-	return cli_input_error("stasim", err);
+	size_t i;
+
+	for (i = 0; i < N_COMMANDS; i++)
+		if (!strcmp(name, commands[i].name))
+			return &commands[i];
+	return NULL;
 }
 
-/* Value of the option at argv[*i]; NULL (and a message) if missing. */
-static const char *value(int argc, char **argv, int *i)
+/* "unknown command 'rn'; did you mean 'run'?" */
+static int unknown_command(const char *name)
 {
-	return cli_value("stasim", argc, argv, i);
+	const char *names[N_COMMANDS + 1], *s;
+	size_t i;
+
+	for (i = 0; i < N_COMMANDS; i++)
+		names[i] = commands[i].name;
+	names[i] = NULL;
+	s = opt_suggest(name, names);
+	if (s)
+		return opt_error(&top_cmd, "unknown command '%s'; did you mean "
+				 "'%s'?", name, s);
+	return opt_error(&top_cmd, "unknown command '%s'", name);
 }
 
-static int cmd_run(int argc, char **argv)
+/* Run the command argv[1]; argv[0] is the program. */
+static int dispatch(int argc, char **argv)
 {
-	return cli_run("stasim", argc, argv, 2, NULL);
+	const struct command *c = find_command(argv[1]);
+
+	if (!c)
+		return unknown_command(argv[1]);
+	return c->whole ? c->fn(argc, argv) : c->fn(argc - 1, argv + 1);
+}
+
+/* 0, or the exit status of a bad command line (OPT_HELP: help printed). */
+static int parsed(int rc)
+{
+	return rc == OPT_HELP ? SIM_EXIT_OK : rc;
+}
+
+/* ---- stasim config ---- */
+
+static const struct opt_spec config_opts[] = {
+	{ 'c', NULL, "CONFIG", "the config to read (.ini; configs/)" },
+	{ 0, NULL, NULL, NULL }
+};
+
+static const struct opt_cmd config_cmd = {
+	PROG, "config", "-c CONFIG",
+	"Print the effective config: every key, defaults filled in, as an "
+	".ini that\nreads back the same (docs/config.md).",
+	config_opts
+};
+
+static int config_key(void *ctx, int key, const char *val)
+{
+	if (key == 'c') {
+		*(const char **)ctx = val;
+		return 0;
+	}
+	return opt_error(&config_cmd, "unexpected operand '%s' (the config "
+			 "is given as -c CONFIG)", val);
+}
+
+static int config_show(const char *path)
+{
+	struct config *cfg = malloc(sizeof *cfg);	/* large: not on the stack */
+	struct sim_err err;
+	int rc = SIM_EXIT_OK;
+
+	if (!cfg) {
+		fprintf(stderr, "%s: out of memory\n", PROG);
+		return SIM_EXIT_FAIL;
+	}
+	if (config_load(path, cfg, &err))
+		rc = cli_input_error(PROG, &err);
+	else
+		config_print(cfg, stdout);
+	free(cfg);
+	return rc;
 }
 
 static int cmd_config(int argc, char **argv)
 {
-	static struct config cfg;
-	struct sim_err err;
+	const char *path = NULL;
+	int rc = opt_parse(&config_cmd, argc, argv, config_key, &path);
 
-	if (argc != 4 || strcmp(argv[2], "-c"))
-		return usage_error("config: %s", "usage is 'stasim config -c FILE'");
-	if (config_load(argv[3], &cfg, &err))
-		return input_error(&err);
-	config_print(&cfg, stdout);
-	return SIM_EXIT_OK;
+	if (rc)
+		return parsed(rc);
+	if (!path)
+		return opt_error(&config_cmd, "%s", "needs -c CONFIG");
+	return config_show(path);
+}
+
+/* ---- stasim trace ---- */
+
+enum {
+	TR_SEQ = OPT_LONG,	/* long-only options of trace */
+	TR_BATCH,
+	TR_NM,
+	TR_TASK,
+	TR_ROUTING,
+	TR_LIST
+};
+
+static const struct opt_spec trace_opts[] = {
+	{ 'o', NULL, "FILE", "write the trace to FILE (.gz: compressed)" },
+	{ TR_SEQ, "seq", "L", "tokens per sequence (default: the model's)" },
+	{ TR_BATCH, "batch", "B", "sequences in a batch, 1..1024 (default 1)" },
+	{ TR_NM, "nm", "N:M", "weights N:M sparse, dense (default) or "
+	  "TYPE=N:M,..." },
+	{ TR_TASK, "task", "T", "MoE models: the task, whose router routes "
+	  "(0..63)" },
+	{ TR_ROUTING, "routing", "R", "MoE models: uniform, computed, zipf:S "
+	  "or hot:H:P" },
+	{ TR_LIST, "list", NULL, "list the built-in models and exit" },
+	{ 0, NULL, NULL, NULL }
+};
+
+static const struct opt_cmd trace_cmd = {
+	PROG, "trace", "MODEL -o FILE [options]",
+	"Write the trace of a built-in model (docs/trace-format.md, 'The "
+	"built-in model\nzoo'). --nm TYPE=N:M,... gives weights of TYPE attn, "
+	"ffn or embed a pattern\nof their own (the others dense): --nm "
+	"ffn=2:4,attn=dense. Example:\n"
+	"  stasim trace bert-base --seq 128 --nm 2:4 -o bert.trace.gz",
+	trace_opts
+};
+
+#define TRACE_SETS_MAX 32	/* zoo options on one command line */
+
+struct trace_args {
+	const char *model, *out;	/* MODEL, -o FILE */
+	int list;			/* --list */
+	int n;				/* zoo options seen, in order: */
+	int key[TRACE_SETS_MAX];	/* TR_SEQ ... TR_ROUTING */
+	const char *val[TRACE_SETS_MAX];
+};
+
+static int trace_key(void *ctx, int key, const char *val)
+{
+	struct trace_args *a = ctx;
+
+	if (key == 0 && a->model)
+		return opt_error(&trace_cmd, "unexpected operand '%s' (one "
+				 "MODEL only)", val);
+	if (key == 0)
+		a->model = val;
+	else if (key == 'o')
+		a->out = val;
+	else if (key == TR_LIST)
+		a->list = 1;
+	else if (a->n == TRACE_SETS_MAX)
+		return opt_error(&trace_cmd, "%s", "too many options");
+	else
+		a->key[a->n] = key, a->val[a->n++] = val;
+	return 0;
 }
 
 static int list_models(void)
@@ -104,95 +260,133 @@ static int list_models(void)
 	return SIM_EXIT_OK;
 }
 
-static int trace_opts(int argc, char **argv, struct zoo_opts *zo,
-		      const char **out)
+/* "unknown model 'bert-bse'; did you mean 'bert-base'?", or the list. */
+static int unknown_model(const char *model)
 {
-	char msg[256];
-	const char *v;
-	int i, rc;
+	const char *s = opt_suggest(model, zoo_models());
+	const char *const *m;
+	char all[512];
+	size_t n = 0;
 
-	for (i = 3; i < argc; i++) {
-		const char *o = argv[i];
+	if (s)
+		return opt_error(&trace_cmd, "unknown model '%s'; did you mean "
+				 "'%s'?", model, s);
+	all[0] = 0;
+	for (m = zoo_models(); *m && n < sizeof all; m++)
+		n += (size_t)snprintf(all + n, sizeof all - n, "%s%s",
+				      n ? ", " : "", *m);
+	return opt_error(&trace_cmd, "unknown model '%s' (models: %s)", model,
+			 all);
+}
 
-		if (!zoo_known_opt(o) && strcmp(o, "-o"))
-			return usage_error("trace: unknown option '%s'", o), -1;
-		if (!(v = value(argc, argv, &i)))
-			return -1;
-		if (!strcmp(o, "-o")) {
-			*out = v;
-			continue;
-		}
-		rc = zoo_parse_opt(o, v, zo, msg, sizeof msg);
-		if (rc)
-			return usage_error("%s", msg), -1;
+/* The zoo options, in command-line order, onto the model's defaults. */
+static int trace_apply(const struct trace_args *a, struct zoo_opts *zo)
+{
+	const struct opt_spec *o;
+	char name[32], msg[256];
+	int i;
+
+	for (i = 0; i < a->n; i++) {
+		for (o = trace_opts; o->key != a->key[i]; o++)
+			;
+		snprintf(name, sizeof name, "--%s", o->name);
+		if (zoo_parse_opt(name, a->val[i], zo, msg, sizeof msg))
+			return opt_error(&trace_cmd, "%s", msg);
 	}
 	return 0;
 }
 
-static int cmd_trace(int argc, char **argv)
+static int trace_write_model(const struct trace_args *a,
+			     const struct zoo_opts *zo)
 {
-	struct zoo_opts zo;
 	struct trace t = { 0 };
 	struct sim_err err;
-	const char *out = NULL;
 	char comment[256];
 	int rc = SIM_EXIT_OK;
 
-	if (argc >= 3 && !strcmp(argv[2], "--list"))
-		return list_models();
-	if (argc < 3 || argv[2][0] == '-')
-		return usage_error("trace: %s", "usage is 'stasim trace MODEL "
-				   "[--seq L] [--nm N:M] -o FILE'");
-	if (zoo_defaults(argv[2], &zo))
-		return usage_error("trace: unknown model '%s' (run 'stasim "
-				   "trace --list')", argv[2]);
-	if (trace_opts(argc, argv, &zo, &out))
-		return SIM_EXIT_USAGE;
-	if (!out)
-		return usage_error("trace: %s", "needs -o FILE");
-	zoo_describe(argv[2], &zo, comment, sizeof comment);
-	if (zoo_build(argv[2], &zo, &t, &err) ||
-	    trace_write(out, &t, comment, &err))
-		rc = input_error(&err);
+	zoo_describe(a->model, zo, comment, sizeof comment);
+	if (zoo_build(a->model, zo, &t, &err) ||
+	    trace_write(a->out, &t, comment, &err))
+		rc = cli_input_error(PROG, &err);
 	trace_free(&t);
 	return rc;
 }
 
-int main(int argc, char **argv)
+static int cmd_trace(int argc, char **argv)
 {
-	const char *cmd = argc > 1 ? argv[1] : "";
+	struct trace_args a = { 0 };
+	struct zoo_opts zo;
+	int rc = opt_parse(&trace_cmd, argc, argv, trace_key, &a);
 
-	if (!strcmp(cmd, "run"))
-		return cmd_run(argc, argv);
-	if (!strcmp(cmd, "config"))
-		return cmd_config(argc, argv);
-	if (!strcmp(cmd, "trace"))
-		return cmd_trace(argc, argv);
-	if (!strcmp(cmd, "cosim"))
-		return cosim_cmd(argc, argv);
-	if (!strcmp(cmd, "import-scalesim"))
-		return import_scalesim_cmd(argc - 1, argv + 1);
-	if (!strcmp(cmd, "pareto"))
-		return pareto_cmd(argc - 1, argv + 1);
-	if (!strcmp(cmd, "table"))
-		return table_cmd(argc - 1, argv + 1);
-	if (!strcmp(cmd, "plot"))
-		return plot_cmd(argc - 1, argv + 1);
-	if (!strcmp(cmd, "sweep"))
-		return sweep_cmd(argc - 1, argv + 1);
-	if (!strcmp(cmd, "merge"))
-		return merge_cmd(argc - 1, argv + 1);
-	if (!strcmp(cmd, "version") || !strcmp(cmd, "--version")) {
-		printf("stasim %s\n", STASIM_VERSION);
+	if (rc)
+		return parsed(rc);
+	if (a.list)
+		return list_models();
+	if (!a.model)
+		return opt_error(&trace_cmd, "%s", "needs a MODEL (see 'stasim "
+				 "trace --list')");
+	if (zoo_defaults(a.model, &zo))
+		return unknown_model(a.model);
+	if ((rc = trace_apply(&a, &zo)))
+		return rc;
+	if (!a.out)
+		return opt_error(&trace_cmd, "%s", "needs -o FILE");
+	return trace_write_model(&a, &zo);
+}
+
+/* ---- stasim help, stasim version ---- */
+
+/* stasim help [COMMAND]: the list, or what COMMAND --help prints. */
+static int cmd_help(int argc, char **argv)
+{
+	char *args[4] = { argv[0], argv[argc - 1], "--help", NULL };
+
+	if (argc > 3)
+		return opt_error(&top_cmd, "%s", "help takes one COMMAND");
+	if (argc < 3 || !strcmp(argv[2], "help") || argv[2][0] == '-') {
+		list_commands(stdout);
 		return SIM_EXIT_OK;
 	}
-	if (argc < 2) {
-		fputs(usage_text, stderr);
+	return dispatch(3, args);
+}
+
+static const struct opt_cmd version_cmd = {
+	PROG, "version", "[--help]", "Print the version.", no_opts
+};
+
+static int version_key(void *ctx, int key, const char *val)
+{
+	(void)ctx;
+	(void)key;
+	return opt_error(&version_cmd, "unexpected operand '%s'", val);
+}
+
+static int cmd_version(int argc, char **argv)
+{
+	int rc = opt_parse(&version_cmd, argc, argv, version_key, NULL);
+
+	if (rc)
+		return parsed(rc);
+	printf("%s %s\n", PROG, STASIM_VERSION);
+	return SIM_EXIT_OK;
+}
+
+static int stasim_main(int argc, char **argv)
+{
+	if (argc < 2) {		/* a usage error: the list, on stderr */
+		list_commands(stderr);
 		return SIM_EXIT_USAGE;
 	}
-	if (!strcmp(cmd, "help") || !strcmp(cmd, "--help") || !strcmp(cmd, "-h")) {
-		fputs(usage_text, stdout);
+	if (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h")) {
+		list_commands(stdout);
 		return SIM_EXIT_OK;
 	}
-	return usage_error("unknown command '%s'", cmd);
+	if (!strcmp(argv[1], "--version"))
+		return cmd_version(1, argv + 1);
+	return dispatch(argc, argv);
+}
+
+int main(int argc, char **argv)
+{
+	return cli_close_stdout(PROG, stasim_main(argc, argv));
 }

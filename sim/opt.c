@@ -51,6 +51,23 @@ unsigned opt_distance(const char *a, const char *b)
 	return d[n][m];
 }
 
+int opt_u64(const char *s, uint64_t *v)
+{
+	uint64_t x = 0;
+
+	if (!*s)
+		return -1;
+	for (; *s; s++) {
+		uint64_t d = (uint64_t)(*s - '0');
+
+		if (*s < '0' || *s > '9' || x > (UINT64_MAX - d) / 10)
+			return -1;
+		x = x * 10 + d;
+	}
+	*v = x;
+	return 0;
+}
+
 /* Edits a typo of a word this long may plausibly contain. */
 static unsigned typo_budget(size_t len)
 {

@@ -34,6 +34,7 @@
 #include <string.h>
 #include <sys/types.h>
 
+#include "opt.h"
 #include "zoo.h"
 
 #define SS_LINE_MAX 4096	/* longest line, as in a trace */
@@ -419,64 +420,80 @@ int scalesim_read(const char *path, const struct scalesim_opts *o,
 
 /* ---- stasim import-scalesim ---- */
 
-static int usage(const char *fmt, ...)
-	__attribute__((format(printf, 1, 2)));
+#define K_NM OPT_LONG		/* --nm N:M, long only */
 
-/* Print a usage error the way main.c does; returns SIM_EXIT_USAGE. */
-static int usage(const char *fmt, ...)
+static const struct opt_spec import_opts[] = {
+	{ K_NM, "nm", "N:M", "prune every layer N:M (default: its Sparsity "
+	  "column)" },
+	{ 'o', "output", "FILE", "the trace to write (gzip if FILE ends in .gz)" },
+	{ 0, NULL, NULL, NULL },
+};
+
+static const struct opt_cmd import_cmdline = {
+	"stasim", "import-scalesim", "TOPO.csv [--nm N:M] -o FILE",
+	"Turn a SCALE-Sim topology file (convolution or GEMM form) into a\n"
+	"trace, one gemm per layer (docs/trace-format.md).",
+	import_opts,
+};
+
+/* What import_opt fills. */
+struct import_args {
+	const char *in, *out, *nm;	/* TOPO.csv, -o, --nm as given */
+	struct scalesim_opts o;		/* --nm parsed */
+};
+
+static int import_opt(void *ctx, int key, const char *v)
 {
-	va_list ap;
+	struct import_args *a = ctx;
 
-	fprintf(stderr, "stasim: import-scalesim: ");
-	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
-	va_end(ap);
-	fprintf(stderr, "\nrun 'stasim help' for usage\n");
-	return SIM_EXIT_USAGE;
+	if (key == 'o') {
+		a->out = v;
+	} else if (key == K_NM) {
+		if (zoo_parse_nm(v, &a->o.nm_n, &a->o.nm_m))
+			return opt_error(&import_cmdline, "--nm: '%s' is not "
+					 "N:M with 1 <= N <= M <= 64", v);
+		a->nm = v;
+	} else if (a->in) {
+		return opt_error(&import_cmdline, "one topology file only, not "
+				 "also '%s'", v);
+	} else {
+		a->in = v;
+	}
+	return 0;
+}
+
+/* Options into a; 0, OPT_HELP, or a usage line and 2. */
+static int import_parse(int argc, char **argv, struct import_args *a)
+{
+	const struct opt_cmd *cmd = &import_cmdline;
+	int rc = opt_parse(cmd, argc, argv, import_opt, a);
+
+	if (rc)
+		return rc;
+	if (!a->in)
+		return opt_error(cmd, "usage is '%s %s %s'", cmd->prog,
+				 cmd->name, cmd->usage);
+	if (!a->out)
+		return opt_error(cmd, "needs -o FILE");
+	return 0;
 }
 
 int import_scalesim_cmd(int argc, char **argv)
 {
-	struct scalesim_opts o = { 0, 0 };
-	const char *in = NULL, *out = NULL, *nm = NULL;
+	struct import_args a = { NULL, NULL, NULL, { 0, 0 } };
 	struct trace t;
 	struct sim_err err;
 	char comment[700], buf[1400];
-	int i, rc = SIM_EXIT_OK;
+	int rc;
 
-	for (i = 1; i < argc; i++) {
-		const char *a = argv[i];
-
-		if (!strcmp(a, "-o") || !strcmp(a, "--nm")) {
-			if (i + 1 >= argc)
-				return usage("option '%s' needs a value", a);
-			if (!strcmp(a, "-o"))
-				out = argv[++i];
-			else
-				nm = argv[++i];
-		} else if (a[0] == '-' && a[1]) {
-			return usage("unknown option '%s'", a);
-		} else if (in) {
-			return usage("one topology file only, not also '%s'",
-				     a);
-		} else {
-			in = a;
-		}
-	}
-	if (!in)
-		return usage("usage is 'stasim import-scalesim TOPO.csv "
-			     "[--nm N:M] -o FILE'");
-	if (!out)
-		return usage("needs -o FILE");
-	if (nm && zoo_parse_nm(nm, &o.nm_n, &o.nm_m))
-		return usage("--nm: '%s' is not N:M with 1 <= N <= M <= 64",
-			     nm);
+	if ((rc = import_parse(argc, argv, &a)))
+		return rc == OPT_HELP ? SIM_EXIT_OK : rc;
 	snprintf(comment, sizeof comment, "SCALE-Sim topology %.512s, weights "
-		 "%s%s (written by stasim import-scalesim)", in,
-		 nm ? nm : "as its Sparsity column says",
-		 nm ? "" : ", else dense");
-	if (scalesim_read(in, &o, &t, &err) ||
-	    trace_write(out, &t, comment, &err)) {
+		 "%s%s (written by stasim import-scalesim)", a.in,
+		 a.nm ? a.nm : "as its Sparsity column says",
+		 a.nm ? "" : ", else dense");
+	if (scalesim_read(a.in, &a.o, &t, &err) ||
+	    trace_write(a.out, &t, comment, &err)) {
 		err_format(&err, buf, sizeof buf);
 		fprintf(stderr, "stasim: %s\n", buf);
 		rc = SIM_EXIT_USAGE;

@@ -46,11 +46,13 @@ int scalesim_read(const char *path, const struct scalesim_opts *o,
 
 /*
  * `stasim import-scalesim TOPO.csv [--nm N:M] -o FILE`, argv[0] being
- * "import-scalesim": read TOPO.csv and write it through trace_write() (so
- * atomically, gzip when FILE ends in .gz). This front end prints its own
- * errors to stderr, one line each ("stasim: FILE:LINE: FIELD: message"),
- * so main.c only dispatches to it. Returns the exit status: 0 written, 2
- * bad usage or bad input (SIM_EXIT_USAGE); it never returns 1.
+ * "import-scalesim", options parsed by opt.h (-o is also --output;
+ * -h/--help prints the usage and returns 0): read TOPO.csv and write it
+ * through trace_write() (so atomically, gzip when FILE ends in .gz). This
+ * front end prints its own errors to stderr, one line each ("stasim:
+ * FILE:LINE: FIELD: message"), so main.c only dispatches to it. Returns
+ * the exit status: 0 written or help printed, 2 bad usage or bad input
+ * (SIM_EXIT_USAGE); it never returns 1.
  */
 int import_scalesim_cmd(int argc, char **argv);
 

@@ -39,6 +39,7 @@
 #include "afile.h"
 #include "config.h"
 #include "err.h"
+#include "opt.h"
 #include "run.h"
 #include "trace.h"
 
@@ -54,10 +55,35 @@
 
 static const char csv_tail[] = "cycles,latency_us,energy_pj,edp_pj_us,macs,"
 			       "dense_macs,utilization,dram_bytes,status,error";
-static const char sweep_usage[] = "usage is 'stasim sweep SPEC [-j N] "
-				  "[-o results.csv] [--shard K/N]'";
-static const char merge_usage[] = "usage is 'stasim merge A.csv B.csv ... "
-				  "-o OUT.csv'";
+#define K_SHARD OPT_LONG		/* --shard K/N, long only */
+
+static const struct opt_spec sweep_opts[] = {
+	{ 'j', "jobs", "N", "worker processes, 1..256 (default 1)" },
+	{ 'o', "output", "FILE", "the results file (default results.csv; "
+	  "resumed)" },
+	{ K_SHARD, "shard", "K/N", "run only the points with id % N == K - 1" },
+	{ 0, NULL, NULL, NULL },
+};
+
+static const struct opt_cmd sweep_cmdline = {
+	"stasim", "sweep", "SPEC [-j N] [-o results.csv] [--shard K/N]",
+	"Simulate every point of the sweep spec SPEC (an INI file) and append\n"
+	"one row per point to the results file; run it again to resume\n"
+	"(docs/sweeps.md).",
+	sweep_opts,
+};
+
+static const struct opt_spec merge_opts[] = {
+	{ 'o', "output", "OUT.csv", "the merged results file (required)" },
+	{ 0, NULL, NULL, NULL },
+};
+
+static const struct opt_cmd merge_cmdline = {
+	"stasim", "merge", "A.csv B.csv ... -o OUT.csv",
+	"Join the results files of a sweep's shards into one, sorted by\n"
+	"point, each point once (docs/sweeps.md).",
+	merge_opts,
+};
 
 /*
  * Signals received while a sweep runs: 1 = stop dispatching and let the
@@ -69,21 +95,6 @@ static volatile sig_atomic_t sweep_stop;
 /* ------------------------------------------------------------------ */
 /* Small helpers */
 
-static int usage_error(const char *fmt, ...)
-	__attribute__((format(printf, 1, 2)));
-
-static int usage_error(const char *fmt, ...)
-{
-	va_list ap;
-
-	fprintf(stderr, "stasim: ");
-	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
-	va_end(ap);
-	fprintf(stderr, "\nrun 'stasim help' for usage\n");
-	return SIM_EXIT_USAGE;
-}
-
 /* Print err as one line; returns status. */
 static int print_err(const struct sim_err *err, int status)
 {
@@ -92,24 +103,6 @@ static int print_err(const struct sim_err *err, int status)
 	err_format(err, buf, sizeof buf);
 	fprintf(stderr, "stasim: %s\n", buf);
 	return status;
-}
-
-/* Strict unsigned decimal: digits only, no overflow. */
-static int parse_u64(const char *s, uint64_t *v)
-{
-	uint64_t x = 0;
-
-	if (!*s)
-		return -1;
-	for (; *s; s++) {
-		uint64_t d = (uint64_t)(*s - '0');
-
-		if (*s < '0' || *s > '9' || x > (UINT64_MAX - d) / 10)
-			return -1;
-		x = x * 10 + d;
-	}
-	*v = x;
-	return 0;
 }
 
 /* The whole of s as a finite number; 0, or -1. */
@@ -724,7 +717,7 @@ static int on_sweep(struct sw_parse *p, const char *name, const char *val,
 		sp->functional = !strcmp(val, "functional");
 		return 1;
 	default:
-		if (parse_u64(val, &sp->seed))
+		if (opt_u64(val, &sp->seed))
 			return pfail(p, p->line, field, "malformed seed '%s' "
 				     "(expected an unsigned 64-bit integer)", val);
 		return 1;
@@ -1386,7 +1379,7 @@ static int resume_row(struct sw_run *s, char *line, int lineno,
 	if (csv_split(line, f, cols) != cols)
 		return err_set(err, s->out, lineno, "", "malformed row (expected "
 			       "%d comma-separated fields)", cols);
-	if (parse_u64(f[0], &id) || id >= s->sp.n_points)
+	if (opt_u64(f[0], &id) || id >= s->sp.n_points)
 		return err_set(err, s->out, lineno, "point", "'%s' is not a "
 			       "point id of %s (0..%llu)", f[0], s->sp.path,
 			       (unsigned long long)s->sp.n_points - 1);
@@ -1671,57 +1664,62 @@ static int parse_shard(const char *v, uint64_t *k, uint64_t *n)
 	if (!(slash = strchr(buf, '/')))
 		return -1;
 	*slash = '\0';
-	if (parse_u64(buf, k) || parse_u64(slash + 1, n) || *n == 0 ||
+	if (opt_u64(buf, k) || opt_u64(slash + 1, n) || *n == 0 ||
 	    *k == 0 || *k > *n)
 		return -1;
 	(*k)--;
 	return 0;
 }
 
+/* What sweep_opt fills. */
+struct sw_args {
+	struct sw_run *s;	/* -j, -o and --shard go here */
+	const char *spec;	/* the SPEC operand */
+};
+
+static int sweep_opt(void *ctx, int key, const char *v)
+{
+	const struct opt_cmd *cmd = &sweep_cmdline;
+	struct sw_args *a = ctx;
+	uint64_t j;
+
+	switch (key) {
+	case 0:
+		if (a->spec)
+			return opt_error(cmd, "one SPEC only ('%s' and '%s')",
+					 a->spec, v);
+		a->spec = v;
+		return 0;
+	case 'j':
+		if (opt_u64(v, &j) || j < 1 || j > SW_JOBS_MAX)
+			return opt_error(cmd, "-j: '%s' is not a number of "
+					 "workers in 1..%d", v, SW_JOBS_MAX);
+		a->s->jobs = (int)j;
+		return 0;
+	case 'o':
+		a->s->out = v;
+		return 0;
+	default:
+		if (parse_shard(v, &a->s->shard_k, &a->s->shard_n))
+			return opt_error(cmd, "--shard: '%s' is not K/N with "
+					 "1 <= K <= N", v);
+		return 0;
+	}
+}
+
+/* Options into s and *spec; 0, OPT_HELP, or a usage line and 2. */
 static int sweep_args(int argc, char **argv, struct sw_run *s,
 		      const char **spec)
 {
-	uint64_t j;
-	int i;
+	struct sw_args a = { s, NULL };
+	int rc = opt_parse(&sweep_cmdline, argc, argv, sweep_opt, &a);
 
-	for (i = 1; i < argc; i++) {
-		const char *o = argv[i];
-
-		if (o[0] != '-') {
-			if (*spec)
-				return usage_error("sweep: more than one SPEC "
-						   "('%s'); %s", o, sweep_usage);
-			*spec = o;
-			continue;
-		}
-		if (!strncmp(o, "-j", 2) && o[2]) {
-			if (parse_u64(o + 2, &j) || j < 1 || j > SW_JOBS_MAX)
-				return usage_error("-j: '%s' is not a number of "
-						   "workers in 1..%d", o + 2,
-						   SW_JOBS_MAX);
-			s->jobs = (int)j;
-			continue;
-		}
-		if (strcmp(o, "-j") && strcmp(o, "-o") && strcmp(o, "--shard"))
-			return usage_error("sweep: unknown option '%s'; %s", o,
-					   sweep_usage);
-		if (i + 1 >= argc)
-			return usage_error("option '%s' needs a value", o);
-		if (!strcmp(o, "-o")) {
-			s->out = argv[++i];
-		} else if (!strcmp(o, "-j")) {
-			if (parse_u64(argv[++i], &j) || j < 1 || j > SW_JOBS_MAX)
-				return usage_error("-j: '%s' is not a number of "
-						   "workers in 1..%d", argv[i],
-						   SW_JOBS_MAX);
-			s->jobs = (int)j;
-		} else if (parse_shard(argv[++i], &s->shard_k, &s->shard_n)) {
-			return usage_error("--shard: '%s' is not K/N with "
-					   "1 <= K <= N", argv[i]);
-		}
-	}
-	if (!*spec)
-		return usage_error("sweep: %s", sweep_usage);
+	if (rc)
+		return rc;
+	if (!a.spec)
+		return opt_error(&sweep_cmdline, "needs SPEC, a sweep spec "
+				 "(docs/sweeps.md)");
+	*spec = a.spec;
 	return 0;
 }
 
@@ -1789,8 +1787,10 @@ int sweep_cmd(int argc, char **argv)
 	s->jobs = 1;
 	s->shard_n = 1;
 	s->out_fd = -1;
-	if ((rc = sweep_args(argc, argv, s, &spec)))
+	if ((rc = sweep_args(argc, argv, s, &spec))) {
+		rc = rc == OPT_HELP ? SIM_EXIT_OK : rc;
 		goto out;
+	}
 	rc = SIM_EXIT_USAGE;
 	if (spec_load(spec, &s->sp, &err) || load_inputs(s, &err)) {
 		print_err(&err, rc);
@@ -1966,7 +1966,7 @@ static int mg_read(struct mg_state *m, const char *file, int fi,
 				"%d comma-separated fields)", m->cols);
 			goto out;
 		}
-		if (parse_u64(f[0], &r.id)) {
+		if (opt_u64(f[0], &r.id)) {
 			err_set(err, file, lineno, "point", "'%s' is not a point "
 				"id", f[0]);
 			goto out;
@@ -2000,7 +2000,8 @@ static int mg_cmp(const void *a, const void *b)
 
 /* Sort by id and drop repeated rows. Returns 0, or with err filled 1 (a
  * conflict) or 2 (one id, two different points). */
-static int mg_dedup(struct mg_state *m, char **files, struct sim_err *err)
+static int mg_dedup(struct mg_state *m, const char **files,
+		    struct sim_err *err)
 {
 	size_t i, k = 0;
 
@@ -2044,56 +2045,75 @@ static int mg_write(const struct mg_state *m, const char *out,
 	return afile_commit(&a, "-o", err);
 }
 
+/* What merge_opt fills. */
+struct mg_args {
+	const char **files;	/* the operands, room for argc */
+	int n;			/* how many */
+	const char *out;	/* -o */
+};
+
+static int merge_opt(void *ctx, int key, const char *v)
+{
+	struct mg_args *a = ctx;
+
+	if (key)
+		a->out = v;
+	else
+		a->files[a->n++] = v;
+	return 0;
+}
+
+/* Options into a; 0, OPT_HELP, or a usage line and 2. */
+static int merge_args(int argc, char **argv, struct mg_args *a)
+{
+	int rc = opt_parse(&merge_cmdline, argc, argv, merge_opt, a);
+
+	if (rc)
+		return rc;
+	if (!a->n)
+		return opt_error(&merge_cmdline, "needs the results files to "
+				 "merge");
+	if (!a->out)
+		return opt_error(&merge_cmdline, "needs -o OUT.csv");
+	return 0;
+}
+
 int merge_cmd(int argc, char **argv)
 {
 	struct mg_state m;
-	const char *out = NULL;
-	char **files;
+	struct mg_args a = { NULL, 0, NULL };
 	struct sim_err err;
-	int i, n = 0, rc = SIM_EXIT_USAGE;
+	int i, rc = SIM_EXIT_USAGE;
 
 	memset(&m, 0, sizeof m);
-	files = calloc((size_t)argc + 1, sizeof *files);
+	a.files = calloc((size_t)argc + 1, sizeof *a.files);
 	m.text = calloc((size_t)argc + 1, sizeof *m.text);
-	if (!files || !m.text) {
+	if (!a.files || !m.text) {
 		fprintf(stderr, "stasim: out of memory\n");
 		rc = SIM_EXIT_FAIL;
 		goto out;
 	}
-	for (i = 1; i < argc; i++) {
-		if (!strcmp(argv[i], "-o")) {
-			if (i + 1 >= argc) {
-				rc = usage_error("option '-o' needs a value");
-				goto out;
-			}
-			out = argv[++i];
-		} else if (argv[i][0] == '-' && argv[i][1]) {
-			rc = usage_error("merge: unknown option '%s'; %s",
-					 argv[i], merge_usage);
-			goto out;
-		} else {
-			files[n++] = argv[i];
-		}
-	}
-	if (!out || !n) {
-		rc = usage_error("merge: %s", merge_usage);
+	if ((rc = merge_args(argc, argv, &a))) {
+		rc = rc == OPT_HELP ? SIM_EXIT_OK : rc;
 		goto out;
 	}
-	for (i = 0; i < n; i++)
-		if (mg_read(&m, files[i], i, &err)) {
+	rc = SIM_EXIT_USAGE;
+	for (i = 0; i < a.n; i++)
+		if (mg_read(&m, a.files[i], i, &err)) {
 			print_err(&err, rc);
 			goto out;
 		}
-	if ((rc = mg_dedup(&m, files, &err))) {
+	if ((rc = mg_dedup(&m, a.files, &err))) {
 		print_err(&err, rc);
 		goto out;
 	}
-	rc = mg_write(&m, out, &err) ? print_err(&err, SIM_EXIT_USAGE) : SIM_EXIT_OK;
+	rc = mg_write(&m, a.out, &err) ? print_err(&err, SIM_EXIT_USAGE) :
+		SIM_EXIT_OK;
 out:
 	for (i = 0; i < m.n_files; i++)
 		free(m.text[i]);
 	free(m.text);
 	free(m.rows);
-	free(files);
+	free(a.files);
 	return rc;
 }

@@ -25,6 +25,8 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "opt.h"
+
 /*
  * One row per model: name, layers, hidden, heads, ffn, default seq, then
  * for MoE models: experts, expert hidden width, top-k, tasks (routers),
@@ -424,29 +426,15 @@ fail:
 
 /* ---- `stasim trace` options ---- */
 
-/* Strict unsigned decimal: digits only, no overflow. */
-static int parse_u64(const char *s, uint64_t *v)
-{
-	uint64_t x = 0;
-
-	if (!*s)
-		return -1;
-	for (; *s; s++) {
-		uint64_t d = (uint64_t)(*s - '0');
-
-		if (*s < '0' || *s > '9' || x > (UINT64_MAX - d) / 10)
-			return -1;
-		x = x * 10 + d;
-	}
-	*v = x;
-	return 0;
-}
-
 int zoo_parse_nm(const char *s, uint32_t *n, uint32_t *m)
 {
 	char a[32], *colon;
 	uint64_t x, y;
 
+	if (!strcmp(s, "dense")) {	/* what reports print for 1:1 */
+		*n = *m = 1;
+		return 0;
+	}
 	if (strlen(s) >= sizeof a)	/* never parse a truncated copy */
 		return -1;
 	snprintf(a, sizeof a, "%s", s);
@@ -454,7 +442,7 @@ int zoo_parse_nm(const char *s, uint32_t *n, uint32_t *m)
 	if (!colon)
 		return -1;
 	*colon = 0;
-	if (parse_u64(a, &x) || parse_u64(colon + 1, &y) || x < 1 || x > y ||
+	if (opt_u64(a, &x) || opt_u64(colon + 1, &y) || x < 1 || x > y ||
 	    y > TRACE_NM_MAX)
 		return -1;
 	*n = (uint32_t)x;
@@ -463,7 +451,8 @@ int zoo_parse_nm(const char *s, uint32_t *n, uint32_t *m)
 }
 
 /*
- * "TYPE=N:M,TYPE=N:M,..." with TYPE attn, ffn or embed, each at most once:
+ * "TYPE=N:M,TYPE=N:M,..." with TYPE attn, ffn or embed, each at most once
+ * (N:M may be "dense"):
  * those types get their pattern, the others and the common one are dense.
  * o is changed only when the whole list is good.
  */
@@ -509,7 +498,7 @@ static int parse_routing(const char *v, struct zoo_opts *zo)
 		zo->routing = a[0] == 'u' ? ROUTE_UNIFORM : ROUTE_COMPUTED;
 		return 0;
 	}
-	if (!strncmp(a, "zipf:", 5) && !parse_u64(a + 5, &x) && x <= 1000) {
+	if (!strncmp(a, "zipf:", 5) && !opt_u64(a + 5, &x) && x <= 1000) {
 		zo->routing = ROUTE_ZIPF;
 		zo->skew = (uint32_t)x;
 		return 0;
@@ -517,7 +506,7 @@ static int parse_routing(const char *v, struct zoo_opts *zo)
 	if (strncmp(a, "hot:", 4) || !(q = strchr(p = a + 4, ':')))
 		return -1;
 	*q = 0;
-	if (parse_u64(p, &x) || parse_u64(q + 1, &y) || x < 1 ||
+	if (opt_u64(p, &x) || opt_u64(q + 1, &y) || x < 1 ||
 	    x > TRACE_EXPERTS_MAX || y > 100)
 		return -1;
 	zo->routing = ROUTE_HOT;
@@ -545,11 +534,11 @@ int zoo_parse_opt(const char *opt, const char *val, struct zoo_opts *o,
 	uint64_t x;
 
 	if (!strcmp(opt, "--seq")) {
-		if (parse_u64(val, &x) || x < 1 || x > TRACE_DIM_MAX)
+		if (opt_u64(val, &x) || x < 1 || x > TRACE_DIM_MAX)
 			goto bad;
 		o->seq = (uint32_t)x;
 	} else if (!strcmp(opt, "--batch")) {
-		if (parse_u64(val, &x) || x < 1 || x > TRACE_HEADS_MAX)
+		if (opt_u64(val, &x) || x < 1 || x > TRACE_HEADS_MAX)
 			goto bad;
 		o->batch = (uint32_t)x;
 	} else if (!strcmp(opt, "--nm")) {
@@ -563,7 +552,7 @@ int zoo_parse_opt(const char *opt, const char *val, struct zoo_opts *o,
 			memset(o->type_m, 0, sizeof o->type_m);
 		}
 	} else if (!strcmp(opt, "--task")) {
-		if (parse_u64(val, &x) || x > 63)
+		if (opt_u64(val, &x) || x > 63)
 			goto bad;
 		o->task = (uint32_t)x;
 	} else if (!strcmp(opt, "--routing")) {
@@ -578,8 +567,8 @@ bad:
 	snprintf(msg, len, "%s: '%s' is not %s", opt, val,
 		 !strcmp(opt, "--seq") ? "an integer in 1..1048576" :
 		 !strcmp(opt, "--batch") ? "an integer in 1..1024" :
-		 !strcmp(opt, "--nm") ? "N:M with 1 <= N <= M <= 64, or a list "
-					"TYPE=N:M,... of types attn, ffn, embed" :
+		 !strcmp(opt, "--nm") ? "N:M with 1 <= N <= M <= 64, dense, or a "
+					"list TYPE=N:M,... of types attn, ffn, embed" :
 		 !strcmp(opt, "--task") ? "an integer in 0..63" :
 		 "uniform, computed, zipf:S or hot:H:P");
 	return -1;

@@ -43,15 +43,18 @@ struct zoo_opts {
 int zoo_known_opt(const char *opt);
 /*
  * Apply one `stasim trace` option (--seq, --batch, --nm, --task, --routing)
- * with its value to o. --nm takes one pattern N:M for every weight type, or
- * a list TYPE=N:M,... (TYPE attn, ffn or embed) that leaves the types it does
- * not name dense; either form replaces what an earlier --nm set. Returns 0,
- * or -1 with msg ("--nm: '5:4' is not ...").
+ * with its value to o. --nm takes one pattern N:M (or dense) for every weight
+ * type, or a list TYPE=N:M,... (TYPE attn, ffn or embed) that leaves the
+ * types it does not name dense; either form replaces what an earlier --nm
+ * set. Returns 0, or -1 with msg ("--nm: '5:4' is not ...").
  */
 int zoo_parse_opt(const char *opt, const char *val, struct zoo_opts *o,
 		  char *msg, size_t len);
 
-/* Parse "N:M" with 1 <= N <= M <= TRACE_NM_MAX. Returns 0, or -1. */
+/*
+ * Parse "N:M" with 1 <= N <= M <= TRACE_NM_MAX, or "dense" (1:1, the word
+ * reports print for it). Returns 0, or -1 with *n and *m unchanged.
+ */
 int zoo_parse_nm(const char *s, uint32_t *n, uint32_t *m);
 
 /*

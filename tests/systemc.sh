@@ -21,8 +21,12 @@
 # 4. Bad input: exit 2 with a message, no report (softmax = rtl fused with
 #    ita or for another softmax unit, gate = rtl with logits on the engine or for
 #    another gate unit).
-# 5. --vcd writes a VCD holding the unit ports.
-# 6. The example platform cut from docs/systemc.md runs, and its latency
+# 5. --vcd writes a VCD holding the unit ports, every clock edge at a
+#    timestamp of its own, while stdout holds the report alone (one JSON
+#    document, equal to stasim run's).
+# 6. The command line is run's: --help lists run's options and stasim-sc's,
+#    --opt=value equals --opt value, and a bad -o fails before simulating.
+# 7. The example platform cut from docs/systemc.md runs, and its latency
 #    with its own memory model equals stasim run's on a config whose DRAM
 #    has that memory's timing.
 set -eu
@@ -70,6 +74,7 @@ done
 "$run" trace deit-tiny --seq 32 --nm 2:4 -o "$tmp/deit32.trace.gz"
 zcat traces/m3vit-tiny-2of4.trace.gz | grep -E '^(stasim-trace|#)|name=l1\.' \
 	> "$tmp/moe.trace"
+zcat "$tmp/deit32.trace.gz" | grep -E '^(stasim-trace|#)|name=l0\.' > "$tmp/l0.trace"
 same "rtl engine deit-tiny seq 32 timing" configs/sc-rtl.ini "$tmp/deit32.trace.gz" --format json
 same "rtl engine deit-tiny seq 32 functional" configs/sc-rtl.ini "$tmp/deit32.trace.gz" \
 	--format json --mode functional
@@ -195,13 +200,70 @@ expect_2 "missing trace" -c configs/sta-default.ini -t "$tmp/none.trace"
 expect_2 "fault injection without RTL" -c configs/sta-default.ini \
 	-t "$tmp/deit32.trace.gz" --inject-flip 5
 
-# Waves of the unit ports.
-"$sc" -c configs/sc-rtl.ini -t "$tmp/deit32.trace.gz" --vcd "$tmp/w.vcd" > /dev/null
+# The command line is run's (sim/cli.c) with stasim-sc's options on top:
+# --help names every one of both on stdout; --opt=value is --opt value;
+# a bad -o or --dump fails at once, before a long simulation.
+"$sc" --help > "$tmp/help" 2> "$tmp/help.err" && [ ! -s "$tmp/help.err" ] || bad "--help: exit or stderr"
+missing=""
+for o in -c -t -o --format --mode --seed --dump --task --no-fast-forward --check --vcd \
+	--inject-flip --help; do
+	grep -Eq -- "^ +(-[a-z], )?$o( |\$)" "$tmp/help" || missing="$missing $o"
+done
+if [ -z "$missing" ]; then ok "--help: run's options and stasim-sc's"; else bad "--help lacks$missing"; fi
+"$sc" -c configs/sta-default.ini -t "$tmp/l0.trace" --mode functional --seed 7 --format csv \
+	> "$tmp/spaced"
+"$sc" -c configs/sta-default.ini -t"$tmp/l0.trace" --mode=functional --seed=7 --format=csv \
+	> "$tmp/joined"
+if cmp -s "$tmp/spaced" "$tmp/joined" && [ -s "$tmp/spaced" ]; then
+	ok "--opt=value and -tTRACE equal --opt value"
+else
+	bad "--opt=value and --opt value give different reports"
+fi
+start=$(date +%s)
+expect_2 "-o under a regular file" -c configs/sc-rtl.ini -t traces/deit-tiny-2of4.trace.gz \
+	-o "$tmp/l0.trace/out"
+[ $(($(date +%s) - start)) -lt 10 ] || bad "-o under a regular file: reported after the simulation"
+expect_2 "--dump onto a regular file" -c configs/sta-default.ini -t "$tmp/l0.trace" \
+	--mode functional --dump "$tmp/l0.trace"
+
+# one_json FILE: FILE is exactly one JSON document (awk: no python3 on a
+# fresh machine); brackets inside strings do not count.
+one_json() {
+	awk '{
+		s = $0; gsub(/"([^"\\]|\\.)*"/, "\"\"", s)
+		for (i = 1; i <= length(s); i++) {
+			c = substr(s, i, 1)
+			if (c == "{" || c == "[") { if (!d && docs) bad = 1; d++ }
+			else if (c == "}" || c == "]") { if (--d == 0) docs++; if (d < 0) bad = 1 }
+			else if (!d && c != " " && c != "\t") bad = 1
+		}
+	} END { exit !(docs == 1 && !d && !bad) }' "$1"
+}
+
+# Waves of the unit ports, on one layer, with a JSON report: stdout holds
+# that report alone (SystemC says nothing, not even on stderr), and the VCD
+# gives every clock edge a timestamp of its own (at least two a cycle),
+# strictly growing.
+"$run" run -c configs/sc-rtl.ini -t "$tmp/l0.trace" --format json > "$tmp/native"
+if "$sc" -c configs/sc-rtl.ini -t "$tmp/l0.trace" --format json --vcd "$tmp/w.vcd" \
+	> "$tmp/sc" 2> "$tmp/sc.err" && one_json "$tmp/sc" && cmp -s "$tmp/native" "$tmp/sc" &&
+   [ ! -s "$tmp/sc.err" ]; then
+	ok "--vcd --format json: stdout is the report alone"
+else
+	bad "--vcd --format json: stdout is not stasim run's JSON alone ($(wc -l < "$tmp/sc") lines; stderr: $(head -n 1 "$tmp/sc.err"))"
+fi
 if grep -q 'scope module engine ' "$tmp/w.vcd" && grep -q 'scope module dma ' "$tmp/w.vcd" &&
    grep -q ' rd_done_valid ' "$tmp/w.vcd" && grep -q ' bytes \[63:0\]' "$tmp/w.vcd"; then
 	ok "--vcd: $(grep -c '\$var' "$tmp/w.vcd") signals traced"
 else
 	bad "--vcd: ports missing from the VCD"
+fi
+cycles=$(sed -n '/"total"/,/}/s/.*"cycles": \([0-9]*\).*/\1/p' "$tmp/native" | head -n 1)
+if awk -v want=$((2 * cycles)) '/^#[0-9]/ { t = substr($0, 2) + 0; if (n++ && t <= p) bad = 1; p = t }
+	END { exit !(n >= want && !bad) }' "$tmp/w.vcd"; then
+	ok "--vcd: $(grep -c '^#' "$tmp/w.vcd") timestamps for $cycles cycles, strictly growing"
+else
+	bad "--vcd: timestamps not strictly growing or fewer than two a cycle ($(grep -c '^#' "$tmp/w.vcd") for $cycles cycles)"
 fi
 
 # The example platform, with DRAM timing of its own: 16 B/cycle, 40 cycles.

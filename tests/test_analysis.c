@@ -5,7 +5,9 @@
  * and its speedups are worked out by hand in the comments; the commands
  * run in-process with their stdout and stderr captured. The plot tests
  * check the files' signatures only (a PNG's magic bytes, an SVG's <svg)
- * and skip when gnuplot is not installed.
+ * and skip when gnuplot is not installed. The option tests at the end
+ * (opt.h: --help, --opt=value, "--", suggestions) also cover sweep, merge
+ * and import-scalesim where no fixture is needed.
  */
 #include "testutil.h"
 
@@ -17,6 +19,8 @@
 #include "config.h"
 #include "report.h"
 #include "run.h"
+#include "scalesim.h"
+#include "sweep.h"
 #include "trace.h"
 
 typedef int (*cmd_fn)(int, char **);
@@ -72,6 +76,13 @@ static int call(cmd_fn fn, ...)
 	for (i = 0; i < argc; i++)
 		free(argv[i]);
 	return rc;
+}
+
+/* s is exactly one line, ending in its newline. */
+static void assert_one_line(const char *s)
+{
+	assert_non_null(strchr(s, '\n'));
+	assert_ptr_equal(strchr(s, '\n') + 1, s + strlen(s));
 }
 
 static char *read_text(const char *path)
@@ -302,9 +313,7 @@ static void test_pareto_malformed(void **state)
 		if (strncmp(err_buf, want, strlen(want)))
 			fail_msg("case %zu: got '%s', want '%s...'", i, err_buf,
 				 want);
-		assert_non_null(strchr(err_buf, '\n'));
-		assert_ptr_equal(strchr(err_buf, '\n') + 1, err_buf +
-				 strlen(err_buf));	/* one line */
+		assert_one_line(err_buf);
 		assert_string_equal(out_buf, "");
 		unlink(path);
 	}
@@ -697,6 +706,333 @@ static void test_plot_gnuplot_fails(void **state)
 	unlink(path);
 }
 
+/* ---------------------------------------------------------------------- */
+/* Options (sim/opt.h), for every command of this suite and also sweep,
+ * merge and import-scalesim, whose --help needs no fixture               */
+
+/* Is name ("--x", "-o") in an option line of help, with a meaning after
+ * it (two blanks, then text, on the same line)? */
+static int listed(const char *help, const char *name)
+{
+	const char *p, *eol, *gap;
+	size_t n = strlen(name);
+
+	for (p = strstr(help, "\noptions:\n"); p && (p = strstr(p, name));
+	     p += n) {
+		if (p[-1] != ' ' || !strchr(" ,\n", p[n]))
+			continue;
+		eol = strchr(p, '\n');
+		gap = strstr(p, "  ");
+		if (!eol || !gap || gap > eol)
+			continue;
+		gap += strspn(gap, " ");
+		return gap < eol;
+	}
+	return 0;
+}
+
+/* Lines after "options:" up to the end. */
+static int option_lines(const char *help)
+{
+	const char *p = strstr(help, "\noptions:\n");
+	int n = 0;
+
+	assert_non_null(p);
+	for (p += strlen("\noptions:\n"); (p = strchr(p, '\n')); p++)
+		n++;
+	return n;
+}
+
+/* --help and -h of every command: exit 0, the same text on stdout only,
+ * starting with the usage line, each expected option with its meaning. */
+static void test_help(void **state)
+{
+	static const struct {
+		cmd_fn fn;		/* the command */
+		const char *name;	/* its word */
+		int rows;		/* option lines, -h included */
+		const char *opts[12];	/* every option it must list */
+	} cmds[] = {
+		{ pareto_cmd, "pareto", 6, { "--x", "--y", "--where",
+		  "--format", "-o", "--output", "-h", "--help" } },
+		{ table_cmd, "table", 8, { "--rows", "--cols", "--baseline",
+		  "--metric", "--where", "--format", "-o", "--output", "-h",
+		  "--help" } },
+		{ plot_cmd, "plot", 6, { "--x", "--y", "--where", "--report",
+		  "-o", "--output", "-h", "--help" } },
+		{ sweep_cmd, "sweep", 4, { "-j", "--jobs", "-o", "--output",
+		  "--shard", "-h", "--help" } },
+		{ merge_cmd, "merge", 2, { "-o", "--output", "-h", "--help" } },
+		{ import_scalesim_cmd, "import-scalesim", 3, { "--nm", "-o",
+		  "--output", "-h", "--help" } },
+	};
+	static char help[sizeof out_buf];
+	char usage[64];
+	size_t i, k;
+
+	(void)state;
+	for (i = 0; i < sizeof cmds / sizeof cmds[0]; i++) {
+		assert_int_equal(call(cmds[i].fn, cmds[i].name, "--help", NULL),
+				 0);
+		assert_string_equal(err_buf, "");
+		snprintf(usage, sizeof usage, "usage: stasim %s ", cmds[i].name);
+		assert_memory_equal(out_buf, usage, strlen(usage));
+		for (k = 0; cmds[i].opts[k]; k++)
+			if (!listed(out_buf, cmds[i].opts[k]))
+				fail_msg("%s --help: no line for %s:\n%s",
+					 cmds[i].name, cmds[i].opts[k], out_buf);
+		assert_int_equal(option_lines(out_buf), cmds[i].rows);
+		snprintf(help, sizeof help, "%s", out_buf);
+		assert_int_equal(call(cmds[i].fn, cmds[i].name, "-h", NULL), 0);
+		assert_string_equal(out_buf, help);
+		assert_string_equal(err_buf, "");
+	}
+}
+
+/* --opt=value and --opt value: the same bytes out. */
+static void test_option_forms(void **state)
+{
+	static char first[sizeof out_buf], msg[sizeof err_buf];
+	char path[256], dir[64], a[300], b[300], topo[1024];
+	int rc;
+
+	(void)state;
+	tmp_file(path, sizeof path, ".csv", results_csv);
+	assert_int_equal(call(pareto_cmd, "pareto", path, "--x", "cycles",
+			      "--y", "dram_bytes", "--where", "engine.rows=32",
+			      "--format", "csv", NULL), 0);
+	snprintf(first, sizeof first, "%s", out_buf);
+	assert_int_equal(call(pareto_cmd, "pareto", "--x=cycles",
+			      "--y=dram_bytes", "--where=engine.rows=32",
+			      "--format=csv", path, NULL), 0);
+	assert_string_equal(out_buf, first);
+	assert_non_null(strstr(first, "\n5,deit,32,"));
+	unlink(path);
+
+	tmp_file(path, sizeof path, ".csv", table_csv);
+	assert_int_equal(call(table_cmd, "table", path, "--rows", "trace",
+			      "--cols", "nm", "--baseline", "dense", "--metric",
+			      "latency", "--where", "engine.rows=32", "--format",
+			      "latex", NULL), 0);
+	snprintf(first, sizeof first, "%s", out_buf);
+	assert_int_equal(call(table_cmd, "table", path, "--rows=trace",
+			      "--cols=nm", "--baseline=dense", "--metric=latency",
+			      "--where=engine.rows=32", "--format=latex", NULL), 0);
+	assert_string_equal(out_buf, first);
+	unlink(path);
+
+	/* plot: the printed paths (or the missing-gnuplot error) */
+	tmp_file(path, sizeof path, ".csv", results_csv);
+	tmp_dir(dir, sizeof dir);
+	snprintf(a, sizeof a, "--output=%s", dir);
+	rc = call(plot_cmd, "plot", path, "-o", dir, "--x", "cycles", NULL);
+	snprintf(first, sizeof first, "%s", out_buf);
+	snprintf(msg, sizeof msg, "%s", err_buf);
+	assert_int_equal(call(plot_cmd, "plot", path, a, "--x=cycles", NULL),
+			 rc);
+	assert_string_equal(out_buf, first);
+	assert_string_equal(err_buf, msg);
+	rm_dir(dir);
+	unlink(path);
+
+	/* import-scalesim: the same trace, long or short spelling */
+	src_path(topo, sizeof topo, "traces/scalesim/alexnet.csv");
+	tmp_dir(dir, sizeof dir);
+	snprintf(a, sizeof a, "%s/a.trace", dir);
+	snprintf(b, sizeof b, "--output=%s/b.trace", dir);
+	assert_int_equal(call(import_scalesim_cmd, "import-scalesim", topo,
+			      "--nm", "2:4", "-o", a, NULL), 0);
+	assert_int_equal(call(import_scalesim_cmd, "import-scalesim",
+			      "--nm=2:4", b, topo, NULL), 0);
+	snprintf(first, sizeof first, "%s", read_text(a));
+	assert_string_equal(read_text(b + strlen("--output=")), first);
+	assert_non_null(strstr(first, "nm=2:4"));
+	rm_dir(dir);
+}
+
+/* After "--" every word is an operand, even one that looks like an option. */
+static void test_double_dash(void **state)
+{
+	char path[256], dir[64], out[300];
+
+	(void)state;
+	tmp_file(path, sizeof path, ".csv", results_csv);
+	assert_int_equal(call(pareto_cmd, "pareto", "--format", "csv", path,
+			      NULL), 0);
+	snprintf(out, sizeof out, "%.200s", out_buf);
+	assert_int_equal(call(pareto_cmd, "pareto", "--format", "csv", "--",
+			      path, NULL), 0);
+	assert_memory_equal(out_buf, out, strlen(out));
+	assert_int_equal(call(pareto_cmd, "pareto", "--", "--x", NULL), 2);
+	assert_string_equal(err_buf, "stasim: --x: cannot open: No such file "
+			    "or directory\n");
+	assert_int_equal(call(pareto_cmd, "pareto", path, "--", "--x", NULL), 2);
+	assert_non_null(strstr(err_buf, "one results file only"));
+	assert_int_equal(call(table_cmd, "table", "--rows", "trace", "--cols",
+			      "nm", "--", "--where", NULL), 2);
+	assert_non_null(strstr(err_buf, "stasim: --where: cannot open"));
+	tmp_dir(dir, sizeof dir);
+	assert_int_equal(call(plot_cmd, "plot", "-o", dir, "--", "--report",
+			      NULL), 2);
+	assert_non_null(strstr(err_buf, "stasim: --report: cannot open"));
+	snprintf(out, sizeof out, "%s/t.trace", dir);
+	assert_int_equal(call(import_scalesim_cmd, "import-scalesim", "-o", out,
+			      "--", "--nm", NULL), 2);
+	assert_non_null(strstr(err_buf, "stasim: --nm: cannot open"));
+	assert_int_equal(count_entries(dir), 0);
+	rm_dir(dir);
+	unlink(path);
+}
+
+/* Usage errors are one line on stderr, exit 2, naming the likely fix. */
+static void test_suggestions(void **state)
+{
+	static const struct {
+		cmd_fn fn;		/* the command */
+		const char *args[6];	/* after the results file */
+		const char *want;	/* in the one line */
+	} cases[] = {
+		{ table_cmd, { "--rows", "trace", "--cols", "nm", "--format",
+		  "tex" }, "--format: 'tex' is not md or latex; did you mean "
+		  "'latex'?" },
+		{ table_cmd, { "--rows", "trace", "--cols", "nm", "--metric",
+		  "lat" }, "--metric: 'lat' is not latency, energy or both; "
+		  "did you mean 'latency'?" },
+		{ pareto_cmd, { "--format", "text" }, "--format: 'text' is not "
+		  "txt, csv or md; did you mean 'txt'?" },
+		{ pareto_cmd, { "--format", "xml" }, "--format: 'xml' is not "
+		  "txt, csv or md (see" },
+		{ pareto_cmd, { "--wehre", "trace=vit" }, "unknown option "
+		  "'--wehre'; did you mean '--where KEY=VALUE'?" },
+		{ table_cmd, { "--rows", "trace", "--colls", "nm" }, "unknown "
+		  "option '--colls'; did you mean '--cols KEY'?" },
+		{ plot_cmd, { "--reprot", "r.json" }, "unknown option "
+		  "'--reprot'; did you mean '--report REPORT.json'?" },
+		{ import_scalesim_cmd, { "--mn", "2:4" }, "unknown option "
+		  "'--mn'; did you mean '--nm N:M'?" },
+		{ pareto_cmd, { "--where" }, "option '--where' needs a value" },
+	};
+	char path[256];
+	size_t i;
+
+	(void)state;
+	tmp_file(path, sizeof path, ".csv", table_csv);
+	for (i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+		const char *const *a = cases[i].args;
+
+		assert_int_equal(call(cases[i].fn, "cmd", path, a[0], a[1], a[2],
+				      a[3], a[4], a[5], NULL), 2);
+		if (!strstr(err_buf, cases[i].want))
+			fail_msg("case %zu: got '%s', want '%s'", i, err_buf,
+				 cases[i].want);
+		assert_memory_equal(err_buf, "stasim: ", 8);
+		assert_one_line(err_buf);
+		assert_string_equal(out_buf, "");
+	}
+	unlink(path);
+}
+
+/* A column that is not in the file: the nearest one is suggested. */
+static void test_column_suggestions(void **state)
+{
+	char path[256];
+
+	(void)state;
+	tmp_file(path, sizeof path, ".csv", table_csv);
+	assert_int_equal(call(pareto_cmd, "pareto", path, "--x", "latency",
+			      NULL), 2);
+	assert_non_null(strstr(err_buf, ":1: latency: no such column; did you "
+			       "mean 'latency_us'? (the header has: point,"));
+	assert_int_equal(call(table_cmd, "table", path, "--rows", "traces",
+			      "--cols", "nm", NULL), 2);
+	assert_non_null(strstr(err_buf, ":1: traces: no such column; did you "
+			       "mean 'trace'?"));
+	assert_int_equal(call(table_cmd, "table", path, "--rows", "trace",
+			      "--cols", "nm", "--where", "engine_rows=32", NULL),
+			 2);
+	assert_non_null(strstr(err_buf, "did you mean 'engine.rows'?"));
+	assert_int_equal(call(plot_cmd, "plot", path, "-o", "/nonexistent/d",
+			      "--y", "energy", NULL), 2);
+	assert_non_null(strstr(err_buf, "did you mean 'energy_pj'?"));
+	assert_int_equal(call(table_cmd, "table", path, "--rows", "trace",
+			      "--cols", "sparsity", NULL), 2);
+	assert_non_null(strstr(err_buf, ":1: sparsity: no such column (the "));
+	assert_one_line(err_buf);
+	unlink(path);
+}
+
+/*
+ * Sweeps name traces by the path in their spec. --where trace= takes the
+ * whole path, its file name or the file name without .trace.gz, or any
+ * tail of the path after a '/'; never a part of a name.
+ *   row 0 (100, 50), row 1 (200, 40): vit-b16-1of1, both on its front
+ *   row 2, 3: another trace; row 4 (1, 1): big-vit-b16-1of1, would
+ *   dominate both if "vit-b16-1of1" matched inside its name
+ */
+static const char traces_csv[] =
+	"point,trace,engine.rows,latency_us,energy_pj,status,error\n"
+	"0,../../traces/nm/vit-b16-1of1.trace.gz,16,100,50,ok,\n"
+	"1,../../traces/nm/vit-b16-1of1.trace.gz,32,200,40,ok,\n"
+	"2,../../traces/nm/vit-b16-2of4.trace.gz,16,50,20,ok,\n"
+	"3,../../traces/nm/vit-b16-2of4.trace.gz,32,60,10,ok,\n"
+	"4,../../traces/nm/big-vit-b16-1of1.trace.gz,16,1,1,ok,\n";
+
+static void test_where_trace_name(void **state)
+{
+	static const char *const names[] = {
+		"trace=vit-b16-1of1.trace.gz", "trace=vit-b16-1of1",
+		"trace=nm/vit-b16-1of1", "trace=traces/nm/vit-b16-1of1.trace.gz",
+	};
+	static char full[sizeof out_buf];
+	char path[256];
+	size_t i;
+
+	(void)state;
+	tmp_file(path, sizeof path, ".csv", traces_csv);
+	assert_int_equal(call(pareto_cmd, "pareto", path, "--format", "csv",
+			      "--where",
+			      "trace=../../traces/nm/vit-b16-1of1.trace.gz",
+			      NULL), 0);
+	snprintf(full, sizeof full, "%s", out_buf);
+	assert_string_equal(strchr(full, '\n'),
+		"\n0,../../traces/nm/vit-b16-1of1.trace.gz,16,100,50,ok,\n"
+		"1,../../traces/nm/vit-b16-1of1.trace.gz,32,200,40,ok,\n");
+	for (i = 0; i < sizeof names / sizeof names[0]; i++) {
+		assert_int_equal(call(pareto_cmd, "pareto", path, "--format",
+				      "csv", "--where", names[i], NULL), 0);
+		if (strcmp(out_buf, full))
+			fail_msg("%s: got\n%s", names[i], out_buf);
+	}
+	/* the table's rows too: one trace, both array sizes */
+	assert_int_equal(call(table_cmd, "table", path, "--rows", "trace",
+			      "--cols", "engine.rows", "--metric", "latency",
+			      "--where", "trace=vit-b16-1of1", NULL), 0);
+	assert_non_null(strstr(out_buf, "\n| ../../traces/nm/vit-b16-1of1."
+			       "trace.gz | 0.100 | 0.200 |\n"));
+	assert_null(strstr(out_buf, "2of4"));
+	/* part of a name, or of a directory's name: nothing */
+	assert_int_equal(call(pareto_cmd, "pareto", path, "--where",
+			      "trace=1of1", NULL), 2);
+	assert_non_null(strstr(err_buf, "--where: no row has trace=1of1"));
+	assert_int_equal(call(pareto_cmd, "pareto", path, "--where",
+			      "trace=m/vit-b16-1of1", NULL), 2);
+	unlink(path);
+
+	/* one name, two traces: ambiguous, the path settles it */
+	tmp_file(path, sizeof path, ".csv", "trace,latency_us,energy_pj,status\n"
+		 "a/vit.trace.gz,1,2,ok\nb/vit.trace.gz,3,1,ok\n");
+	assert_int_equal(call(pareto_cmd, "pareto", path, "--where",
+			      "trace=vit", NULL), 2);
+	assert_non_null(strstr(err_buf, "--where: trace=vit matches two traces, "
+			       "'a/vit.trace.gz' and 'b/vit.trace.gz'"));
+	assert_one_line(err_buf);
+	assert_int_equal(call(pareto_cmd, "pareto", path, "--format", "csv",
+			      "--where", "trace=b/vit", NULL), 0);
+	assert_string_equal(out_buf, "trace,latency_us,energy_pj,status\n"
+			    "b/vit.trace.gz,3,1,ok\n");
+	unlink(path);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -711,6 +1047,12 @@ int main(void)
 		cmocka_unit_test(test_plot_bad_report),
 		cmocka_unit_test(test_plot_no_gnuplot),
 		cmocka_unit_test(test_plot_gnuplot_fails),
+		cmocka_unit_test(test_help),
+		cmocka_unit_test(test_option_forms),
+		cmocka_unit_test(test_double_dash),
+		cmocka_unit_test(test_suggestions),
+		cmocka_unit_test(test_column_suggestions),
+		cmocka_unit_test(test_where_trace_name),
 	};
 
 	return cmocka_run_group_tests_name("analysis", tests, NULL, NULL);

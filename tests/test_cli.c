@@ -16,7 +16,9 @@
 #include "testutil.h"
 
 #include <dirent.h>
+#include <errno.h>
 #include <sys/stat.h>
+#include <time.h>
 
 #define OUT_MAX (256 * 1024)	/* captured output of one command */
 #define CMD_MAX 8192		/* one shell command line */
@@ -416,19 +418,22 @@ static void test_corpus_errors(void **state)
 /* ------------------------------------------------------------------ */
 /* Bad usage */
 
-/* args must exit 2 with "stasim: ..." on stderr naming want, and write no
- * file in cwd. */
+/* args must exit 2 with one line "stasim: ..." on stderr naming want, and
+ * write no file in cwd. */
 static void usage_case(const char *cwd, const char *args, const char *want,
 		       char *out)
 {
 	int rc = stasim(cwd, args, "2>&1 >/dev/null", out, OUT_MAX);
 
-	if (rc != 2 || !starts_with(out, "stasim: ") || !strstr(out, want))
+	if (rc != 2 || !starts_with(out, "stasim: ") || !strstr(out, want) ||
+	    count_lines(out) != 1)
 		print_error("'stasim %s': exit %d, stderr:\n%s\n(expected "
-			    "exit 2 and '%s')\n", args, rc, out, want);
+			    "exit 2 and one line with '%s')\n", args, rc, out,
+			    want);
 	assert_int_equal(rc, 2);
 	assert_true(starts_with(out, "stasim: "));
 	assert_non_null(strstr(out, want));
+	assert_int_equal(count_lines(out), 1);
 	assert_dir_empty(cwd, args);
 }
 
@@ -1354,6 +1359,344 @@ static void test_config_print_roundtrip(void **state)
 	assert_dir_empty(f->cwd, "stasim config");
 }
 
+/* ------------------------------------------------------------------ */
+/* The first hour: help, option forms, suggestions, early checks */
+
+/*
+ * The line of help text listing opt ("  -c CONFIG  ...", "      --seq L  ...",
+ * "  -h, --help  ..."), or NULL.
+ */
+static const char *option_line(const char *text, const char *opt)
+{
+	size_t n = strlen(opt);
+	const char *p = text, *q;
+
+	while (p && *p) {
+		for (q = p; *q == ' '; q++)
+			;
+		if (q > p && q[0] == '-' && q[1] != '-' && q[2] == ',' &&
+		    strncmp(q, opt, n))
+			q += 4;		/* "-h, " before "--help" */
+		if (q > p && !strncmp(q, opt, n) &&
+		    (q[n] == ' ' || q[n] == ',' || q[n] == '\n'))
+			return p;
+		p = strchr(p, '\n');
+		p = p ? p + 1 : NULL;
+	}
+	return NULL;
+}
+
+/* A meaning follows the option on its line: two spaces, then a word. */
+static int has_meaning(const char *line)
+{
+	const char *end = strchr(line, '\n'), *gap;
+
+	while (*line == ' ')
+		line++;
+	gap = strstr(line, "  ");
+	return gap && (!end || gap < end) && gap[strspn(gap, " ")] != '\n';
+}
+
+/*
+ * `stasim ARGS` prints help: exit 0, nothing on stderr, stdout starting
+ * with usage and listing every option of opts (written out here, not read
+ * from the program's table), each with a meaning on its line.
+ */
+static void check_help(struct fix *f, const char *args, const char *usage,
+		       const char *const *opts)
+{
+	const char *line;
+	size_t i;
+
+	assert_int_equal(stasim(f->cwd, args, "2>&1 >/dev/null", f->out,
+				OUT_MAX), 0);
+	assert_string_equal(f->out, "");
+	assert_int_equal(stasim(f->cwd, args, "2>/dev/null", f->out, OUT_MAX),
+			 0);
+	if (!starts_with(f->out, usage)) {
+		print_error("'stasim %s' does not start with '%s':\n%s", args,
+			    usage, f->out);
+		fail();
+	}
+	for (i = 0; opts[i]; i++) {
+		line = option_line(f->out, opts[i]);
+		if (!line || !has_meaning(line)) {
+			print_error("'stasim %s' does not list %s with a "
+				    "meaning:\n%s", args, opts[i], f->out);
+			fail();
+		}
+	}
+	assert_dir_empty(f->cwd, args);
+}
+
+static void test_help(void **state)
+{
+	static const char *const run_opts[] = { "-c", "-t", "-o", "--format",
+		"--mode", "--seed", "--dump", "--task", "--no-fast-forward",
+		"--check", "-h", "--help", NULL };
+	static const char *const config_opts[] = { "-c", "-h", "--help", NULL };
+	static const char *const trace_opts[] = { "-o", "--seq", "--batch",
+		"--nm", "--task", "--routing", "--list", "-h", "--help", NULL };
+	struct fix *f = *state;
+
+	check_help(f, "run --help", "usage: stasim run ", run_opts);
+	check_help(f, "run -h", "usage: stasim run ", run_opts);
+	check_help(f, "help run", "usage: stasim run ", run_opts);
+	check_help(f, "config --help", "usage: stasim config ", config_opts);
+	check_help(f, "config -h", "usage: stasim config ", config_opts);
+	check_help(f, "trace --help", "usage: stasim trace ", trace_opts);
+	check_help(f, "trace -h", "usage: stasim trace ", trace_opts);
+	check_help(f, "help trace", "usage: stasim trace ", trace_opts);
+	/* -h inside a cluster of short options, before -c's value */
+	check_help(f, "run -hc x", "usage: stasim run ", run_opts);
+	check_help(f, "trace -ho x", "usage: stasim trace ", trace_opts);
+}
+
+/* The command list: every command on a line of its own, with a synopsis. */
+static void test_command_list(void **state)
+{
+	static const char *const cmds[] = { "run", "config", "trace",
+		"import-scalesim", "sweep", "merge", "pareto", "table", "plot",
+		"cosim", "help", "version", NULL };
+	static const char *const forms[] = { "help", "--help", "-h", NULL };
+	struct fix *f = *state;
+	size_t i, j;
+
+	for (j = 0; forms[j]; j++)
+		check_help(f, forms[j], "usage: stasim COMMAND", cmds);
+	/* no command at all: the same list, but as a usage error */
+	assert_int_equal(stasim(f->cwd, "", "2>&1 >/dev/null", f->out,
+				OUT_MAX), 2);
+	for (i = 0; cmds[i]; i++)
+		assert_non_null(option_line(f->out, cmds[i]));
+	/* help CMD is CMD --help, byte for byte */
+	assert_int_equal(stasim(f->cwd, "help config", "2>&1", f->out,
+				OUT_MAX), 0);
+	assert_int_equal(stasim(f->cwd, "config --help", "2>&1", f->out2,
+				OUT_MAX), 0);
+	assert_string_equal(f->out, f->out2);
+}
+
+/* args exits 2 with one line on stderr holding want, nothing on stdout. */
+static void suggest_case(struct fix *f, const char *args, const char *want)
+{
+	assert_int_equal(stasim(f->cwd, args, "2>/dev/null", f->out, OUT_MAX),
+			 2);
+	assert_string_equal(f->out, "");
+	usage_case(f->cwd, args, want, f->out);
+}
+
+static void test_suggestions(void **state)
+{
+	struct fix *f = *state;
+
+	suggest_case(f, "rn", "unknown command 'rn'; did you mean 'run'?");
+	suggest_case(f, "trcae --list", "did you mean 'trace'?");
+	suggest_case(f, "help rn", "did you mean 'run'?");
+	suggest_case(f, "run --config x -t y", "unknown option '--config'; "
+		     "did you mean '-c CONFIG'?");
+	suggest_case(f, "run -c x -t y --fromat json", "did you mean "
+		     "'--format FMT'?");
+	suggest_case(f, "trace bert-bse -o x", "unknown model 'bert-bse'; did "
+		     "you mean 'bert-base'?");
+	suggest_case(f, "trace bert-base --sq 64 -o x", "did you mean "
+		     "'--seq L'?");
+	/* nothing close: the models are named */
+	suggest_case(f, "trace resnet50 -o x", "deit-tiny");
+}
+
+/* `stasim ARGS` exits 0 with what it prints on stdout in out. */
+static void ok_run(struct fix *f, const char *args, char *out)
+{
+	int rc = stasim(f->cwd, args, "2>/dev/null", out, OUT_MAX);
+
+	if (rc)
+		print_error("'stasim %s': exit %d\n", args, rc);
+	assert_int_equal(rc, 0);
+}
+
+/* Two files in cwd are byte for byte the same. */
+static void assert_same_files(struct fix *f, const char *a, const char *b)
+{
+	char pa[3 * PATH_MAX_], pb[3 * PATH_MAX_];
+	char *ta, *tb;
+	size_t la, lb;
+
+	strf(pa, sizeof pa, "%s/%s", f->cwd, a);
+	strf(pb, sizeof pb, "%s/%s", f->cwd, b);
+	ta = slurp(pa, &la);
+	tb = slurp(pb, &lb);
+	assert_non_null(ta);
+	assert_non_null(tb);
+	assert_true(la > 0);
+	if (la != lb || memcmp(ta, tb, la))
+		print_error("%s and %s differ\n", a, b);
+	assert_int_equal(la, lb);
+	assert_memory_equal(ta, tb, la);
+	free(ta);
+	free(tb);
+}
+
+/* Every form getopt knows means the same: --opt=value, --opt value, -tX,
+ * options before or after operands, and -- ending the options. */
+static void test_option_forms(void **state)
+{
+	struct fix *f = *state;
+	char args[4 * PATH_MAX_];
+	const char *cfg = src(default_cfg);
+
+	strf(args, sizeof args, "run -c '%s' -t '%s' --format json --mode "
+	     "functional --seed 5 --task 1", cfg, f->trace);
+	ok_run(f, args, f->out);
+	strf(args, sizeof args, "run -c'%s' --format=json -t'%s' --mode="
+	     "functional --seed=5 --task=1", cfg, f->trace);
+	ok_run(f, args, f->out2);
+	assert_true(strlen(f->out) > 100);
+	assert_string_equal(f->out, f->out2);
+
+	ok_run(f, "trace deit-tiny --seq 16 --nm 2:4 -o a.trace", f->out);
+	ok_run(f, "trace --seq=16 --nm=2:4 -ob.trace deit-tiny", f->out);
+	ok_run(f, "trace --seq 16 -o c.trace --nm 2:4 -- deit-tiny", f->out);
+	assert_same_files(f, "a.trace", "b.trace");
+	assert_same_files(f, "a.trace", "c.trace");
+	rm_tree(f->cwd);
+	assert_int_equal(mkdir(f->cwd, 0777), 0);
+	/* after --, an option is an operand */
+	strf(args, sizeof args, "run -c '%s' -t '%s' -- --format json", cfg,
+	     f->trace);
+	usage_case(f->cwd, args, "unexpected operand '--format'", f->out);
+	/* a flag given a value, a value missing */
+	strf(args, sizeof args, "run -c '%s' -t '%s' --check=1", cfg, f->trace);
+	usage_case(f->cwd, args, "'--check' takes no value", f->out);
+	usage_case(f->cwd, "trace deit-tiny -o", "needs a value", f->out);
+}
+
+static void test_nm_dense(void **state)
+{
+	struct fix *f = *state;
+	char args[4 * PATH_MAX_];
+
+	usage_case(f->cwd, "trace deit-tiny --nm sparse -o x", "dense", f->out);
+	ok_run(f, "trace deit-tiny --seq 16 --nm dense -o dense.trace", f->out);
+	ok_run(f, "trace deit-tiny --seq 16 --nm 1:1 -o one.trace", f->out);
+	ok_run(f, "trace deit-tiny --seq 16 -o default.trace", f->out);
+	assert_same_files(f, "dense.trace", "one.trace");
+	assert_same_files(f, "dense.trace", "default.trace");
+	ok_run(f, "trace deit-tiny --seq 16 --nm ffn=dense,attn=2:4 -o l1.trace",
+	       f->out);
+	ok_run(f, "trace deit-tiny --seq 16 --nm attn=2:4 -o l2.trace", f->out);
+	assert_same_files(f, "l1.trace", "l2.trace");
+
+	/* the report calls a matrix op of a --nm dense trace dense */
+	strf(args, sizeof args, "run -c '%s' -t dense.trace --format csv",
+	     src(default_cfg));
+	ok_run(f, args, f->out);
+	/* name,kind,m,k,n,heads,nm */
+	assert_non_null(strstr(f->out, "\nl0.qkv,gemm,16,192,576,1,dense,"));
+	assert_non_null(strstr(f->out, "\nl0.ffn1,gemm,16,192,768,1,dense,"));
+	assert_null(strstr(f->out, "1:1"));
+	strf(args, sizeof args, "run -c '%s' -t dense.trace", src(default_cfg));
+	ok_run(f, args, f->out);
+	assert_non_null(strstr(f->out, " dense "));
+	assert_null(strstr(f->out, "1:1"));
+}
+
+static double now_s(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + ts.tv_nsec / 1e9;
+}
+
+/*
+ * A bad output directory is one line (exit 2) naming the path and the
+ * option, and comes at once: the run asked for takes over ten seconds
+ * (BERT-base, functional), the error must come in under five.
+ */
+static void fails_fast(struct fix *f, const char *opts, const char *want)
+{
+	char args[4 * PATH_MAX_];
+	double t0 = now_s();
+
+	strf(args, sizeof args, "run -c '%s' -t '%s' --mode functional %s",
+	     src(default_cfg), src("traces/bert-base-s128-2of4.trace.gz"),
+	     opts);
+	suggest_case(f, args, want);
+	if (now_s() - t0 > 5.0) {
+		print_error("'stasim %s' took %.1f s: checked after the "
+			    "simulation?\n", args, now_s() - t0);
+		fail();
+	}
+}
+
+static void test_early_dirs(void **state)
+{
+	struct fix *f = *state;
+	char opts[4 * PATH_MAX_], want[4 * PATH_MAX_];
+
+	/* f->trace is a regular file */
+	strf(opts, sizeof opts, "-o '%s/sub'", f->trace);
+	strf(want, sizeof want, "stasim: %s/sub: -o: cannot create", f->trace);
+	fails_fast(f, opts, want);
+	strf(opts, sizeof opts, "-o '%s'", f->trace);
+	strf(want, sizeof want, "stasim: %s: -o: exists and is not a "
+	     "directory", f->trace);
+	fails_fast(f, opts, want);
+	strf(opts, sizeof opts, "--dump '%s'", f->trace);
+	strf(want, sizeof want, "stasim: %s: --dump: exists and is not a "
+	     "directory", f->trace);
+	fails_fast(f, opts, want);
+	/* a directory made for a run that then fails is removed again */
+	strf(opts, sizeof opts, "run -c '%s' -t none.trace -o made --mode "
+	     "functional --dump made2", src(default_cfg));
+	usage_case(f->cwd, opts, "none.trace", f->out);
+}
+
+/*
+ * stdout that cannot be written (a full disk) is a failure, said in one
+ * line with the reason: exit 1, for the report (written at the end, or
+ * while writing when it is large) and for every other command's output.
+ */
+static void full_case(struct fix *f, const char *args, const char *want)
+{
+	char reason[128];
+	int rc = stasim(f->cwd, args, "2>&1 >/dev/full", f->out, OUT_MAX);
+
+	strf(reason, sizeof reason, ": %s\n", strerror(ENOSPC));
+	if (rc != 1 || count_lines(f->out) != 1 || !strstr(f->out, want) ||
+	    !strstr(f->out, reason))
+		print_error("'stasim %s > /dev/full': exit %d, stderr:\n%s",
+			    args, rc, f->out);
+	assert_int_equal(rc, 1);
+	assert_int_equal(count_lines(f->out), 1);
+	assert_non_null(strstr(f->out, want));
+	assert_non_null(strstr(f->out, reason));
+}
+
+static void test_stdout_full(void **state)
+{
+	struct fix *f = *state;
+	char args[4 * PATH_MAX_];
+	const char *report = "stasim: cannot write the report to standard "
+			     "output";
+
+	if (access("/dev/full", W_OK) != 0)
+		skip();
+	strf(args, sizeof args, "run -c '%s' -t '%s'", src(default_cfg),
+	     f->trace);
+	full_case(f, args, report);
+	strf(args, sizeof args, "run -c '%s' -t '%s' --format json",
+	     src(default_cfg), src("traces/bert-base-s128-2of4.trace.gz"));
+	full_case(f, args, report);
+	strf(args, sizeof args, "config -c '%s'", src(default_cfg));
+	full_case(f, args, "stasim: cannot write to standard output");
+	full_case(f, "run --help", "stasim: cannot write to standard output");
+	full_case(f, "trace --list", "stasim: cannot write to standard output");
+	full_case(f, "help", "stasim: cannot write to standard output");
+	assert_dir_empty(f->cwd, "> /dev/full");
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -1372,6 +1715,18 @@ int main(void)
 						setup, teardown),
 		cmocka_unit_test_setup_teardown(test_config_print_roundtrip,
 						setup, teardown),
+		cmocka_unit_test_setup_teardown(test_help, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_command_list, setup,
+						teardown),
+		cmocka_unit_test_setup_teardown(test_suggestions, setup,
+						teardown),
+		cmocka_unit_test_setup_teardown(test_option_forms, setup,
+						teardown),
+		cmocka_unit_test_setup_teardown(test_nm_dense, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_early_dirs, setup,
+						teardown),
+		cmocka_unit_test_setup_teardown(test_stdout_full, setup,
+						teardown),
 	};
 
 	return cmocka_run_group_tests_name("cli", tests, NULL, NULL);

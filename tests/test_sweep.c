@@ -192,45 +192,67 @@ static int teardown(void **state)
 	return 0;
 }
 
+/* Point fd (1 or 2) at a fresh file path; returns the saved original. */
+static int redirect(int fd, const char *path)
+{
+	int saved = dup(fd), to = open(path, O_WRONLY | O_CREAT | O_TRUNC, 0600);
+
+	assert_true(saved >= 0 && to >= 0);
+	dup2(to, fd);
+	close(to);
+	return saved;
+}
+
+/* Put fd back, and what went to path into buf (ERR_MAX bytes). */
+static void restore(int fd, int saved, const char *path, char *buf)
+{
+	char *text;
+
+	dup2(saved, fd);
+	close(saved);
+	text = slurp(path);
+	assert_non_null(text);
+	strf(buf, ERR_MAX, "%s", text);
+	free(text);
+	unlink(path);
+}
+
 /*
  * Call fn (sweep_cmd or merge_cmd) with the words of the formatted command
  * (split at spaces; argv[0] is the command word), stderr captured into
- * f->err. Returns fn's exit status.
+ * f->err and stdout into f->out. Returns fn's exit status.
  */
 static int call(struct fix *f, int (*fn)(int, char **), const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
 
 static int call(struct fix *f, int (*fn)(int, char **), const char *fmt, ...)
 {
-	char line[CMD_MAX], *argv[ARGS_MAX + 1], *w, *text;
-	const char *errpath = at(f, "stderr.txt");
-	int argc = 0, saved, fd, rc;
+	char line[CMD_MAX], *argv[ARGS_MAX + 1], *w;
+	const char *errpath, *outpath;
+	int argc = 0, saved[2], rc;
 	va_list ap;
 
 	va_start(ap, fmt);
 	rc = vsnprintf(line, sizeof line, fmt, ap);
 	va_end(ap);
 	assert_true(rc > 0 && (size_t)rc < sizeof line);
+	/* after the words are copied: at() reuses the buffers they may be in */
+	errpath = at(f, "stderr.txt");
+	outpath = at(f, "stdout.txt");
 	for (w = strtok(line, " "); w; w = strtok(NULL, " ")) {
 		assert_true(argc < ARGS_MAX);
 		argv[argc++] = w;
 	}
 	argv[argc] = NULL;
+	fflush(stdout);
 	fflush(stderr);
-	saved = dup(2);
-	fd = open(errpath, O_WRONLY | O_CREAT | O_TRUNC, 0600);
-	assert_true(saved >= 0 && fd >= 0);
-	dup2(fd, 2);
-	close(fd);
+	saved[0] = redirect(1, outpath);
+	saved[1] = redirect(2, errpath);
 	rc = fn(argc, argv);
+	fflush(stdout);
 	fflush(stderr);
-	dup2(saved, 2);
-	close(saved);
-	text = slurp(errpath);
-	assert_non_null(text);
-	strf(f->err, ERR_MAX, "%s", text);
-	free(text);
-	unlink(errpath);
+	restore(1, saved[0], outpath, f->out);
+	restore(2, saved[1], errpath, f->err);
 	return rc;
 }
 
@@ -740,6 +762,57 @@ static void test_bad_specs(void **state)
 	assert_int_equal(call(f, sweep_cmd, "sweep %s --bogus", at(f, "spec.ini")), 2);
 }
 
+/* Options (opt.h): --opt=value as --opt value, attached short values,
+ * "--" before an operand, and a misspelled option named with its fix. */
+static void test_options(void **state)
+{
+	struct fix *f = *state;
+
+	assert_int_equal(call(f, sweep_cmd, "sweep %s --shard 1/2 -j 1 -o %s",
+			      at(f, "spec.ini"), at(f, "a.csv")), 0);
+	assert_int_equal(call(f, sweep_cmd, "sweep --shard=1/2 --jobs=1 "
+			      "--output=%s -- %s", at(f, "b.csv"),
+			      at(f, "spec.ini")), 0);
+	assert_string_equal(f->out, "");
+	assert_true(files_equal(at(f, "a.csv"), at(f, "b.csv")));
+	assert_int_equal(call(f, sweep_cmd, "sweep -j1 -o%s --shard 1/2 %s",
+			      at(f, "c.csv"), at(f, "spec.ini")), 0);
+	assert_true(files_equal(at(f, "a.csv"), at(f, "c.csv")));
+	assert_int_equal(call(f, merge_cmd, "merge %s -o %s", at(f, "a.csv"),
+			      at(f, "m1.csv")), 0);
+	assert_int_equal(call(f, merge_cmd, "merge --output=%s -- %s",
+			      at(f, "m2.csv"), at(f, "a.csv")), 0);
+	assert_true(files_equal(at(f, "m1.csv"), at(f, "m2.csv")));
+
+	/* after "--", a word with dashes is a file */
+	assert_int_equal(call(f, sweep_cmd, "sweep -o %s -- --shard",
+			      at(f, "d.csv")), 2);
+	assert_string_equal(f->err, "stasim: --shard: cannot open: No such "
+			    "file or directory\n");
+	assert_int_equal(call(f, merge_cmd, "merge -o %s -- --x.csv",
+			      at(f, "m3.csv")), 2);
+	assert_non_null(strstr(f->err, "stasim: --x.csv: cannot open"));
+
+	/* usage errors: one line, exit 2, the likely fix */
+	assert_int_equal(call(f, sweep_cmd, "sweep %s --shrad 1/2",
+			      at(f, "spec.ini")), 2);
+	assert_non_null(strstr(f->err, "stasim: sweep: unknown option "
+			       "'--shrad'; did you mean '--shard K/N'?"));
+	assert_int_equal(strchr(f->err, '\n') - f->err + 1, (long)strlen(f->err));
+	assert_int_equal(call(f, merge_cmd, "merge %s --ouptut %s",
+			      at(f, "a.csv"), at(f, "m3.csv")), 2);
+	assert_non_null(strstr(f->err, "stasim: merge: unknown option "
+			       "'--ouptut'; did you mean '-o, --output OUT.csv'?"));
+	assert_int_equal(strchr(f->err, '\n') - f->err + 1, (long)strlen(f->err));
+	assert_int_equal(call(f, sweep_cmd, "sweep %s -j 0", at(f, "spec.ini")),
+			 2);
+	assert_non_null(strstr(f->err, "stasim: sweep: -j: '0' is not a number "
+			       "of workers in 1..256"));
+	assert_int_equal(strchr(f->err, '\n') - f->err + 1, (long)strlen(f->err));
+	assert_int_equal(access(at(f, "d.csv"), F_OK), -1);
+	assert_int_equal(access(at(f, "m3.csv"), F_OK), -1);
+}
+
 static void no_op(int sig)
 {
 	(void)sig;
@@ -886,6 +959,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_merge_errors, setup,
 						teardown),
 		cmocka_unit_test_setup_teardown(test_bad_specs, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_options, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_interrupt_and_resume, setup,
 						teardown),
 		cmocka_unit_test_setup_teardown(test_cli_sweep, setup, teardown),

@@ -1,20 +1,27 @@
 // stasim_sc.cpp - build/stasim-sc: `stasim run` on the SystemC platform.
 //
-//   stasim-sc -c CONFIG -t TRACE [--vcd FILE] [--inject-flip CYCLE]
-//             [stasim run options]
+//   stasim-sc -c CONFIG -t TRACE [options of stasim run] [--vcd FILE]
+//             [--inject-flip CYCLE]
 //
 // The accelerator top (accel.h) with the default DRAM target (dram_sc) on
-// its memory socket, clocked at the config's clock. A host thread runs the
-// same command line as `stasim run` (sim/cli.c) with the SystemC modules
-// as its clock, so options, report and exit status are the same; --vcd
+// its memory socket, clocked at the config's clock. The command line is
+// run's (sim/cli.c) with two options of stasim-sc's own appended to its
+// table, so parsing, --help, report and exit status are run's. A host
+// thread runs the simulation with the SystemC modules as its clock. --vcd
 // adds an sc_trace VCD of every unit port (FILE gets a .vcd suffix if it
-// has none). --inject-flip (tests) corrupts the RTL engine's output once;
-// the run must then fail. Exit status: 0 success, 1 check failure (including an RTL
-// unit disagreeing with its C model), 2 bad usage or bad input.
+// has none), its time unit fine enough to give each clock edge a timestamp
+// of its own. --inject-flip (tests) corrupts the RTL engine's output once;
+// the run must then fail. Exit status: 0 success, 1 check failure
+// (including an RTL unit disagreeing with its C model), 2 bad usage or bad
+// input. stdout carries the report only: SystemC's own messages go to
+// stderr.
+#include <cerrno>
+#include <cmath>
+#include <cstdio>
 #include <cstdlib>
 #include <cstring>
+#include <memory>
 #include <string>
-#include <vector>
 
 #include <systemc>
 
@@ -25,134 +32,204 @@ extern "C" {
 #include "../cli.h"
 #include "../config.h"
 #include "../err.h"
+#include "../opt.h"
 }
 
 namespace {
 
 const char kProg[] = "stasim-sc";
 
-// Runs the command line from an SC_THREAD, then stops the simulation.
+enum { SC_VCD = CLI_KEY_EXTRA, SC_INJECT };
+
+const struct opt_spec kScOpts[] = {
+	{ SC_VCD, "vcd", "FILE", "waves of every unit port into FILE(.vcd)" },
+	{ SC_INJECT, "inject-flip", "CYCLE", "tests: flip the RTL engine's "
+	  "output once (must fail)" },
+	{ 0, nullptr, nullptr, nullptr }
+};
+
+const struct opt_cmd kScCmd = {
+	kProg, nullptr, "-c CONFIG -t TRACE [options]",
+	"stasim run on the SystemC platform (docs/systemc.md): the same "
+	"options, report\nand exit status. CONFIG's [systemc] section swaps "
+	"units for their Verilated RTL.",
+	kScOpts
+};
+
+// stasim-sc's own options.
+struct sc_opts {
+	std::string vcd;		// --vcd FILE, without its .vcd
+	uint64_t inject = 0;		// --inject-flip CYCLE
+	bool inject_set = false;	// --inject-flip given
+};
+
+// opt_fn for stasim-sc's own options (cli_extra).
+int sc_key(void *ctx, int key, const char *val)
+{
+	sc_opts *o = static_cast<sc_opts *>(ctx);
+
+	if (key == SC_VCD) {
+		o->vcd = val;
+		if (o->vcd.size() > 4 &&
+		    !o->vcd.compare(o->vcd.size() - 4, 4, ".vcd"))
+			o->vcd.resize(o->vcd.size() - 4);	// SystemC adds it
+		return 0;
+	}
+	if (opt_u64(val, &o->inject))
+		return opt_error(&kScCmd, "--inject-flip: '%s' is not a cycle",
+				 val);
+	o->inject_set = true;
+	return 0;
+}
+
+// SystemC's reports go to stderr, so that stdout holds the report alone
+// (--format json stays one document), and each kind is shown once: one
+// raised every cycle would otherwise print millions of lines.
+void report_handler(const sc_core::sc_report &rep,
+		    const sc_core::sc_actions &actions)
+{
+	const sc_core::sc_actions rest = actions & ~sc_core::SC_DISPLAY;
+
+	if ((actions & sc_core::SC_DISPLAY) &&
+	    sc_core::sc_report_handler::get_count(rep.get_msg_type()) <= 1)
+		std::fprintf(stderr, "%s: %s\n", kProg,
+			     sc_core::sc_report_compose_message(rep).c_str());
+	sc_core::sc_report_handler::default_handler(rep, rest);
+}
+
+// The VCD's time unit: the largest power of ten that divides the times of
+// both clock edges and is at most half a period. No edge is then rounded
+// (SystemC warns at every edge it must round) and the two edges of a cycle
+// get timestamps of their own, strictly growing. 1 GHz: 100 ps.
+void vcd_time_unit(sc_core::sc_trace_file *tf, const sc_core::sc_time &period)
+{
+	static const sc_core::sc_time_unit units[] = {
+		sc_core::SC_FS, sc_core::SC_PS, sc_core::SC_NS,
+		sc_core::SC_US, sc_core::SC_MS, sc_core::SC_SEC
+	};
+	const uint64_t p = period.value(), h = (period * 0.5).value();
+	uint64_t u = 1, fs;	// u: in kernel time steps
+	int i = 0;
+
+	while (u * 10 <= h && p % (u * 10) == 0 && h % (u * 10) == 0)
+		u *= 10;
+	fs = static_cast<uint64_t>(std::llround(
+		sc_core::sc_get_time_resolution().to_seconds() * 1e15)) * u;
+	for (; fs >= 1000 && i < 5; i++)
+		fs /= 1000;
+	tf->set_time_unit(static_cast<double>(fs), units[i]);
+}
+
+// The VCD trace of acc's ports, or nullptr after a message if FILE.vcd
+// cannot be written (checked now, not at the first clock edge).
+sc_core::sc_trace_file *open_vcd(const std::string &name,
+				 const sc_core::sc_time &period,
+				 const stasim::accel &acc)
+{
+	const std::string path = name + ".vcd";
+	std::FILE *f = std::fopen(path.c_str(), "w");
+	struct sim_err err;
+
+	if (!f) {
+		err_set(&err, path.c_str(), 0, "--vcd", "cannot write: %s",
+			std::strerror(errno));
+		cli_input_error(kProg, &err);
+		return nullptr;
+	}
+	std::fclose(f);
+	sc_core::sc_trace_file *tf = sc_core::sc_create_vcd_trace_file(
+		name.c_str());
+	vcd_time_unit(tf, period);
+	acc.trace(tf);
+	return tf;
+}
+
+// Runs the simulation from an SC_THREAD, then stops the kernel.
 class host : public sc_core::sc_module {
 public:
 	SC_HAS_PROCESS(host);
 	host(sc_core::sc_module_name n, stasim::accel *acc,
-	     std::vector<char *> args)
-		: sc_module(n), acc_(acc), args_(std::move(args))
+	     struct cli_run_args *a, const struct config *cfg)
+		: sc_module(n), acc_(acc), a_(a), cfg_(cfg)
 	{
 		SC_THREAD(main);
 	}
-	int status = 2;
+	int status = SIM_EXIT_USAGE;
 
 private:
 	void main()
 	{
-		status = cli_run(kProg, static_cast<int>(args_.size()),
-				 args_.data(), 1, acc_->clock());
+		status = cli_run_sim(a_, cfg_, acc_->clock());
 		sc_core::sc_stop();
 	}
 
 	stasim::accel *acc_;
-	std::vector<char *> args_;
+	struct cli_run_args *a_;
+	const struct config *cfg_;
 };
 
-struct sc_opts {
-	std::string vcd;		// --vcd FILE
-	const char *config = nullptr;	// -c CONFIG
-	long long inject = -1;		// --inject-flip CYCLE
-};
-
-// Split off stasim-sc's own options; find -c CONFIG. Returns 0, or an
-// exit status.
-int parse(int argc, char **argv, std::vector<char *> *rest, sc_opts *o)
+// Build the platform for cfg and run the command line. Returns the exit
+// status.
+int simulate(struct cli_run_args *a, const struct config *cfg,
+	     const sc_opts &o)
 {
-	rest->push_back(argv[0]);
-	for (int i = 1; i < argc; i++) {
-		const char *a = argv[i];
+	const sc_core::sc_time period = stasim::accel_period(cfg);
+	sc_core::sc_clock clk("clk", period);
+	stasim::accel acc("acc", cfg);
+	stasim::dram_sc dram("dram", config_dram_bpc_fx(cfg),
+			     config_dram_latency_cycles(cfg), period);
+	sc_core::sc_trace_file *tf = nullptr;
 
-		if (strcmp(a, "--vcd") && strcmp(a, "-c") &&
-		    strcmp(a, "--inject-flip")) {
-			rest->push_back(argv[i]);
-			continue;
-		}
-		if (i + 1 >= argc)
-			return cli_usage_error(kProg, "option '%s' needs a "
-					       "value", a);
-		if (!strcmp(a, "-c")) {
-			o->config = argv[i + 1];
-			rest->push_back(argv[i]);
-		} else if (!strcmp(a, "--vcd")) {
-			o->vcd = argv[++i];
-		} else {
-			char *end;
+	acc.clk(clk);
+	acc.mem.bind(dram.socket);
+	host h("host", &acc, a, cfg);
+	if (o.inject_set && !acc.inject_engine_flip(o.inject))
+		return opt_error(&kScCmd, "%s", "--inject-flip needs [systemc] "
+				 "engine = rtl");
+	if (!o.vcd.empty() && !(tf = open_vcd(o.vcd, period, acc)))
+		return SIM_EXIT_USAGE;
+	sc_core::sc_start();
+	if (tf)
+		sc_core::sc_close_vcd_trace_file(tf);
+	return h.status;
+}
 
-			o->inject = strtoll(argv[++i], &end, 10);
-			if (*end || o->inject < 0)
-				return cli_usage_error(kProg, "--inject-flip: "
-						       "'%s' is not a cycle",
-						       argv[i]);
-		}
+// The config loaded and checked against what this build holds, then the
+// run. Returns the exit status.
+int load_and_simulate(struct cli_run_args *a, const sc_opts &o)
+{
+	auto cfg = std::make_unique<struct config>();	// large: on the heap
+	struct sim_err err;
+
+	if (config_load(a->config, cfg.get(), &err))
+		return cli_input_error(kProg, &err);
+	std::string why = stasim::accel::check_config(cfg.get());
+	if (!why.empty()) {
+		err_set(&err, a->config, 0, "systemc", "%s", why.c_str());
+		return cli_input_error(kProg, &err);
 	}
-	if (!o->config)
-		return cli_usage_error(kProg, "%s", "needs -c CONFIG and -t "
-				       "TRACE (and the options of 'stasim run')");
-	return 0;
+	return simulate(a, cfg.get(), o);
 }
 
 }  // namespace
 
 int sc_main(int argc, char **argv)
 {
-	std::vector<char *> rest;
+	struct cli_run_args a;
 	sc_opts o;
-	struct sim_err err;
+	const struct cli_extra extra = { &kScCmd, sc_key, &o };
 	int rc;
 
-	if (argc > 1 && (!strcmp(argv[1], "-h") || !strcmp(argv[1], "--help") ||
-			 !strcmp(argv[1], "help"))) {
-		printf("usage: %s -c CONFIG -t TRACE [--vcd FILE] [options of "
-		       "'stasim run']\n", kProg);
-		return 0;
-	}
-	if ((rc = parse(argc, argv, &rest, &o)))
-		return rc;
-	static struct config cfg;
-	if (config_load(o.config, &cfg, &err))
-		return cli_input_error(kProg, &err);
-	std::string why = stasim::accel::check_config(&cfg);
-	if (!why.empty()) {
-		err_set(&err, o.config, 0, "systemc", "%s", why.c_str());
-		return cli_input_error(kProg, &err);
-	}
-	// SystemC's own chatter would land in the middle of the report
+	sc_core::sc_report_handler::set_handler(report_handler);
 	sc_core::sc_report_handler::set_actions(sc_core::SC_INFO,
 						sc_core::SC_DO_NOTHING);
-
-	const sc_core::sc_time period = stasim::accel_period(&cfg);
-	sc_core::sc_clock clk("clk", period);
-	stasim::accel acc("acc", &cfg);
-	stasim::dram_sc dram("dram", config_dram_bpc_fx(&cfg),
-			     config_dram_latency_cycles(&cfg), period);
-	acc.clk(clk);
-	acc.mem.bind(dram.socket);
-	host h("host", &acc, rest);
-	if (o.inject >= 0 && !acc.inject_engine_flip(
-				static_cast<uint64_t>(o.inject)))
-		return cli_usage_error(kProg, "--inject-flip: %s", "needs "
-				       "[systemc] engine = rtl");
-
-	sc_core::sc_trace_file *tf = nullptr;
-	std::string &vcd = o.vcd;
-	if (!vcd.empty()) {
-		if (vcd.size() > 4 && !vcd.compare(vcd.size() - 4, 4, ".vcd"))
-			vcd.resize(vcd.size() - 4);
-		tf = sc_core::sc_create_vcd_trace_file(vcd.c_str());
-		tf->set_time_unit(1, sc_core::SC_NS);
-		acc.trace(tf);
-	}
-	sc_core::sc_start();
-	if (tf)
-		sc_core::sc_close_vcd_trace_file(tf);
-	return h.status;
+	rc = cli_run_parse(&a, argc, argv, &extra);
+	if (rc)
+		return rc == OPT_HELP ? SIM_EXIT_OK : rc;
+	rc = cli_run_dirs(&a);
+	if (!rc)
+		rc = load_and_simulate(&a, o);
+	return cli_run_end(&a, rc);
 }
 
 // SystemC prints its banner when its kernel starts, before sc_main: turn it
@@ -160,5 +237,5 @@ int sc_main(int argc, char **argv)
 int main(int argc, char **argv)
 {
 	setenv("SYSTEMC_DISABLE_COPYRIGHT_MESSAGE", "1", 1);
-	return sc_core::sc_elab_and_sim(argc, argv);
+	return cli_close_stdout(kProg, sc_core::sc_elab_and_sim(argc, argv));
 }
