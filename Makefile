@@ -7,6 +7,8 @@
 #   make bench    simulation speed, written to build/bench.json
 #   make cosim    the longer RTL-vs-model co-simulation soak (tests/cosim/)
 #   make deps     install missing Debian packages (sudo only when not root)
+#   make install  binaries, man page, configs, energy tables and traces
+#                 under $(DESTDIR)$(PREFIX) (default /usr/local)
 #   make traces   regenerate the shipped traces from the model zoo
 #   make studies  rerun the shipped design-space studies into docs/studies/
 #   make clean    remove build/
@@ -68,18 +70,19 @@ $(eval $(call flavour,ASAN,$(BUILD)/asan,$(ASAN_FLAGS)))
 include tests/cosim/cosim.mk
 include tests/cosim/gelu.mk
 include tests/cosim/gate.mk
+include tests/cosim/stale.mk
 include tests/cosim/slices.mk
 include sim/systemc/systemc.mk
 include tests/icarus/smx.mk
 
-.PHONY: all run test asan bench deps traces clean cosim studies deps-order
+.PHONY: all run test asan bench deps traces clean cosim studies deps-order install uninstall install-check man-sync
 all: $(BUILD)/stasim $(BUILD)/stasim-sc
 
 run: $(BUILD)/stasim
 	@echo "-- RUN: $(DEFAULT_TRACE) on $(DEFAULT_CONFIG) --"
 	$(BUILD)/stasim run -c $(DEFAULT_CONFIG) -t $(DEFAULT_TRACE)
 
-test: $(BUILD)/stasim $(addprefix $(BUILD)/tests/,$(TEST_NAMES)) sc-test cosim-sde-lint cosim-sde-quick icarus-sde-quick cosim-smx-quick cosim-gelu-lint cosim-gelu-quick cosim-gate-lint cosim-gate-quick icarus-smx-quick icarus-mutants deps-order
+test: $(BUILD)/stasim $(addprefix $(BUILD)/tests/,$(TEST_NAMES)) sc-test cosim-sde-lint cosim-sde-quick icarus-sde-quick cosim-smx-quick cosim-gelu-lint cosim-gelu-quick cosim-gate-lint cosim-gate-quick icarus-smx-quick icarus-mutants rtl-recipe deps-order man-sync install-check
 	@echo "-- TEST --"
 	@STASIM_BIN=$(BUILD)/stasim sh tests/run-suites.sh $(BUILD)/tests $(BUILD)/test-results $(TEST_NAMES)
 
@@ -120,9 +123,45 @@ deps:
 	$$SUDO apt-get update -qq && \
 	DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq --no-install-recommends $$missing
 
+# Installed layout: the tool finds its data relative to its own binary
+# (BINDIR/../share/stasim), so PREFIX and DESTDIR stay relocatable.
+PREFIX  ?= /usr/local
+BINDIR  := $(PREFIX)/bin
+MANDIR  := $(PREFIX)/share/man/man1
+DATADIR := $(PREFIX)/share/stasim
+INSTALL ?= install
+# what goes under DATADIR, as in the source tree
+DATA_FILES := $(wildcard configs/*.ini configs/energy/*.ini configs/sweeps/*.ini \
+                traces/*.trace.gz traces/nm/*.trace.gz traces/scalesim/*)
+
+install: $(BUILD)/stasim $(BUILD)/stasim-sc
+	@echo "-- INSTALL into $(DESTDIR)$(PREFIX) --"
+	$(INSTALL) -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR)
+	$(INSTALL) -m 755 $(BUILD)/stasim $(BUILD)/stasim-sc $(DESTDIR)$(BINDIR)/
+	$(INSTALL) -m 644 docs/stasim.1 $(DESTDIR)$(MANDIR)/stasim.1
+	$(INSTALL) -m 644 docs/stasim.1 $(DESTDIR)$(MANDIR)/stasim-sc.1
+	@for f in $(DATA_FILES); do \
+	  $(INSTALL) -D -m 644 $$f $(DESTDIR)$(DATADIR)/$$f || exit 1; done
+	@echo "installed: $(BINDIR)/stasim, $(BINDIR)/stasim-sc, $(MANDIR)/stasim.1, $(DATADIR)/"
+
+uninstall:
+	rm -f $(DESTDIR)$(BINDIR)/stasim $(DESTDIR)$(BINDIR)/stasim-sc \
+	      $(DESTDIR)$(MANDIR)/stasim.1 $(DESTDIR)$(MANDIR)/stasim-sc.1
+	rm -rf $(DESTDIR)$(DATADIR)
+
+# The man page lists every option every command's --help lists.
+man-sync: $(BUILD)/stasim $(BUILD)/stasim-sc
+	@sh tests/man-sync.sh $(BUILD)
+
+# make install into a scratch DESTDIR; the installed tool finds its tables.
+install-check: $(BUILD)/stasim $(BUILD)/stasim-sc
+	@sh tests/install-check.sh $(BUILD)
+
 # Regression guard: with packages missing, deps runs before any compile.
+# (Not $(MAKE) in the recipe: make runs such a line even under -n, and the
+# script's own `make -n test` would then recurse into itself.)
 deps-order:
-	@sh tests/deps-order.sh $(MAKE)
+	@sh tests/deps-order.sh
 
 clean:
 	rm -rf $(BUILD)

@@ -97,7 +97,7 @@ if [ -x "$cosim" ]; then
 	t0=$(now)
 	line=$("$cosim" --seed 1 --cmds 20000 --timing)
 	el=$(awk -v a="$(now)" -v b="$t0" 'BEGIN { print a - b }')
-	cyc=$(echo "$line" | sed -n 's/.* cycles=\([0-9]*\).*/\1/p')
+	cyc=$(echo "$line" | sed -n 's/^sde cosim: [A-Z]*: \([0-9]*\) cycles,.*/\1/p')
 	printf '%s\t%s\t%s\t%s\t%s\t%s\n' "rtl-sde-verilator-lockstep" \
 		"rtl" "$cyc" "$el" 0 1 >> "$tmp/rows"
 fi

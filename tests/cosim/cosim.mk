@@ -11,8 +11,8 @@
 # the tensors of slices.mk.) A build is redone only when rtl/, the model and
 # planner sources, the harness or the array parameters change. The engine's
 # harness always has tracing (~1.3 s CPU of its build; untraced runs ~17 %
-# slower): --vcd FILE replays a failed run and writes the waves of a window
-# of clocks around the failure.
+# slower): --vcd FILE replays the run and writes the waves of a window of
+# cycles (harness.h).
 # COSIM_TRACE=1 adds tracing to the builds of the units that lack it.
 
 COSIM_BUILD ?= $(or $(BUILD),build)/cosim
@@ -131,7 +131,8 @@ $(eval $(call cosim_variant,$(COSIM_BUILD)/wide,$(COSIM_SDE_WIDE_PARAMS)))
 # on the corrupted operands). Last --vcd: a fault late in a long run gives
 # a small file holding the rising edge of the failure clock (cycle C is the
 # check after clock C - 1, edge at time 2 (C - 1 + 3 reset clocks) + 1); a
-# passing run gives no file.
+# passing run gives cycles 0..64, and --vcd-window 100:199 those cycles:
+# exactly the timestamps 2 A + 4 .. 2 B + 5 (two a cycle, 3 reset clocks).
 cosim-sde-quick: $(COSIM_BUILD)/sde_cosim $(COSIM_SDE_SLICE)/done
 	@echo "-- RUN cosim-sde-quick --"
 	@set -e; for s in $(COSIM_SEEDS_QUICK); do \
@@ -161,17 +162,24 @@ cosim-sde-quick: $(COSIM_BUILD)/sde_cosim $(COSIM_SDE_SLICE)/done
 	@set +e; v=$(COSIM_BUILD)/fault.vcd; rm -f $$v; \
 	  $(COSIM_BUILD)/sde_cosim --seed 1 --cmds 10000 --inject-flip 150000 \
 	    --vcd $$v > $$v.log 2>&1; rc=$$?; \
-	  c=$$(sed -n 's/.*MISMATCH at cycle \([0-9]*\) .*/\1/p' $$v.log); \
+	  c=$$(sed -n 's/.*FAIL at cycle \([0-9]*\): .*/\1/p' $$v.log); \
 	  n=$$(wc -c < $$v 2>/dev/null); \
 	  if [ $$rc -eq 1 ] && [ -n "$$c" ] && grep -qx "#$$((2 * ($$c + 2) + 1))" $$v && \
+	     grep -q "wrote VCD window cycles $$(($$c - 64))\.\.$$(($$c + 4)) to $$v " $$v.log && \
 	     [ "$$n" -lt $(COSIM_SDE_VCD_MAX) ]; then \
 	    echo "cosim-sde-quick: --vcd of a fault at cycle $$c: $$n B, holds its clock"; \
 	  else echo "cosim-sde-quick: --vcd window wrong (exit $$rc, cycle '$$c', '$$n' B): see $$v.log"; exit 1; fi
-	@set +e; v=$(COSIM_BUILD)/pass.vcd; rm -f $$v; \
-	  $(COSIM_BUILD)/sde_cosim --seed 2 --cmds 200 --vcd $$v > $$v.log 2>&1; rc=$$?; \
-	  if [ $$rc -eq 0 ] && [ ! -e $$v ] && grep -q 'no VCD written' $$v.log; then \
-	    echo "cosim-sde-quick: --vcd of a passing run: no file"; \
-	  else echo "cosim-sde-quick: --vcd of a passing run wrong (exit $$rc): see $$v.log"; exit 1; fi
+	@set +e; v=$(COSIM_BUILD)/pass.vcd; for w in 0:64 100:199; do rm -f $$v; \
+	  a=$${w%:*}; b=$${w#*:}; o=$$([ $$w = 0:64 ] || echo "--vcd-window $$w"); \
+	  $(COSIM_BUILD)/sde_cosim --seed 2 --cmds 200 --vcd $$v $$o > $$v.log 2>&1; rc=$$?; \
+	  t=$$(sed -n 's/^#\([0-9]*\)$$/\1/p' $$v 2>/dev/null | sed -n '1p;$$p' | tr '\n' ' '); \
+	  n=$$(grep -c '^#[0-9]' $$v 2>/dev/null); s=$$(wc -c < $$v 2>/dev/null || echo 0); \
+	  if [ $$rc -eq 0 ] && [ "$$t" = "$$((2 * a + 4)) $$((2 * b + 5)) " ] && \
+	     [ "$$n" -eq $$((2 * (b - a + 1))) ] && [ $$s -lt $(COSIM_SDE_VCD_MAX) ] && \
+	     grep -q "wrote VCD window cycles $$a\.\.$$b to $$v " $$v.log; then \
+	    echo "cosim-sde-quick: --vcd$${o:+ $$o} of a passing run: cycles $$a..$$b, VCD times $$((2 * a + 4))..$$((2 * b + 5)) ($$s B)"; \
+	  else echo "cosim-sde-quick: --vcd$${o:+ $$o} of a passing run wrong (exit $$rc, times '$$t', $$n timestamps): see $$v.log"; \
+	    exit 1; fi; done
 
 # More seeds on both arrays, every acc_db setting, every injection port;
 # the whole of the four attention GEMMs (--npy, 8-bit: the CI array only),
@@ -317,7 +325,7 @@ COSIM_SMX_FUSED_SEEDS_QUICK ?= 1 2 3 4
 # ~0.1 s a seed)
 COSIM_SMX_FUSED_QUICK ?= 20
 # --vcd check: a fault injected late in a long run; the window of
-# kVcdWindowBefore (64) + 1 + 4 clocks, two timestamps each, must stay
+# cycles C-64..C+4 (--vcd-window's default 64), two timestamps each, must stay
 # under this many bytes (the whole run, traced, would be ~100 MB).
 COSIM_SMX_VCD_MAX ?= 131072
 
@@ -405,7 +413,9 @@ endef
 # denominator saturates); fused scenarios on the online model (rows of up
 # to 40 scores, then rows of up to 4096); the first scheduler tile of a
 # real softmax op (332 rows, ~1.7 heads) against smx_row and the dumped
-# probabilities (its --vcd must write nothing: no mismatch); proof that a
+# probabilities (it passes, so its --vcd writes cycles 0..64, and with
+# --vcd-window 100:199 those cycles: exactly the timestamps 2 A + 4 ..
+# 2 B + 5, two a cycle after 3 reset clocks); proof that a
 # flipped probability bit and a flipped controller pulse are caught in
 # both, and a flipped fetched probability, p_valid and wb_done in a fused
 # run; and a faulty long run's --vcd: a bounded window holding the rising
@@ -420,22 +430,31 @@ cosim-smx-quick: $(COSIM_SMX_BUILD)/smx_cosim $(COSIM_SMX_SLICE)/done
 	@set -e; for s in $(COSIM_SMX_FUSED_SEEDS_QUICK); do \
 	  $(COSIM_SMX_BUILD)/smx_cosim --fused $(COSIM_SMX_FUSED_QUICK) --seed $$s; done
 	@$(COSIM_SMX_BUILD)/smx_cosim --fused 3 --seed 5 --max-n 4096
-	@v=$(COSIM_SMX_BUILD)/pass.vcd; rm -f $$v; \
-	  $(COSIM_SMX_BUILD)/smx_cosim --npy $(COSIM_SMX_NPY) --tiles 1 --vcd $$v && \
-	  if [ -e $$v ]; then echo "$@: $$v written without a mismatch"; exit 1; fi
+	@set +e; v=$(COSIM_SMX_BUILD)/pass.vcd; for w in 0:64 100:199; do rm -f $$v; \
+	  a=$${w%:*}; b=$${w#*:}; o=$$([ $$w = 0:64 ] || echo "--vcd-window $$w"); \
+	  $(COSIM_SMX_BUILD)/smx_cosim --npy $(COSIM_SMX_NPY) --tiles 1 --vcd $$v $$o > $$v.log 2>&1; rc=$$?; \
+	  t=$$(sed -n 's/^#\([0-9]*\)$$/\1/p' $$v 2>/dev/null | sed -n '1p;$$p' | tr '\n' ' '); \
+	  n=$$(grep -c '^#[0-9]' $$v 2>/dev/null); s=$$(wc -c < $$v 2>/dev/null || echo 0); \
+	  if [ $$rc -eq 0 ] && [ "$$t" = "$$((2 * a + 4)) $$((2 * b + 5)) " ] && \
+	     [ "$$n" -eq $$((2 * (b - a + 1))) ] && [ $$s -le $(COSIM_SMX_VCD_MAX) ] && \
+	     grep -q "wrote VCD window cycles $$a\.\.$$b to $$v " $$v.log; then \
+	    echo "$@: --vcd$${o:+ $$o} of a passing run: cycles $$a..$$b, VCD times $$((2 * a + 4))..$$((2 * b + 5)) ($$s B)"; \
+	  else echo "$@: --vcd$${o:+ $$o} of a passing run wrong (exit $$rc, times '$$t', $$n timestamps): see $$v.log"; \
+	    exit 1; fi; done
 	$(call smx_inject,online,out_p wb_done,50,500)
 	$(call smx_inject,ita,out_p wb_done,50,500)
 	$(call smx_inject_fused,p_data p_valid wb_done,2,500)
 	@set +e; v=$(COSIM_SMX_BUILD)/fault.vcd; rm -f $$v; \
 	  $(COSIM_SMX_BUILD)/smx_cosim --algo ita --seed 5 --tiles 3000 --inject-flip 150000 \
 	    --vcd $$v > $$v.log 2>&1; rc=$$?; \
-	  c=$$(sed -n 's/.*MISMATCH at cycle \([0-9]*\) .*/\1/p' $$v.log); \
+	  c=$$(sed -n 's/.*FAIL at cycle \([0-9]*\): .*/\1/p' $$v.log); \
 	  t=$$(sed -n 's/^#\([0-9]*\)$$/\1/p' $$v 2>/dev/null | sed -n '1p;$$p' | tr '\n' ' '); \
 	  set -- $$t; b=$$(wc -c < $$v 2>/dev/null || echo 0); \
 	  n=$$(grep -c '^#[0-9]' $$v 2>/dev/null); \
 	  if [ $$rc -eq 1 ] && [ -n "$$c" ] && [ $$# -eq 2 ] && \
 	     [ $$1 -le $$((2 * ($$c + 2) + 1)) ] && [ $$((2 * ($$c + 2) + 1)) -le $$2 ] && \
 	     grep -qx "#$$((2 * ($$c + 2) + 1))" $$v && [ "$$n" -le $$((2 * (64 + 5))) ] && \
+	     grep -q "wrote VCD window cycles $$(($$c - 64))\.\.$$(($$c + 4)) to $$v " $$v.log && \
 	     [ $$b -le $(COSIM_SMX_VCD_MAX) ]; then \
 	    echo "$@: --vcd window of VCD times $$1 .. $$2 ($$n timestamps, $$b B) holds mismatch cycle $$c"; \
 	  else echo "$@: --vcd window wrong (exit $$rc, cycle '$$c', times '$$t', $$n timestamps, $$b B): see $$v.log"; \

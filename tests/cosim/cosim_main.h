@@ -7,7 +7,8 @@
 // The harnesses are C (tests/cosim/*_cosim.c) and name the same calls
 // differently (cosim_*, gelu_cosim_*, ...), so a main describes its harness
 // with a Harness of function pointers; the model type is a template
-// parameter because each Verilated model is its own class.
+// parameter because each Verilated model is its own class. Every message
+// goes through harness.h, worded as the C side words its own.
 #ifndef TESTS_COSIM_COSIM_MAIN_H
 #define TESTS_COSIM_COSIM_MAIN_H
 
@@ -25,27 +26,37 @@
 
 #include <verilated.h>
 
+#include "harness.h"
 #include "vcd_window.h"
 
 namespace cosim_main {
 
-// One harness's C calls and the few ways its messages differ.
+// One harness's C calls.
 template <typename Cs, typename Pins> struct Harness {
-	const char *name;	// prefix of the messages: "sde_cosim"
-	const char *fault;	// what the messages call a bad check
-	bool notes_on_stdout;	// the VCD / no-VCD notes on stdout, not stderr
+	const char *name;	// first on every message: "sde cosim"
 	bool stop_when_done;	// a traced replay also stops when the C side
 				// is done, not only once past the window
 	int reset_cycles;	// clocks with rst_l low
 	Cs *(*open)(int argc, char **argv, int replay, int *status);
-	const char *(*vcd)(const Cs *c);
-	int64_t (*vcd_before)(const Cs *c);
+	const harness_vcd *(*vcd)(const Cs *c);
 	int64_t (*fail_cycle)(const Cs *c);
 	void (*reset_pins)(Cs *c, Pins *p);
 	int (*done)(const Cs *c);
 	void (*drive)(Cs *c, Pins *p);
 	int (*check)(Cs *c, Pins *p);
 	int (*finish)(Cs *c);
+};
+
+// The waves one run writes.
+struct Waves {
+	const char *path;	// the VCD file, or nullptr: an untraced run
+	int64_t from, to;	// the window, cycles inclusive
+};
+
+// What one run did.
+struct Ran {
+	int64_t last;		// cycle of its last check
+	VcdSpan span;		// what its waves hold
 };
 
 // Ports of up to 64 bits are plain integers, wider ones VlWide word arrays.
@@ -69,59 +80,59 @@ template <std::size_t N> void get(const VlWide<N> &port, uint32_t *w)
 		w[i] = port[i];
 }
 
-// Clock `clock` (reset clocks negative, as vcd_window.h counts): falling
-// then rising edge; inputs change only while clk is high. win: the
+// The clock of cycle `cycle` (vcd_window.h: reset clocks 0 and below):
+// falling then rising edge; inputs change only while clk is high. win: the
 // replay's waves, or nullptr.
 template <typename Top>
-void tick(VerilatedContext *ctx, Top *top, VcdWindow<Top> *win, int64_t clock)
+void tick(VerilatedContext *ctx, Top *top, VcdWindow<Top> *win, int64_t cycle)
 {
 	for (int level = 0; level < 2; level++) {
 		top->clk = level;
 		top->eval();
 		if (win)
-			win->sample(clock);
+			win->sample(cycle);
 		ctx->timeInc(1);
 	}
 }
 
-// One lockstep run of cs from reset on a fresh model. Untraced (win_path
-// null) it runs until the C side is done; traced it writes the window
-// [fail_clock - before, fail_clock + kVcdWindowAfter] to win_path and stops
-// once past it (after the C side is done the RTL keeps its last inputs),
-// or also when the C side is done with h.stop_when_done.
+// One lockstep run of cs from reset on a fresh model. Untraced (w.path
+// null) it runs until the C side is done; traced it writes cycles
+// w.from .. w.to to w.path and stops once past them (after the C side is
+// done the RTL keeps its last inputs), or also when the C side is done
+// with h.stop_when_done. Work: one model clock and one C step a cycle.
 template <typename Top, typename Cs, typename Pins>
-void run(const Harness<Cs, Pins> &h, void (*to_model)(Top *, const Pins &),
-	 void (*from_model)(const Top *, Pins &), Cs *cs, int argc,
-	 char **argv, const char *win_path, int64_t fail_clock, int64_t before)
+Ran run(const Harness<Cs, Pins> &h, void (*to_model)(Top *, const Pins &),
+	void (*from_model)(const Top *, Pins &), Cs *cs, int argc, char **argv,
+	const Waves &w)
 {
 	const auto ctx = std::make_unique<VerilatedContext>();
 	ctx->commandArgs(argc, argv);
-	ctx->traceEverOn(win_path != nullptr);	// before the model exists
+	ctx->traceEverOn(w.path != nullptr);	// before the model exists
 	const auto top = std::make_unique<Top>(ctx.get());
 	std::unique_ptr<VcdWindow<Top>> win;
-	if (win_path)
+	if (w.path)
 		win = std::make_unique<VcdWindow<Top>>(ctx.get(), top.get(),
-						       win_path, fail_clock,
-						       before);
+						       w.path, w.from, w.to);
 
 	Pins p;
 	h.reset_pins(cs, &p);
 	to_model(top.get(), p);
-	for (int i = 0; i < h.reset_cycles; i++)
-		tick(ctx.get(), top.get(), win.get(), i - h.reset_cycles);
+	int64_t cycle = 1 - h.reset_cycles;
+	for (; cycle <= 0; cycle++)
+		tick(ctx.get(), top.get(), win.get(), cycle);
 	from_model(top.get(), p);
 	h.check(cs, &p);
-	for (int64_t clock = 0;
-	     win ? !win->past(clock) && !(h.stop_when_done && h.done(cs))
-		 : !h.done(cs);
-	     clock++) {
+	for (cycle = 0;
+	     win ? !win->past(cycle + 1) && !(h.stop_when_done && h.done(cs))
+		 : !h.done(cs);) {
 		h.drive(cs, &p);
 		to_model(top.get(), p);
-		tick(ctx.get(), top.get(), win.get(), clock);
+		tick(ctx.get(), top.get(), win.get(), ++cycle);
 		from_model(top.get(), p);
 		h.check(cs, &p);
 	}
 	top->final();
+	return Ran{ cycle, win ? win->span() : VcdSpan{ 0, -1, 0, 0 } };
 }
 
 // An empty temporary beside path, with the mode open(2) would give (mkstemp
@@ -141,75 +152,95 @@ inline std::string temp_beside(const char *path)
 	return tmp;
 }
 
-// --vcd after a failure at cycle `fail` (the check after clock fail - 1,
-// whose rising edge produced the bad output): the same options again from
-// reset, silent, traced around that clock, into a temporary renamed to vcd
-// once complete. Returns 0, or 2 on an I/O error.
-template <typename Top, typename Cs, typename Pins>
-int replay(const Harness<Cs, Pins> &h, void (*to_model)(Top *, const Pins &),
-	   void (*from_model)(const Top *, Pins &), int argc, char **argv,
-	   const char *vcd, int64_t fail, int64_t before)
+// The replay for --vcd: the same options again from reset, silent, traced
+// over cycles from .. to, into a temporary renamed to vcd once complete.
+// fail: the first pass's failure cycle, or -1. Returns 0, or 2 on an I/O
+// error.
+template <typename Cs, typename Pins, typename Run>
+int replay(const Harness<Cs, Pins> &h, Run run_once, int argc, char **argv,
+	   const char *vcd, const Waves &w, int64_t fail)
 {
 	int status;
 	Cs *cs = h.open(argc, argv, 1, &status);
-	const int64_t clock = fail - 1;
+	// the replay fails where the run did, if it gets that far
+	const int64_t want = fail >= 0 && w.to >= fail ? fail : -1;
 
 	if (!cs)
 		return status;
 	const std::string tmp = temp_beside(vcd);
 	if (tmp.empty()) {
-		std::fprintf(stderr, "%s: %s: %s\n", h.name, vcd,
-			     std::strerror(errno));
+		harness_say(0, h.name, "%s: %s", vcd, std::strerror(errno));
 		h.finish(cs);
 		return 2;
 	}
-	run(h, to_model, from_model, cs, argc, argv, tmp.c_str(), clock,
-	    before);
-	if (h.fail_cycle(cs) != fail)
-		std::fprintf(stderr, "%s: the replay failed at cycle %" PRId64
-			     ", not %" PRId64 ": the run is not deterministic\n",
-			     h.name, h.fail_cycle(cs), fail);
+	const Ran r = run_once(cs, argc, argv,
+			       Waves{ tmp.c_str(), w.from, w.to });
+	if (h.fail_cycle(cs) != want)
+		harness_say(0, h.name, "the --vcd replay's first failure is at "
+			    "cycle %" PRId64 ", not %" PRId64 " (-1: none): "
+			    "the run is not deterministic", h.fail_cycle(cs),
+			    want);
 	h.finish(cs);
 	if (std::rename(tmp.c_str(), vcd) != 0) {
-		std::fprintf(stderr, "%s: %s: %s\n", h.name, vcd,
-			     std::strerror(errno));
+		harness_say(0, h.name, "%s: %s", vcd, std::strerror(errno));
 		std::remove(tmp.c_str());
 		return 2;
 	}
-	std::fprintf(h.notes_on_stdout ? stdout : stderr,
-		     "%s: VCD %s: clocks %" PRId64 "..%" PRId64 " around the %s"
-		     " on clock %" PRId64 " (rising edge at time %" PRId64 ")\n",
-		     h.name, vcd, clock - before, clock + kVcdWindowAfter,
-		     h.fault, clock, 2 * (clock + h.reset_cycles) + 1);
+	harness_vcd_wrote(h.name, vcd, r.span.first, r.span.last, r.span.t0,
+			  r.span.t1);
 	return 0;
 }
 
-// The whole main: the untraced run, then with --vcd FILE either the note
-// that nothing failed or the traced replay. The exit status is the run's,
-// or 2 when it passed but the replay could not write the VCD.
-template <typename Top, typename Cs, typename Pins>
-int main(const Harness<Cs, Pins> &h, void (*to_model)(Top *, const Pins &),
-	 void (*from_model)(const Top *, Pins &), int argc, char **argv)
+// --vcd after the first pass (fail: its failure cycle or -1, last: the
+// cycle of its last check): the window harness_vcd_cycles() picks, written
+// by a replay. Returns 0, or 2 when no file could be written.
+template <typename Cs, typename Pins, typename Run>
+int waves(const Harness<Cs, Pins> &h, Run run_once, int argc, char **argv,
+	  const harness_vcd &vcd, int64_t fail, int64_t last)
+{
+	Waves w{ vcd.path, 0, 0 };
+
+	if (harness_vcd_cycles(&vcd, fail, last, 1 - h.reset_cycles, &w.from,
+			       &w.to)) {
+		harness_say(0, h.name, "no VCD written: --vcd-window %" PRId64
+			    ":%" PRId64 " starts after the run's last cycle, %"
+			    PRId64, vcd.from, vcd.to, w.to);
+		return 2;
+	}
+	return replay(h, run_once, argc, argv, vcd.path, w, fail);
+}
+
+// The whole main: the untraced run, then with --vcd FILE the replay that
+// writes its window. run_once(cs, argc, argv, waves) is one run from reset
+// (cosim_main::run on the harness's model). The exit status is the run's,
+// or 2 when it passed but the VCD could not be written.
+template <typename Cs, typename Pins, typename Run>
+int main_with(const Harness<Cs, Pins> &h, Run run_once, int argc,
+	      char **argv)
 {
 	int status;
 	Cs *cs = h.open(argc, argv, 0, &status);
 
 	if (!cs)
 		return status;
-	const char *vcd = h.vcd(cs);
-	const int64_t before = h.vcd_before(cs) < 0 ? kVcdWindowBefore
-						    : h.vcd_before(cs);
-	run(h, to_model, from_model, cs, argc, argv, nullptr, 0, 0);
+	const harness_vcd vcd = *h.vcd(cs);	// cs is gone after finish()
+	const Ran r = run_once(cs, argc, argv, Waves{ nullptr, 0, -1 });
 	const int64_t fail = h.fail_cycle(cs);
 	status = h.finish(cs);
-	if (vcd && fail < 0)
-		std::fprintf(h.notes_on_stdout ? stdout : stderr,
-			     "%s: no %s, so no VCD written (%s)\n", h.name,
-			     h.fault, vcd);
-	if (vcd && fail >= 0 &&
-	    replay(h, to_model, from_model, argc, argv, vcd, fail, before))
+	if (vcd.path && waves(h, run_once, argc, argv, vcd, fail, r.last))
 		return status ? status : 2;
 	return status;
+}
+
+// main_with for a harness with one model.
+template <typename Top, typename Cs, typename Pins>
+int main(const Harness<Cs, Pins> &h, void (*to_model)(Top *, const Pins &),
+	 void (*from_model)(const Top *, Pins &), int argc, char **argv)
+{
+	const auto one = [&](Cs *cs, int ac, char **av, const Waves &w) {
+		return run(h, to_model, from_model, cs, ac, av, w);
+	};
+	return main_with(h, one, argc, argv);
 }
 
 }  // namespace cosim_main

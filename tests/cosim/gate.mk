@@ -50,9 +50,8 @@ COSIM_GATE_REAL_TILES_QUICK ?= 300
 # spelled out: this file is read before slices.mk sets SLICE_DIR.
 COSIM_GATE_SLICE   := $(COSIM_BUILD)/slices/m3vit-moe
 COSIM_GATE_NPY     := $(COSIM_GATE_SLICE)/l1.gate
-# --vcd check: clocks kept before the mismatch. The window then holds at most
-# 2 (BEFORE + 1 + 4) timestamps: two edges a clock, the mismatch clock and
-# kVcdWindowAfter = 4 clocks after it.
+# --vcd check: cycles kept before the mismatch. The window C-BEFORE..C+4
+# then holds at most 2 (BEFORE + 1 + 4) timestamps, two edges a cycle.
 COSIM_GATE_VCD_BEFORE ?= 16
 
 # Verilator: the engine's flags, for the same reasons, with gate as the top.
@@ -115,8 +114,10 @@ endef
 # CI: a few seeds of the CI unit with each softmax algorithm and of the
 # real layer's unit; every token of a real router layer through the real
 # unit, its choices and scores against gate_token and the dump, as one tile
-# (the planner's; its --vcd must write nothing: no mismatch) and in back-
-# to-back tiles of 16 tokens; a copy of the dump with one choice
+# (the planner's; it passes, so its --vcd writes cycles 0..64, and with
+# --vcd-window 100:199 those cycles: exactly the timestamps 2 A + 4 ..
+# 2 B + 5, two a cycle after 3 reset clocks) and in back-to-back tiles of
+# 16 tokens; a copy of the dump with one choice
 # changed, which must fail against the dump alone (the RTL and gate_token
 # agree on the unchanged operands); proof that a flipped index, score or
 # controller bit is caught; and a faulty run's --vcd: a bounded window
@@ -131,9 +132,17 @@ cosim-gate-quick: $(COSIM_GATE_BIN) $(COSIM_GATE_ITA_BIN) $(COSIM_GATE_REAL_BIN)
 	@set -e; for s in $(COSIM_GATE_REAL_SEEDS_QUICK); do \
 	  $(COSIM_GATE_REAL_BIN) --seed $$s --tiles $(COSIM_GATE_REAL_TILES_QUICK) \
 	    $(COSIM_GATE_REAL_BOUNDS); done
-	@v=$(COSIM_GATE_BUILD)/pass.vcd; rm -f $$v; \
-	  $(COSIM_GATE_REAL_BIN) --seed 1 --npy $(COSIM_GATE_NPY) --vcd $$v && \
-	  if [ -e $$v ]; then echo "cosim-gate-quick: $$v written without a mismatch"; exit 1; fi
+	@set +e; v=$(COSIM_GATE_BUILD)/pass.vcd; for w in 0:64 100:199; do rm -f $$v; \
+	  a=$${w%:*}; b=$${w#*:}; o=$$([ $$w = 0:64 ] || echo "--vcd-window $$w"); \
+	  $(COSIM_GATE_REAL_BIN) --seed 1 --npy $(COSIM_GATE_NPY) --vcd $$v $$o > $$v.log 2>&1; rc=$$?; \
+	  t=$$(sed -n 's/^#\([0-9]*\)$$/\1/p' $$v 2>/dev/null | sed -n '1p;$$p' | tr '\n' ' '); \
+	  n=$$(grep -c '^#[0-9]' $$v 2>/dev/null); s=$$(wc -c < $$v 2>/dev/null || echo 0); \
+	  if [ $$rc -eq 0 ] && [ "$$t" = "$$((2 * a + 4)) $$((2 * b + 5)) " ] && \
+	     [ "$$n" -eq $$((2 * (b - a + 1))) ] && \
+	     grep -q "wrote VCD window cycles $$a\.\.$$b to $$v " $$v.log; then \
+	    echo "cosim-gate-quick: --vcd$${o:+ $$o} of a passing run: cycles $$a..$$b, VCD times $$((2 * a + 4))..$$((2 * b + 5)) ($$s B)"; \
+	  else echo "cosim-gate-quick: --vcd$${o:+ $$o} of a passing run wrong (exit $$rc, times '$$t', $$n timestamps): see $$v.log"; \
+	    exit 1; fi; done
 	@$(COSIM_GATE_REAL_BIN) --seed 2 --npy $(COSIM_GATE_NPY) --max-tokens 16
 	@set +e; d=$(COSIM_GATE_BUILD)/npy-fault; f=$$d/l1.gate.topk.npy; rm -rf $$d; mkdir -p $$d; \
 	  cp $(COSIM_GATE_NPY).* $$d/; \
@@ -149,9 +158,10 @@ cosim-gate-quick: $(COSIM_GATE_BIN) $(COSIM_GATE_ITA_BIN) $(COSIM_GATE_REAL_BIN)
 	@set +e; v=$(COSIM_GATE_BUILD)/fault.vcd; rm -f $$v; \
 	  $(COSIM_GATE_REAL_BIN) --seed 1 --npy $(COSIM_GATE_NPY) --inject-flip 1500 \
 	    --vcd $$v --vcd-window $(COSIM_GATE_VCD_BEFORE) > $$v.log 2>&1; rc=$$?; \
-	  c=$$(sed -n 's/.*MISMATCH at cycle \([0-9]*\) .*/\1/p' $$v.log); \
+	  c=$$(sed -n 's/.*FAIL at cycle \([0-9]*\): .*/\1/p' $$v.log); \
 	  n=$$(grep -c '^#[0-9]' $$v 2>/dev/null); \
 	  if [ $$rc -eq 1 ] && [ -n "$$c" ] && grep -qx "#$$((2 * ($$c + 2) + 1))" $$v && \
+	     grep -q "wrote VCD window cycles $$(($$c - $(COSIM_GATE_VCD_BEFORE)))\.\.$$(($$c + 4)) to $$v " $$v.log && \
 	     [ "$$n" -le $$((2 * ($(COSIM_GATE_VCD_BEFORE) + 5))) ]; then \
 	    echo "cosim-gate-quick: --vcd window of $$n timestamps ($$(wc -c < $$v) B) holds mismatch cycle $$c"; \
 	  else echo "cosim-gate-quick: --vcd window wrong (exit $$rc, cycle '$$c', $$n timestamps): see $$v.log"; exit 1; fi

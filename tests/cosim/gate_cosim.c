@@ -88,7 +88,7 @@ _Static_assert(GATE_IDX_BITS <= 32 * (GATE_WORDS(GATE_IDX_BITS) - 1), "out_idx")
  * take longer than most gaps, so without this nearly all would start
  * back to back */
 #define DRAIN_PERCENT 15
-#define PROG "gate_cosim"	/* first on every message */
+#define PROG GATE_COSIM_PROG	/* first on every message */
 /* A message on stderr, PROG first; none in the --vcd replay (c->quiet),
  * which would repeat the first run's. */
 #define say(c, ...) harness_say((c)->quiet, PROG, __VA_ARGS__)
@@ -152,8 +152,7 @@ struct gate_cosim {
 	int inject;		/* 1: a flip is armed */
 	int injected;		/* 1: the flip was done */
 	enum inject_port inject_port;	/* --inject-port */
-	const char *vcd;	/* --vcd FILE or NULL */
-	int64_t vcd_before;	/* --vcd-window N, -1 = the C++ side's default */
+	struct harness_vcd vcd;	/* --vcd, --vcd-window */
 	const char *npy;	/* --npy PREFIX or NULL */
 	uint64_t t_max;		/* --max-tokens: tokens a tile, <= T_MAX */
 	uint64_t d_max;		/* --max-width: random tokens' width, <= D_MAX */
@@ -186,6 +185,7 @@ struct gate_cosim {
 	uint64_t cov_tie;	/* coverage: winners tied with an earlier winner */
 	uint64_t cov_sat;	/* coverage: tokens with a saturated int8 score */
 	uint64_t cov_kmax;	/* coverage: tokens with k = K_MAX */
+	uint64_t mismatches;	/* outputs that differed (the run stops at 1) */
 	int failed;		/* 1: a mismatch was reported */
 	int64_t fail_cycle;	/* cycle of the first mismatch, -1 = none */
 	int done;		/* 1: nothing left to compare */
@@ -207,6 +207,7 @@ static int mismatch(struct gate_cosim *c, const char *port, uint64_t expected,
 {
 	harness_mismatch(c->quiet, PROG, c->cycle, port, expected, actual,
 			 c->seed, c->injected);
+	c->mismatches++;
 	fail(c);
 	return 1;
 }
@@ -796,29 +797,16 @@ static void feed(struct gate_cosim *c, struct gate_pins *p)
 static void usage(FILE *f)
 {
 	fprintf(f,
-		"usage: gate_cosim [--seed N] [--tiles N] [--npy PREFIX]\n"
-		"                  [--max-tokens N] [--max-width N]\n"
-		"                  [--inject-flip CYCLE [--inject-port PORT]]\n"
-		"                  [--vcd FILE [--vcd-window N]] [--max-cycles N]\n"
-		"  --seed N          stimulus seed (default 1)\n"
-		"  --tiles N         gate tiles (commands) to issue (default 300; with --npy,\n"
-		"                    at most N of the dumped op's tiles)\n"
-		"  --npy PREFIX      real tiles: a gate op dumped by stasim run --dump\n"
-		"                    (PREFIX.in.npy tokens, PREFIX.wgate.npy weights),\n"
-		"                    --max-tokens tokens a tile, checked against gate_token\n"
-		"                    and the dumped PREFIX.logits/topk/score.npy (shift and\n"
-		"                    format from PREFIX.json)\n"
-		"  --max-tokens N    tokens a tile: random 1 .. N, --npy N (default and at most\n"
-		"                    T_MAX)\n"
-		"  --max-width N     random tokens 1 .. N wide (default and at most D_MAX)\n"
-		"  --inject-flip N   flip one bit of an RTL output at the first cycle >= N where it is\n"
-		"                    compared; the run must then fail with exit status 1\n"
-		"  --inject-port P   out_idx (default), out_score, out_tok, out_valid, g_rd,\n"
-		"                    active, cmd_ready, rd_done, wb_done\n"
-		"  --vcd FILE        on a mismatch, replay the run traced and write the waves of\n"
-		"                    the clocks around it to FILE; no mismatch, no file\n"
-		"  --vcd-window N    clocks kept before the mismatch (default 64; 4 after)\n"
-		"  --max-cycles N    fail when the run has not finished after N cycles\n"
+		"usage: gate_cosim [--seed N] [--tiles N] [--npy PREFIX] [--max-tokens N] [--max-width N]\n"
+		"                  [--inject-flip N [--inject-port PORT]] [--vcd FILE [--vcd-window N|A:B]]\n"
+		"                  [--max-cycles N]\n"
+		"Runs rtl/gate.v in lockstep with models/fu.c + gate.c; exit 0 pass, 1 fail, 2 bad usage.\n"
+		"  --tiles N         gate tiles (commands) to issue (default 300; --npy: at most N of the op's)\n"
+		"  --npy PREFIX      real tiles of a gate op from 'stasim run --dump', also checked against its dump\n"
+		"  --max-tokens N    tokens a tile: random 1..N, --npy N (default and at most T_MAX)\n"
+		"  --max-width N     random tokens 1..N wide (default and at most D_MAX)\n");
+	harness_usage_common(f, inject_names, INJ_N);
+	fprintf(f,
 		"unit: E_MAX=%d K_MAX=%d T_MAX=%d D_MAX=%d GEMV=%d SORTERS=%d LANES=%d\n"
 		"      ALGORITHM=%d EXP_LATENCY=%d RECIP_LATENCY=%d DIVIDERS=%d DIV_LATENCY=%d\n",
 		GATE_RTL_E_MAX, GATE_RTL_K_MAX, GATE_RTL_T_MAX, GATE_RTL_D_MAX,
@@ -827,13 +815,12 @@ static void usage(FILE *f)
 		GATE_RTL_DIV_LATENCY);
 }
 
-/* Apply option a with its value v (NULL when a is last) to self, a struct
- * gate_cosim; harness_option_fn says what it returns. */
-static enum harness_opt option(void *self, const char *a, const char *v)
+/* A numeric option a with its value v (NULL when missing); HARNESS_OPT_BAD
+ * or HARNESS_OPT_UNKNOWN as option() says. */
+static enum harness_opt option_number(struct gate_cosim *c, const char *a,
+				      const char *v)
 {
-	struct gate_cosim *c = self;
-	uint64_t u = 0;
-	int k, bad = !v;
+	int bad;
 
 	if (!strcmp(a, "--seed")) {
 		bad = harness_parse_u64(v, UINT64_MAX, &c->seed);
@@ -844,17 +831,6 @@ static enum harness_opt option(void *self, const char *a, const char *v)
 	} else if (!strcmp(a, "--inject-flip")) {
 		bad = harness_parse_u64(v, UINT64_MAX, &c->inject_cycle);
 		c->inject = 1;
-	} else if (!strcmp(a, "--inject-port")) {
-		bad = harness_parse_name(v, inject_names, INJ_N, &k);
-		if (!bad)
-			c->inject_port = (enum inject_port)k;
-	} else if (!strcmp(a, "--vcd")) {
-		c->vcd = v;
-	} else if (!strcmp(a, "--vcd-window")) {
-		bad = harness_parse_u64(v, 1ull << 40, &u);
-		c->vcd_before = (int64_t)u;
-	} else if (!strcmp(a, "--npy")) {
-		c->npy = v;
 	} else if (!strcmp(a, "--max-tokens")) {
 		bad = harness_parse_u64(v, GATE_RTL_T_MAX + 1ull, &c->t_max) || !c->t_max;
 	} else if (!strcmp(a, "--max-width")) {
@@ -865,27 +841,37 @@ static enum harness_opt option(void *self, const char *a, const char *v)
 	return bad ? HARNESS_OPT_BAD : HARNESS_OPT_OK;
 }
 
-/* Every option; a bad one gets one message naming it and status 2. */
-static int parse(struct gate_cosim *c, int argc, char **argv, int *status)
+/* Apply option a with its value v (NULL when a is last) to self, a struct
+ * gate_cosim; harness_option_fn says what it returns. */
+static enum harness_opt option(void *self, const char *a, const char *v)
 {
-	char msg[HARNESS_MSG_MAX];
-	enum harness_parse_rc rc;
+	struct gate_cosim *c = self;
+	enum harness_opt rc = harness_vcd_option(&c->vcd, a, v);
+	int k, bad = !v;
 
-	rc = harness_parse(argc, argv, option, c, msg, sizeof msg);
-	if (rc == HARNESS_PARSE_HELP) {
-		usage(stdout);
-		*status = 0;
+	if (rc != HARNESS_OPT_UNKNOWN)
+		return rc;
+	if (!strcmp(a, "--inject-port")) {
+		bad = harness_parse_name(v, inject_names, INJ_N, &k);
+		if (!bad)
+			c->inject_port = (enum inject_port)k;
+	} else if (!strcmp(a, "--npy")) {
+		c->npy = v;
+	} else {
+		return option_number(c, a, v);
 	}
-	if (rc == HARNESS_PARSE_BAD)
-		say(c, "%s", msg);
-	if (rc != HARNESS_PARSE_OK)
-		return -1;
-	if (!c->vcd && c->vcd_before >= 0) {
-		say(c, "--vcd-window needs --vcd");
-		return -1;
-	}
-	return 0;
+	return bad ? HARNESS_OPT_BAD : HARNESS_OPT_OK;
 }
+
+/* Options that need another: one message naming them, or NULL. */
+static const char *conflict(const void *self)
+{
+	const struct gate_cosim *c = self;
+
+	return harness_vcd_conflict(&c->vcd);
+}
+
+static const struct harness_cli cli = { PROG, option, usage, conflict };
 
 /* ---- the public interface ---- */
 
@@ -914,18 +900,19 @@ struct gate_cosim *gate_cosim_new(int argc, char **argv, int replay,
 
 	*status = 2;
 	if (!c) {
-		fprintf(stderr, PROG ": out of memory\n");
+		harness_say(0, PROG, "out of memory");
 		return NULL;
 	}
 	c->seed = 1;
 	c->n_tiles_max = 300;
-	c->vcd_before = -1;
+	harness_vcd_init(&c->vcd);
 	c->fail_cycle = -1;
 	c->quiet = replay;
 	c->t_max = GATE_RTL_T_MAX;
 	c->d_max = GATE_RTL_D_MAX;
 	c->gp = unit_params();
-	if (parse(c, argc, argv, status) || (c->npy && real_open(c))) {
+	if (harness_options(&cli, c, argc, argv, replay, status) ||
+	    (c->npy && real_open(c))) {
 		real_free(&c->real);
 		free(c);
 		return NULL;
@@ -948,14 +935,9 @@ struct gate_cosim *gate_cosim_new(int argc, char **argv, int replay,
 	return c;
 }
 
-const char *gate_cosim_vcd(const struct gate_cosim *c)
+const struct harness_vcd *gate_cosim_vcd(const struct gate_cosim *c)
 {
-	return c->vcd;
-}
-
-int64_t gate_cosim_vcd_window(const struct gate_cosim *c)
-{
-	return c->vcd_before;
+	return &c->vcd;
 }
 
 int64_t gate_cosim_fail_cycle(const struct gate_cosim *c)
@@ -1064,8 +1046,7 @@ static void inject(struct gate_cosim *c, struct gate_pins *p)
 		return;
 	}
 	c->injected = 1;
-	say(c, "injected a bit flip on %s at cycle %" PRIu64,
-	    inject_names[c->inject_port], c->cycle);
+	harness_injected(c->quiet, PROG, inject_names[c->inject_port], c->cycle);
 }
 
 /* An operand beat asked for: the next one of the tile in progress. */
@@ -1242,8 +1223,7 @@ int gate_cosim_check(struct gate_cosim *c, struct gate_pins *p)
 	if (o->wb_done.valid && tile_written(c))
 		return 1;
 	if (c->cycle >= c->max_cycles) {
-		say(c, "no finish after %" PRIu64 " cycles (seed %" PRIu64 ")",
-		    c->cycle, c->seed);
+		harness_hang(c->quiet, PROG, c->cycle, c->seed);
 		fail(c);
 		return 1;
 	}
@@ -1254,43 +1234,59 @@ int gate_cosim_check(struct gate_cosim *c, struct gate_pins *p)
 	return 0;
 }
 
-/* The closing line: verdict, size, coverage, the unit, the tiles' source. */
-static void summary(const struct gate_cosim *c, int status)
+/* The --npy part of the summary: the op and what was checked against it,
+ * after details[0 .. at - 1]. */
+static void summary_npy(const struct gate_cosim *c, char *details,
+			size_t len, size_t at)
 {
 	const struct real *r = &c->real;
 
-	printf(PROG ": %s seed=%" PRIu64 " cycles=%" PRIu64 " tiles=%zu tokens=%"
-	       PRIu64 " operand_beats=%" PRIu64 " tied_winners=%" PRIu64
-	       " saturated_tokens=%" PRIu64 " k=K_MAX_tokens=%" PRIu64
-	       " fifo_full=%" PRIu64 " back_to_back=%" PRIu64 " %s E_MAX=%d"
-	       " K_MAX=%d T_MAX=%d D_MAX=%d GEMV=%d SORTERS=%d LANES=%d",
-	       status ? "FAIL" : "PASS", c->seed, c->cycle, c->out_tile,
-	       c->tokens_checked, c->beats_fed, c->cov_tie, c->cov_sat,
-	       c->cov_kmax, c->cov_full, c->cov_b2b,
-	       smx_algo_name(c->gp.smx.algo), GATE_RTL_E_MAX, GATE_RTL_K_MAX,
-	       GATE_RTL_T_MAX, GATE_RTL_D_MAX, GATE_RTL_GEMV, GATE_RTL_SORTERS,
-	       GATE_RTL_LANES);
-	if (c->npy)
-		printf(" npy=%s (%u tokens x %u wide, %u experts, top-%u, task %"
-		       PRId64 ", shift %u, in_frac %u, dumped softmax %s: %"
-		       PRIu64 " tokens against topk.npy%s)", c->npy, r->t, r->d,
-		       r->e, r->k, r->task, r->shift, r->in_frac, r->dump_algo < 0 ?
-		       "unknown" : smx_algo_name((enum smx_algo)r->dump_algo),
-		       c->tokens_dump, r->compare_score ? " and score.npy" :
-		       ", not score.npy");
-	printf("\n");
+	if (at >= len)
+		return;
+	snprintf(details + at, len - at, " npy=%s (%u tokens x %u wide, %u "
+		 "experts, top-%u, task %" PRId64 ", shift %u, in_frac %u, "
+		 "dumped softmax %s: %" PRIu64 " tokens against topk.npy%s)",
+		 c->npy, r->t, r->d, r->e, r->k, r->task, r->shift, r->in_frac,
+		 r->dump_algo < 0 ? "unknown" :
+		 smx_algo_name((enum smx_algo)r->dump_algo), c->tokens_dump,
+		 r->compare_score ? " and score.npy" : ", not score.npy");
+}
+
+/* The summary line on stdout: verdict, counts, coverage, the unit, the
+ * tiles' source. */
+static void summary(const struct gate_cosim *c, int status)
+{
+	const struct harness_tally t = {
+		c->cycle, c->out_tile, "tile", c->mismatches, c->seed
+	};
+	char details[HARNESS_MSG_MAX];
+	int n;
+
+	n = snprintf(details, sizeof details, "tokens=%" PRIu64
+		     " operand_beats=%" PRIu64 " tied_winners=%" PRIu64
+		     " saturated_tokens=%" PRIu64 " k=K_MAX_tokens=%" PRIu64
+		     " fifo_full=%" PRIu64 " back_to_back=%" PRIu64 " %s E_MAX=%d"
+		     " K_MAX=%d T_MAX=%d D_MAX=%d GEMV=%d SORTERS=%d LANES=%d",
+		     c->tokens_checked, c->beats_fed, c->cov_tie, c->cov_sat,
+		     c->cov_kmax, c->cov_full, c->cov_b2b,
+		     smx_algo_name(c->gp.smx.algo), GATE_RTL_E_MAX,
+		     GATE_RTL_K_MAX, GATE_RTL_T_MAX, GATE_RTL_D_MAX,
+		     GATE_RTL_GEMV, GATE_RTL_SORTERS, GATE_RTL_LANES);
+	if (c->npy && n > 0)
+		summary_npy(c, details, sizeof details, (size_t)n);
+	harness_summary(PROG, status, &t, details);
 }
 
 int gate_cosim_finish(struct gate_cosim *c)
 {
 	/* an armed flip that no check saw is a harness failure, not a pass */
-	int status = c->failed ? 1 : c->inject ? 2 : 0;
+	int status = c->failed ? 1 : 0;
 	size_t i;
 
-	if (status == 2)
-		say(c, "the %s flip at cycle %" PRIu64 " %s",
-		    inject_names[c->inject_port], c->inject_cycle,
-		    c->injected ? "was not caught" : "never happened (run too short)");
+	if (!c->failed && c->inject)
+		status = harness_inject_missed(c->quiet, PROG,
+					       inject_names[c->inject_port],
+					       c->inject_cycle, c->injected);
 	if (!c->quiet)
 		summary(c, status);
 	real_free(&c->real);

@@ -12,7 +12,7 @@
  * reads (g_rd), steps the fu model and compares every registered output of
  * the RTL after each clock. The C++ side (gate_main.cpp) only moves struct
  * gate_pins to and from the Verilated ports, ticks the clock and, for
- * --vcd, replays a failed run with a bounded wave window
+ * --vcd, replays the run with a bounded wave window
  * (tests/cosim/vcd_window.h, through cosim_main.h).
  *
  * The unit parameters must be the ones the RTL was Verilated with: the
@@ -118,6 +118,11 @@ struct gate_pins {
 /* Clocks gate_main.cpp holds rst_l low before cycle 0. */
 #define GATE_COSIM_RESET_CYCLES 3
 
+/* First on every message of the harness, C and C++ side (harness.h). */
+#define GATE_COSIM_PROG "gate cosim"
+
+struct harness_vcd;
+
 struct gate_cosim;
 
 /*
@@ -129,10 +134,9 @@ struct gate_cosim;
  */
 struct gate_cosim *gate_cosim_new(int argc, char **argv, int replay,
 				  int *status);
-/* VCD file asked for with --vcd, or NULL. */
-const char *gate_cosim_vcd(const struct gate_cosim *c);
-/* Clocks of waves before the mismatch (--vcd-window), or -1 when not given. */
-int64_t gate_cosim_vcd_window(const struct gate_cosim *c);
+/* The waves asked for: --vcd and --vcd-window (harness.h says which
+ * window they give). */
+const struct harness_vcd *gate_cosim_vcd(const struct gate_cosim *c);
 /* Cycle of the first mismatch as printed (clocks since reset: the check
  * after clock k, counted from 0, is cycle k + 1), or -1 when none. */
 int64_t gate_cosim_fail_cycle(const struct gate_cosim *c);

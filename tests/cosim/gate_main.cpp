@@ -4,8 +4,7 @@
 // context, reset window, clocking and the --vcd replay are cosim_main.h;
 // this file only copies struct gate_pins to and from the Verilated ports.
 // One binary per build of the unit (gate.mk): ALGORITHM and the sizes are
-// Verilator -G parameters, so each build is its own Vgate. This harness
-// speaks of mismatches and prints its VCD notes on stdout.
+// Verilator -G parameters, so each build is its own Vgate.
 #include <verilated.h>
 
 #include "Vgate.h"
@@ -18,10 +17,10 @@ using cosim_main::get;
 using cosim_main::put;
 
 const cosim_main::Harness<gate_cosim, gate_pins> kHarness = {
-	"gate_cosim", "mismatch", true, false, GATE_COSIM_RESET_CYCLES,
-	gate_cosim_new, gate_cosim_vcd, gate_cosim_vcd_window,
-	gate_cosim_fail_cycle, gate_cosim_reset_pins, gate_cosim_done,
-	gate_cosim_drive, gate_cosim_check, gate_cosim_finish,
+	GATE_COSIM_PROG, false, GATE_COSIM_RESET_CYCLES,
+	gate_cosim_new, gate_cosim_vcd, gate_cosim_fail_cycle,
+	gate_cosim_reset_pins, gate_cosim_done, gate_cosim_drive,
+	gate_cosim_check, gate_cosim_finish,
 };
 
 void to_model(Vgate *m, const gate_pins &p)

@@ -7,8 +7,8 @@
 #   make -f tests/cosim/cosim.mk -f tests/cosim/gelu.mk build/cosim/gelu/gelu_cosim
 #   make -f tests/cosim/cosim.mk -f tests/cosim/gelu.mk cosim-gelu-quick   (CI)
 #   make -f tests/cosim/cosim.mk -f tests/cosim/gelu.mk cosim-gelu-lint
-# The build always has tracing: --vcd FILE replays a failed run and writes
-# the waves of a window of clocks around the failure (vcd_window.h).
+# The build always has tracing: --vcd FILE replays the run and writes the
+# waves of a window of cycles (harness.h).
 
 # The unit each binary is built for; the same values go to Verilator as -G
 # and to the C and C++ compilers as -DGELU_*.
@@ -69,7 +69,8 @@ $(COSIM_GELU_BUILD)/gelu_cosim: $(COSIM_GELU_RTL) tests/cosim/gelu_main.cpp \
 # pulse are caught; a late fault's --vcd: a small file holding the rising
 # edge of the failure clock (cycle C is the check after clock C - 1, whose
 # rising edge is at time 2 (C - 1 + 3 reset clocks) + 1); a passing run's
-# --vcd: no file.
+# --vcd: cycles 0..64, and with --vcd-window 100:199 those cycles: exactly
+# the timestamps 2 A + 4 .. 2 B + 5 (two a cycle after 3 reset clocks).
 cosim-gelu-quick: $(COSIM_GELU_BUILD)/gelu_cosim
 	@echo "-- RUN cosim-gelu-quick --"
 	@set -e; for s in $(COSIM_GELU_SEEDS_QUICK); do \
@@ -83,17 +84,24 @@ cosim-gelu-quick: $(COSIM_GELU_BUILD)/gelu_cosim
 	@set +e; v=$(COSIM_GELU_BUILD)/fault.vcd; rm -f $$v; \
 	  $(COSIM_GELU_BUILD)/gelu_cosim --seed 3 --tiles 8000 --inject-flip 200000 \
 	    --vcd $$v > $$v.log 2>&1; rc=$$?; \
-	  c=$$(sed -n 's/.*MISMATCH at cycle \([0-9]*\) .*/\1/p' $$v.log); \
+	  c=$$(sed -n 's/.*FAIL at cycle \([0-9]*\): .*/\1/p' $$v.log); \
 	  n=$$(wc -c < $$v 2>/dev/null); \
 	  if [ $$rc -eq 1 ] && [ -n "$$c" ] && grep -qx "#$$((2 * ($$c + 2) + 1))" $$v && \
+	     grep -q "wrote VCD window cycles $$(($$c - 64))\.\.$$(($$c + 4)) to $$v " $$v.log && \
 	     [ "$$n" -lt $(COSIM_GELU_VCD_MAX) ]; then \
 	    echo "cosim-gelu-quick: --vcd of a fault at cycle $$c: $$n B, holds its clock"; \
 	  else echo "cosim-gelu-quick: --vcd window wrong (exit $$rc, cycle '$$c', '$$n' B): see $$v.log"; exit 1; fi
-	@set +e; v=$(COSIM_GELU_BUILD)/pass.vcd; rm -f $$v; \
-	  $(COSIM_GELU_BUILD)/gelu_cosim --seed 2 --tiles 50 --vcd $$v > $$v.log 2>&1; rc=$$?; \
-	  if [ $$rc -eq 0 ] && [ ! -e $$v ] && grep -q 'no VCD written' $$v.log; then \
-	    echo "cosim-gelu-quick: --vcd of a passing run: no file"; \
-	  else echo "cosim-gelu-quick: --vcd of a passing run wrong (exit $$rc): see $$v.log"; exit 1; fi
+	@set +e; v=$(COSIM_GELU_BUILD)/pass.vcd; for w in 0:64 100:199; do rm -f $$v; \
+	  a=$${w%:*}; b=$${w#*:}; o=$$([ $$w = 0:64 ] || echo "--vcd-window $$w"); \
+	  $(COSIM_GELU_BUILD)/gelu_cosim --seed 2 --tiles 50 --vcd $$v $$o > $$v.log 2>&1; rc=$$?; \
+	  t=$$(sed -n 's/^#\([0-9]*\)$$/\1/p' $$v 2>/dev/null | sed -n '1p;$$p' | tr '\n' ' '); \
+	  n=$$(grep -c '^#[0-9]' $$v 2>/dev/null); s=$$(wc -c < $$v 2>/dev/null || echo 0); \
+	  if [ $$rc -eq 0 ] && [ "$$t" = "$$((2 * a + 4)) $$((2 * b + 5)) " ] && \
+	     [ "$$n" -eq $$((2 * (b - a + 1))) ] && [ $$s -lt $(COSIM_GELU_VCD_MAX) ] && \
+	     grep -q "wrote VCD window cycles $$a\.\.$$b to $$v " $$v.log; then \
+	    echo "cosim-gelu-quick: --vcd$${o:+ $$o} of a passing run: cycles $$a..$$b, VCD times $$((2 * a + 4))..$$((2 * b + 5)) ($$s B)"; \
+	  else echo "cosim-gelu-quick: --vcd$${o:+ $$o} of a passing run wrong (exit $$rc, times '$$t', $$n timestamps): see $$v.log"; \
+	    exit 1; fi; done
 
 cosim-gelu-lint:
 	@echo "-- LINT rtl/vec_gelu.v --"

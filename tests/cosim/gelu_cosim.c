@@ -44,7 +44,7 @@ _Static_assert(GELU_ROWS >= 1 && GELU_N_MAX >= 1, "tile size");
 
 #define DRAIN_IDLE 4		/* idle cycles checked after the last tile */
 #define GAP_MAX 300		/* longest idle gap between commands */
-#define PROG "gelu_cosim"	/* first on every message */
+#define PROG GELU_COSIM_PROG	/* first on every message */
 /* A message on stderr, PROG first; none in the --vcd replay (c->quiet),
  * which would repeat the first run's. */
 #define say(c, ...) harness_say((c)->quiet, PROG, __VA_ARGS__)
@@ -80,8 +80,7 @@ struct gelu_cosim {
 	int inject;		/* 1: a flip is armed */
 	int injected;		/* 1: the flip was done */
 	enum inject_port inject_port;	/* --inject-port */
-	const char *vcd;	/* --vcd FILE or NULL */
-	int64_t vcd_before;	/* --vcd-window: clocks before, -1: default */
+	struct harness_vcd vcd;	/* --vcd, --vcd-window */
 	int quiet;		/* 1: the --vcd replay: no messages */
 
 	/* the C model and its ports */
@@ -107,6 +106,7 @@ struct gelu_cosim {
 	uint64_t cov_step[8];	/* coverage: tiles per step_log2 field */
 	uint64_t cov_sat;	/* coverage: outputs at -128 or 127 */
 	uint64_t cov_interp;	/* coverage: inputs inside the table range */
+	uint64_t mismatches;	/* outputs that differed (the run stops at 1) */
 	int failed;		/* 1: a mismatch was reported */
 	int64_t fail_cycle;	/* cycle of the failure, -1: none */
 	int done;		/* 1: nothing left to compare */
@@ -130,6 +130,7 @@ static int mismatch(struct gelu_cosim *c, const char *port, uint64_t expected,
 {
 	harness_mismatch(c->quiet, PROG, c->cycle, port, expected, actual,
 			 c->seed, c->injected);
+	c->mismatches++;
 	fail(c);
 	return 1;
 }
@@ -324,16 +325,11 @@ static int feed(struct gelu_cosim *c, struct gelu_pins *p)
 static void usage(FILE *f)
 {
 	fprintf(f,
-		"usage: gelu_cosim [--seed N] [--tiles N] [--inject-flip CYCLE [--inject-port PORT]]\n"
-		"                  [--vcd FILE [--vcd-window N]] [--max-cycles N]\n"
-		"  --seed N          stimulus seed (default 1)\n"
-		"  --tiles N         GELU tiles (commands) to issue (default 300)\n"
-		"  --inject-flip N   flip one bit of an RTL output at the first cycle >= N where it is\n"
-		"                    compared; the run must then fail with exit status 1\n"
-		"  --inject-port P   out_y (default), active, cmd_ready, rd_done, wb_done\n"
-		"  --vcd FILE        on a failure, rerun and write the waves of the clocks around it\n"
-		"  --vcd-window N    clocks of waves before the failure (default 64; 4 after)\n"
-		"  --max-cycles N    fail when the run has not finished after N cycles\n");
+		"usage: gelu_cosim [--seed N] [--tiles N] [--inject-flip N [--inject-port PORT]]\n"
+		"                  [--vcd FILE [--vcd-window N|A:B]] [--max-cycles N]\n"
+		"Runs rtl/vec_gelu.v in lockstep with models/fu.c + vec.c; exit 0 pass, 1 fail, 2 bad usage.\n"
+		"  --tiles N         GELU tiles (commands) to issue (default 300)\n");
+	harness_usage_common(f, inject_names, INJ_N);
 }
 
 /* Apply option a with its value v (NULL when a is last) to self, a struct
@@ -341,9 +337,11 @@ static void usage(FILE *f)
 static enum harness_opt option(void *self, const char *a, const char *v)
 {
 	struct gelu_cosim *c = self;
-	uint64_t u = 0;
+	enum harness_opt rc = harness_vcd_option(&c->vcd, a, v);
 	int k, bad = !v;
 
+	if (rc != HARNESS_OPT_UNKNOWN)
+		return rc;
 	if (!strcmp(a, "--seed")) {
 		bad = harness_parse_u64(v, UINT64_MAX, &c->seed);
 	} else if (!strcmp(a, "--tiles")) {
@@ -357,38 +355,21 @@ static enum harness_opt option(void *self, const char *a, const char *v)
 		bad = harness_parse_name(v, inject_names, INJ_N, &k);
 		if (!bad)
 			c->inject_port = (enum inject_port)k;
-	} else if (!strcmp(a, "--vcd")) {
-		c->vcd = v;
-	} else if (!strcmp(a, "--vcd-window")) {
-		bad = harness_parse_u64(v, 1ull << 40, &u);
-		c->vcd_before = (int64_t)u;
 	} else {
 		return HARNESS_OPT_UNKNOWN;
 	}
 	return bad ? HARNESS_OPT_BAD : HARNESS_OPT_OK;
 }
 
-/* Every option; a bad one gets one message naming it and status 2. */
-static int parse(struct gelu_cosim *c, int argc, char **argv, int *status)
+/* Options that need another: one message naming them, or NULL. */
+static const char *conflict(const void *self)
 {
-	char msg[HARNESS_MSG_MAX];
-	enum harness_parse_rc rc;
+	const struct gelu_cosim *c = self;
 
-	rc = harness_parse(argc, argv, option, c, msg, sizeof msg);
-	if (rc == HARNESS_PARSE_HELP) {
-		usage(stdout);
-		*status = 0;
-	}
-	if (rc == HARNESS_PARSE_BAD)
-		say(c, "%s", msg);
-	if (rc != HARNESS_PARSE_OK)
-		return -1;
-	if (!c->vcd && c->vcd_before >= 0) {
-		say(c, "--vcd-window needs --vcd");
-		return -1;
-	}
-	return 0;
+	return harness_vcd_conflict(&c->vcd);
 }
+
+static const struct harness_cli cli = { PROG, option, usage, conflict };
 
 /* ---- the public interface ---- */
 
@@ -399,15 +380,15 @@ struct gelu_cosim *gelu_cosim_new(int argc, char **argv, int replay,
 
 	*status = 2;
 	if (!c) {
-		fprintf(stderr, "gelu_cosim: out of memory\n");
+		harness_say(0, PROG, "out of memory");
 		return NULL;
 	}
 	c->seed = 1;
 	c->n_tiles_max = 300;
-	c->vcd_before = -1;
+	harness_vcd_init(&c->vcd);
 	c->fail_cycle = -1;
 	c->quiet = replay;
-	if (parse(c, argc, argv, status)) {
+	if (harness_options(&cli, c, argc, argv, replay, status)) {
 		free(c);
 		return NULL;
 	}
@@ -423,14 +404,9 @@ struct gelu_cosim *gelu_cosim_new(int argc, char **argv, int replay,
 	return c;
 }
 
-const char *gelu_cosim_vcd(const struct gelu_cosim *c)
+const struct harness_vcd *gelu_cosim_vcd(const struct gelu_cosim *c)
 {
-	return c->vcd;
-}
-
-int64_t gelu_cosim_vcd_before(const struct gelu_cosim *c)
-{
-	return c->vcd_before;
+	return &c->vcd;
 }
 
 int64_t gelu_cosim_fail_cycle(const struct gelu_cosim *c)
@@ -512,8 +488,7 @@ static void inject(struct gelu_cosim *c, struct gelu_pins *p)
 		return;
 	}
 	c->injected = 1;
-	say(c, "injected a bit flip on %s at cycle %" PRIu64,
-	    inject_names[c->inject_port], c->cycle);
+	harness_injected(c->quiet, PROG, inject_names[c->inject_port], c->cycle);
 }
 
 /* One output beat from the RTL: belongs to the oldest tile not done. */
@@ -617,8 +592,7 @@ int gelu_cosim_check(struct gelu_cosim *c, struct gelu_pins *p)
 	if (o->wb_done.valid && tile_written(c))
 		return 1;
 	if (c->cycle >= c->max_cycles) {
-		say(c, "no finish after %" PRIu64 " cycles (seed %" PRIu64 ")",
-		    c->cycle, c->seed);
+		harness_hang(c->quiet, PROG, c->cycle, c->seed);
 		fail(c);
 		return 1;
 	}
@@ -629,33 +603,40 @@ int gelu_cosim_check(struct gelu_cosim *c, struct gelu_pins *p)
 	return 0;
 }
 
-int gelu_cosim_finish(struct gelu_cosim *c)
+/* The summary line on stdout: verdict, counts, coverage, the unit. */
+static void summary(const struct gelu_cosim *c, int status)
 {
-	int status = c->failed ? 1 : 0;
+	const struct harness_tally t = {
+		c->cycle, c->wb_tile, "tile", c->mismatches, c->seed
+	};
+	char details[HARNESS_MSG_MAX];
 	uint32_t fmts = 0, steps = 0, i, j;
-	size_t k;
 
-	if (!c->failed && c->inject) {
-		say(c, "the %s flip at cycle %" PRIu64 " %s",
-		    inject_names[c->inject_port], c->inject_cycle,
-		    c->injected ? "was not caught" : "never happened (run too short)");
-		status = 2;
-	}
 	for (i = 0; i < 8; i++) {
 		steps += c->cov_step[i] != 0;
 		for (j = 0; j < 8; j++)
 			fmts += c->cov_fmt[i][j] != 0;
 	}
+	snprintf(details, sizeof details, "in_beats=%" PRIu64 " out_beats=%"
+		 PRIu64 " outputs=%" PRIu64 " in_table=%" PRIu64 " saturated=%"
+		 PRIu64 " fmts=%u/64 steps=%u/8 fifo_full=%" PRIu64 " lanes=%d"
+		 " latency=%d rows<=%d n<=%d", c->beats_fed, c->beats_checked,
+		 c->elems_checked, c->cov_interp, c->cov_sat, fmts, steps,
+		 c->cov_full, GELU_LANES, GELU_LATENCY, GELU_ROWS, GELU_N_MAX);
+	harness_summary(PROG, status, &t, details);
+}
+
+int gelu_cosim_finish(struct gelu_cosim *c)
+{
+	int status = c->failed ? 1 : 0;
+	size_t k;
+
+	if (!c->failed && c->inject)
+		status = harness_inject_missed(c->quiet, PROG,
+					       inject_names[c->inject_port],
+					       c->inject_cycle, c->injected);
 	if (!c->quiet)
-		printf("gelu_cosim: %s seed=%" PRIu64 " cycles=%" PRIu64 " tiles=%zu"
-		       " in_beats=%" PRIu64 " out_beats=%" PRIu64 " outputs=%" PRIu64
-		       " in_table=%" PRIu64 " saturated=%" PRIu64 " fmts=%u/64"
-		       " steps=%u/8 fifo_full=%" PRIu64 " lanes=%d latency=%d"
-		       " rows<=%d n<=%d\n",
-		       status ? "FAIL" : "PASS", c->seed, c->cycle, c->wb_tile,
-		       c->beats_fed, c->beats_checked, c->elems_checked,
-		       c->cov_interp, c->cov_sat, fmts, steps, c->cov_full,
-		       GELU_LANES, GELU_LATENCY, GELU_ROWS, GELU_N_MAX);
+		summary(c, status);
 	for (k = 0; k < c->n_tiles; k++)
 		tile_free(c->tiles[k]);
 	free(c->tiles);

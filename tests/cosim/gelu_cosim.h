@@ -8,8 +8,8 @@
  * seeded random GELU tiles and formats, answers the RTL's input reads,
  * steps the fu model and compares every registered output of the RTL after
  * each clock. The C++ side (gelu_main.cpp) only moves struct gelu_pins to
- * and from the Verilated ports, ticks the clock and, for --vcd, replays a
- * failed run with a bounded window of waves (vcd_window.h).
+ * and from the Verilated ports, ticks the clock and, for --vcd, replays the
+ * run with a bounded window of waves (vcd_window.h).
  *
  * The unit parameters must be the ones the RTL was Verilated with: the
  * make fragment (gelu.mk) passes the same values as -G to Verilator and as
@@ -76,6 +76,11 @@ struct gelu_pins {
 /* Clocks gelu_main.cpp holds rst_l low before cycle 0. */
 #define GELU_COSIM_RESET_CYCLES 3
 
+/* First on every message of the harness, C and C++ side (harness.h). */
+#define GELU_COSIM_PROG "gelu cosim"
+
+struct harness_vcd;
+
 struct gelu_cosim;
 
 /*
@@ -88,10 +93,9 @@ struct gelu_cosim;
  */
 struct gelu_cosim *gelu_cosim_new(int argc, char **argv, int replay,
 				  int *status);
-/* VCD file asked for with --vcd, or NULL. */
-const char *gelu_cosim_vcd(const struct gelu_cosim *c);
-/* Clocks of waves before the failure (--vcd-window), or -1: the default. */
-int64_t gelu_cosim_vcd_before(const struct gelu_cosim *c);
+/* The waves asked for: --vcd and --vcd-window (harness.h says which
+ * window they give). */
+const struct harness_vcd *gelu_cosim_vcd(const struct gelu_cosim *c);
 /* Cycle C of the first failure (a mismatch, or the run given up as hung):
  * the check after clock C - 1, as the messages number it; -1 while none. */
 int64_t gelu_cosim_fail_cycle(const struct gelu_cosim *c);

@@ -15,10 +15,10 @@ using cosim_main::get;
 using cosim_main::put;
 
 const cosim_main::Harness<gelu_cosim, gelu_pins> kHarness = {
-	"gelu_cosim", "failure", false, false, GELU_COSIM_RESET_CYCLES,
-	gelu_cosim_new, gelu_cosim_vcd, gelu_cosim_vcd_before,
-	gelu_cosim_fail_cycle, gelu_cosim_reset_pins, gelu_cosim_done,
-	gelu_cosim_drive, gelu_cosim_check, gelu_cosim_finish,
+	GELU_COSIM_PROG, false, GELU_COSIM_RESET_CYCLES,
+	gelu_cosim_new, gelu_cosim_vcd, gelu_cosim_fail_cycle,
+	gelu_cosim_reset_pins, gelu_cosim_done, gelu_cosim_drive,
+	gelu_cosim_check, gelu_cosim_finish,
 };
 
 void to_model(Vvec_gelu *m, const gelu_pins &p)

@@ -147,9 +147,17 @@ int harness_parse_name(const char *v, const char *const *names, int n,
 	return v && *k < n ? 0 : -1;
 }
 
-enum harness_parse_rc harness_parse(int argc, char **argv,
-				    harness_option_fn *option, void *self,
-				    char *msg, size_t len)
+/* What parse found. */
+enum parse_rc {
+	PARSE_OK,	/* every option applied */
+	PARSE_HELP,	/* -h or --help */
+	PARSE_BAD	/* msg says which option, and why */
+};
+
+/* Every argument through option(), stopping at -h/--help or at the first
+ * bad one with its message in msg. */
+static enum parse_rc parse(int argc, char **argv, harness_option_fn *option,
+			   void *self, char *msg, size_t len)
 {
 	enum harness_opt rc;
 	int i;
@@ -158,31 +166,158 @@ enum harness_parse_rc harness_parse(int argc, char **argv,
 		const char *a = argv[i], *v = i + 1 < argc ? argv[i + 1] : NULL;
 
 		if (!strcmp(a, "-h") || !strcmp(a, "--help"))
-			return HARNESS_PARSE_HELP;
+			return PARSE_HELP;
 		if (a[0] == '+')
 			continue;	/* +verilator+ options */
 		rc = option(self, a, v);
 		if (rc == HARNESS_OPT_FLAG)
 			continue;
-		if (rc == HARNESS_OPT_UNKNOWN) {
-			snprintf(msg, len, "unknown option '%s' (--help lists "
-				 "them)", a);
-			return HARNESS_PARSE_BAD;
-		}
-		if (rc == HARNESS_OPT_BAD) {
-			if (v)
-				snprintf(msg, len, "bad value '%s' for %s (--help "
-					 "says what it takes)", v, a);
-			else
-				snprintf(msg, len, "%s needs a value", a);
-			return HARNESS_PARSE_BAD;
-		}
+		if (rc == HARNESS_OPT_UNKNOWN)
+			snprintf(msg, len, "unknown option '%s'", a);
+		else if (rc == HARNESS_OPT_BAD && v)
+			snprintf(msg, len, "bad value '%s' for %s", v, a);
+		else if (rc == HARNESS_OPT_BAD)
+			snprintf(msg, len, "%s needs a value", a);
+		if (rc != HARNESS_OPT_OK)
+			return PARSE_BAD;
 		i++;
 	}
-	return HARNESS_PARSE_OK;
+	return PARSE_OK;
+}
+
+int harness_options(const struct harness_cli *cli, void *self, int argc,
+		    char **argv, int quiet, int *status)
+{
+	char msg[HARNESS_MSG_MAX];
+	const char *why;
+
+	switch (parse(argc, argv, cli->option, self, msg, sizeof msg)) {
+	case PARSE_HELP:
+		cli->usage(stdout);
+		*status = 0;
+		return -1;
+	case PARSE_BAD:
+		*status = harness_usage_error(quiet, cli->prog, "%s", msg);
+		return -1;
+	case PARSE_OK:
+		break;
+	}
+	why = cli->conflict(self);
+	if (why)
+		*status = harness_usage_error(quiet, cli->prog, "%s", why);
+	return why ? -1 : 0;
+}
+
+void harness_usage_common(FILE *f, const char *const *ports, int n)
+{
+	int i;
+
+	fprintf(f,
+		"  --seed N          stimulus seed (default 1)\n"
+		"  --inject-flip N   flip an RTL output bit at the first cycle >= N that compares it (the run must fail)\n"
+		"  --inject-port P   the port --inject-flip flips:");
+	for (i = 0; i < n; i++)
+		fprintf(f, "%s %s%s", i ? "," : "", ports[i],
+			i ? "" : " (default)");
+	fprintf(f, "\n"
+		"  --max-cycles N    fail as hung when the run has not finished after N cycles\n"
+		"  --vcd FILE        write the waves of cycles C-N..C+%d around a failure at cycle C (a pass: 0..N) to FILE\n"
+		"  --vcd-window N    N of the --vcd window (default %d, at most %d)\n"
+		"  --vcd-window A:B  the --vcd window is cycles A..B inclusive, failing or not (at most %d cycles)\n"
+		"  -h, --help        print this help and exit\n",
+		HARNESS_VCD_AFTER, HARNESS_VCD_BEFORE, HARNESS_VCD_MAX,
+		HARNESS_VCD_MAX);
+}
+
+/* ---- the --vcd window ---- */
+
+void harness_vcd_init(struct harness_vcd *w)
+{
+	w->path = NULL;
+	w->n = w->from = w->to = -1;
+}
+
+/* --vcd-window A:B into w: 0, or -1 when it is no such window. */
+static int parse_span(struct harness_vcd *w, const char *s)
+{
+	const char *colon = strchr(s, ':');
+	char a[32];
+	uint64_t from, to;
+
+	if (!colon || (size_t)(colon - s) >= sizeof a)
+		return -1;
+	memcpy(a, s, (size_t)(colon - s));
+	a[colon - s] = '\0';
+	if (harness_parse_u64(a, 1ull << 40, &from) ||
+	    harness_parse_u64(colon + 1, 1ull << 40, &to) ||
+	    to < from || to - from >= HARNESS_VCD_MAX)
+		return -1;
+	w->from = (int64_t)from;
+	w->to = (int64_t)to;
+	w->n = -1;	/* the last --vcd-window counts */
+	return 0;
+}
+
+enum harness_opt harness_vcd_option(struct harness_vcd *w, const char *a,
+				    const char *v)
+{
+	uint64_t n;
+
+	if (!strcmp(a, "--vcd")) {
+		w->path = v;
+		return v ? HARNESS_OPT_OK : HARNESS_OPT_BAD;
+	}
+	if (strcmp(a, "--vcd-window"))
+		return HARNESS_OPT_UNKNOWN;
+	if (v && strchr(v, ':'))
+		return parse_span(w, v) ? HARNESS_OPT_BAD : HARNESS_OPT_OK;
+	if (harness_parse_u64(v, HARNESS_VCD_MAX + 1ull, &n))
+		return HARNESS_OPT_BAD;
+	w->n = (int64_t)n;
+	w->from = w->to = -1;
+	return HARNESS_OPT_OK;
+}
+
+const char *harness_vcd_conflict(const struct harness_vcd *w)
+{
+	if (!w->path && (w->n >= 0 || w->from >= 0))
+		return "--vcd-window needs --vcd";
+	return NULL;
+}
+
+int harness_vcd_cycles(const struct harness_vcd *w, int64_t fail,
+		       int64_t last, int64_t first, int64_t *from,
+		       int64_t *to)
+{
+	const int64_t n = w->n < 0 ? HARNESS_VCD_BEFORE : w->n;
+	/* after a failure the RTL runs on with its last inputs */
+	const int64_t end = fail >= 0 ? fail + HARNESS_VCD_AFTER : last;
+
+	if (w->from >= 0) {
+		*from = w->from;
+		*to = w->to;
+	} else if (fail >= 0) {
+		*from = fail - n;
+		*to = fail + HARNESS_VCD_AFTER;
+	} else {
+		*from = 0;
+		*to = n;
+	}
+	*from = *from < first ? first : *from;
+	*to = *to > end ? end : *to;
+	return *from <= *to ? 0 : -1;
 }
 
 /* ---- messages ---- */
+
+/* "PROG: " and the message of fmt, ap on f, then tail and a newline. */
+static void vsay(FILE *f, const char *prog, const char *tail, const char *fmt,
+		 va_list ap)
+{
+	fprintf(f, "%s: ", prog);
+	vfprintf(f, fmt, ap);
+	fprintf(f, "%s\n", tail);
+}
 
 void harness_say(int quiet, const char *prog, const char *fmt, ...)
 {
@@ -190,19 +325,96 @@ void harness_say(int quiet, const char *prog, const char *fmt, ...)
 
 	if (quiet)
 		return;
-	fprintf(stderr, "%s: ", prog);
 	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
+	vsay(stderr, prog, "", fmt, ap);
 	va_end(ap);
-	fputc('\n', stderr);
+}
+
+int harness_usage_error(int quiet, const char *prog, const char *fmt, ...)
+{
+	va_list ap;
+
+	if (quiet)
+		return 2;
+	va_start(ap, fmt);
+	vsay(stderr, prog, " (--help lists the options)", fmt, ap);
+	va_end(ap);
+	return 2;
+}
+
+void harness_fail(int quiet, const char *prog, uint64_t cycle, uint64_t seed,
+		  int injected, const char *fmt, ...)
+{
+	char what[HARNESS_MSG_MAX];
+	va_list ap;
+
+	if (quiet)
+		return;
+	va_start(ap, fmt);
+	vsnprintf(what, sizeof what, fmt, ap);
+	va_end(ap);
+	fprintf(stderr, "%s: FAIL at cycle %" PRIu64 ": %s (seed %" PRIu64
+		"%s)\n", prog, cycle, what, seed,
+		injected ? ", injected fault" : "");
 }
 
 void harness_mismatch(int quiet, const char *prog, uint64_t cycle,
 		      const char *port, uint64_t expected, uint64_t actual,
 		      uint64_t seed, int injected)
 {
-	harness_say(quiet, prog, "MISMATCH at cycle %" PRIu64 " port %s: "
-		    "expected 0x%" PRIx64 ", actual 0x%" PRIx64 " (seed %"
-		    PRIu64 "%s)", cycle, port, expected, actual, seed,
-		    injected ? ", injected fault" : "");
+	harness_fail(quiet, prog, cycle, seed, injected, "%s: expected 0x%"
+		     PRIx64 ", got 0x%" PRIx64, port, expected, actual);
+}
+
+void harness_hang(int quiet, const char *prog, uint64_t cycle, uint64_t seed)
+{
+	harness_fail(quiet, prog, cycle, seed, 0, "no finish within "
+		     "--max-cycles %" PRIu64, cycle);
+}
+
+void harness_injected(int quiet, const char *prog, const char *port,
+		      uint64_t cycle)
+{
+	harness_say(quiet, prog, "injected a bit flip on %s at cycle %" PRIu64,
+		    port, cycle);
+}
+
+int harness_inject_missed(int quiet, const char *prog, const char *port,
+			  uint64_t cycle, int done)
+{
+	harness_say(quiet, prog, "the %s flip at cycle %" PRIu64 " %s", port,
+		    cycle, done ? "was not caught" :
+		    "never happened (run too short)");
+	return 2;
+}
+
+/* "N NOUNs": the plural adds "es" after a final 'h' ("mismatches"). */
+static void count(uint64_t n, const char *noun)
+{
+	const size_t len = strlen(noun);
+
+	printf("%" PRIu64 " %s%s", n, noun, n == 1 ? "" :
+	       len && noun[len - 1] == 'h' ? "es" : "s");
+}
+
+void harness_summary(const char *prog, int status,
+		     const struct harness_tally *t, const char *details)
+{
+	printf("%s: %s: ", prog, status ? "FAIL" : "PASS");
+	count(t->cycles, "cycle");
+	printf(", ");
+	count(t->work, t->noun);
+	printf(", ");
+	count(t->mismatches, "mismatch");
+	printf("; seed=%" PRIu64 "%s%s\n", t->seed, *details ? " " : "",
+	       details);
+	fflush(stdout);	/* before the --vcd replay's lines */
+}
+
+void harness_vcd_wrote(const char *prog, const char *path, int64_t from,
+		       int64_t to, uint64_t t0, uint64_t t1)
+{
+	printf("%s: wrote VCD window cycles %" PRId64 "..%" PRId64 " to %s "
+	       "(VCD times %" PRIu64 "..%" PRIu64 ")\n", prog, from, to, path,
+	       t0, t1);
 }

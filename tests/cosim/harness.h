@@ -2,7 +2,8 @@
  * harness.h - what the lockstep co-simulation harnesses (sde_cosim.c,
  * smx_cosim.c, gelu_cosim.c, gate_cosim.c) share: their random stimulus
  * stream, the bit fields of wide Verilator ports, the hex columns of the
- * vector files, option values and the messages on stderr.
+ * vector files, the options and the --vcd window, and every message, so
+ * that the four harnesses word them alike.
  *
  * No state of its own: the random stream lives in the caller's uint64_t,
  * errors come back as values, and only the message helpers print.
@@ -12,6 +13,10 @@
 
 #include <stdint.h>
 #include <stdio.h>
+
+#ifdef __cplusplus
+extern "C" {	/* cosim_main.h prints through the message helpers */
+#endif
 
 /* ---- random numbers (xorshift64*, seeded through splitmix64) ---- */
 
@@ -82,39 +87,151 @@ enum harness_opt {
 typedef enum harness_opt harness_option_fn(void *self, const char *a,
 					   const char *v);
 
-/* Room for harness_parse's message: an argument as long as a path, and
- * the words around it. */
+/* Room for one message line: an argument as long as a path, and the
+ * words around it. */
 #define HARNESS_MSG_MAX 8192
 
-/* What harness_parse found. */
-enum harness_parse_rc {
-	HARNESS_PARSE_OK,	/* every option applied */
-	HARNESS_PARSE_HELP,	/* -h or --help: print the usage, exit 0 */
-	HARNESS_PARSE_BAD	/* msg says which option, and why */
+/* What a harness gives harness_options. */
+struct harness_cli {
+	const char *prog;		/* first on every message */
+	harness_option_fn *option;	/* applies one option to self */
+	void (*usage)(FILE *f);		/* the --help text */
+	const char *(*conflict)(const void *self);	/* options that exclude
+					 * or need each other: one message,
+					 * or NULL */
 };
 
 /*
- * Every argument of argv[1 .. argc-1] through option(self, a, v), skipping
- * +verilator+ options; stops at -h/--help or at the first bad one, with
- * one line into msg (len bytes, no program name, no newline): "unknown
- * option 'A' (--help lists them)", "bad value 'V' for A (--help says what
- * it takes)" or "A needs a value". Bounded by argc calls.
+ * Every argument of argv[1 .. argc-1] through cli->option(self, a, v),
+ * skipping +verilator+ options, then cli->conflict(self). Returns 0 when
+ * all applied; else -1 with *status 0 after the usage on stdout (-h or
+ * --help), or 2 after one usage-error line (harness_usage_error; none when
+ * quiet). Bounded by argc calls.
  */
-enum harness_parse_rc harness_parse(int argc, char **argv,
-				    harness_option_fn *option, void *self,
-				    char *msg, size_t len);
+int harness_options(const struct harness_cli *cli, void *self, int argc,
+		    char **argv, int quiet, int *status);
 
-/* ---- messages ---- */
+/* The options every harness takes, one line each, for its --help: --seed,
+ * --inject-flip, --inject-port (ports: its names[0 .. n-1], the first the
+ * default), --max-cycles, --vcd, --vcd-window, -h. */
+void harness_usage_common(FILE *f, const char *const *ports, int n);
 
-/* "PROG: MESSAGE\n" on stderr, unless quiet (the --vcd replay, which
- * would repeat the first run's). */
+/* ---- the --vcd window ----
+ *
+ * Cycles are numbered as the messages number them: cycle C is the check
+ * after the clock whose rising edge gave the outputs it compares (cycle 0:
+ * the reset's outputs; cycles below 0: earlier reset clocks). --vcd FILE
+ * writes the waves of one window of cycles, inclusive at both ends:
+ *   a failure at cycle C:      C - N .. C + HARNESS_VCD_AFTER
+ *   a passing run:             0 .. N (the reset's outputs, N clocks after)
+ *   --vcd-window A:B, either:  A .. B
+ * N is --vcd-window N (default HARNESS_VCD_BEFORE). Each is cut to the
+ * cycles the run has (a failing one ends at C + HARNESS_VCD_AFTER), and
+ * none holds more than HARNESS_VCD_MAX + HARNESS_VCD_AFTER + 1 cycles,
+ * whatever the length of the run.
+ */
+#define HARNESS_VCD_BEFORE 64	/* N when --vcd-window is not given */
+#define HARNESS_VCD_AFTER 4	/* cycles kept after a failure */
+#define HARNESS_VCD_MAX 65536	/* largest N, and cycles in an A:B window */
+
+/* --vcd and --vcd-window as given. */
+struct harness_vcd {
+	const char *path;	/* --vcd FILE, or NULL: no waves */
+	int64_t n;		/* --vcd-window N, or -1: not given */
+	int64_t from, to;	/* --vcd-window A:B (cycles, inclusive), or
+				 * -1, -1: not given */
+};
+
+/* No waves asked for: what a harness starts with. */
+void harness_vcd_init(struct harness_vcd *w);
+
+/* --vcd FILE, --vcd-window N or --vcd-window A:B into w (A <= B, at most
+ * HARNESS_VCD_MAX cycles; the last --vcd-window counts); harness_option_fn's
+ * return values, with HARNESS_OPT_UNKNOWN for any other option. */
+enum harness_opt harness_vcd_option(struct harness_vcd *w, const char *a,
+				    const char *v);
+
+/* "--vcd-window needs --vcd", or NULL when w is consistent. */
+const char *harness_vcd_conflict(const struct harness_vcd *w);
+
+/*
+ * The window --vcd writes for a run whose first failure is at cycle fail
+ * (-1: it passed) and whose last check was at cycle last, among cycles
+ * from first (the first reset clock's, 0 or below): *from .. *to,
+ * inclusive. Returns 0, or -1 when the window holds none of the run's
+ * cycles (an A:B past its end).
+ */
+int harness_vcd_cycles(const struct harness_vcd *w, int64_t fail,
+		       int64_t last, int64_t first, int64_t *from,
+		       int64_t *to);
+
+/* ---- messages ----
+ *
+ * PROG is the unit and "cosim" ("sde cosim"). Results go to stdout, the
+ * rest to stderr; each is one line, here cut after "...":
+ *   PROG: PASS: 22220 cycles, 2000 commands, 0 mismatches; seed=1 ...
+ *   PROG: FAIL: 35 cycles, 3 commands, 1 mismatch; seed=1 ...
+ *   PROG: FAIL at cycle 35: out_data row 0 col 1: expected 0x1, got ...
+ *   PROG: wrote VCD window cycles 0..64 to FILE (VCD times 4..133)
+ *   PROG: unknown option '--x' (--help lists the options)     (exit 2)
+ * quiet: the --vcd replay, which would repeat the first run's messages.
+ */
+
+/* "PROG: MESSAGE\n" on stderr, unless quiet. */
 void harness_say(int quiet, const char *prog, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
 
-/* The one line of a mismatch, through harness_say: port, cycle, both
- * values in hex, and the seed that repeats it. */
+/* "PROG: MESSAGE (--help lists the options)\n" on stderr, unless quiet:
+ * a bad command line. Returns 2, the exit status it calls for. */
+int harness_usage_error(int quiet, const char *prog, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+
+/* "PROG: FAIL at cycle C: WHAT (seed S[, injected fault])" on stderr,
+ * unless quiet: the first failure of a run. */
+void harness_fail(int quiet, const char *prog, uint64_t cycle, uint64_t seed,
+		  int injected, const char *fmt, ...)
+	__attribute__((format(printf, 6, 7)));
+
+/* harness_fail of a mismatch: "PORT: expected 0xX, got 0xY". */
 void harness_mismatch(int quiet, const char *prog, uint64_t cycle,
 		      const char *port, uint64_t expected, uint64_t actual,
 		      uint64_t seed, int injected);
+
+/* harness_fail of a run given up as hung at cycle, its --max-cycles. */
+void harness_hang(int quiet, const char *prog, uint64_t cycle, uint64_t seed);
+
+/* "PROG: injected a bit flip on PORT at cycle C" on stderr, unless quiet. */
+void harness_injected(int quiet, const char *prog, const char *port,
+		      uint64_t cycle);
+
+/* An armed --inject-flip at cycle that the run did not catch (done: the
+ * flip was made) or never made; says so unless quiet. Returns 2, the exit
+ * status: a fault not caught is a broken harness, not a pass. */
+int harness_inject_missed(int quiet, const char *prog, const char *port,
+			  uint64_t cycle, int done);
+
+/* What a run did, for its summary line. */
+struct harness_tally {
+	uint64_t cycles;	/* checks after reset: the last cycle */
+	uint64_t work;		/* commands, tiles or scenarios finished */
+	const char *noun;	/* what work counts, singular: "command" */
+	uint64_t mismatches;	/* outputs that differed (a run stops at 1) */
+	uint64_t seed;		/* --seed */
+};
+
+/* The summary line on stdout: "PROG: PASS|FAIL: N cycles, W NOUNs, M
+ * mismatches; seed=S DETAILS" (details: the unit's key=value counters,
+ * or ""); PASS when status is 0. */
+void harness_summary(const char *prog, int status,
+		     const struct harness_tally *t, const char *details);
+
+/* "PROG: wrote VCD window cycles A..B to FILE (VCD times T0..T1)" on
+ * stdout: the waves --vcd wrote. */
+void harness_vcd_wrote(const char *prog, const char *path, int64_t from,
+		       int64_t to, uint64_t t0, uint64_t t1);
+
+#ifdef __cplusplus
+}
+#endif
 
 #endif

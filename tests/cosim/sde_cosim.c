@@ -61,7 +61,7 @@ _Static_assert(SDE_M_MAX >= 1 && SDE_M_MAX <= 32, "SDE_IDX_BITS table");
 #define CPR_MAX 4		/* slowest drain consumer in the stimulus */
 #define DRAIN_IDLE 4		/* idle cycles checked after the last tile */
 #define GAP_MAX 200		/* longest idle gap between commands */
-#define PROG "sde_cosim"	/* first on every message */
+#define PROG COSIM_PROG	/* first on every message */
 /* A message on stderr, PROG first; none in the --vcd replay (c->quiet),
  * which would repeat the first run's. */
 #define say(c, ...) harness_say((c)->quiet, PROG, __VA_ARGS__)
@@ -156,8 +156,7 @@ struct cosim {
 	int inject;		/* 1: a flip is armed */
 	int injected;		/* 1: the flip was done */
 	enum inject_port inject_port;	/* --inject-port */
-	const char *vcd;	/* --vcd FILE or NULL */
-	int64_t vcd_before;	/* --vcd-window: clocks before, -1: default */
+	struct harness_vcd vcd;	/* --vcd, --vcd-window */
 	const char *npy;	/* --npy PREFIX or NULL */
 	int64_t head;		/* --head: the one head run, -1: all */
 	uint32_t crop[4];	/* --crop R x C + R0 + C0; R = 0: whole op */
@@ -201,6 +200,7 @@ struct cosim {
 	uint64_t cov_wrap;	/* coverage: accumulators that wrapped int32 */
 	uint64_t cov_sat;	/* coverage: outputs saturated by requantization */
 	uint64_t npy_rows;	/* --npy: drained rows equal to out.npy's */
+	uint64_t mismatches;	/* outputs that differed (the run stops at 1) */
 	int failed;		/* 1: a mismatch was reported */
 	int64_t fail_cycle;	/* cycle of the failure, -1: none */
 	int done;		/* 1: nothing left to compare */
@@ -239,6 +239,7 @@ static int mismatch(struct cosim *c, const char *port, uint64_t expected,
 {
 	harness_mismatch(c->quiet, PROG, c->cycle, port, expected, actual,
 			 c->seed, c->injected);
+	c->mismatches++;
 	fail(c);
 	return 1;
 }
@@ -1157,8 +1158,8 @@ static int vec_open(struct cosim *c)
 	char path[4096];
 
 	if (mkdir(c->vec_dir, 0777) && errno != EEXIST) {
-		fprintf(stderr, "sde_cosim: cannot create %s: %s\n", c->vec_dir,
-			strerror(errno));
+		harness_say(0, PROG, "cannot create %s: %s", c->vec_dir,
+			    strerror(errno));
 		return -1;
 	}
 	snprintf(path, sizeof path, "%s/stim.txt", c->vec_dir);
@@ -1168,8 +1169,8 @@ static int vec_open(struct cosim *c)
 		c->vec_expect = fopen(path, "w");
 	}
 	if (!c->vec_stim || !c->vec_expect) {
-		fprintf(stderr, "sde_cosim: cannot write %s: %s\n", path,
-			strerror(errno));
+		harness_say(0, PROG, "cannot write %s: %s", path,
+			    strerror(errno));
 		return -1;
 	}
 	vec_header(c, c->vec_stim, "stim",
@@ -1265,15 +1266,15 @@ static int vec_expect(struct cosim *c)
 		uint64_t back = (uint64_t)(t->rows - r) * cpr - 1;
 
 		if (back >= c->vec_next - c->vec_first) {
-			fprintf(stderr, "sde_cosim: internal: row %u due %" PRIu64
-				" cycles before cycle %" PRIu64 "\n", r, back,
-				c->cycle);
+			harness_say(0, PROG, "internal: row %u due %" PRIu64
+				    " cycles before cycle %" PRIu64, r, back,
+				    c->cycle);
 			return -1;
 		}
 		l = &c->vec[(c->cycle - back) % VEC_LAG];
 		if (l->out_valid) {
-			fprintf(stderr, "sde_cosim: internal: two rows due on cycle "
-				"%" PRIu64 "\n", l->cycle);
+			harness_say(0, PROG, "internal: two rows due on cycle "
+				    "%" PRIu64, l->cycle);
 			return -1;
 		}
 		l->out_valid = 1;
@@ -1300,8 +1301,8 @@ static int vec_close(struct cosim *c)
 		bad = 1;
 	c->vec_stim = c->vec_expect = NULL;
 	if (bad)
-		fprintf(stderr, "sde_cosim: error writing vectors to %s\n",
-			c->vec_dir);
+		harness_say(0, PROG, "error writing vectors to %s",
+			    c->vec_dir);
 	return bad ? -1 : 0;
 }
 
@@ -1312,28 +1313,18 @@ static void usage(FILE *f)
 	fprintf(f,
 		"usage: sde_cosim [--seed N] [--cmds N] [--timing] [--acc-db 0|1|toggle]\n"
 		"                 [--npy PREFIX [--head H] [--crop RxC[+R0+C0]]]\n"
-		"                 [--inject-flip CYCLE [--inject-port PORT]]\n"
-		"                 [--vcd FILE [--vcd-window N]] [--max-cycles N]\n"
+		"                 [--inject-flip N [--inject-port PORT]]\n"
+		"                 [--vcd FILE [--vcd-window N|A:B]] [--max-cycles N]\n"
 		"                 [--write-vectors DIR]\n"
-		"  --seed N          stimulus seed (default 1)\n"
-		"  --cmds N          k-step commands to issue, rounded up to whole tiles\n"
-		"                    (default 2000; with --npy, the whole op)\n"
-		"  --timing          no operands: compare control ports and row timing only\n"
-		"  --acc-db V        shadow accumulators fixed on (1), off (0), or toggled at random (default)\n"
-		"  --npy PREFIX      operands of a GEMM dumped by stasim run --dump: PREFIX.a.npy,\n"
-		"                    .w.npy, .acc.npy, .out.npy (and .wval.npy, .widx.npy when N:M),\n"
-		"                    tiled by the planner; rows also checked against PREFIX.out.npy\n"
+		"Runs rtl/sde.v in lockstep with models/sde.c; exit 0 pass, 1 fail, 2 bad usage.\n"
+		"  --cmds N          k-step commands to issue, rounded up to whole tiles (default 2000; --npy: the op)\n"
+		"  --timing          no operands: compare the control ports and row timing only\n"
+		"  --acc-db V        shadow accumulators on (1), off (0), or toggled at random (toggle, default)\n"
+		"  --npy PREFIX      the tiles of a GEMM from 'stasim run --dump' (PREFIX.a/.w/.acc/.out.npy)\n"
 		"  --head H          --npy of a multi-head matmul: head H only (default all)\n"
-		"  --crop RxC+R0+C0  --npy: only the R x C outputs from row R0, column C0\n"
-		"                    (default +0+0), over the whole of k\n"
-		"  --inject-flip N   flip one bit of an RTL output at the first cycle >= N where it is\n"
-		"                    compared; the run must then fail with exit status 1\n"
-		"  --inject-port P   active (default), cmd_ready, rd_done, wb_done, op_rd, out_data\n"
-		"  --vcd FILE        on a failure, rerun and write the waves of the clocks around it\n"
-		"  --vcd-window N    clocks of waves before the failure (default 64; 4 after)\n"
-		"  --max-cycles N    fail when the run has not finished after N cycles\n"
-		"  --write-vectors DIR  also write DIR/stim.txt (inputs, every cycle) and\n"
-		"                    DIR/expect.txt (the model's outputs) for tests/icarus\n");
+		"  --crop RxC+R0+C0  --npy: only the R x C outputs from row R0, column C0 (default +0+0)\n"
+		"  --write-vectors DIR  also write DIR/stim.txt and DIR/expect.txt for tests/icarus\n");
+	harness_usage_common(f, inject_names, INJ_N);
 }
 
 /* --crop RxC or RxC+R0+C0 into c->crop; R, C >= 1. */
@@ -1379,9 +1370,6 @@ static enum harness_opt option_number(struct cosim *c, const char *a, const char
 	} else if (!strcmp(a, "--inject-flip")) {
 		bad = harness_parse_u64(v, UINT64_MAX, &c->inject_cycle);
 		c->inject = 1;
-	} else if (!strcmp(a, "--vcd-window")) {
-		bad = harness_parse_u64(v, 1ull << 40, &u);
-		c->vcd_before = (int64_t)u;
 	} else if (!strcmp(a, "--head")) {
 		bad = harness_parse_u64(v, TRACE_HEADS_MAX, &u);
 		c->head = (int64_t)u;
@@ -1397,13 +1385,14 @@ static enum harness_opt option(void *self, const char *a, const char *v)
 {
 	static const char *const acc_db[] = { "0", "1", "toggle" };
 	struct cosim *c = self;
+	enum harness_opt rc = harness_vcd_option(&c->vcd, a, v);
 	int k, bad = !v;
 
+	if (rc != HARNESS_OPT_UNKNOWN)
+		return rc;
 	if (!strcmp(a, "--timing")) {
 		c->functional = 0;
 		return HARNESS_OPT_FLAG;
-	} else if (!strcmp(a, "--vcd")) {
-		c->vcd = v;
 	} else if (!strcmp(a, "--npy")) {
 		c->npy = v;
 	} else if (!strcmp(a, "--write-vectors")) {
@@ -1422,41 +1411,22 @@ static enum harness_opt option(void *self, const char *a, const char *v)
 	return bad ? HARNESS_OPT_BAD : HARNESS_OPT_OK;
 }
 
-/* Options that need another: one message naming them, or 0. */
-static const char *conflict(const struct cosim *c)
+/* Options that exclude or need another: one message naming them, or
+ * NULL. */
+static const char *conflict(const void *self)
 {
+	const struct cosim *c = self;
+
 	if (c->inject && c->inject_port == INJ_OUT_DATA && !c->functional)
 		return "--inject-port out_data needs functional mode (no --timing)";
 	if (c->npy && !c->functional)
 		return "--npy and --timing exclude each other";
 	if (!c->npy && (c->head >= 0 || c->crop[0]))
 		return "--head and --crop need --npy";
-	if (!c->vcd && c->vcd_before >= 0)
-		return "--vcd-window needs --vcd";
-	return NULL;
+	return harness_vcd_conflict(&c->vcd);
 }
 
-/* Every option; a bad one gets one message naming it and status 2. */
-static int parse(struct cosim *c, int argc, char **argv, int *status)
-{
-	const char *why;
-	char msg[HARNESS_MSG_MAX];
-	enum harness_parse_rc rc;
-
-	rc = harness_parse(argc, argv, option, c, msg, sizeof msg);
-	if (rc == HARNESS_PARSE_HELP) {
-		usage(stdout);
-		*status = 0;
-	}
-	if (rc == HARNESS_PARSE_BAD)
-		say(c, "%s", msg);
-	if (rc != HARNESS_PARSE_OK)
-		return -1;
-	why = conflict(c);
-	if (why)
-		say(c, "%s", why);
-	return why ? -1 : 0;
-}
+static const struct harness_cli cli = { PROG, option, usage, conflict };
 
 /* ---- the public interface ---- */
 
@@ -1485,10 +1455,11 @@ struct cosim *cosim_new(int argc, char **argv, int replay, int *status)
 	c->functional = 1;
 	c->acc_db_mode = 2;
 	c->head = -1;
-	c->vcd_before = -1;
+	harness_vcd_init(&c->vcd);
 	c->fail_cycle = -1;
 	c->quiet = replay;
-	if (parse(c, argc, argv, status) || (c->npy && npy_open(c)))
+	if (harness_options(&cli, c, argc, argv, replay, status) ||
+	    (c->npy && npy_open(c)))
 		goto fail;
 	c->n_cmds = c->n_cmds ? c->n_cmds : c->npy ? UINT64_MAX : 2000;
 	c->max_cycles = max_cycles(c);
@@ -1503,7 +1474,7 @@ struct cosim *cosim_new(int argc, char **argv, int replay, int *status)
 	return c;
 fail:
 	if (!c) {
-		fprintf(stderr, "sde_cosim: out of memory\n");
+		harness_say(0, PROG, "out of memory");
 		return NULL;
 	}
 	vec_close(c);
@@ -1512,14 +1483,9 @@ fail:
 	return NULL;
 }
 
-const char *cosim_vcd(const struct cosim *c)
+const struct harness_vcd *cosim_vcd(const struct cosim *c)
 {
-	return c->vcd;
-}
-
-int64_t cosim_vcd_before(const struct cosim *c)
-{
-	return c->vcd_before;
+	return &c->vcd;
 }
 
 int64_t cosim_fail_cycle(const struct cosim *c)
@@ -1621,8 +1587,7 @@ static void inject(struct cosim *c, struct sde_pins *p)
 		return;
 	}
 	c->injected = 1;
-	say(c, "injected a bit flip on %s at cycle %" PRIu64,
-	    inject_names[c->inject_port], c->cycle);
+	harness_injected(c->quiet, PROG, inject_names[c->inject_port], c->cycle);
 }
 
 /* One write-back row from the RTL: belongs to the oldest tile not done.
@@ -1760,8 +1725,7 @@ int cosim_check(struct cosim *c, struct sde_pins *p)
 	if (o->wb_done.valid && tile_written(c))
 		return 1;
 	if (c->cycle >= c->max_cycles) {
-		say(c, "no finish after %" PRIu64 " cycles (seed %" PRIu64 ")",
-		    c->cycle, c->seed);
+		harness_hang(c->quiet, PROG, c->cycle, c->seed);
 		fail(c);
 		return 1;
 	}
@@ -1772,31 +1736,46 @@ int cosim_check(struct cosim *c, struct sde_pins *p)
 	return 0;
 }
 
-/* The summary line on stdout: result, counts, coverage, the array. */
+/* The --npy part of the summary: the op and its region, after
+ * details[0 .. at - 1]. */
+static void summary_npy(const struct cosim *c, char *details, size_t len,
+			size_t at)
+{
+	char head[24] = "all";
+
+	if (at >= len)
+		return;
+	if (c->head >= 0)
+		snprintf(head, sizeof head, "%" PRId64, c->head);
+	snprintf(details + at, len - at, " npy=%s nm=%u:%u shift=%u region=%ux%u"
+		 "+%u+%u head=%s out_npy_rows=%" PRIu64 "/%" PRIu64, c->npy,
+		 c->g->nm_n, c->g->nm_m, c->g->plan.shift, c->g->rows,
+		 c->g->cols, c->g->r0, c->g->c0, head, c->npy_rows,
+		 c->g->out_rows);
+}
+
+/* The summary line on stdout: verdict, counts, coverage, the array. */
 static void summary(const struct cosim *c, int status)
 {
-	printf("sde_cosim: %s seed=%" PRIu64 " cycles=%" PRIu64 " commands=%" PRIu64
-	       " tiles=%zu (sparse %" PRIu64 ") beats=%" PRIu64 " rows=%" PRIu64
-	       " wrapped=%" PRIu64 " saturated=%" PRIu64 " fifo_full=%" PRIu64
-	       " mode=%s acc_db=%s"
-	       " array=%dx%d n_max=%d m_max=%d act=%d w=%d",
-	       status ? "FAIL" : "PASS", c->seed, c->cycle, c->accepted,
-	       c->wb_tile, c->cov_sparse, c->beats_fed, c->rows_checked,
-	       c->cov_wrap, c->cov_sat, c->cov_full, c->functional ? "functional" : "timing",
-	       c->acc_db_mode == 2 ? "toggle" : c->acc_db_mode ? "1" : "0",
-	       SDE_ROWS, SDE_COLS, SDE_N_MAX, SDE_M_MAX, SDE_ACT_BITS,
-	       SDE_WEIGHT_BITS);
-	if (c->g) {
-		char head[24] = "all";
+	const struct harness_tally t = {
+		c->cycle, c->accepted, "command", c->mismatches, c->seed
+	};
+	char details[HARNESS_MSG_MAX];
+	int n;
 
-		if (c->head >= 0)
-			snprintf(head, sizeof head, "%" PRId64, c->head);
-		printf(" npy=%s nm=%u:%u shift=%u region=%ux%u+%u+%u head=%s"
-		       " out_npy_rows=%" PRIu64 "/%" PRIu64, c->npy, c->g->nm_n,
-		       c->g->nm_m, c->g->plan.shift, c->g->rows, c->g->cols,
-		       c->g->r0, c->g->c0, head, c->npy_rows, c->g->out_rows);
-	}
-	putchar('\n');
+	n = snprintf(details, sizeof details, "tiles=%zu sparse_tiles=%" PRIu64
+		     " beats=%" PRIu64 " rows=%" PRIu64 " wrapped=%" PRIu64
+		     " saturated=%" PRIu64 " fifo_full=%" PRIu64 " mode=%s"
+		     " acc_db=%s array=%dx%d n_max=%d m_max=%d act=%d w=%d",
+		     c->wb_tile, c->cov_sparse, c->beats_fed, c->rows_checked,
+		     c->cov_wrap, c->cov_sat, c->cov_full,
+		     c->functional ? "functional" : "timing",
+		     c->acc_db_mode == 2 ? "toggle" : c->acc_db_mode ? "1" : "0",
+		     SDE_ROWS, SDE_COLS, SDE_N_MAX, SDE_M_MAX, SDE_ACT_BITS,
+		     SDE_WEIGHT_BITS);
+	if (c->g && n > 0)
+		summary_npy(c, details, sizeof details, (size_t)n);
+	harness_summary(PROG, status, &t, details);
 }
 
 int cosim_finish(struct cosim *c)
@@ -1806,12 +1785,10 @@ int cosim_finish(struct cosim *c)
 
 	if (vec_close(c) && !status)
 		status = 2;
-	if (!c->failed && c->inject) {
-		say(c, "the %s flip at cycle %" PRIu64 " %s",
-		    inject_names[c->inject_port], c->inject_cycle,
-		    c->injected ? "was not caught" : "never happened (run too short)");
-		status = 2;
-	}
+	if (!c->failed && c->inject)
+		status = harness_inject_missed(c->quiet, PROG,
+					       inject_names[c->inject_port],
+					       c->inject_cycle, c->injected);
 	if (!c->quiet)
 		summary(c, status);
 	for (i = 0; i < c->n_tiles; i++)

@@ -7,8 +7,8 @@
  * planner's tiles of a GEMM dumped by `stasim run --dump`), steps the C model
  * and compares every registered output of the RTL with the model's `out`
  * after each clock. The C++ side (sde_main.cpp) only moves struct sde_pins
- * to and from the Verilated ports, ticks the clock and, for --vcd, replays a
- * failed run with a bounded window of waves (vcd_window.h).
+ * to and from the Verilated ports, ticks the clock and, for --vcd, replays
+ * the run with a bounded window of waves (vcd_window.h).
  *
  * The array parameters must be the ones the RTL was Verilated with: the
  * make fragment passes the same values as -G to Verilator and as -D here.
@@ -133,6 +133,11 @@ struct sde_pins {
  * the reset lines of stim.txt. */
 #define COSIM_RESET_CYCLES 3
 
+/* First on every message of the harness, C and C++ side (harness.h). */
+#define COSIM_PROG "sde cosim"
+
+struct harness_vcd;
+
 struct cosim;
 
 /*
@@ -145,10 +150,9 @@ struct cosim;
  * at the same cycle.
  */
 struct cosim *cosim_new(int argc, char **argv, int replay, int *status);
-/* VCD file asked for with --vcd, or NULL. */
-const char *cosim_vcd(const struct cosim *c);
-/* Clocks of waves before the failure (--vcd-window), or -1: the default. */
-int64_t cosim_vcd_before(const struct cosim *c);
+/* The waves asked for: --vcd and --vcd-window (harness.h says which
+ * window they give). */
+const struct harness_vcd *cosim_vcd(const struct cosim *c);
 /* Cycle C of the first failure (a mismatch, or the run given up as hung):
  * the check after clock C - 1, as the messages number it; -1 while none. */
 int64_t cosim_fail_cycle(const struct cosim *c);

@@ -14,8 +14,8 @@ using cosim_main::get;
 using cosim_main::put;
 
 const cosim_main::Harness<cosim, sde_pins> kHarness = {
-	"sde_cosim", "failure", false, false, COSIM_RESET_CYCLES,
-	cosim_new, cosim_vcd, cosim_vcd_before, cosim_fail_cycle,
+	COSIM_PROG, false, COSIM_RESET_CYCLES,
+	cosim_new, cosim_vcd, cosim_fail_cycle,
 	cosim_reset_pins, cosim_done, cosim_drive, cosim_check, cosim_finish,
 };
 

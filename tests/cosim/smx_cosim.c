@@ -100,6 +100,7 @@ _Static_assert(SMX_N_MAX >= 1 && SMX_N_MAX <= 65536, "row length");
 #define PORT_CB harness_clog2(SMX_LANES + 1)	/* d_cnt, f_cnt */
 #define FUSED_BLOCK 16		/* most rows in a random drain block */
 #define GAP_MAX 300		/* longest idle gap between commands */
+#define PROG SMX_COSIM_PROG	/* first on every message */
 #define RANDOM_ROWS 4		/* --max-rows default (capped at ROWS) */
 #define RANDOM_N 40		/* --max-n default (capped at N_MAX) */
 
@@ -256,8 +257,7 @@ struct smx_cosim {
 	int inject;		/* 1: a flip is armed */
 	int injected;		/* 1: the flip was done */
 	enum inject_port inject_port;	/* --inject-port */
-	const char *vcd;	/* --vcd FILE or NULL */
-	int64_t vcd_before;	/* --vcd-window, -1 = the default */
+	struct harness_vcd vcd;	/* --vcd, --vcd-window */
 	int replay;		/* 1: a silent rerun for waves */
 	const char *vec_dir;	/* --write-vectors DIR or NULL */
 	FILE *vec_stim;		/* DIR/stim.txt, or NULL */
@@ -297,6 +297,7 @@ struct smx_cosim {
 	uint64_t cov_long;	/* coverage: windows where c > the latency */
 	uint64_t cov_eps32;	/* coverage: rows with ita_eps32 set */
 	int64_t fail_cycle;	/* first mismatch, or -1 */
+	uint64_t mismatches;	/* outputs that differed (the run stops at 1) */
 	int failed;		/* 1: a mismatch was reported */
 	int done;		/* 1: nothing left to compare */
 
@@ -333,10 +334,11 @@ static int mismatch(struct smx_cosim *c, const char *port, uint64_t expected,
 	if (c->fail_cycle < 0)
 		c->fail_cycle = (int64_t)c->cycle;
 	c->failed = 1;
+	c->mismatches++;
 	if (c->replay)
 		return 1;
-	harness_mismatch(0, "smx_cosim", c->cycle, port, expected, actual,
-			 c->seed, c->injected);
+	harness_mismatch(0, PROG, c->cycle, port, expected, actual, c->seed,
+			 c->injected);
 	c->done = 1;
 	return 1;
 }
@@ -500,8 +502,8 @@ static struct tile *tile_npy(struct smx_cosim *c)
 	t->eps32 = o->eps32;
 	t->flags = s->flags;
 	if (t->kcycles != s->kcycles) {
-		fprintf(stderr, "smx_cosim: internal: plan step of %" PRIu64
-			" cycles, smx_cycles %" PRIu64 "\n", s->kcycles, t->kcycles);
+		harness_say(0, PROG, "internal: plan step of %" PRIu64
+			" cycles, smx_cycles %" PRIu64, s->kcycles, t->kcycles);
 		tile_free(t);
 		return NULL;
 	}
@@ -989,7 +991,7 @@ static int fetch_issue(struct smx_cosim *c, struct smx_pins *p,
 	int at_ready = 0;
 
 	if (c->fq_len == FQ_LEN) {
-		fprintf(stderr, "smx_cosim: internal: %d fetches in flight\n", FQ_LEN);
+		harness_say(0, PROG, "internal: %d fetches in flight", FQ_LEN);
 		return -1;
 	}
 	p->f_valid = 1;
@@ -1137,14 +1139,14 @@ static int vec_open(struct smx_cosim *c)
 	char path[4096];
 
 	if (mkdir(c->vec_dir, 0777) && errno != EEXIST) {
-		fprintf(stderr, "smx_cosim: cannot create %s: %s\n", c->vec_dir,
+		harness_say(0, PROG, "cannot create %s: %s", c->vec_dir,
 			strerror(errno));
 		return -1;
 	}
 	c->vec_lag = c->tile_max + 1;
 	c->vec = calloc(c->vec_lag, sizeof *c->vec);
 	if (!c->vec) {
-		fprintf(stderr, "smx_cosim: out of memory\n");
+		harness_say(0, PROG, "out of memory");
 		return -1;
 	}
 	snprintf(path, sizeof path, "%s/stim.txt", c->vec_dir);
@@ -1154,7 +1156,7 @@ static int vec_open(struct smx_cosim *c)
 		c->vec_expect = fopen(path, "w");
 	}
 	if (!c->vec_stim || !c->vec_expect) {
-		fprintf(stderr, "smx_cosim: cannot write %s: %s\n", path,
+		harness_say(0, PROG, "cannot write %s: %s", path,
 			strerror(errno));
 		return -1;
 	}
@@ -1224,8 +1226,8 @@ static struct vec_line *vec_at(struct smx_cosim *c, uint64_t first,
 	uint64_t cyc = first + step;
 
 	if (cyc < c->vec_first || cyc >= c->vec_next) {
-		fprintf(stderr, "smx_cosim: internal: beat due on cycle %" PRIu64
-			", lines held %" PRIu64 " .. %" PRIu64 "\n", cyc,
+		harness_say(0, PROG, "internal: beat due on cycle %" PRIu64
+			", lines held %" PRIu64 " .. %" PRIu64, cyc,
 			c->vec_first, c->vec_next);
 		return NULL;
 	}
@@ -1242,8 +1244,8 @@ static int vec_read(struct smx_cosim *c, uint64_t first, uint64_t step,
 	if (!l)
 		return -1;
 	if (l->x_rd) {
-		fprintf(stderr, "smx_cosim: internal: two reads due on cycle %"
-			PRIu64 "\n", l->cycle);
+		harness_say(0, PROG, "internal: two reads due on cycle %"
+			PRIu64, l->cycle);
 		return -1;
 	}
 	l->x_rd = 1;
@@ -1266,8 +1268,8 @@ static int vec_tile(struct smx_cosim *c, const struct tile *t)
 	struct vec_line *v;
 
 	if (t->kcycles >= c->vec_lag) {
-		fprintf(stderr, "smx_cosim: internal: tile of %" PRIu64
-			" cycles, ring of %" PRIu64 "\n", t->kcycles, c->vec_lag);
+		harness_say(0, PROG, "internal: tile of %" PRIu64
+			" cycles, ring of %" PRIu64, t->kcycles, c->vec_lag);
 		return -1;
 	}
 	for (b = 0; b < t->c; b++)
@@ -1287,8 +1289,8 @@ static int vec_tile(struct smx_cosim *c, const struct tile *t)
 			if (!v)
 				return -1;
 			if (v->out_valid) {
-				fprintf(stderr, "smx_cosim: internal: two beats "
-					"due on cycle %" PRIu64 "\n", v->cycle);
+				harness_say(0, PROG, "internal: two beats "
+					"due on cycle %" PRIu64, v->cycle);
 				return -1;
 			}
 			v->out_valid = 1;
@@ -1346,7 +1348,7 @@ static int vec_close(struct smx_cosim *c)
 	free(c->vec);
 	c->vec = NULL;
 	if (bad)
-		fprintf(stderr, "smx_cosim: error writing vectors to %s\n",
+		harness_say(0, PROG, "error writing vectors to %s",
 			c->vec_dir);
 	return bad ? -1 : 0;
 }
@@ -1368,7 +1370,7 @@ static int slurp(const char *path, char **buf, size_t *len)
 	if (size >= 0 && !fseek(f, 0, SEEK_SET))
 		*buf = malloc((size_t)size + 1);
 	if (!*buf || fread(*buf, 1, (size_t)size, f) != (size_t)size) {
-		fprintf(stderr, "smx_cosim: --npy: cannot read %s: %s\n", path,
+		harness_say(0, PROG, "--npy: cannot read %s: %s", path,
 			errno ? strerror(errno) : "short read");
 		if (f)
 			fclose(f);
@@ -1423,7 +1425,7 @@ static const char *npy_data(const char *path, const char *buf, size_t len,
 	if (!why)
 		return buf + off + hl;
 fail:
-	fprintf(stderr, "smx_cosim: --npy: %s: %s\n", path, why);
+	harness_say(0, PROG, "--npy: %s: %s", path, why);
 	return NULL;
 }
 
@@ -1442,15 +1444,15 @@ static void *npy_tensor(const struct npy_op *o, const char *name,
 		return NULL;
 	data = npy_data(path, buf, len, descr, &rows, &cols);
 	if (data && (rows != o->rows || cols != o->n)) {
-		fprintf(stderr, "smx_cosim: --npy: %s is %" PRIu64 " x %" PRIu64
-			", its json says %u x %u\n", path, rows, cols, o->rows, o->n);
+		harness_say(0, PROG, "--npy: %s is %" PRIu64 " x %" PRIu64
+			", its json says %u x %u", path, rows, cols, o->rows, o->n);
 		data = NULL;
 	}
 	dst = data ? malloc((size_t)rows * cols) : NULL;
 	if (dst)
 		memcpy(dst, data, (size_t)rows * cols);
 	else if (data)
-		fprintf(stderr, "smx_cosim: out of memory\n");
+		harness_say(0, PROG, "out of memory");
 	free(buf);
 	return dst;
 }
@@ -1484,8 +1486,8 @@ static int npy_json(struct npy_op *o)
 		;
 	if (!strstr(text, "\"kind\": \"softmax\"") || rows < 1 || n < 1 ||
 	    rows > UINT32_MAX || q > 31) {
-		fprintf(stderr, "smx_cosim: --npy: %s: not a softmax op's json "
-			"(kind softmax, rows, n, in_scale = 2^-in_frac)\n", path);
+		harness_say(0, PROG, "--npy: %s: not a softmax op's json "
+			"(kind softmax, rows, n, in_scale = 2^-in_frac)", path);
 		free(text);
 		return -1;
 	}
@@ -1545,13 +1547,13 @@ static int npy_plan(struct smx_cosim *c, struct config *cfg)
 	op.heads = op.nm_n = op.nm_m = 1;
 	if (plan_op(cfg, &t, &op, 0, 0, &p, &err)) {
 		err_format(&err, msg, sizeof msg);
-		fprintf(stderr, "smx_cosim: --npy: %s\n", msg);
+		harness_say(0, PROG, "--npy: %s", msg);
 		return -1;
 	}
 	plan_walk_init(&w, &p);
 	while (!plan_walk_next(&w, &s))
 		if (npy_push(o, &s, &cap)) {
-			fprintf(stderr, "smx_cosim: out of memory\n");
+			harness_say(0, PROG, "out of memory");
 			return -1;
 		}
 	return 0;
@@ -1569,9 +1571,9 @@ static int npy_fits(const struct smx_cosim *c)
 		if (s->rows <= SMX_ROWS && o->n <= SMX_N_MAX &&
 		    s->kcycles < (1ull << SMX_KC_BITS))
 			continue;
-		fprintf(stderr, "smx_cosim: --npy: tile %zu is %u rows x %u "
+		harness_say(0, PROG, "--npy: tile %zu is %u rows x %u "
 			"scores (%" PRIu64 " cycles); this build's RTL takes %d x %d "
-			"(%d kcycles bits): rebuild with larger COSIM_SMX_PARAMS\n",
+			"(%d kcycles bits): rebuild with larger COSIM_SMX_PARAMS",
 			i, s->rows, o->n, s->kcycles, SMX_ROWS, SMX_N_MAX, SMX_KC_BITS);
 		return -1;
 	}
@@ -1588,12 +1590,12 @@ static int npy_config(struct smx_cosim *c, struct config *cfg)
 
 	if (config_load(o->config, cfg, &err)) {
 		err_format(&err, msg, sizeof msg);
-		fprintf(stderr, "smx_cosim: --config: %s\n", msg);
+		harness_say(0, PROG, "--config: %s", msg);
 		return -1;
 	}
 	if (cfg->smx_in_frac != o->in_frac) {
-		fprintf(stderr, "smx_cosim: --config: %s has softmax.in_frac %u, "
-			"%s.json in_scale 2^-%u: not the config of the dump\n",
+		harness_say(0, PROG, "--config: %s has softmax.in_frac %u, "
+			"%s.json in_scale 2^-%u: not the config of the dump",
 			o->config, cfg->smx_in_frac, o->prefix, o->in_frac);
 		return -1;
 	}
@@ -1620,8 +1622,8 @@ static int npy_load(struct smx_cosim *c)
 	if (!o->out || npy_plan(c, &cfg) || npy_fits(c))
 		return -1;
 	if (!o->compare && !c->replay)
-		fprintf(stderr, "smx_cosim: %s.out.npy not compared: dumped with "
-			"algorithm %s (%s), this run is %s\n", o->prefix,
+		harness_say(0, PROG, "%s.out.npy not compared: dumped with "
+			"algorithm %s (%s), this run is %s", o->prefix,
 			smx_algo_name(o->dump_algo), o->config,
 			smx_algo_name(c->algo));
 	if (!c->tiles_set || c->n_tiles_max > o->n_steps)
@@ -1642,192 +1644,136 @@ static void usage(FILE *f)
 {
 	fprintf(f,
 		"usage: smx_cosim [--algo online|ita] [--seed N] [--tiles N] [--max-rows N] [--max-n N]\n"
-		"                 [--npy PREFIX [--config FILE]] [--inject-flip CYCLE [--inject-port PORT]]\n"
-		"                 [--vcd FILE [--vcd-window N]] [--max-cycles N] [--write-vectors DIR]\n"
-		"       smx_cosim --fused N [--seed N] [--max-rows N] [--max-n N] [--inject-flip CYCLE\n"
-		"                 [--inject-port PORT]] [--vcd FILE [--vcd-window N]] [--max-cycles N]\n"
+		"                 [--npy PREFIX [--config FILE]] [--inject-flip N [--inject-port PORT]]\n"
+		"                 [--vcd FILE [--vcd-window N|A:B]] [--max-cycles N] [--write-vectors DIR]\n"
+		"       smx_cosim --fused N [--seed N] [--max-rows N] [--max-n N] [--inject-flip N\n"
+		"                 [--inject-port PORT]] [--vcd FILE [--vcd-window N|A:B]] [--max-cycles N]\n"
+		"Runs rtl/smx.v in lockstep with models/fu.c + smx.c; exit 0 pass, 1 fail, 2 bad usage.\n"
 		"  --algo A          the RTL and model algorithm: online (default) or ita\n"
-		"  --seed N          stimulus seed (default 1)\n"
 		"  --tiles N         softmax tiles (commands) to issue (default 300; --npy: all)\n"
-		"  --max-rows N      random tiles: 1 .. N rows (default %d, at most %d)\n"
-		"  --max-n N         random tiles: rows of 1 .. N scores (default %d, at most %d)\n"
-		"  --npy PREFIX      real data: PREFIX.in.npy, PREFIX.json, PREFIX.out.npy of a\n"
-		"                    softmax op from 'stasim run --dump', tiled as the scheduler\n"
-		"                    does; the algorithm defaults to the config's\n"
-		"  --config FILE     the config the dump was made with (default\n"
-		"                    %s)\n"
-		"  --inject-flip N   flip one bit of an RTL output at the first cycle >= N where it is\n"
-		"                    compared; the run must then fail with exit status 1\n"
-		"  --inject-port P   out_p (default), active, cmd_ready, rd_done, wb_done, p_data,\n"
-		"                    p_valid (the last two: --fused)\n"
-		"  --fused N         the fused front end of the online unit (FUSED_ROWS %d): N\n"
-		"                    scenarios of score-buffer rows drained, fused commands, normal\n"
-		"                    tiles among them (--max-rows), fetches; rows of 1 .. --max-n\n"
-		"  --vcd FILE        on a mismatch, rerun and write the waves of the clocks around it\n"
-		"  --vcd-window N    clocks of waves before the mismatch (default 64)\n"
-		"  --max-cycles N    fail when the run has not finished after N cycles\n"
-		"  --write-vectors DIR  also write DIR/stim.txt (inputs, every cycle) and\n"
-		"                    DIR/expect.txt (expected outputs) for tests/icarus/tb_smx.v\n",
+		"  --max-rows N      random tiles: 1..N rows (default %d, at most %d)\n"
+		"  --max-n N         random tiles: rows of 1..N scores (default %d, at most %d)\n"
+		"  --npy PREFIX      the tiles of a softmax op from 'stasim run --dump' (PREFIX.in/.out.npy, .json)\n"
+		"  --config FILE     the config the --npy dump was made with (default %s)\n"
+		"  --fused N         N random scenarios of the online unit's fused front end (FUSED_ROWS %d)\n"
+		"  --write-vectors DIR  also write DIR/stim.txt and DIR/expect.txt for tests/icarus/tb_smx.v\n",
 		SMX_ROWS < RANDOM_ROWS ? SMX_ROWS : RANDOM_ROWS, SMX_ROWS,
 		SMX_N_MAX < RANDOM_N ? SMX_N_MAX : RANDOM_N, SMX_N_MAX,
 		DEFAULT_CONFIG, SMX_FUSED_ROWS);
+	harness_usage_common(f, inject_names, INJ_N);
 }
 
-/* An unsigned value in lo .. hi; -1 after a message naming the option. */
-static int opt_u64(const char *opt, const char *s, uint64_t lo, uint64_t hi,
-		   uint64_t *v)
+/* A number lo .. hi from s into *v: 0, or 1 when s is no such number. */
+static int range_u64(const char *s, uint64_t lo, uint64_t hi, uint64_t *v)
 {
-	char *end;
-
-	errno = 0;
-	*v = s && *s && *s != '-' ? strtoull(s, &end, 0) : 0;
-	if (!s || !*s || *s == '-' || *end || errno || *v < lo || *v > hi) {
-		fprintf(stderr, "smx_cosim: %s: '%s' is not a number in %" PRIu64
-			" .. %" PRIu64 "\n", opt, s ? s : "", lo, hi);
-		return -1;
-	}
-	return 0;
+	return !s || (hi == UINT64_MAX ? harness_parse_u64(s, hi, v) :
+		      harness_parse_u64(s, hi + 1, v)) || *v < lo;
 }
 
-static int opt_u32(const char *opt, const char *s, uint32_t lo, uint32_t hi,
-		   uint32_t *v)
+/* The same into a uint32_t. */
+static int range_u32(const char *s, uint32_t lo, uint32_t hi, uint32_t *v)
 {
 	uint64_t w;
 
-	if (opt_u64(opt, s, lo, hi, &w))
-		return -1;
+	if (range_u64(s, lo, hi, &w))
+		return 1;
 	*v = (uint32_t)w;
 	return 0;
 }
 
-/* The index of v in names[0 .. n-1]; -1 after a message naming opt. */
-static int opt_name(const char *opt, const char *v, const char *const *names,
-		    int n, const char *list)
+/* A numeric option a with its value v (NULL when missing); HARNESS_OPT_BAD
+ * or HARNESS_OPT_UNKNOWN as option() says. */
+static enum harness_opt option_number(struct smx_cosim *c, const char *a,
+				      const char *v)
 {
-	int k;
+	int bad;
 
-	if (harness_parse_name(v, names, n, &k))
-		fprintf(stderr, "smx_cosim: %s: '%s' is not one of %s\n", opt, v,
-			list);
-	return k == n ? -1 : k;
+	if (!strcmp(a, "--seed")) {
+		bad = range_u64(v, 0, UINT64_MAX, &c->seed);
+	} else if (!strcmp(a, "--tiles")) {
+		bad = range_u64(v, 1, UINT32_MAX, &c->n_tiles_max);
+		c->tiles_set = 1;
+	} else if (!strcmp(a, "--max-rows")) {
+		bad = range_u32(v, 1, SMX_ROWS, &c->rows_max);
+	} else if (!strcmp(a, "--max-n")) {
+		bad = range_u32(v, 1, SMX_N_MAX, &c->n_max);
+	} else if (!strcmp(a, "--max-cycles")) {
+		bad = range_u64(v, 1, UINT64_MAX, &c->max_cycles);
+	} else if (!strcmp(a, "--fused")) {
+		bad = range_u64(v, 1, UINT32_MAX, &c->fused_n);
+	} else if (!strcmp(a, "--inject-flip")) {
+		bad = range_u64(v, 0, UINT64_MAX, &c->inject_cycle);
+		c->inject = 1;
+	} else {
+		return HARNESS_OPT_UNKNOWN;
+	}
+	return bad ? HARNESS_OPT_BAD : HARNESS_OPT_OK;
 }
 
-/* One option a with its value v; -1 after a message on a bad value. */
-static int option(struct smx_cosim *c, const char *a, const char *v)
+/* Apply option a with its value v (NULL when a is last) to self, a struct
+ * smx_cosim; harness_option_fn says what it returns. */
+static enum harness_opt option(void *self, const char *a, const char *v)
 {
 	static const char *const algos[] = { "online", "ita" };
-	uint64_t w;
-	int k;
+	struct smx_cosim *c = self;
+	enum harness_opt rc = harness_vcd_option(&c->vcd, a, v);
+	int k, bad = !v;
 
-	if (!strcmp(a, "--seed"))
-		return opt_u64(a, v, 0, UINT64_MAX, &c->seed);
-	if (!strcmp(a, "--tiles"))
-		return c->tiles_set = 1, opt_u64(a, v, 1, UINT32_MAX, &c->n_tiles_max);
-	if (!strcmp(a, "--max-rows"))
-		return opt_u32(a, v, 1, SMX_ROWS, &c->rows_max);
-	if (!strcmp(a, "--max-n"))
-		return opt_u32(a, v, 1, SMX_N_MAX, &c->n_max);
-	if (!strcmp(a, "--max-cycles"))
-		return opt_u64(a, v, 1, UINT64_MAX, &c->max_cycles);
-	if (!strcmp(a, "--fused"))
-		return opt_u64(a, v, 1, UINT32_MAX, &c->fused_n);
-	if (!strcmp(a, "--inject-flip"))
-		return c->inject = 1, opt_u64(a, v, 0, UINT64_MAX, &c->inject_cycle);
-	if (!strcmp(a, "--vcd-window")) {
-		if (opt_u64(a, v, 1, 1u << 20, &w))
-			return -1;
-		c->vcd_before = (int64_t)w;
-	} else if (!strcmp(a, "--algo")) {
-		k = opt_name(a, v, algos, 2, "online, ita (threepass has no RTL)");
+	if (rc != HARNESS_OPT_UNKNOWN)
+		return rc;
+	if (!strcmp(a, "--algo")) {
+		bad = harness_parse_name(v, algos, 2, &k);
 		c->algo = k == 1 ? SMX_ITA : SMX_ONLINE;
 		c->algo_set = 1;
-		return k < 0 ? -1 : 0;
 	} else if (!strcmp(a, "--inject-port")) {
-		k = opt_name(a, v, inject_names, INJ_N,
-			     "out_p, active, cmd_ready, rd_done, wb_done");
-		c->inject_port = k < 0 ? INJ_OUT_P : (enum inject_port)k;
-		return k < 0 ? -1 : 0;
-	} else if (!strcmp(a, "--vcd")) {
-		c->vcd = v;
+		bad = harness_parse_name(v, inject_names, INJ_N, &k);
+		if (!bad)
+			c->inject_port = (enum inject_port)k;
 	} else if (!strcmp(a, "--write-vectors")) {
 		c->vec_dir = v;
 	} else if (!strcmp(a, "--npy")) {
 		c->npy.prefix = v;
 	} else if (!strcmp(a, "--config")) {
 		c->npy.config = v;
+	} else {
+		return option_number(c, a, v);
 	}
-	return 0;
-}
-
-/* 1 when a is one of our options (each takes a value). */
-static int known(const char *a)
-{
-	static const char *const opts[] = {
-		"--seed", "--tiles", "--max-rows", "--max-n", "--max-cycles",
-		"--inject-flip", "--inject-port", "--vcd", "--vcd-window",
-		"--algo", "--write-vectors", "--npy", "--config", "--fused",
-	};
-	size_t k;
-
-	for (k = 0; k < sizeof opts / sizeof opts[0]; k++)
-		if (!strcmp(a, opts[k]))
-			return 1;
-	return 0;
+	return bad ? HARNESS_OPT_BAD : HARNESS_OPT_OK;
 }
 
 /* --fused runs the online model's fused front end on random scenarios:
- * not with the options of the other stimuli; -1 after a message. */
-static int fused_options(const struct smx_cosim *c)
+ * not with the options of the other stimuli. Why not, or NULL. */
+static const char *fused_conflict(const struct smx_cosim *c)
 {
-	const char *why = NULL;
-
 	if (SMX_FUSED_ROWS < 2)
-		why = "this build's online unit has no score buffer (FUSED_ROWS 1; "
-		      "COSIM_SMX_FUSED_ROWS)";
-	else if (c->algo != SMX_ONLINE)
-		why = "the fused front end is the online algorithm's";
-	else if (c->npy.prefix)
-		why = "not with --npy (random scenarios only)";
-	else if (c->tiles_set)
-		why = "not with --tiles (N scenarios set the normal tiles too)";
-	else if (c->vec_dir)
-		why = "not with --write-vectors (the vector files have no fused ports)";
-	if (!why)
-		return 0;
-	fprintf(stderr, "smx_cosim: --fused: %s\n", why);
-	return -1;
+		return "--fused: this build's online unit has no score buffer "
+		       "(FUSED_ROWS 1; COSIM_SMX_FUSED_ROWS)";
+	if (c->algo != SMX_ONLINE)
+		return "--fused: the fused front end is the online algorithm's";
+	if (c->npy.prefix)
+		return "--fused: not with --npy (random scenarios only)";
+	if (c->tiles_set)
+		return "--fused: not with --tiles (N scenarios set the normal "
+		       "tiles too)";
+	if (c->vec_dir)
+		return "--fused: not with --write-vectors (the vector files "
+		       "have no fused ports)";
+	return NULL;
 }
 
-static int parse(struct smx_cosim *c, int argc, char **argv, int *status)
+/* Options that exclude or need another: one message naming them, or
+ * NULL. */
+static const char *conflict(const void *self)
 {
-	int i;
+	const struct smx_cosim *c = self;
+	const char *why = c->fused_n ? fused_conflict(c) : NULL;
 
-	for (i = 1; i < argc; i++) {
-		const char *a = argv[i], *v = i + 1 < argc ? argv[i + 1] : NULL;
-
-		if (!strcmp(a, "-h") || !strcmp(a, "--help")) {
-			usage(stdout);
-			*status = 0;
-			return -1;
-		}
-		if (a[0] == '+')
-			continue;	/* +verilator+ options */
-		if (!known(a) || !v) {
-			fprintf(stderr, "smx_cosim: %s '%s' (--help lists the "
-				"options)\n", known(a) ? "missing value after" :
-				"unknown option", a);
-			return -1;
-		}
-		if (option(c, a, v))
-			return -1;
-		i++;
-	}
-	if (c->npy.config && !c->npy.prefix) {
-		fprintf(stderr, "smx_cosim: --config: only with --npy\n");
-		return -1;
-	}
-	return c->fused_n ? fused_options(c) : 0;
+	if (c->npy.config && !c->npy.prefix)
+		return "--config needs --npy";
+	return why ? why : harness_vcd_conflict(&c->vcd);
 }
+
+static const struct harness_cli cli = { PROG, option, usage, conflict };
 
 /* ---- the public interface ---- */
 
@@ -1891,17 +1837,17 @@ struct smx_cosim *smx_cosim_new(int argc, char **argv, int replay,
 
 	*status = 2;
 	if (!c) {
-		fprintf(stderr, "smx_cosim: out of memory\n");
+		harness_say(0, PROG, "out of memory");
 		return NULL;
 	}
 	c->seed = 1;
 	c->n_tiles_max = 300;
 	c->rows_max = SMX_ROWS < RANDOM_ROWS ? SMX_ROWS : RANDOM_ROWS;
 	c->n_max = SMX_N_MAX < RANDOM_N ? SMX_N_MAX : RANDOM_N;
-	c->vcd_before = -1;
+	harness_vcd_init(&c->vcd);
 	c->fail_cycle = -1;
 	c->replay = replay;
-	if (parse(c, argc, argv, status) || setup(c)) {
+	if (harness_options(&cli, c, argc, argv, replay, status) || setup(c)) {
 		vec_close(c);
 		cosim_free(c);
 		return NULL;
@@ -1914,14 +1860,9 @@ int smx_cosim_algorithm(const struct smx_cosim *c)
 	return c->algo == SMX_ITA ? 1 : 0;
 }
 
-const char *smx_cosim_vcd(const struct smx_cosim *c)
+const struct harness_vcd *smx_cosim_vcd(const struct smx_cosim *c)
 {
-	return c->vcd;
-}
-
-int64_t smx_cosim_vcd_window(const struct smx_cosim *c)
-{
-	return c->vcd_before;
+	return &c->vcd;
 }
 
 int64_t smx_cosim_fail_cycle(const struct smx_cosim *c)
@@ -1956,7 +1897,7 @@ void smx_cosim_drive(struct smx_cosim *c, struct smx_pins *p)
 			c->gap--;
 		else if (c->fused_n ? fused_cmd(c) :
 			 c->n_tiles < c->n_tiles_max && next_cmd(c)) {
-			fprintf(stderr, "smx_cosim: cannot build tile %zu\n",
+			harness_say(0, PROG, "cannot build tile %zu",
 				c->n_tiles);
 			c->failed = c->done = 1;
 			return;
@@ -1971,8 +1912,8 @@ void smx_cosim_drive(struct smx_cosim *c, struct smx_pins *p)
 		harness_garbage(&c->rng, p->x_data, SMX_X_BITS);
 	}
 	if (c->fused_n && fused_drive(c, p)) {
-		fprintf(stderr, "smx_cosim: cannot build fused scenario %" PRIu64
-			" (out of memory, or the internal error above)\n", c->scen_made);
+		harness_say(0, PROG, "cannot build fused scenario %" PRIu64
+			" (out of memory, or the internal error above)", c->scen_made);
 		c->failed = c->done = 1;
 		return;
 	}
@@ -2024,9 +1965,8 @@ static void inject(struct smx_cosim *c, struct smx_pins *p)
 		return;
 	}
 	c->injected = 1;
-	if (!c->replay)
-		fprintf(stderr, "smx_cosim: injected a bit flip on %s at cycle %"
-			PRIu64 "\n", inject_names[c->inject_port], c->cycle);
+	harness_injected(c->replay, PROG, inject_names[c->inject_port],
+			 c->cycle);
 }
 
 /* Lane l of probability beat (row, beat) of t against smx_row and, with
@@ -2099,8 +2039,8 @@ static int tile_written(struct smx_cosim *c)
 		/* in order: the scenario's fused tiles are done in r0 order */
 		if (!c->scen || c->scen->ftiles_written == c->scen->n_ftiles ||
 		    c->scen->ftiles[c->scen->ftiles_written].r0 != t->r0) {
-			fprintf(stderr, "smx_cosim: internal: fused tile of r0 %u "
-				"written outside its scenario\n", t->r0);
+			harness_say(0, PROG, "internal: fused tile of r0 %u "
+				"written outside its scenario", t->r0);
 			return mismatch(c, "wb_done (fused tile)", 0, 1);
 		}
 		c->scen->ftiles_written++;
@@ -2221,9 +2161,7 @@ int smx_cosim_check(struct smx_cosim *c, struct smx_pins *p)
 	if (check_fetch(c, p))
 		return 1;
 	if (c->cycle >= c->max_cycles) {
-		if (!c->replay)
-			fprintf(stderr, "smx_cosim: no finish after %" PRIu64
-				" cycles (seed %" PRIu64 ")\n", c->cycle, c->seed);
+		harness_hang(c->replay, PROG, c->cycle, c->seed);
 		c->fail_cycle = c->fail_cycle < 0 ? (int64_t)c->cycle : c->fail_cycle;
 		c->failed = c->done = 1;
 		return 1;
@@ -2236,48 +2174,63 @@ int smx_cosim_check(struct smx_cosim *c, struct smx_pins *p)
 	return 0;
 }
 
-/* The summary line of a fused run. */
-static void summary_fused(const struct smx_cosim *c, int status)
+/* The counters of a fused run, for its summary line. */
+static void details_fused(const struct smx_cosim *c, char *details, size_t len)
 {
-	printf("smx_cosim: %s seed=%" PRIu64 " cycles=%" PRIu64 " fused scenarios=%"
-	       PRIu64 " fused_tiles=%" PRIu64 " normal_tiles=%" PRIu64 " normal_rows=%" PRIu64
-	       " drain_beats=%" PRIu64 " restarts=%" PRIu64 " fetches=%" PRIu64
-	       " probs=%" PRIu64 " wraps=%" PRIu64 " at_ready=%" PRIu64
-	       " tight_cmds=%" PRIu64 " prob_beats=%" PRIu64 " rescales=%" PRIu64
-	       " p255=%" PRIu64 " fifo_full=%" PRIu64 " algo=online recip_latency=%d"
-	       " lanes=%d exp_latency=%d fused_rows=%d rows<=%u n<=%u\n",
-	       status ? "FAIL" : "PASS", c->seed, c->cycle, c->scen_done,
-	       c->cov_ftiles, c->cov_ntiles, c->rows_checked, c->cov_dbeats,
-	       c->cov_restarts, c->cov_fetches, c->cov_probs, c->cov_wraps,
-	       c->cov_at_ready, c->cov_tight, c->beats_checked, c->cov_rescale,
-	       c->cov_sat, c->cov_full, SMX_RECIP_LATENCY, SMX_LANES,
-	       SMX_EXP_LATENCY, SMX_FUSED_ROWS, c->rows_max, c->n_max);
+	snprintf(details, len, "fused_tiles=%" PRIu64 " normal_tiles=%" PRIu64
+		 " normal_rows=%" PRIu64 " drain_beats=%" PRIu64 " restarts=%"
+		 PRIu64 " fetches=%" PRIu64 " probs=%" PRIu64 " wraps=%" PRIu64
+		 " at_ready=%" PRIu64 " tight_cmds=%" PRIu64 " prob_beats=%"
+		 PRIu64 " rescales=%" PRIu64 " p255=%" PRIu64 " fifo_full=%"
+		 PRIu64 " algo=online recip_latency=%d lanes=%d exp_latency=%d"
+		 " fused_rows=%d rows<=%u n<=%u", c->cov_ftiles, c->cov_ntiles,
+		 c->rows_checked, c->cov_dbeats, c->cov_restarts, c->cov_fetches,
+		 c->cov_probs, c->cov_wraps, c->cov_at_ready, c->cov_tight,
+		 c->beats_checked, c->cov_rescale, c->cov_sat, c->cov_full,
+		 SMX_RECIP_LATENCY, SMX_LANES, SMX_EXP_LATENCY, SMX_FUSED_ROWS,
+		 c->rows_max, c->n_max);
 }
 
-/* The summary line on stdout. */
+/* The counters of a run of tiles, for its summary line. */
+static void details_tiles(const struct smx_cosim *c, char *details, size_t len)
+{
+	char algo[96], source[HARNESS_MSG_MAX - 512];
+
+	if (c->algo == SMX_ITA)
+		snprintf(algo, sizeof algo, "eps32_rows=%" PRIu64 " algo=ita "
+			 "dividers=%d div_latency=%d", c->cov_eps32,
+			 SMX_DIVIDERS, SMX_DIV_LATENCY);
+	else
+		snprintf(algo, sizeof algo, "algo=online recip_latency=%d",
+			 SMX_RECIP_LATENCY);
+	if (c->npy.prefix)
+		snprintf(source, sizeof source, "npy=%s rows_vs_out.npy=%"
+			 PRIu64, c->npy.prefix, c->npy.rows_dump);
+	else
+		snprintf(source, sizeof source, "rows<=%u n<=%u", c->rows_max,
+			 c->n_max);
+	snprintf(details, len, "rows=%" PRIu64 " score_beats=%" PRIu64
+		 " prob_beats=%" PRIu64 " rescales=%" PRIu64 " p255=%" PRIu64
+		 " c>L_windows=%" PRIu64 " fifo_full=%" PRIu64 " %s lanes=%d"
+		 " exp_latency=%d %s", c->rows_checked, c->beats_fed,
+		 c->beats_checked, c->cov_rescale, c->cov_sat, c->cov_long,
+		 c->cov_full, algo, SMX_LANES, SMX_EXP_LATENCY, source);
+}
+
+/* The summary line on stdout: verdict, counts, coverage, the unit. */
 static void summary(const struct smx_cosim *c, int status)
 {
-	if (c->fused_n) {
-		summary_fused(c, status);
-		return;
-	}
-	printf("smx_cosim: %s seed=%" PRIu64 " cycles=%" PRIu64 " tiles=%zu rows=%"
-	       PRIu64 " score_beats=%" PRIu64 " prob_beats=%" PRIu64 " rescales=%"
-	       PRIu64 " p255=%" PRIu64 " c>L_windows=%" PRIu64 " fifo_full=%" PRIu64,
-	       status ? "FAIL" : "PASS", c->seed, c->cycle, c->wb_tile,
-	       c->rows_checked, c->beats_fed, c->beats_checked, c->cov_rescale,
-	       c->cov_sat, c->cov_long, c->cov_full);
-	if (c->algo == SMX_ITA)
-		printf(" eps32_rows=%" PRIu64 " algo=ita dividers=%d div_latency=%d",
-		       c->cov_eps32, SMX_DIVIDERS, SMX_DIV_LATENCY);
+	const struct harness_tally t = {
+		c->cycle, c->fused_n ? c->scen_done : c->wb_tile,
+		c->fused_n ? "fused scenario" : "tile", c->mismatches, c->seed
+	};
+	char details[HARNESS_MSG_MAX];
+
+	if (c->fused_n)
+		details_fused(c, details, sizeof details);
 	else
-		printf(" algo=online recip_latency=%d", SMX_RECIP_LATENCY);
-	printf(" lanes=%d exp_latency=%d", SMX_LANES, SMX_EXP_LATENCY);
-	if (c->npy.prefix)
-		printf(" npy=%s rows_vs_out.npy=%" PRIu64 "\n", c->npy.prefix,
-		       c->npy.rows_dump);
-	else
-		printf(" rows<=%u n<=%u\n", c->rows_max, c->n_max);
+		details_tiles(c, details, sizeof details);
+	harness_summary(PROG, status, &t, details);
 }
 
 int smx_cosim_finish(struct smx_cosim *c)
@@ -2286,12 +2239,10 @@ int smx_cosim_finish(struct smx_cosim *c)
 
 	if (vec_close(c) && !status)
 		status = 2;
-	if (!c->failed && c->inject && !c->replay) {
-		fprintf(stderr, "smx_cosim: the %s flip at cycle %" PRIu64 " %s\n",
-			inject_names[c->inject_port], c->inject_cycle,
-			c->injected ? "was not caught" : "never happened (run too short)");
-		status = 2;
-	}
+	if (!c->failed && c->inject)
+		status = harness_inject_missed(c->replay, PROG,
+					       inject_names[c->inject_port],
+					       c->inject_cycle, c->injected);
 	if (!c->replay)
 		summary(c, status);
 	cosim_free(c);

@@ -10,9 +10,8 @@
  * reads, steps the fu model and compares every registered output of the
  * RTL after each clock. The C++ side (smx_main.cpp) holds one Verilated
  * model per algorithm (ALGORITHM 0 and 1 of the same rtl/smx.v), moves
- * struct smx_pins to and from its ports, ticks the clock, and on a
- * mismatch with --vcd replays the run with a bounded waveform window
- * (tests/cosim/vcd_window.h).
+ * struct smx_pins to and from its ports, ticks the clock, and with --vcd
+ * replays the run with a bounded waveform window (tests/cosim/vcd_window.h).
  *
  * --fused N runs the fused front end of the online model instead (rtl/smx.v
  * "Fused"): N random scenarios, each a score buffer of rows drained like
@@ -159,6 +158,11 @@ struct smx_pins {
 /* Clocks smx_main.cpp holds rst_l low before cycle 0. */
 #define SMX_COSIM_RESET_CYCLES 3
 
+/* First on every message of the harness, C and C++ side (harness.h). */
+#define SMX_COSIM_PROG "smx cosim"
+
+struct harness_vcd;
+
 struct smx_cosim;
 
 /*
@@ -173,11 +177,9 @@ struct smx_cosim *smx_cosim_new(int argc, char **argv, int replay,
 				int *status);
 /* The RTL to run: rtl/smx.v's ALGORITHM, 0 (online) or 1 (ita). */
 int smx_cosim_algorithm(const struct smx_cosim *c);
-/* VCD file asked for with --vcd, or NULL. */
-const char *smx_cosim_vcd(const struct smx_cosim *c);
-/* Clocks of waves before the failing one (--vcd-window), or -1: the
- * default (kVcdWindowBefore). */
-int64_t smx_cosim_vcd_window(const struct smx_cosim *c);
+/* The waves asked for: --vcd and --vcd-window (harness.h says which
+ * window they give). */
+const struct harness_vcd *smx_cosim_vcd(const struct smx_cosim *c);
 /* Cycle of the first mismatch (or of giving up on a hang), or -1. */
 int64_t smx_cosim_fail_cycle(const struct smx_cosim *c);
 /* Inputs held during reset: rst_l low, no command. */

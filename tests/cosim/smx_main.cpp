@@ -1,26 +1,16 @@
 // smx_main.cpp - the Verilator side of the softmax-unit co-simulation: the
 // stimulus, the C model and the comparison are C code in smx_cosim.c, the
-// context, reset window and clocking are cosim_main.h; this file copies
-// struct smx_pins to and from the Verilated ports and keeps its own --vcd
-// replay (waves(): FILE.tmp, its own messages, no effect on the status).
+// context, reset window, clocking and the --vcd replay are cosim_main.h;
+// this file copies struct smx_pins to and from the Verilated ports and
+// picks the model of the run's algorithm.
 //
 // Two models of rtl/smx.v are linked in, one per algorithm with RTL:
 // Vsmx (ALGORITHM 0, online, with the fused front end of FUSED_ROWS rows)
 // and Vsmx_ita (ALGORITHM 1, FUSED_ROWS 1); --algo picks one, --fused the
 // first. Both have every port; the harness holds the fused ones at 0 but
-// with --fused.
-// Both are built with tracing, which costs nothing until a context asks
-// for it: the first pass runs untraced, and only after a failure at cycle
-// C, with --vcd FILE, does the same run (a pure function of its options)
-// go again from reset with a VcdWindow writing clocks C - 1 - N .. C + 3
-// (clock C - 1 is the one whose edge showed the failure), as FILE.tmp
-// renamed to FILE once complete.
-#include <cerrno>
-#include <cinttypes>
+// with --fused. Both are built with tracing, which costs nothing until a
+// context asks for it (the --vcd replay).
 #include <cstdint>
-#include <cstdio>
-#include <cstring>
-#include <string>
 
 #include <verilated.h>
 
@@ -34,14 +24,13 @@ namespace {
 using cosim_main::get;
 using cosim_main::put;
 
-const int kResetCycles = SMX_COSIM_RESET_CYCLES;	// clocks with rst_l low
-
-// The replay stops when the harness is done, even inside the window.
+// The replay stops when the harness is done, even inside the window: the
+// C side runs on past a mismatch in a replay and ends the run itself.
 const cosim_main::Harness<smx_cosim, smx_pins> kHarness = {
-	"smx_cosim", "failure", false, true, kResetCycles,
-	smx_cosim_new, smx_cosim_vcd, smx_cosim_vcd_window,
-	smx_cosim_fail_cycle, smx_cosim_reset_pins, smx_cosim_done,
-	smx_cosim_drive, smx_cosim_check, smx_cosim_finish,
+	SMX_COSIM_PROG, true, SMX_COSIM_RESET_CYCLES,
+	smx_cosim_new, smx_cosim_vcd, smx_cosim_fail_cycle,
+	smx_cosim_reset_pins, smx_cosim_done, smx_cosim_drive,
+	smx_cosim_check, smx_cosim_finish,
 };
 
 template <typename Top> void to_model(Top *m, const smx_pins &p)
@@ -95,78 +84,20 @@ template <typename Top> void from_model(const Top *m, smx_pins &p)
 	get(m->p_data, p.p_data);
 }
 
-// One run from reset: until the harness is done or, with a window, until
-// the window is written. vcd: nullptr for the untraced first pass.
-void run_algo(smx_cosim *cs, int argc, char **argv, const char *vcd,
-	      int64_t fail_clock, int64_t before)
+// One run from reset on the model of the run's algorithm (cosim_main::run).
+cosim_main::Ran run_algo(smx_cosim *cs, int argc, char **argv,
+			 const cosim_main::Waves &w)
 {
 	if (smx_cosim_algorithm(cs) == 1)
-		cosim_main::run(kHarness, to_model<Vsmx_ita>,
-				from_model<Vsmx_ita>, cs, argc, argv, vcd,
-				fail_clock, before);
-	else
-		cosim_main::run(kHarness, to_model<Vsmx>, from_model<Vsmx>, cs,
-				argc, argv, vcd, fail_clock, before);
-}
-
-// VCD time of the rising edge of clock k: each clock dumps at 2 (k +
-// reset) and 2 (k + reset) + 1.
-int64_t edge_time(int64_t clock)
-{
-	return 2 * (clock + kResetCycles) + 1;
-}
-
-// Replay the run with a VcdWindow around clock fail - 1, whose rising edge
-// showed the failure the harness reports at cycle fail.
-void waves(int argc, char **argv, const char *vcd, int64_t fail, int64_t before)
-{
-	const std::string tmp = std::string(vcd) + ".tmp";
-	const int64_t edge = fail - 1;
-	const int64_t from = edge - before < -kResetCycles ? -kResetCycles
-							   : edge - before;
-	int status;
-	smx_cosim *rs = smx_cosim_new(argc, argv, 1, &status);
-
-	if (!rs)
-		return;
-	run_algo(rs, argc, argv, tmp.c_str(), edge, before);
-	if (smx_cosim_fail_cycle(rs) != fail)
-		std::fprintf(stderr, "smx_cosim: the replay for waves failed at "
-			     "cycle %" PRId64 ", not %" PRId64 "\n",
-			     smx_cosim_fail_cycle(rs), fail);
-	smx_cosim_finish(rs);
-	if (std::rename(tmp.c_str(), vcd)) {
-		std::fprintf(stderr, "smx_cosim: cannot write %s: %s\n", vcd,
-			     std::strerror(errno));
-		return;
-	}
-	std::fprintf(stderr, "smx_cosim: waves of clocks %" PRId64 " .. %" PRId64
-		     " (VCD time %" PRId64 " .. %" PRId64 ") around the failure at "
-		     "cycle %" PRId64 " (clock %" PRId64 ", rising edge at VCD time %"
-		     PRId64 ") in %s\n", from, edge + kVcdWindowAfter,
-		     edge_time(from) - 1, edge_time(edge + kVcdWindowAfter), fail,
-		     edge, edge_time(edge), vcd);
+		return cosim_main::run(kHarness, to_model<Vsmx_ita>,
+				       from_model<Vsmx_ita>, cs, argc, argv, w);
+	return cosim_main::run(kHarness, to_model<Vsmx>, from_model<Vsmx>, cs,
+			       argc, argv, w);
 }
 
 }  // namespace
 
 int main(int argc, char **argv)
 {
-	int status;
-	smx_cosim *cs = smx_cosim_new(argc, argv, 0, &status);
-
-	if (!cs)
-		return status;
-	run_algo(cs, argc, argv, nullptr, 0, 0);
-	const char *vcd = smx_cosim_vcd(cs);
-	const int64_t fail = smx_cosim_fail_cycle(cs);
-	const int64_t before = smx_cosim_vcd_window(cs) < 0 ? kVcdWindowBefore
-							     : smx_cosim_vcd_window(cs);
-	status = smx_cosim_finish(cs);
-	if (vcd && fail < 0)
-		std::fprintf(stderr, "smx_cosim: no failure, so no waves: %s not "
-			     "written\n", vcd);
-	else if (vcd)
-		waves(argc, argv, vcd, fail, before);
-	return status;
+	return cosim_main::main_with(kHarness, run_algo, argc, argv);
 }
