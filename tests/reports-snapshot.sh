@@ -8,8 +8,9 @@
 # usage: reports-snapshot.sh STASIM OUTDIR      (~1-2 min on 2 cores)
 set -u
 bin=$1 out=$2
-mkdir -p "$out/traces" || exit 1
-t=$out/traces
+# traces made here go to one fixed relative path, because reports name them
+t=build/reports-snapshot-traces
+mkdir -p "$out" "$t" || exit 1
 run() {	# name, then stasim arguments: stdout, stderr and exit status
 	name=$1; shift
 	"$bin" "$@" > "$out/$name.out" 2> "$out/$name.err"
