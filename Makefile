@@ -33,7 +33,7 @@ CFLAGS_BASE += -DSTASIM_SRC_DIR='"$(CURDIR)"'
 OPT         ?= -O2
 LDLIBS      := -linih -lz -lm
 
-SIM_SRC    := $(filter-out sim/main.c,$(wildcard sim/*.c)) $(wildcard models/*.c)
+SIM_SRC    := $(filter-out sim/main.c,$(wildcard sim/*.c)) $(wildcard sim/lib/*.c) $(wildcard models/*.c)
 TEST_SRC   := $(wildcard tests/test_*.c)
 TEST_NAMES := $(notdir $(TEST_SRC:.c=))
 
@@ -48,7 +48,7 @@ NEED_DEPS := $(if $(HAVE_DEPS),,deps)
 # Build directory per flavour: release objects in build/, sanitized in build/asan/.
 define flavour
 $(1)_OBJ := $$(patsubst %.c,$(2)/obj/%.o,$$(SIM_SRC))
-$(2)/obj/%.o: %.c $$(wildcard sim/*.h models/*.h) | $$(NEED_DEPS)
+$(2)/obj/%.o: %.c $$(wildcard sim/*.h sim/lib/*.h models/*.h) | $$(NEED_DEPS)
 	@mkdir -p $$(dir $$@)
 	$$(CC) $$(CFLAGS_BASE) $(3) -c $$< -o $$@
 $(2)/libstasim.a: $$($(1)_OBJ)
