@@ -323,8 +323,8 @@ static int cmd_trace(int argc, char **argv)
 	if (a.list)
 		return list_models();
 	if (!a.model)
-		return opt_error(&trace_cmd, "%s", "needs a MODEL (see 'stasim "
-				 "trace --list')");
+		return opt_error(&trace_cmd, "%s", "needs a MODEL; 'stasim trace --list' "
+				 "lists them");
 	if (zoo_defaults(a.model, &zo))
 		return unknown_model(a.model);
 	if ((rc = trace_apply(&a, &zo)))
