@@ -50,4 +50,65 @@ int table_cmd(int argc, char **argv);
  */
 int plot_cmd(int argc, char **argv);
 
+/* ---- shared by pareto.c, table.c and plot.c (analysis.c) ---- */
+
+#include <stddef.h>
+#include <stdio.h>
+
+#include "err.h"
+#include "lib/afile.h"
+#include "opt.h"
+
+/* Long-only options of pareto, table and plot (opt.h); -o is the letter. */
+enum {
+	AN_X = OPT_LONG,	/* --x COL */
+	AN_Y,			/* --y COL */
+	AN_WHERE,		/* --where KEY=VALUE, repeatable */
+	AN_FORMAT,		/* --format NAME */
+	AN_ROWS,		/* --rows KEY */
+	AN_COLS,		/* --cols KEY */
+	AN_BASELINE,		/* --baseline VALUE */
+	AN_METRIC,		/* --metric NAME */
+	AN_REPORT,		/* --report REPORT.json */
+};
+
+/* Where an output goes: stdout, or FILE through a temporary and rename. */
+struct an_out {
+	struct afile a;		/* used when path is set */
+	const char *path;	/* -o FILE, or NULL for stdout */
+	FILE *f;		/* write here */
+};
+
+/* realloc that never returns NULL: out of memory ends the process. */
+void *an_grow(void *p, size_t n);
+
+/* Print err as the one error line "stasim: ..."; returns rc. */
+int an_print_err(const struct sim_err *err, int rc);
+
+/* "a, b or c" from names (NULL-terminated) into buf. */
+void an_name_list(const char *const *names, char *buf, size_t len);
+
+/*
+ * Index of val among names (NULL-terminated) for option opt, or -1 after
+ * one usage line listing them with the nearest as a fix.
+ */
+int an_pick(const struct opt_cmd *cmd, const char *opt, const char *val,
+	    const char *const *names);
+
+/* The one results file operand into *file; 0, or a usage line and 2. */
+int an_operand(const struct opt_cmd *cmd, const char **file, const char *v);
+
+/* Open path (NULL: stdout) for writing. 0, or -1 with err. */
+int an_out_open(struct an_out *o, const char *path, struct sim_err *err);
+
+/* Close (and rename into place). Returns the exit status, printing the error if any. */
+int an_out_close(struct an_out *o);
+
+/* One field: csv (RFC 4180 quoting), Markdown cell, LaTeX text, or plain
+ * text padded to width (left, or right when right is set). */
+void an_put_csv(FILE *f, const char *s);
+void an_put_md(FILE *f, const char *s);
+void an_put_tex(FILE *f, const char *s);
+void an_put_txt(FILE *f, const char *s, size_t width, int right);
+
 #endif

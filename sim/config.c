@@ -31,6 +31,8 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "lib/num.h"
+
 #define KEYS_MAX 64		/* rows in the largest schema */
 #define FIELD_SIZE (sizeof(((struct sim_err *)0)->field))
 #define MSG_SIZE (sizeof(((struct sim_err *)0)->msg))
@@ -383,30 +385,12 @@ static void range_text(const struct key *k, char *buf, size_t n)
 	}
 }
 
-/* Decimal digits only; returns 0, -1 = malformed, 1 = above UINT64_MAX. */
-static int parse_uint(const char *s, uint64_t *v)
-{
-	uint64_t x = 0;
-
-	if (!*s)
-		return -1;
-	for (; *s; s++) {
-		if (*s < '0' || *s > '9')
-			return -1;
-		if (x > (UINT64_MAX - (uint64_t)(*s - '0')) / 10)
-			return 1;
-		x = x * 10 + (uint64_t)(*s - '0');
-	}
-	*v = x;
-	return 0;
-}
-
 static int store_uint(const struct key *k, void *field, const char *s,
 		      char *msg, size_t n)
 {
 	char range[96];
 	uint64_t v = 0;
-	int rc = parse_uint(s, &v);
+	int rc = num_u64(s, &v);
 
 	range_text(k, range, sizeof range);
 	if (rc < 0) {
@@ -433,12 +417,10 @@ static int store_uint(const struct key *k, void *field, const char *s,
 static int store_double(const struct key *k, void *field, const char *s,
 			char *msg, size_t n)
 {
-	char range[96], *end;
+	char range[96];
 	double v;
 
-	errno = 0;
-	v = strtod(s, &end);
-	if (end == s || *end || !isfinite(v)) {
+	if (num_double(s, &v)) {
 		snprintf(msg, n, "malformed number '%s' (expected a finite decimal number)", s);
 		return -1;
 	}

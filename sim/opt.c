@@ -18,6 +18,7 @@
 #include <string.h>
 
 #include "err.h"
+#include "lib/num.h"
 
 #define OPT_MAX 64		/* options in one table */
 #define WORD_MAX 64		/* longest word compared by opt_distance */
@@ -53,19 +54,7 @@ unsigned opt_distance(const char *a, const char *b)
 
 int opt_u64(const char *s, uint64_t *v)
 {
-	uint64_t x = 0;
-
-	if (!*s)
-		return -1;
-	for (; *s; s++) {
-		uint64_t d = (uint64_t)(*s - '0');
-
-		if (*s < '0' || *s > '9' || x > (UINT64_MAX - d) / 10)
-			return -1;
-		x = x * 10 + d;
-	}
-	*v = x;
-	return 0;
+	return num_u64(s, v) ? -1 : 0;
 }
 
 /* Edits a typo of a word this long may plausibly contain. */

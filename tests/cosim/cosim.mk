@@ -33,7 +33,7 @@ COSIM_SDE_WIDE_PARAMS ?= ROWS=3 COLS=5 N_MAX=4 M_MAX=16 ACT_BITS=16 WEIGHT_BITS=
 COSIM_RTL     := $(wildcard rtl/sde*.v)
 # the model, and for --npy the planner (sim/plan.c) with what it calls
 COSIM_MODEL   := sde nm gate smx smx_ref vec vec_ref
-COSIM_PLANNER := plan config err trace
+COSIM_PLANNER := plan config err trace lib/num
 COSIM_HEADERS := $(wildcard models/*.h) sim/kern.h sim/plan.h sim/config.h sim/trace.h \
 	sim/err.h tests/cosim/sde_cosim.h tests/cosim/harness.h
 COSIM_SEEDS_QUICK ?= 1 2 3 4
@@ -307,7 +307,7 @@ COSIM_SMX_BUILD  := $(COSIM_BUILD)/smx
 COSIM_SMX_RTL    := $(wildcard rtl/smx*.v) rtl/fu.v
 # the unit's models, and what --npy needs to tile an op as sim/plan.c does
 COSIM_SMX_MODEL  := fu smx smx_ref gate vec vec_ref nm
-COSIM_SMX_SIM    := plan config err trace
+COSIM_SMX_SIM    := plan config err trace lib/num
 COSIM_SMX_HEADERS := $(wildcard models/*.h sim/*.h) tests/cosim/smx_cosim.h \
 	tests/cosim/harness.h
 COSIM_SMX_SEEDS_QUICK ?= 1 2 3 4

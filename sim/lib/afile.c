@@ -1,5 +1,5 @@
 /*
- * afile.c - temporary file + rename (see afile.h).
+ * lib/afile.c - temporary file + rename (see afile.h).
  */
 #include "afile.h"
 

@@ -1,0 +1,248 @@
+/*
+ * pareto.c - stasim pareto: the Pareto front of a sweep's ok rows,
+ * minimizing two columns (analysis.h, pareto.h, docs/analysis.md).
+ *
+ * Invariant: the front holds every ok row passing the filters that no
+ * other such row beats on both columns; equal points are all kept, in
+ * order of x, then y, then file order.
+ */
+#include "pareto.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "analysis.h"
+#include "lib/num.h"
+
+static int pt_cmp(const void *a, const void *b)
+{
+	const struct pareto_pt *p = a, *q = b;
+
+	if (p->x != q->x)
+		return p->x < q->x ? -1 : 1;
+	if (p->y != q->y)
+		return p->y < q->y ? -1 : 1;
+	return p->row < q->row ? -1 : p->row > q->row;
+}
+
+size_t pareto_front(const struct results *c, long xc, long yc,
+			   const struct filt *f, struct pareto_pt *front,
+			   size_t *n_sel, size_t *n_ok)
+{
+	struct pareto_pt *p = an_grow(NULL, (c->nrows + 1) * sizeof *p);
+	size_t i, n = 0, nf = 0;
+	double best = INFINITY;
+
+	*n_sel = 0;
+	for (i = 0; i < c->nrows; i++) {
+		if (!filt_match(f, &c->rows[i]))
+			continue;
+		++*n_sel;
+		if (!results_row_ok(c, &c->rows[i]))
+			continue;
+		p[n].x = results_num(&c->rows[i], xc);
+		p[n].y = results_num(&c->rows[i], yc);
+		p[n++].row = i;
+	}
+	qsort(p, n, sizeof *p, pt_cmp);
+	for (i = 0; i < n; i++) {
+		if (p[i].y < best)
+			best = p[i].y;
+		else if (!nf || p[i].x != front[nf - 1].x ||
+			 p[i].y != front[nf - 1].y)
+			continue;
+		front[nf++] = p[i];
+	}
+	free(p);
+	*n_ok = n;
+	return nf;
+}
+
+enum pfmt { PF_TXT, PF_CSV, PF_MD };
+
+/* Field j of a row (or the header) in format fmt, padded to w in txt. */
+static void put_cell(FILE *f, enum pfmt fmt, const char *s, size_t j,
+		     size_t w, int right)
+{
+	if (fmt == PF_CSV) {
+		fputs(j ? "," : "", f);
+		an_put_csv(f, s);
+	} else if (fmt == PF_MD) {
+		fputs(j ? " | " : "| ", f);
+		an_put_md(f, s);
+	} else {
+		fputs(j ? "  " : "", f);
+		an_put_txt(f, s, w, right);
+	}
+}
+
+static void pareto_write(FILE *f, const struct results *c, const struct pareto_pt *fr,
+			 size_t nf, enum pfmt fmt, const char *xs,
+			 const char *ys, const struct filt *flt, size_t n_sel,
+			 size_t n_ok)
+{
+	char among[400];
+
+	size_t nc = c->head.n, i, j, last;
+	size_t *w = an_grow(NULL, nc * sizeof *w);
+	int *right = an_grow(NULL, nc * sizeof *right);
+	double v;
+
+	/* right-aligned: a column with numbers and nothing else but blanks */
+	for (j = 0; j < nc; j++) {
+		w[j] = strlen(c->head.f[j]);
+		right[j] = 0;
+		for (i = 0; i < nf; i++) {
+			const char *s = c->rows[fr[i].row].f[j];
+
+			if (strlen(s) > w[j])
+				w[j] = strlen(s);
+			if (*s && num_double_blank(s, &v))
+				break;
+			right[j] |= *s != 0;
+		}
+		right[j] &= i == nf;
+	}
+	filt_text(flt, ", rows with ", among, sizeof among);
+	if (fmt == PF_TXT)
+		fprintf(f, "# Pareto front of %s%s, minimizing %s and %s: %zu "
+			"of %zu ok rows (%zu rows not ok left out)\n", c->path,
+			among, xs, ys, nf, n_ok, n_sel - n_ok);
+	for (j = 0; j < nc; j++)
+		put_cell(f, fmt, c->head.f[j], j, j + 1 == nc && !right[j] ?
+			 0 : w[j], right[j]);
+	fputs(fmt == PF_MD ? " |\n" : "\n", f);
+	if (fmt == PF_MD) {
+		for (j = 0; j < nc; j++)
+			fputs(right[j] ? "|---:" : "|---", f);
+		fputs("|\n", f);
+	}
+	for (i = 0; i < nf; i++) {
+		const struct csv_row *r = &c->rows[fr[i].row];
+
+		/* txt: no trailing blanks, so stop after the last non-empty
+		 * field and do not pad it when left-aligned */
+		for (last = nc; fmt == PF_TXT && last > 1 && !r->f[last - 1][0];)
+			last--;
+		for (j = 0; j < last; j++)
+			put_cell(f, fmt, r->f[j], j, j + 1 == last && !right[j] ?
+				 0 : w[j], right[j]);
+		fputs(fmt == PF_MD ? " |\n" : "\n", f);
+	}
+	free(w);
+	free(right);
+}
+
+static const struct opt_spec pareto_opts[] = {
+	{ AN_X, "x", "COL", "column minimized along x (default latency_us)" },
+	{ AN_Y, "y", "COL", "column minimized along y (default energy_pj)" },
+	{ AN_WHERE, "where", "KEY=VALUE", "only rows with KEY=VALUE (a "
+	  "trace also by file name)" },
+	{ AN_FORMAT, "format", "FMT", "txt (default, aligned), csv or md" },
+	{ 'o', "output", "FILE", "write to FILE instead of stdout" },
+	{ 0, NULL, NULL, NULL },
+};
+
+static const struct opt_cmd pareto_cmdline = {
+	"stasim", "pareto", "RESULTS.csv [--x COL] [--y COL] "
+	"[--where KEY=VALUE]...\n"
+	"                     [--format txt|csv|md] [-o FILE]",
+	"The Pareto front of a sweep's results: the ok rows that no other ok\n"
+	"row beats on both columns, both minimized (docs/analysis.md).",
+	pareto_opts,
+};
+
+struct pareto_args {
+	const char *file, *xs, *ys, *outp;	/* as given */
+	enum pfmt fmt;		/* --format */
+	struct filt f;		/* --where filters */
+};
+
+static int pareto_opt(void *ctx, int key, const char *v)
+{
+	static const char *const fmts[] = { "txt", "csv", "md", NULL };
+	struct pareto_args *a = ctx;
+	int i;
+
+	switch (key) {
+	case 0:
+		return an_operand(&pareto_cmdline, &a->file, v);
+	case AN_X:
+		a->xs = v;
+		return 0;
+	case AN_Y:
+		a->ys = v;
+		return 0;
+	case AN_WHERE:
+		return filt_add(&a->f, &pareto_cmdline, v);
+	case AN_FORMAT:
+		if ((i = an_pick(&pareto_cmdline, "--format", v, fmts)) < 0)
+			return SIM_EXIT_USAGE;
+		a->fmt = (enum pfmt)i;
+		return 0;
+	default:
+		a->outp = v;
+		return 0;
+	}
+}
+
+/* Options into a; 0, OPT_HELP, or a usage line and 2. */
+static int pareto_parse(int argc, char **argv, struct pareto_args *a)
+{
+	const struct opt_cmd *cmd = &pareto_cmdline;
+	int rc = opt_parse(cmd, argc, argv, pareto_opt, a);
+
+	if (rc)
+		return rc;
+	if (!a->file)
+		return opt_error(cmd, "needs RESULTS.csv, a results file of "
+				 "'stasim sweep'");
+	if (!strcmp(a->xs, a->ys))
+		return opt_error(cmd, "--x and --y both name '%s'", a->xs);
+	return 0;
+}
+
+int pareto_cmd(int argc, char **argv)
+{
+	struct pareto_args a = { .xs = "latency_us", .ys = "energy_pj",
+				 .fmt = PF_TXT };
+	const char *nums[3];
+	struct sim_err err;
+	struct results c;
+	struct an_out out;
+	struct pareto_pt *front;
+	size_t nf, n_sel, n_ok;
+	int rc;
+
+	if ((rc = pareto_parse(argc, argv, &a)))
+		return rc == OPT_HELP ? SIM_EXIT_OK : rc;
+	nums[0] = a.xs;
+	nums[1] = a.ys;
+	nums[2] = NULL;
+	if (results_load(a.file, &c, nums, &err))
+		return an_print_err(&err, SIM_EXIT_USAGE);
+	if (filt_resolve(&a.f, &c, &err) ||
+	    (a.f.n && filt_check(&a.f, &c, &err))) {
+		results_free(&c);
+		return an_print_err(&err, SIM_EXIT_USAGE);
+	}
+	front = an_grow(NULL, (c.nrows + 1) * sizeof *front);
+	nf = pareto_front(&c, results_col(&c, a.xs), results_col(&c, a.ys), &a.f,
+			  front, &n_sel, &n_ok);
+	if (!n_ok)
+		fprintf(stderr, "stasim: %s: no row has status ok; the front is "
+			"empty\n", a.file);
+	if (an_out_open(&out, a.outp, &err))
+		rc = an_print_err(&err, SIM_EXIT_USAGE);
+	else {
+		pareto_write(out.f, &c, front, nf, a.fmt, a.xs, a.ys, &a.f,
+			     n_sel, n_ok);
+		rc = an_out_close(&out);
+	}
+	free(front);
+	results_free(&c);
+	return rc;
+}
+

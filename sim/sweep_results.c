@@ -1,0 +1,247 @@
+/*
+ * sweep_results.c - a sweep's results file (sweep_run.h, docs/sweeps.md):
+ * its header, one row per finished point, and resuming from an existing
+ * file.
+ *
+ * Rows are CSV (lib/csv), each appended in one write(2) by the parent
+ * only. Invariant: the file holds its header and complete rows only, at
+ * most one row per point, each matching this spec's point of that id.
+ */
+#include "sweep_run.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "lib/csv.h"
+#include "lib/slurp.h"
+#include "opt.h"
+
+const char *const sw_status_names[] = { "ok", "invalid", "failed" };
+
+struct sw_buf {
+	char *s;		/* text, NUL-terminated */
+	size_t n, cap;		/* bytes in use (without NUL) / allocated */
+	int oom;		/* an append failed: the text is incomplete */
+};
+
+static void buf_add(struct sw_buf *b, const char *s, size_t n)
+{
+	char *p;
+
+	if (b->oom)
+		return;
+	if (b->n + n + 1 > b->cap) {
+		size_t cap = b->cap ? b->cap : 256;
+
+		while (b->n + n + 1 > cap)
+			cap *= 2;
+		if (!(p = realloc(b->s, cap))) {
+			b->oom = 1;
+			return;
+		}
+		b->s = p;
+		b->cap = cap;
+	}
+	memcpy(b->s + b->n, s, n);
+	b->n += n;
+	b->s[b->n] = '\0';
+}
+
+static void buf_printf(struct sw_buf *b, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+
+static void buf_printf(struct sw_buf *b, const char *fmt, ...)
+{
+	char tmp[256];
+	va_list ap;
+	int n;
+
+	va_start(ap, fmt);
+	n = vsnprintf(tmp, sizeof tmp, fmt, ap);
+	va_end(ap);
+	if (n < 0 || (size_t)n >= sizeof tmp)
+		b->oom = 1;
+	else
+		buf_add(b, tmp, (size_t)n);
+}
+
+/* lib/csv sink into a struct sw_buf. */
+static void buf_sink(void *ctx, const char *s, size_t n)
+{
+	buf_add(ctx, s, n);
+}
+
+/* One CSV field, quoted (quotes doubled) when it holds , " CR LF or blanks
+ * at either end. */
+static void buf_field(struct sw_buf *b, const char *s)
+{
+	csv_put_field(s, CSV_QUOTE_BLANKS, buf_sink, b);
+}
+
+char *sw_results_header(const struct sw_spec *sp)
+{
+	struct sw_buf buf = { 0 }, *b = &buf;
+	int i;
+
+	buf_printf(b, "point,trace");
+	for (i = 0; i < sp->n_keys; i++) {
+		buf_add(b, ",", 1);
+		buf_field(b, sp->key[i].name);
+	}
+	buf_printf(b, ",%s", SW_CSV_TAIL);
+	if (b->oom) {
+		free(b->s);
+		return NULL;
+	}
+	return b->s;
+}
+
+static void csv_row(const struct sw_run *s, const struct sw_result *r,
+		    struct sw_buf *b)
+{
+	uint32_t idx[SW_KEYS_MAX], t = sw_point_decode(&s->sp, r->point, idx);
+	int i;
+
+	buf_printf(b, "%llu,", (unsigned long long)r->point);
+	buf_field(b, s->sp.traces.s[t]);
+	for (i = 0; i < s->sp.n_keys; i++) {
+		buf_add(b, ",", 1);
+		buf_field(b, s->sp.key[i].val.s[idx[i]]);
+	}
+	if (r->numbers)
+		buf_printf(b, ",%llu,%.6f,%.3f,%.10g,%llu,%llu,%.6f,%llu",
+			   (unsigned long long)r->cycles, r->latency_us,
+			   r->energy_pj, r->energy_pj * r->latency_us,
+			   (unsigned long long)r->macs,
+			   (unsigned long long)r->dense_macs, r->utilization,
+			   (unsigned long long)r->dram_bytes);
+	else
+		buf_add(b, ",,,,,,,,", 8);
+	buf_printf(b, ",%s,", sw_status_names[r->status]);
+	buf_field(b, r->error);
+	buf_add(b, "\n", 1);
+}
+
+/* Append r's row in one write(2); 0 or -1 with err. */
+int sw_write_row(struct sw_run *s, const struct sw_result *r,
+		     struct sim_err *err)
+{
+	struct sw_buf b = { 0 };
+	int rc = 0;
+
+	csv_row(s, r, &b);
+	if (b.oom)
+		rc = err_set(err, s->out, 0, "-o", "out of memory");
+	else if (sw_write_full(s->out_fd, b.s, b.n))
+		rc = err_set(err, s->out, 0, "-o", "cannot write: %s",
+			     strerror(errno));
+	free(b.s);
+	if (rc)
+		return rc;
+	sw_done_set(s, r->point);
+	s->n_st[r->status]++;
+	s->pr.done++;
+	return 0;
+}
+
+/*
+ * Check one row of an existing results file against the spec and mark its
+ * point done. line is modified. 0, or -1 with err at lineno.
+ */
+static int resume_row(struct sw_run *s, char *line, int lineno,
+		      struct sim_err *err)
+{
+	char *f[SW_KEYS_MAX + 2 + SW_TAIL_COLS];
+	int cols = s->sp.n_keys + 2 + SW_TAIL_COLS;
+	uint64_t id;
+
+	if (csv_split_line(line, f, cols) != cols)
+		return err_set(err, s->out, lineno, "", "malformed row (expected "
+			       "%d comma-separated fields)", cols);
+	if (opt_u64(f[0], &id) || id >= s->sp.n_points)
+		return err_set(err, s->out, lineno, "point", "'%s' is not a "
+			       "point id of %s (0..%llu)", f[0], s->sp.path,
+			       (unsigned long long)s->sp.n_points - 1);
+	if (sw_point_hash(f[1], s->sp.names, (const char *const *)f + 2,
+		       s->sp.order, s->sp.n_keys) != sw_spec_hash(&s->sp, id))
+		return err_set(err, s->out, lineno, "point", "point %llu has "
+			       "another trace or other key values than point "
+			       "%llu of %s (results of another sweep?); use "
+			       "another -o file", (unsigned long long)id,
+			       (unsigned long long)id, s->sp.path);
+	sw_done_set(s, id);
+	return 0;
+}
+
+/*
+ * Open the results file for appending. A new or empty file gets the
+ * header; an existing one must have this sweep's header, and its rows mark
+ * their points done. An incomplete last line (a crash mid-write elsewhere)
+ * is cut off. 0, or -1 with err.
+ */
+int sw_results_open(struct sw_run *s, const char *header,
+			struct sim_err *err)
+{
+	size_t len = 0, keep, hlen = strlen(header);
+	char *text = slurp_file(s->out, SLURP_MAX, &len), *line, *nl;
+	int lineno = 1, rc = -1;
+
+	if (!text && errno != ENOENT)
+		return err_set(err, s->out, 0, "-o", "cannot read: %s",
+			       strerror(errno));
+	keep = len;
+	if (text && len && !memchr(text, '\n', len)) {
+		if (len > hlen || memcmp(text, header, len))
+			goto mismatch;
+		keep = 0;	/* a header cut short: write it again */
+	} else if (text && len) {
+		nl = strchr(text, '\n');
+		if ((size_t)(nl - text) != hlen || memcmp(text, header, hlen))
+			goto mismatch;
+		keep = (size_t)(strrchr(text, '\n') - text) + 1;
+		text[keep] = '\0';
+		for (line = nl + 1; *line; line = nl + 1) {
+			nl = strchr(line, '\n');
+			*nl = '\0';
+			lineno++;
+			if (nl > line && nl[-1] == '\r')
+				nl[-1] = '\0';
+			if (resume_row(s, line, lineno, err))
+				goto out;
+		}
+	}
+	s->out_fd = open(s->out, O_WRONLY | O_APPEND | O_CREAT, 0666);
+	if (s->out_fd < 0) {
+		err_set(err, s->out, 0, "-o", "cannot open: %s", strerror(errno));
+		goto out;
+	}
+	if (keep < len) {
+		if (ftruncate(s->out_fd, (off_t)keep)) {
+			err_set(err, s->out, 0, "-o", "cannot truncate: %s",
+				strerror(errno));
+			goto out;
+		}
+		fprintf(stderr, "stasim: %s: dropped an incomplete last line\n",
+			s->out);
+	}
+	if (keep == 0 && (sw_write_full(s->out_fd, header, hlen) ||
+			  sw_write_full(s->out_fd, "\n", 1))) {
+		err_set(err, s->out, 0, "-o", "cannot write: %s", strerror(errno));
+		goto out;
+	}
+	rc = 0;
+out:
+	free(text);
+	return rc;
+mismatch:
+	free(text);
+	return err_set(err, s->out, 1, "header", "columns differ from this "
+		       "sweep's (another sweep's results?): expected '%.300s'; "
+		       "use another -o file", header);
+}
+

@@ -1,0 +1,723 @@
+/*
+ * sweep_spec.c - reading a sweep spec and naming its points (sweep_spec.h,
+ * docs/sweeps.md).
+ *
+ * The spec is an INI file read by libinih under the line rules of a config
+ * file (lib/ini); [sweep], [keys] and [constraints] fill a struct sw_spec.
+ * A point's id enumerates the key values (last key fastest) times the
+ * traces (fastest of all); its hash is FNV-1a (lib/hash.h) of its trace
+ * and its key=value pairs in name order.
+ *
+ * Invariant: a loaded spec has its base and traces, every key a config
+ * key with at least one value and no value twice, every constraint's
+ * operands resolved, and n_points <= SW_POINTS_MAX.
+ */
+#include "sweep_spec.h"
+
+#include <errno.h>
+#include <ini.h>
+#include <math.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "config.h"
+#include "lib/hash.h"
+#include "lib/num.h"
+#include "opt.h"
+
+/* s without leading and trailing blanks, in place. */
+static char *trim(char *s)
+{
+	char *e;
+
+	s += strspn(s, " \t");
+	e = s + strlen(s);
+	while (e > s && (e[-1] == ' ' || e[-1] == '\t'))
+		*--e = '\0';
+	return s;
+}
+
+/* dir(spec) + rel, or rel when absolute or spec has no directory part. */
+int sw_join(const char *spec, const char *rel, char *out, size_t n)
+{
+	const char *slash = strrchr(spec, '/');
+	int dir = (rel[0] == '/' || !slash) ? 0 : (int)(slash - spec + 1);
+	int len = snprintf(out, n, "%.*s%s", dir, spec, rel);
+
+	return len < 0 || (size_t)len >= n ? -1 : 0;
+}
+
+/*
+ * Hash of a point: its trace as written in the spec, then "key=value" for
+ * each swept key in name order (order[] lists key indices by name), each
+ * item NUL-terminated. Nothing else of the spec enters it.
+ */
+uint64_t sw_point_hash(const char *trace, const char *const *names,
+			   const char *const *vals, const int *order, int n)
+{
+	uint64_t h = hash_bytes(0xcbf29ce484222325ull, trace, strlen(trace) + 1);
+	int i;
+
+	for (i = 0; i < n; i++) {
+		h = hash_bytes(h, names[order[i]], strlen(names[order[i]]));
+		h = hash_bytes(h, "=", 1);
+		h = hash_bytes(h, vals[order[i]], strlen(vals[order[i]]) + 1);
+	}
+	return h;
+}
+
+/* order[0..n) = 0..n-1 sorted by names (insertion sort: n is small). */
+void sw_name_order(const char *const *names, int *order, int n)
+{
+	int i, j, x;
+
+	for (i = 0; i < n; i++) {
+		x = i;
+		for (j = i; j > 0 && strcmp(names[order[j - 1]], names[x]) > 0; j--)
+			order[j] = order[j - 1];
+		order[j] = x;
+	}
+}
+
+static const char *const cmp_names[CMP_COUNT] = { "<", "<=", ">", ">=",
+						  "==", "!=" };
+
+static const char *const sweep_keys[SW_SEEN + 1] = { "base", "traces", "mode",
+						     "seed", NULL };
+
+static int list_add(struct sw_list *l, const char *s)
+{
+	char **p, *c;
+
+	if (l->n == l->cap) {
+		uint32_t cap = l->cap ? l->cap * 2 : 8;
+
+		if (!(p = realloc(l->s, cap * sizeof *p)))
+			return -1;
+		l->s = p;
+		l->cap = cap;
+	}
+	if (!(c = malloc(strlen(s) + 1)))
+		return -1;
+	strcpy(c, s);
+	l->s[l->n++] = c;
+	return 0;
+}
+
+static void list_free(struct sw_list *l)
+{
+	uint32_t i;
+
+	for (i = 0; i < l->n; i++)
+		free(l->s[i]);
+	free(l->s);
+	memset(l, 0, sizeof *l);
+}
+
+void sw_spec_free(struct sw_spec *sp)
+{
+	int i;
+
+	list_free(&sp->traces);
+	for (i = 0; i < sp->n_keys; i++)
+		list_free(&sp->key[i].val);
+}
+
+/* State of the spec being parsed; inih hands it to reader and handler. */
+struct sw_parse {
+	FILE *f;		/* spec being read */
+	struct sw_spec *sp;	/* filled as lines are handled */
+	int line;		/* 1-based line inih is handling now */
+	int sect_line;		/* line of the last [section] header */
+	int indented;		/* current line starts with a blank */
+	char last_sect[64];	/* section of the last key handled */
+	char last_name[SW_NAME_MAX]; /* that key; a continuation line repeats it */
+	struct sim_err *err;	/* where the first error goes */
+	int err_line;		/* line of the first error, -1 = none yet */
+	struct config scratch;	/* defaults: config_set checks key names on it */
+};
+
+static int pfail(struct sw_parse *p, int line, const char *field,
+		 const char *fmt, ...) __attribute__((format(printf, 4, 5)));
+
+/* Record the first error; returns 0, which inih reads as "handler failed". */
+static int pfail(struct sw_parse *p, int line, const char *field,
+		 const char *fmt, ...)
+{
+	char msg[sizeof p->err->msg];
+	va_list ap;
+
+	if (p->err_line >= 0)
+		return 0;
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof msg, fmt, ap);
+	va_end(ap);
+	err_set(p->err, p->sp->path, line, field, "%s", msg);
+	p->err_line = line;
+	return 0;
+}
+
+static int sect_known(const char *s)
+{
+	return !strcmp(s, "sweep") || !strcmp(s, "keys") ||
+	       !strcmp(s, "constraints");
+}
+
+/* A [section] header names a known section, even with no key below it. */
+static void check_header(struct sw_parse *p, const char *name)
+{
+	const char *end = strchr(name, ']');
+	char sect[64];
+
+	p->last_name[0] = '\0';
+	if (!end || (size_t)(end - name) >= sizeof sect)
+		return;	/* inih reports the syntax error */
+	memcpy(sect, name, (size_t)(end - name));
+	sect[end - name] = '\0';
+	if (!sect_known(sect))
+		pfail(p, p->line, sect, "unknown section [%s] (known sections: "
+		      "sweep, keys, constraints)", sect);
+	if (!strcmp(sect, "sweep") && !p->sp->sweep_line)
+		p->sp->sweep_line = p->line;
+}
+
+/*
+ * inih's fgets-style reader: one physical line per call, counted, so the
+ * handler knows its line; lines longer than inih's buffer are errors rather
+ * than being split. Stops the parse (NULL) after the first error.
+ */
+static char *read_line(char *buf, int num, void *user)
+{
+	struct sw_parse *p = user;
+	const char *s;
+	size_t len;
+	int c;
+
+	if (p->err_line >= 0 || !fgets(buf, num, p->f))
+		return NULL;
+	p->line++;
+	len = strlen(buf);
+	if (len == (size_t)num - 1 && buf[len - 1] != '\n') {
+		if ((c = getc(p->f)) != EOF) {
+			ungetc(c, p->f);
+			pfail(p, p->line, "", "line longer than %d characters",
+			      num - 3);
+			return NULL;
+		}
+	}
+	s = buf;
+	if (p->line == 1 && !strncmp(s, "\xEF\xBB\xBF", 3))
+		s += 3;
+	p->indented = s[0] == ' ' || s[0] == '\t';
+	s += strspn(s, " \t");
+	if (*s == '[') {
+		p->sect_line = p->line;
+		check_header(p, s + 1);
+	}
+	return buf;
+}
+
+static int add_value(struct sw_parse *p, struct sw_list *l, const char *v,
+		     const char *field, uint32_t max)
+{
+	if (l->n >= max)
+		return pfail(p, p->line, field, "more than %u values", max);
+	if (list_add(l, v))
+		return pfail(p, p->line, field, "out of memory");
+	return 1;
+}
+
+/* -?[0-9]+ with at most 15 digits: exact in a double and an int64. */
+static int is_int(const char *s)
+{
+	size_t n = strspn(s + (*s == '-'), "0123456789");
+
+	return n > 0 && n <= 15 && !s[(*s == '-') + n];
+}
+
+/* Digits after the decimal point of a plain decimal; -1 with an exponent. */
+static int decimals(const char *s)
+{
+	const char *dot = strchr(s, '.');
+
+	if (strpbrk(s, "eE"))
+		return -1;
+	return dot ? (int)strlen(dot + 1) : 0;
+}
+
+/*
+ * Expand "start:stop:step" (stop included) into l. Integers stay integers;
+ * other values are printed with as many decimals as the widest of the three
+ * (so 0.1:0.3:0.1 gives 0.1, 0.2, 0.3, never 0.30000000000000004).
+ */
+static int add_range(struct sw_parse *p, struct sw_list *l, char *item,
+		     const char *field)
+{
+	char *part[3], *colon, text[400], orig[200];
+	double v[3], count;
+	uint64_t n, i;
+	int k, dec = 0, ints = 1;
+
+	snprintf(orig, sizeof orig, "%s", item);
+	for (k = 0; k < 3; k++) {
+		colon = k < 2 ? strchr(item, ':') : NULL;
+		if (k < 2 && !colon)
+			goto bad;
+		if (colon)
+			*colon = '\0';
+		part[k] = trim(item);
+		if (num_double(part[k], &v[k]))
+			goto bad;
+		ints &= is_int(part[k]);
+		if (dec >= 0)
+			dec = decimals(part[k]) < 0 ? -1 :
+			      decimals(part[k]) > dec ? decimals(part[k]) : dec;
+		if (colon)
+			item = colon + 1;
+	}
+	if (strchr(part[2], ':') || !(v[2] > 0) || v[1] < v[0])
+		goto bad;
+	count = floor((v[1] - v[0]) / v[2] + 1e-9) + 1;
+	if (!(count <= SW_VALUES_MAX))
+		return pfail(p, p->line, field, "range '%s' has %.0f values "
+			     "(at most %u per key)", orig, count, SW_VALUES_MAX);
+	n = (uint64_t)count;
+	for (i = 0; i < n; i++) {
+		if (ints)
+			snprintf(text, sizeof text, "%lld",
+				 (long long)v[0] + (long long)i * (long long)v[2]);
+		else if (dec >= 0)
+			snprintf(text, sizeof text, "%.*f", dec, v[0] + (double)i * v[2]);
+		else
+			snprintf(text, sizeof text, "%.15g", v[0] + (double)i * v[2]);
+		if (!add_value(p, l, text, field, SW_VALUES_MAX))
+			return 0;
+	}
+	return 1;
+bad:
+	return pfail(p, p->line, field, "bad range '%s' (expected start:stop:step, "
+		     "numbers with start <= stop and step > 0)", orig);
+}
+
+/*
+ * Append the comma-separated items of text to l; with ranges, an item
+ * holding ':' is a range. A trailing comma is allowed (the list goes on on
+ * an indented line), an empty item elsewhere is not.
+ */
+static int add_list(struct sw_parse *p, struct sw_list *l, const char *text,
+		    const char *field, int ranges, uint32_t max)
+{
+	char buf[256], *item, *comma;
+	int items = 0;
+
+	snprintf(buf, sizeof buf, "%s", text);
+	for (item = buf; item; item = comma ? comma + 1 : NULL) {
+		comma = strchr(item, ',');
+		if (comma)
+			*comma = '\0';
+		item = trim(item);
+		if (!*item) {
+			if (!comma && items)
+				break;
+			return pfail(p, p->line, field, "empty item in the list "
+				     "'%s'", text);
+		}
+		items++;
+		if (strchr(item, '='))
+			return pfail(p, p->line, field, "'%s' is not a value "
+				     "(an indented line continues the list "
+				     "above it with more values)", item);
+		if (ranges && strchr(item, ':')) {
+			if (!add_range(p, l, item, field))
+				return 0;
+		} else if (!add_value(p, l, item, field, max)) {
+			return 0;
+		}
+	}
+	return 1;
+}
+
+static int on_sweep(struct sw_parse *p, const char *name, const char *val,
+		    int cont)
+{
+	struct sw_spec *sp = p->sp;
+	char field[SW_NAME_MAX + 8];
+	int i;
+
+	snprintf(field, sizeof field, "sweep.%s", name);
+	for (i = 0; sweep_keys[i] && strcmp(sweep_keys[i], name); i++)
+		;
+	if (!sweep_keys[i])
+		return pfail(p, p->line, field, "unknown key '%s' (known keys: "
+			     "base, traces, mode, seed)", name);
+	if (cont && i != SEEN_TRACES)
+		return pfail(p, p->line, field, "indented line would continue "
+			     "the value of '%s' (only lists go on over lines)", name);
+	if (!cont && sp->seen[i])
+		return pfail(p, p->line, field, "duplicate key '%s' (first set "
+			     "on line %d)", name, sp->seen[i]);
+	if (!cont)
+		sp->seen[i] = p->line;
+	if (!*val)
+		return pfail(p, p->line, field, "empty value");
+	switch (i) {
+	case SEEN_BASE:
+		if (strlen(val) >= sizeof sp->base)
+			return pfail(p, p->line, field, "path longer than %zu "
+				     "characters", sizeof sp->base - 1);
+		strcpy(sp->base, val);
+		return 1;
+	case SEEN_TRACES:
+		return add_list(p, &sp->traces, val, field, 0, SW_TRACES_MAX);
+	case SEEN_MODE:
+		if (strcmp(val, "timing") && strcmp(val, "functional"))
+			return pfail(p, p->line, field, "unknown value '%s' "
+				     "(expected timing or functional)", val);
+		sp->functional = !strcmp(val, "functional");
+		return 1;
+	default:
+		if (opt_u64(val, &sp->seed))
+			return pfail(p, p->line, field, "malformed seed '%s' "
+				     "(expected an unsigned 64-bit integer)", val);
+		return 1;
+	}
+}
+
+static int find_key(const struct sw_spec *sp, const char *name)
+{
+	int i;
+
+	for (i = 0; i < sp->n_keys; i++)
+		if (!strcmp(sp->key[i].name, name))
+			return i;
+	return -1;
+}
+
+static int on_key(struct sw_parse *p, const char *name, const char *val,
+		  int cont)
+{
+	struct sw_spec *sp = p->sp;
+	struct sw_key *k;
+	struct sim_err e;
+	int i = find_key(sp, name);
+
+	if (i < 0)
+		cont = 0;
+	if (!cont && i >= 0)
+		return pfail(p, p->line, name, "duplicate key '%s' (first set "
+			     "on line %d)", name, sp->key[i].line);
+	if (!cont) {
+		if (strlen(name) >= SW_NAME_MAX)
+			return pfail(p, p->line, "", "key name longer than %d "
+				     "characters", SW_NAME_MAX - 1);
+		if (config_set(&p->scratch, name, "", &e) == -2)
+			return pfail(p, p->line, name, "%s", e.msg);
+		if (sp->n_keys == SW_KEYS_MAX)
+			return pfail(p, p->line, name, "more than %d swept keys",
+				     SW_KEYS_MAX);
+		i = sp->n_keys++;
+		k = &sp->key[i];
+		strcpy(k->name, name);
+		k->line = p->line;
+	}
+	k = &sp->key[i];
+	if (!*val)
+		return pfail(p, p->line, name, "empty value (expected v1, v2, "
+			     "... or start:stop:step)");
+	return add_list(p, &k->val, val, name, 1, SW_VALUES_MAX);
+}
+
+/* Characters of an operand: key names and numbers. */
+static size_t operand_len(const char *s)
+{
+	return strspn(s, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
+			 "0123456789._+-");
+}
+
+static int on_cons(struct sw_parse *p, const char *name, const char *val,
+		   int cont)
+{
+	struct sw_spec *sp = p->sp;
+	struct sw_cons *c;
+	char field[SW_NAME_MAX], opt[16];
+	const char *s = val;
+	size_t n;
+	int i;
+
+	snprintf(field, sizeof field, "constraints.%s", name);
+	if (cont)
+		return pfail(p, p->line, field, "indented line would continue "
+			     "the constraint '%s' (write it on one line)", name);
+	for (i = 0; i < sp->n_cons; i++)
+		if (!strcmp(sp->con[i].name, name))
+			return pfail(p, p->line, field, "duplicate constraint "
+				     "'%s' (first on line %d)", name, sp->con[i].line);
+	if (sp->n_cons == SW_CONS_MAX)
+		return pfail(p, p->line, field, "more than %d constraints",
+			     SW_CONS_MAX);
+	if (strlen(name) >= sizeof c->name)
+		return pfail(p, p->line, field, "name longer than %zu characters",
+			     sizeof c->name - 1);
+	c = &sp->con[sp->n_cons];
+	memset(c, 0, sizeof *c);
+	strcpy(c->name, name);
+	c->line = p->line;
+	n = operand_len(s);
+	if (!n || n >= sizeof c->a.text)
+		return pfail(p, p->line, field, "'%s' does not start with a key "
+			     "or a number (expected A OP B)", val);
+	snprintf(c->a.text, sizeof c->a.text, "%.*s", (int)n, s);
+	s += n;
+	s += strspn(s, " \t");
+	n = strcspn(s, " \tABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
+		       "0123456789._+-");
+	snprintf(opt, sizeof opt, "%.*s", (int)(n < 15 ? n : 15), s);
+	for (i = 0; i < CMP_COUNT && strcmp(cmp_names[i], opt); i++)
+		;
+	if (!n)
+		return pfail(p, p->line, field, "no comparison in '%s' (expected "
+			     "A OP B, OP one of < <= > >= == !=)", val);
+	if (i == CMP_COUNT)
+		return pfail(p, p->line, field, "unknown operator '%s' (expected "
+			     "one of < <= > >= == !=)", opt);
+	c->op = (enum sw_cmp)i;
+	s += n;
+	s += strspn(s, " \t");
+	n = operand_len(s);
+	if (!n || n >= sizeof c->b.text)
+		return pfail(p, p->line, field, "no key or number after '%s'",
+			     opt);
+	snprintf(c->b.text, sizeof c->b.text, "%.*s", (int)n, s);
+	if (s[n])
+		return pfail(p, p->line, field, "unexpected '%s' after '%s'",
+			     s + n, c->b.text);
+	sp->n_cons++;
+	return 1;
+}
+
+/* inih handler: one key = value; returns 1, or 0 after recording an error. */
+static int on_line(void *user, const char *sect, const char *name,
+		   const char *val)
+{
+	struct sw_parse *p = user;
+	char text[256], *c;
+	int cont;
+
+	if (p->err_line >= 0)
+		return 0;
+	if (!*sect)
+		return pfail(p, p->line, name, "key '%s' comes before any "
+			     "[section]", name);
+	if (!sect_known(sect))
+		return pfail(p, p->sect_line, sect, "unknown section [%s]", sect);
+	if (!*name)
+		return pfail(p, p->line, sect, "line has no key name before '='");
+	cont = p->indented && !strcmp(sect, p->last_sect) &&
+	       !strcmp(name, p->last_name);
+	snprintf(p->last_sect, sizeof p->last_sect, "%s", sect);
+	snprintf(p->last_name, sizeof p->last_name, "%s", name);
+	if (cont) {
+		/* inih hands a continuation line over whole: cut its
+		 * " ; comment" as it does on a key's own line */
+		snprintf(text, sizeof text, "%s", val);
+		for (c = text; (c = strchr(c, ';')); c++)
+			if (c == text || c[-1] == ' ' || c[-1] == '\t') {
+				*c = '\0';
+				break;
+			}
+		val = trim(text);
+	}
+	if (!strcmp(sect, "sweep"))
+		return on_sweep(p, name, val, cont);
+	if (!strcmp(sect, "keys"))
+		return on_key(p, name, val, cont);
+	return on_cons(p, name, val, cont);
+}
+
+static int cmp_str(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/* The first value listed twice in l, or NULL. */
+static const char *repeated(const struct sw_list *l)
+{
+	const char *dup = NULL;
+	char **s;
+	uint32_t i;
+
+	if (l->n < 2 || !(s = malloc(l->n * sizeof *s)))
+		return NULL;
+	memcpy(s, l->s, l->n * sizeof *s);
+	qsort(s, l->n, sizeof *s, cmp_str);
+	for (i = 1; i < l->n && !dup; i++)
+		if (!strcmp(s[i - 1], s[i]))
+			dup = s[i];
+	free(s);
+	return dup;
+}
+
+/* Resolve an operand: a swept key, else a number; 0 or -1 with err. */
+static int resolve(struct sw_spec *sp, const struct sw_cons *c,
+		   struct sw_operand *o, struct sim_err *err)
+{
+	char field[SW_NAME_MAX];
+	double x;
+	uint32_t i;
+
+	snprintf(field, sizeof field, "constraints.%s", c->name);
+	o->key = find_key(sp, o->text);
+	if (o->key < 0 && num_double(o->text, &x))
+		return err_set(err, sp->path, c->line, field, "'%s' is neither "
+			       "a swept key nor a number", o->text);
+	if (o->key < 0 || c->op == CMP_EQ || c->op == CMP_NE)
+		return 0;
+	for (i = 0; i < sp->key[o->key].val.n; i++)
+		if (num_double(sp->key[o->key].val.s[i], &x))
+			return err_set(err, sp->path, c->line, field, "value "
+				       "'%s' of %s is not a number (only == "
+				       "and != compare text)",
+				       sp->key[o->key].val.s[i], o->text);
+	return 0;
+}
+
+/* Checks that need the whole spec; 0 or -1 with err. */
+static int spec_finish(struct sw_spec *sp, struct sim_err *err)
+{
+	const char *dup;
+	uint64_t n;
+	int i;
+
+	if (!sp->seen[SEEN_BASE])
+		return err_set(err, sp->path, sp->sweep_line, "sweep.base",
+			       "missing required key 'base' in [sweep]");
+	if (!sp->seen[SEEN_TRACES])
+		return err_set(err, sp->path, sp->sweep_line, "sweep.traces",
+			       "missing required key 'traces' in [sweep]");
+	if ((dup = repeated(&sp->traces)))
+		return err_set(err, sp->path, sp->seen[SEEN_TRACES],
+			       "sweep.traces", "trace '%s' is listed twice", dup);
+	n = sp->traces.n;
+	for (i = 0; i < sp->n_keys; i++) {
+		if ((dup = repeated(&sp->key[i].val)))
+			return err_set(err, sp->path, sp->key[i].line,
+				       sp->key[i].name, "value '%s' is listed "
+				       "twice", dup);
+		sp->names[i] = sp->key[i].name;
+		n *= sp->key[i].val.n;
+		if (n > SW_POINTS_MAX)
+			return err_set(err, sp->path, sp->key[i].line,
+				       sp->key[i].name, "the sweep has more "
+				       "than %llu points", SW_POINTS_MAX);
+	}
+	for (i = 0; i < sp->n_cons; i++)
+		if (resolve(sp, &sp->con[i], &sp->con[i].a, err) ||
+		    resolve(sp, &sp->con[i], &sp->con[i].b, err))
+			return -1;
+	sw_name_order(sp->names, sp->order, sp->n_keys);
+	sp->n_points = n;
+	return 0;
+}
+
+/*
+ * Parse the spec at path into *sp (zeroed by the caller, freed by
+ * sw_spec_free in any case). Returns 0, or -1 with err naming file, line, field.
+ */
+int sw_spec_load(const char *path, struct sw_spec *sp, struct sim_err *err)
+{
+	struct sw_parse *p = calloc(1, sizeof *p);
+	int rc = -1, ini;
+
+	sp->path = path;
+	sp->seed = 1;
+	if (!p)
+		return err_set(err, path, 0, "", "out of memory");
+	p->sp = sp;
+	p->err = err;
+	p->err_line = -1;
+	config_defaults(&p->scratch);
+	if (!(p->f = fopen(path, "r"))) {
+		err_set(err, path, 0, "", "cannot open: %s", strerror(errno));
+		goto out;
+	}
+	ini = ini_parse_stream(read_line, p, on_line, p);
+	if (ini > 0 && (p->err_line < 0 || ini < p->err_line))
+		err_set(err, path, ini, "", "syntax error (expected [section], "
+			"key = value or a ; comment)");
+	else if (p->err_line < 0 && ferror(p->f))
+		err_set(err, path, 0, "", "cannot read: %s", strerror(errno));
+	else if (p->err_line < 0 && ini < 0)
+		err_set(err, path, 0, "", "cannot parse (inih status %d)", ini);
+	else if (p->err_line < 0)
+		rc = spec_finish(sp, err);
+	fclose(p->f);
+out:
+	free(p);
+	return rc;
+}
+
+/* Value indices of point id (keys in spec order, the last fastest, traces
+ * faster still); returns its trace index. */
+uint32_t sw_point_decode(const struct sw_spec *sp, uint64_t id,
+			     uint32_t *idx)
+{
+	uint64_t rest = id / sp->traces.n;
+	int i;
+
+	for (i = sp->n_keys - 1; i >= 0; i--) {
+		idx[i] = (uint32_t)(rest % sp->key[i].val.n);
+		rest /= sp->key[i].val.n;
+	}
+	return (uint32_t)(id % sp->traces.n);
+}
+
+uint64_t sw_spec_hash(const struct sw_spec *sp, uint64_t id)
+{
+	const char *vals[SW_KEYS_MAX];
+	uint32_t idx[SW_KEYS_MAX], t = sw_point_decode(sp, id, idx);
+	int i;
+
+	for (i = 0; i < sp->n_keys; i++)
+		vals[i] = sp->key[i].val.s[idx[i]];
+	return sw_point_hash(sp->traces.s[t], sp->names, vals, sp->order,
+			  sp->n_keys);
+}
+
+static const char *operand_text(const struct sw_spec *sp,
+				const struct sw_operand *o, const uint32_t *idx)
+{
+	return o->key < 0 ? o->text : sp->key[o->key].val.s[idx[o->key]];
+}
+
+/* 1 when the point of these value indices satisfies every constraint. */
+int sw_cons_hold(const struct sw_spec *sp, const uint32_t *idx)
+{
+	const char *a, *b;
+	double x, y, d;
+	int i, ok;
+
+	for (i = 0; i < sp->n_cons; i++) {
+		const struct sw_cons *c = &sp->con[i];
+
+		a = operand_text(sp, &c->a, idx);
+		b = operand_text(sp, &c->b, idx);
+		if (!num_double(a, &x) && !num_double(b, &y))
+			d = x < y ? -1 : x > y ? 1 : 0;
+		else
+			d = strcmp(a, b);
+		switch (c->op) {
+		case CMP_LT: ok = d < 0; break;
+		case CMP_LE: ok = d <= 0; break;
+		case CMP_GT: ok = d > 0; break;
+		case CMP_GE: ok = d >= 0; break;
+		case CMP_EQ: ok = d == 0; break;
+		default: ok = d != 0; break;
+		}
+		if (!ok)
+			return 0;
+	}
+	return 1;
+}
+

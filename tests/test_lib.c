@@ -1,0 +1,267 @@
+/*
+ * test_lib.c - cmocka suite for sim/lib/: the .npy reader and writer, file
+ * slurping, strict numbers.
+ *
+ * Every test works in its own mkdtemp directory and removes it. The .npy
+ * reader is checked on the writer's files (round trip of every type and
+ * rank), on hand-made headers (key order, spacing, trailing commas) and on
+ * one table of bad files, each with a piece of the expected message.
+ */
+#include "testutil.h"
+
+#include <errno.h>
+
+#include "lib/npy.h"
+#include "lib/num.h"
+#include "lib/slurp.h"
+
+/* Per-test scratch directory. */
+struct lib_dir {
+	char dir[64];		/* mkdtemp result */
+	char path[160];		/* last file named by at() */
+};
+
+static int setup(void **state)
+{
+	struct lib_dir *s = calloc(1, sizeof *s);
+
+	if (!s)
+		return -1;
+	snprintf(s->dir, sizeof s->dir, "/tmp/stasim-lib-XXXXXX");
+	if (!mkdtemp(s->dir))
+		return -1;
+	*state = s;
+	return 0;
+}
+
+static int teardown(void **state)
+{
+	struct lib_dir *s = *state;
+	char cmd[128];
+
+	snprintf(cmd, sizeof cmd, "rm -rf '%s'", s->dir);
+	if (system(cmd))
+		return -1;
+	free(s);
+	return 0;
+}
+
+static const char *at(struct lib_dir *s, const char *name)
+{
+	snprintf(s->path, sizeof s->path, "%s/%s", s->dir, name);
+	return s->path;
+}
+
+/* Write len bytes to path. */
+static void put(const char *path, const void *buf, size_t len)
+{
+	FILE *f = fopen(path, "wb");
+
+	assert_non_null(f);
+	assert_int_equal(fwrite(buf, 1, len, f), len);
+	assert_int_equal(fclose(f), 0);
+}
+
+/* A v1.0 file: magic, header dict padded to 64, then len data bytes. */
+static void put_npy(const char *path, const char *dict, const void *data,
+		    size_t len)
+{
+	unsigned char buf[4096];
+	size_t dl = strlen(dict), hl = dl + 1, pad = (64 - (10 + hl) % 64) % 64;
+
+	hl += pad;
+	memcpy(buf, "\x93NUMPY\x01\x00", 8);
+	buf[8] = (unsigned char)(hl & 0xff);
+	buf[9] = (unsigned char)(hl >> 8);
+	memcpy(buf + 10, dict, dl);
+	memset(buf + 10 + dl, ' ', pad);
+	buf[10 + hl - 1] = '\n';
+	memcpy(buf + 10 + hl, data, len);
+	put(path, buf, 10 + hl + len);
+}
+
+static void test_npy_round_trip(void **state)
+{
+	struct lib_dir *s = *state;
+	static const enum npy_type types[] = { NPY_I8, NPY_I16, NPY_I32, NPY_U8 };
+	int32_t src[2 * 3 * 4 * 5];
+	uint64_t shape[4] = { 2, 3, 4, 5 };
+	struct npy_array a;
+	struct sim_err err;
+	int t, nd;
+	uint64_t i, count;
+
+	for (i = 0; i < 120; i++)
+		src[i] = (int32_t)(i * 2654435761u) >> (i % 24);
+	for (t = 0; t < 4; t++)
+		for (nd = 1; nd <= 4; nd++) {
+			for (count = 1, i = 0; i < (uint64_t)nd; i++)
+				count *= shape[i];
+			assert_int_equal(npy_write(at(s, "a.npy"), types[t], shape,
+						   nd, src, 4, &err), 0);
+			assert_int_equal(npy_read(s->path, &a, &err), 0);
+			assert_int_equal(a.type, types[t]);
+			assert_int_equal(a.ndim, nd);
+			assert_int_equal(a.count, count);
+			for (i = 0; i < (uint64_t)nd; i++)
+				assert_int_equal(a.shape[i], shape[i]);
+			for (i = 0; i < count; i++) {
+				int32_t w = types[t] == NPY_I8 ? (int8_t)src[i] :
+					    types[t] == NPY_I16 ? (int16_t)src[i] :
+					    types[t] == NPY_U8 ? (uint8_t)src[i] :
+					    src[i];
+				assert_int_equal(npy_get(&a, i), w);
+			}
+			npy_array_free(&a);
+			assert_null(a.data);
+		}
+}
+
+static void test_npy_sign_and_order(void **state)
+{
+	struct lib_dir *s = *state;
+	static const unsigned char d[] = { 0xff, 0xff, 0x00, 0x80,
+					   0x01, 0x00, 0x00, 0x00 };
+	struct npy_array a;
+	struct sim_err err;
+
+	put_npy(at(s, "x.npy"), "{'shape': (2,), 'fortran_order': False, 'descr': '<i4'}",
+		d, sizeof d);
+	assert_int_equal(npy_read(s->path, &a, &err), 0);
+	assert_int_equal(npy_get(&a, 0), (int32_t)0x8000ffffu);
+	assert_int_equal(npy_get(&a, 1), 1);
+	assert_int_equal(((int32_t *)a.data)[1], 1);
+	npy_array_free(&a);
+	put_npy(s->path, "{\"descr\":\"|u1\",\"fortran_order\":False,\"shape\":(2,2),}",
+		d, 4);
+	assert_int_equal(npy_read(s->path, &a, &err), 0);
+	assert_int_equal(a.ndim, 2);
+	assert_int_equal(npy_get(&a, 0), 255);
+	assert_int_equal(npy_get(&a, 3), 128);
+	npy_array_free(&a);
+	put_npy(s->path, "{'descr': '<i2', 'fortran_order': False, 'shape': (0, 3), }",
+		d, 0);
+	assert_int_equal(npy_read(s->path, &a, &err), 0);
+	assert_int_equal(a.count, 0);
+	npy_array_free(&a);
+}
+
+/* Bad files: dict (NULL = raw bytes below), data bytes, message piece. */
+static const struct {
+	const char *dict;	/* header dict, or NULL to write raw */
+	const char *raw;	/* the whole file when dict is NULL */
+	size_t data;		/* data bytes after the header, or raw's length */
+	const char *msg;	/* piece of the expected message */
+} npy_bad[] = {
+	{ NULL, "hello world, not numpy", 22, "magic" },
+	{ NULL, "\x93NUMPY\x02\x00\x10\x00", 10, "version 2.0" },
+	{ NULL, "\x93NUM", 4, "magic" },
+	{ "{'descr': '<f4', 'fortran_order': False, 'shape': (2,), }", NULL, 8, "header" },
+	{ "{'descr': '>i4', 'fortran_order': False, 'shape': (2,), }", NULL, 8, "header" },
+	{ "{'descr': '<i4', 'fortran_order': True, 'shape': (2,), }", NULL, 8, "header" },
+	{ "{'descr': '<i4', 'fortran_order': False, 'shape': (), }", NULL, 4, "header" },
+	{ "{'descr': '<i4', 'fortran_order': False, 'shape': (1,1,1,1,1), }", NULL, 4, "header" },
+	{ "{'descr': '<i4', 'fortran_order': False, }", NULL, 4, "header" },
+	{ "{'descr': '<i4', 'fortran_order': False, 'shape': (2,), 'x': 1}", NULL, 8, "header" },
+	{ "{'descr': '<i4', 'fortran_order': False, 'shape': (-2,), }", NULL, 8, "header" },
+	{ "{'descr': '<i4', 'fortran_order': False, 'shape': (99999999999999999999,), }", NULL, 8, "header" },
+	{ "{'descr': '<i4', 'fortran_order': False, 'shape': (4611686018427387904,), }", NULL, 8, "header" },
+	{ "{'descr': '<i4', 'fortran_order': False, 'shape': (2,), }", NULL, 7, "promises 8 data bytes, file holds 7" },
+	{ "{'descr': '<i4', 'fortran_order': False, 'shape': (2,), }", NULL, 9, "promises 8 data bytes, file holds 9" },
+	{ "{'descr': '<i4', 'fortran_order': False, 'shape': (2,3), }", NULL, 8, "promises 24" },
+};
+
+static void test_npy_bad(void **state)
+{
+	struct lib_dir *s = *state;
+	static const unsigned char zero[64];
+	struct npy_array a;
+	struct sim_err err;
+	size_t i;
+
+	for (i = 0; i < sizeof npy_bad / sizeof npy_bad[0]; i++) {
+		if (npy_bad[i].dict)
+			put_npy(at(s, "bad.npy"), npy_bad[i].dict, zero, npy_bad[i].data);
+		else
+			put(at(s, "bad.npy"), npy_bad[i].raw, npy_bad[i].data);
+		memset(&err, 0, sizeof err);
+		assert_int_equal(npy_read(s->path, &a, &err), -1);
+		assert_null(a.data);
+		assert_string_equal(err.file, s->path);
+		assert_string_equal(err.field, "npy");
+		if (!strstr(err.msg, npy_bad[i].msg))
+			fail_msg("case %zu: '%s' lacks '%s'", i, err.msg, npy_bad[i].msg);
+	}
+	assert_int_equal(npy_read(at(s, "missing.npy"), &a, &err), -1);
+	assert_non_null(strstr(err.msg, "cannot open"));
+}
+
+static void test_slurp(void **state)
+{
+	struct lib_dir *s = *state;
+	char *t;
+	size_t n = 7;
+
+	put(at(s, "t.txt"), "abc\0def", 7);
+	t = slurp_file(s->path, 100, &n);
+	assert_non_null(t);
+	assert_int_equal(n, 7);
+	assert_memory_equal(t, "abc\0def", 8);
+	free(t);
+	errno = 0;
+	assert_null(slurp_file(s->path, 6, &n));
+	assert_int_equal(errno, EFBIG);
+	t = slurp_file(s->path, 7, NULL);
+	assert_non_null(t);
+	free(t);
+	assert_null(slurp_file(at(s, "none"), 100, NULL));
+	assert_int_equal(errno, ENOENT);
+	put(at(s, "empty"), "", 0);
+	t = slurp_file(s->path, 0, &n);
+	assert_non_null(t);
+	assert_int_equal(n, 0);
+	assert_int_equal(t[0], 0);
+	free(t);
+}
+
+static void test_num(void **state)
+{
+	uint64_t u = 5;
+	double d = 5;
+
+	(void)state;
+	assert_int_equal(num_u64("18446744073709551615", &u), 0);
+	assert_true(u == UINT64_MAX);
+	u = 5;
+	assert_int_equal(num_u64("18446744073709551616", &u), 1);
+	assert_int_equal(num_u64("", &u), -1);
+	assert_int_equal(num_u64("+1", &u), -1);
+	assert_int_equal(num_u64(" 1", &u), -1);
+	assert_int_equal(num_u64("1x", &u), -1);
+	assert_int_equal(u, 5);
+	assert_int_equal(num_double("1.5e3", &d), 0);
+	assert_true(d == 1500);
+	assert_int_equal(num_double(" 2", &d), 0);
+	assert_int_equal(num_double("2 ", &d), -1);
+	assert_int_equal(num_double("", &d), -1);
+	assert_int_equal(num_double("inf", &d), -1);
+	assert_int_equal(num_double("1e999", &d), -1);
+	assert_int_equal(num_double("nan", &d), -1);
+	assert_int_equal(num_double_blank("\t 3 \t", &d), 0);
+	assert_true(d == 3);
+	assert_int_equal(num_double_blank("  ", &d), -1);
+	assert_int_equal(num_double_blank("3 x", &d), -1);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test_setup_teardown(test_npy_round_trip, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_npy_sign_and_order, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_npy_bad, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_slurp, setup, teardown),
+		cmocka_unit_test(test_num),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
