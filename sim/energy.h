@@ -12,7 +12,9 @@
 
 #include "config.h"
 #include "sched.h"
+#include "unit.h"
 
+/* The report's units (struct unit_class.eu names a compute unit's). */
 enum energy_unit { EU_SDE = 0, EU_VEC, EU_SMX, EU_GATE, EU_SRAM, EU_DRAM,
 		   EU_COUNT };
 
@@ -25,11 +27,12 @@ struct energy_op {
 const char *energy_unit_name(enum energy_unit u);
 /* SRAM energy per byte read from a bank of kib KiB, pJ. */
 double energy_sram_pj_per_byte(const struct energy_table *t, double kib);
-/* The report's unit for a compute unit. */
-enum energy_unit energy_unit_of(enum plan_unit u);
-/* Price one op's counted actions. is_matmul selects act x act multiplies;
- * unit is the compute unit that ran the op. */
-void energy_op(const struct config *cfg, const struct op_stats *s,
-	       int is_matmul, enum plan_unit unit, struct energy_op *e);
+/* pJ of counted non-linear actions (vector, softmax and gate units). */
+double energy_nl_pj(const struct energy_table *t, const struct nl_actions *a);
+/* Price one op's counted actions: p's unit prices its own, every unit of
+ * reg leaks over the op's cycles, then SRAM and DRAM. */
+void energy_op(const struct unit_registry *reg, const struct config *cfg,
+	       const struct op_stats *s, const struct plan_op *p,
+	       struct energy_op *e);
 
 #endif

@@ -16,7 +16,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "func.h"
+#include "plan.h"
+#include "stream.h"
 #include "../models/gate.h"
 
 struct rng {
@@ -25,8 +26,7 @@ struct rng {
 
 static uint64_t next(struct rng *g)
 {
-	g->s += 0x9e3779b97f4a7c15ull;
-	return func_mix(g->s);
+	return stream_next(&g->s);
 }
 
 /* Uniform double in [0, 1). */
@@ -179,7 +179,7 @@ int moe_route(const struct config *cfg, const struct trace *t,
 	      const struct op *op, uint64_t seed, uint32_t task,
 	      struct moe_route *r)
 {
-	struct rng g = { func_mix(seed) ^ func_mix(task + 0x51ull) };
+	struct rng g = { stream_mix(seed) ^ stream_mix(task + 0x51ull) };
 	int rc = 0;
 
 	(void)cfg;
@@ -217,29 +217,13 @@ void moe_route_free(struct moe_route *r)
 	memset(r, 0, sizeof *r);
 }
 
-struct plan_op *plan_list_add(struct plan_list *x)
-{
-	if (x->n == x->cap) {
-		size_t cap = x->cap ? 2 * x->cap : 64;
-		struct plan_op *p = realloc(x->p, cap * sizeof *p);
-
-		if (!p)
-			return NULL;
-		x->p = p;
-		x->cap = cap;
-	}
-	return &x->p[x->n++];
-}
-
 /* A part of the MoE op: a synthetic op of kind k planned as entry x->n. */
 static struct plan_op *part(const struct config *cfg, const struct trace *t,
 			    uint32_t opi, enum op_kind k, uint32_t m,
 			    uint32_t kk, uint32_t n, struct plan_list *x,
 			    struct sim_err *err)
 {
-	const struct op *moe = &t->ops[opi];
-	struct op o = *moe;
-	struct plan_op *p;
+	struct op o = t->ops[opi];
 
 	o.kind = k;
 	o.m = m;
@@ -248,16 +232,7 @@ static struct plan_op *part(const struct config *cfg, const struct trace *t,
 	o.heads = 1;
 	if (k != OP_GEMM)
 		o.nm_n = o.nm_m = 1;
-	p = plan_list_add(x);
-	if (!p) {
-		err_set(err, t->path, moe->line, "moe", "out of memory");
-		return NULL;
-	}
-	if (plan_op(cfg, t, &o, (uint32_t)(x->n - 1), opi, p, err)) {
-		x->n--;
-		return NULL;
-	}
-	return p;
+	return plan_list_op(x, cfg, t, &o, opi, err);
 }
 
 /*
@@ -277,10 +252,8 @@ static int expert(const struct config *cfg, const struct trace *t,
 	    !part(cfg, t, opi, OP_MOE, rows, 0, o->k, x, err))
 		return -1;
 	for (i = 0; i < 4; i++) {
-		x->p[fc1 + i].moe_role = (uint32_t)i + 1;
-		x->p[fc1 + i].moe_expert = e;
-		x->p[fc1 + i].moe_lo = lo;
-		x->p[fc1 + i].moe_hi = hi;
+		x->p[fc1 + i].moe = (struct moe_part){ MOE_FC1 + (uint32_t)i,
+						       e, lo, hi };
 	}
 	x->p[fc1].a_gather = 1;
 	/* FC2 drains into the accumulate; out rows are gathered, scattered */

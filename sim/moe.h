@@ -18,8 +18,28 @@
 #include <stdint.h>
 
 #include "config.h"
-#include "plan.h"
 #include "trace.h"
+
+struct plan_list;
+
+/*
+ * The basis of the MoE hashes (an op name's routing stream, a layer's
+ * output digest), with hash_bytes / hash_word of sim/lib/hash.h. It is the
+ * FNV-1a offset basis as stasim has always written it, one digit short
+ * (HASH_FNV_INIT is 14695981039346656037); changing it would change every
+ * MoE routing and digest in the reports.
+ */
+#define MOE_HASH_BASIS 1469598103934665603ull
+
+/* Roles of an MoE part (struct moe_part.role). */
+enum moe_role { MOE_NONE = 0, MOE_FC1, MOE_GELU, MOE_FC2, MOE_SCATTER };
+
+/* What an execution entry is of its MoE layer (all 0: not a part). */
+struct moe_part {
+	uint32_t role;		/* enum moe_role */
+	uint32_t expert;	/* its expert */
+	uint32_t lo, hi;	/* its tokens are the expert's in [lo, hi) */
+};
 
 struct moe_route {
 	uint64_t stream;	/* the op's data stream: router data, expert weights */
@@ -43,12 +63,6 @@ struct moe_info {
 	int order;			/* enum cfg_moe_order */
 };
 
-/* Growable execution list. */
-struct plan_list {
-	struct plan_op *p;
-	size_t n, cap;
-};
-
 /*
  * Route op (an OP_MOE of trace t, whose pool holds routing=list lists)
  * with routing source op->routing, drawing from seed and task. Returns 0,
@@ -61,7 +75,7 @@ void moe_route_free(struct moe_route *r);
 
 /*
  * Append the parts of trace op opi (an OP_MOE routed as r) to x, in
- * cfg's order. Returns 0, or -1 with err.
+ * cfg's order, planned on x's units. Returns 0, or -1 with err.
  */
 int moe_expand(const struct config *cfg, const struct trace *t, uint32_t opi,
 	       const struct moe_route *r, struct plan_list *x,
@@ -72,8 +86,5 @@ int moe_expand(const struct config *cfg, const struct trace *t, uint32_t opi,
  * int8, from stream. The functional MoE takes the same tokens as input.
  */
 void moe_data(const struct op *op, uint64_t stream, int8_t *x, int8_t *w);
-
-/* Append one planned op to x; returns the new entry or NULL. */
-struct plan_op *plan_list_add(struct plan_list *x);
 
 #endif

@@ -1,8 +1,11 @@
 /*
- * plan.h - tiling of one op onto the engine and its SRAM buffers.
+ * plan.h - tiling of one op onto its unit and the SRAM buffers.
  *
- * An op is cut into SRAM tiles (tm x tk activations, tk x tn weights,
- * tm x tn outputs) that fit one half of each double-buffered buffer, and each
+ * An op goes to the first unit of the registry that takes it (sim/unit.h),
+ * which tiles it (the engine's search: models/sde_unit.c) and fills its
+ * own parameter block. An op is cut into SRAM tiles (tm x tk activations,
+ * tk x tn weights, tm x tn outputs) that fit one half of each
+ * double-buffered buffer, and each
  * SRAM tile into array tiles of at most rows x cols outputs. The loop order
  * (m outer or n outer) is chosen to move fewer DRAM bytes. A walker
  * enumerates the k-steps of array tiles in execution order; every consumer
@@ -17,29 +20,24 @@
 #include <stdint.h>
 
 #include "config.h"
+#include "moe.h"
 #include "trace.h"
-#include "../models/gate.h"
+#include "unit.h"
 #include "../models/nl.h"
 #include "../models/nm.h"
-#include "../models/smx.h"
-#include "../models/vec.h"
-
-/* The compute unit that runs an op's steps. */
-enum plan_unit { PU_SDE = 0, PU_VEC, PU_SMX, PU_GATE, PU_COUNT };
 
 struct plan_op {
 	uint32_t op;			/* index in the execution list */
 	uint32_t trace_op;		/* the trace op it is (part of) */
 	struct op src;			/* the op planned (a trace op, or an MoE part) */
-	enum plan_unit unit;		/* who computes it */
+	uint32_t unit;			/* its class's index in the registry (port) */
+	const struct unit_class *uc;	/* who computes it (sim/unit.h) */
+	union unit_params params;	/* that unit's own parameters, typed by
+					 * models/<unit>_unit.h */
 	int a_gather;			/* activation rows scattered in DRAM (MoE tokens) */
 	int w_gather;			/* second-operand rows scattered in DRAM */
 	int o_scatter;			/* output rows scattered in DRAM */
-	uint32_t gate_e, gate_k;	/* gate: experts, top-k */
-	uint32_t moe_role;		/* MoE part: 0 none, 1 FC1, 2 GELU, 3 FC2, 4 scatter */
-	uint32_t moe_expert;		/* MoE part: its expert */
-	uint32_t moe_lo, moe_hi;	/* MoE part: its tokens are the expert's in [lo, hi) */
-	struct gate_params gp;		/* gate unit timing */
+	struct moe_part moe;		/* MoE part: role, expert, tokens (moe.h) */
 	int w_load;			/* 1: a second operand is loaded (weights, B, add's b) */
 	int w_dep;			/* 1: that operand is an earlier op's output */
 	int a_onchip;			/* 1: first operand streams from the unit before (fused) */
@@ -48,9 +46,6 @@ struct plan_op {
 					 * values per cycle (0: the output buffer, a row) */
 	uint32_t a_lanes;		/* engine: first operand supplied at this many
 					 * values per cycle (0: from SRAM, no limit) */
-	enum vec_kind vk;		/* vector ops: which */
-	struct vec_params vp;		/* vector unit timing */
-	struct smx_params sp;		/* softmax unit timing */
 	struct nm_map map;		/* pattern on this engine */
 	uint32_t m, k, n, heads;	/* shape */
 	uint32_t tm, tn, tk;		/* SRAM tile sizes */
@@ -95,26 +90,82 @@ struct plan_walk {
 	int first;			/* 1: no step emitted yet */
 };
 
+/* Growable execution list, planned against one registry. */
+struct plan_list {
+	struct plan_op *p;		/* entries */
+	size_t n, cap;			/* in use, allocated */
+	const struct unit_registry *reg; /* the units its entries run on */
+};
+
 /*
  * Plan op (trace op trace_op, or a part of it) as entry xi of the
- * execution list. Returns 0, or -1 with err when the op cannot run: a
- * pattern the engine cannot map (trace file, op line, "gemm.nm") or a buffer
- * too small for one array tile (config file, "sram.*_kib").
+ * execution list, on the first unit of reg that takes it. Returns 0, or -1
+ * with err when the op cannot run: a pattern the engine cannot map (trace
+ * file, op line, "gemm.nm"), a buffer too small for one array tile (config
+ * file, "sram.*_kib"), or no unit of reg taking its kind.
  */
+int plan_op_in(const struct unit_registry *reg, const struct config *cfg,
+	       const struct trace *t, const struct op *op, uint32_t xi,
+	       uint32_t trace_op, struct plan_op *p, struct sim_err *err);
+/* plan_op_in on stasim's own units (unit_registry_default). */
 int plan_op(const struct config *cfg, const struct trace *t,
 	    const struct op *op, uint32_t xi, uint32_t trace_op,
 	    struct plan_op *p, struct sim_err *err);
 
+/* Append one entry to x; returns it (uninitialized) or NULL. */
+struct plan_op *plan_list_add(struct plan_list *x);
+/* Append op (part of trace op trace_op) planned on x->reg; returns the
+ * entry, or NULL with err (out of memory, or plan_op_in's errors). */
+struct plan_op *plan_list_op(struct plan_list *x, const struct config *cfg,
+			     const struct trace *t, const struct op *op,
+			     uint32_t trace_op, struct sim_err *err);
+
 /*
- * Fuse neighbours on the chip (docs/models.md): matmul -> softmax -> matmul
- * of matching shapes when softmax.fused, gemm -> gelu when
- * vector.gelu_fused. Call after every op is planned.
+ * Fuse neighbours on the chip (docs/models.md): each unit of reg marks
+ * the links it makes (softmax: matmul -> softmax -> matmul; vector: gemm
+ * -> gelu). Call after every op is planned.
  */
-void plan_fuse(const struct config *cfg, struct plan_op *plans, size_t n);
+void plan_fuse(const struct unit_registry *reg, const struct config *cfg,
+	       struct plan_op *plans, size_t n);
+
+/* "too small" for op: one tile needs `need` bytes of buffer `key`, a half
+ * holds `have`. Returns -1 with err. */
+int plan_too_small(const struct config *cfg, const struct trace *t,
+		   const struct op *op, const char *key, uint64_t need,
+		   uint64_t have, struct sim_err *err);
+/*
+ * Tile a row op (vector and softmax units): rows of n int8 values (all
+ * heads stacked), as many per SRAM tile as fit every buffer half involved
+ * (the weight buffer too when p->w_load). Returns 0, or -1 with err.
+ */
+int plan_rows(const struct config *cfg, const struct trace *t,
+	      const struct op *op, struct plan_op *p, const uint64_t *slots,
+	      struct sim_err *err);
+/* A row op's buffer traffic: it reads its rows (and the second operand's
+ * when p->w_load) and writes them; passthrough: it works on a neighbour's
+ * stream and touches no buffer. */
+void plan_row_work(const struct plan_op *p, struct plan_step *s,
+		   int passthrough);
 
 void plan_walk_init(struct plan_walk *w, const struct plan_op *p);
 /* Fill s with the next step; returns 0, or -1 when the op has no more. */
 int plan_walk_next(struct plan_walk *w, struct plan_step *s);
+
+static inline uint32_t plan_min32(uint64_t a, uint64_t b)
+{
+	return (uint32_t)(a < b ? a : b);
+}
+
+static inline uint32_t plan_cdiv(uint64_t a, uint64_t b)
+{
+	return (uint32_t)((a + b - 1) / b);
+}
+
+/* Length of tile idx of size t along total. */
+static inline uint32_t plan_tile_len(uint32_t total, uint32_t t, uint32_t idx)
+{
+	return plan_min32(t, total - (uint64_t)idx * t);
+}
 
 /* Round bytes up to whole bursts. */
 static inline uint64_t plan_bursts(uint64_t bytes, uint32_t burst)

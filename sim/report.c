@@ -221,7 +221,7 @@ static void json_op(const struct report *rep, uint32_t i, FILE *f)
 		"\"tk\": %u, \"order\": \"%s\", \"unit\": \"%s\", "
 		"\"fused_in\": %s, \"fused_out\": %s, \"steps\": %llu }",
 		p->tm, p->tn, p->tk, p->m_outer ? "m-outer" : "n-outer",
-		energy_unit_name(energy_unit_of(p->unit)),
+		energy_unit_name(p->uc->eu),
 		p->a_onchip ? "true" : "false", p->o_onchip ? "true" : "false",
 		(unsigned long long)s->steps);
 	if (rep->r->moe[i])

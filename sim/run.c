@@ -12,23 +12,21 @@
 
 #include "func.h"
 #include "kern.h"
+#include "stream.h"
 #include "top.h"
-#include "../models/dma.h"
-#include "../models/fu.h"
-#include "../models/sde.h"
+#include "unit.h"
+#include "lib/hash.h"
+#include "../models/dma_unit.h"
 
 static const struct kern_ops sched_ops = {
 	"sched", sched_step, sched_commit, sched_horizon, sched_skip, sched_check
 };
-static const struct kern_ops dma_ops = {
-	"dma", dma_step, dma_commit, dma_horizon, dma_skip, dma_check
-};
-static const struct kern_ops sde_ops = {
-	"sde", sde_step, sde_commit, sde_horizon, sde_skip, sde_check
-};
-static const struct kern_ops fu_ops = {
-	"fu", fu_step, fu_commit, fu_horizon, fu_skip, fu_check
-};
+
+/* The units a run uses: o->units, else stasim's. */
+static const struct unit_registry *units_of(const struct run_opts *o)
+{
+	return o->units ? o->units : unit_registry_default();
+}
 
 void run_free(struct run_result *r)
 {
@@ -54,32 +52,22 @@ void run_free(struct run_result *r)
 static void wire(struct run_top *u, const struct config *cfg,
 		 const struct run_result *r, const struct sched_hooks *hooks)
 {
-	struct dma_params dp = { config_dram_bpc_fx(cfg),
-				 config_dram_latency_cycles(cfg), cfg->dma_queue };
-	struct sde_params ep = { cfg->n_max, cfg->acc_double_buffer,
-				 u->op_busy, u->op_stall };
-	struct unit_port ports[PU_COUNT] = {
-		[PU_SDE] = { &u->sde.out.cmd_ready, &u->sde.out.active,
-			     &u->sde.out.rd_done, &u->sde.out.wb_done },
-		[PU_VEC] = { &u->vec.out.cmd_ready, &u->vec.out.active,
-			     &u->vec.out.rd_done, &u->vec.out.wb_done },
-		[PU_SMX] = { &u->smx.out.cmd_ready, &u->smx.out.active,
-			     &u->smx.out.rd_done, &u->smx.out.wb_done },
-		[PU_GATE] = { &u->gate.out.cmd_ready, &u->gate.out.active,
-			      &u->gate.out.rd_done, &u->gate.out.wb_done },
-	};
+	struct dma_params dp = dma_unit_params(cfg);
+	struct unit_port ports[UNIT_MAX];
 	struct sched_out *so = &u->sched.out;
+	uint32_t i;
 
+	for (i = 0; i < u->units->n; i++)
+		u->units->cls[i]->port(u->unit[i], &ports[i]);
 	sched_init(&u->sched, r->plans, r->n_exec, cfg->double_buffer,
-		   &u->dma.out, ports, hooks, r->xops);
+		   &u->dma.out, ports, u->units->n, hooks, r->xops);
 	dma_init(&u->dma, &dp, &so->dma);
-	sde_init(&u->sde, &ep, &so->cmd[PU_SDE], &so->want[PU_SDE]);
-	fu_init(&u->vec, "vec", &so->cmd[PU_VEC], &so->want[PU_VEC],
-		u->op_busy, u->op_stall);
-	fu_init(&u->smx, "smx", &so->cmd[PU_SMX], &so->want[PU_SMX],
-		u->op_busy, u->op_stall);
-	fu_init(&u->gate, "gate", &so->cmd[PU_GATE], &so->want[PU_GATE],
-		u->op_busy, u->op_stall);
+	for (i = 0; i < u->units->n; i++) {
+		struct unit_env env = { cfg, &so->cmd[i], &so->want[i],
+					u->op_busy, u->op_stall };
+
+		u->units->cls[i]->init(u->unit[i], &env);
+	}
 }
 
 static void add_stats(struct op_stats *t, const struct op_stats *s)
@@ -121,9 +109,27 @@ static void add_energy(struct energy_op *t, const struct energy_op *e)
 	t->total_pj += e->total_pj;
 }
 
+/* Each unit's busy and stall cycles into its report bucket; bp: per unit,
+ * its busy cycles spent on back-pressure, reported as stalls. */
+static void collect_units(const struct run_top *u, const uint64_t *bp,
+			  struct run_result *r)
+{
+	uint64_t busy, stall;
+	uint32_t i;
+
+	for (i = 0; i < u->units->n; i++) {
+		const struct unit_class *c = u->units->cls[i];
+
+		c->counters(u->unit[i], &busy, &stall);
+		r->unit[c->eu].busy_cycles += busy - bp[i];
+		r->unit[c->eu].stall_cycles += stall + bp[i];
+	}
+}
+
 static void collect(struct run_top *u, const struct config *cfg,
 		    struct run_result *r)
 {
+	uint64_t bp[UNIT_MAX] = { 0 };
 	uint32_t x;
 
 	r->cycles = u->cycles;
@@ -136,8 +142,8 @@ static void collect(struct run_top *u, const struct config *cfg,
 		 * waiting, not work: report them as stalls */
 		s->busy = u->op_busy[x] - s->bp;
 		s->stall = u->op_stall[x] + s->bp;
-		energy_op(cfg, s, p->src.kind == OP_MATMUL, p->unit,
-			  &r->xenergy[x]);
+		bp[p->unit] += s->bp;
+		energy_op(u->units, cfg, s, p, &r->xenergy[x]);
 		add_stats(&r->ops[p->trace_op], s);
 		add_energy(&r->energy[p->trace_op], &r->xenergy[x]);
 		add_stats(&r->total, s);
@@ -145,12 +151,7 @@ static void collect(struct run_top *u, const struct config *cfg,
 	}
 	r->total.start = 0;
 	r->total.end = r->cycles;
-	r->unit[EU_SDE] = (struct run_unit){ u->sde.busy_cycles - r->total.bp,
-					     u->sde.stall_cycles + r->total.bp };
-	r->unit[EU_VEC] = (struct run_unit){ u->vec.busy_cycles, u->vec.stall_cycles };
-	r->unit[EU_SMX] = (struct run_unit){ u->smx.busy_cycles, u->smx.stall_cycles };
-	r->unit[EU_GATE] = (struct run_unit){ u->gate.busy_cycles,
-					      u->gate.stall_cycles };
+	collect_units(u, bp, r);
 	r->unit[EU_SRAM] = (struct run_unit){ u->sched.sram_busy, 0 };
 	r->unit[EU_DRAM] = (struct run_unit){ u->dma.busy_cycles, u->sched.dma_stall };
 	r->dma_transfers = u->dma.transfers;
@@ -163,11 +164,7 @@ static int oom(const struct trace *t, struct sim_err *err)
 
 static uint64_t name_hash(const char *s)
 {
-	uint64_t h = 1469598103934665603ull;	/* FNV-1a */
-
-	while (*s)
-		h = (h ^ (unsigned char)*s++) * 1099511628211ull;
-	return func_mix(h);
+	return stream_mix(hash_bytes(MOE_HASH_BASIS, s, strlen(s)));
 }
 
 /* The router an MoE op uses: --task, else its gate op's task, else 0. */
@@ -215,58 +212,35 @@ static int plan_moe(const struct config *cfg, const struct trace *t,
 	return rc;
 }
 
-/*
- * [gate] gemv_width = 0: the router's logits x W_gate run on the engine as a
- * dense gemm whose outputs drain into the gate unit, which then only does
- * softmax and top-k (models/gate.h: its logits stage is 0).
- */
-static int plan_logits(const struct config *cfg, const struct trace *t,
-		       uint32_t i, struct plan_list *x, struct sim_err *err)
+/* Trace op i as its unit plans it: one entry, or its own expansion. */
+static int plan_one(const struct config *cfg, const struct trace *t,
+		    uint32_t i, struct plan_list *x, struct sim_err *err)
 {
-	struct op g = t->ops[i];
-	struct plan_op *p = plan_list_add(x);
+	int u = unit_for_op(x->reg, &t->ops[i]);
 
-	if (!p)
-		return oom(t, err);
-	g.kind = OP_GEMM;
-	g.nm_n = g.nm_m = 1;
-	g.topk = g.tasks = g.task = 0;
-	if (plan_op(cfg, t, &g, (uint32_t)(x->n - 1), i, p, err))
-		return -1;
-	p->o_onchip = 1;	/* logits stream into the gate unit */
-	return 0;
+	if (u >= 0 && x->reg->cls[u]->expand)
+		return x->reg->cls[u]->expand(cfg, t, i, x, err);
+	return plan_list_op(x, cfg, t, &t->ops[i], i, err) ? 0 : -1;
 }
 
 static int plan_all(const struct config *cfg, const struct trace *t,
 		    const struct run_opts *o, struct run_result *r,
 		    struct sim_err *err)
 {
-	struct plan_list x = { 0 };
-	struct plan_op *p;
+	struct plan_list x = { NULL, 0, 0, units_of(o) };
 	uint32_t i;
 
 	for (i = 0; i < r->n_ops; i++) {
 		r->first[i] = (uint32_t)x.n;
-		if (t->ops[i].kind == OP_MOE) {
+		if (t->ops[i].kind == OP_MOE) {	/* MoE layers: sim/moe.c */
 			if (plan_moe(cfg, t, o, i, &x, r, err))
 				goto fail;
 			continue;
 		}
-		if (t->ops[i].kind == OP_GATE && !cfg->gate_gemv_width &&
-		    plan_logits(cfg, t, i, &x, err))
+		if (plan_one(cfg, t, i, &x, err))
 			goto fail;
-		if (!(p = plan_list_add(&x))) {
-			oom(t, err);
-			goto fail;
-		}
-		if (plan_op(cfg, t, &t->ops[i], (uint32_t)(x.n - 1), i, p, err))
-			goto fail;
-		if (t->ops[i].kind == OP_GATE && !cfg->gate_gemv_width) {
-			p->a_onchip = 1;	/* its tokens arrive as logits */
-			p->w_load = 0;		/* W_gate is the engine's */
-		}
 	}
-	plan_fuse(cfg, x.p, x.n);
+	plan_fuse(x.reg, cfg, x.p, x.n);
 	r->plans = x.p;
 	r->n_exec = (uint32_t)x.n;
 	return 0;
@@ -289,6 +263,11 @@ static int alloc_result(struct run_result *r, uint32_t n)
 static int alloc_exec(struct run_result *r, struct run_top *u)
 {
 	size_t n = r->n_exec ? r->n_exec : 1;
+	uint32_t i;
+
+	for (i = 0; i < u->units->n; i++)
+		if (!(u->unit[i] = calloc(1, u->units->cls[i]->size)))
+			return -1;
 
 	r->xops = calloc(n, sizeof *r->xops);
 	r->xenergy = calloc(n, sizeof *r->xenergy);
@@ -300,15 +279,15 @@ static int alloc_exec(struct run_result *r, struct run_top *u)
 static int clock_units(struct run_top *u, const struct run_opts *o,
 		       char *msg, size_t msg_len)
 {
+	uint32_t i;
+
 	if (o->clock)
 		return o->clock->run(o->clock->ctx, u, o->check, msg, msg_len);
 	kern_init(&u->kern, o->fast_forward, o->check);
 	kern_add(&u->kern, &sched_ops, &u->sched);
-	kern_add(&u->kern, &dma_ops, &u->dma);
-	kern_add(&u->kern, &sde_ops, &u->sde);
-	kern_add(&u->kern, &fu_ops, &u->vec);
-	kern_add(&u->kern, &fu_ops, &u->smx);
-	kern_add(&u->kern, &fu_ops, &u->gate);
+	kern_add(&u->kern, &dma_unit_ops, &u->dma);
+	for (i = 0; i < u->units->n; i++)
+		kern_add(&u->kern, u->units->cls[i]->ops, u->unit[i]);
 	u->cycles = kern_run(&u->kern, sched_done, &u->sched, UINT64_MAX);
 	u->steps = u->kern.steps;
 	u->deadlock = u->kern.deadlock;
@@ -338,6 +317,16 @@ static int run_moe_figures(const struct config *cfg, const struct trace *t,
 			   const struct run_opts *o, struct run_result *r,
 			   struct sim_err *err);
 
+static void free_top(struct run_top *u)
+{
+	uint32_t i;
+
+	for (i = 0; u->units && i < u->units->n; i++)
+		free(u->unit[i]);
+	free(u->op_busy);
+	free(u->op_stall);
+}
+
 int run_sim(const struct config *cfg, const struct trace *t,
 	    const struct run_opts *o, struct run_result *r, struct sim_err *err)
 {
@@ -352,6 +341,7 @@ int run_sim(const struct config *cfg, const struct trace *t,
 		oom(t, err);
 		goto out;
 	}
+	u->units = units_of(o);
 	if (plan_all(cfg, t, o, r, err))
 		goto out;
 	if (alloc_exec(r, u)) {
@@ -380,10 +370,8 @@ int run_sim(const struct config *cfg, const struct trace *t,
 	rc = o->no_moe_figures || r->failed ? 0 : run_moe_figures(cfg, t, o, r, err);
 out:
 	func_free(&f);
-	if (u) {
-		free(u->op_busy);
-		free(u->op_stall);
-	}
+	if (u)
+		free_top(u);
 	free(u);
 	return rc;
 }

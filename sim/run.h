@@ -33,6 +33,8 @@ struct run_opts {
 				 * task of the gate op before it (or 0) */
 	int no_moe_figures;	/* 1: skip the imbalance sub-runs (used by them) */
 	const struct run_clock *clock;	/* NULL: the native kernel (top.h) */
+	const struct unit_registry *units; /* NULL: stasim's units (unit.h);
+					 * tests add their own */
 };
 
 struct run_unit {

@@ -70,8 +70,8 @@ static void begin_op(struct sched *k)
 
 int sched_init(struct sched *k, const struct plan_op *plans, uint32_t n_ops,
 	       int double_buffer, const struct dma_out *dma,
-	       const struct unit_port *units, const struct sched_hooks *hooks,
-	       struct op_stats *ops)
+	       const struct unit_port *units, uint32_t n_units,
+	       const struct sched_hooks *hooks, struct op_stats *ops)
 {
 	uint32_t i;
 
@@ -80,7 +80,8 @@ int sched_init(struct sched *k, const struct plan_op *plans, uint32_t n_ops,
 	k->n_ops = n_ops;
 	k->slots = double_buffer ? 2 : 1;
 	k->dma = dma;
-	memcpy(k->up, units, sizeof k->up);
+	memcpy(k->up, units, n_units * sizeof *units);
+	k->n_units = n_units;
 	if (hooks)
 		k->hooks = *hooks;
 	k->st_op = ops;
@@ -219,7 +220,7 @@ static void observe(struct sched *k)
 		else
 			store_done(k, d->op);
 	}
-	for (u = 0; u < PU_COUNT; u++)
+	for (u = 0; u < (int)k->n_units; u++)
 		observe_unit(k, &k->up[u]);
 }
 
@@ -281,16 +282,16 @@ static int any_active(const struct sched *k)
 {
 	int u;
 
-	for (u = 0; u < PU_COUNT; u++)
+	for (u = 0; u < (int)k->n_units; u++)
 		if (*k->up[u].active)
 			return 1;
 	return k->dma->active;
 }
 
-/* The unit the compute cursor's step goes to (PU_SDE when none is left). */
-static enum plan_unit cur_unit(const struct sched *k)
+/* The unit the compute cursor's step goes to (0 when none is left). */
+static uint32_t cur_unit(const struct sched *k)
 {
-	return k->cc.valid ? k->plans[k->cc.s.op].unit : PU_SDE;
+	return k->cc.valid ? k->plans[k->cc.s.op].unit : 0;
 }
 
 /* Which unit's command was presented and is taken this cycle, or -1. */
@@ -298,7 +299,7 @@ static int exec_taken(const struct sched *k)
 {
 	int u;
 
-	for (u = 0; u < PU_COUNT; u++)
+	for (u = 0; u < (int)k->n_units; u++)
 		if (k->out.cmd[u].valid && *k->up[u].cmd_ready)
 			return u;
 	return -1;
@@ -323,7 +324,7 @@ static void present_exec(struct sched *k, int taken)
 	struct unit_cmd c;
 	int u, held = -1;
 
-	for (u = 0; u < PU_COUNT; u++)
+	for (u = 0; u < (int)k->n_units; u++)
 		if (k->out.cmd[u].valid && u != taken)
 			held = u;
 	memset(k->nxt.cmd, 0, sizeof k->nxt.cmd);
@@ -374,7 +375,7 @@ uint64_t sched_horizon(const void *self)
 
 	if (k->dma->done.valid || (k->out.dma.valid && k->dma->cmd_ready))
 		return 1;
-	for (u = 0; u < PU_COUNT; u++) {
+	for (u = 0; u < (int)k->n_units; u++) {
 		if (k->up[u].rd_done->valid || k->up[u].wb_done->valid)
 			return 1;
 		presented |= k->out.cmd[u].valid;

@@ -18,8 +18,8 @@
 #include <stdint.h>
 
 #include "plan.h"
+#include "unit.h"
 #include "../models/dma.h"
-#include "../models/unit.h"
 
 /* Counted per op; energy and reports are computed from these. */
 struct op_stats {
@@ -71,8 +71,8 @@ struct sched_cursor {
 
 struct sched_out {
 	struct dma_cmd dma;		/* command to the DMA */
-	struct unit_cmd cmd[PU_COUNT];	/* command to each compute unit */
-	uint32_t want[PU_COUNT];	/* 1 + op of the next step, to its unit; 0 = none */
+	struct unit_cmd cmd[UNIT_MAX];	/* command to each compute unit */
+	uint32_t want[UNIT_MAX];	/* 1 + op of the next step, to its unit; 0 = none */
 };
 
 struct sched {
@@ -80,7 +80,8 @@ struct sched {
 	uint32_t n_ops;			/* ops in the trace */
 	uint32_t slots;			/* buffer halves: 2 double-buffered, else 1 */
 	const struct dma_out *dma;	/* port: DMA outputs */
-	struct unit_port up[PU_COUNT];	/* ports: compute unit outputs */
+	struct unit_port up[UNIT_MAX];	/* ports: compute unit outputs */
+	uint32_t n_units;		/* compute units (ports in use) */
 	struct sched_out out;		/* port: registered outputs, cycle t */
 	struct sched_out nxt;		/* outputs being computed for t + 1 */
 	struct sched_hooks hooks;	/* functional mode, or all NULL */
@@ -103,14 +104,14 @@ struct sched {
 };
 
 /*
- * Set up over plans (one per op). units holds PU_COUNT ports. ops must hold
- * n_ops zeroed entries; the units' per-op busy/stall arrays are separate.
- * Returns 0.
+ * Set up over plans (one per op). units holds n_units ports (<= UNIT_MAX),
+ * indexed like plan_op.unit. ops must hold n_ops zeroed entries; the
+ * units' per-op busy/stall arrays are separate. Returns 0.
  */
 int sched_init(struct sched *k, const struct plan_op *plans, uint32_t n_ops,
 	       int double_buffer, const struct dma_out *dma,
-	       const struct unit_port *units, const struct sched_hooks *hooks,
-	       struct op_stats *ops);
+	       const struct unit_port *units, uint32_t n_units,
+	       const struct sched_hooks *hooks, struct op_stats *ops);
 /* 1 when every op is stored, or a check failed. */
 int sched_done(void *self);
 

@@ -17,15 +17,14 @@
 
 #include "kern.h"
 #include "sched.h"
+#include "unit.h"
 #include "../models/dma.h"
-#include "../models/fu.h"
-#include "../models/sde.h"
 
 struct run_top {
-	struct sched sched;
-	struct dma dma;
-	struct sde sde;
-	struct fu vec, smx, gate;
+	struct sched sched;		/* the controller */
+	struct dma dma;			/* the DMA and its DRAM channel */
+	const struct unit_registry *units; /* the compute units' classes */
+	void *unit[UNIT_MAX];		/* their states, by registry index */
 	struct kern kern;		/* the native clock, when it is used */
 	uint64_t *op_busy, *op_stall;	/* per execution entry */
 	uint64_t cycles;		/* rounds stepped until sched_done */

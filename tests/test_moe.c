@@ -13,6 +13,7 @@
 #include "moe.h"
 #include "nm.h"
 #include "run.h"
+#include "sde_unit.h"
 #include "trace.h"
 #include "zoo.h"
 
@@ -408,7 +409,7 @@ static void test_balanced_closed_form(void **state)
 		text_cfg(ini, &c);
 		run(&c, &t, &r);
 		for (sde = vec = 0, x = 0; x < r.n_exec; x++) {
-			if (r.plans[x].unit == PU_SDE)
+			if (r.plans[x].uc == &sde_unit)
 				sde += r.xops[x].busy + r.xops[x].bp;
 			else
 				vec += r.xops[x].busy;

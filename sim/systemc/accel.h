@@ -1,9 +1,10 @@
 // accel.h - the accelerator as one SystemC module, for stasim-sc and for
 // other SystemC platforms (docs/systemc.md).
 //
-// Inside: the scheduler, the DMA and four compute units (engine, vector,
-// softmax, gate), each a wrapper of its C model (units.h) or, as the
-// config's [systemc] section asks, of its Verilated RTL (rtl_units.h),
+// Inside: the scheduler, the DMA and the registry's compute units (sim/
+// unit.h: engine, vector, softmax, gate), each a wrapper of its C model
+// (units.h) or, as the config's [systemc] section asks (the class's
+// sc_rtl), of its Verilated RTL (rtl_units.h, built by accel.cpp's table),
 // wired by signals that carry the same ports the native kernel passes by
 // pointer. Outside: a clock input and a TLM-2.0 initiator socket on which
 // the DMA issues one blocking transaction per DRAM transfer; bind it to
@@ -18,8 +19,10 @@
 #ifndef SIM_SYSTEMC_ACCEL_H
 #define SIM_SYSTEMC_ACCEL_H
 
+#include <functional>
 #include <memory>
 #include <string>
+#include <vector>
 
 #include <systemc>
 #include <tlm>
@@ -36,11 +39,32 @@ extern "C" {
 
 namespace stasim {
 
-class gate_rtl_sc;
-class smx_rtl_sc;
+// One compute unit of the registry on the platform: its wrapper (the C
+// model's, or the RTL's that accel.cpp's factory table built for it) and
+// what that wrapper needs beyond the common ports, each possibly empty.
+struct sc_unit {
+	std::unique_ptr<compute_sc> mod;	// the unit's wrapper
+	std::function<void(struct run_top *u)> bind;	// per run: plans, links
+	std::function<void()> unbind;		// after a run
+	// its pins on tf, under the accelerator's prefix
+	std::function<void(sc_core::sc_trace_file *tf, const std::string &p)>
+		trace;
+	std::function<void(uint64_t cycle)> inject;	// --inject-flip, or empty
+};
 
 class accel : public sc_core::sc_module {
 public:
+	// What a unit's RTL factory (accel.cpp) may use while the module is
+	// elaborated.
+	struct rtl_ctx {
+		const struct config *cfg;
+		const char *name;		// its instance name
+		uint32_t index;			// its registry index
+		sc_core::sc_in<bool> &clk;
+		sc_core::sc_signal<bool> &rst_l;
+		std::vector<std::shared_ptr<void>> &owned;	// kept alive with it
+	};
+
 	sc_core::sc_in<bool> clk;
 	tlm::tlm_initiator_socket<> mem;	// DRAM transfers (dma_sc)
 
@@ -74,19 +98,18 @@ private:
 	void check_all(const struct run_top *u, uint64_t cycle) const;
 	std::string compare_all(uint64_t cycle);
 
+	void make_unit(uint32_t i);
+
 	const struct config *cfg_;
+	const struct unit_registry *reg_;	// the compute units
 	sc_core::sc_time period_;
 	sched_sc sched_;
 	dma_sc dma_;
-	std::unique_ptr<compute_sc> unit_[PU_COUNT];
+	sc_unit unit_[UNIT_MAX];		// by registry index
 	bool any_rtl_ = false;
-	gate_rtl_sc *gate_rtl_ = nullptr;	// unit_[PU_GATE] when it is RTL
-	smx_rtl_sc *smx_rtl_ = nullptr;	// unit_[PU_SMX] when it is RTL
-	// With the softmax unit in RTL: the engine's drain beats and A.V's
-	// operand fetches toward it (fused attention).
-	std::unique_ptr<fuse_link_sc> link_;
-	sc_core::sc_signal<drain_sig> drain_;
-	sc_core::sc_signal<fetch_sig> fetch_;
+	// Modules and signals a unit's factory made beyond its wrapper (the
+	// softmax RTL's fused-attention link and its signals).
+	std::vector<std::shared_ptr<void>> owned_;
 
 	// Written by their unit's processes and, when a run is bound, once by
 	// the thread that binds it (the units' initial outputs).
@@ -94,9 +117,9 @@ private:
 		sc_core::sc_signal<T, sc_core::SC_MANY_WRITERS>;
 	port_signal<dma_cmd_sig> dma_cmd_;
 	port_signal<dma_out_sig> dma_out_;
-	port_signal<cmd_sig> cmd_[PU_COUNT];
-	port_signal<uint32_t> want_[PU_COUNT];
-	port_signal<uout_sig> uout_[PU_COUNT];
+	port_signal<cmd_sig> cmd_[UNIT_MAX];
+	port_signal<uint32_t> want_[UNIT_MAX];
+	port_signal<uout_sig> uout_[UNIT_MAX];
 	sc_core::sc_signal<bool> rst_l_;
 
 	struct run_clock clock_;

@@ -103,15 +103,15 @@ void gate_rtl_sc::job_of(const struct unit_cmd &c, struct gate_job *j,
 		return;
 	}
 	zx->assign(static_cast<uint64_t>(c.r0 + c.rows) * p->n, 0);
-	zw->assign(static_cast<uint64_t>(p->n) * p->gate_e, 0);
+	zw->assign(static_cast<uint64_t>(p->n) * gate_op_of(p)->e, 0);
 	gate_job_init(j);
 	j->x = zx->data();
 	j->w = zw->data();
 	j->d = p->n;
-	j->e = p->gate_e;
-	j->k = p->gate_k;
+	j->e = gate_op_of(p)->e;
+	j->k = gate_op_of(p)->k;
 	j->shift = gate_shift(p->n);
-	j->algo = p->sp.algo;
+	j->algo = gate_op_of(p)->gp.smx.algo;
 	j->fmt = { cfg_->smx_in_frac, static_cast<uint32_t>(cfg_->smx_ita_eps32) };
 }
 
@@ -128,17 +128,17 @@ void gate_rtl_sc::drive()
 	if (!c.valid || !plans_)
 		return;
 	const struct plan_op *p = &plans_[c.op];
-	uint64_t want = gate_cycles(&p->gp, c.rows, p->n, p->gate_e);
+	uint64_t want = gate_cycles(&gate_op_of(p)->gp, c.rows, p->n, gate_op_of(p)->e);
 
 	if (bad_cmd_.empty() &&
 	    (c.kcycles >= (1ull << b.kc_bits) || !c.rows || c.rows > b.t_max ||
-	     p->n > b.d_max || p->gate_e > b.e_max || p->gate_k > b.k_max ||
+	     p->n > b.d_max || gate_op_of(p)->e > b.e_max || gate_op_of(p)->k > b.k_max ||
 	     c.kcycles != want)) {
 		std::ostringstream m;
 
 		m << "op " << c.op << ": a tile of " << c.rows << " tokens of "
-		  << p->n << " into " << p->gate_e << " experts, top-"
-		  << p->gate_k << ", planned for " << c.kcycles << " cycles; "
+		  << p->n << " into " << gate_op_of(p)->e << " experts, top-"
+		  << gate_op_of(p)->k << ", planned for " << c.kcycles << " cycles; "
 		  << "rtl/gate.v (at most " << b.t_max << " tokens of "
 		  << b.d_max << ", " << b.e_max << " experts, top-" << b.k_max
 		  << ") takes " << want;
@@ -146,8 +146,8 @@ void gate_rtl_sc::drive()
 	}
 	cmd_rows.write(c.rows);
 	cmd_d.write(p->n);
-	cmd_cols.write(p->gate_e);
-	cmd_k.write(p->gate_k);
+	cmd_cols.write(gate_op_of(p)->e);
+	cmd_k.write(gate_op_of(p)->k);
 	cmd_shift.write(j ? j->shift : gate_shift(p->n));
 	cmd_in_frac.write(j ? j->fmt.in_frac : cfg_->smx_in_frac);
 	cmd_ita_eps32.write(j ? j->fmt.ita_eps32 != 0 : cfg_->smx_ita_eps32 != 0);

@@ -11,57 +11,28 @@ namespace stasim {
 using sc_core::sc_module_name;
 using sc_core::sc_time;
 
-static const struct kern_ops kSdeOps = {
-	"sde", sde_step, sde_commit, sde_horizon, sde_skip, sde_check
-};
-static const struct kern_ops kFuOps = {
-	"fu", fu_step, fu_commit, fu_horizon, fu_skip, fu_check
-};
-
-static uout_sig sde_out_of(const void *self)
-{
-	const struct sde_out &o = static_cast<const struct sde *>(self)->out;
-
-	return uout_of(o.cmd_ready, o.active, o.rd_done, o.wb_done);
-}
-
-static uout_sig fu_out_of(const void *self)
-{
-	const struct fu_out &o = static_cast<const struct fu *>(self)->out;
-
-	return uout_of(o.cmd_ready, o.active, o.rd_done, o.wb_done);
-}
-
-unit_view view_of(struct sde *e)
+unit_view view_of(const struct unit_class *cls, void *self)
 {
 	unit_view v;
 
-	v.ops = &kSdeOps;
-	v.self = e;
-	v.in = &e->in;
-	v.want = &e->want_op;
-	v.out = sde_out_of;
-	return v;
-}
+	v.cls = cls;
+	v.ops = cls->ops;
+	v.self = self;
+	v.out = [cls](const void *s) {
+		struct unit_port p;
 
-unit_view view_of(struct fu *u)
-{
-	unit_view v;
-
-	v.ops = &kFuOps;
-	v.self = u;
-	v.in = &u->in;
-	v.want = &u->want_op;
-	v.out = fu_out_of;
+		cls->port(s, &p);
+		return uout_of(*p.cmd_ready, *p.active, *p.rd_done, *p.wb_done);
+	};
 	return v;
 }
 
 // ---- scheduler
 
-sched_sc::sched_sc(sc_module_name n)
+sched_sc::sched_sc(sc_module_name n, uint32_t n_units)
 	: sc_module(n), clk("clk"), dma_out("dma_out"),
-	  unit_out("unit_out", PU_COUNT), dma_cmd("dma_cmd"),
-	  cmd("cmd", PU_COUNT), want("want", PU_COUNT)
+	  unit_out("unit_out", n_units), dma_cmd("dma_cmd"),
+	  cmd("cmd", n_units), want("want", n_units), n_units_(n_units)
 {
 	SC_METHOD(rise);
 	sensitive << clk.pos();
@@ -76,7 +47,7 @@ void sched_sc::bind(struct sched *s)
 	s_ = s;
 	cycle_ = 0;
 	s->dma = &dma_;
-	for (int u = 0; u < PU_COUNT; u++) {
+	for (uint32_t u = 0; u < n_units_; u++) {
 		s->up[u].cmd_ready = &uo_[u].cmd_ready;
 		s->up[u].active = &uo_[u].active;
 		s->up[u].rd_done = &uo_[u].rd_done.c;
@@ -88,7 +59,7 @@ void sched_sc::bind(struct sched *s)
 void sched_sc::sync()
 {
 	dma_ = dma_out.read().o;
-	for (int u = 0; u < PU_COUNT; u++)
+	for (uint32_t u = 0; u < n_units_; u++)
 		uo_[u] = unit_out[u].read();
 }
 
@@ -98,7 +69,7 @@ void sched_sc::publish()
 
 	d.c = s_->out.dma;
 	dma_cmd.write(d);
-	for (int u = 0; u < PU_COUNT; u++) {
+	for (uint32_t u = 0; u < n_units_; u++) {
 		cmd_sig c;
 
 		c.c = s_->out.cmd[u];
@@ -261,8 +232,7 @@ void compute_sc::bind(const unit_view &v)
 {
 	v_ = v;
 	cycle_ = 0;
-	*v.in = &in_;
-	*v.want = &want_;
+	v.cls->attach(v.self, &in_, &want_);
 	if (drives_out())
 		out.write(v.out(v.self));
 }
@@ -299,11 +269,12 @@ fuse_link_sc::fuse_link_sc(sc_module_name n)
 }
 
 void fuse_link_sc::bind(const struct sde *e, const struct plan_op *plans,
-			uint32_t n_ops)
+			uint32_t n_ops, uint32_t unit)
 {
 	e_ = e;
 	plans_ = plans;
 	n_ops_ = n_ops;
+	unit_ = unit;
 	row_data_ = nullptr;
 }
 
@@ -338,7 +309,7 @@ drain_sig fuse_link_sc::next_drain()
 	if (!sde_next_drain(e_, &t, &row, &slot) || t->op + 1 >= n_ops_)
 		return d;
 	const struct plan_op &p = plans_[t->op], &sm = plans_[t->op + 1];
-	if (!p.drain_lanes || sm.unit != PU_SMX || !sm.a_onchip)
+	if (!p.drain_lanes || sm.unit != unit_ || !sm.a_onchip)
 		return d;
 	uint32_t col = slot * p.drain_lanes;
 	if (col >= t->cols)
@@ -368,7 +339,7 @@ fetch_sig fuse_link_sc::next_fetch() const
 	if (!sde_next_stream(e_, &s, &idx) || s->op == 0 || s->op >= n_ops_)
 		return f;
 	const struct plan_op &p = plans_[s->op];
-	if (!p.a_lanes || !p.a_onchip || plans_[s->op - 1].unit != PU_SMX)
+	if (!p.a_lanes || !p.a_onchip || plans_[s->op - 1].unit != unit_)
 		return f;
 	uint64_t e0 = idx * p.a_lanes, total = static_cast<uint64_t>(s->rows) * s->klen;
 	if (e0 >= total)

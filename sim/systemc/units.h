@@ -17,6 +17,7 @@
 #define SIM_SYSTEMC_UNITS_H
 
 #include <cstdint>
+#include <functional>
 #include <string>
 #include <vector>
 
@@ -31,24 +32,25 @@ extern "C" {
 #include "../kern.h"
 #include "../plan.h"
 #include "../sched.h"
+#include "../unit.h"
 #include "../../models/dma.h"
 #include "../../models/fu.h"
+#include "../../models/gate_unit.h"
 #include "../../models/sde.h"
+#include "../../models/smx_unit.h"
 }
 
 namespace stasim {
 
-// A compute unit as the wrappers see it: its kernel entry points and the
-// two input pointers a wrapper redirects to its own copies of the signals.
+// A compute unit as the wrappers see it: its class (kernel entry points,
+// input wiring, outputs; sim/unit.h) and its state.
 struct unit_view {
-	const struct kern_ops *ops = nullptr;
+	const struct unit_class *cls = nullptr;
+	const struct kern_ops *ops = nullptr;	// cls->ops
 	void *self = nullptr;
-	const struct unit_cmd **in = nullptr;	// the unit's cmd port pointer
-	const uint32_t **want = nullptr;	// its want_op port pointer
-	uout_sig (*out)(const void *self) = nullptr; // its registered outputs
+	std::function<uout_sig(const void *self)> out;	// its registered outputs
 };
-unit_view view_of(struct sde *e);
-unit_view view_of(struct fu *u);
+unit_view view_of(const struct unit_class *cls, void *self);
 
 // The scheduler: commands out, unit and DMA status in.
 class sched_sc : public sc_core::sc_module {
@@ -56,12 +58,13 @@ public:
 	SC_HAS_PROCESS(sched_sc);
 	sc_core::sc_in<bool> clk;
 	sc_core::sc_in<dma_out_sig> dma_out;
-	sc_core::sc_vector<sc_core::sc_in<uout_sig>> unit_out;	// PU_* order
+	sc_core::sc_vector<sc_core::sc_in<uout_sig>> unit_out;	// registry order
 	sc_core::sc_out<dma_cmd_sig> dma_cmd;
-	sc_core::sc_vector<sc_core::sc_out<cmd_sig>> cmd;	// PU_* order
-	sc_core::sc_vector<sc_core::sc_out<uint32_t>> want;	// PU_* order
+	sc_core::sc_vector<sc_core::sc_out<cmd_sig>> cmd;	// registry order
+	sc_core::sc_vector<sc_core::sc_out<uint32_t>> want;	// registry order
 
-	explicit sched_sc(sc_core::sc_module_name n);
+	// n_units: the compute units of the registry it schedules.
+	sched_sc(sc_core::sc_module_name n, uint32_t n_units);
 	void bind(struct sched *s);
 	void unbind() { s_ = nullptr; }
 	// Copy the input signals into the scheduler's ports now (for a
@@ -75,7 +78,8 @@ private:
 
 	struct sched *s_ = nullptr;
 	struct dma_out dma_ = {};		// what s_->dma points to
-	uout_sig uo_[PU_COUNT];			// what s_->up[] point into
+	uint32_t n_units_;			// ports in use
+	uout_sig uo_[UNIT_MAX];			// what s_->up[] point into
 	uint64_t cycle_ = 0;
 };
 
@@ -202,8 +206,9 @@ public:
 	sc_core::sc_out<fetch_sig> fetch;
 
 	explicit fuse_link_sc(sc_core::sc_module_name n);
+	// unit: the registry index of the softmax unit it feeds.
 	void bind(const struct sde *e, const struct plan_op *plans,
-		  uint32_t n_ops);
+		  uint32_t n_ops, uint32_t unit);
 	void unbind() { e_ = nullptr; }
 
 private:
@@ -215,6 +220,7 @@ private:
 	const struct sde *e_ = nullptr;
 	const struct plan_op *plans_ = nullptr;
 	uint32_t n_ops_ = 0;
+	uint32_t unit_ = 0;		// the fed unit's registry index
 	std::vector<int16_t> out_;	// the drained row, sde_row_out
 	std::vector<int32_t> acc_;
 	const void *row_data_ = nullptr;	// (data, row, c0) of out_

@@ -32,8 +32,8 @@ COSIM_SDE_WIDE_PARAMS ?= ROWS=3 COLS=5 N_MAX=4 M_MAX=16 ACT_BITS=16 WEIGHT_BITS=
 
 COSIM_RTL     := $(wildcard rtl/sde*.v)
 # the model, and for --npy the planner (sim/plan.c) with what it calls
-COSIM_MODEL   := sde nm gate smx smx_ref vec vec_ref
-COSIM_PLANNER := plan config err trace lib/num
+COSIM_MODEL   := sde nm gate smx smx_ref vec vec_ref fu dma golden fu_unit dma_unit sde_unit sde_func vec_unit vec_func smx_unit smx_func gate_unit gate_func
+COSIM_PLANNER := plan config err trace unit energy func moe moe_func lib/npy lib/afile lib/num
 COSIM_HEADERS := $(wildcard models/*.h) sim/kern.h sim/plan.h sim/config.h sim/trace.h \
 	sim/err.h tests/cosim/sde_cosim.h tests/cosim/harness.h
 COSIM_SEEDS_QUICK ?= 1 2 3 4
@@ -306,8 +306,8 @@ COSIM_SMX_FUSED_ROWS ?= 64
 COSIM_SMX_BUILD  := $(COSIM_BUILD)/smx
 COSIM_SMX_RTL    := $(wildcard rtl/smx*.v) rtl/fu.v
 # the unit's models, and what --npy needs to tile an op as sim/plan.c does
-COSIM_SMX_MODEL  := fu smx smx_ref gate vec vec_ref nm
-COSIM_SMX_SIM    := plan config err trace lib/num
+COSIM_SMX_MODEL  := smx smx_ref gate vec vec_ref nm sde fu dma golden fu_unit dma_unit sde_unit sde_func vec_unit vec_func smx_unit smx_func gate_unit gate_func
+COSIM_SMX_SIM    := plan config err trace unit energy func moe moe_func lib/npy lib/afile lib/num
 COSIM_SMX_HEADERS := $(wildcard models/*.h sim/*.h) tests/cosim/smx_cosim.h \
 	tests/cosim/harness.h
 COSIM_SMX_SEEDS_QUICK ?= 1 2 3 4

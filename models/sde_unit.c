@@ -1,0 +1,320 @@
+/*
+ * sde_unit.c - the sparse-dense engine's class (see sde_unit.h, unit.h):
+ * which ops it runs (gemm, matmul), how it tiles them, a step's time and
+ * actions, their energy, and its kernel hooks.
+ *
+ * Tile choice (docs/models.md, "Tiling"): if one array tile's operands over
+ * the whole of k fit a buffer half, tk = k and the resident operand of the
+ * outer loop is grown as far as its buffer allows; otherwise k is cut into
+ * slices aligned to M-groups and tiles stay array-sized. Of the two loop
+ * orders the one moving fewer DRAM bytes wins; m outer on a tie. A
+ * multiply is priced at the wider operand width. Invariant: each step's
+ * loads fit their buffer half.
+ */
+#include "sde_unit.h"
+
+#include "sde.h"
+#include "../sim/energy.h"
+#include "../sim/kern.h"
+#include "../sim/plan.h"
+#include "../sim/sched.h"
+
+static uint64_t w_bytes(const struct plan_op *p, uint64_t klen, uint64_t cols)
+{
+	if (p->b_rowmajor)
+		return klen * cols * p->ab;
+	return nm_block_bytes(&p->map, klen, cols, p->wbits, p->bitmap);
+}
+
+/* Largest multiple of step in [step, limit] with fits(); 0 if none. */
+static uint32_t grow(const struct plan_op *p, uint32_t step, uint32_t limit,
+		     int (*fits)(const struct plan_op *, uint32_t, const uint64_t *),
+		     const uint64_t *slots)
+{
+	uint32_t lo = 1, hi = plan_cdiv(limit, step), mid;
+
+	if (!fits(p, step, slots))
+		return 0;
+	while (lo < hi) {
+		mid = lo + (hi - lo + 1) / 2;
+		if (fits(p, plan_min32((uint64_t)mid * step, limit), slots))
+			lo = mid;
+		else
+			hi = mid - 1;
+	}
+	return plan_min32((uint64_t)lo * step, limit);
+}
+
+/* slots: act, wgt, out half sizes in bytes */
+static int fits_k(const struct plan_op *p, uint32_t klen, const uint64_t *s)
+{
+	return (uint64_t)plan_min32(p->rows, p->m) * klen * p->ab <= s[0] &&
+	       w_bytes(p, klen, plan_min32(p->cols, p->n)) <= s[1];
+}
+
+static int fits_m(const struct plan_op *p, uint32_t tm, const uint64_t *s)
+{
+	return (uint64_t)tm * p->tk * p->ab <= s[0] &&
+	       (uint64_t)tm * p->tn * p->ob <= s[2];
+}
+
+static int fits_n(const struct plan_op *p, uint32_t tn, const uint64_t *s)
+{
+	return w_bytes(p, p->tk, tn) <= s[1] &&
+	       (uint64_t)p->tm * tn * p->ob <= s[2];
+}
+
+/* DRAM bytes (without burst rounding) of a candidate tiling. */
+static uint64_t traffic(const struct plan_op *p)
+{
+	uint64_t a = (uint64_t)p->m * p->k * p->ab;
+	uint64_t w = w_bytes(p, p->k, p->n);
+	uint32_t n_mt = plan_cdiv(p->m, p->tm), n_nt = plan_cdiv(p->n, p->tn);
+
+	if (p->n_kt > 1)
+		return a * n_nt + w * n_mt;
+	if (p->m_outer)
+		return a + w * (n_nt > 1 ? n_mt : 1);
+	return w + a * (n_mt > 1 ? n_nt : 1);
+}
+
+static void finish(struct plan_op *p)
+{
+	p->n_mt = plan_cdiv(p->m, p->tm);
+	p->n_nt = plan_cdiv(p->n, p->tn);
+	p->n_kt = plan_cdiv(p->k, p->tk);
+}
+
+/*
+ * For each order grow the operand that stays resident first, then the other
+ * one (wider output rows waste less of each DRAM burst); keep the cheaper.
+ */
+static void choose_order(struct plan_op *p, const uint64_t *s)
+{
+	struct plan_op mo = *p, no = *p;
+
+	mo.m_outer = 1;
+	mo.tn = plan_min32(p->cols, p->n);
+	mo.tm = grow(&mo, plan_min32(p->rows, p->m), p->m, fits_m, s);
+	mo.tn = grow(&mo, plan_min32(p->cols, p->n), p->n, fits_n, s);
+	finish(&mo);
+	no.m_outer = 0;
+	no.tm = plan_min32(p->rows, p->m);
+	no.tn = grow(&no, plan_min32(p->cols, p->n), p->n, fits_n, s);
+	no.tm = grow(&no, plan_min32(p->rows, p->m), p->m, fits_m, s);
+	finish(&no);
+	*p = traffic(&no) < traffic(&mo) ? no : mo;
+}
+
+static int map_op(const struct config *cfg, const struct trace *t,
+		  const struct op *op, struct plan_op *p, struct sim_err *err)
+{
+	struct nm_hw hw = { cfg->n_max, cfg->m_max };
+	uint32_t n = op->kind == OP_MATMUL ? 1 : op->nm_n;
+	uint32_t m = op->kind == OP_MATMUL ? 1 : op->nm_m;
+	char field[48];
+
+	if (nm_map(&hw, n, m, &p->map) == 0)
+		return 0;
+	snprintf(field, sizeof field, "%s.nm", op_kind_name(op->kind));
+	return err_set(err, t->path, op->line, field,
+		       "pattern %u:%u needs engine.m_max >= %u, but %s has "
+		       "m_max = %u", n, m, m, cfg->path, cfg->m_max);
+}
+
+static void shape(const struct config *cfg, const struct op *op,
+		  struct plan_op *p)
+{
+	uint32_t keff;
+
+	p->m = op->m;
+	p->k = op->k;
+	p->n = op->n;
+	p->heads = op->kind == OP_MATMUL ? op->heads : 1;
+	p->ab = cfg->act_bits / 8;
+	p->ob = cfg->act_bits / 8;
+	p->b_rowmajor = op->kind == OP_MATMUL;
+	p->wbits = p->b_rowmajor ? cfg->act_bits : cfg->weight_bits;
+	p->bitmap = cfg->index_format == CFG_IDX_BITMAP;
+	p->rows = cfg->rows;
+	p->cols = cfg->cols;
+	p->burst = cfg->burst_bytes;
+	keff = (uint32_t)nm_mults(&p->map, op->k);
+	p->shift = cfg->act_bits - 1 + (nm_clog2(keff) + 1) / 2;
+}
+
+static int takes(const struct op *op)
+{
+	return op_is_matrix(op);
+}
+
+static void params(const struct config *cfg, struct plan_op *p)
+{
+	(void)cfg;	/* the engine's parameters are the plan's own fields */
+	(void)p;
+}
+
+/* The buffer that cannot hold one array tile over one M-group of k. */
+static int k_too_small(const struct config *cfg, const struct trace *t,
+		       const struct op *op, const struct plan_op *p,
+		       uint32_t align, const uint64_t *s, struct sim_err *err)
+{
+	uint64_t a = (uint64_t)plan_min32(p->rows, p->m) * align * p->ab;
+
+	if (a > s[0])
+		return plan_too_small(cfg, t, op, "sram.act_kib", a, s[0], err);
+	return plan_too_small(cfg, t, op, "sram.wgt_kib",
+			      w_bytes(p, align, plan_min32(p->cols, p->n)),
+			      s[1], err);
+}
+
+static int plan(const struct config *cfg, const struct trace *t,
+		const struct op *op, struct plan_op *p, const uint64_t *s,
+		struct sim_err *err)
+{
+	uint64_t out;
+	uint32_t align;
+
+	p->w_load = 1;
+	p->w_dep = op->kind == OP_MATMUL;
+	if (map_op(cfg, t, op, p, err))
+		return -1;
+	shape(cfg, op, p);
+	align = p->map.n == p->map.m ? 1 : p->map.m;
+	out = (uint64_t)plan_min32(p->rows, p->m) * plan_min32(p->cols, p->n) *
+	      p->ob;
+	if (out > s[2])
+		return plan_too_small(cfg, t, op, "sram.out_kib", out, s[2], err);
+	p->tk = grow(p, align, p->k, fits_k, s);
+	if (!p->tk)
+		return k_too_small(cfg, t, op, p, align, s, err);
+	p->tm = plan_min32(p->rows, p->m);
+	p->tn = plan_min32(p->cols, p->n);
+	p->m_outer = 1;
+	finish(p);
+	if (p->n_kt == 1)
+		choose_order(p, s);
+	return 0;
+}
+
+/* Stream cycles of the k-slice; a fused producer may hold the stream. */
+static void time_step(const struct plan_op *p, struct plan_step *s)
+{
+	s->klen = plan_tile_len(p->k, p->tk, s->kt);
+	s->kcycles = nm_kcycles(&p->map, s->klen);
+	if (p->a_lanes) {	/* operands arrive from a fused unit */
+		uint64_t need = plan_cdiv((uint64_t)s->rows * s->klen,
+					  p->a_lanes);
+
+		if (need > s->kcycles) {
+			s->bp_cycles += need - s->kcycles;
+			s->kcycles = need;
+		}
+	}
+}
+
+/* Weights in their stored (compressed) form; a matmul's B row-major. */
+static void loads(const struct plan_op *p, struct plan_step *s)
+{
+	uint64_t cols_t = plan_tile_len(p->n, p->tn, s->nt);
+
+	s->w_sram = w_bytes(p, s->klen, cols_t);
+	if (p->b_rowmajor && cols_t < p->n)
+		s->w_dram = s->klen * plan_bursts(cols_t * p->ab, p->burst);
+	else
+		s->w_dram = plan_bursts(s->w_sram, p->burst);
+}
+
+static void work(const struct plan_op *p, struct plan_step *s)
+{
+	uint64_t outs = (uint64_t)s->rows * s->cols;
+	uint64_t mults = nm_mults(&p->map, s->klen);
+	uint64_t wcol = w_bytes(p, s->klen, 1);
+
+	s->macs = outs * mults;
+	s->dense_macs = outs * s->klen;
+	s->act_rd = (uint64_t)s->rows * s->klen * p->ab;
+	s->wgt_rd = p->b_rowmajor ? (uint64_t)s->klen * s->cols * p->ab
+				  : w_bytes(p, s->klen, s->cols);
+	s->out_wr = (s->flags & UNIT_LAST) ? outs * p->ob : 0;
+	s->mux_sel = p->map.n == p->map.m ? 0 : s->macs;
+	if (p->drain_lanes) {	/* outputs leave through a fused unit */
+		s->drain_cpr = plan_cdiv(s->cols, p->drain_lanes);
+		if (s->flags & UNIT_LAST)
+			s->bp_cycles += (uint64_t)s->rows * (s->drain_cpr - 1);
+	}
+	s->reg_bits = outs * ((uint64_t)s->klen * p->ab * 8 + wcol * 8 +
+			      s->kcycles * 32);
+}
+
+static double dyn_pj(const struct config *cfg, const struct op_stats *s,
+		     const struct plan_op *p)
+{
+	const struct energy_table *t = &cfg->energy;
+	uint32_t wb = p->src.kind == OP_MATMUL ? cfg->act_bits : cfg->weight_bits;
+	uint32_t bits = cfg->act_bits > wb ? cfg->act_bits : wb;
+	double mult = bits > 8 ? t->mult16_pj : t->mult8_pj;
+	double mux = (double)(cfg->m_max - 1) * cfg->act_bits * t->mux2_bit_pj;
+
+	return s->macs * (mult + t->add32_pj) + s->mux_sel * mux +
+	       s->reg_bits * t->reg_bit_pj;
+}
+
+static double leak_pj(const struct config *cfg, double cyc)
+{
+	return cyc * cfg->rows * cfg->cols * cfg->energy.leak_pe_pj_per_cycle;
+}
+
+static const struct kern_ops sde_ops = {
+	"sde", sde_step, sde_commit, sde_horizon, sde_skip, sde_check
+};
+
+static void init(void *self, const struct unit_env *env)
+{
+	struct sde_params ep = { env->cfg->n_max, env->cfg->acc_double_buffer,
+				 env->op_busy, env->op_stall };
+
+	sde_init(self, &ep, env->cmd, env->want);
+}
+
+static void attach(void *self, const struct unit_cmd *cmd,
+		   const uint32_t *want)
+{
+	struct sde *e = self;
+
+	e->in = cmd;
+	e->want_op = want;
+}
+
+static void port(const void *self, struct unit_port *up)
+{
+	const struct sde *e = self;
+
+	*up = (struct unit_port){ &e->out.cmd_ready, &e->out.active,
+				  &e->out.rd_done, &e->out.wb_done };
+}
+
+static void counters(const void *self, uint64_t *busy, uint64_t *stall)
+{
+	const struct sde *e = self;
+
+	*busy = e->busy_cycles;
+	*stall = e->stall_cycles;
+}
+
+static int sc_rtl(const struct config *cfg)
+{
+	return cfg->sc_engine == CFG_IMPL_RTL;
+}
+
+const struct unit_class sde_unit = {
+	.name = "sde", .eu = EU_SDE, .w_tiled = 1,
+	.takes = takes, .params = params, .plan = plan, .time = time_step,
+	.loads = loads, .work = work,
+	.dyn_pj = dyn_pj, .leak_pj = leak_pj,
+	.begin = sde_func_begin, .check = sde_func_check,
+	.dump = sde_func_dump,
+	.ops = &sde_ops, .size = sizeof(struct sde), .init = init,
+	.attach = attach, .port = port, .counters = counters,
+	.sc_rtl = sc_rtl,
+};
