@@ -30,6 +30,7 @@
 #    with its own memory model equals stasim run's on a config whose DRAM
 #    has that memory's timing.
 set -eu
+. tests/sc-inputs.sh
 build=$1; scb=$2
 run=$build/stasim; sc=$build/stasim-sc
 tmp=$(mktemp -d)
@@ -38,6 +39,13 @@ fails=0; n=0
 
 ok() { n=$((n + 1)); echo "  ok   $1"; }
 bad() { n=$((n + 1)); fails=$((fails + 1)); echo "  FAIL $1"; }
+
+# sc_stats CONFIG TRACE: a functional stasim-sc run with STASIM_SC_STATS=1;
+# its stderr, the RTL units' counts, in $tmp/stats
+sc_stats() {
+	STASIM_SC_STATS=1 "$sc" -c "$1" -t "$2" --mode functional --format json \
+		> /dev/null 2> "$tmp/stats" || true
+}
 
 # same NAME CONFIG TRACE ARGS...: both programs, reports compared
 same() {
@@ -71,9 +79,7 @@ done
 
 # A small layer of each kind for the 8x8 RTL engine: attention (Q.K^T,
 # softmax, A.V fused), FFN with GELU, LayerNorm, and an M3ViT MoE layer.
-"$run" trace deit-tiny --seq 32 --nm 2:4 -o "$tmp/deit32.trace.gz"
-zcat traces/m3vit-tiny-2of4.trace.gz | grep -E '^(stasim-trace|#)|name=l1\.' \
-	> "$tmp/moe.trace"
+sc_traces "$run" "$tmp"
 zcat "$tmp/deit32.trace.gz" | grep -E '^(stasim-trace|#)|name=l0\.' > "$tmp/l0.trace"
 same "rtl engine deit-tiny seq 32 timing" configs/sc-rtl.ini "$tmp/deit32.trace.gz" --format json
 same "rtl engine deit-tiny seq 32 functional" configs/sc-rtl.ini "$tmp/deit32.trace.gz" \
@@ -82,8 +88,7 @@ same "rtl engine m3vit-tiny MoE layer" configs/sc-rtl.ini "$tmp/moe.trace" --for
 
 # Functional, the engine RTL computes on the real operand beats and every
 # row it writes back is checked: some must have been.
-STASIM_SC_STATS=1 "$sc" -c configs/sc-rtl.ini -t "$tmp/deit32.trace.gz" --mode functional \
-	--format json > /dev/null 2> "$tmp/stats" || true
+sc_stats configs/sc-rtl.ini "$tmp/deit32.trace.gz"
 rows=$(sed -n 's/^stasim-sc: engine RTL: [0-9]* operand beats fed, \([0-9]*\) rows checked$/\1/p' \
 	"$tmp/stats")
 if [ "${rows:-0}" -gt 0 ]; then
@@ -93,9 +98,8 @@ else
 fi
 
 # The softmax unit as rtl/smx.v: with the engine RTL, and alone.
-sed -e 's/^softmax = c/softmax = rtl/' -e "s|^table = energy|table = $(pwd)/configs/energy|" \
-	configs/sc-rtl.ini > "$tmp/both-rtl.ini"
-sed 's/^engine = rtl/engine = c/' "$tmp/both-rtl.ini" > "$tmp/smx-only.ini"
+sc_ini rtl rtl c > "$tmp/both-rtl.ini"
+sc_ini c rtl c > "$tmp/smx-only.ini"
 same "rtl engine + softmax deit-tiny seq 32 timing" "$tmp/both-rtl.ini" "$tmp/deit32.trace.gz" \
 	--format json
 same "rtl engine + softmax deit-tiny seq 32 functional" "$tmp/both-rtl.ini" \
@@ -120,8 +124,7 @@ zcat "$tmp/deit32.trace.gz" | awk '
 	$1 == "matmul" && sm { a += h * int((m + 7) / 8) * int((get("n") + 7) / 8) * int((8 * n + 15) / 16) }
 	{ sm = 0 }
 	END { print d, a }' > "$tmp/want"
-STASIM_SC_STATS=1 "$sc" -c "$tmp/smx-only.ini" -t "$tmp/deit32.trace.gz" --mode functional \
-	--format json > /dev/null 2> "$tmp/stats" || true
+sc_stats "$tmp/smx-only.ini" "$tmp/deit32.trace.gz"
 got=$(sed -n 's/^stasim-sc: softmax RTL: [0-9]* probability beats checked, \([0-9]*\) drain beats taken, \([0-9]*\) fetched beats checked$/\1 \2/p' \
 	"$tmp/stats")
 if [ -n "$got" ] && [ "$got" = "$(cat "$tmp/want")" ]; then
@@ -131,16 +134,14 @@ else
 fi
 
 # The gate unit as rtl/gate.v: alone, and with every unit that has RTL.
-sed 's/^gate = c/gate = rtl/' "$tmp/smx-only.ini" > "$tmp/gate-only.ini"
-sed -i 's/^softmax = rtl/softmax = c/' "$tmp/gate-only.ini"
-sed 's/^gate = c/gate = rtl/' "$tmp/both-rtl.ini" > "$tmp/all-rtl.ini"
+sc_ini c c rtl > "$tmp/gate-only.ini"
+sc_ini rtl rtl rtl > "$tmp/all-rtl.ini"
 same "rtl gate m3vit-tiny MoE layer timing" "$tmp/gate-only.ini" "$tmp/moe.trace" --format json
 same "rtl gate m3vit-tiny MoE layer functional" "$tmp/gate-only.ini" "$tmp/moe.trace" \
 	--format json --mode functional
 same "rtl engine + softmax + gate m3vit-tiny MoE layer functional" "$tmp/all-rtl.ini" \
 	"$tmp/moe.trace" --format json --mode functional
-STASIM_SC_STATS=1 "$sc" -c "$tmp/gate-only.ini" -t "$tmp/moe.trace" --mode functional \
-	--format json > /dev/null 2> "$tmp/stats" || true
+sc_stats "$tmp/gate-only.ini" "$tmp/moe.trace"
 toks=$(sed -n 's/^stasim-sc: gate RTL: [0-9]* operand beats fed, \([0-9]*\) tokens checked$/\1/p' \
 	"$tmp/stats")
 want=$(sed -n 's/.*name=l1\.gate m=\([0-9]*\) .*/\1/p' "$tmp/moe.trace")
@@ -151,11 +152,9 @@ else
 fi
 
 # An injected fault must stop the run as a check failure naming it.
-set +e
+rc=0
 "$sc" -c configs/sc-rtl.ini -t "$tmp/deit32.trace.gz" --inject-flip 20000 \
-	> "$tmp/out" 2> "$tmp/err"
-rc=$?
-set -e
+	> "$tmp/out" 2> "$tmp/err" || rc=$?
 if [ $rc -eq 1 ] && grep -q "after cycle 2000[0-9], port active" "$tmp/err"; then
 	ok "injected RTL fault reported: $(cat "$tmp/err")"
 else
@@ -165,26 +164,21 @@ fi
 # expect_2 NAME ARGS...: exit 2, one message, nothing on stdout
 expect_2() {
 	name=$1; shift
-	set +e
-	"$sc" "$@" > "$tmp/out" 2> "$tmp/err"
-	rc=$?
-	set -e
+	rc=0
+	"$sc" "$@" > "$tmp/out" 2> "$tmp/err" || rc=$?
 	if [ $rc -eq 2 ] && [ ! -s "$tmp/out" ] && [ -s "$tmp/err" ]; then
 		ok "$name: $(head -n 1 "$tmp/err")"
 	else
 		bad "$name: exit $rc"
 	fi
 }
-sed 's/^rows = 8/rows = 16/' configs/sc-rtl.ini > "$tmp/wrong-array.ini"
-sed -i "s|^table = energy|table = $(pwd)/configs/energy|" "$tmp/wrong-array.ini"
+sc_ini rtl c c | sed 's/^rows = 8/rows = 16/' > "$tmp/wrong-array.ini"
 sed "s|^table = energy|table = $(pwd)/configs/energy|" configs/sta-default.ini \
 	> "$tmp/smx-rtl.ini"
 printf '\n[systemc]\nsoftmax = rtl\n[softmax]\nalgorithm = ita\nfused = true\n' >> "$tmp/smx-rtl.ini"
 sed 's/^recip_latency = 8/recip_latency = 9/' "$tmp/both-rtl.ini" > "$tmp/smx-other.ini"
-sed 's/^gate = c/gate = rtl/' "$tmp/both-rtl.ini" > "$tmp/gate-rtl.ini"
-printf '\n[gate]\ngemv_width = 0\n' >> "$tmp/gate-rtl.ini"
-sed 's/^gate = c/gate = rtl/' "$tmp/both-rtl.ini" > "$tmp/gate-other.ini"
-printf '\n[gate]\nsorters = 2\n' >> "$tmp/gate-other.ini"
+{ cat "$tmp/all-rtl.ini"; printf '\n[gate]\ngemv_width = 0\n'; } > "$tmp/gate-rtl.ini"
+{ cat "$tmp/all-rtl.ini"; printf '\n[gate]\nsorters = 2\n'; } > "$tmp/gate-other.ini"
 printf '[systemc]\nengine = vhdl\n' > "$tmp/bad-impl.ini"
 expect_2 "no config" -t traces/deit-tiny-2of4.trace.gz
 expect_2 "RTL built for another array" -c "$tmp/wrong-array.ini" -t "$tmp/deit32.trace.gz"
@@ -258,7 +252,7 @@ if grep -q 'scope module engine ' "$tmp/w.vcd" && grep -q 'scope module dma ' "$
 else
 	bad "--vcd: ports missing from the VCD"
 fi
-cycles=$(sed -n '/"total"/,/}/s/.*"cycles": \([0-9]*\).*/\1/p' "$tmp/native" | head -n 1)
+cycles=$(report_total cycles < "$tmp/native")
 if awk -v want=$((2 * cycles)) '/^#[0-9]/ { t = substr($0, 2) + 0; if (n++ && t <= p) bad = 1; p = t }
 	END { exit !(n >= want && !bad) }' "$tmp/w.vcd"; then
 	ok "--vcd: $(grep -c '^#' "$tmp/w.vcd") timestamps for $cycles cycles, strictly growing"
@@ -271,7 +265,7 @@ sed -e 's/^bandwidth_gbps = .*/bandwidth_gbps = 16/' -e 's/^latency_ns = .*/late
 	-e "s|^table = energy|table = $(pwd)/configs/energy|" \
 	configs/sta-default.ini > "$tmp/mem16.ini"
 want=$("$run" run -c "$tmp/mem16.ini" -t traces/deit-tiny-2of4.trace.gz --format json |
-	sed -n '/"total"/,/}/s/.*"cycles": \([0-9]*\).*/\1/p' | head -n 1)
+	report_total cycles)
 got=$("$scb/example" configs/sta-default.ini traces/deit-tiny-2of4.trace.gz 2> "$tmp/ex.err" |
 	grep " cycles, ")
 if echo "$got" | grep -q ": $want cycles,"; then

@@ -11,7 +11,6 @@
  */
 #include "testutil.h"
 
-#include <dirent.h>
 #include <fcntl.h>
 #include <sys/stat.h>
 
@@ -94,44 +93,6 @@ static char *read_text(const char *path)
 	slurp(fd, buf, sizeof buf);
 	close(fd);
 	return buf;
-}
-
-static const char *tmp_dir(char *buf, size_t len)
-{
-	snprintf(buf, len, "/tmp/stasim-ana-XXXXXX");
-	assert_non_null(mkdtemp(buf));
-	return buf;
-}
-
-/* Remove dir and the plain files in it. */
-static void rm_dir(const char *dir)
-{
-	char p[1200];
-	struct dirent *e;
-	DIR *d = opendir(dir);
-
-	if (!d)
-		return;
-	while ((e = readdir(d)))
-		if (strcmp(e->d_name, ".") && strcmp(e->d_name, "..")) {
-			snprintf(p, sizeof p, "%s/%s", dir, e->d_name);
-			unlink(p);
-		}
-	closedir(d);
-	rmdir(dir);
-}
-
-static int count_entries(const char *dir)
-{
-	struct dirent *e;
-	DIR *d = opendir(dir);
-	int n = 0;
-
-	assert_non_null(d);
-	while ((e = readdir(d)))
-		n += strcmp(e->d_name, ".") && strcmp(e->d_name, "..");
-	closedir(d);
-	return n;
 }
 
 static int have_gnuplot(void)
@@ -240,7 +201,7 @@ static void test_pareto_front(void **state)
 
 static void test_pareto_output_file(void **state)
 {
-	char path[256], dir[64], out[300];
+	char path[256], dir[256], out[300];
 
 	(void)state;
 	tmp_file(path, sizeof path, ".csv", results_csv);
@@ -261,7 +222,7 @@ static void test_pareto_output_file(void **state)
 	assert_string_equal(out_buf, "point,latency_us,energy_pj,status,error\n");
 	assert_non_null(strstr(err_buf, "no row has status ok"));
 	unlink(path);
-	rm_dir(dir);
+	rm_tree(dir);
 }
 
 /* Each malformed CSV gives exit 2 and "FILE:LINE: COLUMN: ..." on stderr. */
@@ -378,7 +339,7 @@ static void test_table_md(void **state)
 
 static void test_table_latex(void **state)
 {
-	char path[256], dir[64], out[300];
+	char path[256], dir[256], out[300];
 	const char *tex;
 
 	(void)state;
@@ -418,7 +379,7 @@ static void test_table_latex(void **state)
 	assert_non_null(strstr(out_buf, "\n2:4 & 2.500 & 3.000 \\\\\n"));
 	assert_non_null(strstr(out_buf, "\n1:4 & -- & failed \\\\\n"));
 	unlink(path);
-	rm_dir(dir);
+	rm_tree(dir);
 }
 
 static void test_table_errors(void **state)
@@ -483,7 +444,7 @@ static void test_table_errors(void **state)
 
 static void test_plot_results(void **state)
 {
-	char path[256], dir[64], sub[128];
+	char path[256], dir[256], sub[300];
 
 	(void)state;
 	if (!have_gnuplot())
@@ -508,10 +469,7 @@ static void test_plot_results(void **state)
 			      "engine.rows=8", NULL), 2);
 	assert_non_null(strstr(err_buf, "no row passing --where has status ok"));
 	assert_int_equal(count_entries(sub), 4);
-	rm_dir(sub);
-	snprintf(sub, sizeof sub, "%s/figs", dir);
-	rm_dir(sub);
-	rm_dir(dir);
+	rm_tree(dir);
 	unlink(path);
 }
 
@@ -524,7 +482,7 @@ static void test_plot_report(void **state)
 	struct run_opts o = { .seed = 1, .fast_forward = 1 };
 	struct sim_err err;
 	struct report rep;
-	char p[1024], dir[64], json[300], small[256];
+	char p[1024], dir[256], json[300], small[256];
 
 	(void)state;
 	if (!have_gnuplot())
@@ -544,7 +502,7 @@ static void test_plot_report(void **state)
 	assert_int_equal(call(plot_cmd, "plot", "--report", json, "-o", dir,
 			      NULL), 0);
 	assert_figure(dir, "ops");
-	rm_dir(dir);
+	rm_tree(dir);
 
 	/* three ops: one bar each */
 	tmp_file(small, sizeof small, ".json",
@@ -564,7 +522,7 @@ static void test_plot_report(void **state)
 			      NULL), 0);
 	assert_figure(dir, "ops");
 	assert_int_equal(count_entries(dir), 2);
-	rm_dir(dir);
+	rm_tree(dir);
 	unlink(small);
 }
 
@@ -602,7 +560,7 @@ static void test_plot_bad_report(void **state)
 		{ "\n\n  nul", "3: expected a value" },
 		{ "", "1: expected a value, found the end of the file" },
 	};
-	char path[256], want[400], dir[64];
+	char path[256], want[400], dir[256];
 	size_t i;
 
 	(void)state;
@@ -637,13 +595,13 @@ static void test_plot_bad_report(void **state)
 			      "-o", dir, NULL), 2);
 	assert_int_equal(call(plot_cmd, "plot", "--report", "r.json", "--x",
 			      "cycles", "-o", dir, NULL), 2);
-	rm_dir(dir);
+	rm_tree(dir);
 }
 
 /* Without gnuplot on PATH: exit 2, the package named, nothing written. */
 static void test_plot_no_gnuplot(void **state)
 {
-	char path[256], dir[64], empty[64], *old;
+	char path[256], dir[256], empty[256], *old;
 
 	(void)state;
 	tmp_file(path, sizeof path, ".csv", results_csv);
@@ -659,8 +617,8 @@ static void test_plot_no_gnuplot(void **state)
 	free(old);
 	assert_non_null(strstr(err_buf, "gnuplot-nox"));
 	assert_int_equal(count_entries(dir), 0);
-	rm_dir(dir);
-	rm_dir(empty);
+	rm_tree(dir);
+	rm_tree(empty);
 	unlink(path);
 }
 
@@ -677,7 +635,7 @@ static void test_plot_gnuplot_fails(void **state)
 		  "terminal\n" },
 		{ "#!/bin/sh\nexit 0\n", "gnuplot: wrote an empty figure\n" },
 	};
-	char path[256], dir[64], bin[64], gp[128], *old;
+	char path[256], dir[256], bin[256], gp[300], *old;
 	size_t i;
 	FILE *f;
 
@@ -701,8 +659,8 @@ static void test_plot_gnuplot_fails(void **state)
 		assert_int_equal(count_entries(dir), 0);
 	}
 	free(old);
-	rm_dir(dir);
-	rm_dir(bin);
+	rm_tree(dir);
+	rm_tree(bin);
 	unlink(path);
 }
 
@@ -793,7 +751,7 @@ static void test_help(void **state)
 static void test_option_forms(void **state)
 {
 	static char first[sizeof out_buf], msg[sizeof err_buf];
-	char path[256], dir[64], a[300], b[300], topo[1024];
+	char path[256], dir[256], a[300], b[300], topo[1024];
 	int rc;
 
 	(void)state;
@@ -832,7 +790,7 @@ static void test_option_forms(void **state)
 			 rc);
 	assert_string_equal(out_buf, first);
 	assert_string_equal(err_buf, msg);
-	rm_dir(dir);
+	rm_tree(dir);
 	unlink(path);
 
 	/* import-scalesim: the same trace, long or short spelling */
@@ -847,13 +805,13 @@ static void test_option_forms(void **state)
 	snprintf(first, sizeof first, "%s", read_text(a));
 	assert_string_equal(read_text(b + strlen("--output=")), first);
 	assert_non_null(strstr(first, "nm=2:4"));
-	rm_dir(dir);
+	rm_tree(dir);
 }
 
 /* After "--" every word is an operand, even one that looks like an option. */
 static void test_double_dash(void **state)
 {
-	char path[256], dir[64], out[300];
+	char path[256], dir[256], out[300];
 
 	(void)state;
 	tmp_file(path, sizeof path, ".csv", results_csv);
@@ -880,7 +838,7 @@ static void test_double_dash(void **state)
 			      "--", "--nm", NULL), 2);
 	assert_non_null(strstr(err_buf, "stasim: --nm: cannot open"));
 	assert_int_equal(count_entries(dir), 0);
-	rm_dir(dir);
+	rm_tree(dir);
 	unlink(path);
 }
 

@@ -32,21 +32,6 @@ static const char default_cfg[] = "configs/sta-default.ini";
 /* ------------------------------------------------------------------ */
 /* Files and directories */
 
-static void strf(char *buf, size_t len, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
-
-/* snprintf that fails the test instead of truncating. */
-static void strf(char *buf, size_t len, const char *fmt, ...)
-{
-	va_list ap;
-	int n;
-
-	va_start(ap, fmt);
-	n = vsnprintf(buf, len, fmt, ap);
-	va_end(ap);
-	assert_true(n >= 0 && (size_t)n < len);
-}
-
 /* Whole file, NUL-terminated, in a malloc'd buffer; NULL if unreadable. */
 static char *slurp(const char *path, size_t *len)
 {
@@ -73,44 +58,6 @@ static char *slurp(const char *path, size_t *len)
 	if (len)
 		*len = n;
 	return buf;
-}
-
-/* A fresh empty directory under $TMPDIR; its path in buf. */
-static const char *make_tmpdir(char *buf, size_t len)
-{
-	const char *dir = getenv("TMPDIR") && *getenv("TMPDIR") ?
-			  getenv("TMPDIR") : "/tmp";
-
-	strf(buf, len, "%s/stasim-cli-XXXXXX", dir);
-	assert_non_null(mkdtemp(buf));
-	return buf;
-}
-
-/* Remove path and, if it is a directory, everything below it. */
-static void rm_tree(const char *path)
-{
-	struct stat st;
-	DIR *d;
-	struct dirent *e;
-	char sub[PATH_MAX_];
-
-	if (lstat(path, &st) != 0)
-		return;
-	if (!S_ISDIR(st.st_mode)) {
-		unlink(path);
-		return;
-	}
-	d = opendir(path);
-	if (d) {
-		while ((e = readdir(d))) {
-			if (!strcmp(e->d_name, ".") || !strcmp(e->d_name, ".."))
-				continue;
-			strf(sub, sizeof sub, "%s/%s", path, e->d_name);
-			rm_tree(sub);
-		}
-		closedir(d);
-	}
-	rmdir(path);
 }
 
 static int cmp_name(const void *a, const void *b)
@@ -160,6 +107,23 @@ static int starts_with(const char *s, const char *prefix)
 	return !strncmp(s, prefix, strlen(prefix));
 }
 
+/* Files a and b exist, are not empty and are byte for byte the same. */
+static void assert_same_bytes(const char *a, const char *b)
+{
+	size_t la, lb;
+	char *ta = slurp(a, &la), *tb = slurp(b, &lb);
+
+	assert_non_null(ta);
+	assert_non_null(tb);
+	assert_true(la > 0);
+	if (la != lb || memcmp(ta, tb, la))
+		print_error("%s and %s differ\n", a, b);
+	assert_int_equal(la, lb);
+	assert_memory_equal(ta, tb, la);
+	free(ta);
+	free(tb);
+}
+
 /* Lines in s: newline-terminated ones, plus an unterminated tail. */
 static int count_lines(const char *s)
 {
@@ -187,21 +151,12 @@ static const char small_trace[] =
 	"gemm name=g m=7 k=20 n=5 nm=2:4\n"
 	"matmul name=mm m=6 k=9 n=7 heads=2\n";
 
-static void write_file(const char *path, const char *text)
-{
-	FILE *f = fopen(path, "w");
-
-	assert_non_null(f);
-	assert_true(fputs(text, f) >= 0);
-	assert_int_equal(fclose(f), 0);
-}
-
 static int setup(void **state)
 {
 	struct fix *f = calloc(1, sizeof *f);
 
 	assert_non_null(f);
-	make_tmpdir(f->root, sizeof f->root);
+	tmp_dir(f->root, sizeof f->root);
 	strf(f->cwd, sizeof f->cwd, "%s/cwd", f->root);
 	assert_int_equal(mkdir(f->cwd, 0777), 0);
 	strf(f->trace, sizeof f->trace, "%s/small.trace", f->root);
@@ -437,8 +392,55 @@ static void usage_case(const char *cwd, const char *args, const char *want,
 	assert_dir_empty(cwd, args);
 }
 
+/* One bad command line and what its one-line message names. */
+struct usage_row {
+	const char *args;	/* words after "stasim" and a prefix */
+	const char *want;	/* a piece of the message */
+};
+
+/* usage_case() on each of n rows, their words after prefix. */
+static void usage_rows(const char *cwd, const char *prefix,
+		       const struct usage_row *rows, size_t n, char *out)
+{
+	char args[4 * PATH_MAX_ + 64];
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		strf(args, sizeof args, "%s%s", prefix, rows[i].args);
+		usage_case(cwd, args, rows[i].want, out);
+	}
+}
+
 static void test_bad_usage(void **state)
 {
+	/* commands that name no input file */
+	static const struct usage_row no_inputs[] = {
+		{ "frobnicate", "unknown command" },
+		{ "run", "-c" },
+		{ "config", "config" },
+		{ "trace", "trace" },
+		{ "trace nosuchmodel -o x", "nosuchmodel" },
+		{ "trace bert-base --nm 5:4 -o x", "5:4" },
+		{ "trace bert-base --nm 2 -o x", "--nm" },
+		{ "trace bert-base --seq 0 -o x", "--seq" },
+		{ "trace bert-base --seq 128", "-o" },
+		{ "trace bert-base --frob 1 -o x", "--frob" },
+	};
+	/* run on a good config and trace, with a bad option after them */
+	static const struct usage_row run_opts[] = {
+		{ "--format xml", "xml" },
+		{ "--mode fast", "fast" },
+		{ "--seed -1", "--seed" },
+		{ "--seed 12x", "--seed" },
+		{ "--seed 18446744073709551616", "--seed" },
+		/* an unknown option last is unknown, not "needs a value" */
+		{ "--bogus", "unknown option '--bogus'" },
+		{ "--dump d", "--dump" },
+		{ "--mode timing --dump d", "--dump" },
+		{ "--bogus 1", "--bogus" },
+		{ "--bogus", "--bogus" },
+		{ "-o", "-o" },
+	};
 	struct fix *f = *state;
 	const char *cfg = src(default_cfg), *tr = f->trace, *cwd = f->cwd;
 	char args[4 * PATH_MAX_];
@@ -454,47 +456,17 @@ static void test_bad_usage(void **state)
 	assert_string_equal(out, "");
 	assert_dir_empty(cwd, "no args");
 
-	usage_case(cwd, "frobnicate", "unknown command", out);
-	usage_case(cwd, "run", "-c", out);
+	usage_rows(cwd, "", no_inputs, sizeof no_inputs / sizeof no_inputs[0],
+		   out);
 	strf(args, sizeof args, "run -t '%s'", tr);
 	usage_case(cwd, args, "-c", out);
 	strf(args, sizeof args, "run -c '%s'", cfg);
 	usage_case(cwd, args, "-t", out);
-	strf(args, sizeof args, "run -c '%s' -t '%s' --format xml", cfg, tr);
-	usage_case(cwd, args, "xml", out);
-	strf(args, sizeof args, "run -c '%s' -t '%s' --mode fast", cfg, tr);
-	usage_case(cwd, args, "fast", out);
-	strf(args, sizeof args, "run -c '%s' -t '%s' --seed -1", cfg, tr);
-	usage_case(cwd, args, "--seed", out);
-	strf(args, sizeof args, "run -c '%s' -t '%s' --seed 12x", cfg, tr);
-	usage_case(cwd, args, "--seed", out);
-	strf(args, sizeof args, "run -c '%s' -t '%s' --seed 18446744073709551616",
-	     cfg, tr);
-	usage_case(cwd, args, "--seed", out);
-	/* an unknown option last is unknown, not "needs a value" */
-	strf(args, sizeof args, "run -c '%s' -t '%s' --bogus", cfg, tr);
-	usage_case(cwd, args, "unknown option '--bogus'", out);
-	strf(args, sizeof args, "run -c '%s' -t '%s' --dump d", cfg, tr);
-	usage_case(cwd, args, "--dump", out);
-	strf(args, sizeof args, "run -c '%s' -t '%s' --mode timing --dump d",
-	     cfg, tr);
-	usage_case(cwd, args, "--dump", out);
-	strf(args, sizeof args, "run -c '%s' -t '%s' --bogus 1", cfg, tr);
-	usage_case(cwd, args, "--bogus", out);
-	strf(args, sizeof args, "run -c '%s' -t '%s' --bogus", cfg, tr);
-	usage_case(cwd, args, "--bogus", out);
-	strf(args, sizeof args, "run -c '%s' -t '%s' -o", cfg, tr);
-	usage_case(cwd, args, "-o", out);
-	usage_case(cwd, "config", "config", out);
+	strf(args, sizeof args, "run -c '%s' -t '%s' ", cfg, tr);
+	usage_rows(cwd, args, run_opts, sizeof run_opts / sizeof run_opts[0],
+		   out);
 	strf(args, sizeof args, "config -c '%s' extra", cfg);
 	usage_case(cwd, args, "config", out);
-	usage_case(cwd, "trace", "trace", out);
-	usage_case(cwd, "trace nosuchmodel -o x", "nosuchmodel", out);
-	usage_case(cwd, "trace bert-base --nm 5:4 -o x", "5:4", out);
-	usage_case(cwd, "trace bert-base --nm 2 -o x", "--nm", out);
-	usage_case(cwd, "trace bert-base --seq 0 -o x", "--seq", out);
-	usage_case(cwd, "trace bert-base --seq 128", "-o", out);
-	usage_case(cwd, "trace bert-base --frob 1 -o x", "--frob", out);
 
 	/* files that do not exist: input errors naming the file */
 	strf(args, sizeof args, "run -c '%s/none.ini' -t '%s'", f->root, tr);
@@ -985,6 +957,25 @@ static void npy_free(struct npy *a)
 	a->v = NULL;
 }
 
+/* Run trace_text functionally with the given seed and --dump d in cwd; the
+ * dump directory's path goes to dump. */
+static void run_dump(struct fix *f, const char *trace_text, int seed,
+		     char *dump, size_t len)
+{
+	char tr[3 * PATH_MAX_], args[8 * PATH_MAX_];
+	int rc;
+
+	strf(tr, sizeof tr, "%s/dump.trace", f->root);
+	write_file(tr, trace_text);
+	strf(args, sizeof args, "run -c '%s' -t '%s' --mode functional "
+	     "--seed %d --dump d", src(default_cfg), tr, seed);
+	rc = stasim(f->cwd, args, "2>&1", f->out, OUT_MAX);
+	if (rc)
+		print_error("%s\n", f->out);
+	assert_int_equal(rc, 0);
+	strf(dump, len, "%s/d", f->cwd);
+}
+
 static void test_dump_npy(void **state)
 {
 	static const char trace[] =
@@ -1001,20 +992,12 @@ static void test_dump_npy(void **state)
 	gemms[] = { { "g", 7, 20, 5, 2, 4 }, { "r", 5, 22, 3, 3, 8 } };
 	static char names[NAMES_MAX][256];
 	struct fix *f = *state;
-	char tr[3 * PATH_MAX_], args[8 * PATH_MAX_], dump[3 * PATH_MAX_];
+	char dump[3 * PATH_MAX_];
 	struct npy a, w, acc, o, val, idx;
 	size_t i;
 	int n;
 
-	strf(tr, sizeof tr, "%s/dump.trace", f->root);
-	write_file(tr, trace);
-	strf(args, sizeof args, "run -c '%s' -t '%s' --mode functional "
-	     "--seed 5 --dump d", src(default_cfg), tr);
-	n = stasim(f->cwd, args, "2>&1", f->out, OUT_MAX);
-	if (n)
-		print_error("%s\n", f->out);
-	assert_int_equal(n, 0);
-	strf(dump, sizeof dump, "%s/d", f->cwd);
+	run_dump(f, trace, 5, dump, sizeof dump);
 	n = list_dir(dump, names, NAMES_MAX);
 	assert_int_equal(n, (int)(sizeof want / sizeof want[0]));
 	for (i = 0; i < sizeof want / sizeof want[0]; i++)
@@ -1065,11 +1048,6 @@ static void test_dump_npy(void **state)
 /* --dump of gate and moe ops: every value recomputed from other dumped
  * tensors (products, ranks, requantization, the combine), never read back
  * from the tool's own copy of it. */
-
-static const char moe_trace[] =
-	"stasim-trace 1\n"
-	"gate name=gt m=9 k=24 n=6 topk=2 tasks=2 task=1\n"
-	"moe name=mx m=9 k=16 n=24 experts=4 topk=2 nm=2:4\n";
 
 /* Unsigned integer after "\"KEY\": " in a dumped JSON object. */
 static uint64_t json_uint(const char *json, const char *key)
@@ -1230,6 +1208,10 @@ static void check_part(const char *dir, uint64_t e, const struct npy *x,
 
 static void test_dump_gate_moe(void **state)
 {
+	static const char trace[] =
+		"stasim-trace 1\n"
+		"gate name=gt m=9 k=24 n=6 topk=2 tasks=2 task=1\n"
+		"moe name=mx m=9 k=16 n=24 experts=4 topk=2 nm=2:4\n";
 	static char names[NAMES_MAX][256], want[NAMES_MAX][256];
 	static const char *const part_files[] = {
 		"fc1.a", "fc1.acc", "fc1.out", "fc1.w", "fc1.widx", "fc1.wval",
@@ -1240,22 +1222,14 @@ static void test_dump_gate_moe(void **state)
 		"gt.topk.npy", "gt.wgate.npy", "mx.acc.npy", "mx.in.npy",
 		"mx.json", "mx.score.npy", "mx.topk.npy" };
 	struct fix *f = *state;
-	char tr[3 * PATH_MAX_], args[8 * PATH_MAX_], dump[3 * PATH_MAX_];
+	char dump[3 * PATH_MAX_];
 	struct npy x, tk, sc, acc;
 	uint32_t ref[9 * 16] = { 0 };
 	uint64_t e, t, i;
 	int n, nw = 0, active[4] = { 0 };
 	char *js;
 
-	strf(tr, sizeof tr, "%s/moe.trace", f->root);
-	write_file(tr, moe_trace);
-	strf(args, sizeof args, "run -c '%s' -t '%s' --mode functional "
-	     "--seed 3 --dump d", src(default_cfg), tr);
-	n = stasim(f->cwd, args, "2>&1", f->out, OUT_MAX);
-	if (n)
-		print_error("%s\n", f->out);
-	assert_int_equal(n, 0);
-	strf(dump, sizeof dump, "%s/d", f->cwd);
+	run_dump(f, trace, 3, dump, sizeof dump);
 	check_gate_dump(dump);
 
 	npy_load(dump, "mx", "in", &x);
@@ -1311,22 +1285,13 @@ static void test_zoo_matches_shipped_trace(void **state)
 	static char names[NAMES_MAX][256];
 	struct fix *f = *state;
 	char path[3 * PATH_MAX_];
-	char *made, *shipped;
-	size_t la, lb;
 
 	assert_int_equal(stasim(f->cwd, "trace bert-base --seq 128 --nm 2:4 "
 				"-o bert.trace.gz", "2>&1", f->out, OUT_MAX), 0);
 	assert_string_equal(f->out, "");
 	assert_int_equal(list_dir(f->cwd, names, NAMES_MAX), 1); /* no .tmp */
 	strf(path, sizeof path, "%s/bert.trace.gz", f->cwd);
-	made = slurp(path, &la);
-	shipped = slurp(src("traces/bert-base-s128-2of4.trace.gz"), &lb);
-	assert_non_null(made);
-	assert_non_null(shipped);
-	assert_int_equal(la, lb);
-	assert_memory_equal(made, shipped, la);
-	free(made);
-	free(shipped);
+	assert_same_bytes(path, src("traces/bert-base-s128-2of4.trace.gz"));
 }
 
 /* The printed config reloads and prints the same; only the first comment
@@ -1519,22 +1484,10 @@ static void ok_run(struct fix *f, const char *args, char *out)
 static void assert_same_files(struct fix *f, const char *a, const char *b)
 {
 	char pa[3 * PATH_MAX_], pb[3 * PATH_MAX_];
-	char *ta, *tb;
-	size_t la, lb;
 
 	strf(pa, sizeof pa, "%s/%s", f->cwd, a);
 	strf(pb, sizeof pb, "%s/%s", f->cwd, b);
-	ta = slurp(pa, &la);
-	tb = slurp(pb, &lb);
-	assert_non_null(ta);
-	assert_non_null(tb);
-	assert_true(la > 0);
-	if (la != lb || memcmp(ta, tb, la))
-		print_error("%s and %s differ\n", a, b);
-	assert_int_equal(la, lb);
-	assert_memory_equal(ta, tb, la);
-	free(ta);
-	free(tb);
+	assert_same_bytes(pa, pb);
 }
 
 /* Every form getopt knows means the same: --opt=value, --opt value, -tX,

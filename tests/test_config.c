@@ -77,37 +77,6 @@ static void abs_src(const char *rel, char *out)
 	}
 }
 
-static const char *tmp_root(void)
-{
-	const char *d = getenv("TMPDIR");
-
-	return d && *d ? d : "/tmp";
-}
-
-static void write_file(const char *path, const char *text)
-{
-	FILE *f = fopen(path, "w");
-
-	assert_non_null(f);
-	assert_true(fputs(text, f) >= 0);
-	assert_int_equal(fclose(f), 0);
-}
-
-/* New temporary file holding text; its name goes to path. */
-static void write_tmp(char *path, size_t n, const char *text)
-{
-	FILE *f;
-	int fd;
-
-	snprintf(path, n, "%s/stasim-cfg-XXXXXX", tmp_root());
-	fd = mkstemp(path);
-	assert_true(fd >= 0);
-	f = fdopen(fd, "w");
-	assert_non_null(f);
-	assert_true(fputs(text, f) >= 0);
-	assert_int_equal(fclose(f), 0);
-}
-
 /* Table text with line `skip` replaced by `with` (NULL: line dropped). */
 static void table_text(char *buf, size_t n, int skip, const char *with)
 {
@@ -128,7 +97,7 @@ static int load_text(const char *text, struct config *cfg,
 {
 	int rc;
 
-	write_tmp(path, n, text);
+	tmp_file(path, n, "", text);
 	rc = config_load(path, cfg, err);
 	unlink(path);
 	return rc;
@@ -181,27 +150,82 @@ static void same_energy(const struct energy_table *a,
 	same_double(a->leak_dma_pj_per_cycle, b->leak_dma_pj_per_cycle);
 }
 
+/*
+ * The numeric keys of [arch] to [dma]: where each lives in struct config,
+ * its default and the value test_every_key's file gives it. A field is a
+ * double or a 32-bit integer (uint32_t, int or enum).
+ */
+struct core_key {
+	const char *key;	/* section.key, for messages */
+	size_t off, size;	/* offsetof and sizeof the field */
+	int is_double;		/* 1: a double, 0: a 32-bit integer */
+	double dflt;		/* after config_defaults() */
+	double every;		/* in test_every_key's file */
+};
+
+#define INT_AT(f) offsetof(struct config, f), sizeof ((struct config *)0)->f, 0
+#define DBL_AT(f) offsetof(struct config, f), sizeof ((struct config *)0)->f, 1
+
+static const struct core_key core_keys[] = {
+	{ "arch.clock_mhz", DBL_AT(clock_mhz), 1000, 750.5 },
+	{ "engine.rows", INT_AT(rows), 32, 8 },
+	{ "engine.cols", INT_AT(cols), 32, 256 },
+	{ "engine.n_max", INT_AT(n_max), 4, 3 },
+	{ "engine.m_max", INT_AT(m_max), 16, 12 },
+	{ "engine.act_bits", INT_AT(act_bits), 8, 16 },
+	{ "engine.weight_bits", INT_AT(weight_bits), 8, 16 },
+	{ "engine.index_format", INT_AT(index_format), CFG_IDX_INDICES,
+	  CFG_IDX_BITMAP },
+	{ "engine.acc_double_buffer", INT_AT(acc_double_buffer), 1, 0 },
+	{ "sram.act_kib", INT_AT(act_kib), 256, 1 },
+	{ "sram.wgt_kib", INT_AT(wgt_kib), 256, 1048576 },
+	{ "sram.out_kib", INT_AT(out_kib), 128, 33 },
+	{ "sram.double_buffer", INT_AT(double_buffer), 1, 0 },
+	{ "dram.bandwidth_gbps", DBL_AT(dram_gbps), 25.6, 0.01 },
+	{ "dram.latency_ns", DBL_AT(dram_latency_ns), 100, 0 },
+	{ "dram.burst_bytes", INT_AT(burst_bytes), 64, 4096 },
+	{ "dma.queue_depth", INT_AT(dma_queue), 4, 64 },
+};
+
+#define N_CORE_KEYS (sizeof core_keys / sizeof core_keys[0])
+
+/* c's field for key k, widened to a double (exactly). */
+static double core_value(const struct config *c, const struct core_key *k)
+{
+	const char *p = (const char *)c + k->off;
+	uint32_t u;
+	double d;
+
+	if (k->is_double) {
+		assert_int_equal(k->size, sizeof d);
+		memcpy(&d, p, sizeof d);
+		return d;
+	}
+	assert_int_equal(k->size, sizeof u);
+	memcpy(&u, p, sizeof u);
+	return u;
+}
+
+/* c's field for key k must be want exactly. */
+static void same_core(const struct config *c, const struct core_key *k,
+		      double want)
+{
+	double got = core_value(c, k);
+
+	if (got != want) {
+		print_error("%s = %.17g, want %.17g\n", k->key, got, want);
+		fail();
+	}
+}
+
 /* Every field but path (the file it came from). */
 static void same_config(const struct config *a, const struct config *b)
 {
+	size_t i;
+
 	assert_string_equal(a->name, b->name);
-	same_double(a->clock_mhz, b->clock_mhz);
-	assert_int_equal(a->rows, b->rows);
-	assert_int_equal(a->cols, b->cols);
-	assert_int_equal(a->n_max, b->n_max);
-	assert_int_equal(a->m_max, b->m_max);
-	assert_int_equal(a->act_bits, b->act_bits);
-	assert_int_equal(a->weight_bits, b->weight_bits);
-	assert_int_equal(a->index_format, b->index_format);
-	assert_int_equal(a->acc_double_buffer, b->acc_double_buffer);
-	assert_int_equal(a->act_kib, b->act_kib);
-	assert_int_equal(a->wgt_kib, b->wgt_kib);
-	assert_int_equal(a->out_kib, b->out_kib);
-	assert_int_equal(a->double_buffer, b->double_buffer);
-	same_double(a->dram_gbps, b->dram_gbps);
-	same_double(a->dram_latency_ns, b->dram_latency_ns);
-	assert_int_equal(a->burst_bytes, b->burst_bytes);
-	assert_int_equal(a->dma_queue, b->dma_queue);
+	for (i = 0; i < N_CORE_KEYS; i++)
+		same_core(a, &core_keys[i], core_value(b, &core_keys[i]));
 	same_energy(&a->energy, &b->energy);
 }
 
@@ -210,8 +234,7 @@ static void make_dir_with_table(char *dir, size_t n)
 {
 	char path[PATH_MAX], text[2048];
 
-	snprintf(dir, n, "%s/stasim-dir-XXXXXX", tmp_root());
-	assert_non_null(mkdtemp(dir));
+	tmp_dir(dir, n);
 	snprintf(path, sizeof path, "%s/energy", dir);
 	assert_int_equal(mkdir(path, 0700), 0);
 	snprintf(path, sizeof path, "%s/energy/horowitz45-lpddr4.ini", dir);
@@ -228,12 +251,6 @@ static void remove_dir_with_table(const char *dir)
 	snprintf(path, sizeof path, "%s/energy", dir);
 	rmdir(path);
 	rmdir(dir);
-}
-
-static void make_tmp_dir(char *dir, size_t n)
-{
-	snprintf(dir, n, "%s/stasim-dir-XXXXXX", tmp_root());
-	assert_non_null(mkdtemp(dir));
 }
 
 /* dir/rel, which must fit. */
@@ -329,27 +346,13 @@ static void same_real(const char *a, const char *b)
 static void test_defaults(void **state)
 {
 	struct config c;
+	size_t i;
 
 	(void)state;
 	config_defaults(&c);
 	assert_string_equal(c.name, "sta-default");
-	same_double(c.clock_mhz, 1000);
-	assert_int_equal(c.rows, 32);
-	assert_int_equal(c.cols, 32);
-	assert_int_equal(c.n_max, 4);
-	assert_int_equal(c.m_max, 16);
-	assert_int_equal(c.act_bits, 8);
-	assert_int_equal(c.weight_bits, 8);
-	assert_int_equal(c.index_format, CFG_IDX_INDICES);
-	assert_int_equal(c.acc_double_buffer, 1);
-	assert_int_equal(c.act_kib, 256);
-	assert_int_equal(c.wgt_kib, 256);
-	assert_int_equal(c.out_kib, 128);
-	assert_int_equal(c.double_buffer, 1);
-	same_double(c.dram_gbps, 25.6);
-	same_double(c.dram_latency_ns, 100);
-	assert_int_equal(c.burst_bytes, 64);
-	assert_int_equal(c.dma_queue, 4);
+	for (i = 0; i < N_CORE_KEYS; i++)
+		same_core(&c, &core_keys[i], core_keys[i].dflt);
 	assert_string_equal(c.path, "");
 	assert_string_equal(c.energy.path, "");
 	same_double(c.energy.mult8_pj, 0);
@@ -385,6 +388,7 @@ static void test_every_key(void **state)
 	char text[PATH_MAX + 1024], path[PATH_MAX], real[PATH_MAX];
 	struct config c;
 	struct sim_err e;
+	size_t i;
 
 	(void)state;
 	abs_src(DDR3_TABLE, real);
@@ -403,23 +407,8 @@ static void test_every_key(void **state)
 	assert_int_equal(load_text(text, &c, &e, path, sizeof path), 0);
 	assert_string_equal(c.path, path);
 	assert_string_equal(c.name, "my.design-1");
-	same_double(c.clock_mhz, 750.5);
-	assert_int_equal(c.rows, 8);
-	assert_int_equal(c.cols, 256);
-	assert_int_equal(c.n_max, 3);
-	assert_int_equal(c.m_max, 12);
-	assert_int_equal(c.act_bits, 16);
-	assert_int_equal(c.weight_bits, 16);
-	assert_int_equal(c.index_format, CFG_IDX_BITMAP);
-	assert_int_equal(c.acc_double_buffer, 0);
-	assert_int_equal(c.act_kib, 1);
-	assert_int_equal(c.wgt_kib, 1048576);
-	assert_int_equal(c.out_kib, 33);
-	assert_int_equal(c.double_buffer, 0);
-	same_double(c.dram_gbps, 0.01);
-	same_double(c.dram_latency_ns, 0);
-	assert_int_equal(c.burst_bytes, 4096);
-	assert_int_equal(c.dma_queue, 64);
+	for (i = 0; i < N_CORE_KEYS; i++)
+		same_core(&c, &core_keys[i], core_keys[i].every);
 	assert_string_equal(c.energy.path, real);
 	same_double(c.energy.dram_pj_per_bit, 70);
 }
@@ -619,7 +608,7 @@ static void test_table_not_found(void **state)
 	struct sim_err e;
 
 	(void)state;
-	make_tmp_dir(dir, sizeof dir);
+	tmp_dir(dir, sizeof dir);
 	at(path, sizeof path, dir, "c.ini");
 	write_file(path, "[arch]\nname = x\n\n[energy]\n"
 		   "table = energy/nope.ini\n");
@@ -647,7 +636,7 @@ static int load_table_variant(int skip, const char *with, char *tpath,
 	int rc;
 
 	table_text(text, sizeof text, skip, with);
-	write_tmp(tpath, n, text);
+	tmp_file(tpath, n, "", text);
 	snprintf(text, sizeof text, "[energy]\ntable = %s\n", tpath);
 	rc = load_text(text, &c, e, cpath, sizeof cpath);
 	unlink(tpath);
@@ -801,7 +790,7 @@ static void test_copied_config(void **state)
 	size_t i;
 
 	(void)state;
-	make_tmp_dir(dir, sizeof dir);
+	tmp_dir(dir, sizeof dir);
 	for (i = 0; i < sizeof names / sizeof names[0]; i++) {
 		snprintf(orig, sizeof orig, "%s/configs/%s", STASIM_SRC_DIR,
 			 names[i]);
@@ -831,7 +820,7 @@ static void test_own_energy_dir(void **state)
 	struct config c;
 
 	(void)state;
-	make_tmp_dir(dir, sizeof dir);
+	tmp_dir(dir, sizeof dir);
 	assert_int_equal(mkdir(at(p, sizeof p, dir, "energy"), 0700), 0);
 	write_modified_table(at(p, sizeof p, dir,
 				"energy/horowitz45-lpddr4.ini"));
@@ -859,7 +848,7 @@ static void test_empty_anywhere(void **state)
 	struct config c, d, s;
 
 	(void)state;
-	make_tmp_dir(dir, sizeof dir);
+	tmp_dir(dir, sizeof dir);
 	write_file(at(path, sizeof path, dir, "empty.ini"), "");
 	load_ok(path, &c);
 	assert_string_equal(c.energy.path, LPDDR4_TABLE);
@@ -953,7 +942,7 @@ static void test_installed_layout(void **state)
 		print_message("no %s: set STASIM_BIN\n", stasim_bin());
 		skip();
 	}
-	make_tmp_dir(dir, sizeof dir);
+	tmp_dir(dir, sizeof dir);
 	assert_non_null(realpath(dir, root));	/* what /proc/self/exe gives */
 	make_prefix(root, stasim_bin());
 

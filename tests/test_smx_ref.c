@@ -422,6 +422,8 @@ static void test_row_sums(void **state)
 /* ---- error against the reference ---- */
 
 struct cell {
+	enum dist d;		/* the rows' scores */
+	uint32_t q, len;	/* in_frac and row length */
 	double max[V_COUNT];	/* max |p/256 - p_ref| */
 	double mean[V_COUNT];	/* mean |p/256 - p_ref| */
 	double mean_bound[V_COUNT];
@@ -513,7 +515,11 @@ static void measure(enum dist d, uint32_t q, uint32_t len, uint32_t rows,
 		assert_true(c->mean[v] <= c->mean_bound[v]);
 }
 
-static const uint32_t table_lens[4] = { 16, 64, 197, 1024 };
+#define N_LENS 4		/* row lengths in the error table */
+#define N_QS 3			/* its in_frac values: 3, 4, 5 */
+#define N_CELLS (D_COUNT * N_QS * N_LENS)
+
+static const uint32_t table_lens[N_LENS] = { 16, 64, 197, 1024 };
 
 static uint32_t table_rows(uint32_t len)
 {
@@ -522,9 +528,28 @@ static uint32_t table_rows(uint32_t len)
 	return rows < 8 ? 8 : rows;
 }
 
+/* The error table's cells, in print order: by scores, then in_frac, then
+ * row length. */
+static void measure_table(struct cell cells[N_CELLS])
+{
+	uint32_t i, q, len;
+	enum dist d;
+
+	for (i = 0; i < N_CELLS; i++) {
+		d = (enum dist)(i / (N_QS * N_LENS));
+		q = 3 + i / N_LENS % N_QS;
+		len = table_lens[i % N_LENS];
+		measure(d, q, len, table_rows(len), &cells[i]);
+		cells[i].d = d;
+		cells[i].q = q;
+		cells[i].len = len;
+	}
+}
+
 static void test_error_tables(void **state)
 {
-	uint32_t d, q, l;
+	struct cell cells[N_CELLS];
+	uint32_t i;
 	int v;
 
 	(void)state;
@@ -538,20 +563,15 @@ static void test_error_tables(void **state)
 	for (v = 0; v < V_COUNT; v++)
 		print_message(" | %7s %7s", "max", "mean");
 	print_message("\n");
-	for (d = 0; d < D_COUNT; d++)
-		for (q = 3; q <= 5; q++)
-			for (l = 0; l < 4; l++) {
-				struct cell c;
+	measure_table(cells);
+	for (i = 0; i < N_CELLS; i++) {
+		const struct cell *c = &cells[i];
 
-				measure((enum dist)d, q, table_lens[l],
-					table_rows(table_lens[l]), &c);
-				print_message("%-7s %2u %5u", dist_name[d], q,
-					      table_lens[l]);
-				for (v = 0; v < V_COUNT; v++)
-					print_message(" | %7.5f %7.5f",
-						      c.max[v], c.mean[v]);
-				print_message("\n");
-			}
+		print_message("%-7s %2u %5u", dist_name[c->d], c->q, c->len);
+		for (v = 0; v < V_COUNT; v++)
+			print_message(" | %7.5f %7.5f", c->max[v], c->mean[v]);
+		print_message("\n");
+	}
 }
 
 /*
@@ -562,33 +582,28 @@ static void test_error_tables(void **state)
  */
 static void test_accuracy_order(void **state)
 {
+	struct cell cells[N_CELLS];
 	double g_plain = 0, g_eps = 0;
-	uint32_t d, q, l;
+	uint32_t i;
 	int v, w;
 
 	(void)state;
-	for (d = 0; d < D_COUNT; d++)
-		for (q = 3; q <= 5; q++)
-			for (l = 0; l < 4; l++) {
-				struct cell c;
+	measure_table(cells);
+	for (i = 0; i < N_CELLS; i++) {
+		const struct cell *c = &cells[i];
 
-				measure((enum dist)d, q, table_lens[l],
-					table_rows(table_lens[l]), &c);
-				for (v = V_ONLINE; v <= V_THREEPASS; v++)
-					for (w = V_ITA; w <= V_ITA32; w++) {
-						assert_true(c.mean[v] <
-							    c.mean[w]);
-						assert_true(c.max[v] <
-							    c.max[w]);
-					}
-				if (d != D_GAUSS)
-					continue;
-				g_plain += c.mean[V_ITA];
-				g_eps += c.mean[V_ITA32];
-				if (table_lens[l] <= 64)
-					assert_true(c.mean[V_ITA32] <
-						    c.mean[V_ITA]);
+		for (v = V_ONLINE; v <= V_THREEPASS; v++)
+			for (w = V_ITA; w <= V_ITA32; w++) {
+				assert_true(c->mean[v] < c->mean[w]);
+				assert_true(c->max[v] < c->max[w]);
 			}
+		if (c->d != D_GAUSS)
+			continue;
+		g_plain += c->mean[V_ITA];
+		g_eps += c->mean[V_ITA32];
+		if (c->len <= 64)
+			assert_true(c->mean[V_ITA32] < c->mean[V_ITA]);
+	}
 	print_message("gauss, mean error summed over cells: ita %.5f, "
 		      "ita-eps32 %.5f\n", g_plain, g_eps);
 	assert_true(g_eps < g_plain);

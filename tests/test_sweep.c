@@ -16,8 +16,6 @@
 
 #include <fcntl.h>
 #include <signal.h>
-#include <dirent.h>
-#include <sys/stat.h>
 #include <time.h>
 
 #include "config.h"
@@ -62,21 +60,6 @@ static const char header_main[] =
 /* ------------------------------------------------------------------ */
 /* Files */
 
-static void strf(char *buf, size_t len, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
-
-/* snprintf that fails the test instead of truncating. */
-static void strf(char *buf, size_t len, const char *fmt, ...)
-{
-	va_list ap;
-	int n;
-
-	va_start(ap, fmt);
-	n = vsnprintf(buf, len, fmt, ap);
-	va_end(ap);
-	assert_true(n >= 0 && (size_t)n < len);
-}
-
 /* Whole file, NUL-terminated, malloc'd; NULL if unreadable. */
 static char *slurp(const char *path)
 {
@@ -103,41 +86,6 @@ static char *slurp(const char *path)
 	return buf;
 }
 
-static void write_file(const char *path, const char *text)
-{
-	FILE *f = fopen(path, "w");
-
-	assert_non_null(f);
-	assert_true(fputs(text, f) >= 0);
-	assert_int_equal(fclose(f), 0);
-}
-
-/* Remove path and, if it is a directory, everything below it. */
-static void rm_tree(const char *path)
-{
-	struct stat st;
-	struct dirent *e;
-	char sub[PATH_MAX_];
-	DIR *d;
-
-	if (lstat(path, &st) != 0)
-		return;
-	if (!S_ISDIR(st.st_mode)) {
-		unlink(path);
-		return;
-	}
-	if ((d = opendir(path))) {
-		while ((e = readdir(d))) {
-			if (!strcmp(e->d_name, ".") || !strcmp(e->d_name, ".."))
-				continue;
-			strf(sub, sizeof sub, "%s/%s", path, e->d_name);
-			rm_tree(sub);
-		}
-		closedir(d);
-	}
-	rmdir(path);
-}
-
 /* ------------------------------------------------------------------ */
 /* Fixture: a private directory with base.ini, t1.trace, t2.trace, spec.ini */
 
@@ -160,13 +108,10 @@ static const char *at(const struct fix *f, const char *name)
 static int setup(void **state)
 {
 	struct fix *f = calloc(1, sizeof *f);
-	const char *tmp = getenv("TMPDIR") && *getenv("TMPDIR") ?
-			  getenv("TMPDIR") : "/tmp";
 	char base[PATH_MAX_ + 64], table[PATH_MAX_];
 
 	assert_non_null(f);
-	strf(f->dir, sizeof f->dir, "%s/stasim-sweep-XXXXXX", tmp);
-	assert_non_null(mkdtemp(f->dir));
+	tmp_dir(f->dir, sizeof f->dir);
 	f->err = calloc(1, ERR_MAX);
 	f->out = calloc(1, ERR_MAX);
 	assert_non_null(f->err);

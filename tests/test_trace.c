@@ -1,100 +1,20 @@
 /*
  * test_trace.c - cmocka suite for sim/trace.c and sim/zoo.c.
  *
- * Every test writes its own files under a fresh mkdtemp directory in /tmp
- * and removes them, so tests are independent and leave nothing behind; the
- * writer tests also check that no temporary file survives a failure.
+ * Every test writes its own files under a scratch directory of its own
+ * (testutil.h) and removes them, so tests are independent and leave nothing
+ * behind; the writer tests also check that no temporary file survives a
+ * failure.
  * Bad-input cases are one table (bad_cases): content, expected line, field
  * and a piece of the message.
  */
-#define _POSIX_C_SOURCE 200809L
-
-#include <stdarg.h>
-#include <stddef.h>
-#include <setjmp.h>
-#include <stdint.h>
-#include <cmocka.h>
-
-#include <dirent.h>
-#include <stdio.h>
-#include <stdlib.h>
-#include <string.h>
-#include <unistd.h>
+#include "testutil.h"
 
 #include "err.h"
 #include "trace.h"
 #include "zoo.h"
 
 #define HDR "stasim-trace 1\n"
-
-/* Per-test scratch directory. */
-struct scratch {
-	char dir[64];		/* mkdtemp result */
-	char path[128];		/* last file made by file_in() */
-};
-
-static int setup(void **state)
-{
-	struct scratch *s = calloc(1, sizeof *s);
-
-	if (!s)
-		return -1;
-	snprintf(s->dir, sizeof s->dir, "/tmp/test_trace_XXXXXX");
-	if (!mkdtemp(s->dir)) {
-		free(s);
-		return -1;
-	}
-	*state = s;
-	return 0;
-}
-
-static int entries(const char *dir)
-{
-	DIR *d = opendir(dir);
-	struct dirent *e;
-	int n = 0;
-
-	if (!d)
-		return -1;
-	while ((e = readdir(d)))
-		n += strcmp(e->d_name, ".") && strcmp(e->d_name, "..");
-	closedir(d);
-	return n;
-}
-
-static int teardown(void **state)
-{
-	struct scratch *s = *state;
-	char p[sizeof s->dir + 260];	/* dir + / + d_name */
-	DIR *d = opendir(s->dir);
-	struct dirent *e;
-
-	while (d && (e = readdir(d))) {
-		snprintf(p, sizeof p, "%s/%s", s->dir, e->d_name);
-		if (strcmp(e->d_name, ".") && strcmp(e->d_name, ".."))
-			unlink(p);
-	}
-	if (d)
-		closedir(d);
-	rmdir(s->dir);
-	free(s);
-	return 0;
-}
-
-static const char *file_in(struct scratch *s, const char *name)
-{
-	snprintf(s->path, sizeof s->path, "%s/%s", s->dir, name);
-	return s->path;
-}
-
-static void put_bytes(const char *path, const void *buf, size_t len)
-{
-	FILE *f = fopen(path, "wb");
-
-	assert_non_null(f);
-	assert_int_equal(fwrite(buf, 1, len, f), len);
-	assert_int_equal(fclose(f), 0);
-}
 
 /* Whole file into a malloc'ed buffer. */
 static unsigned char *get_bytes(const char *path, size_t *len)
@@ -296,7 +216,8 @@ static void test_missing_file(void **state)
 	struct trace t;
 	struct sim_err err;
 
-	assert_int_equal(trace_read(file_in(s, "none.trace"), &t, &err), -1);
+	assert_int_equal(trace_read(scratch_file(s, "none.trace"), &t, &err),
+			 -1);
 	assert_string_equal(err.file, s->path);
 	assert_int_equal(err.line, 0);
 	assert_non_null(strstr(err.msg, "cannot open"));
@@ -442,15 +363,15 @@ static void round_trip(struct scratch *s, const char *name)
 {
 	struct trace a, b;
 	struct sim_err err;
-	char path[128];
+	char path[sizeof s->path];
 
 	build_bert(&a, 2, 4);
-	snprintf(path, sizeof path, "%s", file_in(s, name));
+	strf(path, sizeof path, "%s", scratch_file(s, name));
 	assert_int_equal(trace_write(path, &a, NULL, &err), 0);
 	assert_int_equal(trace_read(path, &b, &err), 0);
 	assert_string_equal(b.path, path);
 	assert_same_ops(&a, &b);	/* lines included: zoo predicts them */
-	assert_int_equal(entries(s->dir), 1);	/* no temporary left */
+	assert_int_equal(count_entries(s->dir), 1);	/* no temporary left */
 	trace_free(&a);
 	trace_free(&b);
 }
@@ -512,7 +433,7 @@ static void test_write_canonical(void **state)
 	size_t len;
 
 	assert_int_equal(read_text(text, sizeof text - 1, &t, &err), 0);
-	assert_int_equal(trace_write(file_in(s, "c.trace"), &t,
+	assert_int_equal(trace_write(scratch_file(s, "c.trace"), &t,
 				     "made by a test\n\nthird line\n", &err), 0);
 	buf = get_bytes(s->path, &len);
 	assert_int_equal(len, sizeof want - 1);
@@ -538,12 +459,12 @@ static void test_write_long_comment(void **state)
 	memset(comment, 'x', 9000);
 	memcpy(comment + 9000, "\nshort", 7);
 	build_bert(&t, 2, 8);
-	assert_int_equal(trace_write(file_in(s, "l.trace.gz"), &t, comment,
+	assert_int_equal(trace_write(scratch_file(s, "l.trace.gz"), &t, comment,
 				     &err), 0);
 	assert_int_equal(trace_read(s->path, &back, &err), 0);
 	assert_int_equal(back.ops[0].line, 2 + 4);	/* 4094 + 4094 + 812 + 5 */
 	t.ops[2].heads = 0;
-	assert_int_equal(trace_write(file_in(s, "l.trace.gz"), &t, comment,
+	assert_int_equal(trace_write(scratch_file(s, "l.trace.gz"), &t, comment,
 				     &err), -1);
 	assert_int_equal(err.line, 2 + 4 + 2);
 	assert_string_equal(err.field, "matmul.heads");
@@ -564,7 +485,7 @@ static void test_write_deterministic(void **state)
 
 	build_bert(&t, 1, 4);
 	for (i = 0; i < 4; i++) {
-		assert_int_equal(trace_write(file_in(s, names[i]), &t,
+		assert_int_equal(trace_write(scratch_file(s, names[i]), &t,
 					     "same bytes", &err), 0);
 		buf[i] = get_bytes(s->path, &len[i]);
 	}
@@ -574,12 +495,12 @@ static void test_write_deterministic(void **state)
 	assert_memory_equal(buf[2], buf[3], len[2]);
 	assert_true(len[0] < len[2]);		/* .gz really compressed */
 	/* overwriting an existing file goes through rename too */
-	assert_int_equal(trace_write(file_in(s, names[0]), &t, "same bytes",
-				     &err), 0);
+	assert_int_equal(trace_write(scratch_file(s, names[0]), &t,
+				     "same bytes", &err), 0);
 	free(buf[1]);
 	buf[1] = get_bytes(s->path, &len[1]);
 	assert_memory_equal(buf[0], buf[1], len[0]);
-	assert_int_equal(entries(s->dir), 4);
+	assert_int_equal(count_entries(s->dir), 4);
 	for (i = 0; i < 4; i++)
 		free(buf[i]);
 	trace_free(&t);
@@ -592,7 +513,7 @@ static unsigned char *valid_gz(struct scratch *s, size_t *len)
 	struct sim_err err;
 
 	build_bert(&t, 2, 4);
-	assert_int_equal(trace_write(file_in(s, "x.trace.gz"), &t, NULL,
+	assert_int_equal(trace_write(scratch_file(s, "x.trace.gz"), &t, NULL,
 				     &err), 0);
 	trace_free(&t);
 	return get_bytes(s->path, len);
@@ -614,6 +535,13 @@ static void assert_gz_error(const char *path)
 	assert_empty(&t);
 }
 
+/* The first len bytes of buf, written over valid_gz()'s file, are refused. */
+static void assert_gz_refused(struct scratch *s, const void *buf, size_t len)
+{
+	put_bytes(s->path, buf, len);
+	assert_gz_error(s->path);
+}
+
 static void test_gz_truncated(void **state)
 {
 	struct scratch *s = *state;
@@ -621,16 +549,12 @@ static void test_gz_truncated(void **state)
 	size_t len, cut;
 
 	buf = valid_gz(s, &len);
-	put_bytes(s->path, buf, len - 10);
-	assert_gz_error(s->path);
+	assert_gz_refused(s, buf, len - 10);
 	/* only the trailer's size field missing */
-	put_bytes(s->path, buf, len - 2);
-	assert_gz_error(s->path);
+	assert_gz_refused(s, buf, len - 2);
 	/* cut in the middle of the data */
-	for (cut = 20; cut < len; cut += len / 7) {
-		put_bytes(s->path, buf, cut);
-		assert_gz_error(s->path);
-	}
+	for (cut = 20; cut < len; cut += len / 7)
+		assert_gz_refused(s, buf, cut);
 	free(buf);
 }
 
@@ -643,14 +567,12 @@ static void test_gz_corrupt(void **state)
 	buf = valid_gz(s, &len);
 	for (i = len / 2; i < len / 2 + 8; i++)
 		buf[i] ^= 0x5a;
-	put_bytes(s->path, buf, len);
-	assert_gz_error(s->path);
+	assert_gz_refused(s, buf, len);
 	/* a single flipped bit in the CRC */
 	free(buf);
 	buf = valid_gz(s, &len);
 	buf[len - 6] ^= 1;
-	put_bytes(s->path, buf, len);
-	assert_gz_error(s->path);
+	assert_gz_refused(s, buf, len);
 	free(buf);
 }
 
@@ -664,7 +586,7 @@ static void test_gz_by_content(void **state)
 	struct sim_err err;
 
 	buf = valid_gz(s, &len);
-	put_bytes(file_in(s, "named-plain.trace"), buf, len);
+	put_bytes(scratch_file(s, "named-plain.trace"), buf, len);
 	assert_int_equal(trace_read(s->path, &t, &err), 0);
 	assert_int_equal(t.n_ops, 144);
 	trace_free(&t);
@@ -676,10 +598,10 @@ static void test_write_refuses(void **state)
 	struct scratch *s = *state;
 	struct trace t;
 	struct sim_err err;
-	char path[128];
+	char path[sizeof s->path];
 
 	build_bert(&t, 1, 1);
-	snprintf(path, sizeof path, "%s", file_in(s, "r.trace"));
+	strf(path, sizeof path, "%s", scratch_file(s, "r.trace"));
 	/* ops: 0 ln1, 1 qkv, 2 qk, 3 sm, 4 av, 5 proj; op i on line i + 2
 	 * (+ 2 with a two-line comment) */
 	strcpy(t.ops[5].name, "bad name");
@@ -711,18 +633,18 @@ static void test_write_refuses(void **state)
 	assert_int_equal(trace_write(path, &t, NULL, &err), -1);
 	assert_string_equal(err.field, "softmax.k");
 	t.ops[3].k = 0;
-	assert_int_equal(entries(s->dir), 0);
+	assert_int_equal(count_entries(s->dir), 0);
 	t.n_ops = 0;		/* the reader rejects an empty trace */
 	assert_int_equal(trace_write(path, &t, NULL, &err), -1);
 	assert_non_null(strstr(err.msg, "trace has no ops"));
 	t.n_ops = 144;
 	/* a directory that does not exist: nothing created anywhere */
-	snprintf(path, sizeof path, "%s/no/such.trace.gz", s->dir);
+	strf(path, sizeof path, "%s/no/such.trace.gz", s->dir);
 	assert_int_equal(trace_write(path, &t, NULL, &err), -1);
 	assert_string_equal(err.file, path);
 	assert_int_equal(err.line, 0);
 	assert_non_null(strstr(err.msg, "temporary"));
-	assert_int_equal(entries(s->dir), 0);
+	assert_int_equal(count_entries(s->dir), 0);
 	trace_free(&t);
 }
 
@@ -731,6 +653,17 @@ static void test_write_refuses(void **state)
 
 static void test_zoo_bert(void **state)
 {
+	/* layer 0's ops by index: k and n from BERT-base's dimensions */
+	static const struct { size_t i; const char *name; uint32_t k, n; }
+	l0_ops[] = {
+		{ 0, "l0.ln1", 0, 768 },
+		{ 1, "l0.qkv", 768, 2304 },
+		{ 2, "l0.qk", 64, 128 },
+		{ 3, "l0.sm", 0, 128 },
+		{ 4, "l0.av", 128, 64 },
+		{ 9, "l0.gelu", 0, 3072 },
+		{ 10, "l0.ffn2", 3072, 768 },
+	};
 	const uint64_t layers = 12, hidden = 768, heads = 12, ffn = 3072;
 	const uint64_t seq = 128, hd = hidden / heads;
 	uint64_t want = 0, got = 0, l;
@@ -767,22 +700,12 @@ static void test_zoo_bert(void **state)
 	assert_int_equal(count[OP_LAYERNORM], 24);
 	assert_int_equal(count[OP_ADD], 24);
 	assert_true(got == want);
-	assert_string_equal(t.ops[0].name, "l0.ln1");
-	assert_int_equal(t.ops[0].n, 768);
-	assert_string_equal(t.ops[1].name, "l0.qkv");
-	assert_int_equal(t.ops[1].n, 2304);
-	assert_string_equal(t.ops[2].name, "l0.qk");
-	assert_int_equal(t.ops[2].k, 64);
-	assert_int_equal(t.ops[2].n, 128);
-	assert_string_equal(t.ops[3].name, "l0.sm");
-	assert_int_equal(t.ops[3].n, 128);
-	assert_string_equal(t.ops[4].name, "l0.av");
-	assert_int_equal(t.ops[4].k, 128);
-	assert_int_equal(t.ops[4].n, 64);
-	assert_string_equal(t.ops[9].name, "l0.gelu");
-	assert_int_equal(t.ops[9].n, 3072);
-	assert_string_equal(t.ops[10].name, "l0.ffn2");
-	assert_int_equal(t.ops[10].k, 3072);
+	for (i = 0; i < sizeof l0_ops / sizeof l0_ops[0]; i++) {
+		op = &t.ops[l0_ops[i].i];
+		assert_string_equal(op->name, l0_ops[i].name);
+		assert_int_equal(op->k, l0_ops[i].k);
+		assert_int_equal(op->n, l0_ops[i].n);
+	}
 	assert_string_equal(t.ops[143].name, "l11.res2");
 	trace_free(&t);
 }
@@ -863,18 +786,18 @@ int main(void)
 		cmocka_unit_test(test_comments_blanks),
 		cmocka_unit_test(test_line_limit),
 		cmocka_unit_test(test_nul_byte),
-		cmocka_unit_test_setup_teardown(test_missing_file, setup, teardown),
+		scratch_test(test_missing_file),
 		cmocka_unit_test(test_bad_cases),
 		cmocka_unit_test(test_limits_inclusive),
-		cmocka_unit_test_setup_teardown(test_round_trip_plain, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_round_trip_gz, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_write_canonical, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_write_long_comment, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_write_deterministic, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_gz_truncated, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_gz_corrupt, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_gz_by_content, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_write_refuses, setup, teardown),
+		scratch_test(test_round_trip_plain),
+		scratch_test(test_round_trip_gz),
+		scratch_test(test_write_canonical),
+		scratch_test(test_write_long_comment),
+		scratch_test(test_write_deterministic),
+		scratch_test(test_gz_truncated),
+		scratch_test(test_gz_corrupt),
+		scratch_test(test_gz_by_content),
+		scratch_test(test_write_refuses),
 		cmocka_unit_test(test_zoo_bert),
 		cmocka_unit_test(test_zoo_nm_and_seq),
 		cmocka_unit_test(test_zoo_errors),

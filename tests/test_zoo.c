@@ -11,7 +11,6 @@
  */
 #include "testutil.h"
 
-#include <dirent.h>
 #include <fcntl.h>
 
 #include "err.h"
@@ -82,72 +81,11 @@ static void opts_of(const char *model, struct zoo_opts *o, int n,
 	}
 }
 
-/* Scratch directory, removed with everything in it. */
-struct scratch {
-	char dir[256];		/* mkdtemp result */
-	char path[512];		/* last file made by put() */
-};
-
-static int setup(void **state)
-{
-	const char *tmp = getenv("TMPDIR") ? getenv("TMPDIR") : "/tmp";
-	struct scratch *s = calloc(1, sizeof *s);
-
-	if (!s)
-		return -1;
-	snprintf(s->dir, sizeof s->dir, "%s/test_zoo_XXXXXX", tmp);
-	if (!mkdtemp(s->dir)) {
-		free(s);
-		return -1;
-	}
-	*state = s;
-	return 0;
-}
-
-static int entries(const char *dir)
-{
-	DIR *d = opendir(dir);
-	struct dirent *e;
-	int n = 0;
-
-	if (!d)
-		return -1;
-	while ((e = readdir(d)))
-		n += strcmp(e->d_name, ".") && strcmp(e->d_name, "..");
-	closedir(d);
-	return n;
-}
-
-static int teardown(void **state)
-{
-	struct scratch *s = *state;
-	char p[sizeof s->dir + 260];
-	DIR *d = opendir(s->dir);
-	struct dirent *e;
-
-	while (d && (e = readdir(d))) {
-		snprintf(p, sizeof p, "%s/%s", s->dir, e->d_name);
-		if (strcmp(e->d_name, ".") && strcmp(e->d_name, ".."))
-			unlink(p);
-	}
-	if (d)
-		closedir(d);
-	rmdir(s->dir);
-	free(s);
-	return 0;
-}
-
-/* Write len bytes to dir/name; returns the path (in s->path). */
+/* Write len bytes to the scratch file name; returns its path (s->path). */
 static const char *put(struct scratch *s, const char *name, const void *buf,
 		       size_t len)
 {
-	FILE *f;
-
-	snprintf(s->path, sizeof s->path, "%s/%s", s->dir, name);
-	f = fopen(s->path, "wb");
-	assert_non_null(f);
-	assert_int_equal(fwrite(buf, 1, len, f), len);
-	assert_int_equal(fclose(f), 0);
+	put_bytes(scratch_file(s, name), buf, len);
 	return s->path;
 }
 
@@ -531,7 +469,7 @@ static void test_existing_lines(void **state)
 	opts_of("bert-base", &o, 2, argv);
 	zoo_describe("bert-base", &o, comment, sizeof comment);
 	build("bert-base", &o, &t);
-	snprintf(s->path, sizeof s->path, "%s/bert.trace", s->dir);
+	scratch_file(s, "bert.trace");
 	assert_int_equal(trace_write(s->path, &t, comment, &err), 0);
 	trace_free(&t);
 	f = fopen(s->path, "rb");
@@ -859,7 +797,7 @@ static void test_scalesim_bad_bytes(void **state)
 	assert_int_equal(err.line, 2);
 	assert_non_null(strstr(err.msg, "longer than 4096 bytes"));
 
-	snprintf(s->path, sizeof s->path, "%s/missing.csv", s->dir);
+	scratch_file(s, "missing.csv");
 	assert_int_equal(scalesim_read(s->path, NULL, &t, &err), -1);
 	assert_int_equal(err.line, 0);
 	assert_non_null(strstr(err.msg, "cannot open"));
@@ -924,7 +862,7 @@ static void test_import_cmd(void **state)
 	snprintf(out, sizeof out, "%s/alexnet.trace.gz", s->dir);
 	assert_int_equal(run_import(s, 6, ok, msg, sizeof msg), 0);
 	assert_string_equal(msg, "");
-	assert_int_equal(entries(s->dir), 1);	/* no temporary left */
+	assert_int_equal(count_entries(s->dir), 1);	/* no temporary left */
 	assert_int_equal(trace_read(out, &b, &err), 0);
 	assert_int_equal(scalesim_read(topo, NULL, &a, &err), 0);
 	assert_int_equal(a.n_ops, b.n_ops);
@@ -946,7 +884,7 @@ static void test_import_cmd(void **state)
 	snprintf(want, sizeof want, "stasim: %s:3: Filter Height: 28 is "
 		 "larger than the IFMAP Height 27\n", bad);
 	assert_string_equal(msg, want);
-	assert_int_equal(entries(s->dir), 1);	/* only bad.csv */
+	assert_int_equal(count_entries(s->dir), 1);	/* only bad.csv */
 
 	assert_int_equal(run_import(s, 2, no_o, msg, sizeof msg), 2);
 	assert_non_null(strstr(msg, "stasim: import-scalesim: needs -o"));
@@ -958,7 +896,7 @@ static void test_import_cmd(void **state)
 	assert_non_null(strstr(msg, "--nm: '4:2'"));
 	assert_int_equal(run_import(s, 1, no_o, msg, sizeof msg), 2);
 	assert_non_null(strstr(msg, "usage is 'stasim import-scalesim"));
-	assert_int_equal(entries(s->dir), 1);
+	assert_int_equal(count_entries(s->dir), 1);
 }
 
 int main(void)
@@ -971,19 +909,14 @@ int main(void)
 		cmocka_unit_test(test_nm_per_type),
 		cmocka_unit_test(test_nm_per_type_errors),
 		cmocka_unit_test(test_existing_models_unchanged),
-		cmocka_unit_test_setup_teardown(test_existing_lines, setup,
-						teardown),
+		scratch_test(test_existing_lines),
 		cmocka_unit_test(test_describe),
 		cmocka_unit_test(test_scalesim_conv),
 		cmocka_unit_test(test_scalesim_gemm),
-		cmocka_unit_test_setup_teardown(test_scalesim_lenient, setup,
-						teardown),
-		cmocka_unit_test_setup_teardown(test_scalesim_bad, setup,
-						teardown),
-		cmocka_unit_test_setup_teardown(test_scalesim_bad_bytes, setup,
-						teardown),
-		cmocka_unit_test_setup_teardown(test_import_cmd, setup,
-						teardown),
+		scratch_test(test_scalesim_lenient),
+		scratch_test(test_scalesim_bad),
+		scratch_test(test_scalesim_bad_bytes),
+		scratch_test(test_import_cmd),
 	};
 
 	return cmocka_run_group_tests_name("zoo", tests, NULL, NULL);
