@@ -16,7 +16,7 @@
 .DEFAULT_GOAL := all
 BUILD      := build
 CC         ?= cc
-PKGS       := build-essential pkg-config zlib1g-dev libinih-dev libcmocka-dev gnuplot-nox parallel \
+PKGS       := build-essential pkg-config zlib1g-dev libcmocka-dev gnuplot-nox parallel \
               verilator libsystemc-dev iverilog
 
 DEFAULT_CONFIG := configs/sta-default.ini
@@ -31,7 +31,7 @@ CFLAGS_BASE += -Wall -Wextra -Wshadow -Wstrict-prototypes -Wmissing-prototypes
 # tests find the shipped configs and traces from any working directory
 CFLAGS_BASE += -DSTASIM_SRC_DIR='"$(CURDIR)"'
 OPT         ?= -O2
-LDLIBS      := -linih -lz -lm
+LDLIBS      := -lz -lm
 
 SIM_SRC    := $(filter-out sim/main.c,$(wildcard sim/*.c)) $(wildcard sim/lib/*.c) $(wildcard models/*.c)
 TEST_SRC   := $(wildcard tests/test_*.c)
@@ -42,7 +42,7 @@ TEST_NAMES := $(notdir $(TEST_SRC:.c=))
 # prerequisites when it reads the rule, so a later definition would leave
 # them empty and a fresh machine would go straight to a compile without cc.
 # `make HAVE_DEPS=` forces the probe to "missing" (tests/deps-order.sh).
-HAVE_DEPS := $(and $(shell command -v $(CC)),$(shell command -v c++),$(wildcard /usr/include/zlib.h),$(wildcard /usr/include/systemc.h),$(wildcard /usr/include/ini.h),$(wildcard /usr/include/cmocka.h),$(shell command -v pkg-config),$(shell command -v verilator),$(shell command -v iverilog),$(shell command -v gnuplot),$(shell command -v parallel))
+HAVE_DEPS := $(and $(shell command -v $(CC)),$(shell command -v c++),$(wildcard /usr/include/zlib.h),$(wildcard /usr/include/systemc.h),$(wildcard /usr/include/cmocka.h),$(shell command -v pkg-config),$(shell command -v verilator),$(shell command -v iverilog),$(shell command -v gnuplot),$(shell command -v parallel))
 NEED_DEPS := $(if $(HAVE_DEPS),,deps)
 
 # Build directory per flavour: release objects in build/, sanitized in build/asan/.
@@ -67,13 +67,12 @@ $(eval $(call flavour,ASAN,$(BUILD)/asan,$(ASAN_FLAGS)))
 
 
 # RTL co-simulation (Verilator) of the units, lockstep against the C models.
-include tests/cosim/cosim.mk
-include tests/cosim/gelu.mk
-include tests/cosim/gate.mk
+include sim/cosim/cosim.mk
+include tests/cosim/checks.mk
 include tests/cosim/stale.mk
 include tests/cosim/slices.mk
 include sim/systemc/systemc.mk
-include tests/icarus/smx.mk
+include tests/icarus/icarus.mk
 
 .PHONY: all run test asan bench deps traces clean cosim studies deps-order install uninstall install-check man-sync
 all: $(BUILD)/stasim $(BUILD)/stasim-sc
@@ -82,7 +81,7 @@ run: $(BUILD)/stasim
 	@echo "-- RUN: $(DEFAULT_TRACE) on $(DEFAULT_CONFIG) --"
 	$(BUILD)/stasim run -c $(DEFAULT_CONFIG) -t $(DEFAULT_TRACE)
 
-test: $(BUILD)/stasim $(addprefix $(BUILD)/tests/,$(TEST_NAMES)) sc-test cosim-sde-lint cosim-sde-quick icarus-sde-quick cosim-smx-quick cosim-gelu-lint cosim-gelu-quick cosim-gate-lint cosim-gate-quick icarus-smx-quick icarus-mutants rtl-recipe deps-order man-sync install-check
+test: $(BUILD)/stasim $(addprefix $(BUILD)/tests/,$(TEST_NAMES)) sc-test cosim-sde-lint cosim-sde-quick icarus-sde-quick cosim-smx-quick cosim-vec-lint cosim-vec-quick cosim-gate-lint cosim-gate-quick icarus-smx-quick icarus-mutants rtl-recipe deps-order man-sync install-check
 	@echo "-- TEST --"
 	@STASIM_BIN=$(BUILD)/stasim sh tests/run-suites.sh $(BUILD)/tests $(BUILD)/test-results $(TEST_NAMES)
 
@@ -93,9 +92,9 @@ asan: $(BUILD)/asan/stasim $(addprefix $(BUILD)/asan/tests/,$(TEST_NAMES))
 	 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
 	 sh tests/run-suites.sh $(BUILD)/asan/tests $(BUILD)/asan/test-results $(TEST_NAMES)
 
-cosim: cosim-sde-lint cosim-sde cosim-smx-quick cosim-gelu-lint cosim-gelu-quick cosim-gate-lint cosim-gate-quick icarus-smx-quick
+cosim: cosim-sde-lint cosim-sde cosim-smx-quick cosim-vec-lint cosim-vec-quick cosim-gate-lint cosim-gate-quick icarus-smx-quick
 
-bench: $(BUILD)/stasim $(BUILD)/stasim-sc $(COSIM_BUILD)/sde_cosim
+bench: $(BUILD)/stasim $(BUILD)/stasim-sc $(COSIM_SDE_BIN)
 	@echo "-- BENCH --"
 	@sh tests/bench.sh $(BUILD)/stasim $(BUILD)
 
@@ -169,4 +168,4 @@ clean:
 # Every rule that runs a compiler, Verilator or Icarus waits for `deps` on a
 # machine that lacks them: the cosim parameter stamps all hang off
 # cosim-force, and the lint targets call Verilator directly.
-cosim-force cosim-sde-lint cosim-smx-lint cosim-gelu-lint cosim-gate-lint: | $(NEED_DEPS)
+cosim-force cosim-sde-lint cosim-smx-lint cosim-vec-lint cosim-gate-lint: | $(NEED_DEPS)

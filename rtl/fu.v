@@ -5,7 +5,7 @@
  * command's flags and op. Within a clock, in fu_step's order: start the
  * oldest queued command when idle, count one busy cycle, then accept a new
  * command; cmd_ready = FIFO not full. All outputs but cur_n and start are
- * registered. The units that share it (rtl/smx.v, rtl/vec_gelu.v) see the
+ * registered. The units that share it (rtl/smx.v, rtl/vec.v) see the
  * packed command through CMD_W-wide buses and read their own fields.
  */
 module fu #(

@@ -1,11 +1,11 @@
 /*
  * config.h - the validated architecture configuration.
  *
- * A config is read from an INI file (libinih) and checked key by key against
- * the schema in config.c; the result is plain numbers that every unit reads
- * and never writes. Invariant: a struct config returned by config_load() with
- * status 0 satisfies every range in docs/config.md, n_max <= m_max, and its
- * energy table has been loaded and validated too.
+ * A config is read from an INI file (lib/ini.h) and checked key by key
+ * against the schema in config_schema.c; the result is plain numbers that
+ * every unit reads and never writes. Invariant: a struct config returned
+ * by config_load() with status 0 satisfies every range in docs/config.md,
+ * n_max <= m_max, and its energy table has been loaded and validated too.
  */
 #ifndef SIM_CONFIG_H
 #define SIM_CONFIG_H

@@ -1,13 +1,14 @@
 /*
  * cosim_cmd.c - `stasim cosim UNIT`: runs a unit's co-simulation harness
  * (its Verilated RTL in lockstep with its C model, docs/rtl.md), a separate
- * binary built beside this one by the make fragments in tests/cosim/.
+ * binary, BUILD/cosim/UNIT/UNIT_cosim, built beside this one from
+ * sim/cosim/ by sim/cosim/cosim.mk.
  *
  * Invariant: the harness is exec'd only when it is built from the sources as
  * they are now. When this binary lives in a build directory of its source
  * tree (libstasim.a beside it, STASIM_SRC_DIR/Makefile present), make
  * brings the harness up to date first, with the prerequisites the make
- * fragments give it (RTL, models, harness sources, parameter stamps).
+ * fragment gives it (RTL, models, harness sources, parameter stamps).
  * Elsewhere (an installed binary, or no make) a harness that is missing or
  * older than its unit's RTL is refused with the command that rebuilds it.
  * stdout carries only the harness's output; ours goes to stderr.
@@ -36,28 +37,26 @@
 #define MAKE_ARGS 9		/* make's argv, NULL included */
 #define EXEC_FAILED 127		/* the child's status when exec failed */
 
-/* A unit with RTL. Paths, targets and RTL lists follow the make fragments
- * in tests/cosim/ (COSIM_*_RTL there). */
+/* A unit with RTL: rtl/NAME.v, models/NAME.c, sim/cosim/NAME_cosim.c, its
+ * harness BUILD/cosim/NAME/NAME_cosim and its check cosim-NAME-quick
+ * (sim/cosim/cosim.mk, tests/cosim/checks.mk; the RTL lists are
+ * COSIM_NAME_RTL there). */
 struct cosim_unit {
-	const char *name;	/* as in models/ and rtl/ */
+	const char *name;	/* as in models/, rtl/ and sim/cosim/ */
 	const char *alias;	/* an older name still accepted, or NULL */
-	const char *harness;	/* the binary, under the build directory */
 	const char *ops;	/* the harness's own name for --ops */
-	const char *check;	/* make target that builds and checks it */
 	const char *rtl[COSIM_RTL_MAX];	/* its RTL: globs under the tree */
 	const char *about;	/* one line for --help */
 };
 
 static const struct cosim_unit cosim_units[] = {
-	{ "sde", NULL, "cosim/sde_cosim", "--cmds", "cosim-sde-quick",
-	  { "rtl/sde*.v", NULL }, "the sparse-dense engine (rtl/sde*.v)" },
-	{ "smx", NULL, "cosim/smx/smx_cosim", "--tiles", "cosim-smx-quick",
-	  { "rtl/smx*.v", "rtl/fu.v", NULL },
+	{ "sde", NULL, "--cmds", { "rtl/sde*.v", NULL },
+	  "the sparse-dense engine (rtl/sde*.v)" },
+	{ "smx", NULL, "--tiles", { "rtl/smx*.v", "rtl/fu.v", NULL },
 	  "the softmax unit, online and ita (rtl/smx*.v)" },
-	{ "vec", "gelu", "cosim/gelu/gelu_cosim", "--tiles", "cosim-gelu-quick",
-	  { "rtl/vec_gelu.v", "rtl/fu.v", NULL },
-	  "the vector unit's GELU path (rtl/vec_gelu.v)" },
-	{ "gate", NULL, "cosim/gate/gate_cosim", "--tiles", "cosim-gate-quick",
+	{ "vec", "gelu", "--tiles", { "rtl/vec.v", "rtl/fu.v", NULL },
+	  "the vector unit's GELU path (rtl/vec.v)" },
+	{ "gate", NULL, "--tiles",
 	  { "rtl/gate.v", "rtl/fu.v", "rtl/smx_online.v", "rtl/smx_ita.v", NULL },
 	  "the MoE gate unit (rtl/gate.v)" },
 };
@@ -91,7 +90,7 @@ static const char cosim_help_tail[] =
 	"                            functional --dump'\n"
 	"  --inject-flip C           flip an RTL output bit at cycle C (the run\n"
 	"                            must then fail)\n"
-	"\nThe harness is built beside this binary (BUILD/cosim/...). Run from\n"
+	"\nThe harness is built beside this binary (BUILD/cosim/UNIT/). Run from\n"
 	"a build directory of the source tree, this command first runs make on\n"
 	"the harness, so an edit of rtl/*.v or of the C sources is always what\n"
 	"runs; the make command is shown on stderr when it rebuilds. Elsewhere\n"
@@ -104,6 +103,8 @@ struct cosim_run {
 	char **args;		/* the harness's argv, NULL-ended */
 	int help;		/* -h/--help given after UNIT */
 	char harness[COSIM_PATH_MAX];	/* the harness binary's path */
+	char rel[COSIM_PATH_MAX];	/* it under the build directory:
+					 * cosim/NAME/NAME_cosim */
 	char build[COSIM_PATH_MAX];	/* BUILD for make: this binary's
 					 * directory, relative to the tree
 					 * when inside it */
@@ -285,8 +286,9 @@ static int locate(struct cosim_run *r, const char *argv0)
 	snprintf(r->build, sizeof r->build, "%s", dir);
 	if (n && !strncmp(dir, src, n) && dir[n] == '/')
 		snprintf(r->build, sizeof r->build, "%s", dir + n + 1);
-	if (join(r->harness, dir, r->unit->harness) ||
-	    join(r->target, r->build, r->unit->harness))
+	snprintf(r->rel, sizeof r->rel, "cosim/%s/%s_cosim", r->unit->name,
+		 r->unit->name);
+	if (join(r->harness, dir, r->rel) || join(r->target, r->build, r->rel))
 		return opt_error(&cosim_opt_cmd, "path too long: '%s'", dir);
 	return 0;
 }
@@ -441,7 +443,8 @@ static int check_stale(const struct cosim_run *r)
 	else
 		return 0;
 	print_make(r, stderr);
-	fprintf(stderr, "' (make %s also runs its checks)\n", r->unit->check);
+	fprintf(stderr, "' (make cosim-%s-quick also runs its checks)\n",
+		r->unit->name);
 	return SIM_EXIT_USAGE;
 }
 

@@ -2,8 +2,9 @@
  * sweep_spec.c - reading a sweep spec and naming its points (sweep_spec.h,
  * docs/sweeps.md).
  *
- * The spec is an INI file read by libinih under the line rules of a config
- * file (lib/ini); [sweep], [keys] and [constraints] fill a struct sw_spec.
+ * The spec is an INI file read by lib/ini under the line rules of a config
+ * file, except that an indented line continues a list; [sweep], [keys] and
+ * [constraints] fill a struct sw_spec.
  * A point's id enumerates the key values (last key fastest) times the
  * traces (fastest of all); its hash is FNV-1a (lib/hash.h) of its trace
  * and its key=value pairs in name order.
@@ -14,16 +15,14 @@
  */
 #include "sweep_spec.h"
 
-#include <errno.h>
-#include <ini.h>
 #include <math.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "config.h"
 #include "lib/hash.h"
+#include "lib/ini.h"
 #include "lib/num.h"
 #include "opt.h"
 
@@ -125,107 +124,36 @@ void sw_spec_free(struct sw_spec *sp)
 		list_free(&sp->key[i].val);
 }
 
-/* State of the spec being parsed; inih hands it to reader and handler. */
+/* State of the spec being parsed; the reader hands it to the callbacks. */
 struct sw_parse {
-	FILE *f;		/* spec being read */
+	struct ini *r;		/* the reader: line, indentation, errors */
 	struct sw_spec *sp;	/* filled as lines are handled */
-	int line;		/* 1-based line inih is handling now */
-	int sect_line;		/* line of the last [section] header */
-	int indented;		/* current line starts with a blank */
 	char last_sect[64];	/* section of the last key handled */
 	char last_name[SW_NAME_MAX]; /* that key; a continuation line repeats it */
-	struct sim_err *err;	/* where the first error goes */
-	int err_line;		/* line of the first error, -1 = none yet */
 	struct config scratch;	/* defaults: config_set checks key names on it */
 };
 
-static int pfail(struct sw_parse *p, int line, const char *field,
-		 const char *fmt, ...) __attribute__((format(printf, 4, 5)));
+static const char *const sections[] = { "sweep", "keys", "constraints", NULL };
 
-/* Record the first error; returns 0, which inih reads as "handler failed". */
-static int pfail(struct sw_parse *p, int line, const char *field,
-		 const char *fmt, ...)
+/* A [section] header: a continuation never crosses it; the first [sweep]
+ * is where a missing key of [sweep] is reported. */
+static void on_header(struct ini *r, const char *sect)
 {
-	char msg[sizeof p->err->msg];
-	va_list ap;
+	struct sw_parse *p = r->user;
 
-	if (p->err_line >= 0)
-		return 0;
-	va_start(ap, fmt);
-	vsnprintf(msg, sizeof msg, fmt, ap);
-	va_end(ap);
-	err_set(p->err, p->sp->path, line, field, "%s", msg);
-	p->err_line = line;
-	return 0;
-}
-
-static int sect_known(const char *s)
-{
-	return !strcmp(s, "sweep") || !strcmp(s, "keys") ||
-	       !strcmp(s, "constraints");
-}
-
-/* A [section] header names a known section, even with no key below it. */
-static void check_header(struct sw_parse *p, const char *name)
-{
-	const char *end = strchr(name, ']');
-	char sect[64];
-
+	p->r = r;
 	p->last_name[0] = '\0';
-	if (!end || (size_t)(end - name) >= sizeof sect)
-		return;	/* inih reports the syntax error */
-	memcpy(sect, name, (size_t)(end - name));
-	sect[end - name] = '\0';
-	if (!sect_known(sect))
-		pfail(p, p->line, sect, "unknown section [%s] (known sections: "
-		      "sweep, keys, constraints)", sect);
-	if (!strcmp(sect, "sweep") && !p->sp->sweep_line)
-		p->sp->sweep_line = p->line;
-}
-
-/*
- * inih's fgets-style reader: one physical line per call, counted, so the
- * handler knows its line; lines longer than inih's buffer are errors rather
- * than being split. Stops the parse (NULL) after the first error.
- */
-static char *read_line(char *buf, int num, void *user)
-{
-	struct sw_parse *p = user;
-	const char *s;
-	size_t len;
-	int c;
-
-	if (p->err_line >= 0 || !fgets(buf, num, p->f))
-		return NULL;
-	p->line++;
-	len = strlen(buf);
-	if (len == (size_t)num - 1 && buf[len - 1] != '\n') {
-		if ((c = getc(p->f)) != EOF) {
-			ungetc(c, p->f);
-			pfail(p, p->line, "", "line longer than %d characters",
-			      num - 3);
-			return NULL;
-		}
-	}
-	s = buf;
-	if (p->line == 1 && !strncmp(s, "\xEF\xBB\xBF", 3))
-		s += 3;
-	p->indented = s[0] == ' ' || s[0] == '\t';
-	s += strspn(s, " \t");
-	if (*s == '[') {
-		p->sect_line = p->line;
-		check_header(p, s + 1);
-	}
-	return buf;
+	if (sect && !strcmp(sect, "sweep") && !p->sp->sweep_line)
+		p->sp->sweep_line = r->line;
 }
 
 static int add_value(struct sw_parse *p, struct sw_list *l, const char *v,
 		     const char *field, uint32_t max)
 {
 	if (l->n >= max)
-		return pfail(p, p->line, field, "more than %u values", max);
+		return ini_fail(p->r, p->r->line, field, "more than %u values", max);
 	if (list_add(l, v))
-		return pfail(p, p->line, field, "out of memory");
+		return ini_fail(p->r, p->r->line, field, "out of memory");
 	return 1;
 }
 
@@ -281,8 +209,8 @@ static int add_range(struct sw_parse *p, struct sw_list *l, char *item,
 		goto bad;
 	count = floor((v[1] - v[0]) / v[2] + 1e-9) + 1;
 	if (!(count <= SW_VALUES_MAX))
-		return pfail(p, p->line, field, "range '%s' has %.0f values "
-			     "(at most %u per key)", orig, count, SW_VALUES_MAX);
+		return ini_fail(p->r, p->r->line, field, "range '%s' has %.0f values "
+			        "(at most %u per key)", orig, count, SW_VALUES_MAX);
 	n = (uint64_t)count;
 	for (i = 0; i < n; i++) {
 		if (ints)
@@ -297,8 +225,9 @@ static int add_range(struct sw_parse *p, struct sw_list *l, char *item,
 	}
 	return 1;
 bad:
-	return pfail(p, p->line, field, "bad range '%s' (expected start:stop:step, "
-		     "numbers with start <= stop and step > 0)", orig);
+	return ini_fail(p->r, p->r->line, field, "bad range '%s' (expected "
+			"start:stop:step, numbers with start <= stop and step "
+			"> 0)", orig);
 }
 
 /*
@@ -321,14 +250,14 @@ static int add_list(struct sw_parse *p, struct sw_list *l, const char *text,
 		if (!*item) {
 			if (!comma && items)
 				break;
-			return pfail(p, p->line, field, "empty item in the list "
-				     "'%s'", text);
+			return ini_fail(p->r, p->r->line, field, "empty item in the list "
+				        "'%s'", text);
 		}
 		items++;
 		if (strchr(item, '='))
-			return pfail(p, p->line, field, "'%s' is not a value "
-				     "(an indented line continues the list "
-				     "above it with more values)", item);
+			return ini_fail(p->r, p->r->line, field, "'%s' is not a value "
+				        "(an indented line continues the list "
+				        "above it with more values)", item);
 		if (ranges && strchr(item, ':')) {
 			if (!add_range(p, l, item, field))
 				return 0;
@@ -350,37 +279,37 @@ static int on_sweep(struct sw_parse *p, const char *name, const char *val,
 	for (i = 0; sweep_keys[i] && strcmp(sweep_keys[i], name); i++)
 		;
 	if (!sweep_keys[i])
-		return pfail(p, p->line, field, "unknown key '%s' (known keys: "
-			     "base, traces, mode, seed)", name);
+		return ini_fail(p->r, p->r->line, field, "unknown key '%s' (known keys: "
+			        "base, traces, mode, seed)", name);
 	if (cont && i != SEEN_TRACES)
-		return pfail(p, p->line, field, "indented line would continue "
-			     "the value of '%s' (only lists go on over lines)", name);
+		return ini_fail(p->r, p->r->line, field, "indented line would continue "
+			        "the value of '%s' (only lists go on over lines)", name);
 	if (!cont && sp->seen[i])
-		return pfail(p, p->line, field, "duplicate key '%s' (first set "
-			     "on line %d)", name, sp->seen[i]);
+		return ini_fail(p->r, p->r->line, field, "duplicate key '%s' (first set "
+			        "on line %d)", name, sp->seen[i]);
 	if (!cont)
-		sp->seen[i] = p->line;
+		sp->seen[i] = p->r->line;
 	if (!*val)
-		return pfail(p, p->line, field, "empty value");
+		return ini_fail(p->r, p->r->line, field, "empty value");
 	switch (i) {
 	case SEEN_BASE:
 		if (strlen(val) >= sizeof sp->base)
-			return pfail(p, p->line, field, "path longer than %zu "
-				     "characters", sizeof sp->base - 1);
+			return ini_fail(p->r, p->r->line, field, "path longer than %zu "
+				        "characters", sizeof sp->base - 1);
 		strcpy(sp->base, val);
 		return 1;
 	case SEEN_TRACES:
 		return add_list(p, &sp->traces, val, field, 0, SW_TRACES_MAX);
 	case SEEN_MODE:
 		if (strcmp(val, "timing") && strcmp(val, "functional"))
-			return pfail(p, p->line, field, "unknown value '%s' "
-				     "(expected timing or functional)", val);
+			return ini_fail(p->r, p->r->line, field, "unknown value '%s' "
+				        "(expected timing or functional)", val);
 		sp->functional = !strcmp(val, "functional");
 		return 1;
 	default:
 		if (opt_u64(val, &sp->seed))
-			return pfail(p, p->line, field, "malformed seed '%s' "
-				     "(expected an unsigned 64-bit integer)", val);
+			return ini_fail(p->r, p->r->line, field, "malformed seed '%s' "
+				        "(expected an unsigned 64-bit integer)", val);
 		return 1;
 	}
 }
@@ -406,26 +335,26 @@ static int on_key(struct sw_parse *p, const char *name, const char *val,
 	if (i < 0)
 		cont = 0;
 	if (!cont && i >= 0)
-		return pfail(p, p->line, name, "duplicate key '%s' (first set "
-			     "on line %d)", name, sp->key[i].line);
+		return ini_fail(p->r, p->r->line, name, "duplicate key '%s' (first set "
+			        "on line %d)", name, sp->key[i].line);
 	if (!cont) {
 		if (strlen(name) >= SW_NAME_MAX)
-			return pfail(p, p->line, "", "key name longer than %d "
-				     "characters", SW_NAME_MAX - 1);
+			return ini_fail(p->r, p->r->line, "", "key name longer than %d "
+				        "characters", SW_NAME_MAX - 1);
 		if (config_set(&p->scratch, name, "", &e) == -2)
-			return pfail(p, p->line, name, "%s", e.msg);
+			return ini_fail(p->r, p->r->line, name, "%s", e.msg);
 		if (sp->n_keys == SW_KEYS_MAX)
-			return pfail(p, p->line, name, "more than %d swept keys",
-				     SW_KEYS_MAX);
+			return ini_fail(p->r, p->r->line, name, "more than %d swept keys",
+				        SW_KEYS_MAX);
 		i = sp->n_keys++;
 		k = &sp->key[i];
 		strcpy(k->name, name);
-		k->line = p->line;
+		k->line = p->r->line;
 	}
 	k = &sp->key[i];
 	if (!*val)
-		return pfail(p, p->line, name, "empty value (expected v1, v2, "
-			     "... or start:stop:step)");
+		return ini_fail(p->r, p->r->line, name, "empty value (expected v1, v2, "
+			        "... or start:stop:step)");
 	return add_list(p, &k->val, val, name, 1, SW_VALUES_MAX);
 }
 
@@ -448,26 +377,26 @@ static int on_cons(struct sw_parse *p, const char *name, const char *val,
 
 	snprintf(field, sizeof field, "constraints.%s", name);
 	if (cont)
-		return pfail(p, p->line, field, "indented line would continue "
-			     "the constraint '%s' (write it on one line)", name);
+		return ini_fail(p->r, p->r->line, field, "indented line would continue "
+			        "the constraint '%s' (write it on one line)", name);
 	for (i = 0; i < sp->n_cons; i++)
 		if (!strcmp(sp->con[i].name, name))
-			return pfail(p, p->line, field, "duplicate constraint "
-				     "'%s' (first on line %d)", name, sp->con[i].line);
+			return ini_fail(p->r, p->r->line, field, "duplicate constraint "
+				        "'%s' (first on line %d)", name, sp->con[i].line);
 	if (sp->n_cons == SW_CONS_MAX)
-		return pfail(p, p->line, field, "more than %d constraints",
-			     SW_CONS_MAX);
+		return ini_fail(p->r, p->r->line, field, "more than %d constraints",
+			        SW_CONS_MAX);
 	if (strlen(name) >= sizeof c->name)
-		return pfail(p, p->line, field, "name longer than %zu characters",
-			     sizeof c->name - 1);
+		return ini_fail(p->r, p->r->line, field, "name longer than %zu characters",
+			        sizeof c->name - 1);
 	c = &sp->con[sp->n_cons];
 	memset(c, 0, sizeof *c);
 	strcpy(c->name, name);
-	c->line = p->line;
+	c->line = p->r->line;
 	n = operand_len(s);
 	if (!n || n >= sizeof c->a.text)
-		return pfail(p, p->line, field, "'%s' does not start with a key "
-			     "or a number (expected A OP B)", val);
+		return ini_fail(p->r, p->r->line, field, "'%s' does not start with a key "
+			        "or a number (expected A OP B)", val);
 	snprintf(c->a.text, sizeof c->a.text, "%.*s", (int)n, s);
 	s += n;
 	s += strspn(s, " \t");
@@ -477,49 +406,41 @@ static int on_cons(struct sw_parse *p, const char *name, const char *val,
 	for (i = 0; i < CMP_COUNT && strcmp(cmp_names[i], opt); i++)
 		;
 	if (!n)
-		return pfail(p, p->line, field, "no comparison in '%s' (expected "
-			     "A OP B, OP one of < <= > >= == !=)", val);
+		return ini_fail(p->r, p->r->line, field, "no comparison in '%s' (expected "
+			        "A OP B, OP one of < <= > >= == !=)", val);
 	if (i == CMP_COUNT)
-		return pfail(p, p->line, field, "unknown operator '%s' (expected "
-			     "one of < <= > >= == !=)", opt);
+		return ini_fail(p->r, p->r->line, field, "unknown operator '%s' (expected "
+			        "one of < <= > >= == !=)", opt);
 	c->op = (enum sw_cmp)i;
 	s += n;
 	s += strspn(s, " \t");
 	n = operand_len(s);
 	if (!n || n >= sizeof c->b.text)
-		return pfail(p, p->line, field, "no key or number after '%s'",
-			     opt);
+		return ini_fail(p->r, p->r->line, field, "no key or number after '%s'",
+			        opt);
 	snprintf(c->b.text, sizeof c->b.text, "%.*s", (int)n, s);
 	if (s[n])
-		return pfail(p, p->line, field, "unexpected '%s' after '%s'",
-			     s + n, c->b.text);
+		return ini_fail(p->r, p->r->line, field, "unexpected '%s' after '%s'",
+			        s + n, c->b.text);
 	sp->n_cons++;
 	return 1;
 }
 
-/* inih handler: one key = value; returns 1, or 0 after recording an error. */
-static int on_line(void *user, const char *sect, const char *name,
+/* One key = value of a known section; 1, or 0 after ini_fail. */
+static int on_pair(struct ini *r, const char *sect, const char *name,
 		   const char *val)
 {
-	struct sw_parse *p = user;
+	struct sw_parse *p = r->user;
 	char text[256], *c;
 	int cont;
 
-	if (p->err_line >= 0)
-		return 0;
-	if (!*sect)
-		return pfail(p, p->line, name, "key '%s' comes before any "
-			     "[section]", name);
-	if (!sect_known(sect))
-		return pfail(p, p->sect_line, sect, "unknown section [%s]", sect);
-	if (!*name)
-		return pfail(p, p->line, sect, "line has no key name before '='");
-	cont = p->indented && !strcmp(sect, p->last_sect) &&
+	p->r = r;
+	cont = r->indented && !strcmp(sect, p->last_sect) &&
 	       !strcmp(name, p->last_name);
 	snprintf(p->last_sect, sizeof p->last_sect, "%s", sect);
 	snprintf(p->last_name, sizeof p->last_name, "%s", name);
 	if (cont) {
-		/* inih hands a continuation line over whole: cut its
+		/* the reader hands a continuation line over whole: cut its
 		 * " ; comment" as it does on a key's own line */
 		snprintf(text, sizeof text, "%s", val);
 		for (c = text; (c = strchr(c, ';')); c++)
@@ -627,33 +548,22 @@ static int spec_finish(struct sw_spec *sp, struct sim_err *err)
  */
 int sw_spec_load(const char *path, struct sw_spec *sp, struct sim_err *err)
 {
+	static const struct ini_ops ops = {
+		.sects = sections, .flags = INI_BARE_SECTION,
+		.header = on_header, .pair = on_pair,
+	};
 	struct sw_parse *p = calloc(1, sizeof *p);
-	int rc = -1, ini;
+	int rc;
 
 	sp->path = path;
 	sp->seed = 1;
 	if (!p)
 		return err_set(err, path, 0, "", "out of memory");
 	p->sp = sp;
-	p->err = err;
-	p->err_line = -1;
 	config_defaults(&p->scratch);
-	if (!(p->f = fopen(path, "r"))) {
-		err_set(err, path, 0, "", "cannot open: %s", strerror(errno));
-		goto out;
-	}
-	ini = ini_parse_stream(read_line, p, on_line, p);
-	if (ini > 0 && (p->err_line < 0 || ini < p->err_line))
-		err_set(err, path, ini, "", "syntax error (expected [section], "
-			"key = value or a ; comment)");
-	else if (p->err_line < 0 && ferror(p->f))
-		err_set(err, path, 0, "", "cannot read: %s", strerror(errno));
-	else if (p->err_line < 0 && ini < 0)
-		err_set(err, path, 0, "", "cannot parse (inih status %d)", ini);
-	else if (p->err_line < 0)
+	rc = ini_load(path, &ops, p, err);
+	if (!rc)
 		rc = spec_finish(sp, err);
-	fclose(p->f);
-out:
 	free(p);
 	return rc;
 }

@@ -3,8 +3,8 @@
  *
  * A trace is text format v1 (docs/trace-format.md), plain or gzip, read
  * through zlib. Each op kind has a schema (key, field, range, required) in
- * trace.c; adding an op kind is one schema row plus what the scheduler does
- * with it. Invariant: every op returned by trace_read() passed its schema,
+ * trace_schema.c; adding an op kind is one schema row plus what the
+ * scheduler does with it. Invariant: every op returned by trace_read() passed its schema,
  * so dimensions are in range and 1 <= nm_n <= nm_m.
  */
 #ifndef SIM_TRACE_H

@@ -6,6 +6,7 @@
 # so that each measurement lasts at least a second. Writes BUILDDIR/bench.json
 # and prints a table. Wall time is host time; everything else is simulated.
 set -eu
+. tests/sc-inputs.sh
 bin=$1; out=$2
 cfg=configs/sta-default.ini
 trace=traces/bert-base-s128-2of4.trace.gz
@@ -13,7 +14,10 @@ tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 
 now() { date +%s.%N; }
-field() { sed -n "/\"total\"/,/}/s/.*\"$1\": \([0-9.]*\).*/\1/p" "$2" | head -n 1; }
+since() { awk -v a="$(now)" -v b="$1" 'BEGIN { print a - b }'; }	# seconds since $1
+field() { report_total "$1" < "$2"; }
+# row NAME MODE CYCLES WALL_S MACS REPEATS: one line of the results table
+row() { printf '%s\t%s\t%s\t%s\t%s\t%s\n' "$@" >> "$tmp/rows"; }
 
 # measure NAME MODE ARGS...: repeat until >= 1 s, report per-run figures
 measure() {
@@ -25,11 +29,11 @@ measure() {
 	while :; do
 		"$bin" run -c $cfg -t $trace --format json "$@" > /dev/null
 		reps=$((reps + 1))
-		el=$(awk -v a="$(now)" -v b="$t0" 'BEGIN { print a - b }')
+		el=$(since "$t0")
 		awk -v e="$el" 'BEGIN { exit !(e >= 1) }' && break
 	done
 	wall=$(awk -v e="$el" -v r="$reps" 'BEGIN { printf "%.9f", e / r }')
-	printf '%s\t%s\t%s\t%s\t%s\t%s\n' "$name" "$mode" "$cycles" "$wall" "$macs" "$reps" >> "$tmp/rows"
+	row "$name" "$mode" "$cycles" "$wall" "$macs" "$reps"
 }
 
 : > "$tmp/rows"
@@ -43,10 +47,9 @@ once() {
 	name=$1; mode=$2; shift 2
 	t0=$(now)
 	"$@" --format json > "$tmp/$name.json"
-	el=$(awk -v a="$(now)" -v b="$t0" 'BEGIN { print a - b }')
-	printf '%s\t%s\t%s\t%s\t%s\t%s\n' "$name" "$mode" \
-		"$(field cycles "$tmp/$name.json")" "$el" \
-		"$(field macs "$tmp/$name.json")" 1 >> "$tmp/rows"
+	el=$(since "$t0")
+	row "$name" "$mode" "$(field cycles "$tmp/$name.json")" "$el" \
+		"$(field macs "$tmp/$name.json")" 1
 }
 
 # The SystemC platform (docs/systemc.md) beside the native kernel: the same
@@ -59,20 +62,15 @@ once() {
 sc=$out/stasim-sc
 if [ -x "$sc" ]; then
 	once bert-base-systemc-all-c timing "$sc" -c $cfg -t $trace
-	small=$tmp/deit32.trace.gz
-	"$bin" trace deit-tiny --seq 32 --nm 2:4 -o "$small"
-	sed -e 's/^engine = rtl/engine = c/' -e "s|^table = energy|table = $(pwd)/configs/energy|" \
-		configs/sc-rtl.ini > "$tmp/sc-c.ini"
+	sc_traces "$bin" "$tmp"
+	small=$tmp/deit32.trace.gz moe=$tmp/moe.trace
+	sc_ini c c c > "$tmp/sc-c.ini"
+	sc_ini rtl rtl rtl > "$tmp/sc-all.ini"
+	sc_ini c c rtl > "$tmp/sc-gate.ini"
 	once deit32-8x8-native-strict timing "$bin" run -c configs/sc-rtl.ini -t "$small" --no-fast-forward
 	once deit32-8x8-systemc-all-c timing "$sc" -c "$tmp/sc-c.ini" -t "$small"
 	once deit32-8x8-systemc-rtl-sde timing "$sc" -c configs/sc-rtl.ini -t "$small"
-	sed -e 's/^softmax = c/softmax = rtl/' -e "s|^table = energy|table = $(pwd)/configs/energy|" \
-		configs/sc-rtl.ini > "$tmp/sc-all.ini"
-	sed -i 's/^gate = c/gate = rtl/' "$tmp/sc-all.ini"
-	sed 's/^gate = c/gate = rtl/' "$tmp/sc-c.ini" > "$tmp/sc-gate.ini"
 	once deit32-8x8-systemc-rtl-sde-smx timing "$sc" -c "$tmp/sc-all.ini" -t "$small"
-	moe=$tmp/moe.trace
-	zcat traces/m3vit-tiny-2of4.trace.gz | grep -E '^(stasim-trace|#)|name=l1\.' > "$moe"
 	once moe-8x8-native-strict timing "$bin" run -c configs/sc-rtl.ini -t "$moe" --no-fast-forward
 	once moe-8x8-systemc-all-c timing "$sc" -c "$tmp/sc-c.ini" -t "$moe"
 	once moe-8x8-systemc-rtl-gate timing "$sc" -c "$tmp/sc-gate.ini" -t "$moe"
@@ -85,21 +83,20 @@ if [ -f "$spec" ]; then
 	rm -f "$tmp/sweep.csv"
 	t0=$(now)
 	"$bin" sweep "$spec" -j 2 -o "$tmp/sweep.csv" 2>/dev/null
-	el=$(awk -v a="$(now)" -v b="$t0" 'BEGIN { print a - b }')
+	el=$(since "$t0")
 	pts=$(($(wc -l < "$tmp/sweep.csv") - 1))
 	awk -v p="$pts" -v e="$el" 'BEGIN { printf "sweep: %d points of ViT-B/16 on 2 workers in %.1f s: %.1f points/s\n", p, e, p / e }' > "$tmp/sweep.txt"
 fi
 
 # The engine's RTL under Verilator, in lockstep with its C model (the
 # co-simulation harness on the same command stream): RTL cycles per second.
-cosim=$out/cosim/sde_cosim
+cosim=$out/cosim/sde/sde_cosim
 if [ -x "$cosim" ]; then
 	t0=$(now)
 	line=$("$cosim" --seed 1 --cmds 20000 --timing)
-	el=$(awk -v a="$(now)" -v b="$t0" 'BEGIN { print a - b }')
+	el=$(since "$t0")
 	cyc=$(echo "$line" | sed -n 's/^sde cosim: [A-Z]*: \([0-9]*\) cycles,.*/\1/p')
-	printf '%s\t%s\t%s\t%s\t%s\t%s\n' "rtl-sde-verilator-lockstep" \
-		"rtl" "$cyc" "$el" 0 1 >> "$tmp/rows"
+	row rtl-sde-verilator-lockstep rtl "$cyc" "$el" 0 1
 fi
 
 awk -F'\t' -v json="$out/bench.json" '
@@ -114,7 +111,7 @@ END {
 	printf "%-30s %-10s %12s %10s %14s %14s\n", "run", "mode", "sim_cycles", "wall_s", "cycles/s", "MACs/s"
 	for (i = 1; i <= NR; i++) print row[i]
 }' "$tmp/rows"
-[ -x "$cosim" ] || echo "rtl: build/cosim/sde_cosim not built (make cosim-sde-quick builds it)"
+[ -x "$cosim" ] || echo "rtl: build/cosim/sde/sde_cosim not built (make cosim-sde-quick builds it)"
 [ -x "$sc" ] || echo "systemc: build/stasim-sc not built (make builds it)"
 [ -f "$tmp/sweep.txt" ] && cat "$tmp/sweep.txt" | tee "$out/bench-sweep.txt"
 echo "written: $out/bench.json"

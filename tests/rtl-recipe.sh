@@ -73,8 +73,8 @@ make -s OPT=-O0 build/stasim >"$scratch/build.log" 2>&1 ||
 echo "rtl-recipe: $pe broken: stasim cosim sde must rebuild and FAIL"
 edit "$good" "$bad"
 run mutant 1 build/stasim cosim sde --vcd fail.vcd
-has mutant err "stasim: cosim sde: rebuilding build/cosim/sde_cosim: make -C $src BUILD=build build/cosim/sde_cosim"
-has mutant err "-- VERILATE + BUILD build/cosim/sde_cosim"
+has mutant err "stasim: cosim sde: rebuilding build/cosim/sde/sde_cosim: make -C $src BUILD=build build/cosim/sde/sde_cosim"
+has mutant err "-- VERILATE + BUILD build/cosim/sde/sde_cosim"
 has mutant out "FAIL"
 grep -qE 'rebuilding|VERILATE|Archive' "$scratch/mutant.out" &&
 	fail "mutant: make's output on stdout"
@@ -88,23 +88,25 @@ n=$(grep -c '^#' fail.vcd)
 echo "rtl-recipe: $pe restored: it must rebuild and PASS"
 edit "$bad" "$good"
 run revert 0 build/stasim cosim sde
-has revert err "stasim: cosim sde: rebuilding build/cosim/sde_cosim"
+has revert err "stasim: cosim sde: rebuilding build/cosim/sde/sde_cosim"
 has revert out "PASS"
 run again 0 build/stasim cosim sde --ops 100
 [ -s "$scratch/again.err" ] && fail "again: an up-to-date harness was not run quietly"
 
 echo "rtl-recipe: an installed binary refuses a stale or missing harness"
-mkdir -p inst/cosim && cp build/stasim inst/ && cp -p build/cosim/sde_cosim inst/cosim/ ||
+mkdir -p inst/cosim/sde && cp build/stasim inst/ && cp -p build/cosim/sde/sde_cosim inst/cosim/sde/ ||
 	fail "cannot make inst/"
 run inst-fresh 0 inst/stasim cosim sde --ops 100
 touch rtl/sde.v
 run inst-stale 2 inst/stasim cosim sde
-has inst-stale err "inst/cosim/sde_cosim is older than $src/rtl/sde.v"
-has inst-stale err "'make -C $src BUILD=inst inst/cosim/sde_cosim'"
+has inst-stale err "inst/cosim/sde/sde_cosim is older than $src/rtl/sde.v"
+has inst-stale err "'make -C $src BUILD=inst inst/cosim/sde/sde_cosim'"
 run inst-smx 2 inst/stasim cosim smx --ops 10
 has inst-smx err "BUILD=inst inst/cosim/smx/smx_cosim' (make cosim-smx-quick"
+run inst-vec 2 inst/stasim cosim vec
+has inst-vec err "BUILD=inst inst/cosim/vec/vec_cosim' (make cosim-vec-quick"
 run inst-gelu 2 inst/stasim cosim gelu
-has inst-gelu err "BUILD=inst inst/cosim/gelu/gelu_cosim' (make cosim-gelu-quick"
+has inst-gelu err "BUILD=inst inst/cosim/vec/vec_cosim' (make cosim-vec-quick"
 run inst-gate 2 inst/stasim cosim gate
 has inst-gate err "BUILD=inst inst/cosim/gate/gate_cosim' (make cosim-gate-quick"
 run typo 2 build/stasim cosim sdee

@@ -1,6 +1,6 @@
 /*
  * test_lib.c - cmocka suite for sim/lib/: the .npy reader and writer, file
- * slurping, strict numbers.
+ * slurping, strict numbers, the INI reader.
  *
  * Every test works in its own mkdtemp directory and removes it. The .npy
  * reader is checked on the writer's files (round trip of every type and
@@ -11,6 +11,7 @@
 
 #include <errno.h>
 
+#include "lib/ini.h"
 #include "lib/npy.h"
 #include "lib/num.h"
 #include "lib/slurp.h"
@@ -253,6 +254,103 @@ static void test_num(void **state)
 	assert_int_equal(num_double_blank("3 x", &d), -1);
 }
 
+/* What the INI reader handed over: "sect.name=val@line" per pair. */
+struct ini_log {
+	char text[1024];	/* pairs, each followed by ';' */
+	int headers;		/* header callbacks seen */
+};
+
+static void log_header(struct ini *p, const char *sect)
+{
+	(void)sect;
+	((struct ini_log *)p->user)->headers++;
+}
+
+static int log_pair(struct ini *p, const char *sect, const char *name,
+		    const char *val)
+{
+	struct ini_log *l = p->user;
+	size_t n = strlen(l->text);
+
+	snprintf(l->text + n, sizeof l->text - n, "%s.%s=%s@%d%s;", sect, name,
+		 val, p->line, p->indented ? "i" : "");
+	return strcmp(val, "bad") ? 1 : 0;	/* "bad": a handler failure */
+}
+
+static const char *const ini_sects[] = { "a", "b", NULL };
+
+/* Parse text with flags; returns ini_parse's status, the log in *l. */
+static int ini_text(const char *text, unsigned flags, struct ini_log *l,
+		    struct sim_err *err)
+{
+	struct ini_ops ops = {
+		.sects = ini_sects, .flags = flags, .header = log_header,
+		.pair = log_pair,
+	};
+	FILE *f = fmemopen((void *)text, strlen(text), "r");
+	int rc;
+
+	assert_non_null(f);
+	memset(l, 0, sizeof *l);
+	memset(err, 0, sizeof *err);
+	rc = ini_parse(f, "t.ini", &ops, l, err);
+	fclose(f);
+	return rc;
+}
+
+static void test_ini(void **state)
+{
+	char longer[400], vs[256], msg[700];
+	struct sim_err err;
+	struct ini_log l;
+
+	(void)state;
+	assert_int_equal(ini_text("\xEF\xBB\xBF; c\n# c\n[a]\nx = 1 ; note\n"
+				  "y: 2;3\n\n[b]\nz=\n", 0, &l, &err), 0);
+	assert_string_equal(l.text, "a.x=1@4;a.y=2;3@5;b.z=@8;");
+	assert_int_equal(l.headers, 2);
+	/* a continuation is handed over whole, inline comment included */
+	assert_int_equal(ini_text("[a]\nx = 1,\n  2 ; c\n", 0, &l, &err), 0);
+	assert_string_equal(l.text, "a.x=1,@2;a.x=2 ; c@3i;");
+	assert_int_equal(ini_text("[a]\nx = 1\n \ry = 2\n", INI_CR_UNINDENTS,
+				  &l, &err), 0);
+	assert_string_equal(l.text, "a.x=1@2;a.x=y = 2@3;");
+	/* 197 characters and CR LF fit; 199 and a newline do not */
+	memset(vs, 'v', sizeof vs - 1);
+	vs[sizeof vs - 1] = '\0';
+	snprintf(longer, sizeof longer, "[a]\nx = %.193s\r\n", vs);
+	assert_int_equal(ini_text(longer, 0, &l, &err), 0);
+	snprintf(longer, sizeof longer, "[a]\nx = %.195s\n", vs);
+	assert_int_equal(ini_text(longer, 0, &l, &err), -1);
+	err_format(&err, msg, sizeof msg);
+	assert_string_equal(msg, "t.ini:2: line longer than 197 characters");
+	/* a header alone is checked; a key's unknown section is blamed on it */
+	assert_int_equal(ini_text("[a]\n[c]\n", 0, &l, &err), -1);
+	err_format(&err, msg, sizeof msg);
+	assert_string_equal(msg, "t.ini:2: c: unknown section [c] (known sections: a, b)");
+	/* a name too long to check as a header: inih keeps 49 characters */
+	snprintf(longer, sizeof longer, "[%.70s]\nx = 1\n", vs);
+	assert_int_equal(ini_text(longer, INI_BARE_SECTION, &l, &err), -1);
+	snprintf(longer, sizeof longer, "t.ini:1: %.49s: unknown section [%.49s]",
+		 vs, vs);
+	err_format(&err, msg, sizeof msg);
+	assert_string_equal(msg, longer);
+	assert_int_equal(ini_text("x = 1\n", 0, &l, &err), -1);
+	assert_string_equal(err.msg, "key 'x' comes before any [section]");
+	assert_int_equal(ini_text("[a]\n= 1\n", 0, &l, &err), -1);
+	assert_string_equal(err.msg, "line has no key name before '='");
+	/* syntax errors: the earliest line wins, ours on a tie */
+	assert_int_equal(ini_text("[a]\njunk\nx = bad\n", 0, &l, &err), -1);
+	assert_int_equal(err.line, 2);
+	assert_string_equal(err.msg, "syntax error (expected [section], key = value or a ; comment)");
+	assert_int_equal(ini_text("[a\n\f[c]\nx = 1\n", 0, &l, &err), -1);
+	assert_int_equal(err.line, 1);
+	assert_non_null(strstr(err.msg, "unknown section [c]"));
+	assert_int_equal(ini_load("/nonexistent/t.ini", &(struct ini_ops){
+		.sects = ini_sects, .pair = log_pair }, &l, &err), -1);
+	assert_non_null(strstr(err.msg, "cannot open: "));
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -261,6 +359,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_npy_bad, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_slurp, setup, teardown),
 		cmocka_unit_test(test_num),
+		cmocka_unit_test(test_ini),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -9,10 +9,15 @@
  * sweep_spec.c each wrote: inih (built without INI_HANDLER_LINENO) could
  * not say which line a key was on, and would split a long line in two.
  *
- * Invariant: a callback is made only while no error is recorded, for a
- * line no longer than INI_LINE_BYTES - 1 bytes with its newline; after the
- * first error nothing more is read, so the error kept is the first in
- * file order.
+ * Errors are inih's and ours. A syntax error (inih's) is noted and
+ * reading goes on, as inih goes on; an error of ours (ini_fail: a long
+ * line, an unknown section, a caller's check) ends the reading. The one
+ * reported is the one on the earlier line, ours on a tie; ours may name an
+ * earlier line than the one being read (a key's unknown section is blamed
+ * on its header), so a later error can still win over a noted syntax error.
+ *
+ * Invariant: a callback is made only while no error of ours is recorded,
+ * for a line no longer than INI_LINE_BYTES - 1 bytes with its newline.
  */
 #include "ini.h"
 
@@ -101,10 +106,12 @@ static void sect_list(const struct ini *p, char *buf, size_t n)
 					len ? ", " : "", *s);
 }
 
+/* inih's rule: a syntax error is noted and reading goes on (ini_parse). */
 static int syntax_error(struct ini *p)
 {
-	return ini_fail(p, p->line, "",
-			"syntax error (expected [section], key = value or a ; comment)");
+	if (!p->syntax_line)
+		p->syntax_line = p->line;
+	return 0;
 }
 
 /* A header names a known section, even when no key follows it. */
@@ -258,6 +265,9 @@ int ini_parse(FILE *f, const char *file, const struct ini_ops *ops,
 		if (p.err_line < 0)
 			parse_line(&p, buf, s);
 	}
+	if (p.syntax_line && (p.err_line < 0 || p.syntax_line < p.err_line))
+		return err_set(err, file, p.syntax_line, "",
+			       "syntax error (expected [section], key = value or a ; comment)");
 	return p.err_line >= 0 ? -1 : 0;
 }
 

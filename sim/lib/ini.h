@@ -7,8 +7,8 @@
  * "key: value", an indented line continues the previous key), with what
  * inih leaves out: every callback knows its line, a line longer than the
  * buffer is an error instead of being split, a [section] header naming an
- * unknown section is an error even when no key follows it, and parsing
- * stops at the first error.
+ * unknown section is an error even when no key follows it, and reading
+ * stops at the first error of ours.
  */
 #ifndef SIM_LIB_INI_H
 #define SIM_LIB_INI_H
@@ -23,7 +23,7 @@
 /* ini_ops.flags: where the callers' rules differ, each keeps its own. */
 enum {
 	INI_CR_UNINDENTS = 1,	/* blanks then a CR do not make a line indented */
-	INI_BARE_SECTION = 2	/* a key's unknown section is named without the known list */
+	INI_BARE_SECTION = 2	/* a key's unknown section: no list of known ones */
 };
 
 struct ini;
@@ -55,7 +55,8 @@ struct ini {
 	int sect_line;			/* line of the last [section] header */
 	int indented;			/* this line starts with a blank */
 	struct sim_err *err;		/* where the first error goes */
-	int err_line;			/* line of the first error, -1 = none */
+	int err_line;			/* line of our first error, -1 = none */
+	int syntax_line;		/* line of the first syntax error, 0 = none */
 	char sect[INI_NAME_BYTES];	/* section keys now fall in */
 	char prev[INI_NAME_BYTES];	/* last key of this section, "" = none */
 };
@@ -70,8 +71,9 @@ int ini_fail(struct ini *p, int line, const char *field, const char *fmt, ...)
 /*
  * Read the open stream f (named file) to its end or to its first error,
  * calling ops back with user in p->user. Returns 0, or -1 with err filled:
- * the first error in file order (on one line, the header check comes
- * before a syntax error). Work: one pass, INI_LINE_BYTES of buffer.
+ * the first syntax error, unless an error of ours names the same or an
+ * earlier line (ini.c says why that order). Work: one pass over the file,
+ * INI_LINE_BYTES of buffer.
  */
 int ini_parse(FILE *f, const char *file, const struct ini_ops *ops,
 	      void *user, struct sim_err *err);

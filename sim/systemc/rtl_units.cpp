@@ -379,40 +379,28 @@ std::string sde_rtl_sc::check_rows(uint64_t cycle)
 }
 
 // The control ports an RTL unit shares with its C model (cmd_ready, active,
-// rd_done, wb_done; flags and op only on a pulse): "" when they agree, else
-// "<unit> RTL disagrees with <model> after cycle N, port P: ...". Checked
-// after every clock, so the message is only built on a difference.
+// rd_done, wb_done; flags and op only on a pulse), compared by ctl_diff,
+// the check the lockstep harnesses run too (sim/cosim/ctl.h): "" when they
+// agree, else "<unit> RTL disagrees with <model> after cycle N, port P:
+// ...". Checked after every clock, so the message is only built on a
+// difference.
 static std::string compare_ports(const char *unit, const char *model,
 				 const uout_sig &c, const uout_sig &r,
 				 uint64_t cycle)
 {
-	struct { const char *port; uint64_t model, rtl; } p[] = {
-		{ "cmd_ready", c.cmd_ready, r.cmd_ready },
-		{ "active", c.active, r.active },
-		{ "rd_done_valid", c.rd_done.c.valid, r.rd_done.c.valid },
-		{ "wb_done_valid", c.wb_done.c.valid, r.wb_done.c.valid },
-		// flags and op only on a pulse
-		{ "rd_done_flags", c.rd_done.c.valid ? c.rd_done.c.flags : 0,
-		  c.rd_done.c.valid ? r.rd_done.c.flags : 0 },
-		{ "rd_done_op", c.rd_done.c.valid ? c.rd_done.c.op : 0,
-		  c.rd_done.c.valid ? r.rd_done.c.op : 0 },
-		{ "wb_done_flags", c.wb_done.c.valid ? c.wb_done.c.flags : 0,
-		  c.wb_done.c.valid ? r.wb_done.c.flags : 0 },
-		{ "wb_done_op", c.wb_done.c.valid ? c.wb_done.c.op : 0,
-		  c.wb_done.c.valid ? r.wb_done.c.op : 0 },
-	};
+	const struct ctl_ports want = ctl_of(c.cmd_ready, c.active,
+					     &c.rd_done.c, &c.wb_done.c);
+	const struct ctl_ports got = ctl_of(r.cmd_ready, r.active,
+					    &r.rd_done.c, &r.wb_done.c);
+	uint64_t w, g;
+	const char *port = ctl_diff(&want, &got, &w, &g);
+	std::ostringstream m;
 
-	for (const auto &x : p) {
-		if (x.model == x.rtl)
-			continue;
-		std::ostringstream m;
-
-		m << unit << " RTL disagrees with " << model << " after cycle "
-		  << cycle << ", port " << x.port << ": C model " << x.model
-		  << ", RTL " << x.rtl;
-		return m.str();
-	}
-	return "";
+	if (!port)
+		return "";
+	m << unit << " RTL disagrees with " << model << " after cycle " << cycle
+	  << ", port " << port << ": C model " << w << ", RTL " << g;
+	return m.str();
 }
 
 std::string rtl_unit_sc::compare(uint64_t cycle)
@@ -463,16 +451,6 @@ smx_rtl_params smx_rtl_built()
 static const char *smx_algo_of(unsigned a)
 {
 	return a == 1 ? "ita" : "online";
-}
-
-static struct smx_params smx_params_of(const struct config *cfg)
-{
-	return { cfg->smx_lanes,
-		 cfg->smx_algo == CFG_SMX_ITA ? SMX_ITA :
-		 cfg->smx_algo == CFG_SMX_THREEPASS ? SMX_THREEPASS :
-		 SMX_ONLINE,
-		 cfg->smx_exp_latency, cfg->smx_recip_latency,
-		 cfg->smx_dividers, cfg->smx_div_latency };
 }
 
 std::string smx_built_fits(const struct config *cfg, const char *what)
@@ -531,7 +509,7 @@ std::string smx_rtl_sc::fits(const struct config *cfg)
 }
 
 smx_rtl_sc::smx_rtl_sc(sc_module_name n, const struct config *cfg)
-	: rtl_unit_sc(n, "softmax", "models/fu.c"), rtl_("rtl"), sp_(smx_params_of(cfg)),
+	: rtl_unit_sc(n, "softmax", "models/fu.c"), rtl_("rtl"), sp_(smx_cfg_params(cfg)),
 	  fmt_{ cfg->smx_in_frac, static_cast<uint32_t>(cfg->smx_ita_eps32) }
 {
 	rtl_.clk(clk);

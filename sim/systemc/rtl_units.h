@@ -34,6 +34,8 @@
 #include "Vsde.h"
 #include "Vsmx.h"
 
+#include "../cosim/ctl.h"
+
 extern "C" {
 #include "../config.h"
 #include "../plan.h"

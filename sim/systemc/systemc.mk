@@ -12,7 +12,7 @@
 
 SC_BUILD   := $(BUILD)/sc
 SC_SRC     := $(wildcard sim/systemc/*.cpp)
-SC_HDR     := $(wildcard sim/systemc/*.h sim/*.h models/*.h)
+SC_HDR     := $(wildcard sim/systemc/*.h sim/*.h models/*.h sim/cosim/ctl.h)
 # The engine array its RTL is Verilated for: configs/sc-rtl.ini's.
 SC_SDE_PARAMS ?= ROWS=8 COLS=8 N_MAX=2 M_MAX=8 ACT_BITS=8 WEIGHT_BITS=8
 # The softmax unit its RTL is Verilated as: configs/sc-rtl.ini's [softmax]
@@ -48,9 +48,16 @@ SC_VFLAGS += $(addprefix -G,$(SC_SDE_PARAMS))
 # the platform's C++: SystemC through pkg-config, the units' parameters for
 # their checks, the softmax model's header
 SC_VFLAGS += -CFLAGS "$(SC_CXXFLAGS) $(addprefix -DSC_SDE_,$(SC_SDE_PARAMS)) $(addprefix -DSC_SMX_,$(SC_SMX_PARAMS)) $(addprefix -DSC_GATE_,$(SC_GATE_PARAMS)) -I$(CURDIR)/sim/systemc -I$(abspath $(SC_SMX_DIR)) -I$(abspath $(SC_GATE_DIR))"
-SC_VFLAGS += -LDFLAGS "$(abspath $(SC_SMX_LIB)) $(abspath $(SC_GATE_LIB)) $(abspath $(BUILD)/libstasim.a) $(shell pkg-config --libs systemc 2>/dev/null) $(LDLIBS)"
+SC_VFLAGS += -LDFLAGS "$(abspath $(SC_CHECK_OBJ)) $(abspath $(SC_SMX_LIB)) $(abspath $(SC_GATE_LIB)) $(abspath $(BUILD)/libstasim.a) $(shell pkg-config --libs systemc 2>/dev/null) $(LDLIBS)"
 # the RTL at -O1 runs as fast as at the default and builds faster
 SC_VFLAGS += -MAKEFLAGS "OPT_FAST=-O1 OPT_GLOBAL=-O1 OPT_SLOW=-O0"
+
+# The checks the wrappers share with the lockstep harnesses (sim/cosim/):
+# C, compiled as the library is, linked into stasim-sc and its library.
+SC_CHECK_OBJ := $(SC_BUILD)/ctl.o
+$(SC_CHECK_OBJ): sim/cosim/ctl.c sim/cosim/ctl.h models/unit.h | $(NEED_DEPS)
+	@mkdir -p $(@D)
+	$(CC) $(CFLAGS_BASE) $(OPT) -Imodels -c $< -o $@
 
 $(SC_BUILD)/params.stamp: sc-force
 	@mkdir -p $(@D)
@@ -90,7 +97,7 @@ $(SC_GATE_LIB): rtl/gate.v $(wildcard rtl/smx_*.v) rtl/fu.v $(SC_BUILD)/params.s
 	  > $(SC_BUILD)/gate-build.log 2>&1 || { tail -40 $(SC_BUILD)/gate-build.log; exit 1; }
 
 $(BUILD)/stasim-sc: rtl/sde.v rtl/sde_pe.v $(SC_SRC) $(SC_HDR) $(BUILD)/libstasim.a \
-		    $(SC_SMX_LIB) $(SC_GATE_LIB) $(SC_BUILD)/params.stamp | $(NEED_DEPS)
+		    $(SC_SMX_LIB) $(SC_GATE_LIB) $(SC_CHECK_OBJ) $(SC_BUILD)/params.stamp | $(NEED_DEPS)
 	$(VERILATOR) $(SC_VFLAGS) --Mdir $(SC_BUILD)/obj -o stasim-sc \
 	  $(addprefix $(CURDIR)/,$(SC_SRC)) rtl/sde.v rtl/sde_pe.v > $(SC_BUILD)/build.log 2>&1 || \
 	  { tail -40 $(SC_BUILD)/build.log; exit 1; }
@@ -100,7 +107,7 @@ $(BUILD)/stasim-sc: rtl/sde.v rtl/sde_pe.v $(SC_SRC) $(SC_HDR) $(BUILD)/libstasi
 	rm -f $(SC_LIB)
 	$(AR) rcs $(SC_LIB) $(addprefix $(SC_BUILD)/obj/,accel.o units.o rtl_units.o gate_rtl.o \
 	  verilated.o verilated_threads.o) $(SC_BUILD)/obj/Vsde*.o $(SC_SMX_DIR)/Vsmx*.o \
-	  $(SC_GATE_DIR)/Vgate*.o
+	  $(SC_GATE_DIR)/Vgate*.o $(SC_CHECK_OBJ)
 
 # The platform as a library for other SystemC platforms (docs/systemc.md):
 # the accelerator top, its wrappers, the Verilated engine, softmax and gate units

@@ -3,10 +3,10 @@
  * and checks every cycle against the C model's expected outputs.
  *
  * The files come from `sde_cosim --write-vectors DIR` (format in
- * tests/cosim/sde_cosim.h and tests/icarus/README.md): DIR/stim.txt holds the
+ * sim/cosim/sde_cosim.h and tests/icarus/README.md): DIR/stim.txt holds the
  * input ports for every clock, reset window included, and DIR/expect.txt the
  * outputs models/sde.c expects after each clock from cycle 0 on. The bench
- * does what the Verilator harness (tests/cosim/sde_main.cpp, tick()) does:
+ * does what the Verilator harness (sim/cosim/cosim_main.h, tick()) does:
  * it changes the inputs while clk is high, lowers clk, raises it, and reads
  * the registered outputs after that edge; then it compares them with the
  * rules of cosim_check. It does not react to the RTL: the stimulus is a

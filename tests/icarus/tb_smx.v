@@ -3,13 +3,13 @@
  * and checks every cycle against the expected outputs.
  *
  * The files come from `smx_cosim --write-vectors DIR` (format in
- * tests/cosim/smx_cosim.h and tests/icarus/README.md): DIR/stim.txt holds
+ * sim/cosim/smx_cosim.h and tests/icarus/README.md): DIR/stim.txt holds
  * the input ports for every clock, reset window included, and
  * DIR/expect.txt the outputs expected after each clock from cycle 0 on
  * (models/fu.c's registered outputs, and the score reads and probability
  * beats of rtl/smx.v's schedule with smx_row's probabilities, of the
  * files' algorithm: online or ita, ALGORITHM 0 or 1). The bench
- * does what the Verilator harness (tests/cosim/smx_main.cpp, tick()) does:
+ * does what the Verilator harness (sim/cosim/cosim_main.h, tick()) does:
  * it changes the inputs while clk is high, lowers clk, raises it, and reads
  * the registered outputs after that edge; then it compares them. It does
  * not react to the RTL: the recorded x_data is replayed whatever x_rd

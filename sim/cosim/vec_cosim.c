@@ -1,9 +1,9 @@
 /*
- * gelu_cosim.c - the C side of the vector-unit GELU co-simulation (see
- * gelu_cosim.h).
+ * vec_cosim.c - the C side of the vector-unit GELU co-simulation (see
+ * vec_cosim.h).
  *
- * Stimulus: a seeded random stream of GELU tiles (rows 1..GELU_ROWS, row
- * length n 1..GELU_N_MAX) with random formats: in_frac and out_frac 0..7,
+ * Stimulus: a seeded random stream of GELU tiles (rows 1..VEC_RTL_ROWS, row
+ * length n 1..VEC_RTL_N_MAX) with random formats: in_frac and out_frac 0..7,
  * table_step_log2 0..5 (sometimes 6..7, which the unit reads as 5) and
  * table_range_q8 over the config's 64..1408 (sometimes 0..63 or up to 2047,
  * read as 1408); inputs uniform, near zero, near the table's end, or the
@@ -18,14 +18,14 @@
  * and flags + op when valid), and the output beats: each tile's beats
  * arrive in order, carry exactly vec_gelu's outputs (0 in lanes at or
  * beyond rows * n), and on wb_done each arrival cycle is checked against
- * rtl/vec_gelu.v's schedule (beat j on busy step j + LATENCY), the last
+ * rtl/vec.v's schedule (beat j on busy step j + LATENCY), the last
  * one on the wb_done cycle itself.
  *
  * Invariant: the model and the RTL see identical inputs in every cycle; the
  * harness decides acceptance from the model's registered cmd_ready, which
  * the previous check proved equal to the RTL's.
  */
-#include "gelu_cosim.h"
+#include "vec_cosim.h"
 
 #include <inttypes.h>
 #include <stdio.h>
@@ -36,22 +36,18 @@
 #include "unit.h"
 #include "vec.h"
 #include "vec_ref.h"
-#include "harness.h"
+#include "lockstep.h"
 
-_Static_assert(GELU_LANES >= 1 && GELU_LATENCY >= 1,
-	       "rtl/vec_gelu.v needs LANES, LATENCY >= 1");
-_Static_assert(GELU_ROWS >= 1 && GELU_N_MAX >= 1, "tile size");
+_Static_assert(VEC_RTL_LANES >= 1 && VEC_RTL_LATENCY >= 1,
+	       "rtl/vec.v needs LANES, LATENCY >= 1");
+_Static_assert(VEC_RTL_ROWS >= 1 && VEC_RTL_N_MAX >= 1, "tile size");
 
-#define DRAIN_IDLE 4		/* idle cycles checked after the last tile */
 #define GAP_MAX 300		/* longest idle gap between commands */
-#define PROG GELU_COSIM_PROG	/* first on every message */
-/* A message on stderr, PROG first; none in the --vcd replay (c->quiet),
- * which would repeat the first run's. */
-#define say(c, ...) harness_say((c)->quiet, PROG, __VA_ARGS__)
+#define PROG VEC_COSIM_PROG	/* first on every message */
 
-enum inject_port {
-	INJ_OUT_Y, INJ_ACTIVE, INJ_CMD_READY, INJ_RD_DONE, INJ_WB_DONE, INJ_N
-};
+/* What --inject-port flips: the unit's own port, then the controller's
+ * (ctl_flip). */
+enum inject_port { INJ_OUT_Y, INJ_N = 5 };
 static const char *const inject_names[INJ_N] = {
 	"out_y", "active", "cmd_ready", "rd_done", "wb_done"
 };
@@ -71,17 +67,10 @@ struct tile {
 	uint32_t beats_seen;	/* output beats received */
 };
 
-struct gelu_cosim {
-	/* options */
-	uint64_t seed;		/* --seed */
+struct vec_cosim {
+	struct lockstep ls;	/* options, cycle, first failure */
 	uint64_t n_tiles_max;	/* --tiles */
-	uint64_t max_cycles;	/* --max-cycles: give up (a hang) */
-	uint64_t inject_cycle;	/* --inject-flip: first cycle to flip at */
-	int inject;		/* 1: a flip is armed */
-	int injected;		/* 1: the flip was done */
-	enum inject_port inject_port;	/* --inject-port */
-	struct harness_vcd vcd;	/* --vcd, --vcd-window */
-	int quiet;		/* 1: the --vcd replay: no messages */
+	uint64_t max_cycles;	/* the hang bound: --max-cycles or ours */
 
 	/* the C model and its ports */
 	struct vec_params vp;	/* timing of the build's unit */
@@ -90,49 +79,26 @@ struct gelu_cosim {
 	uint32_t want_op;	/* its want_op input: no stall attribution */
 
 	/* stimulus */
-	uint64_t rng;		/* xorshift64* state */
-	uint64_t cycle;		/* clocks since reset */
 	uint64_t gap;		/* idle cycles before the next cmd_valid */
 	struct tile **tiles;	/* every tile created, in order */
 	size_t n_tiles, cap_tiles;
 	size_t wb_tile;		/* tile whose beats come next */
-	struct gelu_pins cmd;	/* the command pins presented */
+	struct vec_pins cmd;	/* the command pins presented */
 	uint64_t beats_fed;	/* input beats presented on x_rd */
 	uint64_t beats_checked;	/* output beats compared */
 	uint64_t elems_checked;	/* outputs compared */
-	uint64_t idle_tail;	/* idle cycles compared after the last tile */
 	uint64_t cov_full;	/* coverage: cycles cmd_valid met a full FIFO */
 	uint64_t cov_fmt[8][8];	/* coverage: tiles per in_frac, out_frac */
 	uint64_t cov_step[8];	/* coverage: tiles per step_log2 field */
 	uint64_t cov_sat;	/* coverage: outputs at -128 or 127 */
 	uint64_t cov_interp;	/* coverage: inputs inside the table range */
-	uint64_t mismatches;	/* outputs that differed (the run stops at 1) */
-	int failed;		/* 1: a mismatch was reported */
-	int64_t fail_cycle;	/* cycle of the failure, -1: none */
-	int done;		/* 1: nothing left to compare */
 };
 
-/* ---- bit fields of the lane ports ---- */
-
-/* ---- reporting ---- */
-
-/* The run failed in this cycle: stop it. */
-static void fail(struct gelu_cosim *c)
-{
-	if (!c->failed)
-		c->fail_cycle = (int64_t)c->cycle;
-	c->failed = 1;
-	c->done = 1;
-}
-
-static int mismatch(struct gelu_cosim *c, const char *port, uint64_t expected,
+/* A mismatch on port at this cycle: the run fails (lockstep.h). */
+static int mismatch(struct vec_cosim *c, const char *port, uint64_t expected,
 		    uint64_t actual)
 {
-	harness_mismatch(c->quiet, PROG, c->cycle, port, expected, actual,
-			 c->seed, c->injected);
-	c->mismatches++;
-	fail(c);
-	return 1;
+	return lockstep_mismatch(&c->ls, port, expected, actual);
 }
 
 /* ---- tiles ---- */
@@ -150,33 +116,33 @@ static void tile_free(struct tile *t)
 
 /* Random inputs from one of several distributions; lim is the table's end
  * in input LSBs (inputs around it test the range cut). */
-static void inputs(struct gelu_cosim *c, int8_t *x, uint32_t e, int32_t lim)
+static void inputs(struct vec_cosim *c, int8_t *x, uint32_t e, int32_t lim)
 {
-	uint32_t i, kind = (uint32_t)harness_range(&c->rng, 0, 4);
+	uint32_t i, kind = (uint32_t)lockstep_range(&c->ls.rng, 0, 4);
 	int32_t v;
 
 	for (i = 0; i < e; i++) {
 		switch (kind) {
 		case 1:		/* near zero: the table's steep part */
-			x[i] = (int8_t)(harness_range(&c->rng, 0, 32) - 16);
+			x[i] = (int8_t)(lockstep_range(&c->ls.rng, 0, 32) - 16);
 			break;
 		case 2:		/* around +-the range end */
-			v = lim + (int32_t)harness_range(&c->rng, 0, 6) - 3;
+			v = lim + (int32_t)lockstep_range(&c->ls.rng, 0, 6) - 3;
 			v = v > 128 ? 128 : v;
-			v = harness_rnd(&c->rng) & 1 ? -v : v;
+			v = lockstep_rnd(&c->ls.rng) & 1 ? -v : v;
 			x[i] = (int8_t)(v > 127 ? 127 : v);
 			break;
 		case 3:		/* the rails */
-			x[i] = (int8_t)(harness_rnd(&c->rng) & 1 ? 127 : -128);
+			x[i] = (int8_t)(lockstep_rnd(&c->ls.rng) & 1 ? 127 : -128);
 			break;
 		default:
-			x[i] = (int8_t)(harness_range(&c->rng, 0, 255) - 128);
+			x[i] = (int8_t)(lockstep_range(&c->ls.rng, 0, 255) - 128);
 			break;
 		}
 	}
 }
 
-static struct tile *tile_new(struct gelu_cosim *c)
+static struct tile *tile_new(struct vec_cosim *c)
 {
 	struct tile *t = calloc(1, sizeof *t);
 	struct vec_fmt *f;
@@ -185,11 +151,11 @@ static struct tile *tile_new(struct gelu_cosim *c)
 
 	if (!t)
 		return NULL;
-	t->rows = (uint32_t)harness_range(&c->rng, 1, GELU_ROWS);
-	t->n = (uint32_t)(harness_chance(&c->rng, 10) ? (harness_chance(&c->rng, 50) ? 1 : GELU_N_MAX) :
-			  harness_range(&c->rng, 1, GELU_N_MAX));
+	t->rows = (uint32_t)lockstep_range(&c->ls.rng, 1, VEC_RTL_ROWS);
+	t->n = (uint32_t)(lockstep_chance(&c->ls.rng, 10) ? (lockstep_chance(&c->ls.rng, 50) ? 1 : VEC_RTL_N_MAX) :
+			  lockstep_range(&c->ls.rng, 1, VEC_RTL_N_MAX));
 	t->e = t->rows * t->n;
-	t->b = (t->e + GELU_LANES - 1) / GELU_LANES;
+	t->b = (t->e + VEC_RTL_LANES - 1) / VEC_RTL_LANES;
 	t->kcycles = vec_cycles(&c->vp, VEC_K_GELU, t->rows, t->n);
 	t->x = malloc(t->e);
 	t->y = malloc(t->e);
@@ -203,12 +169,12 @@ static struct tile *tile_new(struct gelu_cosim *c)
 	t->job.kind = VEC_K_GELU;
 	t->job.gelu = VEC_GELU_TABLE;
 	f = &t->job.fmt;
-	f->in_frac = (uint32_t)harness_range(&c->rng, 0, 7);
-	f->out_frac = (uint32_t)harness_range(&c->rng, 0, 7);
-	f->table_step_log2 = (uint32_t)(harness_chance(&c->rng, 90) ? harness_range(&c->rng, 0, 5) : harness_range(&c->rng, 6, 7));
-	f->table_range_q8 = (uint32_t)(harness_chance(&c->rng, 80) ? harness_range(&c->rng, 64, 1408) :
-				       harness_chance(&c->rng, 50) ? 1408 : harness_chance(&c->rng, 50) ?
-				       harness_range(&c->rng, 0, 63) : harness_range(&c->rng, 1409, 2047));
+	f->in_frac = (uint32_t)lockstep_range(&c->ls.rng, 0, 7);
+	f->out_frac = (uint32_t)lockstep_range(&c->ls.rng, 0, 7);
+	f->table_step_log2 = (uint32_t)(lockstep_chance(&c->ls.rng, 90) ? lockstep_range(&c->ls.rng, 0, 5) : lockstep_range(&c->ls.rng, 6, 7));
+	f->table_range_q8 = (uint32_t)(lockstep_chance(&c->ls.rng, 80) ? lockstep_range(&c->ls.rng, 64, 1408) :
+				       lockstep_chance(&c->ls.rng, 50) ? 1408 : lockstep_chance(&c->ls.rng, 50) ?
+				       lockstep_range(&c->ls.rng, 0, 63) : lockstep_range(&c->ls.rng, 1409, 2047));
 	t->job.a = t->x;
 	t->job.y = t->y;
 	t->job.n = t->n;
@@ -232,11 +198,11 @@ static struct tile *tile_new(struct gelu_cosim *c)
 /* ---- stimulus ---- */
 
 /* Present the next tile's command; returns -1 when out of memory. */
-static int next_cmd(struct gelu_cosim *c)
+static int next_cmd(struct vec_cosim *c)
 {
 	struct tile *t;
-	struct gelu_pins *p = &c->cmd;
-	uint32_t flags = (uint32_t)(harness_rnd(&c->rng) & 0x1f);
+	struct vec_pins *p = &c->cmd;
+	uint32_t flags = (uint32_t)(lockstep_rnd(&c->ls.rng) & 0x1f);
 
 	if (c->n_tiles == c->cap_tiles) {
 		size_t cap = c->cap_tiles ? 2 * c->cap_tiles : 64;
@@ -272,21 +238,21 @@ static int next_cmd(struct gelu_cosim *c)
 
 /* The command pins: the presented command, or random payload without
  * cmd_valid (the RTL must ignore it). */
-static void drive_cmd(struct gelu_cosim *c, struct gelu_pins *p)
+static void drive_cmd(struct vec_cosim *c, struct vec_pins *p)
 {
-	const struct gelu_pins *q = &c->cmd;
+	const struct vec_pins *q = &c->cmd;
 
 	p->cmd_valid = c->in.valid;
 	if (!c->in.valid) {
-		p->cmd_flags = (uint8_t)harness_noise(&c->rng, 5);
-		p->cmd_op = harness_noise(&c->rng, 32);
-		p->cmd_rows = harness_noise(&c->rng, harness_clog2(GELU_ROWS + 1));
-		p->cmd_cols = harness_noise(&c->rng, harness_clog2(GELU_N_MAX + 1));
-		p->cmd_kcycles = harness_noise(&c->rng, GELU_KC_BITS);
-		p->cmd_in_frac = harness_noise(&c->rng, 3);
-		p->cmd_out_frac = harness_noise(&c->rng, 3);
-		p->cmd_step_log2 = harness_noise(&c->rng, 3);
-		p->cmd_range_q8 = harness_noise(&c->rng, 11);
+		p->cmd_flags = (uint8_t)lockstep_noise(&c->ls.rng, 5);
+		p->cmd_op = lockstep_noise(&c->ls.rng, 32);
+		p->cmd_rows = lockstep_noise(&c->ls.rng, lockstep_clog2(VEC_RTL_ROWS + 1));
+		p->cmd_cols = lockstep_noise(&c->ls.rng, lockstep_clog2(VEC_RTL_N_MAX + 1));
+		p->cmd_kcycles = lockstep_noise(&c->ls.rng, VEC_RTL_KC_BITS);
+		p->cmd_in_frac = lockstep_noise(&c->ls.rng, 3);
+		p->cmd_out_frac = lockstep_noise(&c->ls.rng, 3);
+		p->cmd_step_log2 = lockstep_noise(&c->ls.rng, 3);
+		p->cmd_range_q8 = lockstep_noise(&c->ls.rng, 11);
 		return;
 	}
 	p->cmd_flags = q->cmd_flags;
@@ -301,20 +267,20 @@ static void drive_cmd(struct gelu_cosim *c, struct gelu_pins *p)
 }
 
 /* The input beat the RTL asked for on x_rd, from the model's tile. */
-static int feed(struct gelu_cosim *c, struct gelu_pins *p)
+static int feed(struct vec_cosim *c, struct vec_pins *p)
 {
 	const struct tile *t = c->u.cur.data;
 	uint32_t l, i;
 
-	harness_garbage(&c->rng, p->x_data, GELU_X_BITS);
+	lockstep_garbage(&c->ls.rng, p->x_data, VEC_RTL_X_BITS);
 	if (!t)
 		return mismatch(c, "x_rd (no tile in progress)", 0, 1);
 	if (p->x_beat >= t->b)
 		return mismatch(c, "x_beat (beyond the tile)", t->b - 1, p->x_beat);
-	for (l = 0; l < GELU_LANES; l++) {
-		i = p->x_beat * GELU_LANES + l;
+	for (l = 0; l < VEC_RTL_LANES; l++) {
+		i = p->x_beat * VEC_RTL_LANES + l;
 		if (i < t->e)
-			harness_put_bits(p->x_data, l * 8, 8, (uint8_t)t->x[i]);
+			lockstep_put_bits(p->x_data, l * 8, 8, (uint8_t)t->x[i]);
 	}
 	c->beats_fed++;
 	return 0;
@@ -325,119 +291,93 @@ static int feed(struct gelu_cosim *c, struct gelu_pins *p)
 static void usage(FILE *f)
 {
 	fprintf(f,
-		"usage: gelu_cosim [--seed N] [--tiles N] [--inject-flip N [--inject-port PORT]]\n"
-		"                  [--vcd FILE [--vcd-window N|A:B]] [--max-cycles N]\n"
-		"Runs rtl/vec_gelu.v in lockstep with models/fu.c + vec.c; exit 0 pass, 1 fail, 2 bad usage.\n"
+		"usage: vec_cosim [--seed N] [--tiles N] [--inject-flip N [--inject-port PORT]]\n"
+		"                 [--vcd FILE [--vcd-window N|A:B]] [--max-cycles N]\n"
+		"Runs rtl/vec.v in lockstep with models/fu.c + vec.c; exit 0 pass, 1 fail, 2 bad usage.\n"
 		"  --tiles N         GELU tiles (commands) to issue (default 300)\n");
-	harness_usage_common(f, inject_names, INJ_N);
+	lockstep_usage_common(f, inject_names, INJ_N);
 }
 
 /* Apply option a with its value v (NULL when a is last) to self, a struct
- * gelu_cosim; harness_option_fn says what it returns. */
-static enum harness_opt option(void *self, const char *a, const char *v)
+ * vec_cosim; lockstep_option_fn says what it returns. */
+static enum lockstep_opt option(void *self, const char *a, const char *v)
 {
-	struct gelu_cosim *c = self;
-	enum harness_opt rc = harness_vcd_option(&c->vcd, a, v);
-	int k, bad = !v;
+	struct vec_cosim *c = self;
+	enum lockstep_opt rc = lockstep_option(&c->ls, a, v);
 
-	if (rc != HARNESS_OPT_UNKNOWN)
+	if (rc != LOCKSTEP_OPT_UNKNOWN)
 		return rc;
-	if (!strcmp(a, "--seed")) {
-		bad = harness_parse_u64(v, UINT64_MAX, &c->seed);
-	} else if (!strcmp(a, "--tiles")) {
-		bad = harness_parse_u64(v, UINT64_MAX, &c->n_tiles_max) || !c->n_tiles_max;
-	} else if (!strcmp(a, "--max-cycles")) {
-		bad = harness_parse_u64(v, UINT64_MAX, &c->max_cycles);
-	} else if (!strcmp(a, "--inject-flip")) {
-		bad = harness_parse_u64(v, UINT64_MAX, &c->inject_cycle);
-		c->inject = 1;
-	} else if (!strcmp(a, "--inject-port")) {
-		bad = harness_parse_name(v, inject_names, INJ_N, &k);
-		if (!bad)
-			c->inject_port = (enum inject_port)k;
-	} else {
-		return HARNESS_OPT_UNKNOWN;
-	}
-	return bad ? HARNESS_OPT_BAD : HARNESS_OPT_OK;
+	if (strcmp(a, "--tiles"))
+		return LOCKSTEP_OPT_UNKNOWN;
+	return lockstep_parse_u64(v, UINT64_MAX, &c->n_tiles_max) ||
+	       !c->n_tiles_max ? LOCKSTEP_OPT_BAD : LOCKSTEP_OPT_OK;
 }
 
 /* Options that need another: one message naming them, or NULL. */
 static const char *conflict(const void *self)
 {
-	const struct gelu_cosim *c = self;
+	const struct vec_cosim *c = self;
 
-	return harness_vcd_conflict(&c->vcd);
+	return lockstep_conflict(&c->ls);
 }
 
-static const struct harness_cli cli = { PROG, option, usage, conflict };
+static const struct lockstep_cli cli = { PROG, option, usage, conflict };
 
 /* ---- the public interface ---- */
 
-struct gelu_cosim *gelu_cosim_new(int argc, char **argv, int replay,
-				  int *status)
+struct vec_cosim *vec_cosim_new(int argc, char **argv, int replay,
+				int *status)
 {
-	struct gelu_cosim *c = calloc(1, sizeof *c);
+	struct vec_cosim *c = calloc(1, sizeof *c);
 
 	*status = 2;
 	if (!c) {
-		harness_say(0, PROG, "out of memory");
+		lockstep_say(0, PROG, "out of memory");
 		return NULL;
 	}
-	c->seed = 1;
+	lockstep_init(&c->ls, PROG, inject_names, INJ_N, replay);
 	c->n_tiles_max = 300;
-	harness_vcd_init(&c->vcd);
-	c->fail_cycle = -1;
-	c->quiet = replay;
-	if (harness_options(&cli, c, argc, argv, replay, status)) {
+	if (lockstep_options(&cli, c, argc, argv, replay, status)) {
 		free(c);
 		return NULL;
 	}
 	c->vp = (struct vec_params){
-		.lanes = GELU_LANES, .latency = GELU_LATENCY,
+		.lanes = VEC_RTL_LANES, .latency = VEC_RTL_LATENCY,
 		.isqrt_latency = 1, .gelu = VEC_GELU_TABLE,
 	};
-	c->max_cycles = c->max_cycles ? c->max_cycles :
-			c->n_tiles_max * (vec_cycles(&c->vp, VEC_K_GELU, GELU_ROWS,
-						     GELU_N_MAX) + 400);
-	c->rng = harness_seed(c->seed);
+	c->max_cycles = c->ls.max_cycles ? c->ls.max_cycles :
+			c->n_tiles_max * (vec_cycles(&c->vp, VEC_K_GELU, VEC_RTL_ROWS,
+						     VEC_RTL_N_MAX) + 400);
+	lockstep_start(&c->ls);
 	fu_init(&c->u, "vec", &c->in, &c->want_op, NULL, NULL);
 	return c;
 }
 
-const struct harness_vcd *gelu_cosim_vcd(const struct gelu_cosim *c)
+const struct lockstep *vec_cosim_core(const struct vec_cosim *c)
 {
-	return &c->vcd;
+	return &c->ls;
 }
 
-int64_t gelu_cosim_fail_cycle(const struct gelu_cosim *c)
-{
-	return c->fail_cycle;
-}
-
-void gelu_cosim_reset_pins(struct gelu_cosim *c, struct gelu_pins *p)
+void vec_cosim_reset_pins(struct vec_cosim *c, struct vec_pins *p)
 {
 	memset(p, 0, sizeof *p);
 	memset(&c->cmd, 0, sizeof c->cmd);
 	p->rst_l = 0;
 }
 
-int gelu_cosim_done(const struct gelu_cosim *c)
-{
-	return c->done;
-}
-
-void gelu_cosim_drive(struct gelu_cosim *c, struct gelu_pins *p)
+void vec_cosim_drive(struct vec_cosim *c, struct vec_pins *p)
 {
 	int accept;
 
-	if (c->done)
+	if (c->ls.done)
 		return;
 	if (!c->in.valid) {
 		if (c->gap)
 			c->gap--;
 		else if (c->n_tiles < c->n_tiles_max && next_cmd(c)) {
-			say(c, "cannot build tile %zu (out of memory)", c->n_tiles);
-			fail(c);
+			lockstep_say(c->ls.quiet, PROG, "cannot build tile %zu "
+				     "(out of memory)", c->n_tiles);
+			lockstep_fail(&c->ls);
 			return;
 		}
 	}
@@ -447,52 +387,33 @@ void gelu_cosim_drive(struct gelu_cosim *c, struct gelu_pins *p)
 		if (feed(c, p))
 			return;
 	} else {
-		harness_garbage(&c->rng, p->x_data, GELU_X_BITS);
+		lockstep_garbage(&c->ls.rng, p->x_data, VEC_RTL_X_BITS);
 	}
 
 	accept = c->in.valid && c->u.out.cmd_ready;
 	c->cov_full += c->in.valid && !c->u.out.cmd_ready;
-	fu_step(&c->u, c->cycle);
+	fu_step(&c->u, c->ls.cycle);
 	fu_commit(&c->u);
 	if (accept) {
 		c->in.valid = 0;
-		c->gap = harness_gap(&c->rng, GAP_MAX);
+		c->gap = lockstep_gap(&c->ls.rng, GAP_MAX);
 	}
-	c->cycle++;
+	c->ls.cycle++;
 }
 
 /* Flip one bit of the armed port if it is compared in this cycle. */
-static void inject(struct gelu_cosim *c, struct gelu_pins *p)
+static void inject(struct vec_cosim *c, struct vec_pins *p)
 {
-	if (!c->inject || c->injected || c->cycle < c->inject_cycle)
+	const char *port = lockstep_inject_due(&c->ls);
+
+	if (!port || lockstep_inject_ctl(&c->ls, &p->ctl) || !p->out_valid)
 		return;
-	switch (c->inject_port) {
-	case INJ_OUT_Y:
-		if (!p->out_valid)
-			return;
-		p->out_y[0] ^= 1;
-		break;
-	case INJ_ACTIVE:
-		p->active ^= 1;
-		break;
-	case INJ_CMD_READY:
-		p->cmd_ready ^= 1;
-		break;
-	case INJ_RD_DONE:
-		p->rd_done_valid ^= 1;
-		break;
-	case INJ_WB_DONE:
-		p->wb_done_valid ^= 1;
-		break;
-	default:
-		return;
-	}
-	c->injected = 1;
-	harness_injected(c->quiet, PROG, inject_names[c->inject_port], c->cycle);
+	p->out_y[0] ^= 1;
+	lockstep_injected(&c->ls);
 }
 
 /* One output beat from the RTL: belongs to the oldest tile not done. */
-static int take_beat(struct gelu_cosim *c, const struct gelu_pins *p)
+static int take_beat(struct vec_cosim *c, const struct vec_pins *p)
 {
 	struct tile *t;
 	uint32_t beat, l, i;
@@ -506,10 +427,10 @@ static int take_beat(struct gelu_cosim *c, const struct gelu_pins *p)
 	beat = t->beats_seen;
 	if (p->out_beat != beat)
 		return mismatch(c, "out_beat", beat, p->out_beat);
-	for (l = 0; l < GELU_LANES; l++) {
-		uint32_t got = harness_get_bits(p->out_y, l * 8, 8), want = 0;
+	for (l = 0; l < VEC_RTL_LANES; l++) {
+		uint32_t got = lockstep_get_bits(p->out_y, l * 8, 8), want = 0;
 
-		i = beat * GELU_LANES + l;
+		i = beat * VEC_RTL_LANES + l;
 		if (i < t->e) {
 			want = (uint8_t)t->want[i];
 			c->elems_checked++;
@@ -520,14 +441,14 @@ static int take_beat(struct gelu_cosim *c, const struct gelu_pins *p)
 			return mismatch(c, port, want, got);
 		}
 	}
-	t->beat_cycle[t->beats_seen++] = c->cycle;
+	t->beat_cycle[t->beats_seen++] = c->ls.cycle;
 	c->beats_checked++;
 	return 0;
 }
 
 /* The model finished the oldest tile: check its beats' cycles and the
  * model's own outputs, then free it. */
-static int tile_written(struct gelu_cosim *c)
+static int tile_written(struct vec_cosim *c)
 {
 	struct tile *t;
 	uint64_t first;
@@ -544,9 +465,9 @@ static int tile_written(struct gelu_cosim *c)
 	if (t->beats_seen != t->b)
 		return mismatch(c, "out_valid (beats before wb_done)", t->b,
 				t->beats_seen);
-	first = c->cycle + 1 - t->kcycles;	/* check cycle of busy step 0 */
+	first = c->ls.cycle + 1 - t->kcycles;	/* check cycle of busy step 0 */
 	for (b = 0; b < t->b; b++) {
-		uint64_t due = first + b + GELU_LATENCY;
+		uint64_t due = first + b + VEC_RTL_LATENCY;
 
 		if (t->beat_cycle[b] != due) {
 			snprintf(port, sizeof port, "out_valid (cycle of beat %u)", b);
@@ -564,52 +485,32 @@ static int tile_written(struct gelu_cosim *c)
 	return 0;
 }
 
-int gelu_cosim_check(struct gelu_cosim *c, struct gelu_pins *p)
+int vec_cosim_check(struct vec_cosim *c, struct vec_pins *p)
 {
 	const struct fu_out *o = &c->u.out;
+	const struct ctl_ports want = ctl_of(o->cmd_ready, o->active,
+					     &o->rd_done, &o->wb_done);
 
-	if (c->done)
-		return c->failed;
+	if (c->ls.done)
+		return c->ls.failed;
 	inject(c, p);
-	if (p->cmd_ready != o->cmd_ready)
-		return mismatch(c, "cmd_ready", o->cmd_ready, p->cmd_ready);
-	if (p->active != o->active)
-		return mismatch(c, "active", o->active, p->active);
-	if (p->rd_done_valid != o->rd_done.valid)
-		return mismatch(c, "rd_done_valid", o->rd_done.valid, p->rd_done_valid);
-	if (o->rd_done.valid && p->rd_done_flags != o->rd_done.flags)
-		return mismatch(c, "rd_done_flags", o->rd_done.flags, p->rd_done_flags);
-	if (o->rd_done.valid && p->rd_done_op != o->rd_done.op)
-		return mismatch(c, "rd_done_op", o->rd_done.op, p->rd_done_op);
-	if (p->wb_done_valid != o->wb_done.valid)
-		return mismatch(c, "wb_done_valid", o->wb_done.valid, p->wb_done_valid);
-	if (o->wb_done.valid && p->wb_done_flags != o->wb_done.flags)
-		return mismatch(c, "wb_done_flags", o->wb_done.flags, p->wb_done_flags);
-	if (o->wb_done.valid && p->wb_done_op != o->wb_done.op)
-		return mismatch(c, "wb_done_op", o->wb_done.op, p->wb_done_op);
+	if (lockstep_ctl(&c->ls, &want, &p->ctl))
+		return 1;
 	if (p->out_valid && take_beat(c, p))
 		return 1;
 	if (o->wb_done.valid && tile_written(c))
 		return 1;
-	if (c->cycle >= c->max_cycles) {
-		harness_hang(c->quiet, PROG, c->cycle, c->seed);
-		fail(c);
+	if (lockstep_hung(&c->ls, c->max_cycles))
 		return 1;
-	}
-	if (c->n_tiles >= c->n_tiles_max && !c->in.valid &&
-	    c->wb_tile == c->n_tiles && !o->active && !c->u.f_len &&
-	    ++c->idle_tail > DRAIN_IDLE)
-		c->done = 1;
+	lockstep_drained(&c->ls, c->n_tiles >= c->n_tiles_max && !c->in.valid &&
+			 c->wb_tile == c->n_tiles && !o->active && !c->u.f_len);
 	return 0;
 }
 
 /* The summary line on stdout: verdict, counts, coverage, the unit. */
-static void summary(const struct gelu_cosim *c, int status)
+static void summary(const struct vec_cosim *c, int status)
 {
-	const struct harness_tally t = {
-		c->cycle, c->wb_tile, "tile", c->mismatches, c->seed
-	};
-	char details[HARNESS_MSG_MAX];
+	char details[LOCKSTEP_MSG_MAX];
 	uint32_t fmts = 0, steps = 0, i, j;
 
 	for (i = 0; i < 8; i++) {
@@ -622,21 +523,17 @@ static void summary(const struct gelu_cosim *c, int status)
 		 PRIu64 " fmts=%u/64 steps=%u/8 fifo_full=%" PRIu64 " lanes=%d"
 		 " latency=%d rows<=%d n<=%d", c->beats_fed, c->beats_checked,
 		 c->elems_checked, c->cov_interp, c->cov_sat, fmts, steps,
-		 c->cov_full, GELU_LANES, GELU_LATENCY, GELU_ROWS, GELU_N_MAX);
-	harness_summary(PROG, status, &t, details);
+		 c->cov_full, VEC_RTL_LANES, VEC_RTL_LATENCY, VEC_RTL_ROWS,
+		 VEC_RTL_N_MAX);
+	lockstep_report(&c->ls, status, c->wb_tile, "tile", details);
 }
 
-int gelu_cosim_finish(struct gelu_cosim *c)
+int vec_cosim_finish(struct vec_cosim *c)
 {
-	int status = c->failed ? 1 : 0;
+	int status = lockstep_status(&c->ls, 0);
 	size_t k;
 
-	if (!c->failed && c->inject)
-		status = harness_inject_missed(c->quiet, PROG,
-					       inject_names[c->inject_port],
-					       c->inject_cycle, c->injected);
-	if (!c->quiet)
-		summary(c, status);
+	summary(c, status);
 	for (k = 0; k < c->n_tiles; k++)
 		tile_free(c->tiles[k]);
 	free(c->tiles);

@@ -1,8 +1,9 @@
 // smx_main.cpp - the Verilator side of the softmax-unit co-simulation: the
 // stimulus, the C model and the comparison are C code in smx_cosim.c, the
-// context, reset window, clocking and the --vcd replay are cosim_main.h;
-// this file copies struct smx_pins to and from the Verilated ports and
-// picks the model of the run's algorithm.
+// context, reset window, clocking, the common ports and the --vcd replay
+// are cosim_main.h; this file copies the unit's own ports of struct
+// smx_pins to and from the Verilated model and picks the model of the
+// run's algorithm.
 //
 // Two models of rtl/smx.v are linked in, one per algorithm with RTL:
 // Vsmx (ALGORITHM 0, online, with the fused front end of FUSED_ROWS rows)
@@ -25,20 +26,17 @@ using cosim_main::get;
 using cosim_main::put;
 
 // The replay stops when the harness is done, even inside the window: the
-// C side runs on past a mismatch in a replay and ends the run itself.
+// C side runs on past a mismatch in a replay (lockstep runs_on) and ends
+// the run itself.
 const cosim_main::Harness<smx_cosim, smx_pins> kHarness = {
-	SMX_COSIM_PROG, true, SMX_COSIM_RESET_CYCLES,
-	smx_cosim_new, smx_cosim_vcd, smx_cosim_fail_cycle,
-	smx_cosim_reset_pins, smx_cosim_done, smx_cosim_drive,
-	smx_cosim_check, smx_cosim_finish,
+	SMX_COSIM_PROG, SMX_COSIM_RESET_CYCLES, smx_cosim_new, smx_cosim_core,
+	smx_cosim_reset_pins, smx_cosim_drive, smx_cosim_check,
+	smx_cosim_finish,
 };
 
 template <typename Top> void to_model(Top *m, const smx_pins &p)
 {
-	m->rst_l = p.rst_l;
-	m->cmd_valid = p.cmd_valid;
-	m->cmd_flags = p.cmd_flags;
-	m->cmd_op = p.cmd_op;
+	cosim_main::put_cmd(m, p);
 	m->cmd_rows = p.cmd_rows;
 	m->cmd_cols = p.cmd_cols;
 	m->cmd_kcycles = p.cmd_kcycles;
@@ -65,14 +63,7 @@ template <typename Top> void to_model(Top *m, const smx_pins &p)
 
 template <typename Top> void from_model(const Top *m, smx_pins &p)
 {
-	p.cmd_ready = m->cmd_ready;
-	p.active = m->active;
-	p.rd_done_valid = m->rd_done_valid;
-	p.rd_done_flags = m->rd_done_flags;
-	p.rd_done_op = m->rd_done_op;
-	p.wb_done_valid = m->wb_done_valid;
-	p.wb_done_flags = m->wb_done_flags;
-	p.wb_done_op = m->wb_done_op;
+	cosim_main::get_ctl(m, p.ctl);
 	p.x_rd = m->x_rd;
 	p.x_row = m->x_row;
 	p.x_col = m->x_col;

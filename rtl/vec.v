@@ -1,5 +1,5 @@
 /*
- * vec_gelu.v - the vector unit's GELU path, method table (Edge-MoE delta
+ * vec.v - the vector unit's GELU path, method table (Edge-MoE delta
  * table): the RTL twin of models/fu.c (controller, port timing) and of
  * vec_gelu(VEC_GELU_TABLE, ...) in models/vec_ref.c (arithmetic); the tile
  * time it is given is models/vec.c's vec_cycles for gelu,
@@ -36,7 +36,7 @@
  */
 `default_nettype none
 
-module vec_gelu #(
+module vec #(
 	parameter integer LANES   = 4,	/* [vector] lanes: elements per cycle */
 	parameter integer LATENCY = 3,	/* [vector] latency: pipeline stages, >= 1 */
 	parameter integer ROWS    = 4,	/* most rows in a tile */
@@ -123,7 +123,7 @@ module vec_gelu #(
 	 *   awk '/^static const uint16_t delta_q16/{f=1;next} f&&/^};/{f=0} f' \
 	 *     models/vec_ref.c | tr -d ' \t\n' | tr ',' '\n' | grep -v '^$'
 	 * one case item per value, in order. Not hand-edited; every entry is
-	 * checked through the outputs by tests/cosim/gelu_cosim.c.
+	 * checked through the outputs by sim/cosim/vec_cosim.c.
 	 */
 	function [13:0] delta_q16(input [7:0] k);
 		case (k)
@@ -431,10 +431,10 @@ module vec_gelu #(
 			assert (!(cmd_valid && cmd_ready) ||
 				({{(32-RB){1'b0}}, cmd_rows} - 1 < ROWS &&
 				 {{(32-NB){1'b0}}, cmd_cols} - 1 < N_MAX))
-			else $error("vec_gelu: command rows/cols out of range");
+			else $error("vec: command rows/cols out of range");
 			/* the data path ends with the tile: kcycles = vec_cycles */
 			assert (wb_done_valid == (out_valid && out_last))
-			else $error("vec_gelu: last output not on wb_done (kcycles != vec_cycles?)");
+			else $error("vec: last output not on wb_done (kcycles != vec_cycles?)");
 		end
 	end
 `endif

@@ -13,10 +13,12 @@
  * The array parameters must be the ones the RTL was Verilated with: the
  * make fragment passes the same values as -G to Verilator and as -D here.
  */
-#ifndef TESTS_COSIM_SDE_COSIM_H
-#define TESTS_COSIM_SDE_COSIM_H
+#ifndef SIM_COSIM_SDE_COSIM_H
+#define SIM_COSIM_SDE_COSIM_H
 
 #include <stdint.h>
+
+#include "ctl.h"
 
 #ifndef SDE_ROWS
 #define SDE_ROWS 4
@@ -77,11 +79,7 @@ struct sde_pins {
 	uint32_t op_w[SDE_WORDS(SDE_W_BITS)];	/* operand beat: weights */
 	uint32_t op_idx[SDE_WORDS(SDE_I_BITS)];	/* operand beat: indices */
 	/* outputs, read after each clock */
-	uint8_t cmd_ready;
-	uint8_t active;
-	uint8_t rd_done_valid, rd_done_flags;
-	uint8_t wb_done_valid, wb_done_flags;
-	uint32_t rd_done_op, wb_done_op;
+	struct ctl_ports ctl;		/* cmd_ready, active, rd_done, wb_done */
 	uint8_t op_rd;			/* a beat is due this cycle */
 	uint8_t out_valid;
 	uint32_t out_row;
@@ -104,7 +102,7 @@ struct sde_pins {
  *     cmds=1000 acc_db=toggle | <column names>            (one line)
  *
  * DIR/stim.txt, cycles -reset .. N-1, one per clock the harness gave the
- * RTL: what cosim_reset_pins (the reset window, rst_l 0) or cosim_drive
+ * RTL: what sde_cosim_reset_pins (the reset window, rst_l 0) or sde_cosim_drive
  * put on the input ports before that clock's edge:
  *   cycle rst_l acc_db cmd_valid cmd_flags cmd_op cmd_rows cmd_cols
  *   cmd_kcycles cmd_drain_cpr cmd_dense cmd_nm_n cmd_nm_m cmd_shift
@@ -112,7 +110,7 @@ struct sde_pins {
  * Payload without cmd_valid and operand lanes without op_rd are the random
  * junk the harness drove; they must not matter.
  *
- * DIR/expect.txt, cycles 0 .. N, one per cosim_check: the outputs the C
+ * DIR/expect.txt, cycles 0 .. N, one per sde_cosim_check: the outputs the C
  * model says the RTL shows after the edge that ends the previous stim line
  * (cycle 0: after the reset window):
  *   cycle cmd_ready active rd_done_valid rd_done_flags rd_done_op
@@ -121,7 +119,7 @@ struct sde_pins {
  * compared on every line; rd_done_flags/op only when rd_done_valid is 1,
  * wb_done_flags/op only when wb_done_valid is 1, out_row only when out_valid
  * is 1, and out_data only when out_valid is 1 and the header says
- * functional=1 -- the rules of cosim_check. op_rd is 1 when the model
+ * functional=1 -- the rules of sde_cosim_check. op_rd is 1 when the model
  * streamed in the previous cycle. out_valid/out_row/out_data follow the
  * model's write-back: a tile's wb_done on cycle C puts row r on cycle
  * C + 1 - (rows - r) * max(1, drain_cpr) with the model's requantized
@@ -131,14 +129,14 @@ struct sde_pins {
  */
 /* Clocks sde_main.cpp holds rst_l low before cycle 0 (its kResetCycles):
  * the reset lines of stim.txt. */
-#define COSIM_RESET_CYCLES 3
+#define SDE_COSIM_RESET_CYCLES 3
 
-/* First on every message of the harness, C and C++ side (harness.h). */
-#define COSIM_PROG "sde cosim"
+/* First on every message of the harness, C and C++ side (lockstep.h). */
+#define SDE_COSIM_PROG "sde cosim"
 
-struct harness_vcd;
+struct lockstep;
 
-struct cosim;
+struct sde_cosim;
 
 /*
  * Parse argv (see usage in sde_cosim.c) and build the stimulus generator
@@ -149,31 +147,25 @@ struct cosim;
  * line, no vector files); the run is a pure function of argv, so it fails
  * at the same cycle.
  */
-struct cosim *cosim_new(int argc, char **argv, int replay, int *status);
-/* The waves asked for: --vcd and --vcd-window (harness.h says which
- * window they give). */
-const struct harness_vcd *cosim_vcd(const struct cosim *c);
-/* Cycle C of the first failure (a mismatch, or the run given up as hung):
- * the check after clock C - 1, as the messages number it; -1 while none. */
-int64_t cosim_fail_cycle(const struct cosim *c);
+struct sde_cosim *sde_cosim_new(int argc, char **argv, int replay, int *status);
+/* The run's core state (options, cycle, first failure, done). */
+const struct lockstep *sde_cosim_core(const struct sde_cosim *c);
 /* Inputs held during reset: rst_l low, no command. */
-void cosim_reset_pins(struct cosim *c, struct sde_pins *p);
-/* 1 when the run is over (all commands done, or a mismatch was found). */
-int cosim_done(const struct cosim *c);
+void sde_cosim_reset_pins(struct sde_cosim *c, struct sde_pins *p);
 /*
  * One clock, C side: choose this cycle's inputs into *p (reading the RTL's
  * current outputs in *p, e.g. op_rd), then step and commit the C model.
  * Work: one model step plus one operand beat.
  */
-void cosim_drive(struct cosim *c, struct sde_pins *p);
+void sde_cosim_drive(struct sde_cosim *c, struct sde_pins *p);
 /*
  * Compare the RTL outputs in *p, read after the clock, with the model's
  * registered outputs. Returns 0, or 1 after printing the first mismatch
  * (cycle, port, expected, actual, seed).
  */
-int cosim_check(struct cosim *c, struct sde_pins *p);
+int sde_cosim_check(struct sde_cosim *c, struct sde_pins *p);
 /* Print the summary line, free everything; returns the exit status. */
-int cosim_finish(struct cosim *c);
+int sde_cosim_finish(struct sde_cosim *c);
 
 #ifdef __cplusplus
 }

@@ -11,7 +11,7 @@
  * RTL after each clock. The C++ side (smx_main.cpp) holds one Verilated
  * model per algorithm (ALGORITHM 0 and 1 of the same rtl/smx.v), moves
  * struct smx_pins to and from its ports, ticks the clock, and with --vcd
- * replays the run with a bounded waveform window (tests/cosim/vcd_window.h).
+ * replays the run with a bounded waveform window (sim/cosim/vcd_window.h).
  *
  * --fused N runs the fused front end of the online model instead (rtl/smx.v
  * "Fused"): N random scenarios, each a score buffer of rows drained like
@@ -24,10 +24,12 @@
  * make fragment passes the same values as -G to Verilator and as -D here.
  * Beat formats: the header of rtl/smx.v.
  */
-#ifndef TESTS_COSIM_SMX_COSIM_H
-#define TESTS_COSIM_SMX_COSIM_H
+#ifndef SIM_COSIM_SMX_COSIM_H
+#define SIM_COSIM_SMX_COSIM_H
 
 #include <stdint.h>
+
+#include "ctl.h"
 
 #ifndef SMX_LANES
 #define SMX_LANES 2
@@ -96,11 +98,7 @@ struct smx_pins {
 	uint32_t f_cnt;			/* probabilities asked, 1 .. LANES */
 	uint32_t f_frac;		/* in_frac, 0 .. 31 */
 	/* outputs, read after each clock */
-	uint8_t cmd_ready;
-	uint8_t active;
-	uint8_t rd_done_valid, rd_done_flags;
-	uint8_t wb_done_valid, wb_done_flags;
-	uint32_t rd_done_op, wb_done_op;
+	struct ctl_ports ctl;		/* cmd_ready, active, rd_done, wb_done */
 	uint8_t x_rd;			/* a score beat is due this cycle */
 	uint32_t x_row, x_col;		/* which one */
 	uint8_t out_valid;		/* a probability beat */
@@ -158,10 +156,10 @@ struct smx_pins {
 /* Clocks smx_main.cpp holds rst_l low before cycle 0. */
 #define SMX_COSIM_RESET_CYCLES 3
 
-/* First on every message of the harness, C and C++ side (harness.h). */
+/* First on every message of the harness, C and C++ side (lockstep.h). */
 #define SMX_COSIM_PROG "smx cosim"
 
-struct harness_vcd;
+struct lockstep;
 
 struct smx_cosim;
 
@@ -177,15 +175,10 @@ struct smx_cosim *smx_cosim_new(int argc, char **argv, int replay,
 				int *status);
 /* The RTL to run: rtl/smx.v's ALGORITHM, 0 (online) or 1 (ita). */
 int smx_cosim_algorithm(const struct smx_cosim *c);
-/* The waves asked for: --vcd and --vcd-window (harness.h says which
- * window they give). */
-const struct harness_vcd *smx_cosim_vcd(const struct smx_cosim *c);
-/* Cycle of the first mismatch (or of giving up on a hang), or -1. */
-int64_t smx_cosim_fail_cycle(const struct smx_cosim *c);
+/* The run's core state (options, cycle, first failure, done). */
+const struct lockstep *smx_cosim_core(const struct smx_cosim *c);
 /* Inputs held during reset: rst_l low, no command. */
 void smx_cosim_reset_pins(struct smx_cosim *c, struct smx_pins *p);
-/* 1 when the run is over (all tiles done, or a mismatch was found). */
-int smx_cosim_done(const struct smx_cosim *c);
 /*
  * One clock, C side: choose this cycle's inputs into *p (reading the RTL's
  * current outputs in *p: x_rd, x_row, x_col), then step and commit the C

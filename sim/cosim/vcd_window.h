@@ -3,16 +3,16 @@
 // A lockstep run is a pure function of its options and seed, so --vcd FILE
 // does not trace the whole run: the first pass runs untraced; then the
 // harness replays the same options from reset with a VcdWindow that writes
-// only the cycles harness_vcd_cycles() chose (harness.h: around the first
+// only the cycles lockstep_vcd_cycles() chose (lockstep.h: around the first
 // failure, the first cycles of a passing run, or --vcd-window A:B). The
 // file size is bounded by the window, whatever the length of the run.
 //
-// Cycles are the harness's (harness.h): cycle C is the clock whose rising
+// Cycles are the harness's (lockstep.h): cycle C is the clock whose rising
 // edge gives the outputs the check of cycle C compares; reset clocks are
 // cycle 0 and below. Each clock is dumped at both edges, so the window
 // [from, to] holds 2 (to - from + 1) timestamps.
-#ifndef TESTS_COSIM_VCD_WINDOW_H
-#define TESTS_COSIM_VCD_WINDOW_H
+#ifndef SIM_COSIM_VCD_WINDOW_H
+#define SIM_COSIM_VCD_WINDOW_H
 
 #include <cstdint>
 #include <memory>

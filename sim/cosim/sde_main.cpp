@@ -1,7 +1,8 @@
 // sde_main.cpp - the Verilator side of the engine co-simulation: the
 // stimulus, the C model and the comparison are C code in sde_cosim.c, the
-// context, reset window, clocking and the --vcd replay are cosim_main.h;
-// this file only copies struct sde_pins to and from the Verilated ports.
+// context, reset window, clocking, the common ports and the --vcd replay
+// are cosim_main.h; this file only copies the engine's own ports of struct
+// sde_pins to and from the Verilated model.
 #include <verilated.h>
 
 #include "Vsde.h"
@@ -13,19 +14,16 @@ namespace {
 using cosim_main::get;
 using cosim_main::put;
 
-const cosim_main::Harness<cosim, sde_pins> kHarness = {
-	COSIM_PROG, false, COSIM_RESET_CYCLES,
-	cosim_new, cosim_vcd, cosim_fail_cycle,
-	cosim_reset_pins, cosim_done, cosim_drive, cosim_check, cosim_finish,
+const cosim_main::Harness<sde_cosim, sde_pins> kHarness = {
+	SDE_COSIM_PROG, SDE_COSIM_RESET_CYCLES, sde_cosim_new, sde_cosim_core,
+	sde_cosim_reset_pins, sde_cosim_drive, sde_cosim_check,
+	sde_cosim_finish,
 };
 
 void to_model(Vsde *m, const sde_pins &p)
 {
-	m->rst_l = p.rst_l;
+	cosim_main::put_cmd(m, p);
 	m->acc_db = p.acc_db;
-	m->cmd_valid = p.cmd_valid;
-	m->cmd_flags = p.cmd_flags;
-	m->cmd_op = p.cmd_op;
 	m->cmd_rows = p.cmd_rows;
 	m->cmd_cols = p.cmd_cols;
 	m->cmd_kcycles = p.cmd_kcycles;
@@ -41,14 +39,7 @@ void to_model(Vsde *m, const sde_pins &p)
 
 void from_model(const Vsde *m, sde_pins &p)
 {
-	p.cmd_ready = m->cmd_ready;
-	p.active = m->active;
-	p.rd_done_valid = m->rd_done_valid;
-	p.rd_done_flags = m->rd_done_flags;
-	p.rd_done_op = m->rd_done_op;
-	p.wb_done_valid = m->wb_done_valid;
-	p.wb_done_flags = m->wb_done_flags;
-	p.wb_done_op = m->wb_done_op;
+	cosim_main::get_ctl(m, p.ctl);
 	p.op_rd = m->op_rd;
 	p.out_valid = m->out_valid;
 	p.out_row = m->out_row;

@@ -1,10 +1,11 @@
 // gate_main.cpp - the Verilator side of the gate-unit co-simulation
 // (rtl/gate.v: router logits, softmax over the experts, top-k): the
 // stimulus, the C model and the comparison are C code in gate_cosim.c, the
-// context, reset window, clocking and the --vcd replay are cosim_main.h;
-// this file only copies struct gate_pins to and from the Verilated ports.
-// One binary per build of the unit (gate.mk): ALGORITHM and the sizes are
-// Verilator -G parameters, so each build is its own Vgate.
+// context, reset window, clocking, the common ports and the --vcd replay
+// are cosim_main.h; this file only copies the unit's own ports of struct
+// gate_pins to and from the Verilated model. One binary per build of the
+// unit (sim/cosim/cosim.mk): ALGORITHM and the sizes are Verilator -G
+// parameters, so each build is its own Vgate.
 #include <verilated.h>
 
 #include "Vgate.h"
@@ -17,18 +18,14 @@ using cosim_main::get;
 using cosim_main::put;
 
 const cosim_main::Harness<gate_cosim, gate_pins> kHarness = {
-	GATE_COSIM_PROG, false, GATE_COSIM_RESET_CYCLES,
-	gate_cosim_new, gate_cosim_vcd, gate_cosim_fail_cycle,
-	gate_cosim_reset_pins, gate_cosim_done, gate_cosim_drive,
+	GATE_COSIM_PROG, GATE_COSIM_RESET_CYCLES, gate_cosim_new,
+	gate_cosim_core, gate_cosim_reset_pins, gate_cosim_drive,
 	gate_cosim_check, gate_cosim_finish,
 };
 
 void to_model(Vgate *m, const gate_pins &p)
 {
-	m->rst_l = p.rst_l;
-	m->cmd_valid = p.cmd_valid;
-	m->cmd_flags = p.cmd_flags;
-	m->cmd_op = p.cmd_op;
+	cosim_main::put_cmd(m, p);
 	m->cmd_rows = p.cmd_rows;
 	m->cmd_d = p.cmd_d;
 	m->cmd_cols = p.cmd_cols;
@@ -43,14 +40,7 @@ void to_model(Vgate *m, const gate_pins &p)
 
 void from_model(const Vgate *m, gate_pins &p)
 {
-	p.cmd_ready = m->cmd_ready;
-	p.active = m->active;
-	p.rd_done_valid = m->rd_done_valid;
-	p.rd_done_flags = m->rd_done_flags;
-	p.rd_done_op = m->rd_done_op;
-	p.wb_done_valid = m->wb_done_valid;
-	p.wb_done_flags = m->wb_done_flags;
-	p.wb_done_op = m->wb_done_op;
+	cosim_main::get_ctl(m, p.ctl);
 	p.g_rd = m->g_rd;
 	p.g_tok = m->g_tok;
 	p.g_beat = m->g_beat;

@@ -13,20 +13,22 @@
  * the RTL after each clock. The C++ side (gate_main.cpp) only moves struct
  * gate_pins to and from the Verilated ports, ticks the clock and, for
  * --vcd, replays the run with a bounded wave window
- * (tests/cosim/vcd_window.h, through cosim_main.h).
+ * (sim/cosim/vcd_window.h, through cosim_main.h).
  *
  * The unit parameters must be the ones the RTL was Verilated with: the
- * make fragment (gate.mk) passes the same values as -G to Verilator and as
+ * make template (sim/cosim/cosim.mk) passes the same values as -G to Verilator and as
  * -DGATE_RTL_* here. They are not GATE_* because models/gate.h already
  * names GATE_E_MAX (the model's own limit). Command fields and beat
  * formats: the header of rtl/gate.v.
  */
-#ifndef TESTS_COSIM_GATE_COSIM_H
-#define TESTS_COSIM_GATE_COSIM_H
+#ifndef SIM_COSIM_GATE_COSIM_H
+#define SIM_COSIM_GATE_COSIM_H
 
 #include <stdint.h>
 
-/* rtl/gate.v's parameters; the defaults are gate.mk's CI build. */
+#include "ctl.h"
+
+/* rtl/gate.v's parameters; the defaults are sim/cosim/cosim.mk's CI build. */
 #ifndef GATE_RTL_E_MAX
 #define GATE_RTL_E_MAX 20
 #endif
@@ -102,11 +104,7 @@ struct gate_pins {
 	uint32_t g_a[GATE_WORDS(GATE_OPD_BITS)];	/* x[d] of lane l at [l*8 +: 8] */
 	uint32_t g_w[GATE_WORDS(GATE_OPD_BITS)];	/* W_gate[d][e] of lane l */
 	/* outputs, read after each clock */
-	uint8_t cmd_ready;
-	uint8_t active;
-	uint8_t rd_done_valid, rd_done_flags;
-	uint8_t wb_done_valid, wb_done_flags;
-	uint32_t rd_done_op, wb_done_op;
+	struct ctl_ports ctl;		/* cmd_ready, active, rd_done, wb_done */
 	uint8_t g_rd;			/* an operand beat is due next cycle */
 	uint32_t g_tok, g_beat;		/* which one: token in the tile, beat */
 	uint8_t out_valid;		/* a token's winners */
@@ -118,10 +116,10 @@ struct gate_pins {
 /* Clocks gate_main.cpp holds rst_l low before cycle 0. */
 #define GATE_COSIM_RESET_CYCLES 3
 
-/* First on every message of the harness, C and C++ side (harness.h). */
+/* First on every message of the harness, C and C++ side (lockstep.h). */
 #define GATE_COSIM_PROG "gate cosim"
 
-struct harness_vcd;
+struct lockstep;
 
 struct gate_cosim;
 
@@ -134,16 +132,10 @@ struct gate_cosim;
  */
 struct gate_cosim *gate_cosim_new(int argc, char **argv, int replay,
 				  int *status);
-/* The waves asked for: --vcd and --vcd-window (harness.h says which
- * window they give). */
-const struct harness_vcd *gate_cosim_vcd(const struct gate_cosim *c);
-/* Cycle of the first mismatch as printed (clocks since reset: the check
- * after clock k, counted from 0, is cycle k + 1), or -1 when none. */
-int64_t gate_cosim_fail_cycle(const struct gate_cosim *c);
+/* The run's core state (options, cycle, first failure, done). */
+const struct lockstep *gate_cosim_core(const struct gate_cosim *c);
 /* Inputs held during reset: rst_l low, no command. */
 void gate_cosim_reset_pins(struct gate_cosim *c, struct gate_pins *p);
-/* 1 when the run is over (all tiles done, or a mismatch was found). */
-int gate_cosim_done(const struct gate_cosim *c);
 /* One clock, C side: this cycle's inputs into *p (answering the g_rd that
  * the last check saw), then step and commit the C model. */
 void gate_cosim_drive(struct gate_cosim *c, struct gate_pins *p);

@@ -1,16 +1,17 @@
 // cosim_main.h - the Verilator side shared by the co-simulation mains
-// (sde_main.cpp, gelu_main.cpp, gate_main.cpp, smx_main.cpp): context,
-// model, reset window, one tick() per clock, final(), and the two-pass
-// --vcd run (vcd_window.h). Each main keeps only what differs: copying its
-// pins struct to and from the Verilated ports, and a short main().
+// (sde_main.cpp, vec_main.cpp, gate_main.cpp, smx_main.cpp): context,
+// model, reset window, one tick() per clock, final(), the two-pass --vcd
+// run (vcd_window.h), and the ports every unit has (reset, the command
+// handshake, the controller's outputs: ctl.h). Each main keeps only what
+// differs: copying its unit's own ports, and a short main().
 //
-// The harnesses are C (tests/cosim/*_cosim.c) and name the same calls
-// differently (cosim_*, gelu_cosim_*, ...), so a main describes its harness
+// The harnesses are C (sim/cosim/UNIT_cosim.c), each a struct lockstep
+// (lockstep.h) and the calls of its unit, so a main describes its harness
 // with a Harness of function pointers; the model type is a template
 // parameter because each Verilated model is its own class. Every message
-// goes through harness.h, worded as the C side words its own.
-#ifndef TESTS_COSIM_COSIM_MAIN_H
-#define TESTS_COSIM_COSIM_MAIN_H
+// goes through lockstep.h, worded as the C side words its own.
+#ifndef SIM_COSIM_COSIM_MAIN_H
+#define SIM_COSIM_COSIM_MAIN_H
 
 #include <cerrno>
 #include <cinttypes>
@@ -26,7 +27,7 @@
 
 #include <verilated.h>
 
-#include "harness.h"
+#include "lockstep.h"
 #include "vcd_window.h"
 
 namespace cosim_main {
@@ -34,14 +35,10 @@ namespace cosim_main {
 // One harness's C calls.
 template <typename Cs, typename Pins> struct Harness {
 	const char *name;	// first on every message: "sde cosim"
-	bool stop_when_done;	// a traced replay also stops when the C side
-				// is done, not only once past the window
 	int reset_cycles;	// clocks with rst_l low
 	Cs *(*open)(int argc, char **argv, int replay, int *status);
-	const harness_vcd *(*vcd)(const Cs *c);
-	int64_t (*fail_cycle)(const Cs *c);
+	const lockstep *(*core)(const Cs *c);	// options, failure, done
 	void (*reset_pins)(Cs *c, Pins *p);
-	int (*done)(const Cs *c);
 	void (*drive)(Cs *c, Pins *p);
 	int (*check)(Cs *c, Pins *p);
 	int (*finish)(Cs *c);
@@ -80,6 +77,28 @@ template <std::size_t N> void get(const VlWide<N> &port, uint32_t *w)
 		w[i] = port[i];
 }
 
+// The inputs every unit has: reset and the command handshake.
+template <typename Top, typename Pins> void put_cmd(Top *m, const Pins &p)
+{
+	m->rst_l = p.rst_l;
+	m->cmd_valid = p.cmd_valid;
+	m->cmd_flags = p.cmd_flags;
+	m->cmd_op = p.cmd_op;
+}
+
+// The controller's outputs every unit has (ctl.h).
+template <typename Top> void get_ctl(const Top *m, ctl_ports &c)
+{
+	c.cmd_ready = m->cmd_ready;
+	c.active = m->active;
+	c.rd_done_valid = m->rd_done_valid;
+	c.rd_done_flags = m->rd_done_flags;
+	c.rd_done_op = m->rd_done_op;
+	c.wb_done_valid = m->wb_done_valid;
+	c.wb_done_flags = m->wb_done_flags;
+	c.wb_done_op = m->wb_done_op;
+}
+
 // The clock of cycle `cycle` (vcd_window.h: reset clocks 0 and below):
 // falling then rising edge; inputs change only while clk is high. win: the
 // replay's waves, or nullptr.
@@ -99,7 +118,7 @@ void tick(VerilatedContext *ctx, Top *top, VcdWindow<Top> *win, int64_t cycle)
 // null) it runs until the C side is done; traced it writes cycles
 // w.from .. w.to to w.path and stops once past them (after the C side is
 // done the RTL keeps its last inputs), or also when the C side is done
-// with h.stop_when_done. Work: one model clock and one C step a cycle.
+// for a harness whose replay runs on past a mismatch (lockstep runs_on). Work: one model clock and one C step a cycle.
 template <typename Top, typename Cs, typename Pins>
 Ran run(const Harness<Cs, Pins> &h, void (*to_model)(Top *, const Pins &),
 	void (*from_model)(const Top *, Pins &), Cs *cs, int argc, char **argv,
@@ -122,9 +141,10 @@ Ran run(const Harness<Cs, Pins> &h, void (*to_model)(Top *, const Pins &),
 		tick(ctx.get(), top.get(), win.get(), cycle);
 	from_model(top.get(), p);
 	h.check(cs, &p);
+	const lockstep *ls = h.core(cs);
 	for (cycle = 0;
-	     win ? !win->past(cycle + 1) && !(h.stop_when_done && h.done(cs))
-		 : !h.done(cs);) {
+	     win ? !win->past(cycle + 1) && !(ls->runs_on && ls->done)
+		 : !ls->done;) {
 		h.drive(cs, &p);
 		to_model(top.get(), p);
 		tick(ctx.get(), top.get(), win.get(), ++cycle);
@@ -169,40 +189,40 @@ int replay(const Harness<Cs, Pins> &h, Run run_once, int argc, char **argv,
 		return status;
 	const std::string tmp = temp_beside(vcd);
 	if (tmp.empty()) {
-		harness_say(0, h.name, "%s: %s", vcd, std::strerror(errno));
+		lockstep_say(0, h.name, "%s: %s", vcd, std::strerror(errno));
 		h.finish(cs);
 		return 2;
 	}
 	const Ran r = run_once(cs, argc, argv,
 			       Waves{ tmp.c_str(), w.from, w.to });
-	if (h.fail_cycle(cs) != want)
-		harness_say(0, h.name, "the --vcd replay's first failure is at "
+	if (h.core(cs)->fail_cycle != want)
+		lockstep_say(0, h.name, "the --vcd replay's first failure is at "
 			    "cycle %" PRId64 ", not %" PRId64 " (-1: none): "
-			    "the run is not deterministic", h.fail_cycle(cs),
+			    "the run is not deterministic", h.core(cs)->fail_cycle,
 			    want);
 	h.finish(cs);
 	if (std::rename(tmp.c_str(), vcd) != 0) {
-		harness_say(0, h.name, "%s: %s", vcd, std::strerror(errno));
+		lockstep_say(0, h.name, "%s: %s", vcd, std::strerror(errno));
 		std::remove(tmp.c_str());
 		return 2;
 	}
-	harness_vcd_wrote(h.name, vcd, r.span.first, r.span.last, r.span.t0,
+	lockstep_vcd_wrote(h.name, vcd, r.span.first, r.span.last, r.span.t0,
 			  r.span.t1);
 	return 0;
 }
 
 // --vcd after the first pass (fail: its failure cycle or -1, last: the
-// cycle of its last check): the window harness_vcd_cycles() picks, written
+// cycle of its last check): the window lockstep_vcd_cycles() picks, written
 // by a replay. Returns 0, or 2 when no file could be written.
 template <typename Cs, typename Pins, typename Run>
 int waves(const Harness<Cs, Pins> &h, Run run_once, int argc, char **argv,
-	  const harness_vcd &vcd, int64_t fail, int64_t last)
+	  const lockstep_vcd &vcd, int64_t fail, int64_t last)
 {
 	Waves w{ vcd.path, 0, 0 };
 
-	if (harness_vcd_cycles(&vcd, fail, last, 1 - h.reset_cycles, &w.from,
+	if (lockstep_vcd_cycles(&vcd, fail, last, 1 - h.reset_cycles, &w.from,
 			       &w.to)) {
-		harness_say(0, h.name, "no VCD written: --vcd-window %" PRId64
+		lockstep_say(0, h.name, "no VCD written: --vcd-window %" PRId64
 			    ":%" PRId64 " starts after the run's last cycle, %"
 			    PRId64, vcd.from, vcd.to, w.to);
 		return 2;
@@ -223,9 +243,9 @@ int main_with(const Harness<Cs, Pins> &h, Run run_once, int argc,
 
 	if (!cs)
 		return status;
-	const harness_vcd vcd = *h.vcd(cs);	// cs is gone after finish()
+	const lockstep_vcd vcd = h.core(cs)->vcd;	// cs is gone after finish()
 	const Ran r = run_once(cs, argc, argv, Waves{ nullptr, 0, -1 });
-	const int64_t fail = h.fail_cycle(cs);
+	const int64_t fail = h.core(cs)->fail_cycle;
 	status = h.finish(cs);
 	if (vcd.path && waves(h, run_once, argc, argv, vcd, fail, r.last))
 		return status ? status : 2;

@@ -1,0 +1,476 @@
+/*
+ * gate_tiles.c - the gate harness's tiles: random ones, and the real ones
+ * of --npy (a gate op dumped by sim/func.c), with the expected winners of
+ * each (gate_token).
+ */
+#include "gate_harness.h"
+
+/* ---- tiles ---- */
+
+void gate_cosim_tile_free(struct tile *t)
+{
+	if (!t)
+		return;
+	free(t->x);
+	free(t->w);
+	free(t->logits);
+	free(t->want_idx);
+	free(t->want_score);
+	free(t->idx);
+	free(t->score);
+	free(t);
+}
+
+/* A tile of tt tokens d wide, e experts, k winners: arrays unfilled, the
+ * schedule and the model's job set up (shift and format still to set). */
+static struct tile *tile_alloc(const struct gate_cosim *c, uint32_t tt,
+			       uint32_t d, uint32_t e, uint32_t k)
+{
+	struct tile *t = calloc(1, sizeof *t);
+	uint64_t a1, a2, a3;
+
+	if (!t)
+		return NULL;
+	t->t = tt;
+	t->d = d;
+	t->e = e;
+	t->k = k;
+	t->beats = (uint32_t)(((uint64_t)d * e + GATE_RTL_GEMV - 1) / GATE_RTL_GEMV);
+	t->kcycles = gate_cycles(&c->gp, tt, d, e);
+	gate_stages(&c->gp, d, e, &a1, &a2, &a3);
+	t->lat = a1 + a2 + a3;
+	t->period = a1 > a2 ? (a1 > a3 ? a1 : a3) : (a2 > a3 ? a2 : a3);
+	t->x = malloc((size_t)tt * d);
+	t->w = malloc((size_t)d * e);
+	t->logits = malloc((size_t)tt * e * sizeof *t->logits);
+	t->want_idx = malloc((size_t)tt * k * sizeof *t->want_idx);
+	t->want_score = malloc((size_t)tt * k);
+	t->idx = calloc((size_t)tt * k, sizeof *t->idx);
+	t->score = calloc((size_t)tt * k, 1);
+	if (!t->x || !t->w || !t->logits || !t->want_idx || !t->want_score ||
+	    !t->idx || !t->score) {
+		gate_cosim_tile_free(t);
+		return NULL;
+	}
+	gate_job_init(&t->job);
+	t->job.x = t->x;
+	t->job.w = t->w;
+	t->job.idx = t->idx;
+	t->job.score = t->score;
+	t->job.d = d;
+	t->job.e = e;
+	t->job.k = k;
+	t->job.algo = c->gp.smx.algo;
+	return t;
+}
+
+/* gate_token of every token into the tile's expected results, and the
+ * coverage of what it chose: ties among the winners, saturated scores. */
+static void tile_want(struct gate_cosim *c, struct tile *t)
+{
+	uint32_t i, j;
+
+	for (i = 0; i < t->t; i++) {
+		const int32_t *l = t->logits + (size_t)i * t->e;
+		const uint16_t *w = t->want_idx + (size_t)i * t->k;
+		int sat = 0;
+
+		gate_token(&t->job, i, t->logits + (size_t)i * t->e,
+			   t->want_idx + (size_t)i * t->k,
+			   t->want_score + (size_t)i * t->k);
+		for (j = 1; j < t->k; j++)
+			c->cov_tie += l[w[j]] == l[w[j - 1]];
+		/* a score the requantization saturates (models/gate.c) */
+		for (j = 0; j < t->e; j++) {
+			int64_t q = ((int64_t)l[j] + (1ll << (t->job.shift - 1))) >>
+				    t->job.shift;
+
+			sat |= q > 127 || q < -128;
+		}
+		c->cov_sat += sat;
+		c->cov_kmax += t->k == GATE_RTL_K_MAX;
+	}
+}
+
+/* The distributions of the random operands. */
+enum fill {
+	FILL_UNIFORM,	/* int8 uniform */
+	FILL_SMALL,	/* -2 .. 2: many equal logits */
+	FILL_RAILS,	/* -128 and 127: saturated scores at most shifts */
+	FILL_SPARSE,	/* four in five 0 */
+	FILL_ZERO,	/* tokens only: every logit of a token 0 */
+	FILL_COLS,	/* weights only: identical columns, every logit of a
+			 * token equal */
+	FILL_PAIRS	/* weights only: columns equal in pairs (2i, 2i + 1) */
+};
+
+/* n random int8 values of distribution kind (uniform for the column
+ * kinds, which fix_cols then makes equal). */
+static void fill8(struct gate_cosim *c, int8_t *v, size_t n, enum fill kind)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		switch (kind) {
+		case FILL_SMALL:
+			v[i] = (int8_t)((int)lockstep_range(&c->ls.rng, 0, 4) - 2);
+			break;
+		case FILL_RAILS:
+			v[i] = (int8_t)(lockstep_rnd(&c->ls.rng) & 1 ? 127 : -128);
+			break;
+		case FILL_SPARSE:
+			v[i] = (int8_t)(lockstep_chance(&c->ls.rng, 80) ? 0 :
+					(int)lockstep_range(&c->ls.rng, 0, 255) - 128);
+			break;
+		case FILL_ZERO:
+			v[i] = 0;
+			break;
+		default:
+			v[i] = (int8_t)((int)lockstep_range(&c->ls.rng, 0, 255) - 128);
+			break;
+		}
+	}
+}
+
+/* W_gate (d x e) of kind FILL_COLS or FILL_PAIRS: each column a copy of
+ * column 0 or of its pair's first. */
+static void fix_cols(int8_t *w, uint32_t d, uint32_t e, enum fill kind)
+{
+	uint32_t i, j;
+
+	for (i = 0; i < d; i++)
+		for (j = 1; j < e; j++) {
+			if (kind == FILL_COLS)
+				w[(size_t)i * e + j] = w[(size_t)i * e];
+			else if (kind == FILL_PAIRS)
+				w[(size_t)i * e + j] = w[(size_t)i * e + (j & ~1u)];
+		}
+}
+
+/* Edge-biased size 1 .. max: 1 or max one time in ten each. */
+static uint32_t pick(struct gate_cosim *c, uint32_t max)
+{
+	uint64_t r = lockstep_rnd(&c->ls.rng) % 10;
+
+	return r == 0 ? 1 : r == 1 ? max : (uint32_t)lockstep_range(&c->ls.rng, 1, max);
+}
+
+/* A random tile: random shape and format, operands of random kinds. */
+struct tile *gate_cosim_tile_random(struct gate_cosim *c)
+{
+	struct tile *t;
+	static const enum fill wkinds[] = {
+		FILL_UNIFORM, FILL_SMALL, FILL_RAILS, FILL_SPARSE, FILL_COLS,
+		FILL_PAIRS
+	};
+	uint32_t tt, d, e, k, kmax;
+	enum fill xk, wk;
+
+	tt = pick(c, (uint32_t)c->t_max);
+	d = pick(c, (uint32_t)c->d_max);
+	e = pick(c, GATE_RTL_E_MAX);
+	kmax = e < GATE_RTL_K_MAX ? e : GATE_RTL_K_MAX;
+	k = (uint32_t)(lockstep_chance(&c->ls.rng, 25) ? kmax :
+		       lockstep_range(&c->ls.rng, 1, kmax));
+	t = tile_alloc(c, tt, d, e, k);
+	if (!t)
+		return NULL;
+	t->job.shift = (uint32_t)(lockstep_chance(&c->ls.rng, 30) ? gate_shift(d) :
+				  lockstep_chance(&c->ls.rng, 95) ?
+				  lockstep_range(&c->ls.rng, 1, 20) :
+				  lockstep_range(&c->ls.rng, 21, 31));
+	t->job.fmt.in_frac = (uint32_t)(lockstep_chance(&c->ls.rng, 90) ?
+					lockstep_range(&c->ls.rng, 0, 7) :
+					lockstep_range(&c->ls.rng, 8, 31));
+	t->job.fmt.ita_eps32 = (uint32_t)(lockstep_rnd(&c->ls.rng) & 1);
+	/* all-zero tokens in 8 % of the tiles */
+	xk = lockstep_chance(&c->ls.rng, 8) ? FILL_ZERO :
+	     (enum fill)lockstep_range(&c->ls.rng, FILL_UNIFORM, FILL_SPARSE);
+	wk = wkinds[lockstep_rnd(&c->ls.rng) % (sizeof wkinds / sizeof *wkinds)];
+	fill8(c, t->x, (size_t)tt * d, xk);
+	fill8(c, t->w, (size_t)d * e, wk);
+	fix_cols(t->w, d, e, wk);
+	tile_want(c, t);
+	return t;
+}
+
+/* The next --max-tokens dumped tokens (--npy). NULL when out of memory. */
+struct tile *gate_cosim_tile_real(struct gate_cosim *c)
+{
+	struct real *r = &c->real;
+	uint32_t tt = r->t - r->next < c->t_max ? r->t - r->next : (uint32_t)c->t_max;
+	struct tile *t = tile_alloc(c, tt, r->d, r->e, r->k);
+
+	if (!t)
+		return NULL;
+	t->r0 = r->next;
+	memcpy(t->x, r->x + (size_t)r->next * r->d, (size_t)tt * r->d);
+	memcpy(t->w, r->w, (size_t)r->d * r->e);
+	t->job.shift = r->shift;
+	t->job.fmt.in_frac = r->in_frac;
+	t->job.fmt.ita_eps32 = r->eps32;
+	tile_want(c, t);
+	r->next += tt;
+	return t;
+}
+
+/* ---- --npy: a gate op dumped by sim/func.c (sim/npy.c's format) ---- */
+
+/* "FILE: FIELD: MESSAGE" into err; returns -1. */
+static int load_error(char *err, size_t len, const char *file,
+		      const char *field, const char *msg)
+{
+	snprintf(err, len, "%s: %s: %s", file, field, msg);
+	return -1;
+}
+
+/* The numpy dtypes sim/npy.c writes, and their sizes. */
+static const char *const npy_descr[] = { "|i1", "<i2", "<i4", "|u1" };
+static const size_t npy_size[] = { 1, 2, 4, 1 };
+enum { NPY_INT8, NPY_INT16, NPY_INT32, NPY_UINT8 };
+
+/*
+ * PREFIX.NAME.npy, 2-D, C order, of dtype type, into *v as int32 (rows x
+ * cols). 0, or -1 with err and *v NULL.
+ */
+static int npy_read(const char *prefix, const char *name, int type,
+		    uint64_t *rows, uint64_t *cols, int32_t **v, char *err,
+		    size_t len)
+{
+	char path[1100], dict[1024], want[32];
+	unsigned char pre[10], b[4];
+	size_t hlen, sz = npy_size[type];
+	int64_t r = 0, n = 0;
+	int end = 0, rc = -1;
+	const char *sh;
+	uint64_t i;
+	FILE *f;
+
+	*v = NULL;
+	snprintf(path, sizeof path, "%s.%s.npy", prefix, name);
+	f = fopen(path, "rb");
+	if (!f)
+		return load_error(err, len, path, "open", strerror(errno));
+	if (fread(pre, 1, 10, f) != 10 || memcmp(pre, "\x93NUMPY\x01", 7)) {
+		load_error(err, len, path, "magic", "not an .npy 1.0 file");
+		goto out;
+	}
+	hlen = pre[8] | (size_t)pre[9] << 8;
+	if (hlen >= sizeof dict || fread(dict, 1, hlen, f) != hlen) {
+		load_error(err, len, path, "header", "truncated or too long");
+		goto out;
+	}
+	dict[hlen] = 0;
+	snprintf(want, sizeof want, "'descr': '%s'", npy_descr[type]);
+	if (!strstr(dict, want)) {
+		snprintf(want, sizeof want, "not %s", npy_descr[type]);
+		load_error(err, len, path, "descr", want);
+		goto out;
+	}
+	if (!strstr(dict, "'fortran_order': False")) {
+		load_error(err, len, path, "fortran_order", "not C order");
+		goto out;
+	}
+	sh = strstr(dict, "'shape': (");
+	/* %n is set only when the ')' right after two numbers matched */
+	if (!sh || sscanf(sh, "'shape': (%" SCNd64 ", %" SCNd64 ")%n", &r, &n,
+			  &end) != 2 || !end || r < 1 || n < 1 ||
+	    r > UINT32_MAX || n > UINT32_MAX) {
+		load_error(err, len, path, "shape", "not 2-D, or empty");
+		goto out;
+	}
+	*rows = (uint64_t)r;
+	*cols = (uint64_t)n;
+	*v = malloc(*rows * *cols * sizeof **v);
+	if (!*v) {
+		load_error(err, len, path, "data", "out of memory");
+		goto out;
+	}
+	for (i = 0; i < *rows * *cols; i++) {
+		uint32_t u;
+
+		if (fread(b, 1, sz, f) != sz) {
+			load_error(err, len, path, "data", "truncated");
+			goto out;
+		}
+		u = sz == 1 ? b[0] : sz == 2 ? (uint32_t)(b[0] | b[1] << 8) :
+		    (uint32_t)b[0] | (uint32_t)b[1] << 8 | (uint32_t)b[2] << 16 |
+		    (uint32_t)b[3] << 24;
+		(*v)[i] = type == NPY_INT8 ? (int8_t)u : type == NPY_INT16 ?
+			  (int16_t)u : (int32_t)u;
+	}
+	rc = 0;
+out:
+	fclose(f);
+	if (rc) {
+		free(*v);
+		*v = NULL;
+	}
+	return rc;
+}
+
+/* The number after "KEY": in json, or -1 when absent. */
+static int64_t json_num(const char *json, const char *key)
+{
+	char pat[64];
+	const char *p;
+	long long v;
+
+	snprintf(pat, sizeof pat, "\"%s\":", key);
+	p = strstr(json, pat);
+	if (!p)
+		return -1;
+	p += strlen(pat);
+	while (*p == ' ')
+		p++;
+	if (!strncmp(p, "true", 4))
+		return 1;
+	if (!strncmp(p, "false", 5))
+		return 0;
+	return sscanf(p, "%lld", &v) == 1 && v >= 0 ? v : -1;
+}
+
+/* PREFIX.json's shift, softmax format and algorithm into r; what it lacks
+ * is the planner's rule, in_frac 4 (the config default), eps32 0 and an
+ * unknown algorithm. The file itself may be missing. */
+static void json_load(struct real *r, const char *prefix)
+{
+	char path[1100], text[4096], algo[32];
+	const char *p;
+	int64_t v;
+	size_t n = 0;
+	int a;
+	FILE *f;
+
+	r->shift = gate_shift(r->d);
+	r->in_frac = 4;
+	r->eps32 = 0;
+	r->dump_algo = -1;
+	r->task = -1;
+	snprintf(path, sizeof path, "%s.json", prefix);
+	f = fopen(path, "r");
+	if (f) {
+		n = fread(text, 1, sizeof text - 1, f);
+		fclose(f);
+	}
+	text[n] = 0;
+	if ((v = json_num(text, "logit_shift")) >= 1 && v <= 31)
+		r->shift = (uint32_t)v;
+	if ((v = json_num(text, "softmax_in_frac")) >= 0 && v <= 31)
+		r->in_frac = (uint32_t)v;
+	if ((v = json_num(text, "ita_eps32")) >= 0)
+		r->eps32 = v != 0;
+	r->task = json_num(text, "task");
+	p = strstr(text, "\"softmax\": \"");
+	if (p && sscanf(p, "\"softmax\": \"%31[a-z0-9]\"", algo) == 1)
+		for (a = 0; a < SMX_ALGO_COUNT; a++)
+			if (!strcmp(algo, smx_algo_name((enum smx_algo)a)))
+				r->dump_algo = a;
+}
+
+void gate_cosim_real_free(struct real *r)
+{
+	free(r->x);
+	free(r->w);
+	free(r->logits);
+	free(r->topk);
+	free(r->score);
+	memset(r, 0, sizeof *r);
+}
+
+/* Copy n int32 values into a narrower array (the .npy was range-checked). */
+#define NARROW(dst, src, n) do {					\
+		size_t i_;						\
+		for (i_ = 0; i_ < (n); i_++)				\
+			(dst)[i_] = (src)[i_];				\
+	} while (0)
+
+/* Every file of --npy into c->real, checked against the build's limits.
+ * 0, or -1 with err. */
+int gate_cosim_real_load(struct gate_cosim *c, char *err, size_t len)
+{
+	struct real *r = &c->real;
+	const char *pf = c->npy;
+	char file[1100], msg[160];
+	uint64_t rows, cols, i;
+	int32_t *v[5] = { NULL, NULL, NULL, NULL, NULL };
+	int rc = -1;
+
+	if (npy_read(pf, "in", NPY_INT8, &rows, &cols, &v[0], err, len))
+		goto out;
+	r->t = (uint32_t)rows;
+	r->d = (uint32_t)cols;
+	snprintf(file, sizeof file, "%s.in.npy", pf);
+	if (r->d > GATE_RTL_D_MAX) {
+		snprintf(msg, sizeof msg, "tokens %u wide: this build takes at most "
+			 "D_MAX = %d", r->d, GATE_RTL_D_MAX);
+		load_error(err, len, file, "shape", msg);
+		goto out;
+	}
+	if (npy_read(pf, "wgate", NPY_INT8, &rows, &cols, &v[1], err, len))
+		goto out;
+	snprintf(file, sizeof file, "%s.wgate.npy", pf);
+	if (rows != r->d) {
+		load_error(err, len, file, "shape", "not one row per element of a token");
+		goto out;
+	}
+	r->e = (uint32_t)cols;
+	if (r->e > GATE_RTL_E_MAX) {
+		snprintf(msg, sizeof msg, "%u experts: this build takes at most "
+			 "E_MAX = %d", r->e, GATE_RTL_E_MAX);
+		load_error(err, len, file, "shape", msg);
+		goto out;
+	}
+	if (npy_read(pf, "logits", NPY_INT32, &rows, &cols, &v[2], err, len))
+		goto out;
+	snprintf(file, sizeof file, "%s.logits.npy", pf);
+	if (rows != r->t || cols != r->e) {
+		load_error(err, len, file, "shape", "not tokens x experts");
+		goto out;
+	}
+	if (npy_read(pf, "topk", NPY_INT16, &rows, &cols, &v[3], err, len))
+		goto out;
+	snprintf(file, sizeof file, "%s.topk.npy", pf);
+	r->k = (uint32_t)cols;
+	if (rows != r->t || r->k > GATE_RTL_K_MAX || r->k > r->e) {
+		snprintf(msg, sizeof msg, "%" PRIu64 " x %u: not one row per token, "
+			 "or k beyond K_MAX = %d or the experts", rows, r->k,
+			 GATE_RTL_K_MAX);
+		load_error(err, len, file, "shape", msg);
+		goto out;
+	}
+	for (i = 0; i < rows * cols; i++)
+		if (v[3][i] < 0 || (uint32_t)v[3][i] >= r->e) {
+			load_error(err, len, file, "data", "expert index beyond the experts");
+			goto out;
+		}
+	if (npy_read(pf, "score", NPY_UINT8, &rows, &cols, &v[4], err, len))
+		goto out;
+	snprintf(file, sizeof file, "%s.score.npy", pf);
+	if (rows != r->t || cols != r->k) {
+		load_error(err, len, file, "shape", "not the shape of topk.npy");
+		goto out;
+	}
+	r->x = malloc((size_t)r->t * r->d);
+	r->w = malloc((size_t)r->d * r->e);
+	r->topk = malloc((size_t)r->t * r->k * sizeof *r->topk);
+	r->score = malloc((size_t)r->t * r->k);
+	if (!r->x || !r->w || !r->topk || !r->score) {
+		load_error(err, len, pf, "data", "out of memory");
+		goto out;
+	}
+	NARROW(r->x, v[0], (size_t)r->t * r->d);
+	NARROW(r->w, v[1], (size_t)r->d * r->e);
+	NARROW(r->topk, v[3], (size_t)r->t * r->k);
+	NARROW(r->score, v[4], (size_t)r->t * r->k);
+	r->logits = v[2];
+	v[2] = NULL;
+	json_load(r, pf);
+	r->compare_score = r->dump_algo == (int)c->gp.smx.algo;
+	rc = 0;
+out:
+	for (i = 0; i < 5; i++)
+		free(v[i]);
+	return rc;
+}
+

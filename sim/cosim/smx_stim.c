@@ -1,0 +1,747 @@
+/*
+ * smx_stim.c - the softmax harness's stimulus: its tiles, random or the
+ * planner's tiles of a dumped softmax op (--npy), with smx_row's expected
+ * probabilities; their commands and score beats; and the vector files of
+ * the Icarus replay (--write-vectors, format in smx_cosim.h).
+ */
+#include "smx_harness.h"
+
+/* ---- tiles ---- */
+
+void smx_cosim_tile_free(struct tile *t)
+{
+	if (!t)
+		return;
+	free(t->x);
+	free(t->p);
+	free(t->want);
+	free(t->beat_cycle);
+	free(t);
+}
+
+/* A tile of rows x n with its buffers; the caller fills x and the format. */
+static struct tile *tile_alloc(struct smx_cosim *c, uint32_t rows, uint32_t n)
+{
+	struct tile *t = calloc(1, sizeof *t);
+
+	if (!t)
+		return NULL;
+	t->rows = rows;
+	t->n = n;
+	t->c = (n + SMX_LANES - 1) / SMX_LANES;
+	t->kcycles = smx_cycles(&c->sp, rows, n);
+	t->x = malloc((size_t)rows * n);
+	t->p = malloc((size_t)rows * n);
+	t->want = malloc((size_t)rows * n);
+	t->beat_cycle = calloc((size_t)rows * t->c, sizeof *t->beat_cycle);
+	if (!t->x || !t->p || !t->want || !t->beat_cycle) {
+		smx_cosim_tile_free(t);
+		return NULL;
+	}
+	smx_job_init(&t->job);
+	t->job.algo = c->algo;
+	t->job.x = t->x;
+	t->job.p = t->p;
+	t->job.n = n;
+	memset(t->p, 0x55, (size_t)rows * n);
+	return t;
+}
+
+/* Random scores of one row, from one of several distributions. */
+void smx_cosim_row_scores(struct smx_cosim *c, int8_t *x, uint32_t n)
+{
+	uint32_t i, kind = (uint32_t)lockstep_range(&c->ls.rng, 0, 6);
+	int32_t lo = (int32_t)lockstep_range(&c->ls.rng, 0, 255) - 128, hi = lo, v;
+
+	if (kind == 1)		/* narrow: many terms of similar size */
+		hi = lo + (int32_t)lockstep_range(&c->ls.rng, 0, 12);
+	else if (kind == 5)	/* wide */
+		hi = lo + (int32_t)lockstep_range(&c->ls.rng, 0, 255);
+	hi = hi > 127 ? 127 : hi;
+	for (i = 0; i < n; i++) {
+		switch (kind) {
+		case 2:		/* ascending ramp: a rescale on every score */
+			v = -128 + (int32_t)(i * lockstep_range(&c->ls.rng, 1, 6));
+			x[i] = (int8_t)(v > 127 ? 127 : v);
+			break;
+		case 3:		/* the rails */
+			x[i] = (int8_t)(lockstep_rnd(&c->ls.rng) & 1 ? 127 : -128);
+			break;
+		case 4:		/* low block, then jumps */
+			x[i] = (int8_t)(i < n / 2 ? lockstep_range(&c->ls.rng, 0, 40) - 128 :
+					lockstep_range(&c->ls.rng, 0, 255) - 128);
+			break;
+		case 0:
+			x[i] = (int8_t)(lockstep_range(&c->ls.rng, 0, 255) - 128);
+			break;
+		case 6:		/* constant: every score a maximum (ita:
+				 * 2048 of them saturate the denominator) */
+			x[i] = (int8_t)lo;
+			break;
+		default:
+			x[i] = (int8_t)(lo + (int32_t)lockstep_range(&c->ls.rng, 0, (uint64_t)(hi - lo)));
+			break;
+		}
+	}
+}
+
+/* Coverage of one row: the rescales its algorithm does. */
+uint64_t smx_cosim_rescales(const struct smx_cosim *c, const struct smx_fmt *f,
+			 const int8_t *x, uint32_t n)
+{
+	uint32_t i, g, u, m = 0, gm;
+	uint64_t k = 0;
+	int32_t b = x[0];
+
+	if (c->algo != SMX_ITA) {
+		for (i = 1; i < n; i++) {
+			k += x[i] > b;
+			b = x[i] > b ? x[i] : b;
+		}
+		return k;
+	}
+	for (g = 0; g < n; g += SMX_ITA_GROUP) {
+		for (gm = 0, i = g; i < n && i < g + SMX_ITA_GROUP; i++) {
+			u = smx_ita_base2(x[i], f);
+			gm = u > gm ? u : gm;
+		}
+		k += g > 0 && gm > m;
+		m = g == 0 || gm > m ? gm : m;
+	}
+	return k;
+}
+
+/* smx_row's probabilities of every row of t (the expected values), and
+ * the coverage counters. */
+static void tile_expect(struct smx_cosim *c, struct tile *t)
+{
+	uint32_t r, i;
+
+	t->job.fmt = (struct smx_fmt){ .in_frac = t->in_frac,
+				       .ita_eps32 = t->eps32 };
+	for (r = 0; r < t->rows; r++) {
+		const int8_t *x = t->x + (size_t)r * t->n;
+		uint8_t *w = t->want + (size_t)r * t->n;
+
+		smx_row(c->algo, &t->job.fmt, x, t->n, w);
+		c->cov_rescale += smx_cosim_rescales(c, &t->job.fmt, x, t->n);
+		for (i = 0; i < t->n; i++)
+			c->cov_sat += w[i] == 255;
+		c->cov_long += r + 1 < t->rows && t->c > c->lat;
+		c->cov_eps32 += t->eps32;
+	}
+}
+
+static struct tile *tile_random(struct smx_cosim *c)
+{
+	uint32_t rows = (uint32_t)lockstep_range(&c->ls.rng, 1, c->rows_max), r;
+	uint32_t n = (uint32_t)(lockstep_chance(&c->ls.rng, 10) ? (lockstep_chance(&c->ls.rng, 50) ? 1 : c->n_max) :
+				lockstep_range(&c->ls.rng, 1, c->n_max));
+	struct tile *t = tile_alloc(c, rows, n);
+
+	if (!t)
+		return NULL;
+	t->in_frac = (uint32_t)(lockstep_chance(&c->ls.rng, 80) ? lockstep_range(&c->ls.rng, 0, 7) :
+				lockstep_chance(&c->ls.rng, 70) ? lockstep_range(&c->ls.rng, 8, 15) : lockstep_range(&c->ls.rng, 16, 31));
+	t->eps32 = (uint32_t)(lockstep_rnd(&c->ls.rng) & 1);
+	t->flags = (uint8_t)(lockstep_rnd(&c->ls.rng) & 0x1f);
+	for (r = 0; r < t->rows; r++)
+		smx_cosim_row_scores(c, t->x + (size_t)r * t->n, t->n);
+	tile_expect(c, t);
+	return t;
+}
+
+/* The next tile of the --npy op's plan. */
+static struct tile *tile_npy(struct smx_cosim *c)
+{
+	const struct npy_op *o = &c->npy;
+	const struct npy_step *s = &o->steps[c->n_tiles];
+	struct tile *t = tile_alloc(c, s->rows, o->n);
+
+	if (!t)
+		return NULL;
+	t->r0 = s->r0;
+	t->in_frac = o->in_frac;
+	t->eps32 = o->eps32;
+	t->flags = s->flags;
+	if (t->kcycles != s->kcycles) {
+		lockstep_say(0, PROG, "internal: plan step of %" PRIu64
+			" cycles, smx_cycles %" PRIu64, s->kcycles, t->kcycles);
+		smx_cosim_tile_free(t);
+		return NULL;
+	}
+	memcpy(t->x, o->x + (size_t)s->r0 * o->n, (size_t)s->rows * o->n);
+	t->dump = o->compare ? o->out + (size_t)s->r0 * o->n : NULL;
+	tile_expect(c, t);
+	return t;
+}
+
+/*
+ * Cycle of probability beat (row, beat) relative to the tile's first busy
+ * cycle, from rtl/smx.v's schedule: P1(0) c, then per row a window of
+ * max(L, c) (L for the last row) and P2 c, then E; the beat leaves E
+ * cycles after its read.
+ */
+uint64_t smx_cosim_beat_step(const struct smx_cosim *c, const struct tile *t,
+			  uint32_t row, uint32_t beat)
+{
+	uint64_t s = t->c, l = c->lat;
+	uint32_t j;
+
+	for (j = 0; j <= row; j++)
+		s += (j + 1 < t->rows && t->c > l ? t->c : l) + (j < row ? t->c : 0);
+	return s + beat + SMX_EXP_LATENCY;
+}
+
+/* ---- stimulus ---- */
+
+/* Room for one more tile; -1 when out of memory. */
+int smx_cosim_tiles_grow(struct smx_cosim *c)
+{
+	size_t cap = c->cap_tiles ? 2 * c->cap_tiles : 64;
+	struct tile **nt;
+
+	if (c->n_tiles < c->cap_tiles)
+		return 0;
+	nt = realloc(c->tiles, cap * sizeof *nt);
+	if (!nt)
+		return -1;
+	c->tiles = nt;
+	c->cap_tiles = cap;
+	return 0;
+}
+
+/* Present the next tile's command; returns -1 when out of memory. */
+int smx_cosim_next_cmd(struct smx_cosim *c)
+{
+	struct tile *t;
+	struct smx_pins *p = &c->cmd;
+
+	if (smx_cosim_tiles_grow(c))
+		return -1;
+	t = c->npy.prefix ? tile_npy(c) : tile_random(c);
+	if (!t)
+		return -1;
+	c->tiles[c->n_tiles] = t;
+	/* r0 = 0: each tile's job holds its own rows (the RTL has no r0) */
+	c->in = (struct unit_cmd){
+		.valid = 1, .flags = t->flags, .op = (uint32_t)c->n_tiles,
+		.rows = t->rows, .cols = t->n, .kcycles = t->kcycles,
+		.r0 = 0, .c0 = 0, .data = &t->job,
+	};
+	c->n_tiles++;
+	p->cmd_valid = 1;
+	p->cmd_flags = t->flags;
+	p->cmd_op = c->in.op;
+	p->cmd_rows = t->rows;
+	p->cmd_cols = t->n;
+	p->cmd_kcycles = (uint32_t)t->kcycles;
+	p->cmd_in_frac = t->in_frac;
+	p->cmd_ita_eps32 = (uint8_t)t->eps32;
+	p->cmd_fused = 0;
+	/* fused runs: a normal tile's r0 is junk the RTL must ignore */
+	p->cmd_r0 = c->fused_n ? lockstep_noise(&c->ls.rng, FUSED_RB) : 0;
+	c->cov_ntiles += c->fused_n != 0;
+	return 0;
+}
+
+/* The command pins: the presented command, or random payload without
+ * cmd_valid (the RTL must ignore it; cmd_fused and cmd_r0 only in fused
+ * runs, so that the others keep their stimulus). */
+void smx_cosim_drive_cmd(struct smx_cosim *c, struct smx_pins *p)
+{
+	const struct smx_pins *q = &c->cmd;
+
+	p->cmd_valid = c->in.valid;
+	if (!c->in.valid) {
+		p->cmd_flags = (uint8_t)lockstep_noise(&c->ls.rng, 5);
+		p->cmd_op = lockstep_noise(&c->ls.rng, 32);
+		p->cmd_rows = lockstep_noise(&c->ls.rng, lockstep_clog2(SMX_ROWS + 1));
+		p->cmd_cols = lockstep_noise(&c->ls.rng, lockstep_clog2(SMX_N_MAX + 1));
+		p->cmd_kcycles = lockstep_noise(&c->ls.rng, SMX_KC_BITS);
+		p->cmd_in_frac = lockstep_noise(&c->ls.rng, 5);
+		p->cmd_ita_eps32 = (uint8_t)lockstep_noise(&c->ls.rng, 1);
+		if (c->fused_n) {
+			p->cmd_fused = (uint8_t)lockstep_noise(&c->ls.rng, 1);
+			p->cmd_r0 = lockstep_noise(&c->ls.rng, FUSED_RB);
+		}
+		return;
+	}
+	p->cmd_fused = q->cmd_fused;
+	p->cmd_r0 = q->cmd_r0;
+	p->cmd_flags = q->cmd_flags;
+	p->cmd_op = q->cmd_op;
+	p->cmd_rows = q->cmd_rows;
+	p->cmd_cols = q->cmd_cols;
+	p->cmd_kcycles = q->cmd_kcycles;
+	p->cmd_in_frac = q->cmd_in_frac;
+	p->cmd_ita_eps32 = q->cmd_ita_eps32;
+}
+
+/* The score beat the RTL asked for on x_rd, from the model's tile. */
+int smx_cosim_feed(struct smx_cosim *c, struct smx_pins *p)
+{
+	const struct tile *t = c->u.cur.data;
+	uint32_t l, i;
+
+	lockstep_garbage(&c->ls.rng, p->x_data, SMX_X_BITS);
+	if (!t)
+		return smx_cosim_mismatch(c, "x_rd (no tile in progress)", 0, 1);
+	if (t->fused)
+		return smx_cosim_mismatch(c, "x_rd (a fused tile reads no scores)", 0, 1);
+	if (p->x_row >= t->rows)
+		return smx_cosim_mismatch(c, "x_row (beyond the tile)", t->rows - 1, p->x_row);
+	if (p->x_col >= t->c)
+		return smx_cosim_mismatch(c, "x_col (beyond the row)", t->c - 1, p->x_col);
+	for (l = 0; l < SMX_LANES; l++) {
+		i = p->x_col * SMX_LANES + l;
+		if (i < t->n)
+			lockstep_put_bits(p->x_data, l * 8, 8,
+				 (uint8_t)t->x[(size_t)p->x_row * t->n + i]);
+	}
+	c->beats_fed++;
+	return 0;
+}
+
+/* ---- vector files (--write-vectors, format in smx_cosim.h) ---- */
+
+#define VEC_RIB (SMX_ROWS > 1 ? lockstep_clog2(SMX_ROWS) : 1)	/* x_row, out_row */
+#define VEC_CMAX ((SMX_N_MAX + SMX_LANES - 1) / SMX_LANES)
+#define VEC_CIB (VEC_CMAX > 1 ? lockstep_clog2(VEC_CMAX) : 1)	/* x_col, out_col */
+
+/* A held line's own columns: x_rd .. out_p. */
+static void vec_put(FILE *f, const void *line)
+{
+	const struct vec_line *l = line;
+
+	lockstep_put_num(f, l->x_rd, 1, ' ');
+	lockstep_put_num(f, l->x_row, VEC_RIB, ' ');
+	lockstep_put_num(f, l->x_col, VEC_CIB, ' ');
+	lockstep_put_num(f, l->out_valid, 1, ' ');
+	lockstep_put_num(f, l->out_row, VEC_RIB, ' ');
+	lockstep_put_num(f, l->out_col, VEC_CIB, ' ');
+	lockstep_put_hex(f, l->out_p, SMX_X_BITS);
+}
+
+/* Both files, their headers naming the unit and the run, and a ring of
+ * held lines as long as the longest tile. */
+int smx_cosim_vec_open(struct smx_cosim *c)
+{
+	char params[512];
+
+	snprintf(params, sizeof params, "ALGORITHM=%d LANES=%d EXP_LATENCY=%d "
+		 "RECIP_LATENCY=%d DIVIDERS=%d DIV_LATENCY=%d ROWS=%d N_MAX=%d "
+		 "KC_BITS=%d reset=%d seed=%" PRIu64 " tiles=%" PRIu64,
+		 (int)c->algo, SMX_LANES, SMX_EXP_LATENCY, SMX_RECIP_LATENCY,
+		 SMX_DIVIDERS, SMX_DIV_LATENCY, SMX_ROWS, SMX_N_MAX, SMX_KC_BITS,
+		 SMX_COSIM_RESET_CYCLES, c->ls.seed, c->n_tiles_max);
+	return lockstep_vec_open(&c->ls, &c->vec, sizeof(struct vec_line),
+				 c->tile_max + 1, vec_put, "smx", params,
+				 "cycle rst_l cmd_valid cmd_flags cmd_op cmd_rows "
+				 "cmd_cols cmd_kcycles cmd_in_frac cmd_ita_eps32 "
+				 "x_data", "x_rd x_row x_col out_valid out_row "
+				 "out_col out_p");
+}
+
+/* One line of stim.txt: the inputs *p holds for the clock of cycle. */
+void smx_cosim_vec_stim(struct smx_cosim *c, const struct smx_pins *p,
+		     int64_t cycle)
+{
+	FILE *f = lockstep_vec_stim(&c->vec, cycle);
+
+	if (!f)
+		return;
+	lockstep_put_num(f, p->rst_l, 1, ' ');
+	lockstep_put_num(f, p->cmd_valid, 1, ' ');
+	lockstep_put_num(f, p->cmd_flags, 5, ' ');
+	lockstep_put_num(f, p->cmd_op, 32, ' ');
+	lockstep_put_num(f, p->cmd_rows, lockstep_clog2(SMX_ROWS + 1), ' ');
+	lockstep_put_num(f, p->cmd_cols, lockstep_clog2(SMX_N_MAX + 1), ' ');
+	lockstep_put_num(f, p->cmd_kcycles, SMX_KC_BITS, ' ');
+	lockstep_put_num(f, p->cmd_in_frac, 5, ' ');
+	lockstep_put_num(f, p->cmd_ita_eps32, 1, ' ');
+	lockstep_put_hex(f, p->x_data, SMX_X_BITS);
+	fputc('\n', f);
+}
+
+/* The held line of the check cycle first + step, or NULL after a message
+ * when it is outside the held lines. */
+static struct vec_line *vec_at(struct smx_cosim *c, uint64_t first,
+			       uint64_t step)
+{
+	return lockstep_vec_at(&c->vec, &c->ls, first + step);
+}
+
+/* A score read of (row, beat) on busy step `step` of the tile starting at
+ * check cycle first: x_rd on that step's line. */
+static int vec_read(struct smx_cosim *c, uint64_t first, uint64_t step,
+		    uint32_t row, uint32_t beat)
+{
+	struct vec_line *l = vec_at(c, first, step);
+
+	if (!l)
+		return -1;
+	if (l->x_rd) {
+		lockstep_say(0, PROG, "internal: two reads due on cycle %"
+			PRIu64, l->l.cycle);
+		return -1;
+	}
+	l->x_rd = 1;
+	l->x_row = row;
+	l->x_col = beat;
+	return 0;
+}
+
+/*
+ * Fill in the beats of tile t, which the model finished on this cycle:
+ * every score read and probability beat on the cycle rtl/smx.v's schedule
+ * puts it (beat_step for the probabilities; the same phases for the
+ * reads: P1(0), then in each window W(i) row i + 1's pass 1 on its first
+ * c cycles, then P2(i)). Expected values: smx_row's.
+ */
+static int vec_tile(struct smx_cosim *c, const struct tile *t)
+{
+	uint64_t first = c->ls.cycle + 1 - t->kcycles, s, w;
+	uint32_t r, b, l, i;
+	struct vec_line *v;
+
+	if (t->kcycles >= c->vec.lag) {
+		lockstep_say(0, PROG, "internal: tile of %" PRIu64
+			" cycles, ring of %" PRIu64, t->kcycles, c->vec.lag);
+		return -1;
+	}
+	for (b = 0; b < t->c; b++)
+		if (vec_read(c, first, b, 0, b))
+			return -1;
+	s = t->c;
+	for (r = 0; r < t->rows; r++) {
+		w = r + 1 < t->rows && t->c > c->lat ? t->c : c->lat;
+		for (b = 0; r + 1 < t->rows && b < t->c; b++)
+			if (vec_read(c, first, s + b, r + 1, b))
+				return -1;
+		s += w;
+		for (b = 0; b < t->c; b++) {
+			if (vec_read(c, first, s + b, r, b))
+				return -1;
+			v = vec_at(c, first, smx_cosim_beat_step(c, t, r, b));
+			if (!v)
+				return -1;
+			if (v->out_valid) {
+				lockstep_say(0, PROG, "internal: two beats "
+					"due on cycle %" PRIu64, v->l.cycle);
+				return -1;
+			}
+			v->out_valid = 1;
+			v->out_row = r;
+			v->out_col = b;
+			for (l = 0; l < SMX_LANES; l++) {
+				i = b * SMX_LANES + l;
+				lockstep_put_bits(v->out_p, l * 8, 8, i < t->n ?
+					 t->want[(size_t)r * t->n + i] : 0);
+			}
+		}
+		s += t->c;
+	}
+	return 0;
+}
+
+/*
+ * Record the expected outputs of this cycle, before any comparison: the
+ * model's registered outputs, and on a wb_done the beats of the tile it
+ * finished, into the held lines of the cycles they were due on. Returns
+ * -1 after a message on an internal inconsistency.
+ */
+int smx_cosim_vec_expect(struct smx_cosim *c, const struct ctl_ports *want)
+{
+	if (!lockstep_vec_push(&c->vec, &c->ls, want))
+		return 0;
+	if (!c->u.out.wb_done.valid || c->wb_tile >= c->n_tiles)
+		return 0;
+	return vec_tile(c, c->tiles[c->wb_tile]);
+}
+
+/* ---- --npy: a dumped softmax op (sim/func.c dump_vec, sim/npy.c) ---- */
+
+/* The whole of file path into *buf (NUL-terminated), its size in *len;
+ * -1 after a message. */
+static int slurp(const char *path, char **buf, size_t *len)
+{
+	FILE *f;
+	long size = -1;
+
+	errno = 0;
+	f = fopen(path, "rb");
+	*buf = NULL;
+	if (f && !fseek(f, 0, SEEK_END))
+		size = ftell(f);
+	if (size >= 0 && !fseek(f, 0, SEEK_SET))
+		*buf = malloc((size_t)size + 1);
+	if (!*buf || fread(*buf, 1, (size_t)size, f) != (size_t)size) {
+		lockstep_say(0, PROG, "--npy: cannot read %s: %s", path,
+			errno ? strerror(errno) : "short read");
+		if (f)
+			fclose(f);
+		free(*buf);
+		*buf = NULL;
+		return -1;
+	}
+	fclose(f);
+	(*buf)[size] = '\0';
+	*len = (size_t)size;
+	return 0;
+}
+
+/* The elements of a 2-D .npy of one-byte type descr ("|i1" or "|u1") in
+ * C order, rows x cols (format 1.0 as sim/npy.c writes it, or 2.0/3.0), or
+ * NULL after a message naming the file. */
+static const char *npy_data(const char *path, const char *buf, size_t len,
+			    const char *descr, uint64_t *rows, uint64_t *cols)
+{
+	const unsigned char *b = (const unsigned char *)buf;
+	char hdr[1024], want[32];
+	const char *shape, *why = NULL;
+	size_t off, hl;
+
+	if (len < 12 || memcmp(buf, "\x93NUMPY", 6) || b[6] < 1 || b[6] > 3) {
+		why = "not a .npy file (version 1, 2 or 3)";
+		goto fail;
+	}
+	off = b[6] == 1 ? 10 : 12;
+	hl = b[6] == 1 ? (size_t)(b[8] | b[9] << 8) :
+	     (size_t)b[8] | (size_t)b[9] << 8 | (size_t)b[10] << 16 |
+	     (size_t)b[11] << 24;
+	if (hl >= sizeof hdr || off + hl > len) {
+		why = "header too long or truncated";
+		goto fail;
+	}
+	memcpy(hdr, buf + off, hl);
+	hdr[hl] = '\0';
+	snprintf(want, sizeof want, "'descr': '%s'", descr);
+	shape = strstr(hdr, "'shape': (");
+	if (!strstr(hdr, want))
+		why = descr[1] == 'i' ? "elements are not int8 ('|i1')" :
+					"elements are not uint8 ('|u1')";
+	else if (!strstr(hdr, "'fortran_order': False"))
+		why = "not in C order";
+	else if (!shape || sscanf(shape + 10, "%" SCNu64 ", %" SCNu64 ")",
+				  rows, cols) != 2)
+		why = "not two-dimensional";
+	else if (*rows > UINT32_MAX || *cols > UINT32_MAX ||
+		 *rows * *cols > len - off - hl)
+		why = "shorter than its shape";
+	if (!why)
+		return buf + off + hl;
+fail:
+	lockstep_say(0, PROG, "--npy: %s: %s", path, why);
+	return NULL;
+}
+
+/* A copy of PREFIX.NAME.npy's rows x n elements, or NULL after a message. */
+static void *npy_tensor(const struct npy_op *o, const char *name,
+			const char *descr)
+{
+	char path[4096], *buf;
+	const char *data;
+	void *dst;
+	size_t len;
+	uint64_t rows, cols;
+
+	snprintf(path, sizeof path, "%s.%s.npy", o->prefix, name);
+	if (slurp(path, &buf, &len))
+		return NULL;
+	data = npy_data(path, buf, len, descr, &rows, &cols);
+	if (data && (rows != o->rows || cols != o->n)) {
+		lockstep_say(0, PROG, "--npy: %s is %" PRIu64 " x %" PRIu64
+			", its json says %u x %u", path, rows, cols, o->rows, o->n);
+		data = NULL;
+	}
+	dst = data ? malloc((size_t)rows * cols) : NULL;
+	if (dst)
+		memcpy(dst, data, (size_t)rows * cols);
+	else if (data)
+		lockstep_say(0, PROG, "out of memory");
+	free(buf);
+	return dst;
+}
+
+/* The number after "key": in a flat json object, or -1 when absent. */
+static double json_num(const char *text, const char *key)
+{
+	char pat[64];
+	const char *at;
+
+	snprintf(pat, sizeof pat, "\"%s\":", key);
+	at = strstr(text, pat);
+	return at ? strtod(at + strlen(pat), NULL) : -1;
+}
+
+/* PREFIX.json: kind softmax, rows, n, in_frac (in_scale = 2^-in_frac). */
+static int npy_json(struct npy_op *o)
+{
+	char path[4096], *text;
+	size_t len;
+	double rows, n, scale;
+	uint32_t q;
+
+	snprintf(path, sizeof path, "%s.json", o->prefix);
+	if (slurp(path, &text, &len))
+		return -1;
+	rows = json_num(text, "rows");
+	n = json_num(text, "n");
+	scale = json_num(text, "in_scale");
+	for (q = 0; q <= 31 && scale != 1.0 / (double)(1ull << q); q++)
+		;
+	if (!strstr(text, "\"kind\": \"softmax\"") || rows < 1 || n < 1 ||
+	    rows > UINT32_MAX || q > 31) {
+		lockstep_say(0, PROG, "--npy: %s: not a softmax op's json "
+			"(kind softmax, rows, n, in_scale = 2^-in_frac)", path);
+		free(text);
+		return -1;
+	}
+	free(text);
+	o->rows = (uint32_t)rows;
+	o->n = (uint32_t)n;
+	o->in_frac = q;
+	return 0;
+}
+
+/* Append a plan step; -1 when out of memory. */
+static int npy_push(struct npy_op *o, const struct plan_step *s, size_t *cap)
+{
+	if (o->n_steps == *cap) {
+		size_t nc = *cap ? 2 * *cap : 16;
+		struct npy_step *ns = realloc(o->steps, nc * sizeof *ns);
+
+		if (!ns)
+			return -1;
+		o->steps = ns;
+		*cap = nc;
+	}
+	o->steps[o->n_steps++] = (struct npy_step){ s->r0, s->rows, s->kcycles,
+						     s->flags };
+	return 0;
+}
+
+/* The plan's tiles of the op for this build's unit: cfg with the unit's
+ * parameters swapped in, and no fusion (the RTL reads its own scores). */
+static int npy_plan(struct smx_cosim *c, struct config *cfg)
+{
+	struct npy_op *o = &c->npy;
+	struct sim_err err;
+	struct trace t;
+	struct op op;
+	struct plan_op p;
+	struct plan_walk w;
+	struct plan_step s;
+	size_t cap = 0;
+	char msg[512];
+
+	cfg->smx_lanes = SMX_LANES;
+	cfg->smx_algo = c->algo == SMX_ITA ? CFG_SMX_ITA : CFG_SMX_ONLINE;
+	cfg->smx_fused = 0;
+	cfg->smx_exp_latency = SMX_EXP_LATENCY;
+	cfg->smx_recip_latency = SMX_RECIP_LATENCY;
+	cfg->smx_dividers = SMX_DIVIDERS;
+	cfg->smx_div_latency = SMX_DIV_LATENCY;
+	memset(&t, 0, sizeof t);
+	snprintf(t.path, sizeof t.path, "%s.json", o->prefix);
+	memset(&op, 0, sizeof op);
+	op.kind = OP_SOFTMAX;
+	snprintf(op.name, sizeof op.name, "%s", strrchr(o->prefix, '/') ?
+		 strrchr(o->prefix, '/') + 1 : o->prefix);
+	op.m = o->rows;
+	op.n = o->n;
+	op.heads = op.nm_n = op.nm_m = 1;
+	if (plan_op(cfg, &t, &op, 0, 0, &p, &err)) {
+		err_format(&err, msg, sizeof msg);
+		lockstep_say(0, PROG, "--npy: %s", msg);
+		return -1;
+	}
+	plan_walk_init(&w, &p);
+	while (!plan_walk_next(&w, &s))
+		if (npy_push(o, &s, &cap)) {
+			lockstep_say(0, PROG, "out of memory");
+			return -1;
+		}
+	return 0;
+}
+
+/* Every plan tile must fit the RTL this harness was built with. */
+static int npy_fits(const struct smx_cosim *c)
+{
+	const struct npy_op *o = &c->npy;
+	size_t i;
+
+	for (i = 0; i < o->n_steps; i++) {
+		const struct npy_step *s = &o->steps[i];
+
+		if (s->rows <= SMX_ROWS && o->n <= SMX_N_MAX &&
+		    s->kcycles < (1ull << SMX_KC_BITS))
+			continue;
+		lockstep_say(0, PROG, "--npy: tile %zu is %u rows x %u "
+			"scores (%" PRIu64 " cycles); this build's RTL takes %d x %d "
+			"(%d kcycles bits): rebuild with larger COSIM_SMX_PARAMS",
+			i, s->rows, o->n, s->kcycles, SMX_ROWS, SMX_N_MAX, SMX_KC_BITS);
+		return -1;
+	}
+	return 0;
+}
+
+/* The config the dump was made with: its format must match the json's,
+ * and its algorithm decides whether out.npy can be compared. */
+static int npy_config(struct smx_cosim *c, struct config *cfg)
+{
+	struct npy_op *o = &c->npy;
+	struct sim_err err;
+	char msg[512];
+
+	if (config_load(o->config, cfg, &err)) {
+		err_format(&err, msg, sizeof msg);
+		lockstep_say(0, PROG, "--config: %s", msg);
+		return -1;
+	}
+	if (cfg->smx_in_frac != o->in_frac) {
+		lockstep_say(0, PROG, "--config: %s has softmax.in_frac %u, "
+			"%s.json in_scale 2^-%u: not the config of the dump",
+			o->config, cfg->smx_in_frac, o->prefix, o->in_frac);
+		return -1;
+	}
+	o->dump_algo = cfg->smx_algo == CFG_SMX_ITA ? SMX_ITA :
+		       cfg->smx_algo == CFG_SMX_THREEPASS ? SMX_THREEPASS :
+		       SMX_ONLINE;
+	o->eps32 = (uint32_t)cfg->smx_ita_eps32;
+	if (!c->algo_set && o->dump_algo != SMX_THREEPASS)
+		c->algo = o->dump_algo;
+	o->compare = o->dump_algo == c->algo;
+	return 0;
+}
+
+/* Read and tile the --npy op; -1 after a message. */
+int smx_cosim_npy_load(struct smx_cosim *c)
+{
+	struct npy_op *o = &c->npy;
+	struct config cfg;
+
+	if (npy_json(o) || npy_config(c, &cfg))
+		return -1;
+	o->x = npy_tensor(o, "in", "|i1");
+	o->out = o->x ? npy_tensor(o, "out", "|u1") : NULL;
+	if (!o->out || npy_plan(c, &cfg) || npy_fits(c))
+		return -1;
+	if (!o->compare && !c->ls.quiet)
+		lockstep_say(0, PROG, "%s.out.npy not compared: dumped with "
+			"algorithm %s (%s), this run is %s", o->prefix,
+			smx_algo_name(o->dump_algo), o->config,
+			smx_algo_name(c->algo));
+	if (!c->tiles_set || c->n_tiles_max > o->n_steps)
+		c->n_tiles_max = o->n_steps;
+	return 0;
+}
+
+void smx_cosim_npy_free(struct npy_op *o)
+{
+	free(o->x);
+	free(o->out);
+	free(o->steps);
+}
+
