@@ -74,14 +74,14 @@ include tests/cosim/slices.mk
 include sim/systemc/systemc.mk
 include tests/icarus/icarus.mk
 
-.PHONY: all run test asan bench deps traces clean cosim studies deps-order install uninstall install-check man-sync
+.PHONY: all run test asan bench deps traces clean cosim studies deps-order install uninstall install-check man-sync unit-files
 all: $(BUILD)/stasim $(BUILD)/stasim-sc
 
 run: $(BUILD)/stasim
 	@echo "-- RUN: $(DEFAULT_TRACE) on $(DEFAULT_CONFIG) --"
 	$(BUILD)/stasim run -c $(DEFAULT_CONFIG) -t $(DEFAULT_TRACE)
 
-test: $(BUILD)/stasim $(addprefix $(BUILD)/tests/,$(TEST_NAMES)) sc-test cosim-sde-lint cosim-sde-quick icarus-sde-quick cosim-smx-quick cosim-vec-lint cosim-vec-quick cosim-gate-lint cosim-gate-quick icarus-smx-quick icarus-mutants rtl-recipe deps-order man-sync install-check
+test: $(BUILD)/stasim $(addprefix $(BUILD)/tests/,$(TEST_NAMES)) sc-test cosim-sde-lint cosim-sde-quick icarus-sde-quick cosim-smx-quick cosim-vec-lint cosim-vec-quick cosim-gate-lint cosim-gate-quick icarus-smx-quick icarus-mutants rtl-recipe deps-order man-sync install-check unit-files
 	@echo "-- TEST --"
 	@STASIM_BIN=$(BUILD)/stasim sh tests/run-suites.sh $(BUILD)/tests $(BUILD)/test-results $(TEST_NAMES)
 
@@ -147,6 +147,10 @@ uninstall:
 	rm -f $(DESTDIR)$(BINDIR)/stasim $(DESTDIR)$(BINDIR)/stasim-sc \
 	      $(DESTDIR)$(MANDIR)/stasim.1 $(DESTDIR)$(MANDIR)/stasim-sc.1
 	rm -rf $(DESTDIR)$(DATADIR)
+
+# Each registered unit's files are found by its name (docs/architecture.md).
+unit-files:
+	@sh tests/unit-files.sh
 
 # The man page lists every option every command's --help lists.
 man-sync: $(BUILD)/stasim $(BUILD)/stasim-sc
