@@ -16,28 +16,6 @@
 
 #include "lib/csv.h"
 
-/* realloc that never returns NULL: out of memory ends the process. */
-void *an_grow(void *p, size_t n)
-{
-	void *q = realloc(p, n ? n : 1);
-
-	if (!q) {
-		fputs("stasim: out of memory\n", stderr);
-		abort();
-	}
-	return q;
-}
-
-/* Print err as the one error line; returns rc. */
-int an_print_err(const struct sim_err *err, int rc)
-{
-	char buf[1400];
-
-	err_format(err, buf, sizeof buf);
-	fprintf(stderr, "stasim: %s\n", buf);
-	return rc;
-}
-
 /* "a, b or c" from names (NULL-terminated) into buf. */
 void an_name_list(const char *const *names, char *buf, size_t len)
 {
@@ -82,6 +60,43 @@ int an_operand(const struct opt_cmd *cmd, const char **file,
 	return 0;
 }
 
+int an_axes_opt(const struct opt_cmd *cmd, struct an_axes *ax, int key,
+		const char *v)
+{
+	switch (key) {
+	case 0:
+		return an_operand(cmd, &ax->file, v);
+	case AN_X:
+		ax->xs = v;
+		return 0;
+	case AN_Y:
+		ax->ys = v;
+		return 0;
+	default:	/* AN_WHERE */
+		return filt_add(&ax->f, cmd, v);
+	}
+}
+
+int an_axes_default(const struct opt_cmd *cmd, struct an_axes *ax)
+{
+	ax->xs = ax->xs ? ax->xs : "latency_us";
+	ax->ys = ax->ys ? ax->ys : "energy_pj";
+	if (ax->file && !strcmp(ax->xs, ax->ys))
+		return opt_error(cmd, "--x and --y both name '%s'", ax->xs);
+	return 0;
+}
+
+int an_axes_load(const struct an_axes *ax, struct results *c,
+		 struct sim_err *err)
+{
+	const char *nums[3];
+
+	nums[0] = ax->xs;
+	nums[1] = ax->ys;
+	nums[2] = NULL;
+	return results_load(ax->file, c, nums, err);
+}
+
 int an_out_open(struct an_out *o, const char *path, struct sim_err *err)
 {
 	o->path = path;
@@ -101,7 +116,7 @@ int an_out_close(struct an_out *o)
 
 	if (o->path)
 		return afile_commit(&o->a, "-o", &err) ?
-			an_print_err(&err, SIM_EXIT_USAGE) : SIM_EXIT_OK;
+			err_print("stasim", &err, SIM_EXIT_USAGE) : SIM_EXIT_OK;
 	if (fflush(stdout) == 0 && !ferror(stdout))
 		return SIM_EXIT_OK;
 	fprintf(stderr, "stasim: stdout: cannot write: %s\n", strerror(errno));

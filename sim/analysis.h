@@ -56,8 +56,10 @@ int plot_cmd(int argc, char **argv);
 #include <stdio.h>
 
 #include "err.h"
+#include "filter.h"
 #include "lib/afile.h"
 #include "opt.h"
+#include "results.h"
 
 /* Long-only options of pareto, table and plot (opt.h); -o is the letter. */
 enum {
@@ -72,18 +74,18 @@ enum {
 	AN_REPORT,		/* --report REPORT.json */
 };
 
+/* The opt_spec rows of --where and of -o FILE, alike in every command. */
+#define AN_WHERE_SPEC { AN_WHERE, "where", "KEY=VALUE", "only rows with " \
+	"KEY=VALUE (a trace also by file name)" }
+#define AN_OUTPUT_SPEC { 'o', "output", "FILE", "write to FILE instead of " \
+	"stdout" }
+
 /* Where an output goes: stdout, or FILE through a temporary and rename. */
 struct an_out {
 	struct afile a;		/* used when path is set */
 	const char *path;	/* -o FILE, or NULL for stdout */
 	FILE *f;		/* write here */
 };
-
-/* realloc that never returns NULL: out of memory ends the process. */
-void *an_grow(void *p, size_t n);
-
-/* Print err as the one error line "stasim: ..."; returns rc. */
-int an_print_err(const struct sim_err *err, int rc);
 
 /* "a, b or c" from names (NULL-terminated) into buf. */
 void an_name_list(const char *const *names, char *buf, size_t len);
@@ -97,6 +99,30 @@ int an_pick(const struct opt_cmd *cmd, const char *opt, const char *val,
 
 /* The one results file operand into *file; 0, or a usage line and 2. */
 int an_operand(const struct opt_cmd *cmd, const char **file, const char *v);
+
+/* What pareto and plot read alike: a results file and two of its columns. */
+struct an_axes {
+	const char *file;	/* RESULTS.csv operand, NULL until given */
+	const char *xs, *ys;	/* --x and --y columns, NULL until given */
+	struct filt f;		/* --where filters */
+};
+
+/*
+ * The operand (key 0), --x, --y or --where (every other key) into ax, for
+ * command cmd's option callback; 0, or a usage line and 2.
+ */
+int an_axes_opt(const struct opt_cmd *cmd, struct an_axes *ax, int key,
+		const char *v);
+
+/*
+ * Both columns defaulted (latency_us along x, energy_pj along y); 0, or a
+ * usage line and 2 when a results file is given and both name one column.
+ */
+int an_axes_default(const struct opt_cmd *cmd, struct an_axes *ax);
+
+/* ax->file loaded, both columns numeric (results_load); 0, or -1 with err. */
+int an_axes_load(const struct an_axes *ax, struct results *c,
+		 struct sim_err *err);
 
 /* Open path (NULL: stdout) for writing. 0, or -1 with err. */
 int an_out_open(struct an_out *o, const char *path, struct sim_err *err);

@@ -27,11 +27,7 @@
 
 int cli_input_error(const char *prog, const struct sim_err *err)
 {
-	char buf[1400];
-
-	err_format(err, buf, sizeof buf);
-	fprintf(stderr, "%s: %s\n", prog, buf);
-	return SIM_EXIT_USAGE;
+	return err_print(prog, err, SIM_EXIT_USAGE);
 }
 
 /* ---- options ---- */

@@ -35,3 +35,12 @@ void err_format(const struct sim_err *err, char *buf, unsigned long len)
 	else
 		snprintf(buf, len, "%s: %s", where, err->msg);
 }
+
+int err_print(const char *prog, const struct sim_err *err, int status)
+{
+	char buf[1400];
+
+	err_format(err, buf, sizeof buf);
+	fprintf(stderr, "%s: %s\n", prog, buf);
+	return status;
+}

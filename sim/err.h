@@ -34,4 +34,11 @@ int err_set(struct sim_err *err, const char *file, int line,
 /* Format as "FILE:LINE: FIELD: MSG" (parts omitted when empty) into buf. */
 void err_format(const struct sim_err *err, char *buf, unsigned long len);
 
+/*
+ * Print err on stderr as the one line "PROG: FILE:LINE: FIELD: MSG" (a
+ * command's user error, after err_format); returns status, so that a
+ * command can write `return err_print("stasim", &err, SIM_EXIT_USAGE)`.
+ */
+int err_print(const char *prog, const struct sim_err *err, int status);
+
 #endif

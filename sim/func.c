@@ -59,14 +59,8 @@ int func_init(struct func *f, const struct config *cfg, const struct trace *t,
 	      const struct plan_op *plans, uint32_t n, struct moe_info **moe,
 	      uint64_t seed, const char *dump_dir)
 {
-	memset(f, 0, sizeof *f);
-	f->cfg = cfg;
-	f->t = t;
-	f->plans = plans;
-	f->seed = seed;
-	f->dump_dir = dump_dir;
-	f->n = n;
-	f->moe = moe;
+	*f = (struct func){ .cfg = cfg, .t = t, .plans = plans, .seed = seed,
+			    .dump_dir = dump_dir, .n = n, .moe = moe };
 	f->ops = calloc(n ? n : 1, sizeof *f->ops);
 	return f->ops && moe_func_init(f) == 0 ? 0 : -1;
 }

@@ -197,6 +197,24 @@ int gp_make_dirs(const char *dir, struct sim_err *err)
  * writes the temporaries, and both are renamed into place when both are
  * non-empty. Returns the exit status, printing the error if any.
  */
+FILE *gp_create(const char *path, struct sim_err *err)
+{
+	FILE *f = fopen(path, "w");
+
+	if (!f)
+		err_set(err, path, 0, "", "cannot create: %s", strerror(errno));
+	return f;
+}
+
+int gp_close(FILE **f, const char *path, struct sim_err *err)
+{
+	int bad = fclose(*f);
+
+	*f = NULL;
+	return bad ? err_set(err, path, 0, "", "cannot write: %s",
+			     strerror(errno)) : 0;
+}
+
 int gp_render(struct gp_work *wk, const char *gp, const char *dir,
 		      const char *base, int w, int h, const char *body)
 {
@@ -210,16 +228,14 @@ int gp_render(struct gp_work *wk, const char *gp, const char *dir,
 
 	snprintf(path, sizeof path, "%s/%s.png", dir, base);
 	if (afile_open(&png, path, "-o", &err))
-		return an_print_err(&err, SIM_EXIT_USAGE);
+		return err_print("stasim", &err, SIM_EXIT_USAGE);
 	snprintf(path, sizeof path, "%s/%s.svg", dir, base);
 	if (afile_open(&svg, path, "-o", &err)) {
 		afile_abort(&png);
-		return an_print_err(&err, SIM_EXIT_USAGE);
+		return err_print("stasim", &err, SIM_EXIT_USAGE);
 	}
-	if (!(f = fopen(script, "w"))) {
-		err_set(&err, script, 0, "", "cannot create: %s", strerror(errno));
+	if (!(f = gp_create(script, &err)))
 		goto fail;
-	}
 	fprintf(f, "set encoding utf8\n"
 		"if (strstrt(GPVAL_TERMINALS, 'pngcairo') > 0) {\n"
 		"    set terminal pngcairo size %d,%d noenhanced font 'sans,10'\n"
@@ -236,32 +252,30 @@ int gp_render(struct gp_work *wk, const char *gp, const char *dir,
 	fputs("\nload ", f);
 	gp_str(f, body);
 	fputs("\nset output\n", f);
-	if (fclose(f)) {
-		err_set(&err, script, 0, "", "cannot write: %s", strerror(errno));
+	if (gp_close(&f, script, &err))
 		goto fail;
-	}
 	if (gp_run(gp, script, log, &err)) {
 		afile_abort(&png);
 		afile_abort(&svg);
-		return an_print_err(&err, SIM_EXIT_FAIL);
+		return err_print("stasim", &err, SIM_EXIT_FAIL);
 	}
 	if (stat(png.tmp, &a) || stat(svg.tmp, &b) || !a.st_size || !b.st_size) {
 		err_set(&err, "gnuplot", 0, "", "wrote an empty figure");
 		afile_abort(&png);
 		afile_abort(&svg);
-		return an_print_err(&err, SIM_EXIT_FAIL);
+		return err_print("stasim", &err, SIM_EXIT_FAIL);
 	}
 	if (afile_commit(&png, "-o", &err)) {
 		afile_abort(&svg);
-		return an_print_err(&err, SIM_EXIT_USAGE);
+		return err_print("stasim", &err, SIM_EXIT_USAGE);
 	}
 	if (afile_commit(&svg, "-o", &err))
-		return an_print_err(&err, SIM_EXIT_USAGE);
+		return err_print("stasim", &err, SIM_EXIT_USAGE);
 	printf("%s\n%s\n", png.path, svg.path);
 	return fflush(stdout) ? SIM_EXIT_FAIL : SIM_EXIT_OK;
 fail:
 	afile_abort(&png);
 	afile_abort(&svg);
-	return an_print_err(&err, SIM_EXIT_USAGE);
+	return err_print("stasim", &err, SIM_EXIT_USAGE);
 }
 

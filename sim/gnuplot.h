@@ -26,6 +26,15 @@ int gp_work_open(struct gp_work *w, struct sim_err *err);
 /* Path of file name in the work directory (removed by gp_work_close). */
 const char *gp_work_file(struct gp_work *w, const char *name);
 
+/* path opened for writing, or NULL with err "PATH: cannot create: ...". */
+FILE *gp_create(const char *path, struct sim_err *err);
+
+/*
+ * Close *f, written as path, and set *f to NULL; 0, or -1 with err
+ * "PATH: cannot write: ..." when a write or the close failed.
+ */
+int gp_close(FILE **f, const char *path, struct sim_err *err);
+
 /* Remove the work directory's files and the directory. */
 void gp_work_close(struct gp_work *w);
 

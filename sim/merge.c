@@ -34,16 +34,6 @@ static const struct opt_cmd merge_cmdline = {
 	merge_opts,
 };
 
-/* Print err as the one error line; returns status. */
-static int print_err(const struct sim_err *err, int status)
-{
-	char buf[1400];
-
-	err_format(err, buf, sizeof buf);
-	fprintf(stderr, "stasim: %s\n", buf);
-	return status;
-}
-
 struct mg_row {
 	uint64_t id;		/* point id */
 	uint64_t hash;		/* sw_point_hash of its trace and key values */
@@ -295,14 +285,14 @@ int merge_cmd(int argc, char **argv)
 	rc = SIM_EXIT_USAGE;
 	for (i = 0; i < a.n; i++)
 		if (mg_read(&m, a.files[i], i, &err)) {
-			print_err(&err, rc);
+			err_print("stasim", &err, rc);
 			goto out;
 		}
 	if ((rc = mg_dedup(&m, a.files, &err))) {
-		print_err(&err, rc);
+		err_print("stasim", &err, rc);
 		goto out;
 	}
-	rc = mg_write(&m, a.out, &err) ? print_err(&err, SIM_EXIT_USAGE) :
+	rc = mg_write(&m, a.out, &err) ? err_print("stasim", &err, SIM_EXIT_USAGE) :
 		SIM_EXIT_OK;
 out:
 	for (i = 0; i < m.n_files; i++)

@@ -14,6 +14,7 @@
 #include <string.h>
 
 #include "analysis.h"
+#include "lib/buf.h"
 #include "lib/num.h"
 
 static int pt_cmp(const void *a, const void *b)
@@ -31,7 +32,7 @@ size_t pareto_front(const struct results *c, long xc, long yc,
 			   const struct filt *f, struct pareto_pt *front,
 			   size_t *n_sel, size_t *n_ok)
 {
-	struct pareto_pt *p = an_grow(NULL, (c->nrows + 1) * sizeof *p);
+	struct pareto_pt *p = buf_grow(NULL, (c->nrows + 1) * sizeof *p);
 	size_t i, n = 0, nf = 0;
 	double best = INFINITY;
 
@@ -86,8 +87,8 @@ static void pareto_write(FILE *f, const struct results *c, const struct pareto_p
 	char among[400];
 
 	size_t nc = c->head.n, i, j, last;
-	size_t *w = an_grow(NULL, nc * sizeof *w);
-	int *right = an_grow(NULL, nc * sizeof *right);
+	size_t *w = buf_grow(NULL, nc * sizeof *w);
+	int *right = buf_grow(NULL, nc * sizeof *right);
 	double v;
 
 	/* right-aligned: a column with numbers and nothing else but blanks */
@@ -138,10 +139,9 @@ static void pareto_write(FILE *f, const struct results *c, const struct pareto_p
 static const struct opt_spec pareto_opts[] = {
 	{ AN_X, "x", "COL", "column minimized along x (default latency_us)" },
 	{ AN_Y, "y", "COL", "column minimized along y (default energy_pj)" },
-	{ AN_WHERE, "where", "KEY=VALUE", "only rows with KEY=VALUE (a "
-	  "trace also by file name)" },
+	AN_WHERE_SPEC,
 	{ AN_FORMAT, "format", "FMT", "txt (default, aligned), csv or md" },
-	{ 'o', "output", "FILE", "write to FILE instead of stdout" },
+	AN_OUTPUT_SPEC,
 	{ 0, NULL, NULL, NULL },
 };
 
@@ -155,9 +155,9 @@ static const struct opt_cmd pareto_cmdline = {
 };
 
 struct pareto_args {
-	const char *file, *xs, *ys, *outp;	/* as given */
+	struct an_axes ax;	/* the file, --x, --y, --where */
+	const char *outp;	/* -o FILE, NULL = stdout */
 	enum pfmt fmt;		/* --format */
-	struct filt f;		/* --where filters */
 };
 
 static int pareto_opt(void *ctx, int key, const char *v)
@@ -167,28 +167,20 @@ static int pareto_opt(void *ctx, int key, const char *v)
 	int i;
 
 	switch (key) {
-	case 0:
-		return an_operand(&pareto_cmdline, &a->file, v);
-	case AN_X:
-		a->xs = v;
-		return 0;
-	case AN_Y:
-		a->ys = v;
-		return 0;
-	case AN_WHERE:
-		return filt_add(&a->f, &pareto_cmdline, v);
 	case AN_FORMAT:
 		if ((i = an_pick(&pareto_cmdline, "--format", v, fmts)) < 0)
 			return SIM_EXIT_USAGE;
 		a->fmt = (enum pfmt)i;
 		return 0;
-	default:
+	case 'o':
 		a->outp = v;
 		return 0;
+	default:
+		return an_axes_opt(&pareto_cmdline, &a->ax, key, v);
 	}
 }
 
-/* Options into a; 0, OPT_HELP, or a usage line and 2. */
+/* Options into a, axes defaulted; 0, OPT_HELP, or a usage line and 2. */
 static int pareto_parse(int argc, char **argv, struct pareto_args *a)
 {
 	const struct opt_cmd *cmd = &pareto_cmdline;
@@ -196,19 +188,16 @@ static int pareto_parse(int argc, char **argv, struct pareto_args *a)
 
 	if (rc)
 		return rc;
-	if (!a->file)
+	if (!a->ax.file)
 		return opt_error(cmd, "needs RESULTS.csv, a results file of "
 				 "'stasim sweep'");
-	if (!strcmp(a->xs, a->ys))
-		return opt_error(cmd, "--x and --y both name '%s'", a->xs);
-	return 0;
+	return an_axes_default(cmd, &a->ax);
 }
 
 int pareto_cmd(int argc, char **argv)
 {
-	struct pareto_args a = { .xs = "latency_us", .ys = "energy_pj",
-				 .fmt = PF_TXT };
-	const char *nums[3];
+	struct pareto_args a = { .fmt = PF_TXT };
+	struct an_axes *ax = &a.ax;
 	struct sim_err err;
 	struct results c;
 	struct an_out out;
@@ -218,31 +207,27 @@ int pareto_cmd(int argc, char **argv)
 
 	if ((rc = pareto_parse(argc, argv, &a)))
 		return rc == OPT_HELP ? SIM_EXIT_OK : rc;
-	nums[0] = a.xs;
-	nums[1] = a.ys;
-	nums[2] = NULL;
-	if (results_load(a.file, &c, nums, &err))
-		return an_print_err(&err, SIM_EXIT_USAGE);
-	if (filt_resolve(&a.f, &c, &err) ||
-	    (a.f.n && filt_check(&a.f, &c, &err))) {
+	if (an_axes_load(ax, &c, &err))
+		return err_print("stasim", &err, SIM_EXIT_USAGE);
+	if (filt_resolve(&ax->f, &c, &err) ||
+	    (ax->f.n && filt_check(&ax->f, &c, &err))) {
 		results_free(&c);
-		return an_print_err(&err, SIM_EXIT_USAGE);
+		return err_print("stasim", &err, SIM_EXIT_USAGE);
 	}
-	front = an_grow(NULL, (c.nrows + 1) * sizeof *front);
-	nf = pareto_front(&c, results_col(&c, a.xs), results_col(&c, a.ys), &a.f,
-			  front, &n_sel, &n_ok);
+	front = buf_grow(NULL, (c.nrows + 1) * sizeof *front);
+	nf = pareto_front(&c, results_col(&c, ax->xs), results_col(&c, ax->ys),
+			  &ax->f, front, &n_sel, &n_ok);
 	if (!n_ok)
 		fprintf(stderr, "stasim: %s: no row has status ok; the front is "
-			"empty\n", a.file);
+			"empty\n", ax->file);
 	if (an_out_open(&out, a.outp, &err))
-		rc = an_print_err(&err, SIM_EXIT_USAGE);
+		rc = err_print("stasim", &err, SIM_EXIT_USAGE);
 	else {
-		pareto_write(out.f, &c, front, nf, a.fmt, a.xs, a.ys, &a.f,
-			     n_sel, n_ok);
+		pareto_write(out.f, &c, front, nf, a.fmt, ax->xs, ax->ys,
+			     &ax->f, n_sel, n_ok);
 		rc = an_out_close(&out);
 	}
 	free(front);
 	results_free(&c);
 	return rc;
 }
-

@@ -9,13 +9,13 @@
  */
 #include "analysis.h"
 
-#include <errno.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "filter.h"
+#include "lib/buf.h"
 #include "gnuplot.h"
 #include "lib/json.h"
 #include "pareto.h"
@@ -82,17 +82,15 @@ static int plot_csv(const struct results *c, const struct filt *flt,
 	xc = results_col(c, xs);
 	yc = results_col(c, ys);
 	pc = results_col(c, "point");
-	front = an_grow(NULL, (c->nrows + 1) * sizeof *front);
+	front = buf_grow(NULL, (c->nrows + 1) * sizeof *front);
 	nf = pareto_front(c, xc, yc, flt, front, &n_sel, &n_ok);
 	if (gp_make_dirs(dir, &err) || gp_work_open(&wk, &err))
 		goto fail;
 	pts = gp_work_file(&wk, "points.dat");
 	frs = gp_work_file(&wk, "front.dat");
 	body = gp_work_file(&wk, "body.gp");
-	if (!(f = fopen(pts, "w")) || !(g = fopen(frs, "w"))) {
-		err_set(&err, pts, 0, "", "cannot create: %s", strerror(errno));
+	if (!(f = gp_create(pts, &err)) || !(g = gp_create(frs, &err)))
 		goto fail;
-	}
 	for (i = 0; i < c->nrows; i++) {
 		double x, y;
 
@@ -122,16 +120,9 @@ static int plot_csv(const struct results *c, const struct filt *flt,
 		gp_label(g, base);
 		fputc('\n', g);
 	}
-	if (fclose(f) | fclose(g)) {
-		f = g = NULL;
-		err_set(&err, pts, 0, "", "cannot write: %s", strerror(errno));
+	if (gp_close(&f, pts, &err) | gp_close(&g, pts, &err) ||
+	    !(f = gp_create(body, &err)))
 		goto fail;
-	}
-	g = NULL;
-	if (!(f = fopen(body, "w"))) {
-		err_set(&err, body, 0, "", "cannot create: %s", strerror(errno));
-		goto fail;
-	}
 	bn = strrchr(file, '/') ? strrchr(file, '/') + 1 : file;
 	fputs("reset\nset encoding utf8\nset title ", f);
 	filt_text(flt, ", rows with ", among, sizeof among);
@@ -160,12 +151,8 @@ static int plot_csv(const struct results *c, const struct filt *flt,
 		      "font ',8' notitle", f);
 	}
 	fputc('\n', f);
-	if (fclose(f)) {
-		f = NULL;
-		err_set(&err, body, 0, "", "cannot write: %s", strerror(errno));
+	if (gp_close(&f, body, &err))
 		goto fail;
-	}
-	f = NULL;
 	if (!strcmp(xs, "latency_us") && !strcmp(ys, "energy_pj"))
 		snprintf(base, sizeof base, "latency_energy");
 	else
@@ -177,7 +164,7 @@ static int plot_csv(const struct results *c, const struct filt *flt,
 	rc = gp_render(&wk, gp, dir, base, 1000, 700, body);
 	goto done;
 fail:
-	rc = an_print_err(&err, SIM_EXIT_USAGE);
+	rc = err_print("stasim", &err, SIM_EXIT_USAGE);
 done:
 	if (f)
 		fclose(f);
@@ -235,7 +222,7 @@ static int report_bars(const char *path, const struct json_val *root,
 	if (!ops->n)
 		return err_set(err, path, ops->line, "ops", "empty: nothing to "
 			       "plot");
-	*bars = an_grow(NULL, ops->n * sizeof **bars);
+	*bars = buf_grow(NULL, ops->n * sizeof **bars);
 	for (i = 0; i < ops->n; i++) {
 		op = &ops->kid[i];
 		snprintf(field, sizeof field, "ops[%zu]", i);
@@ -302,7 +289,7 @@ static int plot_report(const char *file, const struct json_val *root,
 	size_t n = of->n, nb, i;
 	char title[600];
 	FILE *f = NULL;
-	int rc = SIM_EXIT_USAGE, grouped, w;
+	int rc, grouped, w;
 
 	grouped = n > OPS_PER_OP_MAX;
 	nb = grouped ? group_bars(bars, n) : n;
@@ -310,25 +297,16 @@ static int plot_report(const char *file, const struct json_val *root,
 		goto fail;
 	dat = gp_work_file(&wk, "ops.dat");
 	body = gp_work_file(&wk, "body.gp");
-	if (!(f = fopen(dat, "w"))) {
-		err_set(&err, dat, 0, "", "cannot create: %s", strerror(errno));
+	if (!(f = gp_create(dat, &err)))
 		goto fail;
-	}
 	for (i = 0; i < nb; i++) {
 		snprintf(title, sizeof title, grouped ? "%s (%zu)" : "%s",
 			 bars[i].name, bars[i].n);
 		gp_label(f, title);
 		fprintf(f, " %.17g %.17g\n", bars[i].us, bars[i].uj);
 	}
-	if (fclose(f)) {
-		f = NULL;
-		err_set(&err, dat, 0, "", "cannot write: %s", strerror(errno));
+	if (gp_close(&f, dat, &err) || !(f = gp_create(body, &err)))
 		goto fail;
-	}
-	if (!(f = fopen(body, "w"))) {
-		err_set(&err, body, 0, "", "cannot create: %s", strerror(errno));
-		goto fail;
-	}
 	run = json_get(root, "run");
 	arch = json_get(root, "arch");
 	v = json_get(run, "trace");
@@ -360,23 +338,18 @@ static int plot_report(const char *file, const struct json_val *root,
 	fputs("\nplot ", f);
 	gp_str(f, dat);
 	fputs(" using 3:xtic(1) lc rgb '#c0392b'\nunset multiplot\n", f);
-	if (fclose(f)) {
-		f = NULL;
-		err_set(&err, body, 0, "", "cannot write: %s", strerror(errno));
+	if (gp_close(&f, body, &err))
 		goto fail;
-	}
-	f = NULL;
 	w = 300 + 28 * (int)nb;
 	rc = gp_render(&wk, gp, dir, "ops", w < 900 ? 900 : w > 2400 ? 2400 : w,
 			900, body);
-	goto done;
+	gp_work_close(&wk);
+	return rc;
 fail:
-	rc = an_print_err(&err, SIM_EXIT_USAGE);
-done:
 	if (f)
 		fclose(f);
 	gp_work_close(&wk);
-	return rc;
+	return err_print("stasim", &err, SIM_EXIT_USAGE);
 }
 
 /* The filters exist and leave at least one ok row. 0, or -1 with err. */
@@ -397,8 +370,7 @@ static int plot_csv_check(const struct results *c, struct filt *f,
 static const struct opt_spec plot_opts[] = {
 	{ AN_X, "x", "COL", "column along x (default latency_us)" },
 	{ AN_Y, "y", "COL", "column along y (default energy_pj)" },
-	{ AN_WHERE, "where", "KEY=VALUE", "only rows with KEY=VALUE (a "
-	  "trace also by file name)" },
+	AN_WHERE_SPEC,
 	{ AN_REPORT, "report", "REPORT.json", "plot one run's ops instead of a "
 	  "results file" },
 	{ 'o', "output", "DIR", "directory for the PNG and SVG (created)" },
@@ -416,8 +388,8 @@ static const struct opt_cmd plot_cmdline = {
 };
 
 struct plot_args {
-	const char *file, *rep, *dir, *xs, *ys;	/* as given */
-	struct filt f;		/* --where filters */
+	struct an_axes ax;	/* a results file, --x, --y, --where */
+	const char *rep, *dir;	/* --report, -o: as given */
 };
 
 static int plot_opt(void *ctx, int key, const char *v)
@@ -425,22 +397,14 @@ static int plot_opt(void *ctx, int key, const char *v)
 	struct plot_args *a = ctx;
 
 	switch (key) {
-	case 0:
-		return an_operand(&plot_cmdline, &a->file, v);
-	case AN_X:
-		a->xs = v;
-		return 0;
-	case AN_Y:
-		a->ys = v;
-		return 0;
-	case AN_WHERE:
-		return filt_add(&a->f, &plot_cmdline, v);
 	case AN_REPORT:
 		a->rep = v;
 		return 0;
-	default:
+	case 'o':
 		a->dir = v;
 		return 0;
+	default:
+		return an_axes_opt(&plot_cmdline, &a->ax, key, v);
 	}
 }
 
@@ -448,64 +412,57 @@ static int plot_opt(void *ctx, int key, const char *v)
 static int plot_parse(int argc, char **argv, struct plot_args *a)
 {
 	const struct opt_cmd *cmd = &plot_cmdline;
+	const struct an_axes *ax = &a->ax;
 	int rc = opt_parse(cmd, argc, argv, plot_opt, a);
 
 	if (rc)
 		return rc;
-	if (!a->dir || !(a->file || a->rep))
+	if (!a->dir || !(ax->file || a->rep))
 		return opt_error(cmd, "needs RESULTS.csv (a results file of "
 				 "'stasim sweep') or --report REPORT.json, "
 				 "and -o DIR");
-	if (a->file && a->rep)
+	if (ax->file && a->rep)
 		return opt_error(cmd, "a results CSV or --report REPORT.json, "
 				 "not both");
-	if (a->rep && (a->xs || a->ys || a->f.n))
+	if (a->rep && (ax->xs || ax->ys || ax->f.n))
 		return opt_error(cmd, "--x, --y and --where are for a results "
 				 "CSV, not --report");
-	a->xs = a->xs ? a->xs : "latency_us";
-	a->ys = a->ys ? a->ys : "energy_pj";
-	if (a->file && !strcmp(a->xs, a->ys))
-		return opt_error(cmd, "--x and --y both name '%s'", a->xs);
-	return 0;
+	return an_axes_default(cmd, &a->ax);
 }
 
 int plot_cmd(int argc, char **argv)
 {
-	struct plot_args a = { .file = NULL };
+	struct plot_args a = { .rep = NULL };
+	struct an_axes *ax = &a.ax;
 	struct ops_fig of = { .bars = NULL };
 	char gp[1024];
 	struct sim_err err;
 	struct json_val root;
 	struct results c;
-	const char *nums[3];
 	int rc;
 
 	if ((rc = plot_parse(argc, argv, &a)))
 		return rc == OPT_HELP ? SIM_EXIT_OK : rc;
 	/* bad input first, so it is reported with or without gnuplot */
-	nums[0] = a.xs;
-	nums[1] = a.ys;
-	nums[2] = NULL;
-	if (a.file ? results_load(a.file, &c, nums, &err) :
+	if (ax->file ? an_axes_load(ax, &c, &err) :
 	    json_load(a.rep, &root, &err))
-		return an_print_err(&err, SIM_EXIT_USAGE);
-	rc = a.file ? plot_csv_check(&c, &a.f, &err) :
+		return err_print("stasim", &err, SIM_EXIT_USAGE);
+	rc = ax->file ? plot_csv_check(&c, &ax->f, &err) :
 		report_bars(a.rep, &root, &of, &err);
 	if (rc)
-		rc = an_print_err(&err, SIM_EXIT_USAGE);
+		rc = err_print("stasim", &err, SIM_EXIT_USAGE);
 	else if (gp_find(gp, sizeof gp)) {
 		fputs("stasim: plot: gnuplot not found on PATH: install "
 		      "gnuplot-nox ('make deps' or 'apt-get install "
 		      "gnuplot-nox')\n", stderr);
 		rc = SIM_EXIT_USAGE;
 	} else
-		rc = a.file ? plot_csv(&c, &a.f, a.dir, a.xs, a.ys, gp) :
+		rc = ax->file ? plot_csv(&c, &ax->f, a.dir, ax->xs, ax->ys, gp) :
 			plot_report(a.rep, &root, &of, a.dir, gp);
-	if (a.file)
+	if (ax->file)
 		results_free(&c);
 	else
 		json_free(&root);
 	free(of.bars);
 	return rc;
 }
-

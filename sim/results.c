@@ -15,6 +15,7 @@
 #include <string.h>
 
 #include "analysis.h"
+#include "lib/buf.h"
 #include "lib/num.h"
 #include "lib/slurp.h"
 #include "opt.h"
@@ -85,7 +86,7 @@ long results_need(const struct results *c, const char *name,
 	if (col >= 0)
 		return col;
 	list[0] = 0;
-	cands = an_grow(NULL, (c->head.n + 1) * sizeof *cands);
+	cands = buf_grow(NULL, (c->head.n + 1) * sizeof *cands);
 	for (i = 0; i < c->head.n; i++) {
 		cands[i] = c->head.f[i];
 		if (n < sizeof list)
@@ -223,7 +224,7 @@ int results_load(const char *path, struct results *c, const char *const *extra,
 			goto fail;
 		}
 		if (c->nrows == cap)
-			c->rows = an_grow(c->rows, (cap = cap ? 2 * cap : 64) *
+			c->rows = buf_grow(c->rows, (cap = cap ? 2 * cap : 64) *
 				       sizeof *c->rows);
 		c->rows[c->nrows++] = row;
 	}

@@ -483,7 +483,7 @@ int import_scalesim_cmd(int argc, char **argv)
 	struct import_args a = { NULL, NULL, NULL, { 0, 0 } };
 	struct trace t;
 	struct sim_err err;
-	char comment[700], buf[1400];
+	char comment[700];
 	int rc;
 
 	if ((rc = import_parse(argc, argv, &a)))
@@ -494,9 +494,7 @@ int import_scalesim_cmd(int argc, char **argv)
 		 a.nm ? "" : ", else dense");
 	if (scalesim_read(a.in, &a.o, &t, &err) ||
 	    trace_write(a.out, &t, comment, &err)) {
-		err_format(&err, buf, sizeof buf);
-		fprintf(stderr, "stasim: %s\n", buf);
-		rc = SIM_EXIT_USAGE;
+		rc = err_print("stasim", &err, SIM_EXIT_USAGE);
 	}
 	trace_free(&t);
 	return rc;

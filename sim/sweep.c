@@ -69,16 +69,6 @@ static volatile sig_atomic_t sweep_stop;
 
 /* Small helpers */
 
-/* Print err as one line; returns status. */
-static int print_err(const struct sim_err *err, int status)
-{
-	char buf[1400];
-
-	err_format(err, buf, sizeof buf);
-	fprintf(stderr, "stasim: %s\n", buf);
-	return status;
-}
-
 static double now_s(void)
 {
 	struct timespec ts;
@@ -413,7 +403,7 @@ int sweep_cmd(int argc, char **argv)
 	}
 	rc = SIM_EXIT_USAGE;
 	if (sw_spec_load(spec, &s->sp, &err) || load_inputs(s, &err)) {
-		print_err(&err, rc);
+		err_print("stasim", &err, rc);
 		goto out;
 	}
 	header = sw_results_header(&s->sp);
@@ -424,7 +414,7 @@ int sweep_cmd(int argc, char **argv)
 		goto out;
 	}
 	if (sw_results_open(s, header, &err)) {
-		print_err(&err, rc);
+		err_print("stasim", &err, rc);
 		goto out;
 	}
 	count_points(s);
@@ -442,7 +432,7 @@ int sweep_cmd(int argc, char **argv)
 		progress(&s->pr, 1);
 	summary(s, now_s() - s->pr.t0);
 	if (rc < 0) {
-		rc = print_err(&err, SIM_EXIT_FAIL);
+		rc = err_print("stasim", &err, SIM_EXIT_FAIL);
 	} else if (rc > 0) {
 		fprintf(stderr, "stasim: sweep: interrupted; %llu of %llu "
 			"points left; run the same command again to resume\n",
@@ -455,7 +445,7 @@ int sweep_cmd(int argc, char **argv)
 out:
 	if (s->out_fd >= 0 && close(s->out_fd) && rc == SIM_EXIT_OK) {
 		err_set(&err, s->out, 0, "-o", "cannot write: %s", strerror(errno));
-		rc = print_err(&err, SIM_EXIT_FAIL);
+		rc = err_print("stasim", &err, SIM_EXIT_FAIL);
 	}
 	for (i = 0; i < s->sp.traces.n && i < SW_TRACES_MAX; i++)
 		trace_free(&s->tr[i]);

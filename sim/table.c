@@ -14,6 +14,7 @@
 #include <string.h>
 
 #include "filter.h"
+#include "lib/buf.h"
 #include "results.h"
 
 enum { MET_LAT = 1, MET_EN = 2 };	/* --metric bits */
@@ -41,7 +42,7 @@ static size_t distinct(const char ***v, size_t *n, const char *s)
 	for (i = 0; i < *n; i++)
 		if (!strcmp((*v)[i], s))
 			return i;
-	*v = an_grow(*v, (*n + 1) * sizeof **v);
+	*v = buf_grow(*v, (*n + 1) * sizeof **v);
 	(*v)[*n] = s;
 	return (*n)++;
 }
@@ -142,7 +143,7 @@ static int tab_build(struct tab *t, const char *base, struct sim_err *err)
 		}
 	if (!t->nr)
 		return filt_check(t->f, c, err);
-	t->cell = an_grow(NULL, t->nr * t->nc * sizeof *t->cell);
+	t->cell = buf_grow(NULL, t->nr * t->nc * sizeof *t->cell);
 	memset(t->cell, 0, t->nr * t->nc * sizeof *t->cell);
 	for (i = 0; i < c->nrows; i++) {
 		const struct csv_row *row = &c->rows[i];
@@ -321,10 +322,9 @@ static const struct opt_spec table_opts[] = {
 	{ AN_BASELINE, "baseline", "VALUE", "add the speedup over the --cols "
 	  "value VALUE" },
 	{ AN_METRIC, "metric", "WHICH", "latency, energy or both (default)" },
-	{ AN_WHERE, "where", "KEY=VALUE", "only rows with KEY=VALUE (a "
-	  "trace also by file name)" },
+	AN_WHERE_SPEC,
 	{ AN_FORMAT, "format", "FMT", "md (default, Markdown) or latex" },
-	{ 'o', "output", "FILE", "write to FILE instead of stdout" },
+	AN_OUTPUT_SPEC,
 	{ 0, NULL, NULL, NULL },
 };
 
@@ -425,7 +425,7 @@ int table_cmd(int argc, char **argv)
 		nums[n++] = "energy_pj";
 	nums[n] = NULL;
 	if (results_load(a.file, &c, nums, &err))
-		return an_print_err(&err, SIM_EXIT_USAGE);
+		return err_print("stasim", &err, SIM_EXIT_USAGE);
 	t.c = &c;
 	t.rkey = a.rows;
 	t.ckey = a.cols;
@@ -459,7 +459,7 @@ int table_cmd(int argc, char **argv)
 	rc = an_out_close(&out);
 	goto done;
 out:
-	rc = an_print_err(&err, SIM_EXIT_USAGE);
+	rc = err_print("stasim", &err, SIM_EXIT_USAGE);
 done:
 	free(t.rv);
 	free(t.cv);

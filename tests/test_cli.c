@@ -6,8 +6,9 @@
  * stdout, stderr and the files left on disk are the contract (DESIGN.md,
  * "Interfaces" and "Bad input"). Expected values come from the inputs
  * themselves: tests/bad/EXPECT says, for each malformed file, which line and
- * field its mistake is on; the --dump tensors are checked by an independent
- * .npy reader and an int64 matrix product written here.
+ * field its mistake is on; the --dump tensors, read back by lib/npy (whose
+ * reader test_lib.c checks on hand-made files), are checked against an
+ * int64 matrix product written here.
  *
  * Every command runs in a fresh empty working directory, so a file the tool
  * leaves behind (a report, a temporary, a core dump) is seen and fails the
@@ -20,6 +21,8 @@
 #include <sys/stat.h>
 #include <time.h>
 
+#include "lib/npy.h"
+
 #define OUT_MAX (256 * 1024)	/* captured output of one command */
 #define CMD_MAX 8192		/* one shell command line */
 #define PATH_MAX_ 1024		/* paths built by the tests */
@@ -31,34 +34,6 @@ static const char default_cfg[] = "configs/sta-default.ini";
 
 /* ------------------------------------------------------------------ */
 /* Files and directories */
-
-/* Whole file, NUL-terminated, in a malloc'd buffer; NULL if unreadable. */
-static char *slurp(const char *path, size_t *len)
-{
-	FILE *f = fopen(path, "rb");
-	char *buf = NULL;
-	size_t cap = 0, n = 0, got;
-
-	if (!f)
-		return NULL;
-	do {
-		if (n + 4096 + 1 > cap) {
-			char *p;
-
-			cap = cap ? cap * 2 : 8192;
-			p = realloc(buf, cap);
-			assert_non_null(p);
-			buf = p;
-		}
-		got = fread(buf + n, 1, cap - n - 1, f);
-		n += got;
-	} while (got > 0);
-	fclose(f);
-	buf[n] = 0;
-	if (len)
-		*len = n;
-	return buf;
-}
 
 static int cmp_name(const void *a, const void *b)
 {
@@ -111,7 +86,7 @@ static int starts_with(const char *s, const char *prefix)
 static void assert_same_bytes(const char *a, const char *b)
 {
 	size_t la, lb;
-	char *ta = slurp(a, &la), *tb = slurp(b, &lb);
+	char *ta = slurp_text(a, &la), *tb = slurp_text(b, &lb);
 
 	assert_non_null(ta);
 	assert_non_null(tb);
@@ -221,7 +196,7 @@ struct expect {
 /* Parse tests/bad/EXPECT; returns the number of rows. */
 static int load_expect(struct expect *ex, int max)
 {
-	char *text = slurp(src("tests/bad/EXPECT"), NULL);
+	char *text = slurp_text(src("tests/bad/EXPECT"), NULL);
 	char *line, *save = NULL;
 	int n = 0;
 
@@ -716,7 +691,7 @@ static void test_outdir_reports(void **state)
 			assert_string_equal(names[n], files[n]);
 		/* stdout in format F equals report.F byte for byte */
 		strf(path, sizeof path, "%s/res/%s", f->cwd, files[i]);
-		file = slurp(path, &len);
+		file = slurp_text(path, &len);
 		assert_non_null(file);
 		assert_true(len > 0 && strlen(f->out) == len);
 		assert_memory_equal(f->out, file, len);
@@ -762,128 +737,50 @@ static void test_deterministic(void **state)
 }
 
 /* ------------------------------------------------------------------ */
-/* --dump: an independent .npy reader and an int64 product */
+/* --dump: lib/npy's reader and an int64 product */
 
+/* A dumped tensor: type and shape as lib/npy read them, values widened. */
 struct npy {
-	char descr[8];		/* "|i1", "<i2", "<i4", "|u1" */
-	int ndim;		/* 1..3 */
-	uint64_t shape[3];	/* C order */
-	uint64_t count;		/* product of shape */
-	int64_t *v;		/* count values, widened */
+	enum npy_type type;		/* NPY_I8, NPY_I16, NPY_I32, NPY_U8 */
+	int ndim;			/* 1..NPY_NDIM_MAX */
+	uint64_t shape[NPY_NDIM_MAX];	/* C order */
+	uint64_t count;			/* product of shape */
+	int64_t *v;			/* count values, widened */
 };
 
-/* Integer after "'KEY': " in the header dict, as text. */
-static const char *dict_val(const char *dict, const char *key)
-{
-	char pat[64];
-	const char *p;
-
-	strf(pat, sizeof pat, "'%s': ", key);
-	p = strstr(dict, pat);
-	if (!p) {
-		print_error(".npy header lacks %s: %s\n", key, dict);
-		fail();
-	}
-	return p + strlen(pat);
-}
-
-static void npy_read(const char *path, struct npy *a)
-{
-	size_t len, hlen, size = 0, i;
-	char *buf = slurp(path, &len), *dict, *p, *end;
-	const unsigned char *d;
-
-	if (!buf) {
-		print_error("cannot read %s\n", path);
-		fail();
-	}
-	memset(a, 0, sizeof *a);
-	assert_true(len >= 10);
-	assert_memory_equal(buf, "\x93NUMPY", 6);
-	assert_int_equal((unsigned char)buf[6], 1);	/* version 1.0 */
-	assert_int_equal((unsigned char)buf[7], 0);
-	hlen = (unsigned char)buf[8] | (size_t)(unsigned char)buf[9] << 8;
-	assert_true(10 + hlen <= len);
-	assert_int_equal((10 + hlen) % 64, 0);	/* data aligned */
-	assert_true(buf[10 + hlen - 1] == '\n');
-	dict = malloc(hlen + 1);
-	assert_non_null(dict);
-	memcpy(dict, buf + 10, hlen);
-	dict[hlen] = 0;
-	assert_true(dict[0] == '{');
-
-	p = (char *)dict_val(dict, "descr");
-	assert_true(*p == '\'');
-	end = strchr(p + 1, '\'');
-	assert_non_null(end);
-	assert_true(end - p - 1 < (long)sizeof a->descr);
-	strf(a->descr, sizeof a->descr, "%.*s", (int)(end - p - 1), p + 1);
-	assert_true(starts_with(dict_val(dict, "fortran_order"), "False"));
-	p = (char *)dict_val(dict, "shape");
-	assert_true(*p == '(');
-	p++;
-	a->count = 1;
-	while (*p != ')') {
-		assert_true(a->ndim < 3);
-		a->shape[a->ndim] = strtoull(p, &end, 10);
-		assert_true(end > p);
-		a->count *= a->shape[a->ndim++];
-		p = end;
-		if (*p == ',')
-			p++;
-		while (*p == ' ')
-			p++;
-	}
-	free(dict);
-
-	if (!strcmp(a->descr, "|i1") || !strcmp(a->descr, "|u1"))
-		size = 1;
-	else if (!strcmp(a->descr, "<i2"))
-		size = 2;
-	else if (!strcmp(a->descr, "<i4"))
-		size = 4;
-	else {
-		print_error("%s: unexpected descr %s\n", path, a->descr);
-		fail();
-	}
-	assert_int_equal(len, 10 + hlen + a->count * size);
-	a->v = malloc((a->count ? a->count : 1) * sizeof *a->v);
-	assert_non_null(a->v);
-	d = (const unsigned char *)buf + 10 + hlen;
-	for (i = 0; i < a->count; i++, d += size) {
-		uint32_t u = 0;
-		size_t b;
-
-		for (b = 0; b < size; b++)
-			u |= (uint32_t)d[b] << (8 * b);
-		if (a->descr[1] == 'u')
-			a->v[i] = u;
-		else if (size == 1)
-			a->v[i] = (int8_t)u;
-		else if (size == 2)
-			a->v[i] = (int16_t)u;
-		else
-			a->v[i] = (int32_t)u;
-	}
-	free(buf);
-}
-
+/* DIR/OP.WHAT.npy into a; an unreadable or malformed file fails the test. */
 static void npy_load(const char *dir, const char *op, const char *what,
 		     struct npy *a)
 {
 	char path[2 * PATH_MAX_];
+	struct npy_array arr;
+	struct sim_err err;
+	uint64_t i;
 
 	strf(path, sizeof path, "%s/%s.%s.npy", dir, op, what);
-	npy_read(path, a);
+	if (npy_read(path, &arr, &err))
+		fail_msg("%s: %s", path, err.msg);
+	a->type = arr.type;
+	a->ndim = arr.ndim;
+	memcpy(a->shape, arr.shape, sizeof a->shape);
+	a->count = arr.count;
+	a->v = malloc((a->count ? a->count : 1) * sizeof *a->v);
+	assert_non_null(a->v);
+	for (i = 0; i < a->count; i++)
+		a->v[i] = npy_get(&arr, i);
+	npy_array_free(&arr);
 }
 
-static void assert_shape(const struct npy *a, const char *descr, int ndim,
-			 uint64_t d0, uint64_t d1, uint64_t d2)
+/* npy_load, then a must hold type in ndim dimensions (d0, d1, d2). */
+static void npy_expect(const char *dir, const char *op, const char *what,
+		       struct npy *a, enum npy_type type, int ndim,
+		       uint64_t d0, uint64_t d1, uint64_t d2)
 {
 	uint64_t want[3] = { d0, d1, d2 };
 	int i;
 
-	assert_string_equal(a->descr, descr);
+	npy_load(dir, op, what, a);
+	assert_int_equal(a->type, type);
 	assert_int_equal(a->ndim, ndim);
 	for (i = 0; i < ndim; i++)
 		assert_int_equal(a->shape[i], want[i]);
@@ -957,6 +854,44 @@ static void npy_free(struct npy *a)
 	a->v = NULL;
 }
 
+/* One sparse GEMM: m x k activations times k x n weights, N:M = nn:mm. */
+struct gemm_dims {
+	uint64_t m, k, n;	/* the product's dimensions */
+	uint64_t nn, mm;	/* at most nn nonzeros per mm weights along k */
+};
+
+/* The six tensors a GEMM dumps (OP.a, .w, .acc, .out, .wval, .widx). */
+struct gemm_dump {
+	struct npy a, w, acc, out, val, idx;
+};
+
+/* op's GEMM dump from dir into g: every shape and type, the product and
+ * the N:M compression checked. */
+static void check_gemm(const char *dir, const char *op,
+		       const struct gemm_dims *d, struct gemm_dump *g)
+{
+	npy_expect(dir, op, "a", &g->a, NPY_I8, 2, d->m, d->k, 0);
+	npy_expect(dir, op, "w", &g->w, NPY_I8, 2, d->k, d->n, 0);
+	npy_expect(dir, op, "acc", &g->acc, NPY_I32, 2, d->m, d->n, 0);
+	npy_expect(dir, op, "out", &g->out, NPY_I8, 2, d->m, d->n, 0);
+	npy_load(dir, op, "wval", &g->val);
+	npy_load(dir, op, "widx", &g->idx);
+	assert_int_equal(g->val.type, NPY_I8);
+	assert_int_equal(g->idx.type, NPY_U8);
+	check_product(&g->a, &g->w, &g->acc, 1, d->m, d->k, d->n);
+	check_sparse(&g->w, &g->val, &g->idx, d->k, d->n, d->nn, d->mm);
+}
+
+static void gemm_free(struct gemm_dump *g)
+{
+	npy_free(&g->a);
+	npy_free(&g->w);
+	npy_free(&g->acc);
+	npy_free(&g->out);
+	npy_free(&g->val);
+	npy_free(&g->idx);
+}
+
 /* Run trace_text functionally with the given seed and --dump d in cwd; the
  * dump directory's path goes to dump. */
 static void run_dump(struct fix *f, const char *trace_text, int seed,
@@ -988,12 +923,15 @@ static void test_dump_npy(void **state)
 		"g.wval.npy", "mm.a.npy", "mm.acc.npy", "mm.out.npy",
 		"mm.w.npy", "r.a.npy", "r.acc.npy", "r.out.npy", "r.w.npy",
 		"r.widx.npy", "r.wval.npy" };
-	static const struct { const char *name; uint64_t m, k, n, nn, mm; }
-	gemms[] = { { "g", 7, 20, 5, 2, 4 }, { "r", 5, 22, 3, 3, 8 } };
+	static const struct {
+		const char *name;
+		struct gemm_dims d;
+	} gemms[] = { { "g", { 7, 20, 5, 2, 4 } }, { "r", { 5, 22, 3, 3, 8 } } };
 	static char names[NAMES_MAX][256];
 	struct fix *f = *state;
 	char dump[3 * PATH_MAX_];
-	struct npy a, w, acc, o, val, idx;
+	struct gemm_dump g;
+	struct npy a, w, acc, o;
 	size_t i;
 	int n;
 
@@ -1004,40 +942,14 @@ static void test_dump_npy(void **state)
 		assert_string_equal(names[i], want[i]);
 
 	for (i = 0; i < sizeof gemms / sizeof gemms[0]; i++) {
-		const char *nm = gemms[i].name;
-		uint64_t m = gemms[i].m, k = gemms[i].k, nc = gemms[i].n;
-		uint64_t groups = (k + gemms[i].mm - 1) / gemms[i].mm;
-
-		npy_load(dump, nm, "a", &a);
-		npy_load(dump, nm, "w", &w);
-		npy_load(dump, nm, "acc", &acc);
-		npy_load(dump, nm, "out", &o);
-		npy_load(dump, nm, "wval", &val);
-		npy_load(dump, nm, "widx", &idx);
-		assert_shape(&a, "|i1", 2, m, k, 0);
-		assert_shape(&w, "|i1", 2, k, nc, 0);
-		assert_shape(&acc, "<i4", 2, m, nc, 0);
-		assert_shape(&o, "|i1", 2, m, nc, 0);
-		assert_shape(&val, "|i1", 2, groups * gemms[i].nn, nc, 0);
-		assert_shape(&idx, "|u1", 2, groups * gemms[i].nn, nc, 0);
-		check_product(&a, &w, &acc, 1, m, k, nc);
-		check_sparse(&w, &val, &idx, k, nc, gemms[i].nn, gemms[i].mm);
-		npy_free(&a);
-		npy_free(&w);
-		npy_free(&acc);
-		npy_free(&o);
-		npy_free(&val);
-		npy_free(&idx);
+		check_gemm(dump, gemms[i].name, &gemms[i].d, &g);
+		gemm_free(&g);
 	}
 
-	npy_load(dump, "mm", "a", &a);
-	npy_load(dump, "mm", "w", &w);
-	npy_load(dump, "mm", "acc", &acc);
-	npy_load(dump, "mm", "out", &o);
-	assert_shape(&a, "|i1", 3, 2, 6, 9);
-	assert_shape(&w, "|i1", 3, 2, 9, 7);
-	assert_shape(&acc, "<i4", 3, 2, 6, 7);
-	assert_shape(&o, "|i1", 3, 2, 6, 7);
+	npy_expect(dump, "mm", "a", &a, NPY_I8, 3, 2, 6, 9);
+	npy_expect(dump, "mm", "w", &w, NPY_I8, 3, 2, 9, 7);
+	npy_expect(dump, "mm", "acc", &acc, NPY_I32, 3, 2, 6, 7);
+	npy_expect(dump, "mm", "out", &o, NPY_I8, 3, 2, 6, 7);
 	check_product(&a, &w, &acc, 2, 6, 9, 7);
 	npy_free(&a);
 	npy_free(&w);
@@ -1073,7 +985,7 @@ static char *json_load(const char *dir, const char *name)
 	char *text;
 
 	strf(path, sizeof path, "%s/%s.json", dir, name);
-	text = slurp(path, NULL);
+	text = slurp_text(path, NULL);
 	assert_non_null(text);
 	return text;
 }
@@ -1086,16 +998,11 @@ static void check_gate_dump(const char *dir)
 	uint64_t t, e, c, r, rank;
 	char *js = json_load(dir, "gt");
 
-	npy_load(dir, "gt", "in", &in);
-	npy_load(dir, "gt", "wgate", &wg);
-	npy_load(dir, "gt", "logits", &l);
-	npy_load(dir, "gt", "topk", &tk);
-	npy_load(dir, "gt", "score", &sc);
-	assert_shape(&in, "|i1", 2, 9, 24, 0);
-	assert_shape(&wg, "|i1", 2, 24, 6, 0);
-	assert_shape(&l, "<i4", 2, 9, 6, 0);
-	assert_shape(&tk, "<i2", 2, 9, 2, 0);
-	assert_shape(&sc, "|u1", 2, 9, 2, 0);
+	npy_expect(dir, "gt", "in", &in, NPY_I8, 2, 9, 24, 0);
+	npy_expect(dir, "gt", "wgate", &wg, NPY_I8, 2, 24, 6, 0);
+	npy_expect(dir, "gt", "logits", &l, NPY_I32, 2, 9, 6, 0);
+	npy_expect(dir, "gt", "topk", &tk, NPY_I16, 2, 9, 2, 0);
+	npy_expect(dir, "gt", "score", &sc, NPY_U8, 2, 9, 2, 0);
 	check_product(&in, &wg, &l, 1, 9, 24, 6);
 	for (t = 0; t < 9; t++) {
 		for (e = 0; e < 6; e++) {
@@ -1134,33 +1041,18 @@ static void check_requant(const struct npy *acc, const struct npy *out,
 	}
 }
 
-/* One expert GEMM dump (PREFIX.fcN): shapes, product, N:M compression,
- * requantization. */
+/* One expert GEMM dump (PREFIX.fcN, rows x k times k x n, 2:4 weights):
+ * check_gemm's checks and the requantization by shift. */
 static void check_fc(const char *dir, const char *pre, const char *fc,
 		     uint64_t rows, uint64_t k, uint64_t n, uint64_t shift,
-		     struct npy *a, struct npy *out)
+		     struct gemm_dump *g)
 {
+	const struct gemm_dims d = { rows, k, n, 2, 4 };
 	char nm[256];
-	struct npy w, acc, val, idx;
 
 	strf(nm, sizeof nm, "%s.%s", pre, fc);
-	npy_load(dir, nm, "a", a);
-	npy_load(dir, nm, "w", &w);
-	npy_load(dir, nm, "acc", &acc);
-	npy_load(dir, nm, "out", out);
-	npy_load(dir, nm, "wval", &val);
-	npy_load(dir, nm, "widx", &idx);
-	assert_shape(a, "|i1", 2, rows, k, 0);
-	assert_shape(&w, "|i1", 2, k, n, 0);
-	assert_shape(&acc, "<i4", 2, rows, n, 0);
-	assert_shape(out, "|i1", 2, rows, n, 0);
-	check_product(a, &w, &acc, 1, rows, k, n);
-	check_sparse(&w, &val, &idx, k, n, 2, 4);
-	check_requant(&acc, out, shift);
-	npy_free(&w);
-	npy_free(&acc);
-	npy_free(&val);
-	npy_free(&idx);
+	check_gemm(dir, nm, &d, g);
+	check_requant(&g->acc, &g->out, shift);
 }
 
 /* Expert e's part: its tokens are exactly those routed to it; FC1 reads
@@ -1171,15 +1063,16 @@ static void check_part(const char *dir, uint64_t e, const struct npy *x,
 		       const char *js, uint32_t *ref)
 {
 	char pre[64], nm[96];
-	struct npy tok, g, a1, o1, gi, go, a2, o2;
+	struct npy tok, g, gi, go;
+	struct gemm_dump fc1, fc2;
 	uint64_t t, r = 0, c, rows;
 
 	strf(pre, sizeof pre, "mx.e%llu", (unsigned long long)e);
 	npy_load(dir, pre, "tok", &tok);
-	npy_load(dir, pre, "score", &g);
 	rows = tok.count;
-	assert_shape(&tok, "<i4", 1, rows, 0, 0);
-	assert_shape(&g, "|u1", 1, rows, 0, 0);
+	assert_int_equal(tok.type, NPY_I32);
+	assert_int_equal(tok.ndim, 1);
+	npy_expect(dir, pre, "score", &g, NPY_U8, 1, rows, 0, 0);
 	for (t = 0; t < 9; t++)
 		if (tk->v[t * 2] == (int64_t)e || tk->v[t * 2 + 1] == (int64_t)e) {
 			assert_true(r < rows);
@@ -1188,22 +1081,25 @@ static void check_part(const char *dir, uint64_t e, const struct npy *x,
 		}
 	assert_int_equal(r, rows);
 	check_fc(dir, pre, "fc1", rows, 16, 24, json_uint(js, "fc1_shift"),
-		 &a1, &o1);
+		 &fc1);
 	check_fc(dir, pre, "fc2", rows, 24, 16, json_uint(js, "fc2_shift"),
-		 &a2, &o2);
+		 &fc2);
 	strf(nm, sizeof nm, "%s.gelu", pre);
-	npy_load(dir, nm, "in", &gi);
-	npy_load(dir, nm, "out", &go);
+	npy_expect(dir, nm, "in", &gi, NPY_I8, 2, rows, 24, 0);
+	npy_expect(dir, nm, "out", &go, NPY_I8, 2, rows, 24, 0);
 	for (r = 0; r < rows; r++)
 		for (c = 0; c < 16; c++)
-			assert_int_equal(a1.v[r * 16 + c], x->v[tok.v[r] * 16 + c]);
-	assert_memory_equal(gi.v, o1.v, o1.count * sizeof *o1.v);
-	assert_memory_equal(a2.v, go.v, go.count * sizeof *go.v);
+			assert_int_equal(fc1.a.v[r * 16 + c],
+					 x->v[tok.v[r] * 16 + c]);
+	assert_memory_equal(gi.v, fc1.out.v, fc1.out.count * sizeof *gi.v);
+	assert_memory_equal(fc2.a.v, go.v, go.count * sizeof *go.v);
 	for (r = 0; r < rows; r++)
 		for (c = 0; c < 16; c++)
-			ref[tok.v[r] * 16 + c] += (uint32_t)(g.v[r] * o2.v[r * 16 + c]);
-	npy_free(&tok), npy_free(&g), npy_free(&a1), npy_free(&o1);
-	npy_free(&gi), npy_free(&go), npy_free(&a2), npy_free(&o2);
+			ref[tok.v[r] * 16 + c] +=
+				(uint32_t)(g.v[r] * fc2.out.v[r * 16 + c]);
+	npy_free(&tok), npy_free(&g), npy_free(&gi), npy_free(&go);
+	gemm_free(&fc1);
+	gemm_free(&fc2);
 }
 
 static void test_dump_gate_moe(void **state)
@@ -1232,14 +1128,10 @@ static void test_dump_gate_moe(void **state)
 	run_dump(f, trace, 3, dump, sizeof dump);
 	check_gate_dump(dump);
 
-	npy_load(dump, "mx", "in", &x);
-	npy_load(dump, "mx", "topk", &tk);
-	npy_load(dump, "mx", "score", &sc);
-	npy_load(dump, "mx", "acc", &acc);
-	assert_shape(&x, "|i1", 2, 9, 16, 0);
-	assert_shape(&tk, "<i2", 2, 9, 2, 0);
-	assert_shape(&sc, "|u1", 2, 9, 4, 0);
-	assert_shape(&acc, "<i4", 2, 9, 16, 0);
+	npy_expect(dump, "mx", "in", &x, NPY_I8, 2, 9, 16, 0);
+	npy_expect(dump, "mx", "topk", &tk, NPY_I16, 2, 9, 2, 0);
+	npy_expect(dump, "mx", "score", &sc, NPY_U8, 2, 9, 4, 0);
+	npy_expect(dump, "mx", "acc", &acc, NPY_I32, 2, 9, 16, 0);
 	for (i = 0; i < 9 * 2; i++) {
 		assert_true(tk.v[i] >= 0 && tk.v[i] < 4);
 		active[tk.v[i]] = 1;

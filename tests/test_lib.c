@@ -2,10 +2,11 @@
  * test_lib.c - cmocka suite for sim/lib/: the .npy reader and writer, file
  * slurping, strict numbers, the INI reader.
  *
- * Every test works in its own mkdtemp directory and removes it. The .npy
+ * Every test works in its own scratch directory (testutil.h). The .npy
  * reader is checked on the writer's files (round trip of every type and
- * rank), on hand-made headers (key order, spacing, trailing commas) and on
- * one table of bad files, each with a piece of the expected message.
+ * rank, the data 64-byte aligned after a header ending in a newline), on
+ * hand-made headers (key order, spacing, trailing commas) and on one
+ * table of bad files, each with a piece of the expected message.
  */
 #include "testutil.h"
 
@@ -15,53 +16,6 @@
 #include "lib/npy.h"
 #include "lib/num.h"
 #include "lib/slurp.h"
-
-/* Per-test scratch directory. */
-struct lib_dir {
-	char dir[64];		/* mkdtemp result */
-	char path[160];		/* last file named by at() */
-};
-
-static int setup(void **state)
-{
-	struct lib_dir *s = calloc(1, sizeof *s);
-
-	if (!s)
-		return -1;
-	snprintf(s->dir, sizeof s->dir, "/tmp/stasim-lib-XXXXXX");
-	if (!mkdtemp(s->dir))
-		return -1;
-	*state = s;
-	return 0;
-}
-
-static int teardown(void **state)
-{
-	struct lib_dir *s = *state;
-	char cmd[128];
-
-	snprintf(cmd, sizeof cmd, "rm -rf '%s'", s->dir);
-	if (system(cmd))
-		return -1;
-	free(s);
-	return 0;
-}
-
-static const char *at(struct lib_dir *s, const char *name)
-{
-	snprintf(s->path, sizeof s->path, "%s/%s", s->dir, name);
-	return s->path;
-}
-
-/* Write len bytes to path. */
-static void put(const char *path, const void *buf, size_t len)
-{
-	FILE *f = fopen(path, "wb");
-
-	assert_non_null(f);
-	assert_int_equal(fwrite(buf, 1, len, f), len);
-	assert_int_equal(fclose(f), 0);
-}
 
 /* A v1.0 file: magic, header dict padded to 64, then len data bytes. */
 static void put_npy(const char *path, const char *dict, const void *data,
@@ -78,12 +32,29 @@ static void put_npy(const char *path, const char *dict, const void *data,
 	memset(buf + 10 + dl, ' ', pad);
 	buf[10 + hl - 1] = '\n';
 	memcpy(buf + 10 + hl, data, len);
-	put(path, buf, 10 + hl + len);
+	put_bytes(path, buf, 10 + hl + len);
+}
+
+/* The writer's file at path: a v1.0 header ending in '\n' that puts the
+ * data bytes (exactly data of them) on a 64-byte boundary. */
+static void check_layout(const char *path, size_t data)
+{
+	size_t len, hl;
+	char *buf = slurp_text(path, &len);
+
+	assert_non_null(buf);
+	assert_true(len >= 10);
+	assert_memory_equal(buf, "\x93NUMPY\x01\x00", 8);
+	hl = (unsigned char)buf[8] | (size_t)(unsigned char)buf[9] << 8;
+	assert_int_equal((10 + hl) % 64, 0);
+	assert_int_equal(len, 10 + hl + data);
+	assert_true(buf[10 + hl - 1] == '\n');
+	free(buf);
 }
 
 static void test_npy_round_trip(void **state)
 {
-	struct lib_dir *s = *state;
+	struct scratch *s = *state;
 	static const enum npy_type types[] = { NPY_I8, NPY_I16, NPY_I32, NPY_U8 };
 	int32_t src[2 * 3 * 4 * 5];
 	uint64_t shape[4] = { 2, 3, 4, 5 };
@@ -98,8 +69,10 @@ static void test_npy_round_trip(void **state)
 		for (nd = 1; nd <= 4; nd++) {
 			for (count = 1, i = 0; i < (uint64_t)nd; i++)
 				count *= shape[i];
-			assert_int_equal(npy_write(at(s, "a.npy"), types[t], shape,
-						   nd, src, 4, &err), 0);
+			assert_int_equal(npy_write(scratch_file(s, "a.npy"),
+						   types[t], shape, nd, src, 4,
+						   &err), 0);
+			check_layout(s->path, count * npy_type_size(types[t]));
 			assert_int_equal(npy_read(s->path, &a, &err), 0);
 			assert_int_equal(a.type, types[t]);
 			assert_int_equal(a.ndim, nd);
@@ -120,13 +93,13 @@ static void test_npy_round_trip(void **state)
 
 static void test_npy_sign_and_order(void **state)
 {
-	struct lib_dir *s = *state;
+	struct scratch *s = *state;
 	static const unsigned char d[] = { 0xff, 0xff, 0x00, 0x80,
 					   0x01, 0x00, 0x00, 0x00 };
 	struct npy_array a;
 	struct sim_err err;
 
-	put_npy(at(s, "x.npy"), "{'shape': (2,), 'fortran_order': False, 'descr': '<i4'}",
+	put_npy(scratch_file(s, "x.npy"), "{'shape': (2,), 'fortran_order': False, 'descr': '<i4'}",
 		d, sizeof d);
 	assert_int_equal(npy_read(s->path, &a, &err), 0);
 	assert_int_equal(npy_get(&a, 0), (int32_t)0x8000ffffu);
@@ -174,17 +147,18 @@ static const struct {
 
 static void test_npy_bad(void **state)
 {
-	struct lib_dir *s = *state;
+	struct scratch *s = *state;
 	static const unsigned char zero[64];
 	struct npy_array a;
 	struct sim_err err;
 	size_t i;
 
 	for (i = 0; i < sizeof npy_bad / sizeof npy_bad[0]; i++) {
+		scratch_file(s, "bad.npy");
 		if (npy_bad[i].dict)
-			put_npy(at(s, "bad.npy"), npy_bad[i].dict, zero, npy_bad[i].data);
+			put_npy(s->path, npy_bad[i].dict, zero, npy_bad[i].data);
 		else
-			put(at(s, "bad.npy"), npy_bad[i].raw, npy_bad[i].data);
+			put_bytes(s->path, npy_bad[i].raw, npy_bad[i].data);
 		memset(&err, 0, sizeof err);
 		assert_int_equal(npy_read(s->path, &a, &err), -1);
 		assert_null(a.data);
@@ -193,17 +167,17 @@ static void test_npy_bad(void **state)
 		if (!strstr(err.msg, npy_bad[i].msg))
 			fail_msg("case %zu: '%s' lacks '%s'", i, err.msg, npy_bad[i].msg);
 	}
-	assert_int_equal(npy_read(at(s, "missing.npy"), &a, &err), -1);
+	assert_int_equal(npy_read(scratch_file(s, "missing.npy"), &a, &err), -1);
 	assert_non_null(strstr(err.msg, "cannot open"));
 }
 
 static void test_slurp(void **state)
 {
-	struct lib_dir *s = *state;
+	struct scratch *s = *state;
 	char *t;
 	size_t n = 7;
 
-	put(at(s, "t.txt"), "abc\0def", 7);
+	put_bytes(scratch_file(s, "t.txt"), "abc\0def", 7);
 	t = slurp_file(s->path, 100, &n);
 	assert_non_null(t);
 	assert_int_equal(n, 7);
@@ -215,9 +189,9 @@ static void test_slurp(void **state)
 	t = slurp_file(s->path, 7, NULL);
 	assert_non_null(t);
 	free(t);
-	assert_null(slurp_file(at(s, "none"), 100, NULL));
+	assert_null(slurp_file(scratch_file(s, "none"), 100, NULL));
 	assert_int_equal(errno, ENOENT);
-	put(at(s, "empty"), "", 0);
+	put_bytes(scratch_file(s, "empty"), "", 0);
 	t = slurp_file(s->path, 0, &n);
 	assert_non_null(t);
 	assert_int_equal(n, 0);
@@ -354,10 +328,10 @@ static void test_ini(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test_setup_teardown(test_npy_round_trip, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_npy_sign_and_order, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_npy_bad, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_slurp, setup, teardown),
+		scratch_test(test_npy_round_trip),
+		scratch_test(test_npy_sign_and_order),
+		scratch_test(test_npy_bad),
+		scratch_test(test_slurp),
 		cmocka_unit_test(test_num),
 		cmocka_unit_test(test_ini),
 	};

@@ -17,29 +17,6 @@
 #include "trace.h"
 #include "zoo.h"
 
-static void text_cfg(const char *body, struct config *c)
-{
-	char ini[4096], path[1024], tpath[1024];
-	struct sim_err err;
-
-	snprintf(ini, sizeof ini, "%s\n[energy]\ntable = %s\n", body,
-		 src_path(tpath, sizeof tpath,
-			  "configs/energy/horowitz45-lpddr4.ini"));
-	tmp_file(path, sizeof path, ".ini", ini);
-	assert_int_equal(config_load(path, c, &err), 0);
-	unlink(path);
-}
-
-static void text_trace(const char *body, struct trace *t)
-{
-	char path[1024];
-	struct sim_err err;
-
-	tmp_file(path, sizeof path, ".trace", body);
-	assert_int_equal(trace_read(path, t, &err), 0);
-	unlink(path);
-}
-
 static void run(const struct config *c, const struct trace *t,
 		struct run_result *r)
 {
@@ -119,7 +96,7 @@ static void test_queues_and_capacity(void **state)
 	uint32_t t, j, e, i;
 
 	(void)state;
-	text_cfg("", &c);
+	load_cfg_text("", &c);
 	for (ri = 0; ri < 5; ri++)
 		for (ci = 0; ci < 4; ci++) {
 			struct op o = moe_op(routes[ri], 150, caps[ci]);
@@ -160,7 +137,7 @@ static void test_routing_deterministic(void **state)
 	struct op o = moe_op(ROUTE_ZIPF, 120, 0);
 
 	(void)state;
-	text_cfg("", &c);
+	load_cfg_text("", &c);
 	assert_int_equal(moe_route(&c, NULL, &o, 7, 1, &a), 0);
 	assert_int_equal(moe_route(&c, NULL, &o, 7, 1, &b), 0);
 	assert_int_equal(moe_route(&c, NULL, &o, 7, 0, &x), 0);
@@ -181,7 +158,7 @@ static void layer_trace(const char *routing, struct trace *t)
 	char body[512];
 
 	snprintf(body, sizeof body, layer, routing);
-	text_trace(body, t);
+	load_trace_text(body, t);
 }
 
 /* routing=list: the trace's own lists route the layer, and round-trip. */
@@ -199,8 +176,8 @@ static void test_routing_list(void **state)
 	char path[1024];
 
 	(void)state;
-	text_cfg("", &c);
-	text_trace(body, &t);
+	load_cfg_text("", &c);
+	load_trace_text(body, &t);
 	run(&c, &t, &r);
 	assert_memory_equal(r.moe[0]->tokens, want, sizeof want);
 	assert_int_equal(r.moe[0]->active, 4);
@@ -234,10 +211,10 @@ static void test_functional_orders_agree(void **state)
 	(void)state;
 	for (i = 0; i < 2; i++) {
 		layer_trace(routes[i], &t);
-		text_cfg("", &c);
+		load_cfg_text("", &c);
 		assert_int_equal(run_sim(&c, &t, &o, &em, &err), 0);
 		assert_false(em.failed);
-		text_cfg("[gate]\norder = token\ntoken_block = 16\n", &c);
+		load_cfg_text("[gate]\norder = token\ntoken_block = 16\n", &c);
 		assert_int_equal(run_sim(&c, &t, &o, &tm, &err), 0);
 		assert_false(tm.failed);
 		assert_true(em.checked >= 129ull * 192);
@@ -261,11 +238,11 @@ static void test_task_selects_router(void **state)
 	struct sim_err err;
 
 	(void)state;
-	text_cfg("", &c);
-	text_trace("stasim-trace 1\ngate name=g m=129 k=192 n=16 topk=2 tasks=2 "
-		   "task=0\nmoe name=m m=129 k=192 n=384 experts=16 topk=2\n", &t0);
-	text_trace("stasim-trace 1\ngate name=g m=129 k=192 n=16 topk=2 tasks=2 "
-		   "task=1\nmoe name=m m=129 k=192 n=384 experts=16 topk=2\n", &t1);
+	load_cfg_text("", &c);
+	load_trace_text("stasim-trace 1\ngate name=g m=129 k=192 n=16 topk=2 tasks=2 "
+			"task=0\nmoe name=m m=129 k=192 n=384 experts=16 topk=2\n", &t0);
+	load_trace_text("stasim-trace 1\ngate name=g m=129 k=192 n=16 topk=2 tasks=2 "
+			"task=1\nmoe name=m m=129 k=192 n=384 experts=16 topk=2\n", &t1);
 	run(&c, &t0, &a);
 	run(&c, &t1, &b);
 	assert_memory_not_equal(a.moe[1]->tokens, b.moe[1]->tokens,
@@ -296,12 +273,12 @@ static void test_weights_once_expert_major(void **state)
 	w1 = 192 / 4 * 20 * 384 / 8;
 	w2 = 384 / 4 * 20 * 192 / 8;
 	assert_int_equal(w1, nm_block_bytes(&m, 192, 384, 8, 0));
-	text_cfg("", &c);
+	load_cfg_text("", &c);
 	layer_trace("zipf skew=150", &t);
 	run(&c, &t, &em);
 	assert_non_null(em.moe[1]);
 	assert_int_equal(em.moe[1]->weight_bytes, em.moe[1]->active * (w1 + w2));
-	text_cfg("[gate]\norder = token\ntoken_block = 32\n", &c);
+	load_cfg_text("[gate]\norder = token\ntoken_block = 32\n", &c);
 	run(&c, &t, &tm);
 	/* the same work, more weight traffic, more cycles */
 	assert_int_equal(tm.ops[1].macs, em.ops[1].macs);
@@ -331,7 +308,7 @@ static void test_zipf_imbalance_monotonic(void **state)
 	unsigned i;
 
 	(void)state;
-	text_cfg("[dram]\nbandwidth_gbps = 400\n", &c);
+	load_cfg_text("[dram]\nbandwidth_gbps = 400\n", &c);
 	for (i = 0; i < 4; i++) {
 		layer_trace(skews[i], &t);
 		for (sum = 0, o.seed = 1; o.seed <= 4; o.seed++) {
@@ -363,9 +340,9 @@ static void test_gate_closed_form(void **state)
 	const uint64_t kc = 8 * 32 + 14 + 16;
 
 	(void)state;
-	text_cfg("[dram]\nbandwidth_gbps = 64\nlatency_ns = 10\n"
-		 "[gate]\ngemv_width = 32\n", &c);
-	text_trace("stasim-trace 1\ngate name=g m=8 k=64 n=16 topk=2\n", &t);
+	load_cfg_text("[dram]\nbandwidth_gbps = 64\nlatency_ns = 10\n"
+		      "[gate]\ngemv_width = 32\n", &c);
+	load_trace_text("stasim-trace 1\ngate name=g m=8 k=64 n=16 topk=2\n", &t);
 	run(&c, &t, &r);
 	assert_int_equal(r.cycles, 2 + w + a + L + 2 + kc + 3 + o + L);
 	run_free(&r);
@@ -403,10 +380,10 @@ static void test_balanced_closed_form(void **state)
 		used += (size_t)snprintf(body + used, sizeof body - used, "%s%u",
 					 tok ? "," : "", tok % 4);
 	snprintf(body + used, sizeof body - used, "\n");
-	text_trace(body, &t);
+	load_trace_text(body, &t);
 	for (i = 0; i < 2; i++) {
 		snprintf(ini, sizeof ini, "[vector]\nlanes = %s\n", lanes[i]);
-		text_cfg(ini, &c);
+		load_cfg_text(ini, &c);
 		run(&c, &t, &r);
 		for (sde = vec = 0, x = 0; x < r.n_exec; x++) {
 			if (r.plans[x].uc == &sde_unit)
@@ -436,7 +413,7 @@ static void test_gate_on_engine(void **state)
 
 	(void)state;
 	layer_trace("computed", &t);
-	text_cfg("[gate]\ngemv_width = 0\n", &c);
+	load_cfg_text("[gate]\ngemv_width = 0\n", &c);
 	run(&c, &t, &r);
 	assert_int_equal(r.ops[0].dense_macs, 129ull * 192 * 16);
 	run_free(&r);
@@ -466,7 +443,7 @@ static void test_m3vit(void **state)
 	(void)state;
 	assert_int_equal(trace_read(src_path(path, sizeof path,
 			 "traces/m3vit-tiny-2of4.trace.gz"), &t, &err), 0);
-	text_cfg("", &c);
+	load_cfg_text("", &c);
 	run(&c, &t, &ff);
 	assert_true(ff.total.dense_macs == want);
 	peak = (double)c.rows * c.cols * c.n_max;

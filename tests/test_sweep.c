@@ -58,35 +58,6 @@ static const char header_main[] =
 	"energy_pj,edp_pj_us,macs,dense_macs,utilization,dram_bytes,status,error";
 
 /* ------------------------------------------------------------------ */
-/* Files */
-
-/* Whole file, NUL-terminated, malloc'd; NULL if unreadable. */
-static char *slurp(const char *path)
-{
-	FILE *f = fopen(path, "rb");
-	char *buf = NULL;
-	size_t cap = 0, n = 0, got;
-
-	if (!f)
-		return NULL;
-	do {
-		if (n + 4096 + 1 > cap) {
-			char *p;
-
-			cap = cap ? cap * 2 : 8192;
-			p = realloc(buf, cap);
-			assert_non_null(p);
-			buf = p;
-		}
-		got = fread(buf + n, 1, cap - n - 1, f);
-		n += got;
-	} while (got > 0);
-	fclose(f);
-	buf[n] = 0;
-	return buf;
-}
-
-/* ------------------------------------------------------------------ */
 /* Fixture: a private directory with base.ini, t1.trace, t2.trace, spec.ini */
 
 struct fix {
@@ -155,7 +126,7 @@ static void restore(int fd, int saved, const char *path, char *buf)
 
 	dup2(saved, fd);
 	close(saved);
-	text = slurp(path);
+	text = slurp_text(path, NULL);
 	assert_non_null(text);
 	strf(buf, ERR_MAX, "%s", text);
 	free(text);
@@ -260,7 +231,7 @@ static void csv_read(const char *path, struct csv *c)
 	char *p;
 
 	memset(c, 0, sizeof *c);
-	c->text = slurp(path);
+	c->text = slurp_text(path, NULL);
 	assert_non_null(c->text);
 	c->complete = !*c->text || c->text[strlen(c->text) - 1] == '\n';
 	for (p = c->text; *p;) {
@@ -303,7 +274,7 @@ static int csv_check(const struct csv *c, int *seen, int n_points)
 
 static int files_equal(const char *a, const char *b)
 {
-	char *x = slurp(a), *y = slurp(b);
+	char *x = slurp_text(a, NULL), *y = slurp_text(b, NULL);
 	int eq = x && y && !strcmp(x, y);
 
 	free(x);
@@ -413,7 +384,7 @@ static void test_rows_match_run_sim(void **state)
 	assert_int_equal(call(f, sweep_cmd, "sweep %s -j 2 -o %s",
 			      at(f, "spec.ini"), at(f, "out.csv")), 0);
 	assert_non_null(strstr(f->err, ": 18 points in"));
-	raw = slurp(at(f, "out.csv"));
+	raw = slurp_text(at(f, "out.csv"), NULL);
 	assert_non_null(raw);
 	assert_memory_equal(raw, header_main, sizeof header_main - 1);
 	assert_int_equal(raw[sizeof header_main - 1], '\n');
@@ -531,7 +502,7 @@ static void test_resume(void **state)
 	assert_true(files_equal(at(f, "res-sorted.csv"), at(f, "single-sorted.csv")));
 
 	/* a file cut in the middle of a row, as by a crash */
-	text = slurp(at(f, "single.csv"));
+	text = slurp_text(at(f, "single.csv"), NULL);
 	assert_non_null(text);
 	for (cut = text, i = 0; i < 5; i++)
 		cut = strchr(cut, '\n') + 1;
@@ -547,11 +518,11 @@ static void test_resume(void **state)
 	assert_true(files_equal(at(f, "cut-sorted.csv"), at(f, "single-sorted.csv")));
 
 	/* nothing left to do: the file stays as it is */
-	text = slurp(at(f, "cut.csv"));
+	text = slurp_text(at(f, "cut.csv"), NULL);
 	assert_int_equal(call(f, sweep_cmd, "sweep %s -o %s", at(f, "spec.ini"),
 			      at(f, "cut.csv")), 0);
 	assert_non_null(strstr(f->err, ": 0 points in"));
-	cut = slurp(at(f, "cut.csv"));
+	cut = slurp_text(at(f, "cut.csv"), NULL);
 	assert_string_equal(text, cut);
 	free(text);
 	free(cut);
@@ -564,7 +535,7 @@ static void test_header_mismatch(void **state)
 
 	assert_int_equal(call(f, sweep_cmd, "sweep %s -o %s", at(f, "spec.ini"),
 			      at(f, "out.csv")), 0);
-	before = slurp(at(f, "out.csv"));
+	before = slurp_text(at(f, "out.csv"), NULL);
 	write_file(at(f, "other.ini"), "[sweep]\nbase = base.ini\n"
 		   "traces = t1.trace, t2.trace\n[keys]\nengine.rows = 4, 8, 16\n");
 	assert_int_equal(call(f, sweep_cmd, "sweep %s -o %s", at(f, "other.ini"),
@@ -577,7 +548,7 @@ static void test_header_mismatch(void **state)
 	assert_int_equal(call(f, sweep_cmd, "sweep %s -o %s", at(f, "other.ini"),
 			      at(f, "out.csv")), 2);
 	assert_non_null(strstr(f->err, "out.csv:2: point: point 0 has another"));
-	after = slurp(at(f, "out.csv"));
+	after = slurp_text(at(f, "out.csv"), NULL);
 	assert_string_equal(before, after);
 	free(before);
 	free(after);
@@ -616,7 +587,7 @@ static void test_merge_errors(void **state)
 	char *text, *p;
 
 	single_run(f);
-	text = slurp(at(f, "single-sorted.csv"));
+	text = slurp_text(at(f, "single-sorted.csv"), NULL);
 	assert_non_null(text);
 	/* point 0's cycles changed: the same point with other results */
 	p = strstr(text, "\n0,t1.trace,4,4,") + strlen("\n0,t1.trace,4,4,");
@@ -772,7 +743,7 @@ static void interrupt_after_first_row(const char *path, pid_t parent)
 
 	for (i = 0; i < 20000 && lines < 2; i++) {
 		nanosleep(&ts, NULL);
-		if (!(text = slurp(path)))
+		if (!(text = slurp_text(path, NULL)))
 			continue;
 		for (lines = 0, p = text; (p = strchr(p, '\n')); p++)
 			lines++;

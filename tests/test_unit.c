@@ -140,29 +140,6 @@ static const struct unit_class *const with_pass[] = {
 };
 static const struct unit_registry pass_registry = { with_pass, 5 };
 
-static void text_cfg(const char *body, struct config *c)
-{
-	char ini[4096], path[1024], tpath[1024];
-	struct sim_err err;
-
-	snprintf(ini, sizeof ini, "%s\n[energy]\ntable = %s\n", body,
-		 src_path(tpath, sizeof tpath,
-			  "configs/energy/horowitz45-lpddr4.ini"));
-	tmp_file(path, sizeof path, ".ini", ini);
-	assert_int_equal(config_load(path, c, &err), 0);
-	unlink(path);
-}
-
-static void text_trace(const char *body, struct trace *t)
-{
-	char path[1024];
-	struct sim_err err;
-
-	tmp_file(path, sizeof path, ".trace", body);
-	assert_int_equal(trace_read(path, t, &err), 0);
-	unlink(path);
-}
-
 static void run(const struct config *c, const struct trace *t,
 		const struct unit_registry *reg, int ff, struct run_result *r)
 {
@@ -174,17 +151,26 @@ static void run(const struct config *c, const struct trace *t,
 	assert_false(r->failed);
 }
 
+/* One add of 16 rows of 64 on the default config, its units from reg
+ * (NULL: stasim's own), fast-forward on; t holds the trace, r the run. */
+static void run_one_add(const struct unit_registry *reg, struct trace *t,
+			struct run_result *r)
+{
+	struct config c;
+
+	load_cfg_text("", &c);
+	load_trace_text("stasim-trace 1\nadd name=r m=16 n=64\n", t);
+	run(&c, t, reg, 1, r);
+}
+
 /* One add of one tile: planned on pass, busy exactly its closed form. */
 static void test_pass_one_tile(void **state)
 {
-	struct config c;
 	struct trace t;
 	struct run_result r;
 
 	(void)state;
-	text_cfg("", &c);
-	text_trace("stasim-trace 1\nadd name=r m=16 n=64\n", &t);
-	run(&c, &t, &pass_registry, 1, &r);
+	run_one_add(&pass_registry, &t, &r);
 	assert_int_equal(r.n_exec, 1);
 	assert_ptr_equal(r.plans[0].uc, &pass_unit);
 	assert_int_equal(r.plans[0].unit, 0);
@@ -211,9 +197,9 @@ static void test_pass_tiles_and_neighbours(void **state)
 	uint64_t want = 3 * pass_cycles(32, 64) + pass_cycles(4, 64);
 
 	(void)state;
-	text_cfg("[sram]\nact_kib = 4\nout_kib = 4\n", &c);
-	text_trace("stasim-trace 1\ngemm name=g m=100 k=64 n=64\n"
-		   "add name=r m=100 n=64\n", &t);
+	load_cfg_text("[sram]\nact_kib = 4\nout_kib = 4\n", &c);
+	load_trace_text("stasim-trace 1\ngemm name=g m=100 k=64 n=64\n"
+			"add name=r m=100 n=64\n", &t);
 	run(&c, &t, &pass_registry, 1, &a);
 	run(&c, &t, &pass_registry, 0, &b);
 	assert_int_equal(a.n_exec, 2);
@@ -232,14 +218,11 @@ static void test_pass_tiles_and_neighbours(void **state)
 /* Without a registry of its own a run keeps stasim's units: add on vec. */
 static void test_default_registry(void **state)
 {
-	struct config c;
 	struct trace t;
 	struct run_result r;
 
 	(void)state;
-	text_cfg("", &c);
-	text_trace("stasim-trace 1\nadd name=r m=16 n=64\n", &t);
-	run(&c, &t, NULL, 1, &r);
+	run_one_add(NULL, &t, &r);
 	assert_ptr_equal(r.plans[0].uc, &vec_unit);
 	assert_int_equal(r.plans[0].unit,
 			 unit_find(unit_registry_default(), "vec"));

@@ -22,6 +22,10 @@
 #include <math.h>
 #include <cmocka.h>
 
+#include "config.h"
+#include "lib/slurp.h"
+#include "trace.h"
+
 #ifndef STASIM_SRC_DIR
 #define STASIM_SRC_DIR "."
 #endif
@@ -169,6 +173,39 @@ static inline const char *tmp_file(char *buf, size_t len, const char *suffix,
 	close(fd);
 	write_file(buf, text);
 	return buf;
+}
+
+/* The whole file at path, NUL-terminated and malloc'd (lib/slurp.h, capped
+ * at SLURP_MAX); its length in *len when len is not NULL. NULL if unreadable. */
+static inline char *slurp_text(const char *path, size_t *len)
+{
+	return slurp_file(path, SLURP_MAX, len);
+}
+
+/* A config loaded from INI text body, its energy table the shipped
+ * horowitz45-lpddr4.ini; the text goes through a temporary file. */
+static inline void load_cfg_text(const char *body, struct config *c)
+{
+	char ini[4096], path[1024], tpath[1024];
+	struct sim_err err;
+
+	strf(ini, sizeof ini, "%s\n[energy]\ntable = %s\n", body,
+	     src_path(tpath, sizeof tpath,
+		      "configs/energy/horowitz45-lpddr4.ini"));
+	tmp_file(path, sizeof path, ".ini", ini);
+	assert_int_equal(config_load(path, c, &err), 0);
+	unlink(path);
+}
+
+/* A trace read from text body through a temporary file. */
+static inline void load_trace_text(const char *body, struct trace *t)
+{
+	char path[1024];
+	struct sim_err err;
+
+	tmp_file(path, sizeof path, ".trace", body);
+	assert_int_equal(trace_read(path, t, &err), 0);
+	unlink(path);
 }
 
 /* Run a shell command line, capture stdout+stderr into out; return exit status. */

@@ -11,35 +11,12 @@
 #include <stdlib.h>
 #include <string.h>
 
-/* A growing byte string. */
-struct sbuf {
-	char *s;		/* bytes, NUL-terminated once done */
-	size_t n, cap;		/* used and allocated bytes */
-};
-
-/* realloc that never returns NULL: out of memory ends the process. */
-static void *grow(void *p, size_t n)
-{
-	void *q = realloc(p, n ? n : 1);
-
-	if (!q) {
-		fputs("stasim: out of memory\n", stderr);
-		abort();
-	}
-	return q;
-}
-
-static void sb_put(struct sbuf *b, char ch)
-{
-	if (b->n == b->cap)
-		b->s = grow(b->s, b->cap = b->cap ? 2 * b->cap : 32);
-	b->s[b->n++] = ch;
-}
+#include "buf.h"
 
 static void row_add(struct csv_row *r, char *s, int line)
 {
-	r->f = grow(r->f, (r->n + 1) * sizeof *r->f);
-	r->line = grow(r->line, (r->n + 1) * sizeof *r->line);
+	r->f = buf_grow(r->f, (r->n + 1) * sizeof *r->f);
+	r->line = buf_grow(r->line, (r->n + 1) * sizeof *r->line);
 	r->f[r->n] = s;
 	r->line[r->n++] = line;
 }
@@ -91,10 +68,10 @@ static const char *bad_char(const struct csv_reader *r, int quoted)
 }
 
 /* After a quote inside a quoted field: "" is a quote, else the end. */
-static const char *close_quote(struct csv_reader *r, struct sbuf *b, int *done)
+static const char *close_quote(struct csv_reader *r, struct buf *b, int *done)
 {
 	if (r->p + 1 < r->end && r->p[1] == '"') {
-		sb_put(b, '"');
+		buf_put(b, '"');
 		r->p += 2;
 		return NULL;
 	}
@@ -109,7 +86,7 @@ static const char *close_quote(struct csv_reader *r, struct sbuf *b, int *done)
 static int read_field(struct csv_reader *r, struct csv_row *row,
 		      struct csv_fail *fail)
 {
-	struct sbuf b = { 0 };
+	struct buf b = { 0 };
 	int line = r->line, quoted = r->p < r->end && *r->p == '"', done = 0;
 	const char *why = NULL;
 
@@ -131,14 +108,14 @@ static int read_field(struct csv_reader *r, struct csv_row *row,
 		if ((why = bad_char(r, quoted)))
 			break;
 		r->line += *r->p == '\n';
-		sb_put(&b, *r->p++);
+		buf_put(&b, *r->p++);
 	}
 	if (why) {
 		free(b.s);
 		*fail = (struct csv_fail){ r->line, row->n, why };
 		return -1;
 	}
-	sb_put(&b, 0);
+	buf_put(&b, 0);
 	row_add(row, b.s, line);
 	return 0;
 }

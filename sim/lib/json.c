@@ -19,32 +19,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "buf.h"
 #include "slurp.h"
-
-/* A growing byte string. */
-struct sbuf {
-	char *s;		/* bytes, NUL-terminated once done */
-	size_t n, cap;		/* used and allocated bytes */
-};
-
-/* realloc that never returns NULL: out of memory ends the process. */
-static void *grow(void *p, size_t n)
-{
-	void *q = realloc(p, n ? n : 1);
-
-	if (!q) {
-		fputs("stasim: out of memory\n", stderr);
-		abort();
-	}
-	return q;
-}
-
-static void sb_put(struct sbuf *b, char ch)
-{
-	if (b->n == b->cap)
-		b->s = grow(b->s, b->cap = b->cap ? 2 * b->cap : 32);
-	b->s[b->n++] = ch;
-}
 
 struct jrd {
 	const char *p, *end;	/* unread input */
@@ -91,22 +67,22 @@ static void jws(struct jrd *r)
 	}
 }
 
-static void utf8_put(struct sbuf *b, unsigned long u)
+static void utf8_put(struct buf *b, unsigned long u)
 {
 	if (u < 0x80) {
-		sb_put(b, (char)u);
+		buf_put(b, (char)u);
 	} else if (u < 0x800) {
-		sb_put(b, (char)(0xc0 | u >> 6));
-		sb_put(b, (char)(0x80 | (u & 0x3f)));
+		buf_put(b, (char)(0xc0 | u >> 6));
+		buf_put(b, (char)(0x80 | (u & 0x3f)));
 	} else if (u < 0x10000) {
-		sb_put(b, (char)(0xe0 | u >> 12));
-		sb_put(b, (char)(0x80 | (u >> 6 & 0x3f)));
-		sb_put(b, (char)(0x80 | (u & 0x3f)));
+		buf_put(b, (char)(0xe0 | u >> 12));
+		buf_put(b, (char)(0x80 | (u >> 6 & 0x3f)));
+		buf_put(b, (char)(0x80 | (u & 0x3f)));
 	} else {
-		sb_put(b, (char)(0xf0 | u >> 18));
-		sb_put(b, (char)(0x80 | (u >> 12 & 0x3f)));
-		sb_put(b, (char)(0x80 | (u >> 6 & 0x3f)));
-		sb_put(b, (char)(0x80 | (u & 0x3f)));
+		buf_put(b, (char)(0xf0 | u >> 18));
+		buf_put(b, (char)(0x80 | (u >> 12 & 0x3f)));
+		buf_put(b, (char)(0x80 | (u >> 6 & 0x3f)));
+		buf_put(b, (char)(0x80 | (u & 0x3f)));
 	}
 }
 
@@ -132,7 +108,7 @@ static int hex4(struct jrd *r, unsigned long *u)
 static int jstring(struct jrd *r, char **out)
 {
 	static const char esc[] = "\"\\/bfnrt", val[] = "\"\\/\b\f\n\r\t";
-	struct sbuf b = { 0 };
+	struct buf b = { 0 };
 	unsigned long u, lo;
 	const char *e;
 
@@ -145,7 +121,7 @@ static int jstring(struct jrd *r, char **out)
 		if (*r->p == '"')
 			break;
 		if (*r->p != '\\') {
-			sb_put(&b, *r->p);
+			buf_put(&b, *r->p);
 			continue;
 		}
 		r->p++;
@@ -172,10 +148,10 @@ static int jstring(struct jrd *r, char **out)
 			jerr(r, "unknown escape in a string");
 			goto bad;
 		}
-		sb_put(&b, val[e - esc]);
+		buf_put(&b, val[e - esc]);
 	}
 	r->p++;
-	sb_put(&b, 0);
+	buf_put(&b, 0);
 	*out = b.s;
 	return 0;
 bad:
@@ -247,9 +223,9 @@ static int jcompound(struct jrd *r, struct json_val *v)
 	for (;;) {
 		if (v->n == cap) {
 			cap = cap ? 2 * cap : 8;
-			v->kid = grow(v->kid, cap * sizeof *v->kid);
+			v->kid = buf_grow(v->kid, cap * sizeof *v->kid);
 			if (obj)
-				v->key = grow(v->key, cap * sizeof *v->key);
+				v->key = buf_grow(v->key, cap * sizeof *v->key);
 		}
 		memset(&v->kid[v->n], 0, sizeof v->kid[0]);
 		if (obj) {
