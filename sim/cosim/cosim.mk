@@ -1,7 +1,7 @@
 # sim/cosim/cosim.mk - the lockstep co-simulation harnesses that `stasim
 # cosim UNIT` runs (sim/cosim_cmd.c): each unit's RTL, rtl/UNIT.v,
 # Verilated and linked with its harness, sim/cosim/UNIT_cosim.c and
-# UNIT_main.cpp, the lockstep core (lockstep.c, ctl.c, cosim_main.h) and
+# UNIT_main.cpp, the lockstep core (lockstep.c, ctl.c, beat.c, cosim_main.h) and
 # libstasim.a, whose models and planner (--npy) are the product's own. One template, cosim_unit, builds every unit and
 # every build of a unit (a parameter set): BUILD/cosim/UNIT/UNIT_cosim is
 # the one `stasim cosim UNIT` runs; other builds go below it.
@@ -127,7 +127,7 @@ COSIM_HEADERS := $(wildcard models/*.h sim/*.h sim/lib/*.h sim/cosim/*.h)
 
 # The core, which no unit parameter changes, compiled once for every unit;
 # the models and the rest come from the product's library.
-COSIM_CORE := $(addprefix $(COSIM_BUILD)/lib/,lockstep.o ctl.o) $(BUILD)/libstasim.a
+COSIM_CORE := $(addprefix $(COSIM_BUILD)/lib/,lockstep.o ctl.o beat.o) $(BUILD)/libstasim.a
 $(COSIM_BUILD)/lib/%.o: sim/cosim/%.c $(COSIM_HEADERS) | cosim-force
 	@mkdir -p $(@D)
 	$(COSIM_CC) $(COSIM_CFLAGS) -c $< -o $@

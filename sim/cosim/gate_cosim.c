@@ -93,19 +93,14 @@ static struct gate_params unit_params(void)
 /* Present the next tile's command; returns -1 when out of memory. */
 static int next_cmd(struct gate_cosim *c)
 {
-	struct tile *t;
+	struct tile *t, **nt;
 	struct gate_pins *p = &c->cmd;
 	uint32_t flags = (uint32_t)(lockstep_rnd(&c->ls.rng) & 0x1f);
 
-	if (c->n_tiles == c->cap_tiles) {
-		size_t cap = c->cap_tiles ? 2 * c->cap_tiles : 64;
-		struct tile **nt = realloc(c->tiles, cap * sizeof *nt);
-
-		if (!nt)
-			return -1;
-		c->tiles = nt;
-		c->cap_tiles = cap;
-	}
+	nt = lockstep_grow(c->tiles, c->n_tiles, &c->cap_tiles, sizeof *nt);
+	if (!nt)
+		return -1;
+	c->tiles = nt;
 	t = c->npy ? gate_cosim_tile_real(c) : gate_cosim_tile_random(c);
 	if (!t)
 		return -1;
@@ -315,26 +310,20 @@ const struct lockstep *gate_cosim_core(const struct gate_cosim *c)
 void gate_cosim_reset_pins(struct gate_cosim *c, struct gate_pins *p)
 {
 	memset(p, 0, sizeof *p);
-	memset(&c->cmd, 0, sizeof c->cmd);
-	p->rst_l = 0;
+	memset(&c->cmd, 0, sizeof c->cmd);	/* rst_l low, no command */
 }
 
 void gate_cosim_drive(struct gate_cosim *c, struct gate_pins *p)
 {
-	int accept;
-
 	if (c->ls.done)
 		return;
-	if (!c->in.valid) {
-		if (c->drain)
-			c->drain = c->u.left || c->u.f_len;
-		else if (c->gap)
-			c->gap--;
-		else if (c->n_tiles < c->n_tiles_max && next_cmd(c)) {
-			say(c, "cannot build tile %zu (out of memory)", c->n_tiles);
-			lockstep_fail(&c->ls);
-			return;
-		}
+	if (!c->in.valid && c->drain) {
+		c->drain = c->u.left || c->u.f_len;
+	} else if (lockstep_cmd_due(&c->in, &c->gap) &&
+		   c->n_tiles < c->n_tiles_max && next_cmd(c)) {
+		say(c, "cannot build tile %zu (out of memory)", c->n_tiles);
+		lockstep_fail(&c->ls);
+		return;
 	}
 	drive_cmd(c, p);
 	p->rst_l = 1;
@@ -351,17 +340,11 @@ void gate_cosim_drive(struct gate_cosim *c, struct gate_pins *p)
 		t->due0 = c->ls.cycle + 1 + t->lat;
 		c->cov_b2b += c->ls.cycle && c->last_busy == c->ls.cycle;
 	}
-	accept = c->in.valid && c->u.out.cmd_ready;
-	c->cov_full += c->in.valid && !c->u.out.cmd_ready;
-	fu_step(&c->u, c->ls.cycle);
-	fu_commit(&c->u);
+	if (lockstep_fu_clock(&c->ls, &c->u, &c->in, &c->gap, GAP_MAX,
+			      &c->cov_full))
+		c->drain = lockstep_chance(&c->ls.rng, DRAIN_PERCENT);
 	if (c->u.out.active)
 		c->last_busy = c->ls.cycle + 1;
-	if (accept) {
-		c->in.valid = 0;
-		c->gap = lockstep_gap(&c->ls.rng, GAP_MAX);
-		c->drain = lockstep_chance(&c->ls.rng, DRAIN_PERCENT);
-	}
 	c->ls.cycle++;
 }
 
@@ -446,6 +429,7 @@ static int take_beat(struct gate_cosim *c, struct tile *t,
 		     const struct gate_pins *p)
 {
 	const struct real *r = &c->real;
+	struct beat_diff d;
 	uint32_t tok = t->seen, i;
 	size_t at = (size_t)tok * t->k, g = (size_t)(t->r0 + tok) * t->k;
 	char port[1200];	/* room for the --npy path */
@@ -463,24 +447,16 @@ static int take_beat(struct gate_cosim *c, struct tile *t,
 						(t->r0 + tok) * t->e + i], (uint32_t)
 						t->logits[(size_t)tok * t->e + i]);
 			}
-	for (i = 0; i < GATE_RTL_K_MAX; i++) {
+	if (beat_gate_winners(t->want_idx + at, t->want_score + at, t->k,
+			      p->out_idx, p->out_score, GATE_RTL_K_MAX, GATE_IB, &d)) {
+		snprintf(port, sizeof port, "%s token %u entry %u (op %zu)",
+			 d.port, tok, d.at, c->out_tile);
+		return mismatch(c, port, (uint64_t)d.want, (uint64_t)d.got);
+	}
+	for (i = 0; c->npy && i < t->k; i++) {
 		uint32_t gi = lockstep_get_bits(p->out_idx, i * GATE_IB, GATE_IB);
 		uint32_t gs = lockstep_get_bits(p->out_score, i * 8, 8);
-		uint32_t wi = i < t->k ? t->want_idx[at + i] : 0;
-		uint32_t ws = i < t->k ? t->want_score[at + i] : 0;
 
-		if (gi != wi) {
-			snprintf(port, sizeof port, "out_idx token %u entry %u (op %zu)",
-				 tok, i, c->out_tile);
-			return mismatch(c, port, wi, gi);
-		}
-		if (gs != ws) {
-			snprintf(port, sizeof port, "out_score token %u entry %u (op %zu)",
-				 tok, i, c->out_tile);
-			return mismatch(c, port, ws, gs);
-		}
-		if (!c->npy || i >= t->k)
-			continue;
 		if (gi != r->topk[g + i]) {
 			snprintf(port, sizeof port, "out_idx token %u entry %u (against "
 				 "%s.topk.npy)", t->r0 + tok, i, c->npy);

@@ -214,7 +214,7 @@ struct tile *gate_cosim_tile_real(struct gate_cosim *c)
 	return t;
 }
 
-/* ---- --npy: a gate op dumped by sim/func.c (sim/npy.c's format) ---- */
+/* ---- --npy: a gate op dumped by sim/func.c (read by sim/lib/npy.c) ---- */
 
 /* "FILE: FIELD: MESSAGE" into err; returns -1. */
 static int load_error(char *err, size_t len, const char *file,
@@ -222,91 +222,6 @@ static int load_error(char *err, size_t len, const char *file,
 {
 	snprintf(err, len, "%s: %s: %s", file, field, msg);
 	return -1;
-}
-
-/* The numpy dtypes sim/npy.c writes, and their sizes. */
-static const char *const npy_descr[] = { "|i1", "<i2", "<i4", "|u1" };
-static const size_t npy_size[] = { 1, 2, 4, 1 };
-enum { NPY_INT8, NPY_INT16, NPY_INT32, NPY_UINT8 };
-
-/*
- * PREFIX.NAME.npy, 2-D, C order, of dtype type, into *v as int32 (rows x
- * cols). 0, or -1 with err and *v NULL.
- */
-static int npy_read(const char *prefix, const char *name, int type,
-		    uint64_t *rows, uint64_t *cols, int32_t **v, char *err,
-		    size_t len)
-{
-	char path[1100], dict[1024], want[32];
-	unsigned char pre[10], b[4];
-	size_t hlen, sz = npy_size[type];
-	int64_t r = 0, n = 0;
-	int end = 0, rc = -1;
-	const char *sh;
-	uint64_t i;
-	FILE *f;
-
-	*v = NULL;
-	snprintf(path, sizeof path, "%s.%s.npy", prefix, name);
-	f = fopen(path, "rb");
-	if (!f)
-		return load_error(err, len, path, "open", strerror(errno));
-	if (fread(pre, 1, 10, f) != 10 || memcmp(pre, "\x93NUMPY\x01", 7)) {
-		load_error(err, len, path, "magic", "not an .npy 1.0 file");
-		goto out;
-	}
-	hlen = pre[8] | (size_t)pre[9] << 8;
-	if (hlen >= sizeof dict || fread(dict, 1, hlen, f) != hlen) {
-		load_error(err, len, path, "header", "truncated or too long");
-		goto out;
-	}
-	dict[hlen] = 0;
-	snprintf(want, sizeof want, "'descr': '%s'", npy_descr[type]);
-	if (!strstr(dict, want)) {
-		snprintf(want, sizeof want, "not %s", npy_descr[type]);
-		load_error(err, len, path, "descr", want);
-		goto out;
-	}
-	if (!strstr(dict, "'fortran_order': False")) {
-		load_error(err, len, path, "fortran_order", "not C order");
-		goto out;
-	}
-	sh = strstr(dict, "'shape': (");
-	/* %n is set only when the ')' right after two numbers matched */
-	if (!sh || sscanf(sh, "'shape': (%" SCNd64 ", %" SCNd64 ")%n", &r, &n,
-			  &end) != 2 || !end || r < 1 || n < 1 ||
-	    r > UINT32_MAX || n > UINT32_MAX) {
-		load_error(err, len, path, "shape", "not 2-D, or empty");
-		goto out;
-	}
-	*rows = (uint64_t)r;
-	*cols = (uint64_t)n;
-	*v = malloc(*rows * *cols * sizeof **v);
-	if (!*v) {
-		load_error(err, len, path, "data", "out of memory");
-		goto out;
-	}
-	for (i = 0; i < *rows * *cols; i++) {
-		uint32_t u;
-
-		if (fread(b, 1, sz, f) != sz) {
-			load_error(err, len, path, "data", "truncated");
-			goto out;
-		}
-		u = sz == 1 ? b[0] : sz == 2 ? (uint32_t)(b[0] | b[1] << 8) :
-		    (uint32_t)b[0] | (uint32_t)b[1] << 8 | (uint32_t)b[2] << 16 |
-		    (uint32_t)b[3] << 24;
-		(*v)[i] = type == NPY_INT8 ? (int8_t)u : type == NPY_INT16 ?
-			  (int16_t)u : (int32_t)u;
-	}
-	rc = 0;
-out:
-	fclose(f);
-	if (rc) {
-		free(*v);
-		*v = NULL;
-	}
-	return rc;
 }
 
 /* The number after "KEY": in json, or -1 when absent. */
@@ -378,99 +293,112 @@ void gate_cosim_real_free(struct real *r)
 	memset(r, 0, sizeof *r);
 }
 
-/* Copy n int32 values into a narrower array (the .npy was range-checked). */
-#define NARROW(dst, src, n) do {					\
-		size_t i_;						\
-		for (i_ = 0; i_ < (n); i_++)				\
-			(dst)[i_] = (src)[i_];				\
+/* The elements of a, narrowed into dst (the .npy was range-checked). */
+#define NARROW(dst, a) do {						\
+		uint64_t i_;						\
+		for (i_ = 0; i_ < (a)->count; i_++)			\
+			(dst)[i_] = npy_get((a), i_);			\
 	} while (0)
+
+/* --npy's tokens and router weights, against the build's D_MAX and
+ * E_MAX. 0, or -1 with err. */
+static int load_operands(struct gate_cosim *c, struct npy_array *a,
+			 char *err, size_t len)
+{
+	struct real *r = &c->real;
+	char file[1100], msg[160];
+
+	if (lockstep_npy_2d(c->npy, "in", NPY_I8, &a[0], err, len))
+		return -1;
+	r->t = (uint32_t)a[0].shape[0];
+	r->d = (uint32_t)a[0].shape[1];
+	snprintf(file, sizeof file, "%s.in.npy", c->npy);
+	if (r->d > GATE_RTL_D_MAX) {
+		snprintf(msg, sizeof msg, "tokens %u wide: this build takes at most "
+			 "D_MAX = %d", r->d, GATE_RTL_D_MAX);
+		return load_error(err, len, file, "shape", msg);
+	}
+	if (lockstep_npy_2d(c->npy, "wgate", NPY_I8, &a[1], err, len))
+		return -1;
+	snprintf(file, sizeof file, "%s.wgate.npy", c->npy);
+	if (a[1].shape[0] != r->d)
+		return load_error(err, len, file, "shape",
+				  "not one row per element of a token");
+	r->e = (uint32_t)a[1].shape[1];
+	if (r->e > GATE_RTL_E_MAX) {
+		snprintf(msg, sizeof msg, "%u experts: this build takes at most "
+			 "E_MAX = %d", r->e, GATE_RTL_E_MAX);
+		return load_error(err, len, file, "shape", msg);
+	}
+	return 0;
+}
+
+/* --npy's results: logits, winners and their scores, shaped as the
+ * operands say. 0, or -1 with err. */
+static int load_results(struct gate_cosim *c, struct npy_array *a,
+			char *err, size_t len)
+{
+	struct real *r = &c->real;
+	char file[1100], msg[160];
+	uint64_t i;
+
+	if (lockstep_npy_2d(c->npy, "logits", NPY_I32, &a[2], err, len))
+		return -1;
+	snprintf(file, sizeof file, "%s.logits.npy", c->npy);
+	if (a[2].shape[0] != r->t || a[2].shape[1] != r->e)
+		return load_error(err, len, file, "shape", "not tokens x experts");
+	if (lockstep_npy_2d(c->npy, "topk", NPY_I16, &a[3], err, len))
+		return -1;
+	snprintf(file, sizeof file, "%s.topk.npy", c->npy);
+	r->k = (uint32_t)a[3].shape[1];
+	if (a[3].shape[0] != r->t || r->k > GATE_RTL_K_MAX || r->k > r->e) {
+		snprintf(msg, sizeof msg, "%" PRIu64 " x %u: not one row per token, "
+			 "or k beyond K_MAX = %d or the experts", a[3].shape[0],
+			 r->k, GATE_RTL_K_MAX);
+		return load_error(err, len, file, "shape", msg);
+	}
+	for (i = 0; i < a[3].count; i++)
+		if (npy_get(&a[3], i) < 0 || (uint32_t)npy_get(&a[3], i) >= r->e)
+			return load_error(err, len, file, "data",
+					  "expert index beyond the experts");
+	if (lockstep_npy_2d(c->npy, "score", NPY_U8, &a[4], err, len))
+		return -1;
+	snprintf(file, sizeof file, "%s.score.npy", c->npy);
+	if (a[4].shape[0] != r->t || a[4].shape[1] != r->k)
+		return load_error(err, len, file, "shape", "not the shape of topk.npy");
+	return 0;
+}
 
 /* Every file of --npy into c->real, checked against the build's limits.
  * 0, or -1 with err. */
 int gate_cosim_real_load(struct gate_cosim *c, char *err, size_t len)
 {
 	struct real *r = &c->real;
-	const char *pf = c->npy;
-	char file[1100], msg[160];
-	uint64_t rows, cols, i;
-	int32_t *v[5] = { NULL, NULL, NULL, NULL, NULL };
-	int rc = -1;
+	struct npy_array a[5];
+	int rc = -1, i;
 
-	if (npy_read(pf, "in", NPY_INT8, &rows, &cols, &v[0], err, len))
+	memset(a, 0, sizeof a);
+	if (load_operands(c, a, err, len) || load_results(c, a, err, len))
 		goto out;
-	r->t = (uint32_t)rows;
-	r->d = (uint32_t)cols;
-	snprintf(file, sizeof file, "%s.in.npy", pf);
-	if (r->d > GATE_RTL_D_MAX) {
-		snprintf(msg, sizeof msg, "tokens %u wide: this build takes at most "
-			 "D_MAX = %d", r->d, GATE_RTL_D_MAX);
-		load_error(err, len, file, "shape", msg);
-		goto out;
-	}
-	if (npy_read(pf, "wgate", NPY_INT8, &rows, &cols, &v[1], err, len))
-		goto out;
-	snprintf(file, sizeof file, "%s.wgate.npy", pf);
-	if (rows != r->d) {
-		load_error(err, len, file, "shape", "not one row per element of a token");
-		goto out;
-	}
-	r->e = (uint32_t)cols;
-	if (r->e > GATE_RTL_E_MAX) {
-		snprintf(msg, sizeof msg, "%u experts: this build takes at most "
-			 "E_MAX = %d", r->e, GATE_RTL_E_MAX);
-		load_error(err, len, file, "shape", msg);
-		goto out;
-	}
-	if (npy_read(pf, "logits", NPY_INT32, &rows, &cols, &v[2], err, len))
-		goto out;
-	snprintf(file, sizeof file, "%s.logits.npy", pf);
-	if (rows != r->t || cols != r->e) {
-		load_error(err, len, file, "shape", "not tokens x experts");
-		goto out;
-	}
-	if (npy_read(pf, "topk", NPY_INT16, &rows, &cols, &v[3], err, len))
-		goto out;
-	snprintf(file, sizeof file, "%s.topk.npy", pf);
-	r->k = (uint32_t)cols;
-	if (rows != r->t || r->k > GATE_RTL_K_MAX || r->k > r->e) {
-		snprintf(msg, sizeof msg, "%" PRIu64 " x %u: not one row per token, "
-			 "or k beyond K_MAX = %d or the experts", rows, r->k,
-			 GATE_RTL_K_MAX);
-		load_error(err, len, file, "shape", msg);
-		goto out;
-	}
-	for (i = 0; i < rows * cols; i++)
-		if (v[3][i] < 0 || (uint32_t)v[3][i] >= r->e) {
-			load_error(err, len, file, "data", "expert index beyond the experts");
-			goto out;
-		}
-	if (npy_read(pf, "score", NPY_UINT8, &rows, &cols, &v[4], err, len))
-		goto out;
-	snprintf(file, sizeof file, "%s.score.npy", pf);
-	if (rows != r->t || cols != r->k) {
-		load_error(err, len, file, "shape", "not the shape of topk.npy");
-		goto out;
-	}
 	r->x = malloc((size_t)r->t * r->d);
 	r->w = malloc((size_t)r->d * r->e);
+	r->logits = malloc((size_t)r->t * r->e * sizeof *r->logits);
 	r->topk = malloc((size_t)r->t * r->k * sizeof *r->topk);
 	r->score = malloc((size_t)r->t * r->k);
-	if (!r->x || !r->w || !r->topk || !r->score) {
-		load_error(err, len, pf, "data", "out of memory");
+	if (!r->x || !r->w || !r->logits || !r->topk || !r->score) {
+		load_error(err, len, c->npy, "data", "out of memory");
 		goto out;
 	}
-	NARROW(r->x, v[0], (size_t)r->t * r->d);
-	NARROW(r->w, v[1], (size_t)r->d * r->e);
-	NARROW(r->topk, v[3], (size_t)r->t * r->k);
-	NARROW(r->score, v[4], (size_t)r->t * r->k);
-	r->logits = v[2];
-	v[2] = NULL;
-	json_load(r, pf);
+	NARROW(r->x, &a[0]);
+	NARROW(r->w, &a[1]);
+	NARROW(r->logits, &a[2]);
+	NARROW(r->topk, &a[3]);
+	NARROW(r->score, &a[4]);
+	json_load(r, c->npy);
 	r->compare_score = r->dump_algo == (int)c->gp.smx.algo;
 	rc = 0;
 out:
 	for (i = 0; i < 5; i++)
-		free(v[i]);
+		npy_array_free(&a[i]);
 	return rc;
 }
-

@@ -16,6 +16,9 @@
 #include <string.h>
 #include <sys/stat.h>
 
+#include "fu.h"
+#include "unit.h"
+
 /* ---- random numbers ---- */
 
 uint64_t lockstep_seed(uint64_t seed)
@@ -127,6 +130,32 @@ void lockstep_put_num(FILE *f, uint32_t v, uint32_t bits, char sep)
 
 	lockstep_put_hex(f, w, bits);
 	fputc(sep, f);
+}
+
+/* ---- --npy tensors ---- */
+
+int lockstep_npy_2d(const char *prefix, const char *name, enum npy_type type,
+		    struct npy_array *a, char *err, size_t len)
+{
+	static const char *const types[] = {
+		[NPY_I8] = "int8", [NPY_I16] = "int16", [NPY_I32] = "int32",
+		[NPY_U8] = "uint8"
+	};
+	char path[4200];
+	struct sim_err e;
+
+	snprintf(path, sizeof path, "%s.%s.npy", prefix, name);
+	if (npy_read(path, a, &e)) {
+		err_format(&e, err, len);
+		return -1;
+	}
+	if (a->type == type && a->ndim == 2 && a->count &&
+	    a->shape[0] <= UINT32_MAX && a->shape[1] <= UINT32_MAX)
+		return 0;
+	snprintf(err, len, "%s: npy: not a non-empty 2-D array of %s", path,
+		 types[type]);
+	npy_array_free(a);
+	return -1;
 }
 
 /* ---- options ---- */
@@ -580,6 +609,47 @@ void lockstep_report(const struct lockstep *ls, int status, uint64_t work,
 
 	if (!ls->quiet)
 		lockstep_summary(ls->prog, status, &t, details);
+}
+
+/* ---- the stimulus stream ---- */
+
+void *lockstep_grow(void *p, size_t n, size_t *cap, size_t size)
+{
+	size_t c = *cap ? 2 * *cap : 64;
+	void *q;
+
+	if (n < *cap)
+		return p;
+	q = realloc(p, c * size);
+	if (q)
+		*cap = c;
+	return q;
+}
+
+int lockstep_cmd_due(const struct unit_cmd *in, uint64_t *gap)
+{
+	if (in->valid)
+		return 0;
+	if (*gap) {
+		(*gap)--;
+		return 0;
+	}
+	return 1;
+}
+
+int lockstep_fu_clock(struct lockstep *ls, struct fu *u, struct unit_cmd *in,
+		      uint64_t *gap, uint64_t gap_max, uint64_t *full)
+{
+	int accept = in->valid && u->out.cmd_ready;
+
+	*full += in->valid && !u->out.cmd_ready;
+	fu_step(u, ls->cycle);
+	fu_commit(u);
+	if (accept) {
+		in->valid = 0;
+		*gap = lockstep_gap(&ls->rng, gap_max);
+	}
+	return accept;
 }
 
 /* ---- vector files ---- */

@@ -20,7 +20,9 @@
 #include <stdint.h>
 #include <stdio.h>
 
+#include "../lib/npy.h"	/* the --npy tensors */
 #include "ctl.h"
+#include "beat.h"	/* the data checks, for every harness */
 
 #ifdef __cplusplus
 extern "C" {	/* cosim_main.h prints through the message helpers */
@@ -71,6 +73,16 @@ void lockstep_put_hex(FILE *f, const uint32_t *w, uint32_t bits);
 
 /* A scalar port of bits bits (<= 32) on f, then sep (a space or '\n'). */
 void lockstep_put_num(FILE *f, uint32_t v, uint32_t bits, char sep);
+
+/* ---- --npy tensors ---- */
+
+/*
+ * PREFIX.NAME.npy, a 2-D array of element type type, through the
+ * library's reader (sim/lib/npy.h) into *a. 0, or -1 with "FILE: FIELD:
+ * WHY" in err (len bytes) and *a empty. Work: linear in the file.
+ */
+int lockstep_npy_2d(const char *prefix, const char *name, enum npy_type type,
+		    struct npy_array *a, char *err, size_t len);
 
 /* ---- options ---- */
 
@@ -321,6 +333,30 @@ int lockstep_status(const struct lockstep *ls, int status_io);
  * details, unless quiet. */
 void lockstep_report(const struct lockstep *ls, int status, uint64_t work,
 		     const char *noun, const char *details);
+
+/* ---- the stimulus stream ---- */
+
+struct fu;
+struct unit_cmd;
+
+/* The array p of *cap elements of size bytes with room for element n: p,
+ * or p grown (doubled, from 64) with *cap updated; NULL when out of memory
+ * (p untouched). */
+void *lockstep_grow(void *p, size_t n, size_t *cap, size_t size);
+
+/* 1 when a new command is due this cycle: none presented (in->valid 0)
+ * and the idle gap over; else one cycle of the gap passes. */
+int lockstep_cmd_due(const struct unit_cmd *in, uint64_t *gap);
+
+/*
+ * One clock of the controller model u (models/fu.h) fed the command *in:
+ * step and commit it; a command it accepts leaves *in (valid 0) and draws
+ * the idle gap before the next (lockstep_gap, gap_max) into *gap. *full
+ * counts presented commands that met a full FIFO. Returns 1 when *in was
+ * accepted. The harness then counts the cycle.
+ */
+int lockstep_fu_clock(struct lockstep *ls, struct fu *u, struct unit_cmd *in,
+		      uint64_t *gap, uint64_t gap_max, uint64_t *full);
 
 /* ---- vector files (--write-vectors DIR, for the Icarus replay) ----
  *

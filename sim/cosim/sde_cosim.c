@@ -481,10 +481,11 @@ static void inject(struct sde_cosim *c, struct sde_pins *p)
 }
 
 /* One write-back row from the RTL: belongs to the oldest tile not done.
- * Its values must be the model's and, with --npy, out.npy's. */
+ * Its values must be the model's (beat.h) and, with --npy, out.npy's. */
 static int take_row(struct sde_cosim *c, const struct sde_pins *p)
 {
 	struct tile *t;
+	struct beat_diff d;
 	uint32_t col, r;
 	char port[96];
 
@@ -496,18 +497,17 @@ static int take_row(struct sde_cosim *c, const struct sde_pins *p)
 	r = t->rows_seen;
 	if (p->out_row != r)
 		return mismatch(c, "out_row", r, p->out_row);
-	for (col = 0; col < SDE_COLS && c->functional; col++) {
-		int32_t got = sde_cosim_sext(lockstep_get_bits(p->out_data, col * SDE_ACT_BITS,
-					    SDE_ACT_BITS), SDE_ACT_BITS);
-		int32_t want = t->want[r][col];
+	if (c->functional && beat_sde_row(t->want[r], SDE_COLS, p->out_data,
+					  SDE_COLS, SDE_ACT_BITS, &d)) {
+		snprintf(port, sizeof port, "out_data row %u col %u", r, d.at);
+		return mismatch(c, port, (uint16_t)d.want, (uint16_t)d.got);
+	}
+	for (col = 0; c->g && col < t->cols; col++) {
+		int32_t got = sde_cosim_sext(lockstep_get_bits(p->out_data,
+					col * SDE_ACT_BITS, SDE_ACT_BITS), SDE_ACT_BITS);
+		int32_t want = sde_cosim_npy_at(&c->g->out, t->head, t->r0 + r,
+						t->c0 + col);
 
-		if (got != want) {
-			snprintf(port, sizeof port, "out_data row %u col %u", r, col);
-			return mismatch(c, port, (uint16_t)want, (uint16_t)got);
-		}
-		if (!c->g || col >= t->cols)
-			continue;
-		want = sde_cosim_npy_at(&c->g->out, t->head, t->r0 + r, t->c0 + col);
 		if (got != want) {
 			snprintf(port, sizeof port, "out_data row %u col %u against "
 				 "out.npy[%u][%u][%u]", r, col, t->head, t->r0 + r,

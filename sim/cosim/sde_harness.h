@@ -15,11 +15,13 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include "sde.h"
 #include "nm.h"
 #include "unit.h"
 #include "../../sim/plan.h"
+#include "../../sim/lib/npy.h"
 #include "lockstep.h"
 
 _Static_assert(SDE_ACT_BITS >= 2 && SDE_ACT_BITS <= 16, "int16 operands");
@@ -34,7 +36,6 @@ _Static_assert(SDE_M_MAX >= 1 && SDE_M_MAX <= 32, "SDE_IDX_BITS table");
  * which would repeat the first run's. */
 #define say(c, ...) lockstep_say((c)->ls.quiet, PROG, __VA_ARGS__)
 #define STEPS_MAX 8		/* k-step commands of one tile */
-#define NPY_HEADER_MAX 4096	/* longest .npy header read */
 #define VEC_LAG (SDE_ROWS * CPR_MAX)	/* expect lines held back: the longest
 					 * write-back, rows before wb_done */
 

@@ -196,134 +196,55 @@ int32_t sde_cosim_npy_at(const struct npy *t, uint64_t h, uint64_t r, uint64_t c
 	return t->v[(h * rows + r) * cols + col];
 }
 
-/* The text after key and its colon in a header dict, or NULL. */
-static const char *npy_key(const char *dict, const char *key)
+/* The library's array a (sim/lib/npy.h) as t: 1 to 3 dimensions, widened
+ * to int32. Returns -1 for a shape this harness does not take. */
+static int npy_widen(const struct npy_array *a, struct npy *t)
 {
-	const char *p = strstr(dict, key);
+	static const uint32_t bits[] = { [NPY_I8] = 8, [NPY_I16] = 16,
+					 [NPY_I32] = 32, [NPY_U8] = 8 };
+	uint64_t i;
+	int d;
 
-	if (!p)
-		return NULL;
-	for (p += strlen(key); *p == ' ' || *p == ':'; p++)
-		;
-	return p;
-}
-
-/*
- * The header dict of a little-endian integer array in C order, as numpy
- * writes it: type, bits and shape into t, the element count into *count.
- * Returns -1 for anything else.
- */
-static int npy_dict(const char *dict, struct npy *t, uint64_t *count)
-{
-	const char *p = npy_key(dict, "'descr'");
-	char *end;
-	unsigned long bytes;
-
-	if (!p || *p++ != '\'')
+	if (a->ndim > 3 || a->count > TRACE_ELEMS_MAX)
 		return -1;
-	p += *p == '|' || *p == '<';
-	if (*p != 'i' && *p != 'u')
+	t->ndim = a->ndim;
+	for (d = 0; d < a->ndim; d++)
+		t->shape[d] = a->shape[d];
+	t->type = a->type == NPY_U8 ? 'u' : 'i';
+	t->bits = bits[a->type];
+	t->v = malloc(a->count * sizeof *t->v + 1);
+	if (!t->v)
 		return -1;
-	t->type = *p++;
-	bytes = strtoul(p, &end, 10);
-	if (*end != '\'' || (bytes != 1 && bytes != 2 && bytes != 4) ||
-	    (t->type == 'u' && bytes == 4))
-		return -1;
-	t->bits = (uint32_t)bytes * 8;
-	p = npy_key(dict, "'fortran_order'");
-	if (!p || strncmp(p, "False", 5))
-		return -1;
-	p = npy_key(dict, "'shape'");
-	if (!p || *p++ != '(')
-		return -1;
-	for (*count = 1; t->ndim < 3 && *p >= '0' && *p <= '9'; t->ndim++) {
-		t->shape[t->ndim] = strtoull(p, &end, 10);
-		if (t->shape[t->ndim] > TRACE_ELEMS_MAX)
-			return -1;
-		*count *= t->shape[t->ndim];	/* < 2^62: no wrap */
-		if (*count > TRACE_ELEMS_MAX)
-			return -1;
-		for (p = end; *p == ' ' || *p == ','; p++)
-			;
-	}
-	return *p == ')' && t->ndim ? 0 : -1;
-}
-
-/* Little-endian element i of raw data, bits wide, widened. */
-static int32_t npy_elem(const uint8_t *raw, uint64_t i, const struct npy *t)
-{
-	uint32_t b, u = 0, bytes = t->bits / 8;
-
-	for (b = 0; b < bytes; b++)
-		u |= (uint32_t)raw[i * bytes + b] << 8 * b;
-	return t->type == 'u' ? (int32_t)u : sde_cosim_sext(u, t->bits);
-}
-
-/* The header of an open .npy file: its dict, up to NPY_HEADER_MAX bytes,
- * into dict. Returns -1 when f is not a .npy file. */
-static int npy_header(FILE *f, char *dict)
-{
-	uint8_t pre[12];
-	size_t len;
-
-	if (fread(pre, 1, 10, f) != 10 || memcmp(pre, "\x93NUMPY", 6) ||
-	    pre[6] < 1 || pre[6] > 3)
-		return -1;
-	len = pre[8] | (size_t)pre[9] << 8;
-	if (pre[6] > 1) {	/* versions 2 and 3: a 4-byte length */
-		if (fread(pre + 10, 1, 2, f) != 2)
-			return -1;
-		len |= (size_t)pre[10] << 16 | (size_t)pre[11] << 24;
-	}
-	if (len > NPY_HEADER_MAX || fread(dict, 1, len, f) != len)
-		return -1;
-	dict[len] = '\0';
+	for (i = 0; i < a->count; i++)
+		t->v[i] = npy_get(a, i);
 	return 0;
 }
 
 /*
- * Read the .npy file at path into t. Returns 0; 1 when optional and the
- * file does not exist; -1 after a message.
+ * Read the .npy file at path into t (npy_read). Returns 0; 1 when optional
+ * and the file does not exist; -1 after a message.
  */
 static int npy_load(const struct sde_cosim *c, const char *path, int optional,
 		    struct npy *t)
 {
-	FILE *f = fopen(path, "rb");
-	char dict[NPY_HEADER_MAX + 1];
-	uint8_t *raw = NULL;
-	uint64_t count = 0, i;
+	struct npy_array a;
+	struct sim_err err;
+	char msg[1024];
 	int rc = -1;
 
 	memset(t, 0, sizeof *t);
-	if (!f) {
-		if (optional && errno == ENOENT)
-			return 1;
-		say(c, "%s: %s", path, strerror(errno));
+	if (optional && access(path, F_OK) && errno == ENOENT)
+		return 1;
+	if (npy_read(path, &a, &err)) {
+		err_format(&err, msg, sizeof msg);
+		say(c, "%s", msg);
 		return -1;
 	}
-	if (npy_header(f, dict) || npy_dict(dict, t, &count) ||
-	    count > TRACE_ELEMS_MAX) {
-		say(c, "%s: not a .npy file of a little-endian i1, i2, i4, u1 or "
-		    "u2 array in C order, 1 to 3 dimensions", path);
-		goto out;
-	}
-	raw = malloc(count * (t->bits / 8) + 1);
-	t->v = malloc(count * sizeof *t->v + 1);
-	if (!raw || !t->v) {
-		say(c, "%s: out of memory", path);
-		goto out;
-	}
-	if (fread(raw, t->bits / 8, count, f) != count || getc(f) != EOF) {
-		say(c, "%s: the data does not hold the %" PRIu64 " elements of its "
-		    "shape", path, count);
-		goto out;
-	}
-	for (i = 0; i < count; i++)
-		t->v[i] = npy_elem(raw, i, t);
-	rc = 0;
-out:
-	free(raw);
-	fclose(f);
+	rc = npy_widen(&a, t);
+	if (rc)
+		say(c, "%s: not a .npy file of a little-endian i1, i2, i4 or u1 "
+		    "array in C order, 1 to 3 dimensions", path);
+	npy_array_free(&a);
 	if (rc)
 		npy_free(t);
 	return rc;
@@ -744,20 +665,15 @@ int sde_cosim_more_cmds(const struct sde_cosim *c)
 /* Present the next k-step command; returns -1 when out of memory. */
 int sde_cosim_next_cmd(struct sde_cosim *c)
 {
-	struct tile *t;
+	struct tile *t, **nt;
 	struct sde_pins *p = &c->cmd;
 	uint32_t flags = 0;
 
 	if (c->gen_tile == c->n_tiles) {
-		if (c->n_tiles == c->cap_tiles) {
-			size_t cap = c->cap_tiles ? 2 * c->cap_tiles : 64;
-			struct tile **nt = realloc(c->tiles, cap * sizeof *nt);
-
-			if (!nt)
-				return -1;
-			c->tiles = nt;
-			c->cap_tiles = cap;
-		}
+		nt = lockstep_grow(c->tiles, c->n_tiles, &c->cap_tiles, sizeof *nt);
+		if (!nt)
+			return -1;
+		c->tiles = nt;
 		c->tiles[c->n_tiles] = c->g ? npy_tile_new(c) : tile_new(c);
 		if (!c->tiles[c->n_tiles])
 			return -1;

@@ -303,28 +303,21 @@ void smx_cosim_reset_pins(struct smx_cosim *c, struct smx_pins *p)
 	int i;
 
 	memset(p, 0, sizeof *p);
-	memset(&c->cmd, 0, sizeof c->cmd);
-	p->rst_l = 0;
+	memset(&c->cmd, 0, sizeof c->cmd);	/* rst_l low, no command */
 	for (i = SMX_COSIM_RESET_CYCLES; i > 0; i--)
 		smx_cosim_vec_stim(c, p, -(int64_t)i);
 }
 
 void smx_cosim_drive(struct smx_cosim *c, struct smx_pins *p)
 {
-	int accept;
-
 	if (c->ls.done)
 		return;
-	if (!c->in.valid) {
-		if (c->gap)
-			c->gap--;
-		else if (c->fused_n ? smx_cosim_fused_cmd(c) :
-			 c->n_tiles < c->n_tiles_max && smx_cosim_next_cmd(c)) {
-			lockstep_say(0, PROG, "cannot build tile %zu",
-				c->n_tiles);
-			lockstep_fail(&c->ls);
-			return;
-		}
+	if (lockstep_cmd_due(&c->in, &c->gap) &&
+	    (c->fused_n ? smx_cosim_fused_cmd(c) :
+	     c->n_tiles < c->n_tiles_max && smx_cosim_next_cmd(c))) {
+		lockstep_say(0, PROG, "cannot build tile %zu", c->n_tiles);
+		lockstep_fail(&c->ls);
+		return;
 	}
 	smx_cosim_drive_cmd(c, p);
 	p->rst_l = 1;
@@ -342,14 +335,7 @@ void smx_cosim_drive(struct smx_cosim *c, struct smx_pins *p)
 	}
 
 	smx_cosim_vec_stim(c, p, (int64_t)c->ls.cycle);
-	accept = c->in.valid && c->u.out.cmd_ready;
-	c->cov_full += c->in.valid && !c->u.out.cmd_ready;
-	fu_step(&c->u, c->ls.cycle);
-	fu_commit(&c->u);
-	if (accept) {
-		c->in.valid = 0;
-		c->gap = lockstep_gap(&c->ls.rng, GAP_MAX);
-	}
+	lockstep_fu_clock(&c->ls, &c->u, &c->in, &c->gap, GAP_MAX, &c->cov_full);
 	c->ls.cycle++;
 }
 
@@ -376,25 +362,25 @@ static void inject(struct smx_cosim *c, struct smx_pins *p)
 	lockstep_injected(&c->ls);
 }
 
-/* Lane l of probability beat (row, beat) of t against smx_row and, with
- * --npy, against PREFIX.out.npy. */
-static int check_lane(struct smx_cosim *c, const struct tile *t, uint32_t row,
-		      uint32_t beat, uint32_t l, uint32_t got)
+/* Probability beat (row, beat) of t against smx_row and, with --npy,
+ * against PREFIX.out.npy (beat.h). */
+static int check_probs(struct smx_cosim *c, const struct tile *t, uint32_t row,
+		       uint32_t beat, const uint32_t *out_p)
 {
-	uint32_t i = beat * SMX_LANES + l, want = 0;
-	size_t at = (size_t)row * t->n + i;
+	size_t at = (size_t)row * t->n;
+	struct beat_diff d;
 	char port[96];
 
-	if (i < t->n)
-		want = t->want[at];
-	if (got != want) {
-		snprintf(port, sizeof port, "out_p row %u score %u", t->r0 + row, i);
-		return smx_cosim_mismatch(c, port, want, got);
+	if (beat_smx_probs(t->want + at, t->n, beat, out_p, SMX_LANES, &d)) {
+		snprintf(port, sizeof port, "out_p row %u score %u", t->r0 + row,
+			 d.at);
+		return smx_cosim_mismatch(c, port, (uint64_t)d.want, (uint64_t)d.got);
 	}
-	if (t->dump && i < t->n && got != t->dump[at]) {
+	if (t->dump && beat_smx_probs(t->dump + at, t->n, beat, out_p,
+				      SMX_LANES, &d)) {
 		snprintf(port, sizeof port, "out_p row %u score %u (against %s.out.npy)",
-			 t->r0 + row, i, c->npy.prefix);
-		return smx_cosim_mismatch(c, port, t->dump[at], got);
+			 t->r0 + row, d.at, c->npy.prefix);
+		return smx_cosim_mismatch(c, port, (uint64_t)d.want, (uint64_t)d.got);
 	}
 	return 0;
 }
@@ -403,7 +389,7 @@ static int check_lane(struct smx_cosim *c, const struct tile *t, uint32_t row,
 static int take_beat(struct smx_cosim *c, const struct smx_pins *p)
 {
 	struct tile *t;
-	uint32_t row, beat, l;
+	uint32_t row, beat;
 
 	if (c->wb_tile >= c->n_tiles)
 		return smx_cosim_mismatch(c, "out_valid (no tile in progress)", 0, 1);
@@ -418,9 +404,8 @@ static int take_beat(struct smx_cosim *c, const struct smx_pins *p)
 		return smx_cosim_mismatch(c, "out_row", row, p->out_row);
 	if (p->out_col != beat)
 		return smx_cosim_mismatch(c, "out_col", beat, p->out_col);
-	for (l = 0; l < SMX_LANES; l++)
-		if (check_lane(c, t, row, beat, l, lockstep_get_bits(p->out_p, l * 8, 8)))
-			return 1;
+	if (check_probs(c, t, row, beat, p->out_p))
+		return 1;
 	t->beat_cycle[t->beats_seen++] = c->ls.cycle;
 	c->beats_checked++;
 	return 0;
@@ -492,7 +477,7 @@ static int tile_written(struct smx_cosim *c)
 static int check_fetch(struct smx_cosim *c, const struct smx_pins *p)
 {
 	const struct fetch_exp *e;
-	uint32_t l, got, want;
+	struct beat_diff d;
 	char port[96];
 
 	/* fetches a replay's mismatch kept this check from reaching */
@@ -507,18 +492,14 @@ static int check_fetch(struct smx_cosim *c, const struct smx_pins *p)
 	c->fq_len--;
 	if (!p->p_valid)
 		return smx_cosim_mismatch(c, "p_valid (fetch due)", 1, 0);
-	for (l = 0; l < SMX_LANES; l++) {
-		got = lockstep_get_bits(p->p_data, l * 8, 8);
-		want = l < e->cnt ? e->p[l] : 0;
-		if (got == want)
-			continue;
-		if (l < e->cnt)
+	if (beat_lanes("p_data", e->p, e->cnt, p->p_data, SMX_LANES, &d)) {
+		if (d.at < e->cnt)
 			snprintf(port, sizeof port, "p_data lane %u (row %u col %u)",
-				 l, e->row[l], e->col[l]);
+				 d.at, e->row[d.at], e->col[d.at]);
 		else
 			snprintf(port, sizeof port, "p_data lane %u (beyond f_cnt %u)",
-				 l, e->cnt);
-		return smx_cosim_mismatch(c, port, want, got);
+				 d.at, e->cnt);
+		return smx_cosim_mismatch(c, port, (uint64_t)d.want, (uint64_t)d.got);
 	}
 	c->cov_probs += e->cnt;
 	return 0;

@@ -375,13 +375,8 @@ static int fetch_issue(struct smx_cosim *c, struct smx_pins *p,
 		e->col[l] = *col;
 		e->p[l] = s->want[(size_t)*row * s->n + *col];
 		at_ready |= s->last[*row] + SMX_RECIP_LATENCY + 1 == c->ls.cycle;
-		if (*col + 1 == w->k0 + w->klen) {
+		if (beat_smx_fetch_next(row, col, w->k0, w->klen))
 			c->cov_wraps += l + 1 < cnt;
-			++*row;
-			*col = w->k0;
-		} else {
-			++*col;
-		}
 	}
 	c->cov_at_ready += at_ready;
 	c->cov_fetches++;

@@ -198,16 +198,12 @@ uint64_t smx_cosim_beat_step(const struct smx_cosim *c, const struct tile *t,
 /* Room for one more tile; -1 when out of memory. */
 int smx_cosim_tiles_grow(struct smx_cosim *c)
 {
-	size_t cap = c->cap_tiles ? 2 * c->cap_tiles : 64;
-	struct tile **nt;
+	struct tile **nt = lockstep_grow(c->tiles, c->n_tiles, &c->cap_tiles,
+					 sizeof *nt);
 
-	if (c->n_tiles < c->cap_tiles)
-		return 0;
-	nt = realloc(c->tiles, cap * sizeof *nt);
 	if (!nt)
 		return -1;
 	c->tiles = nt;
-	c->cap_tiles = cap;
 	return 0;
 }
 
@@ -491,76 +487,28 @@ static int slurp(const char *path, char **buf, size_t *len)
 	return 0;
 }
 
-/* The elements of a 2-D .npy of one-byte type descr ("|i1" or "|u1") in
- * C order, rows x cols (format 1.0 as sim/npy.c writes it, or 2.0/3.0), or
- * NULL after a message naming the file. */
-static const char *npy_data(const char *path, const char *buf, size_t len,
-			    const char *descr, uint64_t *rows, uint64_t *cols)
-{
-	const unsigned char *b = (const unsigned char *)buf;
-	char hdr[1024], want[32];
-	const char *shape, *why = NULL;
-	size_t off, hl;
-
-	if (len < 12 || memcmp(buf, "\x93NUMPY", 6) || b[6] < 1 || b[6] > 3) {
-		why = "not a .npy file (version 1, 2 or 3)";
-		goto fail;
-	}
-	off = b[6] == 1 ? 10 : 12;
-	hl = b[6] == 1 ? (size_t)(b[8] | b[9] << 8) :
-	     (size_t)b[8] | (size_t)b[9] << 8 | (size_t)b[10] << 16 |
-	     (size_t)b[11] << 24;
-	if (hl >= sizeof hdr || off + hl > len) {
-		why = "header too long or truncated";
-		goto fail;
-	}
-	memcpy(hdr, buf + off, hl);
-	hdr[hl] = '\0';
-	snprintf(want, sizeof want, "'descr': '%s'", descr);
-	shape = strstr(hdr, "'shape': (");
-	if (!strstr(hdr, want))
-		why = descr[1] == 'i' ? "elements are not int8 ('|i1')" :
-					"elements are not uint8 ('|u1')";
-	else if (!strstr(hdr, "'fortran_order': False"))
-		why = "not in C order";
-	else if (!shape || sscanf(shape + 10, "%" SCNu64 ", %" SCNu64 ")",
-				  rows, cols) != 2)
-		why = "not two-dimensional";
-	else if (*rows > UINT32_MAX || *cols > UINT32_MAX ||
-		 *rows * *cols > len - off - hl)
-		why = "shorter than its shape";
-	if (!why)
-		return buf + off + hl;
-fail:
-	lockstep_say(0, PROG, "--npy: %s: %s", path, why);
-	return NULL;
-}
-
-/* A copy of PREFIX.NAME.npy's rows x n elements, or NULL after a message. */
+/* A copy of PREFIX.NAME.npy's rows x n one-byte elements of type type,
+ * or NULL after a message. */
 static void *npy_tensor(const struct npy_op *o, const char *name,
-			const char *descr)
+			enum npy_type type)
 {
-	char path[4096], *buf;
-	const char *data;
-	void *dst;
-	size_t len;
-	uint64_t rows, cols;
+	struct npy_array a;
+	char err[LOCKSTEP_MSG_MAX];
+	void *dst = NULL;
 
-	snprintf(path, sizeof path, "%s.%s.npy", o->prefix, name);
-	if (slurp(path, &buf, &len))
+	if (lockstep_npy_2d(o->prefix, name, type, &a, err, sizeof err)) {
+		lockstep_say(0, PROG, "--npy: %s", err);
 		return NULL;
-	data = npy_data(path, buf, len, descr, &rows, &cols);
-	if (data && (rows != o->rows || cols != o->n)) {
-		lockstep_say(0, PROG, "--npy: %s is %" PRIu64 " x %" PRIu64
-			", its json says %u x %u", path, rows, cols, o->rows, o->n);
-		data = NULL;
 	}
-	dst = data ? malloc((size_t)rows * cols) : NULL;
-	if (dst)
-		memcpy(dst, data, (size_t)rows * cols);
-	else if (data)
-		lockstep_say(0, PROG, "out of memory");
-	free(buf);
+	if (a.shape[0] != o->rows || a.shape[1] != o->n) {
+		lockstep_say(0, PROG, "--npy: %s.%s.npy is %" PRIu64 " x %"
+			PRIu64 ", its json says %u x %u", o->prefix, name,
+			a.shape[0], a.shape[1], o->rows, o->n);
+	} else {
+		dst = a.data;	/* one byte an element: the tensor as read */
+		a.data = NULL;
+	}
+	npy_array_free(&a);
 	return dst;
 }
 
@@ -724,8 +672,8 @@ int smx_cosim_npy_load(struct smx_cosim *c)
 
 	if (npy_json(o) || npy_config(c, &cfg))
 		return -1;
-	o->x = npy_tensor(o, "in", "|i1");
-	o->out = o->x ? npy_tensor(o, "out", "|u1") : NULL;
+	o->x = npy_tensor(o, "in", NPY_I8);
+	o->out = o->x ? npy_tensor(o, "out", NPY_U8) : NULL;
 	if (!o->out || npy_plan(c, &cfg) || npy_fits(c))
 		return -1;
 	if (!o->compare && !c->ls.quiet)

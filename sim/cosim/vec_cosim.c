@@ -200,19 +200,14 @@ static struct tile *tile_new(struct vec_cosim *c)
 /* Present the next tile's command; returns -1 when out of memory. */
 static int next_cmd(struct vec_cosim *c)
 {
-	struct tile *t;
+	struct tile *t, **nt;
 	struct vec_pins *p = &c->cmd;
 	uint32_t flags = (uint32_t)(lockstep_rnd(&c->ls.rng) & 0x1f);
 
-	if (c->n_tiles == c->cap_tiles) {
-		size_t cap = c->cap_tiles ? 2 * c->cap_tiles : 64;
-		struct tile **nt = realloc(c->tiles, cap * sizeof *nt);
-
-		if (!nt)
-			return -1;
-		c->tiles = nt;
-		c->cap_tiles = cap;
-	}
+	nt = lockstep_grow(c->tiles, c->n_tiles, &c->cap_tiles, sizeof *nt);
+	if (!nt)
+		return -1;
+	c->tiles = nt;
 	t = tile_new(c);
 	if (!t)
 		return -1;
@@ -361,25 +356,19 @@ const struct lockstep *vec_cosim_core(const struct vec_cosim *c)
 void vec_cosim_reset_pins(struct vec_cosim *c, struct vec_pins *p)
 {
 	memset(p, 0, sizeof *p);
-	memset(&c->cmd, 0, sizeof c->cmd);
-	p->rst_l = 0;
+	memset(&c->cmd, 0, sizeof c->cmd);	/* rst_l low, no command */
 }
 
 void vec_cosim_drive(struct vec_cosim *c, struct vec_pins *p)
 {
-	int accept;
-
 	if (c->ls.done)
 		return;
-	if (!c->in.valid) {
-		if (c->gap)
-			c->gap--;
-		else if (c->n_tiles < c->n_tiles_max && next_cmd(c)) {
-			lockstep_say(c->ls.quiet, PROG, "cannot build tile %zu "
-				     "(out of memory)", c->n_tiles);
-			lockstep_fail(&c->ls);
-			return;
-		}
+	if (lockstep_cmd_due(&c->in, &c->gap) && c->n_tiles < c->n_tiles_max &&
+	    next_cmd(c)) {
+		lockstep_say(c->ls.quiet, PROG, "cannot build tile %zu "
+			     "(out of memory)", c->n_tiles);
+		lockstep_fail(&c->ls);
+		return;
 	}
 	drive_cmd(c, p);
 	p->rst_l = 1;
@@ -389,15 +378,7 @@ void vec_cosim_drive(struct vec_cosim *c, struct vec_pins *p)
 	} else {
 		lockstep_garbage(&c->ls.rng, p->x_data, VEC_RTL_X_BITS);
 	}
-
-	accept = c->in.valid && c->u.out.cmd_ready;
-	c->cov_full += c->in.valid && !c->u.out.cmd_ready;
-	fu_step(&c->u, c->ls.cycle);
-	fu_commit(&c->u);
-	if (accept) {
-		c->in.valid = 0;
-		c->gap = lockstep_gap(&c->ls.rng, GAP_MAX);
-	}
+	lockstep_fu_clock(&c->ls, &c->u, &c->in, &c->gap, GAP_MAX, &c->cov_full);
 	c->ls.cycle++;
 }
 
@@ -416,7 +397,8 @@ static void inject(struct vec_cosim *c, struct vec_pins *p)
 static int take_beat(struct vec_cosim *c, const struct vec_pins *p)
 {
 	struct tile *t;
-	uint32_t beat, l, i;
+	struct beat_diff d;
+	uint32_t beat, first;
 	char port[64];
 
 	if (c->wb_tile >= c->n_tiles)
@@ -427,20 +409,15 @@ static int take_beat(struct vec_cosim *c, const struct vec_pins *p)
 	beat = t->beats_seen;
 	if (p->out_beat != beat)
 		return mismatch(c, "out_beat", beat, p->out_beat);
-	for (l = 0; l < VEC_RTL_LANES; l++) {
-		uint32_t got = lockstep_get_bits(p->out_y, l * 8, 8), want = 0;
-
-		i = beat * VEC_RTL_LANES + l;
-		if (i < t->e) {
-			want = (uint8_t)t->want[i];
-			c->elems_checked++;
-		}
-		if (got != want) {
-			snprintf(port, sizeof port, "out_y tile %zu element %u",
-				 c->wb_tile, i);
-			return mismatch(c, port, want, got);
-		}
+	first = beat * VEC_RTL_LANES;	/* < e: the tile has beat */
+	if (beat_lanes("out_y", (const uint8_t *)t->want + first, t->e - first,
+		       p->out_y, VEC_RTL_LANES, &d)) {
+		snprintf(port, sizeof port, "out_y tile %zu element %u",
+			 c->wb_tile, first + d.at);
+		return mismatch(c, port, (uint64_t)d.want, (uint64_t)d.got);
 	}
+	c->elems_checked += t->e - first < VEC_RTL_LANES ? t->e - first :
+			    VEC_RTL_LANES;
 	t->beat_cycle[t->beats_seen++] = c->ls.cycle;
 	c->beats_checked++;
 	return 0;

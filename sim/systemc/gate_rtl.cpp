@@ -225,6 +225,7 @@ std::string gate_rtl_sc::check_beat()
 	int32_t logits[GATE_E_MAX];
 	uint16_t idx[GATE_TOPK_MAX];
 	uint8_t score[GATE_TOPK_MAX];
+	struct beat_diff d;
 	std::ostringstream m;
 
 	if (!out_valid.read())
@@ -240,18 +241,19 @@ std::string gate_rtl_sc::check_beat()
 		return m.str();
 	}
 	gate_token(&t.j, t.c.r0 + tok, logits, idx, score);
-	for (unsigned i = 0; i < b.k_max; i++) {
-		unsigned wi = i < t.j.k ? idx[i] : 0, ws = i < t.j.k ? score[i] : 0;
-		unsigned gi = get_bits(out_idx.read(), i * ib, ib);
-		unsigned gs = get_lane(out_score.read(), i);
+	if (beat_gate_winners(idx, score, t.j.k,
+			      bus_words(out_idx.read(), b.k_max * ib).data(),
+			      bus_words(out_score.read(), b.k_max * 8).data(),
+			      b.k_max, ib, &d)) {
+		const unsigned i = d.at;
 
-		if (gi != wi || gs != ws) {
-			m << "op " << t.c.op << " token " << t.c.r0 + tok
-			  << " winner " << i << ": gate_token expert " << wi
-			  << " score " << ws << ", RTL expert " << gi
-			  << " score " << gs;
-			return m.str();
-		}
+		m << "op " << t.c.op << " token " << t.c.r0 + tok
+		  << " winner " << i << ": gate_token expert "
+		  << (i < t.j.k ? idx[i] : 0) << " score "
+		  << unsigned(i < t.j.k ? score[i] : 0) << ", RTL expert "
+		  << get_bits(out_idx.read(), i * ib, ib) << " score "
+		  << unsigned(get_lane(out_score.read(), i));
+		return m.str();
 	}
 	tokens_++;
 	if (tok + 1 == t.c.rows) {
@@ -263,8 +265,6 @@ std::string gate_rtl_sc::check_beat()
 
 std::string gate_rtl_sc::check_data(uint64_t cycle)
 {
-	std::string beat;
-
 	if (!feed_err_.empty()) {
 		std::ostringstream f;
 
@@ -272,33 +272,17 @@ std::string gate_rtl_sc::check_data(uint64_t cycle)
 		  << ", port " << feed_err_;
 		return f.str();
 	}
-	beat = check_beat();
-	if (!beat.empty()) {
-		std::ostringstream f;
-
-		f << "gate RTL disagrees with gate_token after cycle " << cycle
-		  << ": " << beat;
-		return f.str();
-	}
-	return "";
+	return disagrees("gate_token", cycle, check_beat());
 }
 
 void gate_rtl_sc::trace(sc_core::sc_trace_file *tf) const
 {
 	const std::string p = std::string(name()) + ".";
 
-	sc_core::sc_trace(tf, rst_l, p + "rst_l");
+	STASIM_TRACE(tf, p, rst_l);
 	fu_.trace(tf, p);
-	sc_core::sc_trace(tf, cmd_rows, p + "cmd_rows");
-	sc_core::sc_trace(tf, cmd_d, p + "cmd_d");
-	sc_core::sc_trace(tf, cmd_cols, p + "cmd_cols");
-	sc_core::sc_trace(tf, cmd_k, p + "cmd_k");
-	sc_core::sc_trace(tf, cmd_kcycles, p + "cmd_kcycles");
-	sc_core::sc_trace(tf, g_rd, p + "g_rd");
-	sc_core::sc_trace(tf, g_tok, p + "g_tok");
-	sc_core::sc_trace(tf, g_beat, p + "g_beat");
-	sc_core::sc_trace(tf, out_valid, p + "out_valid");
-	sc_core::sc_trace(tf, out_tok, p + "out_tok");
+	STASIM_TRACE(tf, p, cmd_rows, cmd_d, cmd_cols, cmd_k, cmd_kcycles, g_rd,
+		     g_tok, g_beat, out_valid, out_tok);
 }
 
 }  // namespace stasim

@@ -317,19 +317,9 @@ std::string sde_rtl_sc::check_rows(uint64_t cycle)
 		  << cycle << ", port " << feed_err_;
 		return m.str();
 	}
-	if (out_valid.read()) {
-		wb_row w{ cycle, static_cast<unsigned>(out_row.read()), {} };
-
-		for (unsigned col = 0; col < p.cols; col++) {
-			uint32_t v = get_bits(out_data.read(), col * p.act_bits,
-					      p.act_bits);
-
-			if (v >> (p.act_bits - 1))
-				v |= ~0u << p.act_bits;
-			w.v.push_back(static_cast<int32_t>(v));
-		}
-		rows_.push_back(w);
-	}
+	if (out_valid.read())
+		rows_.push_back({ cycle, static_cast<unsigned>(out_row.read()),
+				  bus_words(out_data.read(), p.cols * p.act_bits) });
 	if (!fu_.wb_done_valid.read())
 		return "";
 	if (drains_.empty()) {
@@ -358,20 +348,16 @@ std::string sde_rtl_sc::check_rows(uint64_t cycle)
 			  << ", RTL " << w.row;
 			return m.str();
 		}
-		for (unsigned col = 0; col < p.cols; col++) {
-			int want = col < c.cols ?
-				d->out[uint64_t(c.r0 + w.row) * d->ncols +
-				       c.c0 + col] : 0;
+		struct beat_diff df;
 
-			if (want != w.v[col]) {
-				m << "engine RTL disagrees with models/sde.c "
-				     "after cycle " << w.cycle << ", port "
-				     "out_data (op " << c.op << ", row "
-				  << c.r0 + w.row << ", column " << c.c0 + col
-				  << "): C model " << want << ", RTL "
-				  << w.v[col];
-				return m.str();
-			}
+		if (beat_sde_row(d->out + uint64_t(c.r0 + w.row) * d->ncols + c.c0,
+				 c.cols, w.bus.data(), p.cols, p.act_bits, &df)) {
+			m << "engine RTL disagrees with models/sde.c "
+			     "after cycle " << w.cycle << ", port "
+			     "out_data (op " << c.op << ", row "
+			  << c.r0 + w.row << ", column " << c.c0 + df.at
+			  << "): C model " << df.want << ", RTL " << df.got;
+			return m.str();
 		}
 		rows_checked_++;
 	}
@@ -415,6 +401,18 @@ std::string rtl_unit_sc::compare(uint64_t cycle)
 	return ports.empty() ? check_data(cycle) : ports;
 }
 
+std::string rtl_unit_sc::disagrees(const char *with, uint64_t cycle,
+				   const std::string &what) const
+{
+	std::ostringstream m;
+
+	if (what.empty())
+		return "";
+	m << unit_ << " RTL disagrees with " << with << " after cycle " << cycle
+	  << ": " << what;
+	return m.str();
+}
+
 std::string sde_rtl_sc::check_data(uint64_t cycle)
 {
 	return check_rows(cycle);
@@ -424,14 +422,10 @@ void sde_rtl_sc::trace(sc_core::sc_trace_file *tf) const
 {
 	const std::string p = std::string(name()) + ".";
 
-	sc_core::sc_trace(tf, rst_l, p + "rst_l");
+	STASIM_TRACE(tf, p, rst_l);
 	fu_.trace(tf, p);
-	sc_core::sc_trace(tf, cmd_rows, p + "cmd_rows");
-	sc_core::sc_trace(tf, cmd_cols, p + "cmd_cols");
-	sc_core::sc_trace(tf, cmd_kcycles, p + "cmd_kcycles");
-	sc_core::sc_trace(tf, op_rd, p + "op_rd");
-	sc_core::sc_trace(tf, out_valid, p + "out_valid");
-	sc_core::sc_trace(tf, out_row, p + "out_row");
+	STASIM_TRACE(tf, p, cmd_rows, cmd_cols, cmd_kcycles, op_rd, out_valid,
+		     out_row);
 }
 
 }  // namespace stasim
@@ -748,17 +742,13 @@ std::string smx_rtl_sc::check_beat()
 		row_job_ = c.data;
 		row_idx_ = row;
 	}
-	for (unsigned l = 0; l < lanes; l++) {
-		uint64_t i = static_cast<uint64_t>(out_col.read()) * lanes + l;
-		unsigned want = i < n ? row_p_[i] : 0;
-		unsigned got = get_lane(out_p.read(), l);
+	struct beat_diff d;
 
-		if (got != want) {
-			m << "out_p of op " << c.op << " row " << row
-			  << " score " << i << ": smx_row " << want << ", RTL "
-			  << got;
-			return m.str();
-		}
+	if (beat_smx_probs(row_p_.data(), n, out_col.read(),
+			   bus_words(out_p.read(), lanes * 8).data(), lanes, &d)) {
+		m << "out_p of op " << c.op << " row " << row << " score "
+		  << d.at << ": smx_row " << d.want << ", RTL " << d.got;
+		return m.str();
 	}
 	beats_++;
 	return "";
@@ -768,38 +758,40 @@ std::string smx_rtl_sc::check_beat()
 // (lanes in the fetch's window order): "" or the first wrong lane.
 std::string smx_rtl_sc::check_fetch()
 {
-	const unsigned n_max = smx_rtl_built().n_max;
-	std::ostringstream m;
-
 	if (!p_valid.read())
 		return "";
 	if (fetches_.empty())
 		return "fetched probabilities with no fetch taken";
-	fetch_sig f = fetches_.front();
+	const smx_rtl_params b = smx_rtl_built();
+	const unsigned n_max = b.n_max, lanes = b.lanes;
+	const fetch_sig f = fetches_.front();
+	std::ostringstream m;
+	std::vector<uint8_t> want(lanes, 0);
+	std::vector<uint32_t> rows(lanes), cols(lanes);
 	uint32_t row = f.row, col = f.col;
+	struct beat_diff d;
 
 	fetches_.pop_front();
-	for (unsigned l = 0; l < smx_rtl_built().lanes; l++) {
-		unsigned got = get_lane(p_data.read(), l), want = 0;
-
-		if (l < f.cnt) {
-			if (fn_.empty() || !fn_[row] || col >= fn_[row]) {
-				m << "fetch of row " << row << " column " << col
-				  << ", which no drain completed";
-				return m.str();
-			}
-			want = fp_[static_cast<size_t>(row) * n_max + col];
-		}
-		if (got != want) {
-			m << "p_data of row " << row << " column " << col
-			  << " (fetch lane " << l << "): smx_row " << want
-			  << ", RTL " << got;
+	// each lane's row and column: the fetch's window walk (beat.h)
+	for (unsigned l = 0; l < lanes; l++) {
+		rows[l] = row;
+		cols[l] = col;
+		if (l >= f.cnt)
+			continue;
+		if (fn_.empty() || !fn_[row] || col >= fn_[row]) {
+			m << "fetch of row " << row << " column " << col
+			  << ", which no drain completed";
 			return m.str();
 		}
-		if (l < f.cnt && ++col == f.k0 + f.klen) {
-			col = f.k0;
-			row++;
-		}
+		want[l] = fp_[static_cast<size_t>(row) * n_max + col];
+		beat_smx_fetch_next(&row, &col, f.k0, f.klen);
+	}
+	if (beat_lanes("p_data", want.data(), f.cnt,
+		       bus_words(p_data.read(), lanes * 8).data(), lanes, &d)) {
+		m << "p_data of row " << rows[d.at] << " column " << cols[d.at]
+		  << " (fetch lane " << d.at << "): smx_row " << d.want
+		  << ", RTL " << d.got;
+		return m.str();
 	}
 	fetched_++;
 	return "";
@@ -809,42 +801,18 @@ std::string smx_rtl_sc::check_data(uint64_t cycle)
 {
 	std::string beat = check_beat();
 
-	if (beat.empty())
-		beat = check_fetch();
-
-	if (!beat.empty()) {
-		std::ostringstream b;
-
-		b << "softmax RTL disagrees with smx_row after cycle " << cycle
-		  << ": " << beat;
-		return b.str();
-	}
-	return "";
+	return disagrees("smx_row", cycle, beat.empty() ? check_fetch() : beat);
 }
 
 void smx_rtl_sc::trace(sc_core::sc_trace_file *tf) const
 {
 	const std::string p = std::string(name()) + ".";
 
-	sc_core::sc_trace(tf, rst_l, p + "rst_l");
+	STASIM_TRACE(tf, p, rst_l);
 	fu_.trace(tf, p);
-	sc_core::sc_trace(tf, cmd_rows, p + "cmd_rows");
-	sc_core::sc_trace(tf, cmd_cols, p + "cmd_cols");
-	sc_core::sc_trace(tf, cmd_kcycles, p + "cmd_kcycles");
-	sc_core::sc_trace(tf, x_rd, p + "x_rd");
-	sc_core::sc_trace(tf, x_row, p + "x_row");
-	sc_core::sc_trace(tf, x_col, p + "x_col");
-	sc_core::sc_trace(tf, out_valid, p + "out_valid");
-	sc_core::sc_trace(tf, out_row, p + "out_row");
-	sc_core::sc_trace(tf, out_col, p + "out_col");
-	sc_core::sc_trace(tf, cmd_fused, p + "cmd_fused");
-	sc_core::sc_trace(tf, d_valid, p + "d_valid");
-	sc_core::sc_trace(tf, d_row, p + "d_row");
-	sc_core::sc_trace(tf, d_col, p + "d_col");
-	sc_core::sc_trace(tf, f_valid, p + "f_valid");
-	sc_core::sc_trace(tf, f_row, p + "f_row");
-	sc_core::sc_trace(tf, f_col, p + "f_col");
-	sc_core::sc_trace(tf, p_valid, p + "p_valid");
+	STASIM_TRACE(tf, p, cmd_rows, cmd_cols, cmd_kcycles, x_rd, x_row, x_col,
+		     out_valid, out_row, out_col, cmd_fused, d_valid, d_row,
+		     d_col, f_valid, f_row, f_col, p_valid);
 }
 
 }  // namespace stasim

@@ -34,6 +34,7 @@
 #include "Vsde.h"
 #include "Vsmx.h"
 
+#include "../cosim/beat.h"
 #include "../cosim/ctl.h"
 
 extern "C" {
@@ -73,6 +74,37 @@ template <typename T> uint32_t get_bits(const T &v, unsigned lsb, unsigned w)
 	else
 		return v.range(lsb + w - 1, lsb).to_uint() & m;
 }
+
+// A Verilated bus of bits bits as the data checks take it (beat.h): 32-bit
+// words, bit 0 first, and one spare word.
+template <typename T> std::vector<uint32_t> bus_words(const T &v, unsigned bits)
+{
+	std::vector<uint32_t> w((bits + 31) / 32 + 1, 0);
+
+	for (unsigned b = 0; b < bits; b += 32)
+		w[b / 32] = get_bits(v, b, bits - b < 32 ? bits - b : 32);
+	return w;
+}
+
+// sc_trace of each signal under prefix p and its name; names: the
+// signals' names, comma-separated (STASIM_TRACE's #__VA_ARGS__).
+template <typename... S>
+void trace_pins(sc_core::sc_trace_file *tf, const std::string &p,
+		const char *names, const S &...s)
+{
+	std::string all(names), n;
+	size_t at = 0;
+	auto one = [&](const auto &sig) {
+		size_t end = all.find(',', at);
+
+		n = all.substr(at, end == std::string::npos ? end : end - at);
+		at = end == std::string::npos ? all.size() : end + 1;
+		n.erase(0, n.find_first_not_of(' '));
+		sc_core::sc_trace(tf, sig, p + n);
+	};
+	(one(s), ...);
+}
+#define STASIM_TRACE(tf, p, ...) trace_pins(tf, p, #__VA_ARGS__, __VA_ARGS__)
 
 // Lane l of a Verilated bus: an integer up to 64 bits, sc_bv beyond.
 template <typename T> void set_lane(T &v, unsigned l, uint8_t b)
@@ -146,6 +178,10 @@ protected:
 	void collect() { out.write(fu_.status()); }
 	// Once the control ports agree: "" or the first wrong data output.
 	virtual std::string check_data(uint64_t cycle) = 0;
+	// "" when what is empty, else "<unit> RTL disagrees with <with> after
+	// cycle N: <what>", the wording tests/systemc.sh greps.
+	std::string disagrees(const char *with, uint64_t cycle,
+			      const std::string &what) const;
 
 	fu_pins fu_;
 	std::string bad_cmd_;	// a command the RTL cannot run as planned
@@ -177,7 +213,7 @@ private:
 	struct wb_row {
 		uint64_t cycle;
 		unsigned row;
-		std::vector<int> v;	// out_data's columns, sign-extended
+		std::vector<uint32_t> bus;	// out_data (bus_words)
 	};
 
 	void drive();

@@ -12,7 +12,7 @@
 
 SC_BUILD   := $(BUILD)/sc
 SC_SRC     := $(wildcard sim/systemc/*.cpp)
-SC_HDR     := $(wildcard sim/systemc/*.h sim/*.h models/*.h sim/cosim/ctl.h)
+SC_HDR     := $(wildcard sim/systemc/*.h sim/*.h models/*.h sim/cosim/ctl.h sim/cosim/beat.h)
 # The engine array its RTL is Verilated for: configs/sc-rtl.ini's.
 SC_SDE_PARAMS ?= ROWS=8 COLS=8 N_MAX=2 M_MAX=8 ACT_BITS=8 WEIGHT_BITS=8
 # The softmax unit its RTL is Verilated as: configs/sc-rtl.ini's [softmax]
@@ -54,8 +54,9 @@ SC_VFLAGS += -MAKEFLAGS "OPT_FAST=-O1 OPT_GLOBAL=-O1 OPT_SLOW=-O0"
 
 # The checks the wrappers share with the lockstep harnesses (sim/cosim/):
 # C, compiled as the library is, linked into stasim-sc and its library.
-SC_CHECK_OBJ := $(SC_BUILD)/ctl.o
-$(SC_CHECK_OBJ): sim/cosim/ctl.c sim/cosim/ctl.h models/unit.h | $(NEED_DEPS)
+# ctl.o: the controller ports; beat.o: the output beats.
+SC_CHECK_OBJ := $(SC_BUILD)/ctl.o $(SC_BUILD)/beat.o
+$(SC_CHECK_OBJ): $(SC_BUILD)/%.o: sim/cosim/%.c sim/cosim/%.h models/unit.h | $(NEED_DEPS)
 	@mkdir -p $(@D)
 	$(CC) $(CFLAGS_BASE) $(OPT) -Imodels -c $< -o $@
 
