@@ -82,13 +82,8 @@ module gate #(
 	parameter integer OP_BITS       = 32,	/* op index carried for attribution */
 	parameter integer KC_BITS       = 24	/* busy cycles of one tile */
 ) (
-	input  wire                                    clk,
-	input  wire                                    rst_l,	/* synchronous reset */
-	/* command (struct unit_cmd; D, E, k, shift and the format from the plan) */
-	input  wire                                    cmd_valid,
-	output wire                                    cmd_ready,	/* FIFO not full */
-	input  wire [4:0]                              cmd_flags,	/* UNIT_*, echoed */
-	input  wire [OP_BITS-1:0]                      cmd_op,
+`include "rtl/fu_pins.vh"
+	/* the rest of the command (struct unit_cmd; D, E, k, shift and the format from the plan) */
 	input  wire [$clog2(T_MAX+1)-1:0]              cmd_rows,	/* tokens T, 1 .. T_MAX */
 	input  wire [$clog2(D_MAX+1)-1:0]              cmd_d,	/* token width D, 1 .. D_MAX */
 	input  wire [$clog2(E_MAX+1)-1:0]              cmd_cols,	/* experts E, 1 .. E_MAX */
@@ -96,15 +91,6 @@ module gate #(
 	input  wire [4:0]                              cmd_shift,	/* logit requantization, 1 .. 31 */
 	input  wire [4:0]                              cmd_in_frac,	/* fractional bits of the scores */
 	input  wire                                    cmd_ita_eps32,	/* ita: smx_fmt.ita_eps32 */
-	input  wire [KC_BITS-1:0]                      cmd_kcycles,	/* busy cycles: gate_cycles */
-	/* status and completion pulses (struct fu_out) */
-	output wire                                    active,	/* busy in the last cycle */
-	output wire                                    rd_done_valid,
-	output wire [4:0]                              rd_done_flags,
-	output wire [OP_BITS-1:0]                      rd_done_op,
-	output wire                                    wb_done_valid,
-	output wire [4:0]                              wb_done_flags,
-	output wire [OP_BITS-1:0]                      wb_done_op,
 	/* operand beats (format above) */
 	output reg                                     g_rd,
 	output reg  [((T_MAX > 1) ? $clog2(T_MAX) : 1)-1:0] g_tok,
@@ -146,7 +132,7 @@ module gate #(
 	localparam integer CMD_W   = C_KC + KC_BITS;
 
 	/* stage 2 phases */
-	localparam [1:0] PH_P1 = 2'd0;	/* pass 1: read the row */
+	localparam [1:0] PH_P1 = 2'd0;	/* pass 1: read the row (the phases in order) */
 	localparam [1:0] PH_W  = 2'd1;	/* the reciprocal or division */
 	localparam [1:0] PH_P2 = 2'd2;	/* pass 2: read the row, emit probabilities */
 	localparam [1:0] PH_X  = 2'd3;	/* the exp pipeline drains */
@@ -154,22 +140,8 @@ module gate #(
 	wire [CMD_W-1:0] cmd_in = {cmd_kcycles, cmd_ita_eps32, cmd_in_frac, cmd_shift, cmd_k,
 				   cmd_cols, cmd_d, cmd_rows, cmd_op, cmd_flags};
 
-	/* The packed command also carries the controller's fields (flags, op,
-	 * kcycles), which fu.v reads and the data path does not. */
-	/* verilator lint_off UNUSEDSIGNAL */
-	wire [CMD_W-1:0] cur;		/* tile in progress (the data path's) */
-	wire [CMD_W-1:0] cur_n;		/* tile in progress after this clock (the sequencer's) */
-	/* verilator lint_on UNUSEDSIGNAL */
-	wire             start;		/* a tile starts this clock */
-
-	fu #(.CMD_W(CMD_W), .KC_BITS(KC_BITS), .OP_BITS(OP_BITS),
-	     .C_FLAGS(C_FLAGS), .C_OP(C_OP), .C_KC(C_KC)) ctl (
-		.clk(clk), .rst_l(rst_l), .cmd_valid(cmd_valid), .cmd_in(cmd_in),
-		.cmd_ready(cmd_ready), .active(active),
-		.rd_done_valid(rd_done_valid), .rd_done_flags(rd_done_flags),
-		.rd_done_op(rd_done_op), .wb_done_valid(wb_done_valid),
-		.wb_done_flags(wb_done_flags), .wb_done_op(wb_done_op),
-		.cur(cur), .cur_n(cur_n), .start(start));
+	/* the controller: models/fu.c, shared with the other function units */
+`include "rtl/fu_ctl.vh"
 
 	/* busy in this cycle: fu_step's busy cycle (wb_done marks a tile's last) */
 	wire busy = start || (active && !wb_done_valid);
@@ -234,7 +206,7 @@ module gate #(
 	reg           out_valid_n;
 	reg [TIB-1:0] out_tok_n;
 	/* per-cycle temporaries */
-	integer       t_i, dxe_i, c_i;			/* sequencer */
+	integer       t_i, dxe_i, c_i, len2_i;		/* sequencer */
 	integer       e1_i, d1_i, sl1_i, l1;		/* stage 1 data */
 	integer       e2_i, sh2_i, sl2_i, l2, x2, i2;	/* stage 2 data */
 	integer       e3_i, k3_i, n3_i, l3, x3, i3, pos3;	/* stage 3 data */
@@ -290,6 +262,7 @@ module gate #(
 		d3_cd_n = d3_cd;
 		done_n = 1'b0;
 		load = 1'b0;
+		len2_i = 0;
 		if (busy) begin
 			/* stage 1: a token whose slot stage 3 has freed */
 			if (!b1_n && {{(32-TB){1'b0}}, nx1_n} < t_i &&
@@ -324,47 +297,26 @@ module gate #(
 			end
 			if (b2_n) begin
 				d2_slot_n = sl2_n;
-				case (ph2_n)
-				PH_P1: begin
-					d2_take1_n = 1'b1;
+				/* a pass reads the row (pass 1, then pass 2 after the
+				 * division); the division loads on its first cycle */
+				d2_take1_n = ph2_n == PH_P1;
+				d2_take2_n = ph2_n == PH_P2;
+				if (ph2_n == PH_P1 || ph2_n == PH_P2)
 					d2_col_n = ct2_n[CIB-1:0];
-					if (ct2_n == PCB'(c_i - 1)) begin
-						ph2_n = PH_W;
-						ct2_n = {PCB{1'b0}};
-					end else begin
-						ct2_n = ct2_n + 1'b1;
-					end
+				/* the row's last pass-1 beat is taken in W's first cycle */
+				load = ph2_n == PH_W && ct2_n == {PCB{1'b0}};
+				/* each phase lasts len2_i cycles; P1, W, P2, X in turn */
+				len2_i = (ph2_n == PH_W) ? LAT : (ph2_n == PH_X) ? EXP_LATENCY : c_i;
+				if (ct2_n != PCB'(len2_i - 1)) begin
+					ct2_n = ct2_n + 1'b1;
+				end else if (ph2_n != PH_X) begin
+					ph2_n = ph2_n + 2'd1;
+					ct2_n = {PCB{1'b0}};
+				end else begin
+					b2_n = 1'b0;
+					f2_n = f2_n + 1'b1;
+					sl2_n = (sl2_n == 2'd2) ? 2'd0 : sl2_n + 2'd1;
 				end
-				PH_W: begin
-					/* the row's last pass-1 beat is taken this cycle */
-					load = ct2_n == {PCB{1'b0}};
-					if (ct2_n == PCB'(LAT - 1)) begin
-						ph2_n = PH_P2;
-						ct2_n = {PCB{1'b0}};
-					end else begin
-						ct2_n = ct2_n + 1'b1;
-					end
-				end
-				PH_P2: begin
-					d2_take2_n = 1'b1;
-					d2_col_n = ct2_n[CIB-1:0];
-					if (ct2_n == PCB'(c_i - 1)) begin
-						ph2_n = PH_X;
-						ct2_n = {PCB{1'b0}};
-					end else begin
-						ct2_n = ct2_n + 1'b1;
-					end
-				end
-				default: begin
-					if (ct2_n == PCB'(EXP_LATENCY - 1)) begin
-						b2_n = 1'b0;
-						f2_n = f2_n + 1'b1;
-						sl2_n = (sl2_n == 2'd2) ? 2'd0 : sl2_n + 2'd1;
-					end else begin
-						ct2_n = ct2_n + 1'b1;
-					end
-				end
-				endcase
 			end
 
 			/* stage 3: a token whose probabilities stage 2 has ended */

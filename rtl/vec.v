@@ -44,28 +44,14 @@ module vec #(
 	parameter integer OP_BITS = 32,	/* op index carried for attribution */
 	parameter integer KC_BITS = 24	/* busy cycles of one tile */
 ) (
-	input  wire                         clk,
-	input  wire                         rst_l,		/* synchronous reset */
-	/* command (struct unit_cmd; the format comes from the job in the model) */
-	input  wire                         cmd_valid,
-	output wire                         cmd_ready,		/* FIFO not full */
-	input  wire [4:0]                   cmd_flags,		/* UNIT_*, echoed */
-	input  wire [OP_BITS-1:0]           cmd_op,
+`include "rtl/fu_pins.vh"
+	/* the rest of the command (struct unit_cmd; the format comes from the job in the model) */
 	input  wire [$clog2(ROWS+1)-1:0]    cmd_rows,		/* 1 .. ROWS */
 	input  wire [$clog2(N_MAX+1)-1:0]   cmd_cols,		/* row length n, 1 .. N_MAX */
-	input  wire [KC_BITS-1:0]           cmd_kcycles,	/* busy cycles (vec_cycles) */
 	input  wire [2:0]                   cmd_in_frac,	/* vec_fmt.in_frac, 0 .. 7 */
 	input  wire [2:0]                   cmd_out_frac,	/* vec_fmt.out_frac, 0 .. 7 */
 	input  wire [2:0]                   cmd_step_log2,	/* table_step_log2, > 5 reads as 5 */
 	input  wire [10:0]                  cmd_range_q8,	/* table_range_q8, > 1408 reads as 1408 */
-	/* status and completion pulses (struct fu_out) */
-	output wire                         active,		/* busy in the last cycle */
-	output wire                         rd_done_valid,
-	output wire [4:0]                   rd_done_flags,
-	output wire [OP_BITS-1:0]           rd_done_op,
-	output wire                         wb_done_valid,
-	output wire [4:0]                   wb_done_flags,
-	output wire [OP_BITS-1:0]           wb_done_op,
 	/* input beats (format above) */
 	output reg                          x_rd,		/* present a beat next cycle */
 	output reg  [(((ROWS*N_MAX+LANES-1)/LANES > 1) ? $clog2((ROWS*N_MAX+LANES-1)/LANES) : 1)-1:0] x_beat,
@@ -99,22 +85,7 @@ module vec #(
 				   cmd_kcycles, cmd_cols, cmd_rows, cmd_op, cmd_flags};
 
 	/* the controller: models/fu.c, shared with the other function units */
-	/* The packed command also carries the controller's fields (flags, op,
-	 * kcycles), which fu.v reads and this data path does not. */
-	/* verilator lint_off UNUSEDSIGNAL */
-	wire [CMD_W-1:0] cur;		/* tile in progress */
-	wire [CMD_W-1:0] cur_n;		/* tile in progress after this clock */
-	/* verilator lint_on UNUSEDSIGNAL */
-	wire             start;		/* a tile starts this clock */
-
-	fu #(.CMD_W(CMD_W), .KC_BITS(KC_BITS), .OP_BITS(OP_BITS),
-	     .C_FLAGS(C_FLAGS), .C_OP(C_OP), .C_KC(C_KC)) ctl (
-		.clk(clk), .rst_l(rst_l), .cmd_valid(cmd_valid), .cmd_in(cmd_in),
-		.cmd_ready(cmd_ready), .active(active),
-		.rd_done_valid(rd_done_valid), .rd_done_flags(rd_done_flags),
-		.rd_done_op(rd_done_op), .wb_done_valid(wb_done_valid),
-		.wb_done_flags(wb_done_flags), .wb_done_op(wb_done_op),
-		.cur(cur), .cur_n(cur_n), .start(start));
+`include "rtl/fu_ctl.vh"
 
 
 	/*

@@ -12,14 +12,10 @@
  * rules of cosim_check. It does not react to the RTL: the stimulus is a
  * plain file, replayed unchanged (docs/rtl.md, STYLE.md rule 11).
  *
- * Run:  vvp -n tb_sde.vvp +stim=DIR/stim.txt +expect=DIR/expect.txt
- * Build with the array parameters of the files, e.g. -Ptb_sde.ROWS=4; the
- * bench checks them against both headers. Exit status: 0 after
- * "icarus sde: PASS", 1 ($fatal) at the first mismatch or bad file.
- *
- * Invariant: stim line for cycle s drives the clock that ends cycle s; the
- * expect line for cycle s + 1 is compared right after that clock, for every
- * s >= -1 (cycle 0 follows the last reset clock).
+ * Run:  vvp -n tb_sde.vvp +stim=DIR/stim.txt +expect=DIR/expect.txt,
+ * built with the array parameters of the files (e.g. -Ptb_sde.ROWS=4),
+ * which it checks against both headers. The replay loop, the reports and
+ * the exit status are tests/icarus/tb_common.vh's.
  */
 `default_nettype none
 
@@ -31,6 +27,9 @@ module tb_sde #(
 	parameter integer ACT_BITS    = 8,
 	parameter integer WEIGHT_BITS = 8
 ) ();
+	/* for tb_common.vh: the name in the reports, the fields of a stim line */
+	localparam [8*3-1:0] UNIT        = "sde";
+	localparam integer   STIM_FIELDS = 17;
 	/* rtl/sde.v's defaults, which the harness leaves alone */
 	localparam integer OP_BITS    = 32;
 	localparam integer KC_BITS    = 16;
@@ -51,13 +50,10 @@ module tb_sde #(
 	/* widest value a mismatch report prints */
 	localparam integer REP_BITS = (O_BITS > OP_BITS) ? O_BITS : OP_BITS;
 
-	/* ---- the device and its ports ---- */
-	reg                 clk;
-	reg                 rst_l;
+`include "tests/icarus/tb_common.vh"
+
+	/* ---- the device, its other ports ---- */
 	reg                 acc_db;
-	reg                 cmd_valid;
-	reg  [4:0]          cmd_flags;
-	reg  [OP_BITS-1:0]  cmd_op;
 	reg  [RB-1:0]       cmd_rows;
 	reg  [CB-1:0]       cmd_cols;
 	reg  [KC_BITS-1:0]  cmd_kcycles;
@@ -69,14 +65,6 @@ module tb_sde #(
 	reg  [A_BITS-1:0]   op_a;
 	reg  [W_BITS-1:0]   op_w;
 	reg  [I_BITS-1:0]   op_idx;
-	wire                cmd_ready;
-	wire                active;
-	wire                rd_done_valid;
-	wire [4:0]          rd_done_flags;
-	wire [OP_BITS-1:0]  rd_done_op;
-	wire                wb_done_valid;
-	wire [4:0]          wb_done_flags;
-	wire [OP_BITS-1:0]  wb_done_op;
 	wire                op_rd;
 	wire                out_valid;
 	wire [RIB-1:0]      out_row;
@@ -89,67 +77,17 @@ module tb_sde #(
 		.M_MAX(M_MAX),
 		.ACT_BITS(ACT_BITS),
 		.WEIGHT_BITS(WEIGHT_BITS)
-	) dut (
-		.clk(clk),
-		.rst_l(rst_l),
-		.acc_db(acc_db),
-		.cmd_valid(cmd_valid),
-		.cmd_ready(cmd_ready),
-		.cmd_flags(cmd_flags),
-		.cmd_op(cmd_op),
-		.cmd_rows(cmd_rows),
-		.cmd_cols(cmd_cols),
-		.cmd_kcycles(cmd_kcycles),
-		.cmd_drain_cpr(cmd_drain_cpr),
-		.cmd_dense(cmd_dense),
-		.cmd_nm_n(cmd_nm_n),
-		.cmd_nm_m(cmd_nm_m),
-		.cmd_shift(cmd_shift),
-		.active(active),
-		.rd_done_valid(rd_done_valid),
-		.rd_done_flags(rd_done_flags),
-		.rd_done_op(rd_done_op),
-		.wb_done_valid(wb_done_valid),
-		.wb_done_flags(wb_done_flags),
-		.wb_done_op(wb_done_op),
-		.op_rd(op_rd),
-		.op_a(op_a),
-		.op_w(op_w),
-		.op_idx(op_idx),
-		.out_valid(out_valid),
-		.out_row(out_row),
-		.out_data(out_data)
-	);
+	) dut (.*);	/* every port on the signal of its name */
 
-	/* ---- one expect line ---- */
-	integer             e_cycle;
-	reg                 e_cmd_ready, e_active, e_rd_valid, e_wb_valid;
+	/* ---- the rest of one expect line ---- */
 	reg                 e_op_rd, e_out_valid;
-	reg  [4:0]          e_rd_flags, e_wb_flags;
-	reg  [OP_BITS-1:0]  e_rd_op, e_wb_op;
 	reg  [RIB-1:0]      e_out_row;
 	reg  [O_BITS-1:0]   e_out_data;
 
-	/* ---- files and counters ---- */
-	reg [8*1024-1:0] stim_path, expect_path;	/* +stim=, +expect= */
-	reg [8*4096-1:0] line;				/* a header line */
-	integer fs, fe;			/* stim, expect file descriptors */
-	integer n;			/* fields a $fscanf or $sscanf matched */
-	integer s_cycle;		/* cycle of the stim line being driven */
-	integer ticks;			/* stim lines clocked */
-	integer compared;		/* expect lines compared */
+	/* ---- this bench's counters ---- */
 	integer rows;			/* write-back rows compared */
 	integer functional;		/* 1: out_data is compared */
-	integer reset_lines;		/* reset clocks, from the headers */
-	integer e_reset, e_functional;	/* the same fields of expect.txt */
-	reg [63:0] seed;		/* for the reports */
-
-	/* Stop at the first difference, in the C harness's words. */
-	task automatic mismatch(input [8*32-1:0] port, input [REP_BITS-1:0] want,
-				input [REP_BITS-1:0] got);
-		$fatal(1, "icarus sde: MISMATCH at cycle %0d port %0s: expected 0x%0h, actual 0x%0h (seed %0d, %0s line %0d)",
-		       e_cycle, port, want, got, seed, expect_path, compared + 2);
-	endtask
+	integer e_functional;		/* the same field of expect.txt */
 
 	/* Read one header line of fd, check it names this bench's array and
 	 * return its reset and functional fields. */
@@ -183,96 +121,40 @@ module tb_sde #(
 				    e_rd_flags, e_rd_op, e_wb_valid, e_wb_flags,
 				    e_wb_op, e_op_rd, e_out_valid, e_out_row,
 				    e_out_data);
-			if (n != 13)
-				$fatal(1, "icarus sde: %0s line %0d: expected 13 fields after cycle %0d, read %0d",
-				       expect_path, compared + 2, s_cycle, n);
-			if (e_cycle != s_cycle + 1)
-				$fatal(1, "icarus sde: %0s line %0d: cycle %0d, but stim cycle %0d ends in cycle %0d",
-				       expect_path, compared + 2, e_cycle, s_cycle, s_cycle + 1);
-			if (cmd_ready !== e_cmd_ready)
-				mismatch("cmd_ready", e_cmd_ready, cmd_ready);
-			if (active !== e_active)
-				mismatch("active", e_active, active);
-			if (rd_done_valid !== e_rd_valid)
-				mismatch("rd_done_valid", e_rd_valid, rd_done_valid);
-			if (e_rd_valid && rd_done_flags !== e_rd_flags)
-				mismatch("rd_done_flags", e_rd_flags, rd_done_flags);
-			if (e_rd_valid && rd_done_op !== e_rd_op)
-				mismatch("rd_done_op", e_rd_op, rd_done_op);
-			if (wb_done_valid !== e_wb_valid)
-				mismatch("wb_done_valid", e_wb_valid, wb_done_valid);
-			if (e_wb_valid && wb_done_flags !== e_wb_flags)
-				mismatch("wb_done_flags", e_wb_flags, wb_done_flags);
-			if (e_wb_valid && wb_done_op !== e_wb_op)
-				mismatch("wb_done_op", e_wb_op, wb_done_op);
-			if (op_rd !== e_op_rd)
-				mismatch("op_rd", e_op_rd, op_rd);
-			if (out_valid !== e_out_valid)
-				mismatch("out_valid", e_out_valid, out_valid);
-			if (e_out_valid && out_row !== e_out_row)
-				mismatch("out_row", e_out_row, out_row);
-			if (e_out_valid && functional != 0 && out_data !== e_out_data)
-				mismatch("out_data", e_out_data, out_data);
+			check_fu(13);
+			expect_port("op_rd", 1'b1, e_op_rd, op_rd);
+			expect_port("out_valid", 1'b1, e_out_valid, out_valid);
+			expect_port("out_row", e_out_valid, e_out_row, out_row);
+			expect_port("out_data", e_out_valid && functional != 0, e_out_data, out_data);
 			rows = rows + e_out_valid;
 			compared = compared + 1;
 		end
 	endtask
 
-	initial begin
-		if (!$value$plusargs("stim=%s", stim_path))
-			stim_path = "stim.txt";
-		if (!$value$plusargs("expect=%s", expect_path))
-			expect_path = "expect.txt";
-		fs = $fopen(stim_path, "r");
-		fe = $fopen(expect_path, "r");
-		if (fs == 0 || fe == 0)
-			$fatal(1, "icarus sde: cannot open %0s or %0s", stim_path, expect_path);
-		header(fs, "stim", stim_path, reset_lines, functional);
-		header(fe, "expect", expect_path, e_reset, e_functional);
-		if (e_reset != reset_lines || e_functional != functional)
-			$fatal(1, "icarus sde: the headers disagree (reset %0d, %0d; functional %0d, %0d)",
-			       reset_lines, e_reset, functional, e_functional);
-		ticks = 0;
-		compared = 0;
-		rows = 0;
-		clk = 1'b0;
-		/* inputs of each clock, changed while clk is high */
+	/* One stim line into the input registers; n is the fields read. */
+	task automatic read_stim;
 		n = $fscanf(fs, " %d %h %h %h %h %h %h %h %h %h %h %h %h %h %h %h %h",
 			    s_cycle, rst_l, acc_db, cmd_valid, cmd_flags, cmd_op,
 			    cmd_rows, cmd_cols, cmd_kcycles, cmd_drain_cpr,
 			    cmd_dense, cmd_nm_n, cmd_nm_m, cmd_shift, op_a, op_w,
 			    op_idx);
-		while (!(n <= 0 && $feof(fs))) begin
-			if (n != 17)
-				$fatal(1, "icarus sde: %0s line %0d: expected 17 fields, read %0d",
-				       stim_path, ticks + 2, n);
-			if (s_cycle != ticks - reset_lines)
-				$fatal(1, "icarus sde: %0s line %0d: cycle %0d, expected %0d",
-				       stim_path, ticks + 2, s_cycle, ticks - reset_lines);
-			/* tick(): falling, then rising edge; outputs read after it */
-			#4 clk = 1'b0;
-			#5 clk = 1'b1;
-			#1;
-			ticks = ticks + 1;
-			if (s_cycle >= -1)
-				check;
-			n = $fscanf(fs, " %d %h %h %h %h %h %h %h %h %h %h %h %h %h %h %h %h",
-				    s_cycle, rst_l, acc_db, cmd_valid, cmd_flags, cmd_op,
-				    cmd_rows, cmd_cols, cmd_kcycles, cmd_drain_cpr,
-				    cmd_dense, cmd_nm_n, cmd_nm_m, cmd_shift, op_a, op_w,
-				    op_idx);
-		end
-		n = $fscanf(fe, " %d", e_cycle);
-		if (!(n <= 0 && $feof(fe)))
-			$fatal(1, "icarus sde: %0s has lines beyond stim cycle %0d", expect_path, s_cycle);
+	endtask
+
+	initial begin
+		open_vectors;
+		header(fs, "stim", stim_path, reset_lines, functional);
+		header(fe, "expect", expect_path, e_reset, e_functional);
+		if (e_reset != reset_lines || e_functional != functional)
+			$fatal(1, "icarus sde: the headers disagree (reset %0d, %0d; functional %0d, %0d)",
+			       reset_lines, e_reset, functional, e_functional);
+		rows = 0;
+		replay;
 		if (compared == 0)
 			$fatal(1, "icarus sde: no cycle compared");
 		$display("icarus sde: PASS cycles=%0d compared=%0d ticks=%0d rows=%0d mode=%0s seed=%0d array=%0dx%0d n_max=%0d m_max=%0d act=%0d w=%0d",
 			 e_cycle, compared, ticks, rows, functional ? "functional" : "timing",
 			 seed, ROWS, COLS, N_MAX, M_MAX, ACT_BITS, WEIGHT_BITS);
-		$fclose(fs);
-		$fclose(fe);
-		$finish;
+		close_vectors;
 	end
 endmodule
 
