@@ -60,7 +60,7 @@ static const struct opt_spec run_opts[] = {
 	{ RUN_NO_FF, "no-fast-forward", NULL, "step every cycle (no skipping "
 	  "of idle stretches)" },
 	{ RUN_CHECK, "check", NULL, "check every unit's invariants every cycle" },
-	{ 0, NULL, NULL, NULL }
+	OPT_END
 };
 
 static const struct opt_cmd run_cmd = {
@@ -171,7 +171,7 @@ static int merge(const struct opt_spec *extra, struct opt_spec *all,
 			return -1;
 		all[n++] = *o;
 	}
-	all[n] = (struct opt_spec){ 0, NULL, NULL, NULL };
+	all[n] = (struct opt_spec)OPT_END;
 	return 0;
 }
 

@@ -67,7 +67,7 @@ enum { KEY_OPS = OPT_LONG };
 
 static const struct opt_spec cosim_opts[] = {
 	{ KEY_OPS, "ops", "N", "commands (sde) or tiles (the others) to run" },
-	{ 0, NULL, NULL, NULL }
+	OPT_END
 };
 
 static const struct opt_cmd cosim_opt_cmd = {

@@ -65,7 +65,7 @@ static const struct command commands[] = {
 #define N_COMMANDS (sizeof commands / sizeof commands[0])
 
 /* For messages about the command word itself. */
-static const struct opt_spec no_opts[] = { { 0, NULL, NULL, NULL } };
+static const struct opt_spec no_opts[] = { OPT_END };
 static const struct opt_cmd top_cmd = {
 	PROG, NULL, "COMMAND [options]", "", no_opts
 };
@@ -136,7 +136,7 @@ static int parsed(int rc)
 
 static const struct opt_spec config_opts[] = {
 	{ 'c', NULL, "CONFIG", "the config to read (.ini; configs/)" },
-	{ 0, NULL, NULL, NULL }
+	OPT_END
 };
 
 static const struct opt_cmd config_cmd = {
@@ -208,7 +208,7 @@ static const struct opt_spec trace_opts[] = {
 	{ TR_ROUTING, "routing", "R", "MoE models: uniform, computed, zipf:S "
 	  "or hot:H:P" },
 	{ TR_LIST, "list", NULL, "list the built-in models and exit" },
-	{ 0, NULL, NULL, NULL }
+	OPT_END
 };
 
 static const struct opt_cmd trace_cmd = {

@@ -24,7 +24,7 @@
 
 static const struct opt_spec merge_opts[] = {
 	{ 'o', "output", "OUT.csv", "the merged results file (required)" },
-	{ 0, NULL, NULL, NULL },
+	OPT_END,
 };
 
 static const struct opt_cmd merge_cmdline = {

@@ -31,6 +31,9 @@ struct opt_spec {
 	const char *help;	/* one-line meaning, shown by --help */
 };
 
+/* The zero entry that ends every opt_spec table. */
+#define OPT_END { 0, NULL, NULL, NULL }
+
 struct opt_cmd {
 	const char *prog;	/* "stasim", "stasim-sc" */
 	const char *name;	/* "run"; NULL for a program without commands */

@@ -142,7 +142,7 @@ static const struct opt_spec pareto_opts[] = {
 	AN_WHERE_SPEC,
 	{ AN_FORMAT, "format", "FMT", "txt (default, aligned), csv or md" },
 	AN_OUTPUT_SPEC,
-	{ 0, NULL, NULL, NULL },
+	OPT_END,
 };
 
 static const struct opt_cmd pareto_cmdline = {

@@ -374,7 +374,7 @@ static const struct opt_spec plot_opts[] = {
 	{ AN_REPORT, "report", "REPORT.json", "plot one run's ops instead of a "
 	  "results file" },
 	{ 'o', "output", "DIR", "directory for the PNG and SVG (created)" },
-	{ 0, NULL, NULL, NULL },
+	OPT_END,
 };
 
 static const struct opt_cmd plot_cmdline = {

@@ -426,7 +426,7 @@ static const struct opt_spec import_opts[] = {
 	{ K_NM, "nm", "N:M", "prune every layer N:M (default: its Sparsity "
 	  "column)" },
 	{ 'o', "output", "FILE", "the trace to write (gzip if FILE ends in .gz)" },
-	{ 0, NULL, NULL, NULL },
+	OPT_END,
 };
 
 static const struct opt_cmd import_cmdline = {

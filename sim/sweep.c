@@ -49,7 +49,7 @@ static const struct opt_spec sweep_opts[] = {
 	{ 'o', "output", "FILE", "the results file (default results.csv; "
 	  "resumed)" },
 	{ K_SHARD, "shard", "K/N", "run only the points with id % N == K - 1" },
-	{ 0, NULL, NULL, NULL },
+	OPT_END,
 };
 
 static const struct opt_cmd sweep_cmdline = {

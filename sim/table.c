@@ -325,7 +325,7 @@ static const struct opt_spec table_opts[] = {
 	AN_WHERE_SPEC,
 	{ AN_FORMAT, "format", "FMT", "md (default, Markdown) or latex" },
 	AN_OUTPUT_SPEC,
-	{ 0, NULL, NULL, NULL },
+	OPT_END,
 };
 
 static const struct opt_cmd table_cmdline = {
