@@ -218,6 +218,30 @@ module gate #(
 	reg [LANES*8-1:0]  z;		/* this softmax beat's scores */
 	wire [LANES*8-1:0] pv;		/* ... and its probabilities (pass 2) */
 
+	/* a stage may start token nx of t: none in progress, and lim (the
+	 * tokens the stage before has ended; stage 1: those whose slot is
+	 * free) above nx */
+	function tok_ready(input b, input [TB-1:0] nx, input integer t, input integer lim);
+		tok_ready = !b && {{(32-TB){1'b0}}, nx} < t && lim > {{(32-TB){1'b0}}, nx};
+	endfunction
+
+	/* a stage starts its next token */
+	task tok_start(inout b, inout [TB-1:0] nx);
+		begin
+			b = 1'b1;
+			nx = nx + 1'b1;
+		end
+	endtask
+
+	/* a stage ends its token: one more ended, the next token's slot */
+	task tok_end(inout b, inout [TB-1:0] f, inout [1:0] sl);
+		begin
+			b = 1'b0;
+			f = f + 1'b1;
+			sl = (sl == 2'd2) ? 2'd0 : sl + 2'd1;
+		end
+	endtask
+
 	/* ---- the sequencer: which token each stage works on, in cur_n's tile ---- */
 	always @(*) begin
 		t_i  = {{(32-TB){1'b0}}, cur_n[C_T +: TB]};
@@ -265,11 +289,9 @@ module gate #(
 		len2_i = 0;
 		if (busy) begin
 			/* stage 1: a token whose slot stage 3 has freed */
-			if (!b1_n && {{(32-TB){1'b0}}, nx1_n} < t_i &&
-			    {{(32-TB){1'b0}}, f3c} + 3 > {{(32-TB){1'b0}}, nx1_n}) begin
-				b1_n = 1'b1;
+			if (tok_ready(b1_n, nx1_n, t_i, {{(32-TB){1'b0}}, f3c} + 3)) begin
 				tk1_n = nx1_n[TIB-1:0];
-				nx1_n = nx1_n + 1'b1;
+				tok_start(b1_n, nx1_n);
 				bt1_n = {BB{1'b0}};
 				pr1_n = 32'd0;
 			end
@@ -282,16 +304,13 @@ module gate #(
 				bt1_n = bt1_n + 1'b1;
 				pr1_n = pr1_n + GEMV;
 				if (pr1_n >= dxe_i) begin
-					b1_n = 1'b0;
-					f1_n = f1_n + 1'b1;
-					sl1_n = (sl1_n == 2'd2) ? 2'd0 : sl1_n + 2'd1;
+					tok_end(b1_n, f1_n, sl1_n);
 				end
 			end
 
 			/* stage 2: a token whose logits stage 1 has ended */
-			if (!b2_n && nx2_n < t_i[TB-1:0] && f1c > nx2_n) begin
-				b2_n = 1'b1;
-				nx2_n = nx2_n + 1'b1;
+			if (tok_ready(b2_n, nx2_n, t_i, {{(32-TB){1'b0}}, f1c})) begin
+				tok_start(b2_n, nx2_n);
 				ph2_n = PH_P1;
 				ct2_n = {PCB{1'b0}};
 			end
@@ -313,17 +332,14 @@ module gate #(
 					ph2_n = ph2_n + 2'd1;
 					ct2_n = {PCB{1'b0}};
 				end else begin
-					b2_n = 1'b0;
-					f2_n = f2_n + 1'b1;
-					sl2_n = (sl2_n == 2'd2) ? 2'd0 : sl2_n + 2'd1;
+					tok_end(b2_n, f2_n, sl2_n);
 				end
 			end
 
 			/* stage 3: a token whose probabilities stage 2 has ended */
-			if (!b3_n && nx3_n < t_i[TB-1:0] && f2c > nx3_n) begin
-				b3_n = 1'b1;
+			if (tok_ready(b3_n, nx3_n, t_i, {{(32-TB){1'b0}}, f2c})) begin
 				tk3_n = nx3_n[TIB-1:0];
-				nx3_n = nx3_n + 1'b1;
+				tok_start(b3_n, nx3_n);
 				cd3_n = {EB{1'b0}};
 			end
 			if (b3_n) begin
@@ -336,9 +352,7 @@ module gate #(
 					    {{(32-EB){1'b0}}, cur_n[C_E +: EB]};
 				cd3_n = EB'({{(32-EB){1'b0}}, cd3_n} + SORTERS);
 				if (d3_last_n) begin
-					b3_n = 1'b0;
-					f3_n = f3_n + 1'b1;
-					sl3_n = (sl3_n == 2'd2) ? 2'd0 : sl3_n + 2'd1;
+					tok_end(b3_n, f3_n, sl3_n);
 					done_n = {{(32-TB){1'b0}}, f3_n} == t_i;
 				end
 			end
@@ -415,31 +429,27 @@ module gate #(
 			end
 	end
 
-	generate
-	if (ALGORITHM == 1) begin : g_ita
-		smx_ita #(.LANES(LANES), .N_MAX(E_MAX), .DIV_CYCLES(LAT)) dp (
-			.clk(clk), .rst_l(rst_l), .take1(d2_take1), .take2(d2_take2),
-			.col(d2_col), .x_data(z), .n(cur[C_E +: EB]),
-			.q((cur[C_FRAC +: 5] > 5'd15) ? 4'd15 : cur[C_FRAC +: 4]),
-			.eps32(cur[C_EPS]), .load(load), .p(pv));
-	end else begin : g_online
-		/* verilator lint_off UNUSEDSIGNAL */
-		wire [LANES*8-1:0] fp_unused;
-		/* verilator lint_on UNUSEDSIGNAL */
-		smx_online #(.LANES(LANES), .N_MAX(E_MAX), .DIV_CYCLES(LAT)) dp (
-			.clk(clk), .rst_l(rst_l), .take1(d2_take1), .take2(d2_take2),
-			.col(d2_col), .x_data(z), .n(cur[C_E +: EB]),
-			.q((cur[C_FRAC +: 5] > 5'd15) ? 4'd15 : cur[C_FRAC +: 4]),
-			.load(load), .p(pv),
-			/* the softmax unit's fused front end: not used here */
-			.d_valid(1'b0), .d_row(1'b0), .d_col({EB{1'b0}}),
-			.d_cnt({$clog2(LANES+1){1'b0}}), .d_n({EB{1'b0}}), .d_q(4'd0),
-			.d_data({(LANES*8){1'b0}}), .f_valid(1'b0), .f_row(1'b0),
-			.f_col({EB{1'b0}}), .f_k0({EB{1'b0}}), .f_klen({EB{1'b0}}),
-			.f_cnt({$clog2(LANES+1){1'b0}}), .f_q(4'd0), .fp(fp_unused),
-			.chk(1'b0), .chk_r0(1'b0), .chk_rows(1'b0));
-	end
-	endgenerate
+	/* stage 2's orders to the softmax data path of ALGORITHM; no fused
+	 * front end (rtl/smx_dp.vh) */
+	localparam integer DP_N       = E_MAX;
+	localparam integer FUSED_ROWS = 1;
+	wire               dp_take1 = d2_take1;
+	wire               dp_take2 = d2_take2;
+	wire [CIB-1:0]     dp_col = d2_col;
+	wire [LANES*8-1:0] dp_x = z;
+	wire [EB-1:0]      dp_n = cur[C_E +: EB];
+	wire               dp_load = load;
+	wire               d_valid = 1'b0, d_row = 1'b0, f_valid = 1'b0, f_row = 1'b0;
+	wire [EB-1:0]      d_col = {EB{1'b0}}, d_n = {EB{1'b0}}, f_col = {EB{1'b0}},
+			   f_k0 = {EB{1'b0}}, f_klen = {EB{1'b0}};
+	wire [$clog2(LANES+1)-1:0] d_cnt = {$clog2(LANES+1){1'b0}}, f_cnt = {$clog2(LANES+1){1'b0}};
+	wire [4:0]         d_frac = 5'd0, f_frac = 5'd0;
+	wire [LANES*8-1:0] d_data = {(LANES*8){1'b0}};
+	wire               dp_chk = 1'b0, dp_chk_r0 = 1'b0, dp_chk_rows = 1'b0;
+	/* verilator lint_off UNUSEDSIGNAL */
+	wire [LANES*8-1:0] fpv;		/* the fused front end's fetches: none */
+	/* verilator lint_on UNUSEDSIGNAL */
+`include "rtl/smx_dp.vh"
 
 	/* ---- stage 3 data: SORTERS candidates into the sorted file; the
 	 * token's winners leave after its last ---- */
@@ -576,9 +586,6 @@ module gate #(
 	end
 
 `ifndef SYNTHESIS
-	initial
-		if (ALGORITHM != 0 && ALGORITHM != 1)
-			$fatal(1, "gate: ALGORITHM %0d has no RTL (0 online, 1 ita)", ALGORITHM);
 	/* malformed command streams; the controller checks its FIFO */
 	always @(posedge clk) begin
 		if (rst_l) begin

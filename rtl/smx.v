@@ -188,13 +188,20 @@ module smx #(
 	reg [1:0]         phc;		/* phase of this cycle (start: PH_P1) */
 	reg [RIB-1:0]     rowc;
 	reg [CIB-1:0]     colc;
-	reg               dv_load;	/* a window's first cycle: the divider takes row i */
+	reg               dp_load;	/* a window's first cycle: the divider takes row i */
 	integer           rows_i, c_i, wlen_i, k;
 
-	/* the tile whose beat is taken this cycle: row length, in_frac */
-	wire [NB-1:0] cur_n_len = cur[C_N +: NB];
-	wire [4:0]    cur_frac  = cur[C_FRAC +: 5];
-	wire [3:0]    cur_q     = (cur_frac > 5'd15) ? 4'd15 : cur_frac[3:0];
+	/* the data path's orders (rtl/smx_dp.vh): the beat taken this cycle
+	 * and the length of its row; a fused tile's end */
+	localparam integer DP_N = N_MAX;
+	wire               dp_take1 = x_rd && !x_p2;
+	wire               dp_take2 = x_rd && x_p2;
+	wire [CIB-1:0]     dp_col = x_col;
+	wire [LANES*8-1:0] dp_x = x_data;
+	wire [NB-1:0]      dp_n = cur[C_N +: NB];
+	wire               dp_chk = wb_done_valid && t_fused;
+	wire [FRB-1:0]     dp_chk_r0 = t_r0;
+	wire [FCB-1:0]     dp_chk_rows = FCB'(t_rows);
 	/* the probabilities of the pass-2 beat taken this cycle (data path) */
 	wire [LANES*8-1:0] pv;
 	/* the probabilities of the fetch presented this cycle (fused) */
@@ -219,7 +226,7 @@ module smx #(
 		x_last_n = 1'b0;
 		x_row_n = x_row;
 		x_col_n = x_col;
-		dv_load = phc == PH_WIN && w_cnt == {WB{1'b0}};
+		dp_load = phc == PH_WIN && w_cnt == {WB{1'b0}};
 		case (phc)
 		PH_P1: begin
 			x_rd_n = 1'b1;
@@ -325,43 +332,10 @@ module smx #(
 		end
 	end
 
-	/* ---- the data path of the unit's algorithm ---- */
-	generate
-	if (ALGORITHM == 1) begin : g_ita
-		/* 5.-6. rtl/smx_ita.v: base-2 scores, group rescaling, the division */
-		smx_ita #(.LANES(LANES), .N_MAX(N_MAX), .DIV_CYCLES(LAT)) dp (
-			.clk(clk), .rst_l(rst_l), .take1(x_rd && !x_p2),
-			.take2(x_rd && x_p2), .col(x_col), .x_data(x_data),
-			.n(cur_n_len), .q(cur_q), .eps32(cur[C_EPS]), .load(dv_load),
-			.p(pv));
-		/* no fused front end: fits() and the assertions below keep
-		 * fused commands, drain beats and fetches away */
-		assign fpv = {(LANES*8){1'b0}};
-		/* verilator lint_off UNUSEDSIGNAL */
-		wire unused_fused = &{1'b0, d_row, d_col, d_cnt, d_n, d_frac, d_data,
-				      f_row, f_col, f_k0, f_klen, f_cnt, f_frac, t_r0};
-		/* verilator lint_on UNUSEDSIGNAL */
-	end else begin : g_online
-		/* 5.-6. rtl/smx_online.v: running maximum and sum, the reciprocal */
-		smx_online #(.LANES(LANES), .N_MAX(N_MAX), .DIV_CYCLES(LAT),
-			     .FROWS(FUSED_ROWS)) dp (
-			.clk(clk), .rst_l(rst_l), .take1(x_rd && !x_p2),
-			.take2(x_rd && x_p2), .col(x_col), .x_data(x_data),
-			.n(cur_n_len), .q(cur_q), .load(dv_load), .p(pv),
-			.d_valid(d_valid), .d_row(d_row), .d_col(d_col), .d_cnt(d_cnt),
-			.d_n(d_n), .d_q((d_frac > 5'd15) ? 4'd15 : d_frac[3:0]),
-			.d_data(d_data), .f_valid(f_valid), .f_row(f_row),
-			.f_col(f_col), .f_k0(f_k0), .f_klen(f_klen), .f_cnt(f_cnt),
-			.f_q((f_frac > 5'd15) ? 4'd15 : f_frac[3:0]), .fp(fpv),
-			.chk(wb_done_valid && t_fused), .chk_r0(t_r0),
-			.chk_rows(FCB'(t_rows)));
-	end
-	endgenerate
+	/* ---- 5.-6. the data path of the unit's algorithm: rtl/smx_dp.vh ---- */
+`include "rtl/smx_dp.vh"
 
 `ifndef SYNTHESIS
-	initial
-		if (ALGORITHM != 0 && ALGORITHM != 1)
-			$fatal(1, "smx: ALGORITHM %0d has no RTL (0 online, 1 ita)", ALGORITHM);
 	/* impossible in the model (SIM_ASSERT) or malformed command streams */
 	always @(posedge clk) begin
 		if (rst_l) begin

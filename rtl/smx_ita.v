@@ -36,16 +36,8 @@ module smx_ita #(
 	parameter integer N_MAX      = 64,	/* longest row */
 	parameter integer DIV_CYCLES = 10	/* ceil(div_latency / dividers), >= 1 */
 ) (
-	input  wire                                         clk,
-	input  wire                                         rst_l,	/* synchronous reset */
-	input  wire                                         take1,	/* a pass-1 beat is on x_data */
-	input  wire                                         take2,	/* a pass-2 beat is on x_data */
-	input  wire [(((N_MAX+LANES-1)/LANES > 1) ? $clog2((N_MAX+LANES-1)/LANES) : 1)-1:0] col,	/* its beat in the row */
-	input  wire [LANES*8-1:0]                           x_data,	/* lane l at [l*8 +: 8] */
-	input  wire [$clog2(N_MAX+1)-1:0]                   n,	/* row length */
-	input  wire [3:0]                                   q,	/* in_frac, clamped to 15 */
+`include "rtl/smx_dp_pins.vh"
 	input  wire                                         eps32,	/* smx_fmt.ita_eps32 */
-	input  wire                                         load,	/* the divider takes the row just read */
 	output reg  [LANES*8-1:0]                           p	/* this pass-2 beat's probabilities */
 );
 	localparam integer CMAX  = (N_MAX + LANES - 1) / LANES;
@@ -81,6 +73,9 @@ module smx_ita #(
 		one_shr = (s > 14'd8) ? 9'd0 : (9'd256 >> s[3:0]);
 	endfunction
 
+	/* div_steps: DIV_STEPS restoring steps of inv = floor(65280 / acc) */
+`include "rtl/smx_div.vh"
+
 	/* ---- pass-1 state: the row being read ---- */
 	reg [UB-1:0]       m;		/* running maximum */
 	reg [ACCB-1:0]     acc;		/* denominator, saturating */
@@ -103,6 +98,9 @@ module smx_ita #(
 	reg [QB-1:0]       dv_q_n;
 	reg [3:0]          dv_left_n;
 	reg [ACCB:0]       sum;		/* a group's terms, then acc + them */
+	/* verilator lint_off UNUSEDSIGNAL */
+	reg [71:0]         st;		/* div_steps: {rem, q, left}, zero-extended */
+	/* verilator lint_on UNUSEDSIGNAL */
 	integer            lane, idx, k;
 
 	always @(*) begin
@@ -151,31 +149,15 @@ module smx_ita #(
 			end
 		end
 
-		/* the divider: load, else DIV_STEPS restoring steps */
-		dv_m_n = dv_m;
-		dv_d_n = dv_d;
-		dv_rem_n = dv_rem;
-		dv_q_n = dv_q;
-		dv_left_n = dv_left;
-		if (load) begin
-			dv_m_n = m_n;
-			dv_d_n = acc_n;
-			dv_rem_n = 20'd255;	/* 0xff00 after its top 8 bits */
-			dv_q_n = {QB{1'b0}};
-			dv_left_n = 4'(QB);
-		end else begin
-			for (k = 0; k < DIV_STEPS; k = k + 1) begin
-				if (dv_left_n != 4'd0) begin
-					dv_rem_n = dv_rem_n << 1;
-					dv_q_n = dv_q_n << 1;
-					if (dv_rem_n >= {1'b0, dv_d}) begin
-						dv_rem_n = dv_rem_n - {1'b0, dv_d};
-						dv_q_n[0] = 1'b1;
-					end
-					dv_left_n = dv_left_n - 4'd1;
-				end
-			end
-		end
+		/* the divider: load (0xff00 after its top 8 bits: remainder 255, QB
+		 * quotient bits to find), else DIV_STEPS restoring steps */
+		st = load ? {42'd255, 25'd0, 5'(QB)} :
+			    div_steps({22'd0, dv_rem}, {17'd0, dv_q}, {1'b0, dv_left}, {22'd0, dv_d});
+		dv_m_n = load ? m_n : dv_m;
+		dv_d_n = load ? acc_n : dv_d;
+		dv_rem_n = st[30 +: ACCB+1];
+		dv_q_n = st[5 +: QB];
+		dv_left_n = st[3:0];
 	end
 
 	always @(posedge clk) begin

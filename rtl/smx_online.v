@@ -13,7 +13,7 @@
  * Reciprocal (load): on the first cycle of a window the row's (b, s), with
  * the beat taken in that cycle already folded in, move to the divider,
  * which finds r = floor(2^48 / s) by restoring division: 2^8 <= r <= 2^24,
- * so 25 quotient bits, DIV_BITS of them a cycle, final after DIV_CYCLES.
+ * so 25 quotient bits, DIV_STEPS of them a cycle, final after DIV_CYCLES.
  *
  * Pass 2 (take2): p = min(255, round(E(b - x) * r / 2^40)) per lane (0 at
  * or beyond n), combinationally on p; the instantiating unit's output
@@ -27,7 +27,7 @@
  * running (b, s) in a row file; a beat at column 0 starts the row afresh.
  * The beat that completes a row (d_col + d_cnt = d_n) sends the row's s,
  * with the beat folded in, into a reciprocal pipeline of DIV_CYCLES stages
- * (DIV_BITS restoring steps each, one row a cycle), whose last stage writes
+ * (DIV_STEPS restoring steps each, one row a cycle), whose last stage writes
  * r into the row file: a row completed in cycle t has r from cycle
  * t + DIV_CYCLES + 1. A fetch (f_valid) asks for f_cnt probabilities of the
  * rows-by-f_klen operand window starting at row f_row, column f_col, in
@@ -44,15 +44,7 @@ module smx_online #(
 	parameter integer DIV_CYCLES = 8,	/* recip_latency, >= 1 */
 	parameter integer FROWS      = 1	/* rows of the fused score buffer; 1: none */
 ) (
-	input  wire                                         clk,
-	input  wire                                         rst_l,	/* synchronous reset */
-	input  wire                                         take1,	/* a pass-1 beat is on x_data */
-	input  wire                                         take2,	/* a pass-2 beat is on x_data */
-	input  wire [(((N_MAX+LANES-1)/LANES > 1) ? $clog2((N_MAX+LANES-1)/LANES) : 1)-1:0] col,	/* its beat in the row */
-	input  wire [LANES*8-1:0]                           x_data,	/* lane l at [l*8 +: 8] */
-	input  wire [$clog2(N_MAX+1)-1:0]                   n,	/* row length */
-	input  wire [3:0]                                   q,	/* in_frac, clamped to 15 */
-	input  wire                                         load,	/* the divider takes the row just read */
+`include "rtl/smx_dp_pins.vh"
 	output wire [LANES*8-1:0]                           p,	/* this pass-2 beat's probabilities */
 	/* fused front end (header); tie to 0 when FROWS = 1 */
 	input  wire                                         d_valid,	/* a drain beat this cycle */
@@ -74,13 +66,13 @@ module smx_online #(
 	input  wire [((FROWS > 1) ? $clog2(FROWS) : 1)-1:0]  chk_r0,
 	input  wire [$clog2(FROWS+1)-1:0]                   chk_rows
 );
-	localparam integer CMAX     = (N_MAX + LANES - 1) / LANES;
-	localparam integer CIB      = (CMAX > 1) ? $clog2(CMAX) : 1;
-	localparam integer NB       = $clog2(N_MAX + 1);
+	localparam integer CMAX      = (N_MAX + LANES - 1) / LANES;
+	localparam integer CIB       = (CMAX > 1) ? $clog2(CMAX) : 1;
+	localparam integer NB        = $clog2(N_MAX + 1);
 	/* 25 quotient bits (2^8 <= r <= 2^24) in DIV_CYCLES cycles */
-	localparam integer QBITS    = 25;
-	localparam integer DIV_BITS = (QBITS + DIV_CYCLES - 1) / DIV_CYCLES;
-	localparam [63:0]  L2E      = 64'd24204406;	/* SMX_L2E */
+	localparam integer QBITS     = 25;
+	localparam integer DIV_STEPS = (QBITS + DIV_CYCLES - 1) / DIV_CYCLES;
+	localparam [63:0]  L2E       = 64'd24204406;	/* SMX_L2E */
 
 	/* round(2^24 * 2^(-j/64)), j = 0..64 (smx_ref.c exp2_tab) */
 	function [24:0] exp2_tab(input [6:0] j);
@@ -177,31 +169,8 @@ module smx_online #(
 		end
 	endfunction
 
-	/* DIV_BITS restoring steps of r = floor(2^48 / s): {rem, q, left} */
-	function [71:0] recip_steps(input [41:0] rem0, input [QBITS-1:0] q0,
-				    input [4:0] left0, input [40:0] s0);
-		reg [41:0]       rm;
-		reg [QBITS-1:0]  qq;
-		reg [4:0]        lf;
-		integer          k;
-		begin
-			rm = rem0;
-			qq = q0;
-			lf = left0;
-			for (k = 0; k < DIV_BITS; k = k + 1) begin
-				if (lf != 5'd0) begin
-					rm = rm << 1;
-					qq = qq << 1;
-					if (rm >= {1'b0, s0}) begin
-						rm = rm - {1'b0, s0};
-						qq[0] = 1'b1;
-					end
-					lf = lf - 5'd1;
-				end
-			end
-			recip_steps = {rm, qq, lf};
-		end
-	endfunction
+	/* div_steps: DIV_STEPS restoring steps of r = floor(2^48 / s) */
+`include "rtl/smx_div.vh"
 
 	/* pass 1: running max and sum of the row being read */
 	reg signed [7:0]  acc_b;
@@ -244,10 +213,10 @@ module smx_online #(
 			end
 		end
 
-		/* 6. divider: load on a window's first cycle, else DIV_BITS steps */
+		/* 6. divider: load on a window's first cycle, else DIV_STEPS steps */
 		dv_b_n = load ? acc_b_n : dv_b;
 		dv_s_n = load ? acc_s_n : dv_s;
-		{dv_rem_n, dv_q_n, dv_left_n} = recip_steps(dv_rem, dv_q, dv_left, dv_s);
+		{dv_rem_n, dv_q_n, dv_left_n} = div_steps(dv_rem, dv_q, dv_left, dv_s);
 		if (load) begin
 			dv_rem_n = 42'd1 << 23;	/* 2^48 after its bits 48 .. 25 */
 			dv_q_n = {QBITS{1'b0}};
@@ -293,7 +262,7 @@ module smx_online #(
 		reg [40:0]        f_s [0:FROWS-1];	/* running sum, Q17.24 */
 		reg [QBITS-1:0]   f_r [0:FROWS-1];	/* reciprocal of a complete row */
 		reg [FROWS-1:0]   f_rdy;		/* f_r is the row's */
-		/* the reciprocal pipeline: stage k has done k * DIV_BITS steps */
+		/* the reciprocal pipeline: stage k has done k * DIV_STEPS steps */
 		reg [DIV_CYCLES-1:0] rp_v;
 		reg [FRB-1:0]     rp_row [0:DIV_CYCLES-1];
 		reg [40:0]        rp_s   [0:DIV_CYCLES-1];
@@ -349,7 +318,7 @@ module smx_online #(
 				end
 			end
 			for (k = 0; k < DIV_CYCLES; k = k + 1)
-				st[k*72 +: 72] = recip_steps(rp_rem[k], rp_q[k], rp_left[k], rp_s[k]);
+				st[k*72 +: 72] = div_steps(rp_rem[k], rp_q[k], rp_left[k], rp_s[k]);
 		end
 
 		always @(posedge clk) begin
