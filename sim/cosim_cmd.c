@@ -33,14 +33,14 @@
 #endif
 
 #define COSIM_PATH_MAX 4096	/* longest path handled */
-#define COSIM_RTL_MAX 5		/* RTL patterns of one unit, NULL-ended */
+#define COSIM_RTL_MAX 6		/* RTL patterns of one unit, NULL-ended */
 #define MAKE_ARGS 9		/* make's argv, NULL included */
 #define EXEC_FAILED 127		/* the child's status when exec failed */
 
 /* A unit with RTL: rtl/NAME.v, models/NAME.c, sim/cosim/NAME_cosim.c, its
  * harness BUILD/cosim/NAME/NAME_cosim and its check cosim-NAME-quick
  * (sim/cosim/cosim.mk, tests/cosim/checks.mk; the RTL lists are
- * COSIM_NAME_RTL there). */
+ * COSIM_NAME_RTL there; the shared include files, rtl/ *.vh, count for every unit). */
 struct cosim_unit {
 	const char *name;	/* as in models/, rtl/ and sim/cosim/ */
 	const char *alias;	/* an older name still accepted, or NULL */
@@ -50,14 +50,15 @@ struct cosim_unit {
 };
 
 static const struct cosim_unit cosim_units[] = {
-	{ "sde", NULL, "--cmds", { "rtl/sde*.v", NULL },
+	{ "sde", NULL, "--cmds", { "rtl/sde*.v", "rtl/*.vh", NULL },
 	  "the sparse-dense engine (rtl/sde*.v)" },
-	{ "smx", NULL, "--tiles", { "rtl/smx*.v", "rtl/fu.v", NULL },
+	{ "smx", NULL, "--tiles", { "rtl/smx*.v", "rtl/fu.v", "rtl/*.vh", NULL },
 	  "the softmax unit, online and ita (rtl/smx*.v)" },
-	{ "vec", "gelu", "--tiles", { "rtl/vec.v", "rtl/fu.v", NULL },
+	{ "vec", "gelu", "--tiles", { "rtl/vec.v", "rtl/fu.v", "rtl/*.vh", NULL },
 	  "the vector unit's GELU path (rtl/vec.v)" },
 	{ "gate", NULL, "--tiles",
-	  { "rtl/gate.v", "rtl/fu.v", "rtl/smx_online.v", "rtl/smx_ita.v", NULL },
+	  { "rtl/gate.v", "rtl/fu.v", "rtl/smx_online.v", "rtl/smx_ita.v",
+	    "rtl/*.vh", NULL },
 	  "the MoE gate unit (rtl/gate.v)" },
 };
 
