@@ -40,7 +40,7 @@
 /* A unit with RTL: rtl/NAME.v, models/NAME.c, sim/cosim/NAME_cosim.c, its
  * harness BUILD/cosim/NAME/NAME_cosim and its check cosim-NAME-quick
  * (sim/cosim/cosim.mk, tests/cosim/checks.mk; the RTL lists are
- * COSIM_NAME_RTL there; the shared include files, rtl/ *.vh, count for every unit). */
+ * COSIM_NAME_RTL there; every shared include rtl/NAME.vh counts for every unit). */
 struct cosim_unit {
 	const char *name;	/* as in models/, rtl/ and sim/cosim/ */
 	const char *alias;	/* an older name still accepted, or NULL */
