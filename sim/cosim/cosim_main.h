@@ -3,7 +3,8 @@
 // model, reset window, one tick() per clock, final(), the two-pass --vcd
 // run (vcd_window.h), and the ports every unit has (reset, the command
 // handshake, the controller's outputs: ctl.h). Each main keeps only what
-// differs: copying its unit's own ports, and a short main().
+// differs: the list of its unit's own ports (COSIM_PORTS), its Harness
+// (COSIM_HARNESS) and a short main().
 //
 // The harnesses are C (sim/cosim/UNIT_cosim.c), each a struct lockstep
 // (lockstep.h) and the calls of its unit, so a main describes its harness
@@ -38,11 +39,21 @@ template <typename Cs, typename Pins> struct Harness {
 	int reset_cycles;	// clocks with rst_l low
 	Cs *(*open)(int argc, char **argv, int replay, int *status);
 	const lockstep *(*core)(const Cs *c);	// options, failure, done
-	void (*reset_pins)(Cs *c, Pins *p);
-	void (*drive)(Cs *c, Pins *p);
-	int (*check)(Cs *c, Pins *p);
+	void (*reset_pins)(Cs *c, Pins *p);	// inputs during reset, or
+						// nullptr: all 0
+	void (*drive)(Cs *c, Pins *p);	// not called once core()->done
+	int (*check)(Cs *c, Pins *p);	// nor this
 	int (*finish)(Cs *c);
 };
+
+// The Harness of a unit's C side (UNIT_cosim.h): the calls unit_cosim_*,
+// the name and reset window UNIT_COSIM_*; reset_pins as in Harness.
+#define COSIM_HARNESS(unit, UNIT, reset_pins)                               \
+	cosim_main::Harness<unit##_cosim, unit##_pins>{                     \
+		UNIT##_COSIM_PROG, UNIT##_COSIM_RESET_CYCLES,               \
+		unit##_cosim_new, unit##_cosim_core, reset_pins,            \
+		unit##_cosim_drive, unit##_cosim_check, unit##_cosim_finish \
+	}
 
 // The waves one run writes.
 struct Waves {
@@ -77,27 +88,63 @@ template <std::size_t N> void get(const VlWide<N> &port, uint32_t *w)
 		w[i] = port[i];
 }
 
-// The inputs every unit has: reset and the command handshake.
+// One input port from its pins field: a value, or the words of a wide
+// one.
+template <typename T, typename V> void in(T &port, const V &v)
+{
+	port = static_cast<T>(v);
+}
+template <typename T, std::size_t N> void in(T &port, const uint32_t (&w)[N])
+{
+	put(port, w);
+}
+
+// One output port into its pins field, likewise.
+template <typename T, typename V> void out(const T &port, V &v)
+{
+	v = static_cast<V>(port);
+}
+template <typename T, std::size_t N> void out(const T &port, uint32_t (&w)[N])
+{
+	get(port, w);
+}
+
+// The inputs every unit has: reset and the command (ctl.h).
 template <typename Top, typename Pins> void put_cmd(Top *m, const Pins &p)
 {
 	m->rst_l = p.rst_l;
-	m->cmd_valid = p.cmd_valid;
-	m->cmd_flags = p.cmd_flags;
-	m->cmd_op = p.cmd_op;
+	m->cmd_valid = p.cmd.cmd_valid;
+	m->cmd_flags = p.cmd.cmd_flags;
+	m->cmd_op = p.cmd.cmd_op;
+	m->cmd_rows = p.cmd.cmd_rows;
+	m->cmd_cols = p.cmd.cmd_cols;
+	m->cmd_kcycles = p.cmd.cmd_kcycles;
 }
 
 // The controller's outputs every unit has (ctl.h).
 template <typename Top> void get_ctl(const Top *m, ctl_ports &c)
 {
-	c.cmd_ready = m->cmd_ready;
-	c.active = m->active;
-	c.rd_done_valid = m->rd_done_valid;
-	c.rd_done_flags = m->rd_done_flags;
-	c.rd_done_op = m->rd_done_op;
-	c.wb_done_valid = m->wb_done_valid;
-	c.wb_done_flags = m->wb_done_flags;
-	c.wb_done_op = m->wb_done_op;
+	c = ctl_ports{ m->cmd_ready,     m->active,        m->rd_done_valid,
+		       m->rd_done_flags, m->rd_done_op,    m->wb_done_valid,
+		       m->wb_done_flags, m->wb_done_op };
 }
+
+// to_model<Top> and from_model<Top>, moving a unit's pins (struct Pins) to
+// and from its Verilated model Top: the common ports (put_cmd, get_ctl),
+// then its own, each listed by name in INS(X) and OUTS(X) (X-macros).
+#define COSIM_IN(port) cosim_main::in(m->port, p.port);
+#define COSIM_OUT(port) cosim_main::out(m->port, p.port);
+#define COSIM_PORTS(Pins, INS, OUTS)                                  \
+	template <typename Top> void to_model(Top *m, const Pins &p)  \
+	{                                                             \
+		cosim_main::put_cmd(m, p);                            \
+		INS(COSIM_IN)                                         \
+	}                                                             \
+	template <typename Top> void from_model(const Top *m, Pins &p) \
+	{                                                             \
+		cosim_main::get_ctl(m, p.ctl);                        \
+		OUTS(COSIM_OUT)                                       \
+	}
 
 // The clock of cycle `cycle` (vcd_window.h: reset clocks 0 and below):
 // falling then rising edge; inputs change only while clk is high. win: the
@@ -133,23 +180,27 @@ Ran run(const Harness<Cs, Pins> &h, void (*to_model)(Top *, const Pins &),
 		win = std::make_unique<VcdWindow<Top>>(ctx.get(), top.get(),
 						       w.path, w.from, w.to);
 
-	Pins p;
-	h.reset_pins(cs, &p);
+	Pins p{};
+	if (h.reset_pins)
+		h.reset_pins(cs, &p);
 	to_model(top.get(), p);
 	int64_t cycle = 1 - h.reset_cycles;
 	for (; cycle <= 0; cycle++)
 		tick(ctx.get(), top.get(), win.get(), cycle);
 	from_model(top.get(), p);
-	h.check(cs, &p);
 	const lockstep *ls = h.core(cs);
+	h.check(cs, &p);
 	for (cycle = 0;
 	     win ? !win->past(cycle + 1) && !(ls->runs_on && ls->done)
 		 : !ls->done;) {
-		h.drive(cs, &p);
+		// once done, the RTL keeps its last inputs, unchecked
+		if (!ls->done)
+			h.drive(cs, &p);
 		to_model(top.get(), p);
 		tick(ctx.get(), top.get(), win.get(), ++cycle);
 		from_model(top.get(), p);
-		h.check(cs, &p);
+		if (!ls->done)
+			h.check(cs, &p);
 	}
 	top->final();
 	return Ran{ cycle, win ? win->span() : VcdSpan{ 0, -1, 0, 0 } };

@@ -22,6 +22,16 @@ struct ctl_ports ctl_of(uint8_t cmd_ready, uint8_t active,
 	return c;
 }
 
+struct ctl_cmd ctl_cmd_of(const struct unit_cmd *in)
+{
+	struct ctl_cmd c = {
+		in->valid, in->flags, in->op, in->rows, in->cols,
+		(uint32_t)in->kcycles
+	};
+
+	return c;
+}
+
 const char *ctl_diff(const struct ctl_ports *model,
 		     const struct ctl_ports *rtl, uint64_t *want,
 		     uint64_t *got)

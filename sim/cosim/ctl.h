@@ -31,6 +31,20 @@ struct ctl_ports {
 	uint32_t wb_done_op;	/* its op */
 };
 
+/* The command inputs every unit has, named as in the RTL; each unit's
+ * pins add their own payload after them. */
+struct ctl_cmd {
+	uint8_t cmd_valid;	/* 1: a command is presented */
+	uint8_t cmd_flags;	/* its UNIT_* flags */
+	uint32_t cmd_op;	/* its op: the command's sequence number */
+	uint32_t cmd_rows;	/* rows (tokens) of its tile */
+	uint32_t cmd_cols;	/* columns (row length, experts) */
+	uint32_t cmd_kcycles;	/* busy cycles the model gives it */
+};
+
+/* The pins of command *in as a model takes it (kcycles cut to 32 bits). */
+struct ctl_cmd ctl_cmd_of(const struct unit_cmd *in);
+
 /* A model's registered outputs (struct fu_out, struct sde_out) as ports. */
 struct ctl_ports ctl_of(uint8_t cmd_ready, uint8_t active,
 			const struct unit_cmd *rd_done,

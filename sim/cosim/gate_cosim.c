@@ -93,75 +93,47 @@ static struct gate_params unit_params(void)
 /* Present the next tile's command; returns -1 when out of memory. */
 static int next_cmd(struct gate_cosim *c)
 {
-	struct tile *t, **nt;
-	struct gate_pins *p = &c->cmd;
-	uint32_t flags = (uint32_t)(lockstep_rnd(&c->ls.rng) & 0x1f);
+	uint8_t flags = (uint8_t)(lockstep_rnd(&c->ls.rng) & 0x1f);
+	const struct tile *t;
 
-	nt = lockstep_grow(c->tiles, c->n_tiles, &c->cap_tiles, sizeof *nt);
-	if (!nt)
+	if (lockstep_tiles_push(&c->tiles, c->npy ? gate_cosim_tile_real(c) :
+				gate_cosim_tile_random(c)))
 		return -1;
-	c->tiles = nt;
-	t = c->npy ? gate_cosim_tile_real(c) : gate_cosim_tile_random(c);
-	if (!t)
-		return -1;
-	c->tiles[c->n_tiles] = t;
-	c->in = (struct unit_cmd){
-		.valid = 1, .flags = (uint8_t)flags, .op = (uint32_t)c->n_tiles,
-		.rows = t->t, .cols = t->e, .kcycles = t->kcycles,
-		.r0 = 0, .c0 = 0, .data = &t->job,
-	};
-	c->n_tiles++;
-	p->cmd_valid = 1;
-	p->cmd_flags = (uint8_t)flags;
-	p->cmd_op = c->in.op;
-	p->cmd_rows = t->t;
-	p->cmd_d = t->d;
-	p->cmd_cols = t->e;
-	p->cmd_k = t->k;
-	p->cmd_shift = t->job.shift;
-	p->cmd_in_frac = t->job.fmt.in_frac;
-	p->cmd_ita_eps32 = (uint8_t)t->job.fmt.ita_eps32;
-	p->cmd_kcycles = (uint32_t)t->kcycles;
+	t = c->tiles.at[c->tiles.n - 1];
+	lockstep_fu_present(&c->fu, flags, (uint32_t)c->tiles.n - 1, t->t,
+			    t->e, t->kcycles, &t->job);
 	return 0;
 }
 
-/* The command pins: the presented command, or random payload without
- * cmd_valid (the RTL must ignore it). */
+/* The command pins: the presented command, the rest of it from its
+ * tile, or random payload without cmd_valid (the RTL must ignore it). */
 static void drive_cmd(struct gate_cosim *c, struct gate_pins *p)
 {
-	const struct gate_pins *q = &c->cmd;
+	const struct tile *t = c->fu.in.data;	/* job: its first member */
 
-	p->cmd_valid = c->in.valid;
-	if (!c->in.valid) {
-		p->cmd_flags = (uint8_t)lockstep_noise(&c->ls.rng, 5);
-		p->cmd_op = lockstep_noise(&c->ls.rng, 32);
-		p->cmd_rows = lockstep_noise(&c->ls.rng, lockstep_clog2(GATE_RTL_T_MAX + 1));
-		p->cmd_d = lockstep_noise(&c->ls.rng, lockstep_clog2(GATE_RTL_D_MAX + 1));
-		p->cmd_cols = lockstep_noise(&c->ls.rng, lockstep_clog2(GATE_RTL_E_MAX + 1));
-		p->cmd_k = lockstep_noise(&c->ls.rng, lockstep_clog2(GATE_RTL_K_MAX + 1));
-		p->cmd_shift = lockstep_noise(&c->ls.rng, 5);
-		p->cmd_in_frac = lockstep_noise(&c->ls.rng, 5);
-		p->cmd_ita_eps32 = (uint8_t)lockstep_noise(&c->ls.rng, 1);
-		p->cmd_kcycles = lockstep_noise(&c->ls.rng, GATE_KC_BITS);
+	if (lockstep_drive_cmd(&c->ls.rng, &c->fu.in,
+			       lockstep_clog2(GATE_RTL_T_MAX + 1),
+			       lockstep_clog2(GATE_RTL_E_MAX + 1), GATE_KC_BITS,
+			       &p->cmd)) {
+		p->cmd_d = t->d;
+		p->cmd_k = t->k;
+		p->cmd_shift = t->job.shift;
+		p->cmd_in_frac = t->job.fmt.in_frac;
+		p->cmd_ita_eps32 = (uint8_t)t->job.fmt.ita_eps32;
 		return;
 	}
-	p->cmd_flags = q->cmd_flags;
-	p->cmd_op = q->cmd_op;
-	p->cmd_rows = q->cmd_rows;
-	p->cmd_d = q->cmd_d;
-	p->cmd_cols = q->cmd_cols;
-	p->cmd_k = q->cmd_k;
-	p->cmd_shift = q->cmd_shift;
-	p->cmd_in_frac = q->cmd_in_frac;
-	p->cmd_ita_eps32 = q->cmd_ita_eps32;
-	p->cmd_kcycles = q->cmd_kcycles;
+	p->cmd_d = lockstep_noise(&c->ls.rng, lockstep_clog2(GATE_RTL_D_MAX + 1));
+	p->cmd_k = lockstep_noise(&c->ls.rng, lockstep_clog2(GATE_RTL_K_MAX + 1));
+	p->cmd_shift = lockstep_noise(&c->ls.rng, 5);
+	p->cmd_in_frac = lockstep_noise(&c->ls.rng, 5);
+	p->cmd_ita_eps32 = (uint8_t)lockstep_noise(&c->ls.rng, 1);
 }
 
 /* The operand beat the RTL asked for on g_rd (checked then), from the
  * model's tile: products j GEMV + l of token g_tok, junk beyond D E. */
 static void feed(struct gate_cosim *c, struct gate_pins *p)
 {
-	const struct tile *t = c->u.cur.data;
+	const struct tile *t = c->fu.u.cur.data;
 	uint64_t n = (uint64_t)t->d * t->e, q;
 	uint32_t l;
 
@@ -241,7 +213,9 @@ static const char *conflict(const void *self)
 	return lockstep_conflict(&c->ls);
 }
 
-static const struct lockstep_cli cli = { PROG, option, usage, conflict };
+static const struct lockstep_cli cli = {
+	PROG, inject_names, INJ_N, option, usage, conflict
+};
 
 /* ---- the public interface ---- */
 
@@ -265,16 +239,13 @@ static int real_open(struct gate_cosim *c)
 struct gate_cosim *gate_cosim_new(int argc, char **argv, int replay,
 				  int *status)
 {
-	struct gate_cosim *c = calloc(1, sizeof *c);
+	struct gate_cosim *c = lockstep_new(sizeof *c, &cli, replay, status);
 	uint64_t kc;
 
-	*status = 2;
-	if (!c) {
-		lockstep_say(0, PROG, "out of memory");
+	if (!c)
 		return NULL;
-	}
-	lockstep_init(&c->ls, PROG, inject_names, INJ_N, replay);
 	c->n_tiles_max = 300;
+	c->tiles.drop = gate_cosim_tile_free;
 	c->t_max = GATE_RTL_T_MAX;
 	c->d_max = GATE_RTL_D_MAX;
 	c->gp = unit_params();
@@ -297,8 +268,7 @@ struct gate_cosim *gate_cosim_new(int argc, char **argv, int replay,
 			 c->npy ? c->real.e : GATE_RTL_E_MAX);
 	c->max_cycles = c->ls.max_cycles ? c->ls.max_cycles :
 			c->n_tiles_max * (kc + GAP_MAX + 16) + 1000;
-	lockstep_start(&c->ls);
-	fu_init(&c->u, "gate", &c->in, &c->want_op, NULL, NULL);
+	lockstep_fu_start(&c->ls, &c->fu, "gate");
 	return c;
 }
 
@@ -307,21 +277,13 @@ const struct lockstep *gate_cosim_core(const struct gate_cosim *c)
 	return &c->ls;
 }
 
-void gate_cosim_reset_pins(struct gate_cosim *c, struct gate_pins *p)
-{
-	memset(p, 0, sizeof *p);
-	memset(&c->cmd, 0, sizeof c->cmd);	/* rst_l low, no command */
-}
-
 void gate_cosim_drive(struct gate_cosim *c, struct gate_pins *p)
 {
-	if (c->ls.done)
-		return;
-	if (!c->in.valid && c->drain) {
-		c->drain = c->u.left || c->u.f_len;
-	} else if (lockstep_cmd_due(&c->in, &c->gap) &&
-		   c->n_tiles < c->n_tiles_max && next_cmd(c)) {
-		say(c, "cannot build tile %zu (out of memory)", c->n_tiles);
+	if (!c->fu.in.valid && c->drain) {
+		c->drain = c->fu.u.left || c->fu.u.f_len;
+	} else if (lockstep_cmd_due(&c->fu.in, &c->fu.gap) &&
+		   c->tiles.n < c->n_tiles_max && next_cmd(c)) {
+		say(c, "cannot build tile %zu (out of memory)", c->tiles.n);
 		lockstep_fail(&c->ls);
 		return;
 	}
@@ -333,17 +295,16 @@ void gate_cosim_drive(struct gate_cosim *c, struct gate_pins *p)
 		feed(c, p);
 
 	/* the model starts a tile in this cycle: its index beats' schedule */
-	if (!c->u.left && c->u.f_len) {
-		struct tile *t = (struct tile *)c->u.fifo[c->u.f_head].data;
+	if (!c->fu.u.left && c->fu.u.f_len) {
+		struct tile *t = (struct tile *)c->fu.u.fifo[c->fu.u.f_head].data;
 
 		t->started = 1;
 		t->due0 = c->ls.cycle + 1 + t->lat;
 		c->cov_b2b += c->ls.cycle && c->last_busy == c->ls.cycle;
 	}
-	if (lockstep_fu_clock(&c->ls, &c->u, &c->in, &c->gap, GAP_MAX,
-			      &c->cov_full))
+	if (lockstep_fu_clock(&c->ls, &c->fu, GAP_MAX))
 		c->drain = lockstep_chance(&c->ls.rng, DRAIN_PERCENT);
-	if (c->u.out.active)
+	if (c->fu.u.out.active)
 		c->last_busy = c->ls.cycle + 1;
 	c->ls.cycle++;
 }
@@ -382,10 +343,10 @@ static void inject(struct gate_cosim *c, struct gate_pins *p)
 /* An operand beat asked for: the next one of the tile in progress. */
 static int take_read(struct gate_cosim *c, const struct gate_pins *p)
 {
-	struct tile *t = (struct tile *)c->u.cur.data;
+	struct tile *t = (struct tile *)c->fu.u.cur.data;
 
 	/* stage 1 never reads in a tile's last busy cycle */
-	if (!c->u.left || !t)
+	if (!c->fu.u.left || !t)
 		return mismatch(c, "g_rd (no tile in progress)", 0, 1);
 	if (t->rd_tok >= t->t)
 		return mismatch(c, "g_rd (every beat of the tile already read)", 0, 1);
@@ -419,7 +380,7 @@ static int tile_retire(struct gate_cosim *c, struct tile *t)
 		}
 	}
 	gate_cosim_tile_free(t);
-	c->tiles[c->out_tile++] = NULL;
+	c->tiles.at[c->out_tile++] = NULL;
 	return 0;
 }
 
@@ -477,7 +438,7 @@ static int take_beat(struct gate_cosim *c, struct tile *t,
  * left has started and its next token's cycle is this one. */
 static int check_beats(struct gate_cosim *c, const struct gate_pins *p)
 {
-	struct tile *t = c->out_tile < c->n_tiles ? c->tiles[c->out_tile] : NULL;
+	struct tile *t = c->out_tile < c->tiles.n ? c->tiles.at[c->out_tile] : NULL;
 	int due = t && t->started &&
 		  t->due0 + (uint64_t)t->seen * t->period == c->ls.cycle;
 	char port[80];
@@ -499,12 +460,12 @@ static int tile_written(struct gate_cosim *c)
 {
 	struct tile *t;
 
-	if (c->wb_tile >= c->n_tiles)
+	if (c->wb_tile >= c->tiles.n)
 		return mismatch(c, "wb_done (no tile issued)", 0, 1);
-	t = c->tiles[c->wb_tile];
-	if (!t || c->u.out.wb_done.data != &t->job)
+	t = c->tiles.at[c->wb_tile];
+	if (!t || c->fu.u.out.wb_done.data != &t->job)
 		return mismatch(c, "wb_done (model finished another tile)",
-				(uint64_t)c->wb_tile, c->u.out.wb_done.op);
+				(uint64_t)c->wb_tile, c->fu.u.out.wb_done.op);
 	if (t->rd_tok != t->t)
 		return mismatch(c, "g_rd (operand beats read by wb_done)",
 				(uint64_t)t->t * t->beats,
@@ -516,27 +477,18 @@ static int tile_written(struct gate_cosim *c)
 
 int gate_cosim_check(struct gate_cosim *c, struct gate_pins *p)
 {
-	const struct fu_out *o = &c->u.out;
-	const struct ctl_ports want = ctl_of(o->cmd_ready, o->active,
-					     &o->rd_done, &o->wb_done);
+	const struct ctl_ports want = lockstep_fu_ports(&c->fu);
 
-	if (c->ls.done)
-		return c->ls.failed;
 	inject(c, p);
-	if (lockstep_ctl(&c->ls, &want, &p->ctl))
-		return 1;
-	if (p->g_rd && take_read(c, p))
-		return 1;
 	/* a tile's last token comes the cycle after its wb_done, possibly
 	 * with the next tile's wb_done: beats first */
-	if (check_beats(c, p))
+	if (lockstep_ctl(&c->ls, &want, &p->ctl) ||
+	    (p->g_rd && take_read(c, p)) || check_beats(c, p) ||
+	    (want.wb_done_valid && tile_written(c)) ||
+	    lockstep_hung(&c->ls, c->max_cycles))
 		return 1;
-	if (o->wb_done.valid && tile_written(c))
-		return 1;
-	if (lockstep_hung(&c->ls, c->max_cycles))
-		return 1;
-	lockstep_drained(&c->ls, c->n_tiles >= c->n_tiles_max && !c->in.valid &&
-			 c->out_tile == c->n_tiles && !o->active && !c->u.f_len);
+	lockstep_drained(&c->ls, c->tiles.n >= c->n_tiles_max &&
+			 c->out_tile == c->tiles.n && lockstep_fu_idle(&c->fu));
 	return 0;
 }
 
@@ -571,7 +523,7 @@ static void summary(const struct gate_cosim *c, int status)
 		     " fifo_full=%" PRIu64 " back_to_back=%" PRIu64 " %s E_MAX=%d"
 		     " K_MAX=%d T_MAX=%d D_MAX=%d GEMV=%d SORTERS=%d LANES=%d",
 		     c->tokens_checked, c->beats_fed, c->cov_tie, c->cov_sat,
-		     c->cov_kmax, c->cov_full, c->cov_b2b,
+		     c->cov_kmax, c->fu.cov_full, c->cov_b2b,
 		     smx_algo_name(c->gp.smx.algo), GATE_RTL_E_MAX,
 		     GATE_RTL_K_MAX, GATE_RTL_T_MAX, GATE_RTL_D_MAX,
 		     GATE_RTL_GEMV, GATE_RTL_SORTERS, GATE_RTL_LANES);
@@ -584,13 +536,9 @@ int gate_cosim_finish(struct gate_cosim *c)
 {
 	/* an armed flip that no check saw is a harness failure, not a pass */
 	int status = lockstep_status(&c->ls, 0);
-	size_t i;
-
 	summary(c, status);
 	gate_cosim_real_free(&c->real);
-	for (i = 0; i < c->n_tiles; i++)
-		gate_cosim_tile_free(c->tiles[i]);
-	free(c->tiles);
+	lockstep_tiles_free(&c->tiles);
 	free(c);
 	return status;
 }

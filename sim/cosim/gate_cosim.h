@@ -90,17 +90,14 @@ extern "C" {
 struct gate_pins {
 	/* inputs, written by gate_cosim_drive */
 	uint8_t rst_l;			/* synchronous, active low */
-	uint8_t cmd_valid;
-	uint8_t cmd_flags;		/* UNIT_* */
-	uint32_t cmd_op;		/* the command's sequence number */
-	uint32_t cmd_rows;		/* tokens T, 1 .. T_MAX */
+	struct ctl_cmd cmd;		/* rows: tokens T 1 .. T_MAX, cols:
+					 * experts E 1 .. E_MAX, kcycles:
+					 * gate_cycles(T, D, E) */
 	uint32_t cmd_d;			/* token width D, 1 .. D_MAX */
-	uint32_t cmd_cols;		/* experts E, 1 .. E_MAX */
 	uint32_t cmd_k;			/* winners, 1 .. min(K_MAX, E) */
 	uint32_t cmd_shift;		/* logit requantization, 1 .. 31 */
 	uint32_t cmd_in_frac;		/* 0 .. 31, read as at most 15 */
 	uint8_t cmd_ita_eps32;		/* ita: smx_fmt.ita_eps32 */
-	uint32_t cmd_kcycles;		/* gate_cycles(T, D, E) */
 	uint32_t g_a[GATE_WORDS(GATE_OPD_BITS)];	/* x[d] of lane l at [l*8 +: 8] */
 	uint32_t g_w[GATE_WORDS(GATE_OPD_BITS)];	/* W_gate[d][e] of lane l */
 	/* outputs, read after each clock */
@@ -132,10 +129,9 @@ struct gate_cosim;
  */
 struct gate_cosim *gate_cosim_new(int argc, char **argv, int replay,
 				  int *status);
-/* The run's core state (options, cycle, first failure, done). */
+/* The run's core state (options, cycle, first failure, done: the
+ * Verilator side calls drive and check no more once it is set). */
 const struct lockstep *gate_cosim_core(const struct gate_cosim *c);
-/* Inputs held during reset: rst_l low, no command. */
-void gate_cosim_reset_pins(struct gate_cosim *c, struct gate_pins *p);
 /* One clock, C side: this cycle's inputs into *p (answering the g_rd that
  * the last check saw), then step and commit the C model. */
 void gate_cosim_drive(struct gate_cosim *c, struct gate_pins *p);

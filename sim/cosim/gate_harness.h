@@ -103,29 +103,24 @@ struct gate_cosim {
 
 	/* the C model and its ports */
 	struct gate_params gp;	/* timing of the build's unit */
-	struct fu u;		/* the controller model */
-	struct unit_cmd in;	/* its command input */
-	uint32_t want_op;	/* its want_op input: no stall attribution */
+	struct lockstep_fu fu;	/* the controller model, its ports */
 
 	/* stimulus */
 	struct real real;	/* --npy: the dumped op */
-	uint64_t gap;		/* idle cycles before the next cmd_valid */
 	int drain;		/* 1: wait for the unit to go idle first */
-	struct tile **tiles;	/* every tile created, in order */
-	size_t n_tiles, cap_tiles;
+	struct lockstep_tiles tiles;	/* every tile created, in order */
 	size_t wb_tile;		/* tile whose wb_done comes next */
 	size_t out_tile;	/* tile whose index beats come next */
-	struct gate_pins cmd;	/* the command pins presented */
 	uint64_t beats_fed;	/* operand beats presented after g_rd */
 	uint64_t tokens_checked;	/* index beats compared */
 	uint64_t tokens_dump;	/* ... also against PREFIX.topk.npy */
 	uint64_t last_busy;	/* 1 + the last cycle the model was busy */
-	uint64_t cov_full;	/* coverage: cycles cmd_valid met a full FIFO */
 	uint64_t cov_b2b;	/* coverage: tiles started right after another */
 	uint64_t cov_tie;	/* coverage: winners tied with an earlier winner */
 	uint64_t cov_sat;	/* coverage: tokens with a saturated int8 score */
 	uint64_t cov_kmax;	/* coverage: tokens with k = K_MAX */
 };
+_Static_assert(offsetof(struct gate_cosim, ls) == 0, "lockstep_new");
 
 /* ---- shared between the harness's files ---- */
 
@@ -133,7 +128,7 @@ void gate_cosim_real_free(struct real *r);
 
 int gate_cosim_real_load(struct gate_cosim *c, char *err, size_t len);
 
-void gate_cosim_tile_free(struct tile *t);
+void gate_cosim_tile_free(void *tile);
 
 struct tile *gate_cosim_tile_random(struct gate_cosim *c);
 

@@ -14,45 +14,19 @@
 
 namespace {
 
-using cosim_main::get;
-using cosim_main::put;
+// The unit's own ports, beyond the common ones of cosim_main.h.
+#define GATE_INS(X) X(cmd_d) X(cmd_k) X(cmd_shift) X(cmd_in_frac) \
+	X(cmd_ita_eps32) X(g_a) X(g_w)
+#define GATE_OUTS(X) X(g_rd) X(g_tok) X(g_beat) X(out_valid) X(out_tok) \
+	X(out_idx) X(out_score)
+COSIM_PORTS(gate_pins, GATE_INS, GATE_OUTS)
 
-const cosim_main::Harness<gate_cosim, gate_pins> kHarness = {
-	GATE_COSIM_PROG, GATE_COSIM_RESET_CYCLES, gate_cosim_new,
-	gate_cosim_core, gate_cosim_reset_pins, gate_cosim_drive,
-	gate_cosim_check, gate_cosim_finish,
-};
-
-void to_model(Vgate *m, const gate_pins &p)
-{
-	cosim_main::put_cmd(m, p);
-	m->cmd_rows = p.cmd_rows;
-	m->cmd_d = p.cmd_d;
-	m->cmd_cols = p.cmd_cols;
-	m->cmd_k = p.cmd_k;
-	m->cmd_shift = p.cmd_shift;
-	m->cmd_in_frac = p.cmd_in_frac;
-	m->cmd_ita_eps32 = p.cmd_ita_eps32;
-	m->cmd_kcycles = p.cmd_kcycles;
-	put(m->g_a, p.g_a);
-	put(m->g_w, p.g_w);
-}
-
-void from_model(const Vgate *m, gate_pins &p)
-{
-	cosim_main::get_ctl(m, p.ctl);
-	p.g_rd = m->g_rd;
-	p.g_tok = m->g_tok;
-	p.g_beat = m->g_beat;
-	p.out_valid = m->out_valid;
-	p.out_tok = m->out_tok;
-	get(m->out_idx, p.out_idx);
-	get(m->out_score, p.out_score);
-}
+const auto kHarness = COSIM_HARNESS(gate, GATE, nullptr);
 
 }  // namespace
 
 int main(int argc, char **argv)
 {
-	return cosim_main::main(kHarness, to_model, from_model, argc, argv);
+	return cosim_main::main(kHarness, to_model<Vgate>, from_model<Vgate>,
+				argc, argv);
 }

@@ -7,8 +7,10 @@
 
 /* ---- tiles ---- */
 
-void gate_cosim_tile_free(struct tile *t)
+void gate_cosim_tile_free(void *tile)
 {
+	struct tile *t = tile;
+
 	if (!t)
 		return;
 	free(t->x);

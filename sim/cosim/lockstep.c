@@ -473,6 +473,20 @@ void lockstep_init(struct lockstep *ls, const char *prog,
 	ls->fail_cycle = -1;
 }
 
+void *lockstep_new(size_t size, const struct lockstep_cli *cli, int replay,
+		   int *status)
+{
+	struct lockstep *ls = calloc(1, size);	/* the harness's first */
+
+	*status = 2;
+	if (!ls) {
+		lockstep_say(0, cli->prog, "out of memory");
+		return NULL;
+	}
+	lockstep_init(ls, cli->prog, cli->ports, cli->n_ports, replay);
+	return ls;
+}
+
 enum lockstep_opt lockstep_option(struct lockstep *ls, const char *a,
 				  const char *v)
 {
@@ -626,6 +640,38 @@ void *lockstep_grow(void *p, size_t n, size_t *cap, size_t size)
 	return q;
 }
 
+int lockstep_tiles_push(struct lockstep_tiles *l, void *t)
+{
+	void **at = t ? lockstep_grow(l->at, l->n, &l->cap, sizeof *at) : NULL;
+
+	if (!at) {
+		if (t && l->drop)
+			l->drop(t);
+		return -1;
+	}
+	l->at = at;
+	l->at[l->n++] = t;
+	return 0;
+}
+
+void lockstep_tiles_free(struct lockstep_tiles *l)
+{
+	size_t i;
+
+	for (i = 0; l->drop && i < l->n; i++)
+		l->drop(l->at[i]);
+	free(l->at);
+}
+
+void *lockstep_tile(struct lockstep *ls, const struct lockstep_tiles *l,
+		    size_t k, const char *port)
+{
+	if (k < l->n)
+		return l->at[k];
+	lockstep_mismatch(ls, port, 0, 1);
+	return NULL;
+}
+
 int lockstep_cmd_due(const struct unit_cmd *in, uint64_t *gap)
 {
 	if (in->valid)
@@ -637,22 +683,91 @@ int lockstep_cmd_due(const struct unit_cmd *in, uint64_t *gap)
 	return 1;
 }
 
-int lockstep_fu_clock(struct lockstep *ls, struct fu *u, struct unit_cmd *in,
-		      uint64_t *gap, uint64_t gap_max, uint64_t *full)
+int lockstep_drive_cmd(uint64_t *rng, const struct unit_cmd *in,
+		       uint32_t rows_bits, uint32_t cols_bits, uint32_t kc_bits,
+		       struct ctl_cmd *p)
 {
-	int accept = in->valid && u->out.cmd_ready;
+	if (in->valid) {
+		*p = ctl_cmd_of(in);
+		return 1;
+	}
+	p->cmd_valid = 0;
+	p->cmd_flags = (uint8_t)lockstep_noise(rng, 5);
+	p->cmd_op = lockstep_noise(rng, 32);
+	p->cmd_rows = lockstep_noise(rng, rows_bits);
+	p->cmd_cols = lockstep_noise(rng, cols_bits);
+	p->cmd_kcycles = lockstep_noise(rng, kc_bits);
+	return 0;
+}
 
-	*full += in->valid && !u->out.cmd_ready;
-	fu_step(u, ls->cycle);
-	fu_commit(u);
+void lockstep_fu_start(struct lockstep *ls, struct lockstep_fu *m,
+		       const char *unit)
+{
+	lockstep_start(ls);
+	fu_init(&m->u, unit, &m->in, &m->want_op, NULL, NULL);
+}
+
+struct ctl_ports lockstep_fu_ports(const struct lockstep_fu *m)
+{
+	const struct fu_out *o = &m->u.out;
+
+	return ctl_of(o->cmd_ready, o->active, &o->rd_done, &o->wb_done);
+}
+
+int lockstep_fu_idle(const struct lockstep_fu *m)
+{
+	return !m->in.valid && !m->u.out.active && !m->u.f_len;
+}
+
+int lockstep_fu_wrote(struct lockstep *ls, const struct lockstep_fu *m,
+		      const void *job)
+{
+	const void *got = m->u.out.wb_done.data;
+
+	if (got == job)
+		return 0;
+	return lockstep_mismatch(ls, "wb_done (model finished another tile)",
+				 (uint64_t)(uintptr_t)job,
+				 (uint64_t)(uintptr_t)got);
+}
+
+void lockstep_fu_present(struct lockstep_fu *m, uint8_t flags, uint32_t op,
+			 uint32_t rows, uint32_t cols, uint64_t kcycles,
+			 const void *data)
+{
+	m->in = (struct unit_cmd){
+		.valid = 1, .flags = flags, .op = op, .rows = rows,
+		.cols = cols, .kcycles = kcycles, .data = data,
+	};
+}
+
+int lockstep_fu_clock(struct lockstep *ls, struct lockstep_fu *m,
+		      uint64_t gap_max)
+{
+	int accept = m->in.valid && m->u.out.cmd_ready;
+
+	m->cov_full += m->in.valid && !m->u.out.cmd_ready;
+	fu_step(&m->u, ls->cycle);
+	fu_commit(&m->u);
 	if (accept) {
-		in->valid = 0;
-		*gap = lockstep_gap(&ls->rng, gap_max);
+		m->in.valid = 0;
+		m->gap = lockstep_gap(&ls->rng, gap_max);
 	}
 	return accept;
 }
 
 /* ---- vector files ---- */
+
+void lockstep_put_cmd(FILE *f, const struct ctl_cmd *p, uint32_t rows_bits,
+		      uint32_t cols_bits, uint32_t kc_bits)
+{
+	lockstep_put_num(f, p->cmd_valid, 1, ' ');
+	lockstep_put_num(f, p->cmd_flags, 5, ' ');
+	lockstep_put_num(f, p->cmd_op, 32, ' ');
+	lockstep_put_num(f, p->cmd_rows, rows_bits, ' ');
+	lockstep_put_num(f, p->cmd_cols, cols_bits, ' ');
+	lockstep_put_num(f, p->cmd_kcycles, kc_bits, ' ');
+}
 
 void lockstep_put_ctl(FILE *f, const struct ctl_ports *o)
 {

@@ -17,10 +17,12 @@
 #ifndef SIM_COSIM_LOCKSTEP_H
 #define SIM_COSIM_LOCKSTEP_H
 
+#include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
 
 #include "../lib/npy.h"	/* the --npy tensors */
+#include "../../models/fu.h"	/* struct lockstep_fu */
 #include "ctl.h"
 #include "beat.h"	/* the data checks, for every harness */
 
@@ -114,6 +116,9 @@ typedef enum lockstep_opt lockstep_option_fn(void *self, const char *a,
 /* What a harness gives lockstep_options. */
 struct lockstep_cli {
 	const char *prog;		/* first on every message */
+	const char *const *ports;	/* what --inject-port takes; [0] is
+					 * the default */
+	int n_ports;			/* entries of ports */
 	lockstep_option_fn *option;	/* applies one option to self */
 	void (*usage)(FILE *f);		/* the --help text */
 	const char *(*conflict)(const void *self);	/* options that exclude
@@ -275,6 +280,13 @@ struct lockstep {
 void lockstep_init(struct lockstep *ls, const char *prog,
 		   const char *const *ports, int n_ports, int replay);
 
+/* A zeroed harness of size bytes, which begins with its struct lockstep,
+ * set up by lockstep_init for cli; *status 2 (a bad option, until the
+ * options say otherwise). NULL after "out of memory". The harness frees
+ * it with free(). */
+void *lockstep_new(size_t size, const struct lockstep_cli *cli, int replay,
+		   int *status);
+
 /* One of the common options (--seed, --max-cycles, --inject-flip,
  * --inject-port, --vcd, --vcd-window, and --write-vectors when ls->vectors)
  * into ls; lockstep_option_fn's return values, LOCKSTEP_OPT_UNKNOWN for any
@@ -344,19 +356,81 @@ struct unit_cmd;
  * (p untouched). */
 void *lockstep_grow(void *p, size_t n, size_t *cap, size_t size);
 
+/* The tiles a harness has issued, in order: its own struct tile each. */
+struct lockstep_tiles {
+	void **at;		/* every tile issued; NULL once retired */
+	size_t n, cap;		/* tiles issued, room */
+	void (*drop)(void *tile);	/* frees one tile, or NULL */
+};
+
+/* Append tile t, made for the next command (NULL: out of memory making
+ * it): 0, or -1 when t is NULL or there is no room (t then dropped). */
+int lockstep_tiles_push(struct lockstep_tiles *l, void *t);
+
+/* Drop every tile still held, then the array. */
+void lockstep_tiles_free(struct lockstep_tiles *l);
+
+/* Tile k of l, the oldest whose outputs are due: NULL after
+ * lockstep_mismatch(ls, port) when none was issued there. */
+void *lockstep_tile(struct lockstep *ls, const struct lockstep_tiles *l,
+		    size_t k, const char *port);
+
 /* 1 when a new command is due this cycle: none presented (in->valid 0)
  * and the idle gap over; else one cycle of the gap passes. */
 int lockstep_cmd_due(const struct unit_cmd *in, uint64_t *gap);
 
 /*
- * One clock of the controller model u (models/fu.h) fed the command *in:
- * step and commit it; a command it accepts leaves *in (valid 0) and draws
- * the idle gap before the next (lockstep_gap, gap_max) into *gap. *full
- * counts presented commands that met a full FIFO. Returns 1 when *in was
+ * The common command pins of one cycle into *p: those of the presented
+ * command *in (ctl_cmd_of) when in->valid, else cmd_valid 0 and random
+ * payload the RTL must ignore, cmd_rows, cmd_cols and cmd_kcycles of
+ * rows_bits, cols_bits and kc_bits (five steps). Returns in->valid: the
+ * harness then drives its own payload pins the same way.
+ */
+int lockstep_drive_cmd(uint64_t *rng, const struct unit_cmd *in,
+		       uint32_t rows_bits, uint32_t cols_bits, uint32_t kc_bits,
+		       struct ctl_cmd *p);
+
+/* A unit whose timing is the controller model (models/fu.h), and the
+ * command stream that feeds it. */
+struct lockstep_fu {
+	struct fu u;		/* the controller model */
+	struct unit_cmd in;	/* its command input */
+	uint32_t want_op;	/* its want_op input: no stall attribution */
+	uint64_t gap;		/* idle cycles before the next cmd_valid */
+	uint64_t cov_full;	/* coverage: cycles cmd_valid met a full FIFO */
+};
+
+/* After the options: the random stream (lockstep_start) and the model of
+ * unit (fu_init) on m's ports. */
+void lockstep_fu_start(struct lockstep *ls, struct lockstep_fu *m,
+		       const char *unit);
+
+/* m's model's registered controller outputs, as ports (ctl_of). */
+struct ctl_ports lockstep_fu_ports(const struct lockstep_fu *m);
+
+/* 1 when m holds no work: no command presented, none queued or running. */
+int lockstep_fu_idle(const struct lockstep_fu *m);
+
+/* The model's wb_done is job's: 0, or 1 after a mismatch (it finished
+ * another tile). */
+int lockstep_fu_wrote(struct lockstep *ls, const struct lockstep_fu *m,
+		      const void *job);
+
+/* Present the command of the tile at data (op: its index) as m->in, held
+ * until the model takes it; r0 and c0 0. */
+void lockstep_fu_present(struct lockstep_fu *m, uint8_t flags, uint32_t op,
+			 uint32_t rows, uint32_t cols, uint64_t kcycles,
+			 const void *data);
+
+/*
+ * One clock of m's model fed the command m->in: step and commit it; a
+ * command it accepts leaves m->in (valid 0) and draws the idle gap before
+ * the next (lockstep_gap, gap_max) into m->gap; m->cov_full counts
+ * presented commands that met a full FIFO. Returns 1 when m->in was
  * accepted. The harness then counts the cycle.
  */
-int lockstep_fu_clock(struct lockstep *ls, struct fu *u, struct unit_cmd *in,
-		      uint64_t *gap, uint64_t gap_max, uint64_t *full);
+int lockstep_fu_clock(struct lockstep *ls, struct lockstep_fu *m,
+		      uint64_t gap_max);
 
 /* ---- vector files (--write-vectors DIR, for the Icarus replay) ----
  *
@@ -412,6 +486,11 @@ void *lockstep_vec_at(struct lockstep_vec *v, const struct lockstep *ls,
 /* Write the held lines, close both files; 0, or -1 after a message on a
  * write error. */
 int lockstep_vec_close(struct lockstep *ls, struct lockstep_vec *v);
+
+/* The common command pins as stim.txt columns, each followed by a space:
+ * cmd_rows, cmd_cols and cmd_kcycles of rows_bits, cols_bits, kc_bits. */
+void lockstep_put_cmd(FILE *f, const struct ctl_cmd *p, uint32_t rows_bits,
+		      uint32_t cols_bits, uint32_t kc_bits);
 
 /* The controller ports as expect.txt columns, each followed by a space. */
 void lockstep_put_ctl(FILE *f, const struct ctl_ports *o);

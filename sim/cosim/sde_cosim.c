@@ -46,7 +46,8 @@ static const char *const inject_names[INJ_N] = {
 
 /* ---- bit fields of the wide operand and output ports ---- */
 
-int32_t sde_cosim_sext(uint32_t v, uint32_t bits)
+/* v's low bits bits as a signed number. */
+static int32_t sext(uint32_t v, uint32_t bits)
 {
 	return (int32_t)(v << (32 - bits)) >> (32 - bits);
 }
@@ -180,12 +181,8 @@ static void vec_stim(struct sde_cosim *c, const struct sde_pins *p, int64_t cycl
 		return;
 	lockstep_put_num(f, p->rst_l, 1, ' ');
 	lockstep_put_num(f, p->acc_db, 1, ' ');
-	lockstep_put_num(f, p->cmd_valid, 1, ' ');
-	lockstep_put_num(f, p->cmd_flags, 5, ' ');
-	lockstep_put_num(f, p->cmd_op, 32, ' ');
-	lockstep_put_num(f, p->cmd_rows, nm_clog2(SDE_ROWS + 1), ' ');
-	lockstep_put_num(f, p->cmd_cols, nm_clog2(SDE_COLS + 1), ' ');
-	lockstep_put_num(f, p->cmd_kcycles, SDE_KC_BITS, ' ');
+	lockstep_put_cmd(f, &p->cmd, nm_clog2(SDE_ROWS + 1),
+			 nm_clog2(SDE_COLS + 1), SDE_KC_BITS);
 	lockstep_put_num(f, p->cmd_drain_cpr, SDE_CPR_BITS, ' ');
 	lockstep_put_num(f, p->cmd_dense, 1, ' ');
 	lockstep_put_num(f, p->cmd_nm_n, nm_clog2(SDE_N_MAX + 1), ' ');
@@ -346,7 +343,9 @@ static const char *conflict(const void *self)
 	return lockstep_conflict(&c->ls);
 }
 
-static const struct lockstep_cli cli = { PROG, option, usage, conflict };
+static const struct lockstep_cli cli = {
+	PROG, inject_names, INJ_N, option, usage, conflict
+};
 
 /* ---- the public interface ---- */
 
@@ -423,8 +422,6 @@ void sde_cosim_drive(struct sde_cosim *c, struct sde_pins *p)
 	uint64_t streamed = c->e.stream_cycles;
 	int accept;
 
-	if (c->ls.done)
-		return;
 	if (c->acc_db_mode == 2 && c->ls.cycle >= c->acc_db_next) {
 		c->acc_db ^= 1;
 		c->acc_db_next = c->ls.cycle + lockstep_range(&c->ls.rng, 1, 2000);
@@ -503,7 +500,7 @@ static int take_row(struct sde_cosim *c, const struct sde_pins *p)
 		return mismatch(c, port, (uint16_t)d.want, (uint16_t)d.got);
 	}
 	for (col = 0; c->g && col < t->cols; col++) {
-		int32_t got = sde_cosim_sext(lockstep_get_bits(p->out_data,
+		int32_t got = sext(lockstep_get_bits(p->out_data,
 					col * SDE_ACT_BITS, SDE_ACT_BITS), SDE_ACT_BITS);
 		int32_t want = sde_cosim_npy_at(&c->g->out, t->head, t->r0 + r,
 						t->c0 + col);
@@ -587,8 +584,6 @@ int sde_cosim_check(struct sde_cosim *c, struct sde_pins *p)
 	const struct ctl_ports want = ctl_of(o->cmd_ready, o->active,
 					     &o->rd_done, &o->wb_done);
 
-	if (c->ls.done)
-		return c->ls.failed;
 	if (vec_expect(c, &want)) {
 		lockstep_fail(&c->ls);
 		return 1;

@@ -66,12 +66,9 @@ struct sde_pins {
 	/* inputs, written by cosim_drive */
 	uint8_t rst_l;			/* synchronous, active low */
 	uint8_t acc_db;			/* shadow accumulators */
-	uint8_t cmd_valid;
-	uint8_t cmd_flags;		/* UNIT_* */
+	struct ctl_cmd cmd;		/* rows 1 .. SDE_ROWS, cols 1 ..
+					 * SDE_COLS, kcycles: stream cycles */
 	uint8_t cmd_dense;		/* 1: mux bypass */
-	uint32_t cmd_op;		/* the command's sequence number */
-	uint32_t cmd_rows, cmd_cols;	/* 1 .. SDE_ROWS, 1 .. SDE_COLS */
-	uint32_t cmd_kcycles;		/* stream cycles */
 	uint32_t cmd_drain_cpr;		/* cycles per drained row, 0 or 1: one */
 	uint32_t cmd_nm_n, cmd_nm_m;	/* sparse pattern */
 	uint32_t cmd_shift;		/* requantization shift */
@@ -148,7 +145,8 @@ struct sde_cosim;
  * at the same cycle.
  */
 struct sde_cosim *sde_cosim_new(int argc, char **argv, int replay, int *status);
-/* The run's core state (options, cycle, first failure, done). */
+/* The run's core state (options, cycle, first failure, done: the
+ * Verilator side calls drive and check no more once it is set). */
 const struct lockstep *sde_cosim_core(const struct sde_cosim *c);
 /* Inputs held during reset: rst_l low, no command. */
 void sde_cosim_reset_pins(struct sde_cosim *c, struct sde_pins *p);

@@ -152,8 +152,6 @@ struct sde_cosim {
 
 /* ---- shared between the harness's files ---- */
 
-int32_t sde_cosim_sext(uint32_t v, uint32_t bits);
-
 void sde_cosim_drive_cmd(struct sde_cosim *c, struct sde_pins *p);
 
 void sde_cosim_gemm_free(struct gemm *g);

@@ -11,44 +11,18 @@
 
 namespace {
 
-using cosim_main::get;
-using cosim_main::put;
+// The engine's own ports, beyond the common ones of cosim_main.h.
+#define SDE_INS(X) X(acc_db) X(cmd_drain_cpr) X(cmd_dense) X(cmd_nm_n) \
+	X(cmd_nm_m) X(cmd_shift) X(op_a) X(op_w) X(op_idx)
+#define SDE_OUTS(X) X(op_rd) X(out_valid) X(out_row) X(out_data)
+COSIM_PORTS(sde_pins, SDE_INS, SDE_OUTS)
 
-const cosim_main::Harness<sde_cosim, sde_pins> kHarness = {
-	SDE_COSIM_PROG, SDE_COSIM_RESET_CYCLES, sde_cosim_new, sde_cosim_core,
-	sde_cosim_reset_pins, sde_cosim_drive, sde_cosim_check,
-	sde_cosim_finish,
-};
-
-void to_model(Vsde *m, const sde_pins &p)
-{
-	cosim_main::put_cmd(m, p);
-	m->acc_db = p.acc_db;
-	m->cmd_rows = p.cmd_rows;
-	m->cmd_cols = p.cmd_cols;
-	m->cmd_kcycles = p.cmd_kcycles;
-	m->cmd_drain_cpr = p.cmd_drain_cpr;
-	m->cmd_dense = p.cmd_dense;
-	m->cmd_nm_n = p.cmd_nm_n;
-	m->cmd_nm_m = p.cmd_nm_m;
-	m->cmd_shift = p.cmd_shift;
-	put(m->op_a, p.op_a);
-	put(m->op_w, p.op_w);
-	put(m->op_idx, p.op_idx);
-}
-
-void from_model(const Vsde *m, sde_pins &p)
-{
-	cosim_main::get_ctl(m, p.ctl);
-	p.op_rd = m->op_rd;
-	p.out_valid = m->out_valid;
-	p.out_row = m->out_row;
-	get(m->out_data, p.out_data);
-}
+const auto kHarness = COSIM_HARNESS(sde, SDE, sde_cosim_reset_pins);
 
 }  // namespace
 
 int main(int argc, char **argv)
 {
-	return cosim_main::main(kHarness, to_model, from_model, argc, argv);
+	return cosim_main::main(kHarness, to_model<Vsde>, from_model<Vsde>,
+				argc, argv);
 }

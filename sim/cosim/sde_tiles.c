@@ -696,12 +696,6 @@ int sde_cosim_next_cmd(struct sde_cosim *c)
 		.r0 = 0, .c0 = 0, .drain_cpr = t->cpr,
 		.data = c->functional ? &t->d : NULL,
 	};
-	p->cmd_valid = 1;
-	p->cmd_flags = (uint8_t)flags;
-	p->cmd_op = c->in.op;
-	p->cmd_rows = t->rows;
-	p->cmd_cols = t->cols;
-	p->cmd_kcycles = t->kc[c->gen_step];
 	p->cmd_drain_cpr = t->cpr;
 	p->cmd_dense = (uint8_t)(c->functional ? t->dense : 1);
 	p->cmd_nm_n = c->functional ? t->d.nm_n : 1;
@@ -715,19 +709,15 @@ int sde_cosim_next_cmd(struct sde_cosim *c)
 	return 0;
 }
 
-/* The command pins: the presented command, or random payload without
- * cmd_valid (the RTL must ignore it). */
+/* The command pins: the presented command (the engine's own payload as
+ * next_cmd left it in c->cmd), or random payload without cmd_valid (the
+ * RTL must ignore it). */
 void sde_cosim_drive_cmd(struct sde_cosim *c, struct sde_pins *p)
 {
 	const struct sde_pins *q = &c->cmd;
 
-	p->cmd_valid = c->in.valid;
-	if (!c->in.valid) {
-		p->cmd_flags = (uint8_t)lockstep_noise(&c->ls.rng, 5);
-		p->cmd_op = lockstep_noise(&c->ls.rng, 32);
-		p->cmd_rows = lockstep_noise(&c->ls.rng, nm_clog2(SDE_ROWS + 1));
-		p->cmd_cols = lockstep_noise(&c->ls.rng, nm_clog2(SDE_COLS + 1));
-		p->cmd_kcycles = lockstep_noise(&c->ls.rng, SDE_KC_BITS);
+	if (!lockstep_drive_cmd(&c->ls.rng, &c->in, nm_clog2(SDE_ROWS + 1),
+				nm_clog2(SDE_COLS + 1), SDE_KC_BITS, &p->cmd)) {
 		p->cmd_drain_cpr = lockstep_noise(&c->ls.rng, SDE_CPR_BITS);
 		p->cmd_dense = (uint8_t)lockstep_noise(&c->ls.rng, 1);
 		p->cmd_nm_n = lockstep_noise(&c->ls.rng, nm_clog2(SDE_N_MAX + 1));
@@ -735,11 +725,6 @@ void sde_cosim_drive_cmd(struct sde_cosim *c, struct sde_pins *p)
 		p->cmd_shift = lockstep_noise(&c->ls.rng, SDE_SHIFT_BITS);
 		return;
 	}
-	p->cmd_flags = q->cmd_flags;
-	p->cmd_op = q->cmd_op;
-	p->cmd_rows = q->cmd_rows;
-	p->cmd_cols = q->cmd_cols;
-	p->cmd_kcycles = q->cmd_kcycles;
 	p->cmd_drain_cpr = q->cmd_drain_cpr;
 	p->cmd_dense = q->cmd_dense;
 	p->cmd_nm_n = q->cmd_nm_n;

@@ -208,17 +208,15 @@ static const char *conflict(const void *self)
 	return why ? why : lockstep_conflict(&c->ls);
 }
 
-static const struct lockstep_cli cli = { PROG, option, usage, conflict };
+static const struct lockstep_cli cli = {
+	PROG, inject_names, INJ_N, option, usage, conflict
+};
 
 /* ---- the public interface ---- */
 
 static void cosim_free(struct smx_cosim *c)
 {
-	size_t i;
-
-	for (i = 0; i < c->n_tiles; i++)
-		smx_cosim_tile_free(c->tiles[i]);
-	free(c->tiles);
+	lockstep_tiles_free(&c->tiles);
 	smx_cosim_scen_free(c->scen);
 	smx_cosim_npy_free(&c->npy);
 	free(c);
@@ -259,25 +257,21 @@ static int setup(struct smx_cosim *c)
 			c->n_tiles_max * (c->tile_max + 400) :
 			c->fused_n * (100000 + 3 * (c->tile_max + 400) +
 				      (uint64_t)SMX_FUSED_ROWS * (4 * c->n_max + 8) * 45);
-	lockstep_start(&c->ls);
-	fu_init(&c->u, "smx", &c->in, &c->want_op, NULL, NULL);
+	lockstep_fu_start(&c->ls, &c->fu, "smx");
 	return smx_cosim_vec_open(c);
 }
 
 struct smx_cosim *smx_cosim_new(int argc, char **argv, int replay,
 				int *status)
 {
-	struct smx_cosim *c = calloc(1, sizeof *c);
+	struct smx_cosim *c = lockstep_new(sizeof *c, &cli, replay, status);
 
-	*status = 2;
-	if (!c) {
-		lockstep_say(0, PROG, "out of memory");
+	if (!c)
 		return NULL;
-	}
-	lockstep_init(&c->ls, PROG, inject_names, INJ_N, replay);
 	c->ls.vectors = 1;
 	c->ls.runs_on = 1;
 	c->n_tiles_max = 300;
+	c->tiles.drop = smx_cosim_tile_free;
 	c->rows_max = SMX_ROWS < RANDOM_ROWS ? SMX_ROWS : RANDOM_ROWS;
 	c->n_max = SMX_N_MAX < RANDOM_N ? SMX_N_MAX : RANDOM_N;
 	if (lockstep_options(&cli, c, argc, argv, replay, status) || setup(c)) {
@@ -310,12 +304,10 @@ void smx_cosim_reset_pins(struct smx_cosim *c, struct smx_pins *p)
 
 void smx_cosim_drive(struct smx_cosim *c, struct smx_pins *p)
 {
-	if (c->ls.done)
-		return;
-	if (lockstep_cmd_due(&c->in, &c->gap) &&
+	if (lockstep_cmd_due(&c->fu.in, &c->fu.gap) &&
 	    (c->fused_n ? smx_cosim_fused_cmd(c) :
-	     c->n_tiles < c->n_tiles_max && smx_cosim_next_cmd(c))) {
-		lockstep_say(0, PROG, "cannot build tile %zu", c->n_tiles);
+	     c->tiles.n < c->n_tiles_max && smx_cosim_next_cmd(c))) {
+		lockstep_say(0, PROG, "cannot build tile %zu", c->tiles.n);
 		lockstep_fail(&c->ls);
 		return;
 	}
@@ -335,7 +327,7 @@ void smx_cosim_drive(struct smx_cosim *c, struct smx_pins *p)
 	}
 
 	smx_cosim_vec_stim(c, p, (int64_t)c->ls.cycle);
-	lockstep_fu_clock(&c->ls, &c->u, &c->in, &c->gap, GAP_MAX, &c->cov_full);
+	lockstep_fu_clock(&c->ls, &c->fu, GAP_MAX);
 	c->ls.cycle++;
 }
 
@@ -388,12 +380,12 @@ static int check_probs(struct smx_cosim *c, const struct tile *t, uint32_t row,
 /* One probability beat from the RTL: belongs to the oldest tile not done. */
 static int take_beat(struct smx_cosim *c, const struct smx_pins *p)
 {
-	struct tile *t;
+	struct tile *t = lockstep_tile(&c->ls, &c->tiles, c->wb_tile,
+				       "out_valid (no tile in progress)");
 	uint32_t row, beat;
 
-	if (c->wb_tile >= c->n_tiles)
-		return smx_cosim_mismatch(c, "out_valid (no tile in progress)", 0, 1);
-	t = c->tiles[c->wb_tile];
+	if (!t)
+		return 1;
 	if (t->fused)
 		return smx_cosim_mismatch(c, "out_valid (a fused tile has no beats)", 0, 1);
 	if (t->beats_seen >= t->rows * t->c)
@@ -411,36 +403,29 @@ static int take_beat(struct smx_cosim *c, const struct smx_pins *p)
 	return 0;
 }
 
-/* The model finished the oldest tile: check its beats' cycles and the
- * model's own probabilities, then free it. */
-static int tile_written(struct smx_cosim *c)
+/* A fused tile written: in order, the scenario's fused tiles are done in
+ * r0 order. */
+static int fused_written(struct smx_cosim *c, const struct tile *t)
 {
-	struct tile *t;
+	if (!c->scen || c->scen->ftiles_written == c->scen->n_ftiles ||
+	    c->scen->ftiles[c->scen->ftiles_written].r0 != t->r0) {
+		lockstep_say(0, PROG, "internal: fused tile of r0 %u "
+			     "written outside its scenario", t->r0);
+		return smx_cosim_mismatch(c, "wb_done (fused tile)", 0, 1);
+	}
+	c->scen->ftiles_written++;
+	c->cov_ftiles++;
+	return 0;
+}
+
+/* A normal tile written: its beats' cycles and the model's own
+ * probabilities. */
+static int rows_written(struct smx_cosim *c, const struct tile *t)
+{
 	uint64_t first;
 	uint32_t r, b;
 	char port[64];
 
-	if (c->wb_tile >= c->n_tiles)
-		return smx_cosim_mismatch(c, "wb_done (no tile issued)", 0, 1);
-	t = c->tiles[c->wb_tile];
-	if (c->u.out.wb_done.data != &t->job)
-		return smx_cosim_mismatch(c, "wb_done (model finished another tile)",
-				(uint64_t)(uintptr_t)&t->job,
-				(uint64_t)(uintptr_t)c->u.out.wb_done.data);
-	if (t->fused) {
-		/* in order: the scenario's fused tiles are done in r0 order */
-		if (!c->scen || c->scen->ftiles_written == c->scen->n_ftiles ||
-		    c->scen->ftiles[c->scen->ftiles_written].r0 != t->r0) {
-			lockstep_say(0, PROG, "internal: fused tile of r0 %u "
-				"written outside its scenario", t->r0);
-			return smx_cosim_mismatch(c, "wb_done (fused tile)", 0, 1);
-		}
-		c->scen->ftiles_written++;
-		c->cov_ftiles++;
-		smx_cosim_tile_free(t);
-		c->tiles[c->wb_tile++] = NULL;
-		return 0;
-	}
 	if (t->beats_seen != t->rows * t->c)
 		return smx_cosim_mismatch(c, "out_valid (beats before wb_done)",
 				t->rows * t->c, t->beats_seen);
@@ -466,8 +451,20 @@ static int tile_written(struct smx_cosim *c)
 		c->rows_checked++;
 	}
 	c->npy.rows_dump += t->dump ? t->rows : 0;
+	return 0;
+}
+
+/* The model finished the oldest tile: check it, then free it. */
+static int tile_written(struct smx_cosim *c)
+{
+	struct tile *t = lockstep_tile(&c->ls, &c->tiles, c->wb_tile,
+				       "wb_done (no tile issued)");
+
+	if (!t || lockstep_fu_wrote(&c->ls, &c->fu, &t->job) ||
+	    (t->fused ? fused_written(c, t) : rows_written(c, t)))
+		return 1;
 	smx_cosim_tile_free(t);
-	c->tiles[c->wb_tile++] = NULL;
+	c->tiles.at[c->wb_tile++] = NULL;
 	return 0;
 }
 
@@ -507,31 +504,21 @@ static int check_fetch(struct smx_cosim *c, const struct smx_pins *p)
 
 int smx_cosim_check(struct smx_cosim *c, struct smx_pins *p)
 {
-	const struct fu_out *o = &c->u.out;
-	const struct ctl_ports want = ctl_of(o->cmd_ready, o->active,
-					     &o->rd_done, &o->wb_done);
+	const struct ctl_ports want = lockstep_fu_ports(&c->fu);
 
-	if (c->ls.done)
-		return c->ls.failed;
 	if (smx_cosim_vec_expect(c, &want)) {
 		lockstep_fail(&c->ls);
 		return 1;
 	}
 	inject(c, p);
-	if (lockstep_ctl(&c->ls, &want, &p->ctl))
-		return 1;
-	if (p->out_valid && take_beat(c, p))
-		return 1;
-	if (o->wb_done.valid && tile_written(c))
-		return 1;
-	if (check_fetch(c, p))
-		return 1;
-	if (lockstep_hung(&c->ls, c->max_cycles))
+	if (lockstep_ctl(&c->ls, &want, &p->ctl) ||
+	    (p->out_valid && take_beat(c, p)) ||
+	    (want.wb_done_valid && tile_written(c)) || check_fetch(c, p) ||
+	    lockstep_hung(&c->ls, c->max_cycles))
 		return 1;
 	lockstep_drained(&c->ls, (c->fused_n ? c->scen_done == c->fused_n &&
-				  !c->fq_len : c->n_tiles >= c->n_tiles_max) &&
-			 !c->in.valid && c->wb_tile == c->n_tiles &&
-			 !o->active && !c->u.f_len);
+				  !c->fq_len : c->tiles.n >= c->n_tiles_max) &&
+			 c->wb_tile == c->tiles.n && lockstep_fu_idle(&c->fu));
 	return 0;
 }
 
@@ -547,7 +534,7 @@ static void details_fused(const struct smx_cosim *c, char *details, size_t len)
 		 " fused_rows=%d rows<=%u n<=%u", c->cov_ftiles, c->cov_ntiles,
 		 c->rows_checked, c->cov_dbeats, c->cov_restarts, c->cov_fetches,
 		 c->cov_probs, c->cov_wraps, c->cov_at_ready, c->cov_tight,
-		 c->beats_checked, c->cov_rescale, c->cov_sat, c->cov_full,
+		 c->beats_checked, c->cov_rescale, c->cov_sat, c->fu.cov_full,
 		 SMX_RECIP_LATENCY, SMX_LANES, SMX_EXP_LATENCY, SMX_FUSED_ROWS,
 		 c->rows_max, c->n_max);
 }
@@ -575,7 +562,7 @@ static void details_tiles(const struct smx_cosim *c, char *details, size_t len)
 		 " c>L_windows=%" PRIu64 " fifo_full=%" PRIu64 " %s lanes=%d"
 		 " exp_latency=%d %s", c->rows_checked, c->beats_fed,
 		 c->beats_checked, c->cov_rescale, c->cov_sat, c->cov_long,
-		 c->cov_full, algo, SMX_LANES, SMX_EXP_LATENCY, source);
+		 c->fu.cov_full, algo, SMX_LANES, SMX_EXP_LATENCY, source);
 }
 
 /* The summary line on stdout: verdict, counts, coverage, the unit. */

@@ -74,12 +74,9 @@ extern "C" {
 struct smx_pins {
 	/* inputs, written by smx_cosim_drive */
 	uint8_t rst_l;			/* synchronous, active low */
-	uint8_t cmd_valid;
-	uint8_t cmd_flags;		/* UNIT_* */
-	uint32_t cmd_op;		/* the command's sequence number */
-	uint32_t cmd_rows;		/* 1 .. SMX_ROWS */
-	uint32_t cmd_cols;		/* row length n, 1 .. SMX_N_MAX */
-	uint32_t cmd_kcycles;		/* smx_cycles(rows, n) */
+	struct ctl_cmd cmd;		/* rows 1 .. SMX_ROWS, cols: row length
+					 * n 1 .. SMX_N_MAX, kcycles:
+					 * smx_cycles(rows, n) */
 	uint32_t cmd_in_frac;		/* 0 .. 31, read as at most 15 */
 	uint8_t cmd_ita_eps32;		/* ita: smx_fmt.ita_eps32 */
 	uint8_t cmd_fused;		/* a fused tile (smx_fused_cycles) */
@@ -175,7 +172,8 @@ struct smx_cosim *smx_cosim_new(int argc, char **argv, int replay,
 				int *status);
 /* The RTL to run: rtl/smx.v's ALGORITHM, 0 (online) or 1 (ita). */
 int smx_cosim_algorithm(const struct smx_cosim *c);
-/* The run's core state (options, cycle, first failure, done). */
+/* The run's core state (options, cycle, first failure, done: the
+ * Verilator side calls drive and check no more once it is set). */
 const struct lockstep *smx_cosim_core(const struct smx_cosim *c);
 /* Inputs held during reset: rst_l low, no command. */
 void smx_cosim_reset_pins(struct smx_cosim *c, struct smx_pins *p);

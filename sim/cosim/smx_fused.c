@@ -211,7 +211,8 @@ int smx_cosim_fused_cmd(struct smx_cosim *c)
 	if (!rows_past(c, s, ft, fc->wait))
 		return 0;
 	c->cov_tight += fc->wait == 1 && !rows_past(c, s, ft, 2);
-	if (smx_cosim_tiles_grow(c) || !(t = calloc(1, sizeof *t)))
+	t = calloc(1, sizeof *t);
+	if (!t)
 		return -1;
 	s->cmd_next++;
 	t->fused = 1;
@@ -225,19 +226,16 @@ int smx_cosim_fused_cmd(struct smx_cosim *c)
 	t->kcycles = smx_fused_cycles(&c->sp, t->rows, t->n);
 	smx_job_init(&t->job);
 	t->job.base.run = fused_run;
-	c->tiles[c->n_tiles] = t;
-	c->in = (struct unit_cmd){
-		.valid = 1, .flags = t->flags, .op = (uint32_t)c->n_tiles,
+	if (lockstep_tiles_push(&c->tiles, t))
+		return -1;
+	c->fu.in = (struct unit_cmd){
+		.valid = 1, .flags = t->flags, .op = (uint32_t)c->tiles.n - 1,
 		.rows = t->rows, .cols = t->n, .kcycles = t->kcycles,
 		.r0 = t->r0, .c0 = 0, .data = &t->job,
 	};
-	c->n_tiles++;
-	*p = (struct smx_pins){
-		.cmd_valid = 1, .cmd_flags = t->flags, .cmd_op = c->in.op,
-		.cmd_rows = t->rows, .cmd_cols = t->n,
-		.cmd_kcycles = (uint32_t)t->kcycles, .cmd_in_frac = t->in_frac,
-		.cmd_ita_eps32 = (uint8_t)t->eps32, .cmd_fused = 1,
-		.cmd_r0 = t->r0,
+	*p = (struct smx_pins){	/* the common pins come from c->fu.in */
+		.cmd_in_frac = t->in_frac, .cmd_ita_eps32 = (uint8_t)t->eps32,
+		.cmd_fused = 1, .cmd_r0 = t->r0,
 	};
 	return 0;
 }
@@ -456,7 +454,7 @@ int smx_cosim_fused_drive(struct smx_cosim *c, struct smx_pins *p)
 	struct fscen *s = c->scen;
 
 	if (s && s->beat_next == s->n_beats && s->cmd_next == s->n_cmds &&
-	    !c->in.valid && s->ftiles_written == s->n_ftiles &&
+	    !c->fu.in.valid && s->ftiles_written == s->n_ftiles &&
 	    s->fetch_tile == s->n_ftiles && !s->win_open &&
 	    s->win_next == s->n_wins && !s->probe_len) {
 		smx_cosim_scen_free(s);

@@ -193,20 +193,15 @@ struct smx_cosim {
 	uint32_t lat;		/* per-row latency of the schedule: R or
 				 * ceil(V / D) (rtl/smx.v LAT) */
 	uint64_t tile_max;	/* kcycles of the longest tile possible */
-	struct fu u;		/* the controller model */
-	struct unit_cmd in;	/* its command input */
-	uint32_t want_op;	/* its want_op input: no stall attribution */
+	struct lockstep_fu fu;	/* the controller model, its ports */
 
 	/* stimulus */
-	uint64_t gap;		/* idle cycles before the next cmd_valid */
-	struct tile **tiles;	/* every tile created, in order */
-	size_t n_tiles, cap_tiles;
+	struct lockstep_tiles tiles;	/* every tile created, in order */
 	size_t wb_tile;		/* tile whose beats come next */
 	struct smx_pins cmd;	/* the command pins presented */
 	uint64_t beats_fed;	/* score beats presented on x_rd */
 	uint64_t beats_checked;	/* probability beats compared */
 	uint64_t rows_checked;	/* rows whose every probability was compared */
-	uint64_t cov_full;	/* coverage: cycles cmd_valid met a full FIFO */
 	uint64_t cov_rescale;	/* coverage: rescales (online: scores above the
 				 * running max; ita: groups raising it) */
 	uint64_t cov_sat;	/* coverage: probabilities of 255 */
@@ -233,6 +228,7 @@ struct smx_cosim {
 	uint64_t cov_ftiles;	/* coverage: fused tiles written */
 	uint64_t cov_ntiles;	/* coverage: normal tiles among the fused */
 };
+_Static_assert(offsetof(struct smx_cosim, ls) == 0, "lockstep_new");
 
 /* ---- shared between the harness's files ---- */
 
@@ -242,8 +238,6 @@ uint64_t smx_cosim_rescales(const struct smx_cosim *c, const struct smx_fmt *f,
 			 const int8_t *x, uint32_t n);
 
 void smx_cosim_row_scores(struct smx_cosim *c, int8_t *x, uint32_t n);
-
-int smx_cosim_tiles_grow(struct smx_cosim *c);
 
 int smx_cosim_fused_cmd(struct smx_cosim *c);
 
@@ -265,7 +259,7 @@ void smx_cosim_npy_free(struct npy_op *o);
 
 int smx_cosim_npy_load(struct smx_cosim *c);
 
-void smx_cosim_tile_free(struct tile *t);
+void smx_cosim_tile_free(void *tile);
 
 int smx_cosim_vec_expect(struct smx_cosim *c, const struct ctl_ports *want);
 

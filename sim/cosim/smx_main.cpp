@@ -22,58 +22,21 @@
 
 namespace {
 
-using cosim_main::get;
-using cosim_main::put;
+// The unit's own ports, beyond the common ones of cosim_main.h: the
+// command's and the score beat, then the fused front end's (held at 0 but
+// with --fused).
+#define SMX_INS(X) X(cmd_in_frac) X(cmd_ita_eps32) X(cmd_fused) X(cmd_r0) \
+	X(x_data) X(d_valid) X(d_row) X(d_col) X(d_cnt) X(d_n) X(d_frac)  \
+	X(d_data) X(f_valid) X(f_row) X(f_col) X(f_k0) X(f_klen) X(f_cnt)  \
+	X(f_frac)
+#define SMX_OUTS(X) X(x_rd) X(x_row) X(x_col) X(out_valid) X(out_row) \
+	X(out_col) X(out_p) X(p_valid) X(p_data)
+COSIM_PORTS(smx_pins, SMX_INS, SMX_OUTS)
 
 // The replay stops when the harness is done, even inside the window: the
 // C side runs on past a mismatch in a replay (lockstep runs_on) and ends
 // the run itself.
-const cosim_main::Harness<smx_cosim, smx_pins> kHarness = {
-	SMX_COSIM_PROG, SMX_COSIM_RESET_CYCLES, smx_cosim_new, smx_cosim_core,
-	smx_cosim_reset_pins, smx_cosim_drive, smx_cosim_check,
-	smx_cosim_finish,
-};
-
-template <typename Top> void to_model(Top *m, const smx_pins &p)
-{
-	cosim_main::put_cmd(m, p);
-	m->cmd_rows = p.cmd_rows;
-	m->cmd_cols = p.cmd_cols;
-	m->cmd_kcycles = p.cmd_kcycles;
-	m->cmd_in_frac = p.cmd_in_frac;
-	m->cmd_ita_eps32 = p.cmd_ita_eps32;
-	m->cmd_fused = p.cmd_fused;
-	m->cmd_r0 = p.cmd_r0;
-	put(m->x_data, p.x_data);
-	m->d_valid = p.d_valid;
-	m->d_row = p.d_row;
-	m->d_col = p.d_col;
-	m->d_cnt = p.d_cnt;
-	m->d_n = p.d_n;
-	m->d_frac = p.d_frac;
-	put(m->d_data, p.d_data);
-	m->f_valid = p.f_valid;
-	m->f_row = p.f_row;
-	m->f_col = p.f_col;
-	m->f_k0 = p.f_k0;
-	m->f_klen = p.f_klen;
-	m->f_cnt = p.f_cnt;
-	m->f_frac = p.f_frac;
-}
-
-template <typename Top> void from_model(const Top *m, smx_pins &p)
-{
-	cosim_main::get_ctl(m, p.ctl);
-	p.x_rd = m->x_rd;
-	p.x_row = m->x_row;
-	p.x_col = m->x_col;
-	p.out_valid = m->out_valid;
-	p.out_row = m->out_row;
-	p.out_col = m->out_col;
-	get(m->out_p, p.out_p);
-	p.p_valid = m->p_valid;
-	get(m->p_data, p.p_data);
-}
+const auto kHarness = COSIM_HARNESS(smx, SMX, smx_cosim_reset_pins);
 
 // One run from reset on the model of the run's algorithm (cosim_main::run).
 cosim_main::Ran run_algo(smx_cosim *cs, int argc, char **argv,

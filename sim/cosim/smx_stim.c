@@ -8,8 +8,10 @@
 
 /* ---- tiles ---- */
 
-void smx_cosim_tile_free(struct tile *t)
+void smx_cosim_tile_free(void *tile)
 {
+	struct tile *t = tile;
+
 	if (!t)
 		return;
 	free(t->x);
@@ -155,7 +157,7 @@ static struct tile *tile_random(struct smx_cosim *c)
 static struct tile *tile_npy(struct smx_cosim *c)
 {
 	const struct npy_op *o = &c->npy;
-	const struct npy_step *s = &o->steps[c->n_tiles];
+	const struct npy_step *s = &o->steps[c->tiles.n];
 	struct tile *t = tile_alloc(c, s->rows, o->n);
 
 	if (!t)
@@ -195,43 +197,19 @@ uint64_t smx_cosim_beat_step(const struct smx_cosim *c, const struct tile *t,
 
 /* ---- stimulus ---- */
 
-/* Room for one more tile; -1 when out of memory. */
-int smx_cosim_tiles_grow(struct smx_cosim *c)
-{
-	struct tile **nt = lockstep_grow(c->tiles, c->n_tiles, &c->cap_tiles,
-					 sizeof *nt);
-
-	if (!nt)
-		return -1;
-	c->tiles = nt;
-	return 0;
-}
-
 /* Present the next tile's command; returns -1 when out of memory. */
 int smx_cosim_next_cmd(struct smx_cosim *c)
 {
-	struct tile *t;
+	const struct tile *t;
 	struct smx_pins *p = &c->cmd;
 
-	if (smx_cosim_tiles_grow(c))
+	if (lockstep_tiles_push(&c->tiles, c->npy.prefix ? tile_npy(c) :
+				tile_random(c)))
 		return -1;
-	t = c->npy.prefix ? tile_npy(c) : tile_random(c);
-	if (!t)
-		return -1;
-	c->tiles[c->n_tiles] = t;
+	t = c->tiles.at[c->tiles.n - 1];
 	/* r0 = 0: each tile's job holds its own rows (the RTL has no r0) */
-	c->in = (struct unit_cmd){
-		.valid = 1, .flags = t->flags, .op = (uint32_t)c->n_tiles,
-		.rows = t->rows, .cols = t->n, .kcycles = t->kcycles,
-		.r0 = 0, .c0 = 0, .data = &t->job,
-	};
-	c->n_tiles++;
-	p->cmd_valid = 1;
-	p->cmd_flags = t->flags;
-	p->cmd_op = c->in.op;
-	p->cmd_rows = t->rows;
-	p->cmd_cols = t->n;
-	p->cmd_kcycles = (uint32_t)t->kcycles;
+	lockstep_fu_present(&c->fu, t->flags, (uint32_t)c->tiles.n - 1, t->rows,
+			    t->n, t->kcycles, &t->job);
 	p->cmd_in_frac = t->in_frac;
 	p->cmd_ita_eps32 = (uint8_t)t->eps32;
 	p->cmd_fused = 0;
@@ -248,36 +226,28 @@ void smx_cosim_drive_cmd(struct smx_cosim *c, struct smx_pins *p)
 {
 	const struct smx_pins *q = &c->cmd;
 
-	p->cmd_valid = c->in.valid;
-	if (!c->in.valid) {
-		p->cmd_flags = (uint8_t)lockstep_noise(&c->ls.rng, 5);
-		p->cmd_op = lockstep_noise(&c->ls.rng, 32);
-		p->cmd_rows = lockstep_noise(&c->ls.rng, lockstep_clog2(SMX_ROWS + 1));
-		p->cmd_cols = lockstep_noise(&c->ls.rng, lockstep_clog2(SMX_N_MAX + 1));
-		p->cmd_kcycles = lockstep_noise(&c->ls.rng, SMX_KC_BITS);
-		p->cmd_in_frac = lockstep_noise(&c->ls.rng, 5);
-		p->cmd_ita_eps32 = (uint8_t)lockstep_noise(&c->ls.rng, 1);
-		if (c->fused_n) {
-			p->cmd_fused = (uint8_t)lockstep_noise(&c->ls.rng, 1);
-			p->cmd_r0 = lockstep_noise(&c->ls.rng, FUSED_RB);
-		}
+	if (lockstep_drive_cmd(&c->ls.rng, &c->fu.in,
+			       lockstep_clog2(SMX_ROWS + 1),
+			       lockstep_clog2(SMX_N_MAX + 1), SMX_KC_BITS,
+			       &p->cmd)) {
+		p->cmd_fused = q->cmd_fused;
+		p->cmd_r0 = q->cmd_r0;
+		p->cmd_in_frac = q->cmd_in_frac;
+		p->cmd_ita_eps32 = q->cmd_ita_eps32;
 		return;
 	}
-	p->cmd_fused = q->cmd_fused;
-	p->cmd_r0 = q->cmd_r0;
-	p->cmd_flags = q->cmd_flags;
-	p->cmd_op = q->cmd_op;
-	p->cmd_rows = q->cmd_rows;
-	p->cmd_cols = q->cmd_cols;
-	p->cmd_kcycles = q->cmd_kcycles;
-	p->cmd_in_frac = q->cmd_in_frac;
-	p->cmd_ita_eps32 = q->cmd_ita_eps32;
+	p->cmd_in_frac = lockstep_noise(&c->ls.rng, 5);
+	p->cmd_ita_eps32 = (uint8_t)lockstep_noise(&c->ls.rng, 1);
+	if (c->fused_n) {
+		p->cmd_fused = (uint8_t)lockstep_noise(&c->ls.rng, 1);
+		p->cmd_r0 = lockstep_noise(&c->ls.rng, FUSED_RB);
+	}
 }
 
 /* The score beat the RTL asked for on x_rd, from the model's tile. */
 int smx_cosim_feed(struct smx_cosim *c, struct smx_pins *p)
 {
-	const struct tile *t = c->u.cur.data;
+	const struct tile *t = c->fu.u.cur.data;
 	uint32_t l, i;
 
 	lockstep_garbage(&c->ls.rng, p->x_data, SMX_X_BITS);
@@ -348,12 +318,8 @@ void smx_cosim_vec_stim(struct smx_cosim *c, const struct smx_pins *p,
 	if (!f)
 		return;
 	lockstep_put_num(f, p->rst_l, 1, ' ');
-	lockstep_put_num(f, p->cmd_valid, 1, ' ');
-	lockstep_put_num(f, p->cmd_flags, 5, ' ');
-	lockstep_put_num(f, p->cmd_op, 32, ' ');
-	lockstep_put_num(f, p->cmd_rows, lockstep_clog2(SMX_ROWS + 1), ' ');
-	lockstep_put_num(f, p->cmd_cols, lockstep_clog2(SMX_N_MAX + 1), ' ');
-	lockstep_put_num(f, p->cmd_kcycles, SMX_KC_BITS, ' ');
+	lockstep_put_cmd(f, &p->cmd, lockstep_clog2(SMX_ROWS + 1),
+			 lockstep_clog2(SMX_N_MAX + 1), SMX_KC_BITS);
 	lockstep_put_num(f, p->cmd_in_frac, 5, ' ');
 	lockstep_put_num(f, p->cmd_ita_eps32, 1, ' ');
 	lockstep_put_hex(f, p->x_data, SMX_X_BITS);
@@ -451,9 +417,9 @@ int smx_cosim_vec_expect(struct smx_cosim *c, const struct ctl_ports *want)
 {
 	if (!lockstep_vec_push(&c->vec, &c->ls, want))
 		return 0;
-	if (!c->u.out.wb_done.valid || c->wb_tile >= c->n_tiles)
+	if (!c->fu.u.out.wb_done.valid || c->wb_tile >= c->tiles.n)
 		return 0;
-	return vec_tile(c, c->tiles[c->wb_tile]);
+	return vec_tile(c, c->tiles.at[c->wb_tile]);
 }
 
 /* ---- --npy: a dumped softmax op (sim/func.c dump_vec, sim/npy.c) ---- */

@@ -74,25 +74,20 @@ struct vec_cosim {
 
 	/* the C model and its ports */
 	struct vec_params vp;	/* timing of the build's unit */
-	struct fu u;		/* the controller model */
-	struct unit_cmd in;	/* its command input */
-	uint32_t want_op;	/* its want_op input: no stall attribution */
+	struct lockstep_fu fu;	/* the controller model, its ports */
 
 	/* stimulus */
-	uint64_t gap;		/* idle cycles before the next cmd_valid */
-	struct tile **tiles;	/* every tile created, in order */
-	size_t n_tiles, cap_tiles;
+	struct lockstep_tiles tiles;	/* every tile created, in order */
 	size_t wb_tile;		/* tile whose beats come next */
-	struct vec_pins cmd;	/* the command pins presented */
 	uint64_t beats_fed;	/* input beats presented on x_rd */
 	uint64_t beats_checked;	/* output beats compared */
 	uint64_t elems_checked;	/* outputs compared */
-	uint64_t cov_full;	/* coverage: cycles cmd_valid met a full FIFO */
 	uint64_t cov_fmt[8][8];	/* coverage: tiles per in_frac, out_frac */
 	uint64_t cov_step[8];	/* coverage: tiles per step_log2 field */
 	uint64_t cov_sat;	/* coverage: outputs at -128 or 127 */
 	uint64_t cov_interp;	/* coverage: inputs inside the table range */
 };
+_Static_assert(offsetof(struct vec_cosim, ls) == 0, "lockstep_new");
 
 /* A mismatch on port at this cycle: the run fails (lockstep.h). */
 static int mismatch(struct vec_cosim *c, const char *port, uint64_t expected,
@@ -103,8 +98,10 @@ static int mismatch(struct vec_cosim *c, const char *port, uint64_t expected,
 
 /* ---- tiles ---- */
 
-static void tile_free(struct tile *t)
+static void tile_free(void *p)
 {
+	struct tile *t = p;
+
 	if (!t)
 		return;
 	free(t->x);
@@ -200,71 +197,43 @@ static struct tile *tile_new(struct vec_cosim *c)
 /* Present the next tile's command; returns -1 when out of memory. */
 static int next_cmd(struct vec_cosim *c)
 {
-	struct tile *t, **nt;
-	struct vec_pins *p = &c->cmd;
-	uint32_t flags = (uint32_t)(lockstep_rnd(&c->ls.rng) & 0x1f);
+	uint8_t flags = (uint8_t)(lockstep_rnd(&c->ls.rng) & 0x1f);
+	const struct tile *t;
 
-	nt = lockstep_grow(c->tiles, c->n_tiles, &c->cap_tiles, sizeof *nt);
-	if (!nt)
+	if (lockstep_tiles_push(&c->tiles, tile_new(c)))
 		return -1;
-	c->tiles = nt;
-	t = tile_new(c);
-	if (!t)
-		return -1;
-	c->tiles[c->n_tiles] = t;
-	c->in = (struct unit_cmd){
-		.valid = 1, .flags = (uint8_t)flags, .op = (uint32_t)c->n_tiles,
-		.rows = t->rows, .cols = t->n, .kcycles = t->kcycles,
-		.r0 = 0, .c0 = 0, .data = &t->job,
-	};
-	c->n_tiles++;
-	p->cmd_valid = 1;
-	p->cmd_flags = (uint8_t)flags;
-	p->cmd_op = c->in.op;
-	p->cmd_rows = t->rows;
-	p->cmd_cols = t->n;
-	p->cmd_kcycles = (uint32_t)t->kcycles;
-	p->cmd_in_frac = t->job.fmt.in_frac;
-	p->cmd_out_frac = t->job.fmt.out_frac;
-	p->cmd_step_log2 = t->job.fmt.table_step_log2;
-	p->cmd_range_q8 = t->job.fmt.table_range_q8;
+	t = c->tiles.at[c->tiles.n - 1];
+	lockstep_fu_present(&c->fu, flags, (uint32_t)c->tiles.n - 1, t->rows,
+			    t->n, t->kcycles, &t->job);
 	return 0;
 }
 
-/* The command pins: the presented command, or random payload without
- * cmd_valid (the RTL must ignore it). */
+/* The command pins: the presented command, its format from its tile's
+ * job, or random payload without cmd_valid (the RTL must ignore it). */
 static void drive_cmd(struct vec_cosim *c, struct vec_pins *p)
 {
-	const struct vec_pins *q = &c->cmd;
+	const struct vec_job *j = c->fu.in.data;
 
-	p->cmd_valid = c->in.valid;
-	if (!c->in.valid) {
-		p->cmd_flags = (uint8_t)lockstep_noise(&c->ls.rng, 5);
-		p->cmd_op = lockstep_noise(&c->ls.rng, 32);
-		p->cmd_rows = lockstep_noise(&c->ls.rng, lockstep_clog2(VEC_RTL_ROWS + 1));
-		p->cmd_cols = lockstep_noise(&c->ls.rng, lockstep_clog2(VEC_RTL_N_MAX + 1));
-		p->cmd_kcycles = lockstep_noise(&c->ls.rng, VEC_RTL_KC_BITS);
-		p->cmd_in_frac = lockstep_noise(&c->ls.rng, 3);
-		p->cmd_out_frac = lockstep_noise(&c->ls.rng, 3);
-		p->cmd_step_log2 = lockstep_noise(&c->ls.rng, 3);
-		p->cmd_range_q8 = lockstep_noise(&c->ls.rng, 11);
+	if (lockstep_drive_cmd(&c->ls.rng, &c->fu.in,
+			       lockstep_clog2(VEC_RTL_ROWS + 1),
+			       lockstep_clog2(VEC_RTL_N_MAX + 1),
+			       VEC_RTL_KC_BITS, &p->cmd)) {
+		p->cmd_in_frac = j->fmt.in_frac;
+		p->cmd_out_frac = j->fmt.out_frac;
+		p->cmd_step_log2 = j->fmt.table_step_log2;
+		p->cmd_range_q8 = j->fmt.table_range_q8;
 		return;
 	}
-	p->cmd_flags = q->cmd_flags;
-	p->cmd_op = q->cmd_op;
-	p->cmd_rows = q->cmd_rows;
-	p->cmd_cols = q->cmd_cols;
-	p->cmd_kcycles = q->cmd_kcycles;
-	p->cmd_in_frac = q->cmd_in_frac;
-	p->cmd_out_frac = q->cmd_out_frac;
-	p->cmd_step_log2 = q->cmd_step_log2;
-	p->cmd_range_q8 = q->cmd_range_q8;
+	p->cmd_in_frac = lockstep_noise(&c->ls.rng, 3);
+	p->cmd_out_frac = lockstep_noise(&c->ls.rng, 3);
+	p->cmd_step_log2 = lockstep_noise(&c->ls.rng, 3);
+	p->cmd_range_q8 = lockstep_noise(&c->ls.rng, 11);
 }
 
 /* The input beat the RTL asked for on x_rd, from the model's tile. */
 static int feed(struct vec_cosim *c, struct vec_pins *p)
 {
-	const struct tile *t = c->u.cur.data;
+	const struct tile *t = c->fu.u.cur.data;
 	uint32_t l, i;
 
 	lockstep_garbage(&c->ls.rng, p->x_data, VEC_RTL_X_BITS);
@@ -316,22 +285,21 @@ static const char *conflict(const void *self)
 	return lockstep_conflict(&c->ls);
 }
 
-static const struct lockstep_cli cli = { PROG, option, usage, conflict };
+static const struct lockstep_cli cli = {
+	PROG, inject_names, INJ_N, option, usage, conflict
+};
 
 /* ---- the public interface ---- */
 
 struct vec_cosim *vec_cosim_new(int argc, char **argv, int replay,
 				int *status)
 {
-	struct vec_cosim *c = calloc(1, sizeof *c);
+	struct vec_cosim *c = lockstep_new(sizeof *c, &cli, replay, status);
 
-	*status = 2;
-	if (!c) {
-		lockstep_say(0, PROG, "out of memory");
+	if (!c)
 		return NULL;
-	}
-	lockstep_init(&c->ls, PROG, inject_names, INJ_N, replay);
 	c->n_tiles_max = 300;
+	c->tiles.drop = tile_free;
 	if (lockstep_options(&cli, c, argc, argv, replay, status)) {
 		free(c);
 		return NULL;
@@ -343,8 +311,7 @@ struct vec_cosim *vec_cosim_new(int argc, char **argv, int replay,
 	c->max_cycles = c->ls.max_cycles ? c->ls.max_cycles :
 			c->n_tiles_max * (vec_cycles(&c->vp, VEC_K_GELU, VEC_RTL_ROWS,
 						     VEC_RTL_N_MAX) + 400);
-	lockstep_start(&c->ls);
-	fu_init(&c->u, "vec", &c->in, &c->want_op, NULL, NULL);
+	lockstep_fu_start(&c->ls, &c->fu, "vec");
 	return c;
 }
 
@@ -353,20 +320,12 @@ const struct lockstep *vec_cosim_core(const struct vec_cosim *c)
 	return &c->ls;
 }
 
-void vec_cosim_reset_pins(struct vec_cosim *c, struct vec_pins *p)
-{
-	memset(p, 0, sizeof *p);
-	memset(&c->cmd, 0, sizeof c->cmd);	/* rst_l low, no command */
-}
-
 void vec_cosim_drive(struct vec_cosim *c, struct vec_pins *p)
 {
-	if (c->ls.done)
-		return;
-	if (lockstep_cmd_due(&c->in, &c->gap) && c->n_tiles < c->n_tiles_max &&
-	    next_cmd(c)) {
+	if (lockstep_cmd_due(&c->fu.in, &c->fu.gap) &&
+	    c->tiles.n < c->n_tiles_max && next_cmd(c)) {
 		lockstep_say(c->ls.quiet, PROG, "cannot build tile %zu "
-			     "(out of memory)", c->n_tiles);
+			     "(out of memory)", c->tiles.n);
 		lockstep_fail(&c->ls);
 		return;
 	}
@@ -378,7 +337,7 @@ void vec_cosim_drive(struct vec_cosim *c, struct vec_pins *p)
 	} else {
 		lockstep_garbage(&c->ls.rng, p->x_data, VEC_RTL_X_BITS);
 	}
-	lockstep_fu_clock(&c->ls, &c->u, &c->in, &c->gap, GAP_MAX, &c->cov_full);
+	lockstep_fu_clock(&c->ls, &c->fu, GAP_MAX);
 	c->ls.cycle++;
 }
 
@@ -396,14 +355,14 @@ static void inject(struct vec_cosim *c, struct vec_pins *p)
 /* One output beat from the RTL: belongs to the oldest tile not done. */
 static int take_beat(struct vec_cosim *c, const struct vec_pins *p)
 {
-	struct tile *t;
+	struct tile *t = lockstep_tile(&c->ls, &c->tiles, c->wb_tile,
+				       "out_valid (no tile in progress)");
 	struct beat_diff d;
 	uint32_t beat, first;
 	char port[64];
 
-	if (c->wb_tile >= c->n_tiles)
-		return mismatch(c, "out_valid (no tile in progress)", 0, 1);
-	t = c->tiles[c->wb_tile];
+	if (!t)
+		return 1;
 	if (t->beats_seen >= t->b)
 		return mismatch(c, "out_valid (beat beyond the tile)", 0, 1);
 	beat = t->beats_seen;
@@ -427,18 +386,14 @@ static int take_beat(struct vec_cosim *c, const struct vec_pins *p)
  * model's own outputs, then free it. */
 static int tile_written(struct vec_cosim *c)
 {
-	struct tile *t;
+	struct tile *t = lockstep_tile(&c->ls, &c->tiles, c->wb_tile,
+				       "wb_done (no tile issued)");
 	uint64_t first;
 	uint32_t b;
 	char port[64];
 
-	if (c->wb_tile >= c->n_tiles)
-		return mismatch(c, "wb_done (no tile issued)", 0, 1);
-	t = c->tiles[c->wb_tile];
-	if (c->u.out.wb_done.data != &t->job)
-		return mismatch(c, "wb_done (model finished another tile)",
-				(uint64_t)(uintptr_t)&t->job,
-				(uint64_t)(uintptr_t)c->u.out.wb_done.data);
+	if (!t || lockstep_fu_wrote(&c->ls, &c->fu, &t->job))
+		return 1;
 	if (t->beats_seen != t->b)
 		return mismatch(c, "out_valid (beats before wb_done)", t->b,
 				t->beats_seen);
@@ -458,29 +413,22 @@ static int tile_written(struct vec_cosim *c)
 			return mismatch(c, port, (uint8_t)t->want[b], (uint8_t)t->y[b]);
 		}
 	tile_free(t);
-	c->tiles[c->wb_tile++] = NULL;
+	c->tiles.at[c->wb_tile++] = NULL;
 	return 0;
 }
 
 int vec_cosim_check(struct vec_cosim *c, struct vec_pins *p)
 {
-	const struct fu_out *o = &c->u.out;
-	const struct ctl_ports want = ctl_of(o->cmd_ready, o->active,
-					     &o->rd_done, &o->wb_done);
+	const struct ctl_ports want = lockstep_fu_ports(&c->fu);
 
-	if (c->ls.done)
-		return c->ls.failed;
 	inject(c, p);
-	if (lockstep_ctl(&c->ls, &want, &p->ctl))
+	if (lockstep_ctl(&c->ls, &want, &p->ctl) ||
+	    (p->out_valid && take_beat(c, p)) ||
+	    (want.wb_done_valid && tile_written(c)) ||
+	    lockstep_hung(&c->ls, c->max_cycles))
 		return 1;
-	if (p->out_valid && take_beat(c, p))
-		return 1;
-	if (o->wb_done.valid && tile_written(c))
-		return 1;
-	if (lockstep_hung(&c->ls, c->max_cycles))
-		return 1;
-	lockstep_drained(&c->ls, c->n_tiles >= c->n_tiles_max && !c->in.valid &&
-			 c->wb_tile == c->n_tiles && !o->active && !c->u.f_len);
+	lockstep_drained(&c->ls, c->tiles.n >= c->n_tiles_max &&
+			 c->wb_tile == c->tiles.n && lockstep_fu_idle(&c->fu));
 	return 0;
 }
 
@@ -500,7 +448,7 @@ static void summary(const struct vec_cosim *c, int status)
 		 PRIu64 " fmts=%u/64 steps=%u/8 fifo_full=%" PRIu64 " lanes=%d"
 		 " latency=%d rows<=%d n<=%d", c->beats_fed, c->beats_checked,
 		 c->elems_checked, c->cov_interp, c->cov_sat, fmts, steps,
-		 c->cov_full, VEC_RTL_LANES, VEC_RTL_LATENCY, VEC_RTL_ROWS,
+		 c->fu.cov_full, VEC_RTL_LANES, VEC_RTL_LATENCY, VEC_RTL_ROWS,
 		 VEC_RTL_N_MAX);
 	lockstep_report(&c->ls, status, c->wb_tile, "tile", details);
 }
@@ -508,12 +456,8 @@ static void summary(const struct vec_cosim *c, int status)
 int vec_cosim_finish(struct vec_cosim *c)
 {
 	int status = lockstep_status(&c->ls, 0);
-	size_t k;
-
 	summary(c, status);
-	for (k = 0; k < c->n_tiles; k++)
-		tile_free(c->tiles[k]);
-	free(c->tiles);
+	lockstep_tiles_free(&c->tiles);
 	free(c);
 	return status;
 }

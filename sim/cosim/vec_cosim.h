@@ -43,20 +43,26 @@
  * always be read as two words. */
 #define VEC_RTL_WORDS(bits) (((bits) + 31) / 32 + 1)
 
+/* Clocks vec_main.cpp holds rst_l low before cycle 0. */
+#define VEC_COSIM_RESET_CYCLES 3
+
+/* First on every message of the harness, C and C++ side (lockstep.h). */
+#define VEC_COSIM_PROG "vec cosim"
+
 #ifdef __cplusplus
 extern "C" {
 #endif
+
+struct lockstep;
+struct vec_cosim;	/* the harness: vec_cosim.c */
 
 /* Every port of rtl/vec.v except clk; names as in the RTL. */
 struct vec_pins {
 	/* inputs, written by vec_cosim_drive */
 	uint8_t rst_l;			/* synchronous, active low */
-	uint8_t cmd_valid;
-	uint8_t cmd_flags;		/* UNIT_* */
-	uint32_t cmd_op;		/* the command's sequence number */
-	uint32_t cmd_rows;		/* 1 .. VEC_RTL_ROWS */
-	uint32_t cmd_cols;		/* row length n, 1 .. VEC_RTL_N_MAX */
-	uint32_t cmd_kcycles;		/* vec_cycles(gelu, rows, n) */
+	struct ctl_cmd cmd;		/* rows 1 .. VEC_RTL_ROWS, cols: row
+					 * length n 1 .. VEC_RTL_N_MAX,
+					 * kcycles: vec_cycles(gelu, rows, n) */
 	uint32_t cmd_in_frac;		/* 0 .. 7 */
 	uint32_t cmd_out_frac;		/* 0 .. 7 */
 	uint32_t cmd_step_log2;		/* 0 .. 7, read as at most 5 */
@@ -71,16 +77,6 @@ struct vec_pins {
 	uint32_t out_y[VEC_RTL_WORDS(VEC_RTL_X_BITS)];
 };
 
-/* Clocks vec_main.cpp holds rst_l low before cycle 0. */
-#define VEC_COSIM_RESET_CYCLES 3
-
-/* First on every message of the harness, C and C++ side (lockstep.h). */
-#define VEC_COSIM_PROG "vec cosim"
-
-struct lockstep;
-
-struct vec_cosim;
-
 /*
  * Parse argv (see usage in vec_cosim.c) and build the stimulus generator
  * and the C model. Returns NULL after printing a message on a bad option
@@ -91,10 +87,9 @@ struct vec_cosim;
  */
 struct vec_cosim *vec_cosim_new(int argc, char **argv, int replay,
 				  int *status);
-/* The run's core state (options, cycle, first failure, done). */
+/* The run's core state (options, cycle, first failure, done: the
+ * Verilator side calls drive and check no more once it is set). */
 const struct lockstep *vec_cosim_core(const struct vec_cosim *c);
-/* Inputs held during reset: rst_l low, no command. */
-void vec_cosim_reset_pins(struct vec_cosim *c, struct vec_pins *p);
 /*
  * One clock, C side: choose this cycle's inputs into *p (reading the RTL's
  * current outputs in *p: x_rd, x_beat), then step and commit the C model.

@@ -69,25 +69,14 @@ gate_rtl_sc::gate_rtl_sc(sc_module_name n, const struct config *cfg)
 	rtl_.out_tok(out_tok);
 	rtl_.out_idx(out_idx);
 	rtl_.out_score(out_score);
-	SC_METHOD(drive);
-	sensitive << cmd;
-	SC_METHOD(collect);
-	fu_.sensitize(sensitive);
-	SC_METHOD(track);
-	sensitive << clk.pos();
-	dont_initialize();
-	SC_METHOD(feed);
-	sensitive << clk.neg();
-	dont_initialize();
+	feed_on_fall();
 }
 
 gate_rtl_sc::~gate_rtl_sc()
 {
-	if (getenv("STASIM_SC_STATS"))
-		fprintf(stderr, "stasim-sc: gate RTL: %llu operand beats fed, "
-			"%llu tokens checked\n",
-			static_cast<unsigned long long>(beats_),
-			static_cast<unsigned long long>(tokens_));
+	stats("gate RTL: %llu operand beats fed, %llu tokens checked",
+	      static_cast<unsigned long long>(beats_),
+	      static_cast<unsigned long long>(tokens_));
 }
 
 // The work of command c: its job when it carries one (functional mode),

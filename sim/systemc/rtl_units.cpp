@@ -1,6 +1,7 @@
 // rtl_units.cpp - compute units as their Verilated RTL (see rtl_units.h).
 #include "rtl_units.h"
 
+#include <cstdarg>
 #include <cstdio>
 #include <cstdlib>
 #include <sstream>
@@ -100,25 +101,14 @@ sde_rtl_sc::sde_rtl_sc(sc_module_name n, const struct config *cfg)
 	rtl_.out_row(out_row);
 	rtl_.out_data(out_data);
 	acc_db.write(cfg->acc_double_buffer != 0);
-	SC_METHOD(drive);
-	sensitive << cmd;
-	SC_METHOD(collect);
-	fu_.sensitize(sensitive);
-	SC_METHOD(track);
-	sensitive << clk.pos();
-	dont_initialize();
-	SC_METHOD(feed);
-	sensitive << clk.neg();
-	dont_initialize();
+	feed_on_fall();
 }
 
 sde_rtl_sc::~sde_rtl_sc()
 {
-	if (getenv("STASIM_SC_STATS"))
-		fprintf(stderr, "stasim-sc: engine RTL: %llu operand beats fed, "
-			"%llu rows checked\n",
-			static_cast<unsigned long long>(beats_),
-			static_cast<unsigned long long>(rows_checked_));
+	stats("engine RTL: %llu operand beats fed, %llu rows checked",
+	      static_cast<unsigned long long>(beats_),
+	      static_cast<unsigned long long>(rows_checked_));
 }
 
 // The pattern of d as rtl/sde.v streams it: 0 with *gpc M-groups a beat
@@ -389,6 +379,39 @@ static std::string compare_ports(const char *unit, const char *model,
 	return m.str();
 }
 
+rtl_unit_sc::rtl_unit_sc(sc_module_name n, const char *unit,
+			 const char *model)
+	: compute_sc(n), rst_l("rst_l"), unit_(unit), model_(model)
+{
+	SC_METHOD(drive);
+	sensitive << cmd;
+	SC_METHOD(collect);
+	fu_.sensitize(sensitive);
+	SC_METHOD(track);
+	sensitive << clk.pos();
+	dont_initialize();
+}
+
+void rtl_unit_sc::feed_on_fall()
+{
+	SC_METHOD(feed);
+	sensitive << clk.neg();
+	dont_initialize();
+}
+
+void rtl_unit_sc::stats(const char *fmt, ...)
+{
+	va_list ap;
+
+	if (!getenv("STASIM_SC_STATS"))
+		return;
+	fputs("stasim-sc: ", stderr);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputc('\n', stderr);
+}
+
 std::string rtl_unit_sc::compare(uint64_t cycle)
 {
 	std::string ports;
@@ -540,26 +563,17 @@ smx_rtl_sc::smx_rtl_sc(sc_module_name n, const struct config *cfg)
 	rtl_.f_frac(f_frac);
 	rtl_.p_valid(p_valid);
 	rtl_.p_data(p_data);
-	SC_METHOD(drive);
-	sensitive << cmd;
 	SC_METHOD(drive_fused);
 	sensitive << drain << fetch;
-	SC_METHOD(collect);
-	fu_.sensitize(sensitive);
-	SC_METHOD(track);
-	sensitive << clk.pos();
-	dont_initialize();
 	SC_METHOD(feed);
 	sensitive << x_rd << x_row << x_col;
 }
 
 smx_rtl_sc::~smx_rtl_sc()
 {
-	if (getenv("STASIM_SC_STATS"))
-		fprintf(stderr, "stasim-sc: softmax RTL: %llu probability beats "
-			"checked, %llu drain beats taken, %llu fetched beats "
-			"checked\n", (unsigned long long)beats_,
-			(unsigned long long)drained_, (unsigned long long)fetched_);
+	stats("softmax RTL: %llu probability beats checked, %llu drain beats "
+	      "taken, %llu fetched beats checked", (unsigned long long)beats_,
+	      (unsigned long long)drained_, (unsigned long long)fetched_);
 }
 
 // The scheduler's command onto the RTL's pins. A command whose kcycles is

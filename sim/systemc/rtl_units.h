@@ -164,18 +164,35 @@ struct fu_pins {
 // control ports against the C model first, then the unit's own outputs.
 class rtl_unit_sc : public compute_sc {
 public:
+	SC_HAS_PROCESS(rtl_unit_sc);
+
 	sc_core::sc_in<bool> rst_l;
 
 	std::string compare(uint64_t cycle) override;
 
 protected:
 	// unit and model name the two sides in a disagreement's message.
+	// Registers the processes every unit has: drive() on the command,
+	// collect() on the RTL's status, track() after each rising edge; the
+	// unit adds its operand feeder on what that reads.
 	rtl_unit_sc(sc_core::sc_module_name n, const char *unit,
-		    const char *model)
-		: compute_sc(n), rst_l("rst_l"), unit_(unit), model_(model) {}
+		    const char *model);
 	bool drives_out() const override { return false; }
+	// The command's pins, from cmd.
+	virtual void drive() = 0;
 	// The RTL's status, as the scheduler sees it.
-	void collect() { out.write(fu_.status()); }
+	virtual void collect() { out.write(fu_.status()); }
+	// The RTL's outputs after the clock: beats taken, checks kept.
+	virtual void track() = 0;
+	// The operand feeder: the RTL's reads answered.
+	virtual void feed() = 0;
+	// For a unit whose reads are answered on the falling edge: feed()
+	// there, not at time 0.
+	void feed_on_fall();
+	// With STASIM_SC_STATS set, "stasim-sc: " and the counts of fmt on
+	// stderr, for a destructor.
+	static void stats(const char *fmt, ...)
+		__attribute__((format(printf, 1, 2)));
 	// Once the control ports agree: "" or the first wrong data output.
 	virtual std::string check_data(uint64_t cycle) = 0;
 	// "" when what is empty, else "<unit> RTL disagrees with <with> after
@@ -216,10 +233,10 @@ private:
 		std::vector<uint32_t> bus;	// out_data (bus_words)
 	};
 
-	void drive();
-	void collect();
-	void track();
-	void feed();
+	void drive() override;
+	void collect() override;
+	void track() override;
+	void feed() override;
 	void beat(const struct unit_cmd &c, uint64_t kb);
 	std::string check_rows(uint64_t cycle);
 
@@ -286,11 +303,11 @@ public:
 	void trace(sc_core::sc_trace_file *tf) const;
 
 private:
-	void drive();
+	void drive() override;
 	void drive_fused();
-	void track();
+	void track() override;
 	void take_drain();
-	void feed();
+	void feed() override;
 	std::string check_beat();
 	std::string check_fetch();
 
@@ -381,9 +398,9 @@ private:
 		std::vector<int8_t> zx, zw;	// the zeros
 	};
 
-	void drive();
-	void track();
-	void feed();
+	void drive() override;
+	void track() override;
+	void feed() override;
 	std::string check_beat();
 	void job_of(const struct unit_cmd &c, struct gate_job *j,
 		    std::vector<int8_t> *zx, std::vector<int8_t> *zw) const;

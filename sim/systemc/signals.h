@@ -113,21 +113,25 @@ inline std::ostream &operator<<(std::ostream &s, const fetch_sig &v)
 	return s << "fetch{valid=" << v.valid << " row=" << v.row << " col="
 		 << v.col << " cnt=" << v.cnt << "}";
 }
-inline void sc_trace(sc_core::sc_trace_file *tf, const drain_sig &v,
-		     const std::string &n)
+// The fields a drain beat and a fetch share, for the waves.
+template <typename Beat>
+void trace_beat(sc_core::sc_trace_file *tf, const Beat &v,
+		const std::string &n)
 {
 	sc_core::sc_trace(tf, v.valid, n + ".valid");
 	sc_core::sc_trace(tf, v.row, n + ".row", 32);
 	sc_core::sc_trace(tf, v.col, n + ".col", 32);
 	sc_core::sc_trace(tf, v.cnt, n + ".cnt", 32);
 }
+inline void sc_trace(sc_core::sc_trace_file *tf, const drain_sig &v,
+		     const std::string &n)
+{
+	trace_beat(tf, v, n);
+}
 inline void sc_trace(sc_core::sc_trace_file *tf, const fetch_sig &v,
 		     const std::string &n)
 {
-	sc_core::sc_trace(tf, v.valid, n + ".valid");
-	sc_core::sc_trace(tf, v.row, n + ".row", 32);
-	sc_core::sc_trace(tf, v.col, n + ".col", 32);
-	sc_core::sc_trace(tf, v.cnt, n + ".cnt", 32);
+	trace_beat(tf, v, n);
 }
 
 inline std::ostream &operator<<(std::ostream &s, const cmd_sig &v)
@@ -172,22 +176,26 @@ inline void sc_trace(sc_core::sc_trace_file *tf, const uout_sig &v,
 	sc_trace(tf, v.rd_done, n + ".rd_done");
 	sc_trace(tf, v.wb_done, n + ".wb_done");
 }
+// A DMA command's fields, for the waves: the command, or a done pulse.
+inline void trace_dma(sc_core::sc_trace_file *tf, const struct dma_cmd &c,
+		      const std::string &n)
+{
+	sc_core::sc_trace(tf, c.valid, n + ".valid", 1);
+	sc_core::sc_trace(tf, c.kind, n + ".kind", 2);
+	sc_core::sc_trace(tf, c.op, n + ".op", 32);
+	sc_core::sc_trace(tf, c.bytes, n + ".bytes", 64);
+}
 inline void sc_trace(sc_core::sc_trace_file *tf, const dma_cmd_sig &v,
 		     const std::string &n)
 {
-	sc_core::sc_trace(tf, v.c.valid, n + ".valid", 1);
-	sc_core::sc_trace(tf, v.c.kind, n + ".kind", 2);
-	sc_core::sc_trace(tf, v.c.op, n + ".op", 32);
-	sc_core::sc_trace(tf, v.c.bytes, n + ".bytes", 64);
+	trace_dma(tf, v.c, n);
 }
 inline void sc_trace(sc_core::sc_trace_file *tf, const dma_out_sig &v,
 		     const std::string &n)
 {
 	sc_core::sc_trace(tf, v.o.cmd_ready, n + ".cmd_ready", 1);
 	sc_core::sc_trace(tf, v.o.active, n + ".active", 1);
-	sc_core::sc_trace(tf, v.o.done.valid, n + ".done.valid", 1);
-	sc_core::sc_trace(tf, v.o.done.kind, n + ".done.kind", 2);
-	sc_core::sc_trace(tf, v.o.done.op, n + ".done.op", 32);
+	trace_dma(tf, v.o.done, n + ".done");
 }
 
 // Copies between the C structs and the payloads.

@@ -34,12 +34,7 @@ sched_sc::sched_sc(sc_module_name n, uint32_t n_units)
 	  unit_out("unit_out", n_units), dma_cmd("dma_cmd"),
 	  cmd("cmd", n_units), want("want", n_units), n_units_(n_units)
 {
-	SC_METHOD(rise);
-	sensitive << clk.pos();
-	dont_initialize();
-	SC_METHOD(fall);
-	sensitive << clk.neg();
-	dont_initialize();
+	STASIM_RISE_FALL();
 }
 
 void sched_sc::bind(struct sched *s)
@@ -102,12 +97,7 @@ dma_sc::dma_sc(sc_module_name n, sc_time period)
 {
 	hook_.ctx = this;
 	hook_.timing = timing_cb;
-	SC_METHOD(rise);
-	sensitive << clk.pos();
-	dont_initialize();
-	SC_METHOD(fall);
-	sensitive << clk.neg();
-	dont_initialize();
+	STASIM_RISE_FALL();
 }
 
 void dma_sc::bind(struct dma *d)
@@ -220,12 +210,7 @@ void dram_sc::b_transport(tlm::tlm_generic_payload &gp, sc_time &delay)
 compute_sc::compute_sc(sc_module_name n)
 	: sc_module(n), clk("clk"), cmd("cmd"), want("want"), out("out")
 {
-	SC_METHOD(rise);
-	sensitive << clk.pos();
-	dont_initialize();
-	SC_METHOD(fall);
-	sensitive << clk.neg();
-	dont_initialize();
+	STASIM_RISE_FALL();
 }
 
 void compute_sc::bind(const unit_view &v)

@@ -40,6 +40,18 @@ extern "C" {
 #include "../../models/smx_unit.h"
 }
 
+// In a wrapper's constructor: its rise() on clk's rising edge and fall()
+// on the falling one (the two phases above), neither at time 0.
+#define STASIM_RISE_FALL()                      \
+	do {                                    \
+		SC_METHOD(rise);                \
+		sensitive << clk.pos();         \
+		dont_initialize();              \
+		SC_METHOD(fall);                \
+		sensitive << clk.neg();         \
+		dont_initialize();              \
+	} while (0)
+
 namespace stasim {
 
 // A compute unit as the wrappers see it: its class (kernel entry points,
