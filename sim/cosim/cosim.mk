@@ -33,6 +33,9 @@ COSIM_SDE_PARAMS      ?= ROWS=4 COLS=4 N_MAX=2 M_MAX=8 ACT_BITS=8 WEIGHT_BITS=8
 # whose products overflow the int32 accumulators.
 COSIM_SDE_WIDE_PARAMS ?= ROWS=3 COLS=5 N_MAX=4 M_MAX=16 ACT_BITS=16 WEIGHT_BITS=16
 COSIM_sde_DEFINE := SDE_
+# the include files the units share (rtl/fu_pins.vh, smx_div.vh, ...): a
+# prerequisite of every RTL build, never a source file on a command line
+COSIM_RTL_INC    := $(wildcard rtl/*.vh)
 COSIM_sde_RTL    := $(wildcard rtl/sde*.v)
 COSIM_sde_SRC    := sde_cosim sde_tiles
 
@@ -146,7 +149,7 @@ $(2)/c/%.o: sim/cosim/%.c $$(COSIM_HEADERS) $(2)/params.stamp
 	@mkdir -p $$(@D)
 	$$(COSIM_CC) $$(COSIM_CFLAGS) $(addprefix -D$(COSIM_$(1)_DEFINE),$(3)) -c $$< -o $$@
 
-$(2)/$(1)_cosim: $$(COSIM_$(1)_RTL) sim/cosim/$(1)_main.cpp sim/cosim/cosim_main.h \
+$(2)/$(1)_cosim: $$(COSIM_$(1)_RTL) $$(COSIM_RTL_INC) sim/cosim/$(1)_main.cpp sim/cosim/cosim_main.h \
 		sim/cosim/vcd_window.h $(2)/params.stamp \
 		$(addprefix $(2)/c/,$(addsuffix .o,$(COSIM_$(1)_SRC))) $$(COSIM_CORE) $(4)
 	@echo "-- VERILATE + BUILD $$@ ($(strip $(3))) --"
@@ -181,7 +184,7 @@ COSIM_GATE_REAL_BIN := $(COSIM_BUILD)/gate/real/gate_cosim
 
 # The smx build's second model: rtl/smx.v with ALGORITHM 1 (ita) and no
 # fused score buffer, as a library with a prefix of its own.
-$(COSIM_SMX_ITA_LIB): $(COSIM_smx_RTL) $(COSIM_SMX_BUILD)/params.stamp
+$(COSIM_SMX_ITA_LIB): $(COSIM_smx_RTL) $(COSIM_RTL_INC) $(COSIM_SMX_BUILD)/params.stamp
 	@echo "-- VERILATE + BUILD $@ (ALGORITHM=1 $(COSIM_SMX_PARAMS)) --"
 	$(VERILATOR) $(filter-out --exe,$(COSIM_VFLAGS)) --top-module smx \
 		--prefix Vsmx_ita --Mdir $(@D) -GALGORITHM=1 \

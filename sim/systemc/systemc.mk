@@ -75,7 +75,7 @@ SC_SMX_VFLAGS += $(addprefix -G,$(SC_SMX_PARAMS))
 SC_SMX_VFLAGS += -CFLAGS "$(SC_CXXFLAGS)"
 SC_SMX_VFLAGS += -MAKEFLAGS "OPT_FAST=-O1 OPT_GLOBAL=-O1 OPT_SLOW=-O0"
 
-$(SC_SMX_LIB): rtl/smx.v $(wildcard rtl/smx_*.v) rtl/fu.v $(SC_BUILD)/params.stamp \
+$(SC_SMX_LIB): rtl/smx.v $(wildcard rtl/smx_*.v rtl/*.vh) rtl/fu.v $(SC_BUILD)/params.stamp \
 	       | $(NEED_DEPS)
 	@# a fresh directory: objects of an earlier build (Verilator splits a
 	@# large model into more files than a small one) must not reach the archive
@@ -91,13 +91,13 @@ SC_GATE_VFLAGS = $(subst --top-module smx --prefix Vsmx,--top-module gate --pref
 SC_GATE_VFLAGS := $(filter-out $(addprefix -G,$(SC_SMX_PARAMS)),$(SC_GATE_VFLAGS))
 SC_GATE_VFLAGS += $(addprefix -G,$(SC_GATE_PARAMS) $(SC_GATE_SMX_PARAMS))
 
-$(SC_GATE_LIB): rtl/gate.v $(wildcard rtl/smx_*.v) rtl/fu.v $(SC_BUILD)/params.stamp \
+$(SC_GATE_LIB): rtl/gate.v $(wildcard rtl/smx_*.v rtl/*.vh) rtl/fu.v $(SC_BUILD)/params.stamp \
 		| $(NEED_DEPS)
 	@rm -rf $(@D) && mkdir -p $(@D)
 	$(VERILATOR) $(SC_GATE_VFLAGS) --Mdir $(SC_GATE_DIR) rtl/gate.v \
 	  > $(SC_BUILD)/gate-build.log 2>&1 || { tail -40 $(SC_BUILD)/gate-build.log; exit 1; }
 
-$(BUILD)/stasim-sc: rtl/sde.v rtl/sde_pe.v $(SC_SRC) $(SC_HDR) $(BUILD)/libstasim.a \
+$(BUILD)/stasim-sc: rtl/sde.v rtl/sde_pe.v $(wildcard rtl/*.vh) $(SC_SRC) $(SC_HDR) $(BUILD)/libstasim.a \
 		    $(SC_SMX_LIB) $(SC_GATE_LIB) $(SC_CHECK_OBJ) $(SC_BUILD)/params.stamp | $(NEED_DEPS)
 	$(VERILATOR) $(SC_VFLAGS) --Mdir $(SC_BUILD)/obj -o stasim-sc \
 	  $(addprefix $(CURDIR)/,$(SC_SRC)) rtl/sde.v rtl/sde_pe.v > $(SC_BUILD)/build.log 2>&1 || \

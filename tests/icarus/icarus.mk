@@ -22,7 +22,7 @@ ICARUS_FLAGS += -Wall
 # the array of the CI binary, as -G to Verilator there
 ICARUS_FLAGS += $(addprefix -Ptb_sde.,$(COSIM_SDE_PARAMS))
 
-$(ICARUS_BUILD)/tb_sde.vvp: tests/icarus/tb_sde.v tests/icarus/tb_common.vh $(COSIM_sde_RTL) $(COSIM_BUILD)/sde/params.stamp
+$(ICARUS_BUILD)/tb_sde.vvp: tests/icarus/tb_sde.v tests/icarus/tb_common.vh $(COSIM_sde_RTL) $(COSIM_RTL_INC) $(COSIM_BUILD)/sde/params.stamp
 	@echo "-- ICARUS BUILD $@ ($(COSIM_SDE_PARAMS)) --"
 	@mkdir -p $(@D)
 	$(IVERILOG) $(ICARUS_FLAGS) -o $@ tests/icarus/tb_sde.v $(COSIM_sde_RTL)
@@ -83,7 +83,7 @@ ICARUS_SMX_FLAGS += $(addprefix -Ptb_smx.,$(COSIM_SMX_PARAMS))
 
 # $(call icarus_smx_vvp,ALGO,ALGORITHM): the bench for one algorithm.
 define icarus_smx_vvp
-$(ICARUS_SMX_BUILD)/tb_smx_$(1).vvp: tests/icarus/tb_smx.v tests/icarus/tb_common.vh $(COSIM_smx_RTL) \
+$(ICARUS_SMX_BUILD)/tb_smx_$(1).vvp: tests/icarus/tb_smx.v tests/icarus/tb_common.vh $(COSIM_smx_RTL) $(COSIM_RTL_INC) \
 		$(COSIM_SMX_BUILD)/params.stamp
 	@echo "-- ICARUS BUILD $$@ (ALGORITHM=$(2) $(COSIM_SMX_PARAMS)) --"
 	@mkdir -p $$(@D)
