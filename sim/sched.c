@@ -327,8 +327,9 @@ static void present_exec(struct sched *k, int taken)
 	for (u = 0; u < (int)k->n_units; u++)
 		if (k->out.cmd[u].valid && u != taken)
 			held = u;
-	memset(k->nxt.cmd, 0, sizeof k->nxt.cmd);
-	memset(k->nxt.want, 0, sizeof k->nxt.want);
+	/* the units in use only: the arrays have room for UNIT_MAX */
+	memset(k->nxt.cmd, 0, k->n_units * sizeof *k->nxt.cmd);
+	memset(k->nxt.want, 0, k->n_units * sizeof *k->nxt.want);
 	if (held >= 0)
 		k->nxt.cmd[held] = k->out.cmd[held];
 	else if (pick_exec(k, &c) == PICK_CMD)

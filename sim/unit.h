@@ -45,7 +45,8 @@
 
 #include "../models/unit.h"
 
-#define UNIT_MAX 8		/* most classes in a registry */
+#define UNIT_MAX 6		/* most classes in a registry; the scheduler
+				 * copies this many commands a cycle */
 #define UNIT_PARAMS_BYTES 48	/* a unit's parameter block in a plan_op */
 
 struct config;
