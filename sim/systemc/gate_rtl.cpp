@@ -215,7 +215,6 @@ std::string gate_rtl_sc::check_beat()
 	uint16_t idx[GATE_TOPK_MAX];
 	uint8_t score[GATE_TOPK_MAX];
 	struct beat_diff d;
-	std::ostringstream m;
 
 	if (!out_valid.read())
 		return "";
@@ -225,9 +224,8 @@ std::string gate_rtl_sc::check_beat()
 	uint32_t tok = out_tok.read();
 
 	if (tok >= t.c.rows) {
-		m << "out_tok of op " << t.c.op << ": tile of " << t.c.rows
-		  << " tokens, RTL " << tok;
-		return m.str();
+		return say("out_tok of op ", t.c.op, ": tile of ", t.c.rows,
+		           " tokens, RTL ", tok);
 	}
 	gate_token(&t.j, t.c.r0 + tok, logits, idx, score);
 	if (beat_gate_winners(idx, score, t.j.k,
@@ -236,13 +234,12 @@ std::string gate_rtl_sc::check_beat()
 			      b.k_max, ib, &d)) {
 		const unsigned i = d.at;
 
-		m << "op " << t.c.op << " token " << t.c.r0 + tok
-		  << " winner " << i << ": gate_token expert "
-		  << (i < t.j.k ? idx[i] : 0) << " score "
-		  << unsigned(i < t.j.k ? score[i] : 0) << ", RTL expert "
-		  << get_bits(out_idx.read(), i * ib, ib) << " score "
-		  << unsigned(get_lane(out_score.read(), i));
-		return m.str();
+		return say("op ", t.c.op, " token ", t.c.r0 + tok, " winner ",
+		           i, ": gate_token expert ", (i < t.j.k ? idx[i] : 0),
+		           " score ", unsigned(i < t.j.k ? score[i] : 0),
+		           ", RTL expert ",
+		           get_bits(out_idx.read(), i * ib, ib), " score ",
+		           unsigned(get_lane(out_score.read(), i)));
 	}
 	tokens_++;
 	if (tok + 1 == t.c.rows) {

@@ -300,12 +300,10 @@ void sde_rtl_sc::beat(const struct unit_cmd &c, uint64_t kb)
 std::string sde_rtl_sc::check_rows(uint64_t cycle)
 {
 	const sde_rtl_params p = sde_rtl_built();
-	std::ostringstream m;
 
 	if (!feed_err_.empty()) {
-		m << "engine RTL disagrees with models/sde.c after cycle "
-		  << cycle << ", port " << feed_err_;
-		return m.str();
+		return say("engine RTL disagrees with models/sde.c after cycle ",
+		           cycle, ", port ", feed_err_);
 	}
 	if (out_valid.read())
 		rows_.push_back({ cycle, static_cast<unsigned>(out_row.read()),
@@ -313,9 +311,8 @@ std::string sde_rtl_sc::check_rows(uint64_t cycle)
 	if (!fu_.wb_done_valid.read())
 		return "";
 	if (drains_.empty()) {
-		m << "engine RTL disagrees with models/sde.c after cycle "
-		  << cycle << ", port wb_done_valid: no tile streamed";
-		return m.str();
+		return say("engine RTL disagrees with models/sde.c after cycle ",
+		           cycle, ", port wb_done_valid: no tile streamed");
 	}
 	const struct unit_cmd c = drains_.front();
 	const struct sde_data *d = static_cast<const struct sde_data *>(c.data);
@@ -326,28 +323,25 @@ std::string sde_rtl_sc::check_rows(uint64_t cycle)
 	if (!d)
 		return "";
 	if (got.size() != c.rows) {
-		m << "engine RTL disagrees with models/sde.c after cycle "
-		  << cycle << ", port out_valid: C model " << c.rows
-		  << " rows of op " << c.op << ", RTL " << got.size();
-		return m.str();
+		return say("engine RTL disagrees with models/sde.c after cycle ",
+		           cycle, ", port out_valid: C model ", c.rows,
+		           " rows of op ", c.op, ", RTL ", got.size());
 	}
 	for (const wb_row &w : got) {
 		if (w.row >= c.rows) {
-			m << "engine RTL disagrees with models/sde.c after cycle "
-			  << w.cycle << ", port out_row: C model < " << c.rows
-			  << ", RTL " << w.row;
-			return m.str();
+			return say("engine RTL disagrees with models/sde.c after cycle ",
+			           w.cycle, ", port out_row: C model < ",
+			           c.rows, ", RTL ", w.row);
 		}
 		struct beat_diff df;
 
 		if (beat_sde_row(d->out + uint64_t(c.r0 + w.row) * d->ncols + c.c0,
 				 c.cols, w.bus.data(), p.cols, p.act_bits, &df)) {
-			m << "engine RTL disagrees with models/sde.c "
-			     "after cycle " << w.cycle << ", port "
-			     "out_data (op " << c.op << ", row "
-			  << c.r0 + w.row << ", column " << c.c0 + df.at
-			  << "): C model " << df.want << ", RTL " << df.got;
-			return m.str();
+			return say("engine RTL disagrees with models/sde.c after cycle ",
+			           w.cycle, ", port out_data (op ", c.op,
+			           ", row ", c.r0 + w.row, ", column ",
+			           c.c0 + df.at, "): C model ", df.want,
+			           ", RTL ", df.got);
 		}
 		rows_checked_++;
 	}
@@ -370,13 +364,11 @@ static std::string compare_ports(const char *unit, const char *model,
 					    &r.rd_done.c, &r.wb_done.c);
 	uint64_t w, g;
 	const char *port = ctl_diff(&want, &got, &w, &g);
-	std::ostringstream m;
 
 	if (!port)
 		return "";
-	m << unit << " RTL disagrees with " << model << " after cycle " << cycle
-	  << ", port " << port << ": C model " << w << ", RTL " << g;
-	return m.str();
+	return say(unit, " RTL disagrees with ", model, " after cycle ", cycle,
+	           ", port ", port, ": C model ", w, ", RTL ", g);
 }
 
 rtl_unit_sc::rtl_unit_sc(sc_module_name n, const char *unit,
@@ -427,13 +419,10 @@ std::string rtl_unit_sc::compare(uint64_t cycle)
 std::string rtl_unit_sc::disagrees(const char *with, uint64_t cycle,
 				   const std::string &what) const
 {
-	std::ostringstream m;
-
 	if (what.empty())
 		return "";
-	m << unit_ << " RTL disagrees with " << with << " after cycle " << cycle
-	  << ": " << what;
-	return m.str();
+	return say(unit_, " RTL disagrees with ", with, " after cycle ", cycle,
+	           ": ", what);
 }
 
 std::string sde_rtl_sc::check_data(uint64_t cycle)
@@ -734,7 +723,6 @@ void smx_rtl_sc::feed()
 std::string smx_rtl_sc::check_beat()
 {
 	const unsigned lanes = smx_rtl_built().lanes;
-	std::ostringstream m;
 
 	if (!out_valid.read())
 		return "";
@@ -760,9 +748,8 @@ std::string smx_rtl_sc::check_beat()
 
 	if (beat_smx_probs(row_p_.data(), n, out_col.read(),
 			   bus_words(out_p.read(), lanes * 8).data(), lanes, &d)) {
-		m << "out_p of op " << c.op << " row " << row << " score "
-		  << d.at << ": smx_row " << d.want << ", RTL " << d.got;
-		return m.str();
+		return say("out_p of op ", c.op, " row ", row, " score ", d.at,
+		           ": smx_row ", d.want, ", RTL ", d.got);
 	}
 	beats_++;
 	return "";
@@ -779,7 +766,6 @@ std::string smx_rtl_sc::check_fetch()
 	const smx_rtl_params b = smx_rtl_built();
 	const unsigned n_max = b.n_max, lanes = b.lanes;
 	const fetch_sig f = fetches_.front();
-	std::ostringstream m;
 	std::vector<uint8_t> want(lanes, 0);
 	std::vector<uint32_t> rows(lanes), cols(lanes);
 	uint32_t row = f.row, col = f.col;
@@ -793,19 +779,17 @@ std::string smx_rtl_sc::check_fetch()
 		if (l >= f.cnt)
 			continue;
 		if (fn_.empty() || !fn_[row] || col >= fn_[row]) {
-			m << "fetch of row " << row << " column " << col
-			  << ", which no drain completed";
-			return m.str();
+			return say("fetch of row ", row, " column ", col,
+			           ", which no drain completed");
 		}
 		want[l] = fp_[static_cast<size_t>(row) * n_max + col];
 		beat_smx_fetch_next(&row, &col, f.k0, f.klen);
 	}
 	if (beat_lanes("p_data", want.data(), f.cnt,
 		       bus_words(p_data.read(), lanes * 8).data(), lanes, &d)) {
-		m << "p_data of row " << rows[d.at] << " column " << cols[d.at]
-		  << " (fetch lane " << d.at << "): smx_row " << d.want
-		  << ", RTL " << d.got;
-		return m.str();
+		return say("p_data of row ", rows[d.at], " column ", cols[d.at],
+		           " (fetch lane ", d.at, "): smx_row ", d.want,
+		           ", RTL ", d.got);
 	}
 	fetched_++;
 	return "";

@@ -22,6 +22,7 @@
 #define SIM_SYSTEMC_RTL_UNITS_H
 
 #include <deque>
+#include <sstream>
 #include <string>
 #include <type_traits>
 #include <utility>
@@ -73,6 +74,17 @@ template <typename T> uint32_t get_bits(const T &v, unsigned lsb, unsigned w)
 		return static_cast<uint32_t>(v >> lsb) & m;
 	else
 		return v.range(lsb + w - 1, lsb).to_uint() & m;
+}
+
+// The parts streamed into one message. The checks run after every clock
+// and almost always agree: they call this only on a difference, so no
+// stream (and its locale) is built on the cycles that pass.
+template <typename... A> std::string say(const A &...a)
+{
+	std::ostringstream m;
+
+	(m << ... << a);
+	return m.str();
 }
 
 // A Verilated bus of bits bits as the data checks take it (beat.h): 32-bit
