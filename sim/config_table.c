@@ -7,16 +7,15 @@
  * Invariant: the places are computed on each call, never cached, and every
  * place looked at is named in the error when none holds the table.
  */
-#define _XOPEN_SOURCE 700	/* readlink() */
 
 #include "config_table.h"
 
 #include <errno.h>
 #include <string.h>
 #include <sys/stat.h>
-#include <unistd.h>
 
 #include "config_schema.h"
+#include "lib/self.h"
 
 int config_installed_dir(const char *exe, char *buf, size_t n)
 {
@@ -30,17 +29,6 @@ int config_installed_dir(const char *exe, char *buf, size_t n)
 	if (bin == exe)
 		return -1;
 	return cfg_fit(buf, n, "%.*sshare/stasim/configs", (int)(bin - exe), exe);
-}
-
-/* The running executable, from /proc/self/exe; 0, or -1 when unknown. */
-static int self_exe(char *buf, size_t n)
-{
-	ssize_t len = readlink("/proc/self/exe", buf, n);
-
-	if (len <= 0 || (size_t)len >= n)
-		return -1;
-	buf[len] = '\0';
-	return 0;
 }
 
 /*
@@ -69,7 +57,7 @@ static int search_dir(int step, const char *cfg_path, char *buf, size_t n)
 		return cfg_fit(buf, n, "%.*s", slash ? (int)(slash - cfg_path + 1) : 0,
 			   cfg_path);
 	case SEARCH_INSTALLED:
-		if (self_exe(exe, sizeof exe) ||
+		if (self_exe(NULL, exe, sizeof exe) ||
 		    config_installed_dir(exe, dir, sizeof dir))
 			return -1;
 		return cfg_fit(buf, n, "%s/", dir);

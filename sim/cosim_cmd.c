@@ -26,6 +26,7 @@
 #include <unistd.h>
 
 #include "err.h"
+#include "lib/self.h"
 #include "opt.h"
 
 #ifndef STASIM_SRC_DIR
@@ -245,11 +246,8 @@ static int join(char *buf, const char *a, const char *b)
 static int self_dir(const char *argv0, char *dir)
 {
 	char exe[COSIM_PATH_MAX], *slash;
-	ssize_t len = readlink("/proc/self/exe", exe, sizeof exe);
 
-	if (len > 0 && (size_t)len < sizeof exe)
-		exe[len] = '\0';
-	else if (!strchr(argv0, '/') || !realpath(argv0, exe))
+	if (self_exe(argv0, exe, sizeof exe))
 		return -1;
 	slash = strrchr(exe, '/');
 	if (!slash)
