@@ -20,6 +20,7 @@
 
 #include "config.h"
 #include "err.h"
+#include "lib/num.h"
 #include "report.h"
 #include "trace.h"
 
@@ -99,7 +100,7 @@ static int set_mode(struct run_parse *p, const char *v)
 
 static int set_seed(struct run_parse *p, const char *v)
 {
-	if (opt_u64(v, &p->a->o.seed))
+	if (num_u64(v, &p->a->o.seed))
 		return opt_error(p->cmd, "--seed: '%s' is not an unsigned "
 				 "64-bit integer", v);
 	return 0;
@@ -109,7 +110,7 @@ static int set_task(struct run_parse *p, const char *v)
 {
 	uint64_t x;
 
-	if (opt_u64(v, &x) || x > 63)
+	if (num_u64(v, &x) || x > 63)
 		return opt_error(p->cmd, "--task: '%s' is not an integer in "
 				 "0..63", v);
 	p->a->o.task = (uint32_t)x;

@@ -18,6 +18,7 @@
 #include "err.h"
 #include "lib/afile.h"
 #include "lib/csv.h"
+#include "lib/num.h"
 #include "lib/slurp.h"
 #include "opt.h"
 #include "sweep_spec.h"
@@ -151,7 +152,7 @@ static int mg_read(struct mg_state *m, const char *file, int fi,
 				"%d comma-separated fields)", m->cols);
 			goto out;
 		}
-		if (opt_u64(f[0], &r.id)) {
+		if (num_u64(f[0], &r.id)) {
 			err_set(err, file, lineno, "point", "'%s' is not a point "
 				"id", f[0]);
 			goto out;

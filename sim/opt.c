@@ -18,7 +18,6 @@
 #include <string.h>
 
 #include "err.h"
-#include "lib/num.h"
 
 #define OPT_MAX 64		/* options in one table */
 #define WORD_MAX 64		/* longest word compared by opt_distance */
@@ -50,11 +49,6 @@ unsigned opt_distance(const char *a, const char *b)
 			d[i][j] = v;
 		}
 	return d[n][m];
-}
-
-int opt_u64(const char *s, uint64_t *v)
-{
-	return num_u64(s, v) ? -1 : 0;
 }
 
 /* Edits a typo of a word this long may plausibly contain. */

@@ -14,7 +14,6 @@
 #ifndef SIM_OPT_H
 #define SIM_OPT_H
 
-#include <stdint.h>
 #include <stdio.h>
 
 #ifdef __cplusplus
@@ -80,11 +79,6 @@ const char *opt_suggest(const char *word, const char *const *cands);
 /* Edit distance (insert, delete, substitute, swap of two neighbours). */
 unsigned opt_distance(const char *a, const char *b);
 
-/*
- * Strict unsigned decimal: digits only, no sign, no space, no overflow.
- * Returns 0 with *v set, or -1 with *v unchanged. For option values.
- */
-int opt_u64(const char *s, uint64_t *v);
 
 #ifdef __cplusplus
 }

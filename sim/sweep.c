@@ -38,6 +38,7 @@
 
 #include "config.h"
 #include "err.h"
+#include "lib/num.h"
 #include "opt.h"
 #include "sweep_run.h"
 #include "trace.h"
@@ -274,7 +275,7 @@ static int parse_shard(const char *v, uint64_t *k, uint64_t *n)
 	if (!(slash = strchr(buf, '/')))
 		return -1;
 	*slash = '\0';
-	if (opt_u64(buf, k) || opt_u64(slash + 1, n) || *n == 0 ||
+	if (num_u64(buf, k) || num_u64(slash + 1, n) || *n == 0 ||
 	    *k == 0 || *k > *n)
 		return -1;
 	(*k)--;
@@ -301,7 +302,7 @@ static int sweep_opt(void *ctx, int key, const char *v)
 		a->spec = v;
 		return 0;
 	case 'j':
-		if (opt_u64(v, &j) || j < 1 || j > SW_JOBS_MAX)
+		if (num_u64(v, &j) || j < 1 || j > SW_JOBS_MAX)
 			return opt_error(cmd, "-j: '%s' is not a number of "
 					 "workers in 1..%d", v, SW_JOBS_MAX);
 		a->s->jobs = (int)j;

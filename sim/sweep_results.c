@@ -19,7 +19,7 @@
 
 #include "lib/csv.h"
 #include "lib/slurp.h"
-#include "opt.h"
+#include "lib/num.h"
 
 const char *const sw_status_names[] = { "ok", "invalid", "failed" };
 
@@ -163,7 +163,7 @@ static int resume_row(struct sw_run *s, char *line, int lineno,
 	if (csv_split_line(line, f, cols) != cols)
 		return err_set(err, s->out, lineno, "", "malformed row (expected "
 			       "%d comma-separated fields)", cols);
-	if (opt_u64(f[0], &id) || id >= s->sp.n_points)
+	if (num_u64(f[0], &id) || id >= s->sp.n_points)
 		return err_set(err, s->out, lineno, "point", "'%s' is not a "
 			       "point id of %s (0..%llu)", f[0], s->sp.path,
 			       (unsigned long long)s->sp.n_points - 1);

@@ -24,7 +24,6 @@
 #include "lib/hash.h"
 #include "lib/ini.h"
 #include "lib/num.h"
-#include "opt.h"
 
 /* s without leading and trailing blanks, in place. */
 static char *trim(char *s)
@@ -307,7 +306,7 @@ static int on_sweep(struct sw_parse *p, const char *name, const char *val,
 		sp->functional = !strcmp(val, "functional");
 		return 1;
 	default:
-		if (opt_u64(val, &sp->seed))
+		if (num_u64(val, &sp->seed))
 			return ini_fail(p->r, p->r->line, field, "malformed seed '%s' "
 				        "(expected an unsigned 64-bit integer)", val);
 		return 1;

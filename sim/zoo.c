@@ -25,7 +25,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "opt.h"
+#include "lib/num.h"
 
 /*
  * One row per model: name, layers, hidden, heads, ffn, default seq, then
@@ -442,7 +442,7 @@ int zoo_parse_nm(const char *s, uint32_t *n, uint32_t *m)
 	if (!colon)
 		return -1;
 	*colon = 0;
-	if (opt_u64(a, &x) || opt_u64(colon + 1, &y) || x < 1 || x > y ||
+	if (num_u64(a, &x) || num_u64(colon + 1, &y) || x < 1 || x > y ||
 	    y > TRACE_NM_MAX)
 		return -1;
 	*n = (uint32_t)x;
@@ -498,7 +498,7 @@ static int parse_routing(const char *v, struct zoo_opts *zo)
 		zo->routing = a[0] == 'u' ? ROUTE_UNIFORM : ROUTE_COMPUTED;
 		return 0;
 	}
-	if (!strncmp(a, "zipf:", 5) && !opt_u64(a + 5, &x) && x <= 1000) {
+	if (!strncmp(a, "zipf:", 5) && !num_u64(a + 5, &x) && x <= 1000) {
 		zo->routing = ROUTE_ZIPF;
 		zo->skew = (uint32_t)x;
 		return 0;
@@ -506,7 +506,7 @@ static int parse_routing(const char *v, struct zoo_opts *zo)
 	if (strncmp(a, "hot:", 4) || !(q = strchr(p = a + 4, ':')))
 		return -1;
 	*q = 0;
-	if (opt_u64(p, &x) || opt_u64(q + 1, &y) || x < 1 ||
+	if (num_u64(p, &x) || num_u64(q + 1, &y) || x < 1 ||
 	    x > TRACE_EXPERTS_MAX || y > 100)
 		return -1;
 	zo->routing = ROUTE_HOT;
@@ -534,11 +534,11 @@ int zoo_parse_opt(const char *opt, const char *val, struct zoo_opts *o,
 	uint64_t x;
 
 	if (!strcmp(opt, "--seq")) {
-		if (opt_u64(val, &x) || x < 1 || x > TRACE_DIM_MAX)
+		if (num_u64(val, &x) || x < 1 || x > TRACE_DIM_MAX)
 			goto bad;
 		o->seq = (uint32_t)x;
 	} else if (!strcmp(opt, "--batch")) {
-		if (opt_u64(val, &x) || x < 1 || x > TRACE_HEADS_MAX)
+		if (num_u64(val, &x) || x < 1 || x > TRACE_HEADS_MAX)
 			goto bad;
 		o->batch = (uint32_t)x;
 	} else if (!strcmp(opt, "--nm")) {
@@ -552,7 +552,7 @@ int zoo_parse_opt(const char *opt, const char *val, struct zoo_opts *o,
 			memset(o->type_m, 0, sizeof o->type_m);
 		}
 	} else if (!strcmp(opt, "--task")) {
-		if (opt_u64(val, &x) || x > 63)
+		if (num_u64(val, &x) || x > 63)
 			goto bad;
 		o->task = (uint32_t)x;
 	} else if (!strcmp(opt, "--routing")) {

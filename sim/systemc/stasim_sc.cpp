@@ -33,6 +33,7 @@ extern "C" {
 #include "../config.h"
 #include "../err.h"
 #include "../opt.h"
+#include "../lib/num.h"
 }
 
 namespace {
@@ -75,7 +76,7 @@ int sc_key(void *ctx, int key, const char *val)
 			o->vcd.resize(o->vcd.size() - 4);	// SystemC adds it
 		return 0;
 	}
-	if (opt_u64(val, &o->inject))
+	if (num_u64(val, &o->inject))
 		return opt_error(&kScCmd, "--inject-flip: '%s' is not a cycle",
 				 val);
 	o->inject_set = true;
