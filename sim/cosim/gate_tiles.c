@@ -5,6 +5,8 @@
  */
 #include "gate_harness.h"
 
+#include "../lib/json.h"
+
 /* ---- tiles ---- */
 
 void gate_cosim_tile_free(void *tile)
@@ -226,63 +228,52 @@ static int load_error(char *err, size_t len, const char *file,
 	return -1;
 }
 
-/* The number after "KEY": in json, or -1 when absent. */
-static int64_t json_num(const char *json, const char *key)
+/* A whole number >= 0 of member key of o, or -1 when absent or not one. */
+static int64_t count_of(const struct json_val *o, const char *key)
 {
-	char pat[64];
-	const char *p;
-	long long v;
+	double v = json_num_or(o, key, -1);
 
-	snprintf(pat, sizeof pat, "\"%s\":", key);
-	p = strstr(json, pat);
-	if (!p)
-		return -1;
-	p += strlen(pat);
-	while (*p == ' ')
-		p++;
-	if (!strncmp(p, "true", 4))
-		return 1;
-	if (!strncmp(p, "false", 5))
-		return 0;
-	return sscanf(p, "%lld", &v) == 1 && v >= 0 ? v : -1;
+	return v >= 0 ? (int64_t)v : -1;
+}
+
+/* The softmax algorithm PREFIX.json names, or -1. */
+static int algo_of(const struct json_val *o)
+{
+	const struct json_val *s = json_get(o, "softmax");
+	int a;
+
+	for (a = 0; s && s->t == JSON_STR && a < SMX_ALGO_COUNT; a++)
+		if (!strcmp(s->str, smx_algo_name((enum smx_algo)a)))
+			return a;
+	return -1;
 }
 
 /* PREFIX.json's shift, softmax format and algorithm into r; what it lacks
  * is the planner's rule, in_frac 4 (the config default), eps32 0 and an
- * unknown algorithm. The file itself may be missing. */
-static void json_load(struct real *r, const char *prefix)
+ * unknown algorithm. The file itself may be missing (or unreadable: then
+ * it counts as missing). */
+static void json_load_real(struct real *r, const char *prefix)
 {
-	char path[1100], text[4096], algo[32];
-	const char *p;
+	char path[1100];
+	struct json_val root = { 0 };
+	struct sim_err err;
 	int64_t v;
-	size_t n = 0;
-	int a;
-	FILE *f;
 
 	r->shift = gate_shift(r->d);
 	r->in_frac = 4;
 	r->eps32 = 0;
-	r->dump_algo = -1;
-	r->task = -1;
 	snprintf(path, sizeof path, "%s.json", prefix);
-	f = fopen(path, "r");
-	if (f) {
-		n = fread(text, 1, sizeof text - 1, f);
-		fclose(f);
-	}
-	text[n] = 0;
-	if ((v = json_num(text, "logit_shift")) >= 1 && v <= 31)
+	if (json_load(path, &root, &err))
+		root = (struct json_val){ 0 };
+	if ((v = count_of(&root, "logit_shift")) >= 1 && v <= 31)
 		r->shift = (uint32_t)v;
-	if ((v = json_num(text, "softmax_in_frac")) >= 0 && v <= 31)
+	if ((v = count_of(&root, "softmax_in_frac")) >= 0 && v <= 31)
 		r->in_frac = (uint32_t)v;
-	if ((v = json_num(text, "ita_eps32")) >= 0)
+	if ((v = count_of(&root, "ita_eps32")) >= 0)
 		r->eps32 = v != 0;
-	r->task = json_num(text, "task");
-	p = strstr(text, "\"softmax\": \"");
-	if (p && sscanf(p, "\"softmax\": \"%31[a-z0-9]\"", algo) == 1)
-		for (a = 0; a < SMX_ALGO_COUNT; a++)
-			if (!strcmp(algo, smx_algo_name((enum smx_algo)a)))
-				r->dump_algo = a;
+	r->task = count_of(&root, "task");
+	r->dump_algo = algo_of(&root);
+	json_free(&root);
 }
 
 void gate_cosim_real_free(struct real *r)
@@ -396,7 +387,7 @@ int gate_cosim_real_load(struct gate_cosim *c, char *err, size_t len)
 	NARROW(r->logits, &a[2]);
 	NARROW(r->topk, &a[3]);
 	NARROW(r->score, &a[4]);
-	json_load(r, c->npy);
+	json_load_real(r, c->npy);
 	r->compare_score = r->dump_algo == (int)c->gp.smx.algo;
 	rc = 0;
 out:

@@ -6,6 +6,8 @@
  */
 #include "smx_harness.h"
 
+#include "../lib/json.h"
+
 /* ---- tiles ---- */
 
 void smx_cosim_tile_free(void *tile)
@@ -424,35 +426,6 @@ int smx_cosim_vec_expect(struct smx_cosim *c, const struct ctl_ports *want)
 
 /* ---- --npy: a dumped softmax op (sim/func.c dump_vec, sim/npy.c) ---- */
 
-/* The whole of file path into *buf (NUL-terminated), its size in *len;
- * -1 after a message. */
-static int slurp(const char *path, char **buf, size_t *len)
-{
-	FILE *f;
-	long size = -1;
-
-	errno = 0;
-	f = fopen(path, "rb");
-	*buf = NULL;
-	if (f && !fseek(f, 0, SEEK_END))
-		size = ftell(f);
-	if (size >= 0 && !fseek(f, 0, SEEK_SET))
-		*buf = malloc((size_t)size + 1);
-	if (!*buf || fread(*buf, 1, (size_t)size, f) != (size_t)size) {
-		lockstep_say(0, PROG, "--npy: cannot read %s: %s", path,
-			errno ? strerror(errno) : "short read");
-		if (f)
-			fclose(f);
-		free(*buf);
-		*buf = NULL;
-		return -1;
-	}
-	fclose(f);
-	(*buf)[size] = '\0';
-	*len = (size_t)size;
-	return 0;
-}
-
 /* A copy of PREFIX.NAME.npy's rows x n one-byte elements of type type,
  * or NULL after a message. */
 static void *npy_tensor(const struct npy_op *o, const char *name,
@@ -478,41 +451,36 @@ static void *npy_tensor(const struct npy_op *o, const char *name,
 	return dst;
 }
 
-/* The number after "key": in a flat json object, or -1 when absent. */
-static double json_num(const char *text, const char *key)
-{
-	char pat[64];
-	const char *at;
-
-	snprintf(pat, sizeof pat, "\"%s\":", key);
-	at = strstr(text, pat);
-	return at ? strtod(at + strlen(pat), NULL) : -1;
-}
-
 /* PREFIX.json: kind softmax, rows, n, in_frac (in_scale = 2^-in_frac). */
 static int npy_json(struct npy_op *o)
 {
-	char path[4096], *text;
-	size_t len;
+	char path[4096], msg[1400];
+	struct json_val root;
+	struct sim_err err;
+	const struct json_val *kind;
 	double rows, n, scale;
 	uint32_t q;
 
 	snprintf(path, sizeof path, "%s.json", o->prefix);
-	if (slurp(path, &text, &len))
-		return -1;
-	rows = json_num(text, "rows");
-	n = json_num(text, "n");
-	scale = json_num(text, "in_scale");
-	for (q = 0; q <= 31 && scale != 1.0 / (double)(1ull << q); q++)
-		;
-	if (!strstr(text, "\"kind\": \"softmax\"") || rows < 1 || n < 1 ||
-	    rows > UINT32_MAX || q > 31) {
-		lockstep_say(0, PROG, "--npy: %s: not a softmax op's json "
-			"(kind softmax, rows, n, in_scale = 2^-in_frac)", path);
-		free(text);
+	if (json_load(path, &root, &err)) {
+		err_format(&err, msg, sizeof msg);
+		lockstep_say(0, PROG, "--npy: %s", msg);
 		return -1;
 	}
-	free(text);
+	kind = json_get(&root, "kind");
+	rows = json_num_or(&root, "rows", -1);
+	n = json_num_or(&root, "n", -1);
+	scale = json_num_or(&root, "in_scale", -1);
+	for (q = 0; q <= 31 && scale != 1.0 / (double)(1ull << q); q++)
+		;
+	if (!kind || kind->t != JSON_STR || strcmp(kind->str, "softmax") ||
+	    rows < 1 || n < 1 || rows > UINT32_MAX || q > 31) {
+		lockstep_say(0, PROG, "--npy: %s: not a softmax op's json "
+			"(kind softmax, rows, n, in_scale = 2^-in_frac)", path);
+		json_free(&root);
+		return -1;
+	}
+	json_free(&root);
 	o->rows = (uint32_t)rows;
 	o->n = (uint32_t)n;
 	o->in_frac = q;

@@ -328,6 +328,13 @@ const struct json_val *json_get(const struct json_val *o, const char *key)
 	return NULL;
 }
 
+double json_num_or(const struct json_val *o, const char *key, double dflt)
+{
+	const struct json_val *v = json_get(o, key);
+
+	return v && (v->t == JSON_NUM || v->t == JSON_BOOL) ? v->num : dflt;
+}
+
 /*
  * Member key of object o, of type t; NULL with err naming field (and the
  * object's line when missing, the value's line when of the wrong type).

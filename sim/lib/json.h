@@ -36,6 +36,10 @@ void json_free(struct json_val *v);
 /* Member key of object o (first of that name), or NULL (also when o is NULL or not an object). */
 const struct json_val *json_get(const struct json_val *o, const char *key);
 
+/* The number (a bool as 0 or 1) of member key of o, or dflt when o has no
+ * such member or it is of another type. */
+double json_num_or(const struct json_val *o, const char *key, double dflt);
+
 /*
  * Member key of object o, of type t; NULL with err naming field (and the
  * object's line when missing, the value's line when of the wrong type).
