@@ -3,10 +3,14 @@
  *
  * Follows STA (Fang et al., TVLSI 2022): one engine for sparse-dense and
  * dense-dense products; in sparse mode each kept weight's index selects its
- * activation through an m_max:1 multiplexer. The controller is three small
- * machines (command FIFO, stream, drain) stepped in a fixed order inside one
- * cycle. Invariant: at most one k-step streams, at most one drains and at most
- * one waits between them (hold); busy + stall + idle cycles = cycles stepped.
+ * activation through an m_max:1 multiplexer. The controller is four small
+ * machines stepped in a fixed order inside one cycle, as rtl/sde.v does:
+ * write-back of the oldest tile in flight, start from the command FIFO,
+ * stream, accept. The array between the last slice of a tile and its first
+ * write-back slot is a fixed latency (sde_wb_latency), so the model keeps
+ * only each tile's descriptor and due cycle. Invariants: at most one k-step
+ * streams; tiles in flight are written back in order, in slots that never
+ * overlap; busy + stall + idle cycles = cycles stepped.
  */
 #include "sde.h"
 
@@ -23,11 +27,9 @@ uint32_t sde_pipe_depth(uint32_t n_max)
 	return 1 + 1 + tree + 1;
 }
 
-uint64_t sde_drain_cycles(uint32_t pipe, uint32_t rows, uint32_t cols,
-			  uint32_t cpr)
+uint32_t sde_wb_latency(uint32_t pipe, uint32_t cols)
 {
-	return (uint64_t)(rows - 1) + (cols - 1) + pipe +
-	       (uint64_t)rows * (cpr > 1 ? cpr : 1);
+	return pipe + 2 + cols;
 }
 
 void sde_init(struct sde *e, const struct sde_params *p,
@@ -37,11 +39,17 @@ void sde_init(struct sde *e, const struct sde_params *p,
 	e->in = in;
 	e->want_op = want_op;
 	e->pipe = sde_pipe_depth(p->n_max);
+	e->lat = sde_wb_latency(e->pipe, p->cols);
 	e->acc_db = p->acc_double_buffer;
 	e->op_busy = p->op_busy;
 	e->op_stall = p->op_stall;
 	e->out.cmd_ready = 1;
 	e->nxt = e->out;
+}
+
+void sde_observe(struct sde *e)
+{
+	e->observe = 1;
 }
 
 static void dot_sparse(const struct sde_data *d, const int16_t *arow,
@@ -103,47 +111,116 @@ void sde_compute_tile(const struct sde_data *d, uint32_t r0, uint32_t c0,
 			    d->out + (uint64_t)r * d->ncols + c0);
 }
 
-/* May the oldest queued command enter the array this cycle? */
-static int can_start(const struct sde *e, uint64_t drain_was)
+static struct sde_tile *flight_head(const struct sde *e)
 {
-	if (!e->f_len)
-		return 0;
-	if (!(e->fifo[e->f_head].flags & UNIT_FIRST))
-		return 1;
-	if (e->hold.valid)
-		return 0;
-	return e->acc_db || drain_was == 0;
+	return e->fl_len ? (struct sde_tile *)&e->flight[e->fl_head] : NULL;
 }
 
-static void drain_cycle(struct sde *e)
+/* Cycle of the head tile's last write-back slot: its wb_done step. */
+static uint64_t wb_last(const struct sde_tile *h)
 {
-	if (--e->drain_left)
+	return h->wb_at + sde_wb_cycles(h->cmd.rows, h->cmd.drain_cpr) - 1;
+}
+
+/*
+ * May the oldest queued command enter the array in cycle `at`, with fl
+ * tiles in flight? A LAST step must not overwrite shadows the column buses
+ * are still reading; without shadows a FIRST step must not clear
+ * accumulators they are still reading (sde.h).
+ */
+static int can_start(const struct sde *e, uint64_t at, uint32_t fl)
+{
+	const struct unit_cmd *h = &e->fifo[e->f_head];
+
+	if (!e->f_len)
+		return 0;
+	if ((h->flags & UNIT_FIRST) && !e->acc_db && at < e->fgap_at)
+		return 0;
+	if (h->flags & UNIT_LAST)
+		return fl < SDE_FLIGHT && at + h->kcycles - 1 >= e->lgap_at;
+	return 1;
+}
+
+/* One row into the tile's own output arrays, and onto the wb port. */
+static void emit_row(struct sde *e, const struct unit_cmd *t, uint32_t row)
+{
+	const struct sde_data *d = t->data;
+
+	e->nxt.wb = 1;
+	e->nxt.wb_row = row;
+	e->nxt.wb_data = NULL;
+	e->nxt.wb_acc = NULL;
+	if (d) {
+		uint64_t at = (uint64_t)(t->r0 + row) * d->ncols + t->c0;
+
+		sde_row_out(d, t->r0 + row, t->c0, t->cols, d->acc + at,
+			    d->out + at);
+		e->nxt.wb_data = d->out + at;
+		e->nxt.wb_acc = d->acc + at;
+	}
+}
+
+/* The oldest tile in flight, in its write-back slots. */
+static void wb_cycle(struct sde *e)
+{
+	struct sde_tile *h = flight_head(e);
+	uint32_t cpr;
+	uint64_t i;
+
+	if (!h || e->now < h->wb_at)
 		return;
-	if (e->drain.data)
-		sde_compute_tile((const struct sde_data *)e->drain.data,
-				 e->drain.r0, e->drain.c0, e->drain.rows,
-				 e->drain.cols);
-	e->nxt.wb_done = e->drain;
-	e->drain.valid = 0;
+	cpr = h->cmd.drain_cpr > 1 ? h->cmd.drain_cpr : 1;
+	i = e->now - h->wb_at;
+	if (e->observe && i % cpr == 0)
+		emit_row(e, &h->cmd, (uint32_t)(i / cpr));
+	if (e->now < wb_last(h))
+		return;
+	if (h->cmd.data && !e->observe)
+		sde_compute_tile(h->cmd.data, h->cmd.r0, h->cmd.c0,
+				 h->cmd.rows, h->cmd.cols);
+	e->nxt.wb_done = h->cmd;
+	e->fl_head = (e->fl_head + 1) % SDE_FLIGHT;
+	e->fl_len--;
+}
+
+/* The last slice of a tile: it enters flight, and sets the gaps. */
+static void tile_streamed(struct sde *e)
+{
+	struct sde_tile *t;
+	uint32_t cpr = e->cur.drain_cpr > 1 ? e->cur.drain_cpr : 1;
+
+	SIM_ASSERT(e->fl_len < SDE_FLIGHT, e->now, "sde");
+	t = &e->flight[(e->fl_head + e->fl_len) % SDE_FLIGHT];
+	t->cmd = e->cur;
+	t->wb_at = e->now + e->lat;
+	SIM_ASSERT(e->now >= e->lgap_at, e->now, "sde");	/* slots in order */
+	e->fl_len++;
+	e->lgap_at = e->now + sde_wb_cycles(e->cur.rows, cpr);
+	e->fgap_at = e->now + 1 + (uint64_t)(e->cur.rows - 1) * (cpr - 1);
 }
 
 static void stream_cycle(struct sde *e)
 {
+	if (e->observe) {
+		e->nxt.rd = 1;
+		e->nxt.rd_slice = (uint32_t)(e->cur.kcycles - e->stream_left);
+	}
 	e->stream_cycles++;
 	if (--e->stream_left)
 		return;
 	e->nxt.rd_done = e->cur;
 	if (e->cur.flags & UNIT_LAST)
-		e->hold = e->cur;
+		tile_streamed(e);
 	e->cur.valid = 0;
 }
 
-static void account(struct sde *e, const struct unit_cmd *by, uint64_t n)
+/* n cycles busy for op `by` (1 + op), or idle (by = 0). */
+static void account(struct sde *e, uint32_t by, uint64_t n)
 {
 	if (by) {
 		e->busy_cycles += n;
 		if (e->op_busy)
-			e->op_busy[by->op] += n;
+			e->op_busy[by - 1] += n;
 	} else if (*e->want_op) {
 		e->stall_cycles += n;
 		if (e->op_stall)
@@ -151,41 +228,45 @@ static void account(struct sde *e, const struct unit_cmd *by, uint64_t n)
 	}
 }
 
+/* Whose the cycle's work is (1 + op): the stream's, else the oldest
+ * tile's in flight; 0 when the array is idle. */
+static uint32_t owner(const struct sde *e)
+{
+	const struct sde_tile *h = flight_head(e);
+
+	if (e->stream_left)
+		return e->cur.op + 1;
+	return h ? h->cmd.op + 1 : 0;
+}
+
 void sde_step(void *self, uint64_t cycle)
 {
 	struct sde *e = self;
-	uint64_t drain_was = e->drain_left;
-	const struct unit_cmd *by = NULL;
+	uint32_t was = owner(e);	/* before the write-back retires a tile */
 
 	(void)cycle;
 	e->nxt.rd_done.valid = 0;
 	e->nxt.wb_done.valid = 0;
-	if (e->drain_left) {
-		by = &e->drain;
-		drain_cycle(e);
-	}
-	if (!e->stream_left && can_start(e, drain_was)) {
+	e->nxt.rd = 0;
+	e->nxt.wb = 0;
+	wb_cycle(e);
+	if (!e->stream_left && can_start(e, e->now, e->fl_len)) {
 		e->cur = e->fifo[e->f_head];
 		e->stream_left = e->cur.kcycles;
 		e->f_head = (e->f_head + 1) % SDE_FIFO;
 		e->f_len--;
 	}
 	if (e->stream_left) {
-		by = &e->cur;
-		account(e, by, 1);
+		account(e, e->cur.op + 1, 1);
 		stream_cycle(e);
+		e->nxt.active = 1;
 	} else {
-		account(e, by, 1);
-	}
-	e->nxt.active = by != NULL;
-	if (e->hold.valid && !e->drain_left) {
-		e->drain = e->hold;
-		e->drain_left = sde_drain_cycles(e->pipe, e->hold.rows,
-						 e->hold.cols, e->hold.drain_cpr);
-		e->hold.valid = 0;
+		account(e, was, 1);
+		e->nxt.active = was != 0;
 	}
 	if (e->in->valid && e->out.cmd_ready) {
 		SIM_ASSERT(e->f_len < SDE_FIFO, e->now, "sde");
+		SIM_ASSERT(e->in->kcycles > 0, e->now, "sde");
 		e->fifo[(e->f_head + e->f_len) % SDE_FIFO] = *e->in;
 		e->f_len++;
 	}
@@ -203,20 +284,24 @@ void sde_commit(void *self)
 int sde_next_drain(const struct sde *e, const struct unit_cmd **t,
 		   uint32_t *row, uint32_t *slot)
 {
-	uint32_t cpr = e->drain.drain_cpr > 1 ? e->drain.drain_cpr : 1;
-	uint64_t flush, i;
+	const struct sde_tile *h = flight_head(e);
+	uint32_t cpr;
 
-	if (!e->drain_left)
+	if (!h || e->now < h->wb_at)
 		return 0;
-	flush = (uint64_t)(e->drain.rows - 1) + (e->drain.cols - 1) + e->pipe;
-	i = sde_drain_cycles(e->pipe, e->drain.rows, e->drain.cols,
-			     e->drain.drain_cpr) - e->drain_left;
-	if (i < flush)
-		return 0;
-	*t = &e->drain;
-	*row = (uint32_t)((i - flush) / cpr);
-	*slot = (uint32_t)((i - flush) % cpr);
+	cpr = h->cmd.drain_cpr > 1 ? h->cmd.drain_cpr : 1;
+	*t = &h->cmd;
+	*row = (uint32_t)((e->now - h->wb_at) / cpr);
+	*slot = (uint32_t)((e->now - h->wb_at) % cpr);
 	return 1;
+}
+
+/* Tiles in flight after the next step's write-back. */
+static uint32_t next_flight(const struct sde *e)
+{
+	const struct sde_tile *h = flight_head(e);
+
+	return h && e->now >= wb_last(h) ? e->fl_len - 1 : e->fl_len;
 }
 
 int sde_next_stream(const struct sde *e, const struct unit_cmd **s,
@@ -227,57 +312,78 @@ int sde_next_stream(const struct sde *e, const struct unit_cmd **s,
 		*idx = e->cur.kcycles - e->stream_left;
 		return 1;
 	}
-	if (!can_start(e, e->drain_left))
+	if (!can_start(e, e->now, next_flight(e)))
 		return 0;
 	*s = &e->fifo[e->f_head];
 	*idx = 0;
 	return 1;
 }
 
+/* First cycle at which the gaps let the queued command start. */
+static uint64_t gap_clear(const struct sde *e)
+{
+	const struct unit_cmd *h = &e->fifo[e->f_head];
+	uint64_t at = e->now;
+
+	if ((h->flags & UNIT_FIRST) && !e->acc_db && e->fgap_at > at)
+		at = e->fgap_at;
+	if ((h->flags & UNIT_LAST) && e->lgap_at > at + h->kcycles - 1)
+		at = e->lgap_at - (h->kcycles - 1);
+	return at;
+}
+
 uint64_t sde_horizon(const void *self)
 {
 	const struct sde *e = self;
-	uint64_t pure = KERN_FOREVER;
+	const struct sde_tile *h = flight_head(e);
+	uint64_t next = KERN_FOREVER;	/* the next cycle that must be stepped */
 
 	if (e->out.rd_done.valid || e->out.wb_done.valid)
 		return 1;
 	if (e->in->valid && e->out.cmd_ready)
 		return 1;
-	if (e->hold.valid && !e->drain_left)
+	if (e->out.active != (e->stream_left || h))
 		return 1;
-	if (!e->stream_left && can_start(e, e->drain_left))
-		return 1;
-	if (e->out.active != (e->stream_left || e->drain_left))
+	if (e->observe && (e->stream_left || h || e->out.rd || e->out.wb))
 		return 1;
 	if (e->stream_left)
-		pure = e->stream_left - 1;
-	if (e->drain_left && e->drain_left - 1 < pure)
-		pure = e->drain_left - 1;
-	return pure == KERN_FOREVER ? KERN_FOREVER : pure + 1;
+		next = e->now + e->stream_left - 1;
+	else if (e->f_len) {
+		if (can_start(e, e->now, next_flight(e)))
+			return 1;
+		if (gap_clear(e) > e->now)
+			next = gap_clear(e);
+	}
+	if (h && wb_last(h) < next)
+		next = wb_last(h);
+	return next == KERN_FOREVER ? KERN_FOREVER : next - e->now + 1;
 }
 
 void sde_skip(void *self, uint64_t n)
 {
 	struct sde *e = self;
 
+	account(e, owner(e), n);
 	if (e->stream_left) {
-		account(e, &e->cur, n);
 		e->stream_left -= n;
 		e->stream_cycles += n;
-	} else {
-		account(e, e->drain_left ? &e->drain : NULL, n);
 	}
-	if (e->drain_left)
-		e->drain_left -= n;
 	e->now += n;
 }
 
 void sde_check(const void *self, uint64_t cycle)
 {
 	const struct sde *e = self;
+	uint32_t i;
 
 	SIM_ASSERT(!e->stream_left || e->cur.valid, cycle, "sde");
-	SIM_ASSERT(!e->drain_left || e->drain.valid, cycle, "sde");
+	SIM_ASSERT(e->fl_len <= SDE_FLIGHT, cycle, "sde");
+	for (i = 1; i < e->fl_len; i++) {
+		const struct sde_tile *a = &e->flight[(e->fl_head + i - 1) % SDE_FLIGHT];
+		const struct sde_tile *b = &e->flight[(e->fl_head + i) % SDE_FLIGHT];
+
+		SIM_ASSERT(wb_last(a) < b->wb_at, cycle, "sde");
+	}
 	SIM_ASSERT(e->busy_cycles + e->stall_cycles <= e->now, cycle, "sde");
 	SIM_ASSERT(e->stream_cycles <= e->busy_cycles, cycle, "sde");
 }

@@ -271,8 +271,9 @@ static const struct kern_ops sde_ops = {
 
 static void init(void *self, const struct unit_env *env)
 {
-	struct sde_params ep = { env->cfg->n_max, env->cfg->acc_double_buffer,
-				 env->op_busy, env->op_stall };
+	struct sde_params ep = { env->cfg->n_max, env->cfg->cols,
+				 env->cfg->acc_double_buffer, env->op_busy,
+				 env->op_stall };
 
 	sde_init(self, &ep, env->cmd, env->want);
 }

@@ -1,10 +1,15 @@
 /*
  * test_models.c - unit models against closed forms and a naive reference.
  *
- * Engine (sde): one tile finishes write-back on cycle 1 + kc + F + R, where
- * kc is its stream length, F = (R - 1) + (C - 1) + pipe its flush and R its
- * rows; T tiles back to back take 1 + kc + F + R + (T - 1) * max(kc, F + R)
- * with shadow accumulators and 1 + T * (kc + F + R) without.
+ * Engine (sde), written out by hand from the array's registers (docs/models.md):
+ * a k-step presented on cycle 0 is accepted then and streams on cycles
+ * 1 .. kc; a tile whose last slice streams on cycle t_l has its row r
+ * written back LAT + r*cpr cycles later, LAT = pipe + 2 + C (PE pipeline,
+ * column read and requantizer, deskew over the array's C columns), and its
+ * wb_done is visible on t_l + LAT + rows*cpr. Back to back, each tile's last
+ * slice follows the previous one's by max(kc, rows*cpr) with shadow
+ * accumulators; without them a tile's first slice also waits until
+ * t_l + 1 + (rows-1)*(cpr-1). At most 8 tiles are in flight.
  * pipe = 3 + ceil(log2 n_max) (mux, multiply, adder tree, accumulate).
  * DMA: a B-byte transfer completes ceil(B / bytes_per_cycle) + latency
  * cycles after it starts. N:M: hand-computed mapping and storage figures.
@@ -29,12 +34,13 @@ struct engine_run {
 	uint64_t busy, stall;
 };
 
-/* Feed cmds as fast as the engine takes them; record pulse cycles. */
+/* Feed cmds as fast as the engine takes them; record pulse cycles. An
+ * array of `cols` PE columns (the deskew depth). */
 static void drive(const struct unit_cmd *cmds, unsigned n, int acc_db,
-		  uint32_t n_max, struct engine_run *r)
+		  uint32_t n_max, uint32_t cols, struct engine_run *r)
 {
 	struct sde e;
-	struct sde_params p = { n_max, acc_db, NULL, NULL };
+	struct sde_params p = { n_max, cols, acc_db, NULL, NULL };
 	struct unit_cmd in = { 0 };
 	uint32_t want = 0;
 	unsigned next = 0;
@@ -83,73 +89,110 @@ static void test_pipe_depth(void **state)
 
 static void test_single_tile(void **state)
 {
-	/* 8x4 tile, n_max 4: F = 7 + 3 + 5 = 15, R = 8, kc = 20 */
+	/* 8x4 tile, n_max 4, 4 columns: LAT = 5 + 2 + 4 = 11, kc = 20 */
 	struct unit_cmd c = tile(8, 4, 20, UNIT_FIRST | UNIT_LAST);
 	struct engine_run r;
 
 	(void)state;
-	drive(&c, 1, 1, 4, &r);
+	drive(&c, 1, 1, 4, 4, &r);
 	assert_int_equal(r.n_wb, 1);
-	assert_int_equal(r.wb_cycle[0], 1 + 20 + 15 + 8);
 	assert_int_equal(r.rd_cycle[0], 1 + 20);
-	assert_int_equal(r.busy, 20 + 15 + 8);
+	assert_int_equal(r.wb_cycle[0], 20 + 11 + 8);
+	/* streaming on 1 .. 20, in flight from 21 to its wb_done step 38 */
+	assert_int_equal(r.busy, 20 + 11 + 8 - 1);
 }
 
 static void test_ragged_tile(void **state)
 {
-	/* 3x5 tile on an n_max 2 engine: F = 2 + 4 + 4 = 10, R = 3, kc = 7 */
+	/* 3x5 tile on an n_max 2 engine of 8 columns: LAT = 4 + 2 + 8 = 14,
+	 * kc = 7; a consumer taking a row per 3 cycles stretches the slots */
 	struct unit_cmd c = tile(3, 5, 7, UNIT_FIRST | UNIT_LAST);
 	struct engine_run r;
 
 	(void)state;
-	drive(&c, 1, 0, 2, &r);
-	assert_int_equal(r.wb_cycle[0], 1 + 7 + 10 + 3);
+	drive(&c, 1, 0, 2, 8, &r);
+	assert_int_equal(r.wb_cycle[0], 7 + 14 + 3);
+	c.drain_cpr = 3;
+	drive(&c, 1, 0, 2, 8, &r);
+	assert_int_equal(r.wb_cycle[0], 7 + 14 + 9);
 }
 
 static void test_back_to_back(void **state)
 {
-	/* 4x4, n_max 4: F = 3 + 3 + 5 = 11, R = 4, F + R = 15 */
+	/* 4x4 tiles, n_max 4, 4 columns: LAT = 11, R = 4 */
 	struct unit_cmd c[5];
 	struct engine_run r;
-	uint64_t kcs[] = { 40, 15, 6, 1 };
+	uint64_t kcs[] = { 40, 15, 6, 4, 1 };
 	unsigned i, t;
 
 	(void)state;
 	for (t = 0; t < sizeof kcs / sizeof kcs[0]; t++) {
-		uint64_t kc = kcs[t], per = kc > 15 ? kc : 15;
+		uint64_t kc = kcs[t], per = kc > 4 ? kc : 4;
+		uint64_t per2 = kc + 3 > 8 ? kc + 3 : 8;
 
 		for (i = 0; i < 5; i++)
 			c[i] = tile(4, 4, kc, UNIT_FIRST | UNIT_LAST);
-		drive(c, 5, 1, 4, &r);
+		drive(c, 5, 1, 4, 4, &r);
 		assert_int_equal(r.n_wb, 5);
-		assert_int_equal(r.wb_cycle[4], 1 + kc + 15 + 4 * per);
-		drive(c, 5, 0, 4, &r);
-		assert_int_equal(r.wb_cycle[4], 1 + 5 * (kc + 15));
+		assert_int_equal(r.wb_cycle[4], kc + 4 * per + 11 + 4);
+		/* one row a cycle: the read follows the accumulate wavefront,
+		 * so the accumulators need no shadow */
+		drive(c, 5, 0, 4, 4, &r);
+		assert_int_equal(r.wb_cycle[4], kc + 4 * per + 11 + 4);
+		/* two cycles a row: 8 bus cycles a tile; without shadows the
+		 * next tile's first slice also waits (R - 1) * (2 - 1) + 1 */
+		for (i = 0; i < 5; i++)
+			c[i].drain_cpr = 2;
+		drive(c, 5, 1, 4, 4, &r);
+		assert_int_equal(r.wb_cycle[4],
+				 kc + 4 * (kc > 8 ? kc : 8) + 11 + 8);
+		drive(c, 5, 0, 4, 4, &r);
+		assert_int_equal(r.wb_cycle[4], kc + 4 * per2 + 11 + 8);
 	}
+}
+
+static void test_flight_limit(void **state)
+{
+	/* 1-row tiles of one slice on 32 columns, n_max 4: LAT = 39; the
+	 * ninth tile waits for the first to leave (its wb_done step, 1 + 39),
+	 * so tile j >= 8 streams 39 cycles after tile j - 8 */
+	struct unit_cmd c[16];
+	struct engine_run r;
+	unsigned i;
+
+	(void)state;
+	for (i = 0; i < 16; i++)
+		c[i] = tile(1, 32, 1, UNIT_FIRST | UNIT_LAST);
+	drive(c, 16, 1, 4, 32, &r);
+	assert_int_equal(r.n_wb, 16);
+	for (i = 0; i < 8; i++)
+		assert_int_equal(r.wb_cycle[i], (1 + i) + 39 + 1);
+	for (i = 8; i < 16; i++)
+		assert_int_equal(r.wb_cycle[i], (1 + i - 8) + 39 + 39 + 1);
 }
 
 static void test_k_steps_stream_back_to_back(void **state)
 {
-	/* one 2x2 tile over three k-steps of 1, 5 and 1 cycles, n_max 1:
-	 * F = 1 + 1 + 3 = 5, R = 2; no bubble between the steps */
+	/* one 2x2 tile over three k-steps of 1, 5 and 1 cycles, n_max 1, 2
+	 * columns: LAT = 3 + 2 + 2 = 7; no bubble between the steps */
 	struct unit_cmd c[3] = { tile(2, 2, 1, UNIT_FIRST), tile(2, 2, 5, 0),
 				tile(2, 2, 1, UNIT_LAST) };
 	struct engine_run r;
 
 	(void)state;
-	drive(c, 3, 0, 1, &r);
+	drive(c, 3, 0, 1, 2, &r);
 	assert_int_equal(r.n_rd, 3);
 	assert_int_equal(r.rd_cycle[0], 2);
 	assert_int_equal(r.rd_cycle[1], 7);
 	assert_int_equal(r.rd_cycle[2], 8);
-	assert_int_equal(r.wb_cycle[0], 1 + 7 + 5 + 2);
+	assert_int_equal(r.wb_cycle[0], 7 + 7 + 2);
 }
 
 /* Fast-forwarded engine equals the stepped one (same pulses, same stats). */
 static void test_engine_skip_equals_step(void **state)
 {
 	struct sde a, b;
-	struct sde_params p = { 4, 1, NULL, NULL };
+	struct sde_params p = { 4, 8, 1, NULL, NULL };
 	struct unit_cmd in = { 0 };
 	uint32_t want = 0;
 	struct unit_cmd c[3] = { tile(8, 8, 50, UNIT_FIRST | UNIT_LAST),
@@ -483,6 +526,7 @@ int main(void)
 		cmocka_unit_test(test_single_tile),
 		cmocka_unit_test(test_ragged_tile),
 		cmocka_unit_test(test_back_to_back),
+		cmocka_unit_test(test_flight_limit),
 		cmocka_unit_test(test_k_steps_stream_back_to_back),
 		cmocka_unit_test(test_engine_skip_equals_step),
 		cmocka_unit_test(test_patterns),

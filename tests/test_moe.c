@@ -353,10 +353,11 @@ static void test_gate_closed_form(void **state)
  * A balanced layer's engine work in closed form: 4 experts x 16 tokens
  * (routing=list, token t to expert t mod 4), D = hidden = 32, dense, on
  * 32 x 32 PEs with n_max 4 (pipe 5). FC1 and FC2 are one array tile of 16
- * rows x 32 columns each: kc = 32 / 4 = 8, flush F = 15 + 31 + 5 = 51,
- * write-back 16 rows at ceil(32 / lanes) cycles per row. Parts run one
+ * rows x 32 columns each: kc = 32 / 4 = 8, then the tile is in the array
+ * for its write-back latency LAT = 5 + 2 + 32 = 39 and 16 rows at
+ * ceil(32 / lanes) cycles per row, up to its wb_done step. Parts run one
  * after another, so the engine's busy + back-pressure cycles are
- * 4 experts x 2 GEMMs x (8 + 51 + 16 * cpr). On the vector unit (latency 4)
+ * 4 experts x 2 GEMMs x (8 + 39 + 16 * cpr - 1). On the vector unit (latency 4)
  * each expert's fused GELU takes the pipeline tail, 4, and its
  * scatter-accumulate 16 * 32 / lanes + 4.
  */
@@ -391,7 +392,7 @@ static void test_balanced_closed_form(void **state)
 			else
 				vec += r.xops[x].busy;
 		}
-		assert_int_equal(sde, 4 * 2 * (8 + 51 + 16 * cpr[i]));
+		assert_int_equal(sde, 4 * 2 * (8 + 39 + 16 * cpr[i] - 1));
 		assert_int_equal(vec, 4 * (4 + 16 * 32 / (32 / cpr[i]) + 4));
 		assert_int_equal(r.ops[0].bp, 4 * 2 * 16 * (cpr[i] - 1));
 		assert_int_equal(r.moe[0]->active, 4);

@@ -234,9 +234,10 @@ static void test_functional_patterns(void **state)
 /*
  * One array tile, operands and output each in one DRAM transfer. Every
  * registered hop costs a cycle, so with a, w, o channel cycles, latency L,
- * stream kc, flush F and R rows the op takes
+ * stream kc, R rows and the engine's write-back latency LAT = pipe + 2 + C
+ * (docs/models.md) the op takes
  *   2 + a + w + L      weights loaded (A and W requested on cycles 1, 2)
- * + 2 + kc + F + R     command to the engine, stream, flush, write-back
+ * + 1 + kc + LAT + R   command to the engine, stream, wavefront, write-back
  * + 3 + o + L          store requested, moved, acknowledged
  */
 static void test_op_closed_form(void **state)
@@ -245,7 +246,7 @@ static void test_op_closed_form(void **state)
 	struct trace t;
 	struct run_result r;
 	/* 8x8 PEs, n_max 4; 64 B/cycle; 10 cycles latency */
-	const uint64_t a = 8, w = 5, o = 1, L = 10, kc = 8, F = 7 + 7 + 5, R = 8;
+	const uint64_t a = 8, w = 5, o = 1, L = 10, kc = 8, LAT = 5 + 2 + 8, R = 8;
 
 	(void)state;
 	text_cfg("[arch]\nclock_mhz = 1000\n[engine]\nrows = 8\ncols = 8\n"
@@ -254,10 +255,11 @@ static void test_op_closed_form(void **state)
 	/* A 8x64 = 512 B; W 2:4: 16 groups * 20 bits * 8 cols = 320 B; out 64 B */
 	text_trace("stasim-trace 1\ngemm name=g m=8 k=64 n=8 nm=2:4\n", &t);
 	run(&c, &t, 0, 1, &r);
-	assert_int_equal(r.cycles, 2 + a + w + L + 2 + kc + F + R + 3 + o + L);
+	assert_int_equal(r.cycles, 2 + a + w + L + 1 + kc + LAT + R + 3 + o + L);
 	assert_int_equal(r.ops[0].dram_rd, 512 + 320);
 	assert_int_equal(r.ops[0].dram_wr, 64);
-	assert_int_equal(r.ops[0].busy, kc + F + R);
+	/* streaming, then in flight until its wb_done step */
+	assert_int_equal(r.ops[0].busy, kc + LAT + R - 1);
 	assert_int_equal(r.ops[0].macs, 8 * 8 * 32);
 	assert_int_equal(r.ops[0].dense_macs, 8 * 8 * 64);
 	run_free(&r);
