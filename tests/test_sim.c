@@ -267,6 +267,115 @@ static void test_op_closed_form(void **state)
 }
 
 /*
+ * Sparsity pays what the multipliers allow. Memory out of the way (64 MiB
+ * buffers, 100,000 B/cycle), 32 x 32 PEs, n_max 4, m_max 16: k fits one
+ * buffer half, so every array tile streams the whole of k, kc =
+ * ceil(k / (4 dense | 8 at 2:4 | 16 at 1:4)) cycles, and tiles follow each
+ * other at max(kc, R) (docs/models.md, "Tiles overlap"). The op then takes
+ * between that sum and the sum plus the first load, the last tile's
+ * wavefront (LAT + R = 39 + 32) and the last store.
+ */
+static const char bound_cfg[] =
+	"[engine]\nrows = %u\ncols = %u\nn_max = 4\nm_max = 16\n"
+	"[sram]\nact_kib = 65536\nwgt_kib = 65536\nout_kib = 65536\n"
+	"[dram]\nbandwidth_gbps = 100000\nlatency_ns = 1\n";
+
+/* Sum over array tiles of max(kc, rows), by hand from the shape. */
+static uint64_t tile_sum(uint32_t m, uint32_t k, uint32_t n, uint32_t kpc,
+			 uint32_t pe)
+{
+	uint64_t kc = (k + kpc - 1) / kpc, sum = 0;
+	uint32_t r0;
+
+	for (r0 = 0; r0 < m; r0 += pe) {
+		uint64_t rows = m - r0 < pe ? m - r0 : pe;
+
+		sum += kc > rows ? kc : rows;
+	}
+	return sum * ((n + pe - 1) / pe);
+}
+
+static uint64_t gemm_cycles(uint32_t pe, uint32_t m, uint32_t k, uint32_t n,
+			    const char *nm)
+{
+	char ini[512], body[128];
+	struct config c;
+	struct trace t;
+	struct run_result r;
+	uint64_t cyc;
+
+	snprintf(ini, sizeof ini, bound_cfg, pe, pe);
+	text_cfg(ini, &c);
+	snprintf(body, sizeof body, "stasim-trace 1\ngemm name=g m=%u k=%u "
+		 "n=%u nm=%s\n", m, k, n, nm);
+	text_trace(body, &t);
+	run(&c, &t, 0, 1, &r);
+	check_roofline(&c, &r);
+	cyc = r.ops[0].end - r.ops[0].start;
+	run_free(&r);
+	trace_free(&t);
+	return cyc;
+}
+
+static void test_sparsity_pays(void **state)
+{
+	static const uint32_t shape[][3] = { { 256, 1024, 1024 },
+		{ 128, 768, 768 }, { 160, 768, 768 }, { 197, 768, 3072 },
+		{ 512, 3072, 768 }, { 129, 192, 384 }, { 7, 64, 100 } };
+	static const char *const nm[] = { "4:4", "2:4", "1:4" };
+	static const uint32_t kpc[] = { 4, 8, 16 };
+	uint64_t cyc[3], want;
+	unsigned i, p;
+
+	(void)state;
+	for (i = 0; i < sizeof shape / sizeof shape[0]; i++) {
+		const uint32_t *s = shape[i];
+
+		for (p = 0; p < 3; p++) {
+			cyc[p] = gemm_cycles(32, s[0], s[1], s[2], nm[p]);
+			want = tile_sum(s[0], s[1], s[2], kpc[p], 32);
+			assert_in_range(cyc[p], want, want + 39 + 32 + 60);
+		}
+		/* sparse never slower than dense on the same shape */
+		assert_true(cyc[1] <= cyc[0] && cyc[2] <= cyc[1]);
+		if ((uint64_t)s[0] * s[1] * s[2] < 100000000)
+			continue;
+		/* large GEMMs: 1:4 at least 3.5x, 2:4 at least 1.85x */
+		assert_true(cyc[0] * 100 >= cyc[2] * 350);
+		assert_true(cyc[0] * 100 >= cyc[1] * 185);
+	}
+}
+
+/* A 64 x 64 array is more than twice as fast as 32 x 32 on dense
+ * ViT-B/16 with memory out of the way, and each GEMM's cycles on either
+ * stay within the tile sum bound above. */
+static void test_array_scaling(void **state)
+{
+	char ini[512];
+	struct config c32, c64;
+	struct trace t;
+	struct run_result a, b;
+
+	(void)state;
+	snprintf(ini, sizeof ini, bound_cfg, 32u, 32u);
+	text_cfg(ini, &c32);
+	snprintf(ini, sizeof ini, bound_cfg, 64u, 64u);
+	text_cfg(ini, &c64);
+	zoo_trace("vit-b16", 197, 1, 1, &t);
+	run(&c32, &t, 0, 1, &a);
+	run(&c64, &t, 0, 1, &b);
+	check_roofline(&c32, &a);
+	check_roofline(&c64, &b);
+	assert_true(a.cycles >= 2 * b.cycles);
+	assert_in_range(gemm_cycles(64, 197, 768, 3072, "4:4"),
+			tile_sum(197, 768, 3072, 4, 64),
+			tile_sum(197, 768, 3072, 4, 64) + 71 + 64 + 60);
+	run_free(&a);
+	run_free(&b);
+	trace_free(&t);
+}
+
+/*
  * A vector op of one tile: as the engine op above without the weight load
  * and without flush and drain: 2 + a + L + 2 + kc + 3 + o + L, where kc is
  * the unit's busy time (models/vec.h).
@@ -553,6 +662,8 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_op_closed_form),
+		cmocka_unit_test(test_sparsity_pays),
+		cmocka_unit_test(test_array_scaling),
 		cmocka_unit_test(test_memory_bound_scales_with_bandwidth),
 		cmocka_unit_test(test_vector_op_closed_form),
 		cmocka_unit_test(test_fused_attention),
