@@ -52,12 +52,14 @@ void sde_observe(struct sde *e)
 	e->observe = 1;
 }
 
+/* Sums over k-elements k0 .. k1 - 1 (k0 on a group boundary) into acc. */
 static void dot_sparse(const struct sde_data *d, const int16_t *arow,
-		       int32_t *acc, uint32_t c0, uint32_t cols)
+		       int32_t *acc, uint32_t c0, uint32_t cols, uint32_t k0,
+		       uint32_t k1)
 {
-	uint32_t groups = (d->k + d->nm_m - 1) / d->nm_m, g, i, c;
+	uint32_t g1 = (k1 + d->nm_m - 1) / d->nm_m, g, i, c;
 
-	for (g = 0; g < groups; g++) {
+	for (g = k0 / d->nm_m; g < g1; g++) {
 		const int16_t *ag = arow + (uint64_t)g * d->nm_m;
 
 		for (i = 0; i < d->nm_n; i++) {
@@ -73,11 +75,12 @@ static void dot_sparse(const struct sde_data *d, const int16_t *arow,
 }
 
 static void dot_dense(const struct sde_data *d, const int16_t *arow,
-		      int32_t *acc, uint32_t c0, uint32_t cols)
+		      int32_t *acc, uint32_t c0, uint32_t cols, uint32_t k0,
+		      uint32_t k1)
 {
 	uint32_t kk, c;
 
-	for (kk = 0; kk < d->k; kk++) {
+	for (kk = k0; kk < k1; kk++) {
 		const int16_t *w = d->w + (uint64_t)kk * d->ncols + c0;
 		int32_t a = arow[kk];
 
@@ -86,17 +89,24 @@ static void dot_dense(const struct sde_data *d, const int16_t *arow,
 	}
 }
 
+static void dot(const struct sde_data *d, uint32_t r, uint32_t c0,
+		uint32_t cols, uint32_t k0, uint32_t k1, int32_t *acc)
+{
+	const int16_t *arow = d->a + (uint64_t)r * d->k;
+
+	if (d->idx)
+		dot_sparse(d, arow, acc, c0, cols, k0, k1);
+	else
+		dot_dense(d, arow, acc, c0, cols, k0, k1);
+}
+
 void sde_row_out(const struct sde_data *d, uint32_t r, uint32_t c0,
 		 uint32_t cols, int32_t *acc, int16_t *out)
 {
-	const int16_t *arow = d->a + (uint64_t)r * d->k;
 	uint32_t c;
 
 	memset(acc, 0, cols * sizeof *acc);
-	if (d->idx)
-		dot_sparse(d, arow, acc, c0, cols);
-	else
-		dot_dense(d, arow, acc, c0, cols);
+	dot(d, r, c0, cols, 0, d->k, acc);
 	for (c = 0; c < cols; c++)
 		out[c] = sde_requant(acc[c], d->shift, d->out_bits);
 }
@@ -109,6 +119,32 @@ void sde_compute_tile(const struct sde_data *d, uint32_t r0, uint32_t c0,
 	for (r = r0; r < r0 + rows; r++)
 		sde_row_out(d, r, c0, cols, d->acc + (uint64_t)r * d->ncols + c0,
 			    d->out + (uint64_t)r * d->ncols + c0);
+}
+
+/*
+ * Row `row` of tile t as its write-back leaves it: the whole reduction,
+ * requantized; or, in a partial-sum chain, the slice's sums started in or
+ * added to the out buffer's chain (d->acc), requantized on the last slice.
+ */
+static void wb_row(const struct unit_cmd *t, uint32_t row)
+{
+	const struct sde_data *d = t->data;
+	uint64_t at = (uint64_t)(t->r0 + row) * d->ncols + t->c0;
+	uint32_t c;
+
+	if (t->psum == UNIT_PSUM_NONE) {
+		sde_row_out(d, t->r0 + row, t->c0, t->cols, d->acc + at,
+			    d->out + at);
+		return;
+	}
+	if (t->psum == UNIT_PSUM_FIRST)
+		memset(d->acc + at, 0, t->cols * sizeof *d->acc);
+	dot(d, t->r0 + row, t->c0, t->cols, t->k0, t->k0 + t->klen, d->acc + at);
+	if (t->psum != UNIT_PSUM_LAST)
+		return;
+	for (c = 0; c < t->cols; c++)
+		d->out[at + c] = sde_requant(d->acc[at + c], d->shift,
+					     d->out_bits);
 }
 
 static struct sde_tile *flight_head(const struct sde *e)
@@ -153,8 +189,7 @@ static void emit_row(struct sde *e, const struct unit_cmd *t, uint32_t row)
 	if (d) {
 		uint64_t at = (uint64_t)(t->r0 + row) * d->ncols + t->c0;
 
-		sde_row_out(d, t->r0 + row, t->c0, t->cols, d->acc + at,
-			    d->out + at);
+		wb_row(t, row);
 		e->nxt.wb_data = d->out + at;
 		e->nxt.wb_acc = d->acc + at;
 	}
@@ -175,9 +210,12 @@ static void wb_cycle(struct sde *e)
 		emit_row(e, &h->cmd, (uint32_t)(i / cpr));
 	if (e->now < wb_last(h))
 		return;
-	if (h->cmd.data && !e->observe)
-		sde_compute_tile(h->cmd.data, h->cmd.r0, h->cmd.c0,
-				 h->cmd.rows, h->cmd.cols);
+	if (h->cmd.data && !e->observe) {
+		uint32_t r;
+
+		for (r = 0; r < h->cmd.rows; r++)
+			wb_row(&h->cmd, r);
+	}
 	e->nxt.wb_done = h->cmd;
 	e->fl_head = (e->fl_head + 1) % SDE_FLIGHT;
 	e->fl_len--;

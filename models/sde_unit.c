@@ -14,97 +14,12 @@
 #include "sde_unit.h"
 
 #include "sde.h"
+#include "sde_map.h"
 #include "../sim/energy.h"
 #include "../sim/kern.h"
 #include "../sim/plan.h"
 #include "../sim/sched.h"
 
-static uint64_t w_bytes(const struct plan_op *p, uint64_t klen, uint64_t cols)
-{
-	if (p->b_rowmajor)
-		return klen * cols * p->ab;
-	return nm_block_bytes(&p->map, klen, cols, p->wbits, p->bitmap);
-}
-
-/* Largest multiple of step in [step, limit] with fits(); 0 if none. */
-static uint32_t grow(const struct plan_op *p, uint32_t step, uint32_t limit,
-		     int (*fits)(const struct plan_op *, uint32_t, const uint64_t *),
-		     const uint64_t *slots)
-{
-	uint32_t lo = 1, hi = plan_cdiv(limit, step), mid;
-
-	if (!fits(p, step, slots))
-		return 0;
-	while (lo < hi) {
-		mid = lo + (hi - lo + 1) / 2;
-		if (fits(p, plan_min32((uint64_t)mid * step, limit), slots))
-			lo = mid;
-		else
-			hi = mid - 1;
-	}
-	return plan_min32((uint64_t)lo * step, limit);
-}
-
-/* slots: act, wgt, out half sizes in bytes */
-static int fits_k(const struct plan_op *p, uint32_t klen, const uint64_t *s)
-{
-	return (uint64_t)plan_min32(p->rows, p->m) * klen * p->ab <= s[0] &&
-	       w_bytes(p, klen, plan_min32(p->cols, p->n)) <= s[1];
-}
-
-static int fits_m(const struct plan_op *p, uint32_t tm, const uint64_t *s)
-{
-	return (uint64_t)tm * p->tk * p->ab <= s[0] &&
-	       (uint64_t)tm * p->tn * p->ob <= s[2];
-}
-
-static int fits_n(const struct plan_op *p, uint32_t tn, const uint64_t *s)
-{
-	return w_bytes(p, p->tk, tn) <= s[1] &&
-	       (uint64_t)p->tm * tn * p->ob <= s[2];
-}
-
-/* DRAM bytes (without burst rounding) of a candidate tiling. */
-static uint64_t traffic(const struct plan_op *p)
-{
-	uint64_t a = (uint64_t)p->m * p->k * p->ab;
-	uint64_t w = w_bytes(p, p->k, p->n);
-	uint32_t n_mt = plan_cdiv(p->m, p->tm), n_nt = plan_cdiv(p->n, p->tn);
-
-	if (p->n_kt > 1)
-		return a * n_nt + w * n_mt;
-	if (p->m_outer)
-		return a + w * (n_nt > 1 ? n_mt : 1);
-	return w + a * (n_mt > 1 ? n_nt : 1);
-}
-
-static void finish(struct plan_op *p)
-{
-	p->n_mt = plan_cdiv(p->m, p->tm);
-	p->n_nt = plan_cdiv(p->n, p->tn);
-	p->n_kt = plan_cdiv(p->k, p->tk);
-}
-
-/*
- * For each order grow the operand that stays resident first, then the other
- * one (wider output rows waste less of each DRAM burst); keep the cheaper.
- */
-static void choose_order(struct plan_op *p, const uint64_t *s)
-{
-	struct plan_op mo = *p, no = *p;
-
-	mo.m_outer = 1;
-	mo.tn = plan_min32(p->cols, p->n);
-	mo.tm = grow(&mo, plan_min32(p->rows, p->m), p->m, fits_m, s);
-	mo.tn = grow(&mo, plan_min32(p->cols, p->n), p->n, fits_n, s);
-	finish(&mo);
-	no.m_outer = 0;
-	no.tm = plan_min32(p->rows, p->m);
-	no.tn = grow(&no, plan_min32(p->cols, p->n), p->n, fits_n, s);
-	no.tm = grow(&no, plan_min32(p->rows, p->m), p->m, fits_m, s);
-	finish(&no);
-	*p = traffic(&no) < traffic(&mo) ? no : mo;
-}
 
 static int map_op(const struct config *cfg, const struct trace *t,
 		  const struct op *op, struct plan_op *p, struct sim_err *err)
@@ -164,7 +79,7 @@ static int k_too_small(const struct config *cfg, const struct trace *t,
 	if (a > s[0])
 		return plan_too_small(cfg, t, op, "sram.act_kib", a, s[0], err);
 	return plan_too_small(cfg, t, op, "sram.wgt_kib",
-			      w_bytes(p, align, plan_min32(p->cols, p->n)),
+			      sde_w_bytes(p, align, plan_min32(p->cols, p->n)),
 			      s[1], err);
 }
 
@@ -185,15 +100,14 @@ static int plan(const struct config *cfg, const struct trace *t,
 	      p->ob;
 	if (out > s[2])
 		return plan_too_small(cfg, t, op, "sram.out_kib", out, s[2], err);
-	p->tk = grow(p, align, p->k, fits_k, s);
-	if (!p->tk)
+	if (cfg->map_force.valid) {	/* one of the mapper's trial runs */
+		if (sde_map_apply(p, &cfg->map_force, s) == 0)
+			return 0;
+		return err_set(err, cfg->path, 0, "mapper", "internal: a "
+			       "trial tiling does not fit");
+	}
+	if (sde_map_fixed(p, s))
 		return k_too_small(cfg, t, op, p, align, s, err);
-	p->tm = plan_min32(p->rows, p->m);
-	p->tn = plan_min32(p->cols, p->n);
-	p->m_outer = 1;
-	finish(p);
-	if (p->n_kt == 1)
-		choose_order(p, s);
 	return 0;
 }
 
@@ -218,7 +132,7 @@ static void loads(const struct plan_op *p, struct plan_step *s)
 {
 	uint64_t cols_t = plan_tile_len(p->n, p->tn, s->nt);
 
-	s->w_sram = w_bytes(p, s->klen, cols_t);
+	s->w_sram = sde_w_bytes(p, s->klen, cols_t);
 	if (p->b_rowmajor && cols_t < p->n)
 		s->w_dram = s->klen * plan_bursts(cols_t * p->ab, p->burst);
 	else
@@ -229,14 +143,21 @@ static void work(const struct plan_op *p, struct plan_step *s)
 {
 	uint64_t outs = (uint64_t)s->rows * s->cols;
 	uint64_t mults = nm_mults(&p->map, s->klen);
-	uint64_t wcol = w_bytes(p, s->klen, 1);
+	uint64_t wcol = sde_w_bytes(p, s->klen, 1);
 
 	s->macs = outs * mults;
 	s->dense_macs = outs * s->klen;
 	s->act_rd = (uint64_t)s->rows * s->klen * p->ab;
 	s->wgt_rd = p->b_rowmajor ? (uint64_t)s->klen * s->cols * p->ab
-				  : w_bytes(p, s->klen, s->cols);
+				  : sde_w_bytes(p, s->klen, s->cols);
 	s->out_wr = (s->flags & UNIT_LAST) ? outs * p->ob : 0;
+	/* a partial-sum chain: 32-bit sums written, read back and added */
+	if (s->psum == UNIT_PSUM_FIRST)
+		s->out_wr = outs * 4;
+	else if (s->psum == UNIT_PSUM_MID)
+		s->out_wr = outs * 8;
+	else if (s->psum == UNIT_PSUM_LAST)
+		s->out_wr = outs * (4 + p->ob);
 	s->mux_sel = p->map.n == p->map.m ? 0 : s->macs;
 	if (p->drain_lanes) {	/* outputs leave through a fused unit */
 		s->drain_cpr = plan_cdiv(s->cols, p->drain_lanes);
@@ -312,6 +233,8 @@ const struct unit_class sde_unit = {
 	.name = "sde", .eu = EU_SDE, .w_tiled = 1,
 	.takes = takes, .params = params, .plan = plan, .time = time_step,
 	.loads = loads, .work = work,
+	.map_candidates = sde_map_candidates, .map_apply = sde_map_apply,
+	.map_estimate = sde_map_estimate,
 	.dyn_pj = dyn_pj, .leak_pj = leak_pj,
 	.begin = sde_func_begin, .check = sde_func_check,
 	.dump = sde_func_dump,

@@ -17,6 +17,14 @@
 #define UNIT_W_LAST 0x08	/* last step that reads its second-operand load */
 #define UNIT_O_LAST 0x10	/* last tile of its output buffer tile */
 
+/* Engine: a k-slice's place in a partial-sum chain kept in the out buffer. */
+enum unit_psum {
+	UNIT_PSUM_NONE = 0,	/* the array tile reduces the whole of k */
+	UNIT_PSUM_FIRST,	/* first slice: its sums start the chain */
+	UNIT_PSUM_MID,		/* added to the chain */
+	UNIT_PSUM_LAST		/* added, then the chain is requantized */
+};
+
 struct unit_cmd {
 	uint8_t valid;		/* 1: payload present this cycle */
 	uint8_t flags;		/* UNIT_* */
@@ -28,6 +36,7 @@ struct unit_cmd {
 	uint32_t k0, klen;	/* engine: the k-slice this step reads */
 	uint32_t drain_cpr;	/* engine: cycles per drained row (its consumer's
 				 * rate); 0 or 1: one row per cycle */
+	uint8_t psum;		/* engine: enum unit_psum */
 	const void *data;	/* functional operands (unit-specific), or NULL */
 };
 

@@ -37,6 +37,23 @@ enum cfg_moe_order {
 	CFG_MOE_TOKEN = 1	/* token-major baseline: weights per block of tokens */
 };
 
+/* [mapper]: how an engine op's tiling is chosen (docs/models.md, "Mapper"). */
+enum cfg_map_search {
+	CFG_MAP_EXHAUSTIVE = 0,	/* every candidate estimated, the best simulated */
+	CFG_MAP_GREEDY = 1,	/* a few candidates, chosen by the estimate */
+	CFG_MAP_FIXED = 2	/* the fixed rule: the largest tiles that fit */
+};
+enum cfg_map_objective { CFG_OBJ_CYCLES = 0, CFG_OBJ_ENERGY = 1, CFG_OBJ_EDP = 2 };
+
+/* A mapping imposed on every engine op (the mapper's own trial runs). */
+struct cfg_map_force {
+	int valid;		/* 1: plan with these instead of searching */
+	uint32_t tm, tn, tk;	/* SRAM tile */
+	int m_outer;		/* loop order */
+	int psum;		/* k-slices outside the array tiles, sums in the out buffer */
+	int a_res, b_res, o_res;	/* the op's operands / output on chip */
+};
+
 /* Energy per action; every number's source is in docs/energy.md. */
 struct energy_table {
 	char path[512];			/* file it was read from */
@@ -112,6 +129,10 @@ struct config {
 	int gate_renorm;		/* [gate] renorm: scores renormalized over top-k */
 	int moe_order;			/* [gate] order: enum cfg_moe_order */
 	uint32_t moe_token_block;	/* [gate] token_block: tokens per block, token-major */
+
+	int map_search;			/* [mapper] search: enum cfg_map_search */
+	int map_objective;		/* [mapper] objective: enum cfg_map_objective */
+	struct cfg_map_force map_force;	/* internal: the mapper's trial runs */
 
 	int sc_engine;			/* [systemc] engine: enum cfg_impl */
 	int sc_softmax;			/* [systemc] softmax: enum cfg_impl */

@@ -28,6 +28,10 @@ static const char *const smx_names[] = { "online", "ita", "threepass", NULL };
 static const char *const gelu_names[] = { "table", "igelu", NULL };
 static const char *const order_names[] = { "expert", "token", NULL };
 static const char *const impl_names[] = { "c", "rtl", NULL };
+static const char *const search_names[] = { "exhaustive", "greedy", "fixed",
+					    NULL };
+static const char *const objective_names[] = { "cycles", "energy", "edp",
+					       NULL };
 
 static const struct cfg_key file_keys[] = {
 	{ "arch", "name", K_NAME, CFG(name), 1, 63, 0, NULL, "sta-default",
@@ -118,6 +122,12 @@ static const struct cfg_key file_keys[] = {
 	  "expert-major (weights once per layer) or token-major baseline" },
 	{ "gate", "token_block", K_UINT, CFG(moe_token_block), 1, 65536, 0,
 	  NULL, "32", "tokens", "token-major: tokens per block" },
+	{ "mapper", "search", K_ENUM, CFG(map_search), 0, 2, 0, search_names,
+	  "exhaustive", "method", "engine op tiling: every candidate estimated "
+	  "and the best simulated, a greedy few, or the fixed largest-tile rule" },
+	{ "mapper", "objective", K_ENUM, CFG(map_objective), 0, 2, 0,
+	  objective_names, "cycles", "metric",
+	  "what the mapper minimizes: cycles, energy or their product" },
 	{ "systemc", "engine", K_ENUM, CFG(sc_engine), 0, 1, 0, impl_names,
 	  "c", "model", "stasim-sc only: the engine as its C model or as "
 	  "Verilated rtl/sde.v" },

@@ -13,6 +13,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "map.h"
+
 int plan_too_small(const struct config *cfg, const struct trace *t,
 		   const struct op *op, const char *key, uint64_t need,
 		   uint64_t have, struct sim_err *err)
@@ -144,6 +146,35 @@ struct plan_op *plan_list_op(struct plan_list *x, const struct config *cfg,
 	return p;
 }
 
+int plan_map(const struct config *cfg, const struct trace *t,
+	     struct plan_op *plans, size_t n, struct sim_err *err)
+{
+	uint64_t s[3] = { slot_bytes(cfg->act_kib, cfg->double_buffer),
+			  slot_bytes(cfg->wgt_kib, cfg->double_buffer),
+			  slot_bytes(cfg->out_kib, cfg->double_buffer) };
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		struct plan_op *p = &plans[i];
+		struct map_cost c;
+
+		if (!p->uc->map_estimate)
+			continue;
+		p->mapping.search = CFG_MAP_FIXED;
+		/* fused ops keep the fixed rule: their neighbour sets the pace */
+		if (cfg->map_force.valid || cfg->map_search == CFG_MAP_FIXED ||
+		    p->a_onchip || p->o_onchip) {
+			p->uc->map_estimate(cfg, p, &c);
+			p->mapping.pred_dram = c.dram;
+			p->mapping.pred_cycles = c.cycles;
+			continue;
+		}
+		if (map_search(cfg, t, &p->src, p, s, err))
+			return -1;
+	}
+	return 0;
+}
+
 void plan_fuse(const struct unit_registry *reg, const struct config *cfg,
 	       struct plan_op *plans, size_t n)
 {
@@ -180,21 +211,37 @@ static uint32_t arr_count(const struct plan_walk *w, int cols)
 	return plan_cdiv(plan_tile_len(w->p->m, w->p->tm, mt), w->p->rows);
 }
 
+/* The array tiles of the SRAM tile, each over the k-slice(s): the k loop
+ * inside each array tile (its accumulators keep the sum), or, with psum,
+ * outside them (the out buffer keeps it). */
+static int advance_inner(struct plan_walk *w)
+{
+	const struct plan_op *p = w->p;
+
+	if (!p->psum && ++w->kt < p->n_kt)
+		return 1;
+	if (!p->psum)
+		w->kt = 0;
+	if (++w->j < arr_count(w, 1))
+		return 1;
+	w->j = 0;
+	if (++w->i < arr_count(w, 0))
+		return 1;
+	w->i = 0;
+	if (p->psum && ++w->kt < p->n_kt)
+		return 1;
+	w->kt = 0;
+	return 0;
+}
+
 static void advance(struct plan_walk *w)
 {
 	const struct plan_op *p = w->p;
 	uint32_t n1 = p->m_outer ? p->n_mt : p->n_nt;
 	uint32_t n2 = p->m_outer ? p->n_nt : p->n_mt;
 
-	if (++w->kt < p->n_kt)
+	if (advance_inner(w))
 		return;
-	w->kt = 0;
-	if (++w->j < arr_count(w, 1))
-		return;
-	w->j = 0;
-	if (++w->i < arr_count(w, 0))
-		return;
-	w->i = 0;
 	if (++w->o2 < n2)
 		return;
 	w->o2 = 0;
@@ -224,6 +271,25 @@ static void fill_geometry(const struct plan_walk *w, struct plan_step *s)
 	p->uc->time(p, s);
 }
 
+/* The first operand needs no load: streamed from a fused neighbour, or
+ * resident in the activation buffer. */
+static int a_on_chip(const struct plan_op *p)
+{
+	return p->a_onchip || p->a_res;
+}
+
+/* The output is never stored: streamed to a neighbour, or kept on chip. */
+static int o_on_chip(const struct plan_op *p)
+{
+	return p->o_onchip || p->o_res;
+}
+
+/* A second operand comes through the weight buffer. */
+static int w_loads(const struct plan_op *p)
+{
+	return p->w_load && !p->b_res;
+}
+
 /*
  * DRAM and SRAM bytes of a step's loads and of its output tile's store.
  * The second operand is loaded like the first unless its unit says
@@ -249,8 +315,24 @@ static void fill_loads(const struct plan_op *p, struct plan_step *s)
 		p->uc->loads(p, s);
 	if (p->w_gather)
 		s->w_dram = rows_t * plan_bursts(cols_t * p->ab, p->burst);
-	if (p->a_onchip)
+	if (a_on_chip(p))
 		s->a_sram = s->a_dram = 0;
+	if (p->b_res)
+		s->w_sram = s->w_dram = 0;
+}
+
+void plan_block_loads(const struct plan_op *p, uint32_t mt, uint32_t nt,
+		      uint32_t kt, struct plan_step *s)
+{
+	memset(s, 0, sizeof *s);
+	s->op = p->op;
+	s->mt = mt;
+	s->nt = nt;
+	s->kt = kt;
+	s->rows = plan_min32(p->rows, plan_tile_len(p->m, p->tm, mt));
+	s->cols = plan_min32(p->cols, plan_tile_len(p->n, p->tn, nt));
+	p->uc->time(p, s);
+	fill_loads(p, s);
 }
 
 static int same_a(const struct plan_step *x, const struct plan_step *y)
@@ -285,20 +367,26 @@ int plan_walk_next(struct plan_walk *w, struct plan_step *s)
 		return -1;
 	memset(s, 0, sizeof *s);
 	fill_geometry(w, s);
-	s->new_a = !w->p->a_onchip && (w->first || !same_a(&w->prev, s));
-	s->new_w = w->p->w_load && (w->first || !same_b(w->p, &w->prev, s));
-	s->new_o = !w->p->o_onchip && (w->first || !same_o(&w->prev, s));
+	s->new_a = !a_on_chip(w->p) && (w->first || !same_a(&w->prev, s));
+	s->new_w = w_loads(w->p) && (w->first || !same_b(w->p, &w->prev, s));
+	s->new_o = !o_on_chip(w->p) && (w->first || !same_o(&w->prev, s));
 	peek = *w;
 	advance(&peek);
 	if (!peek.done)
 		fill_geometry(&peek, &next);
-	s->flags = (s->kt == 0 ? UNIT_FIRST : 0) |
-		   (s->kt == w->p->n_kt - 1 ? UNIT_LAST : 0);
-	if (!w->p->a_onchip && (peek.done || !same_a(s, &next)))
+	if (w->p->psum) {	/* every slice is an array tile of its own */
+		s->flags = UNIT_FIRST | UNIT_LAST;
+		s->psum = s->kt == 0 ? UNIT_PSUM_FIRST :
+			  s->kt == w->p->n_kt - 1 ? UNIT_PSUM_LAST : UNIT_PSUM_MID;
+	} else {
+		s->flags = (s->kt == 0 ? UNIT_FIRST : 0) |
+			   (s->kt == w->p->n_kt - 1 ? UNIT_LAST : 0);
+	}
+	if (!a_on_chip(w->p) && (peek.done || !same_a(s, &next)))
 		s->flags |= UNIT_A_LAST;
-	if (w->p->w_load && (peek.done || !same_b(w->p, s, &next)))
+	if (w_loads(w->p) && (peek.done || !same_b(w->p, s, &next)))
 		s->flags |= UNIT_W_LAST;
-	if (!w->p->o_onchip && (peek.done || !same_o(s, &next)))
+	if (!o_on_chip(w->p) && (peek.done || !same_o(s, &next)))
 		s->flags |= UNIT_O_LAST;
 	fill_loads(w->p, s);
 	w->p->uc->work(w->p, s);

@@ -26,6 +26,15 @@
 #include "../models/nl.h"
 #include "../models/nm.h"
 
+/* An engine op's mapping as the mapper saw it (report: "mapping"). */
+struct plan_map {
+	int search;			/* enum cfg_map_search used */
+	uint32_t candidates;		/* candidates estimated */
+	uint32_t simulated;		/* of those, run in the simulator */
+	uint64_t pred_dram;		/* predicted DRAM bytes of the op */
+	uint64_t pred_cycles;		/* predicted cycles (estimate or trial run) */
+};
+
 struct plan_op {
 	uint32_t op;			/* index in the execution list */
 	uint32_t trace_op;		/* the trace op it is (part of) */
@@ -51,6 +60,13 @@ struct plan_op {
 	uint32_t tm, tn, tk;		/* SRAM tile sizes */
 	uint32_t n_mt, n_nt, n_kt;	/* SRAM tiles per dimension */
 	int m_outer;			/* 1: m tiles outer (activations resident) */
+	int psum;			/* engine: k-slices outside the array tiles,
+					 * partial sums kept in the out buffer */
+	int a_res, b_res;		/* first / second operand resident on chip */
+	int o_res;			/* output kept on chip for its readers */
+	uint32_t dep;			/* 1 + the latest entry producing an input
+					 * of this one; 0: none */
+	struct plan_map mapping;	/* engine: what the mapper chose */
 	uint32_t ab, ob;		/* activation and output bytes per element */
 	uint32_t wbits;			/* bits per stored weight value */
 	int bitmap;			/* index format (sparse only) */
@@ -66,7 +82,8 @@ struct plan_step {
 	uint32_t r0, c0, rows, cols;	/* array tile in the output */
 	uint32_t klen;			/* reduction elements in this step */
 	uint64_t kcycles;		/* engine stream cycles */
-	uint8_t flags;			/* SDE_* */
+	uint8_t flags;			/* UNIT_* */
+	uint8_t psum;			/* engine: enum unit_psum */
 	uint8_t new_a, new_w, new_o;	/* needs an activation / weight load; new out tile */
 	uint64_t a_dram, w_dram;	/* DRAM bytes of those loads (whole bursts) */
 	uint64_t a_sram, w_sram;	/* bytes those loads write into SRAM */
@@ -128,6 +145,14 @@ struct plan_op *plan_list_op(struct plan_list *x, const struct config *cfg,
 void plan_fuse(const struct unit_registry *reg, const struct config *cfg,
 	       struct plan_op *plans, size_t n);
 
+/*
+ * The mapper's pass, after plan_fuse: each op whose unit has tilings and
+ * that is not fused to a neighbour gets the tiling cfg->map_search finds
+ * (sim/map.h); every such op records its mapping. 0, or -1 with err.
+ */
+int plan_map(const struct config *cfg, const struct trace *t,
+	     struct plan_op *plans, size_t n, struct sim_err *err);
+
 /* "too small" for op: one tile needs `need` bytes of buffer `key`, a half
  * holds `have`. Returns -1 with err. */
 int plan_too_small(const struct config *cfg, const struct trace *t,
@@ -146,6 +171,11 @@ int plan_rows(const struct config *cfg, const struct trace *t,
  * stream and touches no buffer. */
 void plan_row_work(const struct plan_op *p, struct plan_step *s,
 		   int passthrough);
+
+/* The loads of SRAM tile (mt, nt) at k-slice kt of head 0, as the walker
+ * fills them for its first array tile (the mapper's estimate). */
+void plan_block_loads(const struct plan_op *p, uint32_t mt, uint32_t nt,
+		      uint32_t kt, struct plan_step *s);
 
 void plan_walk_init(struct plan_walk *w, const struct plan_op *p);
 /* Fill s with the next step; returns 0, or -1 when the op has no more. */

@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "func.h"
+#include "map.h"
 #include "kern.h"
 #include "stream.h"
 #include "top.h"
@@ -241,6 +242,8 @@ static int plan_all(const struct config *cfg, const struct trace *t,
 			goto fail;
 	}
 	plan_fuse(x.reg, cfg, x.p, x.n);
+	if (plan_map(cfg, t, x.p, x.n, err))
+		goto fail;
 	r->plans = x.p;
 	r->n_exec = (uint32_t)x.n;
 	return 0;
@@ -327,8 +330,9 @@ static void free_top(struct run_top *u)
 	free(u->op_stall);
 }
 
-int run_sim(const struct config *cfg, const struct trace *t,
-	    const struct run_opts *o, struct run_result *r, struct sim_err *err)
+static int run_once(const struct config *cfg, const struct trace *t,
+		    const struct run_opts *o, struct run_result *r,
+		    struct sim_err *err)
 {
 	struct run_top *u = calloc(1, sizeof *u);
 	struct func f;
@@ -376,6 +380,70 @@ out:
 	return rc;
 }
 
+static double run_score(const struct config *cfg, const struct run_result *r)
+{
+	struct map_cost c = { 0, r->cycles, r->total_energy.total_pj };
+
+	return map_score(cfg, &c);
+}
+
+/* The decision runs: timing, fast-forwarded, native kernel, no figures. */
+static int guard(const struct config *cfg, const struct trace *t,
+		 const struct run_opts *o, struct run_result *rs,
+		 struct run_result *rf, struct sim_err *err)
+{
+	struct run_opts q = { .seed = o->seed, .fast_forward = 1,
+			      .max_cycles = o->max_cycles, .task = o->task,
+			      .task_set = o->task_set, .no_moe_figures = 1,
+			      .units = o->units, .no_map_guard = 1 };
+	struct config fixed = *cfg;
+
+	fixed.map_search = CFG_MAP_FIXED;
+	if (run_once(cfg, t, &q, rs, err))
+		return -1;
+	if (run_once(&fixed, t, &q, rf, err)) {
+		run_free(rs);
+		return -1;
+	}
+	return 0;
+}
+
+int run_sim(const struct config *cfg, const struct trace *t,
+	    const struct run_opts *o, struct run_result *r, struct sim_err *err)
+{
+	struct run_result rs, rf;
+	struct config fixed = *cfg;
+	int use_fixed, rc;
+
+	memset(r, 0, sizeof *r);	/* run_free-able whatever fails */
+	if (o->no_map_guard || cfg->map_force.valid ||
+	    cfg->map_search == CFG_MAP_FIXED)
+		return run_once(cfg, t, o, r, err);
+	if (guard(cfg, t, o, &rs, &rf, err))
+		return -1;
+	use_fixed = run_score(cfg, &rf) < run_score(cfg, &rs);
+	fixed.map_search = CFG_MAP_FIXED;
+	if (!o->functional && o->fast_forward && !o->check && !o->clock) {
+		/* the decision run is this run: keep it */
+		*r = use_fixed ? rf : rs;
+		run_free(use_fixed ? &rs : &rf);
+		r->map_fixed = use_fixed;
+		r->map_fixed_cycles = rf.cycles;
+		r->map_search_cycles = rs.cycles;
+		return o->no_moe_figures ? 0 :
+		       run_moe_figures(use_fixed ? &fixed : cfg, t, o, r, err);
+	}
+	rc = run_once(use_fixed ? &fixed : cfg, t, o, r, err);
+	if (rc == 0) {
+		r->map_fixed = use_fixed;
+		r->map_fixed_cycles = rf.cycles;
+		r->map_search_cycles = rs.cycles;
+	}
+	run_free(&rs);
+	run_free(&rf);
+	return rc;
+}
+
 /* Cycles of op i simulated alone, with routing route (balanced: over
  * `active` experts). */
 static int alone(const struct config *cfg, const struct trace *t, uint32_t i,
@@ -383,30 +451,30 @@ static int alone(const struct config *cfg, const struct trace *t, uint32_t i,
 		 uint64_t *cycles, struct sim_err *err)
 {
 	struct trace one = { 0 };
+	struct op op = t->ops[i];
 	struct run_result r;
 	struct run_opts so = *o;
 	int rc;
 
 	snprintf(one.path, sizeof one.path, "%s", t->path);
-	one.ops = malloc(sizeof *one.ops);
-	if (!one.ops)
+	op.routing = route;
+	if (route == ROUTE_BALANCED)
+		op.hot = active;
+	if (trace_push(&one, &op))	/* alone, it reads the graph input */
 		return oom(t, err);
-	one.ops[0] = t->ops[i];
-	one.ops[0].routing = route;
 	one.assign = t->assign;		/* shared, not owned: not freed here */
 	so.task = moe_task(t, i, o);	/* alone, it has no gate before it */
 	so.task_set = 1;
-	if (route == ROUTE_BALANCED)
-		one.ops[0].hot = active;
-	one.n_ops = one.cap = 1;
 	so.no_moe_figures = 1;
+	so.no_map_guard = 1;	/* the main run's tilings, as chosen */
 	so.functional = 0;
 	so.dump_dir = NULL;
 	so.seed = o->seed;
 	rc = run_sim(cfg, &one, &so, &r, err);
 	*cycles = r.cycles;
 	run_free(&r);
-	free(one.ops);
+	one.assign = NULL;
+	trace_free(&one);
 	return rc;
 }
 

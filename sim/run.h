@@ -35,6 +35,7 @@ struct run_opts {
 	const struct run_clock *clock;	/* NULL: the native kernel (top.h) */
 	const struct unit_registry *units; /* NULL: stasim's units (unit.h);
 					 * tests add their own */
+	int no_map_guard;	/* 1: keep the searched tilings unchecked */
 };
 
 struct run_unit {
@@ -61,10 +62,17 @@ struct run_result {
 	uint64_t dma_transfers;		/* DMA commands executed */
 	int failed;			/* 1: a functional check failed */
 	char fail_msg[768];		/* what failed */
+	int map_fixed;			/* 1: the mapper searched, but the fixed
+					 * rule's tilings ran the trace better */
+	uint64_t map_fixed_cycles;	/* the trace on the fixed rule's tilings */
+	uint64_t map_search_cycles;	/* and on the searched ones */
 };
 
 /*
- * Run trace t on cfg. Returns 0 (see r->failed for check failures), or -1
+ * Run trace t on cfg. When the mapper searches ([mapper] search), the
+ * trace is first run on the searched tilings and on the fixed rule's,
+ * and the better by [mapper] objective is the one reported (so a search
+ * never makes a trace slower than the fixed rule). Returns 0 (see r->failed for check failures), or -1
  * with err for input that cannot run (unmappable pattern, buffers too small,
  * dump directory unwritable).
  */

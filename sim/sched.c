@@ -92,7 +92,8 @@ int sched_init(struct sched *k, const struct plan_op *plans, uint32_t n_ops,
 		ops[i].tiles_left = p->o_onchip ? 0 :
 				    (uint64_t)p->heads * p->n_mt * p->n_nt;
 		ops[i].wb_left = (uint64_t)p->heads * ((p->m + p->rows - 1) / p->rows) *
-				 ((p->n + p->cols - 1) / p->cols);
+				 ((p->n + p->cols - 1) / p->cols) *
+				 (p->psum ? p->n_kt : 1);
 	}
 	cursor_start(k, &k->ld);
 	cursor_start(k, &k->cc);
@@ -162,7 +163,7 @@ static enum pick pick_exec(const struct sched *k, struct unit_cmd *c)
 			       .kcycles = s->kcycles, .r0 = s->r0, .c0 = s->c0,
 			       .head = s->head, .k0 = s->kt * k->plans[s->op].tk,
 			       .klen = s->klen,
-			       .drain_cpr = s->drain_cpr,
+			       .drain_cpr = s->drain_cpr, .psum = s->psum,
 			       .data = k->data ? k->data + s->head * k->data_stride
 					       : NULL };
 	return PICK_CMD;

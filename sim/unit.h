@@ -49,9 +49,11 @@
 				 * copies this many commands a cycle */
 #define UNIT_PARAMS_BYTES 48	/* a unit's parameter block in a plan_op */
 
+struct cfg_map_force;
 struct config;
 struct func;
 struct kern_ops;
+struct map_cost;
 struct op;
 struct op_stats;
 struct plan_list;
@@ -105,6 +107,16 @@ struct unit_class {
 	void (*loads)(const struct plan_op *p, struct plan_step *s);
 	/* A step's counted actions (MACs, buffer bytes, nl). */
 	void (*work)(const struct plan_op *p, struct plan_step *s);
+	/* Optional, for the mapper (sim/map.h): the tilings of p's op that
+	 * fit the halves s (greedy: a short list), into out (at most max);
+	 * plan p with one (0, or -1 if it does not fit); its estimated cost. */
+	uint32_t (*map_candidates)(const struct plan_op *p, const uint64_t *s,
+				   int greedy, struct cfg_map_force *out,
+				   uint32_t max);
+	int (*map_apply)(struct plan_op *p, const struct cfg_map_force *c,
+			 const uint64_t *s);
+	void (*map_estimate)(const struct config *cfg, const struct plan_op *p,
+			     struct map_cost *c);
 
 	/* ---- energy (sim/energy.c) ---- */
 	/* Dynamic pJ of an op's counted actions, into bucket eu. */

@@ -449,7 +449,7 @@ static const struct bad bad_configs[] = {
 	  "weight_bits, index_format, acc_double_buffer)" },
 	{ "[arch]\nname = x\n[foo]\nbar = 1\n", 3, "foo",
 	  "unknown section [foo] (known sections: arch, engine, sram, dram, "
-	  "dma, softmax, vector, gate, systemc, energy)" },
+	  "dma, softmax, vector, gate, mapper, systemc, energy)" },
 	{ "rows = 4\n", 1, "rows", "key 'rows' comes before any [section]" },
 	{ "[engine]\n= 4\n", 2, "engine", "line has no key name" },
 	{ "[engine]\nrows = 0\n", 2, "engine.rows",
