@@ -290,11 +290,14 @@ static int shape(struct ss_reader *r, const struct ss_row *row, struct op *op)
 	return 0;
 }
 
-/* 1 if name is taken by one of t's ops. */
+/* 1 if name is taken by one of t's ops, or is the graph input that the
+ * implicit chain has the first op read. */
 static int name_taken(const struct trace *t, const char *name)
 {
 	size_t i;
 
+	if (!strcmp(name, TRACE_INPUT))
+		return 1;
 	for (i = 0; i < t->n_ops; i++)
 		if (!strcmp(t->ops[i].name, name))
 			return 1;

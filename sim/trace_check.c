@@ -2,7 +2,8 @@
  * trace_check.c - whole-op validation (trace_op_check in trace_schema.h):
  * every key's range, the fields a kind takes no key for at their defaults,
  * the gate and moe keys that must agree, a routing=list op's expert lists,
- * and operand sizes.
+ * and operand sizes; and the graph check of an op's tensors
+ * (trace_graph_check), which the writer runs on a trace built in memory.
  *
  * Invariant: the reader appends and the writer writes only ops that pass
  * trace_op_check, so every op the simulator sees has its dimensions in
@@ -198,3 +199,76 @@ int trace_op_check(const struct trace *t, const struct op *op,
 	return op_check_elems(op, key, msg);
 }
 
+
+/* A tensor index of t's table with a well-formed name; 0, or -1 with msg. */
+static int tensor_ok(const struct trace *t, uint32_t x, char *msg)
+{
+	if (x >= t->n_tensors) {
+		snprintf(msg, TRACE_MSG_BYTES, "tensor %u is not in the trace's "
+			 "%zu tensors", x, t->n_tensors);
+		return -1;
+	}
+	return trace_tensor_name_check(t->tensors[x].name,
+				       strnlen(t->tensors[x].name,
+					       TRACE_NAME_MAX), msg);
+}
+
+/* What op i reads: as many tensors as its kind, each written before it. */
+static int graph_check_in(const struct trace *t, size_t i, char *msg)
+{
+	const struct op *op = &t->ops[i];
+	uint32_t want = op_kind_inputs(op->kind), j;
+	int32_t p;
+
+	if (op->n_in != want) {
+		snprintf(msg, TRACE_MSG_BYTES, "%s reads %u tensor%s, in= names "
+			 "%u", trace_kind_names[op->kind], want,
+			 want == 1 ? "" : "s", op->n_in);
+		return -1;
+	}
+	for (j = 0; j < op->n_in; j++) {
+		if (tensor_ok(t, op->in[j], msg))
+			return -1;
+		p = t->tensors[op->in[j]].producer;
+		if (p >= 0 && (size_t)p >= i) {
+			snprintf(msg, TRACE_MSG_BYTES, "'%s' is read before op "
+				 "%d writes it", t->tensors[op->in[j]].name, p + 1);
+			return -1;
+		}
+	}
+	return 0;
+}
+
+int trace_graph_check(const struct trace *t, size_t i, const char **key,
+		      char *msg)
+{
+	const struct op *op = &t->ops[i];
+	uint32_t j;
+
+	if (t->n_tensors == 0)
+		return 0;	/* no graph: written as the implicit chain */
+	*key = "in";
+	if (graph_check_in(t, i, msg))
+		return -1;
+	*key = "out";
+	if (tensor_ok(t, op->out, msg))
+		return -1;
+	for (j = 0; j < op->n_in; j++)
+		if (op->in[j] == op->out) {
+			snprintf(msg, TRACE_MSG_BYTES, "'%s' is both read and "
+				 "written by this op", t->tensors[op->out].name);
+			return -1;
+		}
+	if (t->tensors[op->out].producer < 0) {
+		snprintf(msg, TRACE_MSG_BYTES, "tensor '%s' is a graph input, "
+			 "which no op writes", t->tensors[op->out].name);
+		return -1;
+	}
+	if (t->tensors[op->out].producer != (int32_t)i) {
+		snprintf(msg, TRACE_MSG_BYTES, "tensor '%s' is written by op %d, "
+			 "not by this one", t->tensors[op->out].name,
+			 t->tensors[op->out].producer + 1);
+		return -1;
+	}
+	return 0;
+}

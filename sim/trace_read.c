@@ -1,12 +1,14 @@
 /*
- * trace_read.c - reading a trace, format v1 (trace_read in trace.h,
+ * trace_read.c - reading a trace, format v1 or v2 (trace_read in trace.h,
  * docs/trace-format.md): plain or gzip through zlib, line by line, each op
- * line tokenized, its keys parsed and checked against the schema, the
- * whole op checked, then appended unless its name is taken. A gzip file is
- * also checked member by member, so truncated or trailing data is an error.
+ * line tokenized, its keys parsed and checked against the schema of the
+ * header's version, the whole op checked, then appended with the tensors
+ * it names (trace_push_io) unless its name is taken. A gzip file is also
+ * checked member by member, so truncated or trailing data is an error.
  *
- * Invariant: an op is appended only after trace_op_check passed and its
- * name is new; on any error the trace is left empty.
+ * Invariant: an op is appended only after trace_op_check passed, its name
+ * is new and its tensors fit the graph; on any error the trace is left
+ * empty.
  */
 #define _POSIX_C_SOURCE 200809L
 
@@ -25,8 +27,11 @@ struct reader {
 	const char *path;	/* file as the user named it */
 	gzFile f;		/* plain or gzip, zlib decides by content */
 	int line;		/* number of the line last read, 1-based */
-	int header;		/* 1 once "stasim-trace 1" was seen */
+	uint32_t version;	/* the header's, 0 until it was seen */
 	struct trace_names names;	/* names of t's ops, for duplicates */
+	char in[TRACE_IN_MAX][TRACE_NAME_MAX];	/* this op's in= names */
+	uint32_t n_in;		/* how many; 0: no in=, the implicit chain */
+	char out[TRACE_NAME_MAX];	/* this op's out= name, "": none */
 	struct trace *t;	/* trace being filled */
 	struct sim_err *err;	/* where a failure is described */
 };
@@ -78,6 +83,64 @@ static int parse_list(struct reader *r, struct op *op, const char *val,
 	return 0;
 }
 
+/* "a,b": the tensors the op reads, exactly as many as the row says. */
+static int parse_tensors(struct reader *r, const struct trace_key *k,
+			 const char *val, char *msg)
+{
+	const char *s = val, *end;
+	uint32_t n = 1, i;
+	size_t len;
+
+	for (end = val; *end; end++)
+		n += *end == ',';
+	if (n < k->min || n > k->max) {
+		snprintf(msg, TRACE_MSG_BYTES, "%s reads %u tensor%s, in= names "
+			 "%u", trace_kind_names[k->kind], k->min,
+			 k->min == 1 ? "" : "s", n);
+		return -1;
+	}
+	for (i = 0; i < n; i++, s = end + 1) {
+		end = strchr(s, ',');
+		len = end ? (size_t)(end - s) : strlen(s);
+		if (trace_tensor_name_check(s, len, msg))
+			return -1;
+		memcpy(r->in[i], s, len);
+		r->in[i][len] = '\0';
+		if (!end)
+			break;
+	}
+	r->n_in = n;
+	return 0;
+}
+
+/* The tensor the op writes. */
+static int parse_tensor(struct reader *r, const char *val, char *msg)
+{
+	size_t len = strlen(val);
+
+	if (trace_tensor_name_check(val, len, msg))
+		return -1;
+	memcpy(r->out, val, len + 1);
+	return 0;
+}
+
+/* One key's value into op, or into r for the keys that name tensors. */
+static int parse_value(struct reader *r, const struct trace_key *k,
+		       struct op *op, const char *val, char *msg)
+{
+	switch (k->type) {
+	case KEY_LIST:
+		return parse_list(r, op, val, msg);
+	case KEY_TENSORS:
+		return parse_tensors(r, k, val, msg);
+	case KEY_TENSOR:
+		return parse_tensor(r, val, msg);
+	default:
+		return trace_key_parse(k, op, val, msg) ||
+		       trace_key_check(k, op, msg);
+	}
+}
+
 /* ------------------------------------------------------------------ */
 /* Reader */
 
@@ -109,6 +172,13 @@ static int op_fail(struct reader *r, enum op_kind kind, const char *key,
 	return err_set(r->err, r->path, r->line, field, "%s", msg);
 }
 
+static int not_a_trace(struct reader *r, int line)
+{
+	return err_set(r->err, r->path, line, "", "not a stasim trace (first "
+		       "line must be '" TRACE_MAGIC " 1' or '" TRACE_MAGIC
+		       " 2')");
+}
+
 static int parse_header(struct reader *r, char *s)
 {
 	char *magic = tok_next(&s);
@@ -116,18 +186,17 @@ static int parse_header(struct reader *r, char *s)
 	uint32_t v;
 	char msg[TRACE_MSG_BYTES];
 
-	if (magic && ver && !tok_next(&s) && !strcmp(magic, "stasim-trace")) {
-		if (!trace_parse_uint(ver, strlen(ver), &v, msg) && v == 1) {
-			r->header = 1;
+	if (magic && ver && !tok_next(&s) && !strcmp(magic, TRACE_MAGIC)) {
+		if (!trace_parse_uint(ver, strlen(ver), &v, msg) && v >= 1 &&
+		    v <= TRACE_VERSION_MAX) {
+			r->version = v;
 			return 0;
 		}
 		return err_set(r->err, r->path, r->line, "",
 			       "unsupported trace version %.20s (this stasim "
-			       "reads version 1)", ver);
+			       "reads versions 1 and 2)", ver);
 	}
-	return err_set(r->err, r->path, r->line, "",
-		       "not a stasim trace (first line must be '%s')",
-		       TRACE_MAGIC);
+	return not_a_trace(r, r->line);
 }
 
 static int parse_kind(struct reader *r, const char *word, enum op_kind *kind)
@@ -165,9 +234,9 @@ static int parse_pair(struct reader *r, struct op *op, char *tok,
 			       "expected key=value");
 	if (keylen == 0)
 		return op_fail(r, op->kind, tok, keylen, "empty key");
-	k = trace_key_find(op->kind, tok, (size_t)keylen);
+	k = trace_key_find(op->kind, r->version, tok, (size_t)keylen);
 	if (!k) {
-		trace_key_list(op->kind, keys, sizeof keys);
+		trace_key_list(op->kind, r->version, keys, sizeof keys);
 		snprintf(msg, sizeof msg, "unknown key '%.*s' (%s takes: %s)",
 			 keylen < 40 ? keylen : 40, tok,
 			 trace_kind_names[op->kind], keys);
@@ -179,8 +248,7 @@ static int parse_pair(struct reader *r, struct op *op, char *tok,
 	*seen |= bit;
 	if (!eq[1])
 		return op_fail(r, op->kind, tok, keylen, "empty value");
-	if (k->type == KEY_LIST ? parse_list(r, op, eq + 1, msg) :
-	    trace_key_parse(k, op, eq + 1, msg) || trace_key_check(k, op, msg))
+	if (parse_value(r, k, op, eq + 1, msg))
 		return op_fail(r, op->kind, tok, keylen, msg);
 	return 0;
 }
@@ -199,25 +267,30 @@ static int check_required(struct reader *r, const struct op *op,
 	return 0;
 }
 
-/* Append op to the trace unless its name is taken. */
+/* Append op and its tensors to the trace unless its name is taken. */
 static int add_op(struct reader *r, const struct op *op)
 {
 	struct trace *t = r->t;
-	size_t prev;
+	const char *in[TRACE_IN_MAX];
+	int64_t prev = trace_names_find(&r->names, t->ops, trace_op_name,
+					op->name);
+	size_t dup, j;
 	char msg[TRACE_MSG_BYTES];
-	int rc;
 
-	if (trace_push(t, op))
+	for (j = 0; j < TRACE_IN_MAX; j++)
+		in[j] = r->in[j];
+	if (prev >= 0) {
+		snprintf(msg, sizeof msg, "duplicate name '%s' (first used on "
+			 "line %d)", op->name, t->ops[prev].line);
+		return op_fail(r, op->kind, "name", 4, msg);
+	}
+	if (trace_push_io(t, op, in, r->n_in, r->out[0] ? r->out : NULL,
+			  r->err))
+		return -1;
+	if (trace_names_add(&r->names, t->ops, trace_op_name, t->n_ops - 1,
+			    &dup) < 0)
 		return err_set(r->err, r->path, r->line, "", "out of memory");
-	rc = trace_names_add(&r->names, t->ops, t->n_ops - 1, &prev);
-	if (rc == 0)
-		return 0;
-	t->n_ops--;
-	if (rc < 0)
-		return err_set(r->err, r->path, r->line, "", "out of memory");
-	snprintf(msg, sizeof msg, "duplicate name '%s' (first used on line %d)",
-		 op->name, t->ops[prev].line);
-	return op_fail(r, op->kind, "name", 4, msg);
+	return 0;
 }
 
 static int parse_op(struct reader *r, char *s)
@@ -233,6 +306,8 @@ static int parse_op(struct reader *r, char *s)
 		return -1;
 	trace_op_default(kind, &op);
 	op.line = r->line;
+	r->n_in = 0;
+	r->out[0] = '\0';
 	while ((tok = tok_next(&s)))
 		if (parse_pair(r, &op, tok, &seen))
 			return -1;
@@ -252,7 +327,7 @@ static int parse_line(struct reader *r, char *s)
 		*hash = '\0';
 	if (!s[strspn(s, SEP)])
 		return 0;
-	if (!r->header)
+	if (!r->version)
 		return parse_header(r, s);
 	return parse_op(r, s);
 }
@@ -331,9 +406,8 @@ static int read_all(struct reader *r)
 	}
 	if (stream_check(r, 0))
 		return -1;
-	if (!r->header)
-		return err_set(r->err, r->path, 0, "", "not a stasim trace "
-			       "(first line must be '%s')", TRACE_MAGIC);
+	if (!r->version)
+		return not_a_trace(r, 0);
 	if (r->t->n_ops == 0)
 		return err_set(r->err, r->path, 0, "", "trace has no ops");
 	return 0;

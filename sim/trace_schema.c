@@ -26,25 +26,37 @@ _Static_assert(offsetof(struct op, nm_m) ==
 	{ kind, "name", OFF(name), KEY_NAME, 1, TRACE_NAME_MAX - 1, KEY_REQ, NULL }
 #define DIM_ROW(kind, key) \
 	{ kind, #key, OFF(key), KEY_UINT, 1, TRACE_DIM_MAX, KEY_REQ, NULL }
+/* The rows every kind ends with (version 2): the n tensors it reads, the
+ * one it writes; min and max of in= are its count. */
+#define GRAPH_ROWS(kind, n) \
+	{ kind, "in", OFF(in), KEY_TENSORS, n, n, KEY_V2, NULL }, \
+	{ kind, "out", OFF(out), KEY_TENSOR, 1, TRACE_NAME_MAX - 1, KEY_V2, NULL }
 
 /* Rows of one kind are contiguous and in canonical (written) order. */
 const struct trace_key trace_schema[] = {
 	NAME_ROW(OP_GEMM),
 	DIM_ROW(OP_GEMM, m), DIM_ROW(OP_GEMM, k), DIM_ROW(OP_GEMM, n),
 	{ OP_GEMM, "nm", OFF(nm_n), KEY_NM, 1, TRACE_NM_MAX, 0, NULL },
+	GRAPH_ROWS(OP_GEMM, 1),		/* X; W is a parameter, no tensor */
 	NAME_ROW(OP_MATMUL),
 	DIM_ROW(OP_MATMUL, m), DIM_ROW(OP_MATMUL, k), DIM_ROW(OP_MATMUL, n),
 	{ OP_MATMUL, "heads", OFF(heads), KEY_UINT, 1, TRACE_HEADS_MAX, KEY_SHOW, NULL },
+	GRAPH_ROWS(OP_MATMUL, 2),	/* A, then B */
 	NAME_ROW(OP_SOFTMAX), DIM_ROW(OP_SOFTMAX, m), DIM_ROW(OP_SOFTMAX, n),
 	{ OP_SOFTMAX, "heads", OFF(heads), KEY_UINT, 1, TRACE_HEADS_MAX, KEY_SHOW, NULL },
+	GRAPH_ROWS(OP_SOFTMAX, 1),
 	NAME_ROW(OP_GELU), DIM_ROW(OP_GELU, m), DIM_ROW(OP_GELU, n),
+	GRAPH_ROWS(OP_GELU, 1),
 	NAME_ROW(OP_LAYERNORM), DIM_ROW(OP_LAYERNORM, m), DIM_ROW(OP_LAYERNORM, n),
+	GRAPH_ROWS(OP_LAYERNORM, 1),
 	NAME_ROW(OP_ADD), DIM_ROW(OP_ADD, m), DIM_ROW(OP_ADD, n),
+	GRAPH_ROWS(OP_ADD, 2),
 	NAME_ROW(OP_GATE), DIM_ROW(OP_GATE, m), DIM_ROW(OP_GATE, k),
 	{ OP_GATE, "n", OFF(n), KEY_UINT, 1, TRACE_EXPERTS_MAX, KEY_REQ, NULL },
 	{ OP_GATE, "topk", OFF(topk), KEY_UINT, 1, TRACE_TOPK_MAX, KEY_REQ, NULL },
 	{ OP_GATE, "tasks", OFF(tasks), KEY_UINT, 1, 64, 0, NULL },
 	{ OP_GATE, "task", OFF(task), KEY_UINT, 0, 63, 0, NULL },
+	GRAPH_ROWS(OP_GATE, 1),		/* the tokens; W_gate is a parameter */
 	NAME_ROW(OP_MOE),
 	DIM_ROW(OP_MOE, m), DIM_ROW(OP_MOE, k), DIM_ROW(OP_MOE, n),
 	{ OP_MOE, "experts", OFF(experts), KEY_UINT, 1, TRACE_EXPERTS_MAX, KEY_REQ, NULL },
@@ -56,6 +68,7 @@ const struct trace_key trace_schema[] = {
 	{ OP_MOE, "skew", OFF(skew), KEY_UINT, 0, 1000, 0, NULL },
 	{ OP_MOE, "hot", OFF(hot), KEY_UINT, 0, TRACE_EXPERTS_MAX, 0, NULL },
 	{ OP_MOE, "assign", OFF(assign_off), KEY_LIST, 0, 0, 0, NULL },
+	GRAPH_ROWS(OP_MOE, 1),		/* the tokens; expert weights are parameters */
 };
 
 _Static_assert(TRACE_SCHEMA_ROWS <= 64, "seen-key mask is 64 bits");
@@ -76,6 +89,14 @@ const char *op_kind_name(enum op_kind kind)
 	if ((unsigned)kind >= OP_KIND_COUNT)
 		return "?";
 	return trace_kind_names[kind];
+}
+
+uint32_t op_kind_inputs(enum op_kind kind)
+{
+	const struct trace_key *k = trace_key_find(kind, TRACE_VERSION_MAX,
+						   "in", 2);
+
+	return k ? k->min : 0;
 }
 
 /* Defaults of every field a kind's rows may leave unset. */
@@ -175,7 +196,9 @@ int trace_key_parse(const struct trace_key *k, struct op *op,
 	case KEY_ENUM:
 		return parse_enum(k, val, trace_field(op, k->off), msg);
 	case KEY_LIST:
-		break;	/* needs the trace's pool: parse_list */
+	case KEY_TENSORS:
+	case KEY_TENSOR:
+		break;	/* need the trace: parse_list, parse_tensors */
 	}
 	return -1;
 }
@@ -184,6 +207,25 @@ static int name_char_ok(char c)
 {
 	return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
 	       (c >= '0' && c <= '9') || c == '.' || c == '_' || c == '-';
+}
+
+int trace_tensor_name_check(const char *s, size_t len, char *msg)
+{
+	size_t i;
+
+	if (len == 0 || len > TRACE_NAME_MAX - 1) {
+		snprintf(msg, TRACE_MSG_BYTES, len ? "tensor name longer than "
+			 "%d characters" : "empty tensor name", TRACE_NAME_MAX - 1);
+		return -1;
+	}
+	for (i = 0; i < len; i++) {
+		if (!name_char_ok(s[i])) {
+			snprintf(msg, TRACE_MSG_BYTES, "'%.*s' has a character "
+				 "outside [A-Za-z0-9._-]", (int)len, s);
+			return -1;
+		}
+	}
+	return 0;
 }
 
 static int name_check(const struct trace_key *k, const char *s, char *msg)
@@ -216,7 +258,10 @@ int trace_key_check(const struct trace_key *k, const struct op *op,
 	case KEY_NAME:
 		return name_check(k, (const char *)op + k->off, msg);
 	case KEY_LIST:
-		return 0;	/* checked with the whole op (op_check_moe) */
+		return 0;	/* checked with the whole op (op_check_assign) */
+	case KEY_TENSORS:
+	case KEY_TENSOR:
+		return 0;	/* checked with the graph (trace_graph_check) */
 	case KEY_UINT:
 	case KEY_ENUM:
 		v = trace_get(op, k->off);
@@ -258,26 +303,35 @@ int trace_key_is_default(const struct trace_key *k, const struct op *op)
 /* ------------------------------------------------------------------ */
 /* Whole ops */
 
-const struct trace_key *trace_key_find(enum op_kind kind, const char *key,
-					size_t len)
+/* 1 if row k is a key of kind in format version. */
+static int key_in(const struct trace_key *k, enum op_kind kind,
+		  uint32_t version)
+{
+	return k->kind == kind && (version >= 2 || !(k->flags & KEY_V2));
+}
+
+const struct trace_key *trace_key_find(enum op_kind kind, uint32_t version,
+				       const char *key, size_t len)
 {
 	size_t i;
 
 	for (i = 0; i < TRACE_SCHEMA_ROWS; i++)
-		if (trace_schema[i].kind == kind && strlen(trace_schema[i].key) == len &&
+		if (key_in(&trace_schema[i], kind, version) &&
+		    strlen(trace_schema[i].key) == len &&
 		    !memcmp(trace_schema[i].key, key, len))
 			return &trace_schema[i];
 	return NULL;
 }
 
-/* "name, m, k, n, nm": the keys of kind, for error messages. */
-void trace_key_list(enum op_kind kind, char *buf, size_t len)
+/* "name, m, k, n, nm": the keys of kind in version, for error messages. */
+void trace_key_list(enum op_kind kind, uint32_t version, char *buf,
+		    size_t len)
 {
 	size_t i, used = 0;
 
 	buf[0] = '\0';
 	for (i = 0; i < TRACE_SCHEMA_ROWS && used < len; i++)
-		if (trace_schema[i].kind == kind)
+		if (key_in(&trace_schema[i], kind, version))
 			used += (size_t)snprintf(buf + used, len - used,
 						 "%s%s", used ? ", " : "",
 						 trace_schema[i].key);

@@ -3,10 +3,13 @@
  * docs/trace-format.md): every op checked as the reader would check it,
  * then its canonical line (schema order, defaults left out unless the row
  * says to show them), gzip-compressed when the path ends in ".gz", through
- * a temporary file renamed into place.
+ * a temporary file renamed into place. Version 1 when every op has the
+ * implicit chain, else version 2, where in= and out= appear on the ops
+ * that differ from it.
  *
- * Invariant: what the writer writes the reader accepts, and the path is
- * either untouched or holds the whole new trace.
+ * Invariant: what the writer writes the reader accepts and reads back to
+ * the same ops and tensors, and the path is either untouched or holds the
+ * whole new trace.
  */
 #define _POSIX_C_SOURCE 200809L
 
@@ -38,10 +41,33 @@ static size_t list_format(const struct trace *t, const struct op *op,
 	return used;
 }
 
-/* The op's canonical line, without newline. */
-static void op_format(const struct trace *t, const struct op *op, char *buf,
-		      size_t len)
+/* " in=a,b" */
+static size_t in_format(const struct trace *t, const struct op *op,
+			char *buf, size_t len)
 {
+	size_t used = (size_t)snprintf(buf, len, " in=");
+	uint32_t j;
+
+	for (j = 0; j < op->n_in && used < len; j++)
+		used += (size_t)snprintf(buf + used, len - used, "%s%s",
+					 j ? "," : "", t->tensors[op->in[j]].name);
+	return used;
+}
+
+/* 1 when op i's in= (k an "in" row) or out= must be written. */
+static int graph_key_shown(const struct trace *t, size_t i,
+			   const struct trace_key *k)
+{
+	return k->type == KEY_TENSORS ? !trace_in_implicit(t, i)
+				      : !trace_out_implicit(t, i);
+}
+
+/* The line of op i in version, without newline; returns its length,
+ * len or more when it did not fit. */
+static size_t op_format(const struct trace *t, size_t i, uint32_t version,
+			char *buf, size_t len)
+{
+	const struct op *op = &t->ops[i];
 	const struct trace_key *k;
 	size_t used;
 
@@ -49,6 +75,17 @@ static void op_format(const struct trace *t, const struct op *op, char *buf,
 	for (k = trace_schema; k < trace_schema + TRACE_SCHEMA_ROWS && used < len; k++) {
 		if (k->kind != op->kind)
 			continue;
+		if (k->type == KEY_TENSORS || k->type == KEY_TENSOR) {
+			if (version < 2 || !graph_key_shown(t, i, k))
+				continue;
+			if (k->type == KEY_TENSORS)
+				used += in_format(t, op, buf + used, len - used);
+			else
+				used += (size_t)snprintf(buf + used, len - used,
+							 " out=%s",
+							 t->tensors[op->out].name);
+			continue;
+		}
 		if (!(k->flags & (KEY_REQ | KEY_SHOW)) && trace_key_is_default(k, op))
 			continue;
 		if (k->type == KEY_NAME)
@@ -70,6 +107,18 @@ static void op_format(const struct trace *t, const struct op *op, char *buf,
 						 " %s=%u:%u", k->key, op->nm_n,
 						 op->nm_m);
 	}
+	return used;
+}
+
+/* 2 when some op's tensors differ from the implicit chain, else 1. */
+static uint32_t version_of(const struct trace *t)
+{
+	size_t i;
+
+	for (i = 0; i < t->n_ops; i++)
+		if (!trace_in_implicit(t, i) || !trace_out_implicit(t, i))
+			return 2;
+	return 1;
 }
 
 /*
@@ -103,48 +152,73 @@ static int comment_lines(const char *comment)
 	return n;
 }
 
+/*
+ * One op as the reader would take it: its keys, a new name, its tensors.
+ * Returns 0, 1 with *key and msg, -1 when out of memory.
+ */
+static int check_op(const struct trace *t, size_t i, struct trace_names *names,
+		    const char **key, char *msg)
+{
+	size_t prev;
+	int rc;
+
+	if (trace_op_check(t, &t->ops[i], key, msg))
+		return 1;
+	rc = trace_names_add(names, t->ops, trace_op_name, i, &prev);
+	if (rc > 0) {
+		*key = "name";
+		snprintf(msg, TRACE_MSG_BYTES, "duplicate name '%s' (op %zu has "
+			 "it too)", t->ops[i].name, prev + 1);
+		return 1;
+	}
+	if (rc < 0)
+		return -1;
+	return trace_graph_check(t, i, key, msg) ? 1 : 0;
+}
+
 /* Refuse an op the reader would refuse; line = where it would be written. */
 static int check_ops(const char *path, const struct trace *t,
 		     const char *comment, struct sim_err *err)
 {
 	struct trace_names names = { 0 };
-	const char *key;
+	const char *key = "";
 	char msg[TRACE_MSG_BYTES], field[sizeof err->field];
+	char line[TRACE_LINE_BYTES + 1];
 	int first = 2 + comment_lines(comment);
-	size_t i, prev;
+	uint32_t version;
+	size_t i;
 	int rc = 0;
 
 	if (t->n_ops == 0)
 		return err_set(err, path, 0, "", "trace has no ops");
-	for (i = 0; i < t->n_ops && rc == 0; i++) {
-		if (trace_op_check(t, &t->ops[i], &key, msg)) {
-			rc = -1;
-		} else if ((rc = trace_names_add(&names, t->ops, i, &prev)) > 0) {
-			key = "name";
-			snprintf(msg, sizeof msg, "duplicate name '%s' (op %zu "
-				 "has it too)", t->ops[i].name, prev + 1);
-		} else if (rc < 0) {
-			trace_names_free(&names);
-			return err_set(err, path, 0, "", "out of memory");
-		}
-	}
+	for (i = 0; i < t->n_ops && rc == 0; i++)
+		rc = check_op(t, i, &names, &key, msg);
 	trace_names_free(&names);
-	if (rc == 0)
-		return 0;
-	i--;
-	snprintf(field, sizeof field, "%s.%s", op_kind_name(t->ops[i].kind),
-		 key);
-	return err_set(err, path, first + (int)i, field, "%s", msg);
+	if (rc < 0)
+		return err_set(err, path, 0, "", "out of memory");
+	if (rc > 0) {
+		i--;
+		snprintf(field, sizeof field, "%s.%s",
+			 op_kind_name(t->ops[i].kind), key);
+		return err_set(err, path, first + (int)i, field, "%s", msg);
+	}
+	version = version_of(t);
+	for (i = 0; i < t->n_ops; i++)
+		if (op_format(t, i, version, line, sizeof line) > TRACE_LINE_BYTES)
+			return err_set(err, path, first + (int)i, "", "line "
+				       "longer than %d bytes", TRACE_LINE_BYTES);
+	return 0;
 }
 
 static int write_body(gzFile gz, const struct trace *t, const char *comment)
 {
-	char line[TRACE_LINE_BYTES];
+	char line[TRACE_LINE_BYTES + 1];	/* check_ops measured them all */
 	const char *text = comment;
+	uint32_t version = version_of(t);
 	size_t i;
 	int len;
 
-	if (gzputs(gz, TRACE_MAGIC "\n") < 0)
+	if (gzprintf(gz, "%s %u\n", TRACE_MAGIC, version) <= 0)
 		return -1;
 	while ((len = comment_next(&comment)) >= 0) {
 		if (gzputs(gz, len ? "# " : "#") < 0 ||
@@ -154,7 +228,7 @@ static int write_body(gzFile gz, const struct trace *t, const char *comment)
 		text = comment;
 	}
 	for (i = 0; i < t->n_ops; i++) {
-		op_format(t, &t->ops[i], line, sizeof line);
+		op_format(t, i, version, line, sizeof line);
 		if (gzputs(gz, line) < 0 || gzputs(gz, "\n") < 0)
 			return -1;
 	}

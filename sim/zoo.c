@@ -17,6 +17,11 @@
  * A batch of B sequences stacks their tokens: every op's m is seq x B, but
  * attention mixes tokens of one sequence only, so Q.K^T, softmax and A.V
  * keep m = seq and run B times as many heads.
+ * Each op names the tensors it reads (the trace's graph, format v2): the
+ * residual stream x enters a layer as the previous layer's res2 (the graph
+ * input "input", or the patch embedding, for layer 0), and the adds read x
+ * and the block's output; the rest reads the op before it, except A.V
+ * (softmax and qkv) and an MoE layer's experts (ln2's tokens, as the gate).
  * Invariant: every op built passes trace.c's schema: zoo_build() checks the
  * options against the same limits before building anything.
  */
@@ -107,26 +112,32 @@ enum zoo_dim {
  * activations, once per head. m is always D_SEQ: the tokens. In order:
  * LayerNorm, x W_qkv, scores Q K^T, softmax of each score row, context
  * A V, output projection, x + attention, LayerNorm, FFN up, GELU, FFN
- * down, x + FFN.
+ * down, x + FFN. Each reads the outputs of ops of its layer named in in[]
+ * (Q, K and V are slices of qkv's output), or IN_X, the layer's input, or
+ * IN_FFN, the FFN's output (ffn2; moe in an MoE layer).
  */
+#define IN_X "x"
+#define IN_FFN "ffn"
+
 static const struct zoo_layer_op {
 	const char *name;	/* op name after "lL." */
 	enum op_kind kind;
 	enum zoo_dim m, k, n;
 	enum zoo_wtype wtype;	/* gemm: whose --nm pattern it takes */
+	const char *in[TRACE_IN_MAX];	/* tensors read, operand order */
 } encoder_ops[] = {
-	{ "ln1", OP_LAYERNORM, D_SEQ, D_NONE, D_HIDDEN, W_NONE },
-	{ "qkv", OP_GEMM, D_SEQ, D_HIDDEN, D_QKV, ZOO_W_ATTN },
-	{ "qk", OP_MATMUL, D_SEQ, D_HEAD, D_SEQ, W_NONE },
-	{ "sm", OP_SOFTMAX, D_SEQ, D_NONE, D_SEQ, W_NONE },
-	{ "av", OP_MATMUL, D_SEQ, D_SEQ, D_HEAD, W_NONE },
-	{ "proj", OP_GEMM, D_SEQ, D_HIDDEN, D_HIDDEN, ZOO_W_ATTN },
-	{ "res1", OP_ADD, D_SEQ, D_NONE, D_HIDDEN, W_NONE },
-	{ "ln2", OP_LAYERNORM, D_SEQ, D_NONE, D_HIDDEN, W_NONE },
-	{ "ffn1", OP_GEMM, D_SEQ, D_HIDDEN, D_FFN, ZOO_W_FFN },
-	{ "gelu", OP_GELU, D_SEQ, D_NONE, D_FFN, W_NONE },
-	{ "ffn2", OP_GEMM, D_SEQ, D_FFN, D_HIDDEN, ZOO_W_FFN },
-	{ "res2", OP_ADD, D_SEQ, D_NONE, D_HIDDEN, W_NONE },
+	{ "ln1", OP_LAYERNORM, D_SEQ, D_NONE, D_HIDDEN, W_NONE, { IN_X } },
+	{ "qkv", OP_GEMM, D_SEQ, D_HIDDEN, D_QKV, ZOO_W_ATTN, { "ln1" } },
+	{ "qk", OP_MATMUL, D_SEQ, D_HEAD, D_SEQ, W_NONE, { "qkv", "qkv" } },
+	{ "sm", OP_SOFTMAX, D_SEQ, D_NONE, D_SEQ, W_NONE, { "qk" } },
+	{ "av", OP_MATMUL, D_SEQ, D_SEQ, D_HEAD, W_NONE, { "sm", "qkv" } },
+	{ "proj", OP_GEMM, D_SEQ, D_HIDDEN, D_HIDDEN, ZOO_W_ATTN, { "av" } },
+	{ "res1", OP_ADD, D_SEQ, D_NONE, D_HIDDEN, W_NONE, { IN_X, "proj" } },
+	{ "ln2", OP_LAYERNORM, D_SEQ, D_NONE, D_HIDDEN, W_NONE, { "res1" } },
+	{ "ffn1", OP_GEMM, D_SEQ, D_HIDDEN, D_FFN, ZOO_W_FFN, { "ln2" } },
+	{ "gelu", OP_GELU, D_SEQ, D_NONE, D_FFN, W_NONE, { "ffn1" } },
+	{ "ffn2", OP_GEMM, D_SEQ, D_FFN, D_HIDDEN, ZOO_W_FFN, { "gelu" } },
+	{ "res2", OP_ADD, D_SEQ, D_NONE, D_HIDDEN, W_NONE, { "res1", IN_FFN } },
 };
 
 /* Names of the weight types in --nm lists, by enum zoo_wtype. */
@@ -327,16 +338,46 @@ int zoo_has_moe(const char *model)
 	return zm && zm->experts;
 }
 
-static int push(struct trace *t, struct op *op)
+/* Where a layer's tensors come from, to name what its ops read. */
+struct zoo_layer {
+	uint32_t layer;		/* L of "lL." */
+	char x[TRACE_NAME_MAX];	/* its input: the residual stream */
+	int moe;		/* 1: gate and experts in place of the FFN */
+};
+
+/* The tensor src of layer ly names: IN_X, IN_FFN, or an op of the layer. */
+static void src_name(const struct zoo_layer *ly, const char *src, char *buf,
+		     size_t len)
 {
+	if (!strcmp(src, IN_X))
+		snprintf(buf, len, "%s", ly->x);
+	else
+		snprintf(buf, len, "l%u.%s", ly->layer, strcmp(src, IN_FFN) ? src :
+			 ly->moe ? "moe" : "ffn2");
+}
+
+/* Append op reading the tensors named by srcs (n of them, of ly). */
+static int push(struct trace *t, struct op *op, const struct zoo_layer *ly,
+		const char *const *srcs, uint32_t n, struct sim_err *err)
+{
+	char names[TRACE_IN_MAX][TRACE_NAME_MAX];
+	const char *in[TRACE_IN_MAX];
+	uint32_t j;
+
+	for (j = 0; j < n; j++) {
+		src_name(ly, srcs[j], names[j], sizeof names[j]);
+		in[j] = names[j];
+	}
 	op->line = (int)(t->n_ops + 2);	/* header is line 1 */
-	return trace_push(t, op);
+	return trace_push_io(t, op, in, n, NULL, err);
 }
 
 /* The patch embedding: patches x patch_k pixels times patch_k x hidden. */
 static int embed(const struct zoo_model *zm, const struct zoo_opts *o,
-		 struct trace *t)
+		 struct trace *t, struct sim_err *err)
 {
+	static const char *const in[] = { IN_X };
+	struct zoo_layer ly = { 0, TRACE_INPUT, 0 };
 	struct op op;
 
 	memset(&op, 0, sizeof op);
@@ -347,13 +388,20 @@ static int embed(const struct zoo_model *zm, const struct zoo_opts *o,
 	op.n = zm->hidden;
 	op.heads = 1;
 	wtype_nm(o, ZOO_W_EMBED, &op.nm_n, &op.nm_m);
-	return push(t, &op);
+	return push(t, &op, &ly, in, 1, err);
 }
 
-/* An MoE layer's feed-forward: the task's router, then the experts. */
+/*
+ * An MoE layer's feed-forward: the task's router, then the experts. Both
+ * read ln2's tokens (the experts' are the router's, docs/models.md); the
+ * experts route with the gate right before them.
+ */
 static int moe_ffn(const struct zoo_model *zm, const struct zoo_opts *o,
-		   uint32_t layer, struct trace *t)
+		   const struct zoo_layer *ly, struct trace *t,
+		   struct sim_err *err)
 {
+	static const char *const in[] = { "ln2" };
+	uint32_t layer = ly->layer;
 	struct op g, m;
 
 	memset(&g, 0, sizeof g);
@@ -376,7 +424,34 @@ static int moe_ffn(const struct zoo_model *zm, const struct zoo_opts *o,
 	m.routing = o->routing;
 	m.skew = o->skew;
 	m.hot = o->hot;
-	return push(t, &g) || push(t, &m);
+	return push(t, &g, ly, in, 1, err) || push(t, &m, ly, in, 1, err);
+}
+
+/* One encoder layer; an MoE layer swaps FFN up, GELU and down for
+ * moe_ffn. */
+static int layer_ops(const struct zoo_model *zm, const struct zoo_opts *o,
+		     const struct zoo_layer *ly, struct trace *t,
+		     struct sim_err *err)
+{
+	const struct zoo_layer_op *lo;
+	struct op op;
+	size_t i;
+
+	for (i = 0; i < LAYER_OPS; i++) {
+		lo = &encoder_ops[i];
+		if (ly->moe && !strcmp(lo->name, "ffn1")) {
+			if (moe_ffn(zm, o, ly, t, err))
+				return -1;
+			continue;
+		}
+		if (ly->moe && (!strcmp(lo->name, "gelu") ||
+				!strcmp(lo->name, "ffn2")))
+			continue;
+		layer_op(zm, o, ly->layer, lo, &op);
+		if (push(t, &op, ly, lo->in, op_kind_inputs(lo->kind), err))
+			return -1;
+	}
+	return 0;
 }
 
 int zoo_build(const char *model, const struct zoo_opts *o, struct trace *t,
@@ -384,9 +459,8 @@ int zoo_build(const char *model, const struct zoo_opts *o, struct trace *t,
 {
 	const struct zoo_model *zm = zoo_find(model);
 	struct zoo_opts def;
-	struct op op;
-	uint32_t layer;
-	size_t i;
+	struct zoo_layer ly;
+	struct sim_err e;
 
 	memset(t, 0, sizeof *t);
 	if (!zm)
@@ -397,31 +471,20 @@ int zoo_build(const char *model, const struct zoo_opts *o, struct trace *t,
 	}
 	if (opts_check(zm, o, err))
 		return -1;
-	if (zm->patch_k && embed(zm, o, t))
+	if (zm->patch_k && embed(zm, o, t, &e))
 		goto fail;
-	for (layer = 0; layer < zm->layers; layer++) {
-		for (i = 0; i < LAYER_OPS; i++) {
-			const struct zoo_layer_op *lo = &encoder_ops[i];
-			int moe = zm->experts && layer % 2 == 1;
-
-			/* odd layers of an MoE model: gate + experts for FFN */
-			if (moe && !strcmp(lo->name, "ffn1")) {
-				if (moe_ffn(zm, o, layer, t))
-					goto fail;
-				continue;
-			}
-			if (moe && (!strcmp(lo->name, "gelu") ||
-				    !strcmp(lo->name, "ffn2")))
-				continue;
-			layer_op(zm, o, layer, lo, &op);
-			if (push(t, &op))
-				goto fail;
-		}
+	snprintf(ly.x, sizeof ly.x, "%s", zm->patch_k ? "embed" : TRACE_INPUT);
+	for (ly.layer = 0; ly.layer < zm->layers; ly.layer++) {
+		/* odd layers of an MoE model: gate + experts for FFN */
+		ly.moe = zm->experts && ly.layer % 2 == 1;
+		if (layer_ops(zm, o, &ly, t, &e))
+			goto fail;
+		snprintf(ly.x, sizeof ly.x, "l%u.res2", ly.layer);
 	}
 	return 0;
 fail:
 	trace_free(t);
-	return err_set(err, "zoo", 0, "", "out of memory");
+	return err_set(err, "zoo", 0, e.field, "%s", e.msg);
 }
 
 /* ---- `stasim trace` options ---- */

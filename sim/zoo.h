@@ -3,8 +3,9 @@
  *
  * A model is one row of a table in zoo.c (layers, hidden width, heads, FFN
  * width, default sequence length); zoo_build() expands it into the ops of
- * every layer. Invariant: a trace built here passes the same checks as one
- * read by trace_read(), so trace_write() never refuses it.
+ * every layer, each naming the tensors it reads (trace format v2).
+ * Invariant: a trace built here passes the same checks as one read by
+ * trace_read(), so trace_write() never refuses it.
  */
 #ifndef SIM_ZOO_H
 #define SIM_ZOO_H

@@ -5,7 +5,9 @@
  * Expected MACs come from the models' published dimensions through the
  * formula written out in model_macs(), never from the zoo's own tables;
  * the totals are also pinned to the numbers docs/trace-format.md prints.
- * The shipped traces pin the existing models. The importer's expected
+ * The shipped traces pin the existing models. The graphs (which tensors
+ * each op reads) are pinned by tables written from the models' structure:
+ * pre-norm residual layers, attention, FFN or MoE. The importer's expected
  * shapes are computed by hand in the comments next to them, and its bad
  * inputs are one table (bad_topos) written to a scratch directory.
  */
@@ -55,6 +57,21 @@ static const struct op *find_op(const struct trace *t, const char *name)
 			return &t->ops[i];
 	fail_msg("no op named %s", name);
 	return NULL;
+}
+
+/* The tensors op reads, "a,b", and the one it writes, into buf. */
+static const char *io_of(const struct trace *t, const struct op *op,
+			 char *buf, size_t len)
+{
+	uint32_t j;
+	size_t used = 0;
+
+	buf[0] = '\0';
+	for (j = 0; j < op->n_in; j++)
+		used += (size_t)snprintf(buf + used, len - used, "%s%s",
+					 j ? "," : "", t->tensors[op->in[j]].name);
+	snprintf(buf + used, len - used, " -> %s", t->tensors[op->out].name);
+	return buf;
 }
 
 static void build(const char *model, const struct zoo_opts *o,
@@ -396,6 +413,161 @@ static void test_nm_per_type_errors(void **state)
 	assert_non_null(strstr(err.msg, "attn=3:2"));
 }
 
+
+/* ------------------------------------------------------------------ */
+/* The graph: what each op reads */
+
+struct want_io {
+	const char *op;		/* op name */
+	const char *io;		/* "in,in -> out" */
+};
+
+static void assert_io(const struct trace *t, const struct want_io *w,
+		      size_t n)
+{
+	char buf[256];
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		io_of(t, find_op(t, w[i].op), buf, sizeof buf);
+		if (strcmp(buf, w[i].io))
+			fail_msg("%s reads %s, want %s", w[i].op, buf, w[i].io);
+	}
+}
+
+/* BERT-base, pre-norm: layer 0 from the graph input, layer 1 from
+ * layer 0's output; every op writes a tensor of its own name. */
+static void test_graph_bert(void **state)
+{
+	static const struct want_io want[] = {
+		{ "l0.ln1", "input -> l0.ln1" },
+		{ "l0.qkv", "l0.ln1 -> l0.qkv" },
+		{ "l0.qk", "l0.qkv,l0.qkv -> l0.qk" },
+		{ "l0.sm", "l0.qk -> l0.sm" },
+		{ "l0.av", "l0.sm,l0.qkv -> l0.av" },
+		{ "l0.proj", "l0.av -> l0.proj" },
+		{ "l0.res1", "input,l0.proj -> l0.res1" },
+		{ "l0.ln2", "l0.res1 -> l0.ln2" },
+		{ "l0.ffn1", "l0.ln2 -> l0.ffn1" },
+		{ "l0.gelu", "l0.ffn1 -> l0.gelu" },
+		{ "l0.ffn2", "l0.gelu -> l0.ffn2" },
+		{ "l0.res2", "l0.res1,l0.ffn2 -> l0.res2" },
+		{ "l1.ln1", "l0.res2 -> l1.ln1" },
+		{ "l1.qk", "l1.qkv,l1.qkv -> l1.qk" },
+		{ "l1.av", "l1.sm,l1.qkv -> l1.av" },
+		{ "l1.res1", "l0.res2,l1.proj -> l1.res1" },
+		{ "l1.res2", "l1.res1,l1.ffn2 -> l1.res2" },
+		{ "l11.res1", "l10.res2,l11.proj -> l11.res1" },
+		{ "l11.res2", "l11.res1,l11.ffn2 -> l11.res2" },
+	};
+	struct trace t;
+	const struct op *res1;
+
+	(void)state;
+	build("bert-base", NULL, &t);
+	assert_io(&t, want, sizeof want / sizeof want[0]);
+	/* 1 graph input and 144 op outputs */
+	assert_int_equal(t.n_tensors, 145);
+	/* the residual stream is kept from ln1 until res1 reads it */
+	res1 = find_op(&t, "l3.res1");
+	assert_int_equal(trace_last_reader(&t, res1->in[0]),
+			 (int32_t)(res1 - t.ops));
+	assert_int_equal(trace_producer(&t, res1->in[0]), 12 * 3 - 1);
+	assert_int_equal(trace_next_reader(&t, res1->in[0], 12 * 3 - 1),
+			 12 * 3);	/* l3.ln1 */
+	/* qkv: read by qk and by av */
+	assert_int_equal(trace_last_reader(&t, find_op(&t, "l0.qkv")->out), 4);
+	trace_free(&t);
+}
+
+/* M3ViT-Tiny: the patch embedding feeds layer 0; an MoE layer's gate and
+ * experts both read ln2's tokens, and res2 adds the experts' output. */
+static void test_graph_m3vit(void **state)
+{
+	static const struct want_io want[] = {
+		{ "embed", "input -> embed" },
+		{ "l0.ln1", "embed -> l0.ln1" },
+		{ "l0.res1", "embed,l0.proj -> l0.res1" },
+		{ "l0.ffn2", "l0.gelu -> l0.ffn2" },
+		{ "l0.res2", "l0.res1,l0.ffn2 -> l0.res2" },
+		{ "l1.ln1", "l0.res2 -> l1.ln1" },
+		{ "l1.av", "l1.sm,l1.qkv -> l1.av" },
+		{ "l1.res1", "l0.res2,l1.proj -> l1.res1" },
+		{ "l1.ln2", "l1.res1 -> l1.ln2" },
+		{ "l1.gate", "l1.ln2 -> l1.gate" },
+		{ "l1.moe", "l1.ln2 -> l1.moe" },
+		{ "l1.res2", "l1.res1,l1.moe -> l1.res2" },
+		{ "l2.ln1", "l1.res2 -> l2.ln1" },
+		{ "l2.res2", "l2.res1,l2.ffn2 -> l2.res2" },
+		{ "l11.res2", "l11.res1,l11.moe -> l11.res2" },
+	};
+	struct trace t;
+
+	(void)state;
+	build("m3vit-tiny", NULL, &t);
+	assert_io(&t, want, sizeof want / sizeof want[0]);
+	assert_int_equal(trace_last_reader(&t, find_op(&t, "l1.ln2")->out),
+			 (int32_t)(find_op(&t, "l1.moe") - t.ops));
+	trace_free(&t);
+}
+
+/*
+ * Every model, in several shapes: each op reads as many tensors as its
+ * kind, each written by an earlier op or the graph input "input", and
+ * writes a new tensor of its own name. Nothing is read that nobody wrote
+ * but "input"; nothing written goes unread but the last op's output and
+ * the gates' routing (the moe op after a gate takes it by position).
+ */
+static void test_graph_all_models(void **state)
+{
+	static const char *const shapes[][4] = {
+		{ "--nm", "2:4", "--seq", "16" },
+		{ "--batch", "2", "--seq", "8" },
+		{ "--seq", "1", "--nm", "ffn=1:4" },
+	};
+	const char *const *models = zoo_models();
+	struct zoo_opts o;
+	struct trace t;
+	size_t m, c, i, inputs;
+	uint32_t j;
+
+	(void)state;
+	for (m = 0; models[m]; m++) {
+		for (c = 0; c < sizeof shapes / sizeof shapes[0]; c++) {
+			opts_of(models[m], &o, 4, shapes[c]);
+			build(models[m], &o, &t);
+			for (i = 0; i < t.n_ops; i++) {
+				const struct op *op = &t.ops[i];
+
+				assert_int_equal(op->n_in, op->kind == OP_MATMUL ||
+						 op->kind == OP_ADD ? 2 : 1);
+				for (j = 0; j < op->n_in; j++) {
+					int32_t p = trace_producer(&t, op->in[j]);
+
+					if (p < 0)
+						assert_string_equal(
+							t.tensors[op->in[j]].name,
+							"input");
+					else
+						assert_true((size_t)p < i);
+				}
+				assert_string_equal(t.tensors[op->out].name,
+						    op->name);
+				assert_int_equal(trace_producer(&t, op->out),
+						 (int32_t)i);
+				if (trace_last_reader(&t, op->out) < 0 &&
+				    i + 1 < t.n_ops)
+					assert_int_equal(op->kind, OP_GATE);
+			}
+			for (i = 0, inputs = 0; i < t.n_tensors; i++)
+				inputs += t.tensors[i].producer < 0;
+			assert_int_equal(inputs, 1);
+			assert_int_equal(t.n_tensors, t.n_ops + 1);
+			trace_free(&t);
+		}
+	}
+}
+
 /* ------------------------------------------------------------------ */
 /* The existing models are unchanged */
 
@@ -410,7 +582,7 @@ static void test_existing_models_unchanged(void **state)
 		{ "m3vit-tiny", "traces/m3vit-tiny-2of4.trace.gz" },
 	};
 	static const char *const argv[] = { "--nm", "2:4" };
-	char path[1024];
+	char path[1024], ioa[256], iob[256];
 	struct zoo_opts o;
 	struct trace a, b;
 	struct sim_err err;
@@ -439,7 +611,10 @@ static void test_existing_models_unchanged(void **state)
 			assert_int_equal(x->topk, y->topk);
 			assert_int_equal(x->tasks, y->tasks);
 			assert_int_equal(x->line + 1, y->line); /* comment */
+			assert_string_equal(io_of(&a, x, ioa, sizeof ioa),
+					    io_of(&b, y, iob, sizeof iob));
 		}
+		assert_int_equal(a.n_tensors, b.n_tensors);
 		trace_free(&a);
 		trace_free(&b);
 	}
@@ -629,7 +804,8 @@ static void test_scalesim_lenient(void **state)
 		"GEMM_1, 3, 5, 16, 3:4,\n"
 		"GEMM_1, 1, 5, 16, 1:4,\n"
 		"dense, 2, 2, 2,\n"
-		"dense too, 2, 2, 2, ,\n";
+		"dense too, 2, 2, 2, ,\n"
+		"input, 1, 1, 1,\n";
 	struct scratch *s = *state;
 	struct scalesim_opts over = { 1, 1 };
 	struct trace t;
@@ -653,7 +829,9 @@ static void test_scalesim_lenient(void **state)
 	assert_int_equal(scalesim_read(put(s, "gemm.csv", gemm,
 					   sizeof gemm - 1), NULL, &t, &err),
 			 0);
-	assert_int_equal(t.n_ops, 4);
+	assert_int_equal(t.n_ops, 5);
+	/* "input" names what the first op reads: the layer is renamed */
+	assert_shape(&t.ops[4], "input-2", 1, 1, 1, 6);
 	assert_shape(&t.ops[0], "GEMM_1", 3, 16, 5, 2);
 	assert_nm(&t.ops[0], 3, 4);
 	assert_shape(&t.ops[1], "GEMM_1-2", 1, 16, 5, 3);
@@ -908,6 +1086,9 @@ int main(void)
 		cmocka_unit_test(test_batch_limits),
 		cmocka_unit_test(test_nm_per_type),
 		cmocka_unit_test(test_nm_per_type_errors),
+		cmocka_unit_test(test_graph_bert),
+		cmocka_unit_test(test_graph_m3vit),
+		cmocka_unit_test(test_graph_all_models),
 		cmocka_unit_test(test_existing_models_unchanged),
 		scratch_test(test_existing_lines),
 		cmocka_unit_test(test_describe),
