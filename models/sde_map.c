@@ -39,7 +39,7 @@ static int fits(const struct plan_op *p, const uint64_t *h)
 
 	return (uint64_t)p->tm * p->tk * p->ab <= h[0] &&
 	       sde_w_bytes(p, p->tk, p->tn) <= h[1] &&
-	       (uint64_t)p->tm * p->tn * ob <= h[2];
+	       (uint64_t)p->tm * p->tn * ob <= (p->o_whole ? p->out_bytes : h[2]);
 }
 
 static void finish(struct plan_op *p)
@@ -49,6 +49,8 @@ static void finish(struct plan_op *p)
 	p->n_kt = plan_cdiv(p->k, p->tk);
 	if (p->n_kt == 1)
 		p->psum = 0;
+	if (!p->psum)
+		p->o_whole = 0;
 }
 
 int sde_map_apply(struct plan_op *p, const struct cfg_map_force *c,
@@ -63,6 +65,7 @@ int sde_map_apply(struct plan_op *p, const struct cfg_map_force *c,
 	p->tk = c->tk;
 	p->m_outer = c->m_outer;
 	p->psum = c->psum;
+	p->o_whole = c->o_whole && p->out_bytes > s[2];
 	if (!p->tm || !p->tn || !p->tk || p->tm > p->m || p->tn > p->n ||
 	    p->tk > p->k)
 		return -1;
@@ -144,6 +147,7 @@ int sde_map_fixed(struct plan_op *p, const uint64_t *s)
 
 	halves(p, s, h);
 	p->psum = 0;
+	p->o_whole = 0;
 	p->m_outer = 1;
 	p->tm = plan_min32(p->rows, p->m);
 	p->tn = plan_min32(p->cols, p->n);
@@ -199,22 +203,23 @@ uint32_t sde_map_candidates(const struct plan_op *p, const uint64_t *s,
 	nn = lengths(p->n, plan_min32(p->cols, p->n), tn);
 	nk = lengths(p->k, align, tk);
 	for (o = 0; o < 2; o++)
-		for (q = 0; q < 2; q++)
+		for (q = 0; q < 3; q++)	/* PE sums, out-buffer halves, whole */
 			for (i = 0; i < nm; i++)
 				for (j = 0; j < nn; j++)
 					for (l = 0; l < nk && n < max; l++) {
 						struct cfg_map_force c = {
-							1, tm[i], tn[j], tk[l], o, q,
-							p->a_res, p->b_res, p->o_res };
+							1, tm[i], tn[j], tk[l], o,
+							q > 0, q == 2, p->a_res,
+							p->b_res, p->o_res };
 
-						/* greedy: whole k, or psum, and
-						 * tiles no smaller than a quarter */
+						/* greedy: no tile under a quarter */
 						if (greedy && (tm[i] * 4 < p->m ||
 							       tn[j] * 4 < p->n))
 							continue;
 						/* the estimate walks SRAM tiles */
 						if (sde_map_apply(&t, &c, s) == 0 &&
-						    t.psum == (int)q &&
+						    t.psum == (q > 0) &&
+						    t.o_whole == (q == 2) &&
 						    (uint64_t)t.heads * t.n_mt *
 						    t.n_nt * t.n_kt <= MAP_STEPS)
 							out[n++] = c;
@@ -288,6 +293,8 @@ static void blocks(const struct plan_op *p, struct block *b)
 struct pipe {
 	uint64_t dma_free, eng_free, done[2];	/* done: last two SRAM tiles */
 	uint64_t lat, bpc_fx, slots, n;
+	uint64_t out_free;	/* o_whole: when the out buffer is stored */
+	int o_whole;
 };
 
 static void pipe_tile(struct pipe *q, uint64_t load, uint64_t eng,
@@ -304,12 +311,18 @@ static void pipe_tile(struct pipe *q, uint64_t load, uint64_t eng,
 	} else {
 		ready = 0;
 	}
+	if (q->o_whole && q->out_free > ready)
+		ready = q->out_free;	/* the one out tile is still stored */
 	q->eng_free = (ready > q->eng_free ? ready : q->eng_free) + eng;
 	q->done[q->n % 2] = q->eng_free;
 	q->n++;
-	if (store)	/* stores queue on the channel behind the loads */
-		q->dma_free = (q->dma_free > q->eng_free ? q->dma_free :
-			       q->eng_free) + dma_transfer_cycles(q->bpc_fx, store);
+	if (store) {	/* channel time between the loads that follow */
+		uint64_t sc = dma_transfer_cycles(q->bpc_fx, store);
+
+		q->out_free = (q->dma_free > q->eng_free ? q->dma_free :
+			       q->eng_free) + sc + q->lat;
+		q->dma_free += sc;
+	}
 }
 
 void sde_map_estimate(const struct config *cfg, const struct plan_op *p,
@@ -329,6 +342,7 @@ void sde_map_estimate(const struct config *cfg, const struct plan_op *p,
 	q.lat = config_dram_latency_cycles(cfg);
 	q.bpc_fx = config_dram_bpc_fx(cfg);
 	q.slots = cfg->double_buffer ? 2 : 1;
+	q.o_whole = p->o_whole;
 	c->dram = 0;
 	for (h = 0; h < p->heads; h++)
 		for (i = 0; i < n1; i++)

@@ -53,6 +53,7 @@ static void shape(const struct config *cfg, const struct op *op,
 	p->bitmap = cfg->index_format == CFG_IDX_BITMAP;
 	p->rows = cfg->rows;
 	p->cols = cfg->cols;
+	p->out_bytes = (uint64_t)cfg->out_kib * 1024;
 	p->burst = cfg->burst_bytes;
 	keff = (uint32_t)nm_mults(&p->map, op->k);
 	p->shift = cfg->act_bits - 1 + (nm_clog2(keff) + 1) / 2;
@@ -101,6 +102,9 @@ static int plan(const struct config *cfg, const struct trace *t,
 	if (out > s[2])
 		return plan_too_small(cfg, t, op, "sram.out_kib", out, s[2], err);
 	if (cfg->map_force.valid) {	/* one of the mapper's trial runs */
+		p->a_res = cfg->map_force.a_res;	/* as in the real trace */
+		p->b_res = cfg->map_force.b_res;
+		p->o_res = cfg->map_force.o_res;
 		if (sde_map_apply(p, &cfg->map_force, s) == 0)
 			return 0;
 		return err_set(err, cfg->path, 0, "mapper", "internal: a "

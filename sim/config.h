@@ -51,6 +51,7 @@ struct cfg_map_force {
 	uint32_t tm, tn, tk;	/* SRAM tile */
 	int m_outer;		/* loop order */
 	int psum;		/* k-slices outside the array tiles, sums in the out buffer */
+	int o_whole;		/* output tiles take the whole out buffer, no ping-pong */
 	int a_res, b_res, o_res;	/* the op's operands / output on chip */
 };
 

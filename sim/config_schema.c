@@ -123,8 +123,9 @@ static const struct cfg_key file_keys[] = {
 	{ "gate", "token_block", K_UINT, CFG(moe_token_block), 1, 65536, 0,
 	  NULL, "32", "tokens", "token-major: tokens per block" },
 	{ "mapper", "search", K_ENUM, CFG(map_search), 0, 2, 0, search_names,
-	  "exhaustive", "method", "engine op tiling: every candidate estimated "
-	  "and the best simulated, a greedy few, or the fixed largest-tile rule" },
+	  "greedy", "method", "engine op tiling: every candidate estimated "
+	  "and the best simulated (exhaustive), a few chosen by the estimate "
+	  "(greedy), or the fixed largest-tile rule" },
 	{ "mapper", "objective", K_ENUM, CFG(map_objective), 0, 2, 0,
 	  objective_names, "cycles", "metric",
 	  "what the mapper minimizes: cycles, energy or their product" },

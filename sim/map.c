@@ -2,11 +2,11 @@
  * map.c - the mapper (see map.h).
  *
  * Exhaustive: every tiling the unit lists is estimated in closed form, the
- * best three and the fixed rule's are run on the op alone in the simulator
- * (same config, the op's residency imposed), and the best run wins; the
- * fixed rule wins ties, so the searched tiling is never slower than the
- * fixed one on the op alone. Greedy: fewer candidates (no tile under a
- * quarter of its dimension) and one run against the fixed rule's.
+ * best three and the fixed rule's are run in the simulator (the op twice
+ * in a row, same config, the op's residency imposed), and the best run
+ * wins; the fixed rule wins unless clearly beaten. Greedy: fewer
+ * candidates (no tile under a quarter of its dimension), and the estimate
+ * alone decides between the best and the fixed rule's.
  * Invariant: p leaves map_search planned with a tiling its unit accepted.
  */
 #include "map.h"
@@ -123,7 +123,8 @@ static int by_score(const void *a, const void *b)
 static struct cfg_map_force tiling_of(const struct plan_op *p)
 {
 	return (struct cfg_map_force){ 1, p->tm, p->tn, p->tk, p->m_outer,
-				       p->psum, p->a_res, p->b_res, p->o_res };
+				       p->psum, p->o_whole, p->a_res, p->b_res,
+				       p->o_res };
 }
 
 /* Estimate every candidate; the best `keep` first in r. */
@@ -167,18 +168,38 @@ static int search(const struct config *cfg, const struct op *op,
 		  struct sim_err *err)
 {
 	struct ranked *r = malloc(MAP_CANDS * sizeof *r);
-	uint32_t n, i, trials = cfg->map_search == CFG_MAP_GREEDY ? 1 : MAP_TRIALS;
+	uint32_t n, i;
 	struct map_cost best, mc, fixed;
 
 	if (!r)
 		return err_set(err, "", 0, "mapper", "out of memory");
 	e->pick = tiling_of(p);
 	n = rank(cfg, p, s, r, &e->info.candidates);
+	if (cfg->map_search == CFG_MAP_GREEDY) {
+		/* the estimate decides; the fixed rule's tiling unless beaten */
+		p->uc->map_estimate(cfg, p, &fixed);
+		best = fixed;
+		for (i = 0; i < n && i < 1; i++) {
+			struct plan_op t = *p;
+
+			p->uc->map_apply(&t, &r[i].c, s);
+			p->uc->map_estimate(cfg, &t, &mc);
+			if (map_score(cfg, &mc) < map_score(cfg, &best) &&
+			    clear_win(cfg, &mc, &fixed)) {
+				best = mc;
+				e->pick = r[i].c;
+			}
+		}
+		e->info.pred_dram = best.dram;
+		e->info.pred_cycles = best.cycles;
+		free(r);
+		return 0;
+	}
 	if (trial(cfg, op, &e->pick, &fixed, err))
 		goto fail;
 	best = fixed;
 	e->info.simulated = 1;
-	for (i = 0; i < n && i < trials; i++) {
+	for (i = 0; i < n && i < MAP_TRIALS; i++) {
 		if (!memcmp(&r[i].c, &e->pick, sizeof r[i].c))
 			continue;
 		if (trial(cfg, op, &r[i].c, &mc, err))

@@ -82,13 +82,42 @@ static uint64_t slot_bytes(uint32_t kib, int db)
 	return (uint64_t)kib * 1024 / (db ? 2 : 1);
 }
 
+void plan_halves(const struct config *cfg, uint64_t *s)
+{
+	s[0] = slot_bytes(cfg->act_kib, cfg->double_buffer);
+	s[1] = slot_bytes(cfg->wgt_kib, cfg->double_buffer);
+	s[2] = slot_bytes(cfg->out_kib, cfg->double_buffer);
+}
+
+int plan_op_again(const struct config *cfg, const struct trace *t,
+		  struct plan_op *p, const uint64_t *s, struct sim_err *err)
+{
+	struct plan_op keep = *p;
+
+	memset(p, 0, sizeof *p);
+	p->op = keep.op;
+	p->trace_op = keep.trace_op;
+	p->src = keep.src;
+	p->unit = keep.unit;
+	p->uc = keep.uc;
+	p->a_onchip = keep.a_onchip;
+	p->o_onchip = keep.o_onchip;
+	p->drain_lanes = keep.drain_lanes;
+	p->a_lanes = keep.a_lanes;
+	p->a_res = keep.a_res;
+	p->b_res = keep.b_res;
+	p->o_res = keep.o_res;
+	p->dep = keep.dep;
+	memcpy(p->halves, s, sizeof p->halves);
+	p->uc->params(cfg, p);
+	return p->uc->plan(cfg, t, &p->src, p, s, err);
+}
+
 int plan_op_in(const struct unit_registry *reg, const struct config *cfg,
 	       const struct trace *t, const struct op *op, uint32_t xi,
 	       uint32_t trace_op, struct plan_op *p, struct sim_err *err)
 {
-	uint64_t s[3] = { slot_bytes(cfg->act_kib, cfg->double_buffer),
-			  slot_bytes(cfg->wgt_kib, cfg->double_buffer),
-			  slot_bytes(cfg->out_kib, cfg->double_buffer) };
+	uint64_t s[3];
 	int u = unit_for_op(reg, op);
 
 	memset(p, 0, sizeof *p);
@@ -101,6 +130,8 @@ int plan_op_in(const struct unit_registry *reg, const struct config *cfg,
 	p->src = *op;
 	p->unit = (uint32_t)u;
 	p->uc = reg->cls[u];
+	plan_halves(cfg, s);
+	memcpy(p->halves, s, sizeof p->halves);
 	p->uc->params(cfg, p);
 	return p->uc->plan(cfg, t, op, p, s, err);
 }
@@ -149,9 +180,6 @@ struct plan_op *plan_list_op(struct plan_list *x, const struct config *cfg,
 int plan_map(const struct config *cfg, const struct trace *t,
 	     struct plan_op *plans, size_t n, struct sim_err *err)
 {
-	uint64_t s[3] = { slot_bytes(cfg->act_kib, cfg->double_buffer),
-			  slot_bytes(cfg->wgt_kib, cfg->double_buffer),
-			  slot_bytes(cfg->out_kib, cfg->double_buffer) };
 	size_t i;
 
 	for (i = 0; i < n; i++) {
@@ -169,7 +197,7 @@ int plan_map(const struct config *cfg, const struct trace *t,
 			p->mapping.pred_cycles = c.cycles;
 			continue;
 		}
-		if (map_search(cfg, t, &p->src, p, s, err))
+		if (map_search(cfg, t, &p->src, p, p->halves, err))
 			return -1;
 	}
 	return 0;

@@ -62,10 +62,14 @@ struct plan_op {
 	int m_outer;			/* 1: m tiles outer (activations resident) */
 	int psum;			/* engine: k-slices outside the array tiles,
 					 * partial sums kept in the out buffer */
+	int o_whole;			/* its output tiles take the whole out
+					 * buffer: the next waits for the store */
+	uint64_t out_bytes;		/* the whole out buffer */
 	int a_res, b_res;		/* first / second operand resident on chip */
 	int o_res;			/* output kept on chip for its readers */
 	uint32_t dep;			/* 1 + the latest entry producing an input
 					 * of this one; 0: none */
+	uint64_t halves[3];		/* act, wgt, out half bytes it was planned in */
 	struct plan_map mapping;	/* engine: what the mapper chose */
 	uint32_t ab, ob;		/* activation and output bytes per element */
 	uint32_t wbits;			/* bits per stored weight value */
@@ -128,6 +132,14 @@ int plan_op_in(const struct unit_registry *reg, const struct config *cfg,
 int plan_op(const struct config *cfg, const struct trace *t,
 	    const struct op *op, uint32_t xi, uint32_t trace_op,
 	    struct plan_op *p, struct sim_err *err);
+
+/* The act, wgt and out buffer halves of cfg in bytes (whole buffers
+ * without double buffering). */
+void plan_halves(const struct config *cfg, uint64_t *s);
+/* Plan entry p again in halves s, keeping its place, its links to fused
+ * neighbours and its residency. 0, or -1 with err (a buffer too small). */
+int plan_op_again(const struct config *cfg, const struct trace *t,
+		  struct plan_op *p, const uint64_t *s, struct sim_err *err);
 
 /* Append one entry to x; returns it (uninitialized) or NULL. */
 struct plan_op *plan_list_add(struct plan_list *x);

@@ -190,6 +190,35 @@ static void json_unit_energy(const struct energy_op *e, FILE *f)
 	fprintf(f, "\"leakage_pj\": %.3f", leak);
 }
 
+static const char *const search_name[] = { "exhaustive", "greedy", "fixed" };
+
+/* An engine op's mapping: the tiling, where its partial sums and operands
+ * live, what the mapper predicted and what the run moved. */
+static void json_mapping(const struct report *rep, const struct plan_op *p,
+			 const struct op_stats *s, FILE *f)
+{
+	const struct plan_map *m = &p->mapping;
+
+	fprintf(f, ",\n      \"mapping\": { \"tm\": %u, \"tn\": %u, \"tk\": %u, "
+		"\"loop_order\": \"%s\", \"psum\": \"%s\", "
+		"\"a_on_chip\": %s, \"b_on_chip\": %s, \"out_on_chip\": %s, "
+		"\"search\": \"%s\", \"candidates\": %u, \"simulated\": %u, "
+		"\"predicted_dram_bytes\": %llu, \"predicted_cycles\": %llu, "
+		"\"dram_bytes\": %llu }",
+		p->tm, p->tn, p->tk,
+		p->psum ? (p->m_outer ? "m,n,k" : "n,m,k") :
+			  (p->m_outer ? "m,n" : "n,m"),
+		p->psum ? (p->o_whole ? "out-buffer-whole" : "out-buffer") : "pe",
+		p->a_res || p->a_onchip ? "true" : "false",
+		p->b_res ? "true" : "false",
+		p->o_res || p->o_onchip ? "true" : "false",
+		rep->r->map_fixed ? "fixed" : search_name[m->search],
+		m->candidates, m->simulated,
+		(unsigned long long)m->pred_dram,
+		(unsigned long long)m->pred_cycles,
+		(unsigned long long)(s->dram_rd + s->dram_wr));
+}
+
 static void json_op(const struct report *rep, uint32_t i, FILE *f)
 {
 	const struct op *op = &rep->t->ops[i];
@@ -224,6 +253,8 @@ static void json_op(const struct report *rep, uint32_t i, FILE *f)
 		energy_unit_name(p->uc->eu),
 		p->a_onchip ? "true" : "false", p->o_onchip ? "true" : "false",
 		(unsigned long long)s->steps);
+	if (p->uc->map_estimate && p->src.kind == op->kind)	/* not MoE parts */
+		json_mapping(rep, p, s, f);
 	if (rep->r->moe[i])
 		json_moe(rep->r->moe[i], f);
 	fprintf(f, " }%s\n", i + 1 < rep->r->n_ops ? "," : "");
@@ -351,6 +382,66 @@ static void write_moe_lines(const struct report *rep, int md, FILE *f)
 	}
 }
 
+/* One engine op's tiling in a few words: "128x256x768 n,m,k out-buffer A". */
+static void mapping_text(const struct plan_op *p, char *b, size_t n)
+{
+	snprintf(b, n, "%ux%ux%u %s %s%s%s%s", p->tm, p->tn, p->tk,
+		 p->psum ? (p->m_outer ? "m,n,k" : "n,m,k") :
+			   (p->m_outer ? "m,n" : "n,m"),
+		 p->psum ? (p->o_whole ? "out-buffer-whole" : "out-buffer") : "pe",
+		 p->a_res ? " A-on-chip" : "", p->b_res ? " B-on-chip" : "",
+		 p->o_res ? " out-on-chip" : "");
+}
+
+/* The engine ops' tilings, once per distinct one: the first op that has
+ * it, how many more do, and the tiling. */
+static void write_mappings(const struct report *rep, int md, FILE *f)
+{
+	const struct run_result *r = rep->r;
+	char a[160], b[160];
+	uint32_t i, j, more, shown = 0;
+
+	for (i = 0; i < r->n_ops; i++) {
+		const struct plan_op *p = &r->plans[r->first[i]];
+		int seen = 0;
+
+		if (!p->uc->map_estimate || p->src.kind != rep->t->ops[i].kind)
+			continue;
+		mapping_text(p, a, sizeof a);
+		for (j = 0; j < i && !seen; j++) {
+			const struct plan_op *q = &r->plans[r->first[j]];
+
+			if (!q->uc->map_estimate)
+				continue;
+			mapping_text(q, b, sizeof b);
+			seen = !strcmp(a, b) && q->m == p->m && q->k == p->k &&
+			       q->n == p->n;
+		}
+		if (seen)
+			continue;
+		for (more = 0, j = i + 1; j < r->n_ops; j++) {
+			const struct plan_op *q = &r->plans[r->first[j]];
+
+			if (!q->uc->map_estimate)
+				continue;
+			mapping_text(q, b, sizeof b);
+			more += !strcmp(a, b) && q->m == p->m && q->k == p->k &&
+				q->n == p->n;
+		}
+		if (!shown++)
+			fprintf(f, md ? "\n| engine op (and others alike) | tiling "
+				      "tm x tn x tk, loops, sums, on chip |\n"
+				      "|---|---|\n"
+				      : "\nengine tilings (mapper: %s; tm x tn x "
+				      "tk, loops outer to inner, where sums "
+				      "accumulate, what stays on chip):\n",
+				r->map_fixed ? "fixed, kept over the search" :
+				search_name[p->mapping.search]);
+		fprintf(f, md ? "| %s (+%u) | %s |\n" : "  %-16s +%-4u %s\n",
+			rep->t->ops[i].name, more, a);
+	}
+}
+
 static void write_table(const struct report *rep, int md, FILE *f)
 {
 	const struct run_result *r = rep->r;
@@ -398,6 +489,7 @@ static void write_table(const struct report *rep, int md, FILE *f)
 			(r->total_energy.dyn_pj[u] + r->total_energy.leak_pj[u]) / 1e6,
 			r->total_energy.leak_pj[u] / 1e6);
 	write_moe_lines(rep, md, f);
+	write_mappings(rep, md, f);
 	if (rep->functional)
 		fprintf(f, "\nfunctional: %llu output elements checked against the "
 			"references, all equal\n",

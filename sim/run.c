@@ -12,6 +12,7 @@
 
 #include "func.h"
 #include "map.h"
+#include "resident.h"
 #include "kern.h"
 #include "stream.h"
 #include "top.h"
@@ -242,7 +243,11 @@ static int plan_all(const struct config *cfg, const struct trace *t,
 			goto fail;
 	}
 	plan_fuse(x.reg, cfg, x.p, x.n);
-	if (plan_map(cfg, t, x.p, x.n, err))
+	/* tiles first, so that what stays on chip leaves each op the room
+	 * its searched tiles stream in; then the tiles again, on chip */
+	if (plan_map(cfg, t, x.p, x.n, err) ||
+	    resident_plan(cfg, t, r->first, x.p, (uint32_t)x.n, err) ||
+	    plan_map(cfg, t, x.p, x.n, err))
 		goto fail;
 	r->plans = x.p;
 	r->n_exec = (uint32_t)x.n;
@@ -417,7 +422,7 @@ int run_sim(const struct config *cfg, const struct trace *t,
 
 	memset(r, 0, sizeof *r);	/* run_free-able whatever fails */
 	if (o->no_map_guard || cfg->map_force.valid ||
-	    cfg->map_search == CFG_MAP_FIXED)
+	    cfg->map_search != CFG_MAP_EXHAUSTIVE)
 		return run_once(cfg, t, o, r, err);
 	if (guard(cfg, t, o, &rs, &rf, err))
 		return -1;

@@ -69,10 +69,10 @@ struct run_result {
 };
 
 /*
- * Run trace t on cfg. When the mapper searches ([mapper] search), the
- * trace is first run on the searched tilings and on the fixed rule's,
- * and the better by [mapper] objective is the one reported (so a search
- * never makes a trace slower than the fixed rule). Returns 0 (see r->failed for check failures), or -1
+ * Run trace t on cfg. With [mapper] search = exhaustive the trace is first
+ * run on the searched tilings and on the fixed rule's, and the better by
+ * [mapper] objective is the one reported (so an exhaustive search never
+ * makes a trace slower than the fixed rule). Returns 0 (see r->failed for check failures), or -1
  * with err for input that cannot run (unmappable pattern, buffers too small,
  * dump directory unwritable).
  */

@@ -89,7 +89,7 @@ int sched_init(struct sched *k, const struct plan_op *plans, uint32_t n_ops,
 		const struct plan_op *p = &plans[i];
 
 		ops[i].start = UINT64_MAX;
-		ops[i].tiles_left = p->o_onchip ? 0 :
+		ops[i].tiles_left = p->o_onchip || p->o_res ? 0 :
 				    (uint64_t)p->heads * p->n_mt * p->n_nt;
 		ops[i].wb_left = (uint64_t)p->heads * ((p->m + p->rows - 1) / p->rows) *
 				 ((p->n + p->cols - 1) / p->cols) *
@@ -131,15 +131,23 @@ static enum pick pick_dma(const struct sched *k, struct dma_cmd *c)
 	 * the activations wait for their producer */
 	if (!l->w_sent) {
 		if (l->w_n - 1 >= k->w_rel + k->slots ||
-		    (k->plans[l->s.op].w_dep && k->ops_done < l->s.op))
+		    (k->plans[l->s.op].w_dep && k->ops_done < k->plans[l->s.op].dep))
 			return PICK_BLOCKED;
 		*c = (struct dma_cmd){ 1, DMA_LOAD_W, l->s.op, l->s.w_dram };
 		return PICK_CMD;
 	}
-	if (l->a_n - 1 >= k->a_rel + k->slots || k->ops_done < l->s.op)
+	if (l->a_n - 1 >= k->a_rel + k->slots ||
+	    k->ops_done < k->plans[l->s.op].dep)
 		return PICK_BLOCKED;
 	*c = (struct dma_cmd){ 1, DMA_LOAD_A, l->s.op, l->s.a_dram };
 	return PICK_CMD;
+}
+
+/* The op reads an operand from the chip, not through a load: it waits
+ * for the ops writing it to be done. */
+static int on_chip_input(const struct plan_op *p)
+{
+	return p->a_onchip || p->a_res || p->b_res;
 }
 
 /* The compute command to present next, without side effects. */
@@ -151,12 +159,13 @@ static enum pick pick_exec(const struct sched *k, struct unit_cmd *c)
 	memset(c, 0, sizeof *c);
 	if (!cc->valid)
 		return PICK_NONE;
-	if (k->plans[s->op].a_onchip && k->ops_done < s->op)
+	if (on_chip_input(&k->plans[s->op]) && k->ops_done < k->plans[s->op].dep)
 		return PICK_BLOCKED;	/* its producer has not finished */
 	if (cc->a_n > k->a_loaded ||
 	    (k->plans[s->op].w_load && cc->w_n > k->w_loaded))
 		return PICK_BLOCKED;
-	if (s->new_o && cc->o_n - 1 >= k->o_stored + k->slots)
+	if (s->new_o && cc->o_n - 1 >= k->o_stored +
+	    (k->plans[s->op].o_whole ? 1 : k->slots))
 		return PICK_BLOCKED;
 	*c = (struct unit_cmd){ .valid = 1, .flags = s->flags, .op = s->op,
 			       .rows = s->rows, .cols = s->cols,
@@ -169,12 +178,18 @@ static enum pick pick_exec(const struct sched *k, struct unit_cmd *c)
 	return PICK_CMD;
 }
 
-/* Ops finish in trace order: each one's operands waited for the one before. */
+/*
+ * An op is done when its last output is stored, or written back when it
+ * keeps its output on chip; ops_done counts the done ops before the first
+ * one that is not (an op kept on chip may be done before the stores of the
+ * op before it complete).
+ */
 static void op_finished(struct sched *k, uint32_t op)
 {
-	SIM_ASSERT(op == k->ops_done, k->now, "sched");
+	SIM_ASSERT(op >= k->ops_done && !k->st_op[op].end, k->now, "sched");
 	k->st_op[op].end = k->now + 1;
-	k->ops_done++;
+	while (k->ops_done < k->n_ops && k->st_op[k->ops_done].end)
+		k->ops_done++;
 }
 
 static void store_done(struct sched *k, uint32_t op)
@@ -204,7 +219,7 @@ static void observe_unit(struct sched *k, const struct unit_port *u)
 		k->failed = 1;
 		k->failed_op = w->op;
 	}
-	if (k->plans[w->op].o_onchip)
+	if (k->plans[w->op].o_onchip || k->plans[w->op].o_res)
 		op_finished(k, w->op);
 }
 
