@@ -6,6 +6,7 @@
 #   make asan     the same suites under AddressSanitizer + UBSan
 #   make bench    simulation speed, written to build/bench.json
 #   make cosim    the longer RTL-vs-model co-simulation soak (tests/cosim/)
+#   make synth    yosys: the engine's PE against a multiplier, cells and depth
 #   make deps     install missing Debian packages (sudo only when not root)
 #   make install  binaries, man page, configs, energy tables and traces
 #                 under $(DESTDIR)$(PREFIX) (default /usr/local)
@@ -73,6 +74,7 @@ include tests/cosim/stale.mk
 include tests/cosim/slices.mk
 include sim/systemc/systemc.mk
 include tests/icarus/icarus.mk
+include rtl/synth.mk
 
 .PHONY: all run test asan bench deps traces clean cosim studies deps-order install uninstall install-check man-sync unit-files
 all: $(BUILD)/stasim $(BUILD)/stasim-sc

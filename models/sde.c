@@ -100,6 +100,13 @@ static void dot(const struct sde_data *d, uint32_t r, uint32_t c0,
 		dot_dense(d, arow, acc, c0, cols, k0, k1);
 }
 
+void sde_slice_sums(const struct sde_data *d, uint32_t r, uint32_t c0,
+		    uint32_t cols, uint32_t k0, uint32_t k1, int32_t *acc)
+{
+	memset(acc, 0, cols * sizeof *acc);
+	dot(d, r, c0, cols, k0, k1, acc);
+}
+
 void sde_row_out(const struct sde_data *d, uint32_t r, uint32_t c0,
 		 uint32_t cols, int32_t *acc, int16_t *out)
 {

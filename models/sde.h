@@ -30,7 +30,8 @@
  *     buses read the accumulators themselves, so a FIRST k-step starts only
  *     at t_l + 1 + (rows - 1) * (cpr - 1) or later.
  * A compute-bound run of tiles thus costs max(kcycles, rows*cpr) a tile, not
- * kcycles + flush + drain.
+ * kcycles + flush + drain. acc_double_buffer is a mode pin (rtl/sde.v
+ * acc_db): it may change only while the engine is idle.
  *
  * Ports (registered): in  cmd       a k-step of an array tile (valid/payload)
  *                     in  want_op   1 + op the scheduler has work for, or 0
@@ -163,6 +164,14 @@ void sde_compute_tile(const struct sde_data *d, uint32_t r0, uint32_t c0,
  */
 void sde_row_out(const struct sde_data *d, uint32_t r, uint32_t c0,
 		 uint32_t cols, int32_t *acc, int16_t *out);
+
+/*
+ * The array's own sums of row r, columns c0 .. c0 + cols - 1, over k
+ * elements k0 .. k1 - 1 (k0 on an M-group boundary): what a k-slice of a
+ * partial-sum chain drains before the out buffer adds it to the chain.
+ */
+void sde_slice_sums(const struct sde_data *d, uint32_t r, uint32_t c0,
+		    uint32_t cols, uint32_t k0, uint32_t k1, int32_t *acc);
 
 /*
  * What the engine does in the cycle it steps next, from its state now

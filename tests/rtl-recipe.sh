@@ -3,8 +3,9 @@
 # real, so that the recipe stays true. Everything happens in a scratch copy
 # of the sources; the tree's own rtl/ is never touched.
 #
-#   1. build stasim in the copy, change one line of rtl/sde_pe.v (the MAC's
-#      + made -): `stasim cosim sde --vcd fail.vcd` must rebuild the harness
+#   1. build stasim in the copy, change one line of rtl/sde_pe.v (the
+#      multiply stage's product negated): `stasim cosim sde --vcd fail.vcd`
+#      must rebuild the harness
 #      (the make command on stderr, nothing of make's on stdout) and FAIL,
 #      exit 1, naming the cycle, with a VCD window holding that clock;
 #   2. the line restored: it must rebuild again and PASS, exit 0;
@@ -25,8 +26,8 @@ set -u
 unset MAKEFLAGS MFLAGS MAKELEVEL
 scratch=${1:?usage: sh tests/rtl-recipe.sh SCRATCH}
 pe=rtl/sde_pe.v
-good='sum = sum + a32 \* w32;'		# sed patterns of the edited line
-bad='sum = sum - a32 \* w32;'
+good='p2\[gm\*PW +: PW\] <= a_j \* w_j;'	# sed patterns of the edited line
+bad='p2\[gm\*PW +: PW\] <= -(a_j \* w_j);'
 start=$(date +%s)
 
 fail() {

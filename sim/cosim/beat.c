@@ -45,6 +45,18 @@ int beat_sde_row(const int16_t *want, uint32_t n, const uint32_t *out_data,
 	return 0;
 }
 
+int beat_sde_acc(const int32_t *want, uint32_t n, const uint32_t *dbg_acc,
+		 uint32_t cols, struct beat_diff *d)
+{
+	uint32_t col;
+
+	for (col = 0; col < cols; col++)
+		if (differs("dbg_acc", col, col < n ? want[col] : 0,
+			    (int32_t)dbg_acc[col], d))
+			return 1;
+	return 0;
+}
+
 int beat_lanes(const char *port, const uint8_t *want, uint32_t n,
 	       const uint32_t *bus, uint32_t lanes, struct beat_diff *d)
 {

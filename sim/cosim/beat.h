@@ -39,6 +39,15 @@ int beat_sde_row(const int16_t *want, uint32_t n, const uint32_t *out_data,
 		 uint32_t cols, uint32_t act_bits, struct beat_diff *d);
 
 /*
+ * Engine accumulators of a write-back row on dbg_acc: cols int32 columns
+ * against want[0 .. n - 1] (the tile's columns) and 0 beyond. Returns 1
+ * with *d (port "dbg_acc", at: the column), 0 when equal. Work: cols
+ * fields.
+ */
+int beat_sde_acc(const int32_t *want, uint32_t n, const uint32_t *dbg_acc,
+		 uint32_t cols, struct beat_diff *d);
+
+/*
  * A bus of 8-bit lanes (out_p, p_data, out_y, x_data) against want[0 ..
  * n - 1] and 0 from lane n on: returns 1 with *d (port, at: the lane), 0
  * when equal. Work: lanes fields.

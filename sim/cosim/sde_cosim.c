@@ -4,19 +4,30 @@
  * Stimulus: a seeded random stream of array tiles, each a run of k-step
  * commands FIRST .. LAST (random rows, cols, steps, kcycles 1..40,
  * drain_cpr 0..4, pattern, shift), presented with random gaps on cmd_valid
- * and held until accepted (valid/ready). In functional mode each tile has
- * its own random GEMM operands; the operand feeder answers every op_rd of
- * the RTL with the next k-slice of the tile being streamed (beat format in
- * rtl/sde.v) and the model computes the same tile with sde_compute_tile when
- * it writes the tile back. The strap acc_db toggles at random moments, on
- * both sides in the same cycle, unless fixed with --acc-db.
+ * and held until accepted (valid/ready); now and then a burst of tiny tiles
+ * (1 row, 1 step of 1 slice) back to back, which fills the engine's flight
+ * queue. In functional mode each tile has its own random GEMM operands. The
+ * operand feeder is a memory answering the RTL's reads: op_rd reads slice
+ * op_slice of the k-step being streamed, which is known from the command
+ * order (steps stream in the order accepted); the feeder also counts the
+ * slices itself and requires op_slice to agree. The strap acc_db toggles at
+ * random moments, on both sides in the same cycle, unless fixed with
+ * --acc-db; it is configuration, not data, so a toggle waits until no
+ * slice streams and no tile is in flight (a tile's write-back reads the
+ * shadows or the accumulators by the strap: a toggle under it would change
+ * where its rows come from, which neither sde.h nor rtl/sde.v define).
  *
- * Checked after every clock: cmd_ready, active, rd_done and wb_done (valid,
- * and flags + op when valid), op_rd against the model streaming in that
- * cycle, and the write-back rows: each tile's rows arrive in order, row i
- * on the first cycle of its write-back slot, i.e. (rows - i) * max(1, cpr)
- * - 1 cycles before wb_done, and (functional) carry exactly the model's
- * requantized outputs, zeros beyond the tile's cols.
+ * The model runs in observe mode (sde_observe): it emits the read and
+ * write-back ports cycle by cycle, computing each row in its write-back
+ * slot, so nothing expected is derived here. Checked after every clock,
+ * against the model's registered outputs: cmd_ready, active, rd_done and
+ * wb_done (valid, and flags + op when valid), op_rd (rd) and op_slice
+ * (rd_slice, when rd), out_valid (wb) and out_row (wb_row, when wb), and in
+ * functional mode out_data (wb_data, requantized, sign-extended over the
+ * tile's cols, zeros beyond) and dbg_acc (wb_acc, int32, zeros beyond).
+ * Cheap structural checks of the model besides: each tile's rows arrive
+ * in order, from the tile's own arrays, all before its wb_done, which names
+ * the oldest tile not yet written back.
  *
  * With --write-vectors DIR the run also writes its inputs and the model's
  * expected outputs, cycle by cycle, as plain text (format in sde_cosim.h),
@@ -30,9 +41,10 @@
  * array's size, multipliers, muxes and widths) and its walker gives the
  * tiles and k-steps in execution order, with their flags; the command
  * stream, drain rates, cmd_valid gaps and acc_db toggles stay random as
- * above. Besides the model, every drained row is checked against
- * PREFIX.out.npy and every tile's model accumulators against
- * PREFIX.acc.npy: tensors stasim already checked against its reference.
+ * above. Besides the model, every row written back (the model's, equal to
+ * the RTL's by then) is checked against PREFIX.out.npy and its
+ * accumulators against PREFIX.acc.npy: tensors stasim already checked
+ * against its reference.
  *
  * Invariant: the model and the RTL see identical inputs in every cycle; the
  * harness decides acceptance from the model's registered cmd_ready, which
@@ -41,16 +53,9 @@
 #include "sde_harness.h"
 
 static const char *const inject_names[INJ_N] = {
-	"active", "cmd_ready", "rd_done", "wb_done", "op_rd", "out_data"
+	"active", "cmd_ready", "rd_done", "wb_done", "op_rd", "op_slice",
+	"out_valid", "out_row", "out_data", "dbg_acc"
 };
-
-/* ---- bit fields of the wide operand and output ports ---- */
-
-/* v's low bits bits as a signed number. */
-static int32_t sext(uint32_t v, uint32_t bits)
-{
-	return (int32_t)(v << (32 - bits)) >> (32 - bits);
-}
 
 /* ---- reporting ---- */
 
@@ -63,39 +68,15 @@ static int mismatch(struct sde_cosim *c, const char *port, uint64_t expected,
 
 /* ---- stimulus: operand beats ---- */
 
-/* The k-step of beat *b of tile t; *b becomes the beat within it. */
-static uint32_t beat_step(const struct tile *t, uint64_t *b)
+/* Slice b of step s of tile t onto the operand pins (beat format in
+ * rtl/sde.v): the b-th slice of the step's reduction elements k0 .. k0 +
+ * klen - 1. */
+static void put_beat(struct sde_pins *p, const struct tile *t, uint32_t s,
+		     uint64_t b)
 {
-	uint32_t s = 0;
+	uint64_t kk, g, kend, gend;
+	uint32_t r, q, col, j, gi, i, span;
 
-	while (s + 1 < t->steps && *b >= t->kc[s])
-		*b -= t->kc[s++];
-	return s;
-}
-
-/* Beat feed_beat of tile feed_tile onto the operand pins (rtl/sde.v): the
- * beat-th slice of its step's reduction elements k0 .. k0 + klen - 1. */
-static int feed(struct sde_cosim *c, struct sde_pins *p)
-{
-	struct tile *t;
-	uint64_t b, kk, g, kend, gend;
-	uint32_t r, q, col, j, gi, i, s, span;
-
-	lockstep_garbage(&c->ls.rng, p->op_a, SDE_A_BITS);
-	lockstep_garbage(&c->ls.rng, p->op_w, SDE_W_BITS);
-	lockstep_garbage(&c->ls.rng, p->op_idx, SDE_I_BITS);
-	if (c->feed_tile >= c->n_tiles)
-		return mismatch(c, "op_rd (no operand beat left)", 0, 1);
-	t = c->tiles[c->feed_tile];
-	b = c->feed_beat;
-	c->beats_fed++;
-	if (++c->feed_beat == t->beats) {
-		c->feed_tile++;
-		c->feed_beat = 0;
-	}
-	if (!c->functional)
-		return 0;
-	s = beat_step(t, &b);
 	span = t->dense ? SDE_N_MAX : t->gpc * t->d.nm_m;
 	kend = (uint64_t)t->k0[s] + t->klen[s];
 	gend = (kend + t->d.nm_m - 1) / t->d.nm_m;
@@ -135,20 +116,56 @@ static int feed(struct sde_cosim *c, struct sde_pins *p)
 			lockstep_put_bits(p->op_w, wbit, SDE_WEIGHT_BITS, (uint16_t)w);
 		}
 	}
+}
+
+/*
+ * Answer the RTL's read (op_rd, op_slice) with slice op_slice of the k-step
+ * being streamed: the feeder's step feed_step of tile feed_tile, steps in
+ * the order the engine accepted them. op_slice must equal the feeder's own
+ * count of that step's slices. Returns 0, or 1 after a mismatch.
+ */
+static int feed(struct sde_cosim *c, struct sde_pins *p)
+{
+	const struct tile *t;
+	uint32_t s = c->feed_step;
+
+	lockstep_garbage(&c->ls.rng, p->op_a, SDE_A_BITS);
+	lockstep_garbage(&c->ls.rng, p->op_w, SDE_W_BITS);
+	lockstep_garbage(&c->ls.rng, p->op_idx, SDE_I_BITS);
+	if (c->feed_tile >= c->n_tiles)
+		return mismatch(c, "op_rd (no k-step left to read)", 0, 1);
+	t = c->tiles[c->feed_tile];
+	if (p->op_slice != c->feed_slice)
+		return mismatch(c, "op_slice (the feeder's count of the k-step's "
+				"slices)", c->feed_slice, p->op_slice);
+	if (c->functional)
+		put_beat(p, t, s, p->op_slice);
+	c->beats_fed++;
+	if (++c->feed_slice < t->kc[s])
+		return 0;
+	c->feed_slice = 0;
+	if (++c->feed_step == t->steps) {
+		c->feed_step = 0;
+		c->feed_tile++;
+	}
 	return 0;
 }
 
 /* ---- vector files (--write-vectors, format in sde_cosim.h) ---- */
 
-/* A held line's own columns: op_rd, out_valid, out_row, out_data. */
+/* A line's own columns: op_rd, op_slice, out_valid, out_row, out_data,
+ * dbg_acc. */
 static void vec_put(FILE *f, const void *line)
 {
 	const struct vec_line *l = line;
 
 	lockstep_put_num(f, l->op_rd, 1, ' ');
+	lockstep_put_num(f, l->op_slice, SDE_KC_BITS, ' ');
 	lockstep_put_num(f, l->out_valid, 1, ' ');
 	lockstep_put_num(f, l->out_row, SDE_ROWS > 1 ? nm_clog2(SDE_ROWS) : 1, ' ');
 	lockstep_put_hex(f, l->out_data, SDE_O_BITS);
+	fputc(' ', f);
+	lockstep_put_hex(f, l->dbg_acc, SDE_D_BITS);
 }
 
 /* Both files, their headers naming the array and the run. */
@@ -165,11 +182,12 @@ static int vec_open(struct sde_cosim *c)
 		 c->ls.seed, c->n_cmds, c->acc_db_mode == 2 ? "toggle" :
 		 c->acc_db_mode ? "1" : "0");
 	return lockstep_vec_open(&c->ls, &c->vec, sizeof(struct vec_line),
-				 VEC_LAG, vec_put, "sde", params,
+				 1, vec_put, "sde", params,
 				 "cycle rst_l acc_db cmd_valid cmd_flags cmd_op "
 				 "cmd_rows cmd_cols cmd_kcycles cmd_drain_cpr "
 				 "cmd_dense cmd_nm_n cmd_nm_m cmd_shift op_a op_w "
-				 "op_idx", "op_rd out_valid out_row out_data");
+				 "op_idx", "op_rd op_slice out_valid out_row out_data "
+				 "dbg_acc");
 }
 
 /* One line of stim.txt: the inputs *p holds for the clock of cycle. */
@@ -196,44 +214,27 @@ static void vec_stim(struct sde_cosim *c, const struct sde_pins *p, int64_t cycl
 	fputc('\n', f);
 }
 
-/*
- * Record the expected outputs of this cycle, before any comparison: the
- * model's registered outputs (want), and on a wb_done the rows of the tile
- * it wrote back, into the held lines of the cycles they were due on.
- * Returns -1 after a message when a row falls outside the held lines.
- */
-static int vec_expect(struct sde_cosim *c, const struct ctl_ports *want)
+/* The expect line of this cycle: the model's registered outputs, want
+ * its controller ports, before any comparison; data columns of the tile
+ * t written back (NULL: none). */
+static void vec_expect(struct sde_cosim *c, const struct ctl_ports *want,
+		       const struct tile *t)
 {
 	struct vec_line *l = lockstep_vec_push(&c->vec, &c->ls, want);
-	const struct tile *t;
-	uint32_t r, col, cpr;
+	const struct sde_out *o = &c->e.out;
+	uint32_t col;
 
 	if (!l)
-		return 0;
-	l->op_rd = (uint8_t)c->exp_op_rd;
-	if (!c->e.out.wb_done.valid || c->wb_tile >= c->n_tiles)
-		return 0;
-	t = c->tiles[c->wb_tile];
-	cpr = t->cpr > 1 ? t->cpr : 1;
-	for (r = 0; r < t->rows; r++) {
-		uint64_t back = (uint64_t)(t->rows - r) * cpr - 1;
-
-		l = back > c->ls.cycle ? NULL :
-		    lockstep_vec_at(&c->vec, &c->ls, c->ls.cycle - back);
-		if (!l)
-			return -1;
-		if (l->out_valid) {
-			lockstep_say(0, PROG, "internal: two rows due on cycle "
-				     "%" PRIu64, l->l.cycle);
-			return -1;
-		}
-		l->out_valid = 1;
-		l->out_row = r;
-		for (col = 0; col < t->cols && c->functional; col++)
-			lockstep_put_bits(l->out_data, col * SDE_ACT_BITS, SDE_ACT_BITS,
-				 (uint16_t)t->out[r * t->cols + col]);
+		return;
+	l->op_rd = o->rd;
+	l->op_slice = o->rd ? o->rd_slice : 0;
+	l->out_valid = o->wb;
+	l->out_row = o->wb ? o->wb_row : 0;
+	for (col = 0; o->wb && t && o->wb_data && col < t->cols; col++) {
+		lockstep_put_bits(l->out_data, col * SDE_ACT_BITS, SDE_ACT_BITS,
+				  (uint16_t)o->wb_data[col]);
+		l->dbg_acc[col] = (uint32_t)o->wb_acc[col];
 	}
-	return 0;
 }
 
 /* ---- options ---- */
@@ -248,7 +249,7 @@ static void usage(FILE *f)
 		"                 [--write-vectors DIR]\n"
 		"Runs rtl/sde.v in lockstep with models/sde.c; exit 0 pass, 1 fail, 2 bad usage.\n"
 		"  --cmds N          k-step commands to issue, rounded up to whole tiles (default 2000; --npy: the op)\n"
-		"  --timing          no operands: compare the control ports and row timing only\n"
+		"  --timing          no operands: compare the control, read and write-back ports but not the data\n"
 		"  --acc-db V        shadow accumulators on (1), off (0), or toggled at random (toggle, default)\n"
 		"  --npy PREFIX      the tiles of a GEMM from 'stasim run --dump' (PREFIX.a/.w/.acc/.out.npy)\n"
 		"  --head H          --npy of a multi-head matmul: head H only (default all)\n"
@@ -334,8 +335,10 @@ static const char *conflict(const void *self)
 {
 	const struct sde_cosim *c = self;
 
-	if (c->ls.inject && c->ls.inject_port == INJ_OUT_DATA && !c->functional)
-		return "--inject-port out_data needs functional mode (no --timing)";
+	if (c->ls.inject && (c->ls.inject_port == INJ_OUT_DATA ||
+			     c->ls.inject_port == INJ_DBG_ACC) && !c->functional)
+		return "--inject-port out_data and dbg_acc need functional mode "
+		       "(no --timing)";
 	if (c->npy && !c->functional)
 		return "--npy and --timing exclude each other";
 	if (!c->npy && (c->head >= 0 || c->crop[0]))
@@ -382,10 +385,12 @@ struct sde_cosim *sde_cosim_new(int argc, char **argv, int replay, int *status)
 	c->max_cycles = max_cycles(c);
 	lockstep_start(&c->ls);
 	c->acc_db = c->acc_db_mode == 2 ? (int)(lockstep_rnd(&c->ls.rng) & 1) : c->acc_db_mode;
-	c->acc_db_next = lockstep_range(&c->ls.rng, 1, 2000);
+	c->acc_db_next = lockstep_range(&c->ls.rng, 1, ACC_DB_MAX);
 	sp.n_max = SDE_N_MAX;
+	sp.cols = SDE_COLS;
 	sp.acc_double_buffer = c->acc_db;
 	sde_init(&c->e, &sp, &c->in, &c->want_op);
+	sde_observe(&c->e);
 	if (vec_open(c))
 		goto fail;
 	return c;
@@ -417,14 +422,50 @@ void sde_cosim_reset_pins(struct sde_cosim *c, struct sde_pins *p)
 		vec_stim(c, p, -(int64_t)i);
 }
 
+/* Coverage, before the model steps: why the command at the FIFO's head
+ * does not start although the array is free (sde.h's gap rules), as the
+ * step will decide it. */
+static void cover_hold(struct sde_cosim *c)
+{
+	const struct sde *e = &c->e;
+	const struct unit_cmd *h = &e->fifo[e->f_head];
+	const struct sde_tile *o = &e->flight[e->fl_head];
+	uint32_t fl = e->fl_len;
+
+	if (e->stream_left || !e->f_len)
+		return;
+	if ((h->flags & UNIT_FIRST) && !e->acc_db && e->now < e->fgap_at) {
+		c->cov_fgap++;
+		return;
+	}
+	if (!(h->flags & UNIT_LAST))
+		return;
+	if (fl && e->now >= o->wb_at + sde_wb_cycles(o->cmd.rows,
+						      o->cmd.drain_cpr) - 1)
+		fl--;	/* the step's write-back retires the oldest first */
+	if (e->now + h->kcycles - 1 < e->lgap_at)
+		c->cov_lgap++;
+	else if (fl == SDE_FLIGHT)
+		c->cov_fl_full++;
+}
+
+/* Coverage, after the model stepped: tiles in flight, overlap. */
+static void cover_step(struct sde_cosim *c)
+{
+	if (c->e.fl_len > c->cov_flight)
+		c->cov_flight = c->e.fl_len;
+	c->cov_overlap += c->e.out.rd && c->e.out.wb;
+}
+
 void sde_cosim_drive(struct sde_cosim *c, struct sde_pins *p)
 {
-	uint64_t streamed = c->e.stream_cycles;
 	int accept;
 
-	if (c->acc_db_mode == 2 && c->ls.cycle >= c->acc_db_next) {
+	if (c->acc_db_mode == 2 && c->ls.cycle >= c->acc_db_next &&
+	    !c->e.stream_left && !c->e.fl_len) {
 		c->acc_db ^= 1;
-		c->acc_db_next = c->ls.cycle + lockstep_range(&c->ls.rng, 1, 2000);
+		c->acc_db_next = c->ls.cycle + lockstep_range(&c->ls.rng, 1, ACC_DB_MAX);
+		c->cov_toggles++;
 	}
 	c->e.acc_db = c->acc_db;
 	if (!c->in.valid) {
@@ -451,15 +492,46 @@ void sde_cosim_drive(struct sde_cosim *c, struct sde_pins *p)
 	vec_stim(c, p, (int64_t)c->ls.cycle);
 	accept = c->in.valid && c->e.out.cmd_ready;
 	c->cov_full += c->in.valid && !c->e.out.cmd_ready;
+	cover_hold(c);
 	sde_step(&c->e, c->ls.cycle);
 	sde_commit(&c->e);
-	c->exp_op_rd = c->e.stream_cycles != streamed;
+	sde_check(&c->e, c->ls.cycle);	/* the model's own invariants */
+	cover_step(c);
 	if (accept) {
 		c->in.valid = 0;
 		c->accepted++;
-		c->gap = lockstep_gap(&c->ls.rng, GAP_MAX);
+		/* a burst of tiny tiles comes back to back */
+		c->gap = c->burst ? 0 : lockstep_gap(&c->ls.rng, GAP_MAX);
 	}
 	c->ls.cycle++;
+}
+
+/* Flip one bit of the engine's own port `port` if the RTL's valid bits
+ * say it is compared in this cycle: 1 if flipped. */
+static int flip(struct sde_pins *p, int port)
+{
+	switch (port) {
+	case INJ_OP_RD:
+		p->op_rd ^= 1;
+		return 1;
+	case INJ_OP_SLICE:
+		p->op_slice ^= p->op_rd;
+		return p->op_rd;
+	case INJ_OUT_VALID:
+		p->out_valid ^= 1;
+		return 1;
+	case INJ_OUT_ROW:
+		p->out_row ^= p->out_valid;
+		return p->out_valid;
+	case INJ_OUT_DATA:
+		p->out_data[0] ^= p->out_valid;
+		return p->out_valid;
+	case INJ_DBG_ACC:
+		p->dbg_acc[0] ^= p->out_valid;
+		return p->out_valid;
+	default:
+		return 0;
+	}
 }
 
 /* Flip one bit of the armed port if it is compared in this cycle. */
@@ -467,112 +539,133 @@ static void inject(struct sde_cosim *c, struct sde_pins *p)
 {
 	if (!lockstep_inject_due(&c->ls) || lockstep_inject_ctl(&c->ls, &p->ctl))
 		return;
-	if (c->ls.inject_port == INJ_OP_RD) {
-		p->op_rd ^= 1;
-	} else {
-		if (!p->out_valid)
-			return;
-		p->out_data[0] ^= 1;
-	}
-	lockstep_injected(&c->ls);
+	if (flip(p, c->ls.inject_port))
+		lockstep_injected(&c->ls);
 }
 
-/* One write-back row from the RTL: belongs to the oldest tile not done.
- * Its values must be the model's (beat.h) and, with --npy, out.npy's. */
-static int take_row(struct sde_cosim *c, const struct sde_pins *p)
+/*
+ * The tile of the model's write-back row this cycle, after its structural
+ * checks: the oldest tile not written back, the row next in order, its
+ * values in that tile's own arrays (the model computes a row in its slot).
+ * NULL after a mismatch.
+ */
+static struct tile *row_tile(struct sde_cosim *c)
 {
+	const struct sde_out *o = &c->e.out;
 	struct tile *t;
+	uint64_t at;
+
+	if (c->wb_tile >= c->n_tiles) {
+		mismatch(c, "model out_valid (no tile in flight)", 0, 1);
+		return NULL;
+	}
+	t = c->tiles[c->wb_tile];
+	if (o->wb_row != t->rows_seen || t->rows_seen >= t->rows) {
+		mismatch(c, "model out_row (the tile's rows in order)",
+			 t->rows_seen, o->wb_row);
+		return NULL;
+	}
+	at = (uint64_t)o->wb_row * t->cols;
+	if (c->functional && (o->wb_data != t->out + at ||
+			      o->wb_acc != t->acc + at)) {
+		mismatch(c, "model out_data (not the oldest tile's row)",
+			 (uint64_t)(uintptr_t)(t->out + at),
+			 (uint64_t)(uintptr_t)o->wb_data);
+		return NULL;
+	}
+	return t;
+}
+
+/* The read ports: op_rd on every cycle, op_slice with it. */
+static int check_read(struct sde_cosim *c, const struct sde_pins *p)
+{
+	const struct sde_out *o = &c->e.out;
+
+	if (p->op_rd != o->rd)
+		return mismatch(c, "op_rd", o->rd, p->op_rd);
+	if (o->rd && p->op_slice != o->rd_slice)
+		return mismatch(c, "op_slice", o->rd_slice, p->op_slice);
+	return 0;
+}
+
+/* The write-back ports: out_valid on every cycle; with it out_row and, in
+ * functional mode, out_data and dbg_acc over the cols of the model's tile
+ * t (NULL: no row this cycle). */
+static int check_row(struct sde_cosim *c, const struct sde_pins *p,
+		     const struct tile *t)
+{
+	const struct sde_out *o = &c->e.out;
 	struct beat_diff d;
-	uint32_t col, r;
 	char port[96];
 
-	if (c->wb_tile >= c->n_tiles)
-		return mismatch(c, "out_valid (no tile draining)", 0, 1);
-	t = c->tiles[c->wb_tile];
-	if (t->rows_seen >= t->rows)
-		return mismatch(c, "out_valid (row beyond the tile)", 0, 1);
-	r = t->rows_seen;
-	if (p->out_row != r)
-		return mismatch(c, "out_row", r, p->out_row);
-	if (c->functional && beat_sde_row(t->want[r], SDE_COLS, p->out_data,
-					  SDE_COLS, SDE_ACT_BITS, &d)) {
-		snprintf(port, sizeof port, "out_data row %u col %u", r, d.at);
+	if (p->out_valid != o->wb)
+		return mismatch(c, "out_valid", o->wb, p->out_valid);
+	if (!o->wb)
+		return 0;
+	if (p->out_row != o->wb_row)
+		return mismatch(c, "out_row", o->wb_row, p->out_row);
+	if (!c->functional)
+		return 0;
+	if (beat_sde_row(o->wb_data, t->cols, p->out_data, SDE_COLS,
+			 SDE_ACT_BITS, &d)) {
+		snprintf(port, sizeof port, "out_data row %u col %u", o->wb_row, d.at);
 		return mismatch(c, port, (uint16_t)d.want, (uint16_t)d.got);
 	}
-	for (col = 0; c->g && col < t->cols; col++) {
-		int32_t got = sext(lockstep_get_bits(p->out_data,
-					col * SDE_ACT_BITS, SDE_ACT_BITS), SDE_ACT_BITS);
-		int32_t want = sde_cosim_npy_at(&c->g->out, t->head, t->r0 + r,
-						t->c0 + col);
-
-		if (got != want) {
-			snprintf(port, sizeof port, "out_data row %u col %u against "
-				 "out.npy[%u][%u][%u]", r, col, t->head, t->r0 + r,
-				 t->c0 + col);
-			return mismatch(c, port, (uint16_t)want, (uint16_t)got);
-		}
+	if (beat_sde_acc(o->wb_acc, t->cols, p->dbg_acc, SDE_COLS, &d)) {
+		snprintf(port, sizeof port, "dbg_acc row %u col %u", o->wb_row, d.at);
+		return mismatch(c, port, (uint32_t)d.want, (uint32_t)d.got);
 	}
-	c->npy_rows += c->g != NULL;
-	t->row_cycle[t->rows_seen++] = c->ls.cycle;
 	return 0;
 }
 
-/* --npy: the model's accumulators of a written-back tile against acc.npy. */
-static int tile_acc(struct sde_cosim *c, const struct tile *t)
+/* --npy: the row just written back (the model's, equal to the RTL's)
+ * against out.npy, then its accumulators against acc.npy. */
+static int npy_row(struct sde_cosim *c, const struct tile *t)
 {
-	uint32_t r, col;
-	char port[96];
+	const struct sde_out *o = &c->e.out;
+	uint32_t col, r = t->r0 + o->wb_row;
+	char port[128];
 
-	for (r = 0; c->g && r < t->rows; r++) {
-		for (col = 0; col < t->cols; col++) {
-			int32_t want = sde_cosim_npy_at(&c->g->acc, t->head, t->r0 + r,
-					      t->c0 + col);
+	for (col = 0; col < t->cols; col++) {
+		int32_t want = sde_cosim_npy_at(&c->g->out, t->head, r, t->c0 + col);
 
-			if (t->acc[r * t->cols + col] == want)
-				continue;
-			snprintf(port, sizeof port, "model acc row %u col %u against "
-				 "acc.npy[%u][%u][%u]", r, col, t->head, t->r0 + r,
-				 t->c0 + col);
-			return mismatch(c, port, (uint32_t)want,
-					(uint32_t)t->acc[r * t->cols + col]);
-		}
+		if (o->wb_data[col] == want)
+			continue;
+		snprintf(port, sizeof port, "out_data row %u col %u against "
+			 "out.npy[%u][%u][%u]", o->wb_row, col, t->head, r,
+			 t->c0 + col);
+		return mismatch(c, port, (uint16_t)want, (uint16_t)o->wb_data[col]);
 	}
+	for (col = 0; col < t->cols; col++) {
+		int32_t want = sde_cosim_npy_at(&c->g->acc, t->head, r, t->c0 + col);
+
+		if (o->wb_acc[col] == want)
+			continue;
+		snprintf(port, sizeof port, "dbg_acc row %u col %u against "
+			 "acc.npy[%u][%u][%u]", o->wb_row, col, t->head, r,
+			 t->c0 + col);
+		return mismatch(c, port, (uint32_t)want, (uint32_t)o->wb_acc[col]);
+	}
+	c->npy_rows++;
 	return 0;
 }
 
-/* The model wrote the oldest tile back: check its rows, then free it. */
+/* The model wrote the oldest tile back: it is the tile expected, all its
+ * rows came before; free it. */
 static int tile_written(struct sde_cosim *c)
 {
-	struct tile *t = c->tiles[c->wb_tile];
-	uint32_t r, col, cpr = t->cpr > 1 ? t->cpr : 1;
-	char port[64];
+	struct tile *t;
 
+	if (c->wb_tile >= c->n_tiles)
+		return mismatch(c, "model wb_done (no tile in flight)", 0, 1);
+	t = c->tiles[c->wb_tile];
 	if (c->functional && c->e.out.wb_done.data != &t->d)
-		return mismatch(c, "wb_done (model wrote another tile)",
+		return mismatch(c, "model wb_done (another tile than the oldest)",
 				(uint64_t)(uintptr_t)&t->d,
 				(uint64_t)(uintptr_t)c->e.out.wb_done.data);
 	if (t->rows_seen != t->rows)
-		return mismatch(c, "out_valid (rows before wb_done)", t->rows,
-				t->rows_seen);
-	for (r = 0; r < t->rows; r++) {
-		uint64_t due = c->ls.cycle + 1 - (uint64_t)(t->rows - r) * cpr;
-
-		if (t->row_cycle[r] != due) {
-			snprintf(port, sizeof port, "out_valid (cycle of row %u)", r);
-			return mismatch(c, port, due, t->row_cycle[r]);
-		}
-		for (col = 0; col < t->cols && c->functional; col++) {
-			if (t->out[r * t->cols + col] != t->want[r][col]) {
-				snprintf(port, sizeof port, "model out row %u col %u "
-					 "(not computed at write-back)", r, col);
-				return mismatch(c, port, (uint16_t)t->want[r][col],
-						(uint16_t)t->out[r * t->cols + col]);
-			}
-		}
-		c->rows_checked++;
-	}
-	if (tile_acc(c, t))
-		return 1;
+		return mismatch(c, "model wb_done (rows written back before it)",
+				t->rows, t->rows_seen);
 	sde_cosim_tile_free(t);
 	c->tiles[c->wb_tile++] = NULL;
 	return 0;
@@ -583,18 +676,21 @@ int sde_cosim_check(struct sde_cosim *c, struct sde_pins *p)
 	const struct sde_out *o = &c->e.out;
 	const struct ctl_ports want = ctl_of(o->cmd_ready, o->active,
 					     &o->rd_done, &o->wb_done);
+	struct tile *t = NULL;
 
-	if (vec_expect(c, &want)) {
-		lockstep_fail(&c->ls);
+	if (o->wb && !(t = row_tile(c)))
 		return 1;
-	}
+	vec_expect(c, &want, t);
 	inject(c, p);
-	if (lockstep_ctl(&c->ls, &want, &p->ctl))
+	if (lockstep_ctl(&c->ls, &want, &p->ctl) || check_read(c, p) ||
+	    check_row(c, p, t))
 		return 1;
-	if (p->op_rd != c->exp_op_rd)
-		return mismatch(c, "op_rd", (uint64_t)c->exp_op_rd, p->op_rd);
-	if (p->out_valid && take_row(c, p))
-		return 1;
+	if (t) {
+		if (c->g && npy_row(c, t))
+			return 1;
+		t->rows_seen++;
+		c->rows_checked++;
+	}
 	if (o->wb_done.valid && tile_written(c))
 		return 1;
 	if (lockstep_hung(&c->ls, c->max_cycles))
@@ -630,10 +726,15 @@ static void summary(const struct sde_cosim *c, int status)
 
 	n = snprintf(details, sizeof details, "tiles=%zu sparse_tiles=%" PRIu64
 		     " beats=%" PRIu64 " rows=%" PRIu64 " wrapped=%" PRIu64
-		     " saturated=%" PRIu64 " fifo_full=%" PRIu64 " mode=%s"
+		     " saturated=%" PRIu64 " fifo_full=%" PRIu64 " acc_db_toggles=%"
+		     PRIu64 " bursts=%" PRIu64 " max_flight=%u last_gap_holds=%" PRIu64
+		     " first_gap_holds=%" PRIu64 " flight_full_holds=%" PRIu64
+		     " rd_wb_overlap=%" PRIu64 " mode=%s"
 		     " acc_db=%s array=%dx%d n_max=%d m_max=%d act=%d w=%d",
 		     c->wb_tile, c->cov_sparse, c->beats_fed, c->rows_checked,
-		     c->cov_wrap, c->cov_sat, c->cov_full,
+		     c->cov_wrap, c->cov_sat, c->cov_full, c->cov_toggles,
+		     c->cov_bursts, c->cov_flight, c->cov_lgap, c->cov_fgap,
+		     c->cov_fl_full, c->cov_overlap,
 		     c->functional ? "functional" : "timing",
 		     c->acc_db_mode == 2 ? "toggle" : c->acc_db_mode ? "1" : "0",
 		     SDE_ROWS, SDE_COLS, SDE_N_MAX, SDE_M_MAX, SDE_ACT_BITS,

@@ -3,12 +3,14 @@
  *
  * The Verilated RTL and the C model see the same stimuli, one clock at a
  * time. The C side (sde_cosim.c) owns everything but the RTL: it generates
- * seeded random command streams and operand beats (or, with --npy, the
- * planner's tiles of a GEMM dumped by `stasim run --dump`), steps the C model
- * and compares every registered output of the RTL with the model's `out`
- * after each clock. The C++ side (sde_main.cpp) only moves struct sde_pins
- * to and from the Verilated ports, ticks the clock and, for --vcd, replays
- * the run with a bounded window of waves (vcd_window.h).
+ * seeded random command streams (or, with --npy, the planner's tiles of a
+ * GEMM dumped by `stasim run --dump`), answers the RTL's operand reads,
+ * steps the C model in observe mode (sde_observe: it emits the per-cycle
+ * read and write-back ports too) and compares every registered output of
+ * the RTL with the model's `out` after each clock. The C++ side
+ * (sde_main.cpp) only moves struct sde_pins to and from the Verilated
+ * ports, ticks the clock and, for --vcd, replays the run with a bounded
+ * window of waves (vcd_window.h).
  *
  * The array parameters must be the ones the RTL was Verilated with: the
  * make fragment passes the same values as -G to Verilator and as -D here.
@@ -53,6 +55,7 @@
 #define SDE_W_BITS (SDE_COLS * SDE_N_MAX * SDE_WEIGHT_BITS)
 #define SDE_I_BITS (SDE_COLS * SDE_N_MAX * SDE_IDX_BITS)
 #define SDE_O_BITS (SDE_COLS * SDE_ACT_BITS)
+#define SDE_D_BITS (SDE_COLS * 32)	/* dbg_acc: an int32 a column */
 /* 32-bit words of a port, plus one so that a port of up to 64 bits can
  * always be read as two words. */
 #define SDE_WORDS(bits) (((bits) + 31) / 32 + 1)
@@ -77,10 +80,15 @@ struct sde_pins {
 	uint32_t op_idx[SDE_WORDS(SDE_I_BITS)];	/* operand beat: indices */
 	/* outputs, read after each clock */
 	struct ctl_ports ctl;		/* cmd_ready, active, rd_done, wb_done */
-	uint8_t op_rd;			/* a beat is due this cycle */
-	uint8_t out_valid;
-	uint32_t out_row;
-	uint32_t out_data[SDE_WORDS(SDE_O_BITS)];
+	uint8_t op_rd;			/* a slice is read: its beat is due
+					 * this cycle */
+	uint32_t op_slice;		/* with op_rd: its index in the k-step */
+	uint8_t out_valid;		/* a row is written back */
+	uint32_t out_row;		/* its row in the tile */
+	uint32_t out_data[SDE_WORDS(SDE_O_BITS)];	/* requantized, ACT_BITS
+							 * a column */
+	uint32_t dbg_acc[SDE_WORDS(SDE_D_BITS)];	/* its int32
+							 * accumulators */
 };
 
 /*
@@ -91,8 +99,8 @@ struct sde_pins {
  * Each file opens with one header line naming the parameters, then one
  * line per cycle of space-separated fields: the cycle in decimal, then
  * every port in hex with ceil(width / 4) digits, most significant first;
- * wide ports (op_a, op_w, op_idx, out_data) are one number, laid out as in
- * rtl/sde.v.
+ * wide ports (op_a, op_w, op_idx, out_data, dbg_acc) are one number, laid
+ * out as in rtl/sde.v.
  *
  *   # sde stim ROWS=4 COLS=4 N_MAX=2 M_MAX=8 ACT_BITS=8 WEIGHT_BITS=8
  *     KC_BITS=16 CPR_BITS=3 SHIFT_BITS=6 reset=3 functional=1 seed=1
@@ -109,20 +117,20 @@ struct sde_pins {
  *
  * DIR/expect.txt, cycles 0 .. N, one per sde_cosim_check: the outputs the C
  * model says the RTL shows after the edge that ends the previous stim line
- * (cycle 0: after the reset window):
+ * (cycle 0: after the reset window), the model's registered struct sde_out:
  *   cycle cmd_ready active rd_done_valid rd_done_flags rd_done_op
- *   wb_done_valid wb_done_flags wb_done_op op_rd out_valid out_row out_data
+ *   wb_done_valid wb_done_flags wb_done_op op_rd op_slice out_valid
+ *   out_row out_data dbg_acc
  * cmd_ready, active, rd_done_valid, wb_done_valid, op_rd and out_valid are
  * compared on every line; rd_done_flags/op only when rd_done_valid is 1,
- * wb_done_flags/op only when wb_done_valid is 1, out_row only when out_valid
- * is 1, and out_data only when out_valid is 1 and the header says
- * functional=1 -- the rules of sde_cosim_check. op_rd is 1 when the model
- * streamed in the previous cycle. out_valid/out_row/out_data follow the
- * model's write-back: a tile's wb_done on cycle C puts row r on cycle
- * C + 1 - (rows - r) * max(1, drain_cpr) with the model's requantized
- * outputs (0 beyond the tile's cols); on other lines they are 0. The file
- * is written up to SDE_ROWS * 4 (the slowest drain) lines behind the run
- * for that reason.
+ * wb_done_flags/op only when wb_done_valid is 1, op_slice only when op_rd
+ * is 1, out_row only when out_valid is 1, and out_data and dbg_acc only
+ * when out_valid is 1 and the header says functional=1 -- the rules of
+ * sde_cosim_check. op_rd/op_slice are the model's rd/rd_slice;
+ * out_valid/out_row are its wb/wb_row, out_data its wb_data (requantized,
+ * ACT_BITS a column) and dbg_acc its wb_acc (32 bits a column), both 0
+ * beyond the tile's cols. Fields not compared are 0. Each line is written
+ * in the cycle it describes.
  */
 /* Clocks sde_main.cpp holds rst_l low before cycle 0 (its kResetCycles):
  * the reset lines of stim.txt. */
@@ -152,7 +160,8 @@ const struct lockstep *sde_cosim_core(const struct sde_cosim *c);
 void sde_cosim_reset_pins(struct sde_cosim *c, struct sde_pins *p);
 /*
  * One clock, C side: choose this cycle's inputs into *p (reading the RTL's
- * current outputs in *p, e.g. op_rd), then step and commit the C model.
+ * current outputs in *p: op_rd and op_slice, the read the operand feeder
+ * answers), then step and commit the C model.
  * Work: one model step plus one operand beat.
  */
 void sde_cosim_drive(struct sde_cosim *c, struct sde_pins *p);

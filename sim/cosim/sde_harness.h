@@ -31,25 +31,30 @@ _Static_assert(SDE_M_MAX >= 1 && SDE_M_MAX <= 32, "SDE_IDX_BITS table");
 #define KC_MAX 40		/* longest k-step in the stimulus */
 #define CPR_MAX 4		/* slowest drain consumer in the stimulus */
 #define GAP_MAX 200		/* longest idle gap between commands */
+#define BURST_MAX 12		/* longest burst of back-to-back tiny tiles */
+#define ACC_DB_MAX 1000		/* longest wait for the next acc_db toggle */
 #define PROG SDE_COSIM_PROG	/* first on every message */
 /* A message on stderr, PROG first; none in the --vcd replay (c->ls.quiet),
  * which would repeat the first run's. */
 #define say(c, ...) lockstep_say((c)->ls.quiet, PROG, __VA_ARGS__)
 #define STEPS_MAX 8		/* k-step commands of one tile */
-#define VEC_LAG (SDE_ROWS * CPR_MAX)	/* expect lines held back: the longest
-					 * write-back, rows before wb_done */
 
 /* What --inject-port flips: the controller's ports (ctl_flip), then the
- * unit's own. */
-enum inject_port { INJ_OP_RD = 4, INJ_OUT_DATA, INJ_N };
+ * unit's own, in port order. */
+enum inject_port {
+	INJ_OP_RD = 4, INJ_OP_SLICE, INJ_OUT_VALID, INJ_OUT_ROW, INJ_OUT_DATA,
+	INJ_DBG_ACC, INJ_N
+};
 
-/* One line of expect.txt (format in sde_cosim.h), the model's view. */
+/* One line of expect.txt (format in sde_cosim.h): the model's outputs. */
 struct vec_line {
 	struct lockstep_line l;	/* cycle, controller ports */
-	uint8_t op_rd;		/* the model streamed in the previous cycle */
-	uint8_t out_valid;	/* a write-back row is due on this cycle */
-	uint32_t out_row;	/* its row within the tile */
+	uint8_t op_rd;		/* the model read a slice */
+	uint32_t op_slice;	/* its index in the k-step; 0 without op_rd */
+	uint8_t out_valid;	/* the model wrote a row back */
+	uint32_t out_row;	/* its row within the tile; 0 without out_valid */
 	uint32_t out_data[SDE_WORDS(SDE_O_BITS)];	/* its requantized outputs */
+	uint32_t dbg_acc[SDE_WORDS(SDE_D_BITS)];	/* its accumulators */
 };
 
 /* One array tile: its commands' shared fields, operands and results. */
@@ -60,7 +65,7 @@ struct tile {
 	uint32_t cpr;		/* cmd.drain_cpr as sent, 0 .. CPR_MAX */
 	uint32_t shift;		/* requantization shift */
 	uint32_t steps;		/* k-step commands */
-	uint32_t kc[STEPS_MAX];	/* stream cycles of each step */
+	uint32_t kc[STEPS_MAX];	/* stream cycles (slices) of each step */
 	uint32_t k0[STEPS_MAX];	/* first reduction element of each step */
 	uint32_t klen[STEPS_MAX];	/* reduction elements of each step */
 	uint8_t flags[STEPS_MAX];	/* --npy: each step's UNIT_* flags (plan) */
@@ -71,12 +76,9 @@ struct tile {
 	int16_t *a;		/* rows x k activations */
 	int16_t *w;		/* dense: k x cols; sparse: (groups*n) x cols */
 	uint8_t *idx;		/* sparse: positions, like w; dense: NULL */
-	int32_t *acc;		/* rows x cols, written by the model */
-	int16_t *out;		/* rows x cols, written by the model */
-	int16_t want[SDE_ROWS][SDE_COLS];	/* sde_compute_tile's outputs, 0
-						 * beyond cols */
-	uint64_t row_cycle[SDE_ROWS];	/* cycle each row was on out_data */
-	uint32_t rows_seen;	/* out beats received */
+	int32_t *acc;		/* rows x cols, written by the model row by row */
+	int16_t *out;		/* rows x cols, written by the model row by row */
+	uint32_t rows_seen;	/* write-back rows compared */
 	uint32_t head, r0, c0;	/* --npy: the tile's head and first output */
 };
 
@@ -122,15 +124,16 @@ struct sde_cosim {
 
 	/* the C model and its ports */
 	struct gemm *g;		/* --npy: the dump, or NULL */
-	struct sde e;		/* the engine model */
+	struct sde e;		/* the engine model, in observe mode */
 	struct unit_cmd in;	/* its command input */
 	uint32_t want_op;	/* its want_op input: no stall attribution */
-	int exp_op_rd;		/* the model streamed in the last cycle */
 
 	/* stimulus */
 	int acc_db;		/* strap value this cycle */
 	uint64_t acc_db_next;	/* cycle of the next toggle */
 	uint64_t gap;		/* idle cycles before the next cmd_valid */
+	uint32_t burst;		/* tiny tiles (1 row, 1 slice) still to make
+				 * in the current back-to-back burst */
 	struct tile **tiles;	/* every tile created, in order */
 	size_t n_tiles, cap_tiles;
 	size_t gen_tile;	/* tile whose commands are being issued */
@@ -138,8 +141,9 @@ struct sde_cosim {
 	uint64_t issued;	/* commands presented (accepted or pending) */
 	uint64_t accepted;	/* commands accepted */
 	struct sde_pins cmd;	/* the command pins presented */
-	size_t feed_tile;	/* tile of the next operand beat */
-	uint64_t feed_beat;	/* beat within it */
+	size_t feed_tile;	/* tile of the k-step being read */
+	uint32_t feed_step;	/* that k-step, in command order */
+	uint32_t feed_slice;	/* slices of it read so far */
 	size_t wb_tile;		/* tile whose rows come next */
 	uint64_t beats_fed;	/* operand beats presented on op_rd */
 	uint64_t rows_checked;	/* write-back rows compared */
@@ -147,7 +151,18 @@ struct sde_cosim {
 	uint64_t cov_full;	/* coverage: cycles cmd_valid met a full FIFO */
 	uint64_t cov_wrap;	/* coverage: accumulators that wrapped int32 */
 	uint64_t cov_sat;	/* coverage: outputs saturated by requantization */
-	uint64_t npy_rows;	/* --npy: drained rows equal to out.npy's */
+	uint64_t cov_toggles;	/* coverage: acc_db toggles */
+	uint64_t cov_bursts;	/* coverage: bursts of tiny tiles */
+	uint32_t cov_flight;	/* coverage: most tiles in flight at once */
+	uint64_t cov_lgap;	/* coverage: cycles a LAST step waited for the
+				 * column buses (gap rule) */
+	uint64_t cov_fgap;	/* coverage: cycles a FIRST step waited for the
+				 * accumulators (no shadows) */
+	uint64_t cov_fl_full;	/* coverage: cycles a LAST step waited for
+				 * room in flight */
+	uint64_t cov_overlap;	/* coverage: cycles a slice was read while a
+				 * row was written back */
+	uint64_t npy_rows;	/* --npy: rows equal to out.npy's and acc.npy's */
 };
 
 /* ---- shared between the harness's files ---- */

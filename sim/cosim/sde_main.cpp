@@ -14,7 +14,8 @@ namespace {
 // The engine's own ports, beyond the common ones of cosim_main.h.
 #define SDE_INS(X) X(acc_db) X(cmd_drain_cpr) X(cmd_dense) X(cmd_nm_n) \
 	X(cmd_nm_m) X(cmd_shift) X(op_a) X(op_w) X(op_idx)
-#define SDE_OUTS(X) X(op_rd) X(out_valid) X(out_row) X(out_data)
+#define SDE_OUTS(X) X(op_rd) X(op_slice) X(out_valid) X(out_row) X(out_data) \
+	X(dbg_acc)
 COSIM_PORTS(sde_pins, SDE_INS, SDE_OUTS)
 
 const auto kHarness = COSIM_HARNESS(sde, SDE, sde_cosim_reset_pins);

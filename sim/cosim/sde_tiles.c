@@ -1,7 +1,8 @@
 /*
  * sde_tiles.c - the engine harness's tiles: random ones, and the planner's
  * tiles of a GEMM dumped by 'stasim run --dump' (--npy), with their
- * expected outputs, and the k-step commands that carry them.
+ * operands, and the k-step commands that carry them. The outputs are the
+ * model's, computed row by row as it writes them back.
  */
 #include "sde_harness.h"
 
@@ -70,20 +71,6 @@ static void tile_steps_k(struct tile *t, uint32_t span)
 	}
 }
 
-/* The expected rows, computed by the model, to compare each as it
- * arrives; the model computes the tile again when it writes it back
- * (tile_written checks), into outputs poisoned here. */
-static void tile_expect(struct tile *t)
-{
-	uint32_t r, i;
-
-	sde_compute_tile(&t->d, 0, 0, t->rows, t->cols);
-	for (r = 0; r < t->rows; r++)
-		for (i = 0; i < t->cols; i++)
-			t->want[r][i] = t->out[r * t->cols + i];
-	memset(t->out, 0x55, sizeof *t->out * t->rows * t->cols);
-}
-
 /* Random operands of a tile whose steps stream t->beats beats in total. */
 static int tile_operands(struct sde_cosim *c, struct tile *t)
 {
@@ -149,28 +136,45 @@ static int tile_operands(struct sde_cosim *c, struct tile *t)
 		.shift = t->shift, .out_bits = SDE_ACT_BITS,
 	};
 	tile_steps_k(t, t->dense ? SDE_N_MAX : t->gpc * m);
-	tile_expect(t);
 	return 0;
 fail:
 	free(wd);
 	return -1;
 }
 
+/* 1 when the next random tile is tiny (1 row, one step of one slice,
+ * drain_cpr 0 or 1): one of a burst that comes back to back and fills the
+ * engine's flight queue. */
+static int tile_tiny(struct sde_cosim *c)
+{
+	if (!c->burst && lockstep_chance(&c->ls.rng, 3)) {
+		c->burst = (uint32_t)lockstep_range(&c->ls.rng, 4, BURST_MAX);
+		c->cov_bursts++;
+	}
+	if (!c->burst)
+		return 0;
+	c->burst--;
+	return 1;
+}
+
 static struct tile *tile_new(struct sde_cosim *c)
 {
 	struct tile *t = calloc(1, sizeof *t);
+	int tiny = tile_tiny(c);
 	uint32_t s;
 
 	if (!t)
 		return NULL;
-	t->rows = (uint32_t)lockstep_range(&c->ls.rng, 1, SDE_ROWS);
+	t->rows = tiny ? 1 : (uint32_t)lockstep_range(&c->ls.rng, 1, SDE_ROWS);
 	t->cols = (uint32_t)lockstep_range(&c->ls.rng, 1, SDE_COLS);
-	t->cpr = (uint32_t)lockstep_range(&c->ls.rng, 0, CPR_MAX);
+	t->cpr = (uint32_t)lockstep_range(&c->ls.rng, 0, tiny ? 1 : CPR_MAX);
 	t->shift = (uint32_t)lockstep_range(&c->ls.rng, 1, SDE_ACT_BITS + 12);
-	t->steps = lockstep_chance(&c->ls.rng, 40) ? 1 : (uint32_t)lockstep_range(&c->ls.rng, 2, 5);
+	t->steps = tiny || lockstep_chance(&c->ls.rng, 40) ? 1 :
+		   (uint32_t)lockstep_range(&c->ls.rng, 2, 5);
 	for (s = 0; s < t->steps; s++) {
-		t->kc[s] = (uint32_t)(lockstep_chance(&c->ls.rng, 30) ? lockstep_range(&c->ls.rng, 1, 3) :
-				      lockstep_range(&c->ls.rng, 1, KC_MAX));
+		t->kc[s] = tiny ? 1 : (uint32_t)(lockstep_chance(&c->ls.rng, 30) ?
+			   lockstep_range(&c->ls.rng, 1, 3) :
+			   lockstep_range(&c->ls.rng, 1, KC_MAX));
 		t->beats += t->kc[s];
 	}
 	if (c->functional && tile_operands(c, t)) {
@@ -422,8 +426,10 @@ static int gemm_region(const struct sde_cosim *c, struct gemm *g)
 
 /*
  * Tile the region onto this array with the planner: the default config
- * (SRAM sizes as configs/sta-default.ini) with this array's geometry.
- * Returns -1 after a message.
+ * (SRAM sizes as configs/sta-default.ini) with this array's geometry, and
+ * the mapper's fixed rule, whose array tiles each reduce the whole of k:
+ * a partial-sum chain (plan_op psum) adds slices in the out buffer, which
+ * rtl/sde.v does not have. Returns -1 after a message.
  */
 static int gemm_plan(const struct sde_cosim *c, struct gemm *g)
 {
@@ -448,6 +454,7 @@ static int gemm_plan(const struct sde_cosim *c, struct gemm *g)
 	cfg.m_max = SDE_M_MAX;
 	cfg.act_bits = SDE_ACT_BITS;
 	cfg.weight_bits = SDE_WEIGHT_BITS;
+	cfg.map_search = CFG_MAP_FIXED;
 	memset(&tr, 0, sizeof tr);
 	snprintf(tr.path, sizeof tr.path, "%s", c->npy);
 	memset(&op, 0, sizeof op);
@@ -606,12 +613,15 @@ static int npy_operands(struct sde_cosim *c, struct tile *t)
 		.out = t->out, .k = g->k, .ncols = t->cols, .nm_n = g->nm_n,
 		.nm_m = g->nm_m, .shift = t->shift, .out_bits = SDE_ACT_BITS,
 	};
-	tile_expect(t);
-	for (i = 0; i < (uint64_t)t->rows * t->cols; i++) {	/* coverage */
-		int64_t v = ((int64_t)t->acc[i] + (1ll << (t->shift - 1))) >>
-			    t->shift, hi = (1 << (SDE_ACT_BITS - 1)) - 1;
+	for (r = 0; r < t->rows; r++) {	/* coverage, from the dump */
+		for (col = 0; col < t->cols; col++) {
+			int64_t v = ((int64_t)sde_cosim_npy_at(&g->acc, t->head,
+					t->r0 + r, t->c0 + col) +
+				     (1ll << (t->shift - 1))) >> t->shift;
+			int64_t hi = (1 << (SDE_ACT_BITS - 1)) - 1;
 
-		c->cov_sat += v > hi || v < -hi - 1;
+			c->cov_sat += v > hi || v < -hi - 1;
+		}
 	}
 	return 0;
 }

@@ -94,12 +94,14 @@ sde_rtl_sc::sde_rtl_sc(sc_module_name n, const struct config *cfg)
 	rtl_.cmd_nm_m(cmd_nm_m);
 	rtl_.cmd_shift(cmd_shift);
 	rtl_.op_rd(op_rd);
+	rtl_.op_slice(op_slice);
 	rtl_.op_a(op_a);
 	rtl_.op_w(op_w);
 	rtl_.op_idx(op_idx);
 	rtl_.out_valid(out_valid);
 	rtl_.out_row(out_row);
 	rtl_.out_data(out_data);
+	rtl_.dbg_acc(dbg_acc);
 	acc_db.write(cfg->acc_double_buffer != 0);
 	feed_on_fall();
 }
@@ -221,9 +223,15 @@ void sde_rtl_sc::feed()
 	}
 	const struct unit_cmd c = steps_.front();
 
+	if (op_slice.read() != step_beat_ && feed_err_.empty())
+		feed_err_ = say("op_slice: C model ", step_beat_, ", RTL ",
+				op_slice.read());
 	lanes_zero_ = false;
-	if (!step_beat_ && (c.flags & UNIT_FIRST))
+	if (!step_beat_ && (c.flags & UNIT_FIRST)) {
 		tile_beat_ = 0;
+		tile_k0_ = c.k0;	// a partial-sum slice starts inside k
+		tile_k1_ = c.psum != UNIT_PSUM_NONE ? c.k0 + c.klen : UINT64_MAX;
+	}
 	beat(c, tile_beat_);
 	tile_beat_++;
 	if (++step_beat_ == c.kcycles) {
@@ -255,9 +263,9 @@ void sde_rtl_sc::beat(const struct unit_cmd &c, uint64_t kb)
 			const int16_t *ar = d->a + uint64_t(c.r0 + r) * d->k;
 
 			for (unsigned q = 0; q < span; q++) {
-				uint64_t kk = kb * span + q;
+				uint64_t kk = tile_k0_ + kb * span + q;
 
-				if (kk < d->k)
+				if (kk < d->k && kk < tile_k1_)
 					put_bits(a, (r * win + q) * p.act_bits,
 						 p.act_bits, uint16_t(ar[kk]));
 			}
@@ -269,15 +277,16 @@ void sde_rtl_sc::beat(const struct unit_cmd &c, uint64_t kb)
 				uint64_t e;
 
 				if (dense) {
-					uint64_t kk = kb * p.n_max + j;
+					uint64_t kk = tile_k0_ + kb * p.n_max + j;
 
-					if (kk >= d->k)
+					if (kk >= d->k || kk >= tile_k1_)
 						continue;
 					e = kk * d->ncols + c.c0 + col;
 				} else {
-					uint64_t g = kb * gpc + gi;
+					uint64_t g = tile_k0_ / d->nm_m + kb * gpc + gi;
 
-					if (gi >= gpc || g >= groups)
+					if (gi >= gpc || g >= groups ||
+					    g * d->nm_m >= tile_k1_)
 						continue;
 					e = (g * d->nm_n + j % d->nm_n) * d->ncols +
 					    c.c0 + col;
@@ -296,7 +305,9 @@ void sde_rtl_sc::beat(const struct unit_cmd &c, uint64_t kb)
 
 // The row on out_* after this edge, if any, kept for its tile; at the
 // tile's wb_done (when the C model has computed it), every kept row
-// against d->out: rows r0.., columns c0.., zero beyond the tile's cols.
+// against d->out and its accumulators (dbg_acc) against d->acc: rows
+// r0.., columns c0.., zero beyond the tile's cols. A slice of a partial-sum
+// chain drains the array's own sums over its k-slice instead.
 std::string sde_rtl_sc::check_rows(uint64_t cycle)
 {
 	const sde_rtl_params p = sde_rtl_built();
@@ -307,7 +318,8 @@ std::string sde_rtl_sc::check_rows(uint64_t cycle)
 	}
 	if (out_valid.read())
 		rows_.push_back({ cycle, static_cast<unsigned>(out_row.read()),
-				  bus_words(out_data.read(), p.cols * p.act_bits) });
+				  bus_words(out_data.read(), p.cols * p.act_bits),
+				  bus_words(dbg_acc.read(), p.cols * 32) });
 	if (!fu_.wb_done_valid.read())
 		return "";
 	if (drains_.empty()) {
@@ -327,6 +339,9 @@ std::string sde_rtl_sc::check_rows(uint64_t cycle)
 		           cycle, ", port out_valid: C model ", c.rows,
 		           " rows of op ", c.op, ", RTL ", got.size());
 	}
+	std::vector<int32_t> sums(c.cols);
+	std::vector<int16_t> outs(c.cols);
+
 	for (const wb_row &w : got) {
 		if (w.row >= c.rows) {
 			return say("engine RTL disagrees with models/sde.c after cycle ",
@@ -334,14 +349,38 @@ std::string sde_rtl_sc::check_rows(uint64_t cycle)
 			           c.rows, ", RTL ", w.row);
 		}
 		struct beat_diff df;
+		const uint64_t at = uint64_t(c.r0 + w.row) * d->ncols + c.c0;
+		const int32_t *acc = d->acc + at;
+		const int16_t *out = d->out + at;
 
-		if (beat_sde_row(d->out + uint64_t(c.r0 + w.row) * d->ncols + c.c0,
-				 c.cols, w.bus.data(), p.cols, p.act_bits, &df)) {
+		if (c.psum != UNIT_PSUM_NONE) {
+			// a slice of a partial-sum chain: the array drains its
+			// own sums; the out buffer, not the RTL, adds the chain
+			sde_slice_sums(d, c.r0 + w.row, c.c0, c.cols, c.k0,
+				       c.k0 + c.klen, sums.data());
+			for (unsigned col = 0; col < c.cols; col++)
+				outs[col] = sde_requant(sums[col], d->shift,
+							d->out_bits);
+			acc = sums.data();
+			out = outs.data();
+		}
+		if (beat_sde_row(out, c.cols, w.bus.data(), p.cols, p.act_bits, &df)) {
 			return say("engine RTL disagrees with models/sde.c after cycle ",
 			           w.cycle, ", port out_data (op ", c.op,
 			           ", row ", c.r0 + w.row, ", column ",
 			           c.c0 + df.at, "): C model ", df.want,
 			           ", RTL ", df.got);
+		}
+		for (unsigned col = 0; col < p.cols; col++) {
+			uint32_t want = col < c.cols ? uint32_t(acc[col]) : 0;
+
+			if (w.acc[col] == want)
+				continue;
+			return say("engine RTL disagrees with models/sde.c after cycle ",
+			           w.cycle, ", port dbg_acc (op ", c.op, ", row ",
+			           c.r0 + w.row, ", column ", c.c0 + col,
+			           "): C model ", int32_t(want), ", RTL ",
+			           int32_t(w.acc[col]));
 		}
 		rows_checked_++;
 	}

@@ -243,6 +243,7 @@ private:
 		uint64_t cycle;
 		unsigned row;
 		std::vector<uint32_t> bus;	// out_data (bus_words)
+		std::vector<uint32_t> acc;	// dbg_acc (bus_words)
 	};
 
 	void drive() override;
@@ -265,17 +266,21 @@ private:
 	STASIM_PIN(Vsde, cmd_nm_m);
 	STASIM_PIN(Vsde, cmd_shift);
 	STASIM_PIN(Vsde, op_rd);
+	STASIM_PIN(Vsde, op_slice);
 	STASIM_PIN(Vsde, op_a);
 	STASIM_PIN(Vsde, op_w);
 	STASIM_PIN(Vsde, op_idx);
 	STASIM_PIN(Vsde, out_valid);
 	STASIM_PIN(Vsde, out_row);
 	STASIM_PIN(Vsde, out_data);
+	STASIM_PIN(Vsde, dbg_acc);
 	uint64_t inject_at_ = UINT64_MAX;	// inject_flip's cycle
 	bool injected_ = false;
 	std::deque<struct unit_cmd> steps_;	// accepted k-steps, not all read
 	uint64_t step_beat_ = 0;	// beats read of steps_.front()
 	uint64_t tile_beat_ = 0;	// beats read since its tile's FIRST
+	uint64_t tile_k0_ = 0;		// the k-element that FIRST step starts at
+	uint64_t tile_k1_ = UINT64_MAX;	// a partial-sum slice's end in k
 	std::deque<struct unit_cmd> drains_;	// streamed tiles, not yet wb_done
 	std::vector<wb_row> rows_;	// rows of drains_.front() written back
 	std::string feed_err_;		// an op_rd the feeder could not answer

@@ -23,8 +23,9 @@ COSIM_GATE_NPY    := $(COSIM_GATE_SLICE)/l1.gate
 COSIM_SLICE_CONFIG := configs/sta-default.ini
 
 # --vcd checks: a file stays under this many bytes (the whole run, traced,
-# would write ~100 MB)
-COSIM_SDE_VCD_MAX  ?= 1000000
+# would write ~100 MB); sde: the systolic array's skew, deskew and drain
+# registers, ~12 kB a busy cycle on the CI array
+COSIM_SDE_VCD_MAX  ?= 2000000
 COSIM_SMX_VCD_MAX  ?= 131072
 COSIM_VEC_VCD_MAX  ?= 100000
 # gate: cycles kept before the mismatch; the window C-BEFORE..C+4 then
@@ -110,7 +111,8 @@ cosim-sde-quick: $(COSIM_SDE_BIN) $(COSIM_SDE_SLICE)/done
 	@set -e; for s in $(COSIM_SEEDS_QUICK); do \
 	  $(COSIM_SDE_BIN) --seed $$s --cmds 2000; done
 	@$(COSIM_SDE_BIN) --seed 1 --cmds 200 --timing
-	$(call cosim_inject,$@,$(COSIM_SDE_BIN) --seed 1 --cmds 200 --inject-flip 500,active)
+	$(call cosim_inject,$@,$(COSIM_SDE_BIN) --seed 1 --cmds 200 --inject-flip 500,\
+	  active op_slice dbg_acc)
 	@set -e; d=$(COSIM_SDE_SLICE); \
 	  $(COSIM_SDE_BIN) --seed 1 --npy $$d/l0.qkv --crop 32x256+96+1024; \
 	  $(COSIM_SDE_BIN) --seed 2 --npy $$d/l0.qk --head 3; \
@@ -124,6 +126,10 @@ cosim-sde-quick: $(COSIM_SDE_BIN) $(COSIM_SDE_SLICE)/done
 	  $(COSIM_BUILD)/sde/fault.vcd,64,$(COSIM_SDE_VCD_MAX))
 	$(call cosim_vcd_pass,$@,$(COSIM_SDE_BIN) --seed 2 --cmds 200,$(COSIM_BUILD)/sde/pass.vcd,\
 	  $(COSIM_SDE_VCD_MAX))
+
+# every port sde_cosim compares, for --inject-port
+COSIM_SDE_PORTS := active cmd_ready rd_done wb_done op_rd op_slice out_valid \
+	out_row out_data dbg_acc
 
 # More seeds on both arrays, every acc_db setting, every injection port;
 # the whole of the four attention GEMMs (--npy, 8-bit: the CI array only),
@@ -143,9 +149,9 @@ cosim-sde: $(COSIM_SDE_BIN) $(COSIM_SDE_WIDE_BIN) $(COSIM_SDE_SLICE)/done \
 	  $$b --seed 98 --cmds 3000 --acc-db 1; \
 	  $$b --seed 97 --cmds 3000 --timing; done
 	$(call cosim_inject,$@,$(COSIM_SDE_BIN) --seed 5 --cmds 300 --inject-flip 700,\
-	  active cmd_ready rd_done wb_done op_rd out_data, by $(COSIM_SDE_BIN))
+	  $(COSIM_SDE_PORTS), by $(COSIM_SDE_BIN))
 	$(call cosim_inject,$@,$(COSIM_SDE_WIDE_BIN) --seed 5 --cmds 300 --inject-flip 700,\
-	  active cmd_ready rd_done wb_done op_rd out_data, by $(COSIM_SDE_WIDE_BIN))
+	  $(COSIM_SDE_PORTS), by $(COSIM_SDE_WIDE_BIN))
 
 cosim-sde-lint:
 	@echo "-- LINT rtl/sde.v --"

@@ -53,9 +53,19 @@ mutant() {
 }
 
 echo "-- MUTANTS: mutated RTL must fail the replay --"
-mutant pe-mac-sub sde rtl/sde_pe.v 's/sum = sum + a32 \* w32;/sum = sum - a32 * w32;/'
+# the engine: its PE pipeline, its edges, its drain path and its controller
+mutant pe-mul-neg sde rtl/sde_pe.v 's/p2\[gm\*PW +: PW\] <= a_j \* w_j;/p2[gm*PW +: PW] <= -(a_j * w_j);/'
+mutant pe-tree-sub sde rtl/sde_pe.v 's/<= lv\[((gl-1)\*N_MAX + 2\*i)\*TW +: TW\] +$/<= lv[((gl-1)*N_MAX + 2*i)*TW +: TW] -/'
 mutant pe-acc-or sde rtl/sde_pe.v "s/(first ? 32'd0 : acc) + sum/(first ? 32'd0 : acc) | sum/"
+mutant pe-shadow-on-first sde rtl/sde_pe.v 's/if (ctl4\[L\])/if (ctl4[F])/'
 mutant sde-pipe-stage sde rtl/sde.v 's/localparam integer PIPE = 3 + \$clog2(N_MAX);/localparam integer PIPE = 4 + $clog2(N_MAX);/'
+mutant sde-row-skew sde rtl/sde.v 's/assign a_bus\[gr\*(COLS+1)\] = a_sk\[gr\*WA +: WA\];/assign a_bus[gr*(COLS+1)] = a_sk[0 +: WA];/'
+mutant sde-col-skew sde rtl/sde.v 's/assign w_bus\[gc\] = w_sk\[gc\*NW +: NW\];/assign w_bus[gc] = w_sk[0 +: NW];/'
+mutant sde-deskew sde rtl/sde.v 's/localparam integer DEPTH = COLS - gc;/localparam integer DEPTH = COLS - gc + 1;/'
+mutant sde-read-acc sde rtl/sde.v 's/acc_db ? col_shadow\[row\*32 +: 32\] : col_acc\[row\*32 +: 32\]/acc_db ? col_acc[row*32 +: 32] : col_shadow[row*32 +: 32]/'
+mutant sde-lgap sde rtl/sde.v "s/{{(32-CPR_BITS){1'b0}}, cpr} - 1;/{{(32-CPR_BITS){1'b0}}, cpr} - 2;/"
+mutant sde-fgap sde rtl/sde.v "s/first_ok = !head\[C_FLAGS + FIRST\] || acc_db || fgap_left == {GB{1'b0}};/first_ok = 1'b1;/"
+mutant sde-flight-cap sde rtl/sde.v 's/n_fl1 < FLIGHT\[3:0\]);/n_fl1 <= FLIGHT[3:0]);/'
 mutant smx-div-shift smx rtl/smx_online.v "s/pr = (pr + (49'd1 << 39)) >> 40;/pr = (pr + (49'd1 << 39)) >> 39;/" online
 mutant smx-exp-stage smx rtl/smx.v 's/for (k = EXP_LATENCY - 1; k > 0; k = k - 1)/for (k = EXP_LATENCY - 1; k > 1; k = k - 1)/' online
 mutant ita-one-shr smx rtl/smx_ita.v "s/(9'd256 >> s\[3:0\])/(9'd128 >> s[3:0])/" ita

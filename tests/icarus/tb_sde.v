@@ -9,7 +9,7 @@
  * does what the Verilator harness (sim/cosim/cosim_main.h, tick()) does:
  * it changes the inputs while clk is high, lowers clk, raises it, and reads
  * the registered outputs after that edge; then it compares them with the
- * rules of cosim_check. It does not react to the RTL: the stimulus is a
+ * rules of sde_cosim_check. It does not react to the RTL: the stimulus is a
  * plain file, replayed unchanged (docs/rtl.md, STYLE.md rule 11).
  *
  * Run:  vvp -n tb_sde.vvp +stim=DIR/stim.txt +expect=DIR/expect.txt,
@@ -47,8 +47,9 @@ module tb_sde #(
 	localparam integer W_BITS = COLS * N_MAX * WEIGHT_BITS;
 	localparam integer I_BITS = COLS * N_MAX * SB;
 	localparam integer O_BITS = COLS * ACT_BITS;
-	/* widest value a mismatch report prints */
-	localparam integer REP_BITS = (O_BITS > OP_BITS) ? O_BITS : OP_BITS;
+	localparam integer D_BITS = COLS * 32;	/* dbg_acc: an int32 a column */
+	/* widest value a mismatch report prints (D_BITS > O_BITS: ACT_BITS <= 16) */
+	localparam integer REP_BITS = (D_BITS > OP_BITS) ? D_BITS : OP_BITS;
 
 `include "tests/icarus/tb_common.vh"
 
@@ -66,9 +67,11 @@ module tb_sde #(
 	reg  [W_BITS-1:0]   op_w;
 	reg  [I_BITS-1:0]   op_idx;
 	wire                op_rd;
+	wire [KC_BITS-1:0]  op_slice;
 	wire                out_valid;
 	wire [RIB-1:0]      out_row;
 	wire [O_BITS-1:0]   out_data;
+	wire [D_BITS-1:0]   dbg_acc;
 
 	sde #(
 		.ROWS(ROWS),
@@ -81,12 +84,14 @@ module tb_sde #(
 
 	/* ---- the rest of one expect line ---- */
 	reg                 e_op_rd, e_out_valid;
+	reg  [KC_BITS-1:0]  e_op_slice;
 	reg  [RIB-1:0]      e_out_row;
 	reg  [O_BITS-1:0]   e_out_data;
+	reg  [D_BITS-1:0]   e_dbg_acc;
 
 	/* ---- this bench's counters ---- */
 	integer rows;			/* write-back rows compared */
-	integer functional;		/* 1: out_data is compared */
+	integer functional;		/* 1: out_data and dbg_acc are compared */
 	integer e_functional;		/* the same field of expect.txt */
 
 	/* Read one header line of fd, check it names this bench's array and
@@ -113,19 +118,21 @@ module tb_sde #(
 	endtask
 
 	/* Compare the outputs after a clock with the next expect line, under
-	 * cosim_check's rules. */
+	 * sde_cosim_check's rules. */
 	task automatic check;
 		begin
-			n = $fscanf(fe, " %d %h %h %h %h %h %h %h %h %h %h %h %h",
+			n = $fscanf(fe, " %d %h %h %h %h %h %h %h %h %h %h %h %h %h %h",
 				    e_cycle, e_cmd_ready, e_active, e_rd_valid,
 				    e_rd_flags, e_rd_op, e_wb_valid, e_wb_flags,
-				    e_wb_op, e_op_rd, e_out_valid, e_out_row,
-				    e_out_data);
-			check_fu(13);
+				    e_wb_op, e_op_rd, e_op_slice, e_out_valid,
+				    e_out_row, e_out_data, e_dbg_acc);
+			check_fu(15);
 			expect_port("op_rd", 1'b1, e_op_rd, op_rd);
+			expect_port("op_slice", e_op_rd, e_op_slice, op_slice);
 			expect_port("out_valid", 1'b1, e_out_valid, out_valid);
 			expect_port("out_row", e_out_valid, e_out_row, out_row);
 			expect_port("out_data", e_out_valid && functional != 0, e_out_data, out_data);
+			expect_port("dbg_acc", e_out_valid && functional != 0, e_dbg_acc, dbg_acc);
 			rows = rows + e_out_valid;
 			compared = compared + 1;
 		end
