@@ -99,6 +99,9 @@ $(SC_GATE_LIB): rtl/gate.v $(wildcard rtl/smx_*.v rtl/*.vh) rtl/fu.v $(SC_BUILD)
 
 $(BUILD)/stasim-sc: rtl/sde.v rtl/sde_pe.v $(wildcard rtl/*.vh) $(SC_SRC) $(SC_HDR) $(BUILD)/libstasim.a \
 		    $(SC_SMX_LIB) $(SC_GATE_LIB) $(SC_CHECK_OBJ) $(SC_BUILD)/params.stamp | $(NEED_DEPS)
+	@# the engine model's files of an earlier RTL (other names, other
+	@# splits) must not reach the archive beside the new ones
+	rm -f $(SC_BUILD)/obj/Vsde*
 	$(VERILATOR) $(SC_VFLAGS) --Mdir $(SC_BUILD)/obj -o stasim-sc \
 	  $(addprefix $(CURDIR)/,$(SC_SRC)) rtl/sde.v rtl/sde_pe.v > $(SC_BUILD)/build.log 2>&1 || \
 	  { tail -40 $(SC_BUILD)/build.log; exit 1; }
