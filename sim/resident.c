@@ -285,39 +285,71 @@ static int apply(struct res *r, uint32_t i, struct sim_err *err)
 	return plan_op_again(c, r->t, e, s, err);
 }
 
+/* Decide in the given order of trace ops (their outputs), repair, and
+ * return the DRAM bytes the kept tensors save. */
+static uint64_t pack(struct res *r, const struct rank *order)
+{
+	uint32_t i;
+	uint64_t sum = 0;
+
+	memset(r->alive, 0, (r->t->n_ops ? r->t->n_ops : 1) * sizeof *r->alive);
+	memset(r->kept, 0, r->t->n_tensors ? r->t->n_tensors : 1);
+	memset(r->tried, 0, r->t->n_tensors ? r->t->n_tensors : 1);
+	for (i = 0; i < r->t->n_ops; i++)
+		decide(r, r->t->ops[order[i].op].out);
+	for (i = 0; i < r->t->n_tensors; i++)
+		r->tried[i] = 1;
+	repair(r);
+	for (i = 0; i < r->t->n_tensors; i++)
+		if (r->kept[i])
+			sum += saved(r, i);
+	return sum;
+}
+
 int resident_plan(const struct config *cfg, const struct trace *t,
 		  const uint32_t *first, struct plan_op *plans, uint32_t n_exec,
 		  struct sim_err *err)
 {
 	struct res r = { cfg, t, first, plans, n_exec,
 			 (uint64_t)cfg->act_kib * 1024, NULL, NULL, NULL };
-	uint32_t i;
-	struct rank *order = NULL;
+	uint32_t i, n = (uint32_t)(t->n_ops ? t->n_ops : 1);
+	struct rank *order = NULL, *dense = NULL;
 	int rc = 0;
 
-	r.alive = calloc(t->n_ops ? t->n_ops : 1, sizeof *r.alive);
+	r.alive = calloc(n, sizeof *r.alive);
 	r.kept = calloc(t->n_tensors ? t->n_tensors : 1, 1);
 	r.tried = calloc(t->n_tensors ? t->n_tensors : 1, 1);
-	if (!r.alive || !r.kept || !r.tried) {
+	order = malloc(n * sizeof *order);
+	dense = malloc(n * sizeof *dense);
+	if (!r.alive || !r.kept || !r.tried || !order || !dense) {
 		rc = err_set(err, t->path, 0, "", "out of memory");
 		goto out;
 	}
-	/* the tensors that save the most DRAM traffic first; again, since a
-	 * tensor kept later spares its reader the streaming room an earlier
-	 * one needed */
-	order = malloc((t->n_ops ? t->n_ops : 1) * sizeof *order);
-	if (!order) {
-		rc = err_set(err, t->path, 0, "", "out of memory");
-		goto out;
+	/*
+	 * Two greedy packings, kept the one that saves more: the tensors that
+	 * save the most DRAM bytes first, and those that save the most per
+	 * byte of buffer and op they hold it for (several small ones can beat
+	 * a large one).
+	 */
+	for (i = 0; i < t->n_ops; i++) {
+		uint32_t x = t->ops[i].out, from, to;
+		uint64_t sv = saved(&r, x), hold = 1;
+
+		if (sv && writer(&r, x) >= 0 && trace_last_reader(t, x) >
+		    writer(&r, x)) {
+			span(&r, x, &from, &to);
+			hold = out_bytes(&r, &t->ops[trace_producer(t, x)]) *
+			       (to - from + 1);
+		}
+		order[i] = (struct rank){ sv, i };
+		dense[i] = (struct rank){ sv * 1024 / hold, i };
 	}
-	for (i = 0; i < t->n_ops; i++)
-		order[i] = (struct rank){ saved(&r, t->ops[i].out), i };
 	qsort(order, t->n_ops, sizeof *order, by_saving);
-	for (i = 0; i < t->n_ops && !cfg->map_force.valid; i++)
-		decide(&r, t->ops[order[i].op].out);
-	for (i = 0; i < t->n_tensors; i++)
-		r.tried[i] = 1;
-	repair(&r);
+	qsort(dense, t->n_ops, sizeof *dense, by_saving);
+	if (!cfg->map_force.valid && pack(&r, dense) > pack(&r, order))
+		pack(&r, dense);
+	else if (!cfg->map_force.valid)
+		pack(&r, order);
 	for (i = 0; i < t->n_tensors; i++)	/* its writer keeps it */
 		if (r.kept[i])
 			plain(&r, (uint32_t)writer(&r, i))->o_res = 1;
@@ -325,6 +357,7 @@ int resident_plan(const struct config *cfg, const struct trace *t,
 		rc = apply(&r, i, err);
 out:
 	free(order);
+	free(dense);
 	free(r.alive);
 	free(r.kept);
 	free(r.tried);
