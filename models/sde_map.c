@@ -271,9 +271,10 @@ static uint64_t tile_cycles(const struct plan_op *p, uint32_t mt,
  * (last or not along m, n and k) are alike. */
 struct block {
 	uint64_t a, w, o, a_sram, w_sram, eng;
+	uint64_t a_cyc, w_cyc, o_cyc;	/* channel cycles of each transfer */
 };
 
-static void blocks(const struct plan_op *p, struct block *b)
+static void blocks(const struct plan_op *p, uint64_t bpc_fx, struct block *b)
 {
 	uint32_t c;
 
@@ -286,7 +287,10 @@ static void blocks(const struct plan_op *p, struct block *b)
 		plan_block_loads(p, mt, nt, kt, &st);
 		b[c] = (struct block){ st.a_dram, st.w_dram, st.o_dram,
 				       st.a_sram, st.w_sram,
-				       tile_cycles(p, mt, nt, kt) };
+				       tile_cycles(p, mt, nt, kt),
+				       dma_transfer_cycles(bpc_fx, st.a_dram),
+				       dma_transfer_cycles(bpc_fx, st.w_dram),
+				       dma_transfer_cycles(bpc_fx, st.o_dram) };
 	}
 }
 
@@ -297,6 +301,8 @@ struct pipe {
 	int o_whole;
 };
 
+/* One SRAM tile: its loads' and its store's channel cycles (0: none),
+ * its engine cycles. */
 static void pipe_tile(struct pipe *q, uint64_t load, uint64_t eng,
 		      uint64_t store)
 {
@@ -306,7 +312,7 @@ static void pipe_tile(struct pipe *q, uint64_t load, uint64_t eng,
 	if (q->n >= q->slots && q->done[(q->n - q->slots) % 2] > start)
 		start = q->done[(q->n - q->slots) % 2];
 	if (load) {
-		q->dma_free = start + dma_transfer_cycles(q->bpc_fx, load);
+		q->dma_free = start + load;
 		ready = q->dma_free + q->lat;
 	} else {
 		ready = 0;
@@ -317,7 +323,7 @@ static void pipe_tile(struct pipe *q, uint64_t load, uint64_t eng,
 	q->done[q->n % 2] = q->eng_free;
 	q->n++;
 	if (store) {	/* channel time between the loads that follow */
-		uint64_t sc = dma_transfer_cycles(q->bpc_fx, store);
+		uint64_t sc = store;
 
 		q->out_free = (q->dma_free > q->eng_free ? q->dma_free :
 			       q->eng_free) + sc + q->lat;
@@ -333,14 +339,14 @@ void sde_map_estimate(const struct config *cfg, const struct plan_op *p,
 	uint32_t n1 = p->m_outer ? p->n_mt : p->n_nt;
 	uint32_t n2 = p->m_outer ? p->n_nt : p->n_mt;
 	uint32_t h, i, j, kt, mt, nt;
-	uint64_t last_store = 0, sram = 0;
+	uint64_t last_store = 0, sram = 0;	/* last_store: its channel cycles */
 	uint64_t pa = UINT64_MAX, pw = UINT64_MAX;	/* resident blocks */
 	const struct energy_table *e = &cfg->energy;
 	double leak;
 
-	blocks(p, b);
 	q.lat = config_dram_latency_cycles(cfg);
 	q.bpc_fx = config_dram_bpc_fx(cfg);
+	blocks(p, q.bpc_fx, b);
 	q.slots = cfg->double_buffer ? 2 : 1;
 	q.o_whole = p->o_whole;
 	c->dram = 0;
@@ -349,7 +355,7 @@ void sde_map_estimate(const struct config *cfg, const struct plan_op *p,
 			for (j = 0; j < n2; j++)
 				for (kt = 0; kt < p->n_kt; kt++) {
 					const struct block *x;
-					uint64_t ld = 0, so = 0, a, w;
+					uint64_t ld = 0, so = 0, lc = 0, sc = 0, a, w;
 
 					mt = p->m_outer ? i : j;
 					nt = p->m_outer ? j : i;
@@ -361,20 +367,26 @@ void sde_map_estimate(const struct config *cfg, const struct plan_op *p,
 					a = ((uint64_t)h << 42) | ((uint64_t)mt << 21) | kt;
 					w = ((uint64_t)h << 42) | ((uint64_t)nt << 21) | kt;
 					if (a != pa)
-						ld += x->a, sram += x->a_sram;
+						ld += x->a, lc += x->a_cyc,
+						sram += x->a_sram;
 					if (w != pw)
-						ld += x->w, sram += x->w_sram;
+						ld += x->w, lc += x->w_cyc,
+						sram += x->w_sram;
 					pa = a;
 					pw = w;
 					if (kt == p->n_kt - 1 && !p->o_onchip &&
 					    !p->o_res)
-						so = last_store = x->o;
+						so = x->o,
+						sc = last_store = x->o_cyc;
 					c->dram += ld + so;
-					pipe_tile(&q, ld, x->eng, so);
+					pipe_tile(&q, lc, x->eng, sc);
 				}
+	/* the last tile's wavefront and write-back, then its store */
 	c->cycles = q.eng_free + sde_wb_latency(sde_pipe_depth(cfg->n_max),
 						cfg->cols) + p->rows;
-	if (c->cycles + last_store < q.dma_free + q.lat)
+	if (last_store)
+		c->cycles += last_store + q.lat;
+	if (c->cycles < q.dma_free + q.lat)
 		c->cycles = q.dma_free + q.lat;
 	if (p->psum)	/* a 32-bit read-modify-write of the chain per slice */
 		sram += (uint64_t)p->heads * p->m * p->n * 8 * (p->n_kt - 1);

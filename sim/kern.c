@@ -41,7 +41,8 @@ static void tick(struct kern *k)
 				k->unit[i].ops->check(k->unit[i].self, k->cycle);
 }
 
-/* Cycles all units agree to skip (0 = none), bounded by limit. */
+/* Cycles all units agree to skip (0 = none), bounded by limit;
+ * KERN_FOREVER when every unit waits forever (a deadlock). */
 static uint64_t agreed_skip(const struct kern *k, uint64_t limit)
 {
 	uint64_t h = KERN_FOREVER, u;
@@ -52,6 +53,8 @@ static uint64_t agreed_skip(const struct kern *k, uint64_t limit)
 		if (u < h)
 			h = u;
 	}
+	if (h == KERN_FOREVER)
+		return KERN_FOREVER;
 	if (h <= 1)
 		return 0;
 	h -= 1;
@@ -76,12 +79,18 @@ uint64_t kern_run(struct kern *k, int (*done)(void *arg), void *arg,
 	unsigned i;
 
 	while (!done(arg) && k->cycle < max_cycles) {
-		if ((k->fast_forward || (k->cycle & 0xffff) == 0) && deadlocked(k)) {
+		if (!k->fast_forward && (k->cycle & 0xffff) == 0 && deadlocked(k)) {
 			k->deadlock = 1;
 			break;
 		}
 		if (k->fast_forward) {
+			/* one pass over the horizons: every unit at FOREVER is
+			 * a deadlock, else the stretch they all agree to skip */
 			n = agreed_skip(k, max_cycles - k->cycle);
+			if (n == KERN_FOREVER) {
+				k->deadlock = 1;
+				break;
+			}
 			if (n) {
 				for (i = 0; i < k->n_units; i++)
 					k->unit[i].ops->skip(k->unit[i].self, n);
