@@ -363,45 +363,54 @@ void plan_block_loads(const struct plan_op *p, uint32_t mt, uint32_t nt,
 	fill_loads(p, s);
 }
 
-static int same_a(const struct plan_step *x, const struct plan_step *y)
+static int same_a(const struct plan_pos *x, const struct plan_pos *y)
 {
 	return x->head == y->head && x->mt == y->mt && x->kt == y->kt;
 }
 
-static int same_w(const struct plan_step *x, const struct plan_step *y)
+static int same_w(const struct plan_pos *x, const struct plan_pos *y)
 {
 	return x->head == y->head && x->nt == y->nt && x->kt == y->kt;
 }
 
 /* The second operand's block: weights follow (k, n) tiles; a vector op's
  * second input (add) follows its rows, like the first. */
-static int same_b(const struct plan_op *p, const struct plan_step *x,
-		  const struct plan_step *y)
+static int same_b(const struct plan_op *p, const struct plan_pos *x,
+		  const struct plan_pos *y)
 {
 	return p->uc->w_tiled ? same_w(x, y) : same_a(x, y);
 }
 
-static int same_o(const struct plan_step *x, const struct plan_step *y)
+static int same_o(const struct plan_pos *x, const struct plan_pos *y)
 {
 	return x->head == y->head && x->mt == y->mt && x->nt == y->nt;
+}
+
+static struct plan_pos pos_of(const struct plan_walk *w)
+{
+	struct plan_pos q = { w->h, 0, 0, w->kt };
+
+	tile_pos(w, &q.mt, &q.nt);
+	return q;
 }
 
 int plan_walk_next(struct plan_walk *w, struct plan_step *s)
 {
 	struct plan_walk peek;
-	struct plan_step next;
+	struct plan_pos at, next;
 
 	if (w->done)
 		return -1;
 	memset(s, 0, sizeof *s);
 	fill_geometry(w, s);
-	s->new_a = !a_on_chip(w->p) && (w->first || !same_a(&w->prev, s));
-	s->new_w = w_loads(w->p) && (w->first || !same_b(w->p, &w->prev, s));
-	s->new_o = !o_on_chip(w->p) && (w->first || !same_o(&w->prev, s));
+	at = pos_of(w);
+	s->new_a = !a_on_chip(w->p) && (w->first || !same_a(&w->prev, &at));
+	s->new_w = w_loads(w->p) && (w->first || !same_b(w->p, &w->prev, &at));
+	s->new_o = !o_on_chip(w->p) && (w->first || !same_o(&w->prev, &at));
 	peek = *w;
 	advance(&peek);
-	if (!peek.done)
-		fill_geometry(&peek, &next);
+	if (!peek.done)	/* only its blocks: which operands it keeps */
+		next = pos_of(&peek);
 	if (w->p->psum) {	/* every slice is an array tile of its own */
 		s->flags = UNIT_FIRST | UNIT_LAST;
 		s->psum = s->kt == 0 ? UNIT_PSUM_FIRST :
@@ -410,16 +419,16 @@ int plan_walk_next(struct plan_walk *w, struct plan_step *s)
 		s->flags = (s->kt == 0 ? UNIT_FIRST : 0) |
 			   (s->kt == w->p->n_kt - 1 ? UNIT_LAST : 0);
 	}
-	if (!a_on_chip(w->p) && (peek.done || !same_a(s, &next)))
+	if (!a_on_chip(w->p) && (peek.done || !same_a(&at, &next)))
 		s->flags |= UNIT_A_LAST;
-	if (w_loads(w->p) && (peek.done || !same_b(w->p, s, &next)))
+	if (w_loads(w->p) && (peek.done || !same_b(w->p, &at, &next)))
 		s->flags |= UNIT_W_LAST;
-	if (!o_on_chip(w->p) && (peek.done || !same_o(s, &next)))
+	if (!o_on_chip(w->p) && (peek.done || !same_o(&at, &next)))
 		s->flags |= UNIT_O_LAST;
 	fill_loads(w->p, s);
 	w->p->uc->work(w->p, s);
 	*w = peek;
-	w->prev = *s;
+	w->prev = at;
 	w->first = 0;
 	return 0;
 }

@@ -103,9 +103,14 @@ struct plan_step {
 					 * fused neighbour (back-pressure) */
 };
 
+/* Which blocks a step reads and writes: its head and SRAM tile. */
+struct plan_pos {
+	uint32_t head, mt, nt, kt;
+};
+
 struct plan_walk {
 	const struct plan_op *p;	/* the op being walked */
-	struct plan_step prev;		/* the step emitted last */
+	struct plan_pos prev;		/* the blocks of the step emitted last */
 	uint32_t h, o1, o2, i, j, kt;	/* loop counters, outermost first */
 	int done;			/* 1: past the last step */
 	int first;			/* 1: no step emitted yet */

@@ -379,7 +379,11 @@ void sched_commit(void *self)
 {
 	struct sched *k = self;
 
-	k->out = k->nxt;
+	/* the ports of the units in use only (the arrays have room for
+	 * UNIT_MAX) */
+	k->out.dma = k->nxt.dma;
+	memcpy(k->out.cmd, k->nxt.cmd, k->n_units * sizeof *k->out.cmd);
+	memcpy(k->out.want, k->nxt.want, k->n_units * sizeof *k->out.want);
 }
 
 uint64_t sched_horizon(const void *self)
