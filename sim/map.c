@@ -163,6 +163,19 @@ static int clear_win(const struct config *cfg, const struct map_cost *c,
 	return c->cycles + c->cycles / 100 + 200 < fixed->cycles;
 }
 
+/* Candidate c, costing mc, becomes the pick if it beats the best so far
+ * and clearly the fixed rule's. */
+static void consider(const struct config *cfg, struct map_entry *e,
+		     struct map_cost *best, const struct map_cost *fixed,
+		     const struct map_cost *mc, const struct cfg_map_force *c)
+{
+	if (map_score(cfg, mc) < map_score(cfg, best) &&
+	    clear_win(cfg, mc, fixed)) {
+		*best = *mc;
+		e->pick = *c;
+	}
+}
+
 static int search(const struct config *cfg, const struct op *op,
 		  struct plan_op *p, const uint64_t *s, struct map_entry *e,
 		  struct sim_err *err)
@@ -184,11 +197,7 @@ static int search(const struct config *cfg, const struct op *op,
 
 			p->uc->map_apply(&t, &r[i].c, s);
 			p->uc->map_estimate(cfg, &t, &mc);
-			if (map_score(cfg, &mc) < map_score(cfg, &best) &&
-			    clear_win(cfg, &mc, &fixed)) {
-				best = mc;
-				e->pick = r[i].c;
-			}
+			consider(cfg, e, &best, &fixed, &mc, &r[i].c);
 		}
 		e->info.pred_dram = best.dram;
 		e->info.pred_cycles = best.cycles;
@@ -205,11 +214,7 @@ static int search(const struct config *cfg, const struct op *op,
 		if (trial(cfg, op, &r[i].c, &mc, err))
 			goto fail;
 		e->info.simulated++;
-		if (map_score(cfg, &mc) < map_score(cfg, &best) &&
-		    clear_win(cfg, &mc, &fixed)) {
-			best = mc;
-			e->pick = r[i].c;
-		}
+		consider(cfg, e, &best, &fixed, &mc, &r[i].c);
 	}
 	e->info.pred_dram = best.dram;
 	e->info.pred_cycles = best.cycles;

@@ -21,16 +21,8 @@ static void run_ok(const struct config *c, const struct trace *t,
 {
 	struct run_opts o = { .functional = functional, .seed = 3,
 			      .fast_forward = 1 };
-	struct sim_err err;
-	int rc = run_sim(c, t, &o, r, &err);
 
-	if (rc)
-		fprintf(stderr, "%s:%d: %s: %s\n", err.file, err.line, err.field,
-			err.msg);
-	assert_int_equal(rc, 0);
-	if (r->failed)
-		fprintf(stderr, "%s\n", r->fail_msg);
-	assert_false(r->failed);
+	run_checked(c, t, &o, r);
 }
 
 static uint64_t dram(const struct run_result *r)

@@ -67,16 +67,8 @@ static void run(const struct config *c, const struct trace *t, int functional,
 {
 	struct run_opts o = { .functional = functional, .seed = 7,
 			      .fast_forward = ff };
-	struct sim_err err;
-	int rc = run_sim(c, t, &o, r, &err);
 
-	if (rc)
-		fprintf(stderr, "%s:%d: %s: %s\n", err.file, err.line, err.field,
-			err.msg);
-	assert_int_equal(rc, 0);
-	if (r->failed)
-		fprintf(stderr, "%s\n", r->fail_msg);
-	assert_false(r->failed);
+	run_checked(c, t, &o, r);
 }
 
 /* Every op and the total obey the roofline; stalls never exceed cycles. */

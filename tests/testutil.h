@@ -24,6 +24,7 @@
 
 #include "config.h"
 #include "lib/slurp.h"
+#include "run.h"
 #include "trace.h"
 
 #ifndef STASIM_SRC_DIR
@@ -206,6 +207,23 @@ static inline void load_trace_text(const char *body, struct trace *t)
 	tmp_file(path, sizeof path, ".trace", body);
 	assert_int_equal(trace_read(path, t, &err), 0);
 	unlink(path);
+}
+
+/* run_sim that must succeed and pass its functional checks; prints what
+ * failed before the assertion does. */
+static inline void run_checked(const struct config *c, const struct trace *t,
+			       const struct run_opts *o, struct run_result *r)
+{
+	struct sim_err err;
+	int rc = run_sim(c, t, o, r, &err);
+
+	if (rc)
+		fprintf(stderr, "%s:%d: %s: %s\n", err.file, err.line, err.field,
+			err.msg);
+	assert_int_equal(rc, 0);
+	if (r->failed)
+		fprintf(stderr, "%s\n", r->fail_msg);
+	assert_false(r->failed);
 }
 
 /* Run a shell command line, capture stdout+stderr into out; return exit status. */
