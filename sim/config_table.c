@@ -72,13 +72,18 @@ static int search_dir(int step, const char *cfg_path, char *buf, size_t n)
 
 /* 0 when path names something a table can be read from (not a directory);
  * else an errno value saying why not. */
-static int usable(const char *path)
+/* NULL when path is a table that can be read, else why not. */
+static const char *unusable(const char *path)
 {
 	struct stat st;
 
 	if (stat(path, &st))
-		return errno;
-	return S_ISDIR(st.st_mode) ? EISDIR : 0;
+		return strerror(errno);
+	if (S_ISDIR(st.st_mode))
+		return "is a directory, not a file";
+	if (S_ISCHR(st.st_mode) || S_ISBLK(st.st_mode))
+		return "is a device, not a file (its data may never end)";
+	return NULL;
 }
 
 /*
@@ -98,7 +103,7 @@ static int search_table(const char *cfg_path, const char *rel, char *out,
 		    cfg_fit(out, n, "%s%s", dir, rel))
 			continue;
 		cfg_append(looked, ln, out);
-		if (!usable(out))
+		if (!unusable(out))
 			return 0;
 	}
 	return -1;
@@ -109,7 +114,7 @@ int cfg_table_locate(const struct config *c, int line, char *out, size_t n,
 {
 	const char *table = c->energy.path;
 	char looked[CFG_MSG_SIZE];
-	int e;
+	const char *why;
 
 	if (table[0] != '/') {
 		if (!search_table(c->path, table, out, n, looked, sizeof looked))
@@ -118,10 +123,9 @@ int cfg_table_locate(const struct config *c, int line, char *out, size_t n,
 			       "%senergy table '%s' not found (looked for %s)",
 			       line ? "" : "default ", table, looked);
 	}
-	e = usable(table);
-	if (e)
+	why = unusable(table);
+	if (why)
 		return err_set(err, c->path, line, "energy.table",
-			       "cannot open energy table '%s': %s", table,
-			       strerror(e));
+			       "cannot open energy table '%s': %s", table, why);
 	return cfg_fit(out, n, "%s", table);
 }

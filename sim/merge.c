@@ -113,6 +113,8 @@ static int mg_read(struct mg_state *m, const char *file, int fi,
 	size_t len;
 	int lineno = 1, rc = -1, last;
 
+	if (input_is_file(file, err))
+		return -1;
 	if (!(text = slurp_file(file, SLURP_MAX, &len)))
 		return err_set(err, file, 0, "", "cannot open: %s", strerror(errno));
 	m->text[m->n_files++] = text;

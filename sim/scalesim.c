@@ -25,6 +25,7 @@
  * passed the limits of trace.c, so trace_write() never refuses the result.
  */
 #include "scalesim.h"
+#include "lib/slurp.h"
 
 #include <ctype.h>
 #include <errno.h>
@@ -395,6 +396,8 @@ int scalesim_read(const char *path, const struct scalesim_opts *o,
 	    (o->nm_n < 1 || o->nm_n > o->nm_m || o->nm_m > TRACE_NM_MAX))
 		return err_set(err, path, 0, "nm", "N:M %u:%u needs 1 <= N <= "
 			       "M <= %u", o->nm_n, o->nm_m, TRACE_NM_MAX);
+	if (input_is_file(path, err))
+		return -1;
 	f = fopen(path, "r");
 	if (!f)
 		return err_set(err, path, 0, "", "cannot open: %s",

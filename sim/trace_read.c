@@ -21,6 +21,8 @@
 #include <string.h>
 #include <zlib.h>
 
+#include "lib/slurp.h"
+
 #define SEP " \t\r\n"		/* token separators; \r tolerates CRLF files */
 
 struct reader {
@@ -484,6 +486,8 @@ int trace_read(const char *path, struct trace *t, struct sim_err *err)
 
 	memset(t, 0, sizeof *t);
 	snprintf(t->path, sizeof t->path, "%s", path);
+	if (input_is_file(path, err))
+		return -1;
 	errno = 0;
 	r.f = gzopen(path, "rb");
 	if (!r.f)

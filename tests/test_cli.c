@@ -1519,6 +1519,53 @@ static void full_case(struct fix *f, const char *args, const char *want)
 	assert_non_null(strstr(f->out, reason));
 }
 
+/*
+ * Endless inputs: a device given to any reader (config, energy table via a
+ * config, trace, SCALE-Sim topology, sweep spec, sweep results, merge) is
+ * refused at once, exit 2, one line naming it. Each command runs under
+ * timeout(1): a reader that spins or grows is killed and fails here.
+ */
+static void test_endless_inputs(void **state)
+{
+	struct fix *f = *state;
+	static const char *const dev[] = { "/dev/zero", "/dev/urandom" };
+	static const char *const form[] = {
+		"config -c %s", "run -c '%s' -t %s", "run -c %s -t '%s'",
+		"import-scalesim %s -o t.trace", "sweep %s",
+		"table %s --rows trace --cols engine.rows", "pareto %s",
+		"merge %s -o m.csv" };
+	char args[4 * PATH_MAX_], cmd[6 * PATH_MAX_], out[OUT_MAX], want[96];
+	unsigned d, i;
+	int rc;
+
+	if (access("/dev/zero", R_OK) || access("/dev/urandom", R_OK))
+		skip();
+	for (d = 0; d < 2; d++)
+		for (i = 0; i < sizeof form / sizeof form[0]; i++) {
+			if (i == 1)
+				strf(args, sizeof args, form[i],
+				     src(default_cfg), dev[d]);
+			else if (i == 2)
+				strf(args, sizeof args, form[i], dev[d],
+				     f->trace);
+			else
+				strf(args, sizeof args, form[i], dev[d]);
+			strf(cmd, sizeof cmd, "cd '%s' && timeout 20 '%s' %s 2>&1",
+			     f->cwd, stasim_bin(), args);
+			rc = run_cmd(cmd, out, sizeof out);
+			strf(want, sizeof want, "stasim: %s: is a device, not "
+			     "a file", dev[d]);
+			if (rc != 2 || count_lines(out) != 1 ||
+			    !starts_with(out, want))
+				print_error("%s: exit %d, output:\n%s\n", args,
+					    rc, out);
+			assert_int_equal(rc, 2);
+			assert_int_equal(count_lines(out), 1);
+			assert_true(starts_with(out, want));
+		}
+	assert_dir_empty(f->cwd, "a device as input");
+}
+
 static void test_stdout_full(void **state)
 {
 	struct fix *f = *state;
@@ -1571,6 +1618,8 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_early_dirs, setup,
 						teardown),
 		cmocka_unit_test_setup_teardown(test_stdout_full, setup,
+						teardown),
+		cmocka_unit_test_setup_teardown(test_endless_inputs, setup,
 						teardown),
 	};
 

@@ -564,7 +564,11 @@ static void test_cannot_open(void **state)
 	assert_int_equal(config_load("/nonexistent/stasim.ini", &c, &e), -1);
 	check_err(&e, "/nonexistent/stasim.ini", 0, "", "cannot open: ");
 	assert_int_equal(config_load(tmp_root(), &c, &e), -1);
-	check_err(&e, tmp_root(), 0, "", "cannot read: ");
+	check_err(&e, tmp_root(), 0, "", "is a directory, not a file");
+	/* a device would never end: refused before it is read */
+	assert_int_equal(config_load("/dev/zero", &c, &e), -1);
+	check_err(&e, "/dev/zero", 0, "",
+		  "is a device, not a file (its data may never end)");
 }
 
 static void test_missing_table(void **state)
@@ -582,7 +586,12 @@ static void test_missing_table(void **state)
 	assert_int_equal(load_text("[energy]\ntable = /\n", &c, &e, path,
 				   sizeof path), -1);
 	check_err(&e, path, 2, "energy.table",
-		  "cannot open energy table '/': Is a directory");
+		  "cannot open energy table '/': is a directory, not a file");
+	assert_int_equal(load_text("[energy]\ntable = /dev/zero\n", &c, &e,
+				   path, sizeof path), -1);
+	check_err(&e, path, 2, "energy.table",
+		  "cannot open energy table '/dev/zero': is a device, not a "
+		  "file (its data may never end)");
 }
 
 /* The installed configs/ of this process's own binary, or "" without /proc. */

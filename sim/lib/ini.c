@@ -20,6 +20,7 @@
  * for a line no longer than INI_LINE_BYTES - 1 bytes with its newline.
  */
 #include "ini.h"
+#include "slurp.h"
 
 #include <ctype.h>
 #include <errno.h>
@@ -274,9 +275,12 @@ int ini_parse(FILE *f, const char *file, const struct ini_ops *ops,
 int ini_load(const char *file, const struct ini_ops *ops, void *user,
 	     struct sim_err *err)
 {
-	FILE *f = fopen(file, "r");
+	FILE *f;
 	int rc;
 
+	if (input_is_file(file, err))
+		return -1;
+	f = fopen(file, "r");
 	if (!f)
 		return err_set(err, file, 0, "", "cannot open: %s", strerror(errno));
 	rc = ini_parse(f, file, ops, user, err);

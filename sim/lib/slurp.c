@@ -6,6 +6,8 @@
  */
 #include "slurp.h"
 
+#include <sys/stat.h>
+
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -89,11 +91,28 @@ char *slurp_file(const char *path, size_t cap, size_t *len)
 	return slurp(path, cap, len, &opened);
 }
 
+int input_is_file(const char *path, struct sim_err *err)
+{
+	struct stat st;
+
+	if (stat(path, &st))
+		return 0;
+	if (S_ISDIR(st.st_mode))
+		return err_set(err, path, 0, "", "is a directory, not a file");
+	if (S_ISCHR(st.st_mode) || S_ISBLK(st.st_mode))
+		return err_set(err, path, 0, "", "is a device, not a file "
+			       "(its data may never end)");
+	return 0;
+}
+
 char *slurp_or_err(const char *path, size_t *len, struct sim_err *err)
 {
 	int opened;
-	char *buf = slurp(path, SLURP_MAX, len, &opened);
+	char *buf;
 
+	if (input_is_file(path, err))
+		return NULL;
+	buf = slurp(path, SLURP_MAX, len, &opened);
 	if (!buf)
 		err_set(err, path, 0, "", "cannot %s: %s", opened ? "read" :
 			"open", strerror(errno));
