@@ -247,9 +247,13 @@ static void test_missing_file(void **state)
 	assert_int_equal(err.line, 0);
 	assert_non_null(strstr(err.msg, "cannot open"));
 	assert_empty(&t);
-	/* a directory opens but cannot be read */
+	/* a directory, and a device that never ends, are refused unread */
 	assert_int_equal(trace_read(s->dir, &t, &err), -1);
-	assert_non_null(strstr(err.msg, "read error"));
+	assert_string_equal(err.msg, "is a directory, not a file");
+	assert_empty(&t);
+	assert_int_equal(trace_read("/dev/zero", &t, &err), -1);
+	assert_string_equal(err.msg, "is a device, not a file (its data may "
+			    "never end)");
 	assert_empty(&t);
 }
 
