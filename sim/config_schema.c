@@ -344,7 +344,7 @@ static int store_double(const struct cfg_key *k, void *field, const char *s,
 	char range[96];
 	double v;
 
-	if (num_double(s, &v)) {
+	if (num_decimal(s, &v)) {
 		snprintf(msg, n, "malformed number '%s' (expected a finite decimal number)", s);
 		return -1;
 	}

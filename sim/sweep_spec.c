@@ -195,7 +195,7 @@ static int add_range(struct sw_parse *p, struct sw_list *l, char *item,
 		if (colon)
 			*colon = '\0';
 		part[k] = trim(item);
-		if (num_double(part[k], &v[k]))
+		if (num_decimal(part[k], &v[k]))
 			goto bad;
 		ints &= is_int(part[k]);
 		if (dec >= 0)
@@ -456,12 +456,22 @@ static int on_pair(struct ini *r, const char *sect, const char *name,
 	return on_cons(p, name, val, cont);
 }
 
-static int cmp_str(const void *a, const void *b)
+/* Numbers by value (8 and 08 are one point), then text. */
+static int cmp_value(const void *a, const void *b)
 {
-	return strcmp(*(char *const *)a, *(char *const *)b);
+	const char *x = *(char *const *)a, *y = *(char *const *)b;
+	double u, v;
+	int nx = !num_decimal(x, &u), ny = !num_decimal(y, &v);
+
+	if (nx && ny)
+		return u < v ? -1 : u > v;
+	if (nx != ny)
+		return nx ? -1 : 1;
+	return strcmp(x, y);
 }
 
-/* The first value listed twice in l, or NULL. */
+/* The first value listed twice in l (as text, or as the same number),
+ * or NULL. */
 static const char *repeated(const struct sw_list *l)
 {
 	const char *dup = NULL;
@@ -471,9 +481,9 @@ static const char *repeated(const struct sw_list *l)
 	if (l->n < 2 || !(s = malloc(l->n * sizeof *s)))
 		return NULL;
 	memcpy(s, l->s, l->n * sizeof *s);
-	qsort(s, l->n, sizeof *s, cmp_str);
+	qsort(s, l->n, sizeof *s, cmp_value);
 	for (i = 1; i < l->n && !dup; i++)
-		if (!strcmp(s[i - 1], s[i]))
+		if (!cmp_value(&s[i - 1], &s[i]))
 			dup = s[i];
 	free(s);
 	return dup;
@@ -489,13 +499,13 @@ static int resolve(struct sw_spec *sp, const struct sw_cons *c,
 
 	snprintf(field, sizeof field, "constraints.%s", c->name);
 	o->key = find_key(sp, o->text);
-	if (o->key < 0 && num_double(o->text, &x))
+	if (o->key < 0 && num_decimal(o->text, &x))
 		return err_set(err, sp->path, c->line, field, "'%s' is neither "
 			       "a swept key nor a number", o->text);
 	if (o->key < 0 || c->op == CMP_EQ || c->op == CMP_NE)
 		return 0;
 	for (i = 0; i < sp->key[o->key].val.n; i++)
-		if (num_double(sp->key[o->key].val.s[i], &x))
+		if (num_decimal(sp->key[o->key].val.s[i], &x))
 			return err_set(err, sp->path, c->line, field, "value "
 				       "'%s' of %s is not a number (only == "
 				       "and != compare text)",
@@ -612,7 +622,7 @@ int sw_cons_hold(const struct sw_spec *sp, const uint32_t *idx)
 
 		a = operand_text(sp, &c->a, idx);
 		b = operand_text(sp, &c->b, idx);
-		if (!num_double(a, &x) && !num_double(b, &y))
+		if (!num_decimal(a, &x) && !num_decimal(b, &y))
 			d = x < y ? -1 : x > y ? 1 : 0;
 		else
 			d = strcmp(a, b);

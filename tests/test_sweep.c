@@ -652,6 +652,10 @@ static void test_bad_specs(void **state)
 		  "spec.ini:4: sweep.mode: unknown value 'fast'" },
 		{ "[sweep]\nbase = base.ini\ntraces = t1.trace\n[keys]\n"
 		  "engine.rows = 4, 8, 4\n", "spec.ini:5: engine.rows: value '4' is listed twice" },
+		{ "[sweep]\nbase = base.ini\ntraces = t1.trace\n[keys]\n"
+		  "engine.rows = 8, 08\n", "spec.ini:5: engine.rows: value '08' is listed twice" },
+		{ "[sweep]\nbase = base.ini\ntraces = t1.trace\n[keys]\n"
+		  "engine.rows = 0x8:0x10:0x4\n", "spec.ini:5: engine.rows: bad range '0x8:0x10:0x4'" },
 		{ "[sweep]\nbase = base.ini\nbase = base.ini\n",
 		  "spec.ini:3: sweep.base: duplicate key" },
 		{ "[sweep]\nbase = base.ini\ntraces = t1.trace\nno equals sign\n",

@@ -177,7 +177,7 @@ static int pair(struct ini *p, const char *name, const char *val)
 /* "[name]" (start at '['): the section later keys fall in. */
 static void section(struct ini *p, char *start)
 {
-	char *end = find_stop(start + 1, "]");
+	char *end = find_stop(start + 1, "]"), *rest;
 
 	if (*end != ']') {
 		syntax_error(p);
@@ -186,6 +186,12 @@ static void section(struct ini *p, char *start)
 	*end = '\0';
 	copy0(p->sect, start + 1, sizeof p->sect);
 	p->prev[0] = '\0';
+	/* only a comment may follow: a key there would be lost */
+	rest = lskip(end + 1);
+	if (*rest && !strchr(";#", *rest))
+		ini_fail(p, p->line, p->sect, "text after the section header "
+			 "[%s]: '%s' (a key goes on a line of its own)",
+			 p->sect, rest);
 }
 
 /* "name = value" or "name: value" (start at its first non-blank). */
@@ -234,16 +240,24 @@ static int at_eof(FILE *f)
 /* Next physical line into buf; 0 at the end or after an error. */
 static int next_line(struct ini *p, char *buf, int num)
 {
-	size_t len;
+	int c = 0, len = 0;
 
-	if (!fgets(buf, num, p->f)) {
+	/* byte by byte: a NUL inside a line must not cut it silently */
+	while (len < num - 1 && (c = getc(p->f)) != EOF) {
+		if (c == '\0')
+			return ini_fail(p, p->line + 1, "", "NUL byte in line");
+		buf[len++] = (char)c;
+		if (c == '\n')
+			break;
+	}
+	if (!len) {
 		if (ferror(p->f))
 			ini_fail(p, 0, "", "cannot read: %s", strerror(errno));
 		return 0;
 	}
+	buf[len] = '\0';
 	p->line++;
-	len = strlen(buf);
-	if (len == (size_t)num - 1 && buf[len - 1] != '\n' && !at_eof(p->f))
+	if (len == num - 1 && buf[len - 1] != '\n' && !at_eof(p->f))
 		return ini_fail(p, p->line, "", "line longer than %d characters",
 				num - 3);
 	return 1;

@@ -7,6 +7,7 @@
 #include "num.h"
 
 #include <math.h>
+#include <string.h>
 #include <stdlib.h>
 
 int num_u64(const char *s, uint64_t *v)
@@ -51,6 +52,15 @@ int num_double(const char *s, double *v)
 		return -1;
 	*v = x;
 	return 0;
+}
+
+int num_decimal(const char *s, double *v)
+{
+	size_t n = strspn(s, "0123456789+-.eE");
+
+	if (s[n] || !strpbrk(s, "0123456789"))
+		return -1;
+	return num_double(s, v);
 }
 
 int num_double_blank(const char *s, double *v)

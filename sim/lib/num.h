@@ -26,4 +26,11 @@ int num_double(const char *s, double *v);
 /* As num_double, with blanks (space, tab) allowed on both sides. */
 int num_double_blank(const char *s, double *v);
 
+/*
+ * As num_double, in decimal only: digits, one point, an exponent (e or E),
+ * signs; no hexadecimal (0x20, 0x1p9), no inf or nan. What people write in
+ * configs and sweep specs, where anything else is a typo. 0 or -1.
+ */
+int num_decimal(const char *s, double *v);
+
 #endif
