@@ -402,7 +402,8 @@ int64_t trace_assign_add(struct trace *t, const uint16_t *v, size_t n)
 		t->assign = p;
 		t->cap_assign = cap;
 	}
-	memcpy(t->assign + t->n_assign, v, n * sizeof *v);
+	if (n)	/* the pool may still be NULL */
+		memcpy(t->assign + t->n_assign, v, n * sizeof *v);
 	t->n_assign += n;
 	return (int64_t)(t->n_assign - n);
 }

@@ -131,7 +131,8 @@ static int op_check_moe(const struct op *op, const char **key, char *msg)
 static int op_check_assign(const struct trace *t, const struct op *op,
 			   const char **key, char *msg)
 {
-	const uint16_t *v = t->assign + op->assign_off;
+	/* no pool at all when no op has assign= (no offset on NULL) */
+	const uint16_t *v = t->assign ? t->assign + op->assign_off : NULL;
 	uint32_t i, j, tok;
 
 	*key = "assign";
