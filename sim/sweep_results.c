@@ -15,6 +15,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/file.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "lib/csv.h"
@@ -127,6 +129,40 @@ static void csv_row(const struct sw_run *s, const struct sw_result *r,
 	buf_add(b, "\n", 1);
 }
 
+/* The results file is still the one this sweep opened under its name. */
+static int still_there(const struct sw_run *s, struct sim_err *err)
+{
+	struct stat st;
+
+	if (stat(s->out, &st))
+		return err_set(err, s->out, 0, "-o", "the results file was "
+			       "removed while the sweep ran");
+	if ((uint64_t)st.st_dev != s->out_dev || (uint64_t)st.st_ino != s->out_ino)
+		return err_set(err, s->out, 0, "-o", "the results file was "
+			       "replaced while the sweep ran");
+	return 0;
+}
+
+/*
+ * Append row text whole or not at all: one write(2) of the complete line;
+ * when the disk fills (ENOSPC) or the write fails part way, the file is cut
+ * back to where it was, so no partial row is ever left.
+ */
+static int append_whole(struct sw_run *s, const char *text, size_t n)
+{
+	off_t at = lseek(s->out_fd, 0, SEEK_END);
+	int e;
+
+	if (at < 0)
+		return -1;
+	if (!sw_write_full(s->out_fd, text, n))
+		return 0;
+	e = errno;
+	if (ftruncate(s->out_fd, at) == 0)
+		errno = e;
+	return -1;
+}
+
 /* Append r's row in one write(2); 0 or -1 with err. */
 int sw_write_row(struct sw_run *s, const struct sw_result *r,
 		     struct sim_err *err)
@@ -137,7 +173,9 @@ int sw_write_row(struct sw_run *s, const struct sw_result *r,
 	csv_row(s, r, &b);
 	if (b.oom)
 		rc = err_set(err, s->out, 0, "-o", "out of memory");
-	else if (sw_write_full(s->out_fd, b.s, b.n))
+	else if (still_there(s, err))
+		rc = -1;
+	else if (append_whole(s, b.s, b.n))
 		rc = err_set(err, s->out, 0, "-o", "cannot write: %s",
 			     strerror(errno));
 	free(b.s);
@@ -184,13 +222,40 @@ static int resume_row(struct sw_run *s, char *line, int lineno,
  * their points done. An incomplete last line (a crash mid-write elsewhere)
  * is cut off. 0, or -1 with err.
  */
+/* Open and lock the results file: one sweep writes a file at a time. */
+static int open_locked(struct sw_run *s, struct sim_err *err)
+{
+	struct stat st;
+
+	if (input_is_file(s->out, err))
+		return -1;
+	s->out_fd = open(s->out, O_WRONLY | O_APPEND | O_CREAT, 0666);
+	if (s->out_fd < 0)
+		return err_set(err, s->out, 0, "-o", "cannot open: %s",
+			       strerror(errno));
+	if (flock(s->out_fd, LOCK_EX | LOCK_NB))
+		return err_set(err, s->out, 0, "-o", errno == EWOULDBLOCK ?
+			       "another sweep is writing this results file; "
+			       "use another -o file or wait for it" :
+			       "cannot lock: %s", strerror(errno));
+	if (fstat(s->out_fd, &st))
+		return err_set(err, s->out, 0, "-o", "cannot stat: %s",
+			       strerror(errno));
+	s->out_dev = (uint64_t)st.st_dev;
+	s->out_ino = (uint64_t)st.st_ino;
+	return 0;
+}
+
 int sw_results_open(struct sw_run *s, const char *header,
 			struct sim_err *err)
 {
 	size_t len = 0, keep, hlen = strlen(header);
-	char *text = slurp_file(s->out, SLURP_MAX, &len), *line, *nl;
+	char *text, *line, *nl;
 	int lineno = 1, rc = -1;
 
+	if (open_locked(s, err))
+		return -1;
+	text = slurp_file(s->out, SLURP_MAX, &len);
 	if (!text && errno != ENOENT)
 		return err_set(err, s->out, 0, "-o", "cannot read: %s",
 			       strerror(errno));
@@ -214,11 +279,6 @@ int sw_results_open(struct sw_run *s, const char *header,
 			if (resume_row(s, line, lineno, err))
 				goto out;
 		}
-	}
-	s->out_fd = open(s->out, O_WRONLY | O_APPEND | O_CREAT, 0666);
-	if (s->out_fd < 0) {
-		err_set(err, s->out, 0, "-o", "cannot open: %s", strerror(errno));
-		goto out;
 	}
 	if (keep < len) {
 		if (ftruncate(s->out_fd, (off_t)keep)) {

@@ -61,7 +61,9 @@ struct sw_run {
 	int jobs;			/* worker processes at most */
 	uint64_t shard_k, shard_n;	/* ids with id % shard_n == shard_k */
 	uint8_t *done;			/* bit per point: a row for it exists */
-	int out_fd;			/* results file, O_APPEND; -1 = closed */
+	int out_fd;			/* results file, O_APPEND, locked; -1 = closed */
+	uint64_t out_dev, out_ino;	/* which file out_fd is (a replaced one
+					 * under the same name is detected) */
 	struct sw_worker w[SW_JOBS_MAX]; /* worker slots, jobs in use */
 	uint64_t cursor;		/* next id dispatch considers */
 	int have_next;			/* 1: next is found but not yet sent */

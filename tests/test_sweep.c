@@ -15,6 +15,9 @@
 #include "testutil.h"
 
 #include <fcntl.h>
+#include <sys/file.h>
+
+#include <fcntl.h>
 #include <signal.h>
 #include <time.h>
 
@@ -684,6 +687,28 @@ static void test_bad_specs(void **state)
 
 /* Options (opt.h): --opt=value as --opt value, attached short values,
  * "--" before an operand, and a misspelled option named with its fix. */
+/* One sweep writes a results file at a time: while another holds the file
+ * (its flock), a sweep on it stops at once, exit 2, and writes nothing;
+ * once released, the same command runs. */
+static void test_results_locked(void **state)
+{
+	struct fix *f = *state;
+	int fd = open(at(f, "locked.csv"), O_WRONLY | O_CREAT, 0666);
+	struct stat st;
+
+	assert_true(fd >= 0);
+	assert_int_equal(flock(fd, LOCK_EX), 0);
+	assert_int_equal(call(f, sweep_cmd, "sweep %s -j 1 -o %s",
+			      at(f, "spec.ini"), at(f, "locked.csv")), 2);
+	assert_non_null(strstr(f->err, "locked.csv: -o: another sweep is "
+			       "writing this results file"));
+	assert_int_equal(stat(at(f, "locked.csv"), &st), 0);
+	assert_int_equal(st.st_size, 0);
+	close(fd);
+	assert_int_equal(call(f, sweep_cmd, "sweep %s -j 1 -o %s",
+			      at(f, "spec.ini"), at(f, "locked.csv")), 0);
+}
+
 static void test_options(void **state)
 {
 	struct fix *f = *state;
@@ -880,6 +905,8 @@ int main(void)
 						teardown),
 		cmocka_unit_test_setup_teardown(test_bad_specs, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_options, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_results_locked, setup,
+						teardown),
 		cmocka_unit_test_setup_teardown(test_interrupt_and_resume, setup,
 						teardown),
 		cmocka_unit_test_setup_teardown(test_cli_sweep, setup, teardown),
