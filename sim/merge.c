@@ -142,7 +142,12 @@ static int mg_read(struct mg_state *m, const char *file, int fi,
 	for (line = nl + 1; *line; line = last ? nl : nl + 1) {
 		lineno++;
 		nl = line + strcspn(line, "\n");
-		last = !*nl;	/* the last line may lack its newline */
+		last = !*nl;
+		if (last) {	/* a row cut by a crash, as resume drops it */
+			fprintf(stderr, "stasim: %s: dropped an incomplete last "
+				"line\n", file);
+			break;
+		}
 		*nl = '\0';
 		if (nl > line && nl[-1] == '\r')
 			nl[-1] = '\0';

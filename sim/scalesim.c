@@ -381,12 +381,43 @@ static int parse_line(struct ss_reader *r, char *line, size_t len,
 	return row_op(r, &row, o, t);
 }
 
+#define SS_LINE_MAX 4096			/* bytes of one topology line */
+#define SS_FILE_MAX ((uint64_t)64 << 20)	/* a topology is a few KiB */
+
+/*
+ * The next line of f into buf (SS_LINE_MAX + 2 bytes), byte by byte so that
+ * a NUL is kept for parse_line to refuse: its length, 0 at the end, or -1
+ * with err when it is too long or the file too large (an endless pipe).
+ */
+static ssize_t next_line(struct ss_reader *r, FILE *f, char *buf,
+			 uint64_t *total)
+{
+	size_t n = 0;
+	int c = 0;
+
+	while (n <= SS_LINE_MAX && (c = getc(f)) != EOF) {
+		buf[n++] = (char)c;
+		if (c == '\n')
+			break;
+	}
+	buf[n] = '\0';
+	*total += n;
+	if (n > SS_LINE_MAX)
+		return err_set(r->err, r->path, r->line + 1, "", "line longer "
+			       "than %d bytes", SS_LINE_MAX);
+	if (*total > SS_FILE_MAX)
+		return err_set(r->err, r->path, r->line + 1, "", "larger than "
+			       "%llu MiB: not a SCALE-Sim topology",
+			       (unsigned long long)(SS_FILE_MAX >> 20));
+	return (ssize_t)n;
+}
+
 int scalesim_read(const char *path, const struct scalesim_opts *o,
 		  struct trace *t, struct sim_err *err)
 {
 	struct ss_reader r = { path, 0, err, SS_NONE, NULL, 0, 0 };
-	char *line = NULL;
-	size_t cap = 0;
+	char *line;
+	uint64_t total = 0;
 	ssize_t len;
 	FILE *f;
 	int rc = 0;
@@ -398,14 +429,20 @@ int scalesim_read(const char *path, const struct scalesim_opts *o,
 			       "M <= %u", o->nm_n, o->nm_m, TRACE_NM_MAX);
 	if (input_is_file(path, err))
 		return -1;
+	if (!(line = malloc(SS_LINE_MAX + 2)))
+		return err_set(err, path, 0, "", "out of memory");
 	f = fopen(path, "r");
-	if (!f)
+	if (!f) {
+		free(line);
 		return err_set(err, path, 0, "", "cannot open: %s",
 			       strerror(errno));
-	while (rc == 0 && (len = getline(&line, &cap, f)) >= 0) {
+	}
+	while (rc == 0 && (len = next_line(&r, f, line, &total)) > 0) {
 		r.line++;
 		rc = parse_line(&r, line, (size_t)len, o, t);
 	}
+	if (len < 0)
+		rc = -1;
 	if (rc == 0 && ferror(f))
 		rc = err_set(err, path, 0, "", "read error");
 	else if (rc == 0 && r.form == SS_NONE)

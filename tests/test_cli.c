@@ -1564,6 +1564,20 @@ static void test_endless_inputs(void **state)
 			assert_true(starts_with(out, want));
 		}
 	assert_dir_empty(f->cwd, "a device as input");
+	/* an endless pipe is a file too: the topology reader stops at its caps */
+	strf(cmd, sizeof cmd, "cd '%s' && yes '' | timeout 20 '%s' "
+	     "import-scalesim /dev/stdin -o t.trace 2>&1", f->cwd, stasim_bin());
+	rc = run_cmd(cmd, out, sizeof out);
+	assert_int_equal(rc, 2);
+	assert_non_null(strstr(out, "larger than 64 MiB: not a SCALE-Sim "
+			       "topology"));
+	strf(cmd, sizeof cmd, "cd '%s' && yes | tr -d '\\n' | timeout 20 '%s' "
+	     "import-scalesim /dev/stdin -o t.trace 2>&1", f->cwd, stasim_bin());
+	rc = run_cmd(cmd, out, sizeof out);
+	assert_int_equal(rc, 2);
+	assert_non_null(strstr(out, "/dev/stdin:1: line longer than 4096 "
+			       "bytes"));
+	assert_dir_empty(f->cwd, "an endless pipe as input");
 }
 
 static void test_stdout_full(void **state)

@@ -584,6 +584,19 @@ static void test_shards_merge(void **state)
 	assert_true(files_equal(at(f, "merged.csv"), at(f, "single-sorted.csv")));
 }
 
+/* Lines of the file at path (its newlines). */
+static int newlines(const char *path)
+{
+	char *text = slurp_text(path, NULL), *p;
+	int n = 0;
+
+	assert_non_null(text);
+	for (p = text; (p = strchr(p, '\n')); p++)
+		n++;
+	free(text);
+	return n;
+}
+
 static void test_merge_errors(void **state)
 {
 	struct fix *f = *state;
@@ -609,6 +622,20 @@ static void test_merge_errors(void **state)
 			      at(f, "m.csv")), 2);
 	assert_non_null(strstr(f->err, "point 0 has another trace or other key"));
 	free(text);
+	/* a shard whose last row a crash cut short: dropped, as resume does,
+	 * never merged with a cut number */
+	text = slurp_text(at(f, "single-sorted.csv"), NULL);
+	assert_non_null(text);
+	text[strlen(text) - 5] = '\0';
+	write_file(at(f, "cut.csv"), text);
+	free(text);
+	assert_int_equal(call(f, merge_cmd, "merge %s -o %s", at(f, "cut.csv"),
+			      at(f, "mcut.csv")), 0);
+	assert_non_null(strstr(f->err, "cut.csv: dropped an incomplete last "
+			       "line"));
+	/* one row fewer than the whole shard */
+	assert_int_equal(newlines(at(f, "mcut.csv")) + 1,
+			 newlines(at(f, "single-sorted.csv")));
 	write_file(at(f, "hdr.csv"), "point,trace,engine.cols,cycles,latency_us,"
 		   "energy_pj,edp_pj_us,macs,dense_macs,utilization,dram_bytes,"
 		   "status,error\n");
