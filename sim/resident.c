@@ -27,12 +27,16 @@ struct res {
 	uint8_t *tried;		/* per tensor: decided (kept or not) */
 };
 
+/* One past the last execution entry of trace op i. */
+static uint32_t end_of(const struct res *r, uint32_t i)
+{
+	return i + 1 < r->t->n_ops ? r->first[i + 1] : r->n_exec;
+}
+
 /* Trace op i's entry, or NULL when it has several (or none). */
 static struct plan_op *entry(const struct res *r, uint32_t i)
 {
-	uint32_t end = i + 1 < r->t->n_ops ? r->first[i + 1] : r->n_exec;
-
-	if (end != r->first[i] + 1)
+	if (end_of(r, i) != r->first[i] + 1)
 		return NULL;
 	return &r->plans[r->first[i]];
 }
@@ -53,6 +57,12 @@ static uint64_t out_bytes(const struct res *r, const struct op *op)
 			 op->heads : 1;
 
 	return heads * op->m * op->n * (r->cfg->act_bits / 8);
+}
+
+/* Bytes tensor x takes in the buffer: its writer's whole output. */
+static uint64_t tensor_bytes(const struct res *r, uint32_t x)
+{
+	return out_bytes(r, &r->t->ops[trace_producer(r->t, x)]);
 }
 
 /* The trace op whose write-back puts tensor x in a buffer: its producer,
@@ -139,7 +149,7 @@ static uint64_t saved(const struct res *r, uint32_t x)
 				n++;
 				break;
 			}
-	return n * out_bytes(r, &r->t->ops[p]);
+	return n * tensor_bytes(r, x);
 }
 
 /* The ops during which tensor x takes room when kept: its writer to its
@@ -157,7 +167,7 @@ static void span(const struct res *r, uint32_t x, uint32_t *from,
 static void drop(struct res *r, uint32_t x)
 {
 	uint32_t i, from, to;
-	uint64_t size = out_bytes(r, &r->t->ops[trace_producer(r->t, x)]);
+	uint64_t size = tensor_bytes(r, x);
 
 	span(r, x, &from, &to);
 	for (i = from; i <= to; i++)
@@ -197,22 +207,21 @@ static void decide(struct res *r, uint32_t x)
 {
 	int32_t p = writer(r, x), last = trace_last_reader(r->t, x);
 	uint64_t size;
-	uint32_t i;
+	uint32_t i, from, to;
 
 	if (p < 0 || last <= p || !readers_take(r, x, (uint32_t)p + 1,
 						 (uint32_t)last))
 		return;
-	size = out_bytes(r, &r->t->ops[trace_producer(r->t, x)]);
-	if (in_place(r, (uint32_t)last))
-		last--;		/* its last reader writes over it */
+	size = tensor_bytes(r, x);
+	span(r, x, &from, &to);
 	r->tried[x] = 1;
 	r->kept[x] = 1;	/* its readers stream nothing for it */
-	for (i = (uint32_t)p; i <= (uint32_t)last; i++)
+	for (i = from; i <= to; i++)
 		if (r->alive[i] + size + reserve(r, i) > r->cap) {
 			r->kept[x] = 0;
 			return;
 		}
-	for (i = (uint32_t)p; i <= (uint32_t)last; i++)
+	for (i = from; i <= to; i++)
 		r->alive[i] += size;
 }
 
@@ -240,13 +249,8 @@ static uint32_t dep_of(const struct res *r, uint32_t i)
 
 	for (j = 0; j < op->n_in; j++) {
 		int32_t q = trace_producer(r->t, op->in[j]);
-		uint32_t end;
-
-		if (q < 0)
-			continue;
-		end = (uint32_t)q + 1 < r->t->n_ops ? r->first[q + 1] : r->n_exec;
-		if (end > d)
-			d = end;
+		if (q >= 0 && end_of(r, (uint32_t)q) > d)
+			d = end_of(r, (uint32_t)q);
 	}
 	/* an MoE layer takes its routing from the router just before it */
 	if (op->kind == OP_MOE && i > 0 && r->t->ops[i - 1].kind == OP_GATE &&
@@ -260,12 +264,10 @@ static int apply(struct res *r, uint32_t i, struct sim_err *err)
 	const struct op *op = &r->t->ops[i];
 	const struct config *c = r->cfg;
 	struct plan_op *e = plain(r, i);
-	uint32_t x, end = i + 1 < r->t->n_ops ? r->first[i + 1] : r->n_exec;
+	uint32_t x;
 	uint64_t s[3];
 
-	(void)op;
-
-	for (x = r->first[i]; x < end; x++)
+	for (x = r->first[i]; x < end_of(r, i); x++)
 		r->plans[x].dep = x == r->first[i] ? dep_of(r, i) : x;
 	if (!e)
 		return 0;
@@ -338,8 +340,7 @@ int resident_plan(const struct config *cfg, const struct trace *t,
 		if (sv && writer(&r, x) >= 0 && trace_last_reader(t, x) >
 		    writer(&r, x)) {
 			span(&r, x, &from, &to);
-			hold = out_bytes(&r, &t->ops[trace_producer(t, x)]) *
-			       (to - from + 1);
+			hold = tensor_bytes(&r, x) * (to - from + 1);
 		}
 		order[i] = (struct rank){ sv, i };
 		dense[i] = (struct rank){ sv * 1024 / hold, i };
