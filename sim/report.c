@@ -8,6 +8,7 @@
 
 #include <errno.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 
@@ -393,41 +394,52 @@ static void mapping_text(const struct plan_op *p, char *b, size_t n)
 		 p->o_res ? " out-on-chip" : "");
 }
 
+/* A distinct tiling (text and op shape): where it first shows, how often. */
+struct tiling_seen {
+	char text[160];
+	const struct plan_op *p;
+	uint32_t first, count;
+};
+
+/* The entry of op i's tiling in d[0 .. *n - 1], added when new. */
+static struct tiling_seen *tiling_of(struct tiling_seen *d, uint32_t *n,
+				     const struct plan_op *p, uint32_t i)
+{
+	char text[160];
+	uint32_t j;
+
+	mapping_text(p, text, sizeof text);
+	for (j = 0; j < *n; j++)
+		if (!strcmp(d[j].text, text) && d[j].p->m == p->m &&
+		    d[j].p->k == p->k && d[j].p->n == p->n)
+			return &d[j];
+	d[*n] = (struct tiling_seen){ "", p, i, 0 };
+	memcpy(d[*n].text, text, sizeof text);
+	return &d[(*n)++];
+}
+
 /* The engine ops' tilings, once per distinct one: the first op that has
- * it, how many more do, and the tiling. */
+ * it, how many more do, and the tiling. Work: ops x distinct tilings. */
 static void write_mappings(const struct report *rep, int md, FILE *f)
 {
 	const struct run_result *r = rep->r;
-	char a[160], b[160];
-	uint32_t i, j, more, shown = 0;
+	struct tiling_seen *d = malloc((r->n_ops ? r->n_ops : 1) * sizeof *d);
+	uint32_t i, n = 0, shown = 0;
 
+	if (!d)
+		return;
+	for (i = 0; i < r->n_ops; i++)
+		if (r->plans[r->first[i]].uc->map_estimate)
+			tiling_of(d, &n, &r->plans[r->first[i]], i)->count++;
 	for (i = 0; i < r->n_ops; i++) {
 		const struct plan_op *p = &r->plans[r->first[i]];
-		int seen = 0;
+		const struct tiling_seen *e;
 
 		if (!p->uc->map_estimate || p->src.kind != rep->t->ops[i].kind)
 			continue;
-		mapping_text(p, a, sizeof a);
-		for (j = 0; j < i && !seen; j++) {
-			const struct plan_op *q = &r->plans[r->first[j]];
-
-			if (!q->uc->map_estimate)
-				continue;
-			mapping_text(q, b, sizeof b);
-			seen = !strcmp(a, b) && q->m == p->m && q->k == p->k &&
-			       q->n == p->n;
-		}
-		if (seen)
+		e = tiling_of(d, &n, p, i);
+		if (e->first != i)
 			continue;
-		for (more = 0, j = i + 1; j < r->n_ops; j++) {
-			const struct plan_op *q = &r->plans[r->first[j]];
-
-			if (!q->uc->map_estimate)
-				continue;
-			mapping_text(q, b, sizeof b);
-			more += !strcmp(a, b) && q->m == p->m && q->k == p->k &&
-				q->n == p->n;
-		}
 		if (!shown++)
 			fprintf(f, md ? "\n| engine op (and others alike) | tiling "
 				      "tm x tn x tk, loops, sums, on chip |\n"
@@ -438,8 +450,9 @@ static void write_mappings(const struct report *rep, int md, FILE *f)
 				r->map_fixed ? "fixed, kept over the search" :
 				search_name[p->mapping.search]);
 		fprintf(f, md ? "| %s (+%u) | %s |\n" : "  %-16s +%-4u %s\n",
-			rep->t->ops[i].name, more, a);
+			rep->t->ops[i].name, e->count - 1, e->text);
 	}
+	free(d);
 }
 
 static void write_table(const struct report *rep, int md, FILE *f)
