@@ -41,6 +41,17 @@ static unsigned char *get_bytes(const char *path, size_t *len)
 	return buf;
 }
 
+/* The file at path holds exactly the len bytes of want. */
+static void assert_file_is(const char *path, const char *want, size_t len)
+{
+	size_t got;
+	unsigned char *buf = get_bytes(path, &got);
+
+	assert_int_equal(got, len);
+	assert_memory_equal(buf, want, len);
+	free(buf);
+}
+
 /* A trace file from a string, in /tmp via mkstemp as the loader sees it. */
 static char *tmp_trace(const char *text, size_t len)
 {
@@ -602,18 +613,13 @@ static void test_implicit_chain_v1(void **state)
 	struct scratch *s = *state;
 	struct trace t, back;
 	struct sim_err err;
-	unsigned char *buf;
-	size_t len;
 
 	assert_int_equal(read_text(text, sizeof text - 1, &t, &err), 0);
 	assert_graph(&t, wt, 5, wo);
 	/* written back as it was: version 1, no in= or out= */
 	assert_int_equal(trace_write(scratch_file(s, "v1.trace"), &t, NULL,
 				     &err), 0);
-	buf = get_bytes(s->path, &len);
-	assert_int_equal(len, sizeof text - 1);
-	assert_memory_equal(buf, text, len);
-	free(buf);
+	assert_file_is(s->path, text, sizeof text - 1);
 	assert_int_equal(trace_read(s->path, &back, &err), 0);
 	assert_same_ops(&t, &back);
 	trace_free(&back);
@@ -650,17 +656,12 @@ static void test_implicit_chain_v2(void **state)
 	struct scratch *s = *state;
 	struct trace t, back;
 	struct sim_err err;
-	unsigned char *buf;
-	size_t len;
 
 	assert_int_equal(read_text(text, sizeof text - 1, &t, &err), 0);
 	assert_graph(&t, wt, 7, wo);
 	assert_int_equal(trace_write(scratch_file(s, "v2.trace"), &t, NULL,
 				     &err), 0);
-	buf = get_bytes(s->path, &len);
-	assert_int_equal(len, sizeof want - 1);
-	assert_memory_equal(buf, want, len);
-	free(buf);
+	assert_file_is(s->path, want, sizeof want - 1);
 	assert_int_equal(trace_read(s->path, &back, &err), 0);
 	assert_same_ops(&t, &back);
 	trace_free(&back);
@@ -679,16 +680,11 @@ static void test_v2_chain_written_v1(void **state)
 	struct scratch *s = *state;
 	struct trace t;
 	struct sim_err err;
-	unsigned char *buf;
-	size_t len;
 
 	assert_int_equal(read_text(text, sizeof text - 1, &t, &err), 0);
 	assert_int_equal(trace_write(scratch_file(s, "c.trace"), &t, NULL,
 				     &err), 0);
-	buf = get_bytes(s->path, &len);
-	assert_int_equal(len, sizeof want - 1);
-	assert_memory_equal(buf, want, len);
-	free(buf);
+	assert_file_is(s->path, want, sizeof want - 1);
 	trace_free(&t);
 }
 
@@ -727,10 +723,7 @@ static void test_v2_round_trip(void **state)
 	trace_free(&t);
 	assert_int_equal(trace_write(scratch_file(s, "l.trace"), &back, NULL,
 				     &err), 0);
-	buf = get_bytes(s->path, &len);
-	assert_int_equal(len, sizeof want - 1);
-	assert_memory_equal(buf, want, len);
-	free(buf);
+	assert_file_is(s->path, want, sizeof want - 1);
 	/* and the canonical text reads back to the same bytes */
 	assert_int_equal(trace_read(s->path, &t, &err), 0);
 	assert_same_ops(&t, &back);
@@ -932,16 +925,11 @@ static void test_write_canonical(void **state)
 	struct scratch *s = *state;
 	struct trace t, back;
 	struct sim_err err;
-	unsigned char *buf;
-	size_t len;
 
 	assert_int_equal(read_text(text, sizeof text - 1, &t, &err), 0);
 	assert_int_equal(trace_write(scratch_file(s, "c.trace"), &t,
 				     "made by a test\n\nthird line\n", &err), 0);
-	buf = get_bytes(s->path, &len);
-	assert_int_equal(len, sizeof want - 1);
-	assert_memory_equal(buf, want, len);
-	free(buf);
+	assert_file_is(s->path, want, sizeof want - 1);
 	assert_int_equal(trace_read(s->path, &back, &err), 0);
 	assert_int_equal(back.n_ops, 4);
 	assert_int_equal(back.ops[0].line, 5);
@@ -1227,8 +1215,6 @@ static void test_write_unlinked(void **state)
 	struct trace t = { 0 }, back;
 	struct op ops[2];
 	struct sim_err err;
-	unsigned char *buf;
-	size_t len;
 
 	op_of(&ops[0], OP_GEMM, "a", 2);
 	op_of(&ops[1], OP_ADD, "b", 3);
@@ -1238,10 +1224,7 @@ static void test_write_unlinked(void **state)
 	t.n_ops = t.cap = 2;
 	assert_int_equal(trace_write(scratch_file(s, "u.trace"), &t, NULL,
 				     &err), 0);
-	buf = get_bytes(s->path, &len);
-	assert_int_equal(len, sizeof want - 1);
-	assert_memory_equal(buf, want, len);
-	free(buf);
+	assert_file_is(s->path, want, sizeof want - 1);
 	assert_int_equal(trace_read(s->path, &back, &err), 0);
 	assert_int_equal(back.n_tensors, 3);	/* input, a, b */
 	assert_int_equal(back.ops[1].in[1], 1);
