@@ -394,10 +394,13 @@ uint64_t sde_horizon(const void *self)
 	if (e->stream_left)
 		next = e->now + e->stream_left - 1;
 	else if (e->f_len) {
+		uint64_t clear;
+
 		if (can_start(e, e->now, next_flight(e)))
 			return 1;
-		if (gap_clear(e) > e->now)
-			next = gap_clear(e);
+		clear = gap_clear(e);	/* now: only the flight limit holds it */
+		if (clear > e->now)
+			next = clear;
 	}
 	if (h && wb_last(h) < next)
 		next = wb_last(h);
