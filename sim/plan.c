@@ -108,6 +108,8 @@ int plan_op_again(const struct config *cfg, const struct trace *t,
 	p->b_res = keep.b_res;
 	p->o_res = keep.o_res;
 	p->dep = keep.dep;
+	p->a_dep = keep.a_dep;
+	p->b_dep = keep.b_dep;
 	memcpy(p->halves, s, sizeof p->halves);
 	p->uc->params(cfg, p);
 	return p->uc->plan(cfg, t, &p->src, p, s, err);

@@ -69,6 +69,8 @@ struct plan_op {
 	int o_res;			/* output kept on chip for its readers */
 	uint32_t dep;			/* 1 + the latest entry producing an input
 					 * of this one; 0: none */
+	uint32_t a_dep, b_dep;		/* the same for the first and the second
+					 * operand alone: what its loads wait for */
 	uint64_t halves[3];		/* act, wgt, out half bytes it was planned in */
 	struct plan_map mapping;	/* engine: what the mapper chose */
 	uint32_t ab, ob;		/* activation and output bytes per element */

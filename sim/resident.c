@@ -240,6 +240,15 @@ static int by_saving(const void *a, const void *b)
 	return x->op < y->op ? -1 : x->op > y->op;
 }
 
+/* 1 + the last entry of the op writing input j of trace op i, 0 if none. */
+static uint32_t dep_in(const struct res *r, uint32_t i, uint32_t j)
+{
+	int32_t q = j < r->t->ops[i].n_in ?
+		    trace_producer(r->t, r->t->ops[i].in[j]) : -1;
+
+	return q >= 0 ? end_of(r, (uint32_t)q) : 0;
+}
+
 /* 1 + the last entry of the ops writing what trace op i reads; for the
  * later entries of a multi-entry op, the entry before. */
 static uint32_t dep_of(const struct res *r, uint32_t i)
@@ -247,11 +256,9 @@ static uint32_t dep_of(const struct res *r, uint32_t i)
 	const struct op *op = &r->t->ops[i];
 	uint32_t d = 0, j;
 
-	for (j = 0; j < op->n_in; j++) {
-		int32_t q = trace_producer(r->t, op->in[j]);
-		if (q >= 0 && end_of(r, (uint32_t)q) > d)
-			d = end_of(r, (uint32_t)q);
-	}
+	for (j = 0; j < op->n_in; j++)
+		if (dep_in(r, i, j) > d)
+			d = dep_in(r, i, j);
 	/* an MoE layer takes its routing from the router just before it */
 	if (op->kind == OP_MOE && i > 0 && r->t->ops[i - 1].kind == OP_GATE &&
 	    r->first[i] > d)
@@ -259,16 +266,33 @@ static uint32_t dep_of(const struct res *r, uint32_t i)
 	return d;
 }
 
+/* Each entry's dependencies: an op of one entry loads each operand as soon
+ * as that operand's writer is done; the entries of a multi-entry op wait
+ * for everything (and for the entry before). */
+static void set_deps(struct res *r, uint32_t i)
+{
+	uint32_t x;
+
+	for (x = r->first[i]; x < end_of(r, i); x++) {
+		struct plan_op *p = &r->plans[x];
+
+		p->dep = x == r->first[i] ? dep_of(r, i) : x;
+		p->a_dep = p->b_dep = p->dep;
+	}
+	if (plain(r, i)) {
+		r->plans[r->first[i]].a_dep = dep_in(r, i, 0);
+		r->plans[r->first[i]].b_dep = dep_in(r, i, 1);
+	}
+}
+
 static int apply(struct res *r, uint32_t i, struct sim_err *err)
 {
 	const struct op *op = &r->t->ops[i];
 	const struct config *c = r->cfg;
 	struct plan_op *e = plain(r, i);
-	uint32_t x;
 	uint64_t s[3];
 
-	for (x = r->first[i]; x < end_of(r, i); x++)
-		r->plans[x].dep = x == r->first[i] ? dep_of(r, i) : x;
+	set_deps(r, i);
 	if (!e)
 		return 0;
 	if (c->map_force.valid) {	/* a mapper trial: as the real op */
@@ -280,8 +304,11 @@ static int apply(struct res *r, uint32_t i, struct sim_err *err)
 		e->b_res = op->n_in > 1 && r->kept[op->in[1]];
 	}
 	plan_halves(c, s);
-	/* what the kept tensors leave of the buffer streams the rest */
-	s[0] = (r->cap - r->alive[i]) / (c->double_buffer ? 2 : 1);
+	/* what the kept tensors leave of the buffer streams the rest; an op
+	 * that streams no first operand (kept, or fed by its neighbour) loads
+	 * nothing into it, and its tiles are sized as without residency */
+	if (reserve(r, i))
+		s[0] = (r->cap - r->alive[i]) / (c->double_buffer ? 2 : 1);
 	if (!e->a_res && !e->b_res && !e->o_res && r->alive[i] == 0)
 		return 0;
 	return plan_op_again(c, r->t, e, s, err);

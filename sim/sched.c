@@ -23,6 +23,7 @@ static void cursor_next(const struct sched *k, struct sched_cursor *c)
 			c->a_n += c->s.new_a;
 			c->w_n += c->s.new_w;
 			c->o_n += c->s.new_o;
+			c->seq++;
 			c->a_sent = !c->s.new_a;
 			c->w_sent = !c->s.new_w;
 			c->valid = 1;
@@ -34,11 +35,13 @@ static void cursor_next(const struct sched *k, struct sched_cursor *c)
 	c->valid = 0;
 }
 
-/* Load cursor: skip steps whose operands are already resident. */
+/* Load cursors: each skips the steps with nothing of its kind to load. */
 static void load_next(struct sched *k)
 {
-	while (k->ld.valid && k->ld.a_sent && k->ld.w_sent)
-		cursor_next(k, &k->ld);
+	while (k->la.valid && k->la.a_sent)
+		cursor_next(k, &k->la);
+	while (k->lw.valid && k->lw.w_sent)
+		cursor_next(k, &k->lw);
 }
 
 /* Store cursor: the next step that completes an output tile. */
@@ -95,10 +98,12 @@ int sched_init(struct sched *k, const struct plan_op *plans, uint32_t n_ops,
 				 ((p->n + p->cols - 1) / p->cols) *
 				 (p->psum ? p->n_kt : 1);
 	}
-	cursor_start(k, &k->ld);
+	cursor_start(k, &k->la);
+	cursor_start(k, &k->lw);
 	cursor_start(k, &k->cc);
 	cursor_start(k, &k->st);
-	cursor_next(k, &k->ld);
+	cursor_next(k, &k->la);
+	cursor_next(k, &k->lw);
 	load_next(k);
 	cursor_next(k, &k->cc);
 	store_next(k, &k->st);
@@ -115,32 +120,74 @@ int sched_done(void *self)
 	return k->failed || k->ops_done == k->n_ops;
 }
 
-/* The DMA command to present next, without side effects. */
+/*
+ * A buffer is a ring: load j is written behind the loads still unreleased
+ * and may go when its bytes fit in what its op streams through (both halves
+ * as planned, or the one half without double buffering). Loads of half a
+ * buffer each give ping-pong; smaller ones, such as the next op's weights
+ * behind an attention op's short V tiles, prefetch further ahead.
+ */
+static int fits(const struct sched *k, uint64_t j, uint64_t rel,
+		uint64_t used, uint64_t bytes, uint64_t half)
+{
+	if (j - rel >= SCHED_RING)
+		return 0;
+	return used == 0 || used + bytes <= half * k->slots;
+}
+
+/* The weight load cursor's load may go now. */
+static int w_ready(const struct sched *k)
+{
+	const struct sched_cursor *l = &k->lw;
+	const struct plan_op *p;
+
+	if (!l->valid)
+		return 0;
+	p = &k->plans[l->s.op];
+	return fits(k, l->w_n - 1, k->w_rel, k->w_used, l->s.w_sram,
+		    p->halves[1]) &&
+	       !(p->w_dep && k->ops_done < p->b_dep);
+}
+
+/* The activation load cursor's load may go now. */
+static int a_ready(const struct sched *k)
+{
+	const struct sched_cursor *l = &k->la;
+	const struct plan_op *p;
+
+	if (!l->valid)
+		return 0;
+	p = &k->plans[l->s.op];
+	return fits(k, l->a_n - 1, k->a_rel, k->a_used, l->s.a_sram,
+		    p->halves[0]) &&
+	       k->ops_done >= p->a_dep;
+}
+
+/*
+ * The DMA command to present next, without side effects. Stores first,
+ * then of the two loads that may go the one the engine needs first; a load
+ * that must wait (its producer, a buffer half) does not hold up the other
+ * kind: weights depend on no earlier op and prefetch while activations
+ * wait.
+ */
 static enum pick pick_dma(const struct sched *k, struct dma_cmd *c)
 {
-	const struct sched_cursor *l = &k->ld;
+	int w = w_ready(k), a = a_ready(k);
 
 	memset(c, 0, sizeof *c);
 	if (k->st.valid && k->o_written > k->o_issued) {
 		*c = (struct dma_cmd){ 1, DMA_STORE, k->st.s.op, k->st.s.o_dram };
 		return PICK_CMD;
 	}
-	if (!l->valid)
-		return PICK_NONE;
-	/* weights first: they depend on no earlier op, so they prefetch while
-	 * the activations wait for their producer */
-	if (!l->w_sent) {
-		if (l->w_n - 1 >= k->w_rel + k->slots ||
-		    (k->plans[l->s.op].w_dep && k->ops_done < k->plans[l->s.op].dep))
-			return PICK_BLOCKED;
-		*c = (struct dma_cmd){ 1, DMA_LOAD_W, l->s.op, l->s.w_dram };
+	if (w && (!a || k->lw.seq <= k->la.seq)) {
+		*c = (struct dma_cmd){ 1, DMA_LOAD_W, k->lw.s.op, k->lw.s.w_dram };
 		return PICK_CMD;
 	}
-	if (l->a_n - 1 >= k->a_rel + k->slots ||
-	    k->ops_done < k->plans[l->s.op].dep)
-		return PICK_BLOCKED;
-	*c = (struct dma_cmd){ 1, DMA_LOAD_A, l->s.op, l->s.a_dram };
-	return PICK_CMD;
+	if (a) {
+		*c = (struct dma_cmd){ 1, DMA_LOAD_A, k->la.s.op, k->la.s.a_dram };
+		return PICK_CMD;
+	}
+	return k->la.valid || k->lw.valid ? PICK_BLOCKED : PICK_NONE;
 }
 
 /* The op reads an operand from the chip, not through a load: it waits
@@ -206,10 +253,10 @@ static void observe_unit(struct sched *k, const struct unit_port *u)
 {
 	const struct unit_cmd *r = u->rd_done, *w = u->wb_done;
 
-	if (r->valid) {
-		k->a_rel += !!(r->flags & UNIT_A_LAST);
-		k->w_rel += !!(r->flags & UNIT_W_LAST);
-	}
+	if (r->valid && (r->flags & UNIT_A_LAST))
+		k->a_used -= k->a_size[k->a_rel++ % SCHED_RING];
+	if (r->valid && (r->flags & UNIT_W_LAST))
+		k->w_used -= k->w_size[k->w_rel++ % SCHED_RING];
 	if (!w->valid)
 		return;
 	k->o_written += !!(w->flags & UNIT_O_LAST);
@@ -256,12 +303,16 @@ static void dma_accepted(struct sched *k)
 	}
 	o->dram_rd += c->bytes;
 	if (c->kind == DMA_LOAD_A) {
-		o->act_wr += k->ld.s.a_sram;
-		k->ld.a_sent = 1;
+		o->act_wr += k->la.s.a_sram;
+		k->a_size[(k->la.a_n - 1) % SCHED_RING] = k->la.s.a_sram;
+		k->a_used += k->la.s.a_sram;
+		k->la.a_sent = 1;
 	} else {
-		o->wgt_wr += k->ld.s.w_sram;
+		o->wgt_wr += k->lw.s.w_sram;
 		o->wgt_dram += c->bytes;
-		k->ld.w_sent = 1;
+		k->w_size[(k->lw.w_n - 1) % SCHED_RING] = k->lw.s.w_sram;
+		k->w_used += k->lw.s.w_sram;
+		k->lw.w_sent = 1;
 	}
 	load_next(k);
 }
@@ -426,5 +477,6 @@ void sched_check(const void *self, uint64_t cycle)
 		   "sched");
 	SIM_ASSERT(k->o_stored <= k->o_issued && k->o_issued <= k->o_written,
 		   cycle, "sched");
-	SIM_ASSERT(k->ld.a_n <= k->a_rel + k->slots + 1, cycle, "sched");
+	SIM_ASSERT(k->la.a_n <= k->a_rel + SCHED_RING + 1 &&
+		   k->lw.w_n <= k->w_rel + SCHED_RING + 1, cycle, "sched");
 }

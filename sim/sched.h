@@ -1,16 +1,22 @@
 /*
  * sched.h - the controller: turns planned steps into DMA and engine commands.
  *
- * Three cursors walk the same step sequence (plan.h): the load cursor issues
- * activation and weight loads as soon as a buffer half is free, the compute
- * cursor hands a step to the engine once its operands are in SRAM and its
- * output half is free, the store cursor writes finished output tiles back.
- * Loads, releases and stores all happen in sequence order, so plain counters
- * stand in for per-slot state. An op's activation operands are earlier ops'
- * outputs, so they are loaded only once every earlier op is stored.
- * Invariant: a load j is issued only when load
- * j - slots has been released by the engine (no buffer half is overwritten
- * while still read), and every op's output tiles are stored exactly once.
+ * Four cursors walk the same step sequence (plan.h): the activation and the
+ * weight load cursors issue loads as soon as they fit in their buffer, the
+ * compute cursor hands a step to the engine once its operands are in SRAM
+ * and its output half is free, the store cursor writes finished output
+ * tiles back. Each kind of load, each release and each store happens in
+ * sequence order, so counters and a ring of load sizes stand in for
+ * per-slot state. The activation and weight buffers are rings: a load goes
+ * in behind the unreleased loads when its bytes fit in what its op streams
+ * through (both planned halves), so half-buffer loads ping-pong and smaller
+ * ones prefetch further ahead. A load whose operand is an earlier op's
+ * output waits for the op writing that operand; one kind waiting does not
+ * hold up the other, and of two loads that may go the earlier step's goes
+ * first.
+ * Invariant: the bytes of issued, unreleased loads of a buffer never exceed
+ * the streaming part of it (or one load, when that load alone is larger),
+ * and every op's output tiles are stored exactly once.
  */
 #ifndef SIM_SCHED_H
 #define SIM_SCHED_H
@@ -60,12 +66,16 @@ struct sched_hooks {
 	int (*end)(void *ctx, uint32_t op);
 };
 
+/* Loads issued and not yet released, at most, per buffer. */
+#define SCHED_RING 64
+
 struct sched_cursor {
 	uint32_t op;			/* op being walked (n_ops = finished) */
 	struct plan_walk w;		/* position within it */
 	struct plan_step s;		/* current step, when valid */
 	int valid;			/* 1: s is a step to act on */
 	uint64_t a_n, w_n, o_n;		/* loads / out tiles seen, s's included */
+	uint64_t seq;			/* steps walked, s's included */
 	uint8_t a_sent, w_sent;		/* load cursor: s's loads issued */
 };
 
@@ -88,10 +98,14 @@ struct sched {
 	const char *data;		/* operands of the compute cursor's op */
 	size_t data_stride;		/* bytes between heads' operand records */
 
-	struct sched_cursor ld, cc, st;	/* load, compute, store cursors */
+	struct sched_cursor la, lw;	/* activation and weight load cursors */
+	struct sched_cursor cc, st;	/* compute and store cursors */
 	uint8_t dma_is_store;		/* out.dma came from the store cursor */
 	uint64_t a_loaded, w_loaded;	/* loads completed */
 	uint64_t a_rel, w_rel;		/* loads released by the engine */
+	uint64_t a_used, w_used;	/* bytes of loads issued, not released */
+	uint64_t a_size[SCHED_RING];	/* bytes of load j, at j % SCHED_RING */
+	uint64_t w_size[SCHED_RING];
 	uint64_t o_written, o_issued, o_stored; /* out tiles: written back, store issued, stored */
 
 	uint64_t now;			/* cycles stepped */

@@ -538,6 +538,35 @@ static void test_buffers_monotonic(void **state)
 	trace_free(&t);
 }
 
+/*
+ * Tensors kept on chip may fill the activation buffer at an op that streams
+ * no first operand (A·V takes the softmax's rows straight from it): such an
+ * op still plans its tiles. BERT-base at seq 128 on 384 KiB fills it at
+ * l0.av; every size from one that keeps nothing to one that keeps all runs.
+ */
+static void test_buffer_full_of_kept_tensors(void **state)
+{
+	static const unsigned kib[] = { 192, 320, 384, 448, 640 };
+	struct config c;
+	struct trace t;
+	struct run_result r;
+	char ini[128];
+	unsigned i;
+
+	(void)state;
+	zoo_trace("bert-base", 128, 2, 4, &t);
+	trace_truncate(&t, 12);
+	for (i = 0; i < sizeof kib / sizeof *kib; i++) {
+		snprintf(ini, sizeof ini, "[sram]\nact_kib = %u\nwgt_kib = 128\n",
+			 kib[i]);
+		text_cfg(ini, &c);
+		run(&c, &t, 0, 1, &r);
+		check_roofline(&c, &r);
+		run_free(&r);
+	}
+	trace_free(&t);
+}
+
 static void test_energy_sums(void **state)
 {
 	struct config c;
@@ -661,6 +690,7 @@ int main(void)
 		cmocka_unit_test(test_timing_equals_functional),
 		cmocka_unit_test(test_functional_patterns),
 		cmocka_unit_test(test_buffers_monotonic),
+		cmocka_unit_test(test_buffer_full_of_kept_tensors),
 		cmocka_unit_test(test_energy_sums),
 		cmocka_unit_test(test_reports_deterministic),
 		cmocka_unit_test(test_invariants_every_cycle),
