@@ -392,60 +392,73 @@ static double run_score(const struct config *cfg, const struct run_result *r)
 	return map_score(cfg, &c);
 }
 
-/* The decision runs: timing, fast-forwarded, native kernel, no figures. */
+/* The searched tilings, the greedy estimate's, the fixed rule's. */
+enum { TRY_SEARCH, TRY_GREEDY, TRY_FIXED, TRY_N };
+
+/*
+ * The decision runs (timing, fast-forwarded, native kernel, no figures):
+ * the whole trace on each way of choosing tilings. Per-op trials cannot
+ * see how one op's tiles shift its neighbours' prefetch, so the search
+ * keeps whichever ran the trace best; returns its index.
+ */
 static int guard(const struct config *cfg, const struct trace *t,
-		 const struct run_opts *o, struct run_result *rs,
-		 struct run_result *rf, struct sim_err *err)
+		 const struct run_opts *o, struct config *cf,
+		 struct run_result *r, struct sim_err *err)
 {
 	struct run_opts q = { .seed = o->seed, .fast_forward = 1,
 			      .max_cycles = o->max_cycles, .task = o->task,
 			      .task_set = o->task_set, .no_moe_figures = 1,
 			      .units = o->units, .no_map_guard = 1 };
-	struct config fixed = *cfg;
+	static const int how[TRY_N] = { CFG_MAP_EXHAUSTIVE, CFG_MAP_GREEDY,
+					CFG_MAP_FIXED };
+	int i, best = 0;
 
-	fixed.map_search = CFG_MAP_FIXED;
-	if (run_once(cfg, t, &q, rs, err))
-		return -1;
-	if (run_once(&fixed, t, &q, rf, err)) {
-		run_free(rs);
-		return -1;
+	for (i = 0; i < TRY_N; i++) {
+		cf[i] = *cfg;
+		cf[i].map_search = how[i];
+		if (run_once(&cf[i], t, &q, &r[i], err)) {
+			while (i-- > 0)
+				run_free(&r[i]);
+			return -1;
+		}
+		/* ties go to the simpler rule */
+		if (run_score(cfg, &r[i]) <= run_score(cfg, &r[best]))
+			best = i;
 	}
-	return 0;
+	return best;
 }
 
 int run_sim(const struct config *cfg, const struct trace *t,
 	    const struct run_opts *o, struct run_result *r, struct sim_err *err)
 {
-	struct run_result rs, rf;
-	struct config fixed = *cfg;
-	int use_fixed, rc;
+	struct run_result rt[TRY_N];
+	struct config cf[TRY_N];
+	uint64_t fixed_cyc, search_cyc;
+	int best, i, rc;
 
 	memset(r, 0, sizeof *r);	/* run_free-able whatever fails */
 	if (o->no_map_guard || cfg->map_force.valid ||
 	    cfg->map_search != CFG_MAP_EXHAUSTIVE)
 		return run_once(cfg, t, o, r, err);
-	if (guard(cfg, t, o, &rs, &rf, err))
+	best = guard(cfg, t, o, cf, rt, err);
+	if (best < 0)
 		return -1;
-	use_fixed = run_score(cfg, &rf) < run_score(cfg, &rs);
-	fixed.map_search = CFG_MAP_FIXED;
+	fixed_cyc = rt[TRY_FIXED].cycles;
+	search_cyc = rt[TRY_SEARCH].cycles;
 	if (!o->functional && o->fast_forward && !o->check && !o->clock) {
 		/* the decision run is this run: keep it */
-		*r = use_fixed ? rf : rs;
-		run_free(use_fixed ? &rs : &rf);
-		r->map_fixed = use_fixed;
-		r->map_fixed_cycles = rf.cycles;
-		r->map_search_cycles = rs.cycles;
-		return o->no_moe_figures ? 0 :
-		       run_moe_figures(use_fixed ? &fixed : cfg, t, o, r, err);
+		*r = rt[best];
+		memset(&rt[best], 0, sizeof rt[best]);
+		rc = o->no_moe_figures ? 0 :
+		     run_moe_figures(&cf[best], t, o, r, err);
+	} else {
+		rc = run_once(&cf[best], t, o, r, err);
 	}
-	rc = run_once(use_fixed ? &fixed : cfg, t, o, r, err);
-	if (rc == 0) {
-		r->map_fixed = use_fixed;
-		r->map_fixed_cycles = rf.cycles;
-		r->map_search_cycles = rs.cycles;
-	}
-	run_free(&rs);
-	run_free(&rf);
+	for (i = 0; i < TRY_N; i++)
+		run_free(&rt[i]);
+	r->map_fixed = best == TRY_FIXED;
+	r->map_fixed_cycles = fixed_cyc;
+	r->map_search_cycles = search_cyc;
 	return rc;
 }
 

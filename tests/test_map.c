@@ -60,7 +60,8 @@ static void test_fits_moves_once(void **state)
 }
 
 /*
- * BERT-base's FFN2, 128 x 3072 x 768 at 2:4, on the default buffers: no
+ * BERT-base's FFN2, 128 x 3072 x 768 at 2:4, on 256 / 256 / 128 KiB
+ * buffers (act / wgt / out; the earlier default): no
  * tiling moves less than A + W + out (393,216 + 1,474,560 + 98,304). The
  * fixed rule keeps sums in the PEs and reloads the weights per 32-row
  * block (6,291,456 bytes). With the sums in the whole 128 KiB out buffer
@@ -69,6 +70,8 @@ static void test_fits_moves_once(void **state)
  */
 static void test_psum_cuts_reloads(void **state)
 {
+	static const char bufs[] = "[sram]\nact_kib = 256\nwgt_kib = 256\n"
+				   "out_kib = 128";
 	struct config c;
 	struct trace t;
 	struct run_result f, e;
@@ -76,9 +79,9 @@ static void test_psum_cuts_reloads(void **state)
 	(void)state;
 	load_trace_text("stasim-trace 1\ngemm name=g m=128 k=3072 n=768 "
 			"nm=2:4\n", &t);
-	cfg_search("", "fixed", &c);
+	cfg_search(bufs, "fixed", &c);
 	run_ok(&c, &t, 0, &f);
-	cfg_search("", "exhaustive", &c);
+	cfg_search(bufs, "exhaustive", &c);
 	run_ok(&c, &t, 0, &e);
 	assert_int_equal(dram(&f), 6291456);
 	assert_true(dram(&e) >= 393216 + 1474560 + 98304);
@@ -197,32 +200,36 @@ static void test_independent_ops_overlap(void **state)
 	trace_free(&b);
 }
 
-/* The exhaustive search never loses to the fixed rule on a whole trace,
- * and every engine op says what was chosen, in JSON too. */
+/* The exhaustive search never loses to the fixed rule or to greedy on a
+ * whole trace, and every engine op says what was chosen, in JSON too. */
 static void test_never_slower_and_reported(void **state)
 {
 	static const char *const traces[] = { "traces/deit-tiny-2of4.trace.gz",
-		"traces/m3vit-tiny-2of4.trace.gz" };
+		"traces/m3vit-tiny-2of4.trace.gz",
+		"traces/bert-base-s128-2of4.trace.gz" };
 	static const char *const cfgs[] = { "", "[engine]\nrows = 16\ncols = 16\n"
 		"m_max = 8\n[sram]\nact_kib = 64\nwgt_kib = 64\nout_kib = 32" };
 	char path[1024], *json = NULL;
 	size_t len = 0;
 	struct config c;
 	struct trace t;
-	struct run_result f, e;
+	struct run_result f, g, e;
 	struct sim_err err;
 	unsigned i, j, x, engine, mappings;
 
 	(void)state;
-	for (i = 0; i < 2; i++) {
+	for (i = 0; i < sizeof traces / sizeof *traces; i++) {
 		assert_int_equal(trace_read(src_path(path, sizeof path,
 					traces[i]), &t, &err), 0);
 		for (j = 0; j < 2; j++) {
 			cfg_search(cfgs[j], "fixed", &c);
 			run_ok(&c, &t, 0, &f);
+			cfg_search(cfgs[j], "greedy", &c);
+			run_ok(&c, &t, 0, &g);
 			cfg_search(cfgs[j], "exhaustive", &c);
 			run_ok(&c, &t, 0, &e);
 			assert_true(e.cycles <= f.cycles);
+			assert_true(e.cycles <= g.cycles);
 			for (engine = 0, x = 0; x < e.n_ops; x++)
 				engine += e.plans[e.first[x]].uc->map_estimate &&
 					  (t.ops[x].kind == OP_GEMM ||
@@ -242,6 +249,7 @@ static void test_never_slower_and_reported(void **state)
 			}
 			assert_int_equal(mappings, engine);
 			run_free(&f);
+			run_free(&g);
 			run_free(&e);
 		}
 		trace_free(&t);
