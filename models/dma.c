@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "../sim/kern.h"
+#include "../sim/timeline.h"
 
 void dma_init(struct dma *d, const struct dma_params *p,
 	      const struct dma_cmd *in)
@@ -96,6 +97,17 @@ static void retire(struct dma *d)
 	d->f_len--;
 }
 
+/* The timeline's load and store lanes for n cycles of the channel. */
+static void lanes(struct dma *d, uint64_t n)
+{
+	const struct dma_cmd *c = &d->issuing;
+	int store = c->valid && c->kind == DMA_STORE;
+
+	tl_note(d->tl_load, n, c->op, c->valid && !store ? TL_BUSY : TL_IDLE,
+		0, c->kind);
+	tl_note(d->tl_store, n, c->op, store ? TL_BUSY : TL_IDLE, 0, c->kind);
+}
+
 void dma_step(void *self, uint64_t cycle)
 {
 	struct dma *d = self;
@@ -104,6 +116,8 @@ void dma_step(void *self, uint64_t cycle)
 	if (!d->issuing.valid && d->q_len)
 		start(d);
 	d->nxt.active = d->issuing.valid;
+	if (d->tl_load)
+		lanes(d, 1);
 	if (d->issuing.valid)
 		send(d);
 	retire(d);
@@ -148,6 +162,8 @@ void dma_skip(void *self, uint64_t n)
 {
 	struct dma *d = self;
 
+	if (d->tl_load)
+		lanes(d, n);
 	if (d->issuing.valid) {
 		d->issue_left -= n;
 		d->busy_cycles += n;

@@ -52,6 +52,8 @@ struct dma_mem {
 		       uint64_t *data_cycles, uint64_t *lat_cycles);
 };
 
+struct tl_track;
+
 struct dma_flight {
 	struct dma_cmd cmd;	/* the transfer */
 	uint64_t done_at;	/* cycle on which it completes */
@@ -79,6 +81,8 @@ struct dma {
 	uint64_t busy_cycles;		/* cycles the channel moved data */
 	uint64_t bytes[DMA_KIND_COUNT];	/* DRAM bytes started, per kind */
 	uint64_t transfers;		/* commands started */
+	struct tl_track *tl_load;	/* timeline lanes (may be NULL) */
+	struct tl_track *tl_store;
 };
 
 struct dma_params {

@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "../sim/kern.h"
+#include "../sim/timeline.h"
 
 void fu_init(struct fu *u, const char *name, const struct unit_cmd *in,
 	     const uint32_t *want_op, uint64_t *op_busy, uint64_t *op_stall)
@@ -31,10 +32,17 @@ static void account(struct fu *u, uint64_t n)
 		u->busy_cycles += n;
 		if (u->op_busy)
 			u->op_busy[u->cur.op] += n;
+		if (u->tl)
+			tl_note(u->tl, n, u->cur.op, TL_BUSY, 0, 0);
 	} else if (*u->want_op) {
 		u->stall_cycles += n;
 		if (u->op_stall)
 			u->op_stall[*u->want_op - 1] += n;
+		if (u->tl)
+			tl_note(u->tl, n, *u->want_op - 1, TL_STALL,
+				u->why ? *u->why : 0, 0);
+	} else if (u->tl) {
+		tl_note(u->tl, n, 0, TL_IDLE, 0, 0);
 	}
 }
 

@@ -47,6 +47,8 @@ struct fu {
 	uint64_t busy_cycles;		/* cycles working on a tile */
 	uint64_t stall_cycles;		/* idle with work pending */
 	uint64_t *op_busy, *op_stall;	/* per op (may be NULL) */
+	struct tl_track *tl;		/* timeline lane (may be NULL) */
+	const uint8_t *why;		/* port: why pending work waits */
 };
 
 void fu_init(struct fu *u, const char *name, const struct unit_cmd *in,

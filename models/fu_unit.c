@@ -14,7 +14,11 @@ const struct kern_ops fu_unit_ops = {
 
 void fu_unit_init(void *self, const char *name, const struct unit_env *env)
 {
-	fu_init(self, name, env->cmd, env->want, env->op_busy, env->op_stall);
+	struct fu *u = self;
+
+	fu_init(u, name, env->cmd, env->want, env->op_busy, env->op_stall);
+	u->tl = env->tl;
+	u->why = env->why;
 }
 
 void fu_unit_attach(void *self, const struct unit_cmd *cmd,

@@ -154,7 +154,7 @@ static int sc_rtl(const struct config *cfg)
 }
 
 const struct unit_class gate_unit = {
-	.name = "gate", .eu = EU_GATE, .w_tiled = 1,
+	.name = "gate", .title = "gate", .eu = EU_GATE, .w_tiled = 1,
 	.takes = takes, .params = params, .plan = plan, .expand = expand,
 	.time = time_step, .loads = loads, .work = work,
 	.dyn_pj = dyn_pj, .leak_pj = leak_pj,

@@ -17,6 +17,7 @@
 #include <string.h>
 
 #include "../sim/kern.h"
+#include "../sim/timeline.h"
 
 uint32_t sde_pipe_depth(uint32_t n_max)
 {
@@ -43,6 +44,8 @@ void sde_init(struct sde *e, const struct sde_params *p,
 	e->acc_db = p->acc_double_buffer;
 	e->op_busy = p->op_busy;
 	e->op_stall = p->op_stall;
+	e->tl = p->tl;
+	e->why = p->why;
 	e->out.cmd_ready = 1;
 	e->nxt = e->out;
 }
@@ -266,10 +269,17 @@ static void account(struct sde *e, uint32_t by, uint64_t n)
 		e->busy_cycles += n;
 		if (e->op_busy)
 			e->op_busy[by - 1] += n;
+		if (e->tl)
+			tl_note(e->tl, n, by - 1, TL_BUSY, 0, 0);
 	} else if (*e->want_op) {
 		e->stall_cycles += n;
 		if (e->op_stall)
 			e->op_stall[*e->want_op - 1] += n;
+		if (e->tl)
+			tl_note(e->tl, n, *e->want_op - 1, TL_STALL,
+				e->why ? *e->why : 0, 0);
+	} else if (e->tl) {
+		tl_note(e->tl, n, 0, TL_IDLE, 0, 0);
 	}
 }
 

@@ -117,6 +117,8 @@ struct sde {
 	uint64_t stall_cycles;		/* idle cycles with work pending */
 	uint64_t *op_busy;		/* per op: busy cycles (may be NULL) */
 	uint64_t *op_stall;		/* per op: stall cycles (may be NULL) */
+	struct tl_track *tl;		/* timeline lane (may be NULL) */
+	const uint8_t *why;		/* port: why pending work waits */
 };
 
 struct sde_params {
@@ -125,6 +127,8 @@ struct sde_params {
 	int acc_double_buffer;	/* shadow accumulators */
 	uint64_t *op_busy;	/* per-op counters, sized to the trace */
 	uint64_t *op_stall;
+	struct tl_track *tl;	/* timeline lane (may be NULL) */
+	const uint8_t *why;	/* port: why pending work waits */
 };
 
 void sde_init(struct sde *e, const struct sde_params *p,

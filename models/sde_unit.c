@@ -198,7 +198,7 @@ static void init(void *self, const struct unit_env *env)
 {
 	struct sde_params ep = { env->cfg->n_max, env->cfg->cols,
 				 env->cfg->acc_double_buffer, env->op_busy,
-				 env->op_stall };
+				 env->op_stall, env->tl, env->why };
 
 	sde_init(self, &ep, env->cmd, env->want);
 }
@@ -234,7 +234,7 @@ static int sc_rtl(const struct config *cfg)
 }
 
 const struct unit_class sde_unit = {
-	.name = "sde", .eu = EU_SDE, .w_tiled = 1,
+	.name = "sde", .title = "engine", .eu = EU_SDE, .w_tiled = 1,
 	.takes = takes, .params = params, .plan = plan, .time = time_step,
 	.loads = loads, .work = work,
 	.map_candidates = sde_map_candidates, .map_apply = sde_map_apply,

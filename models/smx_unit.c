@@ -113,7 +113,7 @@ static int sc_rtl(const struct config *cfg)
 }
 
 const struct unit_class smx_unit = {
-	.name = "smx", .eu = EU_SMX, .w_tiled = 0,
+	.name = "smx", .title = "softmax", .eu = EU_SMX, .w_tiled = 0,
 	.takes = takes, .params = params, .plan = plan, .fuse = fuse,
 	.time = time_step, .work = work,
 	.dyn_pj = dyn_pj, .leak_pj = leak_pj,

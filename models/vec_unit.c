@@ -114,7 +114,7 @@ static void init(void *self, const struct unit_env *env)
 }
 
 const struct unit_class vec_unit = {
-	.name = "vec", .eu = EU_VEC, .w_tiled = 0,
+	.name = "vec", .title = "vector", .eu = EU_VEC, .w_tiled = 0,
 	.takes = takes, .params = params, .plan = plan, .fuse = fuse,
 	.time = time_step, .work = work,
 	.dyn_pj = dyn_pj, .leak_pj = leak_pj,

@@ -20,8 +20,10 @@
 
 #include "config.h"
 #include "err.h"
+#include "lib/afile.h"
 #include "lib/num.h"
 #include "report.h"
+#include "timeline.h"
 #include "trace.h"
 
 #define RUN_OPTS_MAX 32		/* run's options and a program's own */
@@ -40,7 +42,8 @@ enum {
 	RUN_DUMP,
 	RUN_TASK,
 	RUN_NO_FF,
-	RUN_CHECK
+	RUN_CHECK,
+	RUN_TIMELINE
 };
 
 /* -c, -t and -o stay short only: "--config" is answered "did you mean
@@ -61,6 +64,8 @@ static const struct opt_spec run_opts[] = {
 	{ RUN_NO_FF, "no-fast-forward", NULL, "step every cycle (no skipping "
 	  "of idle stretches)" },
 	{ RUN_CHECK, "check", NULL, "check every unit's invariants every cycle" },
+	{ RUN_TIMELINE, "timeline", "FILE", "write what every unit did, cycle "
+	  "by cycle, as trace-event JSON (Perfetto, chrome://tracing)" },
 	OPT_END
 };
 
@@ -153,6 +158,9 @@ static int run_key(void *ctx, int key, const char *v)
 	case RUN_CHECK:
 		a->o.check = 1;
 		return 0;
+	case RUN_TIMELINE:
+		a->timeline = v;
+		return 0;
 	default:
 		return p->extra->fn(p->extra->ctx, key, v);
 	}
@@ -235,6 +243,27 @@ static int prepare_dir(const char *prog, const char *dir, const char *opt,
 	return cli_input_error(prog, &err);
 }
 
+/* A file to be written after the run: not a directory, and its directory
+ * writable, so that a bad path fails before the simulation. */
+static int check_out_file(const char *prog, const char *path, const char *opt)
+{
+	struct sim_err err;
+	struct stat st;
+	char dir[1024];
+	const char *slash = strrchr(path, '/');
+
+	snprintf(dir, sizeof dir, "%.*s", slash ? (int)(slash - path) : 1,
+		 slash ? (slash == path ? "/" : path) : ".");
+	if (stat(path, &st) == 0 && S_ISDIR(st.st_mode))
+		err_set(&err, path, 0, opt, "is a directory");
+	else if (access(dir, W_OK | X_OK) != 0)
+		err_set(&err, path, 0, opt, "cannot write into %s: %s", dir,
+			strerror(errno));
+	else
+		return 0;
+	return cli_input_error(prog, &err);
+}
+
 int cli_run_dirs(struct cli_run_args *a)
 {
 	int rc = 0;
@@ -243,6 +272,8 @@ int cli_run_dirs(struct cli_run_args *a)
 		rc = prepare_dir(a->prog, a->outdir, "-o", &a->made_outdir);
 	if (!rc && a->dump)
 		rc = prepare_dir(a->prog, a->dump, "--dump", &a->made_dump);
+	if (!rc && a->timeline)
+		rc = check_out_file(a->prog, a->timeline, "--timeline");
 	return rc;
 }
 
@@ -290,11 +321,56 @@ static int finish_run(const struct cli_run_args *a, const struct config *cfg,
 	return report_stdout(a, &rep);
 }
 
+/* Names of the timeline's segments: the trace op of an execution entry. */
+struct names {
+	const struct trace *t;
+	const struct run_result *r;
+};
+
+static const char *entry_name(const void *ctx, uint32_t x)
+{
+	const struct names *n = ctx;
+
+	return x < n->r->n_exec ? n->t->ops[n->r->plans[x].trace_op].name : "";
+}
+
+/* --timeline FILE, written whole or not at all. */
+static int write_timeline(const struct cli_run_args *a,
+			  const struct config *cfg, const struct trace *t,
+			  const struct run_result *r, struct timeline *tl)
+{
+	struct names n = { t, r };
+	struct afile f;
+	struct sim_err err;
+	char title[600];
+	size_t from, to;
+
+	snprintf(title, sizeof title, "%s on %s", t->path, cfg->name);
+	if (afile_open(&f, a->timeline, "--timeline", &err))
+		return cli_input_error(a->prog, &err);
+	if (tl_write(tl, f.f, cfg->clock_mhz, title, entry_name, &n, &from,
+		     &to)) {
+		afile_abort(&f);
+		fprintf(stderr, "%s: %s: --timeline: cannot write: %s\n",
+			a->prog, a->timeline, strerror(errno));
+		return SIM_EXIT_FAIL;
+	}
+	if (afile_commit(&f, "--timeline", &err))
+		return cli_input_error(a->prog, &err);
+	if (to)
+		fprintf(stderr, "%s: --timeline: %zu segments, more than %zu: "
+			"adjacent short ones merged into %zu (each event's "
+			"args.merged counts them)\n", a->prog, from,
+			tl->max_events, to);
+	return SIM_EXIT_OK;
+}
+
 int cli_run_sim(struct cli_run_args *a, const struct config *cfg,
 		const struct run_clock *clock)
 {
 	struct trace t = { 0 };
 	struct run_result r;
+	struct timeline tl;
 	struct sim_err err;
 	int rc;
 
@@ -302,10 +378,15 @@ int cli_run_sim(struct cli_run_args *a, const struct config *cfg,
 		return cli_input_error(a->prog, &err);
 	a->o.dump_dir = a->dump;
 	a->o.clock = clock;
+	tl_init(&tl);
+	a->o.timeline = a->timeline ? &tl : NULL;
 	if (run_sim(cfg, &t, &a->o, &r, &err))
 		rc = cli_input_error(a->prog, &err);
 	else
 		rc = finish_run(a, cfg, &t, &r);
+	if (rc == SIM_EXIT_OK && a->timeline)
+		rc = write_timeline(a, cfg, &t, &r, &tl);
+	tl_free(&tl);
 	run_free(&r);
 	trace_free(&t);
 	return rc;

@@ -35,6 +35,7 @@ struct cli_run_args {
 	const char *trace;		/* -t TRACE */
 	const char *outdir;		/* -o DIR, NULL = none */
 	const char *dump;		/* --dump DIR, NULL = none */
+	const char *timeline;		/* --timeline FILE, NULL = none */
 	int made_outdir, made_dump;	/* 1: created by cli_run_dirs */
 	enum report_format format;	/* --format, of the report on stdout */
 	struct run_opts o;		/* --mode, --seed, --task, ... */

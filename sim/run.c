@@ -51,8 +51,16 @@ void run_free(struct run_result *r)
 	memset(r, 0, sizeof *r);
 }
 
+/* The timeline's lanes: DMA loads, stores, DRAM, then each unit. */
+static struct tl_track *lane(struct timeline *tl, unsigned i,
+			     const char *name)
+{
+	return tl && i < TL_TRACKS_MAX ? tl_track(tl, i, name) : NULL;
+}
+
 static void wire(struct run_top *u, const struct config *cfg,
-		 const struct run_result *r, const struct sched_hooks *hooks)
+		 const struct run_result *r, const struct sched_hooks *hooks,
+		 struct timeline *tl)
 {
 	struct dma_params dp = dma_unit_params(cfg);
 	struct unit_port ports[UNIT_MAX];
@@ -64,11 +72,23 @@ static void wire(struct run_top *u, const struct config *cfg,
 	sched_init(&u->sched, r->plans, r->n_exec, cfg->double_buffer,
 		   &u->dma.out, ports, u->units->n, hooks, r->xops);
 	dma_init(&u->dma, &dp, &so->dma);
+	u->dma.tl_load = lane(tl, TL_DMA_LOAD, "DMA load");
+	u->dma.tl_store = lane(tl, TL_DMA_STORE, "DMA store");
+	if (tl) {
+		lane(tl, TL_DRAM, "DRAM (waits)");
+		tl->bpc = config_dram_bytes_per_cycle(cfg);
+		tl->clock_mhz = cfg->clock_mhz;
+		u->sched.tl = tl;
+	}
 	for (i = 0; i < u->units->n; i++) {
+		const struct unit_class *c = u->units->cls[i];
 		struct unit_env env = { cfg, &so->cmd[i], &so->want[i],
-					u->op_busy, u->op_stall };
+					u->op_busy, u->op_stall,
+					lane(tl, TL_UNIT0 + i, c->title ? c->title
+							       : c->name),
+					&so->why[i] };
 
-		u->units->cls[i]->init(u->unit[i], &env);
+		c->init(u->unit[i], &env);
 	}
 }
 
@@ -365,7 +385,7 @@ static int run_once(const struct config *cfg, const struct trace *t,
 		}
 		func_hooks(&f, &hooks);
 	}
-	wire(u, cfg, r, o->functional ? &hooks : NULL);
+	wire(u, cfg, r, o->functional ? &hooks : NULL, o->timeline);
 	if (clock_units(u, o, msg, sizeof msg)) {
 		err_set(err, t->path, 0, "", "%s", msg);
 		goto out;
@@ -445,7 +465,8 @@ int run_sim(const struct config *cfg, const struct trace *t,
 		return -1;
 	fixed_cyc = rt[TRY_FIXED].cycles;
 	search_cyc = rt[TRY_SEARCH].cycles;
-	if (!o->functional && o->fast_forward && !o->check && !o->clock) {
+	if (!o->functional && o->fast_forward && !o->check && !o->clock &&
+	    !o->timeline) {
 		/* the decision run is this run: keep it */
 		*r = rt[best];
 		memset(&rt[best], 0, sizeof rt[best]);
@@ -487,6 +508,7 @@ static int alone(const struct config *cfg, const struct trace *t, uint32_t i,
 	so.no_map_guard = 1;	/* the main run's tilings, as chosen */
 	so.functional = 0;
 	so.dump_dir = NULL;
+	so.timeline = NULL;
 	so.seed = o->seed;
 	rc = run_sim(cfg, &one, &so, &r, err);
 	*cycles = r.cycles;

@@ -36,6 +36,7 @@ struct run_opts {
 	const struct unit_registry *units; /* NULL: stasim's units (unit.h);
 					 * tests add their own */
 	int no_map_guard;	/* 1: keep the searched tilings unchecked */
+	struct timeline *timeline; /* record every unit's lane here, or NULL */
 };
 
 struct run_unit {

@@ -197,23 +197,32 @@ static int on_chip_input(const struct plan_op *p)
 	return p->a_onchip || p->a_res || p->b_res;
 }
 
-/* The compute command to present next, without side effects. */
-static enum pick pick_exec(const struct sched *k, struct unit_cmd *c)
+/* The compute command to present next, without side effects; why it
+ * cannot be (enum tl_cause) when blocked. */
+static enum pick pick_exec(const struct sched *k, struct unit_cmd *c,
+			   uint8_t *why)
 {
 	const struct sched_cursor *cc = &k->cc;
 	const struct plan_step *s = &cc->s;
 
 	memset(c, 0, sizeof *c);
+	*why = TL_WHY_NONE;
 	if (!cc->valid)
 		return PICK_NONE;
-	if (on_chip_input(&k->plans[s->op]) && k->ops_done < k->plans[s->op].dep)
-		return PICK_BLOCKED;	/* its producer has not finished */
+	if (on_chip_input(&k->plans[s->op]) && k->ops_done < k->plans[s->op].dep) {
+		*why = TL_WHY_PRODUCER;	/* its producer has not finished */
+		return PICK_BLOCKED;
+	}
 	if (cc->a_n > k->a_loaded ||
-	    (k->plans[s->op].w_load && cc->w_n > k->w_loaded))
+	    (k->plans[s->op].w_load && cc->w_n > k->w_loaded)) {
+		*why = TL_WHY_LOAD;
 		return PICK_BLOCKED;
+	}
 	if (s->new_o && cc->o_n - 1 >= k->o_stored +
-	    (k->plans[s->op].o_whole ? 1 : k->slots))
+	    (k->plans[s->op].o_whole ? 1 : k->slots)) {
+		*why = TL_WHY_OUT_HALF;
 		return PICK_BLOCKED;
+	}
 	*c = (struct unit_cmd){ .valid = 1, .flags = s->flags, .op = s->op,
 			       .rows = s->rows, .cols = s->cols,
 			       .kcycles = s->kcycles, .r0 = s->r0, .c0 = s->c0,
@@ -372,23 +381,59 @@ static int exec_taken(const struct sched *k)
 	return -1;
 }
 
+/* The DRAM channel idles with loads pending: the first of them by step,
+ * and whether it waits for its producer or for buffer room. */
+static int dram_wait(const struct sched *k, uint32_t *op)
+{
+	const struct sched_cursor *a = &k->la, *w = &k->lw;
+	int use_w = w->valid && (!a->valid || w->seq <= a->seq);
+	const struct plan_op *p;
+
+	if (!use_w && !a->valid)
+		return TL_WHY_NONE;
+	*op = use_w ? w->s.op : a->s.op;
+	p = &k->plans[*op];
+	if (use_w ? p->w_dep && k->ops_done < p->b_dep : k->ops_done < p->a_dep)
+		return TL_WHY_PRODUCER;
+	return TL_WHY_ROOM;
+}
+
+/* The timeline's DRAM lane and counters for n cycles from now. */
+static void record(struct sched *k, uint64_t n, int blocked)
+{
+	struct timeline *tl = k->tl;
+	uint32_t op = 0;
+	int why = blocked ? dram_wait(k, &op) : TL_WHY_NONE;
+
+	tl_note(&tl->track[TL_DRAM], n, op, why ? TL_STALL : TL_IDLE, why, 0);
+	tl_sample(tl, TL_CTR_ACT, k->now, (double)k->a_used / 1024);
+	tl_sample(tl, TL_CTR_WGT, k->now, (double)k->w_used / 1024);
+	tl_sample(tl, TL_CTR_OUT, k->now, (double)(k->o_written - k->o_stored));
+	tl_dram(tl, k->now, n, k->dma->active ? n : 0);
+}
+
 static void account(struct sched *k, uint64_t n)
 {
 	struct dma_cmd c;
+	int blocked;
 
 	if (k->ops_done < k->n_ops)
 		k->st_op[k->ops_done].attr_cycles += n;
 	if (any_active(k))
 		k->sram_busy += n;
-	if (!k->dma->active && !k->out.dma.valid &&
-	    pick_dma(k, &c) == PICK_BLOCKED)
+	blocked = !k->dma->active && !k->out.dma.valid &&
+		  pick_dma(k, &c) == PICK_BLOCKED;
+	if (blocked)
 		k->dma_stall += n;
+	if (k->tl)
+		record(k, n, blocked);
 }
 
 /* Present the compute cursor's step on its unit's port; clear the others. */
 static void present_exec(struct sched *k, int taken)
 {
 	struct unit_cmd c;
+	uint8_t why = TL_WHY_HANDOVER;
 	int u, held = -1;
 
 	for (u = 0; u < (int)k->n_units; u++)
@@ -397,12 +442,16 @@ static void present_exec(struct sched *k, int taken)
 	/* the units in use only: the arrays have room for UNIT_MAX */
 	memset(k->nxt.cmd, 0, k->n_units * sizeof *k->nxt.cmd);
 	memset(k->nxt.want, 0, k->n_units * sizeof *k->nxt.want);
+	memset(k->nxt.why, 0, k->n_units * sizeof *k->nxt.why);
 	if (held >= 0)
 		k->nxt.cmd[held] = k->out.cmd[held];
-	else if (pick_exec(k, &c) == PICK_CMD)
+	else if (pick_exec(k, &c, &why) == PICK_CMD)
 		k->nxt.cmd[cur_unit(k)] = c;
-	if (k->cc.valid)
+	if (k->cc.valid) {
 		k->nxt.want[cur_unit(k)] = k->cc.s.op + 1;
+		/* a command presented waits for the unit to take it */
+		k->nxt.why[cur_unit(k)] = why ? why : TL_WHY_HANDOVER;
+	}
 }
 
 void sched_step(void *self, uint64_t cycle)
@@ -435,6 +484,7 @@ void sched_commit(void *self)
 	k->out.dma = k->nxt.dma;
 	memcpy(k->out.cmd, k->nxt.cmd, k->n_units * sizeof *k->out.cmd);
 	memcpy(k->out.want, k->nxt.want, k->n_units * sizeof *k->out.want);
+	memcpy(k->out.why, k->nxt.why, k->n_units * sizeof *k->out.why);
 }
 
 uint64_t sched_horizon(const void *self)
@@ -442,7 +492,7 @@ uint64_t sched_horizon(const void *self)
 	const struct sched *k = self;
 	struct dma_cmd d;
 	struct unit_cmd e;
-
+	uint8_t why;
 	int u, presented = 0;
 
 	if (k->dma->done.valid || (k->out.dma.valid && k->dma->cmd_ready))
@@ -456,7 +506,7 @@ uint64_t sched_horizon(const void *self)
 		return 1;
 	if (!k->out.dma.valid && pick_dma(k, &d) == PICK_CMD)
 		return 1;
-	if (!presented && pick_exec(k, &e) == PICK_CMD)
+	if (!presented && pick_exec(k, &e, &why) == PICK_CMD)
 		return 1;
 	return KERN_FOREVER;
 }

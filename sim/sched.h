@@ -24,6 +24,7 @@
 #include <stdint.h>
 
 #include "plan.h"
+#include "timeline.h"
 #include "unit.h"
 #include "../models/dma.h"
 
@@ -83,6 +84,7 @@ struct sched_out {
 	struct dma_cmd dma;		/* command to the DMA */
 	struct unit_cmd cmd[UNIT_MAX];	/* command to each compute unit */
 	uint32_t want[UNIT_MAX];	/* 1 + op of the next step, to its unit; 0 = none */
+	uint8_t why[UNIT_MAX];		/* why that step waits (enum tl_cause) */
 };
 
 struct sched {
@@ -115,6 +117,7 @@ struct sched {
 	uint64_t sram_busy;		/* cycles the engine or DMA touched SRAM */
 	uint64_t dma_stall;		/* channel idle while the next load waits for a buffer half */
 	struct op_stats *st_op;		/* per op, n_ops entries */
+	struct timeline *tl;		/* counters and the DRAM lane, or NULL */
 };
 
 /*

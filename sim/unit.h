@@ -71,15 +71,21 @@ union unit_params {
 };
 
 /* What a unit's state is wired to when a run starts. */
+struct tl_track;
+
 struct unit_env {
 	const struct config *cfg;	/* the run's config */
 	const struct unit_cmd *cmd;	/* port: the scheduler's command to it */
 	const uint32_t *want;		/* port: 1 + op with work for it, 0 = none */
 	uint64_t *op_busy, *op_stall;	/* per execution entry, shared by all */
+	struct tl_track *tl;		/* its timeline lane, or NULL (timeline.h) */
+	const uint8_t *why;		/* port: why its pending work waits
+					 * (enum tl_cause), with want */
 };
 
 struct unit_class {
 	const char *name;	/* "sde", "vec", ...: files, RTL, SystemC */
+	const char *title;	/* "engine", "vector", ...: pictures; NULL: name */
 	int eu;			/* report bucket (enum energy_unit) */
 	int w_tiled;		/* 1: second operand blocks follow (k, n)
 				 * tiles (weights); 0: rows, like the first */

@@ -40,7 +40,7 @@ static void drive(const struct unit_cmd *cmds, unsigned n, int acc_db,
 		  uint32_t n_max, uint32_t cols, struct engine_run *r)
 {
 	struct sde e;
-	struct sde_params p = { n_max, cols, acc_db, NULL, NULL };
+	struct sde_params p = { n_max, cols, acc_db, NULL, NULL, NULL, NULL };
 	struct unit_cmd in = { 0 };
 	uint32_t want = 0;
 	unsigned next = 0;
@@ -192,7 +192,7 @@ static void test_k_steps_stream_back_to_back(void **state)
 static void test_engine_skip_equals_step(void **state)
 {
 	struct sde a, b;
-	struct sde_params p = { 4, 8, 1, NULL, NULL };
+	struct sde_params p = { 4, 8, 1, NULL, NULL, NULL, NULL };
 	struct unit_cmd in = { 0 };
 	uint32_t want = 0;
 	struct unit_cmd c[3] = { tile(8, 8, 50, UNIT_FIRST | UNIT_LAST),

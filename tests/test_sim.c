@@ -11,6 +11,7 @@
 #include "report.h"
 #include "run.h"
 #include "trace.h"
+#include "timeline.h"
 #include "zoo.h"
 
 static void load_cfg(const char *rel, struct config *c)
@@ -412,7 +413,10 @@ static void attention_run(const char *softmax_ini, struct run_result *r)
 	struct config c;
 	struct trace t;
 
-	snprintf(ini, sizeof ini, "[softmax]\n%s\n", softmax_ini);
+	/* a 256 KiB activation buffer: the 12 x 197 x 197 scores (455 KiB)
+	 * cannot stay on chip between unfused ops */
+	snprintf(ini, sizeof ini, "[sram]\nact_kib = 256\n[softmax]\n%s\n",
+		 softmax_ini);
 	text_cfg(ini, &c);
 	text_trace(attention, &t);
 	run(&c, &t, 0, 1, r);
@@ -421,7 +425,8 @@ static void attention_run(const char *softmax_ini, struct run_result *r)
 }
 
 /* Fused attention moves no score or probability through DRAM, and beats
- * the unfused and the three-pass variants on the same hardware. */
+ * the unfused and the three-pass variants on the same hardware (one whose
+ * activation buffer cannot keep the scores). */
 static void test_fused_attention(void **state)
 {
 	struct run_result on, ita, unf, three;
@@ -567,6 +572,111 @@ static void test_buffer_full_of_kept_tensors(void **state)
 	trace_free(&t);
 }
 
+/* Cycles of one lane in state st (or in any state but idle: st < 0). */
+static uint64_t lane_cycles(const struct tl_track *k, int st)
+{
+	uint64_t n = 0;
+	size_t i;
+
+	for (i = 0; i < k->n; i++)
+		if (st < 0 || k->seg[i].state == st)
+			n += k->seg[i].len;
+	return n;
+}
+
+static const char *xname(const void *ctx, uint32_t x)
+{
+	const struct run_result *r = ctx;
+
+	(void)x;
+	return r->n_exec ? "op" : "";
+}
+
+/*
+ * --timeline: recording changes nothing; each lane's segments are in time
+ * order and disjoint; a unit lane's busy + stall cycles are the unit's own
+ * counters (summed per op elsewhere), the DMA lanes' busy cycles the
+ * channel's, the DRAM lane's waits the DMA stall; every op that ran shows
+ * on some lane; a segment limit merges neighbours and keeps their count.
+ */
+static void test_timeline(void **state)
+{
+	static const int eu_lane[][2] = { { EU_SDE, 0 }, { EU_VEC, 1 },
+					  { EU_SMX, 2 } };
+	struct config c;
+	struct trace t;
+	struct run_result plain, rec;
+	struct timeline tl;
+	struct run_opts o = { .seed = 7, .fast_forward = 1 };
+	uint64_t seen, busy_dma;
+	size_t from, to, i, segs = 0, folded = 0;
+	unsigned k, u;
+	FILE *f;
+
+	(void)state;
+	zoo_trace("vit-b16", 64, 2, 4, &t);
+	trace_truncate(&t, 14);
+	load_cfg("configs/sta-default.ini", &c);
+	run(&c, &t, 0, 1, &plain);
+	tl_init(&tl);
+	o.timeline = &tl;
+	run_checked(&c, &t, &o, &rec);
+	same_result(&plain, &rec);
+	tl_finish(&tl);
+	for (k = 0; k < tl.n_tracks; k++) {
+		const struct tl_track *l = &tl.track[k];
+
+		for (i = 1; i < l->n; i++)
+			assert_true(l->seg[i].start >= l->seg[i - 1].start +
+					l->seg[i - 1].len);
+		if (l->n)
+			assert_true(l->seg[l->n - 1].start + l->seg[l->n - 1].len
+				    <= rec.cycles);
+	}
+	/* units in registry order: sde, vec, smx, gate */
+	for (u = 0; u < sizeof eu_lane / sizeof *eu_lane; u++) {
+		const struct tl_track *l = &tl.track[TL_UNIT0 + eu_lane[u][1]];
+		const struct run_unit *ru = &rec.unit[eu_lane[u][0]];
+
+		assert_int_equal(lane_cycles(l, -1),
+				 ru->busy_cycles + ru->stall_cycles);
+	}
+	busy_dma = lane_cycles(&tl.track[TL_DMA_LOAD], TL_BUSY) +
+		   lane_cycles(&tl.track[TL_DMA_STORE], TL_BUSY);
+	assert_int_equal(busy_dma, rec.unit[EU_DRAM].busy_cycles);
+	assert_int_equal(lane_cycles(&tl.track[TL_DRAM], TL_STALL),
+			 rec.unit[EU_DRAM].stall_cycles);
+	/* every op with cycles of work or transfer is on some lane */
+	for (i = 0; i < rec.n_exec; i++) {
+		for (seen = 0, k = 0; k < tl.n_tracks; k++) {
+			size_t j;
+
+			for (j = 0; j < tl.track[k].n; j++)
+				seen += tl.track[k].seg[j].op == i &&
+					tl.track[k].seg[j].state == TL_BUSY;
+		}
+		assert_true(seen > 0);
+	}
+	for (k = 0; k < tl.n_tracks; k++)
+		segs += tl.track[k].n;
+	tl.max_events = 40;
+	f = fopen("/dev/null", "w");
+	assert_non_null(f);
+	assert_int_equal(tl_write(&tl, f, c.clock_mhz, "t", xname, &rec,
+				  &from, &to), 0);
+	fclose(f);
+	assert_int_equal(from, segs);
+	assert_true(to > 0 && to <= 40);
+	for (k = 0; k < tl.n_tracks; k++)
+		for (i = 0; i < tl.track[k].n; i++)
+			folded += 1 + tl.track[k].seg[i].merged;
+	assert_int_equal(folded, segs);
+	tl_free(&tl);
+	run_free(&plain);
+	run_free(&rec);
+	trace_free(&t);
+}
+
 static void test_energy_sums(void **state)
 {
 	struct config c;
@@ -691,6 +801,7 @@ int main(void)
 		cmocka_unit_test(test_functional_patterns),
 		cmocka_unit_test(test_buffers_monotonic),
 		cmocka_unit_test(test_buffer_full_of_kept_tensors),
+		cmocka_unit_test(test_timeline),
 		cmocka_unit_test(test_energy_sums),
 		cmocka_unit_test(test_reports_deterministic),
 		cmocka_unit_test(test_invariants_every_cycle),
