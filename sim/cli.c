@@ -313,7 +313,8 @@ static int finish_run(const struct cli_run_args *a, const struct config *cfg,
 	struct sim_err err;
 
 	if (r->failed) {
-		fprintf(stderr, "%s: check failed: %s\n", a->prog, r->fail_msg);
+		fprintf(stderr, "%s: %s%s\n", a->prog, r->oom ? "" :
+			"check failed: ", r->fail_msg);
 		return SIM_EXIT_FAIL;
 	}
 	if (a->outdir && report_write_dir(&rep, a->outdir, &err))

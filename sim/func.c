@@ -50,8 +50,13 @@ void func_fill8(int8_t *v, uint64_t count, uint64_t stream)
 
 int func_oom(struct func *f, uint32_t x)
 {
-	snprintf(f->msg, sizeof f->msg, "op '%s': out of memory for "
-		 "functional operands", func_src_op(f, x)->name);
+	const struct op *op = func_src_op(f, x);
+	struct sim_err err;
+
+	err_set(&err, f->t->path, op->line, "", "op '%s': out of memory for "
+		"its functional operands", op->name);
+	err_format(&err, f->msg, sizeof f->msg);
+	f->oom = 1;
 	return -1;
 }
 

@@ -69,6 +69,7 @@ struct func {
 	uint64_t checked;	/* output elements compared */
 	char msg[768];		/* first failure, for main */
 	int input_error;	/* the failure was a dump I/O error */
+	int oom;		/* the failure: operands did not fit in memory */
 };
 
 /* plans: the n execution entries (hooks get entry indices); moe: per
@@ -89,7 +90,8 @@ uint64_t func_base(const struct func *f, uint32_t x);
  * over [-2048, 2047]. */
 void func_fill(int16_t *v, uint64_t count, uint64_t stream, uint32_t bits);
 void func_fill8(int8_t *v, uint64_t count, uint64_t stream);
-/* "out of memory for functional operands" of entry x in f->msg; -1. */
+/* "TRACE:LINE: op 'NAME': out of memory for its functional operands" of
+ * entry x in f->msg, f->oom set (not a check failure); -1. */
 int func_oom(struct func *f, uint32_t x);
 /* Free an entry's data and clear it. */
 void func_op_free(struct func_op *o);

@@ -21,6 +21,7 @@
 #include "lib/num.h"
 #include "lib/slurp.h"
 #include "opt.h"
+#include "results.h"
 #include "sweep_spec.h"
 
 static const struct opt_spec merge_opts[] = {
@@ -113,10 +114,8 @@ static int mg_read(struct mg_state *m, const char *file, int fi,
 	size_t len;
 	int lineno = 1, rc = -1, last;
 
-	if (input_is_file(file, err))
+	if (!(text = slurp_or_err(file, RESULTS_CAPS, &len, err)))
 		return -1;
-	if (!(text = slurp_file(file, SLURP_MAX, &len)))
-		return err_set(err, file, 0, "", "cannot open: %s", strerror(errno));
 	m->text[m->n_files++] = text;
 	if (!len || !(nl = strchr(text, '\n')))
 		return err_set(err, file, 1, "header", "no header line");
@@ -144,8 +143,7 @@ static int mg_read(struct mg_state *m, const char *file, int fi,
 		nl = line + strcspn(line, "\n");
 		last = !*nl;
 		if (last) {	/* a row cut by a crash, as resume drops it */
-			fprintf(stderr, "stasim: %s: dropped an incomplete last "
-				"line\n", file);
+			sw_cut_line_note(file, lineno);
 			break;
 		}
 		*nl = '\0';

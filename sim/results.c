@@ -153,6 +153,17 @@ static int ragged(const struct results *c, const struct csv_row *r,
 		       c->head.n);
 }
 
+/* The row past RESULTS_MAX_ROWS or RESULTS_MAX_FIELDS. */
+static int too_many(const struct results *c, const struct csv_row *r,
+		    struct sim_err *err)
+{
+	if (c->nrows == RESULTS_MAX_ROWS)
+		return err_set(err, c->path, r->line[0], "", "more than %zu "
+			       "rows", RESULTS_MAX_ROWS);
+	return err_set(err, c->path, r->line[0], "", "more than %zu fields",
+		       RESULTS_MAX_FIELDS);
+}
+
 /* Status values and the numbers of ok rows (results_numeric, then extra). */
 static int check_rows(struct results *c, const char *const *extra,
 		     struct sim_err *err)
@@ -201,7 +212,7 @@ int results_load(const char *path, struct results *c, const char *const *extra,
 	struct csv_reader r;
 	struct csv_row row;
 	struct csv_fail fail;
-	size_t cap = 0;
+	size_t cap = 0, fields = 0;
 	char *buf;
 	size_t len;
 	long st;
@@ -209,7 +220,7 @@ int results_load(const char *path, struct results *c, const char *const *extra,
 
 	memset(c, 0, sizeof *c);
 	c->path = path;
-	if (!(buf = slurp_or_err(path, &len, err)))
+	if (!(buf = slurp_or_err(path, RESULTS_CAPS, &len, err)))
 		return -1;
 	csv_reader_init(&r, buf, len);
 	got = csv_record(c, &r, &c->head, &fail, err);
@@ -220,6 +231,12 @@ int results_load(const char *path, struct results *c, const char *const *extra,
 	while ((got = csv_record(c, &r, &row, &fail, err)) > 0) {
 		if (row.n != c->head.n) {
 			ragged(c, &row, err);
+			csv_row_free(&row);
+			goto fail;
+		}
+		if (c->nrows == RESULTS_MAX_ROWS ||
+		    (fields += row.n) > RESULTS_MAX_FIELDS) {
+			too_many(c, &row, err);
 			csv_row_free(&row);
 			goto fail;
 		}

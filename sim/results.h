@@ -9,6 +9,23 @@
 
 #include "err.h"
 #include "lib/csv.h"
+#include "lib/slurp.h"
+
+/*
+ * Caps on a results file, checked while it is read (docs/sweeps.md): its
+ * size, a line (a row is a few hundred bytes), and its rows and fields,
+ * which bound the memory of the parsed table (one block of 12 bytes per
+ * field plus its text, 24 bytes per row) whatever the file's shape.
+ */
+#define RESULTS_MAX_BYTES ((size_t)256 << 20)	/* 256 MiB */
+#define RESULTS_LINE_BYTES 65536		/* a line, newline excluded */
+#define RESULTS_MAX_ROWS ((size_t)1 << 22)	/* 4,194,304 rows */
+#define RESULTS_MAX_FIELDS ((size_t)1 << 25)	/* 33,554,432 fields */
+
+/* How every reader of results slurps them (load, resume, merge): the caps
+ * above, and a NUL byte is an error at once (a binary stream stops). */
+#define RESULTS_CAPS \
+	((struct slurp_caps){ RESULTS_MAX_BYTES, RESULTS_LINE_BYTES, 1 })
 
 /* Columns that hold numbers (checked on ok rows); NULL-terminated. */
 extern const char *const results_numeric[];

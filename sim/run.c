@@ -337,6 +337,7 @@ static void outcome(struct run_top *u, struct run_result *r, struct func *f)
 			 r->n_exec);
 	} else if (u->sched.failed && !f->input_error) {
 		r->failed = 1;
+		r->oom = f->oom;
 		snprintf(r->fail_msg, sizeof r->fail_msg, "%s", f->msg);
 	}
 }

@@ -62,6 +62,7 @@ struct run_result {
 	uint64_t checked;		/* functional: output elements compared */
 	uint64_t dma_transfers;		/* DMA commands executed */
 	int failed;			/* 1: a functional check failed */
+	int oom;			/* 1: failed for want of memory, not a check */
 	char fail_msg[768];		/* what failed */
 	int map_fixed;			/* 1: the mapper searched, but the fixed
 					 * rule's tilings ran the trace better */

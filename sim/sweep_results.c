@@ -22,6 +22,7 @@
 #include "lib/csv.h"
 #include "lib/slurp.h"
 #include "lib/num.h"
+#include "results.h"
 
 const char *const sw_status_names[] = { "ok", "invalid", "failed" };
 
@@ -129,6 +130,12 @@ static void csv_row(const struct sw_run *s, const struct sw_result *r,
 	buf_add(b, "\n", 1);
 }
 
+void sw_cut_line_note(const char *file, int line)
+{
+	fprintf(stderr, "stasim: %s:%d: dropped an incomplete last line (it "
+		"is cut: no newline at its end)\n", file, line);
+}
+
 /* The results file is still the one this sweep opened under its name. */
 static int still_there(const struct sw_run *s, struct sim_err *err)
 {
@@ -229,6 +236,9 @@ static int open_locked(struct sw_run *s, struct sim_err *err)
 
 	if (input_is_file(s->out, err))
 		return -1;
+	if (!stat(s->out, &st) && !S_ISREG(st.st_mode))
+		return err_set(err, s->out, 0, "-o", "is not a regular file "
+			       "(a results file is locked and appended to)");
 	s->out_fd = open(s->out, O_WRONLY | O_APPEND | O_CREAT, 0666);
 	if (s->out_fd < 0)
 		return err_set(err, s->out, 0, "-o", "cannot open: %s",
@@ -255,10 +265,9 @@ int sw_results_open(struct sw_run *s, const char *header,
 
 	if (open_locked(s, err))
 		return -1;
-	text = slurp_file(s->out, SLURP_MAX, &len);
-	if (!text && errno != ENOENT)
-		return err_set(err, s->out, 0, "-o", "cannot read: %s",
-			       strerror(errno));
+	text = slurp_or_err(s->out, RESULTS_CAPS, &len, err);
+	if (!text)
+		return -1;
 	keep = len;
 	if (text && len && !memchr(text, '\n', len)) {
 		if (len > hlen || memcmp(text, header, len))
@@ -286,8 +295,7 @@ int sw_results_open(struct sw_run *s, const char *header,
 				strerror(errno));
 			goto out;
 		}
-		fprintf(stderr, "stasim: %s: dropped an incomplete last line\n",
-			s->out);
+		sw_cut_line_note(s->out, keep ? lineno + 1 : 1);
 	}
 	if (keep == 0 && (sw_write_full(s->out_fd, header, hlen) ||
 			  sw_write_full(s->out_fd, "\n", 1))) {

@@ -79,6 +79,13 @@ int sw_join(const char *spec, const char *rel, char *out, size_t n);
 uint64_t sw_point_hash(const char *trace, const char *const *names,
 			   const char *const *vals, const int *order, int n);
 
+/*
+ * Say on stderr that line, the last of results file (or shard) file, is
+ * cut (no newline: a crash in the middle of a write) and left out: resume
+ * and merge drop it alike.
+ */
+void sw_cut_line_note(const char *file, int line);
+
 /* order[0..n) = 0..n-1 sorted by names (insertion sort: n is small). */
 void sw_name_order(const char *const *names, int *order, int n);
 

@@ -25,6 +25,8 @@
 
 #define SEP " \t\r\n"		/* token separators; \r tolerates CRLF files */
 
+#define TRACE_FILE_BYTES ((z_off_t)16 << 20)	/* uncompressed; a trace is KiB */
+
 struct reader {
 	const char *path;	/* file as the user named it */
 	gzFile f;		/* plain or gzip, zlib decides by content */
@@ -347,6 +349,9 @@ static int read_line(struct reader *r, char *buf)
 	if (!gzgets(r->f, buf, TRACE_LINE_BYTES + 2))
 		return 0;
 	n = (size_t)(gztell(r->f) - before);
+	if (gztell(r->f) > TRACE_FILE_BYTES)	/* an endless pipe */
+		return slurp_too_large(r->path, (size_t)TRACE_FILE_BYTES,
+				       r->err);
 	if (r->line == INT_MAX)
 		return err_set(r->err, r->path, 0, "", "too many lines");
 	r->line++;
@@ -373,7 +378,8 @@ static int stream_check(struct reader *r, int drain)
 	int errnum;
 
 	if (drain && !gzdirect(r->f))
-		while (gzread(r->f, buf, sizeof buf) > 0)
+		while (gztell(r->f) <= TRACE_FILE_BYTES &&
+		       gzread(r->f, buf, sizeof buf) > 0)
 			;
 	zmsg = gzerror(r->f, &errnum);
 	if (errnum == Z_OK)

@@ -1604,6 +1604,301 @@ static void test_stdout_full(void **state)
 	assert_dir_empty(f->cwd, "> /dev/full");
 }
 
+/*
+ * One command on an endless pipe (feed | stasim ARGS, the pipe as
+ * /dev/stdin), under timeout(1) and, but in the sanitized build (whose
+ * shadow memory needs more), ulimit -v 2000000: exit 2 and one line,
+ * want in it. Returns nothing; fails the test otherwise.
+ */
+static void pipe_case(struct fix *f, const char *feed, const char *args,
+		      const char *want)
+{
+	char cmd[CMD_MAX];
+	int rc;
+
+	strf(cmd, sizeof cmd, "cd '%s' && %s | (%s timeout 20 '%s' %s) 2>&1",
+	     f->cwd, feed, slow_build() ? "" : "ulimit -v 2000000;",
+	     stasim_bin(), args);
+	rc = run_cmd(cmd, f->out, OUT_MAX);
+	if (rc != 2 || count_lines(f->out) != 1 || !strstr(f->out, want))
+		print_error("%s | stasim %s: exit %d, output:\n%s(expected exit "
+			    "2 and one line with '%s')\n", feed, args, rc,
+			    f->out, want);
+	assert_int_equal(rc, 2);
+	assert_int_equal(count_lines(f->out), 1);
+	assert_non_null(strstr(f->out, want));
+}
+
+/*
+ * Endless pipes on every reader: each stops at its cap while reading
+ * (docs/trace-format.md, config.md, sweeps.md, analysis.md give them), so
+ * no reader spins or grows: a file cap for short lines, a line cap for one
+ * endless line, a NUL for zeros. A results file must be a regular file.
+ */
+static void test_endless_pipes(void **state)
+{
+	static const char *const line = "yes | tr -d '\\n'";
+	static const struct {
+		const char *feed;	/* shell words writing the pipe */
+		const char *args;	/* CFG, TRACE, E, SPEC: files of the fix */
+		const char *want;	/* in the one line */
+	} cases[] = {
+		{ "yes", "config -c /dev/stdin", "/dev/stdin: larger than 1 MiB" },
+		{ NULL, "config -c /dev/stdin",
+		  "/dev/stdin:1: line longer than 197 characters" },
+		{ "yes", "run -c E -t TRACE", "/dev/stdin: larger than 1 MiB" },
+		{ "yes", "sweep /dev/stdin", "/dev/stdin: larger than 1 MiB" },
+		{ "yes", "sweep SPEC -o /dev/stdin",
+		  "/dev/stdin: -o: is not a regular file" },
+		{ "LONG", "run -c CFG -t /dev/stdin",
+		  "/dev/stdin: larger than 16 MiB" },
+		{ NULL, "run -c CFG -t /dev/stdin",
+		  "/dev/stdin:1: line longer than 4096 bytes" },
+		{ "yes", "merge /dev/stdin -o m.csv",
+		  "/dev/stdin: larger than 256 MiB" },
+		{ NULL, "merge /dev/stdin -o m.csv",
+		  "/dev/stdin:1: line longer than 65536 bytes" },
+		{ "cat /dev/zero", "merge /dev/stdin -o m.csv",
+		  "/dev/stdin:1: NUL byte in line" },
+		{ "yes", "pareto /dev/stdin", "/dev/stdin: larger than 256 MiB" },
+		{ NULL, "pareto /dev/stdin",
+		  "/dev/stdin:1: line longer than 65536 bytes" },
+		{ NULL, "table /dev/stdin --rows a --cols b",
+		  "/dev/stdin:1: line longer than 65536 bytes" },
+		{ NULL, "plot /dev/stdin -o pd",
+		  "/dev/stdin:1: line longer than 65536 bytes" },
+		{ "yes", "plot --report /dev/stdin -o pd",
+		  "/dev/stdin: larger than 16 MiB" },
+		/* valid rows, within the file cap: the row and field caps
+		 * bound the table in memory (2^22 rows; 2^25 fields, 64 a
+		 * row here) */
+		{ "(echo status; yes ok | head -n 4200000)", "pareto /dev/stdin",
+		  "/dev/stdin:4194306: more than 4194304 rows" },
+		{ "WIDE", "pareto /dev/stdin",
+		  "/dev/stdin:524290: more than 33554432 fields" },
+	};
+	struct fix *f = *state;
+	char e[3 * PATH_MAX_], spec[3 * PATH_MAX_], args[8 * PATH_MAX_];
+	char long_feed[2100], wide_feed[600], text[4 * PATH_MAX_];
+	const char *words[4][2];
+	size_t i, n, k;
+
+	strf(e, sizeof e, "%s/e.ini", f->root);
+	strf(text, sizeof text, "[engine]\nrows = 8\n[energy]\ntable = "
+	     "/dev/stdin\n");
+	write_file(e, text);
+	strf(spec, sizeof spec, "%s/spec.ini", f->root);
+	strf(text, sizeof text, "[sweep]\nbase = %s\ntraces = %s\n[keys]\n"
+	     "engine.rows = 8, 16\n", src(default_cfg), f->trace);
+	write_file(spec, text);
+	/* 2,000-byte comment lines: 16 MiB in 8,400 lines, not 16 million */
+	strf(long_feed, sizeof long_feed, "yes '# %01998d'", 0);
+	/* a header of 64 columns, then rows of 64 fields */
+	n = (size_t)snprintf(wide_feed, sizeof wide_feed, "(echo status");
+	for (i = 1; i < 64; i++)
+		n += (size_t)snprintf(wide_feed + n, sizeof wide_feed - n,
+				      ",c%zu", i);
+	n += (size_t)snprintf(wide_feed + n, sizeof wide_feed - n, "; yes 'ok");
+	for (i = 1; i < 64; i++)
+		wide_feed[n++] = ',';
+	strf(wide_feed + n, sizeof wide_feed - n, "' | head -n 530000)");
+	words[0][0] = "CFG", words[0][1] = src(default_cfg);
+	words[1][0] = "TRACE", words[1][1] = f->trace;
+	words[2][0] = "E", words[2][1] = e;
+	words[3][0] = "SPEC", words[3][1] = spec;
+	for (i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+		const char *w = cases[i].args, *feed = cases[i].feed;
+
+		n = 0;
+		while (*w) {	/* the placeholder words, replaced */
+			for (k = 0; k < 4; k++)
+				if (!strncmp(w, words[k][0], strlen(words[k][0])) &&
+				    (w[strlen(words[k][0])] == ' ' ||
+				     !w[strlen(words[k][0])]))
+					break;
+			if (k < 4) {
+				strf(args + n, sizeof args - n, "'%s'",
+				     words[k][1]);
+				w += strlen(words[k][0]);
+			} else {
+				strf(args + n, sizeof args - n, "%c", *w++);
+			}
+			n += strlen(args + n);
+		}
+		if (!feed)
+			feed = line;
+		else if (!strcmp(feed, "LONG"))
+			feed = long_feed;
+		else if (!strcmp(feed, "WIDE"))
+			feed = wide_feed;
+		pipe_case(f, feed, args, cases[i].want);
+	}
+	/* the line cap's edge: a row of 65,536 bytes passes, 65,537 do not */
+	for (k = 0; k < 2; k++) {
+		char *row = malloc(70000);
+
+		assert_non_null(row);
+		n = (size_t)sprintf(row, "status,x\nok,");
+		memset(row + n, '1', 65533 + k);
+		strcpy(row + n + 65533 + k, "\n");
+		strf(text, sizeof text, "%s/edge.csv", f->root);
+		write_file(text, row);
+		free(row);
+		strf(args, sizeof args, "pareto '%s'", text);
+		assert_int_equal(stasim(f->cwd, args, "2>&1", f->out, OUT_MAX), 2);
+		if (k == 0)
+			assert_null(strstr(f->out, "line longer"));
+		else
+			assert_non_null(strstr(f->out, "edge.csv:2: line longer "
+					       "than 65536 bytes"));
+	}
+	assert_dir_empty(f->cwd, "an endless pipe as input");
+}
+
+/*
+ * 1 when s holds only newlines, printable ASCII and UTF-8 characters that
+ * are not controls: each sequence decoded, its code point checked (no C1
+ * control, overlong form, surrogate, or value past U+10FFFF).
+ */
+static int printable(const char *text)
+{
+	const unsigned char *s = (const unsigned char *)text;
+	unsigned long cp, min;
+	int n, i;
+
+	for (; *s; s += n) {
+		n = 1;
+		if (*s < 0x80) {
+			if (*s != '\n' && (*s < 0x20 || *s == 0x7f))
+				return 0;
+			continue;
+		}
+		if ((*s & 0xe0) == 0xc0)
+			n = 2, cp = *s & 0x1fu, min = 0x80;
+		else if ((*s & 0xf0) == 0xe0)
+			n = 3, cp = *s & 0x0fu, min = 0x800;
+		else if ((*s & 0xf8) == 0xf0)
+			n = 4, cp = *s & 0x07u, min = 0x10000;
+		else
+			return 0;
+		for (i = 1; i < n; i++) {
+			if ((s[i] & 0xc0) != 0x80)
+				return 0;
+			cp = cp << 6 | (s[i] & 0x3fu);
+		}
+		if (cp < min || cp < 0xa0 || cp > 0x10ffff ||
+		    (cp >= 0xd800 && cp <= 0xdfff))
+			return 0;
+	}
+	return 1;
+}
+
+/*
+ * Binary input (bytes of a fixed generator, and of /dev/urandom) as a
+ * config, a trace, a sweep spec and a topology: exit 2, one line of
+ * printable text (any other byte quoted escaped, as \xNN) and short: it
+ * quotes only an excerpt.
+ */
+static void test_binary_inputs(void **state)
+{
+	static const char *const form[] = { "config -c %s",
+		"run -c CFG -t %s", "sweep %s", "import-scalesim %s -o t.trace" };
+	struct fix *f = *state;
+	char path[3 * PATH_MAX_], args[8 * PATH_MAX_], bytes[300];
+	uint64_t x = 88172645463325252ull;
+	size_t i, j, k;
+	int rc;
+
+	strf(path, sizeof path, "%s/junk.bin", f->root);
+	for (k = 0; k < 24; k++) {
+		if (k < 8) {	/* xorshift: no NUL, every other byte */
+			for (j = 0; j < sizeof bytes; j++) {
+				x ^= x << 13, x ^= x >> 7, x ^= x << 17;
+				bytes[j] = (char)(x % 255 + 1);
+			}
+			put_bytes(path, bytes, sizeof bytes);
+		} else {
+			strf(args, sizeof args, "head -c 300 /dev/urandom > '%s'",
+			     path);
+			assert_int_equal(run_cmd(args, NULL, 0), 0);
+		}
+		for (i = 0; i < sizeof form / sizeof form[0]; i++) {
+			if (i == 1)
+				strf(args, sizeof args, "run -c '%s' -t '%s'",
+				     src(default_cfg), path);
+			else
+				strf(args, sizeof args, form[i], path);
+			rc = stasim(f->cwd, args, "2>&1", f->out, OUT_MAX);
+			if (rc != 2 || count_lines(f->out) != 1 ||
+			    !printable(f->out) || strlen(f->out) > 600)
+				print_error("stasim %s: exit %d, output:\n%s\n",
+					    args, rc, f->out);
+			assert_int_equal(rc, 2);
+			assert_int_equal(count_lines(f->out), 1);
+			assert_true(printable(f->out));
+			assert_true(strlen(f->out) <= 600);
+		}
+	}
+	/* a long value of control bytes: quoted as a short excerpt only */
+	strf(bytes, sizeof bytes, "stasim-trace 1\ngemm name=g m=1 k=1 n=1 nm=");
+	for (j = strlen(bytes), k = 0; k < 150; k++)
+		bytes[j++] = (char)(1 + k % 8);
+	bytes[j++] = '\n';
+	put_bytes(path, bytes, j);
+	strf(args, sizeof args, "run -c '%s' -t '%s'", src(default_cfg), path);
+	rc = stasim(f->cwd, args, "2>&1", f->out, OUT_MAX);
+	if (rc != 2 || !printable(f->out) || strlen(f->out) > strlen(path) + 150)
+		print_error("stasim %s: exit %d, output:\n%s\n", args, rc, f->out);
+	assert_int_equal(rc, 2);
+	assert_true(printable(f->out));
+	assert_non_null(strstr(f->out, ":2: gemm.nm: "));
+	assert_true(strlen(f->out) <= strlen(path) + 150);
+	assert_dir_empty(f->cwd, "binary input");
+}
+
+/*
+ * Messages naming what is at fault: a directory as [energy] table names
+ * the field; functional operands that do not fit in memory (ulimit -v) are
+ * "out of memory" at the op's FILE:LINE, exit 1, not a failed check.
+ */
+static void test_fault_messages(void **state)
+{
+	struct fix *f = *state;
+	char cfg[3 * PATH_MAX_], huge[3 * PATH_MAX_], args[8 * PATH_MAX_];
+	char text[PATH_MAX_], want[4 * PATH_MAX_];
+	int rc;
+
+	strf(cfg, sizeof cfg, "%s/dir-table.ini", f->root);
+	strf(text, sizeof text, "[engine]\nrows = 8\n[energy]\n"
+	     "table = %s\n", f->root);
+	write_file(cfg, text);
+	strf(args, sizeof args, "run -c '%s' -t '%s'", cfg, f->trace);
+	strf(want, sizeof want, "stasim: %s:4: energy.table: cannot open "
+	     "energy table '%s': is a directory, not a file", cfg, f->root);
+	usage_case(f->cwd, args, want, f->out);
+
+	if (slow_build())	/* ulimit -v and the sanitizer's shadow */
+		return;
+	/* three 16384 x 16384 operands of bytes: 768 MiB, over the limit */
+	strf(huge, sizeof huge, "%s/huge.trace", f->root);
+	write_file(huge, "stasim-trace 1\n# operands larger than memory\n"
+		   "gemm name=huge m=16384 k=16384 n=16384\n");
+	strf(args, sizeof args, "cd '%s' && (ulimit -v 400000; '%s' run -c "
+	     "'%s' -t '%s' --mode functional) 2>&1 >/dev/null", f->cwd,
+	     stasim_bin(), src(default_cfg), huge);
+	rc = run_cmd(args, f->out, OUT_MAX);
+	strf(want, sizeof want, "stasim: %s:3: op 'huge': out of memory",
+	     huge);
+	if (rc != 1 || count_lines(f->out) != 1 || !starts_with(f->out, want))
+		print_error("functional out of memory: exit %d, stderr:\n%s"
+			    "(expected exit 1 and '%s...')\n", rc, f->out,
+			    want);
+	assert_int_equal(rc, 1);
+	assert_int_equal(count_lines(f->out), 1);
+	assert_true(starts_with(f->out, want));
+	assert_dir_empty(f->cwd, "out of memory");
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -1635,6 +1930,12 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_stdout_full, setup,
 						teardown),
 		cmocka_unit_test_setup_teardown(test_endless_inputs, setup,
+						teardown),
+		cmocka_unit_test_setup_teardown(test_endless_pipes, setup,
+						teardown),
+		cmocka_unit_test_setup_teardown(test_binary_inputs, setup,
+						teardown),
+		cmocka_unit_test_setup_teardown(test_fault_messages, setup,
 						teardown),
 	};
 

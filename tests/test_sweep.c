@@ -17,8 +17,10 @@
 #include <fcntl.h>
 #include <sys/file.h>
 
+#include <errno.h>
 #include <fcntl.h>
 #include <signal.h>
+#include <sys/resource.h>
 #include <time.h>
 
 #include "config.h"
@@ -514,7 +516,9 @@ static void test_resume(void **state)
 	free(text);
 	assert_int_equal(call(f, sweep_cmd, "sweep %s -o %s", at(f, "spec.ini"),
 			      at(f, "cut.csv")), 0);
-	assert_non_null(strstr(f->err, "dropped an incomplete last line"));
+	/* five whole lines before the cut: the sixth is the cut one */
+	assert_non_null(strstr(f->err, "cut.csv:6: dropped an incomplete last "
+			       "line (it is cut"));
 	assert_non_null(strstr(f->err, ": 14 points in"));
 	assert_int_equal(call(f, merge_cmd, "merge %s -o %s", at(f, "cut.csv"),
 			      at(f, "cut-sorted.csv")), 0);
@@ -600,7 +604,7 @@ static int newlines(const char *path)
 static void test_merge_errors(void **state)
 {
 	struct fix *f = *state;
-	char *text, *p;
+	char *text, *p, want[PATH_MAX_];
 
 	single_run(f);
 	text = slurp_text(at(f, "single-sorted.csv"), NULL);
@@ -631,8 +635,10 @@ static void test_merge_errors(void **state)
 	free(text);
 	assert_int_equal(call(f, merge_cmd, "merge %s -o %s", at(f, "cut.csv"),
 			      at(f, "mcut.csv")), 0);
-	assert_non_null(strstr(f->err, "cut.csv: dropped an incomplete last "
-			       "line"));
+	/* FILE:LINE of the cut line: one past the newlines before it */
+	strf(want, sizeof want, "cut.csv:%d: dropped an incomplete last line "
+	     "(it is cut: no newline at its end)", newlines(at(f, "cut.csv")) + 1);
+	assert_non_null(strstr(f->err, want));
 	/* one row fewer than the whole shard */
 	assert_int_equal(newlines(at(f, "mcut.csv")) + 1,
 			 newlines(at(f, "single-sorted.csv")));
@@ -734,6 +740,209 @@ static void test_results_locked(void **state)
 	close(fd);
 	assert_int_equal(call(f, sweep_cmd, "sweep %s -j 1 -o %s",
 			      at(f, "spec.ini"), at(f, "locked.csv")), 0);
+}
+
+/* ------------------------------------------------------------------ */
+/* The results file under a full disk, and removed or replaced mid-run */
+
+/* The words of "sweep SPEC -j 1 -o OUT", writable (options may permute). */
+struct sweep_argv {
+	char w[6][PATH_MAX_];	/* the words */
+	char *argv[7];		/* pointing at them, NULL-terminated */
+};
+
+static void sweep_argv_init(struct sweep_argv *a, const char *spec,
+			    const char *out)
+{
+	const char *words[6] = { "sweep", spec, "-j", "1", "-o", out };
+	int i;
+
+	for (i = 0; i < 6; i++) {
+		strf(a->w[i], sizeof a->w[i], "%s", words[i]);
+		a->argv[i] = a->w[i];
+	}
+	a->argv[6] = NULL;
+}
+
+/* Fill the pipe whose write end is fd until a write would block; returns
+ * the bytes put in. Whole pages first, so that no page is left part full. */
+static size_t fill_pipe(int fd)
+{
+	static const char page[4096] = { 0 };
+	int fl = fcntl(fd, F_GETFL);
+	size_t put = 0;
+	ssize_t r;
+
+	assert_int_equal(fcntl(fd, F_SETFL, fl | O_NONBLOCK), 0);
+	while ((r = write(fd, page, sizeof page)) > 0)
+		put += (size_t)r;
+	while ((r = write(fd, page, 1)) > 0)
+		put += (size_t)r;
+	assert_true(errno == EAGAIN);
+	assert_int_equal(fcntl(fd, F_SETFL, fl), 0);
+	return put;
+}
+
+/* A sweep run in a child process, its stderr a pipe read by the test. */
+struct kid {
+	pid_t pid;		/* the child running sweep_cmd */
+	int rd;			/* read end of its stderr */
+	size_t filler;		/* bytes put in the pipe before it started */
+};
+
+/*
+ * Start "sweep spec.ini -j 1 -o out" in a child. fsize: its RLIMIT_FSIZE,
+ * SIGXFSZ ignored, so that a write past it fails with EFBIG as on a full
+ * disk (0: no limit). full: the stderr pipe is filled first, so the child
+ * blocks on its first progress line (after 2 of the spec's 18 rows) until
+ * the test reads the pipe: a point in the sweep the test can act at.
+ */
+static void sweep_child(struct fix *f, const char *out, rlim_t fsize,
+			int full, struct kid *k)
+{
+	struct rlimit rl = { fsize, fsize };
+	struct sweep_argv a;
+	int p[2];
+
+	sweep_argv_init(&a, at(f, "spec.ini"), out);
+	assert_int_equal(pipe(p), 0);
+	k->filler = full ? fill_pipe(p[1]) : 0;
+	fflush(stdout);
+	fflush(stderr);
+	k->pid = fork();
+	assert_true(k->pid >= 0);
+	if (k->pid == 0) {
+		dup2(p[1], 2);
+		close(p[0]);
+		close(p[1]);
+		if (fsize && (signal(SIGXFSZ, SIG_IGN) == SIG_ERR ||
+			      setrlimit(RLIMIT_FSIZE, &rl)))
+			_exit(99);
+		_exit(sweep_cmd(6, a.argv));
+	}
+	close(p[1]);
+	k->rd = p[0];
+}
+
+/* Read the child's stderr to its end into f->err (the filler dropped) and
+ * return its exit status. */
+static int kid_done(struct fix *f, struct kid *k)
+{
+	char buf[4096];
+	size_t n = 0, skip = k->filler;
+	ssize_t r;
+	int st;
+
+	while ((r = read(k->rd, buf, sizeof buf)) != 0) {
+		if (r < 0) {
+			assert_int_equal(errno, EINTR);
+			continue;
+		}
+		if ((size_t)r <= skip) {
+			skip -= (size_t)r;
+			continue;
+		}
+		assert_true(n + (size_t)r - skip < ERR_MAX);
+		memcpy(f->err + n, buf + skip, (size_t)r - skip);
+		n += (size_t)r - skip;
+		skip = 0;
+	}
+	f->err[n] = '\0';
+	close(k->rd);
+	assert_int_equal(waitpid(k->pid, &st, 0), k->pid);
+	return WIFEXITED(st) ? WEXITSTATUS(st) : -1;
+}
+
+/* Wait until path holds n lines; the child that writes it blocks there. */
+static void wait_lines(const char *path, int n)
+{
+	struct timespec ts = { 0, 1000 * 1000 };
+	int i;
+
+	for (i = 0; i < 120 * 1000; i++) {
+		if (access(path, F_OK) == 0 && newlines(path) >= n)
+			return;
+		nanosleep(&ts, NULL);
+	}
+	fail_msg("%s never reached %d lines", path, n);
+}
+
+/*
+ * A disk that fills in the middle of a row (RLIMIT_FSIZE in the child):
+ * exit 1 naming the file and EFBIG, and the file holds exactly the rows
+ * before it, each whole, as a reference run wrote them; run again without
+ * the limit, the sweep completes it.
+ */
+static void test_results_full_disk(void **state)
+{
+	struct fix *f = *state;
+	static struct csv c;
+	char *ref, *got, *end, want[PATH_MAX_ + 128];
+	size_t keep, row, len;
+	struct kid k;
+	int seen[18], i;
+
+	single_run(f);	/* rows in point order, as -j 1 writes them */
+	ref = slurp_text(at(f, "single-sorted.csv"), NULL);
+	assert_non_null(ref);
+	for (end = ref, i = 0; i < 4; i++)	/* the header and 3 rows */
+		end = strchr(end, '\n') + 1;
+	keep = (size_t)(end - ref);
+	row = (size_t)(strchr(end, '\n') + 1 - end);
+	sweep_child(f, at(f, "full.csv"), (rlim_t)(keep + row / 2), 0, &k);
+	assert_int_equal(kid_done(f, &k), 1);
+	strf(want, sizeof want, "full.csv: -o: cannot write: %s",
+	     strerror(EFBIG));
+	assert_non_null(strstr(f->err, want));
+	got = slurp_text(at(f, "full.csv"), &len);
+	assert_non_null(got);
+	assert_int_equal(len, keep);
+	assert_memory_equal(got, ref, keep);
+	free(got);
+	csv_read(at(f, "full.csv"), &c);	/* whole rows, header-wide */
+	assert_int_equal(csv_check(&c, seen, 18), 3);
+	free(c.text);
+	assert_int_equal(call(f, sweep_cmd, "sweep %s -j 1 -o %s",
+			      at(f, "spec.ini"), at(f, "full.csv")), 0);
+	assert_non_null(strstr(f->err, "3 already in"));
+	got = slurp_text(at(f, "full.csv"), NULL);
+	assert_string_equal(got, ref);
+	free(got);
+	free(ref);
+}
+
+/*
+ * The results file removed, then replaced, while the sweep runs (held on
+ * its progress line after 2 rows): exit 1 naming the file, no row written
+ * under the name afterwards.
+ */
+static void test_results_removed_or_replaced(void **state)
+{
+	struct fix *f = *state;
+	const char *out = at(f, "gone.csv"), *other = "another file\n";
+	char *text;
+	struct kid k;
+
+	sweep_child(f, out, 0, 1, &k);
+	wait_lines(out, 3);
+	assert_int_equal(newlines(out), 3);	/* held: no row after the 2nd */
+	assert_int_equal(unlink(out), 0);
+	assert_int_equal(kid_done(f, &k), 1);
+	assert_non_null(strstr(f->err, "gone.csv: -o: the results file was "
+			       "removed while the sweep ran"));
+	assert_int_equal(access(out, F_OK), -1);
+
+	sweep_child(f, out, 0, 1, &k);
+	wait_lines(out, 3);
+	write_file(at(f, "new.csv"), other);
+	assert_int_equal(rename(at(f, "new.csv"), out), 0);
+	assert_int_equal(kid_done(f, &k), 1);
+	assert_non_null(strstr(f->err, "gone.csv: -o: the results file was "
+			       "replaced while the sweep ran"));
+	text = slurp_text(out, NULL);
+	assert_non_null(text);
+	assert_string_equal(text, other);
+	free(text);
 }
 
 static void test_options(void **state)
@@ -934,6 +1143,10 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_options, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_results_locked, setup,
 						teardown),
+		cmocka_unit_test_setup_teardown(test_results_full_disk, setup,
+						teardown),
+		cmocka_unit_test_setup_teardown(test_results_removed_or_replaced,
+						setup, teardown),
 		cmocka_unit_test_setup_teardown(test_interrupt_and_resume, setup,
 						teardown),
 		cmocka_unit_test_setup_teardown(test_cli_sweep, setup, teardown),

@@ -2,8 +2,9 @@
  * lib/csv.c - RFC 4180 records (see csv.h).
  *
  * Invariant: a record the reader returns has n >= 1 fields, each a
- * NUL-terminated copy with its quotes removed and doubled quotes halved;
- * on any failure nothing stays allocated.
+ * NUL-terminated copy with its quotes removed and doubled quotes halved,
+ * all in one allocation with the field and line arrays (so a row costs one
+ * malloc, whatever its width); on any failure nothing stays allocated.
  */
 #include "csv.h"
 
@@ -13,22 +14,51 @@
 
 #include "buf.h"
 
-static void row_add(struct csv_row *r, char *s, int line)
+/* A record being read: its fields' text, back to back with their NULs. */
+struct build {
+	struct buf text;	/* field bytes, each field NUL-terminated */
+	size_t *off;		/* start of each field in text */
+	int *line;		/* 1-based line on which each field starts */
+	size_t n, cap;		/* fields read, room in off and line */
+};
+
+static void build_field(struct build *b, size_t off, int line)
 {
-	r->f = buf_grow(r->f, (r->n + 1) * sizeof *r->f);
-	r->line = buf_grow(r->line, (r->n + 1) * sizeof *r->line);
-	r->f[r->n] = s;
-	r->line[r->n++] = line;
+	if (b->n == b->cap) {
+		b->cap = b->cap ? 2 * b->cap : 16;
+		b->off = buf_grow(b->off, b->cap * sizeof *b->off);
+		b->line = buf_grow(b->line, b->cap * sizeof *b->line);
+	}
+	b->off[b->n] = off;
+	b->line[b->n++] = line;
+}
+
+static void build_free(struct build *b)
+{
+	free(b->text.s);
+	free(b->off);
+	free(b->line);
+}
+
+/* The record as a csv_row: f[n], line[n], then the text, in one block. */
+static void build_pack(struct build *b, struct csv_row *r)
+{
+	size_t head = b->n * (sizeof *r->f + sizeof *r->line), i;
+	char *block = buf_grow(NULL, head + b->text.n), *text = block + head;
+
+	r->f = (char **)(void *)block;
+	r->line = (int *)(void *)(r->f + b->n);
+	r->n = b->n;
+	memcpy(text, b->text.s, b->text.n);
+	for (i = 0; i < b->n; i++) {
+		r->f[i] = text + b->off[i];
+		r->line[i] = b->line[i];
+	}
 }
 
 void csv_row_free(struct csv_row *r)
 {
-	size_t i;
-
-	for (i = 0; i < r->n; i++)
-		free(r->f[i]);
-	free(r->f);
-	free(r->line);
+	free(r->f);	/* the one block: arrays and text */
 	memset(r, 0, sizeof *r);
 }
 
@@ -82,11 +112,12 @@ static const char *close_quote(struct csv_reader *r, struct buf *b, int *done)
 	return NULL;
 }
 
-/* One field at r->p into row; leaves r->p on its delimiter. */
-static int read_field(struct csv_reader *r, struct csv_row *row,
+/* One field at r->p into b; leaves r->p on its delimiter. */
+static int read_field(struct csv_reader *r, struct build *row,
 		      struct csv_fail *fail)
 {
-	struct buf b = { 0 };
+	struct buf *b = &row->text;
+	size_t start = b->n;
 	int line = r->line, quoted = r->p < r->end && *r->p == '"', done = 0;
 	const char *why = NULL;
 
@@ -102,36 +133,38 @@ static int read_field(struct csv_reader *r, struct csv_row *row,
 		if (!quoted && (*r->p == ',' || at_eol(r)))
 			break;
 		if (quoted && *r->p == '"') {
-			why = close_quote(r, &b, &done);
+			why = close_quote(r, b, &done);
 			continue;
 		}
 		if ((why = bad_char(r, quoted)))
 			break;
 		r->line += *r->p == '\n';
-		buf_put(&b, *r->p++);
+		buf_put(b, *r->p++);
 	}
 	if (why) {
-		free(b.s);
 		*fail = (struct csv_fail){ r->line, row->n, why };
 		return -1;
 	}
-	buf_put(&b, 0);
-	row_add(row, b.s, line);
+	buf_put(b, 0);
+	build_field(row, start, line);
 	return 0;
 }
 
 int csv_read_record(struct csv_reader *r, struct csv_row *row,
 		    struct csv_fail *fail)
 {
+	struct build b = { { 0 }, NULL, NULL, 0, 0 };
+	int got = 1;
+
 	memset(row, 0, sizeof *row);
 	while (r->p < r->end && at_eol(r))
 		eat_eol(r);
 	if (r->p == r->end)
 		return 0;
 	for (;;) {
-		if (read_field(r, row, fail)) {
-			csv_row_free(row);
-			return -1;
+		if (read_field(r, &b, fail)) {
+			got = -1;
+			break;
 		}
 		if (r->p < r->end && *r->p == ',') {
 			r->p++;
@@ -139,8 +172,11 @@ int csv_read_record(struct csv_reader *r, struct csv_row *row,
 		}
 		if (r->p < r->end)
 			eat_eol(r);
-		return 1;
+		build_pack(&b, row);
+		break;
 	}
+	build_free(&b);
+	return got;
 }
 
 int csv_split_line(char *line, char **f, int max)

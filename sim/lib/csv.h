@@ -12,9 +12,9 @@
 
 #include <stddef.h>
 
-/* One record: its fields as NUL-terminated malloc'd copies. */
+/* One record: its fields as NUL-terminated copies, in one malloc'd block. */
 struct csv_row {
-	char **f;		/* fields, NUL-terminated copies */
+	char **f;		/* fields, NUL-terminated copies; the block's start */
 	int *line;		/* 1-based line on which each field starts */
 	size_t n;		/* number of fields */
 };

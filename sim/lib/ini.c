@@ -257,6 +257,9 @@ static int next_line(struct ini *p, char *buf, int num)
 	}
 	buf[len] = '\0';
 	p->line++;
+	if ((p->bytes += len) > INI_FILE_BYTES)	/* an endless pipe */
+		return ini_fail(p, 0, "", "larger than %ld MiB",
+				INI_FILE_BYTES >> 20);
 	if (len == num - 1 && buf[len - 1] != '\n' && !at_eof(p->f))
 		return ini_fail(p, p->line, "", "line longer than %d characters",
 				num - 3);

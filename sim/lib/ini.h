@@ -18,6 +18,7 @@
 #include "../err.h"
 
 #define INI_LINE_BYTES 200	/* a line, its newline and NUL (inih's buffer) */
+#define INI_FILE_BYTES ((long)1 << 20)	/* a file: configs and specs are KiB */
 #define INI_NAME_BYTES 50	/* section and continued key names keep 49 chars */
 
 /* ini_ops.flags: where the callers' rules differ, each keeps its own. */
@@ -52,6 +53,7 @@ struct ini {
 	const struct ini_ops *ops;	/* the caller's rules */
 	void *user;			/* the caller's state */
 	int line;			/* 1-based line being handled */
+	long bytes;			/* bytes read, INI_FILE_BYTES at most */
 	int sect_line;			/* line of the last [section] header */
 	int indented;			/* this line starts with a blank */
 	struct sim_err *err;		/* where the first error goes */

@@ -301,7 +301,8 @@ int json_load(const char *path, struct json_val *root, struct sim_err *err)
 	int rc;
 
 	memset(root, 0, sizeof *root);
-	if (!(buf = slurp_or_err(path, &len, err)))
+	if (!(buf = slurp_or_err(path, (struct slurp_caps){ JSON_MAX_BYTES, 0, 0 },
+				 &len, err)))
 		return -1;
 	r.p = buf;
 	r.end = buf + len;

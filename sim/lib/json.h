@@ -10,6 +10,10 @@
 #include "../err.h"
 
 #define JSON_DEPTH 64		/* deepest nesting accepted */
+/* Largest file read, checked while reading: a report is well below 1 MiB
+ * (BERT-base: 122 KiB), and the tree may take 25 bytes per byte of input
+ * ([0,0,...]: 400 MB for 16 MiB). */
+#define JSON_MAX_BYTES ((size_t)16 << 20)
 
 enum json_type { JSON_NULL, JSON_BOOL, JSON_NUM, JSON_STR, JSON_ARR, JSON_OBJ };
 
