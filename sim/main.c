@@ -20,9 +20,9 @@
 #include "scalesim.h"
 #include "sweep.h"
 #include "trace.h"
+#include "version.h"
 #include "zoo.h"
 
-#define STASIM_VERSION "0.1.0"
 #define PROG "stasim"
 
 struct command {

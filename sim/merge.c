@@ -3,10 +3,13 @@
  * partial runs into one, sorted by point id, each point once (sweep.h,
  * docs/sweeps.md).
  *
- * Every input must have the first input's header; a row is identified by
- * (id, hash of its trace and key values, lib/hash.h via sweep_spec.h).
- * Invariant: the output holds each point at most once, and is written only
- * when no two inputs disagree (lib/afile: all or nothing).
+ * Every input must have the first input's header (else the message lists
+ * the key columns each has alone); a row is identified by (id, hash of its
+ * config, trace and key values, lib/hash.h via sweep_spec.h). Inputs of
+ * different sweeps with the same columns (one id, two points) are joined
+ * and their points numbered anew. Invariant: the output holds each point
+ * at most once, and is written only when no two inputs disagree
+ * (lib/afile: all or nothing).
  */
 #include "sweep.h"
 
@@ -50,43 +53,111 @@ struct mg_state {
 	struct mg_row *rows;	/* every row of every input */
 	size_t n_rows, cap;	/* in use / allocated */
 	char *header;		/* the first input's header line */
+	const char *first_file;	/* its file */
+	int joined;		/* 1: inputs of different sweeps, renumbered */
 	int cols, keys;		/* fields per row, key columns among them */
 	int order[SW_KEYS_MAX];	/* key columns by name */
 	const char *names[SW_KEYS_MAX]; /* key column names */
 	char name_buf[4096];	/* their text */
 };
 
+#define MG_FIELDS (SW_KEYS_MAX + SW_HEAD_COLS + SW_TAIL_COLS)
+
+/* 1 when the n fields f start and end with a results file's fixed
+ * columns. */
+static int fixed_cols(char **f, int n)
+{
+	char head[sizeof SW_CSV_HEAD], tail[sizeof SW_CSV_TAIL];
+	char *hf[SW_HEAD_COLS], *tf[SW_TAIL_COLS];
+	int i;
+
+	strcpy(head, SW_CSV_HEAD);
+	strcpy(tail, SW_CSV_TAIL);
+	csv_split_line(head, hf, SW_HEAD_COLS);
+	csv_split_line(tail, tf, SW_TAIL_COLS);
+	if (n < SW_HEAD_COLS + SW_TAIL_COLS)
+		return 0;
+	for (i = 0; i < SW_HEAD_COLS; i++)
+		if (strcmp(f[i], hf[i]))
+			return 0;
+	for (i = 0; i < SW_TAIL_COLS; i++)
+		if (strcmp(f[n - SW_TAIL_COLS + i], tf[i]))
+			return 0;
+	return 1;
+}
+
 /* Check a header line (modified) and note its key columns; 0 or -1 with err. */
 static int mg_header(struct mg_state *m, char *line, const char *file,
 		     struct sim_err *err)
 {
-	char *f[SW_KEYS_MAX + 2 + SW_TAIL_COLS], tail[sizeof SW_CSV_TAIL];
-	char *t, *tf[SW_TAIL_COLS];
+	char *f[MG_FIELDS], *t;
 	size_t used = 0;
-	int n = csv_split_line(line, f, SW_KEYS_MAX + 2 + SW_TAIL_COLS), i;
+	int n = csv_split_line(line, f, MG_FIELDS), i;
 
-	strcpy(tail, SW_CSV_TAIL);
-	csv_split_line(tail, tf, SW_TAIL_COLS);
-	if (n < 2 + SW_TAIL_COLS || strcmp(f[0], "point") || strcmp(f[1], "trace"))
-		goto bad;
-	for (i = 0; i < SW_TAIL_COLS; i++)
-		if (strcmp(f[n - SW_TAIL_COLS + i], tf[i]))
-			goto bad;
+	if (!fixed_cols(f, n))
+		return err_set(err, file, 1, "header", "not a stasim sweep "
+			       "results header (%s,KEYS...,%s); results of "
+			       "an earlier stasim need to be run again",
+			       SW_CSV_HEAD, SW_CSV_TAIL);
 	m->cols = n;
-	m->keys = n - 2 - SW_TAIL_COLS;
+	m->keys = n - SW_HEAD_COLS - SW_TAIL_COLS;
 	for (i = 0; i < m->keys; i++) {
 		t = m->name_buf + used;
 		used += (size_t)snprintf(t, sizeof m->name_buf - used, "%s",
-					 f[2 + i]) + 1;
+					 f[SW_HEAD_COLS + i]) + 1;
 		if (used > sizeof m->name_buf)
-			goto bad;
+			return err_set(err, file, 1, "header", "key names "
+				       "longer than %zu bytes in all",
+				       sizeof m->name_buf);
 		m->names[i] = t;
 	}
 	sw_name_order(m->names, m->order, m->keys);
 	return 0;
-bad:
-	return err_set(err, file, 1, "header", "not a stasim sweep results "
-		       "header (point,trace,KEYS...,%s)", SW_CSV_TAIL);
+}
+
+/* The key columns of header line a missing from b, listed into out. */
+static void missing_keys(const char *a, const char *b, char *out, size_t n)
+{
+	char ca[4096], cb[4096], *fa[MG_FIELDS], *fb[MG_FIELDS];
+	int na, nb, i, j;
+	size_t used = 0;
+
+	snprintf(ca, sizeof ca, "%s", a);
+	snprintf(cb, sizeof cb, "%s", b);
+	na = csv_split_line(ca, fa, MG_FIELDS);
+	nb = csv_split_line(cb, fb, MG_FIELDS);
+	out[0] = '\0';
+	for (i = SW_HEAD_COLS; i < na - SW_TAIL_COLS; i++) {
+		for (j = SW_HEAD_COLS; j < nb - SW_TAIL_COLS; j++)
+			if (!strcmp(fa[i], fb[j]))
+				break;
+		if (j >= nb - SW_TAIL_COLS && used < n)
+			used += (size_t)snprintf(out + used, n - used, "%s%s",
+						 used ? ", " : "", fa[i]);
+	}
+	if (!out[0])
+		snprintf(out, n, "none");
+}
+
+/* Headers that differ: which key columns one has and the other lacks. */
+static int header_differs(const char *first, const char *file,
+			  const char *text, const char *this_file,
+			  struct sim_err *err)
+{
+	char only_a[400], only_b[400], copy[4096], *f[MG_FIELDS];
+
+	snprintf(copy, sizeof copy, "%s", text);
+	if (!fixed_cols(f, csv_split_line(copy, f, MG_FIELDS)))
+		return err_set(err, this_file, 1, "header", "not a stasim sweep "
+			       "results header (%s,KEYS...,%s)", SW_CSV_HEAD,
+			       SW_CSV_TAIL);
+	missing_keys(first, text, only_a, sizeof only_a);
+	missing_keys(text, first, only_b, sizeof only_b);
+	return err_set(err, this_file, 1, "header", "swept keys differ from "
+		       "%s's: only there: %s; only here: %s%s (results join "
+		       "when their columns agree)", file, only_a, only_b,
+		       strcmp(only_a, "none") || strcmp(only_b, "none") ? "" :
+		       "; the same keys in another order");
 }
 
 static int mg_add(struct mg_state *m, const struct mg_row *r)
@@ -109,7 +180,7 @@ static int mg_add(struct mg_state *m, const struct mg_row *r)
 static int mg_read(struct mg_state *m, const char *file, int fi,
 		   struct sim_err *err)
 {
-	char *f[SW_KEYS_MAX + 2 + SW_TAIL_COLS], *text, *line, *nl, *copy;
+	char *f[MG_FIELDS], *text, *line, *nl, *copy, both[1100];
 	struct mg_row r;
 	size_t len;
 	int lineno = 1, rc = -1, last;
@@ -124,6 +195,7 @@ static int mg_read(struct mg_state *m, const char *file, int fi,
 		nl[-1] = '\0';
 	if (!m->header) {
 		m->header = text;
+		m->first_file = file;
 		if (!(copy = malloc(strlen(text) + 1)))
 			return err_set(err, file, 0, "", "out of memory");
 		strcpy(copy, text);
@@ -132,9 +204,7 @@ static int mg_read(struct mg_state *m, const char *file, int fi,
 		if (rc)
 			return -1;
 	} else if (strcmp(text, m->header)) {
-		return err_set(err, file, 1, "header", "columns differ from "
-			       "those of the first file (results of another "
-			       "sweep?)");
+		return header_differs(m->header, m->first_file, text, file, err);
 	}
 	if (!(copy = malloc(len + 1)))
 		return err_set(err, file, 0, "", "out of memory");
@@ -162,8 +232,12 @@ static int mg_read(struct mg_state *m, const char *file, int fi,
 				"id", f[0]);
 			goto out;
 		}
-		r.hash = sw_point_hash(f[1], m->names, (const char *const *)f + 2,
-				    m->order, m->keys);
+		/* a point is its config, trace and key values */
+		snprintf(both, sizeof both, "%s\n%s", f[SW_COL_CONFIG],
+			 f[SW_COL_TRACE]);
+		r.hash = sw_point_hash(both, m->names,
+				       (const char *const *)f + SW_HEAD_COLS,
+				       m->order, m->keys);
 		r.text = line;
 		r.file = fi;
 		r.line = lineno;
@@ -178,6 +252,7 @@ out:
 	return rc;
 }
 
+/* By id, then input file and line: the output order. */
 static int mg_cmp(const void *a, const void *b)
 {
 	const struct mg_row *x = a, *y = b;
@@ -189,25 +264,34 @@ static int mg_cmp(const void *a, const void *b)
 	return x->line < y->line ? -1 : x->line > y->line;
 }
 
-/* Sort by id and drop repeated rows. Returns 0, or with err filled 1 (a
- * conflict) or 2 (one id, two different points). */
+/* By id and point (hash), then input order: copies of one point meet. */
+static int mg_cmp_point(const void *a, const void *b)
+{
+	const struct mg_row *x = a, *y = b;
+
+	if (x->id != y->id)
+		return x->id < y->id ? -1 : 1;
+	if (x->hash != y->hash)
+		return x->hash < y->hash ? -1 : 1;
+	return mg_cmp(a, b);
+}
+
+/*
+ * Sort by id and drop repeated rows of one point; 0, or 1 with err filled
+ * (two results for one point that differ). An id holding two different
+ * points means the inputs are different sweeps with the same columns:
+ * they are joined (m->joined), every point kept, in id then input order.
+ */
 static int mg_dedup(struct mg_state *m, const char **files,
 		    struct sim_err *err)
 {
 	size_t i, k = 0;
 
-	qsort(m->rows, m->n_rows, sizeof *m->rows, mg_cmp);
+	qsort(m->rows, m->n_rows, sizeof *m->rows, mg_cmp_point);
 	for (i = 0; i < m->n_rows; i++) {
 		const struct mg_row *r = &m->rows[i], *p = k ? &m->rows[k - 1] : NULL;
 
-		if (p && p->id == r->id) {
-			if (p->hash != r->hash)
-				return err_set(err, files[r->file], r->line, "point",
-					       "point %llu has another trace or "
-					       "other key values than in %s:%d "
-					       "(results of different sweeps?)",
-					       (unsigned long long)r->id,
-					       files[p->file], p->line), 2;
+		if (p && p->id == r->id && p->hash == r->hash) {
 			if (strcmp(p->text, r->text))
 				return err_set(err, files[r->file], r->line, "point",
 					       "conflicting results for point "
@@ -216,12 +300,16 @@ static int mg_dedup(struct mg_state *m, const char **files,
 					       files[p->file], p->line), 1;
 			continue;
 		}
+		if (p && p->id == r->id)
+			m->joined = 1;
 		m->rows[k++] = *r;
 	}
 	m->n_rows = k;
+	qsort(m->rows, m->n_rows, sizeof *m->rows, mg_cmp);
 	return 0;
 }
 
+/* The output: each row once; joined sweeps' points numbered anew. */
 static int mg_write(const struct mg_state *m, const char *out,
 		    struct sim_err *err)
 {
@@ -231,8 +319,14 @@ static int mg_write(const struct mg_state *m, const char *out,
 	if (afile_open(&a, out, "-o", err))
 		return -1;
 	fprintf(a.f, "%s\n", m->header);
-	for (i = 0; i < m->n_rows; i++)
-		fprintf(a.f, "%s\n", m->rows[i].text);
+	for (i = 0; i < m->n_rows; i++) {
+		const char *t = m->rows[i].text;
+
+		if (m->joined)
+			fprintf(a.f, "%zu%s\n", i, t + strcspn(t, ","));
+		else
+			fprintf(a.f, "%s\n", t);
+	}
 	return afile_commit(&a, "-o", err);
 }
 
@@ -300,6 +394,11 @@ int merge_cmd(int argc, char **argv)
 	}
 	rc = mg_write(&m, a.out, &err) ? err_print("stasim", &err, SIM_EXIT_USAGE) :
 		SIM_EXIT_OK;
+	if (rc == SIM_EXIT_OK && m.joined)
+		fprintf(stderr, "stasim: merge: the inputs are different sweeps "
+			"(one point id holds different points): joined, %zu "
+			"rows numbered 0..%zu by point id, then input order\n",
+			m.n_rows, m.n_rows - 1);
 out:
 	for (i = 0; i < m.n_files; i++)
 		free(m.text[i]);

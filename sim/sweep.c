@@ -125,7 +125,7 @@ static int next_point(struct sw_run *s, uint64_t *id)
 	for (; s->cursor < s->sp.n_points; s->cursor += s->shard_n) {
 		if (sw_done_get(s, s->cursor))
 			continue;
-		sw_point_decode(&s->sp, s->cursor, idx);
+		sw_point_decode(&s->sp, s->cursor, idx, NULL);
 		if (!sw_cons_hold(&s->sp, idx))
 			continue;
 		*id = s->cursor;
@@ -142,7 +142,7 @@ static void count_points(struct sw_run *s)
 	uint64_t id;
 
 	for (id = s->shard_k; id < s->sp.n_points; id += s->shard_n) {
-		sw_point_decode(&s->sp, id, idx);
+		sw_point_decode(&s->sp, id, idx, NULL);
 		if (sw_done_get(s, id))
 			s->already++;
 		else if (!sw_cons_hold(&s->sp, idx))
@@ -334,24 +334,42 @@ static int sweep_args(int argc, char **argv, struct sw_run *s,
 	return 0;
 }
 
-/* Base config and traces, paths joined to the spec's directory; after
+/* Base configs and traces, paths joined to the spec's directory; after
  * loading, their paths read as written in the spec, so that messages in
- * the results do not depend on the working directory. */
+ * the results do not depend on the working directory. Two bases of one
+ * spec must name their designs apart: results tell them by arch.name. */
 static int load_inputs(struct sw_run *s, struct sim_err *err)
 {
 	char path[1024];
-	uint32_t i;
+	uint32_t i, j;
 
-	if (sw_join(s->sp.path, s->sp.base, path, sizeof path))
-		return err_set(err, s->sp.path, s->sp.seen[SEEN_BASE],
-			       "sweep.base", "path too long");
-	if (access(path, R_OK))
-		return err_set(err, s->sp.path, s->sp.seen[SEEN_BASE],
-			       "sweep.base", "cannot open '%s': %s", path,
-			       strerror(errno));
-	if (config_load(path, &s->base, err))
-		return -1;
-	snprintf(s->base.path, sizeof s->base.path, "%s", s->sp.base);
+	s->base = calloc(s->sp.bases.n, sizeof *s->base);
+	if (!s->base)
+		return err_set(err, s->sp.path, 0, "", "out of memory");
+	for (i = 0; i < s->sp.bases.n; i++) {
+		const char *b = s->sp.bases.s[i];
+
+		if (sw_join(s->sp.path, b, path, sizeof path))
+			return err_set(err, s->sp.path, s->sp.seen[SEEN_BASE],
+				       "sweep.base", "path too long");
+		if (access(path, R_OK))
+			return err_set(err, s->sp.path, s->sp.seen[SEEN_BASE],
+				       "sweep.base", "cannot open '%s': %s",
+				       path, strerror(errno));
+		if (config_load(path, &s->base[i], err))
+			return -1;
+		snprintf(s->base[i].path, sizeof s->base[i].path, "%s", b);
+		for (j = 0; j < i; j++)
+			if (!strcmp(s->base[j].name, s->base[i].name))
+				return err_set(err, s->sp.path,
+					       s->sp.seen[SEEN_BASE],
+					       "sweep.base", "'%s' and '%s' "
+					       "both name their design '%s' "
+					       "(arch.name): results tell the "
+					       "bases apart by it",
+					       s->sp.bases.s[j], b,
+					       s->base[i].name);
+	}
 	for (i = 0; i < s->sp.traces.n; i++) {
 		if (sw_join(s->sp.path, s->sp.traces.s[i], path, sizeof path))
 			return err_set(err, s->sp.path, s->sp.seen[SEEN_TRACES],
@@ -451,6 +469,7 @@ out:
 	for (i = 0; i < s->sp.traces.n && i < SW_TRACES_MAX; i++)
 		trace_free(&s->tr[i]);
 	sw_spec_free(&s->sp);
+	free(s->base);
 	free(s->done);
 	free(header);
 	free(s);

@@ -62,12 +62,12 @@ int sw_write_full(int fd, const void *buf, size_t n)
  * then the first key still rejected, in spec order, is the error.
  */
 static int point_config(const struct sw_run *s, const uint32_t *idx,
-			struct config *c, struct sim_err *err)
+			uint32_t base, struct config *c, struct sim_err *err)
 {
 	int todo[SW_KEYS_MAX], n = s->sp.n_keys, m, i;
 	struct sim_err e;
 
-	*c = s->base;
+	*c = s->base[base];
 	for (i = 0; i < n; i++)
 		todo[i] = i;
 	while (n > 0) {
@@ -101,7 +101,7 @@ static void run_point(const struct sw_run *s, uint64_t id, struct sw_result *r)
 {
 	struct run_opts o = { .functional = s->sp.functional,
 			      .seed = s->sp.seed, .fast_forward = 1 };
-	uint32_t idx[SW_KEYS_MAX], t = sw_point_decode(&s->sp, id, idx);
+	uint32_t idx[SW_KEYS_MAX], b, t = sw_point_decode(&s->sp, id, idx, &b);
 	struct run_result rr;
 	struct sim_err err;
 	struct config cfg;
@@ -111,7 +111,7 @@ static void run_point(const struct sw_run *s, uint64_t id, struct sw_result *r)
 	memset(&rr, 0, sizeof rr);
 	r->point = id;
 	r->status = ST_INVALID;
-	if (point_config(s, idx, &cfg, &err)) {
+	if (point_config(s, idx, b, &cfg, &err)) {
 		error_text(&err, r->error, sizeof r->error);
 		return;
 	}

@@ -8,6 +8,7 @@
  * most one row per point, each matching this spec's point of that id.
  */
 #include "sweep_run.h"
+#include "version.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -91,7 +92,7 @@ char *sw_results_header(const struct sw_spec *sp)
 	struct sw_buf buf = { 0 }, *b = &buf;
 	int i;
 
-	buf_printf(b, "point,trace");
+	buf_printf(b, "%s", SW_CSV_HEAD);
 	for (i = 0; i < sp->n_keys; i++) {
 		buf_add(b, ",", 1);
 		buf_field(b, sp->key[i].name);
@@ -104,14 +105,36 @@ char *sw_results_header(const struct sw_spec *sp)
 	return b->s;
 }
 
+/* What the point runs, before its keys: config, trace, model, nm, seq,
+ * mode, seed. */
+static void csv_point(const struct sw_run *s, uint32_t base, uint32_t t,
+		      struct sw_buf *b)
+{
+	char model[TRACE_NAME_MAX], nm[32];
+
+	trace_label_model(&s->tr[t], model, sizeof model);
+	trace_label_nm(&s->tr[t], nm, sizeof nm);
+	buf_field(b, s->base[base].name);
+	buf_add(b, ",", 1);
+	buf_field(b, s->sp.traces.s[t]);
+	buf_add(b, ",", 1);
+	buf_field(b, model);
+	buf_printf(b, ",%s,", nm);
+	if (s->tr[t].seq)
+		buf_printf(b, "%u", s->tr[t].seq);
+	buf_printf(b, ",%s,%llu", s->sp.functional ? "functional" : "timing",
+		   (unsigned long long)s->sp.seed);
+}
+
 static void csv_row(const struct sw_run *s, const struct sw_result *r,
 		    struct sw_buf *b)
 {
-	uint32_t idx[SW_KEYS_MAX], t = sw_point_decode(&s->sp, r->point, idx);
+	uint32_t idx[SW_KEYS_MAX], base,
+		 t = sw_point_decode(&s->sp, r->point, idx, &base);
 	int i;
 
 	buf_printf(b, "%llu,", (unsigned long long)r->point);
-	buf_field(b, s->sp.traces.s[t]);
+	csv_point(s, base, t, b);
 	for (i = 0; i < s->sp.n_keys; i++) {
 		buf_add(b, ",", 1);
 		buf_field(b, s->sp.key[i].val.s[idx[i]]);
@@ -127,7 +150,7 @@ static void csv_row(const struct sw_run *s, const struct sw_result *r,
 		buf_add(b, ",,,,,,,,", 8);
 	buf_printf(b, ",%s,", sw_status_names[r->status]);
 	buf_field(b, r->error);
-	buf_add(b, "\n", 1);
+	buf_printf(b, ",%s\n", STASIM_VERSION);
 }
 
 void sw_cut_line_note(const char *file, int line)
@@ -201,8 +224,9 @@ int sw_write_row(struct sw_run *s, const struct sw_result *r,
 static int resume_row(struct sw_run *s, char *line, int lineno,
 		      struct sim_err *err)
 {
-	char *f[SW_KEYS_MAX + 2 + SW_TAIL_COLS];
-	int cols = s->sp.n_keys + 2 + SW_TAIL_COLS;
+	char *f[SW_KEYS_MAX + SW_HEAD_COLS + SW_TAIL_COLS];
+	int cols = s->sp.n_keys + SW_HEAD_COLS + SW_TAIL_COLS;
+	uint32_t idx[SW_KEYS_MAX], base;
 	uint64_t id;
 
 	if (csv_split_line(line, f, cols) != cols)
@@ -212,13 +236,17 @@ static int resume_row(struct sw_run *s, char *line, int lineno,
 		return err_set(err, s->out, lineno, "point", "'%s' is not a "
 			       "point id of %s (0..%llu)", f[0], s->sp.path,
 			       (unsigned long long)s->sp.n_points - 1);
-	if (sw_point_hash(f[1], s->sp.names, (const char *const *)f + 2,
-		       s->sp.order, s->sp.n_keys) != sw_spec_hash(&s->sp, id))
+	sw_point_decode(&s->sp, id, idx, &base);
+	if (strcmp(f[SW_COL_CONFIG], s->base[base].name) ||
+	    sw_point_hash(f[SW_COL_TRACE], s->sp.names,
+			  (const char *const *)f + SW_HEAD_COLS, s->sp.order,
+			  s->sp.n_keys) != sw_spec_hash(&s->sp, id))
 		return err_set(err, s->out, lineno, "point", "point %llu has "
-			       "another trace or other key values than point "
-			       "%llu of %s (results of another sweep?); use "
-			       "another -o file", (unsigned long long)id,
-			       (unsigned long long)id, s->sp.path);
+			       "another config, trace or other key values "
+			       "than point %llu of %s (results of another "
+			       "sweep?); use another -o file",
+			       (unsigned long long)id, (unsigned long long)id,
+			       s->sp.path);
 	sw_done_set(s, id);
 	return 0;
 }

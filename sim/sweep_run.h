@@ -55,7 +55,7 @@ struct sw_progress {
 
 struct sw_run {
 	struct sw_spec sp;		/* the parsed spec */
-	struct config base;		/* base config, loaded once */
+	struct config *base;		/* base configs (sp.bases), loaded once */
 	struct trace tr[SW_TRACES_MAX];	/* every trace, read once */
 	const char *out;		/* results file */
 	int jobs;			/* worker processes at most */

@@ -119,6 +119,7 @@ void sw_spec_free(struct sw_spec *sp)
 	int i;
 
 	list_free(&sp->traces);
+	list_free(&sp->bases);
 	for (i = 0; i < sp->n_keys; i++)
 		list_free(&sp->key[i].val);
 }
@@ -267,6 +268,28 @@ static int add_list(struct sw_parse *p, struct sw_list *l, const char *text,
 	return 1;
 }
 
+/* `base = a.ini b.ini` or `a.ini, b.ini`: configs, each point runs on
+ * each (a path with a blank in it cannot be listed). */
+static int add_bases(struct sw_parse *p, const char *val, const char *field)
+{
+	char buf[256];
+	size_t i;
+
+	if (strlen(val) >= sizeof buf)
+		return ini_fail(p->r, p->r->line, field, "line longer than %zu "
+				"characters (continue the list on an indented "
+				"line)", sizeof buf - 1);
+	for (i = 0; val[i]; i++)
+		buf[i] = val[i] == ' ' || val[i] == '\t' ? ',' : val[i];
+	buf[i] = '\0';
+	/* blanks next to commas make empty items: squeeze them out */
+	for (i = 0; buf[i]; i++)
+		while (buf[i] == ',' && (buf[i + 1] == ',' || i == 0 ||
+					 buf[i + 1] == '\0'))
+			memmove(buf + i, buf + i + 1, strlen(buf + i));
+	return add_list(p, &p->sp->bases, buf, field, 0, SW_BASES_MAX);
+}
+
 static int on_sweep(struct sw_parse *p, const char *name, const char *val,
 		    int cont)
 {
@@ -280,7 +303,7 @@ static int on_sweep(struct sw_parse *p, const char *name, const char *val,
 	if (!sweep_keys[i])
 		return ini_fail(p->r, p->r->line, field, "unknown key '%s' (known keys: "
 			        "base, traces, mode, seed)", name);
-	if (cont && i != SEEN_TRACES)
+	if (cont && i != SEEN_TRACES && i != SEEN_BASE)
 		return ini_fail(p->r, p->r->line, field, "indented line would continue "
 			        "the value of '%s' (only lists go on over lines)", name);
 	if (!cont && sp->seen[i])
@@ -292,11 +315,7 @@ static int on_sweep(struct sw_parse *p, const char *name, const char *val,
 		return ini_fail(p->r, p->r->line, field, "empty value");
 	switch (i) {
 	case SEEN_BASE:
-		if (strlen(val) >= sizeof sp->base)
-			return ini_fail(p->r, p->r->line, field, "path longer than %zu "
-				        "characters", sizeof sp->base - 1);
-		strcpy(sp->base, val);
-		return 1;
+		return add_bases(p, val, field);
 	case SEEN_TRACES:
 		return add_list(p, &sp->traces, val, field, 0, SW_TRACES_MAX);
 	case SEEN_MODE:
@@ -529,7 +548,10 @@ static int spec_finish(struct sw_spec *sp, struct sim_err *err)
 	if ((dup = repeated(&sp->traces)))
 		return err_set(err, sp->path, sp->seen[SEEN_TRACES],
 			       "sweep.traces", "trace '%s' is listed twice", dup);
-	n = sp->traces.n;
+	if ((dup = repeated(&sp->bases)))
+		return err_set(err, sp->path, sp->seen[SEEN_BASE],
+			       "sweep.base", "config '%s' is listed twice", dup);
+	n = (uint64_t)sp->traces.n * sp->bases.n;
 	for (i = 0; i < sp->n_keys; i++) {
 		if ((dup = repeated(&sp->key[i].val)))
 			return err_set(err, sp->path, sp->key[i].line,
@@ -580,11 +602,14 @@ int sw_spec_load(const char *path, struct sw_spec *sp, struct sim_err *err)
 /* Value indices of point id (keys in spec order, the last fastest, traces
  * faster still); returns its trace index. */
 uint32_t sw_point_decode(const struct sw_spec *sp, uint64_t id,
-			     uint32_t *idx)
+			     uint32_t *idx, uint32_t *base)
 {
 	uint64_t rest = id / sp->traces.n;
 	int i;
 
+	if (base)
+		*base = (uint32_t)(rest % sp->bases.n);
+	rest /= sp->bases.n;
 	for (i = sp->n_keys - 1; i >= 0; i--) {
 		idx[i] = (uint32_t)(rest % sp->key[i].val.n);
 		rest /= sp->key[i].val.n;
@@ -595,7 +620,7 @@ uint32_t sw_point_decode(const struct sw_spec *sp, uint64_t id,
 uint64_t sw_spec_hash(const struct sw_spec *sp, uint64_t id)
 {
 	const char *vals[SW_KEYS_MAX];
-	uint32_t idx[SW_KEYS_MAX], t = sw_point_decode(sp, id, idx);
+	uint32_t idx[SW_KEYS_MAX], t = sw_point_decode(sp, id, idx, NULL);
 	int i;
 
 	for (i = 0; i < sp->n_keys; i++)

@@ -14,15 +14,20 @@
 #define SW_KEYS_MAX 32			/* swept keys in one spec */
 #define SW_VALUES_MAX 10000u		/* values of one key */
 #define SW_TRACES_MAX 64		/* traces in one spec */
+#define SW_BASES_MAX 16			/* base configs in one spec */
 #define SW_CONS_MAX 32			/* constraints in one spec */
 #define SW_POINTS_MAX 10000000ull	/* points in one sweep */
 #define SW_JOBS_MAX 256			/* worker processes */
 #define SW_NAME_MAX 96			/* a swept key's name, with its NUL */
-#define SW_TAIL_COLS 10			/* result columns after the key columns */
+#define SW_HEAD_COLS 8			/* result columns before the key columns */
+#define SW_TAIL_COLS 11			/* result columns after the key columns */
 #define SW_SEEN 4			/* keys of [sweep] */
 
+/* The fixed columns of a results file, before and after the keys. */
+#define SW_CSV_HEAD "point,config,trace,model,nm,seq,mode,seed"
 #define SW_CSV_TAIL "cycles,latency_us,energy_pj,edp_pj_us,macs," \
-	"dense_macs,utilization,dram_bytes,status,error"	/* fixed columns after the keys */
+	"dense_macs,utilization,dram_bytes,status,error,stasim_version"
+enum { SW_COL_POINT, SW_COL_CONFIG, SW_COL_TRACE };
 
 struct sw_list {
 	char **s;		/* strings, each malloc'd */
@@ -55,7 +60,7 @@ struct sw_spec {
 	const char *path;		/* spec file, as the user named it */
 	int sweep_line;			/* line of the first [sweep] header */
 	int seen[SW_SEEN];		/* line setting base, traces, mode, seed */
-	char base[512];			/* [sweep] base, as written */
+	struct sw_list bases;		/* [sweep] base: configs, as written */
 	struct sw_list traces;		/* [sweep] traces, as written */
 	int functional;			/* [sweep] mode: 1 = functional */
 	uint64_t seed;			/* [sweep] seed */
@@ -65,7 +70,7 @@ struct sw_spec {
 	int order[SW_KEYS_MAX];		/* key indices sorted by name */
 	struct sw_cons con[SW_CONS_MAX]; /* [constraints], in spec order */
 	int n_cons;			/* constraints in use */
-	uint64_t n_points;		/* key combinations x traces */
+	uint64_t n_points;		/* key combinations x bases x traces */
 };
 
 /* dir(spec) + rel, or rel when absolute or spec has no directory part. */
@@ -97,10 +102,11 @@ void sw_spec_free(struct sw_spec *sp);
  */
 int sw_spec_load(const char *path, struct sw_spec *sp, struct sim_err *err);
 
-/* Value indices of point id (keys in spec order, the last fastest, traces
- * faster still); returns its trace index. */
+/* Value indices of point id (keys in spec order, the last fastest, then
+ * bases, traces fastest); *base gets its base (when not NULL); returns its
+ * trace index. */
 uint32_t sw_point_decode(const struct sw_spec *sp, uint64_t id,
-			     uint32_t *idx);
+			     uint32_t *idx, uint32_t *base);
 
 uint64_t sw_spec_hash(const struct sw_spec *sp, uint64_t id);
 

@@ -408,3 +408,42 @@ int64_t trace_assign_add(struct trace *t, const uint16_t *v, size_t n)
 	return (int64_t)(t->n_assign - n);
 }
 
+
+void trace_label_model(const struct trace *t, char *buf, size_t n)
+{
+	const char *base = strrchr(t->path, '/'), *end;
+
+	if (t->model[0]) {
+		snprintf(buf, n, "%s", t->model);
+		return;
+	}
+	base = base ? base + 1 : t->path;
+	end = strstr(base, ".trace");
+	snprintf(buf, n, "%.*s", end ? (int)(end - base) : (int)strlen(base),
+		 base);
+}
+
+void trace_label_nm(const struct trace *t, char *buf, size_t n)
+{
+	uint32_t nn = 0, mm = 0;
+	size_t i;
+
+	for (i = 0; i < t->n_ops; i++) {
+		const struct op *op = &t->ops[i];
+
+		/* gemm and MoE expert weights; matmul operands are dense */
+		if ((op->kind != OP_GEMM && op->kind != OP_MOE) ||
+		    op->nm_n == op->nm_m)
+			continue;
+		if (nn && (op->nm_n != nn || op->nm_m != mm)) {
+			snprintf(buf, n, "mixed");
+			return;
+		}
+		nn = op->nm_n;
+		mm = op->nm_m;
+	}
+	if (nn)
+		snprintf(buf, n, "%u:%u", nn, mm);
+	else
+		snprintf(buf, n, "dense");
+}

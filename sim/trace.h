@@ -107,6 +107,9 @@ struct trace {
 	size_t n_tensors;	/* tensors in use */
 	size_t cap_tensors;	/* tensors allocated */
 	struct trace_names tensor_names;	/* tensors by name */
+	char model[TRACE_NAME_MAX];	/* `meta model=`: the model, "" if not given */
+	uint32_t seq;		/* `meta seq=`: tokens, 0 if not given */
+	int meta_line;		/* line of the `meta` line, 0: none */
 };
 
 /* Name of an op kind as written in traces ("gemm", "matmul"). */
@@ -190,6 +193,14 @@ void trace_truncate(struct trace *t, size_t n);
 
 /* Free everything t holds and leave it empty. */
 void trace_free(struct trace *t);
+
+/* What results and reports call the trace's model: its `meta model=`, or
+ * its file name without directories and .trace / .trace.gz. */
+void trace_label_model(const struct trace *t, char *buf, size_t n);
+
+/* Its weights' N:M as reports write it: "dense" when no gemm is sparse,
+ * "N:M" when every sparse gemm has that pattern, else "mixed". */
+void trace_label_nm(const struct trace *t, char *buf, size_t n);
 
 /* Append n expert indices to t's pool; returns the offset, or -1. */
 int64_t trace_assign_add(struct trace *t, const uint16_t *v, size_t n);

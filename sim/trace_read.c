@@ -322,7 +322,57 @@ static int parse_op(struct reader *r, char *s)
 	return add_op(r, &op);
 }
 
-/* One line without its comment: blank, the header, or an op. */
+/* Characters of a model name: those of an op name. */
+static int model_name_ok(const char *s)
+{
+	size_t n = strlen(s);
+
+	return n > 0 && n < TRACE_NAME_MAX && strspn(s, "abcdefghijklmnopqrstu"
+		"vwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789._-+/") == n;
+}
+
+/*
+ * `meta model=NAME seq=N` (version 2): what the trace is, for results and
+ * reports; it changes no timing. Once per trace.
+ */
+static int parse_meta(struct reader *r, char *s)
+{
+	struct trace *t = r->t;
+	char *tok, msg[TRACE_MSG_BYTES];
+
+	if (t->meta_line)
+		return err_set(r->err, r->path, r->line, "meta", "given twice "
+			       "(first on line %d)", t->meta_line);
+	t->meta_line = r->line;
+	while ((tok = tok_next(&s))) {
+		char *eq = strchr(tok, '=');
+
+		if (eq && !strncmp(tok, "model=", 6)) {
+			if (t->model[0] || !model_name_ok(eq + 1))
+				return err_set(r->err, r->path, r->line,
+					       "meta.model", t->model[0] ?
+					       "given twice" : "'%.40s' is not "
+					       "a name of 1..63 letters, digits "
+					       "and ._-+/", eq + 1);
+			strcpy(t->model, eq + 1);
+		} else if (eq && !strncmp(tok, "seq=", 4)) {
+			if (t->seq || trace_parse_uint(eq + 1, strlen(eq + 1),
+						       &t->seq, msg) ||
+			    !t->seq)
+				return err_set(r->err, r->path, r->line,
+					       "meta.seq", t->seq ?
+					       "given twice" : "'%.40s' is not a "
+					       "positive integer", eq + 1);
+		} else {
+			return err_set(r->err, r->path, r->line, "meta",
+				       "unknown key '%.40s' (meta takes: model, "
+				       "seq)", tok);
+		}
+	}
+	return 0;
+}
+
+/* One line without its comment: blank, the header, meta, or an op. */
 static int parse_line(struct reader *r, char *s)
 {
 	char *hash = strchr(s, '#');
@@ -333,6 +383,12 @@ static int parse_line(struct reader *r, char *s)
 		return 0;
 	if (!r->version)
 		return parse_header(r, s);
+	if (!strncmp(s + strspn(s, SEP), "meta", 4) &&
+	    strchr(SEP, s[strspn(s, SEP) + 4]))
+		return r->version >= 2 ?
+		       parse_meta(r, s + strspn(s, SEP) + 4) :
+		       err_set(r->err, r->path, r->line, "meta", "a meta line "
+			       "needs version 2 ('stasim-trace 2')");
 	return parse_op(r, s);
 }
 

@@ -110,11 +110,20 @@ static size_t op_format(const struct trace *t, size_t i, uint32_t version,
 	return used;
 }
 
-/* 2 when some op's tensors differ from the implicit chain, else 1. */
+/* A `meta` line names the model or its tokens (version 2). */
+static int has_meta(const struct trace *t)
+{
+	return t->model[0] || t->seq;
+}
+
+/* 2 when the trace has a `meta` line or some op's tensors differ from the
+ * implicit chain, else 1. */
 static uint32_t version_of(const struct trace *t)
 {
 	size_t i;
 
+	if (has_meta(t))
+		return 2;
 	for (i = 0; i < t->n_ops; i++)
 		if (!trace_in_implicit(t, i) || !trace_out_implicit(t, i))
 			return 2;
@@ -184,7 +193,7 @@ static int check_ops(const char *path, const struct trace *t,
 	const char *key = "";
 	char msg[TRACE_MSG_BYTES], field[sizeof err->field];
 	char line[TRACE_LINE_BYTES + 1];
-	int first = 2 + comment_lines(comment);
+	int first = 2 + comment_lines(comment) + has_meta(t);
 	uint32_t version;
 	size_t i;
 	int rc = 0;
@@ -227,6 +236,12 @@ static int write_body(gzFile gz, const struct trace *t, const char *comment)
 			return -1;
 		text = comment;
 	}
+	if (has_meta(t) && (gzputs(gz, "meta") < 0 ||
+			    (t->model[0] &&
+			     gzprintf(gz, " model=%s", t->model) <= 0) ||
+			    (t->seq && gzprintf(gz, " seq=%u", t->seq) <= 0) ||
+			    gzputs(gz, "\n") < 0))
+		return -1;
 	for (i = 0; i < t->n_ops; i++) {
 		op_format(t, i, version, line, sizeof line);
 		if (gzputs(gz, line) < 0 || gzputs(gz, "\n") < 0)

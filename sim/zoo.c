@@ -368,7 +368,7 @@ static int push(struct trace *t, struct op *op, const struct zoo_layer *ly,
 		src_name(ly, srcs[j], names[j], sizeof names[j]);
 		in[j] = names[j];
 	}
-	op->line = (int)(t->n_ops + 2);	/* header is line 1 */
+	op->line = (int)(t->n_ops + 3);	/* header line 1, meta line 2 */
 	return trace_push_io(t, op, in, n, NULL, err);
 }
 
@@ -481,6 +481,8 @@ int zoo_build(const char *model, const struct zoo_opts *o, struct trace *t,
 			goto fail;
 		snprintf(ly.x, sizeof ly.x, "l%u.res2", ly.layer);
 	}
+	snprintf(t->model, sizeof t->model, "%s", zm->name);
+	t->seq = o->seq;
 	return 0;
 fail:
 	trace_free(t);

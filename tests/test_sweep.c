@@ -58,9 +58,14 @@ static const char spec_main[] =
 	"    16   ; continued\n"
 	"dram.bandwidth_gbps = 4:12:4\n";
 
+/* What the point runs, before its keys, for t1.trace on base.ini (no
+ * arch.name: the default's; no meta line: the file's name, no seq). */
+#define ROW0 "sta-default,t1.trace,t1,2:4,,timing,1,"
+
 static const char header_main[] =
-	"point,trace,engine.rows,dram.bandwidth_gbps,cycles,latency_us,"
-	"energy_pj,edp_pj_us,macs,dense_macs,utilization,dram_bytes,status,error";
+	"point,config,trace,model,nm,seq,mode,seed,engine.rows,"
+	"dram.bandwidth_gbps,cycles,latency_us,energy_pj,edp_pj_us,macs,"
+	"dense_macs,utilization,dram_bytes,status,error,stasim_version";
 
 /* ------------------------------------------------------------------ */
 /* Fixture: a private directory with base.ini, t1.trace, t2.trace, spec.ini */
@@ -290,9 +295,10 @@ static int files_equal(const char *a, const char *b)
 /* ------------------------------------------------------------------ */
 /* The direct reference: one point through config_load + config_set + run_sim */
 
-static void direct_run(const struct fix *f, const char *trace,
-		       const char *const *keys, const char *const *vals, int n,
-		       char *cycles, char *energy, size_t len)
+static void direct_run_on(const struct fix *f, const char *base,
+			  const char *trace, const char *const *keys,
+			  const char *const *vals, int n, char *cycles,
+			  char *energy, size_t len)
 {
 	static struct config cfg;
 	struct run_opts o = { .seed = 1, .fast_forward = 1 };
@@ -301,7 +307,7 @@ static void direct_run(const struct fix *f, const char *trace,
 	struct sim_err err;
 	int i;
 
-	assert_int_equal(config_load(at(f, "base.ini"), &cfg, &err), 0);
+	assert_int_equal(config_load(at(f, base), &cfg, &err), 0);
 	for (i = 0; i < n; i++)
 		assert_int_equal(config_set(&cfg, keys[i], vals[i], &err), 0);
 	assert_int_equal(trace_read(at(f, trace), &t, &err), 0);
@@ -312,6 +318,13 @@ static void direct_run(const struct fix *f, const char *trace,
 	strf(energy, len, "%.3f", r.total_energy.total_pj);
 	run_free(&r);
 	trace_free(&t);
+}
+
+static void direct_run(const struct fix *f, const char *trace,
+		       const char *const *keys, const char *const *vals, int n,
+		       char *cycles, char *energy, size_t len)
+{
+	direct_run_on(f, "base.ini", trace, keys, vals, n, cycles, energy, len);
 }
 
 /* ------------------------------------------------------------------ */
@@ -413,6 +426,63 @@ static void test_rows_match_run_sim(void **state)
 		assert_string_equal(c.f[r][col(&c, "energy_pj")], energy);
 	}
 	free(c.text);
+}
+
+/*
+ * Two base configs: every point runs on each (ids: keys, then bases, then
+ * traces fastest), the config column names each by its arch.name, and
+ * every row equals a direct run of that base with that key value. Two
+ * bases of one name are refused.
+ */
+static void test_two_bases(void **state)
+{
+	struct fix *f = *state;
+	static struct csv c;
+	static const char *const bases[] = { "sta-default", "small" };
+	static const char *const bw[] = { "4", "8" };
+	char cycles[64], energy[64], extra[PATH_MAX_ + 128], table[PATH_MAX_];
+	const char *key = "dram.bandwidth_gbps";
+	int seen[8], id, r;
+
+	src_path(table, sizeof table, "configs/energy/horowitz45-lpddr4.ini");
+	strf(extra, sizeof extra, "[arch]\nname = small\n[engine]\nrows = 8\n"
+	     "[energy]\ntable = %s\n", table);
+	write_file(at(f, "small.ini"), extra);
+	write_file(at(f, "two.ini"), "[sweep]\nbase = base.ini small.ini\n"
+		   "traces = t1.trace, t2.trace\n[keys]\n"
+		   "dram.bandwidth_gbps = 4, 8\n");
+	assert_int_equal(call(f, sweep_cmd, "sweep %s -o %s", at(f, "two.ini"),
+			      at(f, "two.csv")), 0);
+	csv_read(at(f, "two.csv"), &c);
+	assert_int_equal(csv_check(&c, seen, 8), 8);
+	for (id = 0; id < 8; id++) {
+		const char *val = bw[id / 4];
+		const char *base = id / 2 % 2 ? "small.ini" : "base.ini";
+
+		r = seen[id];
+		assert_string_equal(c.f[r][col(&c, "config")], bases[id / 2 % 2]);
+		assert_string_equal(c.f[r][col(&c, "trace")], main_traces[id % 2]);
+		assert_string_equal(c.f[r][col(&c, "model")], id % 2 ? "t2" : "t1");
+		assert_string_equal(c.f[r][col(&c, "nm")], "2:4");
+		assert_string_equal(c.f[r][col(&c, "mode")], "timing");
+		assert_string_equal(c.f[r][col(&c, key)], val);
+		direct_run_on(f, base, main_traces[id % 2], &key, &val, 1,
+			      cycles, energy, sizeof cycles);
+		assert_string_equal(c.f[r][col(&c, "cycles")], cycles);
+		assert_string_equal(c.f[r][col(&c, "energy_pj")], energy);
+	}
+	free(c.text);
+	/* resumed: every point is there already */
+	assert_int_equal(call(f, sweep_cmd, "sweep %s -o %s", at(f, "two.ini"),
+			      at(f, "two.csv")), 0);
+	assert_non_null(strstr(f->err, "8 already in"));
+	write_file(at(f, "same.ini"), "[sweep]\nbase = base.ini, small.ini "
+		   "small2.ini\ntraces = t1.trace\n");
+	write_file(at(f, "small2.ini"), extra);
+	assert_int_equal(call(f, sweep_cmd, "sweep %s -o %s", at(f, "same.ini"),
+			      at(f, "same.csv")), 2);
+	assert_non_null(strstr(f->err, "same.ini:2: sweep.base: 'small.ini' and "
+			       "'small2.ini' both name their design 'small'"));
 }
 
 static void test_constraints_skip(void **state)
@@ -610,21 +680,32 @@ static void test_merge_errors(void **state)
 	text = slurp_text(at(f, "single-sorted.csv"), NULL);
 	assert_non_null(text);
 	/* point 0's cycles changed: the same point with other results */
-	p = strstr(text, "\n0,t1.trace,4,4,") + strlen("\n0,t1.trace,4,4,");
+	p = strstr(text, "\n0," ROW0 "4,4,") + strlen("\n0," ROW0 "4,4,");
 	*p = *p == '9' ? '1' : '9';
 	write_file(at(f, "conflict.csv"), text);
 	assert_int_equal(call(f, merge_cmd, "merge %s %s -o %s",
 			      at(f, "single.csv"), at(f, "conflict.csv"),
 			      at(f, "m.csv")), 1);
 	assert_non_null(strstr(f->err, "conflicting results for point 0"));
-	/* point 0 with another key value: another sweep */
-	p = strstr(text, "\n0,t1.trace,4,4,") + strlen("\n0,t1.trace,");
+	/* point 0 with another key value: another sweep with the same
+	 * columns; joined, its one new point kept, every point renumbered */
+	*p = *p == '9' ? '1' : '9';
+	p = strstr(text, "\n0," ROW0 "4,4,") + strlen("\n0," ROW0);
 	*p = '5';
 	write_file(at(f, "other.csv"), text);
 	assert_int_equal(call(f, merge_cmd, "merge %s %s -o %s",
 			      at(f, "single.csv"), at(f, "other.csv"),
-			      at(f, "m.csv")), 2);
-	assert_non_null(strstr(f->err, "point 0 has another trace or other key"));
+			      at(f, "m.csv")), 0);
+	assert_non_null(strstr(f->err, "the inputs are different sweeps"));
+	assert_int_equal(newlines(at(f, "m.csv")), 1 + 18 + 1);
+	free(text);
+	text = slurp_text(at(f, "m.csv"), NULL);
+	assert_non_null(text);
+	/* the two point 0s, first by input order, then 1 renumbered 2 */
+	assert_non_null(strstr(text, "\n0," ROW0 "4,4,"));
+	assert_non_null(strstr(text, "\n1," ROW0 "5,4,"));
+	assert_non_null(strstr(text, "\n2,sta-default,t2.trace,"));
+	assert_non_null(strstr(text, "\n18,"));
 	free(text);
 	/* a shard whose last row a crash cut short: dropped, as resume does,
 	 * never merged with a cut number */
@@ -642,13 +723,27 @@ static void test_merge_errors(void **state)
 	/* one row fewer than the whole shard */
 	assert_int_equal(newlines(at(f, "mcut.csv")) + 1,
 			 newlines(at(f, "single-sorted.csv")));
-	write_file(at(f, "hdr.csv"), "point,trace,engine.cols,cycles,latency_us,"
-		   "energy_pj,edp_pj_us,macs,dense_macs,utilization,dram_bytes,"
-		   "status,error\n");
+	write_file(at(f, "hdr.csv"), "point,config,trace,model,nm,seq,mode,"
+		   "seed,engine.rows,engine.cols,cycles,latency_us,energy_pj,"
+		   "edp_pj_us,macs,dense_macs,utilization,dram_bytes,status,"
+		   "error,stasim_version\n");
 	assert_int_equal(call(f, merge_cmd, "merge %s %s -o %s",
 			      at(f, "single.csv"), at(f, "hdr.csv"),
 			      at(f, "m.csv")), 2);
-	assert_non_null(strstr(f->err, "hdr.csv:1: header: columns differ"));
+	assert_non_null(strstr(f->err, "hdr.csv:1: header: swept keys differ "
+			       "from "));
+	assert_non_null(strstr(f->err, "only there: dram.bandwidth_gbps; only "
+			       "here: engine.cols"));
+	/* a results file of an earlier stasim (no config, model ... columns) */
+	write_file(at(f, "old.csv"), "point,trace,engine.rows,cycles,latency_us,"
+		   "energy_pj,edp_pj_us,macs,dense_macs,utilization,dram_bytes,"
+		   "status,error\n");
+	assert_int_equal(call(f, merge_cmd, "merge %s %s -o %s",
+			      at(f, "single.csv"), at(f, "old.csv"),
+			      at(f, "m.csv")), 2);
+	assert_non_null(strstr(f->err, "old.csv:1: header: not a stasim sweep "
+			       "results header"));
+	unlink(at(f, "m.csv"));
 	assert_int_equal(call(f, merge_cmd, "merge %s -o %s", at(f, "nope.csv"),
 			      at(f, "m.csv")), 2);
 	assert_int_equal(call(f, merge_cmd, "merge %s", at(f, "single.csv")), 2);
@@ -1128,6 +1223,7 @@ int main(void)
 		cmocka_unit_test(test_config_set),
 		cmocka_unit_test_setup_teardown(test_rows_match_run_sim, setup,
 						teardown),
+		cmocka_unit_test_setup_teardown(test_two_bases, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_constraints_skip, setup,
 						teardown),
 		cmocka_unit_test_setup_teardown(test_invalid_points_recorded,

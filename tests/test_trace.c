@@ -297,6 +297,13 @@ static const struct bad_case bad_cases[] = {
 	{ HDR "GEMM name=a m=1 k=1 n=1\n", 2, "GEMM", "unknown op kind" },
 	{ HDR OK1 "gemm name=a m=1 k=1 n=1 x=3\n", 3, "gemm.x", "unknown key 'x' (gemm takes: name, m, k, n, nm)" },
 	{ HDR "gemm name=a m=1 k=1 n=1 heads=2\n", 2, "gemm.heads", "unknown key" },
+	{ HDR "meta model=m\n" OK1, 2, "meta", "a meta line needs version 2 ('stasim-trace 2')" },
+	{ HDR2 "meta model=m\n" OK1 "meta seq=3\n", 4, "meta", "given twice (first on line 2)" },
+	{ HDR2 "meta model=m model=n\n" OK1, 2, "meta.model", "given twice" },
+	{ HDR2 "meta model=a,b\n" OK1, 2, "meta.model", "'a,b' is not a name of 1..63 letters, digits and ._-+/" },
+	{ HDR2 "meta seq=0\n" OK1, 2, "meta.seq", "'0' is not a positive integer" },
+	{ HDR2 "meta seq=12x\n" OK1, 2, "meta.seq", "'12x' is not a positive integer" },
+	{ HDR2 "meta tokens=3\n" OK1, 2, "meta", "unknown key 'tokens=3' (meta takes: model, seq)" },
 	{ HDR "matmul name=a m=1 k=1 n=1 nm=2:4\n", 2, "matmul.nm", "unknown key 'nm' (matmul takes: name, m, k, n, heads)" },
 	{ HDR "gemm name=a m=1 m=2 k=1 n=1\n", 2, "gemm.m", "given twice" },
 	{ HDR "gemm name=a m k=1 n=1\n", 2, "gemm.m", "expected key=value" },
@@ -875,6 +882,7 @@ static void test_round_trip_plain(void **state)
 {
 	/* the zoo's graph is not the implicit chain (A.V reads qkv) */
 	static const char head[] = HDR2
+		"meta model=bert-base seq=128\n"
 		"layernorm name=l0.ln1 m=128 n=768\n"
 		"gemm name=l0.qkv m=128 k=768 n=2304 nm=2:4\n"
 		"matmul name=l0.qk m=128 k=64 n=128 heads=12\n"
@@ -882,12 +890,19 @@ static void test_round_trip_plain(void **state)
 	struct scratch *s = *state;
 	unsigned char *buf;
 	size_t len;
+	struct trace back;
+	struct sim_err err;
 
 	round_trip(s, "bert.trace");
 	buf = get_bytes(s->path, &len);
 	assert_true(len > sizeof head);
 	assert_memory_equal(buf, head, sizeof head - 1);
 	free(buf);
+	/* the meta line read back: what results call model and seq */
+	assert_int_equal(trace_read(s->path, &back, &err), 0);
+	assert_string_equal(back.model, "bert-base");
+	assert_int_equal(back.seq, 128);
+	trace_free(&back);
 }
 
 static void test_round_trip_gz(void **state)
@@ -953,11 +968,12 @@ static void test_write_long_comment(void **state)
 	assert_int_equal(trace_write(scratch_file(s, "l.trace.gz"), &t, comment,
 				     &err), 0);
 	assert_int_equal(trace_read(s->path, &back, &err), 0);
-	assert_int_equal(back.ops[0].line, 2 + 4);	/* 4094 + 4094 + 812 + 5 */
+	/* header, comment 4094 + 4094 + 812 + 5, meta */
+	assert_int_equal(back.ops[0].line, 2 + 4 + 1);
 	t.ops[2].heads = 0;
 	assert_int_equal(trace_write(scratch_file(s, "l.trace.gz"), &t, comment,
 				     &err), -1);
-	assert_int_equal(err.line, 2 + 4 + 2);
+	assert_int_equal(err.line, 2 + 4 + 1 + 2);
 	assert_string_equal(err.field, "matmul.heads");
 	trace_free(&back);
 	trace_free(&t);
@@ -1093,15 +1109,15 @@ static void test_write_refuses(void **state)
 
 	build_bert(&t, 1, 1);
 	strf(path, sizeof path, "%s", scratch_file(s, "r.trace"));
-	/* ops: 0 ln1, 1 qkv, 2 qk, 3 sm, 4 av, 5 proj; op i on line i + 2
-	 * (+ 2 with a two-line comment) */
+	/* ops: 0 ln1, 1 qkv, 2 qk, 3 sm, 4 av, 5 proj; op i on line i + 3
+	 * after the header and the meta line (+ 2 with a two-line comment) */
 	strcpy(t.ops[5].name, "bad name");
 	assert_int_equal(trace_write(path, &t, "one\ntwo", &err), -1);
-	assert_int_equal(err.line, 2 + 2 + 5);
+	assert_int_equal(err.line, 3 + 2 + 5);
 	assert_string_equal(err.field, "gemm.name");
 	strcpy(t.ops[5].name, "l0.qkv");
 	assert_int_equal(trace_write(path, &t, NULL, &err), -1);
-	assert_int_equal(err.line, 7);
+	assert_int_equal(err.line, 3 + 5);
 	assert_string_equal(err.field, "gemm.name");
 	assert_non_null(strstr(err.msg, "duplicate name 'l0.qkv'"));
 	strcpy(t.ops[5].name, "l0.proj");
@@ -1118,7 +1134,7 @@ static void test_write_refuses(void **state)
 	t.ops[2].k = 0;
 	assert_int_equal(trace_write(path, &t, NULL, &err), -1);
 	assert_string_equal(err.field, "matmul.k");
-	assert_int_equal(err.line, 4);
+	assert_int_equal(err.line, 3 + 2);
 	t.ops[2].k = 64;
 	t.ops[3].k = 5;		/* softmax takes no k */
 	assert_int_equal(trace_write(path, &t, NULL, &err), -1);
@@ -1315,7 +1331,7 @@ static void test_zoo_bert(void **state)
 		assert_int_equal(op->m, 128);
 		assert_int_equal(op->nm_n, 1);
 		assert_int_equal(op->nm_m, 1);
-		assert_int_equal(op->line, (int)i + 2);
+		assert_int_equal(op->line, (int)i + 3);	/* header, meta */
 	}
 	assert_int_equal(count[OP_GEMM], 48);
 	assert_int_equal(count[OP_MATMUL], 24);

@@ -167,7 +167,7 @@ static void test_new_models_macs(void **state)
 		assert_string_equal(t.ops[t.n_ops - 1].name, last);
 		for (j = 0; j < t.n_ops; j++) {
 			assert_true(op_is_dense(&t.ops[j]));
-			assert_int_equal(t.ops[j].line, (int)j + 2);
+			assert_int_equal(t.ops[j].line, (int)j + 3); /* header, meta */
 		}
 		/* the attention of one head at the default seq */
 		assert_int_equal(find_op(&t, "l0.qk")->k, md->d / md->heads);
