@@ -7,6 +7,7 @@
 #   make bench    simulation speed, written to build/bench.json
 #   make cosim    the longer RTL-vs-model co-simulation soak (tests/cosim/)
 #   make synth    yosys: the engine's PE against a multiplier, cells and depth
+#   make check-html  the HTML report rendered in headless Chromium
 #   make deps     install missing Debian packages (sudo only when not root)
 #   make install  binaries, man page, configs, energy tables and traces
 #                 under $(DESTDIR)$(PREFIX) (default /usr/local)
@@ -75,6 +76,7 @@ include tests/cosim/slices.mk
 include sim/systemc/systemc.mk
 include tests/icarus/icarus.mk
 include rtl/synth.mk
+include tests/check-html.mk
 
 .PHONY: all run test asan bench deps traces clean cosim studies deps-order install uninstall install-check man-sync unit-files
 all: $(BUILD)/stasim $(BUILD)/stasim-sc

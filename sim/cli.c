@@ -51,9 +51,9 @@ enum {
 static const struct opt_spec run_opts[] = {
 	{ 'c', NULL, "CONFIG", "the accelerator's config (.ini; configs/)" },
 	{ 't', NULL, "TRACE", "the workload (.trace or .trace.gz; traces/)" },
-	{ 'o', NULL, "DIR", "also write report.json, .csv, .md into DIR" },
+	{ 'o', NULL, "DIR", "also write report.json, .csv, .md, .html into DIR" },
 	{ RUN_FORMAT, "format", "FMT", "report on stdout: txt (default), csv, "
-	  "json or md" },
+	  "json, md or html" },
 	{ RUN_MODE, "mode", "MODE", "timing (default), or functional: real "
 	  "data, checked" },
 	{ RUN_SEED, "seed", "S", "seed of the functional operands (default 1)" },
@@ -89,8 +89,8 @@ struct run_parse {
 static int set_format(struct run_parse *p, const char *v)
 {
 	if (report_parse_format(v, &p->a->format))
-		return opt_error(p->cmd, "--format: '%s' is not txt, csv, json "
-				 "or md", v);
+		return opt_error(p->cmd, "--format: '%s' is not txt, csv, json, "
+				 "md or html", v);
 	return 0;
 }
 

@@ -17,10 +17,11 @@
 
 int report_parse_format(const char *s, enum report_format *f)
 {
-	static const char *const names[] = { "txt", "csv", "json", "md" };
+	static const char *const names[] = { "txt", "csv", "json", "md",
+					     "html" };
 	int i;
 
-	for (i = 0; i < 4; i++)
+	for (i = 0; i < 5; i++)
 		if (!strcmp(s, names[i])) {
 			*f = (enum report_format)i;
 			return 0;
@@ -521,6 +522,9 @@ void report_write(const struct report *rep, enum report_format fmt, FILE *f)
 	case REPORT_MD:
 		write_table(rep, 1, f);
 		break;
+	case REPORT_HTML:
+		report_html(rep, f);
+		break;
 	default:
 		write_table(rep, 0, f);
 		break;
@@ -549,7 +553,8 @@ int report_write_dir(const struct report *rep, const char *dir,
 			       strerror(errno));
 	if (write_file(rep, dir, "report.json", REPORT_JSON, err) ||
 	    write_file(rep, dir, "report.csv", REPORT_CSV, err) ||
-	    write_file(rep, dir, "report.md", REPORT_MD, err))
+	    write_file(rep, dir, "report.md", REPORT_MD, err) ||
+	    write_file(rep, dir, "report.html", REPORT_HTML, err))
 		return -1;
 	return 0;
 }

@@ -15,7 +15,8 @@
 #include "run.h"
 #include "trace.h"
 
-enum report_format { REPORT_TXT, REPORT_CSV, REPORT_JSON, REPORT_MD };
+enum report_format { REPORT_TXT, REPORT_CSV, REPORT_JSON, REPORT_MD,
+		     REPORT_HTML };
 
 struct report {
 	const struct config *cfg;
@@ -25,7 +26,7 @@ struct report {
 	uint64_t seed;
 };
 
-/* Parse "txt" | "csv" | "json" | "md"; returns 0 or -1. */
+/* Parse "txt" | "csv" | "json" | "md" | "html"; returns 0 or -1. */
 int report_parse_format(const char *s, enum report_format *f);
 void report_write(const struct report *rep, enum report_format f, FILE *out);
 /*
@@ -34,5 +35,8 @@ void report_write(const struct report *rep, enum report_format f, FILE *out);
  */
 int report_write_dir(const struct report *rep, const char *dir,
 		     struct sim_err *err);
+
+/* The report as one self-contained HTML page (report_html.c). */
+void report_html(const struct report *rep, FILE *f);
 
 #endif

@@ -677,6 +677,73 @@ static void test_timeline(void **state)
 	trace_free(&t);
 }
 
+/* Occurrences of needle in hay. */
+static unsigned count_of(const char *hay, const char *needle)
+{
+	unsigned n = 0;
+
+	for (; (hay = strstr(hay, needle)); hay++)
+		n++;
+	return n;
+}
+
+/*
+ * --format html: one page with its four charts and two tables, every op in
+ * the table, the run's cycles in the summary, nothing fetched from
+ * elsewhere (no src=, href= or URL but the SVG namespace), HTML special
+ * characters of names escaped, the same bytes twice.
+ */
+static void test_html_report(void **state)
+{
+	struct config c;
+	struct trace t;
+	struct run_result r;
+	char *a = NULL, *b = NULL, want[128];
+	size_t na = 0, nb = 0;
+	uint32_t i;
+	FILE *f;
+
+	(void)state;
+	zoo_trace("m3vit-tiny", 33, 2, 4, &t);
+	trace_truncate(&t, 16);
+	snprintf(t.path, sizeof t.path, "dir/<odd>&name.trace");
+	load_cfg("configs/sta-default.ini", &c);
+	run(&c, &t, 0, 1, &r);
+	{
+		struct report rep = { &c, &t, &r, 0, 7 };
+
+		assert_non_null(f = open_memstream(&a, &na));
+		report_write(&rep, REPORT_HTML, f);
+		fclose(f);
+		assert_non_null(f = open_memstream(&b, &nb));
+		report_write(&rep, REPORT_HTML, f);
+		fclose(f);
+	}
+	assert_int_equal(na, nb);
+	assert_memory_equal(a, b, na);
+	assert_true(!strncmp(a, "<!DOCTYPE html>", 15));
+	assert_non_null(strstr(a, "</html>\n"));
+	assert_int_equal(count_of(a, "<svg"), 4);
+	assert_int_equal(count_of(a, "</svg>"), 4);
+	assert_int_equal(count_of(a, "<table"), 2);
+	assert_int_equal(count_of(a, "src="), 0);
+	assert_int_equal(count_of(a, "href="), 0);
+	assert_int_equal(count_of(a, "://"), count_of(a, "xmlns=\"http://"));
+	assert_non_null(strstr(a, "&lt;odd&gt;&amp;name.trace"));
+	assert_null(strstr(a, "<odd>"));
+	for (i = 0; i < t.n_ops; i++) {
+		snprintf(want, sizeof want, "<tr><td>%s</td>", t.ops[i].name);
+		assert_non_null(strstr(a, want));
+	}
+	snprintf(want, sizeof want, "<th>cycles</th><td>%llu</td>",
+		 (unsigned long long)r.cycles);
+	assert_non_null(strstr(a, want));
+	free(a);
+	free(b);
+	run_free(&r);
+	trace_free(&t);
+}
+
 static void test_energy_sums(void **state)
 {
 	struct config c;
@@ -802,6 +869,7 @@ int main(void)
 		cmocka_unit_test(test_buffers_monotonic),
 		cmocka_unit_test(test_buffer_full_of_kept_tensors),
 		cmocka_unit_test(test_timeline),
+		cmocka_unit_test(test_html_report),
 		cmocka_unit_test(test_energy_sums),
 		cmocka_unit_test(test_reports_deterministic),
 		cmocka_unit_test(test_invariants_every_cycle),
