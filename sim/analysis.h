@@ -30,22 +30,29 @@
 int pareto_cmd(int argc, char **argv);
 
 /*
- * stasim table RESULTS.csv --rows KEY --cols KEY [--baseline VALUE]
- *              [--metric latency|energy|both] [--where KEY=VALUE]...
- *              [--format md|latex] [-o FILE]
- * Latency (ms) and/or energy (mJ) by the values of two columns, with the
- * speedup over the baseline column; several rows for one cell is an error
- * unless --where pins the other keys.
+ * stasim table RESULTS.csv --rows KEY --cols KEY [--baseline KEY=VALUE]
+ *              [--metric latency|energy|both|COL,...] [--where KEY=VALUE]...
+ *              [--format md|latex|csv] [--caption TEXT] [--label NAME]
+ *              [-o FILE]
+ * Latency (ms), energy (mJ) or any measured column by the values of two
+ * columns, rows and columns in spec order (point ids); with --baseline
+ * the speedup and energy saving over the row with KEY=VALUE and every
+ * other key equal (VALUE alone: a value of --cols). Heads and caption
+ * from the label table; LaTeX is a booktabs table with caption and label.
+ * Several rows for one cell is an error unless --where pins the other
+ * keys.
  */
 int table_cmd(int argc, char **argv);
 
 /*
- * stasim plot RESULTS.csv -o DIR [--x COL] [--y COL]
- *     DIR/latency_energy.png and .svg (DIR/X_Y.* for other axes): every ok
- *     point and the Pareto front.
+ * stasim plot RESULTS.csv -o DIR [--x COL] [--y COL] [--by KEY]
+ *             [--format pdf,svg,png]
+ *     DIR/latency_energy.{pdf,svg,png} (DIR/X_Y.* for other axes): every
+ *     ok point, coloured and marked by --by, and the Pareto front,
+ *     numbered and listed; -o NAME.pdf (.svg, .png) writes one file.
  * stasim plot --report REPORT.json -o DIR
- *     DIR/ops.png and .svg: latency and energy per op (per op kind above 40
- *     ops) of one run.
+ *     DIR/ops.*: latency and energy per layer (ops lN.*, above 40 ops) or
+ *     per op of one run, split by unit.
  * Needs gnuplot on PATH (exit 2 otherwise).
  */
 int plot_cmd(int argc, char **argv);
@@ -69,9 +76,12 @@ enum {
 	AN_FORMAT,		/* --format NAME */
 	AN_ROWS,		/* --rows KEY */
 	AN_COLS,		/* --cols KEY */
-	AN_BASELINE,		/* --baseline VALUE */
+	AN_BASELINE,		/* --baseline KEY=VALUE or VALUE */
 	AN_METRIC,		/* --metric NAME */
 	AN_REPORT,		/* --report REPORT.json */
+	AN_BY,			/* --by KEY */
+	AN_CAPTION,		/* --caption TEXT */
+	AN_LABEL,		/* --label NAME */
 };
 
 /* The opt_spec rows of --where and of -o FILE, alike in every command. */
@@ -130,8 +140,55 @@ int an_out_open(struct an_out *o, const char *path, struct sim_err *err);
 /* Close (and rename into place). Returns the exit status, printing the error if any. */
 int an_out_close(struct an_out *o);
 
-/* One field: csv (RFC 4180 quoting), Markdown cell, LaTeX text, or plain
- * text padded to width (left, or right when right is set). */
+/*
+ * The label table: what a column (or a report's unit) means to a reader,
+ * shared by table captions and heads and by figure titles and axes.
+ * latency_us is "latency (ms)" with values x 1e-3, engine.rows "array
+ * rows", nm "N:M"; a column not in the table is named from its own name,
+ * a unit suffix turned into the unit (sram.foo_kib: "sram foo (KiB)").
+ */
+struct an_label {
+	char name[96];		/* "latency", "array rows" */
+	char unit[24];		/* "ms", "" when none */
+	char vunit[24];		/* after a value in a heading: "rows", "GB/s" */
+	double scale;		/* column value x scale = shown value */
+	int metric;		/* a measured number, not a swept key */
+};
+
+/* The label of column (or unit) col into *l. */
+void an_label_of(const char *col, struct an_label *l);
+
+/* "name (unit)", or "name" without a unit, into buf: an axis or a head. */
+const char *an_head(const char *col, char *buf, size_t len);
+
+/* A key's value as shown in a cell: a trace by its file name without
+ * directories and .trace.gz/.trace, anything else as written. */
+const char *an_value(const char *col, const char *val, char *buf, size_t len);
+
+/* A value as a heading on its own: "16 rows", "25.6 GB/s", "2:4". */
+const char *an_value_head(const char *col, const char *val, char *buf,
+			  size_t len);
+
+/* "N:M = dense", "DRAM bandwidth = 25.6 GB/s": a key and its value. */
+const char *an_key_value(const char *col, const char *val, char *buf,
+			 size_t len);
+
+/* "label = value, label = value" of the --where filters, or "". */
+void an_filter_text(const struct filt *f, char *buf, size_t len);
+
+/* Is column name a measured number or bookkeeping (point, status, error)
+ * rather than a swept key? */
+int an_non_key(const char *name);
+
+/* Rows of c passing f (all when f is NULL), in spec order: by the numeric
+ * point column when every selected row has one, else in file order (ties
+ * keep file order). Returns a new array of row indexes, *n its length. */
+size_t *an_spec_order(const struct results *c, const struct filt *f,
+		      size_t *n);
+
+/* One field: csv (RFC 4180 quoting), Markdown cell, LaTeX text (the
+ * special characters escaped, and the label table's µ ² · × – as LaTeX),
+ * or plain text padded to width (left, or right when right is set). */
 void an_put_csv(FILE *f, const char *s);
 void an_put_md(FILE *f, const char *s);
 void an_put_tex(FILE *f, const char *s);

@@ -1,10 +1,10 @@
 /*
  * gnuplot.c - running gnuplot for plot (gnuplot.h): finding it on PATH, a
  * private work directory for scripts and data, one run with its log, and
- * a figure rendered to PNG and SVG.
+ * a figure rendered to PNG, SVG and PDF at one printed size.
  *
- * Invariant: a figure's two files appear together and non-empty, or
- * neither does; the work directory and its files are removed at the end.
+ * Invariant: a figure's files appear together and non-empty, or none
+ * does; the work directory and its files are removed at the end.
  */
 #include "gnuplot.h"
 
@@ -191,12 +191,7 @@ int gp_make_dirs(const char *dir, struct sim_err *err)
 	return 0;
 }
 
-/*
- * Write body (a gnuplot script that draws the figure) into DIR/BASE.png
- * and DIR/BASE.svg: a driver script loads it once per terminal, gnuplot
- * writes the temporaries, and both are renamed into place when both are
- * non-empty. Returns the exit status, printing the error if any.
- */
+/* path opened for writing, or NULL with err "PATH: cannot create: ...". */
 FILE *gp_create(const char *path, struct sim_err *err)
 {
 	FILE *f = fopen(path, "w");
@@ -215,67 +210,98 @@ int gp_close(FILE **f, const char *path, struct sim_err *err)
 			     strerror(errno)) : 0;
 }
 
-int gp_render(struct gp_work *wk, const char *gp, const char *dir,
-		      const char *base, int w, int h, const char *body)
+/* The driver's lines for format k (0 PNG, 1 SVG, 2 PDF): the terminal at
+ * w x h inches and the scale variables of body. */
+static void gp_terminal(FILE *f, int k, double w, double h)
 {
+	/* cairo draws a font of size s at s/96 in (pdfcairo then scales it
+	 * by its fontscale, 0.5 unless told), SVG at s px of 1/96 in */
+	double fpx = k == 0 ? GP_PNG_DPI / 96.0 : GP_SVG_DPI / 72.0;
+	double px = k == 0 ? GP_PNG_DPI / 72.0 : GP_SVG_DPI / 72.0;
+
+	if (k == 2) {	/* PDF: fontscale 0.75 makes a size of 9 9 pt */
+		fprintf(f, "set terminal pdfcairo size %.3fin,%.3fin noenhanced "
+			"font 'sans,9' fontscale 0.75 linewidth 1\n"
+			"F9 = 'sans,9'; F8 = 'sans,8'; PS = 0.5; LW = 1\n", w, h);
+		return;
+	}
+	/* pixels: a cairo line of width 1 is a pixel where PDF's is half
+	 * a point; the SVG terminal draws points 1.6 times larger (looked
+	 * at side by side) */
+	fprintf(f, "F9 = 'sans,%.2f'; F8 = 'sans,%.2f'; PS = %.3f; LW = %.3f\n",
+		9 * fpx, 8 * fpx, 0.5 * px / (k == 1 ? 1.6 : 1), 0.5 * px);
+	if (k == 1) {
+		fprintf(f, "set terminal svg size %d,%d dynamic noenhanced font "
+			"F9 background rgb 'white'\n", (int)(w * GP_SVG_DPI),
+			(int)(h * GP_SVG_DPI));
+		return;
+	}
+	fprintf(f, "if (strstrt(GPVAL_TERMINALS, 'pngcairo') > 0) {\n"
+		"    set terminal pngcairo size %d,%d noenhanced font F9\n"
+		"} else {\n"
+		"    set terminal png size %d,%d noenhanced\n"
+		"}\n", (int)(w * GP_PNG_DPI), (int)(h * GP_PNG_DPI),
+		(int)(w * GP_PNG_DPI), (int)(h * GP_PNG_DPI));
+}
+
+int gp_render(struct gp_work *wk, const char *gp, const struct gp_fig *fig,
+	      const char *body)
+{
+	static const char *const ext[] = { "png", "svg", "pdf" };
 	struct sim_err err;
-	struct afile png, svg;
-	struct stat a, b;
+	struct afile out[3];
+	struct stat st;
 	char path[1100];
 	const char *script = gp_work_file(wk, "main.gp");
 	const char *log = gp_work_file(wk, "gnuplot.log");
-	FILE *f;
+	int k, open = 0, rc = SIM_EXIT_USAGE;
+	FILE *f = NULL;
 
-	snprintf(path, sizeof path, "%s/%s.png", dir, base);
-	if (afile_open(&png, path, "-o", &err))
-		return err_print("stasim", &err, SIM_EXIT_USAGE);
-	snprintf(path, sizeof path, "%s/%s.svg", dir, base);
-	if (afile_open(&svg, path, "-o", &err)) {
-		afile_abort(&png);
-		return err_print("stasim", &err, SIM_EXIT_USAGE);
+	for (k = 0; k < 3; k++) {
+		if (!(fig->formats & 1 << k))
+			continue;
+		snprintf(path, sizeof path, "%s/%s.%s", fig->dir, fig->base,
+			 ext[k]);
+		if (afile_open(&out[k], path, "-o", &err))
+			goto fail;
+		open |= 1 << k;
 	}
 	if (!(f = gp_create(script, &err)))
 		goto fail;
-	fprintf(f, "set encoding utf8\n"
-		"if (strstrt(GPVAL_TERMINALS, 'pngcairo') > 0) {\n"
-		"    set terminal pngcairo size %d,%d noenhanced font 'sans,10'\n"
-		"} else {\n"
-		"    set terminal png size %d,%d noenhanced\n"
-		"}\nset output ", w, h, w, h);
-	gp_str(f, png.tmp);
-	fputs("\nload ", f);
-	gp_str(f, body);
-	fprintf(f, "\nset output\n"
-		"set terminal svg size %d,%d noenhanced font 'sans,10' "
-		"background rgb 'white'\nset output ", w, h);
-	gp_str(f, svg.tmp);
-	fputs("\nload ", f);
-	gp_str(f, body);
-	fputs("\nset output\n", f);
+	fputs("set encoding utf8\n", f);
+	for (k = 0; k < 3; k++) {
+		if (!(open & 1 << k))
+			continue;
+		gp_terminal(f, k, fig->w_in, fig->h_in);
+		fputs("set output ", f);
+		gp_str(f, out[k].tmp);
+		fputs("\nload ", f);
+		gp_str(f, body);
+		fputs("\nset output\n", f);
+	}
 	if (gp_close(&f, script, &err))
 		goto fail;
-	if (gp_run(gp, script, log, &err)) {
-		afile_abort(&png);
-		afile_abort(&svg);
-		return err_print("stasim", &err, SIM_EXIT_FAIL);
+	rc = SIM_EXIT_FAIL;
+	if (gp_run(gp, script, log, &err))
+		goto fail;
+	for (k = 0; k < 3; k++)
+		if ((open & 1 << k) && (stat(out[k].tmp, &st) || !st.st_size)) {
+			err_set(&err, "gnuplot", 0, "", "wrote an empty figure");
+			goto fail;
+		}
+	rc = SIM_EXIT_USAGE;
+	for (k = 0; k < 3; k++) {
+		if (!(open & 1 << k))
+			continue;
+		open &= ~(1 << k);
+		if (afile_commit(&out[k], "-o", &err))
+			goto fail;
+		printf("%s\n", out[k].path);
 	}
-	if (stat(png.tmp, &a) || stat(svg.tmp, &b) || !a.st_size || !b.st_size) {
-		err_set(&err, "gnuplot", 0, "", "wrote an empty figure");
-		afile_abort(&png);
-		afile_abort(&svg);
-		return err_print("stasim", &err, SIM_EXIT_FAIL);
-	}
-	if (afile_commit(&png, "-o", &err)) {
-		afile_abort(&svg);
-		return err_print("stasim", &err, SIM_EXIT_USAGE);
-	}
-	if (afile_commit(&svg, "-o", &err))
-		return err_print("stasim", &err, SIM_EXIT_USAGE);
-	printf("%s\n%s\n", png.path, svg.path);
 	return fflush(stdout) ? SIM_EXIT_FAIL : SIM_EXIT_OK;
 fail:
-	afile_abort(&png);
-	afile_abort(&svg);
-	return err_print("stasim", &err, SIM_EXIT_USAGE);
+	for (k = 0; k < 3; k++)
+		if (open & 1 << k)
+			afile_abort(&out[k]);
+	return err_print("stasim", &err, rc);
 }
-

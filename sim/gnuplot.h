@@ -51,13 +51,30 @@ int gp_run(const char *gp, const char *script, const char *log,
 /* mkdir -p. Returns 0 or -1 with err (field -o). */
 int gp_make_dirs(const char *dir, struct sim_err *err);
 
+/* Figure formats (bits): PNG for screens, SVG and PDF for papers. */
+enum { GP_PNG = 1, GP_SVG = 2, GP_PDF = 4, GP_ALL = 7 };
+
+#define GP_PNG_DPI 200		/* pixels per inch of the PNG */
+#define GP_SVG_DPI 96		/* CSS pixels per inch of an SVG */
+
+/* Where a figure goes and how large it is. */
+struct gp_fig {
+	const char *dir;	/* output directory */
+	const char *base;	/* file name without its extension */
+	int formats;		/* GP_ bits */
+	double w_in, h_in;	/* printed size, inches */
+};
+
 /*
- * Write body (a gnuplot script that draws the figure) into DIR/BASE.png
- * and DIR/BASE.svg: a driver script loads it once per terminal, gnuplot
- * writes the temporaries, and both are renamed into place when both are
+ * Write body (a gnuplot script that draws the figure) into DIR/BASE.png,
+ * .svg and .pdf (those in fig->formats), each w_in x h_in inches: a
+ * driver script sets each terminal and loads body once per format, with
+ * the same look at any resolution through variables body uses: F9 and F8
+ * (fonts of 9 and 8 points), PS (point size of 1) and LW (line width of
+ * 1). gnuplot writes temporaries, renamed into place when all are
  * non-empty. Returns the exit status, printing the error if any.
  */
-int gp_render(struct gp_work *wk, const char *gp, const char *dir,
-	      const char *base, int w, int h, const char *body);
+int gp_render(struct gp_work *wk, const char *gp, const struct gp_fig *fig,
+	      const char *body);
 
 #endif

@@ -305,6 +305,12 @@ static const char table_csv[] =
 	"4,vit,32,1:4,,,,failed,\"run: check failed\"\n"
 	"5,bert_base,16,2:4,1500000,1500,2000000000,ok,\n";
 
+/*
+ * The same table by hand, labels from the label table: trace is "trace",
+ * nm "N:M", engine.rows "array rows"; the values as computed above, the
+ * energy savings 1 - E / E(dense): bert_base 1 - 2.5/4 = 37.5 %, vit
+ * 1 - 3/6 = 50.0 %.
+ */
 static void test_table_md(void **state)
 {
 	char path[256];
@@ -315,25 +321,41 @@ static void test_table_md(void **state)
 			      "--cols", "nm", "--baseline", "dense", "--where",
 			      "engine.rows=32", NULL), 0);
 	assert_string_equal(out_buf,
-		"Latency (ms) and energy (mJ) by trace (rows) and nm (columns); "
-		"speedup = latency at nm=dense / latency; rows with "
-		"engine.rows=32.\n"
+		"Latency (ms) and energy (mJ) by trace (rows) and N:M (columns); "
+		"speedup = latency at N:M = dense / latency; energy saving = 1 "
+		"\xe2\x88\x92 energy / energy at N:M = dense; rows with array "
+		"rows = 32.\n"
 		"\n"
-		"| trace | dense ms | dense mJ | dense speedup | 2:4 ms | 2:4 mJ "
-		"| 2:4 speedup | 1:4 ms | 1:4 mJ | 1:4 speedup |\n"
-		"|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n"
-		"| bert_base | 2.000 | 4.000 | 1.00\xc3\x97 | 1.000 | 2.500 | "
-		"2.00\xc3\x97 | \xe2\x80\x93 | \xe2\x80\x93 | \xe2\x80\x93 |\n"
-		"| vit | 3.000 | 6.000 | 1.00\xc3\x97 | 1.200 | 3.000 | "
-		"2.50\xc3\x97 | failed | failed | \xe2\x80\x93 |\n");
+		"| trace | dense latency (ms) | dense speedup | dense energy (mJ) "
+		"| dense energy saving (%) | 2:4 latency (ms) | 2:4 speedup | "
+		"2:4 energy (mJ) | 2:4 energy saving (%) | 1:4 latency (ms) | "
+		"1:4 speedup | 1:4 energy (mJ) | 1:4 energy saving (%) |\n"
+		"|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n"
+		"| bert_base | 2.000 | 1.00\xc3\x97 | 4.000 | 0.0 | 1.000 | "
+		"2.00\xc3\x97 | 2.500 | 37.5 | \xe2\x80\x93 | \xe2\x80\x93 | "
+		"\xe2\x80\x93 | \xe2\x80\x93 |\n"
+		"| vit | 3.000 | 1.00\xc3\x97 | 6.000 | 0.0 | 1.200 | "
+		"2.50\xc3\x97 | 3.000 | 50.0 | failed | \xe2\x80\x93 | failed | "
+		"\xe2\x80\x93 |\n");
 
 	/* one metric, no baseline: the values are the headers */
 	assert_int_equal(call(table_cmd, "table", path, "--rows", "trace",
 			      "--cols", "nm", "--metric", "latency", "--where",
 			      "engine.rows=32", "--where", "trace=vit", NULL), 0);
-	assert_non_null(strstr(out_buf, "rows with engine.rows=32, trace=vit."));
+	assert_non_null(strstr(out_buf, "rows with array rows = 32, trace = "
+			       "vit.\n"));
 	assert_non_null(strstr(out_buf, "\n| trace | dense | 2:4 | 1:4 |\n"));
 	assert_non_null(strstr(out_buf, "\n| vit | 3.000 | 1.200 | failed |\n"));
+
+	/* csv: the same heads, bare numbers, empty for no row */
+	assert_int_equal(call(table_cmd, "table", path, "--rows", "trace",
+			      "--cols", "nm", "--metric", "latency", "--baseline",
+			      "nm=dense", "--where", "engine.rows=32", "--format",
+			      "csv", NULL), 0);
+	assert_string_equal(out_buf, "trace,dense latency (ms),dense speedup,"
+		"2:4 latency (ms),2:4 speedup,1:4 latency (ms),1:4 speedup\n"
+		"bert_base,2.000,1.00,1.000,2.00,,\n"
+		"vit,3.000,1.00,1.200,2.50,failed,\n");
 	unlink(path);
 }
 
@@ -353,33 +375,212 @@ static void test_table_latex(void **state)
 	assert_string_equal(out_buf, "");
 	tex = read_text(out);
 	assert_string_equal(tex,
-		"% Latency (ms) by trace (rows) and nm (columns); speedup = "
-		"latency at nm=dense / latency; rows with engine.rows=32.\n"
+		"% needs \\usepackage{booktabs}\n"
+		"\\begin{table}[tbp]\n"
+		"\\centering\n"
+		"\\caption{Latency (ms) by trace (rows) and N:M (columns); "
+		"speedup = latency at N:M = dense / latency; rows with array "
+		"rows = 32.}\n"
+		"\\label{tab:trace-by-nm}\n"
 		"\\begin{tabular}{lrrrrrr}\n"
 		"\\toprule\n"
 		" & \\multicolumn{2}{c}{dense} & \\multicolumn{2}{c}{2:4} & "
 		"\\multicolumn{2}{c}{1:4} \\\\\n"
 		"\\cmidrule(lr){2-3} \\cmidrule(lr){4-5} \\cmidrule(lr){6-7}\n"
-		"trace & ms & speedup & ms & speedup & ms & speedup \\\\\n"
+		"trace & latency (ms) & speedup & latency (ms) & speedup & "
+		"latency (ms) & speedup \\\\\n"
 		"\\midrule\n"
 		"bert\\_base & 2.000 & 1.00$\\times$ & 1.000 & 2.00$\\times$ & "
 		"-- & -- \\\\\n"
 		"vit & 3.000 & 1.00$\\times$ & 1.200 & 2.50$\\times$ & failed & "
 		"-- \\\\\n"
 		"\\bottomrule\n"
-		"\\end{tabular}\n");
+		"\\end{tabular}\n"
+		"\\end{table}\n");
 	assert_int_equal(count_entries(dir), 1);
 
-	/* energy only: one header row of values under the key */
+	/* energy only: one header row of values under the key's label;
+	 * --caption and --label replace the made ones */
 	assert_int_equal(call(table_cmd, "table", path, "--rows", "nm",
-			      "--cols", "trace", "--metric", "energy", "--where",
-			      "engine.rows=32", "--format", "latex", NULL), 0);
-	assert_non_null(strstr(out_buf, "\n & \\multicolumn{2}{c}{trace} \\\\\n"
-			       "\\cmidrule(lr){2-3}\nnm & bert\\_base & vit \\\\\n"));
-	assert_non_null(strstr(out_buf, "\n2:4 & 2.500 & 3.000 \\\\\n"));
-	assert_non_null(strstr(out_buf, "\n1:4 & -- & failed \\\\\n"));
+			      "--cols", "engine.rows", "--metric", "energy",
+			      "--where", "trace=bert_base", "--format", "latex",
+			      "--caption", "Energy of BERT_base, 2 µm²",
+			      "--label", "tab:bert", NULL), 0);
+	assert_non_null(strstr(out_buf, "\\caption{Energy of BERT\\_base, 2 "
+			       "$\\mu$m\\textsuperscript{2}}\n\\label{tab:bert}\n"));
+	assert_non_null(strstr(out_buf, "\n & \\multicolumn{2}{c}{array rows} "
+			       "\\\\\n\\cmidrule(lr){2-3}\nN:M & 32 & 16 \\\\\n"));
+	assert_non_null(strstr(out_buf, "\n2:4 & 2.500 & 2.000 \\\\\n"));
 	unlink(path);
 	rm_tree(dir);
+}
+
+/*
+ * Rows finished out of order (-j 2 appends in completion order): the
+ * table follows the point ids. Points 0..5 are (model, rows) =
+ * (vit,16) (vit,32) (bert,16) (bert,32) (deit,16) (deit,32), written
+ * shuffled; a table of model by rows lists vit, bert, deit and 16, 32.
+ * Latency = 100 x (point + 1) us: 0.100 .. 0.600 ms.
+ */
+static void test_table_spec_order(void **state)
+{
+	char path[256];
+
+	(void)state;
+	tmp_file(path, sizeof path, ".csv",
+		 "point,model,engine.rows,latency_us,energy_pj,status,error\n"
+		 "5,deit,32,600,1e9,ok,\n"
+		 "3,bert,32,400,1e9,ok,\n"
+		 "1,vit,32,200,1e9,ok,\n"
+		 "4,deit,16,500,1e9,ok,\n"
+		 "0,vit,16,100,1e9,ok,\n"
+		 "2,bert,16,300,1e9,ok,\n");
+	assert_int_equal(call(table_cmd, "table", path, "--rows", "model",
+			      "--cols", "engine.rows", "--metric", "latency",
+			      NULL), 0);
+	assert_non_null(strstr(out_buf, "\n| model | 16 rows | 32 rows |\n"
+			       "|---|---:|---:|\n"
+			       "| vit | 0.100 | 0.200 |\n"
+			       "| bert | 0.300 | 0.400 |\n"
+			       "| deit | 0.500 | 0.600 |\n"));
+	unlink(path);
+}
+
+/*
+ * --baseline KEY=VALUE against the row with the other keys equal. Two
+ * configs x two models x dense/2:4; each trace names one pattern, so the
+ * trace only restates nm and is not matched. By hand:
+ *   sta  vit:  dense 1000 us 5e9 pJ, 2:4 500 us 4e9: 2.00x, 20.0 %
+ *   edge vit:  dense  800 us 2.5e9,  2:4 400 us 2e9: 2.00x, 20.0 %
+ *   sta  bert: dense 2000 us 8e9,    2:4 800 us 6e9: 2.50x, 25.0 %
+ *   edge bert: dense 1600 us 4e9,    2:4 1280 us 5e9: 1.25x, -25.0 %
+ * Against the config instead (--baseline config=sta), vit 2:4 on edge:
+ * 500 / 400 = 1.25x, 1 - 2/4 = 50.0 %.
+ */
+static const char base_csv[] =
+	"point,config,trace,model,nm,latency_us,energy_pj,area_mm2,status,"
+	"error\n"
+	"0,sta,t/vit-1of1.trace.gz,vit,dense,1000,5e9,2.5,ok,\n"
+	"1,sta,t/vit-2of4.trace.gz,vit,2:4,500,4e9,2.5,ok,\n"
+	"2,sta,t/bert-1of1.trace.gz,bert,dense,2000,8e9,2.5,ok,\n"
+	"3,sta,t/bert-2of4.trace.gz,bert,2:4,800,6e9,2.5,ok,\n"
+	"7,edge,t/bert-2of4.trace.gz,bert,2:4,1280,5e9,1.5,ok,\n"
+	"4,edge,t/vit-1of1.trace.gz,vit,dense,800,2.5e9,1.5,ok,\n"
+	"5,edge,t/vit-2of4.trace.gz,vit,2:4,400,2e9,1.5,ok,\n"
+	"6,edge,t/bert-1of1.trace.gz,bert,dense,1600,4e9,1.5,ok,\n";
+
+static void test_table_baseline_key(void **state)
+{
+	char path[256];
+
+	(void)state;
+	tmp_file(path, sizeof path, ".csv", base_csv);
+	/* the baseline is outside the table: nm is pinned to 2:4 */
+	assert_int_equal(call(table_cmd, "table", path, "--rows", "model",
+			      "--cols", "config", "--where", "nm=2:4",
+			      "--baseline", "nm=dense", "--format", "csv", NULL), 0);
+	assert_string_equal(out_buf, "model,sta latency (ms),sta speedup,"
+		"sta energy (mJ),sta energy saving (%),edge latency (ms),"
+		"edge speedup,edge energy (mJ),edge energy saving (%)\n"
+		"vit,0.500,2.00,4.000,20.0,0.400,2.00,2.000,20.0\n"
+		"bert,0.800,2.50,6.000,25.0,1.280,1.25,5.000,-25.0\n");
+	/* the baseline among the columns, Markdown */
+	assert_int_equal(call(table_cmd, "table", path, "--rows", "model",
+			      "--cols", "nm", "--where", "config=edge",
+			      "--metric", "latency", "--baseline", "nm=dense",
+			      NULL), 0);
+	assert_non_null(strstr(out_buf, "\n| vit | 0.800 | 1.00\xc3\x97 | 0.400 "
+			       "| 2.00\xc3\x97 |\n| bert | 1.600 | 1.00\xc3\x97 | "
+			       "1.280 | 1.25\xc3\x97 |\n"));
+	/* another key: the config, other keys (model, nm, trace) equal */
+	assert_int_equal(call(table_cmd, "table", path, "--rows", "model",
+			      "--cols", "config", "--where", "nm=2:4",
+			      "--baseline", "config=sta", "--format", "csv", NULL),
+			 0);
+	assert_non_null(strstr(out_buf, "\nvit,0.500,1.00,4.000,0.0,0.400,1.25,"
+			       "2.000,50.0\n"));
+	/* any measured column: area in mm2, not a key */
+	assert_int_equal(call(table_cmd, "table", path, "--rows", "model",
+			      "--cols", "config", "--where", "nm=dense",
+			      "--metric", "area_mm2", NULL), 0);
+	assert_non_null(strstr(out_buf, "Area (mm\xc2\xb2) by model (rows) and "
+			       "configuration (columns); rows with N:M = "
+			       "dense.\n"));
+	assert_non_null(strstr(out_buf, "\n| vit | 2.500 | 1.500 |\n"));
+	/* no such value, no such key */
+	assert_int_equal(call(table_cmd, "table", path, "--rows", "model",
+			      "--cols", "config", "--where", "nm=2:4",
+			      "--baseline", "nm=4:8", NULL), 2);
+	assert_non_null(strstr(err_buf, "--baseline: no row has nm=4:8 (the "
+			       "values are: dense, 2:4)"));
+	assert_int_equal(call(table_cmd, "table", path, "--rows", "model",
+			      "--cols", "config", "--where", "nm=2:4",
+			      "--baseline", "sparsity=dense", NULL), 2);
+	assert_non_null(strstr(err_buf, "sparsity: no such column"));
+	unlink(path);
+
+	/* a square sweep: engine.cols moves with engine.rows, so it only
+	 * restates it; 16x16 at 300 us, 32x32 at 120 us: 2.50x */
+	tmp_file(path, sizeof path, ".csv", "point,trace,engine.rows,"
+		 "engine.cols,latency_us,energy_pj,status\n"
+		 "0,a,16,16,300,1,ok\n1,a,32,32,120,1,ok\n");
+	assert_int_equal(call(table_cmd, "table", path, "--rows", "trace",
+			      "--cols", "engine.rows", "--metric", "latency",
+			      "--baseline", "engine.rows=16", "--format", "csv",
+			      NULL), 0);
+	assert_non_null(strstr(out_buf, "\na,0.300,1.00,0.120,2.50\n"));
+	unlink(path);
+
+	/* two rows qualify as the baseline: an error, not a guess */
+	tmp_file(path, sizeof path, ".csv", "point,trace,nm,latency_us,"
+		 "energy_pj,status\n0,a.trace,dense,10,1,ok\n1,b.trace,dense,"
+		 "20,1,ok\n2,c.trace,2:4,5,1,ok\n");
+	assert_int_equal(call(table_cmd, "table", path, "--rows", "nm",
+			      "--cols", "trace", "--baseline", "nm=dense", NULL),
+			 2);
+	assert_non_null(strstr(err_buf, ":3: --baseline: this row and line 2 "
+			       "both are the baseline nm=dense of line 2; they differ in "
+			       "trace"));
+	unlink(path);
+}
+
+/* Captions and heads say what a reader understands: no raw column name. */
+static void test_table_labels(void **state)
+{
+	static const char *const raw[] = { "latency_us", "energy_pj",
+		"engine.rows", "dram.bandwidth_gbps", "area_mm2", ".trace.gz",
+		"traces/", NULL };
+	char path[256];
+	size_t i;
+
+	(void)state;
+	tmp_file(path, sizeof path, ".csv",
+		 "point,trace,engine.rows,dram.bandwidth_gbps,latency_us,"
+		 "energy_pj,area_mm2,status,error\n"
+		 "0,../traces/a-2of4.trace.gz,16,25.6,100,1e9,1,ok,\n"
+		 "1,../traces/a-2of4.trace.gz,32,25.6,80,1e9,2,ok,\n");
+	assert_int_equal(call(table_cmd, "table", path, "--rows", "trace",
+			      "--cols", "engine.rows", "--metric", "latency,"
+			      "area_mm2", "--baseline", "engine.rows=16",
+			      "--where", "dram.bandwidth_gbps=25.6", "--format",
+			      "latex", NULL), 0);
+	assert_non_null(strstr(out_buf, "\\caption{Latency (ms) and area "
+			       "(mm\\textsuperscript{2}) by trace (rows) and array "
+			       "rows (columns); speedup = latency at array rows = "
+			       "16 / latency; rows with DRAM bandwidth = 25.6 "
+			       "GB/s.}"));
+	assert_non_null(strstr(out_buf, "\\multicolumn{3}{c}{16 rows}"));
+	/* three significant digits for the smallest latency, 0.0800 ms */
+	assert_non_null(strstr(out_buf, "\na-2of4 & 0.1000 & 1.00$\\times$ & "
+			       "1.000 & 0.0800 & 1.25$\\times$ & 2.000 \\\\\n"));
+	for (i = 0; raw[i]; i++)
+		if (strstr(out_buf, raw[i]))
+			fail_msg("'%s' in:\n%s", raw[i], out_buf);
+	assert_non_null(strstr(out_buf, "\\toprule\n"));
+	assert_non_null(strstr(out_buf, "\\midrule\n"));
+	assert_non_null(strstr(out_buf, "\\bottomrule\n"));
+	assert_non_null(strstr(out_buf, "\\label{tab:trace-by-engine-rows}\n"));
+	unlink(path);
 }
 
 static void test_table_errors(void **state)
@@ -444,7 +645,7 @@ static void test_table_errors(void **state)
 
 static void test_plot_results(void **state)
 {
-	char path[256], dir[256], sub[300];
+	char path[256], dir[256], sub[300], svg[400];
 
 	(void)state;
 	if (!have_gnuplot())
@@ -454,13 +655,15 @@ static void test_plot_results(void **state)
 	snprintf(sub, sizeof sub, "%s/figs/a", dir);	/* created, -p */
 	assert_int_equal(call(plot_cmd, "plot", path, "-o", sub, NULL), 0);
 	assert_figure(sub, "latency_energy");
-	assert_int_equal(count_entries(sub), 2);	/* no temporaries */
+	assert_int_equal(count_entries(sub), 3);	/* no temporaries */
+	snprintf(svg, sizeof svg, "%s/latency_energy.svg", sub);
+	assert_null(strstr(read_text(svg), "stasim-plot-"));	/* no tmp path */
 	assert_non_null(strstr(out_buf, "/latency_energy.png\n"));
 
 	assert_int_equal(call(plot_cmd, "plot", path, "-o", sub, "--x", "cycles",
 			      "--y", "edp_pj_us", NULL), 0);
 	assert_figure(sub, "cycles_edp_pj_us");
-	assert_int_equal(count_entries(sub), 4);
+	assert_int_equal(count_entries(sub), 6);
 
 	/* --where selects the points; none ok among them is an error */
 	assert_int_equal(call(plot_cmd, "plot", path, "-o", sub, "--where",
@@ -468,7 +671,7 @@ static void test_plot_results(void **state)
 	assert_int_equal(call(plot_cmd, "plot", path, "-o", sub, "--where",
 			      "engine.rows=8", NULL), 2);
 	assert_non_null(strstr(err_buf, "no row passing --where has status ok"));
-	assert_int_equal(count_entries(sub), 4);
+	assert_int_equal(count_entries(sub), 6);
 	rm_tree(dir);
 	unlink(path);
 }
@@ -521,7 +724,7 @@ static void test_plot_report(void **state)
 	assert_int_equal(call(plot_cmd, "plot", "--report", small, "-o", dir,
 			      NULL), 0);
 	assert_figure(dir, "ops");
-	assert_int_equal(count_entries(dir), 2);
+	assert_int_equal(count_entries(dir), 3);
 	rm_tree(dir);
 	unlink(small);
 }
@@ -664,6 +867,215 @@ static void test_plot_gnuplot_fails(void **state)
 	unlink(path);
 }
 
+/*
+ * A gnuplot that keeps the scripts it is given (main.gp and every script
+ * it loads, into DIR/script.gp) and writes a byte into each output, so
+ * that the script text is checked, not pixels.
+ */
+static void fake_gnuplot(const char *bin, const char *keep)
+{
+	char gp[300];
+	FILE *f;
+
+	snprintf(gp, sizeof gp, "%s/gnuplot", bin);
+	f = fopen(gp, "w");
+	assert_non_null(f);
+	fprintf(f, "#!/bin/sh\ncat \"$1\" > '%s/script.gp'\n"
+		"sed -n \"s/^load '\\(.*\\)'$/\\1/p\" \"$1\" | sort -u | "
+		"while read b; do cat \"$b\" >> '%s/script.gp'; done\n"
+		"sed -n \"s/^set output '\\(.*\\)'$/\\1/p\" \"$1\" | "
+		"while read o; do echo x > \"$o\"; done\n", keep, keep);
+	fclose(f);
+	chmod(gp, 0755);
+}
+
+/* plot with the fake gnuplot on PATH; the script's text, or NULL. */
+static const char *plot_script(const char *bin, const char *keep, ...)
+{
+	static char text[65536];
+	char *argv[16], path[4096], *old;
+	int argc = 0, rc;
+	const char *a;
+	va_list ap;
+
+	va_start(ap, keep);
+	while ((a = va_arg(ap, const char *)) && argc < 15)
+		argv[argc++] = (char *)a;
+	va_end(ap);
+	argv[argc] = NULL;
+	old = getenv("PATH") ? strdup(getenv("PATH")) : NULL;
+	snprintf(path, sizeof path, "%s:%s", bin, old ? old : "/usr/bin:/bin");
+	setenv("PATH", path, 1);	/* ours first; cat and sed after */
+	rc = call(plot_cmd, argv[0], argv[1], argv[2], argv[3], argv[4],
+		  argv[5], argv[6], argv[7], argv[8], argv[9], argv[10], NULL);
+	if (old)
+		setenv("PATH", old, 1);
+	free(old);
+	if (rc)
+		return NULL;
+	snprintf(path, sizeof path, "%s/script.gp", keep);
+	snprintf(text, sizeof text, "%s", read_text(path));
+	return text;
+}
+
+/* The lower end of "set AXrange [a:b]" in script s. */
+static double range_lo(const char *s, const char *ax)
+{
+	char key[32];
+	const char *p;
+
+	snprintf(key, sizeof key, "set %srange [", ax);
+	p = strstr(s, key);
+	assert_non_null(p);
+	return strtod(p + strlen(key), NULL);
+}
+
+/*
+ * The design-space script: one colour and marker per --by value with a
+ * legend naming each, labels from the label table (no column name, no
+ * path), axes that start at the data (never below 0 for positive data),
+ * log where the data span more than 1.5 decades, and every format.
+ * In table_csv at 32 rows: latency 1.0 .. 3.0 ms, energy 2.5 .. 6 mJ:
+ * linear, and the padding may not take the axes below zero.
+ */
+static void test_plot_script(void **state)
+{
+	char path[256], dir[256], bin[256], keep[256], out[300];
+	const char *s;
+
+	(void)state;
+	tmp_file(path, sizeof path, ".csv", table_csv);
+	tmp_dir(dir, sizeof dir);
+	tmp_dir(bin, sizeof bin);
+	tmp_dir(keep, sizeof keep);
+	fake_gnuplot(bin, keep);
+	s = plot_script(bin, keep, "plot", path, "-o", dir, "--by", "nm",
+			"--where", "engine.rows=32", NULL);
+	assert_non_null(s);
+	assert_non_null(strstr(out_buf, "/latency_energy.png\n"));
+	assert_non_null(strstr(out_buf, "/latency_energy.svg\n"));
+	assert_non_null(strstr(out_buf, "/latency_energy.pdf\n"));
+	assert_non_null(strstr(s, "set terminal pdfcairo size 3.500in,"));
+	assert_non_null(strstr(s, "set terminal svg size 336,"));
+	/* the legend: "N:M:", then dense and 2:4, each its colour and marker */
+	assert_non_null(strstr(s, "set label 90 'N:M:'"));
+	assert_non_null(strstr(s, "'dense' at screen"));
+	assert_non_null(strstr(s, "point pt 7 ps 1.8*PS lw LW lc rgb "
+			       "'#0072B2'"));
+	assert_non_null(strstr(s, "'2:4' at screen"));
+	assert_non_null(strstr(s, "point pt 5 ps 1.8*PS lw LW lc rgb "
+			       "'#D55E00'"));
+	assert_null(strstr(s, "'1:4' at screen"));	/* failed: not drawn */
+	/* each plot titled, so that an SVG never names a temporary file */
+	assert_non_null(strstr(s, "'#0072B2' title 'N:M = dense'"));
+	assert_non_null(strstr(s, "index 0 using 1:2 with points pt 7 "));
+	assert_non_null(strstr(s, "index 1 using 1:2 with points pt 5 "));
+	assert_non_null(strstr(s, "'Pareto front'"));
+	/* labels, not columns or paths */
+	assert_non_null(strstr(s, "set xlabel 'latency (ms)'"));
+	assert_non_null(strstr(s, "set ylabel 'energy (mJ)'"));
+	assert_non_null(strstr(s, "'Energy vs latency, 4 design points'"));
+	assert_non_null(strstr(s, "'array rows = 32'"));
+	assert_null(strstr(s, "latency_us"));
+	assert_null(strstr(s, "energy_pj"));
+	assert_null(strstr(s, path));
+	assert_true(range_lo(s, "x") >= 0);
+	assert_true(range_lo(s, "y") >= 0);
+	assert_true(range_lo(s, "x") > 0.5);	/* from the data, not 0 */
+	assert_null(strstr(s, "\nset logscale"));
+	/* the front: (1.000, 2.500) bert_base 2:4 alone, listed by its keys */
+	assert_non_null(strstr(s, "set label 1 '1' at 1, 2.5 center front"));
+	assert_non_null(strstr(s, "'(1) bert_base, 2:4'"));
+
+	/* more than 1.5 decades: log; one file, its format from -o */
+	unlink(path);
+	tmp_file(path, sizeof path, ".csv", "point,engine.rows,latency_us,"
+		 "energy_pj,status\n0,16,10,1e6,ok\n1,32,1000,1e9,ok\n"
+		 "2,64,10000,3e9,ok\n");
+	snprintf(out, sizeof out, "%s/fig.pdf", dir);
+	s = plot_script(bin, keep, "plot", path, "-o", out, "--by",
+			"engine.rows", NULL);
+	assert_non_null(s);
+	assert_string_equal(out_buf + strlen(out_buf) - 8, "/fig.pdf\n" + 1);
+	assert_null(strstr(s, "set terminal svg"));
+	assert_non_null(strstr(s, "set logscale x\n"));
+	assert_non_null(strstr(s, "set logscale y\n"));
+	assert_true(range_lo(s, "x") > 0);
+	assert_non_null(strstr(s, "set label 90 'array rows:'"));
+	assert_non_null(strstr(s, "'16 rows' at screen"));
+	assert_non_null(strstr(s, "'64 rows' at screen"));
+	assert_non_null(strstr(s, "lc rgb '#009E73'"));
+	/* 0.1 to 3 ms (a factor of 30, linear): padding by 6 % of the span
+	 * would start the axis at -0.07 ms; it starts at 0 */
+	unlink(path);
+	tmp_file(path, sizeof path, ".csv", "point,latency_us,energy_pj,status\n"
+		 "0,100,2e9,ok\n1,3000,1e9,ok\n");
+	s = plot_script(bin, keep, "plot", path, "-o", dir, NULL);
+	assert_non_null(s);
+	assert_null(strstr(s, "\nset logscale"));
+	assert_true(range_lo(s, "x") == 0);
+	assert_true(range_lo(s, "y") > 0.9);
+	/* --format and -o must agree */
+	assert_null(plot_script(bin, keep, "plot", path, "-o", out, "--format",
+				"svg", NULL));
+	assert_non_null(strstr(err_buf, "--format says otherwise"));
+	rm_tree(dir);
+	rm_tree(bin);
+	rm_tree(keep);
+	unlink(path);
+}
+
+/*
+ * The per-layer script of a report: ops l0.* and l1.* make two bars (more
+ * than 40 ops), each split by unit, titled with the trace's file name.
+ */
+static void test_plot_ops_script(void **state)
+{
+	char path[300], dir[256], bin[256], keep[256];
+	const char *s;
+	FILE *f;
+	int i;
+
+	(void)state;
+	tmp_dir(dir, sizeof dir);
+	tmp_dir(bin, sizeof bin);
+	tmp_dir(keep, sizeof keep);
+	fake_gnuplot(bin, keep);
+	snprintf(path, sizeof path, "%s/report.json", keep);
+	f = fopen(path, "w");
+	assert_non_null(f);
+	fputs("{\"run\": {\"trace\": \"/somewhere/traces/vit-b16-2of4.trace.gz\"},"
+	      "\"arch\": {\"name\": \"sta\", \"clock_mhz\": 1000},"
+	      "\"total\": {\"time_us\": 10, \"energy_pj\": 1e6}, \"ops\": [", f);
+	for (i = 0; i < 42; i++)	/* 21 ops per layer */
+		fprintf(f, "%s{\"name\": \"l%d.op%d\", \"kind\": \"gemm\", "
+			"\"cycles\": 1000, \"busy_cycles\": 600, \"energy_pj\": "
+			"3, \"tiling\": {\"unit\": \"%s\"}, \"energy\": "
+			"{\"sde_pj\": 1, \"dram_pj\": 2}}", i ? "," : "", i / 21,
+			i, i % 2 ? "vec" : "sde");
+	fputs("]}\n", f);
+	fclose(f);
+	s = plot_script(bin, keep, "plot", "--report", path, "-o", dir, NULL);
+	assert_non_null(s);
+	assert_non_null(strstr(s, "'vit-b16-2of4 on sta: "));
+	assert_null(strstr(s, "/somewhere"));
+	assert_non_null(strstr(s, "set xtics ('0' 0, '1' 1)"));
+	assert_non_null(strstr(s, "'42 ops, a bar per layer (ops lN.*); "));
+	/* latency: engine and vector busy, stalled on top; energy by unit */
+	assert_non_null(strstr(s, "title 'engine busy'"));
+	assert_non_null(strstr(s, "title 'vector busy'"));
+	assert_non_null(strstr(s, "title 'stalled'"));
+	assert_non_null(strstr(s, "title 'engine'"));
+	assert_non_null(strstr(s, "title 'DRAM'"));
+	assert_true(strstr(s, "title 'stalled'") > strstr(s, "title 'vector "
+							     "busy'"));
+	assert_non_null(strstr(s, "set ylabel 'latency (\xc2\xb5s)'"));
+	assert_null(strstr(s, "\nset logscale"));
+	rm_tree(dir);
+	rm_tree(bin);
+	rm_tree(keep);
+}
+
 /* ---------------------------------------------------------------------- */
 /* Options (sim/opt.h), for every command of this suite and also sweep,
  * merge and import-scalesim, whose --help needs no fixture               */
@@ -709,15 +1121,15 @@ static void test_help(void **state)
 		cmd_fn fn;		/* the command */
 		const char *name;	/* its word */
 		int rows;		/* option lines, -h included */
-		const char *opts[12];	/* every option it must list */
+		const char *opts[14];	/* every option it must list */
 	} cmds[] = {
 		{ pareto_cmd, "pareto", 6, { "--x", "--y", "--where",
 		  "--format", "-o", "--output", "-h", "--help" } },
-		{ table_cmd, "table", 8, { "--rows", "--cols", "--baseline",
-		  "--metric", "--where", "--format", "-o", "--output", "-h",
-		  "--help" } },
-		{ plot_cmd, "plot", 6, { "--x", "--y", "--where", "--report",
+		{ table_cmd, "table", 10, { "--rows", "--cols", "--baseline",
+		  "--metric", "--where", "--format", "--caption", "--label",
 		  "-o", "--output", "-h", "--help" } },
+		{ plot_cmd, "plot", 8, { "--x", "--y", "--by", "--where",
+		  "--report", "--format", "-o", "--output", "-h", "--help" } },
 		{ sweep_cmd, "sweep", 4, { "-j", "--jobs", "-o", "--output",
 		  "--shard", "-h", "--help" } },
 		{ merge_cmd, "merge", 2, { "-o", "--output", "-h", "--help" } },
@@ -851,11 +1263,11 @@ static void test_suggestions(void **state)
 		const char *want;	/* in the one line */
 	} cases[] = {
 		{ table_cmd, { "--rows", "trace", "--cols", "nm", "--format",
-		  "tex" }, "--format: 'tex' is not md or latex; did you mean "
-		  "'latex'?" },
+		  "tex" }, "--format: 'tex' is not md, latex or csv; did you "
+		  "mean 'latex'?" },
 		{ table_cmd, { "--rows", "trace", "--cols", "nm", "--metric",
-		  "lat" }, "--metric: 'lat' is not latency, energy or both; "
-		  "did you mean 'latency'?" },
+		  "lat" }, ":1: lat: no such column; did you mean "
+		  "'latency_us'?" },
 		{ pareto_cmd, { "--format", "text" }, "--format: 'text' is not "
 		  "txt, csv or md; did you mean 'txt'?" },
 		{ pareto_cmd, { "--format", "xml" }, "--format: 'xml' is not "
@@ -965,8 +1377,7 @@ static void test_where_trace_name(void **state)
 	assert_int_equal(call(table_cmd, "table", path, "--rows", "trace",
 			      "--cols", "engine.rows", "--metric", "latency",
 			      "--where", "trace=vit-b16-1of1", NULL), 0);
-	assert_non_null(strstr(out_buf, "\n| ../../traces/nm/vit-b16-1of1."
-			       "trace.gz | 0.100 | 0.200 |\n"));
+	assert_non_null(strstr(out_buf, "\n| vit-b16-1of1 | 0.100 | 0.200 |\n"));
 	assert_null(strstr(out_buf, "2of4"));
 	/* part of a name, or of a directory's name: nothing */
 	assert_int_equal(call(pareto_cmd, "pareto", path, "--where",
@@ -999,12 +1410,17 @@ int main(void)
 		cmocka_unit_test(test_pareto_malformed),
 		cmocka_unit_test(test_table_md),
 		cmocka_unit_test(test_table_latex),
+		cmocka_unit_test(test_table_spec_order),
+		cmocka_unit_test(test_table_baseline_key),
+		cmocka_unit_test(test_table_labels),
 		cmocka_unit_test(test_table_errors),
 		cmocka_unit_test(test_plot_results),
 		cmocka_unit_test(test_plot_report),
 		cmocka_unit_test(test_plot_bad_report),
 		cmocka_unit_test(test_plot_no_gnuplot),
 		cmocka_unit_test(test_plot_gnuplot_fails),
+		cmocka_unit_test(test_plot_script),
+		cmocka_unit_test(test_plot_ops_script),
 		cmocka_unit_test(test_help),
 		cmocka_unit_test(test_option_forms),
 		cmocka_unit_test(test_double_dash),
