@@ -381,8 +381,8 @@ static int parse_line(struct ss_reader *r, char *line, size_t len,
 	return row_op(r, &row, o, t);
 }
 
-#define SS_LINE_MAX 4096			/* bytes of one topology line */
-#define SS_FILE_MAX ((uint64_t)64 << 20)	/* a topology is a few KiB */
+/* a topology is a few KiB: 1 MiB holds some 20,000 layers */
+#define SS_FILE_MAX ((uint64_t)1 << 20)
 
 /*
  * The next line of f into buf (SS_LINE_MAX + 2 bytes), byte by byte so that

@@ -1569,7 +1569,7 @@ static void test_endless_inputs(void **state)
 	for (d = 0; d < 2; d++) {
 		static const char *const pipe[] = { "yes ''", "yes | tr -d '\\n'" };
 		static const char *const msg[] = {
-			"larger than 64 MiB: not a SCALE-Sim topology",
+			"larger than 1 MiB: not a SCALE-Sim topology",
 			"/dev/stdin:1: line longer than 4096 bytes" };
 
 		strf(cmd, sizeof cmd, "cd '%s' && %s | timeout 20 '%s' "
