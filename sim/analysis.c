@@ -48,7 +48,7 @@ static const struct {
 	{ "edp_pj_us", "energy-delay product", "mJ\xc2\xb7ms", NULL, 1e-12, 1 },
 	{ "macs", "MACs performed", "G", NULL, 1e-9, 1 },
 	{ "dense_macs", "dense-equivalent MACs", "G", NULL, 1e-9, 1 },
-	{ "utilization", "utilization", "%", NULL, 100, 1 },
+	{ "utilization_pct", "utilization", "%", NULL, 1, 1 },
 	{ "dram_bytes", "DRAM traffic", "MiB", NULL, 1.0 / 1048576, 1 },
 	{ "area_mm2", "area", "mm\xc2\xb2", NULL, 1, 1 },
 	{ "arch.name", "configuration", "", NULL, 1, 0 },

@@ -244,6 +244,43 @@ static void gp_terminal(FILE *f, int k, double w, double h)
 		(int)(w * GP_PNG_DPI), (int)(h * GP_PNG_DPI));
 }
 
+/*
+ * cairo stamps a PDF with the hour it was drawn (and ignores
+ * SOURCE_DATE_EPOCH in the 1.16 of Debian 12): the same figure would differ
+ * run to run. Overwrite each date's digits in place with the epoch's, same
+ * length, so the cross-reference offsets stay true. 0 or -1 (errno).
+ */
+static int pdf_fixed_dates(const char *path)
+{
+	static const char *const keys[] = { "/CreationDate (D:", "/ModDate (D:" };
+	FILE *f = fopen(path, "r+b");
+	char *buf = NULL;
+	long size;
+	size_t n = 0, k, i, len;
+	int rc = -1;
+
+	if (!f)
+		return -1;
+	if (fseek(f, 0, SEEK_END) || (size = ftell(f)) < 0 ||
+	    fseek(f, 0, SEEK_SET) || !(buf = malloc((size_t)size + 1)) ||
+	    (n = fread(buf, 1, (size_t)size, f)) != (size_t)size)
+		goto out;
+	rc = 0;
+	for (k = 0; k < 2; k++) {
+		len = strlen(keys[k]);
+		for (i = 0; i + len + 14 <= n; i++)
+			if (!memcmp(buf + i, keys[k], len)) {
+				if (fseek(f, (long)(i + len), SEEK_SET) ||
+				    fwrite("19700101000000", 1, 14, f) != 14)
+					rc = -1;
+				break;
+			}
+	}
+out:
+	free(buf);
+	return fclose(f) || rc ? -1 : 0;
+}
+
 int gp_render(struct gp_work *wk, const char *gp, const struct gp_fig *fig,
 	      const char *body)
 {
@@ -289,6 +326,11 @@ int gp_render(struct gp_work *wk, const char *gp, const struct gp_fig *fig,
 			err_set(&err, "gnuplot", 0, "", "wrote an empty figure");
 			goto fail;
 		}
+	if ((open & 1 << 2) && pdf_fixed_dates(out[2].tmp)) {
+		err_set(&err, out[2].path, 0, "", "cannot fix its date: %s",
+			strerror(errno));
+		goto fail;
+	}
 	rc = SIM_EXIT_USAGE;
 	for (k = 0; k < 3; k++) {
 		if (!(open & 1 << k))

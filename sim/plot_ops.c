@@ -218,7 +218,7 @@ int plot_ops_read(const char *path, const struct json_val *root,
 		return err_set(err, path, v->line, "arch.clock_mhz", "%g is not "
 			       "a positive clock", mhz);
 	if (!(total = json_need(path, root, "total", JSON_OBJ, "total", err)) ||
-	    !(v = json_need(path, total, "time_us", JSON_NUM, "total.time_us",
+	    !(v = json_need(path, total, "latency_us", JSON_NUM, "total.latency_us",
 			    err)))
 		return -1;
 	o->tot_us = v->num;

@@ -106,16 +106,19 @@ static void json_total(const struct report *rep, FILE *f)
 	const struct run_result *r = rep->r;
 	const struct op_stats *s = &r->total;
 
-	fprintf(f, "  \"total\": {\n    \"cycles\": %llu,\n    \"time_us\": %.3f,\n"
-		"    \"energy_pj\": %.3f,\n    \"macs\": %llu,\n"
-		"    \"dense_macs\": %llu,\n    \"utilization\": %.6f,\n"
+	double us = r->cycles / rep->cfg->clock_mhz;
+
+	fprintf(f, "  \"total\": {\n    \"cycles\": %llu,\n    \"latency_us\": %.3f,\n"
+		"    \"energy_pj\": %.3f,\n    \"edp_pj_us\": %.10g,\n"
+		"    \"macs\": %llu,\n"
+		"    \"dense_macs\": %llu,\n    \"utilization_pct\": %.4f,\n"
 		"    \"dram_bytes\": %llu,\n    \"dram_read_bytes\": %llu,\n"
 		"    \"dram_write_bytes\": %llu,\n    \"sram_bytes\": %llu,\n"
 		"    \"stall_cycles\": %llu,\n    \"ops\": %u\n  },\n",
-		(unsigned long long)r->cycles, r->cycles / rep->cfg->clock_mhz,
-		r->total_energy.total_pj, (unsigned long long)s->macs,
+		(unsigned long long)r->cycles, us, r->total_energy.total_pj,
+		r->total_energy.total_pj * us, (unsigned long long)s->macs,
 		(unsigned long long)s->dense_macs,
-		util(rep->cfg, s->macs, r->cycles),
+		100 * util(rep->cfg, s->macs, r->cycles),
 		(unsigned long long)(s->dram_rd + s->dram_wr),
 		(unsigned long long)s->dram_rd, (unsigned long long)s->dram_wr,
 		(unsigned long long)sram_bytes(s), (unsigned long long)s->stall,
@@ -235,7 +238,7 @@ static void json_op(const struct report *rep, uint32_t i, FILE *f)
 		"\"heads\": %u, \"nm\": \"%s\",\n      \"start_cycle\": %llu, "
 		"\"end_cycle\": %llu, \"cycles\": %llu, \"busy_cycles\": %llu, "
 		"\"stall_cycles\": %llu,\n      \"macs\": %llu, \"dense_macs\": "
-		"%llu, \"utilization\": %.6f, \"dram_bytes\": %llu, "
+		"%llu, \"utilization_pct\": %.4f, \"dram_bytes\": %llu, "
 		"\"dram_read_bytes\": %llu, \"dram_write_bytes\": %llu, "
 		"\"sram_bytes\": %llu,\n      \"energy_pj\": %.3f, \"energy\": { ",
 		op_kind_name(op->kind), op->m, op->k, op->n, op->heads, nm,
@@ -243,7 +246,7 @@ static void json_op(const struct report *rep, uint32_t i, FILE *f)
 		(unsigned long long)op_cycles(s), (unsigned long long)s->busy,
 		(unsigned long long)s->stall, (unsigned long long)s->macs,
 		(unsigned long long)s->dense_macs,
-		util(rep->cfg, s->macs, op_cycles(s)),
+		100 * util(rep->cfg, s->macs, op_cycles(s)),
 		(unsigned long long)(s->dram_rd + s->dram_wr),
 		(unsigned long long)s->dram_rd, (unsigned long long)s->dram_wr,
 		(unsigned long long)sram_bytes(s), rep->r->energy[i].total_pj);
@@ -266,7 +269,7 @@ static void write_json(const struct report *rep, FILE *f)
 {
 	uint32_t i;
 
-	fprintf(f, "{\n  \"stasim\": { \"report_version\": 1 },\n  \"run\": {"
+	fprintf(f, "{\n  \"stasim\": { \"report_version\": 2 },\n  \"run\": {"
 		" \"config\": ");
 	json_str(f, rep->cfg->path);
 	fprintf(f, ", \"trace\": ");
@@ -300,14 +303,14 @@ static void csv_row(const struct report *rep, const char *name,
 	int u;
 
 	fprintf(f, "%s,%s,%u,%u,%u,%u,%s,%llu,%llu,%llu,%llu,%llu,%llu,%llu,"
-		"%.6f,%llu,%llu,%llu,%llu,%.3f", name, kind,
+		"%.4f,%llu,%llu,%llu,%llu,%.3f", name, kind,
 		op ? op->m : 0, op ? op->k : 0, op ? op->n : 0,
 		op ? (op->heads) : 0, nm,
 		(unsigned long long)s->start, (unsigned long long)s->end,
 		(unsigned long long)cycles, (unsigned long long)s->busy,
 		(unsigned long long)s->stall, (unsigned long long)s->macs,
 		(unsigned long long)s->dense_macs,
-		util(rep->cfg, s->macs, cycles),
+		100 * util(rep->cfg, s->macs, cycles),
 		(unsigned long long)s->dram_rd, (unsigned long long)s->dram_wr,
 		(unsigned long long)(s->dram_rd + s->dram_wr),
 		(unsigned long long)sram_bytes(s), e->total_pj);
@@ -323,18 +326,47 @@ static void write_csv(const struct report *rep, FILE *f)
 
 	int u;
 
+	/* the ops alone: the total is total.csv (report_write_dir), so that
+	 * every row is an op */
 	fprintf(f, "name,kind,m,k,n,heads,nm,start_cycle,end_cycle,cycles,"
-		"busy_cycles,stall_cycles,macs,dense_macs,utilization,"
+		"busy_cycles,stall_cycles,macs,dense_macs,utilization_pct,"
 		"dram_read_bytes,dram_write_bytes,dram_bytes,sram_bytes,energy_pj");
 	for (u = 0; u < EU_COUNT; u++)
-		fprintf(f, ",%s_pj", energy_unit_name(u));
+		fprintf(f, ",energy.%s_pj", energy_unit_name(u));
 	fputc('\n', f);
 	for (i = 0; i < r->n_ops; i++)
 		csv_row(rep, rep->t->ops[i].name,
 			op_kind_name(rep->t->ops[i].kind), &rep->t->ops[i],
 			&r->ops[i], op_cycles(&r->ops[i]), &r->energy[i], f);
-	csv_row(rep, "TOTAL", "total", NULL, &r->total, r->cycles,
-		&r->total_energy, f);
+}
+
+/* total.csv: the run's totals, one row, named as in report.json's total
+ * and sweep results. */
+static void write_total_csv(const struct report *rep, FILE *f)
+{
+	const struct run_result *r = rep->r;
+	const struct op_stats *s = &r->total;
+	double us = r->cycles / rep->cfg->clock_mhz;
+	int u;
+
+	fprintf(f, "cycles,latency_us,energy_pj,edp_pj_us,macs,dense_macs,"
+		"utilization_pct,dram_bytes,dram_read_bytes,dram_write_bytes,"
+		"sram_bytes,stall_cycles,ops");
+	for (u = 0; u < EU_COUNT; u++)
+		fprintf(f, ",energy.%s_pj", energy_unit_name(u));
+	fprintf(f, "\n%llu,%.3f,%.3f,%.10g,%llu,%llu,%.4f,%llu,%llu,%llu,%llu,"
+		"%llu,%u", (unsigned long long)r->cycles, us,
+		r->total_energy.total_pj, r->total_energy.total_pj * us,
+		(unsigned long long)s->macs, (unsigned long long)s->dense_macs,
+		100 * util(rep->cfg, s->macs, r->cycles),
+		(unsigned long long)(s->dram_rd + s->dram_wr),
+		(unsigned long long)s->dram_rd, (unsigned long long)s->dram_wr,
+		(unsigned long long)sram_bytes(s), (unsigned long long)s->stall,
+		r->n_ops);
+	for (u = 0; u < EU_COUNT; u++)
+		fprintf(f, ",%.3f", r->total_energy.dyn_pj[u] +
+			r->total_energy.leak_pj[u]);
+	fputc('\n', f);
 }
 
 /* ---- txt and md ---- */
@@ -348,8 +380,8 @@ static void table_row(const struct report *rep, const char *name,
 	double u = 100 * util(rep->cfg, s->macs, cycles);
 	const char *fmt = md ? "| %s | %s | %s | %llu | %.3f | %llu | %.1f | "
 			       "%.3f | %.3f | %.1f | %.3f |\n"
-			     : "%-16s %-9s %-6s %12llu %10.3f %10llu %6.1f "
-			       "%10.3f %10.3f %10.1f %10.3f\n";
+			     : "%-16s %-9s %-6s %12llu %10.3f %12llu %6.1f "
+			       "%10.3f %11.3f %10.1f %10.3f\n";
 
 	fprintf(f, fmt, name, kind, nm, (unsigned long long)cycles,
 		cycles / rep->cfg->clock_mhz, (unsigned long long)s->stall, u,
@@ -474,12 +506,13 @@ static void write_table(const struct report *rep, int md, FILE *f)
 		(unsigned long long)rep->seed, c->rows, c->cols, c->n_max,
 		c->m_max, c->clock_mhz, (unsigned long long)peak(c),
 		config_dram_bytes_per_cycle(c));
-	fprintf(f, md ? "| op | kind | nm | cycles | time us | stall | util %% | "
-		      "MMAC | dense MMAC | DRAM KiB | energy uJ |\n"
+	fprintf(f, md ? "| op | kind | nm | cycles | latency_us | stall_cycles | "
+		      "utilization_pct | mmacs | dense_mmacs | dram_kib | "
+		      "energy_uj |\n"
 		      "|---|---|---|---:|---:|---:|---:|---:|---:|---:|---:|\n"
-		      : "%-16s %-9s %-6s %12s %10s %10s %6s %10s %10s %10s %10s\n",
-		"op", "kind", "nm", "cycles", "time_us", "stall", "util%",
-		"MMAC", "denseMMAC", "DRAM_KiB", "energy_uJ");
+		      : "%-16s %-9s %-6s %12s %10s %12s %6s %10s %11s %10s %10s\n",
+		"op", "kind", "nm", "cycles", "latency_us", "stall_cycles",
+		"util_%", "mmacs", "dense_mmacs", "dram_kib", "energy_uj");
 	for (i = 0; i < r->n_ops; i++) {
 		char nm[32];
 
@@ -493,7 +526,7 @@ static void write_table(const struct report *rep, int md, FILE *f)
 	fprintf(f, md ? "\n| unit | busy cycles | stall cycles | energy uJ | "
 		      "leakage uJ |\n|---|---:|---:|---:|---:|\n"
 		      : "\n%-8s %14s %14s %12s %12s\n", "unit", "busy_cycles",
-		"stall_cycles", "energy_uJ", "leakage_uJ");
+		"stall_cycles", "energy_uj", "leakage_uj");
 	for (u = 0; u < EU_COUNT; u++)
 		fprintf(f, md ? "| %s | %llu | %llu | %.3f | %.3f |\n"
 			      : "%-8s %14llu %14llu %12.3f %12.3f\n",
@@ -545,6 +578,22 @@ static int write_file(const struct report *rep, const char *dir,
 	return afile_commit(&a, "-o", err);
 }
 
+/* dir/name written by fn, all or nothing. */
+static int write_file_with(const struct report *rep, const char *dir,
+			   const char *name,
+			   void (*fn)(const struct report *, FILE *),
+			   struct sim_err *err)
+{
+	char path[1024];
+	struct afile a;
+
+	snprintf(path, sizeof path, "%s/%s", dir, name);
+	if (afile_open(&a, path, "-o", err))
+		return -1;
+	fn(rep, a.f);
+	return afile_commit(&a, "-o", err);
+}
+
 int report_write_dir(const struct report *rep, const char *dir,
 		     struct sim_err *err)
 {
@@ -553,6 +602,7 @@ int report_write_dir(const struct report *rep, const char *dir,
 			       strerror(errno));
 	if (write_file(rep, dir, "report.json", REPORT_JSON, err) ||
 	    write_file(rep, dir, "report.csv", REPORT_CSV, err) ||
+	    write_file_with(rep, dir, "total.csv", write_total_csv, err) ||
 	    write_file(rep, dir, "report.md", REPORT_MD, err) ||
 	    write_file(rep, dir, "report.html", REPORT_HTML, err))
 		return -1;

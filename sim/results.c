@@ -21,7 +21,7 @@
 #include "opt.h"
 
 const char *const results_numeric[] = { "cycles", "latency_us",
-	"energy_pj", "edp_pj_us", "macs", "dense_macs", "utilization",
+	"energy_pj", "edp_pj_us", "macs", "dense_macs", "utilization_pct",
 	"dram_bytes", NULL };
 
 /* Name of field col for messages: the header's name, else "column N". */

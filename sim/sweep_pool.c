@@ -127,7 +127,7 @@ static void run_point(const struct sw_run *s, uint64_t id, struct sw_result *r)
 	r->energy_pj = rr.total_energy.total_pj;
 	r->macs = rr.total.macs;
 	r->dense_macs = rr.total.dense_macs;
-	r->utilization = rr.cycles ? (double)rr.total.macs /
+	r->utilization_pct = rr.cycles ? 100.0 * (double)rr.total.macs /
 				     ((double)rr.cycles * (double)peak) : 0;
 	r->dram_bytes = rr.total.dram_rd + rr.total.dram_wr;
 	r->status = rr.failed ? ST_FAILED : ST_OK;

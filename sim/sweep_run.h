@@ -31,7 +31,7 @@ struct sw_result {
 	uint64_t dram_bytes;		/* DRAM read + write, whole bursts */
 	double latency_us;		/* cycles / clock_mhz */
 	double energy_pj;		/* total energy */
-	double utilization;		/* macs / (cycles * peak MACs per cycle) */
+	double utilization_pct;		/* 100 macs / (cycles * peak MACs per cycle) */
 	char error[1400];		/* invalid, failed: what went wrong */
 };
 

@@ -26,7 +26,7 @@
 /* The fixed columns of a results file, before and after the keys. */
 #define SW_CSV_HEAD "point,config,trace,model,nm,seq,mode,seed"
 #define SW_CSV_TAIL "cycles,latency_us,energy_pj,edp_pj_us,macs," \
-	"dense_macs,utilization,dram_bytes,status,error,stasim_version"
+	"dense_macs,utilization_pct,dram_bytes,status,error,stasim_version"
 enum { SW_COL_POINT, SW_COL_CONFIG, SW_COL_TRACE };
 
 struct sw_list {

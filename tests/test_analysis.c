@@ -130,7 +130,7 @@ static void assert_figure(const char *dir, const char *base)
  */
 static const char results_csv[] =
 	"point,trace,engine.rows,cycles,latency_us,energy_pj,edp_pj_us,macs,"
-	"dense_macs,utilization,dram_bytes,status,error\n"
+	"dense_macs,utilization_pct,dram_bytes,status,error\n"
 	"0,bert,32,100000,100,50,5000,10,20,0.5,64,ok,\n"
 	"1,bert,16,200000,200,40,8000,10,20,0.25,64,ok,\n"
 	"2,vit,32,150000,150,60,9000,10,20,0.3,64,ok,\n"
@@ -152,7 +152,7 @@ static void test_pareto_front(void **state)
 			      NULL), 0);
 	assert_string_equal(out_buf,
 		"point,trace,engine.rows,cycles,latency_us,energy_pj,edp_pj_us,"
-		"macs,dense_macs,utilization,dram_bytes,status,error\n"
+		"macs,dense_macs,utilization_pct,dram_bytes,status,error\n"
 		"0,bert,32,100000,100,50,5000,10,20,0.5,64,ok,\n"
 		"1,bert,16,200000,200,40,8000,10,20,0.25,64,ok,\n"
 		"4,deit,16,200000,200,40,8000,10,20,0.25,64,ok,\n"
@@ -711,7 +711,7 @@ static void test_plot_report(void **state)
 	tmp_file(small, sizeof small, ".json",
 		 "{ \"run\": { \"trace\": \"t.trace\" },\n"
 		 "  \"arch\": { \"name\": \"tiny\", \"clock_mhz\": 500 },\n"
-		 "  \"total\": { \"time_us\": 3.5, \"energy_pj\": 1.5e6 },\n"
+		 "  \"total\": { \"latency_us\": 3.5, \"energy_pj\": 1.5e6 },\n"
 		 "  \"ops\": [\n"
 		 "    { \"name\": \"l0.qkv\", \"kind\": \"gemm\", \"cycles\": 1000,"
 		 " \"energy_pj\": 1e6 },\n"
@@ -736,22 +736,22 @@ static void test_plot_bad_report(void **state)
 		const char *json;	/* the file */
 		const char *where;	/* expected after "FILE:" */
 	} cases[] = {
-		{ "{\n \"arch\": {\"clock_mhz\": 1000},\n \"total\": {\"time_us\": "
+		{ "{\n \"arch\": {\"clock_mhz\": 1000},\n \"total\": {\"latency_us\": "
 		  "1 \"energy_pj\": 2}\n}\n",
 		  "3: expected ',' or '}' after a member" },
-		{ "{\n \"arch\": {\"clock_mhz\": 1000},\n \"total\": {\"time_us\": "
+		{ "{\n \"arch\": {\"clock_mhz\": 1000},\n \"total\": {\"latency_us\": "
 		  "1, \"energy_pj\": 2},\n \"ops\": [\n  {\"name\": \"a\", "
 		  "\"kind\": \"gemm\", \"cycles\": 5, \"energy_pj\": 1},\n"
 		  "  {\"name\": \"b\", \"kind\": \"gemm\", \"cycles\": 5}\n ]\n}\n",
 		  "6: ops[1].energy_pj: missing" },
-		{ "{\n \"arch\": {\"clock_mhz\": 1000},\n \"total\": {\"time_us\": "
+		{ "{\n \"arch\": {\"clock_mhz\": 1000},\n \"total\": {\"latency_us\": "
 		  "1, \"energy_pj\": 2},\n \"ops\": [\n  {\"name\": \"a\", "
 		  "\"kind\": \"gemm\",\n   \"cycles\": \"5\", \"energy_pj\": 1}]}\n",
 		  "6: ops[0].cycles: is a string, not a number" },
 		{ "{\"arch\": {\"clock_mhz\": 0}}", "1: arch.clock_mhz: 0 is not "
 		  "a positive clock" },
 		{ "{\"arch\": {}}", "1: arch.clock_mhz: missing" },
-		{ "{\"arch\": {\"clock_mhz\": 1}, \"total\": {\"time_us\": 1, "
+		{ "{\"arch\": {\"clock_mhz\": 1}, \"total\": {\"latency_us\": 1, "
 		  "\"energy_pj\": 1},\n\"ops\": []}", "2: ops: empty" },
 		{ "[1, 2", "1: expected ',' or ']' after an element, found the "
 		  "end of the file" },
@@ -1046,7 +1046,7 @@ static void test_plot_ops_script(void **state)
 	assert_non_null(f);
 	fputs("{\"run\": {\"trace\": \"/somewhere/traces/vit-b16-2of4.trace.gz\"},"
 	      "\"arch\": {\"name\": \"sta\", \"clock_mhz\": 1000},"
-	      "\"total\": {\"time_us\": 10, \"energy_pj\": 1e6}, \"ops\": [", f);
+	      "\"total\": {\"latency_us\": 10, \"energy_pj\": 1e6}, \"ops\": [", f);
 	for (i = 0; i < 42; i++)	/* 21 ops per layer */
 		fprintf(f, "%s{\"name\": \"l%d.op%d\", \"kind\": \"gemm\", "
 			"\"cycles\": 1000, \"busy_cycles\": 600, \"energy_pj\": "

@@ -606,8 +606,9 @@ static void assert_jstring(const char *v, const char *want)
 
 static void check_report_json(const char *doc)
 {
-	static const char *const total[] = { "total.cycles", "total.time_us",
-		"total.energy_pj", "total.macs", "total.dense_macs",
+	static const char *const total[] = { "total.cycles", "total.latency_us",
+		"total.energy_pj", "total.edp_pj_us", "total.macs", "total.dense_macs",
+		"total.utilization_pct",
 		"total.dram_bytes", "arch.peak_macs_per_cycle",
 		"arch.dram_bytes_per_cycle" };
 	static const char *const op_keys[] = { "start_cycle", "end_cycle",
@@ -665,9 +666,10 @@ static void check_report_json(const char *doc)
 
 static void test_outdir_reports(void **state)
 {
-	/* list_dir sorts the names */
+	/* list_dir sorts the names; total.csv has no --format of its own */
 	static const char *const files[] = { "report.csv", "report.html",
-					     "report.json", "report.md" };
+					     "report.json", "report.md",
+					     "total.csv" };
 	static const char *const fmts[] = { "csv", "html", "json", "md" };
 	static char names[NAMES_MAX][256];
 	struct fix *f = *state;
@@ -687,8 +689,8 @@ static void test_outdir_reports(void **state)
 		assert_string_equal(names[0], "res");
 		strf(path, sizeof path, "%s/res", f->cwd);
 		n = list_dir(path, names, NAMES_MAX);
-		assert_int_equal(n, 4);	/* no temporaries left */
-		for (n = 0; n < 4; n++)
+		assert_int_equal(n, 5);	/* no temporaries left */
+		for (n = 0; n < 5; n++)
 			assert_string_equal(names[n], files[n]);
 		/* stdout in format F equals report.F byte for byte */
 		strf(path, sizeof path, "%s/res/%s", f->cwd, files[i]);
@@ -698,7 +700,22 @@ static void test_outdir_reports(void **state)
 		assert_memory_equal(f->out, file, len);
 		if (i == 2)
 			check_report_json(file);
+		/* report.csv holds ops only; the total is total.csv */
+		if (i == 0)
+			assert_null(strstr(file, "TOTAL"));
 		free(file);
+	}
+	strf(path, sizeof path, "%s/res/total.csv", f->cwd);
+	{
+		char *tot = slurp_text(path, &len);
+
+		assert_non_null(tot);
+		assert_true(starts_with(tot, "cycles,latency_us,energy_pj,"
+					"edp_pj_us,macs,dense_macs,"
+					"utilization_pct,dram_bytes,"));
+		assert_int_equal(strchr(strchr(tot, '\n') + 1, '\n') -
+				 tot + 1, (long)len);	/* one row */
+		free(tot);
 	}
 	/* reports get the usual mode under umask 022, not mkstemp's 0600 */
 	{

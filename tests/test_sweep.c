@@ -65,7 +65,7 @@ static const char spec_main[] =
 static const char header_main[] =
 	"point,config,trace,model,nm,seq,mode,seed,engine.rows,"
 	"dram.bandwidth_gbps,cycles,latency_us,energy_pj,edp_pj_us,macs,"
-	"dense_macs,utilization,dram_bytes,status,error,stasim_version";
+	"dense_macs,utilization_pct,dram_bytes,status,error,stasim_version";
 
 /* ------------------------------------------------------------------ */
 /* Fixture: a private directory with base.ini, t1.trace, t2.trace, spec.ini */
@@ -725,7 +725,7 @@ static void test_merge_errors(void **state)
 			 newlines(at(f, "single-sorted.csv")));
 	write_file(at(f, "hdr.csv"), "point,config,trace,model,nm,seq,mode,"
 		   "seed,engine.rows,engine.cols,cycles,latency_us,energy_pj,"
-		   "edp_pj_us,macs,dense_macs,utilization,dram_bytes,status,"
+		   "edp_pj_us,macs,dense_macs,utilization_pct,dram_bytes,status,"
 		   "error,stasim_version\n");
 	assert_int_equal(call(f, merge_cmd, "merge %s %s -o %s",
 			      at(f, "single.csv"), at(f, "hdr.csv"),
@@ -736,7 +736,7 @@ static void test_merge_errors(void **state)
 			       "here: engine.cols"));
 	/* a results file of an earlier stasim (no config, model ... columns) */
 	write_file(at(f, "old.csv"), "point,trace,engine.rows,cycles,latency_us,"
-		   "energy_pj,edp_pj_us,macs,dense_macs,utilization,dram_bytes,"
+		   "energy_pj,edp_pj_us,macs,dense_macs,utilization_pct,dram_bytes,"
 		   "status,error\n");
 	assert_int_equal(call(f, merge_cmd, "merge %s %s -o %s",
 			      at(f, "single.csv"), at(f, "old.csv"),
