@@ -151,36 +151,53 @@ static uint8_t prob(uint32_t e, uint64_t r)
 	return y > 255 ? 255 : (uint8_t)y;
 }
 
+uint64_t smx_recip(uint64_t s)
+{
+	return ((uint64_t)1 << SMX_RECIP_K) / s;
+}
+
 /* The normalize step shared by online and threepass. */
 static void normalize(const struct smx_fmt *f, const int8_t *x, uint32_t len,
 		      int32_t b, uint64_t s, uint8_t *p)
 {
-	uint64_t r = ((uint64_t)1 << SMX_RECIP_K) / s;
+	uint64_t r = smx_recip(s);
 	uint32_t i;
 
 	for (i = 0; i < len; i++)
 		p[i] = prob(smx_exp_q24((uint32_t)(b - x[i]), f), r);
 }
 
+struct smx_online_acc smx_online_first(int8_t x)
+{
+	struct smx_online_acc a = { x, SMX_EXP_ONE };
+
+	return a;
+}
+
+void smx_online_step(struct smx_online_acc *a, int8_t x,
+		     const struct smx_fmt *f)
+{
+	const uint64_t half = SMX_EXP_ONE >> 1;
+
+	if (x > a->b) {
+		uint64_t e = smx_exp_q24((uint32_t)(x - a->b), f);
+
+		a->s = ((a->s * e + half) >> SMX_EXP_FRAC) + SMX_EXP_ONE;
+		a->b = x;
+	} else {
+		a->s += smx_exp_q24((uint32_t)(a->b - x), f);
+	}
+}
+
 static void online(const struct smx_fmt *f, const int8_t *x, uint32_t len,
 		   uint8_t *p)
 {
-	const uint64_t half = SMX_EXP_ONE >> 1;
-	int32_t b = x[0];		/* running maximum */
-	uint64_t s = SMX_EXP_ONE;	/* running sum, Q17.24 */
+	struct smx_online_acc a = smx_online_first(x[0]);
 	uint32_t i;
 
-	for (i = 1; i < len; i++) {
-		if (x[i] > b) {
-			uint64_t e = smx_exp_q24((uint32_t)(x[i] - b), f);
-
-			s = ((s * e + half) >> SMX_EXP_FRAC) + SMX_EXP_ONE;
-			b = x[i];
-		} else {
-			s += smx_exp_q24((uint32_t)(b - x[i]), f);
-		}
-	}
-	normalize(f, x, len, b, s, p);
+	for (i = 1; i < len; i++)
+		smx_online_step(&a, x[i], f);
+	normalize(f, x, len, a.b, a.s, p);
 }
 
 static void threepass(const struct smx_fmt *f, const int8_t *x, uint32_t len,

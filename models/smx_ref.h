@@ -68,6 +68,22 @@ const char *smx_algo_name(enum smx_algo a);
 uint32_t smx_exp_q24(uint32_t d, const struct smx_fmt *f);
 
 /*
+ * online, one score at a time: the running state of a row after its first
+ * score (smx_online_first) and after each further one (smx_online_step),
+ * and the row's reciprocal r = floor(2^SMX_RECIP_K / s) (smx_recip, s >=
+ * 1). smx_row(SMX_ONLINE) is exactly these, then p from (b, r); the RTL
+ * co-simulations compare its registers against them every cycle.
+ */
+struct smx_online_acc {
+	int32_t b;	/* running maximum, int8 */
+	uint64_t s;	/* running sum, Q17.24 (41 bits) */
+};
+struct smx_online_acc smx_online_first(int8_t x);
+void smx_online_step(struct smx_online_acc *a, int8_t x,
+		     const struct smx_fmt *f);
+uint64_t smx_recip(uint64_t s);
+
+/*
  * ita: the score x in the base-2 domain, an unsigned integer in units of
  * 2^-S octaves (S = 0, or SMX_ITA_EPS_BITS when f->ita_eps32):
  * round((x + 128) * SMX_L2E * 2^(S - 24 - in_frac)), at most 11772 (14 bits).

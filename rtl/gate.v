@@ -117,6 +117,10 @@ module gate #(
 						: RECIP_LATENCY;
 	localparam integer PCB  = 32;	/* phase counters: up to max(LAT, CMAX, EXP_LATENCY) */
 	localparam integer PW   = 1 + 2 + CIB + LANES * 8;	/* one probability beat in flight */
+	/* stage 1: a lane's row d of W_gate (a beat's last lane may run GEMV
+	 * products past D E), and one expert's share of a beat, exact */
+	localparam integer DDB  = $clog2(D_MAX + GEMV + 2);
+	localparam integer SB   = 17 + $clog2(GEMV);
 
 	/* one command, packed: the FIFO entries and cur */
 	localparam integer C_FLAGS = 0;
@@ -170,7 +174,8 @@ module gate #(
 	reg [EB-1:0]  d3_cd;
 	reg           done_q;		/* stage 3 ended the tile's last token last cycle */
 	/* ---- data path state ---- */
-	reg [31:0]    dd1, de1;		/* stage 1: (d, e) of the next product */
+	reg [DDB-1:0] dd1;		/* stage 1: (d, e) of the next product */
+	reg [EB-1:0]  de1;
 	reg [3*E_MAX*32-1:0] lg;	/* logits, slot s expert e at [(s*E_MAX+e)*32 +: 32] */
 	reg [3*E_MAX*8-1:0]  pb;	/* probabilities, [(s*E_MAX+e)*8 +: 8] */
 	reg [EXP_LATENCY*PW-1:0] pipe;	/* probability beats in flight */
@@ -195,7 +200,8 @@ module gate #(
 	reg [1:0]     d1_slot_n, d2_slot_n, d3_slot_n;
 	reg [CIB-1:0] d2_col_n;
 	reg [EB-1:0]  d3_cd_n;
-	reg [31:0]    dd1_n, de1_n;
+	reg [DDB-1:0] dd1_n;
+	reg [EB-1:0]  de1_n;
 	reg [3*E_MAX*32-1:0] lg_n;
 	reg [3*E_MAX*8-1:0]  pb_n;
 	reg [EXP_LATENCY*PW-1:0] pipe_n;
@@ -207,16 +213,20 @@ module gate #(
 	reg [TIB-1:0] out_tok_n;
 	/* per-cycle temporaries */
 	integer       t_i, dxe_i, c_i, len2_i;		/* sequencer */
-	integer       e1_i, d1_i, sl1_i, l1;		/* stage 1 data */
-	integer       e2_i, sh2_i, sl2_i, l2, x2, i2;	/* stage 2 data */
-	integer       e3_i, k3_i, n3_i, l3, x3, i3, pos3;	/* stage 3 data */
+	integer       s1, e1;				/* stage 1 data */
+	integer       e2_i, sh2_i, l2, x2, i2, s2, c2;	/* stage 2 data */
+	integer       e3_i, k3_i, n3_i, l3, x3, i3, pos3, e3;	/* stage 3 data */
 	reg [TB-1:0]  f1c, f2c, f3c;		/* tokens ended, as this cycle sees them */
-	reg [E_MAX*32-1:0] bsum;	/* this beat's products, by expert */
-	reg [E_MAX-1:0]    bhit, bfirst;	/* expert e has products / its d = 0 one */
-	reg signed [31:0]  prod, v2, v3;
+	reg signed [31:0]  v2, v3;
 	reg signed [32:0]  rq;
 	reg [LANES*8-1:0]  z;		/* this softmax beat's scores */
 	wire [LANES*8-1:0] pv;		/* ... and its probabilities (pass 2) */
+
+	/* expert e, or 0 beyond E_MAX: the index of a register that a loop's
+	 * bounds check (e < E_MAX) keeps out of reach anyway */
+	function integer in_e(input integer e);
+		in_e = (e < E_MAX) ? e : 0;
+	endfunction
 
 	/* a stage may start token nx of t: none in progress, and lim (the
 	 * tokens the stage before has ended; stage 1: those whose slot is
@@ -359,47 +369,89 @@ module gate #(
 		end
 	end
 
-	/* ---- stage 1 data: this beat's products into the token's logits ---- */
+	/* ---- stage 1 data: this beat's products into the token's logits ----
+	 * Lane l's product is the one after lane l - 1's in W_gate's row-major
+	 * order: a chain of (d, e) counters across the lanes. Each expert adds
+	 * up the lanes that are its own (a mask per lane and expert, then one
+	 * sum: indices are compared, never used to address a register) and adds
+	 * that to its logit in the token's slot; the sum of a beat is exact in
+	 * SB bits, so it is the int32 sum of the products. */
+	wire [EB-1:0]      e1_n = cur[C_E +: EB];	/* experts E */
+	wire [DDB-1:0]     d1_n = {{(DDB-DB){1'b0}}, cur[C_D +: DB]};	/* width D */
+	reg  [DDB-1:0]     dd_c;	/* the chain: (d, e) of lane l */
+	reg  [EB-1:0]      de_c;
+	reg  [GEMV*EB-1:0] le;		/* lane l's expert e at [l*EB +: EB] */
+	reg  [GEMV-1:0]    lv;		/* lane l has a product: d < D */
+	reg  [GEMV-1:0]    lf;		/* ... of row d = 0: the logit starts from it */
+	wire [GEMV*SB-1:0] lp;		/* ... the product, sign-extended to SB bits */
+	integer            l1;
+	wire [E_MAX*32-1:0] lg1;	/* the logits of d1_slot */
+	wire [E_MAX*32-1:0] bnew;	/* each expert's logit after this beat */
+	wire [E_MAX-1:0]    bhit;	/* expert e has products in this beat */
 	always @(*) begin
-		e1_i = {{(32-EB){1'b0}}, cur[C_E +: EB]};
-		d1_i = {{(32-DB){1'b0}}, cur[C_D +: DB]};
-		sl1_i = {30'd0, d1_slot};
-		prod = 32'sd0;
-		dd1_n = d1_first ? 32'd0 : dd1;
-		de1_n = d1_first ? 32'd0 : de1;
-		bsum = {(E_MAX*32){1'b0}};
-		bhit = {E_MAX{1'b0}};
-		bfirst = {E_MAX{1'b0}};
-		lg_n = lg;
-		if (g_rd) begin
-			for (l1 = 0; l1 < GEMV; l1 = l1 + 1) begin
-				if (dd1_n < d1_i) begin
-					prod = $signed(g_a[l1*8 +: 8]) * $signed(g_w[l1*8 +: 8]);
-					bsum[de1_n*32 +: 32] = bsum[de1_n*32 +: 32] + prod;
-					bhit[de1_n] = 1'b1;
-					if (dd1_n == 0)
-						bfirst[de1_n] = 1'b1;
-				end
-				if (de1_n + 1 == e1_i) begin
-					de1_n = 0;
-					dd1_n = dd1_n + 1;
-				end else begin
-					de1_n = de1_n + 1;
-				end
+		dd_c = d1_first ? {DDB{1'b0}} : dd1;
+		de_c = d1_first ? {EB{1'b0}} : de1;
+		for (l1 = 0; l1 < GEMV; l1 = l1 + 1) begin
+			le[l1*EB +: EB] = de_c;
+			lv[l1] = dd_c < d1_n;
+			lf[l1] = dd_c == {DDB{1'b0}};
+			if (de_c + 1'b1 == e1_n) begin	/* the row ends here */
+				de_c = {EB{1'b0}};
+				dd_c = dd_c + 1'b1;
+			end else begin
+				de_c = de_c + 1'b1;
 			end
-			for (l1 = 0; l1 < E_MAX; l1 = l1 + 1)
-				if (bhit[l1])
-					lg_n[(sl1_i*E_MAX+l1)*32 +: 32] = bsum[l1*32 +: 32] +
-						(bfirst[l1] ? 32'd0 : lg[(sl1_i*E_MAX+l1)*32 +: 32]);
 		end
+	end
+	assign lg1 = (d1_slot == 2'd0) ? lg[0 +: E_MAX*32] :
+		     (d1_slot == 2'd1) ? lg[E_MAX*32 +: E_MAX*32] : lg[2*E_MAX*32 +: E_MAX*32];
+	genvar gl, ge;
+	generate
+	for (gl = 0; gl < GEMV; gl = gl + 1) begin : g_lane
+		wire signed [15:0] p = $signed(g_a[gl*8 +: 8]) * $signed(g_w[gl*8 +: 8]);
+		assign lp[gl*SB +: SB] = {{(SB-16){p[15]}}, p};
+	end
+	for (ge = 0; ge < E_MAX; ge = ge + 1) begin : g_expert
+		reg [SB-1:0] sum;	/* this beat's products of expert ge */
+		reg          hit;	/* ... there are some */
+		reg          first;	/* ... they include its d = 0 one */
+		reg          m;
+		integer      l;
+		always @(*) begin
+			sum = {SB{1'b0}};
+			hit = 1'b0;
+			first = 1'b0;
+			for (l = 0; l < GEMV; l = l + 1) begin
+				m = lv[l] && {{(32-EB){1'b0}}, le[l*EB +: EB]} == ge;
+				sum = sum + (lp[l*SB +: SB] & {SB{m}});
+				hit = hit || m;
+				first = first || (m && lf[l]);
+			end
+		end
+		assign bhit[ge] = hit;
+		assign bnew[ge*32 +: 32] = {{(32-SB){sum[SB-1]}}, sum} +
+					   (first ? 32'd0 : lg1[ge*32 +: 32]);
+	end
+	endgenerate
+
+	always @(*) begin
+		dd1_n = g_rd ? dd_c : dd1;
+		de1_n = g_rd ? de_c : de1;
+		lg_n = lg;
+		for (s1 = 0; s1 < 3; s1 = s1 + 1)
+			for (e1 = 0; e1 < E_MAX; e1 = e1 + 1)
+				if (g_rd && bhit[e1] && {30'd0, d1_slot} == s1)
+					lg_n[(s1*E_MAX+e1)*32 +: 32] = bnew[e1*32 +: 32];
 	end
 
 	/* ---- stage 2 data: the logits as int8 scores, the softmax data path,
 	 * its probabilities through the exp pipeline into the slot ---- */
+	wire [E_MAX*32-1:0] lg2 = (d2_slot == 2'd0) ? lg[0 +: E_MAX*32] :
+				  (d2_slot == 2'd1) ? lg[E_MAX*32 +: E_MAX*32] :
+						      lg[2*E_MAX*32 +: E_MAX*32];
 	always @(*) begin
 		e2_i = {{(32-EB){1'b0}}, cur[C_E +: EB]};
 		sh2_i = {27'd0, cur[C_SH +: 5]};
-		sl2_i = 0;
 		x2 = 0;
 		v2 = 32'sd0;
 		rq = 33'sd0;
@@ -409,7 +461,10 @@ module gate #(
 		for (l2 = 0; l2 < LANES; l2 = l2 + 1) begin
 			x2 = {{(32-CIB){1'b0}}, d2_col} * LANES + l2;
 			if (x2 < e2_i) begin
-				v2 = lg[({30'd0, d2_slot}*E_MAX+x2)*32 +: 32];
+				/* expert c LANES + l2 of beat c = d2_col */
+				for (c2 = 0; c2 < CMAX; c2 = c2 + 1)
+					if (c2*LANES + l2 < E_MAX && {{(32-CIB){1'b0}}, d2_col} == c2)
+						v2 = lg2[in_e(c2*LANES + l2)*32 +: 32];
 				rq = {v2[31], v2};
 				rq = (rq + (33'sd1 <<< (sh2_i - 1))) >>> sh2_i;
 				z[l2*8 +: 8] = (rq > 33'sd127) ? 8'h7f : (rq < -33'sd128) ? 8'h80 : rq[7:0];
@@ -418,15 +473,17 @@ module gate #(
 		for (i2 = EXP_LATENCY - 1; i2 > 0; i2 = i2 - 1)
 			pipe_n[i2*PW +: PW] = pipe[(i2-1)*PW +: PW];
 		pipe_n[0 +: PW] = d2_take2 ? {1'b1, d2_slot, d2_col, pv} : {PW{1'b0}};
+		/* the oldest beat's lane l2 is expert c LANES + l2 of its slot,
+		 * c its beat */
 		pb_n = pb;
-		if (pipe[(EXP_LATENCY-1)*PW + PW - 1])
-			for (l2 = 0; l2 < LANES; l2 = l2 + 1) begin
-				x2 = {{(32-CIB){1'b0}}, pipe[(EXP_LATENCY-1)*PW + LANES*8 +: CIB]} * LANES + l2;
-				sl2_i = {30'd0, pipe[(EXP_LATENCY-1)*PW + LANES*8 + CIB +: 2]};
-				if (x2 < E_MAX)
-					pb_n[(sl2_i*E_MAX+x2)*8 +: 8] =
-						pipe[(EXP_LATENCY-1)*PW + l2*8 +: 8];
-			end
+		for (s2 = 0; s2 < 3; s2 = s2 + 1)
+			for (c2 = 0; c2 < CMAX; c2 = c2 + 1)
+				for (l2 = 0; l2 < LANES; l2 = l2 + 1)
+					if (c2*LANES + l2 < E_MAX && pipe[(EXP_LATENCY-1)*PW + PW - 1] &&
+					    {30'd0, pipe[(EXP_LATENCY-1)*PW + LANES*8 + CIB +: 2]} == s2 &&
+					    {{(32-CIB){1'b0}}, pipe[(EXP_LATENCY-1)*PW + LANES*8 +: CIB]} == c2)
+						pb_n[(s2*E_MAX+in_e(c2*LANES+l2))*8 +: 8] =
+							pipe[(EXP_LATENCY-1)*PW + l2*8 +: 8];
 	end
 
 	/* stage 2's orders to the softmax data path of ALGORITHM; no fused
@@ -453,6 +510,12 @@ module gate #(
 
 	/* ---- stage 3 data: SORTERS candidates into the sorted file; the
 	 * token's winners leave after its last ---- */
+	wire [E_MAX*32-1:0] lg3 = (d3_slot == 2'd0) ? lg[0 +: E_MAX*32] :
+				  (d3_slot == 2'd1) ? lg[E_MAX*32 +: E_MAX*32] :
+						      lg[2*E_MAX*32 +: E_MAX*32];
+	wire [E_MAX*8-1:0]  pb3 = (d3_slot == 2'd0) ? pb[0 +: E_MAX*8] :
+				  (d3_slot == 2'd1) ? pb[E_MAX*8 +: E_MAX*8] :
+						      pb[2*E_MAX*8 +: E_MAX*8];
 	always @(*) begin
 		e3_i = {{(32-EB){1'b0}}, cur[C_E +: EB]};
 		k3_i = {{(32-KB){1'b0}}, cur[C_K +: KB]};
@@ -467,7 +530,9 @@ module gate #(
 			for (l3 = 0; l3 < SORTERS; l3 = l3 + 1) begin
 				x3 = {{(32-EB){1'b0}}, d3_cd} + l3;
 				if (x3 < e3_i) begin
-					v3 = lg[({30'd0, d3_slot}*E_MAX+x3)*32 +: 32];
+					for (e3 = 0; e3 < E_MAX; e3 = e3 + 1)
+						if (x3 == e3)
+							v3 = lg3[e3*32 +: 32];
 					n3_i = {{(32-KB){1'b0}}, cnt_n};
 					pos3 = n3_i;
 					for (i3 = K_MAX - 1; i3 >= 0; i3 = i3 - 1)
@@ -497,8 +562,9 @@ module gate #(
 			for (i3 = 0; i3 < K_MAX; i3 = i3 + 1)
 				if (i3 < k3_i) begin
 					out_idx_n[i3*IB +: IB] = bidx_n[i3*IB +: IB];
-					out_score_n[i3*8 +: 8] = pb[({30'd0, d3_slot}*E_MAX +
-						{{(32-IB){1'b0}}, bidx_n[i3*IB +: IB]})*8 +: 8];
+					for (e3 = 0; e3 < E_MAX; e3 = e3 + 1)
+						if ({{(32-IB){1'b0}}, bidx_n[i3*IB +: IB]} == e3)
+							out_score_n[i3*8 +: 8] = pb3[e3*8 +: 8];
 				end
 		end
 	end
@@ -531,8 +597,8 @@ module gate #(
 			d3_slot <= 2'd0;
 			d3_cd <= {EB{1'b0}};
 			done_q <= 1'b0;
-			dd1 <= 32'd0;
-			de1 <= 32'd0;
+			dd1 <= {DDB{1'b0}};
+			de1 <= {EB{1'b0}};
 			lg <= {(3*E_MAX*32){1'b0}};
 			pb <= {(3*E_MAX*8){1'b0}};
 			pipe <= {(EXP_LATENCY*PW){1'b0}};

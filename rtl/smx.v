@@ -112,7 +112,13 @@ module smx #(
 	input  wire [$clog2(LANES+1)-1:0]                  f_cnt,	/* 1 .. LANES */
 	input  wire [4:0]                                  f_frac,
 	output wire                                        p_valid,
-	output wire [LANES*8-1:0]                          p_data
+	output wire [LANES*8-1:0]                          p_data,
+	/* debug, online (0 with ita): rtl/smx_online.v's running maximum and
+	 * sum of the row being read and its divider's quotient so far, as
+	 * registered there; the co-simulations compare them every cycle */
+	output wire signed [7:0]                           dbg_b,
+	output wire [40:0]                                 dbg_s,
+	output wire [24:0]                                 dbg_r
 );
 	localparam integer CMAX = (N_MAX + LANES - 1) / LANES;	/* beats of the longest row */
 	localparam integer RIB  = (ROWS > 1) ? $clog2(ROWS) : 1;	/* row index bits */
@@ -334,6 +340,9 @@ module smx #(
 
 	/* ---- 5.-6. the data path of the unit's algorithm: rtl/smx_dp.vh ---- */
 `include "rtl/smx_dp.vh"
+	assign dbg_b = dp_dbg_b;
+	assign dbg_s = dp_dbg_s;
+	assign dbg_r = dp_dbg_r;
 
 `ifndef SYNTHESIS
 	/* impossible in the model (SIM_ASSERT) or malformed command streams */

@@ -15,11 +15,20 @@
  *     when FUSED_ROWS = 1;
  *   the wires this file drives: pv (the probabilities of a pass-2 beat)
  *     and fpv (those of a fetch; 0 without a fused front end).
+ * It declares dp_dbg_b, dp_dbg_s and dp_dbg_r: rtl/smx_online.v's debug
+ * ports (running max and sum, the reciprocal so far; 0 with ita), which
+ * rtl/smx.v puts on its own and other units may leave unread.
  */
 	/* in_frac above 15 reads as 15 */
 	function [3:0] frac_q(input [4:0] frac);
 		frac_q = (frac > 5'd15) ? 4'd15 : frac[3:0];
 	endfunction
+
+	/* verilator lint_off UNUSEDSIGNAL */
+	wire signed [7:0] dp_dbg_b;
+	wire [40:0]       dp_dbg_s;
+	wire [24:0]       dp_dbg_r;
+	/* verilator lint_on UNUSEDSIGNAL */
 
 	generate
 	if (ALGORITHM == 1) begin : g_ita
@@ -31,6 +40,9 @@
 		/* no fused front end: the unit keeps fused commands, drain beats
 		 * and fetches away (asserted) */
 		assign fpv = {(LANES*8){1'b0}};
+		assign dp_dbg_b = 8'sd0;
+		assign dp_dbg_s = 41'd0;
+		assign dp_dbg_r = 25'd0;
 		/* verilator lint_off UNUSEDSIGNAL */
 		wire unused_fused = &{1'b0, d_valid, d_row, d_col, d_cnt, d_n, d_frac, d_data,
 				      f_valid, f_row, f_col, f_k0, f_klen, f_cnt, f_frac,
@@ -43,6 +55,7 @@
 			.clk(clk), .rst_l(rst_l), .take1(dp_take1), .take2(dp_take2),
 			.col(dp_col), .x_data(dp_x), .n(dp_n), .q(frac_q(cur[C_FRAC +: 5])),
 			.load(dp_load), .p(pv),
+			.dbg_b(dp_dbg_b), .dbg_s(dp_dbg_s), .dbg_r(dp_dbg_r),
 			.d_valid(d_valid), .d_row(d_row), .d_col(d_col), .d_cnt(d_cnt),
 			.d_n(d_n), .d_q(frac_q(d_frac)), .d_data(d_data), .f_valid(f_valid),
 			.f_row(f_row), .f_col(f_col), .f_k0(f_k0), .f_klen(f_klen),

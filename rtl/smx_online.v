@@ -19,6 +19,12 @@
  * or beyond n), combinationally on p; the instantiating unit's output
  * pipeline delays it.
  *
+ * Debug ports (registers, for the co-simulations to compare every cycle):
+ * dbg_b and dbg_s, the running maximum and sum of the row being read (held
+ * after its last beat, 0 after reset); dbg_r, the divider's quotient: the
+ * top k bits of r = floor(2^48 / s) after its k-th restoring step, all of r
+ * from the step that ends the division until the next load.
+ *
  * Fused front end (FROWS > 1: rtl/smx.v's drain and fetch ports). Scores
  * arrive on the engine's drain (d_*) rather than from x_data: a drain beat
  * is d_cnt scores of row d_row (of FROWS, every row of the op's heads)
@@ -46,6 +52,10 @@ module smx_online #(
 ) (
 `include "rtl/smx_dp_pins.vh"
 	output wire [LANES*8-1:0]                           p,	/* this pass-2 beat's probabilities */
+	/* debug (header): running max and sum, the reciprocal so far */
+	output wire signed [7:0]                            dbg_b,
+	output wire [40:0]                                  dbg_s,
+	output wire [24:0]                                  dbg_r,
 	/* fused front end (header); tie to 0 when FROWS = 1 */
 	input  wire                                         d_valid,	/* a drain beat this cycle */
 	input  wire [((FROWS > 1) ? $clog2(FROWS) : 1)-1:0]  d_row,
@@ -193,6 +203,9 @@ module smx_online #(
 	integer           n_i, lane, idx;
 
 	assign p = p_r;
+	assign dbg_b = acc_b;
+	assign dbg_s = acc_s;
+	assign dbg_r = dv_q;
 
 	always @(*) begin
 		/* 5. take the beat presented this cycle */

@@ -1,11 +1,15 @@
-# rtl/synth.mk - a synthesis check of the engine's RTL with yosys (generic
-# gates, rtl/synth/flow.ys): the PE at the default config, a registered
-# multiplier as the yardstick of one pipeline stage, and the whole engine at
-# the co-simulation's CI size. Prints cells and the longest
-# register-to-register path (cell levels) of each, and fails when the PE's
-# is more than SYNTH_SLACK_LEVELS levels longer than the multiplier's.
-# Included by the top Makefile:
-#   make synth          run it (~1 min on two cores; logs in BUILD/synth)
+# rtl/synth.mk - synthesis of every unit's RTL with yosys (rtl/synth/flow.ys:
+# the gate functions of the NanGate FreePDK45 library), at the default
+# config's parameters: the engine as one PE and as an array of the
+# co-simulation's CI size, the shared controller (rtl/fu.v), the softmax
+# unit with each algorithm, the vector unit and the gate unit. Writes
+# BUILD/synth/report.json and report.txt (cells, flip-flops, longest
+# register-to-register path in gate levels, cell area in um^2 from
+# rtl/synth/nangate45.area) and prints the table; fails when a unit fails
+# to synthesize or when the PE's longest path is more than
+# SYNTH_SLACK_LEVELS levels longer than a registered multiplier's
+# (rtl/synth/ref_mul.v). Included by the top Makefile:
+#   make synth          run it (~10 min on two cores; logs in BUILD/synth)
 #   make synth-clean    remove BUILD/synth
 
 SYNTH_BUILD ?= $(or $(BUILD),build)/synth
@@ -15,6 +19,27 @@ SYNTH_PE_PARAMS    ?= N_MAX=4 M_MAX=16 ACT_BITS=8 WEIGHT_BITS=8
 # the engine of the CI co-simulation (sim/cosim/cosim.mk), whichever order
 # the two files are included in
 SYNTH_SDE_PARAMS   ?= $(or $(COSIM_SDE_PARAMS),ROWS=4 COLS=4 N_MAX=2 M_MAX=8 ACT_BITS=8 WEIGHT_BITS=8)
+# the shared controller at its own defaults (a 64-bit command)
+SYNTH_FU_PARAMS    ?=
+# configs/sta-default.ini's [softmax] (docs/config.md's defaults:
+# exp_latency 4, recip_latency 8, 2 dividers of 19 cycles), for both
+# algorithms, but SYNTH_SMX_LANES lanes rather than its 32: the online
+# data path chains its lanes' exp-and-rescale steps within a cycle, and at
+# 32 lanes yosys 0.23 had not finished it after 9 minutes and 4.7 GB (the
+# lanes are identical: the area of more lanes is the lane's times their
+# number). Tiles of up to 1024 rows of 1024 scores (as the SystemC
+# platform's, SC_SMX_PARAMS); no fused score buffer (FUSED_ROWS 1: that
+# buffer is SRAM, FUSED_ROWS x N_MAX bytes, not logic).
+SYNTH_SMX_LANES    ?= 2
+SYNTH_SMX_PARAMS   ?= LANES=$(SYNTH_SMX_LANES) EXP_LATENCY=4 RECIP_LATENCY=8 DIVIDERS=2 \
+	DIV_LATENCY=19 ROWS=1024 N_MAX=1024
+# [vector]: 32 lanes, latency 4; tiles of up to 1024 x 1024
+SYNTH_VEC_PARAMS   ?= LANES=32 LATENCY=4 ROWS=1024 N_MAX=1024
+# [gate] (gemv_width 64, 1 sorter) with [softmax]'s online data path (of
+# SYNTH_SMX_LANES lanes, as above); the bounds of the real layer's unit
+# (COSIM_GATE_REAL_PARAMS, SC_GATE_PARAMS)
+SYNTH_GATE_PARAMS  ?= E_MAX=32 K_MAX=8 T_MAX=1024 D_MAX=1024 GEMV=64 SORTERS=1 \
+	LANES=$(SYNTH_SMX_LANES) ALGORITHM=0 EXP_LATENCY=4 RECIP_LATENCY=8 DIVIDERS=2 DIV_LATENCY=19
 # levels a PE stage may add to one multiply (its mux select or accumulate)
 SYNTH_SLACK_LEVELS ?= 8
 
@@ -25,9 +50,11 @@ SYNTH_DEPS := $(if $(shell command -v $(YOSYS)),,synth-deps)
 .PHONY: synth synth-deps synth-clean
 
 synth: | $(SYNTH_DEPS)
-	@echo "-- SYNTH yosys: sde_pe ($(SYNTH_PE_PARAMS)), ref_mul, sde ($(SYNTH_SDE_PARAMS)) --"
-	@YOSYS='$(YOSYS)' SYNTH_PE_PARAMS='$(SYNTH_PE_PARAMS)' \
-	  SYNTH_SDE_PARAMS='$(SYNTH_SDE_PARAMS)' SYNTH_SLACK_LEVELS='$(SYNTH_SLACK_LEVELS)' \
+	@echo "-- SYNTH yosys: sde_pe, ref_mul, sde, fu, smx (online, ita), vec, gate --"
+	@YOSYS='$(YOSYS)' SYNTH_SLACK_LEVELS='$(SYNTH_SLACK_LEVELS)' \
+	  SYNTH_PE_PARAMS='$(SYNTH_PE_PARAMS)' SYNTH_SDE_PARAMS='$(SYNTH_SDE_PARAMS)' \
+	  SYNTH_FU_PARAMS='$(SYNTH_FU_PARAMS)' SYNTH_SMX_PARAMS='$(SYNTH_SMX_PARAMS)' \
+	  SYNTH_VEC_PARAMS='$(SYNTH_VEC_PARAMS)' SYNTH_GATE_PARAMS='$(SYNTH_GATE_PARAMS)' \
 	  sh rtl/synth/synth.sh $(SYNTH_BUILD)
 
 synth-deps:

@@ -1,23 +1,34 @@
 #!/bin/sh
-# synth.sh OUTDIR - synthesize the engine's PE, a reference multiplier and
-# the whole engine with yosys (rtl/synth/flow.ys: generic gates), print a
-# table of cells and longest register-to-register paths, and fail when the
-# PE's longest path exceeds the multiplier's by more than SYNTH_SLACK_LEVELS
-# cell levels: a PE stage must stay about one multiply deep.
+# synth.sh OUTDIR - synthesize every unit of the RTL with yosys
+# (rtl/synth/flow.ys: NanGate FreePDK45 gate functions), write
+# OUTDIR/report.json and OUTDIR/report.txt (cells, flip-flops, longest
+# register-to-register path in gate levels, cell area in um^2 from
+# rtl/synth/nangate45.area) and print the table. Fails when yosys fails on
+# any unit, when a unit has a gate the area file does not price, or when
+# the engine's PE's longest path exceeds a registered multiplier's
+# (rtl/synth/ref_mul.v) by more than SYNTH_SLACK_LEVELS levels: a PE
+# stage must stay about one multiply deep.
 #
-# Environment (rtl/synth.mk sets them): YOSYS, SYNTH_PE_PARAMS and
-# SYNTH_SDE_PARAMS (NAME=VALUE words, as COSIM_SDE_PARAMS),
-# SYNTH_SLACK_LEVELS. OUTDIR gets one yosys log per module (NAME.log).
-# One module by hand, e.g.:
+# Environment (rtl/synth.mk sets them): YOSYS, SYNTH_SLACK_LEVELS, and
+# each unit's parameters as NAME=VALUE words: SYNTH_PE_PARAMS,
+# SYNTH_SDE_PARAMS, SYNTH_FU_PARAMS, SYNTH_SMX_PARAMS (both algorithms),
+# SYNTH_VEC_PARAMS, SYNTH_GATE_PARAMS. OUTDIR gets one yosys log per unit
+# (UNIT.log). One unit by hand, e.g.:
 #   yosys -p "read_verilog -sv rtl/sde_pe.v; hierarchy -check -top sde_pe \
 #     -chparam N_MAX 4 -chparam M_MAX 16; script rtl/synth/flow.ys"
 set -u
 out=${1:?usage: sh rtl/synth/synth.sh OUTDIR}
 YOSYS=${YOSYS:-yosys}
+AREA=rtl/synth/nangate45.area
+slack=${SYNTH_SLACK_LEVELS:-8}
 pe_params=${SYNTH_PE_PARAMS:-N_MAX=4 M_MAX=16 ACT_BITS=8 WEIGHT_BITS=8}
 sde_params=${SYNTH_SDE_PARAMS:-ROWS=4 COLS=4 N_MAX=2 M_MAX=8 ACT_BITS=8 WEIGHT_BITS=8}
-slack=${SYNTH_SLACK_LEVELS:-8}
+fu_params=${SYNTH_FU_PARAMS-}
+smx_params=${SYNTH_SMX_PARAMS:-LANES=2 EXP_LATENCY=4 RECIP_LATENCY=8 DIVIDERS=2 DIV_LATENCY=19 ROWS=1024 N_MAX=1024}
+vec_params=${SYNTH_VEC_PARAMS:-LANES=32 LATENCY=4 ROWS=1024 N_MAX=1024}
+gate_params=${SYNTH_GATE_PARAMS:-E_MAX=32 K_MAX=8 T_MAX=1024 D_MAX=1024 GEMV=64 SORTERS=1 LANES=2 ALGORITHM=0 EXP_LATENCY=4 RECIP_LATENCY=8 DIVIDERS=2 DIV_LATENCY=19}
 mkdir -p "$out" || exit 1
+rm -f "$out"/*.rc "$out"/*.ms "$out"/report.json "$out"/report.txt
 
 # param NAME PARAMS: NAME's value in the NAME=VALUE words, or 8
 param() {
@@ -25,31 +36,46 @@ param() {
 	for w in $2; do [ "${w%%=*}" = "$1" ] && v=${w#*=}; done
 	echo "$v"
 }
+ref_params="A_BITS=$(param ACT_BITS "$pe_params") B_BITS=$(param WEIGHT_BITS "$pe_params")"
+smx_rtl="rtl/smx.v rtl/smx_online.v rtl/smx_ita.v rtl/fu.v"
 
-# run NAME TOP "FILES" "PARAMS": one yosys run; NAME.log, and its wall
-# time in ms in NAME.ms; NAME.rc its exit status
+# the units, in report order: NAME|TOP|FILES|PARAMS
+units="ref_mul|ref_mul|rtl/synth/ref_mul.v|$ref_params
+sde_pe|sde_pe|rtl/sde_pe.v|$pe_params
+sde|sde|rtl/sde.v rtl/sde_pe.v|$sde_params
+fu|fu|rtl/fu.v|$fu_params
+smx_online|smx|$smx_rtl|ALGORITHM=0 $smx_params
+smx_ita|smx|$smx_rtl|ALGORITHM=1 $smx_params
+vec|vec|rtl/vec.v rtl/fu.v|$vec_params
+gate|gate|rtl/gate.v rtl/fu.v rtl/smx_online.v rtl/smx_ita.v|$gate_params"
+
+# field NAME N: field N of unit NAME's line
+field() { echo "$units" | awk -F'|' -v u="$1" -v n="$2" '$1 == u { print $n }'; }
+
+# run NAME: one yosys run; NAME.log, NAME.ms its wall time in ms, NAME.rc
+# its exit status
 run() {
 	chp=""
-	for w in $4; do chp="$chp -chparam ${w%%=*} ${w#*=}"; done
+	for w in $(field "$1" 4); do chp="$chp -chparam ${w%%=*} ${w#*=}"; done
 	t0=$(date +%s%N)
-	"$YOSYS" -q -l "$out/$1.log" \
-		-p "read_verilog -sv $3; hierarchy -check -top $2$chp; script rtl/synth/flow.ys" \
+	"$YOSYS" -q -l "$out/$1.log" -p "read_verilog -sv -D SYNTHESIS $(field "$1" 3); \
+hierarchy -check -top $(field "$1" 2)$chp; script rtl/synth/flow.ys" \
 		>/dev/null 2>"$out/$1.err"
 	echo $? >"$out/$1.rc"
 	t1=$(date +%s%N)
 	echo $(((t1 - t0) / 1000000)) >"$out/$1.ms"
 }
 
-# the engine takes longest: on the second core while the other two run
-ref_params="A_BITS=$(param ACT_BITS "$pe_params") B_BITS=$(param WEIGHT_BITS "$pe_params")"
-run sde sde "rtl/sde.v rtl/sde_pe.v" "$sde_params" &
-run ref_mul ref_mul rtl/synth/ref_mul.v "$ref_params"
-run sde_pe sde_pe rtl/sde_pe.v "$pe_params"
+# two queues, one a core, the largest units first and the two softmax
+# data paths (the gate unit has one) apart: both end at about the same time
+(run gate; run smx_ita; run fu; run ref_mul; run sde_pe) &
+(run smx_online; run vec; run sde) &
 wait
 
+names=$(echo "$units" | cut -d'|' -f1)
 rc=0
-for m in ref_mul sde_pe sde; do
-	if [ "$(cat "$out/$m.rc")" != 0 ]; then
+for m in $names; do
+	if [ "$(cat "$out/$m.rc" 2>/dev/null)" != 0 ]; then
 		echo "synth: yosys failed on $m (log $out/$m.log):"
 		tail -5 "$out/$m.err"
 		rc=1
@@ -57,24 +83,77 @@ for m in ref_mul sde_pe sde; do
 done
 [ $rc -eq 0 ] || exit 1
 
-cells() { awk '/Number of cells:/ { n = $4 } END { print n }' "$out/$1.log"; }
-levels() { sed -n 's/^Longest topological path in .* (length=\([0-9]*\)).*/\1/p' "$out/$1.log" | tail -1; }
-secs() { awk '{ printf "%.1f", $1 / 1000 }' "$out/$1.ms"; }
+# stats NAME: "cells flip_flops levels area_um2 {cell counts as JSON}" from
+# NAME.log's last stat and ltp, the areas from $AREA; fails on a gate type
+# the area file does not list
+stats() {
+	awk -v area="$AREA" '
+	BEGIN {
+		while ((getline l < area) > 0) {
+			sub(/#.*/, "", l)
+			if (split(l, f) >= 3) { cell[f[1]] = f[2]; um2[f[1]] = f[3] }
+		}
+	}
+	/^Longest topological path in .* \(length=[0-9]+\)/ {
+		lv = $0; sub(/.*length=/, "", lv); sub(/\).*/, "", lv)
+	}
+	/Number of cells:/ { n = $4; delete cnt; instat = 1; next }
+	instat && $1 ~ /^\$/ && NF == 2 { cnt[$1] = $2; next }
+	instat { instat = 0 }
+	END {
+		a = 0; js = ""; bad = ""
+		for (t in cnt) {
+			if (!(t in um2)) { bad = bad " " t; continue }
+			a += cnt[t] * um2[t]
+			js = js sprintf("%s\"%s\": %d", js == "" ? "" : ", ", cell[t], cnt[t])
+		}
+		if (bad != "" || n == "" || lv == "") { print "BAD" bad; exit 1 }
+		printf "%d %d %d %.1f {%s}\n", n, cnt["$_DFF_P_"], lv, a, js
+	}' "$out/$1.log"
+}
 
-row() { printf '%-8s %8s %7s %7s  %s\n' "$@"; }
-row module cells levels "time s" parameters
-row ref_mul "$(cells ref_mul)" "$(levels ref_mul)" "$(secs ref_mul)" "$ref_params"
-row sde_pe "$(cells sde_pe)" "$(levels sde_pe)" "$(secs sde_pe)" "$pe_params"
-row sde "$(cells sde)" "$(levels sde)" "$(secs sde)" "$sde_params"
+# the report: the table (stdout and report.txt) and report.json
+row() { printf '%-11s %9s %7s %7s %12s %7s  %s\n' "$@"; }
+{
+	row unit cells FFs levels "area um^2" "time s" parameters
+	for m in $names; do
+		s=$(stats "$m") || { echo "synth: $m: no stat or ltp, or gates without an area:$s"; exit 1; }
+		set -- $s
+		row "$m" "$1" "$2" "$3" "$4" "$(awk '{ printf "%.1f", $1 / 1000 }' "$out/$m.ms")" \
+			"$(field "$m" 4)"
+	done
+} >"$out/report.txt" || { cat "$out/report.txt"; exit 1; }
 
-pe=$(levels sde_pe)
-ref=$(levels ref_mul)
-if [ -z "$pe" ] || [ -z "$ref" ]; then
-	echo "synth: no ltp result in $out/sde_pe.log or $out/ref_mul.log"
-	exit 1
-fi
+{
+	printf '{\n  "tool": "%s",\n' "$("$YOSYS" -V)"
+	printf '  "flow": "rtl/synth/flow.ys",\n'
+	printf '  "area": "cell area, NanGate FreePDK45 Open Cell Library X1 cells (rtl/synth/nangate45.area)",\n'
+	printf '  "units": {'
+	sep=""
+	for m in $names; do
+		set -- $(stats "$m")
+		ps=""
+		for w in $(field "$m" 4); do ps="$ps${ps:+, }\"${w%%=*}\": ${w#*=}"; done
+		shift 4
+		printf '%s\n    "%s": {"top": "%s", "parameters": {%s},\n' "$sep" "$m" "$(field "$m" 2)" "$ps"
+		set -- $(stats "$m")
+		printf '      "cells": %s, "flip_flops": %s, "ltp_levels": %s, "area_um2": %s,\n' "$1" "$2" "$3" "$4"
+		shift 4
+		printf '      "seconds": %s, "cell_counts": %s}' \
+			"$(awk '{ printf "%.1f", $1 / 1000 }' "$out/$m.ms")" "$*"
+		sep=","
+	done
+	printf '\n  }\n}\n'
+} >"$out/report.json"
+
+cat "$out/report.txt"
+
+pe=$(stats sde_pe | cut -d' ' -f3)
+ref=$(stats ref_mul | cut -d' ' -f3)
 if [ "$pe" -gt $((ref + slack)) ]; then
-	echo "synth: FAIL: sde_pe's longest path is $pe levels, more than the multiplier's $ref + $slack"
+	echo "synth: FAIL: sde_pe's longest path is $pe levels, more than the multiplier's $ref + $slack" |
+		tee -a "$out/report.txt"
 	exit 1
 fi
-echo "synth: ok: sde_pe's longest path is $pe levels, the multiplier's $ref (limit $ref + $slack)"
+echo "synth: ok: sde_pe's longest path is $pe levels, the multiplier's $ref (limit $ref + $slack);" \
+	"report $out/report.json" | tee -a "$out/report.txt"

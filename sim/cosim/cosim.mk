@@ -17,6 +17,10 @@
 # until the replay).
 
 COSIM_BUILD ?= $(or $(BUILD),build)/cosim
+# The RTL the harnesses are built from: rtl/, or a mutated copy of it
+# (tests/icarus/mutants.sh) whose `include "rtl/..."` lines resolve in
+# its parent (Verilator searches -I before the working directory).
+COSIM_RTL_DIR ?= rtl
 COSIM_CC    ?= gcc
 VERILATOR   ?= verilator
 IVERILOG    ?= iverilog
@@ -35,8 +39,8 @@ COSIM_SDE_WIDE_PARAMS ?= ROWS=3 COLS=5 N_MAX=4 M_MAX=16 ACT_BITS=16 WEIGHT_BITS=
 COSIM_sde_DEFINE := SDE_
 # the include files the units share (rtl/fu_pins.vh, smx_div.vh, ...): a
 # prerequisite of every RTL build, never a source file on a command line
-COSIM_RTL_INC    := $(wildcard rtl/*.vh)
-COSIM_sde_RTL    := $(wildcard rtl/sde*.v)
+COSIM_RTL_INC    := $(wildcard $(COSIM_RTL_DIR)/*.vh)
+COSIM_sde_RTL    := $(wildcard $(COSIM_RTL_DIR)/sde*.v)
 COSIM_sde_SRC    := sde_cosim sde_tiles
 
 # The softmax unit, two models of rtl/smx.v in one binary: ALGORITHM 0
@@ -53,8 +57,8 @@ COSIM_SMX_PARAMS ?= LANES=2 EXP_LATENCY=2 RECIP_LATENCY=8 DIVIDERS=2 DIV_LATENCY
 # files stay at FUSED_ROWS 1. 64 rows add ~3 s to the online model's build.
 COSIM_SMX_FUSED_ROWS ?= 64
 COSIM_smx_DEFINE := SMX_
-COSIM_smx_RTL    := $(wildcard rtl/smx*.v) rtl/fu.v
-COSIM_smx_SRC    := smx_cosim smx_stim smx_fused
+COSIM_smx_RTL    := $(wildcard $(COSIM_RTL_DIR)/smx*.v) $(COSIM_RTL_DIR)/fu.v
+COSIM_smx_SRC    := smx_cosim smx_stim smx_fused smx_dbg
 COSIM_SMX_BUILD  := $(COSIM_BUILD)/smx
 # the ita model: a library linked into the online model's executable
 COSIM_SMX_ITA_LIB := $(COSIM_SMX_BUILD)/ita/Vsmx_ita__ALL.a
@@ -63,7 +67,7 @@ COSIM_SMX_ITA_LIB := $(COSIM_SMX_BUILD)/ita/Vsmx_ita__ALL.a
 # multiple of 4 leave lanes empty), 3 pipeline stages, tiles up to 4 x 64.
 COSIM_VEC_PARAMS ?= LANES=4 LATENCY=3 ROWS=4 N_MAX=64
 COSIM_vec_DEFINE := VEC_RTL_
-COSIM_vec_RTL    := rtl/vec.v rtl/fu.v
+COSIM_vec_RTL    := $(COSIM_RTL_DIR)/vec.v $(COSIM_RTL_DIR)/fu.v
 COSIM_vec_SRC    := vec_cosim
 
 # The MoE gate unit (router logits GEMV, softmax over the experts, top-k).
@@ -85,8 +89,16 @@ COSIM_GATE_ITA_PARAMS  ?= $(filter-out ALGORITHM=%,$(COSIM_GATE_PARAMS)) ALGORIT
 COSIM_GATE_REAL_PARAMS ?= E_MAX=32 K_MAX=8 T_MAX=1024 D_MAX=1024 GEMV=64 SORTERS=1 LANES=16 \
 	ALGORITHM=0 EXP_LATENCY=4 RECIP_LATENCY=8 DIVIDERS=2 DIV_LATENCY=19
 COSIM_gate_DEFINE := GATE_RTL_
-COSIM_gate_RTL    := rtl/gate.v rtl/fu.v rtl/smx_online.v rtl/smx_ita.v
+COSIM_gate_RTL    := $(addprefix $(COSIM_RTL_DIR)/,gate.v fu.v smx_online.v smx_ita.v)
 COSIM_gate_SRC    := gate_cosim gate_tiles
+
+# The shared controller, rtl/fu.v, on its own at its defaults: commands of
+# 0 and 1 kcycles (a tile that starts and ends in one clock), which no
+# unit's own tile times give it (sim/cosim/fu_cosim.h).
+COSIM_FU_PARAMS ?= CMD_W=64 KC_BITS=24 OP_BITS=32 C_FLAGS=0 C_OP=5 C_KC=37
+COSIM_fu_DEFINE := FU_RTL_
+COSIM_fu_RTL    := $(COSIM_RTL_DIR)/fu.v
+COSIM_fu_SRC    := fu_cosim
 
 # ---- flags ----
 
@@ -107,10 +119,16 @@ COSIM_CFLAGS += -O2
 COSIM_VFLAGS := --cc --exe --build
 # both cores for the C++ build
 COSIM_VFLAGS += -j 2
-# a unit's other modules (sde_pe.v, fu.v, smx_*.v) are found beside it
-COSIM_VFLAGS += -Irtl
+# a unit's other modules (sde_pe.v, fu.v, smx_*.v) are found beside it,
+# its `include "rtl/..."` files in the directory above
+COSIM_VFLAGS += -I$(COSIM_RTL_DIR) -I$(COSIM_RTL_DIR)/..
 # every lint warning fails the build, as in the lint checks
 COSIM_VFLAGS += -Wall
+# tests/icarus/mutants.sh: -Wno-fatal (a mutation may leave a signal unread)
+COSIM_VFLAGS += $(COSIM_MUTANT_VFLAGS)
+# tests/cosim/coverage.mk: --coverage-line --coverage-toggle (its own
+# COSIM_BUILD; each run writes its counts, cosim_main.h write_coverage)
+COSIM_VFLAGS += $(COSIM_COVERAGE_VFLAGS)
 # the RTL's inline assertions (FIFO overflow, hold overwrite) stop the run
 COSIM_VFLAGS += --assert
 # the core's headers, for UNIT_main.cpp
@@ -136,7 +154,7 @@ $(COSIM_BUILD)/lib/%.o: sim/cosim/%.c $(COSIM_HEADERS) | cosim-force
 	$(COSIM_CC) $(COSIM_CFLAGS) -c $< -o $@
 
 # $(call cosim_unit,UNIT,DIR,PARAMS[,LINK[,CXXFLAGS]]): DIR/UNIT_cosim,
-# rtl/UNIT.v Verilated with -G PARAMS in lockstep with the unit's harness,
+# COSIM_RTL_DIR/UNIT.v Verilated with -G PARAMS in lockstep with the unit's harness,
 # whose sources (COSIM_UNIT_SRC) are compiled with -D<DEFINE>PARAMS, and
 # the core. LINK: more to link (and build first); CXXFLAGS: more for
 # UNIT_main.cpp.
@@ -157,7 +175,7 @@ $(2)/$(1)_cosim: $$(COSIM_$(1)_RTL) $$(COSIM_RTL_INC) sim/cosim/$(1)_main.cpp si
 	$$(VERILATOR) $$(COSIM_VFLAGS) --top-module $(1) --Mdir $(2)/vobj -o $$(abspath $$@) \
 		$(addprefix -G,$(3)) \
 		-CFLAGS "$(addprefix -D$(COSIM_$(1)_DEFINE),$(3)) $(5)" \
-		rtl/$(1).v $$(CURDIR)/sim/cosim/$(1)_main.cpp \
+		$(COSIM_RTL_DIR)/$(1).v $$(CURDIR)/sim/cosim/$(1)_main.cpp \
 		$$(abspath $(addprefix $(2)/c/,$(addsuffix .o,$(COSIM_$(1)_SRC))) \
 			$(4) $$(COSIM_CORE)) \
 		$$(COSIM_LDFLAGS)
@@ -172,6 +190,7 @@ $(eval $(call cosim_unit,vec,$(COSIM_BUILD)/vec,$(COSIM_VEC_PARAMS)))
 $(eval $(call cosim_unit,gate,$(COSIM_BUILD)/gate,$(COSIM_GATE_PARAMS)))
 $(eval $(call cosim_unit,gate,$(COSIM_BUILD)/gate/ita,$(COSIM_GATE_ITA_PARAMS)))
 $(eval $(call cosim_unit,gate,$(COSIM_BUILD)/gate/real,$(COSIM_GATE_REAL_PARAMS)))
+$(eval $(call cosim_unit,fu,$(COSIM_BUILD)/fu,$(COSIM_FU_PARAMS)))
 
 # The binaries the checks run: BUILD/cosim/UNIT/UNIT_cosim is the unit's.
 COSIM_SDE_BIN       := $(COSIM_BUILD)/sde/sde_cosim
@@ -181,6 +200,7 @@ COSIM_VEC_BIN       := $(COSIM_BUILD)/vec/vec_cosim
 COSIM_GATE_BIN      := $(COSIM_BUILD)/gate/gate_cosim
 COSIM_GATE_ITA_BIN  := $(COSIM_BUILD)/gate/ita/gate_cosim
 COSIM_GATE_REAL_BIN := $(COSIM_BUILD)/gate/real/gate_cosim
+COSIM_FU_BIN        := $(COSIM_BUILD)/fu/fu_cosim
 
 # The smx build's second model: rtl/smx.v with ALGORITHM 1 (ita) and no
 # fused score buffer, as a library with a prefix of its own.
@@ -188,7 +208,7 @@ $(COSIM_SMX_ITA_LIB): $(COSIM_smx_RTL) $(COSIM_RTL_INC) $(COSIM_SMX_BUILD)/param
 	@echo "-- VERILATE + BUILD $@ (ALGORITHM=1 $(COSIM_SMX_PARAMS)) --"
 	$(VERILATOR) $(filter-out --exe,$(COSIM_VFLAGS)) --top-module smx \
 		--prefix Vsmx_ita --Mdir $(@D) -GALGORITHM=1 \
-		$(addprefix -G,$(COSIM_SMX_PARAMS)) rtl/smx.v
+		$(addprefix -G,$(COSIM_SMX_PARAMS)) $(COSIM_RTL_DIR)/smx.v
 
 .PHONY: cosim-clean cosim-force
 cosim-clean:

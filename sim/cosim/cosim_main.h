@@ -1,7 +1,7 @@
 // cosim_main.h - the Verilator side shared by the co-simulation mains
-// (sde_main.cpp, vec_main.cpp, gate_main.cpp, smx_main.cpp): context,
-// model, reset window, one tick() per clock, final(), the two-pass --vcd
-// run (vcd_window.h), and the ports every unit has (reset, the command
+// (sde_main.cpp, vec_main.cpp, gate_main.cpp, smx_main.cpp, fu_main.cpp):
+// context, model, reset window, one tick() per clock, final(), the two-pass
+// --vcd run (vcd_window.h), and the ports every unit has (reset, the command
 // handshake, the controller's outputs: ctl.h). Each main keeps only what
 // differs: the list of its unit's own ports (COSIM_PORTS), its Harness
 // (COSIM_HARNESS) and a short main().
@@ -19,6 +19,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <cstdio>
+#include <cstdlib>
 #include <cstring>
 #include <memory>
 #include <string>
@@ -27,6 +28,9 @@
 #include <unistd.h>
 
 #include <verilated.h>
+#if VM_COVERAGE
+#include <verilated_cov.h>
+#endif
 
 #include "lockstep.h"
 #include "vcd_window.h"
@@ -161,6 +165,22 @@ void tick(VerilatedContext *ctx, Top *top, VcdWindow<Top> *win, int64_t cycle)
 	}
 }
 
+// A coverage build (make coverage: Verilator --coverage-line
+// --coverage-toggle defines VM_COVERAGE 1) writes the run's counts to the
+// file $COSIM_COVERAGE names, or to Verilator's default coverage.dat in the
+// working directory; other builds count nothing and write nothing.
+inline void write_coverage(VerilatedContext *ctx)
+{
+#if VM_COVERAGE
+	const char *path = std::getenv("COSIM_COVERAGE");
+
+	ctx->coveragep()->write(path && *path ? path
+				: VerilatedCovContext::defaultFilename());
+#else
+	(void)ctx;
+#endif
+}
+
 // One lockstep run of cs from reset on a fresh model. Untraced (w.path
 // null) it runs until the C side is done; traced it writes cycles
 // w.from .. w.to to w.path and stops once past them (after the C side is
@@ -203,6 +223,8 @@ Ran run(const Harness<Cs, Pins> &h, void (*to_model)(Top *, const Pins &),
 			h.check(cs, &p);
 	}
 	top->final();
+	if (!w.path)
+		write_coverage(ctx.get());
 	return Ran{ cycle, win ? win->span() : VcdSpan{ 0, -1, 0, 0 } };
 }
 

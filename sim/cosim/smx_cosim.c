@@ -6,7 +6,8 @@
  * 1..--max-rows, row length n 1..--max-n, in_frac 0..31 with 16..31 read
  * as 15, ita_eps32 0 or 1, scores from several distributions: uniform,
  * narrow, ascending ramps that rescale on every score, the two int8 rails,
- * a low block then jumps, wide, constant), one command per tile with
+ * a low block then jumps, wide, constant; online: now and then a row whose
+ * last score rescales the sum on an exact half), one command per tile with
  * kcycles =
  * smx_cycles(--algo) for the build's LANES, EXP_LATENCY, RECIP_LATENCY,
  * DIVIDERS and DIV_LATENCY, presented with random gaps on cmd_valid and
@@ -26,7 +27,8 @@
  * it.
  *
  * Checked after every clock: cmd_ready, active, rd_done and wb_done (valid,
- * and flags + op when valid), and the probability beats: each tile's beats
+ * and flags + op when valid), the online data path's debug ports (running
+ * max and sum, the reciprocal so far: smx_dbg.c), and the probability beats: each tile's beats
  * arrive in order (row, beat), carry exactly smx_row's probabilities (0 in
  * lanes at or beyond n) and, with --npy, PREFIX.out.npy's when the dump
  * was made with this run's algorithm; on wb_done each arrival cycle is
@@ -73,7 +75,8 @@
 #include "smx_harness.h"
 
 static const char *const inject_names[INJ_N] = {
-	"out_p", "active", "cmd_ready", "rd_done", "wb_done", "p_data", "p_valid"
+	"out_p", "active", "cmd_ready", "rd_done", "wb_done", "p_data", "p_valid",
+	"dbg_s"
 };
 
 /* ---- reporting ---- */
@@ -328,6 +331,7 @@ void smx_cosim_drive(struct smx_cosim *c, struct smx_pins *p)
 
 	smx_cosim_vec_stim(c, p, (int64_t)c->ls.cycle);
 	lockstep_fu_clock(&c->ls, &c->fu, GAP_MAX);
+	smx_cosim_dbg_clock(c);
 	c->ls.cycle++;
 }
 
@@ -346,6 +350,9 @@ static void inject(struct smx_cosim *c, struct smx_pins *p)
 		if (!p->p_valid)
 			return;
 		p->p_data[0] ^= 1;
+		break;
+	case INJ_DBG_S:
+		p->dbg_s[0] ^= 1;
 		break;
 	default:
 		p->p_valid ^= 1;
@@ -511,7 +518,7 @@ int smx_cosim_check(struct smx_cosim *c, struct smx_pins *p)
 		return 1;
 	}
 	inject(c, p);
-	if (lockstep_ctl(&c->ls, &want, &p->ctl) ||
+	if (lockstep_ctl(&c->ls, &want, &p->ctl) || smx_cosim_dbg_check(c, p) ||
 	    (p->out_valid && take_beat(c, p)) ||
 	    (want.wb_done_valid && tile_written(c)) || check_fetch(c, p) ||
 	    lockstep_hung(&c->ls, c->max_cycles))
@@ -549,8 +556,9 @@ static void details_tiles(const struct smx_cosim *c, char *details, size_t len)
 			 "dividers=%d div_latency=%d", c->cov_eps32,
 			 SMX_DIVIDERS, SMX_DIV_LATENCY);
 	else
-		snprintf(algo, sizeof algo, "algo=online recip_latency=%d",
-			 SMX_RECIP_LATENCY);
+		snprintf(algo, sizeof algo, "recips=%" PRIu64 " half_ties=%"
+			 PRIu64 " algo=online recip_latency=%d", c->cov_loads,
+			 c->cov_ties, SMX_RECIP_LATENCY);
 	if (c->npy.prefix)
 		snprintf(source, sizeof source, "npy=%s rows_vs_out.npy=%"
 			 PRIu64, c->npy.prefix, c->npy.rows_dump);

@@ -62,6 +62,8 @@
 #define SMX_KC_BITS 24
 
 #define SMX_X_BITS (SMX_LANES * 8)	/* x_data and out_p, d_data and p_data */
+#define SMX_DBG_S_BITS 41		/* dbg_s: the running sum, Q17.24 */
+#define SMX_DBG_R_BITS 25		/* dbg_r: the reciprocal's quotient */
 /* 32-bit words of a port, plus one so that a port of up to 64 bits can
  * always be read as two words. */
 #define SMX_WORDS(bits) (((bits) + 31) / 32 + 1)
@@ -103,6 +105,11 @@ struct smx_pins {
 	uint32_t out_p[SMX_WORDS(SMX_X_BITS)];
 	uint8_t p_valid;		/* fetched probabilities */
 	uint32_t p_data[SMX_WORDS(SMX_X_BITS)];
+	/* debug ports (online; 0 with ita): running max and sum of the row
+	 * being read, the divider's quotient so far */
+	uint32_t dbg_b;			/* int8, two's complement */
+	uint32_t dbg_s[SMX_WORDS(SMX_DBG_S_BITS)];	/* Q17.24 */
+	uint32_t dbg_r;			/* 25 bits */
 };
 
 /*
@@ -132,9 +139,9 @@ struct smx_pins {
  * the reset window):
  *   cycle cmd_ready active rd_done_valid rd_done_flags rd_done_op
  *   wb_done_valid wb_done_flags wb_done_op x_rd x_row x_col out_valid
- *   out_row out_col out_p
- * cmd_ready, active, rd_done_valid, wb_done_valid, x_rd and out_valid are
- * compared on every line; rd_done_flags/op only when rd_done_valid is 1,
+ *   out_row out_col out_p dbg_b dbg_s dbg_r
+ * cmd_ready, active, rd_done_valid, wb_done_valid, x_rd, out_valid and the
+ * debug ports are compared on every line; rd_done_flags/op only when rd_done_valid is 1,
  * wb_done_flags/op only when wb_done_valid is 1, x_row/x_col only when
  * x_rd is 1, out_row/out_col/out_p only when out_valid is 1. Columns 2-9
  * are the fu model's registered outputs. The beat columns are filled in at
@@ -143,7 +150,10 @@ struct smx_pins {
  * busy step k is line C + 1 - K + k; x_rd marks the reads (P1(0), row
  * i + 1 in the first c cycles of window W(i), P2(i)); out_* carry
  * smx_row's probabilities (of the file's ALGORITHM), 0 beyond n, on the
- * cycles of beat_step. The Verilator run does not compare x_rd's cycle
+ * cycles of beat_step. dbg_b, dbg_s and dbg_r are written with each line
+ * (smx_dbg.c: smx_online_first/step's state after each pass-1 beat the
+ * schedule takes, and the top bits of smx_recip(s) as the divider finds
+ * them; 0 with ita). The Verilator run does not compare x_rd's cycle
  * directly (a wrong read shows up in the probabilities); the replay must,
  * because it feeds the recorded x_data whatever the RTL asks for. The file is written up to
  * one tile's kcycles (the longest the run can issue) lines behind the run

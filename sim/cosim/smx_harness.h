@@ -49,7 +49,15 @@ _Static_assert(SMX_N_MAX >= 1 && SMX_N_MAX <= 65536, "row length");
 
 enum inject_port {
 	INJ_OUT_P, INJ_ACTIVE, INJ_CMD_READY, INJ_RD_DONE, INJ_WB_DONE,
-	INJ_P_DATA, INJ_P_VALID, INJ_N
+	INJ_P_DATA, INJ_P_VALID, INJ_DBG_S, INJ_N
+};
+
+/* What rtl/smx_online.v's debug ports show after a clock: its pass-1
+ * accumulator and its divider, as the schedule drives them (smx_dbg.c). */
+struct smx_dbg {
+	struct smx_online_acc acc;	/* acc_b, acc_s: the row being read */
+	uint64_t r;		/* smx_recip of the row the divider took */
+	uint32_t done;		/* quotient bits found, 0 .. SMX_DBG_R_BITS */
 };
 
 /* One line of expect.txt (format in smx_cosim.h), the model's view. */
@@ -60,6 +68,9 @@ struct vec_line {
 	uint8_t out_valid;	/* a probability beat is due */
 	uint32_t out_row, out_col;
 	uint32_t out_p[SMX_WORDS(SMX_X_BITS)];	/* smx_row's probabilities */
+	uint32_t dbg_b;		/* the debug ports (struct smx_dbg) */
+	uint32_t dbg_s[SMX_WORDS(SMX_DBG_S_BITS)];
+	uint32_t dbg_r;
 };
 
 /* One softmax tile: its command fields, scores and probabilities. A fused
@@ -194,6 +205,7 @@ struct smx_cosim {
 				 * ceil(V / D) (rtl/smx.v LAT) */
 	uint64_t tile_max;	/* kcycles of the longest tile possible */
 	struct lockstep_fu fu;	/* the controller model, its ports */
+	struct smx_dbg dbg;	/* the debug ports' values after the clock */
 
 	/* stimulus */
 	struct lockstep_tiles tiles;	/* every tile created, in order */
@@ -207,6 +219,8 @@ struct smx_cosim {
 	uint64_t cov_sat;	/* coverage: probabilities of 255 */
 	uint64_t cov_long;	/* coverage: windows where c > the latency */
 	uint64_t cov_eps32;	/* coverage: rows with ita_eps32 set */
+	uint64_t cov_loads;	/* coverage: reciprocals compared from their load */
+	uint64_t cov_ties;	/* coverage: online rows rescaled on an exact half */
 
 	/* --fused */
 	uint64_t fused_n;	/* scenarios to run; 0: not fused */
@@ -262,6 +276,13 @@ int smx_cosim_npy_load(struct smx_cosim *c);
 void smx_cosim_tile_free(void *tile);
 
 int smx_cosim_vec_expect(struct smx_cosim *c, const struct ctl_ports *want);
+
+void smx_cosim_dbg_clock(struct smx_cosim *c);
+
+void smx_cosim_dbg_ports(const struct smx_cosim *c, uint32_t *b, uint32_t *s,
+			 uint32_t *r);
+
+int smx_cosim_dbg_check(struct smx_cosim *c, const struct smx_pins *p);
 
 int smx_cosim_vec_open(struct smx_cosim *c);
 

@@ -30,7 +30,7 @@ namespace {
 	X(d_data) X(f_valid) X(f_row) X(f_col) X(f_k0) X(f_klen) X(f_cnt)  \
 	X(f_frac)
 #define SMX_OUTS(X) X(x_rd) X(x_row) X(x_col) X(out_valid) X(out_row) \
-	X(out_col) X(out_p) X(p_valid) X(p_data)
+	X(out_col) X(out_p) X(p_valid) X(p_data) X(dbg_b) X(dbg_s) X(dbg_r)
 COSIM_PORTS(smx_pins, SMX_INS, SMX_OUTS)
 
 // The replay stops when the harness is done, even inside the window: the

@@ -89,6 +89,49 @@ void smx_cosim_row_scores(struct smx_cosim *c, int8_t *x, uint32_t n)
 	}
 }
 
+/*
+ * online: a row of n >= 8 scores (in_frac >= 4: E spans the row) whose
+ * last one rescales the sum on an exact half, s * E(x - b) = (2k + 1) 2^23:
+ * the one case where the rescale's round-half-up differs from rounding
+ * down (smx_ref.c online). That needs v2(s) + v2(E) = 23 (v2: trailing
+ * zero bits), rare since the ~200 steps E(d) above a low maximum have
+ * v2 <= ~8: so random low prefixes, the last prefix score redrawn 64 times
+ * a prefix, until s has the v2 of an E at hand. Returns 1 with x filled,
+ * or 0 after TIE_TRIES sums (x then ends in a random score).
+ */
+#define TIE_TRIES 400000
+static int tie_row(struct smx_cosim *c, const struct smx_fmt *f, int8_t *x,
+		   uint32_t n)
+{
+	uint32_t e, by_v2[32] = { 0 }, k, i, d;
+	struct smx_online_acc a, p;
+	int v;
+
+	for (d = 255; d > 0; d--)	/* the steps, the smallest of each v2 */
+		if ((e = smx_exp_q24(d, f)) != 0)
+			by_v2[__builtin_ctz(e)] = d;
+	for (k = 0; k < TIE_TRIES; k++) {
+		if (k % 64 == 0) {
+			for (i = 0; i + 2 < n; i++)
+				x[i] = (int8_t)(lockstep_range(&c->ls.rng, 0, 60) - 128);
+			p = smx_online_first(x[0]);
+			for (i = 1; i + 2 < n; i++)
+				smx_online_step(&p, x[i], f);
+		}
+		x[n - 2] = (int8_t)(lockstep_range(&c->ls.rng, 0, 60) - 128);
+		a = p;
+		smx_online_step(&a, x[n - 2], f);
+		v = 23 - __builtin_ctzll(a.s);	/* a.s >= 2^24 */
+		d = v >= 0 && v < 32 ? by_v2[v] : 0;
+		if (d && a.b + (int32_t)d <= 127) {
+			x[n - 1] = (int8_t)(a.b + (int32_t)d);
+			return 1;
+		}
+	}
+	x[n - 1] = (int8_t)(lockstep_range(&c->ls.rng, 0, 255) - 128);
+	return 0;
+}
+
 /* Coverage of one row: the rescales its algorithm does. */
 uint64_t smx_cosim_rescales(const struct smx_cosim *c, const struct smx_fmt *f,
 			 const int8_t *x, uint32_t n)
@@ -149,8 +192,18 @@ static struct tile *tile_random(struct smx_cosim *c)
 				lockstep_chance(&c->ls.rng, 70) ? lockstep_range(&c->ls.rng, 8, 15) : lockstep_range(&c->ls.rng, 16, 31));
 	t->eps32 = (uint32_t)(lockstep_rnd(&c->ls.rng) & 1);
 	t->flags = (uint8_t)(lockstep_rnd(&c->ls.rng) & 0x1f);
-	for (r = 0; r < t->rows; r++)
-		smx_cosim_row_scores(c, t->x + (size_t)r * t->n, t->n);
+	t->job.fmt = (struct smx_fmt){ .in_frac = t->in_frac,
+				       .ita_eps32 = t->eps32 };
+	for (r = 0; r < t->rows; r++) {
+		int8_t *x = t->x + (size_t)r * t->n;
+
+		/* now and then an online row that rounds a half (tie_row) */
+		if (c->algo == SMX_ONLINE && t->n >= 8 && t->in_frac >= 4 &&
+		    lockstep_chance(&c->ls.rng, 3))
+			c->cov_ties += (uint64_t)tie_row(c, &t->job.fmt, x, t->n);
+		else
+			smx_cosim_row_scores(c, x, t->n);
+	}
 	tile_expect(c, t);
 	return t;
 }
@@ -289,6 +342,11 @@ static void vec_put(FILE *f, const void *line)
 	lockstep_put_num(f, l->out_row, VEC_RIB, ' ');
 	lockstep_put_num(f, l->out_col, VEC_CIB, ' ');
 	lockstep_put_hex(f, l->out_p, SMX_X_BITS);
+	fputc(' ', f);
+	lockstep_put_num(f, l->dbg_b, 8, ' ');
+	lockstep_put_hex(f, l->dbg_s, SMX_DBG_S_BITS);
+	fputc(' ', f);
+	lockstep_put_hex(f, &l->dbg_r, SMX_DBG_R_BITS);
 }
 
 /* Both files, their headers naming the unit and the run, and a ring of
@@ -308,7 +366,7 @@ int smx_cosim_vec_open(struct smx_cosim *c)
 				 "cycle rst_l cmd_valid cmd_flags cmd_op cmd_rows "
 				 "cmd_cols cmd_kcycles cmd_in_frac cmd_ita_eps32 "
 				 "x_data", "x_rd x_row x_col out_valid out_row "
-				 "out_col out_p");
+				 "out_col out_p dbg_b dbg_s dbg_r");
 }
 
 /* One line of stim.txt: the inputs *p holds for the clock of cycle. */
@@ -417,8 +475,11 @@ static int vec_tile(struct smx_cosim *c, const struct tile *t)
  */
 int smx_cosim_vec_expect(struct smx_cosim *c, const struct ctl_ports *want)
 {
-	if (!lockstep_vec_push(&c->vec, &c->ls, want))
+	struct vec_line *l = lockstep_vec_push(&c->vec, &c->ls, want);
+
+	if (!l)
 		return 0;
+	smx_cosim_dbg_ports(c, &l->dbg_b, l->dbg_s, &l->dbg_r);
 	if (!c->fu.u.out.wb_done.valid || c->wb_tile >= c->tiles.n)
 		return 0;
 	return vec_tile(c, c->tiles.at[c->wb_tile]);

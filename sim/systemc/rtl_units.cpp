@@ -591,6 +591,9 @@ smx_rtl_sc::smx_rtl_sc(sc_module_name n, const struct config *cfg)
 	rtl_.f_frac(f_frac);
 	rtl_.p_valid(p_valid);
 	rtl_.p_data(p_data);
+	rtl_.dbg_b(dbg_b);
+	rtl_.dbg_s(dbg_s);
+	rtl_.dbg_r(dbg_r);
 	SC_METHOD(drive_fused);
 	sensitive << drain << fetch;
 	SC_METHOD(feed);

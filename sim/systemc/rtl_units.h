@@ -362,6 +362,11 @@ private:
 	STASIM_PIN(Vsmx, f_frac);
 	STASIM_PIN(Vsmx, p_valid);
 	STASIM_PIN(Vsmx, p_data);
+	// debug ports: the co-simulations compare them (sim/cosim/smx_dbg.c);
+	// unread here
+	STASIM_PIN(Vsmx, dbg_b);
+	STASIM_PIN(Vsmx, dbg_s);
+	STASIM_PIN(Vsmx, dbg_r);
 
 	struct smx_params sp_;		// the configured unit, for smx_cycles
 	struct smx_fmt fmt_;		// score format when a command has no data

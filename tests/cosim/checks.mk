@@ -4,6 +4,8 @@
 # must be caught, and with --vcd windows that must hold the right cycles;
 # and each unit's RTL linted by Verilator -Wall and Icarus.
 #   make cosim-sde-quick cosim-smx-quick cosim-vec-quick cosim-gate-quick  (CI)
+#   make cosim-fu-quick            the shared controller alone (each of the
+#                                  three units built on it runs it first)
 #   make cosim-sde cosim-smx-soak                                          (make cosim)
 #   make cosim-sde-lint cosim-smx-lint cosim-vec-lint cosim-gate-lint
 # cosim-gelu-quick and cosim-gelu-lint are the vec checks' old names, kept
@@ -93,9 +95,26 @@ define cosim_npy_flip
 	  else echo "$(1): corrupted $(9) NOT caught (exit $$rc): see $$d/log"; exit 1; fi
 endef
 
-.PHONY: cosim-sde-quick cosim-sde cosim-sde-lint cosim-smx-quick cosim-smx-soak \
+.PHONY: cosim-fu-quick cosim-sde-quick cosim-sde cosim-sde-lint cosim-smx-quick cosim-smx-soak \
 	cosim-smx-lint cosim-vec-quick cosim-vec-lint cosim-gate-quick cosim-gate-lint \
 	cosim-gelu-quick cosim-gelu-lint
+
+# ---- fu: rtl/fu.v, the controller of smx, vec and gate, against models/fu.c ----
+
+COSIM_FU_SEEDS_QUICK ?= 1 2 3 4
+
+# CI: a few seeds of commands of mostly 0 .. 3 kcycles (a tile that starts
+# and ends in one clock; the units' own tiles are longer), then proof that
+# a flipped controller pulse is caught. A prerequisite of the quick checks
+# of the units that embed the controller.
+cosim-fu-quick: $(COSIM_FU_BIN)
+	@echo "-- RUN cosim-fu-quick --"
+	@set -e; for s in $(COSIM_FU_SEEDS_QUICK); do \
+	  $(COSIM_FU_BIN) --seed $$s --cmds 3000; done
+	$(call cosim_inject,$@,$(COSIM_FU_BIN) --seed 1 --cmds 200 --inject-flip 100,\
+	  active cmd_ready rd_done wb_done)
+
+cosim-smx-quick cosim-vec-quick cosim-gate-quick: cosim-fu-quick
 
 # ---- sde: rtl/sde*.v against models/sde.c ----
 
@@ -175,7 +194,8 @@ COSIM_SMX_FUSED_QUICK ?= 20
 # to 40 scores, then rows of up to 4096); the first scheduler tile of a
 # real softmax op (332 rows, ~1.7 heads) against smx_row and the dumped
 # probabilities, with its --vcd windows; proof that a flipped probability
-# bit and a flipped controller pulse are caught in both, and a flipped
+# bit and a flipped controller pulse are caught in both (and online, a
+# flipped running-sum bit on the debug ports), and a flipped
 # fetched probability, p_valid and wb_done in a fused run; and a faulty
 # long run's --vcd window.
 cosim-smx-quick: $(COSIM_SMX_BIN) $(COSIM_SMX_SLICE)/done
@@ -190,7 +210,7 @@ cosim-smx-quick: $(COSIM_SMX_BIN) $(COSIM_SMX_SLICE)/done
 	$(call cosim_vcd_pass,$@,$(COSIM_SMX_BIN) --npy $(COSIM_SMX_NPY) --tiles 1,\
 	  $(COSIM_SMX_BUILD)/pass.vcd,$(COSIM_SMX_VCD_MAX))
 	$(call cosim_inject,$@,$(COSIM_SMX_BIN) --algo online --seed 1 --tiles 50 \
-	  --inject-flip 500,out_p wb_done, (online))
+	  --inject-flip 500,out_p wb_done dbg_s, (online))
 	$(call cosim_inject,$@,$(COSIM_SMX_BIN) --algo ita --seed 1 --tiles 50 \
 	  --inject-flip 500,out_p wb_done, (ita))
 	$(call cosim_inject,$@,$(COSIM_SMX_BIN) --fused 2 --seed 1 --inject-flip 500,\
@@ -221,7 +241,7 @@ endef
 $(eval $(call smx_ita_slice,$(word 1,$(COSIM_SMX_ITA_SLICES)),false))
 $(eval $(call smx_ita_slice,$(word 2,$(COSIM_SMX_ITA_SLICES)),true))
 
-COSIM_SMX_PORTS := out_p active cmd_ready rd_done wb_done
+COSIM_SMX_PORTS := out_p active cmd_ready rd_done wb_done dbg_s
 
 cosim-smx-soak: $(COSIM_SMX_BIN) $(COSIM_SMX_SLICE)/done \
 		$(addsuffix /done,$(COSIM_SMX_ITA_SLICES))

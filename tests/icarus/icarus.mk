@@ -6,6 +6,7 @@
 # must fail the replay (mutants.sh). Included by the top Makefile after
 # sim/cosim/cosim.mk (it uses the harnesses and their parameters):
 #   make icarus-sde-quick icarus-smx-quick icarus-mutants   (CI)
+#   make mutants                                            every mutant (~5 min)
 #   make icarus-clean                                       remove build/icarus
 
 # ---- the engine: tb_sde.v on rtl/sde*.v ----
@@ -137,12 +138,21 @@ icarus-smx-quick: $(COSIM_SMX_BIN) \
 icarus-smx-clean:
 	rm -rf $(ICARUS_SMX_BUILD)
 
-# Mutated RTL (an operator, a constant, a pipeline stage) must fail the
-# Icarus replay of the C model's vectors (tests/icarus/mutants.sh).
-.PHONY: icarus-mutants
-icarus-mutants: icarus-sde-quick icarus-smx-quick
-	@IVERILOG='$(IVERILOG)' VVP='$(VVP)' ICARUS_FLAGS='$(ICARUS_FLAGS)' \
+# Mutated RTL must fail the Icarus replay of the C model's vectors or a
+# unit's Verilator co-simulation (tests/icarus/mutants.sh, which lists the
+# mutants). CI (icarus-mutants): the fast ones, all Icarus-caught, every one
+# caught. make mutants: all of them, over every unit's RTL, each built into
+# the Icarus benches and, where those pass it or none exists (vec, gate,
+# the controller alone), into the unit's Verilator harness on a copy of
+# rtl/ (BUILD/mutants/NAME); at least MUTANTS_MIN percent caught.
+MUTANTS_MIN ?= 95
+MUTANTS_ENV = IVERILOG='$(IVERILOG)' VVP='$(VVP)' ICARUS_FLAGS='$(ICARUS_FLAGS)' \
 	  ICARUS_SMX_FLAGS='$(ICARUS_SMX_FLAGS)' SDE_VEC=$(ICARUS_BUILD)/seed1 \
 	  SMX_VEC_online=$(ICARUS_SMX_BUILD)/online1 SMX_VEC_ita=$(ICARUS_SMX_BUILD)/ita1 \
 	  SDE_RTL='$(COSIM_sde_RTL)' SMX_RTL='$(COSIM_smx_RTL)' \
-	  sh tests/icarus/mutants.sh $(ICARUS_BUILD)/mutants
+	  MAKE='$(MAKE)' BUILD='$(or $(BUILD),build)' MUTANTS_MIN=$(MUTANTS_MIN)
+.PHONY: icarus-mutants mutants
+icarus-mutants: icarus-sde-quick icarus-smx-quick
+	@$(MUTANTS_ENV) sh tests/icarus/mutants.sh $(ICARUS_BUILD)/mutants fast
+mutants: icarus-sde-quick icarus-smx-quick $(or $(BUILD),build)/libstasim.a
+	@$(MUTANTS_ENV) sh tests/icarus/mutants.sh $(or $(BUILD),build)/mutants all

@@ -6,9 +6,10 @@
  * sim/cosim/smx_cosim.h and tests/icarus/README.md): DIR/stim.txt holds
  * the input ports for every clock, reset window included, and
  * DIR/expect.txt the outputs expected after each clock from cycle 0 on
- * (models/fu.c's registered outputs, and the score reads and probability
+ * (models/fu.c's registered outputs, the score reads and probability
  * beats of rtl/smx.v's schedule with smx_row's probabilities, of the
- * files' algorithm: online or ita, ALGORITHM 0 or 1). The bench
+ * files' algorithm: online or ita, ALGORITHM 0 or 1, and the online data
+ * path's debug ports: running max and sum, the reciprocal so far). The bench
  * does what the Verilator harness (sim/cosim/cosim_main.h, tick()) does:
  * it changes the inputs while clk is high, lowers clk, raises it, and reads
  * the registered outputs after that edge; then it compares them. It does
@@ -52,8 +53,11 @@ module tb_smx #(
 	localparam integer X_BITS = LANES * 8;
 	localparam integer FRB    = (FUSED_ROWS > 1) ? $clog2(FUSED_ROWS) : 1;	/* d_row, f_row, cmd_r0 */
 	localparam integer CB     = $clog2(LANES + 1);	/* d_cnt, f_cnt */
+	/* debug ports (online; 0 with ita): running max and sum, reciprocal */
+	localparam integer DBG_S_BITS = 41;
+	localparam integer DBG_R_BITS = 25;
 	/* widest value a mismatch report prints */
-	localparam integer REP_BITS = (X_BITS > OP_BITS) ? X_BITS : OP_BITS;
+	localparam integer REP_BITS = (X_BITS > DBG_S_BITS) ? X_BITS : DBG_S_BITS;
 
 `include "tests/icarus/tb_common.vh"
 
@@ -73,6 +77,9 @@ module tb_smx #(
 	wire [X_BITS-1:0]   out_p;
 	wire                p_valid;	/* fused: never valid, not compared */
 	wire [X_BITS-1:0]   p_data;
+	wire [7:0]          dbg_b;
+	wire [DBG_S_BITS-1:0] dbg_s;
+	wire [DBG_R_BITS-1:0] dbg_r;
 	/* no fused front end: its inputs tied to 0 */
 	wire                cmd_fused = 1'b0, d_valid = 1'b0, f_valid = 1'b0;
 	wire [FRB-1:0]      cmd_r0 = {FRB{1'b0}}, d_row = {FRB{1'b0}}, f_row = {FRB{1'b0}};
@@ -99,6 +106,9 @@ module tb_smx #(
 	reg  [RIB-1:0]      e_x_row, e_out_row;
 	reg  [CIB-1:0]      e_x_col, e_out_col;
 	reg  [X_BITS-1:0]   e_out_p;
+	reg  [7:0]          e_dbg_b;
+	reg  [DBG_S_BITS-1:0] e_dbg_s;
+	reg  [DBG_R_BITS-1:0] e_dbg_r;
 
 	/* ---- this bench's counters ---- */
 	integer reads;			/* score reads compared */
@@ -131,12 +141,13 @@ module tb_smx #(
 	 * bits always, their payloads only when valid. */
 	task automatic check;
 		begin
-			n = $fscanf(fe, " %d %h %h %h %h %h %h %h %h %h %h %h %h %h %h %h",
+			n = $fscanf(fe, " %d %h %h %h %h %h %h %h %h %h %h %h %h %h %h %h %h %h %h",
 				    e_cycle, e_cmd_ready, e_active, e_rd_valid,
 				    e_rd_flags, e_rd_op, e_wb_valid, e_wb_flags,
 				    e_wb_op, e_x_rd, e_x_row, e_x_col, e_out_valid,
-				    e_out_row, e_out_col, e_out_p);
-			check_fu(16);
+				    e_out_row, e_out_col, e_out_p, e_dbg_b, e_dbg_s,
+				    e_dbg_r);
+			check_fu(19);
 			expect_port("x_rd", 1'b1, e_x_rd, x_rd);
 			expect_port("x_row", e_x_rd, e_x_row, x_row);
 			expect_port("x_col", e_x_rd, e_x_col, x_col);
@@ -144,6 +155,9 @@ module tb_smx #(
 			expect_port("out_row", e_out_valid, e_out_row, out_row);
 			expect_port("out_col", e_out_valid, e_out_col, out_col);
 			expect_port("out_p", e_out_valid, e_out_p, out_p);
+			expect_port("dbg_b", 1'b1, e_dbg_b, dbg_b);
+			expect_port("dbg_s", 1'b1, e_dbg_s, dbg_s);
+			expect_port("dbg_r", 1'b1, e_dbg_r, dbg_r);
 			reads = reads + e_x_rd;
 			beats = beats + e_out_valid;
 			tiles = tiles + e_wb_valid;
