@@ -4,6 +4,8 @@
 #   make run      the main job: shipped default trace on the shipped default config
 #   make test     all cmocka suites (JUnit XML in build/test-results/)
 #   make asan     the same suites under AddressSanitizer + UBSan
+#   make asan-clang  the same again built with clang (its UBSan checks more)
+#   make fuzz     libFuzzer on every input reader, FUZZ_SECONDS (60) each
 #   make bench    simulation speed, written to build/bench.json
 #   make cosim    the longer RTL-vs-model co-simulation soak (tests/cosim/)
 #   make synth    yosys: the engine's PE against a multiplier, cells and depth
@@ -19,7 +21,7 @@
 BUILD      := build
 CC         ?= cc
 PKGS       := build-essential pkg-config zlib1g-dev libcmocka-dev gnuplot-nox parallel \
-              verilator libsystemc-dev iverilog
+              verilator libsystemc-dev iverilog clang libclang-rt-dev
 
 DEFAULT_CONFIG := configs/sta-default.ini
 DEFAULT_TRACE  := traces/bert-base-s128-2of4.trace.gz
@@ -44,28 +46,32 @@ TEST_NAMES := $(notdir $(TEST_SRC:.c=))
 # prerequisites when it reads the rule, so a later definition would leave
 # them empty and a fresh machine would go straight to a compile without cc.
 # `make HAVE_DEPS=` forces the probe to "missing" (tests/deps-order.sh).
-HAVE_DEPS := $(and $(shell command -v $(CC)),$(shell command -v c++),$(wildcard /usr/include/zlib.h),$(wildcard /usr/include/systemc.h),$(wildcard /usr/include/cmocka.h),$(shell command -v pkg-config),$(shell command -v verilator),$(shell command -v iverilog),$(shell command -v gnuplot),$(shell command -v parallel))
+HAVE_DEPS := $(and $(shell command -v $(CC)),$(shell command -v c++),$(wildcard /usr/include/zlib.h),$(wildcard /usr/include/systemc.h),$(wildcard /usr/include/cmocka.h),$(shell command -v pkg-config),$(shell command -v verilator),$(shell command -v iverilog),$(shell command -v gnuplot),$(shell command -v parallel),$(shell command -v clang),$(wildcard /usr/lib/llvm-*/lib/clang/*/lib/linux/libclang_rt.fuzzer-*.a))
 NEED_DEPS := $(if $(HAVE_DEPS),,deps)
 
-# Build directory per flavour: release objects in build/, sanitized in build/asan/.
+# Build directory per flavour: release objects in build/, sanitized in
+# build/asan/ and, compiled by clang ($(4), default $(CC)), in build/asan-clang/.
 define flavour
 $(1)_OBJ := $$(patsubst %.c,$(2)/obj/%.o,$$(SIM_SRC))
+$(1)_CC = $(or $(4),$$(CC))
 $(2)/obj/%.o: %.c $$(wildcard sim/*.h sim/lib/*.h models/*.h) | $$(NEED_DEPS)
 	@mkdir -p $$(dir $$@)
-	$$(CC) $$(CFLAGS_BASE) $(3) -c $$< -o $$@
+	$$($(1)_CC) $$(CFLAGS_BASE) $(3) -c $$< -o $$@
 $(2)/libstasim.a: $$($(1)_OBJ)
 	$$(AR) rcs $$@ $$^
 $(2)/stasim: $(2)/obj/sim/main.o $(2)/libstasim.a
-	$$(CC) $(3) -o $$@ $$^ $$(LDLIBS)
+	$$($(1)_CC) $(3) -o $$@ $$^ $$(LDLIBS)
 $(2)/tests/%: tests/%.c tests/testutil.h $(2)/libstasim.a | $$(NEED_DEPS)
 	@mkdir -p $$(dir $$@)
-	$$(CC) $$(CFLAGS_BASE) -D_DEFAULT_SOURCE $(3) -Isim -Imodels $$< $(2)/libstasim.a -o $$@ $$(LDLIBS) -lcmocka
+	$$($(1)_CC) $$(CFLAGS_BASE) -D_DEFAULT_SOURCE $(3) -Isim -Imodels $$< $(2)/libstasim.a -o $$@ $$(LDLIBS) -lcmocka
 endef
 
 ASAN_FLAGS := -O1 -g -fno-omit-frame-pointer -fsanitize=address,undefined -fno-sanitize-recover=all
 
 $(eval $(call flavour,REL,$(BUILD),$(OPT)))
 $(eval $(call flavour,ASAN,$(BUILD)/asan,$(ASAN_FLAGS)))
+# the same under clang, whose UBSan reports some UB that gcc's does not
+$(eval $(call flavour,ASANCL,$(BUILD)/asan-clang,$(ASAN_FLAGS),clang))
 
 
 # RTL co-simulation (Verilator) of the units, lockstep against the C models.
@@ -77,24 +83,34 @@ include sim/systemc/systemc.mk
 include tests/icarus/icarus.mk
 include rtl/synth.mk
 include tests/check-html.mk
+include tests/fuzz/fuzz.mk
 
-.PHONY: all run test asan bench deps traces clean cosim studies deps-order install uninstall install-check man-sync unit-files
+.PHONY: all run test asan asan-clang fuzz fuzz-smoke bench deps traces clean cosim studies deps-order install uninstall install-check man-sync unit-files
 all: $(BUILD)/stasim $(BUILD)/stasim-sc
 
 run: $(BUILD)/stasim
 	@echo "-- RUN: $(DEFAULT_TRACE) on $(DEFAULT_CONFIG) --"
 	$(BUILD)/stasim run -c $(DEFAULT_CONFIG) -t $(DEFAULT_TRACE)
 
-test: $(BUILD)/stasim $(addprefix $(BUILD)/tests/,$(TEST_NAMES)) sc-test cosim-sde-lint cosim-sde-quick icarus-sde-quick cosim-smx-quick cosim-vec-lint cosim-vec-quick cosim-gate-lint cosim-gate-quick icarus-smx-quick icarus-mutants rtl-recipe deps-order man-sync install-check unit-files
+test: $(BUILD)/stasim $(addprefix $(BUILD)/tests/,$(TEST_NAMES)) sc-test cosim-sde-lint cosim-sde-quick icarus-sde-quick cosim-smx-quick cosim-vec-lint cosim-vec-quick cosim-gate-lint cosim-gate-quick icarus-smx-quick icarus-mutants rtl-recipe deps-order man-sync install-check unit-files fuzz-smoke
 	@echo "-- TEST --"
 	@STASIM_BIN=$(BUILD)/stasim sh tests/run-suites.sh $(BUILD)/tests $(BUILD)/test-results $(TEST_NAMES)
 
+# The suites of a sanitized flavour's directory $(1), leaks and UB fatal.
+define sanitized_suites
+@STASIM_BIN=$(1)/stasim STASIM_SLOW=1 \
+ ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 \
+ UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
+ sh tests/run-suites.sh $(1)/tests $(1)/test-results $(TEST_NAMES)
+endef
+
 asan: $(BUILD)/asan/stasim $(addprefix $(BUILD)/asan/tests/,$(TEST_NAMES))
 	@echo "-- TEST under AddressSanitizer + UBSan --"
-	@STASIM_BIN=$(BUILD)/asan/stasim STASIM_SLOW=1 \
-	 ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 \
-	 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
-	 sh tests/run-suites.sh $(BUILD)/asan/tests $(BUILD)/asan/test-results $(TEST_NAMES)
+	$(call sanitized_suites,$(BUILD)/asan)
+
+asan-clang: $(BUILD)/asan-clang/stasim $(addprefix $(BUILD)/asan-clang/tests/,$(TEST_NAMES))
+	@echo "-- TEST under clang's AddressSanitizer + UBSan --"
+	$(call sanitized_suites,$(BUILD)/asan-clang)
 
 cosim: cosim-sde-lint cosim-sde cosim-smx-quick cosim-vec-lint cosim-vec-quick cosim-gate-lint cosim-gate-quick icarus-smx-quick
 
