@@ -66,6 +66,8 @@ void fu_step(void *self, uint64_t cycle)
 	u->nxt.wb_done.valid = 0;
 	if (!u->left && u->f_len) {
 		u->cur = u->fifo[u->f_head];
+		if (u->tl)
+			tl_tile(u->tl, u->cur.r0, u->cur.c0, u->cur.k0);
 		u->left = u->cur.kcycles ? u->cur.kcycles : 1;
 		u->f_head = (u->f_head + 1) % FU_FIFO;
 		u->f_len--;

@@ -307,6 +307,8 @@ void sde_step(void *self, uint64_t cycle)
 	wb_cycle(e);
 	if (!e->stream_left && can_start(e, e->now, e->fl_len)) {
 		e->cur = e->fifo[e->f_head];
+		if (e->tl)
+			tl_tile(e->tl, e->cur.r0, e->cur.c0, e->cur.k0);
 		e->stream_left = e->cur.kcycles;
 		e->f_head = (e->f_head + 1) % SDE_FIFO;
 		e->f_len--;

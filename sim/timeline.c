@@ -65,20 +65,31 @@ static void close_seg(struct tl_track *t)
 	t->seg[t->n++] = t->cur;
 }
 
+void tl_tile(struct tl_track *t, uint32_t r0, uint32_t c0, uint32_t k0)
+{
+	t->r0 = r0;
+	t->c0 = c0;
+	t->k0 = k0;
+	t->tiles++;
+}
+
 void tl_note(struct tl_track *t, uint64_t n, uint32_t op, int state, int why,
 	     int kind)
 {
 	struct tl_seg *c = &t->cur;
+	uint32_t tile = state == TL_BUSY ? t->tiles : 0;
 
 	if (state == TL_IDLE)
 		op = 0, why = 0, kind = 0;
 	if (c->len && c->state == state && c->op == op && c->why == why &&
-	    c->kind == kind) {
+	    c->kind == kind && c->tile == tile) {
 		c->len += n;
 	} else {
 		close_seg(t);
 		*c = (struct tl_seg){ t->now, n, op, (uint8_t)state,
-				      (uint8_t)why, (uint8_t)kind, 0 };
+				      (uint8_t)why, (uint8_t)kind, 0,
+				      tile ? t->r0 : 0, tile ? t->c0 : 0,
+				      tile ? t->k0 : 0, tile };
 	}
 	t->now += n;
 }
@@ -228,6 +239,9 @@ static void put_seg(FILE *f, unsigned tid, const struct tl_seg *s,
 		fprintf(f, ",\"data\":\"%s\"", dma_kinds[s->kind % 3]);
 	fprintf(f, ",\"start_cycle\":%llu,\"cycles\":%llu",
 		(unsigned long long)s->start, (unsigned long long)s->len);
+	if (s->tile)
+		fprintf(f, ",\"tile\":\"rows %u, cols %u, k %u\"", s->r0, s->c0,
+			s->k0);
 	if (s->merged)
 		fprintf(f, ",\"merged\":%u", s->merged);
 	fputs("}}", f);

@@ -43,6 +43,8 @@ struct tl_seg {
 	uint8_t state, why;	/* enum tl_state, enum tl_cause */
 	uint8_t kind;		/* DMA: enum dma_kind */
 	uint32_t merged;	/* segments folded into this one, beyond itself */
+	uint32_t r0, c0, k0;	/* busy: origin of the tile last started */
+	uint32_t tile;		/* 1 + its count on this track; 0: none */
 };
 
 struct tl_track {
@@ -52,6 +54,8 @@ struct tl_track {
 	size_t n, cap;
 	uint64_t now;		/* cycles told so far */
 	int oom;		/* ran out of memory: stopped recording */
+	uint32_t r0, c0, k0;	/* the tile the unit last started */
+	uint32_t tiles;		/* tiles started on this track */
 };
 
 /* A counter's samples: (cycle, value). */
@@ -87,6 +91,10 @@ struct tl_track *tl_track(struct timeline *tl, unsigned i, const char *name);
 /* n cycles of this track: op, state, why (and DMA kind). */
 void tl_note(struct tl_track *t, uint64_t n, uint32_t op, int state, int why,
 	     int kind);
+
+/* The unit starts a tile at (r0, c0, k0): its busy cycles from now on are a
+ * segment of their own. */
+void tl_tile(struct tl_track *t, uint32_t r0, uint32_t c0, uint32_t k0);
 
 /* Counter c is v from cycle now on (kept when it changed). */
 void tl_sample(struct timeline *tl, int c, uint64_t now, double v);
