@@ -8,6 +8,7 @@
 #   make fuzz     libFuzzer on every input reader, FUZZ_SECONDS (60) each
 #   make bench    simulation speed, written to build/bench.json
 #   make cosim    the longer RTL-vs-model co-simulation soak (tests/cosim/)
+#   make formal   yosys-smtbmc: rtl/fu.v's handshake proven (BMC, induction)
 #   make synth    yosys: the engine's PE against a multiplier, cells and depth
 #   make check-html  the HTML report rendered in headless Chromium
 #   make deps     install missing Debian packages (sudo only when not root)
@@ -21,7 +22,7 @@
 BUILD      := build
 CC         ?= cc
 PKGS       := build-essential pkg-config zlib1g-dev libcmocka-dev gnuplot-nox parallel \
-              verilator libsystemc-dev iverilog clang libclang-rt-dev
+              verilator libsystemc-dev iverilog clang libclang-rt-dev yosys z3
 
 DEFAULT_CONFIG := configs/sta-default.ini
 DEFAULT_TRACE  := traces/bert-base-s128-2of4.trace.gz
@@ -46,7 +47,7 @@ TEST_NAMES := $(notdir $(TEST_SRC:.c=))
 # prerequisites when it reads the rule, so a later definition would leave
 # them empty and a fresh machine would go straight to a compile without cc.
 # `make HAVE_DEPS=` forces the probe to "missing" (tests/deps-order.sh).
-HAVE_DEPS := $(and $(shell command -v $(CC)),$(shell command -v c++),$(wildcard /usr/include/zlib.h),$(wildcard /usr/include/systemc.h),$(wildcard /usr/include/cmocka.h),$(shell command -v pkg-config),$(shell command -v verilator),$(shell command -v iverilog),$(shell command -v gnuplot),$(shell command -v parallel),$(shell command -v clang),$(wildcard /usr/lib/llvm-*/lib/clang/*/lib/linux/libclang_rt.fuzzer-*.a))
+HAVE_DEPS := $(and $(shell command -v $(CC)),$(shell command -v c++),$(wildcard /usr/include/zlib.h),$(wildcard /usr/include/systemc.h),$(wildcard /usr/include/cmocka.h),$(shell command -v pkg-config),$(shell command -v verilator),$(shell command -v iverilog),$(shell command -v gnuplot),$(shell command -v parallel),$(shell command -v clang),$(wildcard /usr/lib/llvm-*/lib/clang/*/lib/linux/libclang_rt.fuzzer-*.a),$(shell command -v yosys-smtbmc),$(shell command -v z3))
 NEED_DEPS := $(if $(HAVE_DEPS),,deps)
 
 # Build directory per flavour: release objects in build/, sanitized in
@@ -82,6 +83,7 @@ include tests/cosim/slices.mk
 include sim/systemc/systemc.mk
 include tests/icarus/icarus.mk
 include rtl/synth.mk
+include tests/formal/formal.mk
 include tests/check-html.mk
 include tests/fuzz/fuzz.mk
 
@@ -92,7 +94,7 @@ run: $(BUILD)/stasim
 	@echo "-- RUN: $(DEFAULT_TRACE) on $(DEFAULT_CONFIG) --"
 	$(BUILD)/stasim run -c $(DEFAULT_CONFIG) -t $(DEFAULT_TRACE)
 
-test: $(BUILD)/stasim $(addprefix $(BUILD)/tests/,$(TEST_NAMES)) sc-test cosim-sde-lint cosim-sde-quick icarus-sde-quick cosim-smx-quick cosim-vec-lint cosim-vec-quick cosim-gate-lint cosim-gate-quick icarus-smx-quick icarus-mutants rtl-recipe deps-order man-sync install-check unit-files fuzz-smoke
+test: $(BUILD)/stasim $(addprefix $(BUILD)/tests/,$(TEST_NAMES)) sc-test cosim-sde-lint cosim-sde-quick icarus-sde-quick cosim-smx-quick cosim-vec-lint cosim-vec-quick cosim-gate-lint cosim-gate-quick icarus-smx-quick icarus-mutants formal rtl-recipe deps-order man-sync install-check unit-files fuzz-smoke
 	@echo "-- TEST --"
 	@STASIM_BIN=$(BUILD)/stasim sh tests/run-suites.sh $(BUILD)/tests $(BUILD)/test-results $(TEST_NAMES)
 
