@@ -8,6 +8,8 @@
 #   make fuzz     libFuzzer on every input reader, FUZZ_SECONDS (60) each
 #   make bench    simulation speed, written to build/bench.json
 #   make cosim    the longer RTL-vs-model co-simulation soak (tests/cosim/)
+#   make coverage  Verilator line and toggle coverage of each RTL unit under the
+#                 CI co-simulations, per unit, in build/coverage/summary.txt
 #   make formal   yosys-smtbmc: rtl/fu.v's handshake proven (BMC, induction)
 #   make synth    yosys: the engine's PE against a multiplier, cells and depth
 #   make check-html  the HTML report rendered in headless Chromium
@@ -80,6 +82,7 @@ include sim/cosim/cosim.mk
 include tests/cosim/checks.mk
 include tests/cosim/stale.mk
 include tests/cosim/slices.mk
+include tests/cosim/coverage.mk
 include sim/systemc/systemc.mk
 include tests/icarus/icarus.mk
 include rtl/synth.mk
