@@ -135,32 +135,35 @@ static int fits(const struct sched *k, uint64_t j, uint64_t rel,
 	return used == 0 || used + bytes <= half * k->slots;
 }
 
-/* The weight load cursor's load may go now. */
-static int w_ready(const struct sched *k)
+/* Why a load cursor's load cannot go yet: TL_WHY_NONE when it may,
+ * TL_WHY_PRODUCER (its operand's writer is not done), TL_WHY_ROOM (no
+ * room in its buffer), or -1 when the cursor has no load left. */
+static int w_wait(const struct sched *k)
 {
 	const struct sched_cursor *l = &k->lw;
 	const struct plan_op *p;
 
 	if (!l->valid)
-		return 0;
+		return -1;
 	p = &k->plans[l->s.op];
+	if (p->w_dep && k->ops_done < p->b_dep)
+		return TL_WHY_PRODUCER;
 	return fits(k, l->w_n - 1, k->w_rel, k->w_used, l->s.w_sram,
-		    p->halves[1]) &&
-	       !(p->w_dep && k->ops_done < p->b_dep);
+		    p->halves[1]) ? TL_WHY_NONE : TL_WHY_ROOM;
 }
 
-/* The activation load cursor's load may go now. */
-static int a_ready(const struct sched *k)
+static int a_wait(const struct sched *k)
 {
 	const struct sched_cursor *l = &k->la;
 	const struct plan_op *p;
 
 	if (!l->valid)
-		return 0;
+		return -1;
 	p = &k->plans[l->s.op];
+	if (k->ops_done < p->a_dep)
+		return TL_WHY_PRODUCER;
 	return fits(k, l->a_n - 1, k->a_rel, k->a_used, l->s.a_sram,
-		    p->halves[0]) &&
-	       k->ops_done >= p->a_dep;
+		    p->halves[0]) ? TL_WHY_NONE : TL_WHY_ROOM;
 }
 
 /*
@@ -172,7 +175,7 @@ static int a_ready(const struct sched *k)
  */
 static enum pick pick_dma(const struct sched *k, struct dma_cmd *c)
 {
-	int w = w_ready(k), a = a_ready(k);
+	int w = w_wait(k) == TL_WHY_NONE, a = a_wait(k) == TL_WHY_NONE;
 
 	memset(c, 0, sizeof *c);
 	if (k->st.valid && k->o_written > k->o_issued) {
@@ -387,15 +390,11 @@ static int dram_wait(const struct sched *k, uint32_t *op)
 {
 	const struct sched_cursor *a = &k->la, *w = &k->lw;
 	int use_w = w->valid && (!a->valid || w->seq <= a->seq);
-	const struct plan_op *p;
 
 	if (!use_w && !a->valid)
 		return TL_WHY_NONE;
 	*op = use_w ? w->s.op : a->s.op;
-	p = &k->plans[*op];
-	if (use_w ? p->w_dep && k->ops_done < p->b_dep : k->ops_done < p->a_dep)
-		return TL_WHY_PRODUCER;
-	return TL_WHY_ROOM;
+	return use_w ? w_wait(k) : a_wait(k);
 }
 
 /* The timeline's DRAM lane and counters for n cycles from now. */
