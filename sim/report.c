@@ -543,46 +543,33 @@ static void write_table(const struct report *rep, int md, FILE *f)
 			(unsigned long long)r->checked);
 }
 
-void report_write(const struct report *rep, enum report_format fmt, FILE *f)
+static void write_md(const struct report *rep, FILE *f)
 {
-	switch (fmt) {
-	case REPORT_JSON:
-		write_json(rep, f);
-		break;
-	case REPORT_CSV:
-		write_csv(rep, f);
-		break;
-	case REPORT_MD:
-		write_table(rep, 1, f);
-		break;
-	case REPORT_HTML:
-		report_html(rep, f);
-		break;
-	default:
-		write_table(rep, 0, f);
-		break;
-	}
+	write_table(rep, 1, f);
 }
 
-static int write_file(const struct report *rep, const char *dir,
-		      const char *name, enum report_format fmt,
-		      struct sim_err *err)
+static void write_txt(const struct report *rep, FILE *f)
 {
-	char path[1024];
-	struct afile a;
+	write_table(rep, 0, f);
+}
 
-	snprintf(path, sizeof path, "%s/%s", dir, name);
-	if (afile_open(&a, path, "-o", err))
-		return -1;
-	report_write(rep, fmt, a.f);
-	return afile_commit(&a, "-o", err);
+/* The writer of each format, by enum report_format. */
+static void (*const writers[])(const struct report *, FILE *) = {
+	[REPORT_TXT] = write_txt, [REPORT_CSV] = write_csv,
+	[REPORT_JSON] = write_json, [REPORT_MD] = write_md,
+	[REPORT_HTML] = report_html,
+};
+
+void report_write(const struct report *rep, enum report_format fmt, FILE *f)
+{
+	writers[fmt](rep, f);
 }
 
 /* dir/name written by fn, all or nothing. */
-static int write_file_with(const struct report *rep, const char *dir,
-			   const char *name,
-			   void (*fn)(const struct report *, FILE *),
-			   struct sim_err *err)
+static int write_file(const struct report *rep, const char *dir,
+		      const char *name,
+		      void (*fn)(const struct report *, FILE *),
+		      struct sim_err *err)
 {
 	char path[1024];
 	struct afile a;
@@ -600,11 +587,11 @@ int report_write_dir(const struct report *rep, const char *dir,
 	if (mkdir(dir, 0777) != 0 && errno != EEXIST)
 		return err_set(err, dir, 0, "-o", "cannot create directory: %s",
 			       strerror(errno));
-	if (write_file(rep, dir, "report.json", REPORT_JSON, err) ||
-	    write_file(rep, dir, "report.csv", REPORT_CSV, err) ||
-	    write_file_with(rep, dir, "total.csv", write_total_csv, err) ||
-	    write_file(rep, dir, "report.md", REPORT_MD, err) ||
-	    write_file(rep, dir, "report.html", REPORT_HTML, err))
+	if (write_file(rep, dir, "report.json", write_json, err) ||
+	    write_file(rep, dir, "report.csv", write_csv, err) ||
+	    write_file(rep, dir, "total.csv", write_total_csv, err) ||
+	    write_file(rep, dir, "report.md", write_md, err) ||
+	    write_file(rep, dir, "report.html", report_html, err))
 		return -1;
 	return 0;
 }

@@ -254,11 +254,11 @@ static uint32_t dep_in(const struct res *r, uint32_t i, uint32_t j)
 static uint32_t dep_of(const struct res *r, uint32_t i)
 {
 	const struct op *op = &r->t->ops[i];
-	uint32_t d = 0, j;
+	uint32_t d = 0, j, e;
 
 	for (j = 0; j < op->n_in; j++)
-		if (dep_in(r, i, j) > d)
-			d = dep_in(r, i, j);
+		if ((e = dep_in(r, i, j)) > d)
+			d = e;
 	/* an MoE layer takes its routing from the router just before it */
 	if (op->kind == OP_MOE && i > 0 && r->t->ops[i - 1].kind == OP_GATE &&
 	    r->first[i] > d)
