@@ -18,6 +18,7 @@
 #include "lib/buf.h"
 #include "lib/csv.h"
 #include "lib/num.h"
+#include "trace.h"
 
 /*
  * The label table (analysis.h): one row per column a reader meets in
@@ -137,24 +138,10 @@ const char *an_head(const char *col, char *buf, size_t len)
 
 const char *an_value(const char *col, const char *val, char *buf, size_t len)
 {
-	static const char *const ext[] = { ".trace.gz", ".trace" };
-	const char *b = strrchr(val, '/');
-	size_t n, e, i;
-
-	if (strcmp(col, "trace")) {
+	if (strcmp(col, "trace"))
 		snprintf(buf, len, "%s", val);
-		return buf;
-	}
-	b = b && b[1] ? b + 1 : val;
-	n = strlen(b);
-	for (i = 0; i < sizeof ext / sizeof ext[0]; i++) {
-		e = strlen(ext[i]);
-		if (n > e && !strcmp(b + n - e, ext[i])) {
-			n -= e;
-			break;
-		}
-	}
-	snprintf(buf, len, "%.*s", (int)n, b);
+	else
+		trace_file_stem(val, buf, len);
 	return buf;
 }
 

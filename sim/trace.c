@@ -409,18 +409,30 @@ int64_t trace_assign_add(struct trace *t, const uint16_t *v, size_t n)
 }
 
 
+void trace_file_stem(const char *path, char *buf, size_t n)
+{
+	static const char *const ext[] = { ".trace.gz", ".trace" };
+	const char *b = strrchr(path, '/');
+	size_t len, e, i;
+
+	b = b && b[1] ? b + 1 : path;
+	len = strlen(b);
+	for (i = 0; i < sizeof ext / sizeof ext[0]; i++) {
+		e = strlen(ext[i]);
+		if (len > e && !strcmp(b + len - e, ext[i])) {
+			len -= e;
+			break;
+		}
+	}
+	snprintf(buf, n, "%.*s", (int)len, b);
+}
+
 void trace_label_model(const struct trace *t, char *buf, size_t n)
 {
-	const char *base = strrchr(t->path, '/'), *end;
-
-	if (t->model[0]) {
+	if (t->model[0])
 		snprintf(buf, n, "%s", t->model);
-		return;
-	}
-	base = base ? base + 1 : t->path;
-	end = strstr(base, ".trace");
-	snprintf(buf, n, "%.*s", end ? (int)(end - base) : (int)strlen(base),
-		 base);
+	else
+		trace_file_stem(t->path, buf, n);
 }
 
 void trace_label_nm(const struct trace *t, char *buf, size_t n)

@@ -194,6 +194,10 @@ void trace_truncate(struct trace *t, size_t n);
 /* Free everything t holds and leave it empty. */
 void trace_free(struct trace *t);
 
+/* path's file name without directories and a .trace / .trace.gz ending
+ * (what tables and results show of a trace). */
+void trace_file_stem(const char *path, char *buf, size_t n);
+
 /* What results and reports call the trace's model: its `meta model=`, or
  * its file name without directories and .trace / .trace.gz. */
 void trace_label_model(const struct trace *t, char *buf, size_t n);
