@@ -155,7 +155,7 @@ MANDIR  := $(PREFIX)/share/man/man1
 DATADIR := $(PREFIX)/share/stasim
 INSTALL ?= install
 # what goes under DATADIR, as in the source tree
-DATA_FILES := $(wildcard configs/*.ini configs/energy/*.ini configs/sweeps/*.ini \
+DATA_FILES := $(wildcard configs/*.ini configs/energy/*.ini configs/sweeps/*.ini configs/area/*.tsv \
                 traces/*.trace.gz traces/nm/*.trace.gz traces/scalesim/*)
 
 install: $(BUILD)/stasim $(BUILD)/stasim-sc

@@ -5,6 +5,8 @@
  */
 #include "fu_unit.h"
 
+#include "../sim/area.h"
+
 #include "../sim/kern.h"
 #include "../sim/sched.h"
 
@@ -44,4 +46,14 @@ void fu_unit_counters(const void *self, uint64_t *busy, uint64_t *stall)
 
 	*busy = u->busy_cycles;
 	*stall = u->stall_cycles;
+}
+
+int fu_unit_area(struct area_ctx *c, struct area_unit *u, struct sim_err *err)
+{
+	double a;
+
+	if (area_component(c, "fu", "fu", "-", &a, err))
+		return -1;
+	area_add(u, "controller", 1, a);
+	return 0;
 }

@@ -15,6 +15,7 @@
 
 #include "sde.h"
 #include "sde_map.h"
+#include "../sim/area.h"
 #include "../sim/energy.h"
 #include "../sim/kern.h"
 #include "../sim/plan.h"
@@ -190,6 +191,36 @@ static double leak_pj(const struct config *cfg, double cyc)
 	return cyc * cfg->rows * cfg->cols * cfg->energy.leak_pe_pj_per_cycle;
 }
 
+/*
+ * The engine as rows x cols PEs, an edge per row and per column (skew
+ * registers, the activation feed, the weight and index feed, a column's
+ * drain) and its controller and output stage (rtl/sde.v; rtl/synth/area.sh
+ * separates the four from six synthesized array sizes).
+ */
+static int area(const struct config *cfg, struct area_ctx *c,
+		struct area_unit *u, struct sim_err *err)
+{
+	static const char *const comp[] = { "sde.pe", "sde.row", "sde.col",
+		"sde.fixed" };
+	static const char *const part[] = { "pe", "row edge", "col edge",
+		"fixed" };
+	double count[4] = { (double)cfg->rows * cfg->cols, cfg->rows,
+			    cfg->cols, 1 };
+	char key[AREA_KEY_MAX];
+	double each;
+	int i;
+
+	snprintf(key, sizeof key, "N_MAX=%u M_MAX=%u ACT_BITS=%u "
+		 "WEIGHT_BITS=%u", cfg->n_max, cfg->m_max, cfg->act_bits,
+		 cfg->weight_bits);
+	for (i = 0; i < 4; i++) {
+		if (area_component(c, "sde", comp[i], key, &each, err))
+			return -1;
+		area_add(u, part[i], count[i], each);
+	}
+	return 0;
+}
+
 static const struct kern_ops sde_ops = {
 	"sde", sde_step, sde_commit, sde_horizon, sde_skip, sde_check
 };
@@ -239,7 +270,7 @@ const struct unit_class sde_unit = {
 	.loads = loads, .work = work,
 	.map_candidates = sde_map_candidates, .map_apply = sde_map_apply,
 	.map_estimate = sde_map_estimate,
-	.dyn_pj = dyn_pj, .leak_pj = leak_pj,
+	.dyn_pj = dyn_pj, .leak_pj = leak_pj, .area = area,
 	.begin = sde_func_begin, .check = sde_func_check,
 	.dump = sde_func_dump,
 	.ops = &sde_ops, .size = sizeof(struct sde), .init = init,

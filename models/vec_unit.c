@@ -8,6 +8,7 @@
 #include "vec_unit.h"
 
 #include "fu_unit.h"
+#include "../sim/area.h"
 #include "../sim/energy.h"
 
 static struct vec_op *params_of(struct plan_op *p)
@@ -103,6 +104,22 @@ static double dyn_pj(const struct config *cfg, const struct op_stats *s,
 	return energy_nl_pj(&cfg->energy, &s->nl);
 }
 
+/* lanes x lane, the part they share, the controller (rtl/vec.v) */
+static int area(const struct config *cfg, struct area_ctx *c,
+		struct area_unit *u, struct sim_err *err)
+{
+	char key[AREA_KEY_MAX];
+	double lane, rest;
+
+	snprintf(key, sizeof key, "LATENCY=%u", cfg->vec_latency);
+	if (area_component(c, "vec", "vec.lane", key, &lane, err) ||
+	    area_component(c, "vec", "vec.rest", key, &rest, err))
+		return -1;
+	area_add(u, "lane", cfg->vec_lanes, lane);
+	area_add(u, "shared", 1, rest);
+	return fu_unit_area(c, u, err);
+}
+
 static double leak_pj(const struct config *cfg, double cyc)
 {
 	return cyc * cfg->vec_lanes * cfg->energy.leak_vec_pj_per_lane_cycle;
@@ -117,7 +134,7 @@ const struct unit_class vec_unit = {
 	.name = "vec", .title = "vector", .eu = EU_VEC, .w_tiled = 0,
 	.takes = takes, .params = params, .plan = plan, .fuse = fuse,
 	.time = time_step, .work = work,
-	.dyn_pj = dyn_pj, .leak_pj = leak_pj,
+	.dyn_pj = dyn_pj, .leak_pj = leak_pj, .area = area,
 	.begin = vec_func_begin, .check = vec_func_check,
 	.dump = vec_func_dump,
 	.ops = &fu_unit_ops, .size = sizeof(struct fu), .init = init,

@@ -307,9 +307,10 @@ static int report_stdout(const struct cli_run_args *a, const struct report *rep)
 }
 
 static int finish_run(const struct cli_run_args *a, const struct config *cfg,
-		      const struct trace *t, const struct run_result *r)
+		      const struct trace *t, const struct run_result *r,
+		      const struct area_report *area)
 {
-	struct report rep = { cfg, t, r, a->o.functional, a->o.seed };
+	struct report rep = { cfg, t, r, a->o.functional, a->o.seed, area };
 	struct sim_err err;
 
 	if (r->failed) {
@@ -373,8 +374,16 @@ int cli_run_sim(struct cli_run_args *a, const struct config *cfg,
 	struct run_result r;
 	struct timeline tl;
 	struct sim_err err;
+	struct area_report area;
+	struct area_ctx ac;
 	int rc;
 
+	/* the area first: a component to synthesize, or one that cannot be,
+	 * is known before the run (docs/energy.md) */
+	area_ctx_init(&ac, 1);
+	if (area_config(a->o.units ? a->o.units : unit_registry_default(), cfg,
+			&ac, &area, &err))
+		return cli_input_error(a->prog, &err);
 	if (trace_read(a->trace, &t, &err))
 		return cli_input_error(a->prog, &err);
 	a->o.dump_dir = a->dump;
@@ -384,7 +393,7 @@ int cli_run_sim(struct cli_run_args *a, const struct config *cfg,
 	if (run_sim(cfg, &t, &a->o, &r, &err))
 		rc = cli_input_error(a->prog, &err);
 	else
-		rc = finish_run(a, cfg, &t, &r);
+		rc = finish_run(a, cfg, &t, &r, &area);
 	if (rc == SIM_EXIT_OK && a->timeline)
 		rc = write_timeline(a, cfg, &t, &r, &tl);
 	tl_free(&tl);

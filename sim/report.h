@@ -11,6 +11,7 @@
 #include <stdint.h>
 #include <stdio.h>
 
+#include "area.h"
 #include "config.h"
 #include "run.h"
 #include "trace.h"
@@ -24,6 +25,8 @@ struct report {
 	const struct run_result *r;
 	int functional;		/* mode */
 	uint64_t seed;
+	const struct area_report *area;	/* the config's area, or NULL:
+					 * no "area" object or line */
 };
 
 /* Parse "txt" | "csv" | "json" | "md" | "html"; returns 0 or -1. */

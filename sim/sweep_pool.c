@@ -18,6 +18,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "area.h"
 #include "run.h"
 
 /* read(2) until n bytes or end of file; returns the bytes read, -1 on error. */
@@ -105,6 +106,8 @@ static void run_point(const struct sw_run *s, uint64_t id, struct sw_result *r)
 	struct run_result rr;
 	struct sim_err err;
 	struct config cfg;
+	struct area_report area;
+	struct area_ctx ac;
 	uint64_t peak;
 
 	memset(r, 0, sizeof *r);
@@ -112,6 +115,11 @@ static void run_point(const struct sw_run *s, uint64_t id, struct sw_result *r)
 	r->point = id;
 	r->status = ST_INVALID;
 	if (point_config(s, idx, b, &cfg, &err)) {
+		error_text(&err, r->error, sizeof r->error);
+		return;
+	}
+	area_ctx_init(&ac, 1);
+	if (area_config(unit_registry_default(), &cfg, &ac, &area, &err)) {
 		error_text(&err, r->error, sizeof r->error);
 		return;
 	}
@@ -130,6 +138,7 @@ static void run_point(const struct sw_run *s, uint64_t id, struct sw_result *r)
 	r->utilization_pct = rr.cycles ? 100.0 * (double)rr.total.macs /
 				     ((double)rr.cycles * (double)peak) : 0;
 	r->dram_bytes = rr.total.dram_rd + rr.total.dram_wr;
+	r->area_mm2 = area.total_um2 / 1e6;
 	r->status = rr.failed ? ST_FAILED : ST_OK;
 	if (rr.failed)
 		snprintf(r->error, sizeof r->error, "check failed: %s",

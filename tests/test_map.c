@@ -236,7 +236,7 @@ static void test_never_slower_and_reported(void **state)
 					   t.ops[x].kind == OP_MATMUL);
 			{
 				FILE *m = open_memstream(&json, &len);
-				struct report rep = { &c, &t, &e, 0, 3 };
+				struct report rep = { &c, &t, &e, 0, 3, NULL };
 				const char *p;
 
 				assert_non_null(m);

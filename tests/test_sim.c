@@ -710,7 +710,7 @@ static void test_html_report(void **state)
 	load_cfg("configs/sta-default.ini", &c);
 	run(&c, &t, 0, 1, &r);
 	{
-		struct report rep = { &c, &t, &r, 0, 7 };
+		struct report rep = { &c, &t, &r, 0, 7, NULL };
 
 		assert_non_null(f = open_memstream(&a, &na));
 		report_write(&rep, REPORT_HTML, f);
@@ -792,7 +792,8 @@ static void test_reports_deterministic(void **state)
 	run(&c, &t, 1, 0, &b);
 	for (f = REPORT_TXT; f <= REPORT_MD; f++) {
 		FILE *fa = open_memstream(&ba, &la), *fb = open_memstream(&bb, &lb);
-		struct report ra = { &c, &t, &a, 1, 7 }, rb = { &c, &t, &b, 1, 7 };
+		struct report ra = { &c, &t, &a, 1, 7, NULL },
+			      rb = { &c, &t, &b, 1, 7, NULL };
 
 		report_write(&ra, (enum report_format)f, fa);
 		report_write(&rb, (enum report_format)f, fb);
