@@ -25,8 +25,3 @@ double dma_unit_dyn_pj(const struct config *cfg, const struct op_stats *s)
 	return (double)(s->dram_rd + s->dram_wr) * 8 *
 	       cfg->energy.dram_pj_per_bit;
 }
-
-double dma_unit_leak_pj(const struct config *cfg, double cyc)
-{
-	return cyc * cfg->energy.leak_dma_pj_per_cycle;
-}

@@ -20,7 +20,5 @@ extern const struct kern_ops dma_unit_ops;
 struct dma_params dma_unit_params(const struct config *cfg);
 /* DRAM pJ of an op's transfers. */
 double dma_unit_dyn_pj(const struct config *cfg, const struct op_stats *s);
-/* The DMA engine's leakage over cycles, pJ. */
-double dma_unit_leak_pj(const struct config *cfg, double cycles);
 
 #endif

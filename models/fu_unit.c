@@ -5,6 +5,8 @@
  */
 #include "fu_unit.h"
 
+#include "../sim/area.h"
+
 #include "../sim/kern.h"
 #include "../sim/sched.h"
 
@@ -44,4 +46,23 @@ void fu_unit_counters(const void *self, uint64_t *busy, uint64_t *stall)
 
 	*busy = u->busy_cycles;
 	*stall = u->stall_cycles;
+}
+
+static double fu_size(const char *k)
+{
+	(void)k;
+	return 1;
+}
+
+/* rtl/fu.v has no parameters: one set, always in the table */
+static const struct area_comp fu_comp = { "fu", "fu", "", fu_size };
+
+int fu_unit_area(struct area_ctx *c, struct area_unit *u, struct sim_err *err)
+{
+	double a;
+
+	if (area_component(c, &fu_comp, "-", &a, err))
+		return -1;
+	area_add(u, "controller", 1, a);
+	return 0;
 }

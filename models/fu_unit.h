@@ -21,4 +21,12 @@ void fu_unit_attach(void *self, const struct unit_cmd *cmd,
 void fu_unit_port(const void *self, struct unit_port *up);
 void fu_unit_counters(const void *self, uint64_t *busy, uint64_t *stall);
 
+struct area_ctx;
+struct area_unit;
+struct sim_err;
+/* Add the shared controller (rtl/fu.v, component "fu") once to u: every
+ * unit built on it has its own. 0, or -1 with err. */
+int fu_unit_area(struct area_ctx *c, struct area_unit *u,
+		 struct sim_err *err);
+
 #endif

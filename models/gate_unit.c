@@ -11,6 +11,7 @@
 
 #include "fu_unit.h"
 #include "smx_unit.h"
+#include "../sim/area.h"
 #include "../sim/energy.h"
 
 static struct gate_op *params_of(struct plan_op *p)
@@ -136,11 +137,41 @@ static double dyn_pj(const struct config *cfg, const struct op_stats *s,
 	return energy_nl_pj(&cfg->energy, &s->nl);
 }
 
-/* The gate's lanes: its logits datapath and its sorters. */
-static double leak_pj(const struct config *cfg, double cyc)
+/* The core's size at a set not synthesized (docs/ppa.md "Estimates"):
+ * its logits MACs plus what does not grow with them (sorters, token
+ * slots), GATE_FIXED_MACS MACs' worth: the least-squares line through the
+ * synthesized cores at GEMV 1, 32 and 64 (65,434 + 4,679 per MAC);
+ * sorters as copies of everything but the MACs. */
+#define GATE_FIXED_MACS 14.0
+static double core_size(const char *k)
 {
-	return cyc * (cfg->gate_gemv_width + cfg->gate_sorters) *
-	       cfg->energy.leak_vec_pj_per_lane_cycle;
+	return area_param(k, "GEMV") + GATE_FIXED_MACS *
+	       area_param(k, "SORTERS");
+}
+
+static const struct area_comp gate_core = { "gate", "gate.core", "",
+	core_size };
+
+/*
+ * The gate's core (logits datapath of gemv_width MACs, sorters, token
+ * slots: rtl/gate.v less its softmax data path), its softmax data path as
+ * the softmax unit's at [softmax]'s algorithm and lanes, its controller.
+ * gemv_width 0 (logits on the engine) is costed as one MAC.
+ */
+static int area(const struct config *cfg, struct area_ctx *c,
+		struct area_unit *u, struct sim_err *err)
+{
+	char key[AREA_KEY_MAX];
+	double core;
+
+	snprintf(key, sizeof key, "GEMV=%u SORTERS=%u",
+		 cfg->gate_gemv_width ? cfg->gate_gemv_width : 1,
+		 cfg->gate_sorters);
+	if (area_component(c, &gate_core, key, &core, err))
+		return -1;
+	area_add(u, "core", 1, core);
+	return smx_unit_area_dp(cfg, cfg->smx_lanes, c, u, err) ||
+	       fu_unit_area(c, u, err) ? -1 : 0;
 }
 
 static void init(void *self, const struct unit_env *env)
@@ -157,7 +188,7 @@ const struct unit_class gate_unit = {
 	.name = "gate", .title = "gate", .eu = EU_GATE, .w_tiled = 1,
 	.takes = takes, .params = params, .plan = plan, .expand = expand,
 	.time = time_step, .loads = loads, .work = work,
-	.dyn_pj = dyn_pj, .leak_pj = leak_pj,
+	.dyn_pj = dyn_pj, .area = area,
 	.begin = gate_func_begin, .check = gate_func_check,
 	.dump = gate_func_dump,
 	.ops = &fu_unit_ops, .size = sizeof(struct fu), .init = init,

@@ -15,6 +15,7 @@
 
 #include "sde.h"
 #include "sde_map.h"
+#include "../sim/area.h"
 #include "../sim/energy.h"
 #include "../sim/kern.h"
 #include "../sim/plan.h"
@@ -185,9 +186,72 @@ static double dyn_pj(const struct config *cfg, const struct op_stats *s,
 	       s->reg_bits * t->reg_bit_pj;
 }
 
-static double leak_pj(const struct config *cfg, double cyc)
+/*
+ * Relative sizes of the engine's components, by which a synthesized
+ * parameter set is scaled to one not synthesized (docs/ppa.md
+ * "Estimates"): a PE is N multipliers of ACT x WEIGHT bits, N selects of
+ * one in M activations of ACT bits, and a part that does not grow with
+ * them; a row edge skews M activations; a column edge carries the drain
+ * and the weight feed. The PE's weights are the least-squares fit to the
+ * five synthesized PEs (um^2): 11.058 per multiplier bit pair, 3.326 per
+ * select input bit, 1498 fixed; the column's 64 stands for its drain.
+ */
+static double pe_size(const char *k)
 {
-	return cyc * cfg->rows * cfg->cols * cfg->energy.leak_pe_pj_per_cycle;
+	double n = area_param(k, "N_MAX"), m = area_param(k, "M_MAX");
+	double a = area_param(k, "ACT_BITS"), w = area_param(k, "WEIGHT_BITS");
+
+	return 11.058 * n * a * w + 3.326 * n * m * a + 1498;
+}
+
+static double row_size(const char *k)
+{
+	return area_param(k, "M_MAX") * area_param(k, "ACT_BITS");
+}
+
+static double col_size(const char *k)
+{
+	return 64 + area_param(k, "ACT_BITS") + area_param(k, "WEIGHT_BITS");
+}
+
+static double fixed_size(const char *k)
+{
+	(void)k;
+	return 1;
+}
+
+/*
+ * The engine as rows x cols PEs, an edge per row and per column (skew
+ * registers, the activation feed, the weight and index feed, a column's
+ * drain) and its controller and output stage (rtl/sde.v; rtl/synth/area.sh
+ * separates the four from six synthesized array sizes).
+ */
+static int area(const struct config *cfg, struct area_ctx *c,
+		struct area_unit *u, struct sim_err *err)
+{
+	static const struct area_comp comp[] = {
+		{ "sde", "sde.pe", "", pe_size },
+		{ "sde", "sde.row", "", row_size },
+		{ "sde", "sde.col", "", col_size },
+		{ "sde", "sde.fixed", "", fixed_size },
+	};
+	static const char *const part[] = { "pe", "row edge", "col edge",
+		"fixed" };
+	double count[4] = { (double)cfg->rows * cfg->cols, cfg->rows,
+			    cfg->cols, 1 };
+	char key[AREA_KEY_MAX];
+	double each;
+	int i;
+
+	snprintf(key, sizeof key, "N_MAX=%u M_MAX=%u ACT_BITS=%u "
+		 "WEIGHT_BITS=%u", cfg->n_max, cfg->m_max, cfg->act_bits,
+		 cfg->weight_bits);
+	for (i = 0; i < 4; i++) {
+		if (area_component(c, &comp[i], key, &each, err))
+			return -1;
+		area_add(u, part[i], count[i], each);
+	}
+	return 0;
 }
 
 static const struct kern_ops sde_ops = {
@@ -239,7 +303,7 @@ const struct unit_class sde_unit = {
 	.loads = loads, .work = work,
 	.map_candidates = sde_map_candidates, .map_apply = sde_map_apply,
 	.map_estimate = sde_map_estimate,
-	.dyn_pj = dyn_pj, .leak_pj = leak_pj,
+	.dyn_pj = dyn_pj, .area = area,
 	.begin = sde_func_begin, .check = sde_func_check,
 	.dump = sde_func_dump,
 	.ops = &sde_ops, .size = sizeof(struct sde), .init = init,

@@ -9,6 +9,7 @@
 #include "smx_unit.h"
 
 #include "fu_unit.h"
+#include "../sim/area.h"
 #include "../sim/energy.h"
 
 enum smx_algo smx_cfg_algo(const struct config *cfg)
@@ -97,9 +98,53 @@ static double dyn_pj(const struct config *cfg, const struct op_stats *s,
 	return energy_nl_pj(&cfg->energy, &s->nl);
 }
 
-static double leak_pj(const struct config *cfg, double cyc)
+/*
+ * Scaling a lane or the shared part to a parameter set not synthesized
+ * (docs/ppa.md "Estimates"): only from the same algorithm; latencies move
+ * a few pipeline registers, so a lane is taken as the same size; the
+ * shared part grows with its dividers.
+ */
+static double lane_size(const char *k)
 {
-	return cyc * cfg->smx_lanes * cfg->energy.leak_vec_pj_per_lane_cycle;
+	(void)k;
+	return 1;
+}
+
+static double rest_size(const char *k)
+{
+	return 1 + area_param(k, "DIVIDERS");
+}
+
+static const struct area_comp smx_lane = { "smx", "smx.lane", "ALGORITHM",
+	lane_size };
+static const struct area_comp smx_rest = { "smx", "smx.rest", "ALGORITHM",
+	rest_size };
+
+int smx_unit_area_dp(const struct config *cfg, uint32_t lanes,
+		     struct area_ctx *c, struct area_unit *u,
+		     struct sim_err *err)
+{
+	char key[AREA_KEY_MAX];
+	double lane, rest;
+
+	snprintf(key, sizeof key, "ALGORITHM=%d EXP_LATENCY=%u "
+		 "RECIP_LATENCY=%u DIVIDERS=%u DIV_LATENCY=%u",
+		 smx_cfg_algo(cfg) == SMX_ITA ? 1 : 0, cfg->smx_exp_latency,
+		 cfg->smx_recip_latency, cfg->smx_dividers,
+		 cfg->smx_div_latency);
+	if (area_component(c, &smx_lane, key, &lane, err) ||
+	    area_component(c, &smx_rest, key, &rest, err))
+		return -1;
+	area_add(u, "smx lane", lanes, lane);
+	area_add(u, "smx shared", 1, rest);
+	return 0;
+}
+
+static int area(const struct config *cfg, struct area_ctx *c,
+		struct area_unit *u, struct sim_err *err)
+{
+	return smx_unit_area_dp(cfg, cfg->smx_lanes, c, u, err) ||
+	       fu_unit_area(c, u, err) ? -1 : 0;
 }
 
 static void init(void *self, const struct unit_env *env)
@@ -116,7 +161,7 @@ const struct unit_class smx_unit = {
 	.name = "smx", .title = "softmax", .eu = EU_SMX, .w_tiled = 0,
 	.takes = takes, .params = params, .plan = plan, .fuse = fuse,
 	.time = time_step, .work = work,
-	.dyn_pj = dyn_pj, .leak_pj = leak_pj,
+	.dyn_pj = dyn_pj, .area = area,
 	.begin = smx_func_begin, .check = smx_func_check,
 	.dump = smx_func_dump,
 	.ops = &fu_unit_ops, .size = sizeof(struct fu), .init = init,

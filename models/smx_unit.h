@@ -31,6 +31,16 @@ struct smx_params smx_cfg_params(const struct config *cfg);
 /* The [softmax] score format. */
 struct smx_fmt smx_cfg_fmt(const struct config *cfg);
 
+struct area_ctx;
+struct area_unit;
+/* Add the softmax data path of cfg's [softmax] to u: `lanes` lanes and
+ * the part they share (rtl/smx.v without its controller; threepass, which
+ * has no RTL, as online). The gate unit's softmax is one too. 0, or -1
+ * with err. */
+int smx_unit_area_dp(const struct config *cfg, uint32_t lanes,
+		     struct area_ctx *c, struct area_unit *u,
+		     struct sim_err *err);
+
 /* Functional part: entry x's scores and its job (struct smx_job). */
 const void *smx_func_begin(struct func *f, uint32_t x, size_t *stride);
 /* The unit's probabilities against one whole-op pass of smx_row. */

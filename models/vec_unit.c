@@ -8,6 +8,7 @@
 #include "vec_unit.h"
 
 #include "fu_unit.h"
+#include "../sim/area.h"
 #include "../sim/energy.h"
 
 static struct vec_op *params_of(struct plan_op *p)
@@ -103,9 +104,33 @@ static double dyn_pj(const struct config *cfg, const struct op_stats *s,
 	return energy_nl_pj(&cfg->energy, &s->nl);
 }
 
-static double leak_pj(const struct config *cfg, double cyc)
+/* The latency moves a few pipeline registers: a lane or the shared part
+ * at another latency is taken as the same size (docs/ppa.md "Estimates"). */
+static double same_size(const char *k)
 {
-	return cyc * cfg->vec_lanes * cfg->energy.leak_vec_pj_per_lane_cycle;
+	(void)k;
+	return 1;
+}
+
+static const struct area_comp vec_lane = { "vec", "vec.lane", "",
+	same_size };
+static const struct area_comp vec_rest = { "vec", "vec.rest", "",
+	same_size };
+
+/* lanes x lane, the part they share, the controller (rtl/vec.v) */
+static int area(const struct config *cfg, struct area_ctx *c,
+		struct area_unit *u, struct sim_err *err)
+{
+	char key[AREA_KEY_MAX];
+	double lane, rest;
+
+	snprintf(key, sizeof key, "LATENCY=%u", cfg->vec_latency);
+	if (area_component(c, &vec_lane, key, &lane, err) ||
+	    area_component(c, &vec_rest, key, &rest, err))
+		return -1;
+	area_add(u, "lane", cfg->vec_lanes, lane);
+	area_add(u, "shared", 1, rest);
+	return fu_unit_area(c, u, err);
 }
 
 static void init(void *self, const struct unit_env *env)
@@ -117,7 +142,7 @@ const struct unit_class vec_unit = {
 	.name = "vec", .title = "vector", .eu = EU_VEC, .w_tiled = 0,
 	.takes = takes, .params = params, .plan = plan, .fuse = fuse,
 	.time = time_step, .work = work,
-	.dyn_pj = dyn_pj, .leak_pj = leak_pj,
+	.dyn_pj = dyn_pj, .area = area,
 	.begin = vec_func_begin, .check = vec_func_check,
 	.dump = vec_func_dump,
 	.ops = &fu_unit_ops, .size = sizeof(struct fu), .init = init,

@@ -11,6 +11,10 @@
 # (rtl/synth/ref_mul.v). Included by the top Makefile:
 #   make synth          run it (~10 min on two cores; logs in BUILD/synth)
 #   make synth-clean    remove BUILD/synth
+#   make area-table     regenerate sim/area_table.c, the component
+#                       areas of `stasim area` (rtl/synth/area_table.sh,
+#                       rtl/synth/area.sh; ~40 min on two cores, logs in
+#                       BUILD/area, reused by a later run)
 
 SYNTH_BUILD ?= $(or $(BUILD),build)/synth
 YOSYS       ?= yosys
@@ -47,7 +51,7 @@ SYNTH_SLACK_LEVELS ?= 8
 # install it the way `make deps` installs those, only when it is missing
 SYNTH_DEPS := $(if $(shell command -v $(YOSYS)),,synth-deps)
 
-.PHONY: synth synth-deps synth-clean
+.PHONY: synth synth-deps synth-clean area-table
 
 synth: | $(SYNTH_DEPS)
 	@echo "-- SYNTH yosys: sde_pe, ref_mul, sde, fu, smx (online, ita), vec, gate --"
@@ -56,6 +60,11 @@ synth: | $(SYNTH_DEPS)
 	  SYNTH_FU_PARAMS='$(SYNTH_FU_PARAMS)' SYNTH_SMX_PARAMS='$(SYNTH_SMX_PARAMS)' \
 	  SYNTH_VEC_PARAMS='$(SYNTH_VEC_PARAMS)' SYNTH_GATE_PARAMS='$(SYNTH_GATE_PARAMS)' \
 	  sh rtl/synth/synth.sh $(SYNTH_BUILD)
+
+area-table: | $(SYNTH_DEPS)
+	@echo "-- SYNTH yosys: component areas for sim/area_table.c --"
+	@YOSYS='$(YOSYS)' AREA_WORK='$(or $(BUILD),build)/area' \
+	  sh rtl/synth/area_table.sh sim/area_table.c
 
 synth-deps:
 	@echo "synth-deps: installing yosys"; \

@@ -1,6 +1,6 @@
 /*
  * config.c - loading the architecture config and its energy table (see
- * config.h, docs/config.md, docs/energy.md): both files are INI, read by
+ * config.h, docs/config.md, docs/ppa.md): both files are INI, read by
  * lib/ini and checked key by key against their schema (config_schema.c);
  * config_set applies one override the same way; config_table.c finds the
  * table, config_print.c prints the result.
@@ -57,6 +57,12 @@ static int on_pair(struct ini *r, const char *sect, const char *name,
 
 	snprintf(field, sizeof field, "%s.%s", sect, name);
 	i = cfg_schema_find(p->sc, sect, name);
+	if (i < 0 && !strcmp(sect, "leakage") && (!strcmp(name,
+	    "pe_pj_per_cycle") || !strcmp(name, "sram_pj_per_kib_cycle") ||
+	    !strcmp(name, "vec_pj_per_lane_cycle")))
+		return ini_fail(r, r->line, field, "'%s' is gone: leakage "
+				"comes from area, logic_nw_per_um2 and "
+				"sram_nw_per_bit (docs/ppa.md#leakage)", name);
 	if (i < 0) {
 		cfg_schema_keys(p->sc, sect, list, sizeof list);
 		return ini_fail(r, r->line, field,

@@ -55,7 +55,7 @@ struct cfg_map_force {
 	int a_res, b_res, o_res;	/* the op's operands / output on chip */
 };
 
-/* Energy per action; every number's source is in docs/energy.md. */
+/* Energy per action; every number's source is in docs/ppa.md. */
 struct energy_table {
 	char path[512];			/* file it was read from */
 	double mult8_pj;		/* one 8x8-bit integer multiply */
@@ -69,8 +69,8 @@ struct energy_table {
 	double sram_1mib_pj_per_64b;	/* 64-bit access, 1 MiB array */
 	double sram_write_factor;	/* write energy / read energy */
 	double dram_pj_per_bit;		/* DRAM interface + core, per bit moved */
-	double leak_pe_pj_per_cycle;	/* leakage of one PE, per cycle */
-	double leak_sram_pj_per_kib_cycle; /* leakage of 1 KiB of SRAM, per cycle */
+	double leak_logic_nw_per_um2;	/* logic leakage power per cell area */
+	double leak_sram_nw_per_bit;	/* SRAM leakage power per bit */
 	double leak_dma_pj_per_cycle;	/* leakage of the DMA engine + PHY, per cycle */
 	double exp_pj;			/* one fixed-point exponential */
 	double div_pj;			/* one reciprocal or integer division */
@@ -78,8 +78,9 @@ struct energy_table {
 	double lut_pj;			/* one small-table read (GELU, exp) */
 	double shift_pj;		/* one barrel shift */
 	double isqrt_pj;		/* one integer inverse square root */
-	double leak_vec_pj_per_lane_cycle; /* leakage of one vector/softmax lane */
 };
+
+#define CONFIG_EU_MAX 8			/* >= EU_COUNT (sim/energy.h) */
 
 struct config {
 	char path[512];			/* file it was read from */
@@ -140,6 +141,12 @@ struct config {
 	int sc_gate;			/* [systemc] gate: enum cfg_impl */
 
 	struct energy_table energy;	/* [energy] table: loaded energy table */
+
+	/* derived, not read: leakage power per energy unit (enum
+	 * energy_unit) in pJ per ns, from the config's area (sim/area.h
+	 * area_leakage; run_sim sets it on its copy of the config) */
+	int leak_set;
+	double leak_pj_ns[CONFIG_EU_MAX];
 };
 
 /*

@@ -1,6 +1,6 @@
 /*
  * config_schema.c - the rows of the config and energy-table schemas
- * (config_schema.h, docs/config.md, docs/energy.md) and the work done on
+ * (config_schema.h, docs/config.md, docs/ppa.md) and the work done on
  * one row: parsing a value's text into its field with the range checks,
  * printing a field back as loadable text, describing the allowed range.
  *
@@ -169,16 +169,13 @@ static const struct cfg_key energy_keys[] = {
 	  0, NULL, NULL, "ratio", "write energy / read energy" },
 	{ "dram", "pj_per_bit", K_DOUBLE, EN(dram_pj_per_bit), 0, E_MAX, 0,
 	  NULL, NULL, "pJ/bit", "DRAM energy per bit moved" },
-	{ "leakage", "pe_pj_per_cycle", K_DOUBLE, EN(leak_pe_pj_per_cycle), 0,
-	  E_MAX, 0, NULL, NULL, "pJ/cycle", "leakage of one PE" },
-	{ "leakage", "sram_pj_per_kib_cycle", K_DOUBLE,
-	  EN(leak_sram_pj_per_kib_cycle), 0, E_MAX, 0, NULL, NULL,
-	  "pJ/(KiB*cycle)", "leakage of 1 KiB of SRAM" },
+	{ "leakage", "logic_nw_per_um2", K_DOUBLE, EN(leak_logic_nw_per_um2),
+	  0, E_MAX, 0, NULL, NULL, "nW/um^2",
+	  "logic leakage power per um^2 of cell area" },
+	{ "leakage", "sram_nw_per_bit", K_DOUBLE, EN(leak_sram_nw_per_bit), 0,
+	  E_MAX, 0, NULL, NULL, "nW/bit", "SRAM leakage power per bit" },
 	{ "leakage", "dma_pj_per_cycle", K_DOUBLE, EN(leak_dma_pj_per_cycle),
 	  0, E_MAX, 0, NULL, NULL, "pJ/cycle", "leakage of the DMA engine" },
-	{ "leakage", "vec_pj_per_lane_cycle", K_DOUBLE,
-	  EN(leak_vec_pj_per_lane_cycle), 0, E_MAX, 0, NULL, NULL, "pJ/cycle",
-	  "leakage of one vector or softmax lane" },
 	{ "nonlinear", "exp_pj", K_DOUBLE, EN(exp_pj), 0, E_MAX, 0, NULL, NULL,
 	  "pJ", "one fixed-point exponential" },
 	{ "nonlinear", "div_pj", K_DOUBLE, EN(div_pj), 0, E_MAX, 0, NULL, NULL,

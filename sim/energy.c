@@ -1,9 +1,9 @@
 /*
- * energy.c - pricing counted actions (see energy.h, docs/energy.md).
+ * energy.c - pricing counted actions (see energy.h, docs/ppa.md).
  *
- * Each compute unit prices its own actions and leakage (struct
- * unit_class: dyn_pj, leak_pj; the DMA: models/dma_unit.c); this file adds
- * the SRAM buffers and sums. SRAM cost per access depends on the bank
+ * Each compute unit prices its own actions (struct unit_class: dyn_pj;
+ * the DMA: models/dma_unit.c); this file adds the SRAM buffers, leakage
+ * from the design's area (sim/area.h area_leakage) and sums. SRAM cost per access depends on the bank
  * size: the table gives 64-bit access energy at 8 KiB, 32 KiB and 1 MiB and
  * we interpolate linearly in log2(size), clamping outside. A
  * double-buffered buffer is two banks of half its size.
@@ -13,6 +13,7 @@
 #include <math.h>
 #include <string.h>
 
+#include "area.h"
 #include "../models/dma_unit.h"
 
 const char *energy_unit_name(enum energy_unit u)
@@ -70,22 +71,19 @@ void energy_op(const struct unit_registry *reg, const struct config *cfg,
 	       const struct op_stats *s, const struct plan_op *p,
 	       struct energy_op *e)
 {
-	const struct energy_table *t = &cfg->energy;
-	/* table leakage is pJ per cycle at 1 GHz: static power times period */
-	double cyc = (double)s->attr_cycles * 1000.0 / cfg->clock_mhz;
-	uint32_t i;
+	/* leakage is a power: pJ per ns times the op's ns */
+	double ns = (double)s->attr_cycles * 1000.0 / cfg->clock_mhz;
+	double leak[CONFIG_EU_MAX];
 	int u;
 
 	memset(e, 0, sizeof *e);
+	area_leak_rates(reg, cfg, leak);
 	e->dyn_pj[p->uc->eu] = p->uc->dyn_pj(cfg, s, p);
-	for (i = 0; i < reg->n; i++)
-		e->leak_pj[reg->cls[i]->eu] += reg->cls[i]->leak_pj(cfg, cyc);
 	e->dyn_pj[EU_SRAM] = sram_dynamic(cfg, s);
 	e->dyn_pj[EU_DRAM] = dma_unit_dyn_pj(cfg, s);
-	e->leak_pj[EU_SRAM] = cyc * (double)(cfg->act_kib + cfg->wgt_kib +
-			      cfg->out_kib) * t->leak_sram_pj_per_kib_cycle;
-	e->leak_pj[EU_DRAM] = dma_unit_leak_pj(cfg, cyc);
 	e->total_pj = 0;
-	for (u = 0; u < EU_COUNT; u++)
+	for (u = 0; u < EU_COUNT; u++) {
+		e->leak_pj[u] = ns * leak[u];
 		e->total_pj += e->dyn_pj[u] + e->leak_pj[u];
+	}
 }

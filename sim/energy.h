@@ -1,5 +1,5 @@
 /*
- * energy.h - energy of counted actions (docs/energy.md).
+ * energy.h - energy of counted actions (docs/ppa.md).
  *
  * Energy is never simulated cycle by cycle: the scheduler counts actions per
  * op (multiplies, mux selects, register bits, SRAM bytes per buffer, DRAM

@@ -12,6 +12,7 @@
 #include <string.h>
 
 #include "analysis.h"
+#include "area.h"
 #include "cli.h"
 #include "config.h"
 #include "cosim_cmd.h"
@@ -34,6 +35,7 @@ struct command {
 				 * it, help passes it on) */
 };
 
+static int cmd_area(int argc, char **argv);
 static int cmd_config(int argc, char **argv);
 static int cmd_trace(int argc, char **argv);
 static int cmd_help(int argc, char **argv);
@@ -44,6 +46,8 @@ static const struct command commands[] = {
 	  cli_run, 0 },
 	{ "config", "print a config with every default filled in", cmd_config,
 	  0 },
+	{ "area", "the silicon area of a config, per unit and in total",
+	  cmd_area, 0 },
 	{ "trace", "write a built-in model's trace (--list: the models)",
 	  cmd_trace, 0 },
 	{ "import-scalesim", "turn a SCALE-Sim topology file into a trace",
@@ -184,6 +188,95 @@ static int cmd_config(int argc, char **argv)
 	if (!path)
 		return opt_error(&config_cmd, "%s", "needs -c CONFIG");
 	return config_show(path);
+}
+
+/* ---- stasim area ---- */
+
+enum { AREA_OPT_FORMAT = OPT_LONG, AREA_OPT_ESTIMATE };
+
+static const struct opt_spec area_opts[] = {
+	{ 'c', NULL, "CONFIG", "the config to read (.ini; configs/)" },
+	{ AREA_OPT_FORMAT, "format", "FMT", "txt (default), json or csv" },
+	{ AREA_OPT_ESTIMATE, "estimate", NULL, "never synthesize: scale a "
+	  "missing component from the nearest synthesized set" },
+	OPT_END
+};
+
+static const struct opt_cmd area_cmd = {
+	PROG, "area", "-c CONFIG [--format txt|json|csv] [--estimate]",
+	"Print the config's area per unit and in total, um^2 and mm^2 "
+	"(docs/ppa.md):\nlogic from synthesized components (yosys, NanGate "
+	"FreePDK45 cells) times their\ninstance counts, SRAM from a 45 nm "
+	"bit cell. A component at parameters that\nthe built-in table and "
+	"the user cache lack is synthesized once (minutes) and\ncached; "
+	"with --estimate, or without yosys, it is scaled from the nearest\n"
+	"synthesized set and listed as estimated (as run and sweep always do).",
+	area_opts
+};
+
+struct area_args {
+	const char *path;	/* -c */
+	enum area_format fmt;	/* --format */
+	int estimate;		/* --estimate */
+};
+
+static int area_key(void *ctx, int key, const char *val)
+{
+	struct area_args *a = ctx;
+
+	if (key == 'c')
+		a->path = val;
+	else if (key == AREA_OPT_ESTIMATE)
+		a->estimate = 1;
+	else if (key == AREA_OPT_FORMAT && area_parse_format(val, &a->fmt))
+		return opt_error(&area_cmd, "--format %s: not txt, json or "
+				 "csv", val);
+	else if (key != AREA_OPT_FORMAT)
+		return opt_error(&area_cmd, "unexpected operand '%s' (the "
+				 "config is given as -c CONFIG)", val);
+	return 0;
+}
+
+static int area_show(const struct area_args *a)
+{
+	struct config *cfg = malloc(sizeof *cfg);	/* large: not on the stack */
+	struct area_report *r = malloc(sizeof *r);
+	struct area_ctx ctx;
+	struct sim_err err;
+	int rc = SIM_EXIT_OK;
+
+	if (!cfg || !r) {
+		fprintf(stderr, "%s: out of memory\n", PROG);
+		rc = SIM_EXIT_FAIL;
+	} else if (config_load(a->path, cfg, &err)) {
+		rc = cli_input_error(PROG, &err);
+	} else if (area_ctx_init(&ctx, !a->estimate, &err)) {
+		rc = cli_input_error(PROG, &err);
+	} else {
+		if (area_config(unit_registry_default(), cfg, &ctx, r, &err))
+			rc = cli_input_error(PROG, &err);
+		else
+			area_write(r, a->fmt, stdout);
+		if (!rc && ctx.why)
+			fprintf(stderr, "%s: area: %s: what the table lacks is "
+				"estimated (listed)\n", PROG, ctx.why);
+		area_ctx_free(&ctx);
+	}
+	free(r);
+	free(cfg);
+	return rc;
+}
+
+static int cmd_area(int argc, char **argv)
+{
+	struct area_args a = { NULL, AREA_TXT, 0 };
+	int rc = opt_parse(&area_cmd, argc, argv, area_key, &a);
+
+	if (rc)
+		return parsed(rc);
+	if (!a.path)
+		return opt_error(&area_cmd, "%s", "needs -c CONFIG");
+	return area_show(&a);
 }
 
 /* ---- stasim trace ---- */

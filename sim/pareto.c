@@ -1,6 +1,8 @@
 /*
  * pareto.c - stasim pareto: the Pareto front of a sweep's ok rows,
- * minimizing two columns (analysis.h, pareto.h, docs/analysis.md).
+ * minimizing two or three columns (analysis.h, pareto.h,
+ * docs/analysis.md): latency and energy by default, or --objectives
+ * latency_us,energy_pj,area_mm2.
  *
  * Invariant: the front holds every ok row passing the filters that no
  * other such row beats on both columns; equal points are all kept, in
@@ -25,16 +27,24 @@ static int pt_cmp(const void *a, const void *b)
 		return p->x < q->x ? -1 : 1;
 	if (p->y != q->y)
 		return p->y < q->y ? -1 : 1;
+	if (p->z != q->z)
+		return p->z < q->z ? -1 : 1;
 	return p->row < q->row ? -1 : p->row > q->row;
 }
 
-size_t pareto_front(const struct results *c, long xc, long yc,
-			   const struct filt *f, struct pareto_pt *front,
-			   size_t *n_sel, size_t *n_ok)
+/* 1 when q is no worse than p in all three and better in one. */
+static int dominates(const struct pareto_pt *q, const struct pareto_pt *p)
 {
-	struct pareto_pt *p = buf_grow(NULL, (c->nrows + 1) * sizeof *p);
-	size_t i, n = 0, nf = 0;
-	double best = INFINITY;
+	return q->x <= p->x && q->y <= p->y && q->z <= p->z &&
+	       (q->x < p->x || q->y < p->y || q->z < p->z);
+}
+
+/* The ok rows passing f as points (z = 0 with two columns), sorted. */
+static size_t pareto_points(const struct results *c, const long *cols,
+			    int k, const struct filt *f,
+			    struct pareto_pt *p, size_t *n_sel)
+{
+	size_t i, n = 0;
 
 	*n_sel = 0;
 	for (i = 0; i < c->nrows; i++) {
@@ -43,22 +53,43 @@ size_t pareto_front(const struct results *c, long xc, long yc,
 		++*n_sel;
 		if (!results_row_ok(c, &c->rows[i]))
 			continue;
-		p[n].x = results_num(&c->rows[i], xc);
-		p[n].y = results_num(&c->rows[i], yc);
+		p[n].x = results_num(&c->rows[i], cols[0]);
+		p[n].y = results_num(&c->rows[i], cols[1]);
+		p[n].z = k > 2 ? results_num(&c->rows[i], cols[2]) : 0;
 		p[n++].row = i;
 	}
 	qsort(p, n, sizeof *p, pt_cmp);
+	return n;
+}
+
+/* Sorted lexicographically, a point's dominators all come before it, and
+ * one of them is on the front (dominance is transitive): so checking the
+ * front found so far is enough. */
+size_t pareto_front_k(const struct results *c, const long *cols, int k,
+		      const struct filt *f, struct pareto_pt *front,
+		      size_t *n_sel, size_t *n_ok)
+{
+	struct pareto_pt *p = buf_grow(NULL, (c->nrows + 1) * sizeof *p);
+	size_t i, j, n = pareto_points(c, cols, k, f, p, n_sel), nf = 0;
+
 	for (i = 0; i < n; i++) {
-		if (p[i].y < best)
-			best = p[i].y;
-		else if (!nf || p[i].x != front[nf - 1].x ||
-			 p[i].y != front[nf - 1].y)
-			continue;
-		front[nf++] = p[i];
+		for (j = 0; j < nf && !dominates(&front[j], &p[i]); j++)
+			;
+		if (j == nf)
+			front[nf++] = p[i];
 	}
 	free(p);
 	*n_ok = n;
 	return nf;
+}
+
+size_t pareto_front(const struct results *c, long xc, long yc,
+		    const struct filt *f, struct pareto_pt *front,
+		    size_t *n_sel, size_t *n_ok)
+{
+	long cols[2] = { xc, yc };
+
+	return pareto_front_k(c, cols, 2, f, front, n_sel, n_ok);
 }
 
 enum pfmt { PF_TXT, PF_CSV, PF_MD };
@@ -80,11 +111,11 @@ static void put_cell(FILE *f, enum pfmt fmt, const char *s, size_t j,
 }
 
 static void pareto_write(FILE *f, const struct results *c, const struct pareto_pt *fr,
-			 size_t nf, enum pfmt fmt, const char *xs,
-			 const char *ys, const struct filt *flt, size_t n_sel,
+			 size_t nf, enum pfmt fmt, const char *const *obj,
+			 int k, const struct filt *flt, size_t n_sel,
 			 size_t n_ok)
 {
-	char among[400];
+	char among[400], what[400];
 
 	size_t nc = c->head.n, i, j, last;
 	size_t *w = buf_grow(NULL, nc * sizeof *w);
@@ -107,10 +138,15 @@ static void pareto_write(FILE *f, const struct results *c, const struct pareto_p
 		right[j] &= i == nf;
 	}
 	filt_text(flt, ", rows with ", among, sizeof among);
+	if (k > 2)
+		snprintf(what, sizeof what, "%s, %s and %s", obj[0], obj[1],
+			 obj[2]);
+	else
+		snprintf(what, sizeof what, "%s and %s", obj[0], obj[1]);
 	if (fmt == PF_TXT)
-		fprintf(f, "# Pareto front of %s%s, minimizing %s and %s: %zu "
+		fprintf(f, "# Pareto front of %s%s, minimizing %s: %zu "
 			"of %zu ok rows (%zu rows not ok left out)\n", c->path,
-			among, xs, ys, nf, n_ok, n_sel - n_ok);
+			among, what, nf, n_ok, n_sel - n_ok);
 	for (j = 0; j < nc; j++)
 		put_cell(f, fmt, c->head.f[j], j, j + 1 == nc && !right[j] ?
 			 0 : w[j], right[j]);
@@ -136,9 +172,14 @@ static void pareto_write(FILE *f, const struct results *c, const struct pareto_p
 	free(right);
 }
 
+/* long-only option of pareto alone (after analysis.h's AN_*) */
+enum { PF_OBJECTIVES = OPT_LONG + 64 };
+
 static const struct opt_spec pareto_opts[] = {
 	{ AN_X, "x", "COL", "column minimized along x (default latency_us)" },
 	{ AN_Y, "y", "COL", "column minimized along y (default energy_pj)" },
+	{ PF_OBJECTIVES, "objectives", "A,B[,C]", "two or three columns "
+	  "minimized, e.g. latency_us,energy_pj,area_mm2" },
 	AN_WHERE_SPEC,
 	{ AN_FORMAT, "format", "FMT", "txt (default, aligned), csv or md" },
 	AN_OUTPUT_SPEC,
@@ -147,10 +188,13 @@ static const struct opt_spec pareto_opts[] = {
 
 static const struct opt_cmd pareto_cmdline = {
 	"stasim", "pareto", "RESULTS.csv [--x COL] [--y COL] "
-	"[--where KEY=VALUE]...\n"
-	"                     [--format txt|csv|md] [-o FILE]",
+	"[--objectives A,B[,C]]\n"
+	"                     [--where KEY=VALUE]... [--format txt|csv|md] "
+	"[-o FILE]",
 	"The Pareto front of a sweep's results: the ok rows that no other ok\n"
-	"row beats on both columns, both minimized (docs/analysis.md).",
+	"row beats on every objective, all minimized (docs/analysis.md): "
+	"--x and\n--y (latency_us and energy_pj by default), or two or three "
+	"columns of\n--objectives, e.g. latency_us,energy_pj,area_mm2.",
 	pareto_opts,
 };
 
@@ -158,7 +202,38 @@ struct pareto_args {
 	struct an_axes ax;	/* the file, --x, --y, --where */
 	const char *outp;	/* -o FILE, NULL = stdout */
 	enum pfmt fmt;		/* --format */
+	char objs[256];		/* --objectives, split in place */
+	const char *obj[PARETO_OBJ_MAX + 1];	/* the objectives, NULL-ended */
+	int k;			/* how many: 2 or 3 (0: --x, --y) */
 };
+
+/* --objectives A,B[,C] into a->obj; 0, or a usage line and 2. */
+static int objectives(struct pareto_args *a, const char *v)
+{
+	char *s;
+	int k = 0, i;
+
+	if (snprintf(a->objs, sizeof a->objs, "%s", v) >= (int)sizeof a->objs)
+		return opt_error(&pareto_cmdline, "--objectives %s: too long",
+				 v);
+	for (s = strtok(a->objs, ","); s; s = strtok(NULL, ",")) {
+		if (k == PARETO_OBJ_MAX)
+			return opt_error(&pareto_cmdline, "--objectives %s: "
+					 "more than %d columns", v,
+					 PARETO_OBJ_MAX);
+		for (i = 0; i < k; i++)
+			if (!strcmp(a->obj[i], s))
+				return opt_error(&pareto_cmdline, "--objectives"
+						 " names '%s' twice", s);
+		a->obj[k++] = s;
+	}
+	if (k < 2)
+		return opt_error(&pareto_cmdline, "--objectives %s: needs two "
+				 "or three columns, comma-separated", v);
+	a->obj[k] = NULL;
+	a->k = k;
+	return 0;
+}
 
 static int pareto_opt(void *ctx, int key, const char *v)
 {
@@ -175,6 +250,8 @@ static int pareto_opt(void *ctx, int key, const char *v)
 	case 'o':
 		a->outp = v;
 		return 0;
+	case PF_OBJECTIVES:
+		return objectives(a, v);
 	default:
 		return an_axes_opt(&pareto_cmdline, &a->ax, key, v);
 	}
@@ -191,7 +268,18 @@ static int pareto_parse(int argc, char **argv, struct pareto_args *a)
 	if (!a->ax.file)
 		return opt_error(cmd, "needs RESULTS.csv, a results file of "
 				 "'stasim sweep'");
-	return an_axes_default(cmd, &a->ax);
+	if (a->k && (a->ax.xs || a->ax.ys))
+		return opt_error(cmd, "--objectives replaces --x and --y: give "
+				 "one or the other");
+	if ((rc = an_axes_default(cmd, &a->ax)))
+		return rc;
+	if (!a->k) {
+		a->obj[0] = a->ax.xs;
+		a->obj[1] = a->ax.ys;
+		a->obj[2] = NULL;
+		a->k = 2;
+	}
+	return 0;
 }
 
 int pareto_cmd(int argc, char **argv)
@@ -203,11 +291,12 @@ int pareto_cmd(int argc, char **argv)
 	struct an_out out;
 	struct pareto_pt *front;
 	size_t nf, n_sel, n_ok;
-	int rc;
+	long cols[PARETO_OBJ_MAX];
+	int rc, i;
 
 	if ((rc = pareto_parse(argc, argv, &a)))
 		return rc == OPT_HELP ? SIM_EXIT_OK : rc;
-	if (an_axes_load(ax, &c, &err))
+	if (results_load(ax->file, &c, a.obj, &err))
 		return err_print("stasim", &err, SIM_EXIT_USAGE);
 	if (filt_resolve(&ax->f, &c, &err) ||
 	    (ax->f.n && filt_check(&ax->f, &c, &err))) {
@@ -215,15 +304,16 @@ int pareto_cmd(int argc, char **argv)
 		return err_print("stasim", &err, SIM_EXIT_USAGE);
 	}
 	front = buf_grow(NULL, (c.nrows + 1) * sizeof *front);
-	nf = pareto_front(&c, results_col(&c, ax->xs), results_col(&c, ax->ys),
-			  &ax->f, front, &n_sel, &n_ok);
+	for (i = 0; i < a.k; i++)
+		cols[i] = results_col(&c, a.obj[i]);
+	nf = pareto_front_k(&c, cols, a.k, &ax->f, front, &n_sel, &n_ok);
 	if (!n_ok)
 		fprintf(stderr, "stasim: %s: no row has status ok; the front is "
 			"empty\n", ax->file);
 	if (an_out_open(&out, a.outp, &err))
 		rc = err_print("stasim", &err, SIM_EXIT_USAGE);
 	else {
-		pareto_write(out.f, &c, front, nf, a.fmt, ax->xs, ax->ys,
+		pareto_write(out.f, &c, front, nf, a.fmt, a.obj, a.k,
 			     &ax->f, n_sel, n_ok);
 		rc = an_out_close(&out);
 	}

@@ -10,8 +10,11 @@
 #include "filter.h"
 #include "results.h"
 
+#define PARETO_OBJ_MAX 3	/* objectives of one front */
+
 struct pareto_pt {
-	double x, y;		/* the two minimized columns */
+	double x, y;		/* the first two minimized columns */
+	double z;		/* the third (pareto_front_k with 3), else 0 */
 	size_t row;		/* index into the results' rows (file order) */
 };
 
@@ -26,5 +29,14 @@ struct pareto_pt {
 size_t pareto_front(const struct results *c, long xc, long yc,
 		    const struct filt *f, struct pareto_pt *front,
 		    size_t *n_sel, size_t *n_ok);
+
+/*
+ * The same for k (2 or 3) minimized columns cols[0..k-1]: a point is
+ * dropped when another is no worse in all k and better in one. Order: by
+ * the columns in turn, then file order. O(n log n + n * front).
+ */
+size_t pareto_front_k(const struct results *c, const long *cols, int k,
+		      const struct filt *f, struct pareto_pt *front,
+		      size_t *n_sel, size_t *n_ok);
 
 #endif

@@ -269,7 +269,7 @@ static void write_json(const struct report *rep, FILE *f)
 {
 	uint32_t i;
 
-	fprintf(f, "{\n  \"stasim\": { \"report_version\": 2 },\n  \"run\": {"
+	fprintf(f, "{\n  \"stasim\": { \"report_version\": 3 },\n  \"run\": {"
 		" \"config\": ");
 	json_str(f, rep->cfg->path);
 	fprintf(f, ", \"trace\": ");
@@ -283,6 +283,9 @@ static void write_json(const struct report *rep, FILE *f)
 	json_arch(rep, f);
 	json_total(rep, f);
 	json_units(rep, f);
+	fprintf(f, "  \"area\": ");
+	area_write_json_object(&rep->r->area, 2, f);
+	fprintf(f, ",\n");
 	fprintf(f, "  \"ops\": [\n");
 	for (i = 0; i < rep->r->n_ops; i++)
 		json_op(rep, i, f);
@@ -535,6 +538,9 @@ static void write_table(const struct report *rep, int md, FILE *f)
 			(unsigned long long)r->unit[u].stall_cycles,
 			(r->total_energy.dyn_pj[u] + r->total_energy.leak_pj[u]) / 1e6,
 			r->total_energy.leak_pj[u] / 1e6);
+	fprintf(f, md ? "\n- " : "\n");
+	area_write_line(&rep->r->area, f);
+	fprintf(f, "\n");
 	write_moe_lines(rep, md, f);
 	write_mappings(rep, md, f);
 	if (rep->functional)

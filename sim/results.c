@@ -22,7 +22,7 @@
 
 const char *const results_numeric[] = { "cycles", "latency_us",
 	"energy_pj", "edp_pj_us", "macs", "dense_macs", "utilization_pct",
-	"dram_bytes", NULL };
+	"dram_bytes", "area_mm2", NULL };
 
 /* Name of field col for messages: the header's name, else "column N". */
 static const char *col_name(const struct results *c, size_t col, char *buf,

@@ -449,8 +449,10 @@ static int guard(const struct config *cfg, const struct trace *t,
 	return best;
 }
 
-int run_sim(const struct config *cfg, const struct trace *t,
-	    const struct run_opts *o, struct run_result *r, struct sim_err *err)
+/* run_sim on a config whose leakage rates are set */
+static int run_leaking(const struct config *cfg, const struct trace *t,
+		       const struct run_opts *o, struct run_result *r,
+		       struct sim_err *err)
 {
 	struct run_result rt[TRY_N];
 	struct config cf[TRY_N];
@@ -481,6 +483,32 @@ int run_sim(const struct config *cfg, const struct trace *t,
 	r->map_fixed = best == TRY_FIXED;
 	r->map_fixed_cycles = fixed_cyc;
 	r->map_search_cycles = search_cyc;
+	return rc;
+}
+
+/*
+ * The design's area first (a table lookup, never synthesis: sim/area.h),
+ * then its leakage rates on a copy of the config, then the run: energy
+ * and the mapper's estimates price leakage from that copy.
+ */
+int run_sim(const struct config *cfg, const struct trace *t,
+	    const struct run_opts *o, struct run_result *r, struct sim_err *err)
+{
+	struct config *c = malloc(sizeof *c);	/* large: not on the stack */
+	struct area_report *a = malloc(sizeof *a);
+	int rc = -1;
+
+	memset(r, 0, sizeof *r);	/* run_free-able whatever fails */
+	if (!c || !a)
+		oom(t, err);
+	else if (!area_of(units_of(o), cfg, a, err)) {
+		*c = *cfg;
+		area_leakage(units_of(o), a, c);
+		rc = run_leaking(c, t, o, r, err);
+		r->area = *a;
+	}
+	free(c);
+	free(a);
 	return rc;
 }
 

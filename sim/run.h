@@ -17,6 +17,7 @@
 #include "energy.h"
 #include "moe.h"
 #include "plan.h"
+#include "area.h"
 #include "sched.h"
 #include "top.h"
 #include "trace.h"
@@ -68,6 +69,8 @@ struct run_result {
 					 * rule's tilings ran the trace better */
 	uint64_t map_fixed_cycles;	/* the trace on the fixed rule's tilings */
 	uint64_t map_search_cycles;	/* and on the searched ones */
+	struct area_report area;	/* the design's area (its leakage is
+					 * in the energy) */
 };
 
 /*

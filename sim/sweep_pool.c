@@ -130,6 +130,7 @@ static void run_point(const struct sw_run *s, uint64_t id, struct sw_result *r)
 	r->utilization_pct = rr.cycles ? 100.0 * (double)rr.total.macs /
 				     ((double)rr.cycles * (double)peak) : 0;
 	r->dram_bytes = rr.total.dram_rd + rr.total.dram_wr;
+	r->area_mm2 = rr.area.total_um2 / 1e6;
 	r->status = rr.failed ? ST_FAILED : ST_OK;
 	if (rr.failed)
 		snprintf(r->error, sizeof r->error, "check failed: %s",

@@ -32,6 +32,7 @@ struct sw_result {
 	double latency_us;		/* cycles / clock_mhz */
 	double energy_pj;		/* total energy */
 	double utilization_pct;		/* 100 macs / (cycles * peak MACs per cycle) */
+	double area_mm2;		/* the point's config's area (sim/area.h) */
 	char error[1400];		/* invalid, failed: what went wrong */
 };
 

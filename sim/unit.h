@@ -18,7 +18,8 @@
  *   2. models/foo_unit.c, foo_unit.h  `const struct unit_class foo_unit`:
  *                                     takes, plan, time, work (+ loads,
  *                                     fuse, expand if needed), dyn_pj,
- *                                     leak_pj, the kernel hooks, its
+ *                                     area (its leakage follows), the
+ *                                     kernel hooks, its
  *                                     parameter block in plan_op.params
  *   3. models/foo_func.c              begin, check, dump (functional mode)
  *   4. sim/unit.c                     ONE line: &foo_unit in unit_classes[]
@@ -49,6 +50,8 @@
 				 * copies this many commands a cycle */
 #define UNIT_PARAMS_BYTES 48	/* a unit's parameter block in a plan_op */
 
+struct area_ctx;
+struct area_unit;
 struct cfg_map_force;
 struct config;
 struct func;
@@ -128,8 +131,15 @@ struct unit_class {
 	/* Dynamic pJ of an op's counted actions, into bucket eu. */
 	double (*dyn_pj)(const struct config *cfg, const struct op_stats *s,
 			 const struct plan_op *p);
-	/* Leakage pJ over `cycles` (pJ per cycle at 1 GHz times cycles). */
-	double (*leak_pj)(const struct config *cfg, double cycles);
+
+	/* ---- area and leakage (sim/area.c, docs/ppa.md) ---- */
+	/* Optional: compose the unit's logic area into u (area_add: each
+	 * synthesized component, from area_component, times its instances);
+	 * the unit leaks in proportion. A class without it has no area and
+	 * no leakage. 0, or -1 with err (a component with no set to scale
+	 * from). */
+	int (*area)(const struct config *cfg, struct area_ctx *c,
+		    struct area_unit *u, struct sim_err *err);
 
 	/* ---- functional mode (sim/func.c) ---- */
 	/* Operands of entry x (what its commands carry), NULL with f->msg. */

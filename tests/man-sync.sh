@@ -21,9 +21,9 @@ check() {	# $1: label, rest: the command printing the help
 			{ echo "man-sync: $label's option $o is not in $man"; fail=1; }
 	done
 }
-for c in run config trace import-scalesim sweep merge pareto table plot cosim; do
+for c in run config area trace import-scalesim sweep merge pareto table plot cosim; do
 	check "$c" "$b/stasim" "$c"
 done
 check stasim-sc "$b/stasim-sc"
-[ $fail -eq 0 ] && echo "man-sync: $n options of 11 commands all in $man"
+[ $fail -eq 0 ] && echo "man-sync: $n options of 12 commands all in $man"
 exit $fail

@@ -199,6 +199,66 @@ static void test_pareto_front(void **state)
 	unlink(path);
 }
 
+/*
+ * Three objectives: latency, energy, area (x, y, z). Worked out by hand:
+ *   p0 (1, 1, 3)  front: nothing is no worse in all three
+ *   p1 (2, 2, 1)  front: the least area but for p4's tie on z
+ *   p2 (2, 2, 2)  dominated by p1 (and p5)
+ *   p3 (1, 1, 3)  identical to p0: kept
+ *   p4 (3, 1, 1)  front: beats p1 on y, p5 on z
+ *   p5 (2, 1, 2)  front
+ *   p6 (1, 2, 3)  dominated by p0
+ * Two objectives (latency, energy) keep only p0 and p3.
+ */
+static const char results3_csv[] =
+	"point,trace,engine.rows,latency_us,energy_pj,area_mm2,status,error\n"
+	"0,a,8,1,1,3,ok,\n"
+	"1,a,16,2,2,1,ok,\n"
+	"2,a,32,2,2,2,ok,\n"
+	"3,b,8,1,1,3,ok,\n"
+	"4,b,16,3,1,1,ok,\n"
+	"5,b,32,2,1,2,ok,\n"
+	"6,c,8,1,2,3,ok,\n";
+
+static void test_pareto_three(void **state)
+{
+	char path[256];
+
+	(void)state;
+	tmp_file(path, sizeof path, ".csv", results3_csv);
+	assert_int_equal(call(pareto_cmd, "pareto", path, "--objectives",
+			      "latency_us,energy_pj,area_mm2", "--format",
+			      "csv", NULL), 0);
+	assert_string_equal(strchr(out_buf, '\n'),
+		"\n0,a,8,1,1,3,ok,\n"
+		"3,b,8,1,1,3,ok,\n"
+		"5,b,32,2,1,2,ok,\n"
+		"1,a,16,2,2,1,ok,\n"
+		"4,b,16,3,1,1,ok,\n");
+	assert_int_equal(call(pareto_cmd, "pareto", path, "--objectives",
+			      "latency_us,energy_pj", "--format", "csv",
+			      NULL), 0);
+	assert_string_equal(strchr(out_buf, '\n'),
+		"\n0,a,8,1,1,3,ok,\n3,b,8,1,1,3,ok,\n");
+	assert_int_equal(call(pareto_cmd, "pareto", path, "--objectives",
+			      "latency_us,energy_pj,area_mm2", NULL), 0);
+	assert_non_null(strstr(out_buf, "minimizing latency_us, energy_pj and "
+			       "area_mm2: 5 of 7 ok rows"));
+	/* usage: one column, four, twice the same, with --x */
+	assert_int_equal(call(pareto_cmd, "pareto", path, "--objectives",
+			      "area_mm2", NULL), 2);
+	assert_int_equal(call(pareto_cmd, "pareto", path, "--objectives",
+			      "latency_us,energy_pj,area_mm2,point", NULL), 2);
+	assert_int_equal(call(pareto_cmd, "pareto", path, "--objectives",
+			      "area_mm2,area_mm2", NULL), 2);
+	assert_int_equal(call(pareto_cmd, "pareto", path, "--objectives",
+			      "latency_us,area_mm2", "--x", "latency_us",
+			      NULL), 2);
+	assert_int_equal(call(pareto_cmd, "pareto", path, "--objectives",
+			      "latency_us,nosuch", NULL), 2);
+	unlink(path);
+}
+
 static void test_pareto_output_file(void **state)
 {
 	char path[256], dir[256], out[300];
@@ -1123,8 +1183,8 @@ static void test_help(void **state)
 		int rows;		/* option lines, -h included */
 		const char *opts[14];	/* every option it must list */
 	} cmds[] = {
-		{ pareto_cmd, "pareto", 6, { "--x", "--y", "--where",
-		  "--format", "-o", "--output", "-h", "--help" } },
+		{ pareto_cmd, "pareto", 7, { "--x", "--y", "--objectives",
+		  "--where", "--format", "-o", "--output", "-h", "--help" } },
 		{ table_cmd, "table", 10, { "--rows", "--cols", "--baseline",
 		  "--metric", "--where", "--format", "--caption", "--label",
 		  "-o", "--output", "-h", "--help" } },
@@ -1406,6 +1466,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_pareto_front),
+		cmocka_unit_test(test_pareto_three),
 		cmocka_unit_test(test_pareto_output_file),
 		cmocka_unit_test(test_pareto_malformed),
 		cmocka_unit_test(test_table_md),

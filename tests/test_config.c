@@ -53,10 +53,9 @@ static const char *const table_lines[] = {
 	"[dram]",
 	"pj_per_bit = 8",
 	"[leakage]",
-	"pe_pj_per_cycle = 0.198",
-	"sram_pj_per_kib_cycle = 0.0625",
+	"logic_nw_per_um2 = 26.98",
+	"sram_nw_per_bit = 25.12",
 	"dma_pj_per_cycle = 0.116",
-	"vec_pj_per_lane_cycle = 0.1",
 	"[nonlinear]",
 	"exp_pj = 1.5",
 	"div_pj = 1.76",
@@ -144,9 +143,8 @@ static void same_energy(const struct energy_table *a,
 	same_double(a->sram_1mib_pj_per_64b, b->sram_1mib_pj_per_64b);
 	same_double(a->sram_write_factor, b->sram_write_factor);
 	same_double(a->dram_pj_per_bit, b->dram_pj_per_bit);
-	same_double(a->leak_pe_pj_per_cycle, b->leak_pe_pj_per_cycle);
-	same_double(a->leak_sram_pj_per_kib_cycle,
-		    b->leak_sram_pj_per_kib_cycle);
+	same_double(a->leak_logic_nw_per_um2, b->leak_logic_nw_per_um2);
+	same_double(a->leak_sram_nw_per_bit, b->leak_sram_nw_per_bit);
 	same_double(a->leak_dma_pj_per_cycle, b->leak_dma_pj_per_cycle);
 }
 

@@ -65,7 +65,8 @@ static const char spec_main[] =
 static const char header_main[] =
 	"point,config,trace,model,nm,seq,mode,seed,engine.rows,"
 	"dram.bandwidth_gbps,cycles,latency_us,energy_pj,edp_pj_us,macs,"
-	"dense_macs,utilization_pct,dram_bytes,status,error,stasim_version";
+	"dense_macs,utilization_pct,dram_bytes,area_mm2,status,error,"
+	"stasim_version";
 
 /* ------------------------------------------------------------------ */
 /* Fixture: a private directory with base.ini, t1.trace, t2.trace, spec.ini */
@@ -725,8 +726,8 @@ static void test_merge_errors(void **state)
 			 newlines(at(f, "single-sorted.csv")));
 	write_file(at(f, "hdr.csv"), "point,config,trace,model,nm,seq,mode,"
 		   "seed,engine.rows,engine.cols,cycles,latency_us,energy_pj,"
-		   "edp_pj_us,macs,dense_macs,utilization_pct,dram_bytes,status,"
-		   "error,stasim_version\n");
+		   "edp_pj_us,macs,dense_macs,utilization_pct,dram_bytes,area_mm2,"
+		   "status,error,stasim_version\n");
 	assert_int_equal(call(f, merge_cmd, "merge %s %s -o %s",
 			      at(f, "single.csv"), at(f, "hdr.csv"),
 			      at(f, "m.csv")), 2);
@@ -1217,10 +1218,57 @@ static void test_cli_gnu_parallel(void **state)
 	assert_true(files_equal(at(f, "merged.csv"), at(f, "single-sorted.csv")));
 }
 
+/*
+ * area_mm2: each point's config's area (sim/area.h) on a hand-written
+ * component table. By hand, for 32 columns: rows 4: 128 PEs x 1000 + 4
+ * row edges x 100 + 32 column edges x 10 + 5000 = 133,720; rows 8:
+ * 262,120; each plus the
+ * softmax (32 x 300 + 700 + 50), vector (32 x 20 + 80 + 50) and gate
+ * (9000 + 32 x 300 + 700 + 50) units, 30,470, and 768 KiB of SRAM at
+ * 0.346 um^2 a bit over 0.655: 3.487616 and 3.616016 mm^2.
+ */
+static void test_area_column(void **state)
+{
+	static const char *const want[] = { "3.487616", "3.616016" };
+	struct fix *f = *state;
+	struct csv c;
+	int r, id;
+
+	write_file(at(f, "area.tsv"),
+		   "sde.pe\tN_MAX=4 M_MAX=16 ACT_BITS=8 WEIGHT_BITS=8\t1000\th\n"
+		   "sde.row\tN_MAX=4 M_MAX=16 ACT_BITS=8 WEIGHT_BITS=8\t100\th\n"
+		   "sde.col\tN_MAX=4 M_MAX=16 ACT_BITS=8 WEIGHT_BITS=8\t10\th\n"
+		   "sde.fixed\tN_MAX=4 M_MAX=16 ACT_BITS=8 WEIGHT_BITS=8\t5000\th\n"
+		   "smx.lane\tALGORITHM=0 EXP_LATENCY=4 RECIP_LATENCY=8 DIVIDERS=2 "
+		   "DIV_LATENCY=19\t300\th\n"
+		   "smx.rest\tALGORITHM=0 EXP_LATENCY=4 RECIP_LATENCY=8 DIVIDERS=2 "
+		   "DIV_LATENCY=19\t700\th\n"
+		   "vec.lane\tLATENCY=4\t20\th\nvec.rest\tLATENCY=4\t80\th\n"
+		   "gate.core\tGEMV=64 SORTERS=1\t9000\th\nfu\t-\t50\th\n");
+	write_file(at(f, "area.ini"), "[sweep]\nbase = base.ini\n"
+		   "traces = t1.trace\n[keys]\nengine.rows = 4, 8\n");
+	assert_int_equal(setenv("STASIM_AREA_TABLE", at(f, "area.tsv"), 1), 0);
+	assert_int_equal(setenv("XDG_CACHE_HOME", f->dir, 1), 0);
+	assert_int_equal(call(f, sweep_cmd, "sweep %s -o %s",
+			      at(f, "area.ini"), at(f, "area.csv")), 0);
+	unsetenv("STASIM_AREA_TABLE");
+	unsetenv("XDG_CACHE_HOME");
+	csv_read(at(f, "area.csv"), &c);
+	assert_int_equal(c.n, 3);
+	for (r = 1; r < 3; r++) {
+		id = atoi(c.f[r][col(&c, "point")]);
+		assert_string_equal(c.f[r][col(&c, "status")], "ok");
+		assert_string_equal(c.f[r][col(&c, "area_mm2")], want[id]);
+	}
+	free(c.text);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_config_set),
+		cmocka_unit_test_setup_teardown(test_area_column, setup,
+						teardown),
 		cmocka_unit_test_setup_teardown(test_rows_match_run_sim, setup,
 						teardown),
 		cmocka_unit_test_setup_teardown(test_two_bases, setup, teardown),
@@ -1250,5 +1298,7 @@ int main(void)
 						teardown),
 	};
 
+	/* never minutes of yosys inside a test: a missing key is an error */
+	setenv("STASIM_AREA_SYNTH", "0", 1);
 	return cmocka_run_group_tests_name("sweep", tests, NULL, NULL);
 }

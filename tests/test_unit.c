@@ -88,13 +88,6 @@ static double pass_dyn(const struct config *cfg, const struct op_stats *s,
 	return 0;
 }
 
-static double pass_leak(const struct config *cfg, double cycles)
-{
-	(void)cfg;
-	(void)cycles;
-	return 0;
-}
-
 static const void *pass_begin(struct func *f, uint32_t x, size_t *stride)
 {
 	(void)x;
@@ -127,7 +120,7 @@ static const struct unit_class pass_unit = {
 	.name = "pass", .eu = EU_VEC, .w_tiled = 0,
 	.takes = pass_takes, .params = pass_params, .plan = pass_plan,
 	.time = pass_time, .work = pass_work,
-	.dyn_pj = pass_dyn, .leak_pj = pass_leak,
+	.dyn_pj = pass_dyn,
 	.begin = pass_begin, .check = pass_check, .dump = pass_dump,
 	.ops = &fu_unit_ops, .size = sizeof(struct fu), .init = pass_init,
 	.attach = fu_unit_attach, .port = fu_unit_port,

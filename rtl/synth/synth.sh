@@ -86,31 +86,7 @@ done
 # stats NAME: "cells flip_flops levels area_um2 {cell counts as JSON}" from
 # NAME.log's last stat and ltp, the areas from $AREA; fails on a gate type
 # the area file does not list
-stats() {
-	awk -v area="$AREA" '
-	BEGIN {
-		while ((getline l < area) > 0) {
-			sub(/#.*/, "", l)
-			if (split(l, f) >= 3) { cell[f[1]] = f[2]; um2[f[1]] = f[3] }
-		}
-	}
-	/^Longest topological path in .* \(length=[0-9]+\)/ {
-		lv = $0; sub(/.*length=/, "", lv); sub(/\).*/, "", lv)
-	}
-	/Number of cells:/ { n = $4; delete cnt; instat = 1; next }
-	instat && $1 ~ /^\$/ && NF == 2 { cnt[$1] = $2; next }
-	instat { instat = 0 }
-	END {
-		a = 0; js = ""; bad = ""
-		for (t in cnt) {
-			if (!(t in um2)) { bad = bad " " t; continue }
-			a += cnt[t] * um2[t]
-			js = js sprintf("%s\"%s\": %d", js == "" ? "" : ", ", cell[t], cnt[t])
-		}
-		if (bad != "" || n == "" || lv == "") { print "BAD" bad; exit 1 }
-		printf "%d %d %d %.1f {%s}\n", n, cnt["$_DFF_P_"], lv, a, js
-	}' "$out/$1.log"
-}
+stats() { awk -v area="$AREA" -f rtl/synth/stats.awk "$out/$1.log"; }
 
 # the report: the table (stdout and report.txt) and report.json
 row() { printf '%-11s %9s %7s %7s %12s %7s  %s\n' "$@"; }

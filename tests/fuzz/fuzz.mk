@@ -1,6 +1,6 @@
 # tests/fuzz/fuzz.mk - libFuzzer on every reader of a user's file: the
 # config, the energy table, traces, SCALE-Sim topologies, sweep specs,
-# results CSVs and JSON. One target per reader, tests/fuzz/fuzz_READER.c,
+# results CSVs, JSON and area tables. One target per reader, tests/fuzz/fuzz_READER.c,
 # its seeds in tests/fuzz/corpus/READER/, the inputs that once crashed it
 # in tests/fuzz/crashes/READER/ (docs/testing.md). Included by the top
 # Makefile after the flavour macro, whose rules build the library:
@@ -8,7 +8,7 @@
 #   make fuzz-smoke              every seed and crash replayed, then each
 #                                target FUZZ_SMOKE_SECONDS (part of make test)
 
-FUZZ_READERS       := config energy trace scalesim sweep_spec results json
+FUZZ_READERS       := config energy trace scalesim sweep_spec results json area
 FUZZ_DIR           := $(BUILD)/fuzz
 FUZZ_SECONDS       ?= 60
 FUZZ_SMOKE_SECONDS ?= 2
