@@ -27,11 +27,13 @@ SYNTH_SDE_PARAMS   ?= $(or $(COSIM_SDE_PARAMS),ROWS=4 COLS=4 N_MAX=2 M_MAX=8 ACT
 SYNTH_FU_PARAMS    ?=
 # configs/sta-default.ini's [softmax] (docs/config.md's defaults:
 # exp_latency 4, recip_latency 8, 2 dividers of 19 cycles), for both
-# algorithms, but SYNTH_SMX_LANES lanes rather than its 32: the online
-# data path chains its lanes' exp-and-rescale steps within a cycle, and at
-# 32 lanes yosys 0.23 had not finished it after 9 minutes and 4.7 GB (the
-# lanes are identical: the area of more lanes is the lane's times their
-# number). Tiles of up to 1024 rows of 1024 scores (as the SystemC
+# algorithms, but SYNTH_SMX_LANES lanes rather than its 32, and again at
+# one lane: the report adds what a lane adds and extrapolates to 32. The
+# online data path chains its lanes' exp-and-rescale steps within a cycle;
+# yosys 0.23 needs about 19 s and 0.42 GB a lane for it (4 lanes 73 s /
+# 1.7 GB, 8 lanes 152 s / 3.4 GB), so 32 lanes would take some 14 GB and
+# ten minutes for that unit alone, and the gate unit holds another copy.
+# Tiles of up to 1024 rows of 1024 scores (as the SystemC
 # platform's, SC_SMX_PARAMS); no fused score buffer (FUSED_ROWS 1: that
 # buffer is SRAM, FUSED_ROWS x N_MAX bytes, not logic).
 SYNTH_SMX_LANES    ?= 2

@@ -236,12 +236,15 @@ static void summary(const struct report *rep, FILE *f)
 		"<tr><th>MACs</th><td>%llu</td></tr>\n"
 		"<tr><th>utilization (%%)</th><td>%.1f</td></tr>\n"
 		"<tr><th>DRAM traffic (MB)</th><td>%.3f</td></tr>\n"
+		"<tr><th>area (mm²)</th><td>%.3f%s</td></tr>\n"
 		"<tr><th>ops</th><td>%u</td></tr>\n</table>\n",
 		(double)r->cycles / c->clock_mhz / 1e3,
 		(unsigned long long)r->cycles, r->total_energy.total_pj / 1e9,
 		(unsigned long long)r->total.macs,
 		r->cycles ? 100.0 * r->total.macs / (r->cycles * peak) : 0,
-		(double)(r->total.dram_rd + r->total.dram_wr) / 1e6, r->n_ops);
+		(double)(r->total.dram_rd + r->total.dram_wr) / 1e6,
+		r->area.total_um2 / 1e6, r->area.estimated[0] ?
+		" (estimated in part)" : "", r->n_ops);
 }
 
 static void op_table(const struct report *rep, FILE *f)

@@ -5,7 +5,8 @@
 # latency, energy, speedup and energy saving by N:M pattern and array size
 # (at 25.6 GB/s, against 16x16) and by N:M pattern and bandwidth (on 32x32,
 # against 12.8 GB/s), as Markdown and LaTeX, the latency-energy figure
-# coloured by N:M with its Pareto front (PDF, SVG, PNG), and the front.
+# coloured by N:M with its Pareto front (PDF, SVG, PNG), the front, and
+# the front of latency, energy and area together.
 set -eu
 bin=$1; build=$2
 for m in vit-b16 m3vit-tiny; do
@@ -27,4 +28,6 @@ for m in vit-b16 m3vit-tiny; do
 	done
 	"$bin" plot "$csv" -o "$out" --by nm
 	"$bin" pareto "$csv" --format md -o "$out/pareto.md"
+	"$bin" pareto "$csv" --objectives latency_us,energy_pj,area_mm2 \
+		--format md -o "$out/pareto-area.md"
 done

@@ -38,6 +38,9 @@ param() {
 }
 ref_params="A_BITS=$(param ACT_BITS "$pe_params") B_BITS=$(param WEIGHT_BITS "$pe_params")"
 smx_rtl="rtl/smx.v rtl/smx_online.v rtl/smx_ita.v rtl/fu.v"
+# the softmax unit at one lane, beside its SYNTH_SMX_LANES: what a lane adds
+smx1_params=$(echo "$smx_params" | sed 's/LANES=[0-9]*/LANES=1/')
+lanes_cfg=${SYNTH_CONFIG_LANES:-32}
 
 # the units, in report order: NAME|TOP|FILES|PARAMS
 units="ref_mul|ref_mul|rtl/synth/ref_mul.v|$ref_params
@@ -46,6 +49,8 @@ sde|sde|rtl/sde.v rtl/sde_pe.v|$sde_params
 fu|fu|rtl/fu.v|$fu_params
 smx_online|smx|$smx_rtl|ALGORITHM=0 $smx_params
 smx_ita|smx|$smx_rtl|ALGORITHM=1 $smx_params
+smx_online_1|smx|$smx_rtl|ALGORITHM=0 $smx1_params
+smx_ita_1|smx|$smx_rtl|ALGORITHM=1 $smx1_params
 vec|vec|rtl/vec.v rtl/fu.v|$vec_params
 gate|gate|rtl/gate.v rtl/fu.v rtl/smx_online.v rtl/smx_ita.v|$gate_params"
 
@@ -68,8 +73,8 @@ hierarchy -check -top $(field "$1" 2)$chp; script rtl/synth/flow.ys" \
 
 # two queues, one a core, the largest units first and the two softmax
 # data paths (the gate unit has one) apart: both end at about the same time
-(run gate; run smx_ita; run fu; run ref_mul; run sde_pe) &
-(run smx_online; run vec; run sde) &
+(run gate; run smx_ita; run smx_ita_1; run fu; run ref_mul; run sde_pe) &
+(run smx_online; run smx_online_1; run vec; run sde) &
 wait
 
 names=$(echo "$units" | cut -d'|' -f1)
@@ -88,6 +93,21 @@ done
 # the area file does not list
 stats() { awk -v area="$AREA" -f rtl/synth/stats.awk "$out/$1.log"; }
 
+# lanes NAME: what one more lane of softmax unit NAME adds (its
+# SYNTH_SMX_LANES-lane run less its one-lane run, per lane), and the unit
+# at the default config's lanes by that slope: "cells levels um2 cells@L
+# levels@L um2@L"
+lanes() {
+	set -- $(stats "$1" | cut -d' ' -f1-4) $(stats "$1_1" | cut -d' ' -f1-4)
+	k=$(param LANES "$smx_params")
+	n=$((k - 1))
+	[ "$n" -gt 0 ] || { echo "0 0 0 $1 $3 $4"; return; }	# one lane: no slope
+	awk -v c2="$1" -v l2="$3" -v a2="$4" -v c1="$5" -v l1="$7" -v a1="$8" \
+		-v n="$n" -v k="$k" -v L="$lanes_cfg" 'BEGIN {
+		dc = (c2 - c1) / n; dl = (l2 - l1) / n; da = (a2 - a1) / n
+		printf "%.0f %.1f %.1f %.0f %.0f %.1f\n", dc, dl, da,
+			c2 + (L - k) * dc, l2 + (L - k) * dl, a2 + (L - k) * da }'
+}
 # the report: the table (stdout and report.txt) and report.json
 row() { printf '%-11s %9s %7s %7s %12s %7s  %s\n' "$@"; }
 {
@@ -119,8 +139,31 @@ row() { printf '%-11s %9s %7s %7s %12s %7s  %s\n' "$@"; }
 			"$(awk '{ printf "%.1f", $1 / 1000 }' "$out/$m.ms")" "$*"
 		sep=","
 	done
-	printf '\n  }\n}\n'
+	printf '\n  },\n  "lanes": {"config_lanes": %s' "$lanes_cfg"
+	for m in smx_online smx_ita; do
+		set -- $(lanes "$m")
+		printf ',\n    "%s": {"cells_per_lane": %s, "levels_per_lane": %s, "area_um2_per_lane": %s, "cells_at_config": %s, "levels_at_config": %s, "area_um2_at_config": %s}' \
+			"$m" "$@"
+	done
+	printf '}\n}\n'
 } >"$out/report.json"
+
+{
+	echo
+	echo "softmax lanes: what a lane adds (the $(param LANES "$smx_params")-lane unit less the 1-lane one), and the unit"
+	echo "at the default config's $lanes_cfg lanes by that slope (not synthesized: docs/rtl.md)"
+	printf '%-11s %11s %12s %12s %14s %14s %16s\n' unit "cells/lane" "levels/lane" "um^2/lane" \
+		"cells@$lanes_cfg" "levels@$lanes_cfg" "area um^2@$lanes_cfg"
+	for m in smx_online smx_ita; do
+		set -- $(lanes "$m")
+		printf '%-11s %11s %12s %12s %14s %14s %16s\n' "$m" "$@"
+	done
+	pe=$(stats sde_pe | cut -d' ' -f3)
+	set -- $(lanes smx_online)
+	echo "note: the online softmax adds $2 gate levels a lane (its lanes' exp-and-rescale steps are"
+	echo "chained within a cycle): about $5 levels at $lanes_cfg lanes, against the PE's $pe"
+} >"$out/lanes.txt"
+cat "$out/lanes.txt" >>"$out/report.txt"
 
 cat "$out/report.txt"
 
