@@ -137,39 +137,49 @@ static double dyn_pj(const struct config *cfg, const struct op_stats *s,
 	return energy_nl_pj(&cfg->energy, &s->nl);
 }
 
-/* The core's size at a set not synthesized (docs/ppa.md "Estimates"):
- * its logits MACs plus what does not grow with them (sorters, token
- * slots), GATE_FIXED_MACS MACs' worth: the least-squares line through the
- * synthesized cores at GEMV 1, 32 and 64 (65,434 + 4,679 per MAC);
- * sorters as copies of everything but the MACs. */
-#define GATE_FIXED_MACS 14.0
+/* Sizes at a set not synthesized (docs/ppa.md "Estimates"): the core is
+ * its logits MACs plus what does not grow with them (token slots, the
+ * routing state), GATE_FIXED_MACS MACs' worth: the least-squares line
+ * through the synthesized cores at GEMV 1, 32 and 64 is 59,033 + 4,680
+ * um^2 per MAC; a sorter cell (one insertion step into the top-k
+ * file) does not depend on GEMV. */
+#define GATE_FIXED_MACS 12.6
 static double core_size(const char *k)
 {
-	return area_param(k, "GEMV") + GATE_FIXED_MACS *
-	       area_param(k, "SORTERS");
+	return area_param(k, "GEMV") + GATE_FIXED_MACS;
+}
+
+static double sorter_size(const char *k)
+{
+	(void)k;
+	return 1;
 }
 
 static const struct area_comp gate_core = { "gate", "gate.core", "",
 	core_size };
+static const struct area_comp gate_sorter = { "gate", "gate.sorter", "",
+	sorter_size };
 
 /*
- * The gate's core (logits datapath of gemv_width MACs, sorters, token
- * slots: rtl/gate.v less its softmax data path), its softmax data path as
- * the softmax unit's at [softmax]'s algorithm and lanes, its controller.
- * gemv_width 0 (logits on the engine) is costed as one MAC.
+ * The gate's core (logits datapath of gemv_width MACs, token slots:
+ * rtl/gate.v less its sorters and its softmax data path), its sorter cells
+ * (`sorters` candidates a cycle), its softmax data path as the softmax
+ * unit's at [softmax]'s algorithm and lanes, its controller. gemv_width 0
+ * (logits on the engine) is costed as one MAC.
  */
 static int area(const struct config *cfg, struct area_ctx *c,
 		struct area_unit *u, struct sim_err *err)
 {
 	char key[AREA_KEY_MAX];
-	double core;
+	double core, sorter;
 
-	snprintf(key, sizeof key, "GEMV=%u SORTERS=%u",
-		 cfg->gate_gemv_width ? cfg->gate_gemv_width : 1,
-		 cfg->gate_sorters);
-	if (area_component(c, &gate_core, key, &core, err))
+	snprintf(key, sizeof key, "GEMV=%u",
+		 cfg->gate_gemv_width ? cfg->gate_gemv_width : 1);
+	if (area_component(c, &gate_core, key, &core, err) ||
+	    area_component(c, &gate_sorter, key, &sorter, err))
 		return -1;
 	area_add(u, "core", 1, core);
+	area_add(u, "sorter", cfg->gate_sorters, sorter);
 	return smx_unit_area_dp(cfg, cfg->smx_lanes, c, u, err) ||
 	       fu_unit_area(c, u, err) ? -1 : 0;
 }

@@ -20,13 +20,14 @@
 
 #include "config.h"
 #include "energy.h"
+#include "lib/slurp.h"
 
 #ifndef STASIM_SRC_DIR
 #define STASIM_SRC_DIR ""	/* no source tree: no synthesis */
 #endif
 
 #define AREA_CACHE_NAME "stasim/area-nangate45.tsv"
-#define AREA_FILE_MAX (1 << 20)	/* a table or cache file, bytes */
+#define AREA_FILE_MAX ((size_t)1 << 20)	/* a table or cache file, bytes */
 
 static int is_file(const char *p)
 {
@@ -35,34 +36,19 @@ static int is_file(const char *p)
 	return p[0] && stat(p, &st) == 0 && S_ISREG(st.st_mode);
 }
 
-/* The whole of file path (at most AREA_FILE_MAX bytes, NUL-ended) into
- * *text: 0; 1 when it cannot be opened; -1 with err when too long or out
- * of memory. */
-static int slurp(const char *path, char **text, struct sim_err *err)
+/* The text of table or cache file path into *text (NULL when the file
+ * does not exist and need not): 0, or -1 with err (unreadable, a
+ * directory or device, over AREA_FILE_MAX bytes, a NUL byte). */
+static int read_text(const char *path, int must_exist, char **text,
+		     struct sim_err *err)
 {
-	FILE *f = fopen(path, "r");
-	struct stat st;
-	size_t n, cap = AREA_FILE_MAX + 1;
+	struct slurp_caps caps = { AREA_FILE_MAX, 1024, 1 };
 
 	*text = NULL;
-	if (!f)
-		return 1;
-	/* a regular file's own size (+1 to see it grew), else the bound */
-	if (!fstat(fileno(f), &st) && S_ISREG(st.st_mode) &&
-	    (uint64_t)st.st_size < cap)
-		cap = (size_t)st.st_size + 1;
-	*text = malloc(cap + 1);
-	if (!*text) {
-		fclose(f);
-		return err_set(err, path, 0, "area", "out of memory");
-	}
-	n = fread(*text, 1, cap, f);
-	fclose(f);
-	if (n > AREA_FILE_MAX)
-		return err_set(err, path, 0, "area", "longer than %d bytes: "
-			       "not an area table", AREA_FILE_MAX);
-	(*text)[n] = '\0';
-	return 0;
+	if (!must_exist && access(path, F_OK) != 0)
+		return 0;
+	*text = slurp_or_err(path, caps, NULL, err);
+	return *text ? 0 : -1;
 }
 
 /* 1 when key is "-" or space-separated NAME=N words (N a whole number). */
@@ -152,7 +138,6 @@ int area_ctx_init(struct area_ctx *c, int synth, struct sim_err *err)
 	const char *tab = getenv("STASIM_AREA_TABLE");
 	char *ttext = NULL, *ctext = NULL;
 	uint32_t nt = 0, i;
-	int rc;
 
 	memset(c, 0, sizeof *c);
 	c->synth = synth && !(off && !strcmp(off, "0"));
@@ -169,19 +154,13 @@ int area_ctx_init(struct area_ctx *c, int synth, struct sim_err *err)
 		c->script[0] = '\0';
 	if (tab && tab[0]) {
 		snprintf(c->table_path, sizeof c->table_path, "%s", tab);
-		rc = slurp(tab, &ttext, err);
-		if (rc > 0)
-			err_set(err, tab, 0, "area", "cannot read the area "
-				"table (STASIM_AREA_TABLE): %s",
-				strerror(errno));
-		if (rc)
+		if (read_text(tab, 1, &ttext, err))
 			goto fail;
 	} else {
 		while (area_table[nt].comp)
 			nt++;
 	}
-	rc = slurp(c->cache, &ctext, err);
-	if (rc < 0)
+	if (read_text(c->cache, 0, &ctext, err))
 		goto fail;
 	c->e = malloc(sizeof *c->e * (nt + lines(ttext) + AREA_CACHE_MAX));
 	if (!c->e) {
@@ -194,10 +173,8 @@ int area_ctx_init(struct area_ctx *c, int synth, struct sim_err *err)
 		goto fail;
 	if (ctext)
 		parse_lines(c, ctext, c->cache, AREA_CACHE_MAX, 0, err);
-	/* one owned block of strings: the table file's, else the cache's */
-	c->text = ttext ? ttext : ctext;
-	if (ttext && ctext)
-		c->text2 = ctext;
+	c->table_text = ttext;	/* e[] points into both */
+	c->cache_text = ctext;
 	return 0;
 fail:
 	free(ttext);
@@ -211,10 +188,10 @@ fail:
 void area_ctx_free(struct area_ctx *c)
 {
 	free(c->e);
-	free(c->text);
-	free(c->text2);
+	free(c->table_text);
+	free(c->cache_text);
 	c->e = NULL;
-	c->text = c->text2 = NULL;
+	c->table_text = c->cache_text = NULL;
 	c->n = 0;
 }
 

@@ -101,7 +101,8 @@ struct area_ctx {
 				 * 0: scale it (run, sweep) */
 	uint32_t n;		/* entries in e[] */
 	struct area_entry *e;	/* the table, then the cache (owned) */
-	char *text, *text2;	/* the strings e[] points into (owned) */
+	char *table_text;	/* the table file's text (owned), or NULL */
+	char *cache_text;	/* the cache's text (owned), or NULL */
 	char est[AREA_EST_MAX];	/* what area_component estimated */
 	const char *why;	/* why a wanted synthesis did not run */
 };
@@ -110,9 +111,10 @@ struct area_ctx {
  * The table, cache and script of this installation (env: XDG_CACHE_HOME,
  * HOME; STASIM_AREA_TABLE names a table file read instead of the built-in
  * one; STASIM_AREA_SYNTH=0 turns synthesis off). Reads the table file and
- * the cache (bounded: AREA_CACHE_MAX lines). 0, or -1 with err (a table
- * file that cannot be read or has a bad line; out of memory). A missing
- * or unreadable cache is an empty one.
+ * the cache (bounded: 1 MiB each, AREA_CACHE_MAX cache lines). 0, or -1
+ * with err (a table file that cannot be read or has a bad line, a cache
+ * that exists but cannot be read; out of memory). A missing cache is an
+ * empty one; a bad cache line is skipped.
  */
 int area_ctx_init(struct area_ctx *c, int synth, struct sim_err *err);
 void area_ctx_free(struct area_ctx *c);

@@ -36,7 +36,8 @@ static const char hand_table[] =
 	"smx.rest\t" K_SMX "\t700\thand\n"
 	"vec.lane\tLATENCY=4\t20\thand\n"
 	"vec.rest\tLATENCY=4\t80\thand\n"
-	"gate.core\tGEMV=64 SORTERS=1\t9000\thand\n"
+	"gate.core\tGEMV=64\t8500\thand\n"
+	"gate.sorter\tGEMV=64\t500\thand\n"
 	"fu\t-\t50\thand\n";
 
 /* sta-default's 512 + 128 + 128 KiB of 8192 bits, each 0.346 um^2 of
@@ -63,8 +64,8 @@ static void area_text(const char *body, struct area_report *a)
 /* 32 x 32: 1024 PEs x 1000 + 32 rows x 100 + 32 cols x 10 + 5000 =
  * 1,032,520; the softmax unit 32 lanes x
  * 300 + 700 + a controller 50 = 10,350; the vector unit 32 x 20 + 80 + 50
- * = 770; the gate 9000 + its softmax data path 32 x 300 + 700 + 50 =
- * 19,350. */
+ * = 770; the gate's core 8500 + 1 sorter cell 500 + its softmax data
+ * path 32 x 300 + 700 + 50 = 19,350. */
 static void test_compose_default(void **state)
 {
 	struct scratch *s = *state;
@@ -82,18 +83,20 @@ static void test_compose_default(void **state)
 	assert_float_equal(a.total_um2, a.logic_um2 + SRAM_768K, 1e-3);
 }
 
-/* Lanes are instances: 8 softmax lanes and 4 vector lanes. */
+/* Lanes and sorter cells are instances: 8 softmax lanes, 4 vector lanes,
+ * 3 sorter cells. */
 static void test_compose_lanes(void **state)
 {
 	struct scratch *s = *state;
 	struct area_report a;
 
 	use_hand_table(s);
-	area_text("[softmax]\nlanes = 8\n[vector]\nlanes = 4\n", &a);
+	area_text("[softmax]\nlanes = 8\n[vector]\nlanes = 4\n[gate]\n"
+		  "sorters = 3\n", &a);
 	assert_float_equal(area_unit_um2(&a, "smx"), 8 * 300 + 700 + 50, 1e-6);
 	assert_float_equal(area_unit_um2(&a, "vec"), 4 * 20 + 80 + 50, 1e-6);
 	assert_float_equal(area_unit_um2(&a, "gate"),
-			   9000 + 8 * 300 + 700 + 50, 1e-6);
+			   8500 + 3 * 500 + 8 * 300 + 700 + 50, 1e-6);
 }
 
 /* 64 x 64 on the hand table: 4096 x 1000 + 64 x 100 + 64 x 10 + 5000 =
@@ -234,7 +237,8 @@ static void test_nearest_set(void **state)
 		   "sde.fixed\t" K_PE4 "\t0\n"
 		   "smx.lane\t" K_SMX "\t1\nsmx.rest\t" K_SMX "\t1\n"
 		   "vec.lane\tLATENCY=4\t1\nvec.rest\tLATENCY=4\t1\n"
-		   "gate.core\tGEMV=64 SORTERS=1\t1\nfu\t-\t1\n");
+		   "gate.core\tGEMV=64\t1\ngate.sorter\tGEMV=64\t1\n"
+		   "fu\t-\t1\n");
 	assert_int_equal(setenv("STASIM_AREA_TABLE", s->path, 1), 0);
 	assert_int_equal(setenv("XDG_CACHE_HOME", s->dir, 1), 0);
 	area_text("[engine]\nm_max = 8\nrows = 1\ncols = 1\n", &a);
@@ -441,8 +445,8 @@ static void run_text(const char *cfg, struct run_result *r, double *ns)
 /*
  * Leakage is area x density x time: on the hand table, a 2 x 2 engine at
  * 500 MHz (2 ns a cycle) is 9220 um^2 (4 x 1000 + 2 x 100 + 2 x 10 +
- * 5000), the softmax 1 lane 300 + 700 + 50, the gate 9000 + 1050, the
- * vector 1 lane 20 + 80 + 50; 3 x 64 KiB of SRAM is 1,572,864 bits; the
+ * 5000), the softmax 1 lane 300 + 700 + 50, the gate 8500 + 500 + 1050,
+ * the vector 1 lane 20 + 80 + 50; 3 x 64 KiB of SRAM is 1,572,864 bits; the
  * DMA leaks its table's 0.116 pJ per ns. A 4 x 4 engine (21,440 um^2:
  * 16 x 1000 + 4 x 100 + 4 x 10 + 5000) leaks 21440 / 9220 times as much
  * per ns.

@@ -1244,7 +1244,8 @@ static void test_area_column(void **state)
 		   "smx.rest\tALGORITHM=0 EXP_LATENCY=4 RECIP_LATENCY=8 DIVIDERS=2 "
 		   "DIV_LATENCY=19\t700\th\n"
 		   "vec.lane\tLATENCY=4\t20\th\nvec.rest\tLATENCY=4\t80\th\n"
-		   "gate.core\tGEMV=64 SORTERS=1\t9000\th\nfu\t-\t50\th\n");
+		   "gate.core\tGEMV=64\t8500\th\n"
+		   "gate.sorter\tGEMV=64\t500\th\nfu\t-\t50\th\n");
 	write_file(at(f, "area.ini"), "[sweep]\nbase = base.ini\n"
 		   "traces = t1.trace\n[keys]\nengine.rows = 4, 8\n");
 	assert_int_equal(setenv("STASIM_AREA_TABLE", at(f, "area.tsv"), 1), 0);

@@ -19,11 +19,11 @@
 #   smx   ALGORITHM EXP_LATENCY RECIP_LATENCY DIVIDERS DIV_LATENCY: the unit
 #         at 1 and 2 lanes: lane = a(2) - a(1), rest = a(1) - lane - fu
 #   vec   LATENCY: likewise, lane and rest
-#   gate  GEMV SORTERS: the unit at 2 lanes of the default online softmax:
-#         core = a - smx(2 lanes), the softmax unit's data path and
-#         controller at the same parameters (stasim adds the gate's
-#         softmax data path at the config's algorithm and lanes, and a
-#         controller)
+#   gate  GEMV: the unit at 2 lanes of the default online softmax with 1
+#         and 2 sorter cells: sorter = a(2) - a(1), core = a(1) - sorter
+#         - smx(2 lanes), the softmax unit's data path and controller at
+#         the same parameters (stasim adds the gate's sorters, its softmax
+#         data path at the config's algorithm and lanes, and a controller)
 #   fu    (no parameters): the shared controller rtl/fu.v
 # Tile bounds are make synth's (rows and row length 1024, 32 experts of
 # top-8 on 1024 tokens of width 1024). Missing NAME=VALUE words take the
@@ -42,11 +42,11 @@ mkdir -p "$work" || exit 1
 # the default config's values, then the caller's words
 N_MAX=4 M_MAX=16 ACT_BITS=8 WEIGHT_BITS=8
 ALGORITHM=0 EXP_LATENCY=4 RECIP_LATENCY=8 DIVIDERS=2 DIV_LATENCY=19
-LATENCY=4 GEMV=64 SORTERS=1
+LATENCY=4 GEMV=64
 for w in "$@"; do
 	case ${w%%=*} in
 	N_MAX|M_MAX|ACT_BITS|WEIGHT_BITS|ALGORITHM|EXP_LATENCY|RECIP_LATENCY|\
-DIVIDERS|DIV_LATENCY|LATENCY|GEMV|SORTERS)
+DIVIDERS|DIV_LATENCY|LATENCY|GEMV)
 		case ${w#*=} in
 		''|*[!0-9]*) echo "area.sh: $w: not a whole number" >&2; exit 1 ;;
 		esac
@@ -125,15 +125,20 @@ vec)
 	row vec.lane "LATENCY=$LATENCY" "$(calc "$a2 - $a1")" "$how"
 	row vec.rest "LATENCY=$LATENCY" "$(calc "2 * $a1 - $a2 - $fu")" "$how" ;;
 gate)
-	# the core: the unit at 2 lanes of the default online softmax, less
-	# that softmax unit at 2 lanes (its data path and controller: the
-	# gate's own controller is as big)
+	# the unit at 2 lanes of the default online softmax, with 1 and 2
+	# sorter cells: a sorter cell is the difference, the core what is
+	# left of the 1-sorter unit less its cell and that softmax unit at 2
+	# lanes (its data path and controller: the gate's own controller is
+	# as big)
 	ALGORITHM=0 EXP_LATENCY=4 RECIP_LATENCY=8 DIVIDERS=2 DIV_LATENCY=19
-	g=$(point gate "rtl/gate.v rtl/fu.v rtl/smx_online.v rtl/smx_ita.v" \
-		"E_MAX=32 K_MAX=8 T_MAX=1024 D_MAX=1024 GEMV=$GEMV SORTERS=$SORTERS LANES=2 ALGORITHM=$ALGORITHM EXP_LATENCY=$EXP_LATENCY RECIP_LATENCY=$RECIP_LATENCY DIVIDERS=$DIVIDERS DIV_LATENCY=$DIV_LATENCY") &&
-	a2=$(smx_pt 2) || exit 1
-	row gate.core "GEMV=$GEMV SORTERS=$SORTERS" "$(calc "$g - $a2")" \
-		"gate at 2 online lanes $g; smx online at 2 lanes $a2" ;;
+	gate_pt() {
+		point gate "rtl/gate.v rtl/fu.v rtl/smx_online.v rtl/smx_ita.v" \
+			"E_MAX=32 K_MAX=8 T_MAX=1024 D_MAX=1024 GEMV=$GEMV SORTERS=$1 LANES=2 ALGORITHM=$ALGORITHM EXP_LATENCY=$EXP_LATENCY RECIP_LATENCY=$RECIP_LATENCY DIVIDERS=$DIVIDERS DIV_LATENCY=$DIV_LATENCY"
+	}
+	g1=$(gate_pt 1) && g2=$(gate_pt 2) && a2=$(smx_pt 2) || exit 1
+	how="gate at 2 online lanes, 1 sorter $g1, 2 sorters $g2; smx online at 2 lanes $a2"
+	row gate.core "GEMV=$GEMV" "$(calc "2 * $g1 - $g2 - $a2")" "$how"
+	row gate.sorter "GEMV=$GEMV" "$(calc "$g2 - $g1")" "$how" ;;
 fu)
 	fu=$(fu_pt) || exit 1
 	row fu "-" "$fu" "fu" ;;

@@ -15,7 +15,7 @@ tmp=$out.tmp
 # the engine of sta-default.ini, the gate and controller of every config,
 # the ita softmax (tests/attention-table.sh runs every algorithm)
 sets1="sde N_MAX=4 M_MAX=16 ACT_BITS=8 WEIGHT_BITS=8
-gate GEMV=64 SORTERS=1
+gate GEMV=64
 fu
 smx ALGORITHM=1 EXP_LATENCY=4 RECIP_LATENCY=8 DIVIDERS=2 DIV_LATENCY=19
 sde N_MAX=4 M_MAX=8 ACT_BITS=8 WEIGHT_BITS=8
@@ -26,8 +26,8 @@ sde N_MAX=4 M_MAX=16 ACT_BITS=16 WEIGHT_BITS=8"
 sets2="sde N_MAX=2 M_MAX=8 ACT_BITS=8 WEIGHT_BITS=8
 smx ALGORITHM=0 EXP_LATENCY=4 RECIP_LATENCY=8 DIVIDERS=2 DIV_LATENCY=19
 vec LATENCY=4
-gate GEMV=32 SORTERS=1
-gate GEMV=1 SORTERS=1"
+gate GEMV=32
+gate GEMV=1"
 
 queue() {
 	echo "$1" | while read -r u ps; do
