@@ -93,6 +93,9 @@ done
 # the area file does not list
 stats() { awk -v area="$AREA" -f rtl/synth/stats.awk "$out/$1.log"; }
 
+# calc_ratio A B: A / B to one decimal
+calc_ratio() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.1f", b ? a / b : 0 }'; }
+
 # lanes NAME: what one more lane of softmax unit NAME adds (its
 # SYNTH_SMX_LANES-lane run less its one-lane run, per lane), and the unit
 # at the default config's lanes by that slope: "cells levels um2 cells@L
@@ -108,15 +111,18 @@ lanes() {
 		printf "%.0f %.1f %.1f %.0f %.0f %.1f\n", dc, dl, da,
 			c2 + (L - k) * dc, l2 + (L - k) * dl, a2 + (L - k) * da }'
 }
-# the report: the table (stdout and report.txt) and report.json
-row() { printf '%-11s %9s %7s %7s %12s %7s  %s\n' "$@"; }
+# the report: the table (stdout and report.txt) and report.json; "x PE"
+# is a unit's depth over the PE's, which sets the engine's clock: a unit
+# at 3 x PE would need three times the PE's cycle time
+row() { printf '%-12s %9s %7s %7s %6s %12s %7s  %s\n' "$@"; }
+pe_lv=$(stats sde_pe | cut -d' ' -f3)
 {
-	row unit cells FFs levels "area um^2" "time s" parameters
+	row unit cells FFs levels "x PE" "area um^2" "time s" parameters
 	for m in $names; do
 		s=$(stats "$m") || { echo "synth: $m: no stat or ltp, or gates without an area:$s"; exit 1; }
 		set -- $s
-		row "$m" "$1" "$2" "$3" "$4" "$(awk '{ printf "%.1f", $1 / 1000 }' "$out/$m.ms")" \
-			"$(field "$m" 4)"
+		row "$m" "$1" "$2" "$3" "$(calc_ratio "$3" "$pe_lv")" "$4" \
+			"$(awk '{ printf "%.1f", $1 / 1000 }' "$out/$m.ms")" "$(field "$m" 4)"
 	done
 } >"$out/report.txt" || { cat "$out/report.txt"; exit 1; }
 
@@ -133,7 +139,8 @@ row() { printf '%-11s %9s %7s %7s %12s %7s  %s\n' "$@"; }
 		shift 4
 		printf '%s\n    "%s": {"top": "%s", "parameters": {%s},\n' "$sep" "$m" "$(field "$m" 2)" "$ps"
 		set -- $(stats "$m")
-		printf '      "cells": %s, "flip_flops": %s, "ltp_levels": %s, "area_um2": %s,\n' "$1" "$2" "$3" "$4"
+		printf '      "cells": %s, "flip_flops": %s, "ltp_levels": %s, "levels_over_pe": %s, "area_um2": %s,\n' \
+			"$1" "$2" "$3" "$(calc_ratio "$3" "$pe_lv")" "$4"
 		shift 4
 		printf '      "seconds": %s, "cell_counts": %s}' \
 			"$(awk '{ printf "%.1f", $1 / 1000 }' "$out/$m.ms")" "$*"
