@@ -236,6 +236,26 @@ static int same_exact(const char *exact, const char *a, const char *b)
 	return 1;
 }
 
+/* Append "NAME KEY (from FROM)" to c->est; when it no longer fits, end
+ * the list with "; ..." (the report then says that more were scaled). */
+static void note_estimate(struct area_ctx *c, const char *name,
+			  const char *key, const char *from)
+{
+	size_t l = strlen(c->est), room = sizeof c->est - l;
+	char one[AREA_EST_MAX];
+	int n;
+
+	snprintf(one, sizeof one, "%s %s (from %s)", name, key, from);
+	if ((l >= 5 && !strcmp(c->est + l - 5, "; ...")) || strstr(c->est, one))
+		return;	/* full, or already listed (the gate's softmax) */
+	n = snprintf(c->est + l, room, "%s%s", l ? "; " : "", one);
+	if (n < 0 || (size_t)n >= room) {
+		c->est[l] = '\0';
+		snprintf(c->est + (l + 6 > sizeof c->est ? sizeof c->est - 6 : l),
+			 6, "; ...");
+	}
+}
+
 /*
  * comp at key scaled from the nearest set of comp (the least |log| of the
  * size ratio; the first of equals, so the table before the cache) into
@@ -246,7 +266,6 @@ static int scale(struct area_ctx *c, const struct area_comp *comp,
 {
 	const struct area_entry *best = NULL;
 	double want = comp->size(key), bd = 0, d;
-	size_t l = strlen(c->est);
 	uint32_t i;
 
 	if (!(want > 0) || !isfinite(want))
@@ -270,8 +289,7 @@ static int scale(struct area_ctx *c, const struct area_comp *comp,
 	if (!best)
 		return -1;
 	*um2 = best->um2 * want / comp->size(best->key);
-	snprintf(c->est + l, sizeof c->est - l, "%s%s %s (from %s)",
-		 l ? "; " : "", comp->name, key, best->key);
+	note_estimate(c, comp->name, key, best->key);
 	return 0;
 }
 

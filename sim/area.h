@@ -40,7 +40,7 @@
 #define AREA_UNITS_MAX (UNIT_MAX + 1)	/* compute units and the SRAM */
 #define AREA_KEY_MAX 160		/* a parameter set, as NAME=VALUE words */
 #define AREA_CACHE_MAX 256		/* user cache lines read */
-#define AREA_EST_MAX 400		/* the estimated components, as text */
+#define AREA_EST_MAX 1600		/* the estimated components, as text */
 
 /* One synthesized component at one parameter set. */
 struct area_entry {

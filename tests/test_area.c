@@ -247,6 +247,25 @@ static void test_nearest_set(void **state)
 	assert_non_null(strstr(a.estimated, "(from " K_PE4 ")"));
 }
 
+/* The softmax and gate units share the softmax data path: scaled once,
+ * listed once (an exp_latency the hand table lacks; a lane is taken as
+ * the same size, so the areas stay the table's). */
+static void test_estimate_listed_once(void **state)
+{
+	struct scratch *s = *state;
+	struct area_report a;
+	const char *p;
+
+	use_hand_table(s);
+	area_text("[softmax]\nexp_latency = 6\nlanes = 2\n", &a);
+	assert_non_null(p = strstr(a.estimated, "smx.lane ALGORITHM=0 "
+				   "EXP_LATENCY=6 "));
+	assert_null(strstr(p + 1, "smx.lane"));
+	assert_float_equal(area_unit_um2(&a, "smx"), 2 * 300 + 700 + 50, 1e-6);
+	assert_float_equal(area_unit_um2(&a, "gate"),
+			   8500 + 500 + 2 * 300 + 700 + 50, 1e-6);
+}
+
 /* An online lane is not scaled into an ita lane: with no ita set in the
  * table, a run of the ita softmax stops before running (exit 2), one line
  * naming the component and the command that synthesizes it. */
@@ -521,6 +540,7 @@ int main(void)
 		scratch_test(test_sram_formula),
 		scratch_test(test_missing_is_estimated),
 		scratch_test(test_nearest_set),
+		scratch_test(test_estimate_listed_once),
 		scratch_test(test_no_set_to_scale_from),
 		scratch_test(test_user_cache),
 		scratch_test(test_area_command_csv),
