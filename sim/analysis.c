@@ -194,8 +194,8 @@ int an_non_key(const char *name)
 	size_t i;
 
 	if (!strcmp(name, "point") || !strcmp(name, "status") ||
-	    !strcmp(name, "error"))
-		return 1;
+	    !strcmp(name, "error") || !strcmp(name, "area_estimated"))
+		return 1;	/* area_estimated: a property of area_mm2 */
 	for (i = 0; results_numeric[i]; i++)
 		if (!strcmp(name, results_numeric[i]))
 			return 1;

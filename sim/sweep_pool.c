@@ -131,6 +131,7 @@ static void run_point(const struct sw_run *s, uint64_t id, struct sw_result *r)
 				     ((double)rr.cycles * (double)peak) : 0;
 	r->dram_bytes = rr.total.dram_rd + rr.total.dram_wr;
 	r->area_mm2 = rr.area.total_um2 / 1e6;
+	r->area_estimated = rr.area.estimated[0] != '\0';
 	r->status = rr.failed ? ST_FAILED : ST_OK;
 	if (rr.failed)
 		snprintf(r->error, sizeof r->error, "check failed: %s",

@@ -140,14 +140,15 @@ static void csv_row(const struct sw_run *s, const struct sw_result *r,
 		buf_field(b, s->sp.key[i].val.s[idx[i]]);
 	}
 	if (r->numbers)
-		buf_printf(b, ",%llu,%.6f,%.3f,%.10g,%llu,%llu,%.4f,%llu,%.6f",
+		buf_printf(b, ",%llu,%.6f,%.3f,%.10g,%llu,%llu,%.4f,%llu,%.6f,%d",
 			   (unsigned long long)r->cycles, r->latency_us,
 			   r->energy_pj, r->energy_pj * r->latency_us,
 			   (unsigned long long)r->macs,
 			   (unsigned long long)r->dense_macs, r->utilization_pct,
-			   (unsigned long long)r->dram_bytes, r->area_mm2);
+			   (unsigned long long)r->dram_bytes, r->area_mm2,
+			   r->area_estimated);
 	else
-		buf_add(b, ",,,,,,,,,", 9);
+		buf_add(b, ",,,,,,,,,,", 10);
 	buf_printf(b, ",%s,", sw_status_names[r->status]);
 	buf_field(b, r->error);
 	buf_printf(b, ",%s\n", STASIM_VERSION);

@@ -33,6 +33,8 @@ struct sw_result {
 	double energy_pj;		/* total energy */
 	double utilization_pct;		/* 100 macs / (cycles * peak MACs per cycle) */
 	double area_mm2;		/* the point's config's area (sim/area.h) */
+	int area_estimated;		/* 1: a component of it was scaled, not
+					 * synthesized at its parameters */
 	char error[1400];		/* invalid, failed: what went wrong */
 };
 

@@ -20,14 +20,14 @@
 #define SW_JOBS_MAX 256			/* worker processes */
 #define SW_NAME_MAX 96			/* a swept key's name, with its NUL */
 #define SW_HEAD_COLS 8			/* result columns before the key columns */
-#define SW_TAIL_COLS 12			/* result columns after the key columns */
+#define SW_TAIL_COLS 13			/* result columns after the key columns */
 #define SW_SEEN 4			/* keys of [sweep] */
 
 /* The fixed columns of a results file, before and after the keys. */
 #define SW_CSV_HEAD "point,config,trace,model,nm,seq,mode,seed"
 #define SW_CSV_TAIL "cycles,latency_us,energy_pj,edp_pj_us,macs," \
-	"dense_macs,utilization_pct,dram_bytes,area_mm2,status,error," \
-	"stasim_version"
+	"dense_macs,utilization_pct,dram_bytes,area_mm2,area_estimated," \
+	"status,error,stasim_version"
 enum { SW_COL_POINT, SW_COL_CONFIG, SW_COL_TRACE };
 
 struct sw_list {

@@ -65,7 +65,7 @@ static const char spec_main[] =
 static const char header_main[] =
 	"point,config,trace,model,nm,seq,mode,seed,engine.rows,"
 	"dram.bandwidth_gbps,cycles,latency_us,energy_pj,edp_pj_us,macs,"
-	"dense_macs,utilization_pct,dram_bytes,area_mm2,status,error,"
+	"dense_macs,utilization_pct,dram_bytes,area_mm2,area_estimated,status,error,"
 	"stasim_version";
 
 /* ------------------------------------------------------------------ */
@@ -727,7 +727,7 @@ static void test_merge_errors(void **state)
 	write_file(at(f, "hdr.csv"), "point,config,trace,model,nm,seq,mode,"
 		   "seed,engine.rows,engine.cols,cycles,latency_us,energy_pj,"
 		   "edp_pj_us,macs,dense_macs,utilization_pct,dram_bytes,area_mm2,"
-		   "status,error,stasim_version\n");
+		   "area_estimated,status,error,stasim_version\n");
 	assert_int_equal(call(f, merge_cmd, "merge %s %s -o %s",
 			      at(f, "single.csv"), at(f, "hdr.csv"),
 			      at(f, "m.csv")), 2);
@@ -1224,15 +1224,16 @@ static void test_cli_gnu_parallel(void **state)
  * row edges x 100 + 32 column edges x 10 + 5000 = 133,720; rows 8:
  * 262,120; each plus the
  * softmax (32 x 300 + 700 + 50), vector (32 x 20 + 80 + 50) and gate
- * (9000 + 32 x 300 + 700 + 50) units, 30,470, and 768 KiB of SRAM at
- * 0.346 um^2 a bit over 0.655: 3.487616 and 3.616016 mm^2.
+ * (8500 + 500 + 32 x 300 + 700 + 50) units, 30,470, and 768 KiB of SRAM
+ * at 0.346 um^2 a bit over 0.655: 3.487616 and 3.616016 mm^2. At n_max 8
+ * the table has no PE: its area is scaled (area_estimated 1, and larger).
  */
 static void test_area_column(void **state)
 {
 	static const char *const want[] = { "3.487616", "3.616016" };
 	struct fix *f = *state;
 	struct csv c;
-	int r, id;
+	int r, rows;
 
 	write_file(at(f, "area.tsv"),
 		   "sde.pe\tN_MAX=4 M_MAX=16 ACT_BITS=8 WEIGHT_BITS=8\t1000\th\n"
@@ -1247,7 +1248,8 @@ static void test_area_column(void **state)
 		   "gate.core\tGEMV=64\t8500\th\n"
 		   "gate.sorter\tGEMV=64\t500\th\nfu\t-\t50\th\n");
 	write_file(at(f, "area.ini"), "[sweep]\nbase = base.ini\n"
-		   "traces = t1.trace\n[keys]\nengine.rows = 4, 8\n");
+		   "traces = t1.trace\n[keys]\nengine.rows = 4, 8\n"
+		   "engine.n_max = 4, 8\n");
 	assert_int_equal(setenv("STASIM_AREA_TABLE", at(f, "area.tsv"), 1), 0);
 	assert_int_equal(setenv("XDG_CACHE_HOME", f->dir, 1), 0);
 	assert_int_equal(call(f, sweep_cmd, "sweep %s -o %s",
@@ -1255,11 +1257,21 @@ static void test_area_column(void **state)
 	unsetenv("STASIM_AREA_TABLE");
 	unsetenv("XDG_CACHE_HOME");
 	csv_read(at(f, "area.csv"), &c);
-	assert_int_equal(c.n, 3);
-	for (r = 1; r < 3; r++) {
-		id = atoi(c.f[r][col(&c, "point")]);
+	assert_int_equal(c.n, 5);
+	for (r = 1; r < 5; r++) {
+		const char *est = c.f[r][col(&c, "area_estimated")];
+
+		rows = atoi(c.f[r][col(&c, "engine.rows")]);
 		assert_string_equal(c.f[r][col(&c, "status")], "ok");
-		assert_string_equal(c.f[r][col(&c, "area_mm2")], want[id]);
+		if (!strcmp(c.f[r][col(&c, "engine.n_max")], "4")) {
+			assert_string_equal(c.f[r][col(&c, "area_mm2")],
+					    want[rows == 8]);
+			assert_string_equal(est, "0");
+		} else {
+			assert_true(atof(c.f[r][col(&c, "area_mm2")]) >
+				    atof(want[rows == 8]));
+			assert_string_equal(est, "1");
+		}
 	}
 	free(c.text);
 }
