@@ -1,7 +1,8 @@
 #!/bin/sh
 # area.sh UNIT [NAME=VALUE ...] - the component areas of one unit at one
-# parameter set, as lines of stasim's area table (configs/area/nangate45.tsv,
-# docs/ppa.md "Area"): COMPONENT<TAB>PARAMETERS<TAB>AREA_UM2<TAB>HOW.
+# parameter set, as lines of an area table (the user cache; make
+# area-table turns them into sim/area_table.c; docs/ppa.md "Area"):
+# COMPONENT<TAB>PARAMETERS<TAB>AREA_UM2<TAB>HOW.
 #
 # Each component is separated by synthesizing its unit at a few sizes with
 # the one flow of `make synth` (rtl/synth/flow.ys, areas priced by
