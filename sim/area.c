@@ -20,6 +20,7 @@
 
 #include "config.h"
 #include "energy.h"
+#include "lib/path.h"
 #include "lib/slurp.h"
 
 #ifndef STASIM_SRC_DIR
@@ -293,25 +294,6 @@ static int scale(struct area_ctx *c, const struct area_comp *comp,
 	return 0;
 }
 
-/* 1 when prog is an executable file in a directory of $PATH. */
-static int on_path(const char *prog)
-{
-	const char *p = getenv("PATH");
-	char buf[1024];
-
-	if (strchr(prog, '/'))
-		return access(prog, X_OK) == 0;
-	while (p && *p) {
-		size_t n = strcspn(p, ":");
-
-		snprintf(buf, sizeof buf, "%.*s/%s", (int)n, n ? p : ".", prog);
-		if (access(buf, X_OK) == 0)
-			return 1;
-		p += n + (p[n] == ':');
-	}
-	return 0;
-}
-
 /* Append s single-quoted for sh to buf. */
 static void sh_quote(char *buf, size_t n, const char *s)
 {
@@ -332,32 +314,21 @@ static void sh_quote(char *buf, size_t n, const char *s)
 	buf[l] = '\0';
 }
 
-/* mkdir -p of path's directory. */
-static void make_parent(const char *path)
-{
-	char d[1200];
-	char *p;
-
-	snprintf(d, sizeof d, "%s", path);
-	for (p = d + 1; (p = strchr(p, '/')); p++) {
-		*p = '\0';
-		mkdir(d, 0777);
-		*p = '/';
-	}
-}
-
 /* Run rtl/synth/area.sh for unit at key; append its table lines to the
  * cache and to c's entries. 0, or -1 with err. */
 static int synthesize(struct area_ctx *c, const struct area_comp *comp,
 		      const char *key, struct sim_err *err)
 {
-	char cmd[4096] = "AREA_WORK=", work[1100], line[1024];
+	char cmd[4096] = "AREA_WORK=", work[1100], dir[1024], line[1024];
 	struct area_ctx again;
 	FILE *p;
 	int fd, rc;
 
 	snprintf(work, sizeof work, "%s.work", c->cache);
-	make_parent(work);
+	snprintf(dir, sizeof dir, "%s", c->cache);
+	*strrchr(dir, '/') = '\0';	/* the cache's directory: never "" */
+	if (path_make_dirs(dir, comp->name, err))
+		return -1;
 	sh_quote(cmd, sizeof cmd, work);
 	strncat(cmd, " sh ", sizeof cmd - strlen(cmd) - 1);
 	sh_quote(cmd, sizeof cmd, c->script);
@@ -393,6 +364,7 @@ int area_component(struct area_ctx *c, const struct area_comp *comp,
 {
 	const struct area_entry *e = find(c, comp->name, key);
 	const char *yosys = getenv("YOSYS");
+	char exe[1024];
 
 	if (e) {
 		*um2 = e->um2;
@@ -402,7 +374,7 @@ int area_component(struct area_ctx *c, const struct area_comp *comp,
 		yosys = "yosys";
 	if (c->synth && !c->script[0])
 		c->why = "no source tree to synthesize from";
-	else if (c->synth && !on_path(yosys))
+	else if (c->synth && path_find_exe(yosys, exe, sizeof exe))
 		c->why = "yosys is not installed";
 	if (c->synth && !c->why) {
 		if (synthesize(c, comp, key, err))

@@ -24,28 +24,6 @@
 
 extern char **environ;
 
-/* Full path of gnuplot on PATH into buf; 0, or -1 when it is not there. */
-int gp_find(char *buf, size_t len)
-{
-	const char *p = getenv("PATH"), *e;
-
-	if (!p)
-		p = "/usr/local/bin:/usr/bin:/bin";
-	for (;; p = e + 1) {
-		e = strchr(p, ':');
-		if (!e)
-			e = p + strlen(p);
-		snprintf(buf, len, "%.*s/gnuplot", (int)(e - p),
-			 e == p ? "." : p);
-		if (e == p)
-			snprintf(buf, len, "./gnuplot");
-		if (access(buf, X_OK) == 0)
-			return 0;
-		if (!*e)
-			return -1;
-	}
-}
-
 int gp_work_open(struct gp_work *w, struct sim_err *err)
 {
 	const char *t = getenv("TMPDIR");
@@ -163,32 +141,6 @@ int gp_run(const char *gp, const char *script, const char *log,
 			       "%d): %s", WEXITSTATUS(st), msg);
 	return err_set(err, "gnuplot", 0, "", "killed by signal %d",
 		       WTERMSIG(st));
-}
-
-/* mkdir -p. Returns 0 or -1 with err (field -o). */
-int gp_make_dirs(const char *dir, struct sim_err *err)
-{
-	char p[1024];
-	struct stat sb;
-	size_t i;
-
-	if (snprintf(p, sizeof p, "%s", dir) >= (int)sizeof p)
-		return err_set(err, dir, 0, "-o", "path too long");
-	for (i = 1; p[i]; i++) {
-		if (p[i] != '/')
-			continue;
-		p[i] = 0;
-		if (mkdir(p, 0777) && errno != EEXIST)
-			return err_set(err, p, 0, "-o", "cannot create "
-				       "directory: %s", strerror(errno));
-		p[i] = '/';
-	}
-	if (mkdir(p, 0777) && errno != EEXIST)
-		return err_set(err, dir, 0, "-o", "cannot create directory: %s",
-			       strerror(errno));
-	if (stat(p, &sb) || !S_ISDIR(sb.st_mode))
-		return err_set(err, dir, 0, "-o", "not a directory");
-	return 0;
 }
 
 /* path opened for writing, or NULL with err "PATH: cannot create: ...". */

@@ -17,8 +17,6 @@ struct gp_work {
 	int n;			/* how many */
 };
 
-/* Full path of gnuplot on PATH into buf; 0, or -1 when it is not there. */
-int gp_find(char *buf, size_t len);
 
 /* Create the work directory. 0, or -1 with err. */
 int gp_work_open(struct gp_work *w, struct sim_err *err);
@@ -48,8 +46,6 @@ void gp_label(FILE *f, const char *s);
 int gp_run(const char *gp, const char *script, const char *log,
 	   struct sim_err *err);
 
-/* mkdir -p. Returns 0 or -1 with err (field -o). */
-int gp_make_dirs(const char *dir, struct sim_err *err);
 
 /* Figure formats (bits): PNG for screens, SVG and PDF for papers. */
 enum { GP_PNG = 1, GP_SVG = 2, GP_PDF = 4, GP_ALL = 7 };

@@ -23,6 +23,7 @@
 
 #include "filter.h"
 #include "gnuplot.h"
+#include "lib/path.h"
 #include "lib/buf.h"
 #include "lib/json.h"
 #include "pareto.h"
@@ -480,7 +481,7 @@ static int plot_csv(const struct results *c, const struct filt *flt,
 	s.byc = by ? results_col(c, by) : -1;
 	space_data(&s);
 	space_layout(&s);
-	if (gp_make_dirs(fig->dir, &err) || gp_work_open(&wk, &err))
+	if (path_make_dirs(fig->dir, "-o", &err) || gp_work_open(&wk, &err))
 		goto fail;
 	body = gp_work_file(&wk, "body.gp");
 	if (!(f = gp_create(body, &err)))
@@ -693,7 +694,7 @@ int plot_cmd(int argc, char **argv)
 		plot_ops_read(a.rep, &root, &ops, &err);
 	if (rc)
 		rc = err_print("stasim", &err, SIM_EXIT_USAGE);
-	else if (gp_find(gp, sizeof gp)) {
+	else if (path_find_exe("gnuplot", gp, sizeof gp)) {
 		fputs("stasim: plot: gnuplot not found on PATH: install "
 		      "gnuplot-nox ('make deps' or 'apt-get install "
 		      "gnuplot-nox')\n", stderr);

@@ -21,6 +21,7 @@
 
 #include "analysis.h"
 #include "lib/buf.h"
+#include "lib/path.h"
 
 #define OPS_W_MIN 5.5		/* figure width, inches */
 #define OPS_W_MAX 7.16		/* a page's width */
@@ -452,7 +453,7 @@ int plot_ops_draw(const char *path, const struct json_val *root,
 	FILE *f = NULL, *g = NULL;
 	int rc;
 
-	if (gp_make_dirs(fig->dir, &err) || gp_work_open(&wk, &err))
+	if (path_make_dirs(fig->dir, "-o", &err) || gp_work_open(&wk, &err))
 		goto fail;
 	dat = gp_work_file(&wk, "ops.dat");
 	body = gp_work_file(&wk, "body.gp");
