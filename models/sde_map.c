@@ -14,7 +14,6 @@
 
 #include "dma.h"
 #include "sde.h"
-#include "../sim/area.h"
 #include "../sim/energy.h"
 
 uint64_t sde_w_bytes(const struct plan_op *p, uint64_t klen, uint64_t cols)
@@ -343,7 +342,7 @@ void sde_map_estimate(const struct config *cfg, const struct plan_op *p,
 	uint64_t last_store = 0, sram = 0;	/* last_store: its channel cycles */
 	uint64_t pa = UINT64_MAX, pw = UINT64_MAX;	/* resident blocks */
 	const struct energy_table *e = &cfg->energy;
-	double leak = 0, rate[CONFIG_EU_MAX];
+	double leak = 0;
 
 	q.lat = config_dram_latency_cycles(cfg);
 	q.bpc_fx = config_dram_bpc_fx(cfg);
@@ -392,9 +391,8 @@ void sde_map_estimate(const struct config *cfg, const struct plan_op *p,
 	if (p->psum)	/* a 32-bit read-modify-write of the chain per slice */
 		sram += (uint64_t)p->heads * p->m * p->n * 8 * (p->n_kt - 1);
 	/* the whole design leaks while the op runs (pJ per ns) */
-	area_leak_rates(unit_registry_default(), cfg, rate);
 	for (h = 0; h < CONFIG_EU_MAX; h++)
-		leak += rate[h];
+		leak += cfg->leak_pj_ns[h];
 	c->pj = (double)c->dram * 8 * e->dram_pj_per_bit +
 		(double)sram * energy_sram_pj_per_byte(e, 32) +
 		(double)c->cycles * 1000.0 / cfg->clock_mhz * leak;

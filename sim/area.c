@@ -460,24 +460,6 @@ int area_of(const struct unit_registry *reg, const struct config *cfg,
 	return rc;
 }
 
-void area_leak_rates(const struct unit_registry *reg,
-		     const struct config *cfg, double *rate)
-{
-	struct area_report a;
-	struct config c;
-	struct sim_err err;
-
-	if (cfg->leak_set) {
-		memcpy(rate, cfg->leak_pj_ns, sizeof cfg->leak_pj_ns);
-		return;
-	}
-	c = *cfg;
-	if (area_of(reg, cfg, &a, &err))
-		memset(&a, 0, sizeof a);	/* run_sim has said so */
-	area_leakage(reg, &a, &c);
-	memcpy(rate, c.leak_pj_ns, sizeof c.leak_pj_ns);
-}
-
 /* nW x ns = 1e-18 J = 1e-6 pJ */
 #define PJ_PER_NW_NS 1e-6
 
@@ -498,7 +480,6 @@ void area_leakage(const struct unit_registry *reg, const struct area_report *a,
 				   bits;
 	/* the table's pJ per cycle at the 1 GHz reference: pJ per ns */
 	cfg->leak_pj_ns[EU_DRAM] = t->leak_dma_pj_per_cycle;
-	cfg->leak_set = 1;
 }
 
 double area_unit_um2(const struct area_report *a, const char *name)

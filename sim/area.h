@@ -160,15 +160,10 @@ double area_unit_um2(const struct area_report *a, const char *name);
  * Leakage power from area (docs/ppa.md "Leakage"): each compute unit's
  * logic area x cfg's [leakage] logic_nw_per_um2, the buffers' bits x
  * sram_nw_per_bit, the DMA's dma_pj_per_cycle; as pJ per ns, indexed by
- * enum energy_unit, into cfg->leak_pj_ns (cfg->leak_set = 1).
+ * enum energy_unit, into cfg->leak_pj_ns.
  */
 void area_leakage(const struct unit_registry *reg, const struct area_report *a,
 		  struct config *cfg);
-
-/* cfg's leakage rates (CONFIG_EU_MAX of them, pJ per ns) into rate:
- * cfg->leak_pj_ns when set, else worked out from cfg's area now. */
-void area_leak_rates(const struct unit_registry *reg,
-		     const struct config *cfg, double *rate);
 
 enum area_format { AREA_TXT, AREA_JSON, AREA_CSV };
 /* "txt" | "json" | "csv": 0, or -1. */

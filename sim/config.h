@@ -144,8 +144,8 @@ struct config {
 
 	/* derived, not read: leakage power per energy unit (enum
 	 * energy_unit) in pJ per ns, from the config's area (sim/area.h
-	 * area_leakage; run_sim sets it on its copy of the config) */
-	int leak_set;
+	 * area_leakage). run_sim sets it on its copy of the config, and
+	 * energy and the mapper run only inside run_sim. */
 	double leak_pj_ns[CONFIG_EU_MAX];
 };
 

@@ -3,9 +3,10 @@
  *
  * Each compute unit prices its own actions (struct unit_class: dyn_pj;
  * the DMA: models/dma_unit.c); this file adds the SRAM buffers, leakage
- * from the design's area (sim/area.h area_leakage) and sums. SRAM cost per access depends on the bank
- * size: the table gives 64-bit access energy at 8 KiB, 32 KiB and 1 MiB and
- * we interpolate linearly in log2(size), clamping outside. A
+ * at the powers run_sim derived from the design's area (sim/area.h
+ * area_leakage) and sums. SRAM cost per access depends on the bank size:
+ * the table gives 64-bit access energy at 8 KiB, 32 KiB and 1 MiB and we
+ * interpolate linearly in log2(size), clamping outside. A
  * double-buffered buffer is two banks of half its size.
  */
 #include "energy.h"
@@ -13,7 +14,6 @@
 #include <math.h>
 #include <string.h>
 
-#include "area.h"
 #include "../models/dma_unit.h"
 
 const char *energy_unit_name(enum energy_unit u)
@@ -67,23 +67,20 @@ double energy_nl_pj(const struct energy_table *t, const struct nl_actions *a)
 	       a->add * t->add32_pj;
 }
 
-void energy_op(const struct unit_registry *reg, const struct config *cfg,
-	       const struct op_stats *s, const struct plan_op *p,
-	       struct energy_op *e)
+void energy_op(const struct config *cfg, const struct op_stats *s,
+	       const struct plan_op *p, struct energy_op *e)
 {
 	/* leakage is a power: pJ per ns times the op's ns */
 	double ns = (double)s->attr_cycles * 1000.0 / cfg->clock_mhz;
-	double leak[CONFIG_EU_MAX];
 	int u;
 
 	memset(e, 0, sizeof *e);
-	area_leak_rates(reg, cfg, leak);
 	e->dyn_pj[p->uc->eu] = p->uc->dyn_pj(cfg, s, p);
 	e->dyn_pj[EU_SRAM] = sram_dynamic(cfg, s);
 	e->dyn_pj[EU_DRAM] = dma_unit_dyn_pj(cfg, s);
 	e->total_pj = 0;
 	for (u = 0; u < EU_COUNT; u++) {
-		e->leak_pj[u] = ns * leak[u];
+		e->leak_pj[u] = ns * cfg->leak_pj_ns[u];
 		e->total_pj += e->dyn_pj[u] + e->leak_pj[u];
 	}
 }

@@ -29,10 +29,9 @@ const char *energy_unit_name(enum energy_unit u);
 double energy_sram_pj_per_byte(const struct energy_table *t, double kib);
 /* pJ of counted non-linear actions (vector, softmax and gate units). */
 double energy_nl_pj(const struct energy_table *t, const struct nl_actions *a);
-/* Price one op's counted actions: p's unit prices its own, every unit of
- * reg leaks over the op's cycles, then SRAM and DRAM. */
-void energy_op(const struct unit_registry *reg, const struct config *cfg,
-	       const struct op_stats *s, const struct plan_op *p,
-	       struct energy_op *e);
+/* Price one op's counted actions: p's unit prices its own, then SRAM and
+ * DRAM; every unit leaks over the op's cycles at cfg->leak_pj_ns. */
+void energy_op(const struct config *cfg, const struct op_stats *s,
+	       const struct plan_op *p, struct energy_op *e);
 
 #endif

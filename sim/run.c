@@ -165,7 +165,7 @@ static void collect(struct run_top *u, const struct config *cfg,
 		s->busy = u->op_busy[x] - s->bp;
 		s->stall = u->op_stall[x] + s->bp;
 		bp[p->unit] += s->bp;
-		energy_op(u->units, cfg, s, p, &r->xenergy[x]);
+		energy_op(cfg, s, p, &r->xenergy[x]);
 		add_stats(&r->ops[p->trace_op], s);
 		add_energy(&r->energy[p->trace_op], &r->xenergy[x]);
 		add_stats(&r->total, s);
@@ -539,7 +539,7 @@ static int alone(const struct config *cfg, const struct trace *t, uint32_t i,
 	so.dump_dir = NULL;
 	so.timeline = NULL;
 	so.seed = o->seed;
-	rc = run_sim(cfg, &one, &so, &r, err);
+	rc = run_leaking(cfg, &one, &so, &r, err);	/* cfg: run_sim's copy */
 	*cycles = r.cycles;
 	run_free(&r);
 	one.assign = NULL;
