@@ -48,14 +48,8 @@ void fu_unit_counters(const void *self, uint64_t *busy, uint64_t *stall)
 	*stall = u->stall_cycles;
 }
 
-static double fu_size(const char *k)
-{
-	(void)k;
-	return 1;
-}
-
 /* rtl/fu.v has no parameters: one set, always in the table */
-static const struct area_comp fu_comp = { "fu", "fu", "", fu_size };
+static const struct area_comp fu_comp = { "fu", "fu", "", NULL };
 
 int fu_unit_area(struct area_ctx *c, struct area_unit *u, struct sim_err *err)
 {

@@ -149,16 +149,10 @@ static double core_size(const char *k)
 	return area_param(k, "GEMV") + GATE_FIXED_MACS;
 }
 
-static double sorter_size(const char *k)
-{
-	(void)k;
-	return 1;
-}
-
 static const struct area_comp gate_core = { "gate", "gate.core", "",
 	core_size };
 static const struct area_comp gate_sorter = { "gate", "gate.sorter", "",
-	sorter_size };
+	NULL };
 
 /*
  * The gate's core (logits datapath of gemv_width MACs, token slots:

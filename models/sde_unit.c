@@ -214,12 +214,6 @@ static double col_size(const char *k)
 	return 64 + area_param(k, "ACT_BITS") + area_param(k, "WEIGHT_BITS");
 }
 
-static double fixed_size(const char *k)
-{
-	(void)k;
-	return 1;
-}
-
 /*
  * The engine as rows x cols PEs, an edge per row and per column (skew
  * registers, the activation feed, the weight and index feed, a column's
@@ -233,7 +227,7 @@ static int area(const struct config *cfg, struct area_ctx *c,
 		{ "sde", "sde.pe", "", pe_size },
 		{ "sde", "sde.row", "", row_size },
 		{ "sde", "sde.col", "", col_size },
-		{ "sde", "sde.fixed", "", fixed_size },
+		{ "sde", "sde.fixed", "", NULL },	/* same size */
 	};
 	static const char *const part[] = { "pe", "row edge", "col edge",
 		"fixed" };

@@ -101,22 +101,16 @@ static double dyn_pj(const struct config *cfg, const struct op_stats *s,
 /*
  * Scaling a lane or the shared part to a parameter set not synthesized
  * (docs/ppa.md "Estimates"): only from the same algorithm; latencies move
- * a few pipeline registers, so a lane is taken as the same size; the
- * shared part grows with its dividers.
+ * a few pipeline registers, so a lane is taken as the same size (no size
+ * rule); the shared part grows with its dividers.
  */
-static double lane_size(const char *k)
-{
-	(void)k;
-	return 1;
-}
-
 static double rest_size(const char *k)
 {
 	return 1 + area_param(k, "DIVIDERS");
 }
 
 static const struct area_comp smx_lane = { "smx", "smx.lane", "ALGORITHM",
-	lane_size };
+	NULL };
 static const struct area_comp smx_rest = { "smx", "smx.rest", "ALGORITHM",
 	rest_size };
 

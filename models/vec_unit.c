@@ -105,17 +105,10 @@ static double dyn_pj(const struct config *cfg, const struct op_stats *s,
 }
 
 /* The latency moves a few pipeline registers: a lane or the shared part
- * at another latency is taken as the same size (docs/ppa.md "Estimates"). */
-static double same_size(const char *k)
-{
-	(void)k;
-	return 1;
-}
-
-static const struct area_comp vec_lane = { "vec", "vec.lane", "",
-	same_size };
-static const struct area_comp vec_rest = { "vec", "vec.rest", "",
-	same_size };
+ * at another latency is taken as the same size (no size rule; docs/ppa.md
+ * "Estimates"). */
+static const struct area_comp vec_lane = { "vec", "vec.lane", "", NULL };
+static const struct area_comp vec_rest = { "vec", "vec.rest", "", NULL };
 
 /* lanes x lane, the part they share, the controller (rtl/vec.v) */
 static int area(const struct config *cfg, struct area_ctx *c,

@@ -257,6 +257,12 @@ static void note_estimate(struct area_ctx *c, const char *name,
 	}
 }
 
+/* comp's size at key by its rule; no rule: every set is the same size */
+static double size_of(const struct area_comp *comp, const char *key)
+{
+	return comp->size ? comp->size(key) : 1;
+}
+
 /*
  * comp at key scaled from the nearest set of comp (the least |log| of the
  * size ratio; the first of equals, so the table before the cache) into
@@ -266,7 +272,7 @@ static int scale(struct area_ctx *c, const struct area_comp *comp,
 		 const char *key, double *um2)
 {
 	const struct area_entry *best = NULL;
-	double want = comp->size(key), bd = 0, d;
+	double want = size_of(comp, key), bd = 0, bsize = 1, d;
 	uint32_t i;
 
 	if (!(want > 0) || !isfinite(want))
@@ -278,18 +284,19 @@ static int scale(struct area_ctx *c, const struct area_comp *comp,
 		if (strcmp(e->comp, comp->name) ||
 		    !same_exact(comp->exact, e->key, key))
 			continue;
-		have = comp->size(e->key);
+		have = size_of(comp, e->key);
 		if (!(have > 0) || !isfinite(have))
 			continue;	/* a set the rule cannot size */
 		d = fabs(log(want / have));
 		if (!best || d < bd) {
 			best = e;
 			bd = d;
+			bsize = have;
 		}
 	}
 	if (!best)
 		return -1;
-	*um2 = best->um2 * want / comp->size(best->key);
+	*um2 = best->um2 * want / bsize;
 	note_estimate(c, comp->name, key, best->key);
 	return 0;
 }

@@ -58,13 +58,13 @@ extern const struct area_entry area_table[];
  * are never scaled into each other (an online softmax lane is no ita
  * lane); `size` is the component's relative size at a key, the ratio by
  * which a synthesized set's area is scaled to a missing one (docs/ppa.md
- * "Estimates").
+ * "Estimates"); NULL when its parameters do not change its size.
  */
 struct area_comp {
 	const char *unit;	/* rtl/synth/area.sh's unit word: "sde" */
 	const char *name;	/* "sde.pe" */
 	const char *exact;	/* space-separated parameter names, or "" */
-	double (*size)(const char *key);
+	double (*size)(const char *key);	/* or NULL */
 };
 
 struct area_part {
